@@ -1,0 +1,41 @@
+# storyline: `make demo` and `make test` set everything up in .venv on a fresh machine, then run.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DEMODB := demo.db
+
+.PHONY: install demo test lint bench clean browser
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	# torch first, from the CPU build: anything that depends on torch must not pull the GPU wheels
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+
+test: $(STAMP) browser lint
+	$(BIN)/pytest -q
+
+demo: $(STAMP)
+	rm -f $(DEMODB) $(DEMODB)-wal $(DEMODB)-shm
+	$(BIN)/storyline ingest examples/corpus --db $(DEMODB)
+	$(BIN)/storyline outlets --db $(DEMODB)
+	$(BIN)/storyline articles --db $(DEMODB)
+
+bench: $(STAMP)
+	$(PY) bench/ingest.py
+	$(PY) bench/enrich.py
+	$(PY) bench/cluster.py
+
+clean:
+	rm -rf $(VENV) $(DEMODB) $(DEMODB)-wal $(DEMODB)-shm out

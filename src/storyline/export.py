@@ -1,0 +1,39 @@
+"""The JSON export of the contract: articles, events, stories, entities, quotes, figures."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from .storage import Store
+
+ARTICLE_FIELDS = (
+    "id", "source", "url", "title", "outlet", "outlet_domain", "published", "published_how", "byline", "wire",
+    "language", "text", "duplicate_of", "event_id", "story_id", "event_date", "event_date_how",
+)  # fmt: skip
+
+
+def article_dict(article) -> dict[str, Any]:
+    out = {f: getattr(article, f) for f in ARTICLE_FIELDS}
+    out["removed"] = [asdict(r) for r in article.removed]
+    return out
+
+
+def export(store: Store) -> dict[str, Any]:
+    """Everything the store holds, as one JSON-ready object (the contract's ``export --format json``)."""
+    articles = [article_dict(a) for a in store.iter_articles(full=False)]
+    events = [asdict(e) for e in store.events()]
+    stories = [asdict(s) for s in store.stories()]
+    entities = [{k: e[k] for k in ("id", "name", "type", "aliases", "count", "articles")} for e in store.entities(limit=-1)]
+    quotes = [
+        {k: q[k] for k in ("article_id", "text", "speaker", "speaker_entity_id", "cue", "kind", "start", "end")}
+        for q in store.quotes(limit=-1)
+    ]
+    figures = [
+        {k: f[k] for k in ("article_id", "text", "value", "unit", "kind", "measures", "sentence", "start", "end")}
+        for f in store.figures(limit=-1)
+    ]
+    return {
+        "articles": articles, "events": events, "stories": stories,
+        "entities": entities, "quotes": quotes, "figures": figures,
+    }  # fmt: skip

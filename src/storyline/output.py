@@ -1,0 +1,54 @@
+"""Shared output for every listing: a readable table by default, or JSON, JSON lines, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+FORMATS = ("table", "json", "jsonl", "csv")
+
+
+def render(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | None = None, title: str | None = None) -> str | Table:
+    """Rows as text in ``fmt``, or a Rich table for ``table``; ``columns`` picks and orders the table's columns."""
+    if fmt == "json":
+        return json.dumps(list(rows), ensure_ascii=False, indent=2, default=str)
+    if fmt == "jsonl":
+        return "\n".join(json.dumps(r, ensure_ascii=False, default=str) for r in rows)
+    cols = list(columns or (rows[0].keys() if rows else []))
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(rows[0].keys()) if rows else cols, extrasaction="ignore")
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({k: _cell(v) for k, v in r.items()})
+        return buf.getvalue().rstrip("\n")
+    table = Table(title=title, show_lines=False)
+    for c in cols:
+        table.add_column(c, overflow="fold")
+    for r in rows:
+        table.add_row(*(_cell(r.get(c)) for c in cols))
+    return table
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def emit(console: Console, rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | None = None, title: str | None = None) -> None:
+    out = render(rows, fmt, columns, title)
+    if isinstance(out, str):
+        console.print(out, markup=False, highlight=False, soft_wrap=True)
+    else:
+        console.print(out)

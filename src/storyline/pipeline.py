@@ -1,0 +1,176 @@
+"""The orchestrator: one place that runs the stages in order.
+
+For each batch of inputs::
+
+    read        reading.read_paths       file/line -> Article(raw, source, hints)
+    clean       cleaning.clean           -> text, removed (each with its reason)
+    describe    metadata.describe        -> title, outlet, published, byline, wire, language
+    deduplicate duplicates.Deduplicator  -> content_hash, duplicate_of (syndicated copies)
+    enrich      enrichment.Enricher      -> sentences, mentions, quotes, figures, times, event date, vector
+    store       storage.Store            -> rows, canonical entities across articles
+    place       events.EventIndex        -> event_id (join an event or open one)
+    link        stories                  -> story_id (events linked over time)
+
+A batch is written in one transaction: a crash or Ctrl-C leaves the store as it
+was after the last whole batch, and running the same ingest again completes it
+(content already stored is recognised by its hash and skipped).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from . import cleaning, metadata, reading
+from .duplicates import Deduplicator, content_hash
+from .errors import EmptyInput, InputError
+from .models import Article
+from .settings import Settings
+from .storage import Store
+
+BATCH = 64
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did: counts, and every input that failed, with where and why."""
+
+    stored: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)  # same content already in the store
+    duplicates: list[str] = field(default_factory=list)  # stored, marked as syndicated copies
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (given id, stored id) on id clashes
+    failures: list[InputError] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+class Pipeline:
+    """Runs the stages over inputs and writes the results to ``store``.
+
+    The enricher and the event index are swappable parts: pass your own (a fake
+    embedder in tests, a multilingual one for other languages).
+    """
+
+    def __init__(self, store: Store, settings: Settings | None = None, enricher=None, events=None):
+        self.store = store
+        self.settings = settings or Settings()
+        self._enricher = enricher
+        self._events = events
+        self.dedup = Deduplicator(self.settings.dup_threshold, self.settings.dup_shingle)
+        self.dedup.load(store.minhashes())
+        self._registry = None
+
+    @property
+    def enricher(self):
+        if self._enricher is None:
+            from .enrichment import Enricher
+
+            self._enricher = Enricher(self.settings)
+        return self._enricher
+
+    @property
+    def registry(self):
+        if self._registry is None:
+            from .enrichment.entities import EntityRegistry
+
+            self._registry = EntityRegistry(self.store.entity_rows())
+        return self._registry
+
+    @property
+    def events(self):
+        if self._events is None:
+            from .events import EventIndex
+
+            self._events = EventIndex.from_store(self.store, self.settings)
+        return self._events
+
+    def ingest(
+        self,
+        paths: list[str],
+        on_progress: Callable[[int], None] | None = None,
+        on_error: Callable[[InputError], None] | None = None,
+    ) -> IngestReport:
+        """Read, process and store everything under ``paths``; failures are reported, never fatal."""
+        report = IngestReport()
+
+        def skip(path: str, reason: str) -> None:
+            report.skipped.append((path, reason))
+
+        batch: list[Article] = []
+        for item in reading.read_paths(paths, self.settings, on_skip=skip):
+            if isinstance(item, InputError):
+                report.failures.append(item)
+                if on_error:
+                    on_error(item)
+                continue
+            batch.append(item)
+            if len(batch) >= BATCH:
+                self.process(batch, report)
+                if on_progress:
+                    on_progress(len(batch))
+                batch = []
+        if batch:
+            self.process(batch, report)
+            if on_progress:
+                on_progress(len(batch))
+        return report
+
+    def process(self, articles: Iterable[Article], report: IngestReport | None = None) -> list[Article]:
+        """Clean, describe, deduplicate, enrich, store and place one batch, in one transaction."""
+        report = report if report is not None else IngestReport()
+        fresh = self._prepare(articles, report)
+        if not fresh:
+            return []
+        self.enricher.enrich(fresh, vector_cache=self.store)
+        with self.store.write():
+            minhashes, repointed = {}, {}
+            batch_texts = {a.id: a.text for a in fresh}
+
+            def texts(ids: list[str]) -> dict[str, str]:
+                return {i: batch_texts[i] if i in batch_texts else self.store.get_article(i, full=False).text for i in ids}
+
+            for a in fresh:
+                minhashes[a.id], moved = self.dedup.check(a, texts)
+                repointed.update(moved)
+            self.store.add_articles(fresh, self.registry, minhashes)
+            if repointed:
+                self.store.set_duplicate_of(repointed)
+            self.events.place(fresh, self.store)
+        report.stored += [a.id for a in fresh]
+        report.duplicates += [a.id for a in fresh if a.duplicate_of]
+        return fresh
+
+    def _prepare(self, articles: Iterable[Article], report: IngestReport) -> list[Article]:
+        """Clean and describe; drop what is already stored; give clashing ids a suffix."""
+        fresh: list[Article] = []
+        seen_hashes: dict[str, str] = {}
+        seen_ids: set[str] = set()
+        for a in articles:
+            cleaning.clean(a)
+            if not a.text.strip():
+                err = EmptyInput(a.source, "no article text is left after removing clutter", "Check that the file holds an article.")
+                report.failures.append(err)
+                continue
+            metadata.describe(a, self.settings)
+            a.content_hash = content_hash(a.text)
+            existing = self.store.id_for_hash(a.content_hash) or seen_hashes.get(a.content_hash)
+            if existing:
+                report.unchanged.append(existing)
+                continue
+            if self.store.hash_for_id(a.id) is not None or a.id in seen_ids:
+                new_id = f"{a.id}~{a.content_hash[:8]}"
+                report.renamed.append((a.id, new_id))
+                a.id = new_id
+            seen_hashes[a.content_hash] = a.id
+            seen_ids.add(a.id)
+            fresh.append(a)
+        return fresh
+
+    def rebuild(self) -> None:
+        """Re-cluster every stored article into events and stories, independent of arrival order."""
+        from .events import EventIndex
+
+        self._events = EventIndex.rebuild(self.store, self.settings)

@@ -1,0 +1,46 @@
+"""Readable terminal views of one article (used by ``storyline show``)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from .models import Article
+
+
+def show_article(console: Console, a: Article) -> None:
+    meta = Table.grid(padding=(0, 2))
+    for label, value in (
+        ("id", a.id), ("title", a.title), ("outlet", f"{a.outlet or '-'} ({a.outlet_domain or '-'})"),
+        ("published", f"{a.published or '-'} ({a.published_how})"), ("byline", a.byline),
+        ("wire", ", ".join(a.wire)), ("language", a.language), ("source", a.source), ("url", a.url),
+        ("duplicate of", a.duplicate_of), ("event date", f"{a.event_date or '-'} ({a.event_date_how})"),
+        ("event", a.event_id), ("story", a.story_id),
+    ):  # fmt: skip
+        meta.add_row(label, str(value) if value else "-")
+    console.print(Panel(meta, title="article", expand=False))
+    console.print(Panel(a.text, title="clean text"), markup=False, highlight=False)
+    if a.removed:
+        removed = Table("reason", "removed text", title="removed as clutter")
+        for r in a.removed:
+            removed.add_row(r.reason, r.text)
+        console.print(removed)
+    if a.mentions:
+        names: dict[tuple[str, str], int] = {}
+        for m in a.mentions:
+            names[(m.name, m.label)] = names.get((m.name, m.label), 0) + 1
+        ents = Table("entity", "type", "mentions", title="entities")
+        for (name, label), n in sorted(names.items(), key=lambda kv: -kv[1]):
+            ents.add_row(name, label, str(n))
+        console.print(ents)
+    if a.quotes:
+        quotes = Table("speaker", "kind", "cue", "quote", title="quotes")
+        for q in a.quotes:
+            quotes.add_row(q.speaker or "?", q.kind, q.cue or "", q.text)
+        console.print(quotes)
+    if a.figures:
+        figures = Table("figure", "value", "unit", "kind", "measures", title="figures")
+        for f in a.figures:
+            figures.add_row(f.text, "" if f.value is None else f"{f.value:g}", f.unit or "", f.kind, f.measures)
+        console.print(figures)

@@ -1,0 +1,176 @@
+"""Schema migrations: named functions, applied in order, recorded in ``migrations``.
+
+Each migration runs inside the store's write transaction, so a crash leaves the
+schema either before or after it, never half way.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+
+def _script(conn: sqlite3.Connection, sql: str) -> None:
+    """Run several statements inside the caller's transaction (``executescript`` would commit)."""
+    pending = ""
+    for line in sql.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            conn.execute(pending)
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {pending[:60]!r}")
+
+
+def m001_articles(conn: sqlite3.Connection) -> None:
+    _script(conn,
+        """
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            title TEXT
+        );
+        CREATE TABLE events (
+            id TEXT PRIMARY KEY,
+            date TEXT,
+            date_confidence REAL NOT NULL DEFAULT 0,
+            place TEXT,
+            title TEXT,
+            participants TEXT NOT NULL DEFAULT '[]',
+            story_id TEXT REFERENCES stories(id) ON DELETE SET NULL
+        );
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            format TEXT NOT NULL,
+            url TEXT,
+            hints TEXT NOT NULL DEFAULT '{}',
+            title TEXT,
+            outlet TEXT,
+            outlet_domain TEXT,
+            byline TEXT,
+            wire TEXT NOT NULL DEFAULT '[]',
+            published TEXT,
+            published_how TEXT NOT NULL DEFAULT 'unknown',
+            language TEXT,
+            text TEXT NOT NULL,
+            raw TEXT NOT NULL,
+            removed TEXT NOT NULL DEFAULT '[]',
+            content_hash TEXT NOT NULL,
+            duplicate_of TEXT REFERENCES articles(id) ON DELETE SET NULL,
+            sentences TEXT NOT NULL DEFAULT '[]',
+            event_date TEXT,
+            event_date_how TEXT NOT NULL DEFAULT 'unknown',
+            vector_key TEXT,
+            minhash BLOB,
+            event_id TEXT REFERENCES events(id) ON DELETE SET NULL,
+            ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        );
+        CREATE INDEX articles_hash ON articles(content_hash);
+        CREATE INDEX articles_event ON articles(event_id);
+        CREATE INDEX articles_published ON articles(published);
+        CREATE INDEX articles_outlet ON articles(outlet);
+        CREATE INDEX events_story ON events(story_id);
+
+        CREATE TABLE vectors (
+            key TEXT PRIMARY KEY,
+            dim INTEGER NOT NULL,
+            vector BLOB NOT NULL
+        );
+
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, text, content='articles', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END;
+        CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+        END;
+        CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END;
+        """
+    )
+
+
+def m002_enrichment(conn: sqlite3.Connection) -> None:
+    _script(conn,
+        """
+        CREATE TABLE entities (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL,
+            aliases TEXT NOT NULL DEFAULT '[]',
+            count INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX entities_name ON entities(name);
+        CREATE TABLE mentions (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            entity_id INTEGER REFERENCES entities(id) ON DELETE SET NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            label TEXT NOT NULL,
+            name TEXT NOT NULL
+        );
+        CREATE INDEX mentions_article ON mentions(article_id);
+        CREATE INDEX mentions_entity ON mentions(entity_id);
+        CREATE TABLE quotes (
+            id INTEGER PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            speaker TEXT,
+            speaker_entity_id INTEGER REFERENCES entities(id) ON DELETE SET NULL,
+            cue TEXT,
+            kind TEXT NOT NULL
+        );
+        CREATE INDEX quotes_article ON quotes(article_id);
+        CREATE INDEX quotes_speaker ON quotes(speaker_entity_id);
+        CREATE TABLE figures (
+            id INTEGER PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            value REAL,
+            unit TEXT,
+            kind TEXT NOT NULL,
+            sentence TEXT NOT NULL,
+            measures TEXT NOT NULL
+        );
+        CREATE INDEX figures_article ON figures(article_id);
+        CREATE TABLE times (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            date TEXT,
+            end_date TEXT,
+            granularity TEXT NOT NULL
+        );
+        CREATE INDEX times_article ON times(article_id);
+        """
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (m001_articles, m002_enrichment)
+
+
+def migrate(conn: sqlite3.Connection) -> list[str]:
+    """Apply the migrations not yet recorded; return the names applied. Caller holds the transaction."""
+    conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    done = {row[0] for row in conn.execute("SELECT name FROM migrations")}
+    applied = []
+    for migration in MIGRATIONS:
+        if migration.__name__ in done:
+            continue
+        migration(conn)
+        conn.execute(
+            "INSERT INTO migrations(name, applied_at) VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+            (migration.__name__,),
+        )
+        applied.append(migration.__name__)
+    return applied

@@ -1,0 +1,43 @@
+"""Syndicated near-copies are found; different reports are not."""
+
+from storyline import Article
+from storyline.duplicates import Deduplicator, content_hash
+
+WIRE = (
+    "The regional water authority said on Monday it would raise tariffs by nine percent from July, "
+    "citing the cost of repairing pipes damaged in the spring floods. The authority's chair told reporters "
+    "that the increase was the first in six years and that poorer households would receive a rebate. "
+    "Consumer groups criticised the decision and said they would challenge it before the regulator."
+)
+
+
+def _a(i, text, published=None):
+    return Article(id=i, source=i, raw=text, text=text, published=published)
+
+
+def _check(d, articles):
+    texts = {a.id: a.text for a in articles}
+    return [d.check(a, lambda ids: {x: texts[x] for x in ids}) for a in articles]
+
+
+def test_hash_ignores_whitespace_and_case():
+    assert content_hash("A  b\nC") == content_hash("a b c")
+    assert content_hash("a b c") != content_hash("a b d")
+
+
+def test_reprint_with_trimmed_ending_is_a_copy_of_the_earliest():
+    d = Deduplicator(threshold=0.8)
+    later = _a("later", WIRE + " Weather: sunny.", "2024-05-02")
+    first = _a("first", WIRE, "2024-05-01")
+    trimmed = _a("trimmed", WIRE.rsplit(" Consumer", 1)[0], "2024-05-03")
+    results = _check(d, [later, first, trimmed])
+    assert first.duplicate_of is None
+    assert trimmed.duplicate_of == "first"
+    assert results[1][1] == {"later": "first"}  # the older copy re-points the one stored before it
+
+
+def test_different_report_is_not_a_copy():
+    d = Deduplicator(threshold=0.8)
+    other = _a("other", "The city's football club signed a new goalkeeper from the second division on a two-year deal.")
+    _check(d, [_a("w", WIRE), other])
+    assert other.duplicate_of is None
