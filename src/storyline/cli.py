@@ -147,6 +147,118 @@ def export_cmd(
         sys.stdout.write(text + "\n")
 
 
+@app.command()
+def entities(
+    db: Db = None,
+    type: Annotated[str | None, typer.Option("--type", help="Only this type: PERSON, ORG, GPE ...")] = None,
+    limit: Limit = 200,
+    as_json: AsJson = False,
+    as_jsonl: AsJsonl = False,
+    as_csv: AsCsv = False,
+) -> None:
+    """Canonical entities with their aliases and mention counts. Example: storyline entities --type PERSON"""
+    rows = _store(db).entities(limit=limit, type=type)
+    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), ("id", "name", "type", "count", "aliases"), title="entities")
+
+
+@app.command()
+def quotes(
+    db: Db = None,
+    speaker: Annotated[str | None, typer.Option("--speaker", help="Only quotes by this speaker (any part of the name).")] = None,
+    limit: Limit = 200,
+    as_json: AsJson = False,
+    as_jsonl: AsJsonl = False,
+    as_csv: AsCsv = False,
+) -> None:
+    """Quotes with their speakers, cues and kinds. Example: storyline quotes --speaker Lavrov"""
+    rows = _store(db).quotes(speaker=speaker, limit=limit)
+    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), ("article_id", "speaker", "kind", "cue", "text"), title="quotes")
+
+
+@app.command()
+def figures(
+    db: Db = None, limit: Limit = 200, as_json: AsJson = False, as_jsonl: AsJsonl = False, as_csv: AsCsv = False
+) -> None:
+    """Figures (money, percentages, counts) with what they measure. Example: storyline figures --csv"""
+    rows = _store(db).figures(limit=limit)
+    cols = ("article_id", "text", "value", "unit", "kind", "measures")
+    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), cols, title="figures")
+
+
+@app.command()
+def events(
+    db: Db = None,
+    story: Annotated[str | None, typer.Option("--story", help="Only the events of this story.")] = None,
+    as_json: AsJson = False,
+    as_jsonl: AsJsonl = False,
+    as_csv: AsCsv = False,
+) -> None:
+    """Events in date order with their articles. Example: storyline events --json"""
+    rows = [vars(e) | {"sources": len(e.articles)} for e in _store(db).events(story_id=story)]
+    cols = ("id", "date", "place", "sources", "title", "story_id")
+    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), cols, title="events")
+
+
+@app.command()
+def stories(db: Db = None, as_json: AsJson = False, as_jsonl: AsJsonl = False, as_csv: AsCsv = False) -> None:
+    """Stories with their events in date order. Example: storyline stories"""
+    rows = [vars(s) | {"n_events": len(s.events)} for s in _store(db).stories()]
+    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), ("id", "n_events", "title", "events"), title="stories")
+
+
+@app.command()
+def story(story_id: str, db: Db = None, as_json: AsJson = False) -> None:
+    """The timeline of one story: its events in date order, each with its articles. Example: storyline story s-1a2b"""
+    store = _store(db)
+    st = store.get_story(story_id)
+    timeline = []
+    for event_id in st.events:
+        e = store.get_event(event_id)
+        arts = [store.get_article(a, full=False) for a in e.articles]
+        timeline.append(vars(e) | {"articles": [{"id": a.id, "outlet": a.outlet, "title": a.title} for a in arts]})
+    if as_json:
+        out.print(json.dumps({"story": vars(st), "timeline": timeline}, ensure_ascii=False, indent=2), markup=False, highlight=False)
+        return
+    out.print(f"story {st.id}: {st.title}", markup=False, highlight=False)
+    for e in timeline:
+        out.print(f"\n{e['date'] or 'undated'}  {e['title']}  ({e['place'] or '-'}; {len(e['articles'])} sources)", markup=False, highlight=False)
+        for a in e["articles"]:
+            out.print(f"    {a['id']}  {a['outlet'] or '-'}: {a['title']}", markup=False, highlight=False)
+
+
+@app.command()
+def rebuild(db: Db = None) -> None:
+    """Re-cluster the whole store into events and stories (same result whatever the arrival order)."""
+    from .pipeline import Pipeline
+
+    settings = _settings(db)
+    store = open_store(settings.db)
+    Pipeline(store, settings).rebuild()
+    out.print(f"{store.count('events')} events in {store.count('stories')} stories over {store.count('articles')} articles")
+
+
+@app.command("eval")
+def eval_cmd(
+    gold: Annotated[Path, typer.Argument(help="A labelled JSONL: text/html, id, and the label fields.")],
+    events_field: Annotated[str, typer.Option("--events-field", help="Field holding the gold event.")] = "event",
+    stories_field: Annotated[str, typer.Option("--stories-field", help="Field holding the gold story (topic or story).")] = "topic",
+    as_json: AsJson = False,
+) -> None:
+    """Cluster a labelled JSONL in a temporary store and score events and stories.
+
+    Example: storyline eval ../shared/data/ecbplus-dev.jsonl --json
+    """
+    from .labelled import evaluate_labelled
+
+    result = evaluate_labelled(gold, events_field, stories_field)
+    if as_json:
+        out.print(json.dumps(result, ensure_ascii=False, indent=2), markup=False, highlight=False)
+        return
+    from .showing import show_scores
+
+    show_scores(out, result)
+
+
 @app.command("settings")
 def settings_cmd(cfg: Annotated[bool, typer.Option("--cfg", help="Print a commented config file.")] = False) -> None:
     """List every setting with its default and help. Example: storyline settings --cfg > storyline.cfg"""

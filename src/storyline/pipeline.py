@@ -36,7 +36,7 @@ class IngestReport:
     """What an ingest did: counts, and every input that failed, with where and why."""
 
     stored: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)  # same content already in the store
+    unchanged: list[tuple[str, str]] = field(default_factory=list)  # (given id, stored id) of content already stored
     duplicates: list[str] = field(default_factory=list)  # stored, marked as syndicated copies
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (given id, stored id) on id clashes
     failures: list[InputError] = field(default_factory=list)
@@ -158,7 +158,7 @@ class Pipeline:
             a.content_hash = content_hash(a.text)
             existing = self.store.id_for_hash(a.content_hash) or seen_hashes.get(a.content_hash)
             if existing:
-                report.unchanged.append(existing)
+                report.unchanged.append((a.id, existing))
                 continue
             if self.store.hash_for_id(a.id) is not None or a.id in seen_ids:
                 new_id = f"{a.id}~{a.content_hash[:8]}"

@@ -44,3 +44,20 @@ def show_article(console: Console, a: Article) -> None:
         for f in a.figures:
             figures.add_row(f.text, "" if f.value is None else f"{f.value:g}", f.unit or "", f.kind, f.measures)
         console.print(figures)
+
+
+def show_scores(console: Console, result: dict) -> None:
+    """The metrics of ``storyline eval`` and its worst merges and splits."""
+    table = Table("level", "B3 P", "B3 R", "B3 F1", "pair F1", "ARI", "gold", "predicted", title=f"{result['articles']} articles")
+    for level in ("events", "stories"):
+        m = result.get(level)
+        if m:
+            table.add_row(level, *(f"{m[k]:.3f}" for k in ("bcubed_precision", "bcubed_recall", "bcubed_f1", "pairwise_f1", "ari")),
+                          str(m.get("gold_clusters", "")), str(m.get("pred_clusters", "")))  # fmt: skip
+    console.print(table)
+    for level in ("events", "stories"):
+        m = result.get(level) or {}
+        for kind in ("worst_merges", "worst_splits"):
+            for item in m.get(kind, [])[:5]:
+                parts = "; ".join(f"{k}: {len(v)}" for k, v in item["parts"].items())
+                console.print(f"{level} {kind[6:-1]}: {item.get('pred') or item.get('gold')} ({item['size']} articles) -> {parts}", markup=False, highlight=False)
