@@ -15,7 +15,7 @@ from . import reading
 from .errors import StorylineError
 from .export import article_dict, export
 from .output import FORMATS, emit
-from .settings import SETTINGS, Settings, default_config
+from .settings import SETTINGS, Settings, default_config, settings_markdown
 from .storage import Store, open_store
 
 app = typer.Typer(
@@ -228,7 +228,7 @@ def story(story_id: str, db: Db = None, as_json: AsJson = False) -> None:
 
 @app.command()
 def rebuild(db: Db = None) -> None:
-    """Re-cluster the whole store into events and stories (same result whatever the arrival order)."""
+    """Re-cluster the whole store into events and stories, whatever the arrival order. Example: storyline rebuild"""
     from .pipeline import Pipeline
 
     settings = _settings(db)
@@ -260,10 +260,16 @@ def eval_cmd(
 
 
 @app.command("settings")
-def settings_cmd(cfg: Annotated[bool, typer.Option("--cfg", help="Print a commented config file.")] = False) -> None:
+def settings_cmd(
+    cfg: Annotated[bool, typer.Option("--cfg", help="Print a commented config file.")] = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print the settings as a Markdown table.")] = False,
+) -> None:
     """List every setting with its default and help. Example: storyline settings --cfg > storyline.cfg"""
+    if markdown:
+        sys.stdout.write(settings_markdown())
+        return
     if cfg:
-        out.print(default_config(), markup=False, highlight=False)
+        sys.stdout.write(default_config() + "\n")
         return
     current = Settings().as_dict()
     rows = [{"name": s.name, "value": current[s.name], "default": s.default, "help": s.help} for s in SETTINGS]

@@ -27,7 +27,7 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     # storage
-    Setting("db", "storyline.db", "Path of the SQLite store, or a postgresql:// URL."),
+    Setting("db", "storyline.db", "Path of the SQLite store file."),
     # reading
     Setting("max_bytes", 5_000_000, "Largest input document accepted, in bytes."),
     Setting("languages", "en,de,fr,es,it,ru,pt,nl", "Languages the detector chooses from (ISO 639-1, comma-separated)."),
@@ -129,3 +129,15 @@ def default_config() -> str:
     for s in SETTINGS:
         lines += [f"# {s.help}", f"{s.name} = {s.default}", ""]
     return "\n".join(lines)
+
+
+def settings_markdown() -> str:
+    """The settings as a Markdown table (docs/settings.md), generated from :data:`SETTINGS`."""
+    lines = [
+        "# Settings", "",
+        "Generated from `src/storyline/settings.py` by `storyline settings --markdown`. Set them in `storyline.cfg`",
+        "(section `[storyline]`), or as `STORYLINE_<NAME>` environment variables.", "",
+        "| name | default | what it does |", "|---|---|---|",
+    ]  # fmt: skip
+    lines += [f"| `{s.name}` | `{s.default}` | {s.help} |" for s in SETTINGS]
+    return "\n".join(lines) + "\n"

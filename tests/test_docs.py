@@ -1,0 +1,43 @@
+"""Every command is documented in the README with an example; every setting in docs/settings.md; the public API is explicit."""
+
+from pathlib import Path
+
+import typer.main
+
+import storyline
+from storyline.cli import app
+from storyline.settings import SETTINGS, settings_markdown
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _commands():
+    return typer.main.get_command(app).commands
+
+
+def test_every_command_in_readme_and_has_an_example():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, command in _commands().items():
+        assert f"storyline {name}" in readme, f"README does not show `storyline {name}`"
+        assert "Example" in (command.help or ""), f"`storyline {name}` help has no example"
+
+
+def test_settings_doc_is_generated_from_the_declarations():
+    doc = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
+    assert doc == settings_markdown(), "docs/settings.md is stale: run `storyline settings --markdown > docs/settings.md`"
+    assert all(f"`{s.name}`" in doc for s in SETTINGS)
+
+
+def test_public_api_is_explicit():
+    for name in storyline.__all__:
+        assert hasattr(storyline, name), name
+    assert len(storyline.__all__) == len(set(storyline.__all__))
+    assert issubclass(storyline.MalformedLine, storyline.InputError)
+    assert issubclass(storyline.InputError, storyline.StorylineError)
+
+
+def test_packaged_default_config_matches_the_declarations():
+    from storyline.settings import default_config
+
+    packaged = (ROOT / "src" / "storyline" / "default.cfg").read_text(encoding="utf-8")
+    assert packaged.strip() == default_config().strip(), "run `storyline settings --cfg > src/storyline/default.cfg`"

@@ -1,0 +1,157 @@
+"""The whole ingest, end to end through the CLI: bad input, re-runs, crashes, copies, the export contract."""
+
+import gzip
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from storyline import Settings
+from storyline.cli import app
+from storyline.pipeline import Pipeline
+from storyline.storage import Store
+
+STRIKE = (
+    "Dock workers walk out at Port Alder\n\n"
+    "By Hannah Moss\n\n"
+    "Published March 4, 2024\n\n"
+    "Dock workers at Port Alder stopped work on Monday after talks over night-shift pay broke down, "
+    "leaving 14 container ships waiting offshore.\n\n"
+    '"We will stay out until the offer is fair," union organiser Teodor Blanc told reporters at the gate.\n\n'
+    "The port authority said the stoppage was costing about $2 million a day and urged both sides to return to talks.\n"
+)
+WIRE = (
+    "The national rail operator cancelled all regional trains on Thursday as a storm brought winds of up to "
+    "140 km/h across the north, the transport ministry said. Engineers were checking overhead lines for damage "
+    "and the operator expected to restore most services by Friday morning. Passengers were told to postpone "
+    "journeys and to claim refunds online. The storm also cut power to about 30,000 homes."
+)
+
+
+def _corpus(tmp_path):
+    d = tmp_path / "in"
+    (d / "sub").mkdir(parents=True)
+    (d / "strike.txt").write_text(STRIKE, encoding="utf-8")
+    (d / "sub" / "storm.html").write_text(
+        "<html><head><title>Storm halts trains</title></head><body><nav>Home | World</nav><article>"
+        f"<h1>Storm halts trains</h1><p>{WIRE}</p></article></body></html>",
+        encoding="utf-8",
+    )
+    lines = [
+        json.dumps({"id": "copy1", "text": "Storm halts regional rail\n" + WIRE, "date": "2024-02-08", "outlet": "North Post"}),
+        "{this is not json",
+        json.dumps({"id": "copy2", "text": "Trains stopped by storm\n" + WIRE.rsplit(" The storm", 1)[0], "date": "2024-02-09"}),
+        json.dumps({"id": "nothing"}),
+    ]
+    (d / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with gzip.open(d / "sub" / "old.txt.gz", "wt", encoding="utf-8") as f:
+        f.write("Library reopens after repairs\n\nThe town library reopened on Saturday after a year of repairs to its roof.\n")
+    (d / "latin1.txt").write_bytes("Caf\xe9 owners protest\n\nCaf\xe9 owners in the old town protested on Tuesday against new rules on terraces.\n".encode("latin-1"))
+    (d / "blob.txt").write_bytes(b"\x00\x01\x02binary\x00")
+    (d / "empty.txt").write_text("", encoding="utf-8")
+    (d / "notes.docx").write_bytes(b"PK")
+    return d
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    monkeypatch.setenv("STORYLINE_EMBEDDER", "hash")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_bad_input_is_named_and_everything_else_stored(env):
+    d = _corpus(env)
+    result = CliRunner().invoke(app, ["ingest", str(d), "--db", "s.db"])
+    assert result.exit_code == 1
+    messages = result.output
+    assert "feed.jsonl:2" in messages and "feed.jsonl:4" in messages
+    assert "blob.txt" in messages and "empty.txt" in messages
+    assert "notes.docx" in messages  # skipped, with a message
+    store = Store(env / "s.db")
+    ids = {a["id"] for a in store.list_articles(limit=100)}
+    assert ids == {"strike", "storm", "copy1", "copy2", "old", "latin1"}
+    assert "Café owners" in store.get_article("latin1").text
+
+
+def test_same_ingest_twice_changes_nothing(env):
+    d = _corpus(env)
+    runner = CliRunner()
+    runner.invoke(app, ["ingest", str(d), "--db", "s.db"])
+    before = json.loads(runner.invoke(app, ["export", "--db", "s.db", "--format", "json"]).output)
+    second = runner.invoke(app, ["ingest", str(d), "--db", "s.db"])
+    assert "stored 0 articles" in second.output and "6 already stored" in second.output
+    after = json.loads(runner.invoke(app, ["export", "--db", "s.db", "--format", "json"]).output)
+    assert before == after
+
+
+def test_syndicated_copies_point_at_the_earliest(env):
+    d = _corpus(env)
+    CliRunner().invoke(app, ["ingest", str(d), "--db", "s.db"])
+    store = Store(env / "s.db")
+    copy1, copy2 = store.get_article("copy1"), store.get_article("copy2")
+    assert copy1.duplicate_of is None or copy1.duplicate_of == "storm"
+    assert copy2.duplicate_of in ("copy1", "storm")
+    assert store.get_article("copy2").event_id == store.get_article(copy2.duplicate_of).event_id
+
+
+def test_crash_mid_ingest_leaves_store_consistent_and_rerun_completes(env, monkeypatch):
+    d = env / "many"
+    d.mkdir()
+    for i in range(70):  # more than one batch
+        (d / f"n{i:03d}.txt").write_text(f"Council notice {i}\n\nThe council published notice number {i} about road works on street {i}.\n")
+    settings = Settings(db=str(env / "s.db"))
+    store = Store(settings.db)
+    pipeline = Pipeline(store, settings)
+    real = pipeline.events.place
+    calls = {"n": 0}
+
+    def crash_on_second(articles, store_):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return real(articles, store_)
+
+    monkeypatch.setattr(pipeline.events, "place", crash_on_second)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.ingest([str(d)])
+    stored = store.count("articles")
+    assert stored == 64  # the first whole batch, nothing of the second
+    orphans = store.conn.execute("SELECT count(*) FROM mentions WHERE article_id NOT IN (SELECT id FROM articles)").fetchone()[0]
+    assert orphans == 0
+    assert store.conn.execute("SELECT count(*) FROM articles WHERE event_id IS NULL").fetchone()[0] == 0
+    rerun = Pipeline(Store(settings.db), settings).ingest([str(d)])
+    assert len(rerun.stored) == 6 and len(rerun.unchanged) == 64
+
+
+def test_export_follows_the_contract(env):
+    d = _corpus(env)
+    CliRunner().invoke(app, ["ingest", str(d), "--db", "s.db"])
+    data = json.loads(CliRunner().invoke(app, ["export", "--db", "s.db", "--format", "json"]).output)
+    assert {"articles", "events", "stories", "entities", "quotes", "figures"} <= set(data)
+    need = {"id", "title", "outlet", "outlet_domain", "published", "published_how", "byline", "wire", "language",
+            "text", "duplicate_of", "event_id", "story_id"}  # fmt: skip
+    for a in data["articles"]:
+        assert need <= set(a)
+    strike = next(a for a in data["articles"] if a["id"] == "strike")
+    assert strike["published"] == "2024-03-04" and strike["published_how"] == "stated"
+    assert strike["title"] == "Dock workers walk out at Port Alder"
+    assert any(q["article_id"] == "strike" and q["text"].startswith("We will stay out") for q in data["quotes"])
+    for e in data["events"]:
+        assert {"id", "date", "title", "articles", "story_id"} <= set(e)
+    for s in data["stories"]:
+        assert {"id", "title", "events"} <= set(s)
+
+
+def test_listing_flags(env):
+    d = _corpus(env)
+    runner = CliRunner()
+    runner.invoke(app, ["ingest", str(d), "--db", "s.db"])
+    as_json = json.loads(runner.invoke(app, ["articles", "--db", "s.db", "--json"]).output)
+    assert len(as_json) == 6
+    jsonl = runner.invoke(app, ["articles", "--db", "s.db", "--jsonl"]).output.strip().splitlines()
+    assert len(jsonl) == 6 and json.loads(jsonl[0])["id"]
+    csv_out = runner.invoke(app, ["articles", "--db", "s.db", "--csv"]).output.strip().splitlines()
+    assert csv_out[0].startswith("id,") and len(csv_out) == 7
+    shown = runner.invoke(app, ["show", "strike", "--db", "s.db"]).output
+    assert "Dock workers at Port Alder" in shown and "Teodor Blanc" in shown
