@@ -24,6 +24,28 @@ def gold_labels(path: str | Path, field: str) -> dict[str, str]:
     return labels
 
 
+def inputs_of(path: str | Path) -> list[str]:
+    """What to ingest for a labelled file: the file itself, or the files its lines name in ``file``.
+
+    A label file without texts (``{"id", "event", "story", "file"}`` per line, paths
+    relative to it) scores a corpus kept as separate files, like ``examples/``.
+    """
+    path = Path(path)
+    files: list[str] = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if "text" in row or "html" in row:
+                return [str(path)]
+            if row.get("file"):
+                name = str(path.parent / row["file"])
+                if name not in files:
+                    files.append(name)
+    return files or [str(path)]
+
+
 def evaluate_labelled(
     path: str | Path, events_field: str = "event", stories_field: str = "topic", settings: Settings | None = None,
     pipeline_factory=None, n_worst: int = 5,
@@ -31,7 +53,8 @@ def evaluate_labelled(
     """Ingest ``path`` into a temporary store, cluster, and score events and stories.
 
     Returns ``{"articles", "events": {metrics, worst_merges, worst_splits}, "stories": {...}}``.
-    ``stories_field`` falls back to ``story`` when the file has no ``topic``.
+    ``stories_field`` falls back to ``story`` when the file has no ``topic``. The
+    file holds the texts, or names them (see :func:`inputs_of`).
     """
     from .pipeline import Pipeline
 
@@ -39,7 +62,7 @@ def evaluate_labelled(
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "eval.db")
         pipeline = (pipeline_factory or Pipeline)(store, settings)
-        report = pipeline.ingest([str(path)])
+        report = pipeline.ingest(inputs_of(path))
         alias = dict(report.unchanged) | dict(report.renamed)
         predicted_events, predicted_stories = {}, {}
         for a in store.iter_articles(full=False):
