@@ -1,0 +1,439 @@
+"""Cleaning: keep every sentence of the article, drop the web clutter around it.
+
+Needs: an Article from :mod:`storyline.reading` (``raw``, ``format``). Adds:
+``text`` (the clean article, one paragraph per line, paragraphs as the input
+separated them) and ``removed`` (each dropped piece with its reason, in input
+order). The title line goes to ``removed`` with reason ``title``: metadata takes
+it from there, as it takes dates, outlets and wire credits from the other
+removed pieces (a date in a caption still serves as evidence).
+
+HTML goes through trafilatura (main text, no comments, tables kept when they are
+part of the article); its output, like plain text, then goes through the line
+rules below. Plain text matters most: users paste whole pages from a browser.
+
+The rules are about *kinds* of clutter, judged one line at a time and then in
+context:
+
+* one line: navigation (``Skip to content``, breadcrumbs ``Home > News >``),
+  read-also links, photo captions and credits (``— Reuters``, ``Image: X/dpa``,
+  ``© X``, ``MANDATORY CREDIT``), share counters (lines of bare numbers or share
+  buttons), video placeholders (``does not support the video element``, bare
+  durations ``04:07``), subscription prompts, logos, ``Source: www.x.de`` lines,
+  date/byline header lines (``Reuters Published December 27, 2023``,
+  ``1 min read``), bylines, wire sign-offs (``nm/aw (dpa, Interfax)``),
+  site-furniture headings (``Top Stories``), advertisements, copyright lines;
+* in context: lines repeating an earlier line, the headline list under a
+  ``Read also:`` heading, the title of a video before its duration, the alt text
+  just above a credited caption, bullet summaries before or after the article
+  that restate it, short non-sentence lines before the title or after the last
+  paragraph (site furniture).
+
+Decision on short subheadings inside the article ("India to keep buying
+Russian oil"): they are kept. They are the author's text, they sit between
+paragraphs of the article, and dropping them would risk dropping short lines of
+the article itself; a subheading costs the later stages nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .errors import EmptyInput
+from .models import Article, Removed
+from .reading import document_body
+
+__all__ = ["AGENCIES", "AGENCY_PATTERN", "agencies_in", "clean", "clean_text", "html_text"]
+
+# Wire agencies: lower-case spelling -> canonical spelling.
+AGENCIES = {
+    "reuters": "Reuters", "ap": "AP", "associated press": "AP", "the associated press": "AP",
+    "afp": "AFP", "agence france-presse": "AFP", "agence france presse": "AFP", "dpa": "dpa",
+    "interfax": "Interfax", "tass": "TASS", "itar-tass": "TASS", "ria novosti": "RIA Novosti",
+    "ria": "RIA Novosti", "pti": "PTI", "press trust of india": "PTI", "ani": "ANI", "xinhua": "Xinhua",
+    "bloomberg": "Bloomberg", "uni": "UNI", "ians": "IANS", "efe": "EFE", "ansa": "ANSA", "kyodo": "Kyodo",
+    "kyodo news": "Kyodo", "yonhap": "Yonhap", "anadolu": "Anadolu", "anadolu agency": "Anadolu",
+    "kna": "KNA", "epd": "epd", "apa": "APA", "belga": "Belga", "anp": "ANP", "sda": "SDA", "pap": "PAP",
+    "ukrinform": "Ukrinform", "irna": "IRNA", "wafa": "WAFA", "bernama": "Bernama", "antara": "Antara",
+    "jiji": "Jiji", "jiji press": "Jiji", "aap": "AAP", "cp": "CP", "the canadian press": "CP",
+    "canadian press": "CP", "sid": "SID", "dpa-afx": "dpa", "ap photo": "AP",
+}
+AGENCY_PATTERN = "|".join(sorted((re.escape(a) for a in AGENCIES), key=len, reverse=True))
+_WS = re.compile(r"\s+")
+_TERMINAL = re.compile(r"[.!?…:](?:\s?[\"'”’)\]])*\s*$")
+_BULLET = re.compile(r"^\s*(?:[•·●▪◦‣*]|[-–—](?=\s)|\d{1,2}[.)](?=\s))\s*")
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DATE = re.compile(
+    rf"\b(?:\d{{4}}-\d{{2}}-\d{{2}}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|"
+    rf"\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{_MONTH},?\s+\d{{4}}|\d{{1,2}} ?[./] ?\d{{1,2}} ?[./] ?\d{{2,4}})\b", re.I)
+_DATE_WORDS = re.compile(
+    r"\b(?:published|updated|posted|modified|created|first|last|on|at|date|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d{1,2}\s?[:.]\s?\d{2}(?:\s*[ap]\.?m\.?)?|[ap]\.?m\.?|"
+    r"gmt|utc|ist|cet|cest|bst|est|edt|pst|pdt|et|pt|msk)\b", re.I)
+
+# One-line rules: (reason, pattern). First match wins; patterns see the stripped line.
+_LINE_RULES = [
+    ("navigation", re.compile(r"^(?:\d+[.)]\s*)?(?:skip (?:to|next|navigation)|jump to|back to top|"
+                              r"toggle navigation|(?:main|open|close) menu)\b", re.I)),
+    ("navigation", re.compile(r"^(?:menu|search|home|sections|navigation|close|more|show more|load more)$", re.I)),
+    ("video-placeholder", re.compile(r"(?:browser does not support (?:the )?(?:video|audio)|enable javascript to "
+                                     r"(?:watch|play|view)|^\d{1,2}:\d{2}(?::\d{2})?$|^(?:play|watch) (?:video|now)$|"
+                                     r"^video(?: player)?$|^now playing$)", re.I)),
+    ("advertisement", re.compile(r"^(?:advertisement|sponsored(?: content)?|ad|story continues below(?: advertisement)?|"
+                                 r"scroll (?:down )?to continue(?: reading)?|continue reading below)$", re.I)),
+    ("subscription", re.compile(r"^(?:subscribe|sign up|sign in|log ?in|register|unlock|become a (?:member|subscriber)"
+                                r"|already (?:a subscriber|have an account)|to continue reading|continue reading|"
+                                r"get (?:the|our) .{0,40}newsletter|start your (?:free )?trial|subscriber[- ]only)\b"
+                                r"|\bnewsletter\b.{0,60}\b(?:sign up|subscribe|inbox)\b|this (?:article|content) "
+                                r"is (?:for|only available to) subscribers", re.I)),
+    ("logo", re.compile(r"^[\w.&'’ -]{1,40}\slogo$", re.I)),
+    ("source", re.compile(r"^source\s*:\s*\S.{0,80}$", re.I)),
+    ("wire-signoff", re.compile(rf"^(?:[a-z]{{1,4}}(?:/[a-z]{{1,4}})+\s*)?\(\s*(?:{AGENCY_PATTERN})(?:\s*(?:,|/|and|&|;)\s*"
+                                rf"(?:{AGENCY_PATTERN}))*\s*\)$|^(?:[a-z]{{1,4}}(?:/[a-z]{{1,4}})+)$|"
+                                rf"^[—–-]*\s*(?:by\s+)?(?:{AGENCY_PATTERN})(?:\s*(?:,|/|and|&)\s*(?:{AGENCY_PATTERN}))*\s*$|"
+                                r"^\(?\s*(?:with (?:inputs|agency inputs|input) from|(?:additional )?reporting by|"
+                                r"editing by|compiled by|written by .{0,40}; editing by)\b.{0,120}$|"
+                                r"auto-generated from a syndicated feed|^with agency inputs\)?$", re.I)),
+    ("copyright", re.compile(r"^(?:\(c\)|copyright\b)|^©.*\d{4}|all rights reserved\.?$", re.I)),
+    ("caption", re.compile(r"(?-i:\b(?:REUTERS|AFP|AP|EPA|AP Photo|ANI|PTI)/ ?[A-Z])|attention editors|mandatory credit|no resales\.? no archives|handout via|"
+                           r"via getty images|getty images|picture[- ]alliance|\bvia reuters\b|/\s*(?:afp|ap|reuters)"
+                           r"\s*(?:photo)?\)?$|\((?:ap|afp|reuters|file) photo[^)]*\)$|\((?:photo|image|picture|"
+                           r"photograph)\s*:[^)]*\)\s*$|©\s*[\w .&/'’-]{2,50}$|\S\s*(?-i:(?:Image|Photo|Photograph|Picture)\s*:"
+                           r"\s*[A-Z]).{0,80}$", re.I)),
+    ("credit", re.compile(r"^(?:photo|image|picture|photograph|illustration|file photo|credit|photo credit|"
+                          r"video)s?\s*:\s*\S", re.I)),
+    ("byline", re.compile(r"^(?i:by|written by|words by)\s+[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|&|,|van|von|de|"
+                          r"der|da|al|bin))*(?:\s*[,|]\s*[\w .'’-]{0,40})?$|^(?i:staff writer|staff reporter|"
+                          r"our (?:staff )?(?:correspondent|reporter|bureau)|special correspondent|"
+                          r"(?:\w+ )?bureau|web desk|news desk|online desk)$")),
+]
+_READ_ALSO = re.compile(
+    r"^(?:read also|also read|read more|more to read|see also|related(?: articles| stories| news| coverage| content|"
+    r" topics| links)?|more stories(?: from .{1,30})?|more from .{1,30}|more on this(?: story| topic)?|recommended"
+    r"(?: stories| for you| articles)?|you (?:may|might) also (?:like|be interested in)|most (?:read|popular|viewed)|"
+    r"trending(?: now| stories| news)?|don'?t miss|latest (?:news|stories)|editor'?s picks|what to read next)"
+    r"\s*(?::\s*(?P<rest>.*))?$", re.I)
+_FURNITURE = re.compile(r"^(?:[\w.'’ -]{0,25}\s)?(?:top|more|latest|featured|popular|related|breaking) "
+                        r"(?:stor(?:y|ies)|news|articles|videos|headlines)(?: from .{1,25})?$", re.I)
+_BREADCRUMB = re.compile(r"^(?:[\w&'’.,-]+(?: [\w&'’.,-]+){0,3}\s*[>»›]\s*){2,}")
+_DATE_HEADER = re.compile(r"^\s*date\s+\d{4}-\d{2}-\d{2}\b\s*")
+_READ_TIME = re.compile(r"\b\d+\s*min(?:ute)?s?\.? read\b", re.I)
+_SHARE_WORDS = {"share", "shares", "shared", "tweet", "email", "e-mail", "print", "facebook", "twitter", "x",
+                "whatsapp", "linkedin", "pinterest", "reddit", "telegram", "comment", "comments", "copy", "link",
+                "save", "this", "article", "story", "on", "via", "mail", "messenger", "flipboard", "bookmark",
+                "reactions", "views", "likes", "|", "·"}
+_NUMBER = re.compile(r"^\d[\d,.]*[km]?$", re.I)
+_TAIL_CREDIT = re.compile(rf"\s+[—–-]{{1,2}}\s*(?P<credit>(?:{AGENCY_PATTERN})(?:\s*(?:,|/)\s*(?:{AGENCY_PATTERN}))*|"
+                          r"(?:file )?photo\b.{0,40}|[A-Z][\w.]*(?:/[A-Z][\w. ]*)+)\s*$", re.I)
+
+
+@dataclass
+class _Line:
+    text: str
+    reason: str | None = None
+    peeled: list[Removed] = field(default_factory=list)  # header prefixes cut off this line
+
+    @property
+    def kept(self) -> bool:
+        return self.reason is None and bool(self.text.strip())
+
+
+def clean(article: Article) -> Article:
+    """Set ``article.text`` and ``article.removed``; raise EmptyInput when no article text is left."""
+    body = document_body(article)
+    if article.format == "html":
+        main, title = html_text(body)
+        text, removed = clean_text(main, title=title)
+    else:
+        text, removed = clean_text(body)
+    if not text.strip():
+        raise EmptyInput(article.source, "no article text left after removing the page clutter",
+                         "Check that the file holds an article; `storyline show` lists what was removed")
+    article.text, article.removed = text, removed
+    return article
+
+
+def html_text(html: str) -> tuple[str, str | None]:
+    """Main text and title of an HTML page with trafilatura (no comments); the page's plain text if it finds none."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(html, include_comments=False, include_tables=True, include_images=False,
+                                      favor_recall=True, with_metadata=True,
+                                      date_extraction_params={"extensive_search": False})
+    text = getattr(doc, "text", None) if doc is not None else None
+    title = getattr(doc, "title", None) if doc is not None else None
+    if not text:
+        text = trafilatura.html2txt(html) or ""
+    return text, title
+
+
+def clean_text(body: str, title: str | None = None) -> tuple[str, list[Removed]]:
+    """Clean plain text: return the kept text and the removed pieces, in input order.
+
+    ``title``, when known (an HTML page's), is the headline to look for; otherwise the first
+    headline-like line before any paragraph is taken as the title.
+    """
+    body = body.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u200b", "")
+    lines = _first_pass(body.split("\n"))
+    _mark_duplicates(lines)
+    _mark_blocks(lines)
+    _mark_title(lines, title)
+    _mark_summaries(lines)
+    _mark_edges(lines)
+    tail = _split_tail_signoff(lines)
+    removed: list[Removed] = []
+    for ln in lines:
+        removed += ln.peeled
+        if ln.reason and ln.text.strip():
+            removed.append(Removed(ln.text.strip(), ln.reason))
+    if tail:
+        removed.append(tail)
+    kept = [ln.text.rstrip() if ln.reason is None else None for ln in lines]
+    return _join(kept), removed
+
+
+def agencies_in(text: str, any_case: bool = False) -> list[str]:
+    """Canonical names of the wire agencies named in ``text``, in order, each once.
+
+    Short names ("AP", "ANI", "UNI") count only in capitals unless ``any_case`` (for a sign-off,
+    where every word is an agency).
+    """
+    found: list[str] = []
+    for m in re.finditer(rf"(?<![\w-])(?:{AGENCY_PATTERN})(?![\w-])", text, re.I):
+        word = m.group(0)
+        short = len(word) <= 4 and word.lower() not in ("dpa", "tass", "epd")
+        if short and not word.isupper() and not any_case:  # "ap", "ani", "uni" in lower case are words
+            continue
+        name = AGENCIES[word.lower()]
+        if name not in found:
+            found.append(name)
+    return found
+
+
+def _first_pass(raw_lines: list[str]) -> list[_Line]:
+    """Judge each line alone; peel header prefixes (a date header, a breadcrumb) off the line they start."""
+    lines: list[_Line] = []
+    for text in raw_lines:
+        peeled = []
+        for reason, prefix in (("dateline-header", _DATE_HEADER), ("navigation", _BREADCRUMB)):
+            m = prefix.match(text)
+            if m:
+                peeled.append(Removed(m.group(0).strip(), reason))
+                text = text[m.end():]
+        lines.append(_Line(text, line_reason(text), peeled))
+    return lines
+
+
+def line_reason(line: str) -> str | None:
+    """The kind of clutter one line is, judged alone, or None when it may be article text."""
+    s = _WS.sub(" ", line).strip()
+    if not s:
+        return None
+    words = s.split()
+    for reason, rule in _LINE_RULES:
+        if rule.search(s):
+            if reason == "byline" and _TERMINAL.search(s):
+                continue
+            if reason in ("navigation", "subscription", "advertisement") and len(words) > 15:
+                continue
+            return reason
+    if all(_NUMBER.match(w) or w.lower().strip(":") in _SHARE_WORDS for w in words) and len(words) <= 10:
+        return "share-counter"
+    if _READ_TIME.search(s) and len(words) <= 14:
+        return "dateline-header"
+    if _is_dateline(s):
+        return "dateline-header"
+    m = _READ_ALSO.match(s)
+    if m and (not m.group("rest") or len(words) <= 25):
+        return "read-also"
+    if _FURNITURE.match(s):
+        return "site-furniture"
+    if _TAIL_CREDIT.search(s) and not _not_a_credit(s):
+        return "caption"
+    return None
+
+
+def _not_a_credit(s: str) -> bool:
+    """A line ending in "— Name" is a caption only when the name is an agency, a photo credit or has a slash."""
+    credit = _TAIL_CREDIT.search(s).group("credit")
+    return not (credit.lower() in AGENCIES or "/" in credit or credit.lower().startswith(("photo", "file photo"))
+                or agencies_in(credit))
+
+
+def _is_dateline(s: str) -> bool:
+    """A line that is a date (with year) plus at most a few words: a header, not a sentence with a date in it."""
+    if not _DATE.search(s) or len(s) > 160:
+        return False
+    rest = _DATE_WORDS.sub(" ", _DATE.sub(" ", s))
+    leftover = [w for w in re.split(r"[\s|,.:;()\-—–/]+", rest) if w]
+    return len(leftover) <= (2 if _TERMINAL.search(s) and not s.rstrip().endswith(":") else 3)
+
+
+def _key(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s).replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return _WS.sub(" ", s).strip().lower()
+
+
+def _mark_duplicates(lines: list[_Line]) -> None:
+    """A line repeating an earlier one (quotes and spaces aside) goes, with the first one's reason."""
+    seen: dict[str, str | None] = {}
+    for ln in lines:
+        key = _key(ln.text)
+        if len(key.split()) < 2:
+            continue
+        if key in seen:
+            ln.reason = seen[key] or ln.reason or "duplicate"
+        else:
+            seen[key] = ln.reason
+
+
+def _is_sentence(s: str) -> bool:
+    return bool(_TERMINAL.search(s)) and not s.rstrip().endswith(":")
+
+
+def _headline_like(s: str, max_words: int = 20) -> bool:
+    return 0 < len(s.split()) <= max_words and not _is_sentence(s)
+
+
+def _mark_blocks(lines: list[_Line]) -> None:
+    """Context rules: the list under a read-also heading, video titles, caption alt text."""
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        s = ln.text.strip()
+        if ln.reason == "read-also" and not (_READ_ALSO.match(s).group("rest") or "").strip():
+            i = _mark_read_also_list(lines, i + 1)
+            continue
+        if ln.reason == "video-placeholder" and re.fullmatch(r"\d{1,2}:\d{2}(?::\d{2})?", s):
+            j = _prev_nonblank(lines, i)
+            if j is not None and lines[j].kept and _headline_like(lines[j].text, 14):
+                lines[j].reason = "video-placeholder"
+        if ln.reason in ("caption", "credit") and i > 0 and lines[i - 1].kept:
+            if _headline_like(lines[i - 1].text, 30) and not _BULLET.match(lines[i - 1].text):
+                lines[i - 1].reason = "caption"
+        i += 1
+
+
+def _mark_read_also_list(lines: list[_Line], i: int) -> int:
+    """Drop the headline list under a read-also heading; return the index after it."""
+    started = False
+    while i < len(lines):
+        s = lines[i].text.strip()
+        if not s:
+            nxt = _next_nonblank(lines, i)
+            if started and (nxt is None or not _BULLET.match(lines[nxt].text)):
+                return i
+        elif _BULLET.match(s) or _headline_like(s) or lines[i].reason:
+            if lines[i].reason is None:
+                lines[i].reason = "read-also"
+            started = True
+        else:
+            return i
+        i += 1
+    return i
+
+
+def _prev_nonblank(lines: list[_Line], i: int) -> int | None:
+    for j in range(i - 1, -1, -1):
+        if lines[j].text.strip():
+            return j
+    return None
+
+
+def _next_nonblank(lines: list[_Line], i: int) -> int | None:
+    for j in range(i + 1, len(lines)):
+        if lines[j].text.strip():
+            return j
+    return None
+
+
+def _is_paragraph(ln: _Line) -> bool:
+    s = ln.text.strip()
+    return ln.kept and not _BULLET.match(s) and _is_sentence(s) and len(s.split()) >= 8
+
+
+def _mark_title(lines: list[_Line], title: str | None) -> None:
+    """The first substantial headline-like line, before any paragraph, is the title (or the known title's line)."""
+    for i, ln in enumerate(lines):
+        if not ln.kept:
+            continue
+        s = ln.text.strip()
+        if title is None and len(s.split()) < 3:
+            continue
+        is_title = _key(s) == _key(title) if title is not None else (
+            _headline_like(s, 30) and not _BULLET.match(s) and len(s) <= 250)
+        if is_title and any(later.kept for later in lines[i + 1:]):  # a lone headline stays as the text
+            ln.reason = "title"
+        return
+
+
+def _mark_summaries(lines: list[_Line]) -> None:
+    """Bullet lists before the first or after the last paragraph that restate the article are site summaries."""
+    paras = [i for i, ln in enumerate(lines) if _is_paragraph(ln)]
+    if not paras:
+        return
+    body_words = set(_content_words(" ".join(ln.text for ln in lines if _is_paragraph(ln))))
+    for lo, hi in ((0, paras[0]), (paras[-1] + 1, len(lines))):
+        items = [i for i in range(lo, hi) if lines[i].kept and _BULLET.match(lines[i].text)]
+        if len(items) < 2 or any(len(lines[i].text.split()) < 5 for i in items):
+            continue
+        overlap = [_share(_content_words(lines[i].text), body_words) for i in items]
+        if sum(overlap) / len(overlap) >= 0.5:
+            for i in items:
+                lines[i].reason = "site-summary"
+
+
+def _content_words(s: str) -> list[str]:
+    return [w for w in re.findall(r"[\w'’-]+", s.lower()) if len(w) > 3]
+
+
+def _share(words: list[str], pool: set[str]) -> float:
+    return sum(w in pool for w in words) / len(words) if words else 0.0
+
+
+def _mark_edges(lines: list[_Line]) -> None:
+    """Short non-sentence lines after the article's end (its last paragraph, then clutter) are site furniture.
+
+    A short line right after the last paragraph may still be the article's (a list, a table); only
+    once clutter such as a sign-off or navigation has closed the article is the rest furniture.
+    """
+    paras = [i for i, ln in enumerate(lines) if _is_paragraph(ln)]
+    if not paras:
+        return
+    closed = False
+    for ln in lines[paras[-1] + 1:]:
+        if ln.reason and ln.reason not in ("duplicate", "title"):
+            closed = True
+        elif closed and ln.kept and _headline_like(ln.text.strip(), 7):
+            ln.reason = "site-furniture"
+
+
+def _split_tail_signoff(lines: list[_Line]) -> Removed | None:
+    """A last paragraph ending "… he said. — AFP" keeps its sentence and loses the credit."""
+    kept = [i for i, ln in enumerate(lines) if ln.kept]
+    captions = [i for i, ln in enumerate(lines) if ln.text.strip() and ln.reason == "caption"]
+    if not captions or (kept and captions[-1] < kept[-1]):
+        return None
+    ln = lines[captions[-1]]
+    m = _TAIL_CREDIT.search(ln.text)
+    head = ln.text[: m.start()] if m else ""
+    if m and _is_sentence(head) and len(head.split()) >= 8 and not _not_a_credit(ln.text.strip()):
+        ln.text, ln.reason = head, None
+        return Removed(m.group(0).strip(), "wire-signoff")
+    return None
+
+
+def _join(kept: list[str | None]) -> str:
+    """Join kept lines; a removed line leaves no gap, and blank runs shrink to one blank line."""
+    out: list[str] = []
+    for line in kept:
+        if line is None:
+            continue
+        if not line.strip():
+            if out and out[-1] != "":
+                out.append("")
+            continue
+        out.append(line.strip())
+    return "\n".join(out).strip()

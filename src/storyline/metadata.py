@@ -1,0 +1,335 @@
+"""Metadata: say what an article is (the third pipeline stage, "describe").
+
+Needs: a cleaned Article (``text``, ``removed``, plus ``hints``, ``url``, ``raw``
+and ``format`` from reading). Adds: ``title``, ``outlet``, ``outlet_domain``,
+``published`` with ``published_how``, ``byline``, ``wire`` and ``language``.
+
+Evidence, strongest first:
+
+* the caller's hints (JSONL ``title``, ``date``, ``outlet``);
+* for HTML pages, the page's own metadata (trafilatura; dates by htmldate
+  without its extensive text search, so no guessing);
+* what cleaning removed: the title line, date/credit header lines
+  (``Published December 27, 2023``, `` date 2021-04-06``, a standalone date
+  line), ``Source: www.x.de`` lines, logo lines, navigation naming the site,
+  bylines, wire sign-offs;
+* the URL (host, and dates such as ``/2013/05/03/`` or ``/2013/may/03/``);
+* last, dates deduced rather than stated, marked ``inferred``: a month and day
+  without a year ("Dec. 27") whose year is settled by the weekday the lead
+  names, among the years from the latest one the text mentions up to today,
+  only when exactly one year fits; else the full date in a photo caption.
+
+Nothing is guessed: a field with no evidence stays None (``published_how`` "unknown").
+
+A wire agency is one that supplied the copy: a sign-off ("nm/aw (dpa, Interfax)",
+"— AFP" closing the text, "(With inputs from PTI)"), a credit heading the page
+("Reuters Published …", "By Reuters"), a dateline ("MOSCOW (Reuters) -"). An
+agency cited inside the text ("comments carried by the TASS news agency") or
+credited under a photo ("© Reuters", "Image: …/dpa") did not write the article
+and is not a wire.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+from .cleaning import AGENCIES, AGENCY_PATTERN, agencies_in
+from .language import detect
+from .models import Article
+
+__all__ = ["OUTLETS", "describe", "outlet_for_domain", "parse_date", "url_date"]
+
+# Well-known outlets: domain -> display name. Others get a name made from their domain.
+OUTLETS = {
+    "reuters.com": "Reuters", "apnews.com": "AP", "afp.com": "AFP", "bbc.com": "BBC", "bbc.co.uk": "BBC",
+    "cnn.com": "CNN", "nytimes.com": "The New York Times", "washingtonpost.com": "The Washington Post",
+    "theguardian.com": "The Guardian", "wsj.com": "The Wall Street Journal", "ft.com": "Financial Times",
+    "bloomberg.com": "Bloomberg", "economist.com": "The Economist", "aljazeera.com": "Al Jazeera",
+    "dw.com": "DW", "ntv.de": "n-tv", "spiegel.de": "Der Spiegel", "zeit.de": "Die Zeit", "faz.net": "FAZ",
+    "sueddeutsche.de": "Süddeutsche Zeitung", "tagesschau.de": "tagesschau", "welt.de": "Die Welt",
+    "lemonde.fr": "Le Monde", "lefigaro.fr": "Le Figaro", "france24.com": "France 24", "euronews.com": "Euronews",
+    "elpais.com": "El País", "corriere.it": "Corriere della Sera", "repubblica.it": "la Repubblica",
+    "dawn.com": "Dawn", "tribune.com.pk": "The Express Tribune", "geo.tv": "Geo News",
+    "thehindu.com": "The Hindu", "hindustantimes.com": "Hindustan Times", "livemint.com": "Mint",
+    "timesofindia.indiatimes.com": "The Times of India", "economictimes.indiatimes.com": "The Economic Times",
+    "indianexpress.com": "The Indian Express", "ndtv.com": "NDTV", "news18.com": "News18",
+    "asia.nikkei.com": "Nikkei Asia", "nikkei.com": "Nikkei", "scmp.com": "South China Morning Post",
+    "japantimes.co.jp": "The Japan Times", "tass.com": "TASS", "tass.ru": "TASS", "ria.ru": "RIA Novosti",
+    "rt.com": "RT", "themoscowtimes.com": "The Moscow Times", "kyivindependent.com": "The Kyiv Independent",
+    "politico.com": "Politico", "politico.eu": "Politico Europe", "axios.com": "Axios", "npr.org": "NPR",
+    "cbsnews.com": "CBS News", "nbcnews.com": "NBC News", "abcnews.go.com": "ABC News", "foxnews.com": "Fox News",
+    "usatoday.com": "USA Today", "latimes.com": "Los Angeles Times", "time.com": "Time", "forbes.com": "Forbes",
+    "cnbc.com": "CNBC", "news.sky.com": "Sky News", "independent.co.uk": "The Independent",
+    "telegraph.co.uk": "The Telegraph", "thetimes.co.uk": "The Times", "dailymail.co.uk": "Daily Mail",
+    "abc.net.au": "ABC News (Australia)", "smh.com.au": "The Sydney Morning Herald", "cbc.ca": "CBC",
+    "theglobeandmail.com": "The Globe and Mail", "xinhuanet.com": "Xinhua", "globaltimes.cn": "Global Times",
+    "chinadaily.com.cn": "China Daily", "timesofisrael.com": "The Times of Israel", "haaretz.com": "Haaretz",
+    "arabnews.com": "Arab News", "thenationalnews.com": "The National", "people.com": "People",
+    "variety.com": "Variety", "hollywoodreporter.com": "The Hollywood Reporter", "espn.com": "ESPN",
+}
+
+_MONTHS = {m: i for i, names in enumerate(
+    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+     ("dec", "december")], start=1) for m in names}
+_MON = r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DATE_PATTERNS = [
+    re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
+    re.compile(rf"\b{_MON}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.I),
+    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+{_MON},?\s+(?P<y>\d{{4}})\b", re.I),
+    re.compile(r"\b(?P<d>\d{1,2})\. ?(?P<m>\d{1,2})\. ?(?P<y>\d{4})\b"),
+]
+# Numeric dates with slashes: day/month unless a US time zone on the line says month/day; ambiguous ones are skipped.
+_SLASHED = re.compile(r"\b(?P<a>\d{1,2}) ?/ ?(?P<b>\d{1,2}) ?/ ?(?P<y>\d{4}|\d{2})\b")
+_US_ZONE = re.compile(r"\b(?:E|C|M|P|AK)[SD]?T\b")
+_MONTH_DAY = re.compile(rf"\b{_MON}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d{{4}})(?![:\d])", re.I)
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b", re.I)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>\d{1,2}|[a-z]{3,9})/(?P<d>\d{1,2})(?:/|$|[-_])|"
+                       r"/(?P<y2>(?:19|20)\d{2})(?P<m2>[01]\d)(?P<d2>[0-3]\d)(?:/|$|[-_])|"
+                       r"[/_-](?P<y3>(?:19|20)\d{2})-(?P<m3>[01]\d)-(?P<d3>[0-3]\d)(?:/|$|[-_.])", re.I)
+_DOMAIN = re.compile(r"\b((?:[a-z0-9-]+\.)+[a-z]{2,})\b", re.I)
+_DATELINE_WIRE = re.compile(rf"^[\w .,'’\[\]-]{{0,60}}?\(\s*((?:{AGENCY_PATTERN})(?:\s*[,/]\s*(?:{AGENCY_PATTERN}))*)\s*\)\s*[-—–:]", re.I)
+_HEAD_CREDIT = re.compile(rf"^\s*(?:by\s+)?({AGENCY_PATTERN})\b(?!\s+(?:news agency|reported|said))", re.I)
+_SITE_NAMED = re.compile(r"\bmore ([A-Z][\w.&-]{1,20}(?: [A-Z][\w.&-]{1,20})?) sites\b|\bstories from ([A-Z][\w.&-]{1,20}"
+                         r"(?: [A-Z][\w.&-]{1,20})?)$|^([A-Z][\w.&-]{1,20})['’]s top stor(?:y|ies)$")
+_BYLINE_IN = re.compile(r"\bby\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})|"
+                        r"\b(staff writer|staff reporter|special correspondent|our correspondent)\b", re.I)
+
+
+def describe(article: Article, settings: Any) -> Article:
+    """Set title, outlet, outlet_domain, published/published_how, byline, wire and language."""
+    page = _page_meta(article) if article.format == "html" else {}
+    article.title = _title(article, page)
+    article.outlet, article.outlet_domain = _outlet(article, page)
+    article.published, article.published_how = _published(article, page)
+    article.byline = _byline(article, page)
+    article.wire = _wire(article, page)
+    article.language = detect(article.text, settings.language_list)
+    return article
+
+
+def _removed(article: Article, *reasons: str) -> list[str]:
+    return [r.text for r in article.removed if r.reason in reasons]
+
+
+def _page_meta(article: Article) -> dict[str, str]:
+    """Title, site name, host, author and date from an HTML page's own metadata."""
+    import trafilatura
+
+    from .reading import document_body
+
+    meta = trafilatura.extract_metadata(document_body(article), default_url=article.url,
+                                        date_config={"extensive_search": False, "original_date": True})
+    if meta is None:
+        return {}
+    fields = ("title", "sitename", "hostname", "url", "date", "author")
+    return {k: v for k in fields if isinstance(v := getattr(meta, k, None), str) and v.strip()}
+
+
+def _title(article: Article, page: dict[str, str]) -> str | None:
+    if article.hints.get("title"):
+        return article.hints["title"].strip()
+    if page.get("title"):
+        return page["title"].strip()
+    titles = _removed(article, "title")
+    if titles:
+        return titles[0]
+    first = next((ln.strip() for ln in article.text.split("\n") if ln.strip()), "")
+    if len(first) > 150:
+        first = first[:140].rsplit(" ", 1)[0] + " …"
+    return first or None
+
+
+# ---------------------------------------------------------------- outlet
+
+def _outlet(article: Article, page: dict[str, str]) -> tuple[str | None, str | None]:
+    """Outlet name and domain: hints, page metadata, Source/logo/navigation lines, the URL."""
+    domain = None
+    for url in (article.url, page.get("url")):
+        if url and (host := urlsplit(url if "//" in url else f"//{url}").hostname):
+            domain = _canonical_domain(host)
+            break
+    domain = domain or _canonical_domain(page.get("hostname") or "") or _domain_in_lines(article)
+    name = article.hints.get("outlet") or page.get("sitename")
+    if not name and domain:
+        name = OUTLETS.get(domain)
+    if not name:
+        name = _name_in_lines(article)
+    if name and not domain:
+        domain = next((d for d, n in OUTLETS.items() if n.lower() == name.lower()), None)
+    if not name and domain:
+        name = outlet_for_domain(domain)
+    return (name.strip() if name else None), domain
+
+
+def _canonical_domain(host: str) -> str | None:
+    """``www.Dawn.com`` -> ``dawn.com``; a subdomain of a known outlet maps to the outlet's domain."""
+    host = host.lower().strip(".").removeprefix("www.")
+    if not host or "." not in host:
+        return None
+    parts = host.split(".")
+    for i in range(len(parts) - 1):
+        if ".".join(parts[i:]) in OUTLETS:
+            return ".".join(parts[i:])
+    if re.search(r"\.(?:blogspot|wordpress|substack|medium|tumblr)\.", f".{host}."):
+        return host  # a blog on a hosting platform is its own outlet
+    keep = 3 if re.search(r"\.(?:co|com|org|net|ac|gov|edu)\.[a-z]{2}$", host) else 2
+    return ".".join(parts[-keep:])
+
+
+def _domain_in_lines(article: Article) -> str | None:
+    """A domain named by a "Source:" line or a logo line ("DAWN.COM Logo")."""
+    for text in _removed(article, "source", "logo"):
+        m = _DOMAIN.search(text)
+        if m:
+            return _canonical_domain(m.group(1))
+    return None
+
+
+def _name_in_lines(article: Article) -> str | None:
+    """An outlet named by navigation ("Skip to more DW sites") or a non-domain logo ("BBC Logo")."""
+    for text in _removed(article, "navigation", "site-furniture", "read-also"):
+        m = _SITE_NAMED.search(text.strip())
+        if m:
+            return next(g for g in m.groups() if g)
+    for text in _removed(article, "logo"):
+        name = re.sub(r"\s+logo$", "", text.strip(), flags=re.I)
+        if name and not _DOMAIN.search(name):
+            return name
+    return None
+
+
+def outlet_for_domain(domain: str) -> str:
+    """Display name of an outlet: from the table of well-known outlets, else made from the domain."""
+    if domain in OUTLETS:
+        return OUTLETS[domain]
+    parts = domain.split(".")
+    label = parts[0] if re.search(r"\.(?:blogspot|wordpress|substack|medium|tumblr)\.", f".{domain}.") else \
+        parts[-3] if re.search(r"\.(?:co|com|org|net|ac|gov|edu)\.[a-z]{2}$", domain) else parts[-2]
+    words = label.replace("_", "-").split("-")
+    return " ".join(w.capitalize() for w in words if w)
+
+
+# ---------------------------------------------------------------- dates
+
+def parse_date(text: str) -> str | None:
+    """The first full date (day, month and year) in ``text`` as ISO, or None when there is none or it is ambiguous."""
+    found = []
+    for pattern in _DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            iso = _iso(m.group("y"), m.groupdict().get("m") or _MONTHS[m.group("mon").lower()], m.group("d"))
+            if iso:
+                found.append((m.start(), iso))
+    for m in _SLASHED.finditer(text):
+        a, b, y = int(m.group("a")), int(m.group("b")), int(m.group("y"))
+        y = y if y > 99 else 2000 + y if 2000 + y <= date.today().year else 1900 + y
+        month_first = b > 12 or (a <= 12 and _US_ZONE.search(text) is not None)
+        if (a > 12 or b > 12 or _US_ZONE.search(text)) and (iso := _iso(y, *((a, b) if month_first else (b, a)))):
+            found.append((m.start(), iso))
+    return min(found)[1] if found else None
+
+
+def _iso(y: str | int, m: str | int, d: str | int) -> str | None:
+    try:
+        month = int(m) if str(m).isdigit() else _MONTHS[str(m).lower()]
+        day = date(int(y), month, int(d))
+    except (KeyError, ValueError):
+        return None
+    return day.isoformat() if 1900 <= day.year and day <= date.today() else None
+
+
+def url_date(url: str | None) -> str | None:
+    """The date in a URL path (``/2013/05/03/``, ``/2013/may/03/``, ``/20130503/``, ``-2013-05-03``), or None."""
+    if not url:
+        return None
+    for m in _URL_DATE.finditer(urlsplit(url).path):
+        g = m.groupdict()
+        y, mo, d = (g["y"], g["m"], g["d"]) if g["y"] else (g["y2"], g["m2"], g["d2"]) if g["y2"] else \
+            (g["y3"], g["m3"], g["d3"])
+        if iso := _iso(y, mo, d):
+            return iso
+    return None
+
+
+def _published(article: Article, page: dict[str, str]) -> tuple[str | None, str]:
+    """Publication date and how it was found: stated > html-meta > url > inferred; else (None, "unknown")."""
+    if (hint := article.hints.get("date")) and (iso := parse_date(hint[:10]) or parse_date(hint)):
+        return iso, "stated"
+    for text in _removed(article, "dateline-header"):
+        if iso := parse_date(text):
+            return iso, "stated"
+    if page.get("date") and (iso := parse_date(page["date"])):
+        return iso, "html-meta"
+    if iso := url_date(article.url or page.get("url")):
+        return iso, "url"
+    if iso := _weekday_date(article) or next(filter(None, map(parse_date, _removed(article, "caption"))), None):
+        return iso, "inferred"
+    return None, "unknown"
+
+
+def _weekday_date(article: Article) -> str | None:
+    """The day of a photo caption or header ("… in Moscow on Dec. 27"), its year settled by the weekday
+    the text first names ("said on Wednesday"), when exactly one year fits.
+
+    Only captions and headers are read for the day: a day in the body is as often a day to come.
+    The years tried run from the latest year the text mentions (an article is not older than the
+    years it talks about) up to today.
+    """
+    heads = "\n".join(_removed(article, "caption", "dateline-header"))
+    weekday = _WEEKDAY.search(article.text)
+    years = [int(y) for y in _YEAR.findall(f"{article.text}\n{heads}") if int(y) <= date.today().year]
+    days = {(_MONTHS[m.group("mon").lower()], int(m.group("d"))) for m in _MONTH_DAY.finditer(heads)}
+    if not (weekday and years and days):
+        return None
+    want = _WEEKDAYS.index(weekday.group(1).lower())
+    fits = set()
+    for month, day in days:
+        for year in range(max(years), date.today().year + 1):
+            iso = _iso(year, month, day)
+            if iso and date.fromisoformat(iso).weekday() == want:
+                fits.add(iso)
+    return fits.pop() if len(fits) == 1 else None
+
+
+# ---------------------------------------------------------------- people and agencies
+
+def _byline(article: Article, page: dict[str, str]) -> str | None:
+    """The author: a "By …" line, a staff credit in a header line, or the page's author metadata."""
+    for text in _removed(article, "byline"):
+        name = re.sub(r"^(?:written by|words by|by)\s+", "", text.strip(), flags=re.I)
+        name = re.split(r"\s*[,|]\s*", name)[0].strip()  # "Jane Doe, Reuters" / "Jane Doe | Updated …"
+        if name and not agencies_in(name, any_case=True):
+            return name
+    for text in _removed(article, "dateline-header"):
+        if (m := _BYLINE_IN.search(text)) and not agencies_in(name := m.group(1) or m.group(2), any_case=True):
+            return name
+    author = page.get("author")
+    return author if author and not agencies_in(author, any_case=True) else None
+
+
+def _wire(article: Article, page: dict[str, str]) -> list[str]:
+    """Agencies that supplied the copy: sign-offs, header credits, datelines; never photo credits or citations."""
+    found: list[str] = []
+    for text in _removed(article, "wire-signoff"):
+        found += agencies_in(text, any_case=True)
+    for text in _removed(article, "dateline-header", "byline"):
+        if m := _HEAD_CREDIT.match(text):
+            found.append(AGENCIES[m.group(1).lower()])
+        elif "," in text:
+            found += agencies_in(text.rsplit(",", 1)[1])
+    for text in _removed(article, "source"):
+        value = text.split(":", 1)[1].strip().lower()
+        if value in AGENCIES:
+            found.append(AGENCIES[value])
+    lead = [ln for ln in article.text.split("\n") if ln.strip()][:2]
+    for line in lead:
+        if m := _DATELINE_WIRE.match(line.strip()):
+            found += agencies_in(m.group(1), any_case=True)
+    if page.get("author", "").lower() in AGENCIES:
+        found.append(AGENCIES[page["author"].lower()])
+    return list(dict.fromkeys(found))

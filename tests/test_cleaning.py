@@ -1,0 +1,190 @@
+"""Cleaning: the clutter of pasted pages goes, with its reason; every sentence of the article stays."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storyline.cleaning import clean, clean_text, line_reason
+from storyline.errors import EmptyInput
+from storyline.models import Article
+
+FIXTURES = Path(__file__).parent / "fixtures" / "reading"
+LEAD = "The city council approved the new budget on Tuesday after a long debate, its chairwoman said."
+LAST = "Opposition members said they would keep pressing for lower fees next year."
+
+
+def cleaned(name: str) -> Article:
+    path = FIXTURES / name
+    return clean(Article(id=path.stem, source=str(path), raw=path.read_text(encoding="utf-8")))
+
+
+def reasons(removed) -> dict[str, str]:
+    """Removed text -> reason of its first occurrence."""
+    out: dict[str, str] = {}
+    for r in removed:
+        out.setdefault(r.text, r.reason)
+    return out
+
+
+def around(*clutter: str) -> str:
+    """An article of two paragraphs with the given clutter lines between them."""
+    return "\n\n".join(["Council passes budget", LEAD, *clutter, LAST])
+
+
+def test_pasted_page_keeps_every_article_sentence():
+    art = cleaned("pasted_page.txt")
+    for sentence in [
+        "Ferry crews on the lake ended their two-week strike on Monday after the operator agreed to raise wages by 6%, "
+        "the union said.",
+        "The union said crews would return to work on Tuesday morning and that the full timetable would run again by "
+        "the weekend.",
+        "Hotel owners had warned that a longer stoppage would cost them bookings just before the Easter holidays.",
+        '"Nobody wanted this to drag on," a union spokeswoman said, adding that talks on working hours would continue '
+        "in May.",
+    ]:
+        assert sentence in art.text
+
+
+def test_pasted_page_drops_each_kind_of_clutter_with_its_reason():
+    art = cleaned("pasted_page.txt")
+    why = reasons(art.removed)
+    expected = {
+        "1. Skip to content": "navigation",
+        "Home >World >Europe >": "navigation",
+        "date 2024-02-19": "dateline-header",
+        "NORTHWINDHERALD.EXAMPLE Logo": "logo",
+        "Lake ferry strike ends after two weeks": "title",
+        "Published February 19, 2024 Updated February 19, 2024 06:40pm": "dateline-header",
+        "By Ilse Marquardt": "byline",
+        "Passengers queue at the ferry pier in Lindau on Monday. — AFP": "caption",
+        "12": "share-counter",
+        "How the strike unfolded": "video-placeholder",
+        "02:15": "video-placeholder",
+        "This browser does not support the video element.": "video-placeholder",
+        "Subscribe": "subscription",
+        "Read also:": "read-also",
+        "- City council backs new bike lanes": "read-also",
+        "kb/jt (dpa, AFP)": "wire-signoff",
+        "Source: www.northwindherald.example": "source",
+    }
+    assert {text: why.get(text) for text in expected} == expected
+    for text in expected:
+        assert text not in art.text
+    assert any(r.reason == "site-summary" for r in art.removed)
+    assert "Passengers queue" not in art.text  # the duplicated caption went too
+
+
+def test_short_subheading_inside_the_article_is_kept():
+    art = cleaned("pasted_page.txt")
+    assert "Tourist season at risk" in art.text
+
+
+@pytest.mark.parametrize("line,reason", [
+    ("Skip to main navigation", "navigation"),
+    ("Advertisement", "advertisement"),
+    ("Sign up for our newsletter", "subscription"),
+    ("Already a subscriber? Log in", "subscription"),
+    ("Share this article", "share-counter"),
+    ("1,204 Comments", "share-counter"),
+    ("Your browser does not support the video element", "video-placeholder"),
+    ("11:42", "video-placeholder"),
+    ("Photo: Karla Winter", "credit"),
+    ("Fishing boats in the harbour at dawn. (Photo by J. Lund/AFP via Getty Images)", "caption"),
+    ("Rescue workers at the site. REUTERS/Anna Kovacs", "caption"),
+    ("A farmer inspects his field.   © Kim Ortega", "caption"),
+    ("(With inputs from PTI)", "wire-signoff"),
+    ("— AFP", "wire-signoff"),
+    ("ab/cd (Reuters, AP)", "wire-signoff"),
+    ("Source: www.example-daily.de", "source"),
+    ("Wednesday, 14 June 2023", "dateline-header"),
+    ("Updated: June 14, 2023 10:05 IST", "dateline-header"),
+    ("3 min read", "dateline-header"),
+    ("By Henrik Solberg and Maya Lind", "byline"),
+    ("More Top Stories", "site-furniture"),
+])
+def test_one_line_clutter(line, reason):
+    assert line_reason(line) == reason
+
+
+@pytest.mark.parametrize("sentence", [
+    LEAD,
+    "By the end of the year, the city expects to have spent most of the fund.",
+    "Sign-ups for the new course rose sharply in May, the university said.",
+    "On May 5, 2021, the council voted to close the old school.",
+    "The union has 12,000 members.",
+    "Russia, India mull joint weapons production — Lavrov",
+    "Subscribers to the service will pay more from March, the company said.",
+])
+def test_article_lines_are_not_clutter(sentence):
+    assert line_reason(sentence) is None
+
+
+def test_read_also_list_goes_until_the_article_resumes():
+    text, removed = clean_text(around("Read more:", "- Storm damages pier", "- Tram fares to rise"))
+    assert LAST in text and "Storm damages pier" not in text and "Tram fares" not in text
+
+
+def test_caption_with_alt_text_line_above_it_goes():
+    text, removed = clean_text(around("Council members in the chamber\nMembers vote on the plan.Image: P. Holm/dpa"))
+    assert "Council members in the chamber" not in text and "Members vote" not in text
+    assert reasons(removed)["Council members in the chamber"] == "caption"
+
+
+def test_closing_agency_credit_is_cut_off_but_the_sentence_stays():
+    text, removed = clean_text(f"Council passes budget\n\n{LEAD}\n\n{LAST} — AFP\n")
+    assert text.endswith(LAST) and reasons(removed)["— AFP"] == "wire-signoff"
+
+
+def test_caption_date_stays_available_as_evidence():
+    _, removed = clean_text(around("The mayor speaks in the town hall on March 3, 2022. — Reuters"))
+    assert any("March 3, 2022" in r.text and r.reason == "caption" for r in removed)
+
+
+def test_furniture_after_the_sign_off_goes_but_a_short_list_closing_the_article_stays():
+    text, _ = clean_text(around("xy/zz (AFP)", "Most Popular", "Weather", "Sport"))
+    assert text.endswith(LAST)
+    text, _ = clean_text(around("Injured players:", "Jon Berg (knee)", "Ali Demir (ankle)"))
+    assert "Jon Berg (knee)" in text and "Ali Demir (ankle)" in text
+
+
+def test_bullets_inside_the_article_are_kept():
+    bullets = ["• raise the minimum wage", "• cut train fares for students"]
+    text, _ = clean_text("\n\n".join(["Council passes budget", LEAD, "The plan has two parts:", *bullets, LAST]))
+    assert all(b in text for b in bullets)
+
+
+def test_a_headline_alone_is_kept_as_the_text():
+    text, removed = clean_text("Storm closes all ferries")
+    assert text == "Storm closes all ferries" and not removed
+
+
+def test_title_is_not_body_text_but_is_kept_aside():
+    text, removed = clean_text(around())
+    assert not text.startswith("Council passes budget")
+    assert reasons(removed)["Council passes budget"] == "title"
+
+
+def test_text_starting_with_a_sentence_has_no_title_line():
+    text, removed = clean_text(f"{LEAD}\n{LAST}")
+    assert text == f"{LEAD}\n{LAST}" and removed == []
+
+
+def test_html_main_text_is_extracted_without_navigation_or_footer():
+    html = (
+        "<html><head><title>Tram line opens</title></head><body><nav><a href='/'>Home</a><a href='/n'>News</a></nav>"
+        "<article><h1>Tram line opens</h1><p>The new tram line through the old town opened on Sunday, carrying "
+        "more passengers than expected on its first day, the transport authority said.</p><p>Residents had waited "
+        "nearly ten years for the line to be finished, and shops along the route hope for more customers.</p>"
+        "</article><footer>Copyright 2024 Example Media. All rights reserved.</footer></body></html>"
+    )
+    art = clean(Article(id="t", source="t.html", raw=html, format="html"))
+    assert "opened on Sunday" in art.text and "Residents had waited" in art.text
+    assert "All rights reserved" not in art.text and not art.text.startswith("Tram line opens")
+    assert reasons(art.removed).get("Tram line opens") == "title"
+
+
+def test_nothing_left_is_an_empty_input_error():
+    with pytest.raises(EmptyInput, match="no article text"):
+        clean(Article(id="x", source="x.txt", raw="Skip to content\n\nSubscribe\n\n0\n12\n"))

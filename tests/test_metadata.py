@@ -1,0 +1,165 @@
+"""Metadata: title, outlet, date (and how it was found), byline, wire agencies and language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storyline.cleaning import clean
+from storyline.language import detect
+from storyline.metadata import describe, outlet_for_domain, parse_date, url_date
+from storyline.models import Article
+from storyline.reading import read_paths
+from storyline.settings import Settings
+
+FIXTURES = Path(__file__).parent / "fixtures" / "reading"
+SETTINGS = Settings(languages="en,de,fr")
+BODY = "The regional parliament passed the water law on Thursday after months of debate, the speaker said."
+
+
+def described(name: str) -> Article:
+    [art] = [a for a in read_paths([str(FIXTURES / name)], SETTINGS)]
+    return describe(clean(art), SETTINGS)
+
+
+def from_text(raw: str, **kw) -> Article:
+    return describe(clean(Article(id="t", source="t.txt", raw=raw, **kw)), SETTINGS)
+
+
+def test_pasted_page_metadata():
+    art = described("pasted_page.txt")
+    assert art.title == "Lake ferry strike ends after two weeks"
+    assert art.outlet_domain == "northwindherald.example" and art.outlet == "Northwindherald"
+    assert (art.published, art.published_how) == ("2024-02-19", "stated")
+    assert art.byline == "Ilse Marquardt"
+    assert art.wire == ["dpa", "AFP"]  # from the sign-off, not from the "— AFP" photo credit
+    assert art.language == "en"
+
+
+def test_agencies_cited_in_the_text_are_not_wires():
+    art = described("cited_agency.txt")
+    assert art.wire == []
+
+
+def test_photo_credit_alone_is_not_a_wire():
+    assert described("photo_credit_only.txt").wire == []
+    assert described("weekday_year.txt").wire == []  # "© Reuters" under a photo
+
+
+def test_dateline_credit_is_a_wire():
+    assert described("dateline_wire.txt").wire == ["Reuters"]
+
+
+@pytest.mark.parametrize("header,wire", [
+    ("Reuters Published March 2, 2022", ["Reuters"]),
+    ("By Jana Novak, AP", ["AP"]),
+    ("(With inputs from PTI)", ["PTI"]),
+    ("Source: AFP", ["AFP"]),
+])
+def test_credit_lines_name_wires(header, wire):
+    where = "first" if header.startswith(("Reuters", "By")) else "last"
+    raw = f"Water law passes\n\n{header}\n\n{BODY}" if where == "first" else f"Water law passes\n\n{BODY}\n\n{header}"
+    assert from_text(raw).wire == wire
+
+
+def test_stated_date_forms():
+    assert described("standalone_date.txt").published == "2021-03-08"
+    assert from_text(f" date 2021-04-06 Subscribe\nWater law passes\n\n{BODY}").published == "2021-04-06"
+    art = from_text(f"Water law passes\n\nPublished: Tuesday, Dec. 20 2005\n\n{BODY}")
+    assert (art.published, art.published_how) == ("2005-12-20", "stated")
+
+
+def test_weekday_settles_the_year_of_a_caption_day_and_is_marked_inferred():
+    art = described("weekday_year.txt")
+    assert (art.published, art.published_how) == ("2023-11-16", "inferred")
+
+
+def test_weekday_that_fits_several_years_gives_no_date():
+    raw = f"Water law passes\n\n{BODY} Talks began in 2001.\n\nThe speaker in the chamber on Nov. 16.   © Reuters"
+    assert from_text(raw).published is None
+
+
+def test_no_date_stated_means_none_not_a_guess():
+    art = described("cited_agency.txt")
+    assert (art.published, art.published_how) == (None, "unknown")
+
+
+def test_url_gives_date_and_outlet_domain():
+    art = next(a for a in read_paths([str(FIXTURES / "url_article.jsonl")], SETTINGS) if a.id == "u1")
+    art = describe(clean(art), SETTINGS)
+    assert (art.published, art.published_how) == ("2019-06-04", "url")
+    assert art.outlet_domain == "valleypost.example"
+
+
+def test_hints_win_and_a_hint_date_is_stated():
+    arts = {a.id: describe(clean(a), SETTINGS) for a in read_paths([str(FIXTURES / "url_article.jsonl")], SETTINGS)}
+    u2 = arts["u2"]
+    assert (u2.title, u2.outlet, u2.published, u2.published_how) == ("Given title", "The Example Times", "2020-05-06",
+                                                                     "stated")
+    assert u2.outlet_domain == "example.org"
+    assert arts["u3"].title == "Tram line opens"
+
+
+def test_html_page_metadata_comes_from_the_page():
+    html = ('<html><head><title>Dam opens - The Hill Gazette</title><meta property="og:site_name" '
+            'content="The Hill Gazette"><meta property="article:published_time" content="2022-03-14T08:00:00Z">'
+            '<meta name="author" content="Mira Okafor"><link rel="canonical" href="https://hillgazette.example/dam">'
+            f'</head><body><article><h1>Dam opens</h1><p>{BODY}</p><p>{BODY.replace("water", "energy")}</p>'
+            '</article></body></html>')
+    art = describe(clean(Article(id="h", source="h.html", raw=html, format="html")), SETTINGS)
+    assert (art.title, art.outlet, art.outlet_domain) == ("Dam opens", "The Hill Gazette", "hillgazette.example")
+    assert (art.published, art.published_how, art.byline) == ("2022-03-14", "html-meta", "Mira Okafor")
+
+
+def test_outlet_from_source_line_logo_and_navigation():
+    assert from_text(f"Water law passes\n\n{BODY}\n\nSource: www.ntv.de").outlet == "n-tv"
+    art = from_text(f"DAWN.COM Logo\n\nWater law passes\n\n{BODY}")
+    assert (art.outlet, art.outlet_domain) == ("Dawn", "dawn.com")
+    art = from_text(f"1. Skip to content\n2. Skip to more DW sites\n\nWater law passes\n\n{BODY}")
+    assert (art.outlet, art.outlet_domain) == ("DW", "dw.com")
+
+
+def test_unknown_outlet_stays_empty():
+    art = from_text(f"Water law passes\n\n{BODY}")
+    assert (art.outlet, art.outlet_domain, art.byline) == (None, None, None)
+
+
+def test_outlet_names_from_domains():
+    assert outlet_for_domain("reuters.com") == "Reuters"
+    assert outlet_for_domain("valley-post.example") == "Valley Post"
+
+
+@pytest.mark.parametrize("text,iso", [
+    ("November 8, 2022", "2022-11-08"),
+    ("18 September 2013 Last updated at 13: 59 GMT", "2013-09-18"),
+    ("Posted: Nov 27, 2005 8: 20 AM ET", "2005-11-27"),
+    ("Article posted on 08. 07. 2012", "2012-07-08"),
+    ("Updated 4 / 11 / 2007 1: 26 PM ET", "2007-04-11"),
+    ("Release: 03 / 08 / 2013", None),  # day and month could be either way round
+    ("on Dec. 27", None),
+    ("February 30, 2020", None),
+])
+def test_parse_date(text, iso):
+    assert parse_date(text) == iso
+
+
+@pytest.mark.parametrize("url,iso", [
+    ("https://news.example/2013/05/03/story-name/", "2013-05-03"),
+    ("https://www.example.com/world/2013/may/03/story", "2013-05-03"),
+    ("https://example.com/article/20130308/sports/1", "2013-03-08"),
+    ("https://example.com/news/story-2021-04-06-vote", "2021-04-06"),
+    ("https://example.com/news/story/123456", None),
+    (None, None),
+])
+def test_url_date(url, iso):
+    assert url_date(url) == iso
+
+
+def test_language_is_detected_among_the_configured_languages():
+    assert detect(BODY, ["en", "de"]) == "en"
+    assert detect("Das Parlament hat am Donnerstag das neue Wassergesetz beschlossen, sagte der Sprecher.",
+                  ["en", "de", "fr"]) == "de"
+    assert detect("Le parlement a adopté jeudi la nouvelle loi sur l'eau, a déclaré le président.",
+                  ["en", "de", "fr"]) == "fr"
+    assert detect("", ["en", "de"]) is None

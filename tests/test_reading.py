@@ -1,0 +1,168 @@
+"""Reading: every document becomes an Article, every bad input an InputError naming where and what to do."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from storyline.errors import EmptyInput, InputError, InputTooLarge, MalformedLine, UnreadableInput
+from storyline.models import Article
+from storyline.reading import count_inputs, document_body, read_paths
+from storyline.settings import Settings
+
+FIXTURES = Path(__file__).parent / "fixtures" / "reading"
+STORY = "Bridge reopens\n\nThe bridge over the river reopened on Monday after repairs, the council said.\n"
+
+
+@pytest.fixture
+def settings():
+    return Settings(max_bytes=5_000_000)
+
+
+def read(paths, settings, **kw):
+    return list(read_paths([str(p) for p in paths], settings, **kw))
+
+
+def test_txt_file_gives_one_article_with_raw_exactly_as_given(tmp_path, settings):
+    path = tmp_path / "bridge-story.txt"
+    path.write_text(STORY, encoding="utf-8")
+    [art] = read([path], settings)
+    assert isinstance(art, Article)
+    assert (art.id, art.source, art.format, art.raw) == ("bridge-story", str(path), "txt", STORY)
+
+
+def test_folder_is_read_recursively_in_sorted_order_and_unknown_types_are_skipped_with_a_message(settings):
+    skipped = []
+    items = read([FIXTURES / "folder"], settings, on_skip=lambda path, why: skipped.append((path, why)))
+    assert [a.id for a in items] == ["a", "b"]
+    assert [a.format for a in items] == ["txt", "html"]
+    assert len(skipped) == 1 and skipped[0][0].endswith("notes.md") and "unknown file type" in skipped[0][1]
+
+
+def test_explicit_file_with_unknown_extension_is_an_error(settings):
+    [err] = read([FIXTURES / "folder" / "notes.md"], settings)
+    assert isinstance(err, UnreadableInput) and "notes.md" in str(err) and ".txt" in str(err)
+
+
+def test_missing_path_is_an_error_not_a_crash(tmp_path, settings):
+    [err] = read([tmp_path / "nope.txt"], settings)
+    assert isinstance(err, UnreadableInput) and "no such file" in str(err)
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root can read anything")
+def test_permission_denied_is_an_error(tmp_path, settings):
+    path = tmp_path / "locked.txt"
+    path.write_text(STORY)
+    path.chmod(0)
+    [err] = read([path], settings)
+    assert isinstance(err, UnreadableInput) and "permission denied" in str(err)
+
+
+def test_binary_file_is_refused(tmp_path, settings):
+    path = tmp_path / "photo.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
+    [err] = read([path], settings)
+    assert isinstance(err, UnreadableInput) and "binary" in str(err) and str(path) in str(err)
+
+
+def test_latin1_file_is_decoded_by_detection(tmp_path, settings):
+    text = "Stra\u00dfenfest in K\u00f6ln\n\nDie Stadt feiert am Samstag ein gro\u00dfes Fest auf der Stra\u00dfe, " \
+           "sagte die B\u00fcrgermeisterin. Es gibt M\u00e4rkte, Musik und K\u00e4se f\u00fcr alle G\u00e4ste.\n"
+    path = tmp_path / "fest.txt"
+    path.write_bytes(text.encode("latin-1"))
+    [art] = read([path], settings)
+    assert isinstance(art, Article) and "Straßenfest in Köln" in art.raw
+
+
+def test_utf8_bom_is_dropped(tmp_path, settings):
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + STORY.encode())
+    [art] = read([path], settings)
+    assert art.raw == STORY
+
+
+def test_empty_file_is_an_error(tmp_path, settings):
+    path = tmp_path / "empty.txt"
+    path.write_text("  \n\n")
+    [err] = read([path], settings)
+    assert isinstance(err, EmptyInput) and "empty" in str(err)
+
+
+def test_file_over_the_size_limit_is_refused_with_the_setting_to_raise(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_text(STORY * 10)
+    [err] = read([path], Settings(max_bytes=100))
+    assert isinstance(err, InputTooLarge) and "max_bytes" in str(err)
+
+
+def test_gzipped_files_are_read(tmp_path, settings):
+    (tmp_path / "story.txt.gz").write_bytes(gzip.compress(STORY.encode()))
+    line = json.dumps({"id": "z1", "text": "Rain returns to the valley after a dry month, forecasters said."})
+    (tmp_path / "lines.jsonl.gz").write_bytes(gzip.compress((line + "\n").encode()))
+    arts = read([tmp_path], settings)
+    assert sorted((a.id, a.format) for a in arts) == [("story", "txt"), ("z1", "jsonl")]
+    assert next(a for a in arts if a.id == "story").raw == STORY
+
+
+def test_corrupt_gzip_is_an_error(tmp_path, settings):
+    path = tmp_path / "broken.txt.gz"
+    path.write_bytes(b"\x1f\x8b\x08\x00garbage")
+    [err] = read([path], settings)
+    assert isinstance(err, UnreadableInput) and "broken.txt.gz" in str(err)
+
+
+def test_jsonl_lines_become_articles_with_hints_url_and_line_sources(settings):
+    arts = read([FIXTURES / "url_article.jsonl"], settings)
+    assert [a.id for a in arts] == ["u1", "u2", "u3"]
+    assert arts[0].source.endswith("url_article.jsonl:1") and arts[0].url.startswith("https://www.valleypost")
+    assert arts[1].hints == {"title": "Given title", "date": "2020-05-06", "outlet": "The Example Times"}
+    assert arts[2].format == "html" and document_body(arts[2]).startswith("<html>")
+    assert json.loads(arts[0].raw)["id"] == "u1"  # raw is the line exactly as given
+
+
+def test_malformed_jsonl_line_is_named_by_line_and_the_other_lines_still_read(tmp_path, settings):
+    good = json.dumps({"id": "ok", "text": "The harbour reopened on Friday, port officials said."})
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join([good, '{"id": "bad", "text": ', "[1, 2]", json.dumps({"id": "x"}),
+                               json.dumps({"id": "e", "text": " "}), "", good.replace('"ok"', '"ok2"')]) + "\n")
+    items = read([path], settings)
+    assert [a.id for a in items if isinstance(a, Article)] == ["ok", "ok2"]
+    errors = [e for e in items if isinstance(e, InputError)]
+    assert [type(e) for e in errors] == [MalformedLine, MalformedLine, MalformedLine, EmptyInput]
+    assert [e.where for e in errors] == [f"{path}:{n}" for n in (2, 3, 4, 5)]
+    assert "not valid JSON" in str(errors[0]) and "text or html" in str(errors[2])
+
+
+def test_jsonl_line_without_id_gets_file_name_and_line_number(tmp_path, settings):
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({"text": "Schools close early for the summer, the ministry said."}) + "\n")
+    [art] = read([path], settings)
+    assert art.id == "feed-1"
+
+
+def test_jsonl_size_limit_applies_per_line_not_per_file(tmp_path):
+    small = json.dumps({"id": "s", "text": "Short report on the weather today."})
+    large = json.dumps({"id": "l", "text": "word " * 100})
+    path = tmp_path / "feed.jsonl"
+    path.write_text("\n".join([small, large, small.replace('"s"', '"t"')]) + "\n")
+    items = read([path], Settings(max_bytes=200))
+    assert [getattr(a, "id", None) for a in items] == ["s", None, "t"]
+    assert isinstance(items[1], InputTooLarge) and items[1].where.endswith(":2")
+
+
+def test_stdin_reads_jsonl(monkeypatch, settings):
+    data = json.dumps({"id": "in1", "text": "Ferries run again after the storm, the operator said."}) + "\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data.encode())))
+    [art] = list(read_paths(["-"], settings))
+    assert (art.id, art.source) == ("in1", "<stdin>:1")
+
+
+def test_count_inputs_counts_files_cheaply(tmp_path):
+    assert count_inputs([str(FIXTURES / "folder")]) == 2
+    assert count_inputs([str(FIXTURES / "url_article.jsonl"), "-", str(tmp_path / "missing.txt")]) == 2
