@@ -41,6 +41,12 @@ class IngestReport:
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (given id, stored id) on id clashes
     failures: list[InputError] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    on_error: Callable[[InputError], None] | None = field(default=None, repr=False)
+
+    def fail(self, error: InputError) -> None:
+        self.failures.append(error)
+        if self.on_error:
+            self.on_error(error)
 
     @property
     def ok(self) -> bool:
@@ -94,7 +100,7 @@ class Pipeline:
         on_error: Callable[[InputError], None] | None = None,
     ) -> IngestReport:
         """Read, process and store everything under ``paths``; failures are reported, never fatal."""
-        report = IngestReport()
+        report = IngestReport(on_error=on_error)
 
         def skip(path: str, reason: str) -> None:
             report.skipped.append((path, reason))
@@ -102,9 +108,7 @@ class Pipeline:
         batch: list[Article] = []
         for item in reading.read_paths(paths, self.settings, on_skip=skip):
             if isinstance(item, InputError):
-                report.failures.append(item)
-                if on_error:
-                    on_error(item)
+                report.fail(item)
                 continue
             batch.append(item)
             if len(batch) >= BATCH:
@@ -149,12 +153,14 @@ class Pipeline:
         seen_hashes: dict[str, str] = {}
         seen_ids: set[str] = set()
         for a in articles:
-            cleaning.clean(a)
-            if not a.text.strip():
-                err = EmptyInput(a.source, "no article text is left after removing clutter", "Check that the file holds an article.")
-                report.failures.append(err)
+            try:
+                cleaning.clean(a)
+                if not a.text.strip():
+                    raise EmptyInput(a.source, "no article text is left after removing clutter", "Check that it holds an article.")
+                metadata.describe(a, self.settings)
+            except InputError as exc:
+                report.fail(exc)
                 continue
-            metadata.describe(a, self.settings)
             a.content_hash = content_hash(a.text)
             existing = self.store.id_for_hash(a.content_hash) or seen_hashes.get(a.content_hash)
             if existing:
