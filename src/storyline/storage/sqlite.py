@@ -96,9 +96,8 @@ class Store:
                 )
                 if a.mentions and registry is not None:
                     registry.add_article(a.mentions)
+                    self._upsert_entities(conn, registry.dirty_rows())
                 self._insert_enrichment(conn, a)
-            if registry is not None:
-                self._upsert_entities(conn, registry.dirty_rows())
 
     def _insert_enrichment(self, conn: sqlite3.Connection, a: Article) -> None:
         conn.executemany(

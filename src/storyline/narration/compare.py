@@ -1,0 +1,293 @@
+"""Source comparison: what several sources agree on, what they report differently, what one alone has.
+
+Agreement needs independent sources: articles of the same wire-copy group
+(``duplicate_of``) count once. Three kinds of agreement are found:
+
+- a **figure**: the same value and unit;
+- a **quote**: the same words (normalised overlap), in any rendering;
+- a **claim**: near-identical sentences (TF-IDF cosine, or a shared phrase of
+  ordinary words such as "oil customer after China"), or the same interaction
+  between the same two people ("X met Y", "Y received X"), read from the
+  sentence and, when it names only one person, the sentence before it.
+
+Differences are the same figure framed differently (other years or an
+expectation against an achievement), the same measure with other values, and
+other dates for the same event or claim. Every item carries its sources'
+article ids, outlets and character spans.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
+
+import numpy as np
+
+from .differences import date_differences, framing_differences, value_differences
+from .sources import STOP, WORD, Sentence, Sources, content_tokens, overlap, similar_pairs, stem, tfidf
+from .summary import figure_groups, quote_groups, relevance
+
+CLAIM_SIM = 0.5  # TF-IDF cosine at which two sentences make the same claim
+PHRASE = 4  # words in a shared phrase that marks the same claim
+UNIQUE_SIM = 0.2  # below this similarity to every other source, a sentence is unique
+UNIQUE_PER_SOURCE, MAX_UNIQUE = 2, 12
+MAX_AGREEMENTS = 20
+STORY_DENSE = 10  # sentences per article compared by TF-IDF across a whole story
+# words of attribution and setting: a phrase made of them ("at a news conference") is no claim
+STOCK = {"news", "press", "conference", "briefing", "reporter", "statement", "interview", "spokesperson",
+         "spokesman", "spokeswoman", "official", "agency", "television", "speak", "speaking", "comment"}  # fmt: skip
+INTERACTIONS = {
+    "meet": {"meet", "receiv", "receive", "host", "talk", "visit", "welcom", "welcome", "hold"},
+    "sign": {"sign"},
+    "call": {"phone", "call"},
+}
+
+
+def compare(sources: Sources) -> dict:
+    """``{agreements, differences, unique, copies}`` for the articles in ``sources``."""
+    sentences = [s for s in sources.all_sentences() if s.claim]
+    clusters = claim_clusters(sources, sentences)
+    figures = figure_groups(sources)
+    exact = figure_agreements(figures) + quote_agreements(sources)
+    spans = [(c["article_id"], c["start"]) for a in exact for c in a["sources"]]
+    agreements = exact + [c for c in clusters if not _restates(c, spans)]
+    agreements.sort(key=lambda a: -a["independent"])
+    values = value_differences(sources, figures)
+    differing = {(c["article_id"], c["start"]) for d in values for c in d["sources"]}
+    return {
+        "agreements": agreements[:MAX_AGREEMENTS],
+        "differences": framing_differences(sources, figures) + values + date_differences(sources, clusters),
+        "unique": unique_facts(sources, sentences, clusters, [g for g in figures if not _cited(g, differing)]),
+        "copies": copies(sources),
+    }  # fmt: skip
+
+
+def _restates(claim: dict, spans: list[tuple[str, int]]) -> bool:
+    """A claim whose every sentence holds an agreed figure or quote adds nothing to that agreement."""
+    return all(any(aid == c["article_id"] and c["start"] <= at < c["end"] for aid, at in spans) for c in claim["sources"])
+
+
+def story_agreements(sources: Sources) -> list[dict]:
+    """Agreements between articles of different events of a story (recurring facts and claims)."""
+    sentences = [s for s in sources.all_sentences() if s.claim]
+    dense = _top_per_article(sources, sentences, STORY_DENSE)
+    found = claim_clusters(sources, sentences, dense)
+    found += [a for a in figure_agreements(figure_groups(sources)) if _similar_context(a)]
+    out = []
+    for a in found:
+        events = {sources.event_of(c["article_id"]) for c in a["sources"]}
+        if len(events - {None}) >= 2:
+            out.append({**a, "events": sorted(e for e in events if e)})
+    out.sort(key=lambda a: (-len(a["events"]), -a["independent"]))
+    return out[:MAX_AGREEMENTS]
+
+
+# --- agreements ----------------------------------------------------------------------------
+def figure_agreements(figures: list[dict]) -> list[dict]:
+    return [{**g, "kind": "figure", "figure_kind": g["kind"]} for g in figures if g["independent"] >= 2]
+
+
+def quote_agreements(sources: Sources) -> list[dict]:
+    return [{**g, "kind": "quote", "quote_kind": g["kind"]} for g in quote_groups(sources) if g["independent"] >= 2]
+
+
+def claim_clusters(sources: Sources, sentences: list[Sentence], dense: list[int] | None = None) -> list[dict]:
+    """Claims carried by two or more independent sources: similar sentences and shared interactions.
+
+    Shared phrases are looked up over every sentence; TF-IDF similarity is computed among the
+    ``dense`` indices only (all when ``None``), which keeps whole-story comparison affordable.
+    """
+    edges = _sentence_edges(sources, sentences, dense)
+    clusters = _cluster(sources, sentences, edges)
+    out = [_claim(sources, [sentences[i] for i in members], "sentence") for members in clusters]
+    seen = {frozenset((s["article_id"], s["start"]) for s in c["sources"]): c for c in out}
+    for about, members in interaction_claims(sources, sentences).items():
+        claim = _claim(sources, members, "interaction", about=list(about[1]))
+        key = frozenset((s["article_id"], s["start"]) for s in claim["sources"])
+        if key in seen:  # the same sentences already agree: say who they are about
+            seen[key].setdefault("about", claim["about"])
+        elif claim["independent"] >= 2:
+            seen[key] = claim
+            out.append(claim)
+    return out
+
+
+def _sentence_edges(sources: Sources, sentences: list[Sentence], dense: list[int] | None) -> list[tuple[float, int, int]]:
+    """Pairs of sentences of different independent sources that make the same claim, strongest first."""
+    group = [sources.group.get(s.article_id, s.article_id) for s in sentences]
+    values = [_figure_values(sources, s) for s in sentences]
+    dense = list(range(len(sentences))) if dense is None else dense
+    pairs = [(dense[i], dense[j], v) for i, j, v in similar_pairs(tfidf([sentences[k].text for k in dense]), CLAIM_SIM)]
+    edges = {(i, j): v for i, j, v in pairs if group[i] != group[j] and not _conflict(values[i], values[j])}
+    by_phrase: dict[tuple, list[int]] = defaultdict(list)
+    for i, s in enumerate(sentences):
+        for phrase in _phrases(s.text):
+            by_phrase[phrase].append(i)
+    for members in by_phrase.values():
+        if len(members) > 12:  # a stock phrase, not a claim
+            continue
+        for a in members:
+            for b in members:
+                if a < b and group[a] != group[b] and not _conflict(values[a], values[b]):
+                    edges[(a, b)] = max(edges.get((a, b), 0.0), CLAIM_SIM)
+    return sorted(((v, i, j) for (i, j), v in edges.items()), reverse=True)
+
+
+def _figure_values(sources: Sources, s: Sentence) -> dict[str, set[float]]:
+    """Unit -> values of the figures inside a sentence."""
+    out: dict[str, set[float]] = defaultdict(set)
+    for f in sources.by_id[s.article_id].figures:
+        if f.value is not None and s.start <= f.start < s.end:
+            out[(f.unit or "").lower()].add(float(f"{f.value:.3g}"))
+    return out
+
+
+def _conflict(a: dict[str, set[float]], b: dict[str, set[float]]) -> bool:
+    """Two sentences giving different values in the same unit say different things."""
+    return any(unit in b and not (values & b[unit]) for unit, values in a.items())
+
+
+@lru_cache(maxsize=100_000)
+def _phrases(text: str) -> frozenset[tuple[str, ...]]:
+    """Runs of ``PHRASE`` words with at least two ordinary (lower-case, non-stop) words and at most one name."""
+    words = WORD.findall(text)
+    stems = [stem(w.lower()) for w in words]
+    plain = [w[:1].islower() and stems[i] not in STOP and stems[i] not in STOCK for i, w in enumerate(words)]
+    named = [w[:1].isupper() for w in words]  # "union leader Mara Quist" is a title and a name, not a claim
+    return frozenset(tuple(stems[i : i + PHRASE]) for i in range(len(words) - PHRASE + 1)
+                     if sum(plain[i : i + PHRASE]) >= 2 and sum(named[i : i + PHRASE]) <= 1)  # fmt: skip
+
+
+def _cluster(sources: Sources, sentences: list[Sentence], edges) -> list[list[int]]:
+    """Single-link clusters, strongest edges first, never two sentences of one article in a cluster."""
+    root = list(range(len(sentences)))
+    members = {i: [i] for i in range(len(sentences))}
+
+    def find(i: int) -> int:
+        while root[i] != i:
+            root[i] = root[root[i]]
+            i = root[i]
+        return i
+
+    for _v, i, j in edges:
+        a, b = find(i), find(j)
+        if a == b:
+            continue
+        if {sentences[k].article_id for k in members[a]} & {sentences[k].article_id for k in members[b]}:
+            continue
+        root[b] = a
+        members[a] += members.pop(b)
+    return [m for m in members.values() if sources.independent([sentences[k].article_id for k in m]) >= 2]
+
+
+def interaction_claims(sources: Sources, sentences: list[Sentence]) -> dict[tuple, list[Sentence]]:
+    """``(verb class, people) -> sentences``: who met (signed with, called) whom, per sentence."""
+    found: dict[tuple, dict[str, Sentence]] = defaultdict(dict)
+    for s in sentences:
+        classes = {c for c, verbs in INTERACTIONS.items() if verbs & set(content_tokens(s.text))}
+        if not classes:
+            continue
+        own, context = _people(sources, s)
+        for a in own:
+            for b in own | context:
+                if a != b:
+                    for c in classes:
+                        found[(c, tuple(sorted((a, b))))].setdefault(s.article_id, s)
+    return {key: list(by_article.values()) for key, by_article in found.items() if len(by_article) >= 2}
+
+
+def _people(sources: Sources, s: Sentence) -> tuple[set[str], set[str]]:
+    """Surnames of the people named in ``s`` and, when it names fewer than two, in the sentence before."""
+    article = sources.by_id[s.article_id]
+    persons = [m for m in article.mentions if m.label == "PERSON"]
+
+    def names(start: int, end: int) -> set[str]:
+        return {(m.name or m.text).split()[-1].lower() for m in persons if start <= m.start < end and (m.name or m.text)}
+
+    own = names(s.start, s.end)
+    context: set[str] = set()
+    if len(own) < 2 and s.index > 0:
+        before = sources.sentences(s.article_id)[s.index - 1]
+        context = names(before.start, before.end)
+    return own, context
+
+
+def _claim(sources: Sources, members: list[Sentence], how: str, about: list[str] | None = None) -> dict:
+    """An agreed claim: the clearest sentence as its text, every sentence as a source."""
+    members = sorted(members, key=lambda s: (s.kind != "prose", len(s.text)))
+    if about:  # prefer a sentence that names everyone involved
+        members.sort(key=lambda s: -sum(n in s.text.lower() for n in about))
+    lead = members[0]
+    cites = [{**sources.cite(s.article_id, s.start, s.end), "text": s.text} for s in members]
+    out = {"kind": "claim", "how": how, "text": lead.text, **sources.cite(lead.article_id, lead.start, lead.end),
+           "sources": cites, "independent": sources.independent([s.article_id for s in members])}  # fmt: skip
+    if about:
+        out["about"] = about
+    return out
+
+
+def _top_per_article(sources: Sources, sentences: list[Sentence], k: int) -> list[int]:
+    """Indices of the ``k`` most relevant sentences of each article."""
+    vectors = tfidf([s.text for s in sentences])
+    if vectors is None:
+        return []
+    score = relevance(sources, sentences, vectors)
+    by_article: dict[str, list[int]] = defaultdict(list)
+    for i, s in enumerate(sentences):
+        by_article[s.article_id].append(i)
+    return sorted(i for ranked in by_article.values() for i in sorted(ranked, key=lambda i: -score[i])[:k])
+
+
+def _similar_context(agreement: dict) -> bool:
+    """Across events, the same figure is the same fact only in similar sentences."""
+    texts = [content_tokens(c.get("sentence") or "") for c in agreement["sources"]]
+    return any(overlap(texts[0], t) >= 0.4 for t in texts[1:])
+
+
+# --- unique facts and copies -----------------------------------------------------------------
+def unique_facts(sources: Sources, sentences: list[Sentence], clusters: list[dict], figures: list[dict]) -> list[dict]:
+    """Figures, quotes and sentences only one independent source has (empty with a single source)."""
+    if sources.independent([a.id for a in sources.articles]) < 2:
+        return []
+    out = [{"kind": "figure", "text": g["text"], "sentence": g["sources"][0].get("sentence"), **_cite_of(g)}
+           for g in figures if g["independent"] == 1][:4]  # fmt: skip
+    out += [{"kind": "quote", "text": g["text"], "speaker": g["speaker"], **_cite_of(g)}
+            for g in quote_groups(sources) if g["independent"] == 1][:4]  # fmt: skip
+    agreed = {(c["article_id"], c["start"]) for cl in clusters for c in cl["sources"]}
+    listed = [(u["article_id"], u["start"]) for u in out]
+    prose = [s for s in sentences if s.prose and (s.article_id, s.start) not in agreed
+             and not any(aid == s.article_id and s.start <= at < s.end for aid, at in listed)]  # fmt: skip
+    vectors = tfidf([s.text for s in prose])
+    if vectors is None:
+        return out[:MAX_UNIQUE]
+    group = np.array([sources.group.get(s.article_id, s.article_id) for s in prose])
+    sim = (vectors @ vectors.T).toarray()
+    sim[group[:, None] == group[None, :]] = 0.0  # only other sources count
+    nearest = sim.max(axis=1)
+    score = relevance(sources, prose, vectors)
+    per_source: dict[str, int] = defaultdict(int)
+    for i in np.argsort(-score):
+        if nearest[i] < UNIQUE_SIM and per_source[group[i]] < UNIQUE_PER_SOURCE:
+            per_source[group[i]] += 1
+            out.append({"kind": "claim", "text": prose[i].text, **sources.cite(prose[i].article_id, prose[i].start, prose[i].end)})
+    return out[:MAX_UNIQUE]
+
+
+def _cited(group: dict, places: set[tuple[str, int]]) -> bool:
+    return any((c["article_id"], c["start"]) in places for c in group["sources"])
+
+
+def _cite_of(group: dict) -> dict:
+    c = group["sources"][0]
+    return {"article_id": c["article_id"], "outlet": c["outlet"], "start": c["start"], "end": c["end"]}
+
+
+def copies(sources: Sources) -> list[dict]:
+    """Which articles are syndicated copies of which (from ``duplicate_of``)."""
+    out = []
+    for a in sources.articles:
+        if a.duplicate_of:
+            original = sources.by_id.get(a.duplicate_of)
+            out.append({"article_id": a.id, "outlet": sources.label(a.id), "copy_of": a.duplicate_of,
+                        "copy_of_outlet": sources.label(original.id) if original else None, "wire": a.wire})  # fmt: skip
+    return out

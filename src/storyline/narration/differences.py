@@ -1,0 +1,115 @@
+"""What sources report differently: framing of the same figure, values of the same measure, dates.
+
+- **framing**: the same figure (value and unit) placed at another time, or given
+  as an expectation by one source and as an achievement by another ("crossed
+  $50 billion last year" against "expected to top $50 billion this year"). Each
+  figure is framed by the time mention nearest to it and the cue words just
+  before it, within its sentence.
+- **value**: the same measure (similar description or sentence, same unit and
+  kind) with different values.
+- **date**: sources dating the event, or one agreed claim, to different days.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .sources import Sources, content_tokens, overlap, times_within
+
+EXPECT = re.compile(
+    r"\b(expect\w*|forecast\w*|project(?:ed|ion)s?|estimat\w*|will|would|could|may|might|likely|"
+    r"target\w*|aim\w*|plan\w*|set to|on track|hope\w*|due to|predict\w*|anticipat\w*)\b",
+    re.IGNORECASE,
+)
+ACHIEVED = re.compile(
+    r"\b(crossed|reached|hit|rose|fell|grew|jumped|dropped|totall?ed|amounted|was|were|had|recorded|posted|"
+    r"exceeded|topped|surpassed|climbed|declined|increased|decreased|stood)\b",
+    re.IGNORECASE,
+)
+CUE_WINDOW = 60  # characters before a figure searched for its framing cue
+
+
+def framing(sources: Sources, cite: dict) -> dict:
+    """When a figure is placed (the nearest resolved time in its sentence) and whether it is expected or reported."""
+    article = sources.by_id[cite["article_id"]]
+    start, end = cite.get("sentence_start", cite["start"]), cite.get("sentence_end", cite["end"])
+    times = times_within(article, start, end)
+    nearest = min(times, key=lambda t: _distance(t, cite), default=None)
+    before = article.text[max(start, cite["start"] - CUE_WINDOW) : cite["start"]]
+    sentence = article.text[start:end]
+    cues = [(m.end(), "expected") for m in EXPECT.finditer(before)] + [(m.end(), "reported") for m in ACHIEVED.finditer(before)]
+    if cues:
+        modality = max(cues)[1]  # the cue closest to the figure
+    else:
+        modality = "expected" if EXPECT.search(sentence) else "reported"
+    return {
+        "when": [_when(nearest)] if nearest else [],
+        "when_text": [nearest.text] if nearest else [],
+        "modality": modality,
+    }
+
+
+def _distance(t, cite: dict) -> int:
+    if t.end <= cite["start"]:
+        return cite["start"] - t.end
+    return max(0, t.start - cite["end"])
+
+
+def _when(t) -> str:
+    return t.date[:4] if t.granularity == "year" else t.date[:7] if t.granularity == "month" else t.date
+
+
+def framing_differences(sources: Sources, figures: list[dict]) -> list[dict]:
+    """The same figure placed at other times, or expected by one source and reported by another."""
+    out = []
+    for g in figures:
+        if g["independent"] < 2:
+            continue
+        framed = [{**c, **framing(sources, c)} for c in g["sources"]]
+        if len({(tuple(f["when"]), f["modality"]) for f in framed}) > 1:
+            out.append({"kind": "framing", "text": g["text"], "value": g["value"], "unit": g["unit"],
+                        "measures": g["measures"], "sources": framed})  # fmt: skip
+    return out
+
+
+def value_differences(sources: Sources, figures: list[dict]) -> list[dict]:
+    """The same measure (similar description or sentence, same unit) given different values."""
+    out = []
+    for i, a in enumerate(figures):
+        for b in figures[i + 1 :]:
+            if (a["unit"] or "") != (b["unit"] or "") or a["kind"] != b["kind"]:
+                continue
+            if sources.independent([c["article_id"] for c in a["sources"] + b["sources"]]) < 2:
+                continue
+            if _same_measure(a, b):
+                out.append({"kind": "value", "measures": a["measures"] or b["measures"],
+                            "sources": [{**c, "value": g["value"]} for g in (a, b) for c in g["sources"]]})  # fmt: skip
+    return out
+
+
+def _same_measure(a: dict, b: dict) -> bool:
+    ma, mb = content_tokens(a["measures"] or ""), content_tokens(b["measures"] or "")
+    if len(ma) >= 2 and len(mb) >= 2 and overlap(ma, mb) >= 0.75:
+        return True
+    sa = content_tokens(a["sources"][0].get("sentence") or "")
+    sb = content_tokens(b["sources"][0].get("sentence") or "")
+    return len(sa) >= 4 and len(sb) >= 4 and overlap(sa, sb) >= 0.6
+
+
+def date_differences(sources: Sources, clusters: list[dict]) -> list[dict]:
+    """Sources dating the event, or one agreed claim, to different days."""
+    out = []
+    dated = [a for a in sources.articles if a.event_date]
+    if len({a.event_date for a in dated}) > 1 and sources.independent([a.id for a in dated]) >= 2:
+        out.append({"kind": "date", "text": "event date",
+                    "sources": [{**sources.cite(a.id), "date": a.event_date, "how": a.event_date_how} for a in dated]})
+    for c in clusters:
+        days = []
+        for s in c["sources"]:
+            article = sources.by_id[s["article_id"]]
+            for t in times_within(article, s["start"], s["end"]):
+                if t.granularity == "day":
+                    days.append({**s, "date": t.date, "when_text": t.text})
+        if len({d["date"] for d in days}) > 1:
+            out.append({"kind": "date", "text": c["text"], "sources": days})
+    return out

@@ -1,0 +1,186 @@
+"""Event summaries: sentences taken verbatim from the sources, key quotes and key figures.
+
+Nothing is written, only chosen. The summary picks 3–6 sentences by maximal
+marginal relevance over TF-IDF vectors: central to the event (close to the
+centroid of its independent sources), early in their article, and unlike what
+is already chosen; a source not yet cited gets a bonus, so the summary covers
+several outlets. A chosen sentence that other articles carry almost word for
+word is shown once, with all of them as sources.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from .sources import Sentence, Sources, containing, content_tokens, overlap, tfidf
+
+MMR_LAMBDA = 0.7  # weight of relevance against novelty
+REPEAT = 0.5  # a sentence this similar to a chosen one is a repetition
+ALSO = 0.6  # a sentence this similar to a chosen one is the same sentence from another source
+NEW_SOURCE_BONUS = 0.15
+QUOTE_OVERLAP = 0.7  # share of words two renderings of a quote must share
+MIN_QUOTE_WORDS = 3  # content words
+MAX_QUOTES, MAX_FIGURES = 6, 6
+FIGURE_KIND_RANK = {"money": 0, "percent": 1, "count": 2, "quantity": 3, "duration": 4}
+
+
+def summary_length(sources: Sources) -> int:
+    """3 sentences for one source, one more per further independent source, at most 6."""
+    return min(6, 2 + max(1, sources.independent([a.id for a in sources.articles])))
+
+
+def relevance(sources: Sources, sentences: list[Sentence], vectors) -> np.ndarray:
+    """Centrality (cosine to the centroid of independent sources) blended with position in the article."""
+    groups = np.array([sources.group.get(s.article_id, s.article_id) for s in sentences])
+    centroid = np.zeros(vectors.shape[1])
+    for g in set(groups):  # each independent source weighs the same, however many copies it has
+        rows = np.flatnonzero(groups == g)
+        centroid += np.asarray(vectors[rows].mean(axis=0)).ravel()
+    norm = np.linalg.norm(centroid)
+    central = vectors @ (centroid / norm) if norm else np.zeros(len(sentences))
+    central = np.asarray(central).ravel()
+    if central.max() > 0:
+        central = central / central.max()
+    position = np.array([1.0 / (1.0 + 0.25 * s.index) for s in sentences])
+    return 0.7 * central + 0.3 * position
+
+
+def choose(sources: Sources, n: int | None = None) -> list[tuple[Sentence, list[Sentence]]]:
+    """The summary sentences (earliest in their article first), each with the near-identical sentences of other articles."""
+    sentences = sources.all_sentences(prose_only=True)
+    vectors = tfidf([s.text for s in sentences])
+    if vectors is None:
+        return []
+    n = n or summary_length(sources)
+    score = relevance(sources, sentences, vectors)
+    sim = (vectors @ vectors.T).toarray()
+    chosen: list[int] = []
+    cited: set[str] = set()
+    candidates = set(range(len(sentences)))
+    while candidates and len(chosen) < n:
+        best, best_value = None, -1e9
+        for i in candidates:
+            redundancy = max((sim[i, j] for j in chosen), default=0.0)
+            if redundancy >= REPEAT:
+                continue
+            group = sources.group.get(sentences[i].article_id, sentences[i].article_id)
+            value = MMR_LAMBDA * score[i] - (1 - MMR_LAMBDA) * redundancy
+            value += NEW_SOURCE_BONUS if group not in cited else 0.0
+            if value > best_value:
+                best, best_value = i, value
+        if best is None:
+            break
+        chosen.append(best)
+        candidates.discard(best)
+        cited.add(sources.group.get(sentences[best].article_id, sentences[best].article_id))
+    if len(chosen) > 1:  # read in story order: earlier in its article first
+        sizes = {a.id: len(sources.sentences(a.id)) for a in sources.articles}
+        chosen.sort(key=lambda i: sentences[i].index / max(1, sizes[sentences[i].article_id]))
+    out = []
+    for i in chosen:
+        also = [sentences[j] for j in range(len(sentences)) if j != i and sim[i, j] >= ALSO
+                and sentences[j].article_id != sentences[i].article_id]  # fmt: skip
+        out.append((sentences[i], also))
+    return out
+
+
+def summarise(sources: Sources, n: int | None = None) -> list[dict]:
+    """``[{text, article_id, outlet, start, end, also: [citations]}]``, verbatim from the sources."""
+    out = []
+    for s, also in choose(sources, n):
+        item = {"text": s.text, **sources.cite(s.article_id, s.start, s.end)}
+        item["also"] = [sources.cite(o.article_id, o.start, o.end) for o in _one_per_article(also)]
+        out.append(item)
+    return out
+
+
+def _one_per_article(sentences: list[Sentence]) -> list[Sentence]:
+    seen: set[str] = set()
+    return [s for s in sentences if not (s.article_id in seen or seen.add(s.article_id))]
+
+
+# --- quotes --------------------------------------------------------------------------------
+def quote_groups(sources: Sources) -> list[dict]:
+    """Every quote of the sources, renderings of the same words merged, with all their sources."""
+    groups: list[dict] = []
+    for a in sources.articles:
+        for q in a.quotes:
+            words = content_tokens(q.text)
+            if len(words) < MIN_QUOTE_WORDS:
+                continue
+            cite = {**sources.cite(a.id, q.start, q.end), "speaker": q.speaker, "kind": q.kind}
+            for g in groups:
+                if overlap(words, g["_words"]) >= QUOTE_OVERLAP:
+                    g["sources"].append(cite)
+                    if len(q.text) > len(g["text"]):  # show the fullest rendering
+                        g.update(text=q.text, _words=words)
+                    g["speaker"] = g["speaker"] or q.speaker
+                    break
+            else:
+                groups.append({"text": q.text, "speaker": q.speaker, "kind": q.kind, "_words": words,
+                               "sources": [cite]})  # fmt: skip
+    for g in groups:
+        del g["_words"]
+        g["independent"] = sources.independent([c["article_id"] for c in g["sources"]])
+    return groups
+
+
+def key_quotes(sources: Sources, limit: int = MAX_QUOTES) -> list[dict]:
+    """The most widely carried quotes first, then those with a known speaker, direct before reported."""
+    groups = quote_groups(sources)
+    groups.sort(key=lambda g: (-g["independent"], g["speaker"] is None, g["kind"] != "direct", -len(g["text"])))
+    return groups[:limit]
+
+
+# --- figures -------------------------------------------------------------------------------
+def figure_key(value: float | None, unit: str | None) -> tuple | None:
+    """Figures with the same unit and value (to three significant digits) are the same figure."""
+    if value is None:
+        return None
+    rounded = float(f"{value:.3g}")
+    return ((unit or "").strip().lower(), rounded)
+
+
+PEOPLE = re.compile(r"\b(people|persons?|dead|killed|died|deaths?|injured|wounded|victims?|casualties|soldiers|"
+                    r"civilians|children|hostages|arrest\w*|missing|evacuat\w*|displaced|refugees|migrants)\b", re.I)
+
+
+def is_trivial(fig) -> bool:
+    """Years read as counts, and small counts or durations ("two countries", "five-day") unless they count people."""
+    if fig.value is None:
+        return True
+    if fig.kind == "count" and not fig.unit and 1900 <= fig.value <= 2100:
+        return True
+    if fig.kind in ("count", "duration") and fig.value < 10:
+        return not PEOPLE.search(f"{fig.unit or ''} {fig.measures or ''} {fig.text}")
+    return False
+
+
+def figure_groups(sources: Sources) -> list[dict]:
+    """Every figure, the same value and unit merged across articles, with all sources and sentences."""
+    groups: dict[tuple, dict] = {}
+    for a in sources.articles:
+        sentences = sources.sentences(a.id)
+        for f in a.figures:
+            key = figure_key(f.value, f.unit)
+            if key is None or is_trivial(f):
+                continue
+            s = containing(sentences, f.start)
+            cite = {**sources.cite(a.id, f.start, f.end), "text": f.text,
+                    "sentence": s.text if s else f.sentence, "measures": f.measures}  # fmt: skip
+            if s:
+                cite["sentence_start"], cite["sentence_end"] = s.start, s.end
+            g = groups.setdefault(key, {"text": f.text, "value": f.value, "unit": f.unit, "kind": f.kind,
+                                        "measures": f.measures, "sources": []})  # fmt: skip
+            g["sources"].append(cite)
+    for g in groups.values():
+        g["independent"] = sources.independent([c["article_id"] for c in g["sources"]])
+    return list(groups.values())
+
+
+def key_figures(sources: Sources, limit: int = MAX_FIGURES) -> list[dict]:
+    groups = figure_groups(sources)
+    groups.sort(key=lambda g: (-g["independent"], FIGURE_KIND_RANK.get(g["kind"], 9), g["sources"][0]["start"]))
+    return groups[:limit]

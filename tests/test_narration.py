@@ -1,0 +1,209 @@
+"""Narration: cited extractive summaries, source comparison, story timelines, reports (md/json/html)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from storyline import Article, Event, Figure, Mention, Quote, Story, TimeMention
+from storyline.narration import build_report, event_summary, render, story_timeline, write_all
+from storyline.narration.sources import article_sentences, sentence_kind
+from storyline.storage import Store
+
+FIXTURE = Path(__file__).parent / "fixtures" / "narration" / "harbour.json"
+
+
+def _span(text: str, needle: str, after: int = 0) -> tuple[int, int]:
+    start = text.index(needle, after)
+    return start, start + len(needle)
+
+
+def fixture_article(d: dict) -> Article:
+    """An enriched Article from the fixture: annotations name their text, offsets are found here."""
+    text = d["text"]
+    a = Article(id=d["id"], source=f"{d['id']}.txt", raw=text, text=text, title=d["title"], outlet=d["outlet"],
+                published=d["published"], event_date=d["event_date"], duplicate_of=d.get("duplicate_of"),
+                wire=d.get("wire", []), content_hash="h-" + d["id"])  # fmt: skip
+    pos, spans = 0, []
+    for line in text.split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    a.sentences = spans
+    for q in d["quotes"]:
+        s, e = _span(text, q["text"])
+        a.quotes.append(Quote(s, e, q["text"], q["speaker"], "said", q["kind"]))
+    for f in d["figures"]:
+        s, e = _span(text, f["text"])
+        sentence = next(text[x:y] for x, y in spans if x <= s < y)
+        a.figures.append(Figure(s, e, f["text"], f["value"], f["unit"], f["kind"], sentence, f["measures"]))
+    for t in d["times"]:
+        s, e = _span(text, t["text"])
+        a.times.append(TimeMention(s, e, t["text"], t["date"], t.get("end_date"), t["granularity"]))
+    after: dict[str, int] = {}
+    for m in d["mentions"]:
+        s, e = _span(text, m["text"], after.get(m["text"], 0))
+        after[m["text"]] = e
+        a.mentions.append(Mention(s, e, m["text"], m["label"], m.get("name", m["text"])))
+    return a
+
+
+def fixture_store(path) -> Store:
+    data = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    store = Store(path)
+    store.add_articles([fixture_article(d) for d in data["articles"]])
+    events = [Event(**{**e, "story_id": data["story"]["id"]}) for e in data["events"]]
+    store.save_events(events, [Story(id=data["story"]["id"], title=data["story"]["title"])])
+    return store
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = fixture_store(tmp_path / "n.db")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def report(store):
+    return build_report(store, "s-velmar")
+
+
+def _texts(store, citations) -> list[str]:
+    return [store.get_article(c["article_id"]).text[c["start"] : c["end"]] for c in citations]
+
+
+# --- summary -----------------------------------------------------------------------------
+def test_summary_is_verbatim_cited_and_spans_point_at_the_text(store):
+    out = event_summary(store, "e-strike")
+    summary = out["summary"]
+    assert 3 <= len(summary) <= 6
+    assert _texts(store, summary) == [s["text"] for s in summary]
+    assert all(s["outlet"] for s in summary)
+
+
+def test_summary_covers_independent_sources_without_repeating_a_wire_copy(store):
+    summary = event_summary(store, "e-strike")["summary"]
+    cited = {s["article_id"] for s in summary}
+    assert {"gazette-1", "coastline-1"} <= cited
+    assert "northstar-1" not in cited  # a copy of coastline-1 adds nothing new
+    texts = [s["text"] for s in summary]
+    assert len(set(texts)) == len(texts)
+    negotiated = [t for t in texts if "failed negotiations" in t]
+    assert len(negotiated) <= 1  # both outlets carry it: shown once ...
+    if negotiated:  # ... with the other outlet as a further source
+        item = next(s for s in summary if "failed negotiations" in s["text"])
+        assert {c["article_id"] for c in item["also"]} & {"gazette-1", "coastline-1", "northstar-1"}
+
+
+def test_summary_skips_quotes_and_captions():
+    assert sentence_kind('"We will fight this decision all the way to the highest court," she said.') == "quote"
+    assert sentence_kind("The minister shakes hands with her counterpart during talks in Velmar on March 3.") == "caption"
+    assert sentence_kind("Home > News > Ports") == "fragment"
+    assert sentence_kind("Cargo handling came to a standstill after workers began a strike over wages.") == "prose"
+
+
+def test_plain_splitter_used_when_enrichment_gave_no_sentences():
+    text = 'The council met on Tuesday. "We agree," the mayor said. It voted to repair the bridge.'
+    a = Article(id="x", source="x", raw=text, text=text)
+    got = [s.text for s in article_sentences(a)]
+    assert got == ["The council met on Tuesday.", '"We agree," the mayor said.', "It voted to repair the bridge."]
+
+
+def test_quote_carried_by_several_outlets_is_shown_once_with_all_sources(store):
+    quotes = event_summary(store, "e-strike")["quotes"]
+    fair = [q for q in quotes if "fair offer" in q["text"]]
+    assert len(fair) == 1
+    assert fair[0]["text"].endswith("will not wait any longer")  # the fullest rendering
+    assert {c["article_id"] for c in fair[0]["sources"]} == {"gazette-1", "coastline-1", "northstar-1"}
+    assert fair[0]["independent"] == 2
+
+
+# --- comparison --------------------------------------------------------------------------
+def test_agreements_need_independent_sources(store):
+    agreements = event_summary(store, "e-strike")["comparison"]["agreements"]
+    money = [a for a in agreements if a["kind"] == "figure" and a["value"] == 3000000]
+    assert money and money[0]["independent"] == 2
+    assert not [a for a in agreements if {c["article_id"] for c in a["sources"]} == {"coastline-1", "northstar-1"}]
+    claims = [a for a in agreements if a["kind"] == "claim"]
+    assert any("failed negotiations" in a["text"] for a in claims)
+
+
+def test_differences_find_other_values_and_other_framing(store):
+    comparison = event_summary(store, "e-deal")["comparison"]
+    kinds = {d["kind"]: d for d in comparison["differences"]}
+    assert {c["value"] for c in kinds["value"]["sources"]} == {5, 6}  # pay rise: 6 % against 5 %
+    framing = kinds["framing"]  # $40 million: lost last month, against expected this year
+    by_article = {c["article_id"]: c for c in framing["sources"]}
+    assert by_article["coastline-2"]["modality"] == "expected"
+    assert by_article["gazette-2"]["modality"] == "reported"
+    assert "date" in kinds  # the two articles date the deal to different days
+
+
+def test_interaction_agreement_and_copies(store):
+    comparison = event_summary(store, "e-deal")["comparison"]
+    met = [a for a in comparison["agreements"] if a.get("about")]  # "X met Y" / "Y held talks with X"
+    assert met and set(met[0]["about"]) == {"elling", "quist"}
+    assert not any("pay rise" in a["text"] for a in comparison["agreements"])  # 6 % and 5 % do not agree
+    copies = event_summary(store, "e-strike")["comparison"]["copies"]
+    assert copies == [{"article_id": "northstar-1", "outlet": "North Star Times", "copy_of": "coastline-1",
+                       "copy_of_outlet": "Coastline Daily", "wire": ["Harbour Wire"]}]  # fmt: skip
+
+
+def test_unique_facts_only_from_one_source(store):
+    unique = event_summary(store, "e-strike")["comparison"]["unique"]
+    assert any("2.4 million containers" in (u.get("sentence") or u["text"]) for u in unique)
+    assert not any("$3 million" in u["text"] for u in unique)
+    assert event_summary(store, "e-warning")["comparison"]["unique"] == []  # one source: nothing to compare
+
+
+# --- timeline ------------------------------------------------------------------------------
+def test_timeline_in_date_order_with_background(store):
+    t = story_timeline(store, "s-velmar")
+    assert [e["date"] for e in t["timeline"]] == ["2022-03-14", "2022-04-02", "2023-05-20"]
+    assert t["timeline"][0]["sources"] == 3 and t["timeline"][0]["line"]["article_id"]
+    back = {(b["kind"], b["date"][:4]) for b in t["background"]}
+    assert ("mentioned", "2015") in back  # the 2015 sale of the port
+    assert ("expected", "2023") in back  # the terminal due next year
+    assert ("mentioned", "2021") in back
+    assert not any("walked off the job on Monday" in b["text"] for b in t["background"])  # the event itself
+
+
+# --- report -------------------------------------------------------------------------------
+def test_report_json_contract(report):
+    data = json.loads(render(report, "json"))
+    assert set(data) >= {"story", "timeline", "background"}
+    entry = data["timeline"][0]
+    for key in ("date", "event_id", "title", "place", "sources", "summary", "quotes", "figures",
+                "agreements", "differences", "unique", "copies"):  # fmt: skip
+        assert key in entry
+    assert set(entry["summary"][0]) >= {"text", "article_id", "outlet"}
+    assert set(data["background"][0]) >= {"date", "text", "article_id", "outlet", "kind"}
+
+
+def test_every_citation_resolves_to_a_source_sentence(report):
+    anchors = {(s["article_id"], t["start"]) for s in report["sources"] for t in s["sentences"]}
+    for entry in report["timeline"]:
+        for s in entry["summary"]:
+            assert (s["article_id"], s["start"]) in anchors
+
+
+def test_markdown_escapes_and_cites(report):
+    report["timeline"][0]["summary"][0]["text"] = "A <b>bold</b> [link](javascript:x) claim."
+    md = render(report, "md")
+    assert "<b>" not in md and "\\<b\\>" in md and "\\[link\\]" in md
+    assert "](#src-" in md
+
+
+def test_write_all_writes_reports_and_index(store, tmp_path):
+    index = write_all(store, tmp_path / "out")
+    assert index.name == "index.html" and index.exists()
+    names = {p.name for p in (tmp_path / "out").iterdir()}
+    assert {"story-s-velmar.html", "story-s-velmar.json", "story-s-velmar.md", "index.md"} <= names
+    assert "story-s-velmar.html" in index.read_text()
+
+
+def test_unknown_format_is_refused(report):
+    with pytest.raises(ValueError, match="md, html"):
+        render(report, "pdf")
