@@ -259,6 +259,47 @@ def eval_cmd(
     show_scores(out, result)
 
 
+@app.command()
+def report(
+    story_id: Annotated[str | None, typer.Argument(help="The story to report on (see `storyline stories`).")] = None,
+    db: Db = None,
+    format: Annotated[str, typer.Option("--format", help="md, html or json.")] = "md",
+    all_: Annotated[bool, typer.Option("--all", help="Write every story's report and an index to --out.")] = False,
+    output: Annotated[Path | None, typer.Option("--out", help="File (one story) or folder (--all) to write.")] = None,
+) -> None:
+    """A story's report: timeline, cited event summaries, what sources agree and differ on.
+
+    Example: storyline report --all --out reports/   or   storyline report s-1a2b --format html --out story.html
+    """
+    from .narration import build_report, render, write_all
+
+    store = _store(db)
+    if all_:
+        index = write_all(store, output or Path("reports"))
+        out.print(f"wrote {store.count('stories')} story reports; open {index}", markup=False, highlight=False)
+        return
+    if not story_id:
+        raise typer.BadParameter("name a story id, or use --all")
+    text = render(build_report(store, story_id), format)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        out.print(f"wrote {output}", markup=False, highlight=False)
+    else:
+        sys.stdout.write(text + "\n")
+
+
+@app.command()
+def serve(
+    db: Db = None,
+    host: Annotated[str | None, typer.Option("--host", help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port to listen on.")] = None,
+) -> None:
+    """Serve the web pages and the JSON API. Example: storyline serve --port 8000, then open http://127.0.0.1:8000/"""
+    from .web.app import serve as run
+
+    run(Settings(db=db, host=host, port=port))
+
+
 @app.command("settings")
 def settings_cmd(
     cfg: Annotated[bool, typer.Option("--cfg", help="Print a commented config file.")] = False,

@@ -1,0 +1,152 @@
+"""The JSON API under ``/api/``: the objects of ``storyline export``, paginated.
+
+Listings take ``limit`` and ``offset`` and answer ``{"items": [...], "limit",
+"offset", "next"}`` where ``next`` is the URL of the following page (or null);
+``format=jsonl`` and ``format=csv`` mirror the CLI's ``--jsonl`` and ``--csv``
+(the next page is then in the ``Link`` header). Detail routes answer the export
+object with what its page shows added beside it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from ..export import article_dict
+from ..output import render
+from . import views
+from .security import require_read, require_write
+
+router = APIRouter(prefix="/api", dependencies=[Depends(require_read)])
+
+Limit = Annotated[int | None, Query(ge=1, le=1000, description="Items per page (default: the page_size setting).")]
+Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+Format = Annotated[Literal["json", "jsonl", "csv"], Query(description="json (default), jsonl or csv, like the CLI.")]
+Opt = Annotated[str | None, Query()]
+QUOTE_FIELDS = (*views.QUOTE_KEYS, "outlet", "published")
+
+
+def _page(request: Request, limit: int | None) -> int:
+    return limit or int(request.app.state.settings.page_size)
+
+
+def listing(request: Request, rows: list[dict], limit: int, offset: int, fmt: str) -> Response:
+    """One page of ``rows`` (fetched with one extra row, which says whether a next page exists)."""
+    items, more = rows[:limit], len(rows) > limit
+    nxt = None
+    if more:
+        params = dict(request.query_params) | {"offset": str(offset + limit), "limit": str(limit)}
+        nxt = f"{request.url.path}?{urlencode(params)}"
+    headers = {"Link": f'<{nxt}>; rel="next"'} if nxt else {}
+    if fmt == "json":
+        return JSONResponse({"items": items, "limit": limit, "offset": offset, "next": nxt}, headers=headers)
+    media = "application/x-ndjson" if fmt == "jsonl" else "text/csv; charset=utf-8"
+    body = render(items, fmt)
+    return Response(body + ("\n" if body else ""), media_type=media, headers=headers)
+
+
+def _sliced(items: list, limit: int, offset: int) -> list:
+    return items[offset : offset + limit + 1]
+
+
+@router.get("/stories", summary="Stories, by id")
+def list_stories(request: Request, limit: Limit = None, offset: Offset = 0, format: Format = "json") -> Response:
+    n = _page(request, limit)
+    rows = [dataclasses.asdict(s) for s in _sliced(request.app.state.store.stories(), n, offset)]
+    return listing(request, rows, n, offset, format)
+
+
+@router.get("/stories/{story_id}", summary="A story with its timeline")
+def get_story(request: Request, story_id: str) -> dict:
+    data = views.story(request.app.state.store, story_id, request.app.state.memo)
+    return data["story"] | {"timeline": data["timeline"], "background": data["background"]}
+
+
+@router.get("/events", summary="Events, oldest first")
+def list_events(
+    request: Request, story_id: Opt = None, limit: Limit = None, offset: Offset = 0, format: Format = "json"
+) -> Response:
+    n = _page(request, limit)
+    rows = [dataclasses.asdict(e) for e in _sliced(request.app.state.store.events(story_id), n, offset)]
+    return listing(request, rows, n, offset, format)
+
+
+@router.get("/events/{event_id}", summary="An event: summary with citations, sources, comparison, quotes")
+def get_event(request: Request, event_id: str) -> dict:
+    data = views.event(request.app.state.store, event_id, request.app.state.memo)
+    return data["event"] | {k: data[k] for k in ("sources", "summary", "quotes")}
+
+
+@router.get("/articles", summary="Articles, by publication date")
+def list_articles(
+    request: Request, outlet: Opt = None, language: Opt = None, since: Opt = None, until: Opt = None,
+    event_id: Opt = None, limit: Limit = None, offset: Offset = 0, format: Format = "json",
+) -> Response:  # fmt: skip
+    store, n = request.app.state.store, _page(request, limit)
+    found = store.list_articles(n + 1, offset, outlet=outlet, language=language, since=since, until=until,
+                                event_id=event_id)  # fmt: skip
+    rows = [article_dict(store.get_article(r["id"], full=False)) for r in found]
+    return listing(request, rows, n, offset, format)
+
+
+@router.get("/articles/{article_id:path}", summary="An article with its mentions, quotes, figures and times")
+def get_article(request: Request, article_id: str) -> dict:
+    data = views.article_json(request.app.state.store.get_article(article_id))
+    return data.pop("article") | data
+
+
+@router.post("/articles", summary="Ingest articles: a JSONL body, one article per line", status_code=200,
+             dependencies=[Depends(require_write)])  # fmt: skip
+async def post_articles(request: Request) -> JSONResponse:
+    """Each line is a JSON object with ``text`` or ``html`` and optionally ``id``, ``url``, ``title``,
+    ``date``, ``outlet`` (as for ``storyline ingest``). Needs ``Authorization: Bearer TOKEN``.
+    Answers 200 when every line was stored (or already was), 422 when any line failed: the others are
+    stored anyway and each failure is listed with its line number."""
+    body = await request.body()
+    result = await run_in_threadpool(request.app.state.ingestor.ingest, body)
+    return JSONResponse(result, status_code=200 if result["ok"] else 422)
+
+
+@router.get("/entities", summary="Entities, most mentioned first")
+def list_entities(
+    request: Request, type: Opt = None, limit: Limit = None, offset: Offset = 0, format: Format = "json"
+) -> Response:
+    n = _page(request, limit)
+    rows = request.app.state.store.entities(limit=n + 1, offset=offset, type=type)
+    return listing(request, rows, n, offset, format)
+
+
+@router.get("/entities/{entity_id}", summary="An entity with its mentions and quotes")
+def get_entity(request: Request, entity_id: int) -> dict:
+    data = views.entity(request.app.state.store, entity_id)
+    return data["entity"] | {"mentions": data["mentions"], "quotes": data["quotes"]}
+
+
+@router.get("/quotes", summary="Quotes, by publication date")
+def list_quotes(
+    request: Request, speaker: Opt = None, article_id: Opt = None, limit: Limit = None, offset: Offset = 0,
+    format: Format = "json",
+) -> Response:  # fmt: skip
+    n = _page(request, limit)
+    found = request.app.state.store.quotes(speaker=speaker, article_id=article_id, limit=n + 1, offset=offset)
+    return listing(request, [{k: q[k] for k in QUOTE_FIELDS} for q in found], n, offset, format)
+
+
+@router.get("/search", summary="Search articles by words (FTS5) or by meaning (vectors)")
+def search(
+    request: Request, q: Annotated[str, Query(max_length=500)], mode: Literal["words", "meaning"] = "words",
+    outlet: Opt = None, language: Opt = None, since: Opt = None, until: Opt = None,
+    limit: Limit = None, offset: Offset = 0, format: Format = "json",
+) -> Response:  # fmt: skip
+    n, state = _page(request, limit), request.app.state
+    filters = {"outlet": outlet, "language": language, "since": since, "until": until}
+    found = views.search(state.store, state.meaning, q, mode, n, offset, filters)
+    if found["error"]:
+        return JSONResponse({"error": found["error"]}, status_code=503)
+    rows = found["results"] + ([{}] if found["more"] else [])
+    return listing(request, rows, n, offset, format)

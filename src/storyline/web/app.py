@@ -1,0 +1,131 @@
+"""The web app: pages and a JSON API over one store.
+
+:func:`create_app` wires the parts explicitly when it is called (no import side
+effects): the store that pages read, the settings, the pipeline that HTTP
+ingest writes through, the security middleware and the error pages.
+:func:`serve` is what ``storyline serve`` runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException
+
+from ..errors import NotFound, StorylineError
+from ..settings import Settings
+from . import api, pages, views
+from .ingesting import Ingestor
+from .security import BodyLimit, BodyTooLarge, SecurityHeaders
+from .semantic import MeaningSearch
+
+DESCRIPTION = """Stories, events, articles, entities and quotes of a storyline store, as JSON.
+
+The objects are those of `storyline export --format json`. Listings are paginated with `limit` and `offset`
+and give the URL of the next page in `next`; `format=jsonl` and `format=csv` give the same rows like the CLI's
+`--jsonl` and `--csv`. `POST /api/articles` ingests a JSONL body and needs `Authorization: Bearer TOKEN`
+(the `api_token` setting)."""
+
+
+def create_app(store: Any, settings: Settings | None = None, pipeline: Any = None) -> FastAPI:
+    """A FastAPI app serving ``store``.
+
+    ``pipeline`` (a :class:`~storyline.pipeline.Pipeline`, or a callable returning one) is what
+    ``POST /api/articles`` writes through; by default a Pipeline over ``store`` is built on the
+    first post. Ingest stays off unless the ``api_token`` setting is set.
+    """
+    settings = settings or Settings()
+    app = FastAPI(title="storyline", description=DESCRIPTION, version="1", docs_url=None, redoc_url=None)
+    app.state.store = store
+    app.state.settings = settings
+    app.state.meaning = MeaningSearch(store, settings)
+    app.state.memo = views.Memo(512)
+    app.state.ingestor = Ingestor(pipeline if pipeline is not None else _lazy_pipeline(store, settings), settings)
+    app.state.templates = pages.make_environment()
+    app.state.stylesheet = (pages.STATIC / "style.css").read_text(encoding="utf-8")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    _add_error_handlers(app)
+    app.add_middleware(BodyLimit, limit=int(settings.max_request_bytes))
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def _lazy_pipeline(store: Any, settings: Settings) -> Callable[[], Any]:
+    def build() -> Any:
+        from ..pipeline import Pipeline
+
+        return Pipeline(store, settings)
+
+    return build
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+
+def _error(request: Request, status: int, message: str, headers: dict | None = None) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"error": message}, status_code=status, headers=headers)
+    titles = {400: "Bad request", 401: "Token needed", 403: "Not allowed", 404: "Not found", 413: "Too large"}
+    html = request.app.state.templates.get_template("error.html").render(
+        path=request.url.path, title=titles.get(status, "Error"), status=status, message=message
+    )
+    return HTMLResponse(html, status_code=status, headers=headers)
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> Response:
+        return _error(request, 404, f"There is no {exc.kind} with id {exc.ident!r} in this store.")
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        message = exc.detail if isinstance(exc.detail, str) else "The request cannot be answered."
+        if exc.status_code == 404 and exc.detail == "Not Found":
+            message = f"Nothing lives at {request.url.path}."
+        return _error(request, exc.status_code, message, getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"error": "invalid request", "detail": _plain_errors(exc)}, status_code=422)
+        return _error(request, 400, "Some of the page's parameters are not valid.")
+
+    @app.exception_handler(BodyTooLarge)
+    async def too_large(request: Request, exc: BodyTooLarge) -> Response:
+        return _error(request, 413, f"{exc}; send fewer articles per request, or raise max_request_bytes.")
+
+    @app.exception_handler(StorylineError)
+    async def storyline_error(request: Request, exc: StorylineError) -> Response:
+        return _error(request, 500, str(exc))
+
+
+def _plain_errors(exc: RequestValidationError) -> list[dict]:
+    return [{"where": ".".join(str(p) for p in e.get("loc", ())), "error": e.get("msg", "")} for e in exc.errors()]
+
+
+def serve(settings: Settings | None = None) -> None:
+    """Run the web app with uvicorn on ``settings.host``:``settings.port`` over ``settings.db``.
+
+    Pages read through one connection and HTTP ingest writes through another, so
+    (with SQLite's WAL) pages keep being served while an ingest runs.
+    """
+    import uvicorn
+
+    from ..storage import open_store
+
+    settings = settings or Settings()
+    reads = open_store(settings.db)
+
+    def pipeline() -> Any:
+        from ..pipeline import Pipeline
+
+        return Pipeline(open_store(settings.db), settings)
+
+    app = create_app(reads, settings, pipeline=pipeline)
+    uvicorn.run(app, host=settings.host, port=int(settings.port), log_level="info", server_header=False)

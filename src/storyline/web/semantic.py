@@ -1,0 +1,110 @@
+"""Search by meaning: embed the query like the articles were embedded, rank stored vectors.
+
+The article vectors (headline and lead, unit length) are loaded from the store
+once into one matrix and reloaded when the number of articles changes, so a
+query costs one embedding and one matrix-vector product. The embedder is the
+enrichment's own (``storyline.enrichment.vectors.make_embedder``), created on
+the first query; a missing model is reported, not hidden.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import threading
+from typing import Any
+
+import numpy as np
+
+from ..errors import ModelMissing, StorylineError
+
+
+class MeaningUnavailable(StorylineError):
+    """Search by meaning cannot run here (no embedder, or no article vectors yet)."""
+
+
+class MeaningSearch:
+    def __init__(self, store: Any, settings: Any, embedder: Any = None):
+        self.store, self.settings = store, settings
+        self._embedder = embedder
+        self._lock = threading.Lock()
+        self._ids: list[str] = []
+        self._matrix: np.ndarray | None = None
+        self._loaded_for = -1
+
+    def embedder(self) -> Any:
+        if self._embedder is None:
+            if importlib.util.find_spec("storyline.enrichment.vectors") is None:
+                raise MeaningUnavailable("search by meaning needs the enrichment package (storyline.enrichment)")
+            vectors = importlib.import_module("storyline.enrichment.vectors")
+            try:
+                self._embedder = vectors.make_embedder(self.settings)
+            except ModelMissing as exc:
+                raise MeaningUnavailable(str(exc)) from None
+        return self._embedder
+
+    def embed(self, text: str) -> np.ndarray:
+        model = self.embedder()
+        fn = getattr(model, "embed", None) or getattr(model, "encode", None) or model
+        vec = np.asarray(fn([text]), dtype=np.float32).reshape(-1)
+        norm = float(np.linalg.norm(vec))
+        return vec / norm if norm else vec
+
+    def _load(self) -> None:
+        count = self.store.count("articles")
+        if count == self._loaded_for:
+            return
+        pairs = _vector_keys(self.store)
+        vectors = self.store.get_vectors(sorted({k for _, k in pairs}))
+        ids = [i for i, k in pairs if k in vectors]
+        self._matrix = np.vstack([vectors[k] for i, k in pairs if k in vectors]) if ids else None
+        self._ids, self._loaded_for = ids, count
+
+    def search(self, query: str, limit: int, offset: int = 0, **filters: Any) -> list[dict]:
+        """Articles closest in meaning to ``query``, best first, as ``{id, score}``, filters applied."""
+        vec = self.embed(query)
+        with self._lock:
+            self._load()
+            ids, matrix = self._ids, self._matrix
+        if matrix is None:
+            raise MeaningUnavailable("no article in the store has a vector yet")
+        if matrix.shape[1] != vec.shape[0]:
+            raise MeaningUnavailable(
+                f"the query vector has {vec.shape[0]} dimensions but the stored ones have {matrix.shape[1]}: "
+                "the embedder setting differs from the one used at ingest"
+            )
+        scores = matrix @ vec
+        order = np.argsort(-scores)
+        out, skipped = [], 0
+        for i in order:
+            article = self.store.get_article(ids[i], full=False)
+            if not _passes(article, filters):
+                continue
+            if skipped < offset:
+                skipped += 1
+                continue
+            out.append({"id": article.id, "score": round(float(scores[i]), 4), "article": article})
+            if len(out) >= limit:
+                break
+        return out
+
+
+def _vector_keys(store: Any) -> list[tuple[str, str]]:
+    """(article id, vector key) of every article that has a vector."""
+    method = getattr(store, "article_vector_keys", None)
+    if method is not None:
+        return list(method())
+    rows = store.conn.execute("SELECT id, vector_key FROM articles WHERE vector_key IS NOT NULL ORDER BY rowid")
+    return [(r[0], r[1]) for r in rows.fetchall()]
+
+
+def _passes(article: Any, filters: dict[str, Any]) -> bool:
+    pub = article.published or ""
+    checks = {
+        "outlet": lambda v: article.outlet == v,
+        "language": lambda v: article.language == v,
+        "since": lambda v: bool(pub) and pub >= v,
+        "until": lambda v: bool(pub) and pub <= v,
+        "event_id": lambda v: article.event_id == v,
+    }
+    return all(checks[k](v) for k, v in filters.items() if v not in (None, ""))

@@ -1,0 +1,279 @@
+"""What each page and API route shows, as plain data built from the store.
+
+These functions know nothing of HTTP: ``api.py`` returns their results as
+JSON and ``pages.py`` renders them with templates. The objects for articles,
+events, stories, entities and quotes are the ones ``storyline export`` writes;
+page-only extras (timelines, summaries, marked text) sit beside them.
+
+Summaries and timelines come from ``storyline.narration`` when it is installed;
+until then a plain extractive stand-in is used (first sentences of each
+source, each cited), so the pages never invent text.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import importlib
+import importlib.util
+import re
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from ..export import article_dict
+from ..models import Article, Event
+from . import charts
+
+QUOTE_KEYS = ("article_id", "text", "speaker", "speaker_entity_id", "cue", "kind", "start", "end")
+
+
+def plain(obj: Any) -> Any:
+    """Dataclasses (and objects with ``to_dict``) as JSON-ready dicts, recursively."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: plain(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.name != "vector"}
+    if hasattr(obj, "to_dict") and callable(obj.to_dict):
+        return plain(obj.to_dict())
+    if isinstance(obj, dict):
+        return {k: plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [plain(v) for v in obj]
+    return obj
+
+
+def narration() -> Any | None:
+    """The narration package when it is installed, else None (import errors inside it still raise)."""
+    if importlib.util.find_spec("storyline.narration") is None:
+        return None
+    module = importlib.import_module("storyline.narration")
+    return module if hasattr(module, "event_summary") and hasattr(module, "story_timeline") else None
+
+
+def first_sentence(a: Article, chars: int = 240) -> str:
+    if a.sentences:
+        s, e = a.sentences[0]
+        text = a.text[s:e]
+    else:
+        text = a.text.split("\n", 1)[0]
+        cut = text.find(". ")
+        text = text[: cut + 1] if 0 < cut < chars else text
+    text = text.strip()
+    return text if len(text) <= chars else text[:chars].rsplit(" ", 1)[0] + " …"
+
+
+# --- home -------------------------------------------------------------------------------
+def home(store: Any, limit: int, offset: int) -> dict:
+    """Stories by most recent activity, each with event and article counts and its coverage bins."""
+    by_story: dict[str, list[Event]] = defaultdict(list)
+    all_events = store.events()
+    for e in all_events:
+        if e.story_id:
+            by_story[e.story_id].append(e)
+    rows = []
+    for s in store.stories():
+        events = by_story.get(s.id, [])
+        dates = sorted(e.date for e in events if e.date)
+        rows.append({
+            "id": s.id, "title": s.title, "events": len(events),
+            "articles": sum(len(e.articles) for e in events),
+            "first": dates[0] if dates else None, "last": dates[-1] if dates else None,
+            "coverage": charts.bins((e.date, len(e.articles)) for e in events),
+        })  # fmt: skip
+    rows.sort(key=lambda r: (r["last"] or "", r["articles"]), reverse=True)
+    return {
+        "stories": rows[offset : offset + limit], "more": len(rows) > offset + limit, "total": len(rows),
+        "coverage": charts.bins((e.date, len(e.articles)) for e in all_events),
+        "counts": {t: store.count(t) for t in ("articles", "events", "stories", "entities", "quotes")},
+    }  # fmt: skip
+
+
+class Memo:
+    """A small thread-safe LRU of narration results, keyed on what they were built from.
+
+    Stored articles do not change, so a summary or timeline is good for as long as the
+    same articles make up the same events: the key holds the event ids and their
+    article ids, and an ingest that moves anything gives a new key.
+    """
+
+    def __init__(self, size: int = 512):
+        self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key: Any, build: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return copy.deepcopy(self._items[key])
+        value = build()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return copy.deepcopy(value)
+
+
+NO_MEMO = Memo(0)
+
+
+# --- story ------------------------------------------------------------------------------
+def story(store: Any, story_id: str, memo: Memo = NO_MEMO) -> dict:
+    """The story (export object) and its timeline, oldest event first."""
+    s = store.get_story(story_id)
+    events = {eid: store.get_event(eid) for eid in s.events}
+    key = ("story", story_id, tuple((e.id, e.date, e.title, tuple(e.articles)) for e in events.values()))
+    entries, background = memo.get(key, lambda: _timeline(store, story_id, list(events.values())))
+    for entry in entries:
+        if "summary" not in entry:
+            entry["summary"] = [entry["line"]] if entry.get("line") else []
+        event = events.get(entry.get("event_id") or "")
+        if event is not None:
+            entry.setdefault("place", event.place)
+            entry.setdefault("participants", event.participants)
+    return {"story": dataclasses.asdict(s), "timeline": entries, "background": background}
+
+
+def _timeline(store: Any, story_id: str, events: list[Event]) -> tuple[list[dict], list[dict]]:
+    narr = narration()
+    if narr is None:
+        return [_timeline_entry(store, e) for e in events], []
+    timeline = plain(narr.story_timeline(store, story_id))
+    if isinstance(timeline, dict):
+        return timeline.get("timeline", []), timeline.get("background", [])
+    return list(timeline), []
+
+
+def _timeline_entry(store: Any, e: Event) -> dict:
+    arts = store.list_articles(limit=1000, event_id=e.id)
+    originals = [a for a in arts if not a.get("duplicate_of")]
+    lead = store.get_article(originals[0]["id"] if originals else e.articles[0], full=False) if e.articles else None
+    return {
+        "date": e.date, "event_id": e.id, "title": e.title, "place": e.place, "participants": e.participants,
+        "sources": len(arts), "outlets": sorted({a["outlet"] for a in arts if a.get("outlet")}),
+        "summary": [{"text": first_sentence(lead), "article_id": lead.id, "outlet": lead.outlet}] if lead else [],
+    }  # fmt: skip
+
+
+# --- event ------------------------------------------------------------------------------
+def event(store: Any, event_id: str, memo: Memo = NO_MEMO) -> dict:
+    """The event (export object), its sources side by side, summary, comparison and quotes."""
+    e = store.get_event(event_id)
+    articles = [store.get_article(aid, full=False) for aid in e.articles]
+    quotes = [q for a in articles for q in store.quotes(article_id=a.id)]
+    key = ("event", event_id, e.date, e.title, tuple(e.articles))
+    summary = memo.get(key, lambda: _event_summary(store, event_id, articles))
+    return {
+        "event": dataclasses.asdict(e),
+        "story": dataclasses.asdict(store.get_story(e.story_id)) if e.story_id else None,
+        "sources": [_source(a) for a in articles],
+        "summary": summary,
+        "quotes": _group_quotes(quotes),
+    }
+
+
+def _event_summary(store: Any, event_id: str, articles: list[Article]) -> dict:
+    narr = narration()
+    summary = plain(narr.event_summary(store, event_id)) if narr is not None else _summary_standin(articles)
+    if not isinstance(summary, dict):
+        summary = {"summary": summary}
+    summary.update(summary.pop("comparison", None) or {})
+    summary.pop("articles", None)
+    summary.pop("event", None)
+    return summary
+
+
+def _source(a: Article) -> dict:
+    return {
+        "id": a.id, "title": a.title, "outlet": a.outlet, "outlet_domain": a.outlet_domain, "published": a.published,
+        "byline": a.byline, "wire": a.wire, "language": a.language, "duplicate_of": a.duplicate_of,
+        "lead": a.text if len(a.text) <= 700 else a.text[:700].rsplit(" ", 1)[0] + " …",
+    }  # fmt: skip
+
+
+def _summary_standin(articles: list[Article]) -> dict:
+    """Until narration lands: the first sentence of each distinct outlet's original article, cited."""
+    seen, sentences = set(), []
+    for a in articles:
+        if a.duplicate_of or (a.outlet or a.id) in seen:
+            continue
+        seen.add(a.outlet or a.id)
+        sentences.append({"text": first_sentence(a), "article_id": a.id, "outlet": a.outlet})
+    return {"summary": sentences[:6], "note": "first sentence of each source (narration is not installed)"}
+
+
+def _group_quotes(quotes: list[dict]) -> list[dict]:
+    """Quotes carried by several sources shown once, with every source that carries them."""
+    grouped: dict[str, dict] = {}
+    for q in quotes:
+        key = " ".join(re.findall(r"\w+", q["text"].lower()))
+        entry = grouped.setdefault(key, {"text": q["text"], "speaker": q["speaker"], "kind": q["kind"],
+                                         "cue": q["cue"], "speaker_entity_id": q["speaker_entity_id"], "sources": []})
+        entry["sources"].append({"article_id": q["article_id"], "outlet": q["outlet"], "start": q["start"]})
+    return sorted(grouped.values(), key=lambda g: -len(g["sources"]))
+
+
+# --- article ----------------------------------------------------------------------------
+def article_json(a: Article) -> dict:
+    """The article (export object) with its mentions, quotes, figures and times."""
+    return {
+        "article": article_dict(a),
+        "mentions": [dataclasses.asdict(m) for m in a.mentions],
+        "quotes": [dataclasses.asdict(q) for q in a.quotes],
+        "figures": [dataclasses.asdict(f) for f in a.figures],
+        "times": [dataclasses.asdict(t) for t in a.times],
+    }
+
+
+def entities_in(a: Article) -> list[dict]:
+    """Entities named in an article, most mentioned first."""
+    counts: dict[tuple, int] = defaultdict(int)
+    for m in a.mentions:
+        counts[(m.name, m.label, m.entity_id)] += 1
+    return [{"name": n, "type": t, "id": i, "mentions": c}
+            for (n, t, i), c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))]  # fmt: skip
+
+
+# --- entity -----------------------------------------------------------------------------
+def entity(store: Any, entity_id: int) -> dict:
+    """The entity (export object), its mentions over time, and the quotes attributed to it."""
+    ent = store.get_entity(entity_id)
+    mentions = store.mentions_of(entity_id)
+    names = {ent["name"], *ent["aliases"]}
+    quotes = [
+        {k: q[k] for k in (*QUOTE_KEYS, "outlet", "published")}
+        for q in store.quotes(speaker=ent["name"], limit=500)
+        if q["speaker_entity_id"] == entity_id or (q["speaker_entity_id"] is None and q["speaker"] in names)
+    ]
+    by_article: dict[str, dict] = {}
+    for m in mentions:
+        row = by_article.setdefault(m["article_id"], {"article_id": m["article_id"], "title": m["title"],
+                                                      "published": m["published"], "outlet": m["outlet"], "mentions": 0})
+        row["mentions"] += 1
+    return {
+        "entity": ent, "mentions": mentions, "quotes": quotes,
+        "articles": sorted(by_article.values(), key=lambda r: (r["published"] or "", r["article_id"])),
+        "over_time": charts.bins((m["published"], 1) for m in mentions),
+    }  # fmt: skip
+
+
+# --- search -----------------------------------------------------------------------------
+def search(store: Any, meaning: Any, q: str, mode: str, limit: int, offset: int, filters: dict) -> dict:
+    """Articles matching ``q`` by words (FTS5, best match first) or by meaning (vectors)."""
+    out: dict[str, Any] = {"q": q, "mode": mode, "filters": filters, "results": [], "more": False, "error": None}
+    if not q.strip():
+        return out
+    if mode == "meaning":
+        from .semantic import MeaningUnavailable
+
+        try:
+            hits = meaning.search(q, limit + 1, offset, **filters)
+        except MeaningUnavailable as exc:
+            out["error"] = str(exc)
+            return out
+        rows = [{"id": h["article"].id, "title": h["article"].title, "outlet": h["article"].outlet,
+                 "published": h["article"].published, "language": h["article"].language,
+                 "event_id": h["article"].event_id, "snippet": first_sentence(h["article"]), "score": h["score"]}
+                for h in hits]  # fmt: skip
+    else:
+        rows = [{**r, "score": round(-r["score"], 4)} for r in store.search(q, limit + 1, offset, **filters)]
+    out["results"], out["more"] = rows[:limit], len(rows) > limit
+    return out

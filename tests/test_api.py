@@ -1,0 +1,301 @@
+"""The web app in process: JSON API, ingest over HTTP, security, and the pages' content."""
+
+import csv
+import io
+import json
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from storyline.export import export
+from storyline.settings import Settings
+from storyline.storage import Store
+from storyline.web import create_app
+from storyline.web.semantic import MeaningSearch
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "web"))
+from webstore import HashEmbedder, fill_store  # noqa: E402
+
+TOKEN = "correct-horse-battery"
+
+
+class NoEnrichment:
+    """Enrichment is not what these tests are about: leave articles as cleaned and described."""
+
+    def enrich(self, articles, vector_cache=None):
+        return articles
+
+
+class NoPlacement:
+    def place(self, articles, store):
+        return None
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "web.db")
+    fill_store(s)
+    yield s
+    s.close()
+
+
+def _client(store, pipeline=None, **settings) -> TestClient:
+    options = {"api_token": TOKEN, "page_size": 50, **settings}
+    st = Settings(**options)
+    app = create_app(store, st, pipeline=pipeline)
+    app.state.meaning = MeaningSearch(store, st, embedder=HashEmbedder())
+    return TestClient(app)
+
+
+@pytest.fixture
+def client(store):
+    from storyline.pipeline import Pipeline
+
+    settings = Settings(api_token=TOKEN)
+    return _client(store, pipeline=Pipeline(store, settings, enricher=NoEnrichment(), events=NoPlacement()))
+
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+# --- the same objects as export -----------------------------------------------------------
+def test_listings_give_the_export_objects(client, store):
+    exported = export(store)
+    stories = client.get("/api/stories").json()["items"]
+    assert stories == sorted(exported["stories"], key=lambda s: s["id"])
+    events = client.get("/api/events").json()["items"]
+    assert {e["id"]: e for e in events} == {e["id"]: e for e in exported["events"]}
+    articles = client.get("/api/articles").json()["items"]
+    assert {a["id"]: a for a in articles} == {a["id"]: a for a in exported["articles"]}
+
+
+def test_details_start_with_the_export_object(client, store):
+    exported = export(store)
+    article = next(a for a in exported["articles"] if a["id"] == "harbour-2021")
+    got = client.get("/api/articles/harbour-2021").json()
+    assert {k: got[k] for k in article} == article
+    assert [q["text"] for q in got["quotes"]] == ["We want one ticket for both coasts"]
+    event = next(e for e in exported["events"] if e["id"] == "e-2023")
+    got = client.get("/api/events/e-2023").json()
+    assert {k: got[k] for k in event} == event
+    cited = {c["article_id"] for s in got["summary"]["summary"] for c in [s, *s.get("also", [])]}
+    assert cited and cited <= {"harbour-2023", "sound-2023"}
+    story = client.get("/api/stories/s-ferry").json()
+    assert [e["event_id"] for e in story["timeline"]] == ["e-2021", "e-2023"]
+
+
+def test_entity_api_lists_its_quotes(client, store):
+    lund = next(e for e in store.entities() if e["name"] == "Anika Lund")
+    got = client.get(f"/api/entities/{lund['id']}").json()
+    assert got["name"] == "Anika Lund" and "Lund" in got["aliases"]
+    assert {q["article_id"] for q in got["quotes"]} == {"harbour-2021", "coastwire-2021"}
+
+
+def test_pagination_follows_next_links(client):
+    seen, url = [], "/api/articles?limit=2"
+    while url:
+        page = client.get(url).json()
+        assert len(page["items"]) <= 2
+        seen += [a["id"] for a in page["items"]]
+        url = page["next"]
+    assert len(seen) == 5 == len(set(seen))
+    first = client.get("/api/articles?limit=2&outlet=Harbour+Gazette")
+    assert [a["outlet"] for a in first.json()["items"]] == ["Harbour Gazette"] * 2
+    assert first.json()["next"] is None
+
+
+def test_formats_mirror_the_cli(client):
+    jsonl = client.get("/api/events?format=jsonl&limit=2")
+    assert jsonl.headers["content-type"].startswith("application/x-ndjson")
+    lines = [json.loads(x) for x in jsonl.text.splitlines()]
+    assert [e["id"] for e in lines] == ["e-2021", "e-2023"]
+    assert 'rel="next"' in jsonl.headers["link"]
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/quotes?format=csv").text)))
+    assert {r["speaker"] for r in rows} == {"Anika Lund", "Tomas Brandvik"}
+    assert client.get("/api/stories?format=xml").status_code == 422
+
+
+def test_unknown_ids_are_404(client):
+    for url in ("/api/stories/nope", "/api/events/nope", "/api/articles/nope", "/api/entities/999"):
+        r = client.get(url)
+        assert r.status_code == 404 and ("nope" in r.json()["error"] or "999" in r.json()["error"])
+    for url in ("/stories/nope", "/events/nope", "/articles/nope", "/entities/999", "/entities/abc", "/no/such/page"):
+        r = client.get(url)
+        assert r.status_code == 404, url
+        assert "text/html" in r.headers["content-type"] and "Not found" in r.text
+
+
+def test_openapi_documents_the_contract(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    for route in ("/api/stories", "/api/stories/{story_id}", "/api/events", "/api/events/{event_id}", "/api/articles",
+                  "/api/articles/{article_id}", "/api/entities/{entity_id}", "/api/search"):  # fmt: skip
+        assert route in paths, route
+    assert "post" in paths["/api/articles"]
+
+
+# --- search -------------------------------------------------------------------------------------
+def test_search_by_words_with_filters(client):
+    hits = client.get("/api/search?q=treaty").json()["items"]
+    assert {h["id"] for h in hits} == {"harbour-2023", "sound-2023"}
+    hits = client.get("/api/search?q=treaty&outlet=Sound+Observer").json()["items"]
+    assert [h["id"] for h in hits] == ["sound-2023"]
+    assert client.get("/api/search?q=treaty&until=2022-12-31").json()["items"] == []
+    # FTS syntax in user input is searched as words, never parsed
+    assert client.get('/api/search?q=treaty"+OR+NEAR(').status_code == 200
+
+
+def test_search_by_meaning_ranks_by_vectors(client):
+    hits = client.get("/api/search?q=bridge+repairs+Kessel&mode=meaning").json()["items"]
+    assert hits[0]["id"] == "script-2024"
+    hits = client.get("/api/search?q=bridge+repairs+Kessel&mode=meaning&outlet=Harbour+Gazette").json()["items"]
+    assert hits and {h["outlet"] for h in hits} == {"Harbour Gazette"}
+
+
+def test_search_by_meaning_without_an_embedder_says_why(store, monkeypatch):
+    import importlib.util
+
+    client = _client(store)
+    client.app.state.meaning = MeaningSearch(store, Settings())
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "storyline.enrichment.vectors" else real(name, *a))  # fmt: skip
+    r = client.get("/api/search?q=ferry&mode=meaning")
+    assert r.status_code == 503 and "enrichment" in r.json()["error"]
+    page = client.get("/search?q=ferry&mode=meaning")
+    assert page.status_code == 200 and "enrichment" in page.text
+
+
+# --- ingest over HTTP ---------------------------------------------------------------------------
+BODY = (
+    '{"id": "lib-1", "text": "The mayor of Lindholm opened a new public library on Monday.", '
+    '"outlet": "Lindholm Post", "date": "2024-01-08", "title": "Library opens"}\n'
+    "this line is not json\n"
+    "\n"
+    '{"id": "lib-2", "text": ""}\n'
+    '{"id": "lib-3", "html": "<html><body><p>Volunteers moved nine thousand books into the Lindholm library.</p></body></html>"}\n'
+)
+
+
+def test_ingest_stores_good_lines_and_reports_bad_ones_by_line(client):
+    r = client.post("/api/articles", content=BODY, headers=AUTH)
+    assert r.status_code == 422
+    got = r.json()
+    assert [s["id"] for s in got["stored"]] == ["lib-1", "lib-3"]
+    assert [(e["line"], e["kind"]) for e in got["errors"]] == [(2, "MalformedLine"), (4, "EmptyInput")]
+    assert "not valid JSON" in got["errors"][0]["error"]
+    article = client.get("/api/articles/lib-1").json()
+    assert article["outlet"] == "Lindholm Post" and article["published"] == "2024-01-08"
+    again = client.post("/api/articles", content=BODY.splitlines()[0], headers=AUTH)
+    assert again.status_code == 200 and again.json()["unchanged"] == [{"given": "lib-1", "stored": "lib-1"}]
+
+
+def test_pages_are_served_while_an_ingest_writes(tmp_path):
+    reads = Store(tmp_path / "w.db")
+    fill_store(reads)
+    writes = Store(tmp_path / "w.db")  # a second connection, as `storyline serve` uses for ingest
+    inside, release = threading.Event(), threading.Event()
+
+    class SlowPipeline:
+        def process(self, articles, report):
+            with writes.write():
+                writes.set_published("harbour-2021", "2021-05-11", "stated")
+                inside.set()
+                release.wait(20)
+            report.stored += [a.id for a in articles]
+
+    client = _client(reads, pipeline=SlowPipeline())
+    post = threading.Thread(target=client.post, args=("/api/articles",),
+                            kwargs={"content": '{"text": "A tram line opens."}', "headers": AUTH})  # fmt: skip
+    post.start()
+    try:
+        assert inside.wait(20)
+        began = time.perf_counter()
+        page = client.get("/events/e-2021")
+        assert page.status_code == 200 and time.perf_counter() - began < 5
+        assert "12 May 2021" in page.text  # the last committed state, not the half-written batch
+    finally:
+        release.set()
+        post.join(20)
+    assert "11 May 2021" in client.get("/articles/harbour-2021").text
+
+
+def test_ingest_needs_the_right_token(client):
+    line = '{"text": "A short article about a new tram line."}'
+    assert client.post("/api/articles", content=line).status_code == 401
+    assert client.post("/api/articles", content=line, headers={"Authorization": "Bearer wrong"}).status_code == 403
+    basic = {"Authorization": "Basic " + __import__("base64").b64encode(f"me:{TOKEN}".encode()).decode()}
+    assert client.post("/api/articles", content=line, headers=basic).status_code == 200
+
+
+def test_ingest_is_off_without_a_token_setting(store):
+    client = _client(store, api_token="")
+    r = client.post("/api/articles", content='{"text": "x y z"}', headers={"Authorization": "Bearer "})
+    assert r.status_code == 403 and "api_token" in r.json()["error"]
+    assert client.post("/api/articles", content='{"text": "x"}', headers=AUTH).status_code == 403
+
+
+def test_request_size_limit_is_413(store):
+    client = _client(store, max_request_bytes=1000)
+    big = '{"text": "' + "word " * 400 + '"}'
+    r = client.post("/api/articles", content=big, headers=AUTH)
+    assert r.status_code == 413 and "1,000 bytes" in r.json()["error"]
+
+    def chunks():  # no Content-Length: counted as it streams
+        for _ in range(10):
+            yield b"x" * 200
+
+    r = client.post("/api/articles", content=chunks(), headers=AUTH)
+    assert r.status_code == 413
+
+
+def test_token_for_reads(store):
+    client = _client(store, token_for_reads=True)
+    for url in ("/api/stories", "/", "/articles/harbour-2021"):
+        assert client.get(url).status_code == 401, url
+        assert client.get(url, headers={"Authorization": "Bearer nope"}).status_code == 403
+        assert client.get(url, headers=AUTH).status_code == 200
+    assert "Basic" in client.get("/").headers["www-authenticate"]  # a browser can prompt for it
+
+
+# --- pages: what a person sees, safely -----------------------------------------------------------
+def test_security_headers_everywhere(client):
+    for url in ("/", "/api/stories", "/events/nope", "/static/style.css"):
+        h = client.get(url).headers
+        assert "default-src 'self'" in h["content-security-policy"] and "script-src 'none'" in h["content-security-policy"]
+        assert h["x-content-type-options"] == "nosniff" and h["x-frame-options"] == "DENY"
+
+
+def test_article_text_is_escaped(client):
+    html = client.get("/articles/script-2024").text
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt;" in html
+    assert "Bridge shut &lt;script&gt;" in html
+    assert "<script>" not in client.get("/events/e-bridge").text
+    assert "<script>" not in client.get("/search?q=reader").text
+
+
+def test_article_page_marks_entities_quotes_and_removed_clutter(client):
+    html = client.get("/articles/harbour-2021").text
+    assert 'class="ent ent-person" href="/entities/' in html
+    assert '<span class="quote quote-direct"' in html and "We want one ticket for both coasts</span>" in html
+    assert "Subscribe to our morning newsletter" not in html
+    shown = client.get("/articles/harbour-2021?removed=1").text
+    assert "Subscribe to our morning newsletter" in shown and "boilerplate" in shown
+    cited = client.get("/articles/harbour-2021?at=0-20").text
+    assert '<mark class="cited" id="cited">' in cited
+
+
+def test_home_lists_stories_by_recent_activity(client):
+    html = client.get("/").text
+    assert html.index("Kessel river bridge closure") < html.index("Velmora and Ostrand ferry talks")
+    assert "2 events · 4 articles" in html and "<svg" in html
+
+
+def test_pages_do_not_reach_the_file_system(client):
+    for url in ("/static/../app.py", "/static/%2e%2e/app.py", "/static/style.css/../../security.py", "/static/x.css"):
+        r = client.get(url)
+        assert r.status_code == 404, url
