@@ -57,7 +57,7 @@ class Figure:
     text: str
     value: float | None
     unit: str | None
-    kind: str  # money / percent / count / duration / quantity
+    kind: str  # money / percent / count / duration / quantity / age
     sentence: str
     measures: str
 

@@ -63,7 +63,7 @@ def read_paths(
         if isinstance(item, InputError):
             yield item
         elif item == STDIN:
-            yield from _read_jsonl_stream(sys.stdin.buffer, "<stdin>", "stdin", max_bytes)
+            yield from read_jsonl(sys.stdin.buffer, "<stdin>", "stdin", max_bytes)
         else:
             yield from _read_file(item, max_bytes)
 
@@ -157,7 +157,7 @@ def _read_file(path: str, max_bytes: int) -> Iterator[Article | InputError]:
     try:
         if kind == "jsonl":
             with _open(path) as stream:
-                yield from _read_jsonl_stream(stream, path, _stem(path), max_bytes)
+                yield from read_jsonl(stream, path, _stem(path), max_bytes)
             return
         with _open(path) as stream:
             data = stream.read(max_bytes + 1)
@@ -212,7 +212,7 @@ def _garbled(text: str) -> bool:
     return control > max(2, len(text) // 100)
 
 
-def _read_jsonl_stream(stream: IO[bytes], name: str, stem: str, max_bytes: int) -> Iterator[Article | InputError]:
+def read_jsonl(stream: IO[bytes], name: str, stem: str, max_bytes: int) -> Iterator[Article | InputError]:
     """Yield one Article per JSONL line; each bad line becomes an InputError naming ``name:line``."""
     lineno = 0
     found = False

@@ -27,7 +27,7 @@ def parse_body(body: bytes, max_bytes: int) -> tuple[list, list[InputError]]:
     """
     stem = "http-" + time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     articles, errors = [], []
-    for item in reading._read_jsonl_stream(io.BytesIO(body), SOURCE, stem, max_bytes):
+    for item in reading.read_jsonl(io.BytesIO(body), SOURCE, stem, max_bytes):
         (errors if isinstance(item, InputError) else articles).append(item)
     return articles, errors
 

@@ -1,0 +1,114 @@
+"""Enrichment: sentences, entities, quotes, figures, dates and vectors for each article.
+
+:class:`Enricher` runs the steps over a batch, in this order:
+
+1. sentences and named entities with spaCy (:mod:`.nlp`), batched, in worker
+   processes for large batches;
+2. canonical names within the article (:mod:`.entities`);
+3. dates in the text, resolved against the publication date (:mod:`.times`);
+4. quotes with speakers (:mod:`.quotes`);
+5. figures with what they measure, outside the dates (:mod:`.figures`);
+6. the event-date estimate (:func:`.times.estimate_event_date`);
+7. a unit vector of the headline and lead (:mod:`.vectors`), cached by a hash
+   of the embedded text.
+
+Cross-article entities are resolved afterwards by the store's
+:class:`.entities.EntityRegistry`.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import defaultdict
+
+from ..models import Article
+from .entities import EntityRegistry, resolve_mentions
+from .figures import find_figures
+from .nlp import Parsed, SpacyNLP
+from .quotes import find_quotes
+from .times import estimate_event_date, find_times
+from .vectors import Embedder, HashEmbedder, MiniLMEmbedder, embed_cached, make_embedder
+
+__all__ = [
+    "PARALLEL_MIN",
+    "Enricher", "EntityRegistry", "Embedder", "HashEmbedder", "MiniLMEmbedder", "annotate", "link_speakers", "make_embedder",
+]
+
+PARALLEL_MIN = 200  # below this many articles, worker processes cost more than they save
+
+
+def _regex_sentences(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(r"[^\n.!?]+(?:[.!?]+|$)", text, re.M) if m.group().strip()]
+
+
+def annotate(article: Article, parsed: Parsed | None, timings: dict | None = None) -> Article:
+    """Fill one article's sentences, mentions, times, quotes, figures and event date from its parse.
+
+    ``parsed`` is None for text the entity recogniser cannot read (another
+    language): then only sentences, dates and the event date are filled.
+    """
+    clock = timings if timings is not None else defaultdict(float)
+    t0 = time.perf_counter()
+    text = article.text or ""
+    article.sentences = parsed.sentences if parsed else _regex_sentences(text)
+    article.mentions = resolve_mentions(text, parsed.entities) if parsed else []
+    t1 = time.perf_counter()
+    article.times = find_times(text, article.published)
+    t2 = time.perf_counter()
+    article.quotes = find_quotes(text, article.sentences, article.mentions) if parsed else []
+    t3 = time.perf_counter()
+    article.figures = find_figures(text, article.sentences, article.times) if parsed else []
+    t4 = time.perf_counter()
+    article.event_date, article.event_date_how = estimate_event_date(article)
+    t5 = time.perf_counter()
+    for part, seconds in (("entities", t1 - t0), ("times", t2 - t1 + t5 - t4), ("quotes", t3 - t2), ("figures", t4 - t3)):
+        clock[part] += seconds
+    return article
+
+
+def link_speakers(article: Article) -> Article:
+    """Give each quote the entity id of its speaker, once the registry has set the mentions' ids."""
+    ids = {m.name: m.entity_id for m in article.mentions if m.label == "PERSON" and m.entity_id is not None}
+    ids.update({m.name: m.entity_id for m in article.mentions if m.label != "PERSON" and m.name not in ids})
+    for q in article.quotes:
+        q.speaker_entity_id = ids.get(q.speaker) if q.speaker else None
+    return article
+
+
+class Enricher:
+    """Fills the enrichment fields of a batch of articles.
+
+    ``nlp`` (anything with ``parse(texts, n_process) -> list[Parsed]``) and
+    ``embedder`` (see :mod:`.vectors`) are swappable; by default they come
+    from the ``spacy_model`` and ``embedder`` settings. ``timings`` adds up the
+    seconds spent in each part across calls.
+    """
+
+    def __init__(self, settings, nlp=None, embedder: Embedder | None = None):
+        self.settings = settings
+        self.nlp = nlp or SpacyNLP(settings.spacy_model)
+        self._embedder = embedder
+        self.timings: dict[str, float] = defaultdict(float)
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = make_embedder(self.settings)
+        return self._embedder
+
+    def enrich(self, articles: list[Article], vector_cache=None) -> list[Article]:
+        """Enrich ``articles`` in place and return them."""
+        english = [a for a in articles if (a.language or "en") == "en" and a.text]
+        workers = int(self.settings.workers) if len(english) >= PARALLEL_MIN else 1
+        t0 = time.perf_counter()
+        parsed = dict(zip(map(id, english), self.nlp.parse([a.text for a in english], n_process=workers), strict=True))
+        self.timings["spacy"] += time.perf_counter() - t0
+        for article in articles:
+            annotate(article, parsed.get(id(article)), self.timings)
+        t1 = time.perf_counter()
+        leads = [a.lead(self.settings.lead_chars) for a in articles]
+        for article, vector in zip(articles, embed_cached(self.embedder, leads, vector_cache), strict=True):
+            article.vector = vector
+        self.timings["vectors"] += time.perf_counter() - t1
+        return articles

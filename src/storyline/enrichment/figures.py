@@ -1,0 +1,193 @@
+"""Figures in the text: money, percentages, counts and durations, with what they measure.
+
+:func:`find_figures` finds "$50 billion", "₹83,000 crore", "€3.2m", "Rs 500
+crore", "50bn", "23%", "12 per cent", "five times", "20 annual summit
+meetings", "a 19-hour visit"; each gets a normalised ``value`` (5e10), a
+``unit`` (USD, INR, %, times, meetings, hours …), a ``kind`` and a short
+``measures`` phrase taken from its sentence: the noun phrase the figure
+qualifies ("20 annual summit meetings" -> "annual summit meetings") or else the
+subject of its clause ("Russia's share of India's oil imports has surged to
+23%" -> "Russia's share of India's oil imports"). The phrase comes from a
+word-list heuristic rather than a dependency parse, which would cost the
+parser's time on every sentence with a number.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Figure, TimeMention
+
+_NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_SCALE = r"(?P<scale>trillion|billion|million|thousand|crores?|lakhs?|tn|bn|mn|m|k)"
+_WORDNUM = (
+    r"(?P<word>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    r"hundreds|thousands|dozens|a dozen|a hundred|a thousand|once|twice)"
+)
+_CUR_BEFORE = r"(?P<cur>US\$|A\$|C\$|HK\$|S\$|\$|€|£|¥|₹|Rs\.?|INR|USD|EUR|GBP|CHF|JPY|CNY|RMB|RUB)"
+_CUR_AFTER = r"(?P<cur>dollars|euros|pounds|rupees|yuan|yen|roubles|rubles|USD|EUR|GBP|INR|RUB)"
+_L = r"(?<![\w.,:/-])"
+_R = r"(?![\w:/]|[.,]\d)"
+
+_MONEY_BEFORE = re.compile(_L + _CUR_BEFORE + r"\s?" + _NUM + r"(?:\s?" + _SCALE + r")?" + _R)
+_MONEY_AFTER = re.compile(_L + _NUM + r"(?:\s?" + _SCALE + r")?\s+" + _CUR_AFTER + r"\b")
+_MONEY_BARE = re.compile(_L + _NUM + r"\s?(?P<scale>bn|tn)" + _R)
+_PERCENT = re.compile(_L + _NUM + r"\s?(?P<pct>%|per\s?cent\b|percent\b|percentage points?\b)")
+_DURATION = re.compile(
+    r"\b(?:" + _NUM + r"|" + _WORDNUM + r")[- ](?P<unit>second|minute|hour|day|week|month|year|decade)s?"
+    r"(?:[- ]long|(?P<age>[- ]old))?\b", re.I
+)
+_COUNT = re.compile(r"(?:" + _L + _NUM + r"(?:\s(?P<scale>million|billion|thousand|trillion))?|\b" + _WORDNUM + r")\s+(?=[a-z])", re.I)
+
+CURRENCIES = {
+    "$": "USD", "us$": "USD", "a$": "AUD", "c$": "CAD", "hk$": "HKD", "s$": "SGD", "€": "EUR", "£": "GBP",
+    "¥": "JPY", "₹": "INR", "rs": "INR", "rs.": "INR", "rupees": "INR", "dollars": "USD", "euros": "EUR",
+    "pounds": "GBP", "yuan": "CNY", "rmb": "CNY", "yen": "JPY", "roubles": "RUB", "rubles": "RUB",
+}
+SCALES = {
+    "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9,
+    "trillion": 1e12, "tn": 1e12, "crore": 1e7, "crores": 1e7, "lakh": 1e5, "lakhs": 1e5,
+}
+WORD_VALUES = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundreds": 100, "thousands": 1000,
+    "dozens": 24, "a dozen": 12, "a hundred": 100, "a thousand": 1000, "once": 1, "twice": 2,
+}
+QUANTITY_UNITS = frozenset(
+    "km kilometres kilometers miles metres meters tonnes tons barrels kg kilograms litres liters mw gw kwh acres hectares".split()
+)
+STOP = frozenset(
+    """of in on at to for from by with and or but nor have has had is are was were be been being will would could
+    can may might should shall must do does did that which who whom whose this these those the a an than as since
+    per more less most least after before during ago said say says told it its their his her our we they he she
+    i you so if when while where because about around over under into onto between against among up down out off
+    each every all both either neither no not only also just still yet already ever even then there here
+    last next year years month months week weeks today yesterday tomorrow""".split()
+)
+VERBS = frozenset(
+    """is are was were be been has have had will would could can may might should shall must do does did
+    rose rises rise risen fell falls fall fallen surged surges surge grew grows grow jumped jumps dropped drops
+    reached reaches reach topped tops top hit hits totalled totaled totals total stood stands increased increases
+    decreased declined declines climbed climbs crossed crosses exceeded exceeds amounted amounts cost costs raised
+    spent spends paid pays received earned lost gained doubled tripled expects expected estimated valued
+    accounted accounts made makes saw sees signed agreed won met meets killed injured said says began begins
+    started starts ended ends took takes came comes went goes held holds showed shows talked""".split()
+)
+_PLURALS = frozenset("people men women children police staff times troops personnel cattle".split())
+
+
+def _number(num: str | None, scale: str | None = None) -> float | None:
+    if not num:
+        return None
+    return float(num.replace(",", "")) * SCALES.get((scale or "").casefold(), 1.0)
+
+
+_WORD = re.compile(r"\s*([A-Za-z][\w-]*|\[[^\]]*\])")
+
+
+def _words_after(text: str, pos: int, limit: int = 4, names: bool = False) -> list[tuple[str, int]]:
+    """(word, end) of the words right after ``pos``, up to a function word, an adverb or punctuation.
+
+    With ``names`` a phrase may hold capitalised words ("a five-day Russia visit").
+    """
+    out: list[tuple[str, int]] = []
+    while len(out) < limit:
+        m = _WORD.match(text, pos)
+        if not m:
+            break
+        word = m.group(1)
+        low = word.casefold()
+        if word.startswith("[") or low in STOP or low.endswith("ly") or (word[0].isupper() and not names):
+            break
+        out.append((word, m.end()))
+        pos = m.end()
+    while out and out[-1][0].casefold() in VERBS:
+        out.pop()
+    return out
+
+
+def _plural(word: str) -> bool:
+    w = word.casefold()
+    return w in _PLURALS or (w.endswith("s") and not w.endswith(("ss", "us", "is")))
+
+
+def _noun_after(text: str, pos: int) -> str:
+    return " ".join(w for w, _ in _words_after(text, pos, limit=3, names=True))
+
+
+def _clause_subject(sentence: str, offset: int) -> str:
+    """The subject of the clause that holds ``offset``: the words before its first verb."""
+    bounds = [0] + [m.end() for m in re.finditer(r"[;:]\s|,\s|\bthat\s|\bwhich\s|—\s", sentence[:offset])]
+    for b in reversed(bounds):
+        words = re.findall(r"[\w'’-]+", sentence[b:offset])
+        for i, w in enumerate(words):
+            if w.casefold() in VERBS:
+                if i:
+                    subject = " ".join(words[:i][-8:])
+                    return re.sub(r"^(?:(?i:the|a|an|and|but|so)\s+)+", "", subject)
+                break
+    return " ".join(re.findall(r"[\w'’-]+", sentence[:offset])[-6:])
+
+
+def _sentence_of(text: str, sentences: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for s, e in sentences:
+        if s <= pos < e:
+            return s, e
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, end if end >= 0 else len(text)
+
+
+def _candidates(text: str) -> list[tuple[int, int, float | None, str | None, str, str]]:
+    """(start, end, value, unit, kind, phrase) of every figure pattern; the caller settles overlaps."""
+    out = []
+    for m in _MONEY_BEFORE.finditer(text):
+        cur = m.group("cur").casefold()
+        out.append((m.start(), m.end(), _number(m["num"], m["scale"]), CURRENCIES.get(cur, cur.upper()), "money", ""))
+    for m in _MONEY_AFTER.finditer(text):
+        cur = m.group("cur").casefold()
+        out.append((m.start(), m.end(), _number(m["num"], m["scale"]), CURRENCIES.get(cur, cur.upper()), "money", ""))
+    for m in _MONEY_BARE.finditer(text):
+        before = [c for c in out if c[4] == "money" and c[0] < m.start()]
+        currency = max(before)[3] if before else None
+        out.append((m.start(), m.end(), _number(m["num"], m["scale"]), currency, "money", ""))
+    for m in _PERCENT.finditer(text):
+        unit = "points" if "point" in m.group("pct") else "%"
+        out.append((m.start(), m.end(), _number(m["num"]), unit, "percent", ""))
+    for m in _DURATION.finditer(text):
+        value = _number(m["num"]) if m["num"] else WORD_VALUES.get(m["word"].casefold())
+        kind = "age" if m["age"] else "duration"
+        out.append((m.start(), m.end(), value, m.group("unit").casefold() + "s", kind, ""))
+    for m in _COUNT.finditer(text):
+        words = _words_after(text, m.end() - 1, limit=4)
+        while words and not _plural(words[-1][0]) and words[-1][0].casefold() not in QUANTITY_UNITS:
+            words.pop()
+        if not words:
+            continue
+        unit = words[-1][0].casefold()
+        value = _number(m["num"], m["scale"]) if m["num"] else WORD_VALUES.get(m["word"].casefold())
+        kind = "quantity" if unit in QUANTITY_UNITS else "count"
+        end = words[-1][1]
+        out.append((m.start(), end, value, unit, kind, text[m.end() : end].strip()))
+    return out
+
+
+def find_figures(text: str, sentences: list[tuple[int, int]], times: list[TimeMention] = ()) -> list[Figure]:
+    """Money, percentages, counts and durations in ``text``, outside the date spans in ``times``."""
+    taken = [(t.start, t.end) for t in times]
+    order = {"money": 0, "percent": 1, "age": 2, "duration": 2, "quantity": 3, "count": 4}
+    figures = []
+    for start, end, value, unit, kind, phrase in sorted(_candidates(text), key=lambda c: (order[c[4]], c[0])):
+        if any(start < te and ts < end for ts, te in taken):
+            continue
+        taken.append((start, end))
+        s, e = _sentence_of(text, sentences, start)
+        sentence = text[s:e]
+        measures = phrase or _noun_after(text, end) or _clause_subject(sentence, start - s)
+        value = float(value) if value is not None else None
+        figures.append(Figure(start, end, text[start:end], value, unit, kind, sentence, measures))
+    figures.sort(key=lambda f: f.start)
+    return figures

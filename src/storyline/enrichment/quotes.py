@@ -1,0 +1,369 @@
+"""Quotes and their speakers: direct, partial and reported speech.
+
+:func:`find_quotes` works paragraph by paragraph:
+
+1. find the quoted spans: straight and curly double quotes (single quotes
+   inside them are part of the quote), top-level single quotes when a cue verb
+   attributes them, and quotes left open at the end of a paragraph;
+2. cut the paragraph into sentences, treating each quote as opaque, so a quote
+   that spans sentences stays whole;
+3. attribute each quote from the words around it: a cue verb after it
+   (``"…," Lavrov said``, ``"…," said Raj Kumar Sharma``, ``"…," he added``) or
+   before it (``Lavrov said: "…"``, ``Jaishankar said that he was "…"``,
+   ``according to X``); quotes of one sentence share a speaker, and a quote
+   with no cue continues the previous speaker (split quotes);
+4. take reported speech from sentences without quotes
+   (``Lavrov said the two talked about …``, ``…, Lavrov said.``,
+   ``According to Jaishankar, …``).
+
+Pronouns go to the latest speaker or sentence subject; roles ("the Russian
+leader") to the person whose title in the article fits best. ``speaker`` is the
+article's canonical name for the person. ``kind`` is ``direct`` for whole
+sentences, ``partial`` for fragments inside a sentence, ``reported`` for
+speech without quotation marks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..models import Mention, Quote
+
+CUES = (
+    r"said|says|say|told|tells|added|adds|wrote|writes|stressed|stresses|noted|notes|insisted|insists|"
+    r"explained|explains|stated|states|declared|announced|argued|argues|claimed|claims|warned|warns|asked|"
+    r"replied|responded|commented|remarked|emphasi[sz]ed|emphasi[sz]es|underlined|underscored|pointed out|"
+    r"according to|saying|adding|posted|tweeted|urged|suggested|acknowledged|admitted|confirmed|denied|"
+    r"continued|recalled|observed|reiterated|concluded|assured|vowed|promised|conceded|called|described"
+)
+_CUE = re.compile(r"\b(?P<cue>" + CUES + r")\b", re.I)
+ROLES = {
+    "leader": ("leader", "president", "prime minister", "premier", "chancellor", "king", "head of state"),
+    "president": ("president",),
+    "minister": ("minister", "counterpart", "secretary"),
+    "diplomat": ("minister", "diplomat", "ambassador", "envoy", "counterpart"),
+    "spokesman": ("spokesman", "spokeswoman", "spokesperson"),
+    "spokesperson": ("spokesman", "spokeswoman", "spokesperson"),
+    "spokeswoman": ("spokesman", "spokeswoman", "spokesperson"),
+    "official": ("official", "minister", "secretary", "spokesman", "spokesperson"),
+    "professor": ("professor",),
+    "analyst": ("analyst", "fellow", "expert", "researcher"),
+    "expert": ("analyst", "fellow", "expert", "researcher", "professor"),
+    "chancellor": ("chancellor",),
+    "premier": ("premier", "prime minister"),
+    "ambassador": ("ambassador", "envoy"),
+    "envoy": ("ambassador", "envoy"),
+    "secretary": ("secretary",),
+    "governor": ("governor",),
+    "mayor": ("mayor",),
+    "senator": ("senator",),
+    "chief": ("chief", "head", "director", "chairman", "ceo"),
+}
+_ROLE = re.compile(r"\bthe\s+(?P<adj>(?:[A-Za-z-]+\s+){0,2}?)(?P<role>" + "|".join(ROLES) + r")\b(?!s)", re.I)
+_PRONOUN = re.compile(r"\b(?:he|she)\b", re.I)
+_ADJACENT = re.compile(r"^[\s,]*(?:(?:\w+ly|also|then|later|again|further|had|has|have|would|will)\s+)*$")
+_TITLES_BETWEEN = re.compile(
+    r"^[\s,]*(?:(?:[A-Z][\w.'’-]*|the|of|and|&|former|deputy|senior|chief|councillor|councilor|lawmaker|senator|"
+    r"minister|spokesman|spokeswoman|spokesperson|analyst|professor|economist|expert|official|activist|mayor)\s+){0,6}$"
+)
+_AFTER_ATTRIBUTION = re.compile(
+    r"^(?:[,.;]|(?:on|in|at|after|before|during|while|late|earlier|later|last|this|when|according|to|from|via)\b)", re.I
+)
+_DATELINE = re.compile(r"[A-Z][A-Z .'’-]+\s*[—–-]+\s*")
+_OPEN, _CLOSE = "“„«", "”»"
+_ABBREV = frozenset("mr mrs ms dr st jr sr no vs gen sen rep gov col lt prof sgt capt adm fig inc ltd co corp".split())
+_NATIONALITY = re.compile(r"\b[A-Z][a-z]+(?:ian|ean|can|ese|ish|ani|eli|ch)\b|\b[A-Z][a-z]+(?=['’]s\b)")
+
+
+@dataclass
+class _Who:
+    """A possible speaker in the text: a mention, a pronoun or a role."""
+
+    start: int
+    end: int
+    kind: str  # mention / pronoun / role
+    name: str | None = None
+    adj: str = ""
+    role: str = ""
+
+
+def _quote_spans(text: str, p0: int, p1: int) -> list[tuple[int, int]]:
+    """(open, close) index pairs of the double-quoted spans in one paragraph (close may be ``p1``)."""
+    spans, open_at, straight = [], None, False
+    for i in range(p0, p1):
+        c = text[i]
+        if open_at is None and (c in _OPEN or c == '"'):
+            open_at, straight = i, c == '"'
+        elif open_at is not None and ((c in _CLOSE and not straight) or (c == '"' and straight)):
+            spans.append((open_at, i))
+            open_at = None
+    if open_at is not None and p1 - open_at > 20:
+        spans.append((open_at, p1))
+    return spans
+
+
+def _single_spans(text: str, p0: int, p1: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Top-level single-quoted spans ('We are satisfied …,' said X): opening at a word start, closing before a blank."""
+    out = []
+    for m in re.finditer(r"(?:(?<=^)|(?<=[\s(•\-–—:]))(['‘])(?=[A-Z])(.+?[,.!?]?)(['’])(?=[\s,.;:]|$)", text[p0:p1], re.M):
+        s, e = p0 + m.start(1), p0 + m.start(3)
+        if len(m.group(2).split()) >= 3 and not any(a <= s <= b for a, b in taken):
+            if _CUE.search(text[e + 1 : e + 60]) or _CUE.search(text[max(p0, s - 40) : s]):
+                out.append((s, e))
+    return out
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _segments(text: str, p0: int, p1: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences of a paragraph, with quotes opaque: a stop inside a quote ends a sentence only at the quote's end."""
+    cuts = []
+    for m in re.finditer(r"[.!?]+(?P<q>[”\"’']?)(?=\s+[“\"‘'(\[A-Z0-9]|\s*$)", text[p0:p1]):
+        stop, end = p0 + m.start(), p0 + m.end()
+        inside = [(a, b) for a, b in spans if a < stop < b or (a < stop and b == end - 1)]
+        if inside:
+            a, b = inside[0]
+            if m.group("q") and b == end - 1:
+                cuts.append(end)
+            continue
+        word = re.search(r"(\w+)$", text[p0:stop])
+        if word and (len(word.group(1)) == 1 and word.group(1).isupper() or word.group(1).casefold() in _ABBREV):
+            continue
+        cuts.append(end)
+    bounds = [p0] + [c for c in cuts if p0 < c < p1] + [p1]
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]
+
+
+class _Finder:
+    """The state of one article's pass: mentions, speakers so far, quote spans."""
+
+    def __init__(self, text: str, mentions: list[Mention]):
+        self.text = text
+        self.mentions = sorted((m for m in mentions if m.label in ("PERSON", "ORG")), key=lambda m: m.start)
+        self.history: list[tuple[int, str, bool]] = []  # (position, speaker, was a speech act)
+        self.spans: list[tuple[int, int]] = []
+        self.quotes: list[Quote] = []
+        self.last_speech: tuple[int, str] | None = None
+        self._contexts = self._person_contexts()
+        self._by_surname = {}
+        for m in self.mentions:
+            if m.label == "PERSON" and " " in m.name:
+                self._by_surname.setdefault(m.name.split()[-1], m.name)
+        self._surnames = (
+            re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(self._by_surname, key=len, reverse=True))) + r")\b(?!['’]s)")
+            if self._by_surname else None
+        )
+
+    # ---- candidates and their resolution
+
+    def _outside(self, pos: int) -> bool:
+        return not any(a < pos < b for a, b in self.spans)
+
+    def whos(self, a: int, b: int, people_only: bool = False) -> list[_Who]:
+        """Possible speakers within [a, b), outside quotes, in text order."""
+        out = [
+            _Who(m.start, m.end, "mention", m.name)
+            for m in self.mentions
+            if a <= m.start and m.end <= b and (m.label == "PERSON" or not people_only)
+        ]
+        if self._surnames is not None:  # a surname the recogniser missed ("…," Pandey said)
+            for m in self._surnames.finditer(self.text, a, b):
+                if not any(w.start <= m.start() < w.end for w in out):
+                    out.append(_Who(m.start(), m.end(), "mention", self._by_surname[m.group(0)]))
+        for m in _PRONOUN.finditer(self.text, a, b):
+            out.append(_Who(m.start(), m.end(), "pronoun"))
+        for m in _ROLE.finditer(self.text, a, b):
+            if not any(w.start < m.end() and m.start() < w.end for w in out):
+                out.append(_Who(m.start(), m.end(), "role", adj=m["adj"].strip(), role=m["role"].casefold()))
+        return sorted((w for w in out if self._outside(w.start)), key=lambda w: w.start)
+
+    def resolve(self, who: _Who) -> str | None:
+        if who.kind == "mention":
+            return who.name
+        if who.kind == "pronoun":
+            return self._latest_person(who.start)
+        return self._role_person(who)
+
+    def _latest_person(self, pos: int) -> str | None:
+        before = [h for h in self.history if h[0] <= pos]
+        return max(before, key=lambda h: (h[0], h[2]))[1] if before else None
+
+    def _person_contexts(self) -> dict[str, list[tuple[int, str]]]:
+        """Each person's mention positions and the words around them (titles, appositions)."""
+        out: dict[str, list[tuple[int, str]]] = {}
+        for m in self.mentions:
+            if m.label == "PERSON":
+                floor = max([self.text.rfind("\n", 0, m.start) + 1, m.start - 50] + [x.end for x in self.mentions if x.end <= m.start])
+                before = re.split(r"[.,;:—(]", self.text[floor : m.start])[-1]
+                after = self.text[m.end : m.end + 60] if self.text[m.end : m.end + 2] == ", " else ""
+                out.setdefault(m.name, []).append((m.start, f"{before} {after}"))
+        return out
+
+    def _role_person(self, who: _Who) -> str | None:
+        """The person whose titles in the article fit a role ("the Russian leader" -> "Russian President …")."""
+        titles = ROLES[who.role]
+        adjs = [a.casefold()[:5] for a in who.adj.split() if a[:1].isupper()]
+        best, best_key = None, (0, 0)
+        for name, seen in self._contexts.items():
+            context = " ".join(c for _, c in seen)
+            nations = {n.casefold()[:5] for n in _NATIONALITY.findall(context)}
+            score = 2 * any(t in context.casefold() for t in titles)
+            score += sum(2 if a in nations or a in context.casefold() else (-2 if nations else 0) for a in adjs)
+            last = max((p for p, _ in seen if p < who.start), default=-1)
+            if score > 0 and (score, last) > best_key:
+                best, best_key = name, (score, last)
+        return best
+
+    # ---- attribution
+
+    def _subject_of(self, cue: re.Match, lo: int, hi: int) -> str | None:
+        """The speaker of one cue verb, looking in [lo, hi)."""
+        whos = self.whos(lo, hi)
+        before = [w for w in whos if w.end <= cue.start()]
+        if before and _ADJACENT.match(self.text[before[-1].end : cue.start()]):
+            return self.resolve(before[-1])
+        after = [w for w in whos if w.start >= cue.end() and _TITLES_BETWEEN.match(self.text[cue.end() : w.start] + " ")]
+        if after:
+            return self.resolve(after[0])
+        if before and cue["cue"].casefold().endswith("ing"):
+            return self.resolve(before[0])
+        people = [w for w in before if w.kind != "mention" or w.name]
+        return self.resolve(people[-1]) if people else None
+
+    def from_tail(self, a: int, b: int) -> tuple[str, str] | None:
+        """``"…," Lavrov said`` / ``"…," said X`` / ``"…," he added``: a cue within six words after the quote."""
+        for cue in _CUE.finditer(self.text, a, b):
+            if len(self.text[a : cue.start()].split()) > 6:
+                return None
+            who = self._subject_of(cue, a, b)
+            if who:
+                return who, cue["cue"].casefold()
+        return None
+
+    def from_head(self, a: int, b: int, seg_start: int) -> tuple[str, str] | None:
+        """``Lavrov said: "…"`` / ``X said that he was "…"``: the last cue before the quote."""
+        for cue in reversed(list(_CUE.finditer(self.text, a, b))):
+            lo = seg_start if cue["cue"].casefold().endswith("ing") else a
+            who = self._subject_of(cue, lo, b)
+            if who:
+                return who, cue["cue"].casefold()
+        return None
+
+    def from_around(self, spans: list[tuple[int, int]], i: int, s0: int, s1: int, partial: bool):
+        """The quote's attribution, and whether a cue verb sits right around it."""
+        o, c = spans[i]
+        nxt = spans[i + 1][0] if i + 1 < len(spans) else s1
+        prv = spans[i - 1][1] + 1 if i else s0
+        tail = self.from_tail(c + 1, nxt)
+        head = self.from_head(prv, o, s0)
+        cue_near = bool(_CUE.search(" ".join(self.text[c + 1 : nxt].split()[:6])) or _CUE.search(self.text[prv:o]))
+        return ((head or tail) if partial else (tail or head)), cue_near
+
+    # ---- the pass
+
+    def run(self) -> list[Quote]:
+        for para, (p0, p1) in enumerate(_paragraphs(self.text)):
+            spans = _quote_spans(self.text, p0, p1)
+            spans = sorted(spans + _single_spans(self.text, p0, p1, spans))
+            self.spans.extend(spans)
+            for s0, s1 in _segments(self.text, p0, p1, spans):
+                self._note_subject(s0, s1)
+                inside = [sp for sp in spans if s0 <= sp[0] < s1]
+                if inside:
+                    self._direct(inside, s0, s1, para)
+                else:
+                    self._reported(s0, s1, para)
+        return self.quotes
+
+    def _note_subject(self, s0: int, s1: int) -> None:
+        for w in self.whos(s0, s1, people_only=True):
+            if w.kind == "mention" and len(self.text[s0 : w.start].split()) <= 8:
+                self.history.append((w.start, w.name, False))
+            break
+
+    def _direct(self, spans: list[tuple[int, int]], s0: int, s1: int, para: int) -> None:
+        found = []
+        for i, (o, c) in enumerate(spans):
+            content = self.text[o + 1 : c]
+            head = self.text[(spans[i - 1][1] + 1 if i else s0) : o].strip()
+            partial = content.strip()[:1].islower() or bool(head and not re.search(r"[:,.!?—–-]$", head))
+            found.append([o, c, partial, *self.from_around(spans, i, s0, s1, partial)])
+        known = [f for f in found if f[3]]
+        cue_near = any(f[4] for f in found)
+        for f in found:
+            if not f[3] and known:
+                f[3] = min(known, key=lambda k: abs(k[0] - f[0]))[3]
+            if not (f[3] or f[2] or cue_near) and self.last_speech and para - self.last_speech[0] <= 1:
+                f[3] = (self.last_speech[1], None)
+            self._emit(f[0] + 1, f[1], f[3], "partial" if f[2] else "direct", para)
+
+    def _reported(self, s0: int, s1: int, para: int) -> None:
+        m = re.match(r"\s*According to\s+", self.text[s0:s1])
+        if m:
+            whos = self.whos(s0 + m.end(), s1)
+            comma = self.text.find(", ", s0 + m.end(), s1)
+            if whos and comma > whos[0].start and (name := self.resolve(whos[0])):
+                self._emit(comma + 2, s1, (name, "according to"), "reported", para)
+                return
+        for cue in _CUE.finditer(self.text, s0, s1):
+            whos = self.whos(s0, s1)
+            before = [w for w in whos if w.end <= cue.start()]
+            if before and _ADJACENT.match(self.text[before[-1].end : cue.start()]):
+                who = before[-1]
+            else:
+                after = [w for w in whos if w.start >= cue.end()]
+                if not (after and _TITLES_BETWEEN.match(self.text[cue.end() : after[0].start] + " ")):
+                    continue
+                who = after[0]
+            name = self.resolve(who)
+            if not name:
+                continue
+            lead_end = min(who.start, cue.start())
+            comma = self.text.rfind(", ", s0, lead_end)
+            after = self.text[max(who.end, cue.end()) : s1].strip()
+            ending = not after or _AFTER_ATTRIBUTION.match(after)
+            if comma > s0 and ending and _TITLES_BETWEEN.match(self.text[comma + 1 : lead_end]):
+                self._emit(s0, comma, (name, cue["cue"].casefold()), "reported", para)
+                return
+            if len(self.text[s0 : who.start].split()) <= 12 and who.start < cue.start():
+                rest = self.text[cue.end() : s1]
+                that = re.match(r"(?:\W*\S+){0,7}?\W*\bthat\b,?", rest)
+                skip = that.end() if that else re.match(r"(?:,?\s*(?:on|late on|early on)\s+\w+day\b)?[\s,]*", rest).end()
+                self._emit(cue.end() + skip, s1, (name, cue["cue"].casefold()), "reported", para)
+                return
+
+    def _emit(self, a: int, b: int, who: tuple[str, str | None] | None, kind: str, para: int) -> None:
+        while a < b and (self.text[a].isspace() or self.text[a] in "—–-:"):
+            a += 1
+        while b > a and (self.text[b - 1].isspace() or self.text[b - 1] in ",;—–-"):
+            b -= 1
+        if kind == "reported" and (dateline := _DATELINE.match(self.text, a, b)):
+            a = dateline.end()
+        content = self.text[a:b]
+        words = content.split()
+        speaker, cue = who if who else (None, None)
+        if len(words) < 2 or (kind == "reported" and len(words) < 4):
+            return
+        if kind == "partial" and not speaker and (len(words) < 4 or all(w[:1].isupper() or len(w) <= 3 for w in words)):
+            return
+        self.quotes.append(Quote(a, b, content, speaker, cue, kind))
+        if speaker:
+            self.history.append((a, speaker, True))
+            self.last_speech = (para, speaker)
+
+
+def find_quotes(text: str, sentences: list[tuple[int, int]], mentions: list[Mention]) -> list[Quote]:
+    """Direct, partial and reported quotes of one article with speakers and cues.
+
+    ``sentences`` are not needed for the pass itself (it cuts sentences with
+    quotes kept whole) but keep the stage's signature uniform.
+    """
+    return _Finder(text, mentions).run()

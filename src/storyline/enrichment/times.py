@@ -1,0 +1,219 @@
+"""Dates in the text, resolved against the article's publication date, and the event-date estimate.
+
+:func:`find_times` finds weekdays ("on Wednesday"), relative days and periods
+("yesterday", "last year", "earlier this month"), months ("in September",
+"September 2021", "late 2021"), days ("Dec. 27", "27 December", "April 6, 2021",
+"2023-12-27") and years ("in 2018"). In news a bare weekday is the most recent
+such day on or before publication; a month without a year is the most recent
+such month; a day without a year is the nearest such day.
+
+:func:`estimate_event_date` says on which day the reported happening took
+place and how that was found: a weekday or a date in the lead
+("lead-weekday", "lead-date"), a full date in a photo caption or elsewhere in
+the text when the publication date is unknown ("caption-date", "text-date"),
+else the publication date ("published").
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+from ..models import Article, TimeMention
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_MONTHS = {m.casefold(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTHS.update({m.casefold(): i for i, m in enumerate(calendar.month_abbr) if m})
+_MONTHS["sept"] = 9
+_MON = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_MON_SAFE = r"(?P<mon>January|February|April|June|July|August|September|October|November|December)"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_WD = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_B = r"(?<![\w$£€₹-])"  # not glued to a word, a currency or a number
+_E = r"(?![\w%-])"
+
+# (kind, regex); earlier patterns win where spans overlap.
+_PATTERNS = [
+    ("iso", re.compile(_B + r"(?P<year>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<day>[0-3]\d)" + _E)),
+    ("mdy", re.compile(_B + _MON + r"\s+" + _DAY + r"(?:,?\s+" + _YEAR + r")?" + _E)),
+    ("dmy", re.compile(_B + _DAY + r"\s+(?:of\s+)?" + _MON + r"(?:,?\s+" + _YEAR + r")?" + _E)),
+    ("weekday", re.compile(r"\b(?:(?P<rel>last|next|this|(?:late|early)\s+on|on)\s+)?" + _WD
+                           + r"(?:\s+(?:morning|afternoon|evening|night))?\b", re.I)),
+    ("reldays", re.compile(r"\b(?P<word>yesterday|today|tomorrow|last night|tonight)\b", re.I)),
+    ("relperiod", re.compile(r"\b(?:(?P<pre>earlier|later)\s+)?(?P<rel>last|next|this|past|coming)\s+"
+                             r"(?P<unit>week|weekend|month|year)\b", re.I)),
+    ("ago", re.compile(r"\b(?P<n>a|one|two|three|four|five|six|\d+)\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.I)),
+    ("monyear", re.compile(r"\b(?:(?P<mod>early|late|mid)[\s-]+)?" + _MON + r",?\s+" + _YEAR + _E)),
+    ("month", re.compile(r"\b(?:(?P<rel>last|next|this|in|since|by|until|from|during|early|late|mid)[\s-]+)" + _MON + r"\b(?!\s+\d)")),
+    ("month", re.compile(r"(?<![\w.])" + _MON_SAFE + r"(?!\s*\d)\b")),
+    ("year", re.compile(r"\b(?:(?P<mod>early|late|mid)[\s-]+)?" + _B + _YEAR + _E)),
+]
+_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_CAPTION = re.compile(r"\b(?:poses?|posing|shakes? hands|pictured|photo|image|file picture|REUTERS|AFP|AP Photo)\b|©", re.I)
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _month_range(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _year_range(year: int, mod: str | None) -> tuple[date, date]:
+    months = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}.get((mod or "").casefold(), (1, 12))
+    return date(year, months[0], 1), _month_range(year, months[1])[1]
+
+
+def _shift_month(d: date, months: int) -> date:
+    n = d.year * 12 + d.month - 1 + months
+    return date(n // 12, n % 12 + 1, 1)
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _resolve_day(g: dict, pub: date | None) -> tuple[date | None, date | None, str]:
+    month = int(g["m"]) if g.get("m") else _MONTHS[g["mon"].casefold()]
+    day = int(g["day"])
+    if g.get("year"):
+        d = _safe_date(int(g["year"]), month, day)
+        return d, d, "day"
+    if pub is None:
+        return None, None, "day"
+    options = [d for y in (pub.year - 1, pub.year, pub.year + 1) if (d := _safe_date(y, month, day))]
+    best = min(options, key=lambda d: (abs((d - pub).days), d > pub), default=None)
+    return best, best, "day"
+
+
+def _resolve_weekday(g: dict, pub: date | None) -> tuple[date | None, date | None, str]:
+    if pub is None:
+        return None, None, "day"
+    wd = WEEKDAYS.index(g["wd"].casefold())
+    rel = (g.get("rel") or "").casefold()
+    back = (pub.weekday() - wd) % 7
+    if rel == "next":
+        d = pub + timedelta(days=(wd - pub.weekday()) % 7 or 7)
+    elif rel == "last":
+        d = pub - timedelta(days=back or 7)
+    else:
+        d = pub - timedelta(days=back)
+    return d, d, "day"
+
+
+def _resolve_relative(kind: str, g: dict, pub: date | None) -> tuple[date | None, date | None, str]:
+    if kind == "reldays":
+        offset = {"yesterday": -1, "last night": -1, "tomorrow": 1}.get(g["word"].casefold(), 0)
+        d = pub + timedelta(days=offset) if pub else None
+        return d, d, "day"
+    unit = g["unit"].casefold()
+    gran = {"weekend": "week", "day": "day"}.get(unit, unit)
+    if pub is None:
+        return None, None, gran
+    if kind == "ago":
+        n = _NUMBERS.get(g["n"].casefold()) or int(g["n"])
+        step = {"day": timedelta(days=n), "week": timedelta(weeks=n)}.get(unit)
+        if step:
+            d = pub - step
+            return d, d, gran
+        if unit == "month":
+            return (*_month_range((d := _shift_month(pub, -n)).year, d.month), "month")
+        return (*_year_range(pub.year - n, None), "year")
+    rel = g["rel"].casefold()
+    off = {"last": -1, "past": -1, "next": 1, "coming": 1}.get(rel, 0)
+    if unit == "year":
+        return (*_year_range(pub.year + off, None), "year")
+    if unit == "month":
+        d = _shift_month(pub, off)
+        return (*_month_range(d.year, d.month), "month")
+    monday = pub - timedelta(days=pub.weekday()) + timedelta(weeks=off)
+    return monday, monday + timedelta(days=6), "week"
+
+
+def _resolve_month(kind: str, g: dict, pub: date | None) -> tuple[date | None, date | None, str]:
+    if kind == "year":
+        year = int(g["year"])
+        return (*_year_range(year, g.get("mod")), "year")
+    month = _MONTHS[g["mon"].casefold()]
+    if g.get("year"):
+        year = int(g["year"])
+    elif pub is None:
+        return None, None, "month"
+    else:
+        rel = (g.get("rel") or "").casefold()
+        year = pub.year if month <= pub.month else pub.year - 1
+        if rel == "next":
+            year = pub.year if month > pub.month else pub.year + 1
+        elif rel == "last" and month == pub.month:
+            year = pub.year - 1
+    return (*_month_range(year, month), "month")
+
+
+def _resolve(kind: str, g: dict, pub: date | None) -> tuple[date | None, date | None, str]:
+    if kind in ("iso", "mdy", "dmy"):
+        return _resolve_day(g, pub)
+    if kind == "weekday":
+        return _resolve_weekday(g, pub)
+    if kind in ("reldays", "relperiod", "ago"):
+        return _resolve_relative(kind, g, pub)
+    return _resolve_month(kind, g, pub)
+
+
+def parse_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def find_times(text: str, published: str | date | None) -> list[TimeMention]:
+    """Every date or period the text names, resolved against ``published`` (left None without it)."""
+    pub = published if isinstance(published, date) else parse_date(published)
+    taken: list[tuple[int, int]] = []
+    out: list[TimeMention] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            s, e = m.span()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            if kind == "dmy" and int(m.group("day")) == 0:
+                continue
+            start, end, gran = _resolve(kind, m.groupdict(), pub)
+            taken.append((s, e))
+            out.append(TimeMention(s, e, m.group(0), _iso(start), _iso(end), gran))
+    out.sort(key=lambda t: t.start)
+    return out
+
+
+def _explicit_full_date(t: TimeMention) -> bool:
+    return t.granularity == "day" and bool(re.search(r"(?:19|20)\d\d", t.text))
+
+
+def estimate_event_date(article: Article, lead_sentences: int = 3) -> tuple[str | None, str]:
+    """The day the reported happening took place, and how it was found."""
+    times = article.times or find_times(article.text, article.published)
+    sentences = article.sentences or [(0, len(article.text))]
+    for s, e in sentences[:lead_sentences]:
+        in_sentence = [t for t in times if s <= t.start < e and t.granularity == "day" and t.date]
+        if not in_sentence:
+            continue
+        weekday = [t for t in in_sentence if re.search(_WD, t.text, re.I)]
+        if weekday:
+            return weekday[0].date, "lead-weekday"
+        if not _CAPTION.search(article.text[s:e]):
+            return in_sentence[0].date, "lead-date"
+    if article.published:
+        return str(article.published)[:10], "published"
+    for t in times:
+        if _explicit_full_date(t) and t.date:
+            sentence = next((article.text[s:e] for s, e in sentences if s <= t.start < e), "")
+            return t.date, "caption-date" if _CAPTION.search(sentence) else "text-date"
+    return None, "unknown"

@@ -1,0 +1,139 @@
+"""Canonical entities within an article and across articles."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from storyline.enrichment.entities import EntityRegistry, given_compatible, resolve_mentions, thing_key
+from storyline.models import Mention
+
+
+def spans(text: str, names: list[tuple[str, str]]) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for name, label in sorted(names, key=lambda x: -len(x[0])):
+        for m in re.finditer(re.escape(name), text):
+            if not any(s < m.end() and m.start() < e for s, e, _ in out):
+                out.append((m.start(), m.end(), label))
+    return sorted(out)
+
+
+def person(name: str, text: str | None = None) -> Mention:
+    return Mention(0, len(name), text or name, "PERSON", name)
+
+
+# ---- within an article
+
+
+def test_surname_is_the_person_named_earlier_and_possessive_is_stripped():
+    text = "Foreign Minister Dmitri Orlov arrived. Orlov's plane was late, and Orlov said little."
+    ms = resolve_mentions(text, spans(text, [("Foreign Minister Dmitri Orlov", "PERSON"), ("Orlov's", "PERSON"), ("Orlov", "PERSON")]))
+    assert [m.name for m in ms] == ["Dmitri Orlov"] * 3
+    assert [m.text for m in ms] == ["Dmitri Orlov", "Orlov", "Orlov"]  # title and possessive trimmed from the span
+    assert all(text[m.start : m.end] == m.text for m in ms)
+
+
+def test_a_surname_mislabelled_as_place_becomes_the_person():
+    text = "Priya Raman met the board. Raman spoke first. Later Raman left. Raman was tired."
+    ms = resolve_mentions(text, spans(text, [("Priya Raman", "PERSON"), ("Raman", "GPE")]))
+    assert {m.label for m in ms} == {"PERSON"} and {m.name for m in ms} == {"Priya Raman"}
+
+
+def test_mislabels_are_fixed_by_majority_of_the_same_string():
+    text = "Kestrel sold shares. Kestrel bought a mill. Kestrel grew."
+    found = [m.span() for m in re.finditer("Kestrel", text)]
+    ms = resolve_mentions(text, [(s, e, label) for (s, e), label in zip(found, ["ORG", "PERSON", "ORG"], strict=True)])
+    assert [m.label for m in ms] == ["ORG", "ORG", "ORG"]
+
+
+def test_a_missing_first_name_is_taken_back():
+    text = "Leena Kumar Joshi, a historian, disagreed."
+    ms = resolve_mentions(text, [(6, 17, "PERSON")])  # the recogniser saw only "Kumar Joshi"
+    assert ms[0].name == "Leena Kumar Joshi"
+
+
+def test_two_people_with_one_surname_stay_apart_in_an_article():
+    text = "Anna Berg and Lars Berg arrived. Berg spoke."
+    ms = resolve_mentions(text, spans(text, [("Anna Berg", "PERSON"), ("Lars Berg", "PERSON"), ("Berg", "PERSON")]))
+    assert [m.name for m in ms] == ["Anna Berg", "Lars Berg", "Lars Berg"]  # a bare surname: the nearest before
+
+
+def test_organisations_match_on_case_and_dots():
+    text = "The U.S. and the US Treasury; Tass and TASS."
+    ms = resolve_mentions(text, spans(text, [("U.S.", "GPE"), ("US", "GPE"), ("Tass", "ORG"), ("TASS", "ORG")]))
+    assert [m.name for m in ms] == ["U.S.", "U.S.", "TASS", "TASS"]
+    assert thing_key("the U.S.") == thing_key("US") == thing_key("United States")
+
+
+# ---- across articles
+
+
+def test_given_names():
+    assert given_compatible(["Sergey"], ["Sergei"])
+    assert given_compatible(["S."], ["Subrahmanyam"])
+    assert given_compatible(["Kumar"], ["Sanjay", "Kumar"])
+    assert not given_compatible(["Anna"], ["Lars"])
+    assert not given_compatible(["John"], ["Joan"])
+
+
+def test_registry_merges_variants_and_keeps_conflicts_apart():
+    reg = EntityRegistry()
+    a = [person("Dmitry Orlov"), person("Dmitry Orlov", "Orlov")]
+    b = [person("Dmitri Orlov")]
+    c = [person("A. Raman"), person("Arvind Raman"), person("Arvind Raman")]
+    d = [person("Orlov")]
+    e = [person("Ivan Orlov")]
+    for ms in (a, b, c, d, e):
+        reg.add_article(ms)
+    assert a[0].entity_id == b[0].entity_id == d[0].entity_id
+    assert e[0].entity_id != a[0].entity_id
+    assert c[0].entity_id == c[1].entity_id
+    rows = {r["id"]: r for r in reg.rows()}
+    assert rows[c[0].entity_id]["name"] == "Arvind Raman"  # a spelled-out name beats the initial
+    assert rows[a[0].entity_id]["name"] == "Dmitry Orlov"
+    assert set(rows[a[0].entity_id]["aliases"]) == {"Dmitri Orlov", "Orlov"}
+
+
+def test_bare_surname_joins_the_most_mentioned_person():
+    reg = EntityRegistry()
+    reg.add_article([person("Anna Berg")] * 1)
+    many = [person("Lars Berg") for _ in range(3)]
+    reg.add_article(many)
+    bare = [person("Berg")]
+    reg.add_article(bare)
+    assert bare[0].entity_id == many[0].entity_id
+
+
+def test_registry_grows_from_store_rows_and_reports_dirty_rows():
+    reg = EntityRegistry([{"id": 7, "name": "Vladimir Putin", "type": "PERSON", "aliases": ["Putin"], "count": 10}])
+    ms = [person("Putin"), Mention(0, 4, "Tass", "ORG", "Tass"), Mention(0, 4, "TASS", "ORG", "TASS")]
+    reg.add_article(ms)
+    assert ms[0].entity_id == 7 and ms[1].entity_id == ms[2].entity_id == 8
+    dirty = reg.dirty_rows()
+    assert [r["id"] for r in dirty] == [7, 8]
+    assert dirty[0]["count"] == 11 and dirty[1]["name"] == "TASS"
+    assert reg.dirty_rows() == []
+
+
+def test_registry_is_deterministic():
+    def run():
+        reg = EntityRegistry()
+        for names in (["Sergey Lavrov", "Lavrov"], ["Sergei Lavrov"], ["S. Jaishankar", "Jaishankar"]):
+            reg.add_article([person(n) for n in names])
+        return reg.rows()
+
+    assert run() == run()
+
+
+@pytest.mark.slow
+def test_real_pipeline_names_people_in_the_fixture():
+    from pathlib import Path
+
+    from storyline.enrichment.nlp import SpacyNLP
+
+    text = (Path(__file__).parent / "fixtures" / "enrichment" / "ferry_article.txt").read_text(encoding="utf-8")
+    parsed = SpacyNLP().parse([text])[0]
+    assert len(parsed.sentences) >= 12 and all(text[s:e].strip() == text[s:e] for s, e in parsed.sentences)
+    people = {m.name for m in resolve_mentions(text, parsed.entities) if m.label == "PERSON"}
+    assert {"Elias Varga", "Tomas Brandt", "Paul Weber"} <= people

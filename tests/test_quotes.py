@@ -1,0 +1,74 @@
+"""Quotes: every pattern of the fixtures gets its text, speaker, kind and cue."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from storyline.enrichment.entities import resolve_mentions
+from storyline.enrichment.quotes import find_quotes
+
+FIXTURES = Path(__file__).parent / "fixtures" / "enrichment"
+
+
+def entity_spans(text: str, names: list[list[str]]) -> list[tuple[int, int, str]]:
+    """Every occurrence of each (name, label), longest first, as the entity recogniser would give them."""
+    spans: list[tuple[int, int, str]] = []
+    for name, label in sorted(names, key=lambda x: -len(x[0])):
+        for m in re.finditer(r"\b" + re.escape(name) + r"\b", text):
+            if not any(s < m.end() and m.start() < e for s, e, _ in spans):
+                spans.append((m.start(), m.end(), label))
+    return sorted(spans)
+
+
+def load(name: str):
+    text = (FIXTURES / f"{name}.txt").read_text(encoding="utf-8")
+    expected = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    mentions = resolve_mentions(text, entity_spans(text, expected["entities"]))
+    return text, expected, find_quotes(text, [], mentions)
+
+
+CASES = [(name, q) for name in ("ferry_article", "summit_article") for q in load(name)[1]["quotes"]]
+
+
+@pytest.mark.parametrize("name,want", CASES, ids=[q["pattern"] for _, q in CASES])
+def test_quote_pattern(name, want):
+    text, _, quotes = load(name)
+    hits = [q for q in quotes if q.text.startswith(want["starts"])]
+    assert hits, f"no quote starting {want['starts']!r}: {[q.text[:30] for q in quotes]}"
+    q = hits[0]
+    assert q.speaker == want["speaker"]
+    assert q.kind == want["kind"]
+    if "cue" in want:
+        assert q.cue == want["cue"]
+    assert text[q.start : q.end] == q.text
+
+
+def test_scare_quotes_and_names_in_quotes_are_not_quotes():
+    text = 'The firm sells "premium" boats under the "Blue Line" brand in three ports.'
+    assert find_quotes(text, [], []) == []
+
+
+def test_a_quote_spanning_sentences_stays_whole():
+    text, _, quotes = load("ferry_article")
+    q = next(q for q in quotes if q.text.startswith("Nobody will lose"))
+    assert q.text.endswith("offered a new contract")
+
+
+def test_reported_speech_needs_a_speaker():
+    text = "Prices said to be rising were discussed at length by the council members yesterday."
+    assert find_quotes(text, [], []) == []
+
+
+def test_he_goes_to_the_latest_speaker_not_the_latest_name():
+    text = (
+        'Nadia Petrova said the plan was ready. She met Omar Haddad on Friday.\n'
+        '"We start in May," Haddad said. "Nothing can stop it now," he added.'
+    )
+    names = [["Nadia Petrova", "PERSON"], ["Omar Haddad", "PERSON"], ["Haddad", "PERSON"]]
+    quotes = find_quotes(text, [], resolve_mentions(text, entity_spans(text, names)))
+    last = next(q for q in quotes if q.text.startswith("Nothing"))
+    assert last.speaker == "Omar Haddad" and last.cue == "added"

@@ -1,0 +1,58 @@
+"""Dates in the text and the event-date estimate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from storyline.enrichment.times import estimate_event_date, find_times
+from storyline.models import Article
+
+CASES = json.loads((Path(__file__).parent / "fixtures" / "enrichment" / "times.json").read_text(encoding="utf-8"))["cases"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c['mention']}@{c['published']}" for c in CASES])
+def test_date_pattern(case):
+    times = find_times(case["text"], case["published"])
+    hits = [t for t in times if t.text == case["mention"]]
+    assert hits, [t.text for t in times]
+    t = hits[0]
+    assert (t.date, t.end_date, t.granularity) == (case["date"], case["end"], case["granularity"])
+    assert case["text"][t.start : t.end] == t.text
+
+
+def test_numbers_that_are_not_years_are_left_alone():
+    assert find_times("The S-400 system cost $2000 and 1,999 people came; 2018% is absurd.", "2020-01-01") == []
+
+
+def article(text: str, published: str | None) -> Article:
+    a = Article(id="x", source="x", raw=text, text=text, published=published)
+    a.sentences = [(0, len(text))]
+    return a
+
+
+def test_event_date_from_the_weekday_in_the_lead():
+    a = article("The ministers met in Rome on Tuesday, officials said.", "2024-05-09")
+    assert estimate_event_date(a) == ("2024-05-07", "lead-weekday")
+
+
+def test_event_date_from_a_full_date_in_the_lead():
+    a = article("On March 3, 2024, the ministers met in Rome.", "2024-03-05")
+    assert estimate_event_date(a) == ("2024-03-03", "lead-date")
+
+
+def test_event_date_falls_back_to_publication():
+    assert estimate_event_date(article("The ministers met in Rome.", "2024-05-09")) == ("2024-05-09", "published")
+
+
+def test_event_date_from_a_caption_when_publication_is_unknown():
+    text = "The ministers met in Rome.\nThe two ministers pose for a photo in Rome, Italy, May 7, 2024."
+    a = article(text, None)
+    a.sentences = [(0, 26), (27, len(text))]
+    assert estimate_event_date(a) == ("2024-05-07", "caption-date")
+
+
+def test_no_event_date_without_any_date():
+    assert estimate_event_date(article("The ministers met on Tuesday.", None)) == (None, "unknown")

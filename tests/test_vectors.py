@@ -1,0 +1,99 @@
+"""Embedders, the vector cache, and the Enricher end to end."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from storyline.enrichment import Enricher, HashEmbedder, MiniLMEmbedder, make_embedder
+from storyline.enrichment.nlp import Parsed, SpacyNLP
+from storyline.enrichment.vectors import embed_cached
+from storyline.errors import ModelMissing, SettingsError
+from storyline.models import Article
+from storyline.settings import Settings
+
+
+class DictCache:
+    def __init__(self):
+        self.data, self.asked = {}, []
+
+    def get_many(self, keys):
+        self.asked.append(list(keys))
+        return {k: self.data[k] for k in keys if k in self.data}
+
+    def put_many(self, vectors):
+        self.data.update(vectors)
+
+
+class CountingEmbedder(HashEmbedder):
+    def __init__(self):
+        super().__init__()
+        self.embedded: list[str] = []
+
+    def embed(self, texts):
+        self.embedded += texts
+        return super().embed(texts)
+
+
+def test_hash_embedder_is_deterministic_unit_and_sensitive_to_words():
+    e = HashEmbedder()
+    v = e.embed(["Ministers meet in Moscow", "Ministers meet in Moscow", "Floods hit the coast", ""])
+    assert v.shape == (4, 384) and v.dtype == np.float32
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0)
+    assert np.allclose(v[0], v[1]) and float(v[0] @ v[2]) < 0.5
+
+
+def test_nothing_is_embedded_twice():
+    cache, emb = DictCache(), CountingEmbedder()
+    first = embed_cached(emb, ["a b", "c d", "a b"], cache)
+    again = embed_cached(emb, ["c d", "e f"], cache)
+    assert emb.embedded == ["a b", "c d", "e f"]
+    assert np.allclose(first[0], first[2]) and np.allclose(first[1], again[0])
+
+
+def test_make_embedder_follows_the_setting():
+    assert isinstance(make_embedder(Settings(embedder="hash")), HashEmbedder)
+    assert isinstance(make_embedder(Settings(embedder="minilm")), MiniLMEmbedder)
+    with pytest.raises(SettingsError, match="choose one of"):
+        make_embedder(Settings(embedder="word2vec"))
+
+
+def test_missing_spacy_model_names_the_package():
+    with pytest.raises(ModelMissing, match="pip install no-such-model"):
+        SpacyNLP("no_such_model").parse(["text"])
+
+
+class FakeNLP:
+    """Sentences at full stops; every capitalised pair of words is a PERSON."""
+
+    def parse(self, texts, n_process=1):
+        import re
+
+        out = []
+        for t in texts:
+            sents = [m.span() for m in re.finditer(r"[^.]+\.?", t) if m.group().strip()]
+            ents = [(m.start(), m.end(), "PERSON") for m in re.finditer(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b", t)]
+            out.append(Parsed(sents, ents))
+        return out
+
+
+def test_enricher_fills_every_field_with_swapped_parts():
+    text = 'Mara Quist said on Monday that the port would reopen. "We are ready," Quist said. Costs rose 12%.'
+    a = Article(id="a", source="a", raw=text, text=text, title="Port reopens", published="2024-02-07", language="en")
+    other = Article(id="b", source="b", raw="Hallo Welt.", text="Hallo Welt.", language="de")
+    cache = DictCache()
+    Enricher(Settings(embedder="hash"), nlp=FakeNLP(), embedder=HashEmbedder()).enrich([a, other], vector_cache=cache)
+    assert a.mentions and a.mentions[0].name == "Mara Quist"
+    assert [(q.text, q.speaker) for q in a.quotes if q.kind == "direct"] == [("We are ready", "Mara Quist")]
+    assert [f.text for f in a.figures] == ["12%"]
+    assert (a.event_date, a.event_date_how) == ("2024-02-05", "lead-weekday")
+    assert a.vector.shape == (384,) and len(cache.data) == 2
+    assert other.mentions == [] and other.vector is not None  # another language: vectors, no English NER
+
+
+@pytest.mark.slow
+def test_minilm_embeds_offline_to_unit_vectors():
+    v = MiniLMEmbedder().embed(["Russia and India discuss arms", "India and Russia talk weapons", "A storm floods the coast"])
+    assert v.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
+    assert float(v[0] @ v[1]) > float(v[0] @ v[2])
