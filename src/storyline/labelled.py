@@ -50,7 +50,7 @@ def evaluate_labelled(
     path: str | Path, events_field: str = "event", stories_field: str = "topic", settings: Settings | None = None,
     pipeline_factory=None, n_worst: int = 5,
 ) -> dict[str, Any]:  # fmt: skip
-    """Ingest ``path`` into a temporary store, cluster, and score events and stories.
+    """Ingest ``path`` into a temporary store, re-cluster it (``rebuild``), and score events and stories.
 
     Returns ``{"articles", "events": {metrics, worst_merges, worst_splits}, "stories": {...}}``.
     ``stories_field`` falls back to ``story`` when the file has no ``topic``. The
@@ -63,6 +63,7 @@ def evaluate_labelled(
         store = Store(Path(tmp) / "eval.db")
         pipeline = (pipeline_factory or Pipeline)(store, settings)
         report = pipeline.ingest(inputs_of(path))
+        pipeline.rebuild()
         alias = dict(report.unchanged) | dict(report.renamed)
         predicted_events, predicted_stories = {}, {}
         for a in store.iter_articles(full=False):

@@ -8,7 +8,7 @@ For each batch of inputs::
     deduplicate duplicates.Deduplicator  -> content_hash, duplicate_of (syndicated copies)
     enrich      enrichment.Enricher      -> sentences, mentions, quotes, figures, times, event date, vector
     store       storage.Store            -> rows, canonical entities across articles
-    place       events.EventIndex        -> event_id (join an event or open one)
+    place       events.EventTracker      -> event_id (join an event or open one), event attributes
     link        stories                  -> story_id (events linked over time)
 
 A batch is written in one transaction: a crash or Ctrl-C leaves the store as it
@@ -88,9 +88,9 @@ class Pipeline:
     @property
     def events(self):
         if self._events is None:
-            from .events import EventIndex
+            from .events.tracking import EventTracker
 
-            self._events = EventIndex.from_store(self.store, self.settings)
+            self._events = EventTracker.from_store(self.store, self.settings)
         return self._events
 
     def ingest(
@@ -177,6 +177,6 @@ class Pipeline:
 
     def rebuild(self) -> None:
         """Re-cluster every stored article into events and stories, independent of arrival order."""
-        from .events import EventIndex
+        from .events.tracking import EventTracker
 
-        self._events = EventIndex.rebuild(self.store, self.settings)
+        self._events = EventTracker.rebuild(self.store, self.settings)

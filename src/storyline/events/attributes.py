@@ -1,0 +1,122 @@
+"""What an event is said to be, from its articles: date, place, title, participants.
+
+- **date**: the day most of its dated articles give as the event date (ties: the
+  earlier), and ``date_confidence``, the share of dated articles within a day of it;
+- **place**: the place its articles name most (by number of articles, then mentions);
+- **title**: a representative headline, the one of the article nearest the
+  event's mean vector (without vectors: the earliest article's);
+- **participants**: the people and organisations named by at least half of its
+  articles (at least one, at most :data:`MAX_PARTICIPANTS`), most named first.
+
+:func:`infer_published` gives an article that states no publication date its
+event's date, marked ``published_how="inferred"``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+import numpy as np
+
+from ..models import Article, Event
+from .features import PLACE_LABELS, day_of, entity_key
+from .placement import canonical_order
+
+MAX_PARTICIPANTS = 8
+PARTICIPANT_LABELS = frozenset({"PERSON", "ORG"})
+INFERABLE = frozenset({"unknown", "inferred"})  # published_how values an event date may replace
+
+
+def describe_event(event_id: str, articles: list[Article]) -> Event:
+    """The :class:`Event` ``event_id`` made of ``articles`` (its members), with its attributes."""
+    ordered = canonical_order(articles)
+    when, confidence = event_date(ordered)
+    places = _most_named(ordered, PLACE_LABELS, 1)
+    return Event(
+        id=event_id,
+        date=when,
+        date_confidence=confidence,
+        place=places[0] if places else None,
+        title=representative_title(ordered),
+        participants=participants(ordered),
+        articles=[a.id for a in ordered],
+    )
+
+
+def describe_events(articles: Iterable[Article]) -> list[Event]:
+    """One :class:`Event` per ``event_id`` found on ``articles``, in id order."""
+    groups: dict[str, list[Article]] = defaultdict(list)
+    for a in articles:
+        if a.event_id:
+            groups[a.event_id].append(a)
+    return [describe_event(event_id, groups[event_id]) for event_id in sorted(groups)]
+
+
+def event_date(articles: list[Article]) -> tuple[str | None, float]:
+    """The event's day (ISO) and the share of its dated articles within a day of it."""
+    days = [d for d in (day_of(a) for a in articles) if d is not None]
+    if not days:
+        return None, 0.0
+    votes = Counter(days)
+    best = min(votes, key=lambda d: (-votes[d], d))
+    agree = sum(1 for d in days if abs(d - best) <= 1)
+    return date.fromordinal(best).isoformat(), agree / len(days)
+
+
+def representative_title(articles: list[Article]) -> str | None:
+    """The headline of the article nearest the members' mean vector."""
+    titled = [a for a in articles if a.title]
+    if not titled:
+        return None
+    with_vectors = [a for a in titled if a.vector is not None]
+    if len(with_vectors) < 2:
+        return titled[0].title
+    vectors = np.stack([np.asarray(a.vector, dtype=np.float32) for a in with_vectors])
+    scores = vectors @ vectors.mean(axis=0)
+    return with_vectors[int(np.argmax(scores))].title  # argmax keeps the first of equals
+
+
+def _most_named(articles: list[Article], labels: frozenset, min_articles: int) -> list[str]:
+    """Names of entities with ``labels``, most articles first, each named by ``min_articles`` or more."""
+    in_articles: Counter = Counter()
+    mentions: Counter = Counter()
+    spelling: dict[str, Counter] = defaultdict(Counter)
+    for a in articles:
+        keys = set()
+        for m in a.mentions:
+            if m.label in labels:
+                key = entity_key(m.name or m.text)
+                if len(key) < 2:
+                    continue
+                keys.add(key)
+                mentions[key] += 1
+                spelling[key][m.name or m.text] += 1
+        in_articles.update(keys)
+    ranked = sorted(in_articles, key=lambda k: (-in_articles[k], -mentions[k], k))
+    names = []
+    for key in ranked:
+        if in_articles[key] >= min_articles:
+            forms = spelling[key]
+            names.append(min(forms, key=lambda f: (-forms[f], -len(f), f)))
+    return names
+
+
+def participants(articles: list[Article]) -> list[str]:
+    """People and organisations named by at least half the articles (the most named one at least)."""
+    names = _most_named(articles, PARTICIPANT_LABELS, max(1, (len(articles) + 1) // 2))
+    return names[:MAX_PARTICIPANTS] or _most_named(articles, PARTICIPANT_LABELS, 1)[:1]
+
+
+def infer_published(articles: Iterable[Article], events: Iterable[Event]) -> list[Article]:
+    """Give undated articles their event's date (``published_how="inferred"``); returns those changed."""
+    dates = {e.id: e.date for e in events}
+    changed = []
+    for a in articles:
+        when = dates.get(a.event_id or "")
+        if when and (not a.published or a.published_how in INFERABLE):
+            if (a.published, a.published_how) != (when, "inferred"):
+                a.published, a.published_how = when, "inferred"
+                changed.append(a)
+    return changed

@@ -1,0 +1,104 @@
+"""How alike two clusters are (an article is a cluster of one).
+
+The score mixes, with weights from the settings:
+
+- ``vector``: cosine of the mean headline+lead embeddings;
+- ``terms``: cosine of IDF-weighted content words (sublinear counts, averaged per member);
+- ``actors`` / ``places``: cosine of IDF-weighted canonical entities, each weighted by the
+  share of members that name it — the participants tell look-alike events apart;
+- ``facts``: whether they share long quotes or figures;
+
+minus a date penalty when both dates are known: nothing within
+``event_date_slack_days``, rising linearly to ``event_date_penalty`` over the
+next ``event_window_days``. Two meetings of the same actors a year apart are apart
+by the whole penalty, whatever their words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .features import Aggregate, Bag
+
+# (setting name, default, help) for every weight read here; the settings module declares them.
+WEIGHTS = (
+    ("event_weight_vector", 0.0, "Weight of headline+lead embedding similarity in event placement."),
+    ("event_weight_terms", 1.0, "Weight of IDF-weighted word and phrase similarity in event placement."),
+    ("event_weight_actors", 0.1, "Weight of shared participants (people, organisations) in event placement."),
+    ("event_weight_places", 0.1, "Weight of shared places in event placement."),
+    ("event_weight_facts", 0.05, "Weight of shared long quotes and figures in event placement."),
+    ("event_date_penalty", 1.0, "Score taken off when two event dates are slack + window days apart or more."),
+    ("event_date_slack_days", 7, "Days two event-date estimates may differ without any penalty."),
+)
+
+
+@dataclass
+class Weights:
+    vector: float = 0.0
+    terms: float = 1.0
+    actors: float = 0.1
+    places: float = 0.1
+    facts: float = 0.05
+    date_penalty: float = 1.0
+    slack_days: int = 7
+    window_days: int = 30
+
+    @classmethod
+    def from_settings(cls, settings, prefix: str = "event") -> Weights:
+        """Weights named ``<prefix>_weight_*`` etc. in ``settings`` (defaults where absent)."""
+        d = cls()
+
+        def get(name: str, default):
+            return type(default)(getattr(settings, f"{prefix}_{name}", default)) if settings is not None else default
+
+        return cls(
+            vector=get("weight_vector", d.vector),
+            terms=get("weight_terms", d.terms),
+            actors=get("weight_actors", d.actors),
+            places=get("weight_places", d.places),
+            facts=get("weight_facts", d.facts),
+            date_penalty=get("date_penalty", d.date_penalty),
+            slack_days=get("date_slack_days", d.slack_days),
+            window_days=get("window_days", d.window_days),
+        )
+
+
+def dot(a: Bag, b: Bag) -> float:
+    """Sparse dot product of two bags."""
+    if not len(a) or not len(b):
+        return 0.0
+    _, ia, ib = np.intersect1d(a.ids, b.ids, assume_unique=True, return_indices=True)
+    return float(np.dot(a.vals[ia], b.vals[ib])) if len(ia) else 0.0
+
+
+def signals(a: Aggregate, b: Aggregate) -> dict[str, float]:
+    """Each signal on its own: average-link similarity in [0, 1], and ``days`` (the gap, -1 if unknown)."""
+    pairs = a.size * b.size
+    vec = float(np.dot(a.vsum, b.vsum)) / pairs if a.vsum is not None and b.vsum is not None else 0.0
+    out = {"vector": max(vec, 0.0)}
+    for name in ("terms", "actors", "places"):
+        out[name] = dot(getattr(a, name), getattr(b, name)) / pairs
+    out["facts"] = 1.0 if a.facts.keys() & b.facts.keys() else 0.0
+    da, db = a.day, b.day
+    out["days"] = abs(da - db) if da is not None and db is not None else -1
+    return out
+
+
+def date_penalty(days: int, w: Weights) -> float:
+    """The score taken off for a gap of ``days`` between two known dates (0 when unknown)."""
+    if days < 0 or days <= w.slack_days:
+        return 0.0
+    return w.date_penalty * min(1.0, (days - w.slack_days) / max(w.window_days, 1))
+
+
+def combine(s: dict[str, float], w: Weights) -> float:
+    score = w.vector * s["vector"] + w.terms * s["terms"] + w.actors * s["actors"]
+    score += w.places * s["places"] + w.facts * s["facts"]
+    return score - date_penalty(int(s["days"]), w)
+
+
+def similarity(a: Aggregate, b: Aggregate, w: Weights) -> float:
+    """The placement score of ``a`` against ``b``: higher is more alike, can be negative."""
+    return combine(signals(a, b), w)

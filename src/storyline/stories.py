@@ -1,0 +1,153 @@
+"""Stories: events linked over time, on participants and subject, whatever the distance in time.
+
+A story is held like an event, as an :class:`~storyline.events.features.Aggregate`
+(the sum of its articles' unit-length bags and vectors), so comparing an event
+with a story is the average similarity of their articles' pairs. The date plays
+no part: the meetings of two ministers in 2021, 2022 and 2023 are one story.
+
+- :class:`StoryIndex` links a new event to the best story (``story_threshold``)
+  or opens one, and grows a story as its events grow;
+- :func:`rebuild` links all events again by deterministic average-link
+  agglomeration over a sparse candidate graph;
+- :func:`describe_stories` gives each story its title and its events in date order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+
+from .events.features import Aggregate, Profile
+from .events.index import CandidateIndex
+from .events.similarity import Weights, combine, signals
+from .models import Event, Story
+
+__all__ = ["StoryIndex", "describe_stories", "rebuild", "story_id_for"]
+
+KEYS = 12  # heaviest entities and words of an event used as index keys
+STORY_WEIGHTS = (
+    ("story_weight_vector", 0.3, "Weight of embedding similarity when linking an event to a story."),
+    ("story_weight_terms", 0.4, "Weight of content-word similarity when linking an event to a story."),
+    ("story_weight_actors", 0.2, "Weight of shared participants when linking an event to a story."),
+    ("story_weight_places", 0.1, "Weight of shared places when linking an event to a story."),
+)
+
+
+def story_id_for(event_id: str) -> str:
+    """The stable id of the story an event founds: "s-" and a short hash of the event id."""
+    return "s-" + hashlib.sha1(event_id.encode("utf-8")).hexdigest()[:12]
+
+
+def _weights(settings) -> Weights:
+    w = Weights(**{name.split("_")[-1]: default for name, default, _ in STORY_WEIGHTS}, facts=0.0, date_penalty=0.0)
+    for name, default, _ in STORY_WEIGHTS:
+        setattr(w, name.split("_")[-1], float(getattr(settings, name, default)))
+    return w
+
+
+def _probe(event_id: str, agg: Aggregate) -> tuple[Profile, list[int]]:
+    """A profile standing for a whole event (its mean vector, no date) and its index keys."""
+    centroid = None
+    if agg.vsum is not None:
+        norm = float((agg.vsum @ agg.vsum) ** 0.5)
+        centroid = agg.vsum / norm if norm else agg.vsum
+    profile = Profile(event_id, agg.terms, agg.actors, agg.places, frozenset(), None, centroid)
+    keys = []
+    for bag in (agg.actors + agg.places, agg.terms):
+        if len(bag):
+            keys += [f"{int(bag.ids[i])}" for i in sorted(range(len(bag)), key=lambda i: (-bag.vals[i], bag.ids[i]))[: KEYS // 2]]
+    return profile, keys
+
+
+class StoryIndex:
+    """Which story each event belongs to, and what each story is about."""
+
+    def __init__(self, settings=None):
+        self.threshold = float(getattr(settings, "story_threshold", 0.14))
+        self.weights = _weights(settings)
+        self.candidates = CandidateIndex(k=int(getattr(settings, "event_candidates", 30)), window_days=0)
+        self.stories: dict[str, Aggregate] = {}
+        self.story_of: dict[str, str] = {}  # event id -> story id
+
+    def link(self, event_id: str, event: Aggregate) -> str:
+        """Put a new event in the best-matching story or a new one; returns the story id."""
+        if event_id in self.story_of:
+            return self.story_of[event_id]
+        probe, keys = _probe(event_id, event)
+        best, best_score = None, float("-inf")
+        for story_id in sorted({self.story_of[self.candidates.ids[s]] for s in self.candidates.query(probe, keys)}):
+            score = combine(signals(event, self.stories[story_id]), self.weights)
+            if score > best_score:
+                best, best_score = story_id, score
+        story_id = best if best is not None and best_score >= self.threshold else story_id_for(event_id)
+        self.add(event_id, event, story_id, probe, keys)
+        return story_id
+
+    def add(self, event_id: str, event: Aggregate, story_id: str, probe=None, keys=None) -> None:
+        """Record that ``event_id`` belongs to ``story_id`` (no scoring)."""
+        if probe is None:
+            probe, keys = _probe(event_id, event)
+        self.candidates.add(probe, keys)
+        story = self.stories.setdefault(story_id, Aggregate(story_id))
+        story.add(event)
+        self.story_of[event_id] = story_id
+
+    def grow(self, event_id: str, single: Aggregate) -> str:
+        """An article joined ``event_id``: fold it into the event's story; returns the story id."""
+        story_id = self.story_of[event_id]
+        self.stories[story_id].add(single)
+        return story_id
+
+
+def rebuild(events: dict[str, Aggregate], settings=None) -> tuple[StoryIndex, dict[str, str]]:
+    """Link every event again, by average-link agglomeration; the same answer whatever the input order.
+
+    ``events`` maps event id to its aggregate. Returns the index and ``{event_id: story_id}``;
+    a story's id comes from its first event in id order.
+    """
+    from .events.placement import _agglomerate
+
+    index = StoryIndex(settings)
+    ids = sorted(events)
+    probes = [_probe(e, events[e]) for e in ids]
+    for probe, keys in probes:
+        index.candidates.add(probe, keys)
+    clusters = {i: _copy(events[e]) for i, e in enumerate(ids)}
+    neighbours: dict[int, set[int]] = {i: set() for i in clusters}
+    for i, (probe, keys) in enumerate(probes):
+        for j in index.candidates.query(probe, keys):
+            if j != i:
+                neighbours[i].add(j)
+                neighbours[j].add(i)
+    root = _agglomerate(clusters, neighbours, [], lambda a, b: combine(signals(a, b), index.weights), index.threshold)
+    for i, event_id in enumerate(ids):
+        index.story_of[event_id] = story_id_for(ids[root[i]])
+    for i, agg in clusters.items():
+        agg.id = story_id_for(ids[i])
+        index.stories[agg.id] = agg
+    return index, dict(index.story_of)
+
+
+def _copy(agg: Aggregate) -> Aggregate:
+    out = Aggregate(agg.id)
+    out.add(agg)
+    return out
+
+
+def describe_stories(events: Iterable[Event]) -> list[Story]:
+    """Stories from events carrying ``story_id``: events in date order (undated last), and a title.
+
+    The title is the title of the story's largest event (ties: the earliest).
+    """
+    groups: dict[str, list[Event]] = defaultdict(list)
+    for e in events:
+        if e.story_id:
+            groups[e.story_id].append(e)
+    stories = []
+    for story_id in sorted(groups):
+        members = sorted(groups[story_id], key=lambda e: (e.date is None, e.date or "", e.id))
+        main = min(members, key=lambda e: (-len(e.articles), e.date is None, e.date or "", e.id))
+        stories.append(Story(id=story_id, title=main.title, events=[e.id for e in members]))
+    return stories
+

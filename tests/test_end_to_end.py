@@ -1,0 +1,70 @@
+"""The whole system on real-looking input: the bundled corpus (always) and the shared seeds (when present)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from storyline.cli import app
+from storyline.labelled import evaluate_labelled
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+EXAMPLES = ROOT / "examples"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def examples_export(tmp_path_factory):
+    db = tmp_path_factory.mktemp("ex") / "ex.db"
+    result = CliRunner().invoke(app, ["ingest", str(EXAMPLES / "corpus"), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    return json.loads(CliRunner().invoke(app, ["export", "--db", str(db), "--format", "json"]).output)
+
+
+def _gold():
+    return [json.loads(line) for line in (EXAMPLES / "gold.jsonl").open(encoding="utf-8")]
+
+
+def test_examples_metadata_matches_the_corpus_ground_truth(examples_export):
+    got = {a["id"]: a for a in examples_export["articles"]}
+    gold = _gold()
+    assert set(got) == {g["id"] for g in gold}
+    wrong = [
+        (g["id"], field, got[g["id"]][field], g[field])
+        for g in gold
+        for field in ("outlet_domain", "duplicate_of")
+        if got[g["id"]][field] != g[field]
+    ]
+    stated = [g for g in gold if g["published"]]
+    wrong += [(g["id"], "published", got[g["id"]]["published"], g["published"]) for g in stated
+              if got[g["id"]]["published"] != g["published"]]  # fmt: skip
+    wrong += [(g["id"], "wire", got[g["id"]]["wire"], g["wire"]) for g in gold if sorted(got[g["id"]]["wire"]) != sorted(g["wire"])]
+    assert len(wrong) <= 3, wrong
+
+
+def test_examples_events_and_stories_gate():
+    result = evaluate_labelled(EXAMPLES / "gold.jsonl", "event", "story")
+    assert result["events"]["bcubed_f1"] >= 0.9, result["events"]
+    assert result["stories"]["bcubed_f1"] >= 0.9, result["stories"]
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="../shared/seeds is absent (the shared data lives beside the repo)")
+@pytest.mark.parametrize("part", ["meta", "enrich", "events"])
+def test_seeds_pass_the_shared_checker(part, tmp_path_factory):
+    export = tmp_path_factory.getbasetemp() / "seeds-export.json"
+    if not export.exists():
+        db = tmp_path_factory.getbasetemp() / "seeds.db"
+        result = CliRunner().invoke(app, ["ingest", *map(str, sorted(SEEDS.glob("*.txt"))), "--db", str(db)])
+        assert result.exit_code == 0, result.output
+        export.write_text(CliRunner().invoke(app, ["export", "--db", str(db), "--format", "json"]).output)
+    check = subprocess.run(
+        [sys.executable, str(SHARED / "tools" / "check_seeds.py"), part, str(export), str(SEEDS / "gold.json")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert check.returncode == 0, check.stdout + check.stderr

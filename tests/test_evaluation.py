@@ -1,0 +1,60 @@
+"""Clustering scores on small examples computed by hand."""
+
+import pytest
+
+from storyline.evaluation import bcubed, pairwise, score, worst
+
+GOLD = {"a": "1", "b": "1", "c": "2", "d": "2"}
+PRED = {"a": "X", "b": "X", "c": "X", "d": "Y"}
+
+
+def test_bcubed_by_hand():
+    # a, b: precision 2/3 recall 1; c: 1/3 and 1/2; d: 1 and 1/2
+    p, r, f = bcubed(GOLD, PRED)
+    assert p == pytest.approx(2 / 3)
+    assert r == pytest.approx(3 / 4)
+    assert f == pytest.approx(12 / 17)
+
+
+def test_pairwise_by_hand():
+    # predicted pairs ab ac bc, gold pairs ab cd: one right
+    p, r, f = pairwise(GOLD, PRED)
+    assert (p, r) == (pytest.approx(1 / 3), pytest.approx(1 / 2))
+    assert f == pytest.approx(0.4)
+
+
+def test_perfect_and_relabelled_clustering_scores_one():
+    relabelled = {"a": "q", "b": "q", "c": "z", "d": "z"}
+    s = score(GOLD, relabelled)
+    assert s["bcubed_f1"] == s["pairwise_f1"] == pytest.approx(1.0)
+    assert s["ari"] == pytest.approx(1.0)
+    assert s["gold_clusters"] == s["pred_clusters"] == 2
+
+
+def test_all_in_one_cluster_has_full_recall_low_precision():
+    s = score(GOLD, dict.fromkeys(GOLD, "all"))
+    assert s["bcubed_recall"] == pytest.approx(1.0)
+    assert s["bcubed_precision"] == pytest.approx(0.5)
+    assert s["ari"] == pytest.approx(0.0)
+
+
+def test_missing_predictions_count_as_singletons():
+    s = score(GOLD, {"a": "X", "b": "X"})
+    # a, b perfect; c and d alone: precision 1, recall 1/2
+    assert s["bcubed_precision"] == pytest.approx(1.0)
+    assert s["bcubed_recall"] == pytest.approx(0.75)
+    assert s["pred_clusters"] == 3
+
+
+def test_worst_lists_merges_and_splits_with_their_parts():
+    w = worst(GOLD, PRED, n=5)
+    assert len(w["merges"]) == 1
+    merge = w["merges"][0]
+    assert merge["pred"] == "X" and merge["pairs"] == 2
+    assert merge["parts"] == {"1": ["a", "b"], "2": ["c"]}
+    assert [s["gold"] for s in w["splits"]] == ["2"]
+    assert w["splits"][0]["parts"] == {"X": ["c"], "Y": ["d"]}
+
+
+def test_worst_is_empty_for_a_perfect_clustering():
+    assert worst(GOLD, GOLD) == {"merges": [], "splits": []}

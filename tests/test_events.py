@@ -1,0 +1,160 @@
+"""Placing articles in events: look-alike events apart, copies together, order never matters."""
+
+import random
+
+import numpy as np
+import pytest
+
+from _events_fixtures import GOLD_EVENTS, article, corpus, fake_vector, groups
+from storyline.events import EventIndex, event_id_for, rebuild
+from storyline.events.attributes import describe_event, describe_events, infer_published
+from storyline.events.features import Aggregate, Lexicon, Profile, terms_of
+from storyline.events.index import CandidateIndex
+from storyline.events.similarity import Weights, combine, signals
+from storyline.settings import Settings
+
+
+@pytest.fixture
+def settings():
+    return Settings(event_threshold=0.16, story_threshold=0.14, event_window_days=30)
+
+
+def test_rebuild_finds_the_three_events(settings):
+    _, assign = rebuild(corpus(), settings)
+    assert groups(assign) == sorted(GOLD_EVENTS, key=sorted)
+
+
+def test_same_actors_and_words_a_year_apart_are_two_events(settings):
+    text = "Arno Velt met Mira Oskan in Kelport to discuss a joint shipyard for warships."
+    a = article("a", "Velt meets Oskan on shipyard", text, "2022-03-08")
+    b = article("b", "Velt meets Oskan on shipyard", text, "2023-03-08")
+    index = EventIndex(settings)
+    assert index.place(a) != index.place(b)
+
+
+def test_same_text_a_day_apart_is_one_event(settings):
+    text = "Arno Velt met Mira Oskan in Kelport to discuss a joint shipyard for warships."
+    index = EventIndex(settings)
+    first = index.place(article("a", "Velt meets Oskan on shipyard", text, "2022-03-08"))
+    assert index.place(article("b", "Velt and Oskan meet on shipyard", text, "2022-03-09")) == first
+
+
+def test_rebuild_does_not_depend_on_input_order(settings):
+    _, expected = rebuild(corpus(), settings)
+    for seed in range(5):
+        shuffled = corpus()
+        random.Random(seed).shuffle(shuffled)
+        _, got = rebuild(shuffled, settings)
+        assert got == expected
+
+
+def test_event_ids_are_stable_hashes_of_the_first_article(settings):
+    _, assign = rebuild(corpus(), settings)
+    assert assign["m1b"] == assign["m1a"] == event_id_for("m1a")
+    assert event_id_for("m1a").startswith("e-") and event_id_for("m1a") != event_id_for("m1b")
+
+
+def test_incremental_placement_in_date_order_matches_the_gold(settings):
+    index = EventIndex(settings)
+    for a in sorted(corpus(), key=lambda a: (a.published is None, a.published or "", a.id)):
+        index.place(a)
+    assert groups(index.assignments()) == sorted(GOLD_EVENTS, key=sorted)
+
+
+def test_a_syndicated_copy_joins_its_originals_event(settings):
+    index = EventIndex(settings)
+    original = corpus()[0]
+    index.place(original)
+    copy = article("copy", "Totally different headline", "Unrelated words about weather.", "2024-01-01",
+                   duplicate_of=original.id)
+    assert index.place(copy) == original.event_id
+
+
+def test_from_articles_keeps_stored_assignments_and_places_new_ones(settings):
+    stored = corpus()
+    _, assign = rebuild(stored, settings)
+    index = EventIndex.from_articles(stored, settings)
+    assert index.assignments() == assign
+    late = article("m2d", "Velt and Oskan agree shipyard in Lindau",
+                   "Mira Oskan and Arno Velt, meeting in Lindau, agreed the joint shipyard for warships.", "2023-03-15")
+    assert index.place(late) == assign["m2a"]
+
+
+def test_date_penalty_is_full_a_year_apart_and_none_within_slack():
+    w = Weights()
+    same = {"vector": 1, "terms": 1, "actors": 1, "places": 1, "facts": 1}
+    assert combine({**same, "days": 1}, w) == pytest.approx(w.vector + w.terms + w.actors + w.places + w.facts)
+    assert combine({**same, "days": 365}, w) < 0.5 * combine({**same, "days": 1}, w)
+    assert combine({**same, "days": -1}, w) == combine({**same, "days": 0}, w)  # unknown: no penalty
+
+
+def test_average_link_of_aggregates_is_the_mean_pairwise_similarity():
+    lex = Lexicon()
+    arts = corpus()[:3]
+    profiles = [Profile.from_article(a, lex) for a in arts]
+    for p in profiles:
+        lex.observe(p.terms, p.actors, p.places)
+    singles = [Aggregate.single(p, lex) for p in profiles]
+    pair = Aggregate("x")
+    pair.add(singles[0])
+    pair.add(singles[1])
+    expected = (signals(singles[0], singles[2])["terms"] + signals(singles[1], singles[2])["terms"]) / 2
+    assert signals(pair, singles[2])["terms"] == pytest.approx(expected, rel=1e-5)
+
+
+def test_terms_keep_numbers_and_phrases_and_drop_stop_words():
+    t = terms_of("The navy caught 23 pirates, the navy said.")
+    assert t["navy"] == 2 and t["#23"] == 1 and t["pirate"] == 1 and "the" not in t
+    assert t["navy_caught"] == 1
+
+
+def test_candidates_are_bounded_whatever_the_store_size():
+    index = CandidateIndex(k=5, window_days=10, per_key=8)
+    lex = Lexicon()
+    rng = np.random.default_rng(0)
+    for i in range(600):
+        a = article(f"a{i}", "Shipyard talks", f"Velt and Oskan talk shipyard {i}", f"2022-0{1 + i % 9}-1{i % 10}")
+        a.vector = fake_vector(f"{rng.integers(1e9)}")
+        p = Profile.from_article(a, lex)
+        index.add(p, ["@arno velt", "@mira oskan"])
+    probe = Profile.from_article(article("q", "Shipyard talks", "Velt and Oskan", "2022-05-15"), lex)
+    found = index.query(probe, ["@arno velt", "@mira oskan"])
+    assert 0 < len(found) <= 5 + 2 * 8 + 2 * 2
+    assert all(abs(index.days[s] - probe.day) <= 10 for s in found)
+
+
+def test_event_attributes_date_place_title_participants(settings):
+    arts = corpus()
+    rebuild(arts, settings)
+    events = {e.id: e for e in describe_events(arts)}
+    second = events[arts[2].event_id]
+    assert second.articles == ["m2a", "m2b", "m2c"]
+    assert second.date in ("2023-03-14", "2023-03-15") and second.date_confidence == 1.0
+    assert second.place in ("Lindau", "Norland", "Sudria")
+    assert set(second.participants) >= {"Arno Velt", "Mira Oskan"}
+    assert second.title in {a.title for a in arts[2:5]}
+
+
+def test_event_date_goes_with_the_majority():
+    arts = [article(f"x{i}", "t", "Velt spoke.", d) for i, d in enumerate(["2023-01-02", "2023-01-02", "2023-01-09"])]
+    event = describe_event("e-x", arts)
+    assert event.date == "2023-01-02" and event.date_confidence == pytest.approx(2 / 3)
+
+
+def test_undated_article_gets_its_events_date_as_inferred_publication(settings):
+    arts = corpus()
+    rebuild(arts, settings)
+    changed = infer_published(arts, describe_events(arts))
+    undated = next(a for a in arts if a.id == "m2c")
+    assert [a.id for a in changed] == ["m2c"]
+    assert (undated.published, undated.published_how) in {("2023-03-14", "inferred"), ("2023-03-15", "inferred")}
+    stated = next(a for a in arts if a.id == "m2a")
+    assert (stated.published, stated.published_how) == ("2023-03-14", "stated")
+
+
+def test_undated_report_naming_the_later_place_joins_the_later_meeting(settings):
+    arts = corpus()[:4] + [article("m2x", "Shipyard deal nears",
+                                   "Arno Velt told reporters in Lindau after meeting Mira Oskan that the joint shipyard "
+                                   "for warships was close. Norland and Sudria will sign in the autumn.", None)]
+    _, assign = rebuild(arts, settings)
+    assert assign["m2x"] == assign["m2a"]

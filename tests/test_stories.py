@@ -1,0 +1,69 @@
+"""Linking events into stories: same protagonists and subject at any distance in time."""
+
+import random
+
+import pytest
+
+from _events_fixtures import GOLD_STORIES, article, corpus, groups
+from storyline.events import EventIndex, rebuild
+from storyline.events.attributes import describe_events
+from storyline.settings import Settings
+from storyline.stories import describe_stories, story_id_for
+
+
+@pytest.fixture
+def settings():
+    return Settings(event_threshold=0.16, story_threshold=0.14, event_window_days=30)
+
+
+def stories_of(articles):
+    return groups({a.id: a.story_id for a in articles})
+
+
+def test_two_meetings_a_year_apart_are_one_story_and_the_flood_another(settings):
+    arts = corpus()
+    rebuild(arts, settings)
+    assert len({a.event_id for a in arts}) == 3
+    assert stories_of(arts) == sorted(GOLD_STORIES, key=sorted)
+
+
+def test_incremental_linking_matches_rebuild(settings):
+    index = EventIndex(settings)
+    arts = sorted(corpus(), key=lambda a: (a.published is None, a.published or "", a.id))
+    for a in arts:
+        index.place(a)
+    assert stories_of(arts) == sorted(GOLD_STORIES, key=sorted)
+
+
+def test_story_rebuild_does_not_depend_on_order(settings):
+    first = corpus()
+    rebuild(first, settings)
+    shuffled = corpus()
+    random.Random(3).shuffle(shuffled)
+    rebuild(shuffled, settings)
+    assert {a.id: a.story_id for a in first} == {a.id: a.story_id for a in shuffled}
+
+
+def test_a_meeting_years_later_joins_the_story_not_the_event(settings):
+    arts = corpus()
+    index, _ = rebuild(arts, settings)
+    later = article("m3", "Velt and Oskan open the joint shipyard",
+                    "Arno Velt and Mira Oskan opened the joint shipyard for warships in Kelport; Norland and "
+                    "Sudria signed the ferry treaty too.", "2026-05-20")
+    event_id = index.place(later)
+    assert event_id not in {a.event_id for a in arts}
+    assert later.story_id == arts[0].story_id
+
+
+def test_stories_list_events_in_date_order_with_a_title(settings):
+    arts = corpus()
+    rebuild(arts, settings)
+    events = describe_events(arts)
+    for e in events:
+        e.story_id = next(a.story_id for a in arts if a.event_id == e.id)
+    stories = {s.id: s for s in describe_stories(events)}
+    meetings = stories[arts[0].story_id]
+    dates = [next(e.date for e in events if e.id == i) for i in meetings.events]
+    assert dates == sorted(dates) and len(dates) == 2
+    assert meetings.title and meetings.title in {a.title for a in arts}
+    assert meetings.id == story_id_for(sorted({arts[0].event_id, arts[2].event_id})[0])
