@@ -31,11 +31,17 @@ demo: $(STAMP)
 	$(BIN)/storyline ingest examples/corpus --db $(DEMODB)
 	$(BIN)/storyline outlets --db $(DEMODB)
 	$(BIN)/storyline articles --db $(DEMODB)
+	$(BIN)/storyline stories --db $(DEMODB)
+	$(BIN)/storyline events --db $(DEMODB)
+	$(BIN)/storyline eval examples/gold.jsonl --stories-field story
+	$(BIN)/storyline report --all --out out/reports --db $(DEMODB)
 
 bench: $(STAMP)
 	$(PY) bench/ingest.py
 	$(PY) bench/enrich.py
 	$(PY) bench/cluster.py
+	$(PY) bench/report.py
+	$(PY) bench/serve.py
 
 clean:
 	rm -rf $(VENV) $(DEMODB) $(DEMODB)-wal $(DEMODB)-shm out

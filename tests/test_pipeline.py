@@ -38,7 +38,7 @@ def _corpus(tmp_path):
         encoding="utf-8",
     )
     lines = [
-        json.dumps({"id": "copy1", "text": "Storm halts regional rail\n" + WIRE, "date": "2024-02-08", "outlet": "North Post"}),
+        json.dumps({"id": "copy1", "text": "Storm halts regional rail\n" + WIRE + " Ferries kept running.", "date": "2024-02-08", "outlet": "North Post"}),
         "{this is not json",
         json.dumps({"id": "copy2", "text": "Trains stopped by storm\n" + WIRE.rsplit(" The storm", 1)[0], "date": "2024-02-09"}),
         json.dumps({"id": "nothing"}),

@@ -16,6 +16,7 @@ from datasketch import MinHash, MinHashLSH
 from .models import Article
 
 NUM_PERM = 64
+SCHEME = "affine32"  # datasketch's hashing scheme; stored MinHashes are only comparable under the same one
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -33,7 +34,7 @@ def shingles(text: str, size: int) -> set[str]:
 
 
 def minhash_of(shingle_set: set[str]) -> MinHash:
-    m = MinHash(num_perm=NUM_PERM, seed=1)
+    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
     m.update_batch([s.encode("utf-8") for s in shingle_set])
     return m
 
@@ -57,7 +58,7 @@ class Deduplicator:
     def load(self, rows) -> None:
         """Add stored articles: an iterable of (id, minhash bytes, published)."""
         for article_id, blob, published in rows:
-            m = MinHash(num_perm=NUM_PERM, seed=1, hashvalues=np.frombuffer(blob, dtype=np.uint64))
+            m = MinHash(num_perm=NUM_PERM, seed=1, hashvalues=np.frombuffer(blob, dtype=np.uint64), scheme=SCHEME)
             self._add(article_id, m, published)
 
     def _add(self, article_id: str, m: MinHash, published: str | None) -> None:
