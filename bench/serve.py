@@ -82,34 +82,6 @@ def serve_main(db: str, port: int) -> None:
     uvicorn.run(create_app(Store(db), settings), host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
-class OneEventPerBatch:
-    """Stands in for event placement when it cannot be loaded: each batch becomes one event."""
-
-    def place(self, articles: list, store) -> None:
-        from storyline.models import Event
-
-        ids = [a.id for a in articles]
-        store.save_events([Event(id=f"batch-{ids[0]}", date=articles[0].published, articles=ids)], [])
-
-
-class EntitiesFirst:
-    """Wraps the entity registry so entities are written before the mentions that point at them.
-
-    Works around Store.add_articles inserting mentions before it upserts new entities, which
-    their foreign key refuses (reported; remove this once the store writes entities first).
-    """
-
-    def __init__(self, registry, store):
-        self.registry, self.store = registry, store
-
-    def add_article(self, mentions: list) -> None:
-        self.registry.add_article(mentions)
-        self.store._upsert_entities(self.store.conn, self.registry.dirty_rows())
-
-    def dirty_rows(self) -> list[dict]:
-        return self.registry.dirty_rows()
-
-
 def ingest_main(db: str, n: int) -> None:
     """Ingest ``n`` fresh articles through the real pipeline, in batches, printing progress."""
     sys.path.insert(0, str(HERE))
@@ -122,14 +94,8 @@ def ingest_main(db: str, n: int) -> None:
 
     pipeline = Pipeline(Store(db), Settings(db=db, embedder="hash"))
     _ = pipeline.enricher  # load the models before the clock starts
-    pipeline._registry = EntitiesFirst(pipeline.registry, pipeline.store)
-    try:
-        _ = pipeline.events  # and the event index
-        mode = "full pipeline"
-    except (AttributeError, ImportError) as exc:  # the events package is not wired to the pipeline yet
-        pipeline._events = OneEventPerBatch()
-        mode = f"pipeline with one new event per batch instead of placement ({type(exc).__name__}: {exc})"
-    print("ready", mode, flush=True)
+    _ = pipeline.events  # and the event index
+    print("ready", "full pipeline", flush=True)
     texts = perturbed(n, seed=99)
     for start in range(0, n, 16):
         batch = [Article(id=f"new{i:05d}", source=f"new{i}.txt", raw=texts[i]) for i in range(start, min(n, start + 16))]
