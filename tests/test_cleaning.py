@@ -188,3 +188,74 @@ def test_html_main_text_is_extracted_without_navigation_or_footer():
 def test_nothing_left_is_an_empty_input_error():
     with pytest.raises(EmptyInput, match="no article text"):
         clean(Article(id="x", source="x.txt", raw="Skip to content\n\nSubscribe\n\n0\n12\n"))
+
+
+# ---------------------------------------------------------------- mastheads and navigation
+
+@pytest.mark.parametrize("line,reason", [
+    ("Region  Farming  Schools  Opinion  Obituaries", "navigation"),  # a section bar with runs of spaces
+    ("Home | Local | Markets | Travel | Letters", "navigation"),
+    ("News · Sport · Jobs in Fenmoor", "navigation"),
+    ("Region > Valley towns", "navigation"),  # a breadcrumb of two steps
+    ("Home › News › Rail", "navigation"),  # the last step goes with the others
+    ("More Less", "navigation"),
+    ("Updated 9:15 a.m. ET", "dateline-header"),
+    ("Your browser does not support HTML5 video.", "video-placeholder"),
+    ("Read next", "read-also"),
+    ("Also Read | Ferry timetable changes from April", "read-also"),
+    ("Te puede interesar:", "read-also"),
+    ("Follow Quarry Gazette for the latest local news.", "subscription"),
+    ("Get the Ridge Ledger app for alerts", "subscription"),
+    ("Get Lakeshore Pilot in your inbox every morning.", "subscription"),
+    ("Comments are closed for this article.", "site-furniture"),
+])
+def test_one_line_page_furniture(line, reason):
+    assert line_reason(line) == reason
+
+
+@pytest.mark.parametrize("line", [
+    "The mayor said:  Schools stay open.",  # double spaces inside a sentence
+    "Harbour  12  4  Won",  # figures: a table row, not a section bar
+    "Valley towns agree to share one fire station",
+    "Profits rose > 5% in the first quarter, the bank said.",
+])
+def test_lines_that_are_not_navigation(line):
+    assert line_reason(line) is None
+
+
+def test_masthead_and_section_bar_are_not_the_title():
+    art = cleaned("masthead_page.txt")
+    why = reasons(art.removed)
+    assert why["PINEWOOD COURIER"] == "masthead"
+    assert why["Region  Farming  Schools  Opinion  Obituaries"] == "navigation"
+    assert why["Valley towns agree to share one fire station"] == "title"
+    assert why["Odile Brannock"] == "byline"  # a bare name above the date line
+    assert art.text.split("\n")[0].startswith("Two neighbouring valley towns will close")
+    for kept in ("The new station is expected to open in two years", "Firefighters said the plan would shorten"):
+        assert kept in art.text
+    assert "Fire service" not in art.text and "Comments are closed" not in art.text
+
+
+@pytest.mark.parametrize("name,masthead,lead", [
+    ("edition_page.txt", "The Quarry Gazette | English Edition", "A loading crane at the east harbour"),  # edition
+    ("logo_word_page.txt", "RidgeLedger", "A night train service on the mountain line"),  # a run-together logo
+])
+def test_masthead_kinds(name, masthead, lead):
+    art = cleaned(name)
+    assert reasons(art.removed)[masthead] == "masthead"
+    assert [r.reason for r in art.removed].count("title") == 1
+    assert art.text.startswith(lead)
+
+
+def test_a_short_headline_is_never_taken_for_a_masthead():
+    text, removed = clean_text(f"Skip to content\nValley Towns Merge\n\n{LEAD}\n\n{LAST}")
+    assert reasons(removed)["Valley Towns Merge"] == "title"
+    text, removed = clean_text(f"CITY HALL\nCouncil passes budget after long night\n\n{LEAD}")
+    assert reasons(removed)["CITY HALL"] == "masthead"
+    assert reasons(removed)["Council passes budget after long night"] == "title"
+
+
+def test_a_known_title_is_found_below_the_page_furniture():
+    raw = f"EVENING LANTERN\nNews  Sport  Culture\n\nCouncil passes budget\n\n{LEAD}\n\n{LAST}"
+    art = clean(Article(id="j", source="f.jsonl:1", raw=raw, format="txt", hints={"title": "Council passes budget"}))
+    assert reasons(art.removed)["Council passes budget"] == "title" and art.text.startswith(LEAD)

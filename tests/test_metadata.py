@@ -8,6 +8,7 @@ import pytest
 
 from storyline.cleaning import clean
 from storyline.language import detect
+from storyline.mastheads import best_spelling
 from storyline.metadata import describe, outlet_for_domain, parse_date, url_date
 from storyline.models import Article
 from storyline.reading import read_paths
@@ -163,3 +164,52 @@ def test_language_is_detected_among_the_configured_languages():
     assert detect("Le parlement a adopté jeudi la nouvelle loi sur l'eau, a déclaré le président.",
                   ["en", "de", "fr"]) == "fr"
     assert detect("", ["en", "de"]) is None
+
+
+# ---------------------------------------------------------------- outlets named by page furniture
+
+@pytest.mark.parametrize("name,outlet,domain", [
+    ("masthead_page.txt", "Pinewood Courier", None),  # an all-caps masthead; no domain is made up from a name
+    ("edition_page.txt", "The Quarry Gazette", None),  # "| English Edition" is not part of the name
+    ("logo_word_page.txt", "Ridge Ledger", None),  # the run-together logo, spelled as the newsletter line spells it
+    ("domain_spelling.txt", "Lakeshore Pilot", "lakeshorepilot.net"),  # a domain logo, spelled by the page
+    ("author_meta.html", "Fenmoor Daily", "fenmoordaily.example"),  # og:site_name and og:url
+    ("source_in_html.html", "Saltmarsh Radio", "saltmarshradio.example"),  # a Source line outside the article
+])
+def test_outlet_from_page_furniture(name, outlet, domain):
+    art = described(name)
+    assert (art.outlet, art.outlet_domain) == (outlet, domain)
+
+
+def test_titles_below_mastheads_and_section_bars():
+    assert described("masthead_page.txt").title == "Valley towns agree to share one fire station"
+    assert described("edition_page.txt").title == "Harbour crane collapses in overnight storm, no one hurt"
+    assert described("logo_word_page.txt").title == "Night trains return to the mountain line"
+
+
+def test_outlet_from_a_copyright_line():
+    art = from_text(f"Council passes budget\n\n{BODY}\n\n© 2024 The Heathfield Echo. All rights reserved.")
+    assert (art.outlet, art.outlet_domain) == ("The Heathfield Echo", None)
+
+
+def test_domain_name_spelled_as_the_page_writes_it():
+    art = from_text(f"Council passes budget\n\n{BODY}\n\nSource: www.moorlandvoice.example\n"
+                    "Download the Moorland Voice app")
+    assert (art.outlet, art.outlet_domain) == ("Moorland Voice", "moorlandvoice.example")
+    art = from_text(f"Council passes budget\n\n{BODY}\n\nSource: www.moorlandvoice.example")
+    assert art.outlet == "Moorlandvoice"  # nothing on the page spells it: made from the domain
+
+
+@pytest.mark.parametrize("key,texts,best", [
+    ("harbourpost", ["HARBOUR POST", "Read the Harbour Post every day"], "Harbour Post"),
+    ("harbourpost", ["HarbourPost"], "HarbourPost"),
+    ("harbourpost", ["The Harbour Post. All rights reserved."], "The Harbour Post"),
+    ("harbourpost", ["The harbour post was empty."], None),  # lower case: words, not a name
+])
+def test_best_spelling(key, texts, best):
+    assert best_spelling(key, texts) == best
+
+
+def test_byline_loses_the_separators_after_the_name():
+    assert described("author_meta.html").byline == "Tamsin Roe"
+    assert from_text(f"Council passes budget\nBy Jonas Pell · Updated 10:02\n\n{BODY}").byline == "Jonas Pell"

@@ -40,26 +40,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from .agencies import AGENCIES, AGENCY_PATTERN, agencies_in
 from .errors import EmptyInput
+from .mastheads import is_masthead, is_nav_bar
 from .models import Article, Removed
 from .reading import document_body
 
 __all__ = ["AGENCIES", "AGENCY_PATTERN", "agencies_in", "clean", "clean_text", "html_text"]
 
-# Wire agencies: lower-case spelling -> canonical spelling.
-AGENCIES = {
-    "reuters": "Reuters", "ap": "AP", "associated press": "AP", "the associated press": "AP",
-    "afp": "AFP", "agence france-presse": "AFP", "agence france presse": "AFP", "dpa": "dpa",
-    "interfax": "Interfax", "tass": "TASS", "itar-tass": "TASS", "ria novosti": "RIA Novosti",
-    "ria": "RIA Novosti", "pti": "PTI", "press trust of india": "PTI", "ani": "ANI", "xinhua": "Xinhua",
-    "bloomberg": "Bloomberg", "uni": "UNI", "ians": "IANS", "efe": "EFE", "ansa": "ANSA", "kyodo": "Kyodo",
-    "kyodo news": "Kyodo", "yonhap": "Yonhap", "anadolu": "Anadolu", "anadolu agency": "Anadolu",
-    "kna": "KNA", "epd": "epd", "apa": "APA", "belga": "Belga", "anp": "ANP", "sda": "SDA", "pap": "PAP",
-    "ukrinform": "Ukrinform", "irna": "IRNA", "wafa": "WAFA", "bernama": "Bernama", "antara": "Antara",
-    "jiji": "Jiji", "jiji press": "Jiji", "aap": "AAP", "cp": "CP", "the canadian press": "CP",
-    "canadian press": "CP", "sid": "SID", "dpa-afx": "dpa", "ap photo": "AP",
-}
-AGENCY_PATTERN = "|".join(sorted((re.escape(a) for a in AGENCIES), key=len, reverse=True))
 _WS = re.compile(r"\s+")
 _TERMINAL = re.compile(r"[.!?…:](?:\s?[\"'”’)\]])*\s*$")
 _BULLET = re.compile(r"^\s*(?:[•·●▪◦‣*]|[-–—](?=\s)|\d{1,2}[.)](?=\s))\s*")
@@ -77,8 +65,8 @@ _DATE_WORDS = re.compile(
 _LINE_RULES = [
     ("navigation", re.compile(r"^(?:\d+[.)]\s*)?(?:skip (?:to|next|navigation)|jump to|back to top|"
                               r"toggle navigation|(?:main|open|close) menu)\b", re.I)),
-    ("navigation", re.compile(r"^(?:menu|search|home|sections|navigation|close|more|show more|load more)$", re.I)),
-    ("video-placeholder", re.compile(r"(?:browser does not support (?:the )?(?:video|audio)|enable javascript to "
+    ("navigation", re.compile(r"^(?:menu|search|home|sections|navigation|close|more|show more|load more|more less|show less)$", re.I)),
+    ("video-placeholder", re.compile(r"(?:browser does not support (?:the )?(?:html5 )?(?:video|audio)|enable javascript to "
                                      r"(?:watch|play|view)|^\d{1,2}:\d{2}(?::\d{2})?$|^(?:play|watch) (?:video|now)$|"
                                      r"^video(?: player)?$|^now playing$)", re.I)),
     ("advertisement", re.compile(r"^(?:advertisement|sponsored(?: content)?|ad|story continues below(?: advertisement)?|"
@@ -86,6 +74,9 @@ _LINE_RULES = [
     ("subscription", re.compile(r"^(?:subscribe|sign up|sign in|log ?in|register|unlock|become a (?:member|subscriber)"
                                 r"|already (?:a subscriber|have an account)|to continue reading|continue reading|"
                                 r"get (?:the|our) .{0,40}newsletter|start your (?:free )?trial|subscriber[- ]only)\b"
+                                r"|^(?:follow|download|get) (?:the |our )?[\w&'’ -]{1,40}? (?:app\b|for the latest\b|"
+                                r"in your inbox\b)"
+
                                 r"|\bnewsletter\b.{0,60}\b(?:sign up|subscribe|inbox)\b|this (?:article|content) "
                                 r"is (?:for|only available to) subscribers", re.I)),
     ("logo", re.compile(r"^[\w.&'’ -]{1,40}\slogo$", re.I)),
@@ -96,6 +87,7 @@ _LINE_RULES = [
                                 r"^\(?\s*(?:with (?:inputs|agency inputs|input) from|(?:additional )?reporting by|"
                                 r"editing by|compiled by|written by .{0,40}; editing by)\b.{0,120}$|"
                                 r"auto-generated from a syndicated feed|^with agency inputs\)?$", re.I)),
+    ("site-furniture", re.compile(r"^comments are (?:closed|disabled)\b", re.I)),
     ("copyright", re.compile(r"^(?:\(c\)|copyright\b)|^©.*\d{4}|all rights reserved\.?$", re.I)),
     ("caption", re.compile(r"(?-i:\b(?:REUTERS|AFP|AP|EPA|AP Photo|ANI|PTI)/ ?[A-Z])|attention editors|mandatory credit|no resales\.? no archives|handout via|"
                            r"via getty images|getty images|picture[- ]alliance|\bvia reuters\b|/\s*(?:afp|ap|reuters)"
@@ -105,7 +97,7 @@ _LINE_RULES = [
     ("credit", re.compile(r"^(?:photo|image|picture|photograph|illustration|file photo|credit|photo credit|"
                           r"video)s?\s*:\s*\S", re.I)),
     ("byline", re.compile(r"^(?i:by|written by|words by)\s+[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|&|,|van|von|de|"
-                          r"der|da|al|bin))*(?:\s*[,|]\s*[\w .'’-]{0,40})?$|^(?i:staff writer|staff reporter|"
+                          r"der|da|al|bin))*(?:\s*[,|·•]\s*[\w .:;'’-]{0,40})?$|^(?i:staff writer|staff reporter|"
                           r"our (?:staff )?(?:correspondent|reporter|bureau)|special correspondent|"
                           r"(?:\w+ )?bureau|web desk|news desk|online desk)$")),
 ]
@@ -113,12 +105,15 @@ _READ_ALSO = re.compile(
     r"^(?:read also|also read|read more|more to read|see also|related(?: articles| stories| news| coverage| content|"
     r" topics| links)?|more stories(?: from .{1,30})?|more from .{1,30}|more on this(?: story| topic)?|recommended"
     r"(?: stories| for you| articles)?|you (?:may|might) also (?:like|be interested in)|most (?:read|popular|viewed)|"
-    r"trending(?: now| stories| news)?|don'?t miss|latest (?:news|stories)|editor'?s picks|what to read next)"
-    r"\s*(?::\s*(?P<rest>.*))?$", re.I)
+    r"trending(?: now| stories| news)?|don'?t miss|latest (?:news|stories)|editor'?s picks|what to read next|"
+    r"topics|tags|read next|more [\w ]{1,20} news|lee tambi[ée]n|te puede interesar|lesen sie auch|mehr zum thema|"
+    r"(?:[àa] )?lire aussi|leggi anche)\s*(?:[:|]\s*(?P<rest>.*))?$", re.I)
 _FURNITURE = re.compile(r"^(?:[\w.'’ -]{0,25}\s)?(?:top|more|latest|featured|popular|related|breaking) "
                         r"(?:stor(?:y|ies)|news|articles|videos|headlines)(?: from .{1,25})?$", re.I)
 _BREADCRUMB = re.compile(r"^(?:[\w&'’.,-]+(?: [\w&'’.,-]+){0,3}\s*[>»›]\s*){2,}")
 _DATE_HEADER = re.compile(r"^\s*date\s+\d{4}-\d{2}-\d{2}\b\s*")
+_TIME_HEADER = re.compile(r"^(?:(?:last )?(?:updated|published|posted|modified)\b:?\s*(?:at\s+)?)\d{1,2}[:.]\d{2}"
+                          r"\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?$", re.I)
 _READ_TIME = re.compile(r"\b\d+\s*min(?:ute)?s?\.? read\b", re.I)
 _SHARE_WORDS = {"share", "shares", "shared", "tweet", "email", "e-mail", "print", "facebook", "twitter", "x",
                 "whatsapp", "linkedin", "pinterest", "reddit", "telegram", "comment", "comments", "copy", "link",
@@ -145,9 +140,9 @@ def clean(article: Article) -> Article:
     body = document_body(article)
     if article.format == "html":
         main, title = html_text(body)
-        text, removed = clean_text(main, title=title)
+        text, removed = clean_text(main, title=article.hints.get("title") or title)
     else:
-        text, removed = clean_text(body)
+        text, removed = clean_text(body, title=article.hints.get("title"))
     if not text.strip():
         raise EmptyInput(article.source, "no article text left after removing the page clutter",
                          "Check that the file holds an article; `storyline show` lists what was removed")
@@ -179,7 +174,9 @@ def clean_text(body: str, title: str | None = None) -> tuple[str, list[Removed]]
     lines = _first_pass(body.split("\n"))
     _mark_duplicates(lines)
     _mark_blocks(lines)
+    _mark_masthead(lines)
     _mark_title(lines, title)
+    _mark_bare_byline(lines)
     _mark_summaries(lines)
     _mark_edges(lines)
     tail = _split_tail_signoff(lines)
@@ -194,24 +191,6 @@ def clean_text(body: str, title: str | None = None) -> tuple[str, list[Removed]]
     return _join(kept), removed
 
 
-def agencies_in(text: str, any_case: bool = False) -> list[str]:
-    """Canonical names of the wire agencies named in ``text``, in order, each once.
-
-    Short names ("AP", "ANI", "UNI") count only in capitals unless ``any_case`` (for a sign-off,
-    where every word is an agency).
-    """
-    found: list[str] = []
-    for m in re.finditer(rf"(?<![\w-])(?:{AGENCY_PATTERN})(?![\w-])", text, re.I):
-        word = m.group(0)
-        short = len(word) <= 4 and word.lower() not in ("dpa", "tass", "epd")
-        if short and not word.isupper() and not any_case:  # "ap", "ani", "uni" in lower case are words
-            continue
-        name = AGENCIES[word.lower()]
-        if name not in found:
-            found.append(name)
-    return found
-
-
 def _first_pass(raw_lines: list[str]) -> list[_Line]:
     """Judge each line alone; peel header prefixes (a date header, a breadcrumb) off the line they start."""
     lines: list[_Line] = []
@@ -220,8 +199,12 @@ def _first_pass(raw_lines: list[str]) -> list[_Line]:
         for reason, prefix in (("dateline-header", _DATE_HEADER), ("navigation", _BREADCRUMB)):
             m = prefix.match(text)
             if m:
-                peeled.append(Removed(m.group(0).strip(), reason))
-                text = text[m.end():]
+                end = m.end()
+                rest = text[end:].strip()
+                if reason == "navigation" and len(rest.split()) <= 4 and not _is_sentence(rest):
+                    end = len(text)  # "Home > World > Europe": the last crumb too
+                peeled.append(Removed(text[:end].strip(), reason))
+                text = text[end:]
         lines.append(_Line(text, line_reason(text), peeled))
     return lines
 
@@ -236,11 +219,16 @@ def line_reason(line: str) -> str | None:
         if rule.search(s):
             if reason == "byline" and _TERMINAL.search(s):
                 continue
-            if reason in ("navigation", "subscription", "advertisement") and len(words) > 15:
+            if reason in ("navigation", "subscription", "advertisement") and \
+                    len(words) > (20 if reason == "subscription" else 15):
                 continue
             return reason
     if all(_NUMBER.match(w) or w.lower().strip(":") in _SHARE_WORDS for w in words) and len(words) <= 10:
         return "share-counter"
+    if is_nav_bar(line):
+        return "navigation"
+    if _TIME_HEADER.match(s):
+        return "dateline-header"
     if _READ_TIME.search(s) and len(words) <= 14:
         return "dateline-header"
     if _is_dateline(s):
@@ -355,18 +343,72 @@ def _is_paragraph(ln: _Line) -> bool:
 
 
 def _mark_title(lines: list[_Line], title: str | None) -> None:
-    """The first substantial headline-like line, before any paragraph, is the title (or the known title's line)."""
+    """The first substantial headline-like line, before any paragraph, is the title.
+
+    With a known title (an HTML page's, a JSONL ``title``), the line repeating it before the first
+    paragraph is the title line, and no other line is taken for it.
+    """
     for i, ln in enumerate(lines):
         if not ln.kept:
             continue
         s = ln.text.strip()
-        if title is None and len(s.split()) < 3:
+        if title is not None:
+            if _key(s) == _key(title):
+                ln.reason = "title" if any(later.kept for later in lines[i + 1:]) else None
+                return
+            if _is_paragraph(ln):
+                return
             continue
-        is_title = _key(s) == _key(title) if title is not None else (
-            _headline_like(s, 30) and not _BULLET.match(s) and len(s) <= 250)
+        if len(s.split()) < 3:
+            continue
+        if _BULLET.match(s):  # a summary list above the headline
+            continue
+        is_title = _headline_like(s, 30) and len(s) <= 250
         if is_title and any(later.kept for later in lines[i + 1:]):  # a lone headline stays as the text
             ln.reason = "title"
         return
+
+
+def _mark_masthead(lines: list[_Line]) -> None:
+    """The outlet's name at the top of the page, before the headline, is a masthead (see :mod:`.mastheads`).
+
+    Only the first kept lines are looked at, and a line is taken only when a headline-like line
+    still follows it before the first paragraph, so the headline itself is never taken.
+    """
+    after_nav = False
+    for i, ln in enumerate(lines):
+        if not ln.text.strip():
+            continue
+        if not ln.kept:
+            after_nav = after_nav or ln.reason == "navigation" or any(p.reason == "navigation" for p in ln.peeled)
+            continue
+        j = _next_nonblank(lines, i)
+        nxt = lines[j] if j is not None else None
+        next_is_nav = nxt is not None and (nxt.reason == "navigation" or any(p.reason == "navigation" for p in nxt.peeled))
+        if not is_masthead(ln.text, next_is_nav, after_nav) or not _headline_follows(lines, i + 1):
+            return
+        ln.reason = "masthead"
+
+
+def _headline_follows(lines: list[_Line], start: int) -> bool:
+    for ln in lines[start:]:
+        if _is_paragraph(ln):
+            return False
+        if ln.kept and _headline_like(ln.text.strip(), 30) and len(ln.text.split()) >= 3:
+            return True
+    return False
+
+
+def _mark_bare_byline(lines: list[_Line]) -> None:
+    """A bare name ("Jane Doe") right above a date header, before the first paragraph, is the byline."""
+    for i, ln in enumerate(lines):
+        if _is_paragraph(ln):
+            return
+        s = ln.text.strip()
+        j = _next_nonblank(lines, i)
+        if ln.kept and j is not None and lines[j].reason == "dateline-header" and \
+                re.fullmatch(r"[A-Z][\w'’-]+(?: [A-Z][\w.'’-]*){1,3}", s):
+            ln.reason = "byline"
 
 
 def _mark_summaries(lines: list[_Line]) -> None:

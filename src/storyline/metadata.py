@@ -36,8 +36,9 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from .cleaning import AGENCIES, AGENCY_PATTERN, agencies_in
+from .agencies import AGENCIES, AGENCY_PATTERN, agencies_in
 from .language import detect
+from .mastheads import best_spelling, letters, main_label, name_from_line
 from .models import Article
 
 __all__ = ["OUTLETS", "describe", "outlet_for_domain", "parse_date", "url_date"]
@@ -97,6 +98,7 @@ _DATELINE_WIRE = re.compile(rf"^[\w .,'’\[\]-]{{0,60}}?\(\s*((?:{AGENCY_PATTER
 _HEAD_CREDIT = re.compile(rf"^\s*(?:by\s+)?({AGENCY_PATTERN})\b(?!\s+(?:news agency|reported|said))", re.I)
 _SITE_NAMED = re.compile(r"\bmore ([A-Z][\w.&-]{1,20}(?: [A-Z][\w.&-]{1,20})?) sites\b|\bstories from ([A-Z][\w.&-]{1,20}"
                          r"(?: [A-Z][\w.&-]{1,20})?)$|^([A-Z][\w.&-]{1,20})['’]s top stor(?:y|ies)$")
+_HTML_SOURCE = re.compile(r">\s*(source\s*:\s*[^<]{3,80})<", re.I)
 _BYLINE_IN = re.compile(r"\bby\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})|"
                         r"\b(staff writer|staff reporter|special correspondent|our correspondent)\b", re.I)
 
@@ -148,23 +150,31 @@ def _title(article: Article, page: dict[str, str]) -> str | None:
 # ---------------------------------------------------------------- outlet
 
 def _outlet(article: Article, page: dict[str, str]) -> tuple[str | None, str | None]:
-    """Outlet name and domain: hints, page metadata, Source/logo/navigation lines, the URL."""
+    """Outlet name and domain: hints, page metadata, the URL, Source/logo lines, and lines naming the site.
+
+    A name taken from page furniture (a masthead, a copyright line, a promotion) or made from the
+    domain is spelled as the page spells it where it can be: the phrase with the same letters
+    ("Daily Star" for dailystar.com or "DAILYSTAR").
+    """
     domain = None
     for url in (article.url, page.get("url")):
         if url and (host := urlsplit(url if "//" in url else f"//{url}").hostname):
             domain = _canonical_domain(host)
             break
     domain = domain or _canonical_domain(page.get("hostname") or "") or _domain_in_lines(article)
-    name = article.hints.get("outlet") or page.get("sitename")
-    if not name and domain:
-        name = OUTLETS.get(domain)
-    if not name:
-        name = _name_in_lines(article)
+    name = article.hints.get("outlet") or page.get("sitename") or (OUTLETS.get(domain) if domain else None)
+    if name:
+        domain = domain or next((d for d, n in OUTLETS.items() if n.lower() == name.lower()), None)
+        return name.strip(), domain
+    found = _names_in_lines(article)
+    key = letters(main_label(domain)) if domain else None
+    named = next((n for n in found if key and letters(n) == key), None) or (found[0] if found else None)
+    texts = [article.text, *(r.text for r in article.removed)]
+    name = best_spelling(letters(named) if named else key, texts) if (named or key) else None
+    name = name or named or (outlet_for_domain(domain) if domain else None)
     if name and not domain:
         domain = next((d for d, n in OUTLETS.items() if n.lower() == name.lower()), None)
-    if not name and domain:
-        name = outlet_for_domain(domain)
-    return (name.strip() if name else None), domain
+    return name, domain
 
 
 def _canonical_domain(host: str) -> str | None:
@@ -183,35 +193,39 @@ def _canonical_domain(host: str) -> str | None:
 
 
 def _domain_in_lines(article: Article) -> str | None:
-    """A domain named by a "Source:" line or a logo line ("DAWN.COM Logo")."""
-    for text in _removed(article, "source", "logo"):
+    """A domain named by a "Source:" line or a logo line ("DAWN.COM Logo"), also one the HTML extractor left out."""
+    lines = _removed(article, "source", "logo")
+    if article.format == "html":
+        from .reading import document_body
+
+        lines += [m.group(1) for m in _HTML_SOURCE.finditer(document_body(article))]
+    for text in lines:
         m = _DOMAIN.search(text)
         if m:
             return _canonical_domain(m.group(1))
     return None
 
 
-def _name_in_lines(article: Article) -> str | None:
-    """An outlet named by navigation ("Skip to more DW sites") or a non-domain logo ("BBC Logo")."""
+def _names_in_lines(article: Article) -> list[str]:
+    """Outlet names the removed lines give, strongest first: masthead, logo, navigation naming the site
+    ("Skip to more DW sites"), copyright, Source, promotions ("Get the X app")."""
+    found: list[str] = []
+    for reason in ("masthead", "logo"):
+        found += filter(None, (name_from_line(text, reason) for text in _removed(article, reason)))
     for text in _removed(article, "navigation", "site-furniture", "read-also"):
-        m = _SITE_NAMED.search(text.strip())
-        if m:
-            return next(g for g in m.groups() if g)
-    for text in _removed(article, "logo"):
-        name = re.sub(r"\s+logo$", "", text.strip(), flags=re.I)
-        if name and not _DOMAIN.search(name):
-            return name
-    return None
+        if m := _SITE_NAMED.search(text.strip()):
+            found.append(next(g for g in m.groups() if g))
+    for r in article.removed:
+        if r.reason not in ("masthead", "logo", "title", "caption", "byline") and (n := name_from_line(r.text, r.reason)):
+            found.append(n)
+    return list(dict.fromkeys(found))
 
 
 def outlet_for_domain(domain: str) -> str:
     """Display name of an outlet: from the table of well-known outlets, else made from the domain."""
     if domain in OUTLETS:
         return OUTLETS[domain]
-    parts = domain.split(".")
-    label = parts[0] if re.search(r"\.(?:blogspot|wordpress|substack|medium|tumblr)\.", f".{domain}.") else \
-        parts[-3] if re.search(r"\.(?:co|com|org|net|ac|gov|edu)\.[a-z]{2}$", domain) else parts[-2]
-    words = label.replace("_", "-").split("-")
+    words = main_label(domain).replace("_", "-").split("-")
     return " ".join(w.capitalize() for w in words if w)
 
 
@@ -301,15 +315,19 @@ def _weekday_date(article: Article) -> str | None:
 def _byline(article: Article, page: dict[str, str]) -> str | None:
     """The author: a "By …" line, a staff credit in a header line, or the page's author metadata."""
     for text in _removed(article, "byline"):
-        name = re.sub(r"^(?:written by|words by|by)\s+", "", text.strip(), flags=re.I)
-        name = re.split(r"\s*[,|]\s*", name)[0].strip()  # "Jane Doe, Reuters" / "Jane Doe | Updated …"
+        name = _person(re.sub(r"^(?:written by|words by|by)\s+", "", text.strip(), flags=re.I))
         if name and not agencies_in(name, any_case=True):
             return name
     for text in _removed(article, "dateline-header"):
         if (m := _BYLINE_IN.search(text)) and not agencies_in(name := m.group(1) or m.group(2), any_case=True):
             return name
-    author = page.get("author")
+    author = _person(page.get("author") or "")
     return author if author and not agencies_in(author, any_case=True) else None
+
+
+def _person(credit: str) -> str:
+    """The name at the head of a credit: "Jane Doe, Reuters", "Jane Doe | Updated …", "Jane Doe · ; Updated"."""
+    return re.split(r"\s*(?:[,|·•;]|\b(?:updated|published|posted)\b)\s*", credit, flags=re.I)[0].strip()
 
 
 def _wire(article: Article, page: dict[str, str]) -> list[str]:
