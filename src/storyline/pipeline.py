@@ -5,6 +5,7 @@ For each batch of inputs::
     read        reading.read_paths       file/line -> Article(raw, source, hints)
     clean       cleaning.clean           -> text, removed (each with its reason)
     describe    metadata.describe        -> title, outlet, published, byline, wire, language
+                outlets.Outlets          -> one name and domain per outlet across articles
     deduplicate duplicates.Deduplicator  -> content_hash, duplicate_of (syndicated copies)
     enrich      enrichment.Enricher      -> sentences, mentions, quotes, figures, times, event date, vector
     store       storage.Store            -> rows, canonical entities across articles
@@ -25,6 +26,7 @@ from . import cleaning, metadata, reading
 from .duplicates import Deduplicator, content_hash
 from .errors import EmptyInput, InputError
 from .models import Article
+from .outlets import Outlets
 from .settings import Settings
 from .storage import Store
 
@@ -67,6 +69,7 @@ class Pipeline:
         self._events = events
         self.dedup = Deduplicator(self.settings.dup_threshold, self.settings.dup_shingle)
         self.dedup.load(store.minhashes())
+        self.outlets = Outlets(store.outlet_rows())
         self._registry = None
 
     @property
@@ -129,6 +132,7 @@ class Pipeline:
         if not fresh:
             return []
         self.enricher.enrich(fresh, vector_cache=self.store)
+        outlets_seen = self.outlets.add(fresh)
         with self.store.write():
             minhashes, repointed = {}, {}
             batch_texts = {a.id: a.text for a in fresh}
@@ -140,6 +144,7 @@ class Pipeline:
                 minhashes[a.id], moved = self.dedup.check(a, texts)
                 repointed.update(moved)
             self.store.add_articles(fresh, self.registry, minhashes)
+            self.store.rename_outlets(self.outlets.renames(self.store.outlet_rows(), outlets_seen))
             if repointed:
                 self.store.set_duplicate_of(repointed)
             self.events.place(fresh, self.store)

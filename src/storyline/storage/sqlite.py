@@ -187,6 +187,19 @@ class Store:
         )
         return [dict(r) for r in rows]
 
+    def outlet_rows(self) -> list[tuple[str | None, str | None, int]]:
+        """(outlet, outlet_domain, articles) for every distinct pair, for the outlet registry."""
+        rows = self._all("SELECT outlet, outlet_domain, count(*) AS n FROM articles GROUP BY outlet, outlet_domain")
+        return [(r["outlet"], r["outlet_domain"], r["n"]) for r in rows]
+
+    def rename_outlets(self, renames: list[tuple[str | None, str | None, str | None, str | None]]) -> None:
+        """Apply (old name, old domain, new name, new domain) to every article carrying the old pair."""
+        with self.write() as conn:
+            conn.executemany(
+                "UPDATE articles SET outlet = ?, outlet_domain = ? WHERE outlet IS ? AND outlet_domain IS ?",
+                [(new_name, new_domain, old_name, old_domain) for old_name, old_domain, new_name, new_domain in renames],
+            )
+
     def count(self, table: str) -> int:
         if table not in ("articles", "events", "stories", "entities", "quotes", "figures"):
             raise ValueError(table)

@@ -1,0 +1,101 @@
+"""One name and one domain per outlet, whatever form each article gives it in.
+
+A page may name its outlet only through its domain ("GULFTRIBUNE.AE Logo" gives the
+made-up name "Gulftribune"), another page of the same outlet spells it out ("Gulf
+Tribune") and a third names it without a domain. Articles of one outlet share a
+key, the letters of the domain's main label or of the name ("gulftribune"); the
+outlet's name is the best spelling any of its articles gives (spelled out in
+words beats run together, then the most used), its domain the most used one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from .models import Article
+
+_NOT_LETTERS = re.compile(r"[^0-9a-z]+")
+_SECOND_LEVEL = {"co", "com", "org", "net", "gov", "ac", "edu"}
+
+
+def domain_label(domain: str) -> str:
+    """The main label of a domain: ``dawn`` for ``www.dawn.com``, ``bbc`` for ``bbc.co.uk``."""
+    parts = domain.lower().removeprefix("www.").split(".")
+    if len(parts) >= 3 and parts[-2] in _SECOND_LEVEL:
+        return parts[-3]
+    return parts[-2] if len(parts) >= 2 else parts[0]
+
+
+def name_key(name: str) -> str:
+    folded = name.casefold().strip()
+    folded = folded.removeprefix("the ")
+    return _NOT_LETTERS.sub("", folded)
+
+
+def outlet_key(name: str | None, domain: str | None) -> str | None:
+    if domain:
+        return name_key(domain_label(domain))
+    return name_key(name) if name else None
+
+
+def _spelling(name: str) -> tuple[int, int]:
+    """How spelled-out a name is: words, then capitals ("Gulf Tribune" > "Gulftribune")."""
+    return (len(name.split()), sum(c.isupper() for c in name))
+
+
+class Outlets:
+    """The outlets seen so far, by key; settles each article's name and domain."""
+
+    def __init__(self, rows=()):
+        self.names: dict[str, Counter] = defaultdict(Counter)
+        self.domains: dict[str, Counter] = defaultdict(Counter)
+        for name, domain, count in rows:
+            self._count(name, domain, count)
+
+    def _count(self, name: str | None, domain: str | None, n: int = 1) -> str | None:
+        keys = {k for k in (outlet_key(None, domain) if domain else None, name_key(name) if name else None) if k}
+        for key in keys:
+            if name:
+                self.names[key][name] += n
+            if domain:
+                self.domains[key][domain] += n
+        return outlet_key(name, domain)
+
+    def best(self, key: str) -> tuple[str | None, str | None]:
+        names, domains = self.names.get(key), self.domains.get(key)
+        name = max(names, key=lambda s: (_spelling(s), names[s], s)) if names else None
+        domain = max(domains, key=lambda d: (domains[d], d)) if domains else None
+        return name, domain
+
+    def add(self, articles: list[Article]) -> set[str]:
+        """Count the outlets of ``articles``, then give each its outlet's best name and domain; returns the keys seen."""
+        keys = set()
+        for a in articles:
+            key = self._count(a.outlet, a.outlet_domain)
+            if key:
+                keys.add(key)
+        for a in articles:
+            self.settle(a)
+        return keys
+
+    def settle(self, article: Article) -> None:
+        key = outlet_key(article.outlet, article.outlet_domain)
+        if not key:
+            return
+        name, domain = self.best(key)
+        article.outlet = name or article.outlet
+        article.outlet_domain = article.outlet_domain or domain
+
+    def renames(self, rows, keys: set[str]) -> list[tuple]:
+        """For stored (name, domain, n) rows of the outlets ``keys``: (old name, old domain, new name, new domain)."""
+        out = []
+        for name, domain, _ in rows:
+            key = outlet_key(name, domain)
+            if key not in keys:
+                continue
+            best_name, best_domain = self.best(key)
+            new = (best_name or name, domain or best_domain)
+            if new != (name, domain):
+                out.append((name, domain, *new))
+        return out
