@@ -144,26 +144,39 @@ class Store:
             raise NotFound("article", article_id)
         article = R.article_from_row(row)
         if full:
-            self._attach(article, row["vector_key"])
+            self._attach([article], {article.id: row["vector_key"]})
         return article
 
-    def _attach(self, a: Article, vector_key: str | None) -> None:
-        a.mentions = [R.mention_from_row(r) for r in self._all("SELECT * FROM mentions WHERE article_id=? ORDER BY start", (a.id,))]
-        a.quotes = [R.quote_from_row(r) for r in self._all("SELECT * FROM quotes WHERE article_id=? ORDER BY start", (a.id,))]
-        a.figures = [R.figure_from_row(r) for r in self._all("SELECT * FROM figures WHERE article_id=? ORDER BY start", (a.id,))]
-        a.times = [R.time_from_row(r) for r in self._all("SELECT * FROM times WHERE article_id=? ORDER BY start", (a.id,))]
-        if vector_key:
-            a.vector = self.get_vectors([vector_key]).get(vector_key)
+    _DERIVED = (
+        ("mentions", R.mention_from_row), ("quotes", R.quote_from_row),
+        ("figures", R.figure_from_row), ("times", R.time_from_row),
+    )  # fmt: skip
 
-    def iter_articles(self, full: bool = True, where: str = "", params: Iterable[Any] = ()) -> Iterator[Article]:
-        """Every article (optionally filtered by a SQL ``where`` over ``a.``), in ingest order."""
+    def _attach(self, articles: list[Article], vector_keys: dict[str, str | None]) -> None:
+        """Load mentions, quotes, figures, times and vectors of ``articles``: one query per table."""
+        by_id = {a.id: a for a in articles}
+        marks = ",".join("?" * len(by_id))
+        for table, convert in self._DERIVED:
+            for a in articles:
+                setattr(a, table, [])
+            rows = self._all(f"SELECT * FROM {table} WHERE article_id IN ({marks}) ORDER BY article_id, start", list(by_id))
+            for r in rows:
+                getattr(by_id[r["article_id"]], table).append(convert(r))
+        vectors = self.get_vectors([k for k in vector_keys.values() if k])
+        for a in articles:
+            a.vector = vectors.get(vector_keys.get(a.id) or "")
+
+    def iter_articles(
+        self, full: bool = True, where: str = "", params: Iterable[Any] = (), chunk: int = 500
+    ) -> Iterator[Article]:
+        """Every article (optionally filtered by a SQL ``where`` over ``a.``), in ingest order, read in chunks."""
         sql = "SELECT a.*, e.story_id FROM articles a LEFT JOIN events e ON e.id = a.event_id"
-        rows = self._all(f"{sql} {('WHERE ' + where) if where else ''} ORDER BY a.rowid", params)
-        for row in rows:
-            article = R.article_from_row(row)
+        cursor = self.conn.execute(f"{sql} {('WHERE ' + where) if where else ''} ORDER BY a.rowid", tuple(params))
+        while rows := cursor.fetchmany(chunk):
+            articles = [R.article_from_row(row) for row in rows]
             if full:
-                self._attach(article, row["vector_key"])
-            yield article
+                self._attach(articles, {a.id: row["vector_key"] for a, row in zip(articles, rows, strict=True)})
+            yield from articles
 
     def list_articles(self, limit: int = 50, offset: int = 0, **filters: Any) -> list[dict]:
         """Article summaries (no raw or text) for listings; filters: outlet, language, since, until, event_id."""
