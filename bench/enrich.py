@@ -4,7 +4,11 @@ Builds N English articles of about 600 words at run time, by joining texts of
 ``../shared/data/ecbplus-dev.jsonl`` in a seeded random order (or this repo's
 enrichment fixtures when the shared data is absent), runs the whole
 :class:`storyline.enrichment.Enricher` over them in batches with the real
-models, and writes the figures to ``bench/results/enrich.json``.
+models, and writes the figures to ``bench/results/enrich.json``: articles per
+second (wall), CPU core-seconds per article for each part (spaCy, our own
+annotators, vectors, process overhead) with its share, the number of
+processes and the load average sampled during the run. The machine may be
+shared: compare runs by their load average, and core-seconds across loads.
 
     .venv/bin/python bench/enrich.py                 # 1,000 articles, settings' workers
     .venv/bin/python bench/enrich.py -n 200 --workers 1
@@ -18,6 +22,7 @@ import os
 import platform
 import random
 import re
+import threading
 import time
 from pathlib import Path
 
@@ -57,37 +62,77 @@ def make_articles(n: int, words: int = 600, seed: int = 7) -> list[Article]:
     return out
 
 
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a running process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class LoadSampler:
+    """The 1-minute load average, read every few seconds while a run lasts (other jobs share the machine)."""
+
+    def __init__(self, every: float = 2.0):
+        self.every, self.samples = every, [os.getloadavg()[0]]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.every):
+            self.samples.append(os.getloadavg()[0])
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.samples.append(os.getloadavg()[0])
+
+    def summary(self) -> dict:
+        return {"start": round(self.samples[0], 2), "mean": round(sum(self.samples) / len(self.samples), 2),
+                "max": round(max(self.samples), 2), "end": round(self.samples[-1], 2)}
+
+
 def run(n: int, workers: int, batch: int, embedder: str) -> dict:
     settings = Settings(workers=workers, embedder=embedder)
     articles = make_articles(n)
     enricher = Enricher(settings)
-    warm = make_articles(4, seed=99)
-    enricher.enrich(warm)  # load the models outside the clock
+    enricher.enrich(make_articles(max(4, min(batch, PARALLEL_MIN)), seed=99))  # load the models (and workers) off the clock
     enricher.timings.clear()
-    load0 = os.getloadavg()[0]
-    t0 = time.perf_counter()
-    for i in range(0, n, batch):
-        enricher.enrich(articles[i : i + batch])
-    wall = time.perf_counter() - t0
+    pids = enricher._pool.pids() if enricher._pool else []
+    cpu0 = time.process_time() + sum(map(process_cpu, pids))
+    with LoadSampler() as load:
+        t0 = time.perf_counter()
+        for i in range(0, n, batch):
+            enricher.enrich(articles[i : i + batch])
+        wall = time.perf_counter() - t0
+    cpu = time.process_time() + sum(map(process_cpu, pids)) - cpu0
+    processes = 1 + len(pids)
+    enricher.close()
     parts = dict(enricher.timings)
-    total = sum(parts.values())
+    parts["other"] = max(0.0, cpu - sum(parts.values()))  # process overhead: pickling, queues, result copying
     return {
         "articles": n,
         "words_per_article": round(sum(len(a.text.split()) for a in articles) / n),
         "batch": batch,
-        "workers": workers if batch >= PARALLEL_MIN else 1,
+        "processes": processes,
+        "spacy_workers": processes - 1,
         "embedder": embedder,
         "seconds": round(wall, 2),
         "articles_per_second": round(n / wall, 2),
-        "share": {k: round(v / total, 3) for k, v in sorted(parts.items(), key=lambda kv: -kv[1])},
-        "seconds_per_part": {k: round(v, 2) for k, v in parts.items()},
+        "core_seconds": round(cpu, 2),
+        "cores_busy": round(cpu / wall, 2),
+        "articles_per_core_second": round(n / cpu, 2),
+        "share": {k: round(v / cpu, 3) for k, v in sorted(parts.items(), key=lambda kv: -kv[1])},
+        "core_ms_per_article": {k: round(1000 * v / n, 1) for k, v in sorted(parts.items(), key=lambda kv: -kv[1])},
         "per_article": {
             "mentions": round(sum(len(a.mentions) for a in articles) / n, 1),
             "quotes": round(sum(len(a.quotes) for a in articles) / n, 1),
             "figures": round(sum(len(a.figures) for a in articles) / n, 1),
             "times": round(sum(len(a.times) for a in articles) / n, 1),
         },
-        "load_average_at_start": round(load0, 2),
+        "load_average": load.summary(),
     }
 
 
@@ -105,7 +150,7 @@ def main() -> None:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     runs = json.loads(out.read_text()) if out.exists() else {}
-    runs[f"n{args.n}-w{result['workers']}-{args.embedder}"] = result
+    runs[f"n{args.n}-p{result['processes']}-{args.embedder}"] = result
     out.write_text(json.dumps(runs, indent=2) + "\n")
     print(json.dumps(result, indent=2))
 

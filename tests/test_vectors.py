@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -11,6 +13,8 @@ from storyline.enrichment.vectors import embed_cached
 from storyline.errors import ModelMissing, SettingsError
 from storyline.models import Article
 from storyline.settings import Settings
+
+FIXTURES = Path(__file__).parent / "fixtures" / "enrichment"
 
 
 class DictCache:
@@ -97,3 +101,37 @@ def test_minilm_embeds_offline_to_unit_vectors():
     assert v.shape == (3, 384)
     assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
     assert float(v[0] @ v[1]) > float(v[0] @ v[2])
+
+
+@pytest.mark.slow
+def test_minilm_in_bfloat16_keeps_the_float32_vectors():
+    leads = [p.read_text(encoding="utf-8")[:600] for p in sorted(FIXTURES.glob("*.txt"))]
+    leads += ["Russia and India discuss arms", "A storm floods the coast"]
+    exact = MiniLMEmbedder(bf16=False).embed(leads)
+    fast = MiniLMEmbedder(bf16=True).embed(leads)
+    assert np.min(np.sum(exact * fast, axis=1)) >= 0.999
+
+
+@pytest.mark.slow
+def test_worker_processes_fill_the_same_fields_as_one_process(monkeypatch):
+    import storyline.enrichment as enrichment
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*.txt"))]
+
+    def batch():
+        return [Article(id=f"a{i}", source="s", raw=t, text=t, title=t.split("\n")[0], published="2024-02-07", language="en")
+                for i, t in enumerate(texts * 20)]
+
+    one, many = batch(), batch()
+    Enricher(Settings(workers=1, embedder="hash")).enrich(one)
+    monkeypatch.setattr(enrichment, "PARALLEL_MIN", 2)
+    enricher = Enricher(Settings(workers=2, embedder="hash"))
+    try:
+        enricher.enrich(many)
+        assert enricher._pool is not None and len(enricher._pool.pids()) == 2
+    finally:
+        enricher.close()
+    for a, b in zip(one, many, strict=True):
+        assert (a.sentences, a.mentions, a.quotes, a.figures, a.times) == (b.sentences, b.mentions, b.quotes, b.figures, b.times)
+        assert a.event_date == b.event_date and np.array_equal(a.vector, b.vector)
+    assert enricher.timings["spacy"] > 0 and enricher.timings["quotes"] > 0

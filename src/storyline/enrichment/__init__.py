@@ -2,8 +2,7 @@
 
 :class:`Enricher` runs the steps over a batch, in this order:
 
-1. sentences and named entities with spaCy (:mod:`.nlp`), batched, in worker
-   processes for large batches;
+1. sentences and named entities with spaCy (:mod:`.nlp`), batched;
 2. canonical names within the article (:mod:`.entities`);
 3. dates in the text, resolved against the publication date (:mod:`.times`);
 4. quotes with speakers (:mod:`.quotes`);
@@ -12,7 +11,9 @@
 7. a unit vector of the headline and lead (:mod:`.vectors`), cached by a hash
    of the embedded text.
 
-Cross-article entities are resolved afterwards by the store's
+On a large batch, steps 1-6 run in worker processes (:mod:`.workers`) while
+the parent embeds (step 7), so both models keep a core busy. Cross-article
+entities are resolved afterwards by the store's
 :class:`.entities.EntityRegistry`.
 """
 
@@ -28,7 +29,8 @@ from .figures import find_figures
 from .nlp import Parsed, SpacyNLP
 from .quotes import find_quotes
 from .times import estimate_event_date, find_times
-from .vectors import Embedder, HashEmbedder, MiniLMEmbedder, embed_cached, make_embedder
+from .vectors import Embedder, HashEmbedder, MiniLMEmbedder, embed_cached, make_embedder, torch_threads
+from .workers import CHUNK, WorkerPool
 
 __all__ = [
     "PARALLEL_MIN",
@@ -42,26 +44,27 @@ def _regex_sentences(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(r"[^\n.!?]+(?:[.!?]+|$)", text, re.M) if m.group().strip()]
 
 
-def annotate(article: Article, parsed: Parsed | None, timings: dict | None = None) -> Article:
+def annotate(article: Article, parsed: Parsed | None, timings: dict | None = None, timer=time.process_time) -> Article:
     """Fill one article's sentences, mentions, times, quotes, figures and event date from its parse.
 
     ``parsed`` is None for text the entity recogniser cannot read (another
     language): then only sentences, dates and the event date are filled.
+    ``timings`` adds up the ``timer`` seconds (CPU by default) of each part.
     """
     clock = timings if timings is not None else defaultdict(float)
-    t0 = time.perf_counter()
+    t0 = timer()
     text = article.text or ""
     article.sentences = parsed.sentences if parsed else _regex_sentences(text)
     article.mentions = resolve_mentions(text, parsed.entities) if parsed else []
-    t1 = time.perf_counter()
+    t1 = timer()
     article.times = find_times(text, article.published)
-    t2 = time.perf_counter()
+    t2 = timer()
     article.quotes = find_quotes(text, article.sentences, article.mentions) if parsed else []
-    t3 = time.perf_counter()
+    t3 = timer()
     article.figures = find_figures(text, article.sentences, article.times) if parsed else []
-    t4 = time.perf_counter()
+    t4 = timer()
     article.event_date, article.event_date_how = estimate_event_date(article)
-    t5 = time.perf_counter()
+    t5 = timer()
     for part, seconds in (("entities", t1 - t0), ("times", t2 - t1 + t5 - t4), ("quotes", t3 - t2), ("figures", t4 - t3)):
         clock[part] += seconds
     return article
@@ -81,15 +84,20 @@ class Enricher:
 
     ``nlp`` (anything with ``parse(texts, n_process) -> list[Parsed]``) and
     ``embedder`` (see :mod:`.vectors`) are swappable; by default they come
-    from the ``spacy_model`` and ``embedder`` settings. ``timings`` adds up the
-    seconds spent in each part across calls.
+    from the ``spacy_model`` and ``embedder`` settings. With the default spaCy
+    pipeline, batches of at least :data:`PARALLEL_MIN` articles are parsed and
+    annotated in ``workers`` processes (kept until :meth:`close`) while this
+    process embeds. ``timings`` adds up the CPU seconds of each part across
+    calls, workers included; ``wall`` the elapsed seconds.
     """
 
     def __init__(self, settings, nlp=None, embedder: Embedder | None = None):
         self.settings = settings
         self.nlp = nlp or SpacyNLP(settings.spacy_model)
         self._embedder = embedder
+        self._pool: WorkerPool | None = None
         self.timings: dict[str, float] = defaultdict(float)
+        self.wall = 0.0
 
     @property
     def embedder(self) -> Embedder:
@@ -99,16 +107,48 @@ class Enricher:
 
     def enrich(self, articles: list[Article], vector_cache=None) -> list[Article]:
         """Enrich ``articles`` in place and return them."""
-        english = [a for a in articles if (a.language or "en") == "en" and a.text]
-        workers = int(self.settings.workers) if len(english) >= PARALLEL_MIN else 1
         t0 = time.perf_counter()
-        parsed = dict(zip(map(id, english), self.nlp.parse([a.text for a in english], n_process=workers), strict=True))
-        self.timings["spacy"] += time.perf_counter() - t0
-        for article in articles:
-            annotate(article, parsed.get(id(article)), self.timings)
-        t1 = time.perf_counter()
+        english = [a for a in articles if (a.language or "en") == "en" and a.text]
+        pool = self._pool_for(len(english))
+        if pool is None:
+            c0 = time.process_time()
+            parsed = dict(zip(map(id, english), self.nlp.parse([a.text for a in english]), strict=True))
+            self.timings["spacy"] += time.process_time() - c0
+            for article in articles:
+                annotate(article, parsed.get(id(article)), self.timings)
+            self._embed(articles, vector_cache)
+        else:
+            futures = pool.submit(english)
+            parsed_ids = set(map(id, english))
+            for article in articles:
+                if id(article) not in parsed_ids:
+                    annotate(article, None, self.timings)
+            with torch_threads(self.embedder, 1):  # the workers have the other cores
+                self._embed(articles, vector_cache)
+            c0 = time.process_time()
+            pool.collect(english, futures, self.timings)
+            self.timings["collect"] += time.process_time() - c0
+        self.wall += time.perf_counter() - t0
+        return articles
+
+    def _pool_for(self, n: int) -> WorkerPool | None:
+        """The worker processes for a batch of ``n`` English articles, or None to work in this process."""
+        workers = int(self.settings.workers)
+        if workers < 2 or type(self.nlp) is not SpacyNLP:
+            return None
+        if self._pool is None and n >= PARALLEL_MIN:
+            self._pool = WorkerPool(self.nlp.model, workers)
+        return self._pool if self._pool is not None and n >= 2 * CHUNK else None
+
+    def _embed(self, articles: list[Article], vector_cache) -> None:
+        c0 = time.process_time()
         leads = [a.lead(self.settings.lead_chars) for a in articles]
         for article, vector in zip(articles, embed_cached(self.embedder, leads, vector_cache), strict=True):
             article.vector = vector
-        self.timings["vectors"] += time.perf_counter() - t1
-        return articles
+        self.timings["vectors"] += time.process_time() - c0
+
+    def close(self) -> None:
+        """Stop the worker processes, if any were started."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
