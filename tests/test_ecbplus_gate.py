@@ -17,9 +17,9 @@ from storyline.evaluation import score
 
 DATA = Path(os.environ.get("STORYLINE_ECBPLUS", Path(__file__).resolve().parents[2] / "shared" / "data" / "ecbplus-dev.jsonl"))
 
-EVENTS_BCUBED_F1 = 0.85  # measured 0.865
-STORIES_BCUBED_F1 = 0.90  # measured 0.919
-EVENTS_ARI = 0.80  # measured 0.815
+EVENTS_BCUBED_F1 = 0.88  # measured 0.900 (story first, then events on story-local weights)
+STORIES_BCUBED_F1 = 0.86  # measured 0.877
+EVENTS_ARI = 0.84  # measured 0.864
 
 pytestmark = [
     pytest.mark.slow,

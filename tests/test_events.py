@@ -16,7 +16,7 @@ from storyline.settings import Settings
 
 @pytest.fixture
 def settings():
-    return Settings(event_threshold=0.16, story_threshold=0.14, event_window_days=30)
+    return Settings()
 
 
 def test_rebuild_finds_the_three_events(settings):
@@ -158,3 +158,16 @@ def test_undated_report_naming_the_later_place_joins_the_later_meeting(settings)
                                    "for warships was close. Norland and Sudria will sign in the autumn.", None)]
     _, assign = rebuild(arts, settings)
     assert assign["m2x"] == assign["m2a"]
+
+
+def test_many_identical_vectors_still_give_candidates():
+    """hnswlib cannot fill a k-NN query among many identical vectors; the index must still answer."""
+    from storyline.events.features import Bag
+
+    index = CandidateIndex(k=30, window_days=10)
+    empty = Bag()
+    same = np.ones(8, dtype=np.float32) / np.sqrt(8)
+    for i in range(300):
+        index.add(Profile(f"a{i}", empty, empty, empty, frozenset(), 1000, same), [])
+    found = index.query(Profile("new", empty, empty, empty, frozenset(), 1000, same), [])
+    assert 0 < len(found) <= 30

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from storyline import Settings
 from storyline.cli import app
-from storyline.pipeline import Pipeline
+from storyline.pipeline import BATCH, Pipeline
 from storyline.storage import Store
 
 STRIKE = (
@@ -98,7 +98,7 @@ def test_syndicated_copies_point_at_the_earliest(env):
 def test_crash_mid_ingest_leaves_store_consistent_and_rerun_completes(env, monkeypatch):
     d = env / "many"
     d.mkdir()
-    for i in range(70):  # more than one batch
+    for i in range(BATCH + 6):  # more than one batch
         (d / f"n{i:03d}.txt").write_text(f"Council notice {i}\n\nThe council published notice number {i} about road works on street {i}.\n")
     settings = Settings(db=str(env / "s.db"))
     store = Store(settings.db)
@@ -116,12 +116,12 @@ def test_crash_mid_ingest_leaves_store_consistent_and_rerun_completes(env, monke
     with pytest.raises(KeyboardInterrupt):
         pipeline.ingest([str(d)])
     stored = store.count("articles")
-    assert stored == 64  # the first whole batch, nothing of the second
+    assert stored == BATCH  # the first whole batch, nothing of the second
     orphans = store.conn.execute("SELECT count(*) FROM mentions WHERE article_id NOT IN (SELECT id FROM articles)").fetchone()[0]
     assert orphans == 0
     assert store.conn.execute("SELECT count(*) FROM articles WHERE event_id IS NULL").fetchone()[0] == 0
     rerun = Pipeline(Store(settings.db), settings).ingest([str(d)])
-    assert len(rerun.stored) == 6 and len(rerun.unchanged) == 64
+    assert len(rerun.stored) == 6 and len(rerun.unchanged) == BATCH
 
 
 def test_export_follows_the_contract(env):

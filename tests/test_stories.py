@@ -13,7 +13,7 @@ from storyline.stories import describe_stories, story_id_for
 
 @pytest.fixture
 def settings():
-    return Settings(event_threshold=0.16, story_threshold=0.14, event_window_days=30)
+    return Settings()
 
 
 def stories_of(articles):

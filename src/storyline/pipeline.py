@@ -30,7 +30,7 @@ from .outlets import Outlets
 from .settings import Settings
 from .storage import Store
 
-BATCH = 64
+BATCH = 256  # articles per transaction; large enough for the enrichment workers to pay off
 
 
 @dataclass

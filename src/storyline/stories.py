@@ -27,9 +27,9 @@ __all__ = ["StoryIndex", "describe_stories", "rebuild", "story_id_for"]
 
 KEYS = 12  # heaviest entities and words of an event used as index keys
 STORY_WEIGHTS = (
-    ("story_weight_vector", 0.3, "Weight of embedding similarity when linking an event to a story."),
-    ("story_weight_terms", 0.4, "Weight of content-word similarity when linking an event to a story."),
-    ("story_weight_actors", 0.2, "Weight of shared participants when linking an event to a story."),
+    ("story_weight_vector", 0.2, "Weight of embedding similarity when linking an event to a story."),
+    ("story_weight_terms", 0.6, "Weight of content-word similarity when linking an event to a story."),
+    ("story_weight_actors", 0.1, "Weight of shared participants when linking an event to a story."),
     ("story_weight_places", 0.1, "Weight of shared places when linking an event to a story."),
 )
 
@@ -64,7 +64,7 @@ class StoryIndex:
     """Which story each event belongs to, and what each story is about."""
 
     def __init__(self, settings=None):
-        self.threshold = float(getattr(settings, "story_threshold", 0.14))
+        self.threshold = float(getattr(settings, "story_threshold", 0.12))
         self.weights = _weights(settings)
         self.candidates = CandidateIndex(k=int(getattr(settings, "event_candidates", 30)), window_days=0)
         self.stories: dict[str, Aggregate] = {}
@@ -84,6 +84,23 @@ class StoryIndex:
         self.add(event_id, event, story_id, probe, keys)
         return story_id
 
+    def best_story(self, profile: Profile, single: Aggregate, event_ids: Iterable[str] = ()) -> tuple[str | None, float]:
+        """The story most like one article on subject alone (date plays no part), and its score.
+
+        Candidates: the stories of ``event_ids`` (the article's neighbours in time)
+        and the stories the story index finds for the article's words and vector.
+        """
+        probe = Profile(profile.id, single.terms, single.actors, single.places, frozenset(), None, profile.vector)
+        _, keys = _probe(profile.id, single)
+        found = {self.story_of[self.candidates.ids[s]] for s in self.candidates.query(probe, keys)}
+        found |= {self.story_of[e] for e in event_ids if e in self.story_of}
+        best, best_score = None, float("-inf")
+        for story_id in sorted(found):
+            score = combine(signals(single, self.stories[story_id]), self.weights)
+            if score > best_score:
+                best, best_score = story_id, score
+        return best, best_score
+
     def add(self, event_id: str, event: Aggregate, story_id: str, probe=None, keys=None) -> None:
         """Record that ``event_id`` belongs to ``story_id`` (no scoring)."""
         if probe is None:
@@ -100,13 +117,14 @@ class StoryIndex:
         return story_id
 
 
-def rebuild(events: dict[str, Aggregate], settings=None) -> tuple[StoryIndex, dict[str, str]]:
+def rebuild(events: dict[str, Aggregate], settings=None, together: Iterable[list[str]] = ()) -> tuple[StoryIndex, dict[str, str]]:
     """Link every event again, by average-link agglomeration; the same answer whatever the input order.
 
-    ``events`` maps event id to its aggregate. Returns the index and ``{event_id: story_id}``;
-    a story's id comes from its first event in id order.
+    ``events`` maps event id to its aggregate; the events of each list in
+    ``together`` (the events of one subject) start in one story. Returns the index
+    and ``{event_id: story_id}``; a story's id comes from its first event in id order.
     """
-    from .events.placement import _agglomerate
+    from .events.clustering import agglomerate
 
     index = StoryIndex(settings)
     ids = sorted(events)
@@ -120,7 +138,9 @@ def rebuild(events: dict[str, Aggregate], settings=None) -> tuple[StoryIndex, di
             if j != i:
                 neighbours[i].add(j)
                 neighbours[j].add(i)
-    root = _agglomerate(clusters, neighbours, [], lambda a, b: combine(signals(a, b), index.weights), index.threshold)
+    position = {e: i for i, e in enumerate(ids)}
+    forced = [(position[g[0]], position[e]) for g in together for e in g[1:]]
+    root = agglomerate(clusters, neighbours, forced, lambda a, b: combine(signals(a, b), index.weights), index.threshold)
     for i, event_id in enumerate(ids):
         index.story_of[event_id] = story_id_for(ids[root[i]])
     for i, agg in clusters.items():

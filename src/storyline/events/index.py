@@ -87,14 +87,25 @@ class CandidateIndex:
         if self._ann is not None and p.vector is not None and p.vector.shape[0] == self._dim:
             n = self._ann.get_current_count()
             want = min(n, 4 * self.k)
-            if want:
-                self._ann.set_ef(max(64, want))
-                labels, _ = self._ann.knn_query(p.vector.reshape(1, -1), k=want)
-                near = [int(s) for s in labels[0] if self.in_window(p.day, self.days[int(s)])]
-                found.update(near[: self.k])
+            labels = self._nearest(p.vector, want) if want else []
+            near = [int(s) for s in labels if self.in_window(p.day, self.days[int(s)])]
+            found.update(near[: self.k])
         for key in keys:
             found.update(self._from_postings(self._postings.get(key), p.day))
         return found
+
+    def _nearest(self, vector: np.ndarray, want: int) -> list[int]:
+        """Up to ``want`` approximate nearest neighbours; fewer when the graph cannot give that many
+        (hnswlib refuses a query it cannot fill, e.g. among many identical vectors)."""
+        ef = max(64, want)
+        while want:
+            self._ann.set_ef(ef)
+            try:
+                labels, _ = self._ann.knn_query(vector.reshape(1, -1), k=want)
+                return [int(s) for s in labels[0]]
+            except RuntimeError:
+                ef, want = 2 * ef, want // 2
+        return []
 
     def _from_postings(self, postings: list[tuple[int, int]] | None, day: int | None) -> list[int]:
         if not postings:

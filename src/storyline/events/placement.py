@@ -6,20 +6,21 @@ Build it once with :meth:`EventIndex.from_articles` from stored articles that
 already carry their ``event_id``, then :meth:`EventIndex.place` each new one:
 
 1. an article with ``duplicate_of`` joins its original's event;
-2. otherwise candidates come from the date window and the index (vector
-   neighbours, shared rare entities and terms), never from all pairs;
-3. the article joins the best-scoring candidate event when the score reaches
-   ``event_threshold``, else it opens a new event.
+2. otherwise candidate stories come from the date window and the index (vector
+   neighbours, shared rare entities and terms) and from the story index, never
+   from all pairs; the article is about the best of them when its subject score
+   reaches ``story_subject_threshold``;
+3. inside that story it joins the best event on the story's local weights
+   (:mod:`.local`) when the score reaches ``event_threshold``, else it opens a
+   new event there (or, with no story, a new event linked to a story on its own).
 
-:func:`rebuild` re-clusters a whole collection: it sorts the articles in a
-canonical order (dated first, by date, then by id) and places them one by one,
-so the result does not depend on the order they arrived in.
+:func:`rebuild` re-clusters a whole collection, story first, then events (see
+:mod:`.clustering`); the result does not depend on the order the articles came in.
 """
 
 from __future__ import annotations
 
 import hashlib
-import heapq
 from collections.abc import Iterable
 
 import numpy as np
@@ -27,6 +28,7 @@ import numpy as np
 from ..models import Article
 from .features import Aggregate, Lexicon, Profile, day_of
 from .index import CandidateIndex
+from .local import LocalTerms
 from .similarity import Weights, combine, signals
 
 ENTITY_KEYS = 6  # rarest entities of an article used as index keys
@@ -51,8 +53,10 @@ class EventIndex:
     """What placement needs of every stored article, and the placement itself."""
 
     def __init__(self, settings=None):
-        self.threshold = float(getattr(settings, "event_threshold", 0.16))
+        self.threshold = float(getattr(settings, "event_threshold", 0.05))
+        self.subject_threshold = float(getattr(settings, "story_subject_threshold", 0.18))
         self.weights = Weights.from_settings(settings)
+        self.local_weights = Weights.from_settings(settings)  # on story-local term weights
         self.lexicon = Lexicon()
         self.candidates = CandidateIndex(
             k=int(getattr(settings, "event_candidates", 30)),
@@ -60,6 +64,7 @@ class EventIndex:
         )
         self.events: dict[str, Aggregate] = {}
         self.event_of: dict[str, str] = {}  # article id -> event id
+        self.local: dict[str, LocalTerms] = {}  # story id -> its local term weights and events
         from ..stories import StoryIndex  # stories build on events: imported here to avoid a cycle
 
         self.stories = StoryIndex(settings)
@@ -100,31 +105,42 @@ class EventIndex:
 
     def _place(self, profile: Profile) -> str:
         original = self.event_of.get(profile.duplicate_of or "")
+        story_id = None
         if original:
             event_id = original
         else:
-            best, score = self.best_event(profile)
+            story_id, best, score = self.best_event(profile)
             event_id = best if best is not None and score >= self.threshold else event_id_for(profile.id)
             while event_id in self.events and best != event_id:  # an id reused by a different article
                 event_id = event_id_for(event_id)
-        self._add(profile, event_id)
+        self._add(profile, event_id, story_id)
         return event_id
 
     def place_all(self, articles: Iterable[Article]) -> dict[str, str]:
         """Place articles in the order given; returns ``{article_id: event_id}`` for them."""
         return {a.id: self.place(a) for a in articles}
 
-    def best_event(self, profile: Profile) -> tuple[str | None, float]:
-        """The best candidate event for ``profile`` and its score (``None`` when there is none)."""
+    def best_event(self, profile: Profile) -> tuple[str | None, str | None, float]:
+        """The story ``profile`` is about, its best event there, and that event's score.
+
+        The story is the best candidate story on subject alone (``None`` below
+        ``story_subject_threshold``); the event is the best of that story's events
+        on the story's local weights (``None`` when there is no story).
+        """
         slots = self.candidates.query(profile, self._keys(profile))
-        event_ids = sorted({self.event_of[self.candidates.ids[s]] for s in slots})
+        event_ids = {self.event_of[self.candidates.ids[s]] for s in slots}
         single = Aggregate.single(profile, self.lexicon)
+        story_id, story_score = self.stories.best_story(profile, single, event_ids)
+        if story_id is None or story_score < self.subject_threshold or story_id not in self.local:
+            return None, None, float("-inf")
+        local = self.local[story_id]
+        probe = local.probe(single, profile.terms, self.lexicon)
         best, best_score = None, -np.inf
-        for event_id in event_ids:
-            score = combine(signals(single, self.events[event_id]), self.weights)
+        for event_id in sorted(local.events):
+            score = combine(signals(probe, local.events[event_id]), self.local_weights)
             if score > best_score:
                 best, best_score = event_id, score
-        return best, float(best_score)
+        return story_id, best, float(best_score)
 
     def assignments(self) -> dict[str, str]:
         return dict(self.event_of)
@@ -164,93 +180,16 @@ class EventIndex:
             event.add(single)
             self.stories.grow(event_id, single)
         self.event_of[profile.id] = event_id
+        local = self.local.setdefault(self.stories.story_of[event_id], LocalTerms())
+        local.add(profile.id, event_id, profile.terms, single, self.lexicon)
 
 
 def rebuild(articles: Iterable[Article], settings=None) -> tuple[EventIndex, dict[str, str]]:
     """Re-cluster every article from scratch; the same answer whatever order they come in.
 
-    Deterministic average-link agglomeration over the sparse candidate graph:
-    every article starts alone, the graph links each to its candidates (date
-    window, vector neighbours, shared keys), and the most similar linked pair of
-    clusters is merged while its score reaches ``event_threshold``. Articles are
-    first put in :func:`canonical_order`, and ties break on ids, so input order
-    does not matter. Returns the index (ready for further placement) and
-    ``{article_id: event_id}``; event ids come from each event's first article
-    in canonical order.
+    Story first, then events inside each story (see :mod:`.clustering`). Returns the
+    index (ready for further placement) and ``{article_id: event_id}``.
     """
-    ordered = canonical_order(articles)
-    index = EventIndex(settings)
-    profiles = [index._profile(a) for a in ordered]  # document frequencies over the whole pool first
-    keys = [index._keys(p) for p in profiles]
-    for p, k in zip(profiles, keys, strict=True):
-        index.candidates.add(p, k)
-    clusters = {i: Aggregate.single(p, index.lexicon) for i, p in enumerate(profiles)}
-    neighbours: dict[int, set[int]] = {i: set() for i in clusters}
-    for i, (p, k) in enumerate(zip(profiles, keys, strict=True)):
-        for j in index.candidates.query(p, k):
-            if j != i:
-                neighbours[i].add(j)
-                neighbours[j].add(i)
-    originals = {p.id: i for i, p in enumerate(profiles)}
-    forced = [(i, originals[p.duplicate_of]) for i, p in enumerate(profiles) if p.duplicate_of in originals]
-    root = _agglomerate(clusters, neighbours, forced, lambda a, b: combine(signals(a, b), index.weights), index.threshold)
-    for i, p in enumerate(profiles):
-        event_id = event_id_for(profiles[root[i]].id)
-        index.event_of[p.id] = event_id
-        ordered[i].event_id = event_id
-    for i, agg in clusters.items():
-        agg.id = event_id_for(profiles[i].id)
-        index.events[agg.id] = agg
-    from ..stories import rebuild as rebuild_stories
+    from .clustering import rebuild_all
 
-    index.stories, story_of = rebuild_stories(index.events, settings)
-    for article in ordered:
-        article.story_id = story_of[article.event_id]
-    return index, index.assignments()
-
-
-def _agglomerate(clusters: dict[int, Aggregate], neighbours: dict[int, set[int]], forced: list[tuple[int, int]],
-                 score, threshold: float) -> dict[int, int]:
-    """Merge linked clusters, best pair first, while the score reaches ``threshold``.
-
-    ``clusters`` is changed in place and keeps the surviving clusters, each
-    under its smallest member index; returns ``{member index: cluster index}``.
-    ``forced`` pairs (a copy and its original) are merged first, unscored.
-    Stale heap entries are recognised by the clusters' version counters.
-    """
-    root = {i: i for i in clusters}
-    members = {i: [i] for i in clusters}
-    version = dict.fromkeys(clusters, 0)
-
-    def merge(a: int, b: int) -> int:
-        a, b = min(a, b), max(a, b)
-        clusters[a].add(clusters.pop(b))
-        for m in members[b]:
-            root[m] = a
-        members[a] += members.pop(b)
-        neighbours[a] = (neighbours[a] | neighbours.pop(b)) - {a, b}
-        for n in neighbours[a]:
-            neighbours[n].discard(b)
-            neighbours[n].add(a)
-        version[a] += 1
-        return a
-
-    for a, b in forced:
-        if root[a] != root[b]:
-            merge(root[a], root[b])
-    heap = [(-score(clusters[a], clusters[b]), a, b, version[a], version[b])
-            for a in sorted(clusters) for b in sorted(neighbours[a]) if a < b]
-    heapq.heapify(heap)
-    while heap:
-        neg, a, b, va, vb = heapq.heappop(heap)
-        if -neg < threshold:
-            break
-        if a not in clusters or b not in clusters or version[a] != va or version[b] != vb:
-            continue
-        keep = merge(a, b)
-        for n in sorted(neighbours[keep]):
-            s = score(clusters[keep], clusters[n])
-            if s >= threshold:
-                x, y = min(keep, n), max(keep, n)
-                heapq.heappush(heap, (-s, x, y, version[x], version[y]))
-    return root
+    return rebuild_all(articles, settings)

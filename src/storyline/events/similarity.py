@@ -25,12 +25,12 @@ from .features import Aggregate, Bag
 # (setting name, default, help) for every weight read here; the settings module declares them.
 WEIGHTS = (
     ("event_weight_vector", 0.0, "Weight of headline+lead embedding similarity in event placement."),
-    ("event_weight_terms", 1.0, "Weight of IDF-weighted word and phrase similarity in event placement."),
-    ("event_weight_actors", 0.1, "Weight of shared participants (people, organisations) in event placement."),
-    ("event_weight_places", 0.1, "Weight of shared places in event placement."),
+    ("event_weight_terms", 1.0, "Weight of word and phrase similarity (story-local weights) in event placement."),
+    ("event_weight_actors", 0.0, "Weight of shared participants (people, organisations) in event placement."),
+    ("event_weight_places", 0.0, "Weight of shared places in event placement."),
     ("event_weight_facts", 0.05, "Weight of shared long quotes and figures in event placement."),
     ("event_date_penalty", 1.0, "Score taken off when two event dates are slack + window days apart or more."),
-    ("event_date_slack_days", 7, "Days two event-date estimates may differ without any penalty."),
+    ("event_date_slack_days", 90, "Days two event-date estimates may differ without any penalty."),
 )
 
 
@@ -38,11 +38,11 @@ WEIGHTS = (
 class Weights:
     vector: float = 0.0
     terms: float = 1.0
-    actors: float = 0.1
-    places: float = 0.1
+    actors: float = 0.0
+    places: float = 0.0
     facts: float = 0.05
     date_penalty: float = 1.0
-    slack_days: int = 7
+    slack_days: int = 90
     window_days: int = 30
 
     @classmethod

@@ -1,0 +1,169 @@
+"""Rebuild: re-cluster a whole collection, story first, then events inside each story.
+
+1. **Subjects.** Articles are grouped by what they are about, the date playing no
+   part: average-link agglomeration over a sparse candidate graph (vector
+   neighbours and shared rare keys, no date window) on the story weights, while
+   the score reaches ``story_subject_threshold``.
+2. **Events.** Each subject is split into events on story-local weights
+   (:mod:`.local`): what all its articles share weighs little, what only some of
+   them share — names, places, numbers, phrases — weighs most; the date penalty
+   still keeps dated happenings apart. Average link again, while the score
+   reaches ``event_threshold``.
+3. **Stories.** The events are linked into stories (:func:`storyline.stories.rebuild`),
+   the events of one subject always together.
+
+Every step sorts its input canonically and breaks ties on ids, so the result
+does not depend on the order the articles came in.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable
+
+from ..models import Article
+from .features import Aggregate, Profile
+from .index import CandidateIndex
+from .local import LocalTerms, local_df, local_single
+from .similarity import combine, signals
+
+SMALL_SUBJECT = 40  # subjects up to this size compare all their pairs when splitting
+
+
+def rebuild_all(articles: Iterable[Article], settings=None):
+    """See :func:`storyline.events.placement.rebuild`."""
+    from ..stories import rebuild as rebuild_stories
+    from .placement import EventIndex, canonical_order, event_id_for
+
+    ordered = canonical_order(articles)
+    index = EventIndex(settings)
+    profiles = [index._profile(a) for a in ordered]  # document frequencies over the whole pool first
+    keys = [index._keys(p) for p in profiles]
+    for p, k in zip(profiles, keys, strict=True):
+        index.candidates.add(p, k)
+    singles = [Aggregate.single(p, index.lexicon) for p in profiles]
+    originals = {p.id: i for i, p in enumerate(profiles)}
+    forced = [(i, originals[p.duplicate_of]) for i, p in enumerate(profiles) if p.duplicate_of in originals]
+
+    subject = _subjects(index, profiles, keys, singles, forced)
+    root = _split(index, profiles, keys, singles, subject, forced)
+
+    for i, p in enumerate(profiles):
+        event_id = event_id_for(profiles[root[i]].id)
+        index.event_of[p.id] = event_id
+        ordered[i].event_id = event_id
+    for p in profiles:
+        event = index.events.setdefault(index.event_of[p.id], Aggregate(index.event_of[p.id]))
+        event.add(Aggregate.single(p, index.lexicon, min_df=1))
+    together = defaultdict(set)
+    for i, p in enumerate(profiles):
+        together[subject[i]].add(index.event_of[p.id])
+    index.stories, story_of = rebuild_stories(index.events, settings, together=[sorted(g) for g in together.values()])
+    for article in ordered:
+        article.story_id = story_of[article.event_id]
+    for p in profiles:
+        local = index.local.setdefault(story_of[index.event_of[p.id]], LocalTerms())
+        local.members[p.id] = (index.event_of[p.id], p.terms, Aggregate.single(p, index.lexicon, min_df=1))
+    for local in index.local.values():
+        local.refresh(index.lexicon)
+    return index, index.assignments()
+
+
+def _graph(n: int, query) -> dict[int, set[int]]:
+    """Symmetric neighbour sets from ``query(i)`` (the candidate slots of item ``i``)."""
+    neighbours: dict[int, set[int]] = {i: set() for i in range(n)}
+    for i in range(n):
+        for j in query(i):
+            if j != i:
+                neighbours[i].add(j)
+                neighbours[j].add(i)
+    return neighbours
+
+
+def _subjects(index, profiles: list[Profile], keys, singles, forced) -> dict[int, int]:
+    """Step 1: ``{article index: subject index}``, grouping articles on subject alone."""
+    undated = CandidateIndex(k=index.candidates.k, window_days=10**7)
+    for p, k in zip(profiles, keys, strict=True):
+        undated.add(p, k)
+    neighbours = _graph(len(profiles), lambda i: undated.query(profiles[i], keys[i]))
+    clusters = {i: _copy(s) for i, s in enumerate(singles)}
+    weights = index.stories.weights
+    return agglomerate(clusters, neighbours, forced, lambda a, b: combine(signals(a, b), weights),
+                       index.subject_threshold)
+
+
+def _split(index, profiles: list[Profile], keys, singles, subject: dict[int, int], forced) -> dict[int, int]:
+    """Step 2: ``{article index: event root index}``, splitting each subject on its local weights."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(profiles)):
+        members[subject[i]].append(i)
+    clusters: dict[int, Aggregate] = {}
+    for group in members.values():
+        df_ids, df = local_df([profiles[i].terms for i in group])
+        for i in group:
+            clusters[i] = local_single(singles[i], profiles[i].terms, df_ids, df, len(group), index.lexicon)
+
+    def query(i: int) -> set[int]:
+        group = members[subject[i]]
+        if len(group) <= SMALL_SUBJECT:
+            return set(group)
+        found = index.candidates.query(profiles[i], keys[i])
+        return {j for j in found if subject[j] == subject[i]}
+
+    neighbours = _graph(len(profiles), query)
+    weights = index.local_weights
+    return agglomerate(clusters, neighbours, forced, lambda a, b: combine(signals(a, b), weights), index.threshold)
+
+
+def _copy(agg: Aggregate) -> Aggregate:
+    out = Aggregate(agg.id)
+    out.add(agg)
+    return out
+
+
+def agglomerate(clusters: dict[int, Aggregate], neighbours: dict[int, set[int]], forced: list[tuple[int, int]],
+                score, threshold: float) -> dict[int, int]:
+    """Merge linked clusters, best pair first, while the score reaches ``threshold``.
+
+    ``clusters`` is changed in place and keeps the surviving clusters, each
+    under its smallest member index; returns ``{member index: cluster index}``.
+    ``forced`` pairs (a copy and its original) are merged first, unscored.
+    Stale heap entries are recognised by the clusters' version counters.
+    """
+    root = {i: i for i in clusters}
+    members = {i: [i] for i in clusters}
+    version = dict.fromkeys(clusters, 0)
+
+    def merge(a: int, b: int) -> int:
+        a, b = min(a, b), max(a, b)
+        clusters[a].add(clusters.pop(b))
+        for m in members[b]:
+            root[m] = a
+        members[a] += members.pop(b)
+        neighbours[a] = (neighbours[a] | neighbours.pop(b)) - {a, b}
+        for n in neighbours[a]:
+            neighbours[n].discard(b)
+            neighbours[n].add(a)
+        version[a] += 1
+        return a
+
+    for a, b in forced:
+        if root[a] != root[b]:
+            merge(root[a], root[b])
+    heap = [(-score(clusters[a], clusters[b]), a, b, version[a], version[b])
+            for a in sorted(clusters) for b in sorted(neighbours[a]) if a < b]
+    heapq.heapify(heap)
+    while heap:
+        neg, a, b, va, vb = heapq.heappop(heap)
+        if -neg < threshold:
+            break
+        if a not in clusters or b not in clusters or version[a] != va or version[b] != vb:
+            continue
+        keep = merge(a, b)
+        for n in sorted(neighbours[keep]):
+            s = score(clusters[keep], clusters[n])
+            if s >= threshold:
+                x, y = min(keep, n), max(keep, n)
+                heapq.heappush(heap, (-s, x, y, version[x], version[y]))
+    return root
