@@ -1,6 +1,7 @@
 """Placing articles in events: look-alike events apart, copies together, order never matters."""
 
 import random
+from datetime import date
 
 import numpy as np
 import pytest
@@ -30,6 +31,27 @@ def test_same_actors_and_words_a_year_apart_are_two_events(settings):
     b = article("b", "Velt meets Oskan on shipyard", text, "2023-03-08")
     index = EventIndex(settings)
     assert index.place(a) != index.place(b)
+
+
+def test_only_stated_dates_keep_look_alike_reports_apart(settings):
+    text = "Arno Velt met Mira Oskan in Kelport to discuss a joint shipyard for warships."
+    a = article("a", "Velt meets Oskan on shipyard", text, "2022-03-08")
+    b = article("b", "Velt meets Oskan on shipyard", text, None)
+    b.published, b.published_how = "2023-03-08", "inferred"  # a guess, not a stated date
+    index = EventIndex(settings)
+    assert index.place(a) == index.place(b)
+
+
+def test_strongly_dated_articles_beyond_the_gap_never_share_an_event(settings):
+    text = "Arno Velt met Mira Oskan in Kelport to discuss a joint shipyard for warships."
+    days = ["2022-01-10", "2022-05-01", "2022-09-20", "2023-01-05"]  # each within the gap of the next
+    arts = [article(f"a{i}", "Velt meets Oskan on shipyard", text, d) for i, d in enumerate(days)]
+    _, assign = rebuild(arts, settings)
+    for x in arts:
+        for y in arts:
+            gap = abs((date.fromisoformat(x.published) - date.fromisoformat(y.published)).days)
+            if gap > settings.event_max_gap_days:
+                assert assign[x.id] != assign[y.id]
 
 
 def test_same_text_a_day_apart_is_one_event(settings):
@@ -103,9 +125,9 @@ def test_average_link_of_aggregates_is_the_mean_pairwise_similarity():
 
 
 def test_terms_keep_numbers_and_phrases_and_drop_stop_words():
-    t = terms_of("The navy caught 23 pirates, the navy said.")
-    assert t["navy"] == 2 and t["#23"] == 1 and t["pirate"] == 1 and "the" not in t
-    assert t["navy_caught"] == 1
+    t = terms_of("The navy caught 23 pirates, the navy's captain said.")
+    assert t["navy"] == 2 and t["23"] == 1 and t["pirates"] == 1 and "the" not in t
+    assert t["navy_caught"] == 1 and t["23_pirates"] == 1
 
 
 def test_candidates_are_bounded_whatever_the_store_size():

@@ -4,6 +4,9 @@ A story is held like an event, as an :class:`~storyline.events.features.Aggregat
 (the sum of its articles' unit-length bags and vectors), so comparing an event
 with a story is the average similarity of their articles' pairs. The date plays
 no part: the meetings of two ministers in 2021, 2022 and 2023 are one story.
+By default the similarity is half the cosine of the words (IDF over all
+articles, no phrases or entity terms: the subject, not the particulars) and
+half the cosine of the headline+lead vectors.
 
 - :class:`StoryIndex` links a new event to the best story (``story_threshold``)
   or opens one, and grows a story as its events grow;
@@ -20,17 +23,18 @@ from collections.abc import Iterable
 
 from .events.features import Aggregate, Profile
 from .events.index import CandidateIndex
-from .events.similarity import Weights, combine, signals
+from .events.similarity import Weights, similarity
 from .models import Event, Story
 
 __all__ = ["StoryIndex", "describe_stories", "rebuild", "story_id_for"]
 
 KEYS = 12  # heaviest entities and words of an event used as index keys
 STORY_WEIGHTS = (
-    ("story_weight_vector", 0.2, "Weight of embedding similarity when linking an event to a story."),
-    ("story_weight_terms", 0.6, "Weight of content-word similarity when linking an event to a story."),
-    ("story_weight_actors", 0.1, "Weight of shared participants when linking an event to a story."),
-    ("story_weight_places", 0.1, "Weight of shared places when linking an event to a story."),
+    ("story_weight_vector", 0.5, "Weight of embedding similarity when linking an article or event to a story."),
+    ("story_weight_words", 0.5, "Weight of word similarity (IDF over all articles) when linking an article or event to a story."),
+    ("story_weight_terms", 0.0, "Weight of word, phrase and entity-term similarity when linking an article or event to a story."),
+    ("story_weight_actors", 0.0, "Weight of shared participants when linking an article or event to a story."),
+    ("story_weight_places", 0.0, "Weight of shared places when linking an article or event to a story."),
 )
 
 
@@ -52,7 +56,7 @@ def _probe(event_id: str, agg: Aggregate) -> tuple[Profile, list[int]]:
     if agg.vsum is not None:
         norm = float((agg.vsum @ agg.vsum) ** 0.5)
         centroid = agg.vsum / norm if norm else agg.vsum
-    profile = Profile(event_id, agg.terms, agg.actors, agg.places, frozenset(), None, centroid)
+    profile = Profile(event_id, agg.terms, agg.actors, agg.places, frozenset(), None, centroid, words=agg.words)
     keys = []
     for bag in (agg.actors + agg.places, agg.terms):
         if len(bag):
@@ -77,7 +81,7 @@ class StoryIndex:
         probe, keys = _probe(event_id, event)
         best, best_score = None, float("-inf")
         for story_id in sorted({self.story_of[self.candidates.ids[s]] for s in self.candidates.query(probe, keys)}):
-            score = combine(signals(event, self.stories[story_id]), self.weights)
+            score = similarity(event, self.stories[story_id], self.weights)
             if score > best_score:
                 best, best_score = story_id, score
         story_id = best if best is not None and best_score >= self.threshold else story_id_for(event_id)
@@ -90,13 +94,14 @@ class StoryIndex:
         Candidates: the stories of ``event_ids`` (the article's neighbours in time)
         and the stories the story index finds for the article's words and vector.
         """
-        probe = Profile(profile.id, single.terms, single.actors, single.places, frozenset(), None, profile.vector)
+        probe = Profile(profile.id, single.terms, single.actors, single.places, frozenset(), None, profile.vector,
+                        words=single.words)
         _, keys = _probe(profile.id, single)
         found = {self.story_of[self.candidates.ids[s]] for s in self.candidates.query(probe, keys)}
         found |= {self.story_of[e] for e in event_ids if e in self.story_of}
         best, best_score = None, float("-inf")
         for story_id in sorted(found):
-            score = combine(signals(single, self.stories[story_id]), self.weights)
+            score = similarity(single, self.stories[story_id], self.weights)
             if score > best_score:
                 best, best_score = story_id, score
         return best, best_score
@@ -140,7 +145,7 @@ def rebuild(events: dict[str, Aggregate], settings=None, together: Iterable[list
                 neighbours[j].add(i)
     position = {e: i for i, e in enumerate(ids)}
     forced = [(position[g[0]], position[e]) for g in together for e in g[1:]]
-    root = agglomerate(clusters, neighbours, forced, lambda a, b: combine(signals(a, b), index.weights), index.threshold)
+    root = agglomerate(clusters, neighbours, forced, lambda a, b: similarity(a, b, index.weights), index.threshold)
     for i, event_id in enumerate(ids):
         index.story_of[event_id] = story_id_for(ids[root[i]])
     for i, agg in clusters.items():

@@ -2,13 +2,15 @@
 
 1. **Subjects.** Articles are grouped by what they are about, the date playing no
    part: average-link agglomeration over a sparse candidate graph (vector
-   neighbours and shared rare keys, no date window) on the story weights, while
-   the score reaches ``story_subject_threshold``.
+   neighbours and shared rare keys, no date window) on the story weights (half
+   word cosine with IDF over the pool, half embedding cosine), while the score
+   reaches ``story_subject_threshold``.
 2. **Events.** Each subject is split into events on story-local weights
-   (:mod:`.local`): what all its articles share weighs little, what only some of
-   them share — names, places, numbers, phrases — weighs most; the date penalty
-   still keeps dated happenings apart. Average link again, while the score
-   reaches ``event_threshold``.
+   (:mod:`.local`): what most of its articles share weighs nothing, what some of
+   them share — names, places, numbers, phrases — weighs most; strongly dated
+   articles more than ``event_max_gap_days`` apart never join. Average link
+   again (all pairs in a subject of up to :data:`SMALL_SUBJECT` articles,
+   candidate pairs beyond), while the score reaches ``event_threshold``.
 3. **Stories.** The events are linked into stories (:func:`storyline.stories.rebuild`),
    the events of one subject always together.
 
@@ -26,9 +28,9 @@ from ..models import Article
 from .features import Aggregate, Profile
 from .index import CandidateIndex
 from .local import LocalTerms, local_df, local_single
-from .similarity import combine, signals
+from .similarity import similarity
 
-SMALL_SUBJECT = 40  # subjects up to this size compare all their pairs when splitting
+SMALL_SUBJECT = 200  # subjects up to this size compare all their pairs when splitting
 
 
 def rebuild_all(articles: Iterable[Article], settings=None):
@@ -63,10 +65,10 @@ def rebuild_all(articles: Iterable[Article], settings=None):
     for article in ordered:
         article.story_id = story_of[article.event_id]
     for p in profiles:
-        local = index.local.setdefault(story_of[index.event_of[p.id]], LocalTerms())
+        local = index.local.setdefault(story_of[index.event_of[p.id]], LocalTerms(index.local_limits))
         local.members[p.id] = (index.event_of[p.id], p.terms, Aggregate.single(p, index.lexicon, min_df=1))
     for local in index.local.values():
-        local.refresh(index.lexicon)
+        local.refresh()
     return index, index.assignments()
 
 
@@ -89,7 +91,7 @@ def _subjects(index, profiles: list[Profile], keys, singles, forced) -> dict[int
     neighbours = _graph(len(profiles), lambda i: undated.query(profiles[i], keys[i]))
     clusters = {i: _copy(s) for i, s in enumerate(singles)}
     weights = index.stories.weights
-    return agglomerate(clusters, neighbours, forced, lambda a, b: combine(signals(a, b), weights),
+    return agglomerate(clusters, neighbours, forced, lambda a, b: similarity(a, b, weights),
                        index.subject_threshold)
 
 
@@ -102,7 +104,7 @@ def _split(index, profiles: list[Profile], keys, singles, subject: dict[int, int
     for group in members.values():
         df_ids, df = local_df([profiles[i].terms for i in group])
         for i in group:
-            clusters[i] = local_single(singles[i], profiles[i].terms, df_ids, df, len(group), index.lexicon)
+            clusters[i] = local_single(singles[i], profiles[i].terms, df_ids, df, len(group), index.local_limits)
 
     def query(i: int) -> set[int]:
         group = members[subject[i]]
@@ -113,7 +115,7 @@ def _split(index, profiles: list[Profile], keys, singles, subject: dict[int, int
 
     neighbours = _graph(len(profiles), query)
     weights = index.local_weights
-    return agglomerate(clusters, neighbours, forced, lambda a, b: combine(signals(a, b), weights), index.threshold)
+    return agglomerate(clusters, neighbours, forced, lambda a, b: similarity(a, b, weights), index.threshold)
 
 
 def _copy(agg: Aggregate) -> Aggregate:

@@ -4,12 +4,16 @@ A profile is built once from an enriched :class:`~storyline.models.Article`
 (needs ``title``, ``text``, ``mentions`` with canonical ``name``, ``quotes``,
 ``figures``, ``event_date`` or ``published``, ``vector``) and holds:
 
-- ``terms``: content-word counts of headline (counted twice) and text, lightly stemmed;
-  weighted by inverse document frequency at comparison time;
+- ``words``: content-word counts of headline and text (sublinear ``1 + log tf``),
+  weighted by inverse document frequency ``log((n + 1) / (df + 1))`` at comparison
+  time: what the article is about, compared when finding its story;
+- ``terms``: the words, adjacent-word phrases and one ``E:<canonical name>`` term per
+  entity mention: what tells the events of one story apart (weighted per story, :mod:`.local`);
 - ``actors`` and ``places``: canonical entity names (people, organisations,
   groups / countries, cities, sites), the participants and where it happened;
 - ``facts``: keys of long quotes and of figures, which copies of one report share;
-- ``day``: the event-date estimate as an ordinal day, or ``None``;
+- ``day``: the event-date estimate as an ordinal day, or ``None``; ``strong_day`` the
+  same when the date is stated (lead, or a stated publication date), else ``None``;
 - ``vector``: the headline+lead embedding (unit length).
 
 An aggregate sums the profiles of a cluster's members so an article can be
@@ -21,71 +25,62 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 import numpy as np
 
 from ..models import Article
 
-IDF_FLOOR = 1.0  # sklearn's smoothing: a word every article has still weighs 1
+IDF_FLOOR = 0.0  # idf = log((n + 1) / (df + 1)): a word every article has weighs nothing
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "NORP"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# entities that also count as terms ("E:<canonical name>"): who, where, and what kind of thing
+TERM_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART"})
 # dates whose source is weak enough not to count against other dates
 WEAK_DATE_HOW = frozenset({"inferred", "unknown"})
+# dates strong enough to keep two happenings apart: stated in the lead, or a stated publication date
+STRONG_EVENT_DATE_HOW = frozenset({"lead-weekday", "lead-date"})
+STRONG_PUBLISHED_HOW = frozenset({"stated", "html-meta", "url"})
 
-_STOP = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had has
-    have having he her here hers herself him himself his how i if in into is it its itself just me more
-    most my myself no nor not now of off on once only or other our ours ourselves out over own same she
-    should so some such than that the their theirs them themselves then there these they this those
-    through to too under until up very was we were what when where which while who whom why will with
-    would you your yours yourself yourselves said says say told tell according one two three new year
-    years time week day days today yesterday monday tuesday wednesday thursday friday saturday sunday
-    january february march april may june july august september october november december jan feb mar
-    apr jun jul aug sep sept oct nov dec last first next since still around ago per cent percent mr mrs
-    ms dr among amid into onto via yet however although though whether including like just get got
-    make made take took back many much well even us would could should might must shall""".split()
-)
-_WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]|\d+(?:[.,]\d+)*", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|[-'’])+|\d+(?:[.,]\d+)?", re.UNICODE)
 
 
-def stem(word: str) -> str:
-    """A deliberately light stemmer: plural and possessive endings only."""
-    for end in ("'s", "’s"):
-        if word.endswith(end):
-            word = word[: -len(end)]
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+@cache
+def _stop_words() -> frozenset:
+    from sklearn.feature_extraction._stop_words import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+def words_of(text: str) -> list[str]:
+    """The content words of ``text`` in order: lowercased, English stop words, one-letter
+    tokens and a trailing 's dropped; numbers kept as written ("23", "4.5")."""
+    stop = _stop_words()
+    out = []
+    for match in _WORD.finditer(text.lower()):
+        word = match.group().strip("'’-")
+        if word.endswith(("'s", "’s")):
+            word = word[:-2]
+        if len(word) > 1 and word not in stop:
+            out.append(word)
+    return out
 
 
 def terms_of(text: str) -> Counter:
-    """Content words and adjacent-pair phrases of ``text``, lowercased, stop words dropped.
+    """Content words of ``text`` and adjacent-pair phrases of them ("pierre_thomas", "injured_reserve").
 
-    Numbers are kept as ``#23`` (they tell incidents of one kind apart: "23
-    pirates" versus "26 pirates"); a phrase ``a_b`` joins two content words
-    that follow each other once stop words are removed, which catches names
-    and fixed expressions ("pierre_thomas", "injured_reserve").
+    A phrase joins two content words that follow each other once stop words are
+    removed, which catches names and fixed expressions.
     """
-    out: Counter = Counter()
-    previous = None
-    for match in _WORD.finditer(text.lower()):
-        word = match.group()
-        if word[0].isdigit():
-            word = "#" + word.replace(",", "") if len(word) > 1 else None
-        else:
-            word = stem(word)
-            word = word if len(word) > 2 and word not in _STOP else None
-        if word is None:
-            continue
-        out[word] += 1
-        if previous is not None:
-            out[previous + "_" + word] += 1
-        previous = word
+    return with_phrases(words_of(text))
+
+
+def with_phrases(words: list[str]) -> Counter:
+    """Counts of ``words`` and of each pair of words that follow each other."""
+    out = Counter(words)
+    out.update(f"{x}_{y}" for x, y in zip(words, words[1:], strict=False))
     return out
 
 
@@ -119,6 +114,20 @@ def day_of(article: Article) -> int | None:
         return None
     try:
         return date.fromisoformat(str(iso)[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def strong_day_of(article: Article) -> int | None:
+    """The day of a strongly dated happening: a date stated in the lead, else a stated (text, URL,
+    HTML meta) publication date; ``None`` when the date is only guessed, inferred or unknown."""
+    iso = None
+    if article.event_date and article.event_date_how in STRONG_EVENT_DATE_HOW:
+        iso = article.event_date
+    elif article.published and article.published_how in STRONG_PUBLISHED_HOW:
+        iso = article.published
+    try:
+        return date.fromisoformat(str(iso)[:10]).toordinal() if iso else None
     except ValueError:
         return None
 
@@ -197,25 +206,28 @@ class Profile:
     """What placement knows of one article."""
 
     id: str
-    terms: Bag
+    terms: Bag  # words, adjacent-word phrases and entity terms
     actors: Bag
     places: Bag
     facts: frozenset
     day: int | None
     vector: np.ndarray | None
     duplicate_of: str | None = None
+    words: Bag = field(default_factory=lambda: Bag())  # words only: what the story is about
+    strong_day: int | None = None  # see :func:`strong_day_of`
 
     @classmethod
     def from_article(cls, article: Article, lexicon: Lexicon) -> Profile:
-        terms = terms_of(article.text)
-        for word, n in terms_of(article.title or "").items():
-            terms[word] += 2 * n
+        words = words_of(f"{article.title or ''}\n{article.text or ''}")
+        terms = with_phrases(words)
         actors: Counter = Counter()
         places: Counter = Counter()
         for m in article.mentions:
             key = entity_key(m.name or m.text)
             if len(key) < 2:
                 continue
+            if m.label in TERM_LABELS:
+                terms["E:" + key] += 1
             if m.label in ACTOR_LABELS:
                 actors["@" + key] += 1
             elif m.label in PLACE_LABELS:
@@ -224,7 +236,8 @@ class Profile:
         if article.vector is not None:
             vector = np.asarray(article.vector, dtype=np.float32)
         return cls(article.id, lexicon.bag(terms), lexicon.bag(actors), lexicon.bag(places),
-                   frozenset(_fact_keys(article)), day_of(article), vector, article.duplicate_of)
+                   frozenset(_fact_keys(article)), day_of(article), vector, article.duplicate_of,
+                   lexicon.bag(Counter(words)), strong_day_of(article))
 
 
 class Aggregate:
@@ -236,14 +249,15 @@ class Aggregate:
     cost of one sparse dot product. IDF is taken when a member joins.
     """
 
-    __slots__ = ("id", "members", "terms", "actors", "places", "facts", "days", "vsum")
+    __slots__ = ("id", "members", "terms", "words", "actors", "places", "facts", "days", "strong", "vsum")
 
     def __init__(self, ident: str):
         self.id = ident
         self.members: list[str] = []
-        self.terms, self.actors, self.places = Bag(), Bag(), Bag()
+        self.terms, self.words, self.actors, self.places = Bag(), Bag(), Bag(), Bag()
         self.facts: Counter = Counter()
         self.days: list[int] = []
+        self.strong: tuple[int, int] | None = None  # first and last strongly dated day of the members
         self.vsum: np.ndarray | None = None
 
     @classmethod
@@ -256,7 +270,10 @@ class Aggregate:
         agg = cls(p.id)
         agg.members.append(p.id)
         agg.terms, agg.actors, agg.places = (_unit(b, lexicon, min_df) for b in (p.terms, p.actors, p.places))
+        agg.words = _unit(p.words, lexicon, 1)
         agg.facts.update(p.facts)
+        if p.strong_day is not None:
+            agg.strong = (p.strong_day, p.strong_day)
         if p.day is not None:
             agg.days.append(p.day)
         if p.vector is not None:
@@ -267,6 +284,8 @@ class Aggregate:
         """Fold another cluster (often a cluster of one) into this one."""
         self.members.extend(other.members)
         self.terms = self.terms + other.terms
+        self.words = self.words + other.words
+        self.strong = span(self.strong, other.strong)
         self.actors = self.actors + other.actors
         self.places = self.places + other.places
         self.facts.update(other.facts)
@@ -284,6 +303,13 @@ class Aggregate:
         if not self.days:
             return None
         return sorted(self.days)[(len(self.days) - 1) // 2]
+
+
+def span(a: tuple[int, int] | None, b: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The first and last day of two (first, last) ranges together (``None`` stands for no date)."""
+    if a is None or b is None:
+        return a or b
+    return min(a[0], b[0]), max(a[1], b[1])
 
 
 def _unit(bag: Bag, lexicon: Lexicon, min_df: int) -> Bag:

@@ -2,26 +2,30 @@
 
 Inside a story every article shares the subject ("rehab", "Lavrov", "weapons"),
 so those words cannot separate its events. A story keeps the document
-frequency of each term among its own articles; a term's local weight is its
-global IDF times ``log((n + 1) / (df + 0.5))`` over the story's ``n`` articles,
-so words all of them use weigh little and words only some of them share
-(names, places, numbers, distinctive phrases) weigh most. Terms only one
-article of the story uses weigh nothing: they cannot be shared.
+frequency of each term (words, phrases, entity terms) among its own articles;
+a term's local weight is ``log((n + 1) / (df + 1))`` over the story's ``n``
+articles, and only terms held by at least ``event_local_min_df`` of them (2 in
+a story of fewer than :data:`SMALL_STORY`) and by at most
+``event_local_max_share`` of them count: what all or most articles share
+weighs nothing, nor what only one or two have by chance; what some of them
+share (names, places, numbers, distinctive phrases) weighs most.
 
 Events inside a story are compared on these local bags (average link, like
-everywhere else), minus the date penalty. :class:`LocalTerms` holds one story's
-frequencies and the locally weighted aggregates of its events, and refreshes
-them only when the story has grown by a quarter, so placement stays cheap in a
-large story.
+everywhere else). :class:`LocalTerms` holds one story's frequencies and the
+locally weighted aggregates of its events, and refreshes them only when the
+story has grown by a quarter, so placement stays cheap in a large story.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from .features import Aggregate, Bag, Lexicon
+from .features import Aggregate, Bag
 
 REFRESH_GROWTH = 1.25  # recompute a story's local weights when it has grown by this factor
+SMALL_STORY = 8  # stories with fewer articles count terms two of them share
 
 
 def local_df(bags: list[Bag]) -> tuple[np.ndarray, np.ndarray]:
@@ -32,11 +36,28 @@ def local_df(bags: list[Bag]) -> tuple[np.ndarray, np.ndarray]:
     return ids.astype(np.int32), counts.astype(np.int32)
 
 
-def local_bag(terms: Bag, df_ids: np.ndarray, df: np.ndarray, n: int, lexicon: Lexicon, stored: bool = False) -> Bag:
-    """``terms`` (raw sublinear counts) weighted by global IDF times the story-local weight, unit length.
+@dataclass(frozen=True)
+class LocalLimits:
+    """Which terms count inside a story: held by at least ``min_df`` and at most ``max_share`` of it."""
 
-    A ``stored`` member of a story counts its terms as if one more article
-    shared them (the next one placed may): it keeps words only it has so far.
+    min_df: int = 3
+    max_share: float = 0.7
+
+    @classmethod
+    def from_settings(cls, settings) -> LocalLimits:
+        d = cls()
+        if settings is None:
+            return d
+        return cls(int(getattr(settings, "event_local_min_df", d.min_df)),
+                   float(getattr(settings, "event_local_max_share", d.max_share)))
+
+
+def local_bag(terms: Bag, df_ids: np.ndarray, df: np.ndarray, n: int, limits: LocalLimits = LocalLimits(),
+              stored: bool = False) -> Bag:
+    """``terms`` (raw sublinear counts) weighted by their story-local IDF, unit length.
+
+    A ``stored`` member of a story counts its terms as if the next article placed
+    shared them, so it meets a new article on the weights that article sees.
     """
     if not len(terms) or not len(df_ids):
         return Bag()
@@ -45,10 +66,14 @@ def local_bag(terms: Bag, df_ids: np.ndarray, df: np.ndarray, n: int, lexicon: L
     found = df_ids[pos] == terms.ids
     counts = np.where(found, df[pos], 0)
     if stored:
-        counts, n = np.maximum(counts, 2), n + 1
-    weight = np.log((n + 1.0) / (counts + 0.5))
-    weight = np.where(counts >= 2, np.maximum(weight, 0.0), 0.0)
-    vals = terms.vals * lexicon.idf(terms.ids, 1) * weight
+        counts, n = counts + 1, n + 1
+    if n < SMALL_STORY:  # too few articles to tell the subject's words from the event's
+        ok = counts >= min(limits.min_df, 2)
+        idf = np.log((n + 2.0) / (counts + 1.0))
+    else:
+        ok = (counts >= limits.min_df) & (counts <= limits.max_share * n)
+        idf = np.log((n + 1.0) / (counts + 1.0))
+    vals = np.where(ok, terms.vals * idf, 0.0)
     keep = vals > 0
     norm = float(np.linalg.norm(vals))
     if not norm:
@@ -56,52 +81,55 @@ def local_bag(terms: Bag, df_ids: np.ndarray, df: np.ndarray, n: int, lexicon: L
     return Bag(terms.ids[keep], (vals[keep] / norm).astype(np.float32))
 
 
-def local_single(agg: Aggregate, terms: Bag, df_ids, df, n: int, lexicon: Lexicon, stored: bool = False) -> Aggregate:
+def local_single(agg: Aggregate, terms: Bag, df_ids, df, n: int, limits: LocalLimits = LocalLimits(),
+                 stored: bool = False) -> Aggregate:
     """A copy of the one-article cluster ``agg`` whose terms are weighted for its story."""
     out = Aggregate(agg.id)
     out.add(agg)
-    out.terms = local_bag(terms, df_ids, df, n, lexicon, stored)
+    out.terms = local_bag(terms, df_ids, df, n, limits, stored)
     return out
 
 
 class LocalTerms:
     """One story's term frequencies and the locally weighted aggregates of its events."""
 
-    def __init__(self) -> None:
+    def __init__(self, limits: LocalLimits = LocalLimits()) -> None:
+        self.limits = limits
         self.members: dict[str, tuple[str, Bag, Aggregate]] = {}  # article id -> (event id, raw terms, single)
         self.events: dict[str, Aggregate] = {}
         self.df_ids = np.zeros(0, np.int32)
         self.df = np.zeros(0, np.int32)
         self.n_at_refresh = 0
 
-    def add(self, article_id: str, event_id: str, terms: Bag, single: Aggregate, lexicon: Lexicon) -> None:
+    def add(self, article_id: str, event_id: str, terms: Bag, single: Aggregate) -> None:
         """Record a member; its local aggregate uses the current weights until the next refresh."""
         self.members[article_id] = (event_id, terms, single)
         if len(self.members) > REFRESH_GROWTH * self.n_at_refresh:
-            self.refresh(lexicon)
+            self.refresh()
             return
-        one = local_single(single, terms, self.df_ids, self.df, self.n_at_refresh, lexicon, stored=True)
+        one = local_single(single, terms, self.df_ids, self.df, self.n_at_refresh, self.limits, stored=True)
         if event_id in self.events:
             self.events[event_id].add(one)
         else:
             self.events[event_id] = one
 
-    def refresh(self, lexicon: Lexicon) -> None:
+    def refresh(self) -> None:
         """Recompute the frequencies and every event's local aggregate from the members."""
         items = sorted(self.members.items())
         self.df_ids, self.df = local_df([terms for _, (_, terms, _) in items])
         n = self.n_at_refresh = len(items)
         self.events = {}
         for _, (event_id, terms, single) in items:
-            one = local_single(single, terms, self.df_ids, self.df, n, lexicon, stored=True)
+            one = local_single(single, terms, self.df_ids, self.df, n, self.limits, stored=True)
             if event_id in self.events:
                 self.events[event_id].add(one)
             else:
                 self.events[event_id] = one
 
-    def probe(self, single: Aggregate, terms: Bag, lexicon: Lexicon) -> Aggregate:
+    def probe(self, single: Aggregate, terms: Bag) -> Aggregate:
         """A new article as a cluster of one, weighted as if it already belonged to the story."""
-        df_ids, df = local_df([terms])
-        ids, inv = np.unique(np.concatenate([self.df_ids, df_ids]), return_inverse=True)
-        counts = np.bincount(inv, weights=np.concatenate([self.df, df]), minlength=len(ids)).astype(np.int32)
-        return local_single(single, terms, ids.astype(np.int32), counts, len(self.members) + 1, lexicon)
+        counts = np.ones(len(terms), np.int32)
+        if len(self.df_ids) and len(terms):
+            pos = np.minimum(np.searchsorted(self.df_ids, terms.ids), len(self.df_ids) - 1)
+            counts += np.where(self.df_ids[pos] == terms.ids, self.df[pos], 0).astype(np.int32)
+        return local_single(single, terms, terms.ids, counts, self.n_at_refresh + 1, self.limits)

@@ -11,8 +11,10 @@ already carry their ``event_id``, then :meth:`EventIndex.place` each new one:
    from all pairs; the article is about the best of them when its subject score
    reaches ``story_subject_threshold``;
 3. inside that story it joins the best event on the story's local weights
-   (:mod:`.local`) when the score reaches ``event_threshold``, else it opens a
-   new event there (or, with no story, a new event linked to a story on its own).
+   (:mod:`.local`) when the score reaches ``event_threshold`` (never an event
+   holding a strongly dated article more than ``event_max_gap_days`` from its
+   own), else it opens a new event there (or, with no story, a new event linked
+   to a story on its own).
 
 :func:`rebuild` re-clusters a whole collection, story first, then events (see
 :mod:`.clustering`); the result does not depend on the order the articles came in.
@@ -28,11 +30,12 @@ import numpy as np
 from ..models import Article
 from .features import Aggregate, Lexicon, Profile, day_of
 from .index import CandidateIndex
-from .local import LocalTerms
-from .similarity import Weights, combine, signals
+from .local import LocalLimits, LocalTerms
+from .similarity import Weights, similarity
 
 ENTITY_KEYS = 6  # rarest entities of an article used as index keys
 TERM_KEYS = 6  # most distinctive words of an article used as index keys
+SCAN_EVENTS = 200  # a story with more events is searched among its candidates' events only
 
 
 def event_id_for(article_id: str) -> str:
@@ -57,6 +60,7 @@ class EventIndex:
         self.subject_threshold = float(getattr(settings, "story_subject_threshold", 0.18))
         self.weights = Weights.from_settings(settings)
         self.local_weights = Weights.from_settings(settings)  # on story-local term weights
+        self.local_limits = LocalLimits.from_settings(settings)
         self.lexicon = Lexicon()
         self.candidates = CandidateIndex(
             k=int(getattr(settings, "event_candidates", 30)),
@@ -125,7 +129,8 @@ class EventIndex:
 
         The story is the best candidate story on subject alone (``None`` below
         ``story_subject_threshold``); the event is the best of that story's events
-        on the story's local weights (``None`` when there is no story).
+        on the story's local weights (``None`` when there is no story): all its events, or in a
+        story of more than :data:`SCAN_EVENTS` events those of the candidate articles.
         """
         slots = self.candidates.query(profile, self._keys(profile))
         event_ids = {self.event_of[self.candidates.ids[s]] for s in slots}
@@ -134,10 +139,11 @@ class EventIndex:
         if story_id is None or story_score < self.subject_threshold or story_id not in self.local:
             return None, None, float("-inf")
         local = self.local[story_id]
-        probe = local.probe(single, profile.terms, self.lexicon)
+        probe = local.probe(single, profile.terms)
         best, best_score = None, -np.inf
-        for event_id in sorted(local.events):
-            score = combine(signals(probe, local.events[event_id]), self.local_weights)
+        scan = local.events if len(local.events) <= SCAN_EVENTS else event_ids & local.events.keys()
+        for event_id in sorted(scan):
+            score = similarity(probe, local.events[event_id], self.local_weights)
             if score > best_score:
                 best, best_score = event_id, score
         return story_id, best, float(best_score)
@@ -180,8 +186,8 @@ class EventIndex:
             event.add(single)
             self.stories.grow(event_id, single)
         self.event_of[profile.id] = event_id
-        local = self.local.setdefault(self.stories.story_of[event_id], LocalTerms())
-        local.add(profile.id, event_id, profile.terms, single, self.lexicon)
+        local = self.local.setdefault(self.stories.story_of[event_id], LocalTerms(self.local_limits))
+        local.add(profile.id, event_id, profile.terms, single)
 
 
 def rebuild(articles: Iterable[Article], settings=None) -> tuple[EventIndex, dict[str, str]]:

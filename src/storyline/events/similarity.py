@@ -8,10 +8,13 @@ The score mixes, with weights from the settings:
   share of members that name it — the participants tell look-alike events apart;
 - ``facts``: whether they share long quotes or figures;
 
-minus a date penalty when both dates are known: nothing within
+``words``: cosine of IDF-weighted words alone (what a story is about); minus a date
+penalty when both dates are known: nothing within
 ``event_date_slack_days``, rising linearly to ``event_date_penalty`` over the
 next ``event_window_days``. Two meetings of the same actors a year apart are apart
-by the whole penalty, whatever their words.
+by the whole penalty, whatever their words. And two clusters whose strongly dated
+members (see :func:`.features.strong_day_of`) span more than ``event_max_gap_days``
+are never merged: the score is ``-inf``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .features import Aggregate, Bag
+from .features import Aggregate, Bag, span
 
 # (setting name, default, help) for every weight read here; the settings module declares them.
 WEIGHTS = (
@@ -31,12 +34,14 @@ WEIGHTS = (
     ("event_weight_facts", 0.05, "Weight of shared long quotes and figures in event placement."),
     ("event_date_penalty", 1.0, "Score taken off when two event dates are slack + window days apart or more."),
     ("event_date_slack_days", 90, "Days two event-date estimates may differ without any penalty."),
+    ("event_max_gap_days", 180, "Two strongly dated articles (a date stated in the lead, or a stated publication date) more than this many days apart are never one event (0: no limit)."),
 )
 
 
 @dataclass
 class Weights:
     vector: float = 0.0
+    words: float = 0.0
     terms: float = 1.0
     actors: float = 0.0
     places: float = 0.0
@@ -44,6 +49,7 @@ class Weights:
     date_penalty: float = 1.0
     slack_days: int = 90
     window_days: int = 30
+    max_gap_days: int = 0
 
     @classmethod
     def from_settings(cls, settings, prefix: str = "event") -> Weights:
@@ -62,6 +68,7 @@ class Weights:
             date_penalty=get("date_penalty", d.date_penalty),
             slack_days=get("date_slack_days", d.slack_days),
             window_days=get("window_days", d.window_days),
+            max_gap_days=get("max_gap_days", d.max_gap_days),
         )
 
 
@@ -73,16 +80,27 @@ def dot(a: Bag, b: Bag) -> float:
     return float(np.dot(a.vals[ia], b.vals[ib])) if len(ia) else 0.0
 
 
-def signals(a: Aggregate, b: Aggregate) -> dict[str, float]:
-    """Each signal on its own: average-link similarity in [0, 1], and ``days`` (the gap, -1 if unknown)."""
+def signals(a: Aggregate, b: Aggregate, w: Weights | None = None) -> dict[str, float]:
+    """Each signal on its own: average-link similarity in [0, 1], ``days`` (the gap, -1 if unknown),
+    and ``span`` (the days between the first and last strongly dated member of both, -1 if none).
+
+    Given weights ``w``, the similarities they do not weigh are left at 0 (not computed).
+    """
+    def wanted(name: str) -> bool:
+        return w is None or getattr(w, name) != 0
+
     pairs = a.size * b.size
-    vec = float(np.dot(a.vsum, b.vsum)) / pairs if a.vsum is not None and b.vsum is not None else 0.0
+    vec = 0.0
+    if wanted("vector") and a.vsum is not None and b.vsum is not None:
+        vec = float(np.dot(a.vsum, b.vsum)) / pairs
     out = {"vector": max(vec, 0.0)}
-    for name in ("terms", "actors", "places"):
-        out[name] = dot(getattr(a, name), getattr(b, name)) / pairs
-    out["facts"] = 1.0 if a.facts.keys() & b.facts.keys() else 0.0
+    for name in ("words", "terms", "actors", "places"):
+        out[name] = dot(getattr(a, name), getattr(b, name)) / pairs if wanted(name) else 0.0
+    out["facts"] = 1.0 if wanted("facts") and a.facts.keys() & b.facts.keys() else 0.0
     da, db = a.day, b.day
     out["days"] = abs(da - db) if da is not None and db is not None else -1
+    both = span(a.strong, b.strong)
+    out["span"] = both[1] - both[0] if both is not None else -1
     return out
 
 
@@ -94,11 +112,13 @@ def date_penalty(days: int, w: Weights) -> float:
 
 
 def combine(s: dict[str, float], w: Weights) -> float:
-    score = w.vector * s["vector"] + w.terms * s["terms"] + w.actors * s["actors"]
+    if w.max_gap_days and s.get("span", -1) > w.max_gap_days:
+        return float("-inf")  # strongly dated happenings too far apart to be one event
+    score = w.vector * s["vector"] + w.words * s.get("words", 0.0) + w.terms * s["terms"] + w.actors * s["actors"]
     score += w.places * s["places"] + w.facts * s["facts"]
     return score - date_penalty(int(s["days"]), w)
 
 
 def similarity(a: Aggregate, b: Aggregate, w: Weights) -> float:
     """The placement score of ``a`` against ``b``: higher is more alike, can be negative."""
-    return combine(signals(a, b), w)
+    return combine(signals(a, b, w), w)
