@@ -145,11 +145,13 @@ class Pipeline:
                 repointed.update(moved)
             self.store.add_articles(fresh, self.registry, minhashes)
             self.store.rename_outlets(self.outlets.renames(self.store.outlet_rows(), outlets_seen))
-            if repointed:
+            if repointed:  # copies stored before an earlier original arrived, this batch's included
                 self.store.set_duplicate_of(repointed)
+                for a in fresh:
+                    a.duplicate_of = repointed.get(a.id, a.duplicate_of)
             self.events.place(fresh, self.store)
         report.stored += [a.id for a in fresh]
-        report.duplicates += [a.id for a in fresh if a.duplicate_of]
+        report.duplicates += sorted({a.id for a in fresh if a.duplicate_of} | set(repointed))
         return fresh
 
     def _prepare(self, articles: Iterable[Article], report: IngestReport) -> list[Article]:
