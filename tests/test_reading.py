@@ -166,3 +166,13 @@ def test_stdin_reads_jsonl(monkeypatch, settings):
 def test_count_inputs_counts_files_cheaply(tmp_path):
     assert count_inputs([str(FIXTURES / "folder")]) == 2
     assert count_inputs([str(FIXTURES / "url_article.jsonl"), "-", str(tmp_path / "missing.txt")]) == 2
+
+
+def test_count_documents_is_unknown_once_a_jsonl_is_involved(tmp_path):
+    from storyline.reading import count_documents
+
+    (tmp_path / "a.txt").write_text("One headline\n\nA sentence of text.\n", encoding="utf-8")
+    (tmp_path / "b.html").write_text("<html><body><p>Some text.</p></body></html>", encoding="utf-8")
+    assert count_documents([str(tmp_path)]) == 2
+    (tmp_path / "c.jsonl").write_text('{"text": "x"}\n', encoding="utf-8")
+    assert count_documents([str(tmp_path)]) is None

@@ -63,10 +63,10 @@ def ingest(
 
     settings = _settings(db)
     pipeline = Pipeline(open_store(settings.db), settings)
-    total = reading.count_inputs(paths)
+    total = reading.count_documents(paths)
     columns = (TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=err, transient=True, disable=total < 20) as progress:
-        task = progress.add_task("ingest", total=total or None)
+    with Progress(*columns, console=err, transient=True, disable=total is not None and total < 20) as progress:
+        task = progress.add_task("ingest", total=total)
         try:
             report = pipeline.ingest(
                 paths,

@@ -41,7 +41,7 @@ from charset_normalizer import from_bytes
 from .errors import EmptyInput, InputError, InputTooLarge, MalformedLine, UnreadableInput
 from .models import Article
 
-__all__ = ["FORMATS", "count_inputs", "decode", "document_body", "iter_files", "read_paths"]
+__all__ = ["FORMATS", "count_documents", "count_inputs", "decode", "document_body", "iter_files", "read_paths"]
 
 # file suffix -> reader kind
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
@@ -95,6 +95,18 @@ def count_inputs(paths: Iterable[str]) -> int:
     Cheap: walks folders but opens nothing, so JSONL files count once however many lines they hold.
     """
     return sum(1 for item in iter_files(paths) if not isinstance(item, InputError))
+
+
+def count_documents(paths: Iterable[str]) -> int | None:
+    """Number of documents :func:`read_paths` will yield, or ``None`` when a JSONL input makes it unknown without reading."""
+    total = 0
+    for item in iter_files(paths):
+        if isinstance(item, InputError):
+            continue
+        if item == "-" or _kind(Path(item)) == "jsonl":
+            return None
+        total += 1
+    return total
 
 
 def document_body(article: Article) -> str:
