@@ -25,18 +25,11 @@ from .events.features import Aggregate, Profile
 from .events.index import CandidateIndex
 from .events.similarity import Weights, similarity
 from .models import Event, Story
+from .settings import Settings
 
 __all__ = ["StoryIndex", "describe_stories", "rebuild", "story_id_for"]
 
 KEYS = 12  # heaviest entities and words of an event used as index keys
-STORY_WEIGHTS = (
-    ("story_weight_vector", 0.5, "Weight of embedding similarity when linking an article or event to a story."),
-    ("story_weight_words", 0.5, "Weight of word similarity (IDF over all articles) when linking an article or event to a story."),
-    ("story_weight_terms", 0.0, "Weight of word, phrase and entity-term similarity when linking an article or event to a story."),
-    ("story_weight_actors", 0.0, "Weight of shared participants when linking an article or event to a story."),
-    ("story_weight_places", 0.0, "Weight of shared places when linking an article or event to a story."),
-)
-
 
 def story_id_for(event_id: str) -> str:
     """The stable id of the story an event founds: "s-" and a short hash of the event id."""
@@ -44,10 +37,12 @@ def story_id_for(event_id: str) -> str:
 
 
 def _weights(settings) -> Weights:
-    w = Weights(**{name.split("_")[-1]: default for name, default, _ in STORY_WEIGHTS}, facts=0.0, date_penalty=0.0)
-    for name, default, _ in STORY_WEIGHTS:
-        setattr(w, name.split("_")[-1], float(getattr(settings, name, default)))
-    return w
+    """The ``story_weight_*`` settings; stories ignore dates and facts."""
+    return Weights(
+        vector=float(settings.story_weight_vector), words=float(settings.story_weight_words),
+        terms=float(settings.story_weight_terms), actors=float(settings.story_weight_actors),
+        places=float(settings.story_weight_places), facts=0.0, date_penalty=0.0,
+    )  # fmt: skip
 
 
 def _probe(event_id: str, agg: Aggregate) -> tuple[Profile, list[int]]:
@@ -68,9 +63,10 @@ class StoryIndex:
     """Which story each event belongs to, and what each story is about."""
 
     def __init__(self, settings=None):
-        self.threshold = float(getattr(settings, "story_threshold", 0.12))
+        settings = settings or Settings()
+        self.threshold = float(settings.story_threshold)
         self.weights = _weights(settings)
-        self.candidates = CandidateIndex(k=int(getattr(settings, "event_candidates", 30)), window_days=0)
+        self.candidates = CandidateIndex(k=int(settings.event_candidates), window_days=0)
         self.stories: dict[str, Aggregate] = {}
         self.story_of: dict[str, str] = {}  # event id -> story id
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..settings import Settings
 from .features import Aggregate, Bag
 
 REFRESH_GROWTH = 1.25  # recompute a story's local weights when it has grown by this factor
@@ -45,11 +46,8 @@ class LocalLimits:
 
     @classmethod
     def from_settings(cls, settings) -> LocalLimits:
-        d = cls()
-        if settings is None:
-            return d
-        return cls(int(getattr(settings, "event_local_min_df", d.min_df)),
-                   float(getattr(settings, "event_local_max_share", d.max_share)))
+        settings = settings or Settings()
+        return cls(int(settings.event_local_min_df), float(settings.event_local_max_share))
 
 
 def local_bag(terms: Bag, df_ids: np.ndarray, df: np.ndarray, n: int, limits: LocalLimits = LocalLimits(),

@@ -28,6 +28,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from ..models import Article
+from ..settings import Settings
 from .features import Aggregate, Lexicon, Profile, day_of
 from .index import CandidateIndex
 from .local import LocalLimits, LocalTerms
@@ -56,15 +57,16 @@ class EventIndex:
     """What placement needs of every stored article, and the placement itself."""
 
     def __init__(self, settings=None):
-        self.threshold = float(getattr(settings, "event_threshold", 0.05))
-        self.subject_threshold = float(getattr(settings, "story_subject_threshold", 0.18))
+        settings = settings or Settings()
+        self.threshold = float(settings.event_threshold)
+        self.subject_threshold = float(settings.story_subject_threshold)
         self.weights = Weights.from_settings(settings)
         self.local_weights = Weights.from_settings(settings)  # on story-local term weights
         self.local_limits = LocalLimits.from_settings(settings)
         self.lexicon = Lexicon()
         self.candidates = CandidateIndex(
-            k=int(getattr(settings, "event_candidates", 30)),
-            window_days=int(getattr(settings, "event_window_days", 30)),
+            k=int(settings.event_candidates),
+            window_days=int(settings.event_window_days),
         )
         self.events: dict[str, Aggregate] = {}
         self.event_of: dict[str, str] = {}  # article id -> event id

@@ -23,19 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..settings import Settings
 from .features import Aggregate, Bag, span
-
-# (setting name, default, help) for every weight read here; the settings module declares them.
-WEIGHTS = (
-    ("event_weight_vector", 0.0, "Weight of headline+lead embedding similarity in event placement."),
-    ("event_weight_terms", 1.0, "Weight of word and phrase similarity (story-local weights) in event placement."),
-    ("event_weight_actors", 0.0, "Weight of shared participants (people, organisations) in event placement."),
-    ("event_weight_places", 0.0, "Weight of shared places in event placement."),
-    ("event_weight_facts", 0.05, "Weight of shared long quotes and figures in event placement."),
-    ("event_date_penalty", 1.0, "Score taken off when two event dates are slack + window days apart or more."),
-    ("event_date_slack_days", 90, "Days two event-date estimates may differ without any penalty."),
-    ("event_max_gap_days", 180, "Two strongly dated articles (a date stated in the lead, or a stated publication date) more than this many days apart are never one event (0: no limit)."),
-)
 
 
 @dataclass
@@ -53,11 +42,12 @@ class Weights:
 
     @classmethod
     def from_settings(cls, settings, prefix: str = "event") -> Weights:
-        """Weights named ``<prefix>_weight_*`` etc. in ``settings`` (defaults where absent)."""
+        """Weights named ``<prefix>_weight_*`` etc. in ``settings`` (the declared defaults when None)."""
         d = cls()
+        settings = settings or Settings()
 
         def get(name: str, default):
-            return type(default)(getattr(settings, f"{prefix}_{name}", default)) if settings is not None else default
+            return type(default)(getattr(settings, f"{prefix}_{name}"))
 
         return cls(
             vector=get("weight_vector", d.vector),
