@@ -248,6 +248,11 @@ class Store:
                 [(k, int(np.asarray(v).shape[0]), R.vector_blob(v)) for k, v in vectors.items()],
             )
 
+    def article_vector_keys(self) -> list[tuple[str, str]]:
+        """(article id, vector key) of every article that has a vector, in ingest order."""
+        rows = self._all("SELECT id, vector_key FROM articles WHERE vector_key IS NOT NULL ORDER BY rowid")
+        return [(r["id"], r["vector_key"]) for r in rows]
+
     # the enrichment's vector-cache protocol
     get_many = get_vectors
     put_many = put_vectors

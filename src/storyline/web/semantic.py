@@ -54,7 +54,7 @@ class MeaningSearch:
         count = self.store.count("articles")
         if count == self._loaded_for:
             return
-        pairs = _vector_keys(self.store)
+        pairs = self.store.article_vector_keys()
         vectors = self.store.get_vectors(sorted({k for _, k in pairs}))
         ids = [i for i, k in pairs if k in vectors]
         self._matrix = np.vstack([vectors[k] for i, k in pairs if k in vectors]) if ids else None
@@ -87,15 +87,6 @@ class MeaningSearch:
             if len(out) >= limit:
                 break
         return out
-
-
-def _vector_keys(store: Any) -> list[tuple[str, str]]:
-    """(article id, vector key) of every article that has a vector."""
-    method = getattr(store, "article_vector_keys", None)
-    if method is not None:
-        return list(method())
-    rows = store.conn.execute("SELECT id, vector_key FROM articles WHERE vector_key IS NOT NULL ORDER BY rowid")
-    return [(r[0], r[1]) for r in rows.fetchall()]
 
 
 def _passes(article: Any, filters: dict[str, Any]) -> bool:
