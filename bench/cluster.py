@@ -7,6 +7,8 @@ words dropped, vectors jittered, dates spread over several years — to fill an
 
 - placement: median and 95th-percentile time to place one new article
   (vectors already computed), over ``--queries`` fresh perturbed articles;
+- refine: the wall time of :meth:`EventIndex.refine` over the stories those
+  new articles joined (what ingest does once per batch), per new article;
 - rebuild: wall time for re-clustering the whole store, and per article;
 - peak memory (max RSS) of the process after each size.
 
@@ -101,6 +103,9 @@ def measure(base, size: int, queries: int, settings, do_rebuild: bool) -> dict:
         index.place(a)
         times.append(time.perf_counter() - t)
     times.sort()
+    t = time.perf_counter()
+    moved, _ = index.refine({index.story_of(a.event_id) for a in fresh})
+    refine = time.perf_counter() - t
     result = {
         "articles": size,
         "events": len(index.events),
@@ -108,6 +113,9 @@ def measure(base, size: int, queries: int, settings, do_rebuild: bool) -> dict:
         "place_median_ms": 1000 * statistics.median(times),
         "place_p95_ms": 1000 * times[int(0.95 * (len(times) - 1))],
         "fill_per_article_ms": 1000 * fill / size,
+        "refine_batch_s": refine,  # refining the stories the new articles joined, once for the batch
+        "refine_per_new_article_ms": 1000 * refine / queries,
+        "refine_articles_reclustered": len(moved),
         "peak_rss_mb_after_fill": peak_mb(),
     }
     if do_rebuild:

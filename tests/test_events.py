@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from _events_fixtures import GOLD_EVENTS, article, corpus, fake_vector, groups
-from storyline.events import EventIndex, event_id_for, rebuild
+from storyline.events import EventIndex, canonical_order, event_id_for, rebuild
 from storyline.events.attributes import describe_event, describe_events, infer_published
 from storyline.events.features import Aggregate, Lexicon, Profile, terms_of
 from storyline.events.index import CandidateIndex
@@ -81,6 +81,38 @@ def test_incremental_placement_in_date_order_matches_the_gold(settings):
     for a in sorted(corpus(), key=lambda a: (a.published is None, a.published or "", a.id)):
         index.place(a)
     assert groups(index.assignments()) == sorted(GOLD_EVENTS, key=sorted)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_refining_stories_after_each_batch_gives_the_rebuilds_events(settings, seed):
+    """Placement decides on what a story held at the time; a refinement decides on all of it."""
+    arts = corpus()
+    random.Random(seed).shuffle(arts)
+    cut = random.Random(seed).randint(1, len(arts) - 1)
+    index = EventIndex(settings)
+    for batch in (arts[:cut], arts[cut:]):  # two ingest batches, each placed in canonical order
+        for a in canonical_order(batch):
+            index.place(a)
+        mapping, retired = index.refine({index.story_of(a.event_id) for a in batch})
+        assert {a.id for a in batch} <= set(mapping) and set(mapping.values()) <= set(index.events)
+        assert not retired & set(mapping.values())
+    _, rebuilt = rebuild(corpus(), settings)
+    assert index.assignments() == rebuilt  # the same partition and the same event ids
+    late = article("m2d", "Velt and Oskan agree shipyard in Lindau",
+                   "Mira Oskan and Arno Velt, meeting in Lindau, agreed the joint shipyard for warships.", "2023-03-15")
+    assert index.place(late) == rebuilt["m2a"]  # placement goes on from the refined events
+
+
+def test_a_refinement_keeps_a_copy_with_its_original(settings):
+    index = EventIndex(settings)
+    arts = corpus()
+    for a in arts:
+        index.place(a)
+    copy = article("copy", "Totally different headline", "Unrelated words about weather.", "2024-01-01",
+                   duplicate_of=arts[0].id)
+    index.place(copy)
+    index.refine([index.story_of(index.assignments()["copy"])])
+    assert index.assignments()["copy"] == index.assignments()[arts[0].id]
 
 
 def test_a_syndicated_copy_joins_its_originals_event(settings):

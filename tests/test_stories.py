@@ -7,8 +7,9 @@ import pytest
 from _events_fixtures import GOLD_STORIES, article, corpus, groups
 from storyline.events import EventIndex, rebuild
 from storyline.events.attributes import describe_events
+from storyline.events.features import Aggregate
 from storyline.settings import Settings
-from storyline.stories import describe_stories, story_id_for
+from storyline.stories import describe_stories, join_clear_neighbours, story_id_for
 
 
 @pytest.fixture
@@ -67,3 +68,38 @@ def test_stories_list_events_in_date_order_with_a_title(settings):
     assert dates == sorted(dates) and len(dates) == 2
     assert meetings.title and meetings.title in {a.title for a in arts}
     assert meetings.id == story_id_for(sorted({arts[0].event_id, arts[2].event_id})[0])
+
+
+def _join(scores: dict[tuple[int, int], float], events: dict[int, int], floor=0.12, margin=0.03):
+    """Run join_clear_neighbours on clusters 0..n-1 with the given pair scores and events per cluster."""
+    n = len(events)
+    clusters = {i: Aggregate(str(i)) for i in range(n)}
+    for i in clusters:
+        clusters[i].members.append(str(i))
+    root, member = {}, 0
+    for i in range(n):  # cluster i holds events[i] events (member indices)
+        for _ in range(events[i]):
+            root[member] = i
+            member += 1
+    neighbours = {i: {j for j in range(n) if j != i} for i in range(n)}
+
+    def score(a, b):
+        x, y = sorted((int(a.members[0]), int(b.members[0])))
+        return scores.get((x, y), 0.0)
+
+    return join_clear_neighbours(clusters, neighbours, root, score, floor, margin), root
+
+
+def test_a_lone_event_joins_the_story_that_is_its_clear_nearest_neighbour():
+    scores = {(0, 1): 0.20, (0, 2): 0.10, (1, 2): 0.12, (2, 3): 0.05}
+    pairs, root = _join(scores, {0: 1, 1: 1, 2: 1, 3: 1})
+    assert pairs == [(0, 1)]
+    assert set(root.values()) == {0, 2, 3}
+
+
+def test_no_join_without_a_clear_margin_a_floor_or_a_lone_event():
+    base = {(0, 1): 0.20, (0, 2): 0.10, (1, 2): 0.12, (2, 3): 0.05}
+    assert _join({**base, (1, 2): 0.18}, {0: 1, 1: 1, 2: 1, 3: 1})[0] == []  # 0.20 vs 0.18: not clear
+    assert _join(base, {0: 1, 1: 1, 2: 1, 3: 1}, floor=0.25)[0] == []  # below the floor
+    assert _join(base, {0: 2, 1: 3, 2: 1, 3: 1})[0] == []  # two stories of several events each stay apart
+    assert _join({(0, 1): 0.5}, {0: 1, 1: 1})[0] == []  # only two stories: nothing to be clearer than

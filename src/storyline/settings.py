@@ -55,6 +55,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("event_local_max_share", 0.7, "Largest share of a story's articles a term may appear in and still tell its events apart."),
     Setting("story_subject_threshold", 0.23, "Lowest subject similarity (story weights, no date) at which an article is taken to be about an existing story; its event is then chosen inside that story on story-local weights."),
     Setting("story_threshold", 0.23, "Lowest similarity (story weights) at which an event joins an existing story."),
+    Setting("story_neighbour_floor", 0.12, "Lowest similarity at which two stories that are each other's clear nearest neighbour are joined on rebuild, below story_threshold (see story_neighbour_margin)."),
+    Setting("story_neighbour_margin", 0.03, "How much more alike two stories must be to each other than either is to its second-nearest story for story_neighbour_floor to join them (0: never)."),
     Setting("story_weight_vector", 0.5, "Weight of embedding similarity when linking an article or event to a story."),
     Setting("story_weight_words", 0.5, "Weight of word similarity (IDF over all articles) when linking an article or event to a story."),
     Setting("story_weight_terms", 0.0, "Weight of word, phrase and entity-term similarity when linking an article or event to a story."),

@@ -18,7 +18,7 @@ half the cosine of the headline+lead vectors.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from .events.features import Aggregate, Profile
@@ -65,6 +65,8 @@ class StoryIndex:
     def __init__(self, settings=None):
         settings = settings or Settings()
         self.threshold = float(settings.story_threshold)
+        self.neighbour_floor = float(settings.story_neighbour_floor)
+        self.neighbour_margin = float(settings.story_neighbour_margin)
         self.weights = _weights(settings)
         self.candidates = CandidateIndex(k=int(settings.event_candidates), window_days=0)
         self.stories: dict[str, Aggregate] = {}
@@ -75,11 +77,7 @@ class StoryIndex:
         if event_id in self.story_of:
             return self.story_of[event_id]
         probe, keys = _probe(event_id, event)
-        best, best_score = None, float("-inf")
-        for story_id in sorted({self.story_of[self.candidates.ids[s]] for s in self.candidates.query(probe, keys)}):
-            score = similarity(event, self.stories[story_id], self.weights)
-            if score > best_score:
-                best, best_score = story_id, score
+        best, best_score = self._best(event, {self.story_of[self.candidates.ids[s]] for s in self.candidates.query(probe, keys)})
         story_id = best if best is not None and best_score >= self.threshold else story_id_for(event_id)
         self.add(event_id, event, story_id, probe, keys)
         return story_id
@@ -95,12 +93,30 @@ class StoryIndex:
         _, keys = _probe(profile.id, single)
         found = {self.story_of[self.candidates.ids[s]] for s in self.candidates.query(probe, keys)}
         found |= {self.story_of[e] for e in event_ids if e in self.story_of}
+        return self._best(single, found)
+
+    def best_other(self, story_id: str) -> tuple[str | None, float]:
+        """The story most like ``story_id`` among its candidates (other stories), and the score."""
+        story = self.stories[story_id]
+        probe, keys = _probe(story_id, story)
+        found = {self.story_of[self.candidates.ids[s]] for s in self.candidates.query(probe, keys)} - {story_id}
+        return self._best(story, found)
+
+    def _best(self, agg: Aggregate, story_ids: Iterable[str]) -> tuple[str | None, float]:
+        """The story of ``story_ids`` most like ``agg`` (ties: the smaller id), and its score."""
         best, best_score = None, float("-inf")
-        for story_id in sorted(found):
-            score = similarity(single, self.stories[story_id], self.weights)
+        for story_id in sorted(story_ids):
+            score = similarity(agg, self.stories[story_id], self.weights)
             if score > best_score:
                 best, best_score = story_id, score
         return best, best_score
+
+    def merge(self, keep: str, drop: str) -> None:
+        """Fold story ``drop`` into story ``keep``: its events now belong to ``keep``."""
+        self.stories[keep].add(self.stories.pop(drop))
+        for event_id, story_id in self.story_of.items():
+            if story_id == drop:
+                self.story_of[event_id] = keep
 
     def add(self, event_id: str, event: Aggregate, story_id: str, probe=None, keys=None) -> None:
         """Record that ``event_id`` belongs to ``story_id`` (no scoring)."""
@@ -141,13 +157,56 @@ def rebuild(events: dict[str, Aggregate], settings=None, together: Iterable[list
                 neighbours[j].add(i)
     position = {e: i for i, e in enumerate(ids)}
     forced = [(position[g[0]], position[e]) for g in together for e in g[1:]]
-    root = agglomerate(clusters, neighbours, forced, lambda a, b: similarity(a, b, index.weights), index.threshold)
+    score = lambda a, b: similarity(a, b, index.weights)  # noqa: E731
+    root = agglomerate(clusters, neighbours, forced, score, index.threshold)
+    if index.neighbour_margin > 0:
+        join_clear_neighbours(clusters, neighbours, root, score, index.neighbour_floor, index.neighbour_margin)
     for i, event_id in enumerate(ids):
         index.story_of[event_id] = story_id_for(ids[root[i]])
     for i, agg in clusters.items():
         agg.id = story_id_for(ids[i])
         index.stories[agg.id] = agg
     return index, dict(index.story_of)
+
+
+def join_clear_neighbours(clusters: dict[int, Aggregate], neighbours: dict[int, set[int]], root: dict[int, int],
+                          score, floor: float, margin: float) -> list[tuple[int, int]]:
+    """Join a lone event to the story that is its clear nearest neighbour; returns the pairs joined.
+
+    After agglomeration some stories are still split in two: the same kind of
+    happening with other actors (two celebrities in rehab, two quakes on one
+    island) is less alike than the threshold allows, yet each half is far more
+    like the other than like anything else. A pair is joined when each is the
+    other's best neighbour, their score reaches ``floor``, it beats both
+    clusters' second-best score by ``margin`` (each must have a second), and at least one of them is a
+    single event (a story that already links several events has shown its
+    subject; two such stories stay apart). One pass, on the scores before any
+    joining, so no chains form. ``clusters`` and ``root`` (member index to
+    cluster index) are changed in place.
+    """
+    ranked: dict[int, list[tuple[float, int]]] = {}
+    for a in sorted(clusters):
+        ranked[a] = sorted(((score(clusters[a], clusters[b]), b) for b in neighbours.get(a, ()) if b in clusters),
+                           key=lambda sb: (-sb[0], sb[1]))
+
+    def second(a: int) -> float:  # with no second neighbour, nothing shows the best one is clearly nearer
+        return ranked[a][1][0] if len(ranked[a]) > 1 else float("inf")
+
+    events = Counter(root.values())
+    pairs = []
+    for a in sorted(clusters):
+        if not ranked[a]:
+            continue
+        best, b = ranked[a][0]
+        if a < b and ranked[b] and ranked[b][0][1] == a and best >= floor and best - max(second(a), second(b)) >= margin \
+                and min(events[a], events[b]) == 1:
+            pairs.append((a, b))
+    for a, b in pairs:
+        clusters[a].add(clusters.pop(b))
+        for member, r in root.items():
+            if r == b:
+                root[member] = a
+    return pairs
 
 
 def _copy(agg: Aggregate) -> Aggregate:

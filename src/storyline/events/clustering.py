@@ -51,6 +51,7 @@ def rebuild_all(articles: Iterable[Article], settings=None):
     subject = _subjects(index, profiles, keys, singles, forced)
     root = _split(index, profiles, keys, singles, subject, forced)
 
+    index.copy_of = {p.id: p.duplicate_of for p in profiles if p.duplicate_of}
     for i, p in enumerate(profiles):
         event_id = event_id_for(profiles[root[i]].id)
         index.event_of[p.id] = event_id

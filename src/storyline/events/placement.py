@@ -70,6 +70,8 @@ class EventIndex:
         )
         self.events: dict[str, Aggregate] = {}
         self.event_of: dict[str, str] = {}  # article id -> event id
+        self.copy_of: dict[str, str] = {}  # syndicated copy -> its original
+        self.merged_into: dict[str, str] = {}  # a story joined to another -> that story
         self.local: dict[str, LocalTerms] = {}  # story id -> its local term weights and events
         from ..stories import StoryIndex  # stories build on events: imported here to avoid a cycle
 
@@ -153,6 +155,102 @@ class EventIndex:
     def assignments(self) -> dict[str, str]:
         return dict(self.event_of)
 
+    def refine(self, story_ids: Iterable[str]) -> tuple[dict[str, str], set[str]]:
+        """After a batch: join each touched story to its best story when they reach ``story_threshold``,
+        then re-split the stories that result (see :meth:`resplit`).
+
+        Returns ``{article_id: event_id}`` for every article of a re-split story,
+        and the event ids no article holds any more.
+        """
+        before: dict[str, set[str]] = {}
+        joined = {self._join_best_story(story_id) for story_id in sorted(set(story_ids) - {None})}
+        stories = {self._current_story(s) for s in joined}
+        mapping: dict[str, str] = {}
+        for story_id in sorted(stories):
+            local = self.local.get(story_id)
+            if local is None:
+                continue
+            old = {event_id for event_id, _, _ in local.members.values()}
+            found = self.resplit(story_id)
+            if found is not None:
+                mapping.update(found)
+                before[story_id] = old - set(found.values())
+            elif story_id in self.merged_into.values():  # too big to re-split, but its events changed story
+                mapping.update({aid: event_id for aid, (event_id, _, _) in local.members.items()})
+        retired = set().union(*before.values()) if before else set()
+        return mapping, retired
+
+    def _current_story(self, story_id: str) -> str:
+        while story_id in self.merged_into:
+            story_id = self.merged_into[story_id]
+        return story_id
+
+    def _join_best_story(self, story_id: str) -> str:
+        """Join ``story_id`` to the story most like it when they reach ``story_threshold``; the surviving id."""
+        story_id = self._current_story(story_id)
+        story = self.stories.stories.get(story_id)
+        if story is None:
+            return story_id
+        best, score = self.stories.best_other(story_id)
+        if best is None or score < self.stories.threshold:
+            return story_id
+        keep, drop = sorted((story_id, best), key=lambda s: (-self.stories.stories[s].size, s))
+        self.stories.merge(keep, drop)
+        self.merged_into[drop] = keep
+        into = self.local.setdefault(keep, LocalTerms(self.local_limits))
+        gone = self.local.pop(drop, None)
+        if gone is not None:
+            into.members.update(gone.members)
+            into.refresh()
+        return keep
+
+    def resplit(self, story_id: str) -> dict[str, str] | None:
+        """Re-cluster the events of one story the way a rebuild does; ``{article_id: event_id}`` for its articles.
+
+        Placement decides once per article, on what the story held at that
+        moment: early articles meet local weights that cannot yet tell the
+        subject's words from an event's. After a batch the pipeline re-splits
+        the stories the batch touched, on the weights of all their articles
+        (all pairs, as :mod:`.clustering` does), so an ingested store reads
+        like a rebuilt one. Event ids follow the rebuild rule (the hash of the
+        first member in canonical order). Stories of more than
+        :data:`.clustering.SMALL_SUBJECT` articles keep their placement (``None``).
+        """
+        from .clustering import SMALL_SUBJECT, agglomerate
+        from .local import local_df, local_single
+
+        local = self.local.get(story_id)
+        if local is None or len(local.members) > SMALL_SUBJECT:
+            return None
+
+        def canonical(item):
+            days = item[1][2].days
+            return (not days, days[0] if days else 0, item[0])
+
+        items = sorted(local.members.items(), key=canonical)
+        df_ids, df = local_df([terms for _, (_, terms, _) in items])
+        n = len(items)
+        clusters = {i: local_single(single, terms, df_ids, df, n, self.local_limits)
+                    for i, (_, (_, terms, single)) in enumerate(items)}
+        position = {article_id: i for i, (article_id, _) in enumerate(items)}
+        forced = [(i, position[self.copy_of[a]]) for i, (a, _) in enumerate(items) if self.copy_of.get(a) in position]
+        neighbours = {i: set(range(n)) - {i} for i in range(n)}
+        weights = self.local_weights
+        root = agglomerate(clusters, neighbours, forced, lambda a, b: similarity(a, b, weights), self.threshold)
+        mapping = {article_id: event_id_for(items[root[i]][0]) for i, (article_id, _) in enumerate(items)}
+
+        for old in {event_id for event_id, _, _ in local.members.values()}:
+            self.events.pop(old, None)
+        for article_id, (_, terms, single) in items:
+            event_id = mapping[article_id]
+            event = self.events.setdefault(event_id, Aggregate(event_id))
+            event.add(single)
+            self.event_of[article_id] = event_id
+            self.stories.story_of[event_id] = story_id  # retired ids keep pointing at the story too
+            local.members[article_id] = (event_id, terms, single)
+        local.refresh()
+        return mapping
+
     # --- internals -------------------------------------------------------------------
     def _profile(self, article: Article) -> Profile:
         """The article's profile, counted in the document frequencies."""
@@ -188,6 +286,8 @@ class EventIndex:
             event.add(single)
             self.stories.grow(event_id, single)
         self.event_of[profile.id] = event_id
+        if profile.duplicate_of:
+            self.copy_of[profile.id] = profile.duplicate_of
         local = self.local.setdefault(self.stories.story_of[event_id], LocalTerms(self.local_limits))
         local.add(profile.id, event_id, profile.terms, single)
 

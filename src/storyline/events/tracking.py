@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..models import Article, Event
 from ..stories import describe_stories
 from .attributes import describe_event, describe_events, infer_published
-from .placement import EventIndex, rebuild
+from .placement import EventIndex, canonical_order, rebuild
 
 
 class EventTracker:
@@ -26,15 +26,20 @@ class EventTracker:
         return cls(EventIndex.from_articles(store.iter_articles(full=True), settings), settings)
 
     def place(self, articles: list[Article], store) -> list[Event]:
-        """Place ``articles`` (already stored) and write their events and stories; returns the events changed."""
-        for a in articles:
+        """Place ``articles`` (already stored), refine the stories they joined (see
+        :meth:`EventIndex.refine`), and write their events and stories; returns the events changed."""
+        for a in canonical_order(articles):  # the batch's result does not depend on its order
             self.index.place(a)
-        changed_ids = sorted({a.event_id for a in articles if a.event_id})
+        moved, retired = self.index.refine(self.index.story_of(a.event_id) for a in articles)
+        for a in articles:
+            a.event_id = self.index.event_of[a.id]
         fresh = {a.id: a for a in articles}
+        changed_ids = sorted({a.event_id for a in articles} | set(moved.values()))
         members: dict[str, list[Article]] = {e: [] for e in changed_ids}
-        marks = ",".join("?" * len(changed_ids))
-        for a in store.iter_articles(full=True, where=f"a.event_id IN ({marks})", params=changed_ids):
+        for a in self._stored(store, [e for e in changed_ids if e not in set(moved.values())],
+                              [i for i in moved if i not in fresh]):
             if a.id not in fresh:
+                a.event_id = moved.get(a.id, a.event_id)
                 members[a.event_id].append(a)
         for a in articles:
             members[a.event_id].append(a)
@@ -45,17 +50,27 @@ class EventTracker:
             events.append(event)
             for a in infer_published(members[event_id], [event]):
                 store.set_published(a.id, a.published, a.published_how)
-        stories = self._stories_of(events, store)
+        stories = self._stories_of(events, store, retired)
         store.save_events(events, stories)
         return events
 
-    def _stories_of(self, changed: list[Event], store):
-        """The stories the changed events belong to, described over all their events."""
+    @staticmethod
+    def _stored(store, event_ids: list[str], article_ids: list[str]):
+        """Stored articles of ``event_ids`` and stored articles named in ``article_ids``, in chunks."""
+        for column, values in (("a.event_id", event_ids), ("a.id", article_ids)):
+            for start in range(0, len(values), 500):
+                chunk = values[start:start + 500]
+                yield from store.iter_articles(full=True, where=f"{column} IN ({','.join('?' * len(chunk))})",
+                                               params=chunk)
+
+    def _stories_of(self, changed: list[Event], store, retired: set[str] = frozenset()):
+        """The stories the changed events belong to, described over all their events (not the ``retired``)."""
         story_ids = {e.story_id for e in changed if e.story_id}
         by_id = {e.id: e for e in changed}
         for story_id in story_ids:
             for e in store.events(story_id=story_id):
-                by_id.setdefault(e.id, e)
+                if e.id not in retired:
+                    by_id.setdefault(e.id, e)
         return describe_stories(by_id.values())
 
     @classmethod
