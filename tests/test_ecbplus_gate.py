@@ -17,9 +17,12 @@ from storyline.evaluation import score
 
 DATA = Path(os.environ.get("STORYLINE_ECBPLUS", Path(__file__).resolve().parents[2] / "shared" / "data" / "ecbplus-dev.jsonl"))
 
-EVENTS_BCUBED_F1 = 0.92  # measured 0.930 (stories on words + vectors, events on story-local terms, 180-day gap)
-STORIES_BCUBED_F1 = 0.905  # measured 0.915
-EVENTS_ARI = 0.90  # measured 0.913
+EVENTS_BCUBED_F1 = 0.925  # measured 0.935 (stories on words + vectors, events on story-local terms, lead x2, 180-day gap)
+STORIES_BCUBED_F1 = 0.93  # measured 0.939 (with lone events joined to their clear nearest story)
+EVENTS_ARI = 0.91  # measured 0.920
+# ingest: batches of 256 in file order, placed one by one, then the touched stories refined
+INGEST_EVENTS_BCUBED_F1 = 0.92  # measured 0.932 (0.820 placing alone, without the refinement)
+INGEST_STORIES_BCUBED_F1 = 0.88  # measured 0.898
 
 pytestmark = [
     pytest.mark.slow,
@@ -60,3 +63,25 @@ def test_stories_reach_the_floor(clustered):
     articles, _, stories = clustered
     s = score(stories, {a.id: a.story_id for a in articles})
     assert s["bcubed_f1"] >= STORIES_BCUBED_F1, s
+
+
+def test_ingest_placement_with_refinement_reaches_the_floor(clustered):
+    """What `storyline ingest` does: place each batch, then refine the stories it touched."""
+    import copy
+
+    from storyline.events import EventIndex, canonical_order
+    from storyline.settings import Settings
+
+    articles, events, stories = clustered
+    fresh = [copy.copy(a) for a in articles]
+    index = EventIndex(Settings())
+    for start in range(0, len(fresh), 256):
+        batch = fresh[start:start + 256]
+        for a in canonical_order(batch):
+            index.place(a)
+        index.refine({index.story_of(a.event_id) for a in batch})
+    placed = index.assignments()
+    s = score(events, placed)
+    assert s["bcubed_f1"] >= INGEST_EVENTS_BCUBED_F1, s
+    t = score(stories, {a: index.story_of(e) for a, e in placed.items()})
+    assert t["bcubed_f1"] >= INGEST_STORIES_BCUBED_F1, t
