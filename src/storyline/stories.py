@@ -21,6 +21,8 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
+import numpy as np
+
 from .events.features import Aggregate, Profile
 from .events.index import CandidateIndex
 from .events.similarity import Weights, similarity
@@ -55,7 +57,7 @@ def _probe(event_id: str, agg: Aggregate) -> tuple[Profile, list[int]]:
     keys = []
     for bag in (agg.actors + agg.places, agg.terms):
         if len(bag):
-            keys += [f"{int(bag.ids[i])}" for i in sorted(range(len(bag)), key=lambda i: (-bag.vals[i], bag.ids[i]))[: KEYS // 2]]
+            keys += [f"{int(bag.ids[i])}" for i in np.lexsort((bag.ids, -bag.vals))[: KEYS // 2]]
     return profile, keys
 
 
@@ -203,9 +205,9 @@ def join_clear_neighbours(clusters: dict[int, Aggregate], neighbours: dict[int, 
             pairs.append((a, b))
     for a, b in pairs:
         clusters[a].add(clusters.pop(b))
-        for member, r in root.items():
-            if r == b:
-                root[member] = a
+    into = {b: a for a, b in pairs}
+    for member, r in root.items():
+        root[member] = into.get(r, r)
     return pairs
 
 

@@ -87,20 +87,25 @@ def with_phrases(words: list[str]) -> Counter:
     return out
 
 
-def lead_weighted_terms(article: Article) -> tuple[Counter, int]:
-    """:func:`terms_of` the headline and text, the headline and the first :data:`LEAD_SENTENCES`
-    sentences counting :data:`LEAD_WEIGHT` times (news puts the happening first and the
-    background after), and the offset in the text where the lead ends."""
+def lead_weighted_terms(article: Article) -> tuple[list[str], Counter, int]:
+    """The content words of headline and text, and their :func:`with_phrases` terms with those of the
+    first :data:`LEAD_SENTENCES` sentences counting :data:`LEAD_WEIGHT` times (news puts the
+    happening first and the background after); and the offset in the text where the lead ends
+    (0 when the text is not split into sentences)."""
     text = article.text or ""
-    sentences = article.sentences or [(0, len(text))]
-    lead_end = sentences[min(LEAD_SENTENCES, len(sentences)) - 1][1] if len(sentences) > LEAD_SENTENCES else len(text)
-    if not article.sentences:
-        lead_end = 0  # not split into sentences: no lead to tell apart
-    out: Counter = Counter()
+    sentences = article.sentences
+    if not sentences:
+        lead_end = 0
+    else:
+        lead_end = sentences[LEAD_SENTENCES - 1][1] if len(sentences) > LEAD_SENTENCES else len(text)
+    words: list[str] = []
+    terms: Counter = Counter()
     for part, weight in ((article.title or "", 1.0), (text[:lead_end], LEAD_WEIGHT), (text[lead_end:], 1.0)):
-        for key, n in terms_of(part).items():
-            out[key] += n * weight
-    return out, lead_end
+        part_words = words_of(part)
+        words += part_words
+        for key, n in with_phrases(part_words).items():
+            terms[key] += n * weight
+    return words, terms, lead_end
 
 
 def entity_key(name: str) -> str:
@@ -237,8 +242,7 @@ class Profile:
 
     @classmethod
     def from_article(cls, article: Article, lexicon: Lexicon) -> Profile:
-        words = words_of(f"{article.title or ''}\n{article.text or ''}")
-        terms, lead_end = lead_weighted_terms(article)
+        words, terms, lead_end = lead_weighted_terms(article)
         actors: Counter = Counter()
         places: Counter = Counter()
         for m in article.mentions:

@@ -46,11 +46,12 @@ def event_id_for(article_id: str) -> str:
 
 def canonical_order(articles: Iterable[Article]) -> list[Article]:
     """Dated articles by date then id, then undated ones by id: the order rebuilds use."""
-    def key(a: Article):
-        day = day_of(a)
-        return (day is None, day or 0, a.id)
+    return sorted(articles, key=lambda a: canonical_key(day_of(a), a.id))
 
-    return sorted(articles, key=key)
+
+def canonical_key(day: int | None, ident: str) -> tuple:
+    """The sort key of the canonical order: dated first, by day, then by id."""
+    return (day is None, day or 0, ident)
 
 
 class EventIndex:
@@ -71,7 +72,6 @@ class EventIndex:
         self.events: dict[str, Aggregate] = {}
         self.event_of: dict[str, str] = {}  # article id -> event id
         self.copy_of: dict[str, str] = {}  # syndicated copy -> its original
-        self.merged_into: dict[str, str] = {}  # a story joined to another -> that story
         self.local: dict[str, LocalTerms] = {}  # story id -> its local term weights and events
         from ..stories import StoryIndex  # stories build on events: imported here to avoid a cycle
 
@@ -159,14 +159,27 @@ class EventIndex:
         """After a batch: join each touched story to its best story when they reach ``story_threshold``,
         then re-split the stories that result (see :meth:`resplit`).
 
-        Returns ``{article_id: event_id}`` for every article of a re-split story,
-        and the event ids no article holds any more.
+        Returns ``{article_id: event_id}`` for every article of a re-split story
+        (or of a story too big to re-split that took in another), and the event
+        ids no article holds any more.
         """
-        before: dict[str, set[str]] = {}
-        joined = {self._join_best_story(story_id) for story_id in sorted(set(story_ids) - {None})}
-        stories = {self._current_story(s) for s in joined}
+        merged_into: dict[str, str] = {}  # a story joined to another in this refinement -> that story
+
+        def current(story_id: str) -> str:
+            while story_id in merged_into:
+                story_id = merged_into[story_id]
+            return story_id
+
+        story_ids = sorted(set(story_ids) - {None})
+        for story_id in story_ids:
+            story_id = current(story_id)
+            if story_id in self.stories.stories:
+                drop, keep = self._join_best_story(story_id)
+                if drop is not None:
+                    merged_into[drop] = keep
         mapping: dict[str, str] = {}
-        for story_id in sorted(stories):
+        retired: set[str] = set()
+        for story_id in sorted({current(s) for s in story_ids}):
             local = self.local.get(story_id)
             if local is None:
                 continue
@@ -174,35 +187,25 @@ class EventIndex:
             found = self.resplit(story_id)
             if found is not None:
                 mapping.update(found)
-                before[story_id] = old - set(found.values())
-            elif story_id in self.merged_into.values():  # too big to re-split, but its events changed story
+                retired |= old - set(found.values())
+            elif story_id in merged_into.values():  # too big to re-split, but its events changed story
                 mapping.update({aid: event_id for aid, (event_id, _, _) in local.members.items()})
-        retired = set().union(*before.values()) if before else set()
         return mapping, retired
 
-    def _current_story(self, story_id: str) -> str:
-        while story_id in self.merged_into:
-            story_id = self.merged_into[story_id]
-        return story_id
-
-    def _join_best_story(self, story_id: str) -> str:
-        """Join ``story_id`` to the story most like it when they reach ``story_threshold``; the surviving id."""
-        story_id = self._current_story(story_id)
-        story = self.stories.stories.get(story_id)
-        if story is None:
-            return story_id
+    def _join_best_story(self, story_id: str) -> tuple[str | None, str]:
+        """Join ``story_id`` to the story most like it when they reach ``story_threshold``;
+        returns the story given up (``None`` when none) and the one kept."""
         best, score = self.stories.best_other(story_id)
         if best is None or score < self.stories.threshold:
-            return story_id
+            return None, story_id
         keep, drop = sorted((story_id, best), key=lambda s: (-self.stories.stories[s].size, s))
         self.stories.merge(keep, drop)
-        self.merged_into[drop] = keep
         into = self.local.setdefault(keep, LocalTerms(self.local_limits))
         gone = self.local.pop(drop, None)
         if gone is not None:
             into.members.update(gone.members)
             into.refresh()
-        return keep
+        return drop, keep
 
     def resplit(self, story_id: str) -> dict[str, str] | None:
         """Re-cluster the events of one story the way a rebuild does; ``{article_id: event_id}`` for its articles.
@@ -223,11 +226,7 @@ class EventIndex:
         if local is None or len(local.members) > SMALL_SUBJECT:
             return None
 
-        def canonical(item):
-            days = item[1][2].days
-            return (not days, days[0] if days else 0, item[0])
-
-        items = sorted(local.members.items(), key=canonical)
+        items = sorted(local.members.items(), key=lambda item: canonical_key(item[1][2].day, item[0]))
         df_ids, df = local_df([terms for _, (_, terms, _) in items])
         n = len(items)
         clusters = {i: local_single(single, terms, df_ids, df, n, self.local_limits)

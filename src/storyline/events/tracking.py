@@ -34,10 +34,12 @@ class EventTracker:
         for a in articles:
             a.event_id = self.index.event_of[a.id]
         fresh = {a.id: a for a in articles}
-        changed_ids = sorted({a.event_id for a in articles} | set(moved.values()))
+        resplit = set(moved.values())
+        changed_ids = sorted({a.event_id for a in articles} | resplit)
         members: dict[str, list[Article]] = {e: [] for e in changed_ids}
-        for a in self._stored(store, [e for e in changed_ids if e not in set(moved.values())],
-                              [i for i in moved if i not in fresh]):
+        stored = [*store.iter_articles_in("event_id", [e for e in changed_ids if e not in resplit]),
+                  *store.iter_articles_in("id", [i for i in moved if i not in fresh])]
+        for a in stored:
             if a.id not in fresh:
                 a.event_id = moved.get(a.id, a.event_id)
                 members[a.event_id].append(a)
@@ -53,15 +55,6 @@ class EventTracker:
         stories = self._stories_of(events, store, retired)
         store.save_events(events, stories)
         return events
-
-    @staticmethod
-    def _stored(store, event_ids: list[str], article_ids: list[str]):
-        """Stored articles of ``event_ids`` and stored articles named in ``article_ids``, in chunks."""
-        for column, values in (("a.event_id", event_ids), ("a.id", article_ids)):
-            for start in range(0, len(values), 500):
-                chunk = values[start:start + 500]
-                yield from store.iter_articles(full=True, where=f"{column} IN ({','.join('?' * len(chunk))})",
-                                               params=chunk)
 
     def _stories_of(self, changed: list[Event], store, retired: set[str] = frozenset()):
         """The stories the changed events belong to, described over all their events (not the ``retired``)."""

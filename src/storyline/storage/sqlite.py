@@ -178,6 +178,14 @@ class Store:
                 self._attach(articles, {a.id: row["vector_key"] for a, row in zip(articles, rows, strict=True)})
             yield from articles
 
+    def iter_articles_in(self, column: str, values: list[str], full: bool = True) -> Iterator[Article]:
+        """The articles whose ``column`` ("id" or "event_id") is one of ``values``, asked for in chunks."""
+        if column not in ("id", "event_id"):
+            raise ValueError(f"cannot select articles by {column!r}")
+        for start in range(0, len(values), 500):
+            chunk = values[start:start + 500]
+            yield from self.iter_articles(full, f"a.{column} IN ({','.join('?' * len(chunk))})", chunk)
+
     def list_articles(self, limit: int = 50, offset: int = 0, **filters: Any) -> list[dict]:
         """Article summaries (no raw or text) for listings; filters: outlet, language, since, until, event_id."""
         clauses, params = _filters(filters)
