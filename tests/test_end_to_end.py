@@ -56,18 +56,8 @@ def test_examples_events_and_stories_gate():
     assert result["stories"]["bcubed_f1"] >= 0.9, result["stories"]
 
 
-SEED_000 = (
-    "known gap: undated seed 000 is placed with the 2022 meeting, whose wording it shares more than the 2023 one's, "
-    "so it gets 2022-11-08 as its inferred date; strict, so this fails loudly once placement gets it right"
-)
-
-
 @pytest.mark.skipif(not SEEDS.exists(), reason="../shared/seeds is absent (the shared data lives beside the repo)")
-@pytest.mark.parametrize("part", [
-    pytest.param("meta", marks=pytest.mark.xfail(strict=True, reason=SEED_000)),
-    "enrich",
-    pytest.param("events", marks=pytest.mark.xfail(strict=True, reason=SEED_000)),
-])  # fmt: skip
+@pytest.mark.parametrize("part", ["meta", "enrich", "events"])
 def test_seeds_pass_the_shared_checker(part, tmp_path_factory):
     export = tmp_path_factory.getbasetemp() / "seeds-export.json"
     if not export.exists():

@@ -63,10 +63,6 @@ def check_seed_report(report: dict, gold: dict) -> None:
         assert any(docs <= {c["article_id"] for c in a["sources"]} for a in agreements), want["what"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: undated seed 000 is placed with the 2022 meeting, so the 2023 summary can cite only two outlets",
-)
 def test_seed_story_report_meets_the_done_when(seeds):
     store, story_id, gold = seeds
     check_seed_report(build_report(store, story_id), gold)

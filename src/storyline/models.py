@@ -72,6 +72,10 @@ class TimeMention:
     granularity: str  # day / week / month / year
 
 
+STATEMENT_MIN_WORDS = 5  # shorter quotes ("hot spots") say too little to be matched
+STATEMENT_MAX = 12  # statements embedded per article
+
+
 @dataclass
 class Article:
     """One news article. ``id`` is the caller's id, else the file name without extension."""
@@ -103,6 +107,7 @@ class Article:
     event_date: str | None = None
     event_date_how: str = "unknown"
     vector: Any = None  # numpy float32 array, unit length
+    statement_vectors: dict[int, Any] = field(default_factory=dict)  # quote start -> unit vector (see statements())
     # placement
     event_id: str | None = None
     story_id: str | None = None
@@ -114,9 +119,16 @@ class Article:
         """Headline and the first ``chars`` characters of the text (what gets embedded)."""
         return f"{self.title or ''}\n{self.text[:chars]}".strip()
 
+    def statements(self) -> list[Quote]:
+        """The attributed statements worth matching across articles: quotes with a speaker and
+        at least :data:`STATEMENT_MIN_WORDS` words, the first :data:`STATEMENT_MAX` of them."""
+        found = [q for q in self.quotes if q.speaker and len(q.text.split()) >= STATEMENT_MIN_WORDS]
+        return found[:STATEMENT_MAX]
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d.pop("vector")
+        d.pop("statement_vectors")
         return d
 
 

@@ -48,6 +48,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("event_weight_actors", 0.0, "Weight of shared participants (people, organisations) in event placement."),
     Setting("event_weight_places", 0.0, "Weight of shared places in event placement."),
     Setting("event_weight_facts", 0.0, "Weight of shared long quotes and figures in event placement."),
+    Setting("event_weight_statements", 0.3, "Weight of shared statements (the same speaker saying the same thing, per pair of articles) in event placement."),
+    Setting("event_statement_match", 0.8, "Lowest cosine between the embeddings of two quotes of one speaker for them to count as the same statement."),
     Setting("event_date_penalty", 0.0, "Score taken off when two event dates are slack + window days apart or more."),
     Setting("event_date_slack_days", 90, "Days two event-date estimates may differ without any penalty."),
     Setting("event_max_gap_days", 180, "Two strongly dated articles (a date stated in the lead, or a stated publication date) more than this many days apart are never one event (0: no limit)."),

@@ -9,10 +9,12 @@
 5. figures with what they measure, outside the dates (:mod:`.figures`);
 6. the event-date estimate (:func:`.times.estimate_event_date`);
 7. a unit vector of the headline and lead (:mod:`.vectors`), cached by a hash
-   of the embedded text.
+   of the embedded text;
+8. a unit vector of each attributed statement (:meth:`Article.statements`), which
+   events use to tell when two reports carry the same statement.
 
 On a large batch, steps 1-6 run in worker processes (:mod:`.workers`) while
-the parent embeds (step 7), so both models keep a core busy. Cross-article
+the parent embeds (step 7; step 8 waits for the quotes), so both models keep a core busy. Cross-article
 entities are resolved afterwards by the store's
 :class:`.entities.EntityRegistry`.
 """
@@ -128,6 +130,7 @@ class Enricher:
             c0 = time.process_time()
             pool.collect(english, futures, self.timings)
             self.timings["collect"] += time.process_time() - c0
+        self._embed_statements(articles, vector_cache)
         self.wall += time.perf_counter() - t0
         return articles
 
@@ -145,6 +148,18 @@ class Enricher:
         leads = [a.lead(self.settings.lead_chars) for a in articles]
         for article, vector in zip(articles, embed_cached(self.embedder, leads, vector_cache), strict=True):
             article.vector = vector
+        self.timings["vectors"] += time.process_time() - c0
+
+    def _embed_statements(self, articles: list[Article], vector_cache) -> None:
+        """Embed each article's attributed statements (quotes with a speaker; see
+        :meth:`Article.statements`), so events can tell when two reports carry the same one."""
+        c0 = time.process_time()
+        owners = [(a, q) for a in articles for q in a.statements()]
+        vectors = embed_cached(self.embedder, [q.text for _, q in owners], vector_cache) if owners else []
+        for article in articles:
+            article.statement_vectors = {}
+        for (article, quote), vector in zip(owners, vectors, strict=True):
+            article.statement_vectors[quote.start] = vector
         self.timings["vectors"] += time.process_time() - c0
 
     def close(self) -> None:

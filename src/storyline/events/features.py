@@ -15,7 +15,10 @@ A profile is built once from an enriched :class:`~storyline.models.Article`
 - ``facts``: keys of long quotes and of figures, which copies of one report share;
 - ``day``: the event-date estimate as an ordinal day, or ``None``; ``strong_day`` the
   same when the date is stated (lead, or a stated publication date), else ``None``;
-- ``vector``: the headline+lead embedding (unit length).
+- ``vector``: the headline+lead embedding (unit length);
+- ``statements``: (speaker surname, unit vector) of each attributed statement, and
+  ``statement_ids``, the groups of equal statements they fall in (:mod:`.statements`,
+  assigned by the index).
 
 An aggregate sums the profiles of a cluster's members so an article can be
 compared with a whole event (or an event with a story) in one step.
@@ -113,6 +116,12 @@ def entity_key(name: str) -> str:
     key = re.sub(r"['’]s$", "", name.strip().lower())
     key = re.sub(r"^the\s+", "", key)
     return re.sub(r"\s+", " ", key)
+
+
+def speaker_key(name: str) -> str:
+    """Who said it, tolerant of spelling across outlets: the surname ("Sergey Lavrov" -> "lavrov")."""
+    parts = entity_key(name).split()
+    return parts[-1] if parts else ""
 
 
 def _fact_keys(article: Article) -> set[str]:
@@ -239,6 +248,8 @@ class Profile:
     duplicate_of: str | None = None
     words: Bag = field(default_factory=lambda: Bag())  # words only: what the story is about
     strong_day: int | None = None  # see :func:`strong_day_of`
+    statements: list = field(default_factory=list)  # (speaker key, unit vector)
+    statement_ids: Bag = field(default_factory=lambda: Bag())  # groups of equal statements (set by the index)
 
     @classmethod
     def from_article(cls, article: Article, lexicon: Lexicon) -> Profile:
@@ -258,9 +269,14 @@ class Profile:
         vector = None
         if article.vector is not None:
             vector = np.asarray(article.vector, dtype=np.float32)
+        statements = []
+        for quote in article.statements():
+            v = article.statement_vectors.get(quote.start)
+            if v is not None:
+                statements.append((speaker_key(quote.speaker or ""), np.asarray(v, dtype=np.float32)))
         return cls(article.id, lexicon.bag(terms), lexicon.bag(actors), lexicon.bag(places),
                    frozenset(_fact_keys(article)), day_of(article), vector, article.duplicate_of,
-                   lexicon.bag(Counter(words)), strong_day_of(article))
+                   lexicon.bag(Counter(words)), strong_day_of(article), statements)
 
 
 class Aggregate:
@@ -272,12 +288,13 @@ class Aggregate:
     cost of one sparse dot product. IDF is taken when a member joins.
     """
 
-    __slots__ = ("id", "members", "terms", "words", "actors", "places", "facts", "days", "strong", "vsum")
+    __slots__ = ("id", "members", "terms", "words", "actors", "places", "facts", "days", "strong", "vsum",
+                 "statements")
 
     def __init__(self, ident: str):
         self.id = ident
         self.members: list[str] = []
-        self.terms, self.words, self.actors, self.places = Bag(), Bag(), Bag(), Bag()
+        self.terms, self.words, self.actors, self.places, self.statements = Bag(), Bag(), Bag(), Bag(), Bag()
         self.facts: Counter = Counter()
         self.days: list[int] = []
         self.strong: tuple[int, int] | None = None  # first and last strongly dated day of the members
@@ -294,6 +311,7 @@ class Aggregate:
         agg.members.append(p.id)
         agg.terms, agg.actors, agg.places = (_unit(b, lexicon, min_df) for b in (p.terms, p.actors, p.places))
         agg.words = _unit(p.words, lexicon, 1)
+        agg.statements = p.statement_ids
         agg.facts.update(p.facts)
         if p.strong_day is not None:
             agg.strong = (p.strong_day, p.strong_day)
@@ -311,6 +329,7 @@ class Aggregate:
         self.strong = span(self.strong, other.strong)
         self.actors = self.actors + other.actors
         self.places = self.places + other.places
+        self.statements = self.statements + other.statements
         self.facts.update(other.facts)
         self.days.extend(other.days)
         if other.vsum is not None:

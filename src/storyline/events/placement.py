@@ -33,6 +33,7 @@ from .features import Aggregate, Lexicon, Profile, day_of
 from .index import CandidateIndex
 from .local import LocalLimits, LocalTerms
 from .similarity import Weights, similarity
+from .statements import StatementGroups
 
 ENTITY_KEYS = 6  # rarest entities of an article used as index keys
 TERM_KEYS = 6  # most distinctive words of an article used as index keys
@@ -65,6 +66,7 @@ class EventIndex:
         self.local_weights = Weights.from_settings(settings)  # on story-local term weights
         self.local_limits = LocalLimits.from_settings(settings)
         self.lexicon = Lexicon()
+        self.statement_groups = StatementGroups(float(settings.event_statement_match))
         self.candidates = CandidateIndex(
             k=int(settings.event_candidates),
             window_days=int(settings.event_window_days),
@@ -255,6 +257,7 @@ class EventIndex:
         """The article's profile, counted in the document frequencies."""
         profile = Profile.from_article(article, self.lexicon)
         self.lexicon.observe(profile.terms, profile.actors, profile.places)
+        profile.statement_ids = self.statement_groups.assign(profile.statements)
         return profile
 
     def _keys(self, p: Profile) -> list[str]:

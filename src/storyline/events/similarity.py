@@ -7,6 +7,8 @@ The score mixes, with weights from the settings:
 - ``actors`` / ``places``: cosine of IDF-weighted canonical entities, each weighted by the
   share of members that name it — the participants tell look-alike events apart;
 - ``facts``: whether they share long quotes or figures;
+- ``statements``: the statements (same speaker, same thing said) the members share,
+  per pair of members, at most 1 (:mod:`.statements`);
 
 ``words``: cosine of IDF-weighted words alone (what a story is about); minus a date
 penalty when both dates are known: nothing within
@@ -35,6 +37,7 @@ class Weights:
     actors: float = 0.0
     places: float = 0.0
     facts: float = 0.05
+    statements: float = 0.0
     date_penalty: float = 1.0
     slack_days: int = 90
     window_days: int = 30
@@ -55,6 +58,7 @@ class Weights:
             actors=get("weight_actors", d.actors),
             places=get("weight_places", d.places),
             facts=get("weight_facts", d.facts),
+            statements=get("weight_statements", d.statements),
             date_penalty=get("date_penalty", d.date_penalty),
             slack_days=get("date_slack_days", d.slack_days),
             window_days=get("window_days", d.window_days),
@@ -87,6 +91,7 @@ def signals(a: Aggregate, b: Aggregate, w: Weights | None = None) -> dict[str, f
     for name in ("words", "terms", "actors", "places"):
         out[name] = dot(getattr(a, name), getattr(b, name)) / pairs if wanted(name) else 0.0
     out["facts"] = 1.0 if wanted("facts") and a.facts.keys() & b.facts.keys() else 0.0
+    out["statements"] = min(1.0, dot(a.statements, b.statements) / pairs) if wanted("statements") else 0.0
     da, db = a.day, b.day
     out["days"] = abs(da - db) if da is not None and db is not None else -1
     both = span(a.strong, b.strong)
@@ -105,7 +110,7 @@ def combine(s: dict[str, float], w: Weights) -> float:
     if w.max_gap_days and s.get("span", -1) > w.max_gap_days:
         return float("-inf")  # strongly dated happenings too far apart to be one event
     score = w.vector * s["vector"] + w.words * s.get("words", 0.0) + w.terms * s["terms"] + w.actors * s["actors"]
-    score += w.places * s["places"] + w.facts * s["facts"]
+    score += w.places * s["places"] + w.facts * s["facts"] + w.statements * s.get("statements", 0.0)
     return score - date_penalty(int(s["days"]), w)
 
 

@@ -90,6 +90,8 @@ class Store:
                 if a.vector is not None:
                     key = "a:" + a.content_hash
                     self.put_vectors({key: a.vector})
+                if a.statement_vectors:
+                    self.put_vectors({_statement_key(a, start): v for start, v in a.statement_vectors.items()})
                 conn.execute(
                     f"INSERT INTO articles ({','.join(R.ARTICLE_COLUMNS)}) VALUES ({marks})",
                     R.article_row(a, key, minhashes.get(a.id)),
@@ -162,9 +164,14 @@ class Store:
             rows = self._all(f"SELECT * FROM {table} WHERE article_id IN ({marks}) ORDER BY article_id, start", list(by_id))
             for r in rows:
                 getattr(by_id[r["article_id"]], table).append(convert(r))
-        vectors = self.get_vectors([k for k in vector_keys.values() if k])
+        statements = {a.id: [q.start for q in a.statements()] for a in articles}
+        keys = [k for k in vector_keys.values() if k]
+        keys += [_statement_key(a, start) for a in articles for start in statements[a.id]]
+        vectors = self.get_vectors(keys)
         for a in articles:
             a.vector = vectors.get(vector_keys.get(a.id) or "")
+            found = ((start, vectors.get(_statement_key(a, start))) for start in statements[a.id])
+            a.statement_vectors = {start: v for start, v in found if v is not None}
 
     def iter_articles(
         self, full: bool = True, where: str = "", params: Iterable[Any] = (), chunk: int = 500
@@ -419,3 +426,8 @@ def _entity_dict(r: sqlite3.Row) -> dict:
         "id": r["id"], "name": r["name"], "type": r["type"], "aliases": json.loads(r["aliases"]),
         "count": r["count"], "articles": sorted(json.loads(r["arts"] or "[]")),
     }  # fmt: skip
+
+
+def _statement_key(article: Article, start: int) -> str:
+    """Where the vector of the statement at ``start`` of ``article`` is kept in ``vectors``."""
+    return f"s:{article.content_hash}:{start}"
