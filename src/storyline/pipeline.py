@@ -186,4 +186,11 @@ class Pipeline:
         """Re-cluster every stored article into events and stories, independent of arrival order."""
         from .events.tracking import EventTracker
 
-        self._events = EventTracker.rebuild(self.store, self.settings)
+        self._events = EventTracker.rebuild(self.store, self.settings, prepare=self._complete_statements)
+
+    def _complete_statements(self, articles: list[Article]) -> None:
+        """Articles stored by a version that did not embed statements get their statement vectors now."""
+        missing = [a for a in articles if len(a.statement_vectors) < len(a.statements())]
+        if missing:
+            self.enricher.embed_statements(missing, vector_cache=self.store)
+            self.store.put_statement_vectors(missing)

@@ -130,7 +130,7 @@ class Enricher:
             c0 = time.process_time()
             pool.collect(english, futures, self.timings)
             self.timings["collect"] += time.process_time() - c0
-        self._embed_statements(articles, vector_cache)
+        self.embed_statements(articles, vector_cache)
         self.wall += time.perf_counter() - t0
         return articles
 
@@ -150,7 +150,7 @@ class Enricher:
             article.vector = vector
         self.timings["vectors"] += time.process_time() - c0
 
-    def _embed_statements(self, articles: list[Article], vector_cache) -> None:
+    def embed_statements(self, articles: list[Article], vector_cache=None) -> None:
         """Embed each article's attributed statements (quotes with a speaker; see
         :meth:`Article.statements`), so events can tell when two reports carry the same one."""
         c0 = time.process_time()

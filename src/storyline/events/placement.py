@@ -11,7 +11,7 @@ already carry their ``event_id``, then :meth:`EventIndex.place` each new one:
    from all pairs; the article is about the best of them when its subject score
    reaches ``story_subject_threshold``;
 3. inside that story it joins the best event on the story's local weights
-   (:mod:`.local`) when the score reaches ``event_threshold`` (never an event
+   (:mod:`.local`) and the statements they share (:mod:`.statements`) when the score reaches ``event_threshold`` (never an event
    holding a strongly dated article more than ``event_max_gap_days`` from its
    own), else it opens a new event there (or, with no story, a new event linked
    to a story on its own).

@@ -90,8 +90,7 @@ class Store:
                 if a.vector is not None:
                     key = "a:" + a.content_hash
                     self.put_vectors({key: a.vector})
-                if a.statement_vectors:
-                    self.put_vectors({_statement_key(a, start): v for start, v in a.statement_vectors.items()})
+                self.put_statement_vectors([a])
                 conn.execute(
                     f"INSERT INTO articles ({','.join(R.ARTICLE_COLUMNS)}) VALUES ({marks})",
                     R.article_row(a, key, minhashes.get(a.id)),
@@ -262,6 +261,10 @@ class Store:
                 "INSERT OR REPLACE INTO vectors (key, dim, vector) VALUES (?,?,?)",
                 [(k, int(np.asarray(v).shape[0]), R.vector_blob(v)) for k, v in vectors.items()],
             )
+
+    def put_statement_vectors(self, articles: list[Article]) -> None:
+        """Keep the vectors of the articles' statements (:meth:`Article.statements`), read back with them."""
+        self.put_vectors({_statement_key(a, start): v for a in articles for start, v in a.statement_vectors.items()})
 
     def article_vector_keys(self) -> list[tuple[str, str]]:
         """(article id, vector key) of every article that has a vector, in ingest order."""
