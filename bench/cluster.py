@@ -36,7 +36,7 @@ from storyline.events import EventIndex, rebuild
 from storyline.settings import Settings
 
 HERE = Path(__file__).parent
-CACHE = Path("/tmp/storyline-bench-cluster-articles.pkl")
+CACHE = Path("/tmp/storyline-bench-cluster-articles-v2.pkl")  # v2: articles carry statement vectors
 
 
 def base_articles(source: str, limit: int) -> list:

@@ -103,3 +103,33 @@ def test_no_join_without_a_clear_margin_a_floor_or_a_lone_event():
     assert _join(base, {0: 1, 1: 1, 2: 1, 3: 1}, floor=0.25)[0] == []  # below the floor
     assert _join(base, {0: 2, 1: 3, 2: 1, 3: 1})[0] == []  # two stories of several events each stay apart
     assert _join({(0, 1): 0.5}, {0: 1, 1: 1})[0] == []  # only two stories: nothing to be clearer than
+
+
+def _joinable(scores: dict[tuple[int, int], float], events: dict[int, int], story: int, floor=0.12, margin=0.03):
+    """What ingest's refinement decides for ``story``, given the pair scores its story index would find."""
+    from storyline.stories import StoryIndex
+
+    index = StoryIndex(Settings(story_neighbour_floor=floor, story_neighbour_margin=margin))
+    index.ranked_others = lambda s: sorted(
+        ((scores.get((min(s, t), max(s, t)), 0.0), t) for t in events if t != s), key=lambda x: (-x[0], x[1]))
+    return index.joinable(story, events.get)
+
+
+@pytest.mark.parametrize("scores, events, floor", [
+    ({(0, 1): 0.20, (0, 2): 0.10, (1, 2): 0.12, (2, 3): 0.05}, {0: 1, 1: 1, 2: 1, 3: 1}, 0.12),
+    ({(0, 1): 0.20, (0, 2): 0.10, (1, 2): 0.18, (2, 3): 0.05}, {0: 1, 1: 1, 2: 1, 3: 1}, 0.12),
+    ({(0, 1): 0.20, (0, 2): 0.10, (1, 2): 0.12, (2, 3): 0.05}, {0: 1, 1: 1, 2: 1, 3: 1}, 0.25),
+    ({(0, 1): 0.20, (0, 2): 0.10, (1, 2): 0.12, (2, 3): 0.05}, {0: 2, 1: 3, 2: 1, 3: 1}, 0.12),
+    ({(0, 1): 0.15}, {0: 1, 1: 1}, 0.12),  # only two stories: nothing to be clearer than
+])  # fmt: skip
+def test_ingest_joins_clear_neighbours_by_the_rebuilds_rule(scores, events, floor):
+    below = {pair: s for pair, s in scores.items() if s < Settings().story_threshold}
+    pairs, _ = _join(below, events, floor=floor)
+    partner = {a: b for a, b in pairs} | {b: a for a, b in pairs}
+    for story in events:
+        assert _joinable(below, events, story, floor=floor) == partner.get(story)
+
+
+def test_ingest_joins_the_best_story_at_the_threshold_whatever_its_neighbours():
+    scores = {(0, 1): 0.30, (0, 2): 0.29}  # no clear margin, but over story_threshold
+    assert _joinable(scores, {0: 4, 1: 5, 2: 6}, 0) == 1

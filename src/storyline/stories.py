@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -97,12 +97,30 @@ class StoryIndex:
         found |= {self.story_of[e] for e in event_ids if e in self.story_of}
         return self._best(single, found)
 
-    def best_other(self, story_id: str) -> tuple[str | None, float]:
-        """The story most like ``story_id`` among its candidates (other stories), and the score."""
+    def ranked_others(self, story_id: str) -> list[tuple[float, str]]:
+        """The other stories among ``story_id``'s candidates with their scores, best first (ties: smaller id)."""
         story = self.stories[story_id]
         probe, keys = _probe(story_id, story)
         found = {self.story_of[self.candidates.ids[s]] for s in self.candidates.query(probe, keys)} - {story_id}
-        return self._best(story, found)
+        return sorted(((similarity(story, self.stories[s], self.weights), s) for s in found), key=lambda x: (-x[0], x[1]))
+
+    def joinable(self, story_id: str, events: Callable[[str], int]) -> str | None:
+        """The story ``story_id`` should join, if any: its best other story when they reach
+        ``story_threshold``, else its clear nearest neighbour by the rule of
+        :func:`join_clear_neighbours` (``events(story)``: how many events a story links),
+        found among the candidates the story index gives; the incremental twin of a rebuild.
+        """
+        mine = self.ranked_others(story_id)
+        if mine and mine[0][0] >= self.threshold:
+            return mine[0][1]
+        if self.neighbour_margin <= 0 or len(mine) < 2 or mine[0][0] < self.neighbour_floor:
+            return None
+        best, other = mine[0][1], self.ranked_others(mine[0][1])
+        if len(other) < 2 or other[0][1] != story_id:
+            return None
+        if mine[0][0] - max(mine[1][0], other[1][0]) < self.neighbour_margin:
+            return None
+        return best if min(events(story_id), events(best)) == 1 else None
 
     def _best(self, agg: Aggregate, story_ids: Iterable[str]) -> tuple[str | None, float]:
         """The story of ``story_ids`` most like ``agg`` (ties: the smaller id), and its score."""

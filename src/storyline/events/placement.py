@@ -158,8 +158,9 @@ class EventIndex:
         return dict(self.event_of)
 
     def refine(self, story_ids: Iterable[str]) -> tuple[dict[str, str], set[str]]:
-        """After a batch: join each touched story to its best story when they reach ``story_threshold``,
-        then re-split the stories that result (see :meth:`resplit`).
+        """After a batch: join each touched story to the story it should join (its best one at
+        ``story_threshold``, or its clear nearest neighbour: :meth:`StoryIndex.joinable`), then
+        re-split the stories that result (see :meth:`resplit`).
 
         Returns ``{article_id: event_id}`` for every article of a re-split story
         (or of a story too big to re-split that took in another), and the event
@@ -195,10 +196,10 @@ class EventIndex:
         return mapping, retired
 
     def _join_best_story(self, story_id: str) -> tuple[str | None, str]:
-        """Join ``story_id`` to the story most like it when they reach ``story_threshold``;
+        """Join ``story_id`` to the story it should join (see :meth:`StoryIndex.joinable`), if any;
         returns the story given up (``None`` when none) and the one kept."""
-        best, score = self.stories.best_other(story_id)
-        if best is None or score < self.stories.threshold:
+        best = self.stories.joinable(story_id, self._events_in)
+        if best is None:
             return None, story_id
         keep, drop = sorted((story_id, best), key=lambda s: (-self.stories.stories[s].size, s))
         self.stories.merge(keep, drop)
@@ -208,6 +209,10 @@ class EventIndex:
             into.members.update(gone.members)
             into.refresh()
         return drop, keep
+
+    def _events_in(self, story_id: str) -> int:
+        local = self.local.get(story_id)
+        return len({event_id for event_id, _, _ in local.members.values()}) if local is not None else 0
 
     def resplit(self, story_id: str) -> dict[str, str] | None:
         """Re-cluster the events of one story the way a rebuild does; ``{article_id: event_id}`` for its articles.
