@@ -225,3 +225,59 @@ def test_many_identical_vectors_still_give_candidates():
         index.add(Profile(f"a{i}", empty, empty, empty, frozenset(), 1000, same), [])
     found = index.query(Profile("new", empty, empty, empty, frozenset(), 1000, same), [])
     assert 0 < len(found) <= 30
+
+
+def _dated(a, phrase: str, first: str, last: str, granularity: str):
+    """``a`` with the time mention ``phrase`` (found in its text) resolved to ``first``..``last``."""
+    from storyline.models import TimeMention
+
+    start = a.text.index(phrase)
+    a.times = [TimeMention(start, start + len(phrase), phrase, first, last, granularity)]
+    a.sentences = [(m.start(), m.end()) for m in __import__("re").finditer(r"[^.]+\.", a.text)]
+    return a
+
+
+def _shooting_and_trial(lead: bool):
+    shooting = [
+        article("s1", "Two killed in Kelport bakery shooting",
+                "Yvla Hant shot two co-workers dead at the Kelport bakery on Thursday. Police arrested Hant at the "
+                "scene. The bakery stayed closed.", "2010-09-09"),
+        article("s2", "Kelport bakery gunwoman held",
+                "Police in Kelport held Yvla Hant after two co-workers were shot dead at the bakery. Hant had been "
+                "suspended. The bakery stayed closed.", "2010-09-10"),
+    ]
+    who = "Yvla Hant, the suspended worker who shot two co-workers dead at the Kelport bakery"
+    text = (f"A jury on Monday convicted {who} in September 2010. Police had arrested Hant at the scene. "
+            "The bakery stayed closed for a month.") if lead else (
+            f"A jury on Monday convicted {who}. Police had arrested Hant at the scene. "
+            "The bakery stayed closed for a month after the shooting in September 2010.")
+    trial = _dated(article("t1", "Hant convicted of Kelport bakery killings", text, "2012-09-10"),
+                   "September 2010", "2010-09-01", "2010-09-30", "month")
+    return shooting, trial
+
+
+@pytest.mark.parametrize("lead", [True, False])
+def test_a_follow_up_that_names_the_date_in_its_lead_joins_the_event_beyond_the_gap(settings, lead):
+    shooting, trial = _shooting_and_trial(lead)
+    _, assign = rebuild([*shooting, trial], settings)
+    assert assign["s1"] == assign["s2"]
+    assert (assign["t1"] == assign["s1"]) is lead  # recalled further down, it is a later happening
+    assert trial.story_id == shooting[0].story_id  # of the same story either way
+    index = EventIndex(settings)
+    for a in [*shooting, trial]:
+        index.place(a)
+    assert (index.event_of["t1"] == index.event_of["s1"]) is lead
+
+
+def test_referenced_days_are_the_leads_dates_widened_by_the_slack():
+    from storyline.events.features import REFERENCE_SLACK_DAYS, referenced_days, refers_to
+
+    _, trial = _shooting_and_trial(lead=True)
+    (lo, hi), = referenced_days(trial)
+    assert (lo, hi) == (date(2010, 9, 1).toordinal() - REFERENCE_SLACK_DAYS,
+                        date(2010, 9, 30).toordinal() + REFERENCE_SLACK_DAYS)
+    assert refers_to([(lo, hi)], (date(2010, 9, 9).toordinal(),) * 2)
+    assert not refers_to([(lo, hi)], (date(2011, 3, 1).toordinal(),) * 2)
+    assert not refers_to([(lo, hi)], None)
+    trial.times[0].granularity = "year"  # "in 2010" is too vague to name a happening
+    assert referenced_days(trial) == ()

@@ -9,7 +9,8 @@
    (:mod:`.local`): what most of its articles share weighs nothing, what some of
    them share — names, places, numbers, phrases — weighs most; articles that
    carry the same statement (:mod:`.statements`) are pulled together; strongly
-   dated articles more than ``event_max_gap_days`` apart never join. Average link
+   dated articles more than ``event_max_gap_days`` apart never join, unless the
+   lead of one names the other's date (a follow-up, see :mod:`.similarity`). Average link
    again (all pairs in a subject of up to :data:`SMALL_SUBJECT` articles,
    candidate pairs beyond), while the score reaches ``event_threshold``.
 3. **Stories.** The events are linked into stories (:func:`storyline.stories.rebuild`),

@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -49,6 +50,9 @@ WEAK_DATE_HOW = frozenset({"inferred", "unknown"})
 # dates strong enough to keep two happenings apart: stated in the lead, or a stated publication date
 STRONG_EVENT_DATE_HOW = frozenset({"lead-weekday", "lead-date"})
 STRONG_PUBLISHED_HOW = frozenset({"stated", "html-meta", "url"})
+# a date the text names (to the day, week or month) refers to happenings this many days either side of it
+REFERENCE_SLACK_DAYS = 31
+REFERENCE_GRANULARITY = frozenset({"day", "week", "month"})
 
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|[-'’])+|\d+(?:[.,]\d+)?", re.UNICODE)
 
@@ -90,17 +94,21 @@ def with_phrases(words: list[str]) -> Counter:
     return out
 
 
+def end_of_lead(article: Article) -> int:
+    """The offset in the text where the first :data:`LEAD_SENTENCES` sentences end (0 when not split)."""
+    sentences = article.sentences
+    if not sentences:
+        return 0
+    return sentences[LEAD_SENTENCES - 1][1] if len(sentences) > LEAD_SENTENCES else len(article.text or "")
+
+
 def lead_weighted_terms(article: Article) -> tuple[list[str], Counter, int]:
     """The content words of headline and text, and their :func:`with_phrases` terms with those of the
     first :data:`LEAD_SENTENCES` sentences counting :data:`LEAD_WEIGHT` times (news puts the
     happening first and the background after); and the offset in the text where the lead ends
     (0 when the text is not split into sentences)."""
     text = article.text or ""
-    sentences = article.sentences
-    if not sentences:
-        lead_end = 0
-    else:
-        lead_end = sentences[LEAD_SENTENCES - 1][1] if len(sentences) > LEAD_SENTENCES else len(text)
+    lead_end = end_of_lead(article)
     words: list[str] = []
     terms: Counter = Counter()
     for part, weight in ((article.title or "", 1.0), (text[:lead_end], LEAD_WEIGHT), (text[lead_end:], 1.0)):
@@ -149,6 +157,32 @@ def day_of(article: Article) -> int | None:
         return date.fromisoformat(str(iso)[:10]).toordinal()
     except ValueError:
         return None
+
+
+def referenced_days(article: Article) -> tuple[tuple[int, int], ...]:
+    """The periods the lead names to the day, week or month (``times``), each widened by
+    :data:`REFERENCE_SLACK_DAYS`, as (first, last) ordinal days: the happenings it follows up
+    ("a jury convicted the man charged in an April 2007 shooting"). Only the lead counts: a
+    follow-up states there what it follows, while a recurring event's report recalls the
+    previous one further down ("the flood of last April"); on ECB+ dev every lead reference
+    to a date more than ``event_max_gap_days`` away was one of the same gold event."""
+    out = []
+    end = end_of_lead(article)
+    for t in article.times:
+        if t.granularity not in REFERENCE_GRANULARITY or not t.date or t.start >= end:
+            continue
+        try:
+            first = date.fromisoformat(t.date[:10]).toordinal()
+            last = date.fromisoformat(t.end_date[:10]).toordinal() if t.end_date else first
+        except ValueError:
+            continue
+        out.append((first - REFERENCE_SLACK_DAYS, last + REFERENCE_SLACK_DAYS))
+    return tuple(sorted(set(out)))
+
+
+def refers_to(refs: Iterable[tuple[int, int]], strong: tuple[int, int] | None) -> bool:
+    """Whether one of the periods ``refs`` overlaps the strongly dated span ``strong``."""
+    return strong is not None and any(lo <= strong[1] and strong[0] <= hi for lo, hi in refs)
 
 
 def strong_day_of(article: Article) -> int | None:
@@ -250,6 +284,7 @@ class Profile:
     strong_day: int | None = None  # see :func:`strong_day_of`
     statements: list = field(default_factory=list)  # (speaker key, unit vector)
     statement_ids: Bag = field(default_factory=lambda: Bag())  # groups of equal statements (set by the index)
+    refs: tuple = ()  # periods the text names: see :func:`referenced_days`
 
     @classmethod
     def from_article(cls, article: Article, lexicon: Lexicon) -> Profile:
@@ -276,7 +311,7 @@ class Profile:
                 statements.append((speaker_key(quote.speaker or ""), np.asarray(v, dtype=np.float32)))
         return cls(article.id, lexicon.bag(terms), lexicon.bag(actors), lexicon.bag(places),
                    frozenset(_fact_keys(article)), day_of(article), vector, article.duplicate_of,
-                   lexicon.bag(Counter(words)), strong_day_of(article), statements)
+                   lexicon.bag(Counter(words)), strong_day_of(article), statements, refs=referenced_days(article))
 
 
 class Aggregate:
@@ -289,7 +324,7 @@ class Aggregate:
     """
 
     __slots__ = ("id", "members", "terms", "words", "actors", "places", "facts", "days", "strong", "vsum",
-                 "statements")
+                 "statements", "refs")
 
     def __init__(self, ident: str):
         self.id = ident
@@ -298,6 +333,7 @@ class Aggregate:
         self.facts: Counter = Counter()
         self.days: list[int] = []
         self.strong: tuple[int, int] | None = None  # first and last strongly dated day of the members
+        self.refs: list[tuple[int, int]] = []  # periods the members' texts name
         self.vsum: np.ndarray | None = None
 
     @classmethod
@@ -312,6 +348,7 @@ class Aggregate:
         agg.terms, agg.actors, agg.places = (_unit(b, lexicon, min_df) for b in (p.terms, p.actors, p.places))
         agg.words = _unit(p.words, lexicon, 1)
         agg.statements = p.statement_ids
+        agg.refs = list(p.refs)
         agg.facts.update(p.facts)
         if p.strong_day is not None:
             agg.strong = (p.strong_day, p.strong_day)
@@ -330,6 +367,7 @@ class Aggregate:
         self.actors = self.actors + other.actors
         self.places = self.places + other.places
         self.statements = self.statements + other.statements
+        self.refs.extend(other.refs)
         self.facts.update(other.facts)
         self.days.extend(other.days)
         if other.vsum is not None:

@@ -11,10 +11,11 @@ already carry their ``event_id``, then :meth:`EventIndex.place` each new one:
    from all pairs; the article is about the best of them when its subject score
    reaches ``story_subject_threshold``;
 3. inside that story it joins the best event on the story's local weights
-   (:mod:`.local`) and the statements they share (:mod:`.statements`) when the score reaches ``event_threshold`` (never an event
-   holding a strongly dated article more than ``event_max_gap_days`` from its
-   own), else it opens a new event there (or, with no story, a new event linked
-   to a story on its own).
+   (:mod:`.local`) and the statements they share (:mod:`.statements`) when the
+   score reaches ``event_threshold`` (never an event holding a strongly dated
+   article more than ``event_max_gap_days`` from its own, unless one's lead names
+   the other's date: a follow-up), else it opens a new event there (or, with no
+   story, a new event linked to a story on its own).
 
 :func:`rebuild` re-clusters a whole collection, story first, then events (see
 :mod:`.clustering`); the result does not depend on the order the articles came in.

@@ -16,7 +16,10 @@ penalty when both dates are known: nothing within
 next ``event_window_days``. Two meetings of the same actors a year apart are apart
 by the whole penalty, whatever their words. And two clusters whose strongly dated
 members (see :func:`.features.strong_day_of`) span more than ``event_max_gap_days``
-are never merged: the score is ``-inf``.
+are never merged (the score is ``-inf``) unless one of them names, to the day, week
+or month, a date of the other's strongly dated members (see
+:func:`.features.referenced_days`): a trial two years on that recalls "the shooting
+on Sept. 9, 2010" continues that event; a meeting a year on does not.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..settings import Settings
-from .features import Aggregate, Bag, span
+from .features import Aggregate, Bag, refers_to, span
 
 
 @dataclass
@@ -96,6 +99,8 @@ def signals(a: Aggregate, b: Aggregate, w: Weights | None = None) -> dict[str, f
     out["days"] = abs(da - db) if da is not None and db is not None else -1
     both = span(a.strong, b.strong)
     out["span"] = both[1] - both[0] if both is not None else -1
+    if w is None or (w.max_gap_days and out["span"] > w.max_gap_days):
+        out["bridged"] = refers_to(a.refs, b.strong) or refers_to(b.refs, a.strong)
     return out
 
 
@@ -107,7 +112,7 @@ def date_penalty(days: int, w: Weights) -> float:
 
 
 def combine(s: dict[str, float], w: Weights) -> float:
-    if w.max_gap_days and s.get("span", -1) > w.max_gap_days:
+    if w.max_gap_days and s.get("span", -1) > w.max_gap_days and not s.get("bridged"):
         return float("-inf")  # strongly dated happenings too far apart to be one event
     score = w.vector * s["vector"] + w.words * s.get("words", 0.0) + w.terms * s["terms"] + w.actors * s["actors"]
     score += w.places * s["places"] + w.facts * s["facts"] + w.statements * s.get("statements", 0.0)
