@@ -122,3 +122,15 @@ def test_rebuild_embeds_the_statements_of_articles_stored_without_them(tmp_path)
     for a in old:
         assert list(back[a.id].statement_vectors) == [a.quotes[0].start]
     assert back["u"].event_id == back["y2a"].event_id  # and the statements took part in the clustering
+
+
+def test_a_prolific_speaker_keeps_matching_recent_statements(monkeypatch):
+    import storyline.events.statements as module
+
+    monkeypatch.setattr(module, "RECENT_GROUPS", 4)
+    groups = StatementGroups(threshold=0.8)
+    basis = np.eye(8, dtype=np.float32)
+    ids = [int(groups.assign([("velt", basis[i])]).ids[0]) for i in range(8)]  # eight different statements
+    assert ids == list(range(8))
+    assert int(groups.assign([("velt", basis[7])]).ids[0]) == 7  # the latest still matches
+    assert int(groups.assign([("velt", basis[0])]).ids[0]) == 8  # the oldest is forgotten: a new group

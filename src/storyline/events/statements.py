@@ -8,8 +8,9 @@ very likely reports of one event: on ECB+ dev, 98.6 % of the same-topic
 article pairs sharing a statement at 0.8 are one event, against 50 % of all
 same-topic pairs.
 
-:class:`StatementGroups` gives each statement a group id: the first group of
-the same speaker whose first statement it matches, else a new group. An
+:class:`StatementGroups` gives each statement a group id: the best-matching
+group of the same speaker (compared with each group's first statement, among
+the speaker's latest :data:`RECENT_GROUPS`, kept in float16), else a new group. An
 article's statements become a bag of group ids, so clusters compare them with
 one sparse dot product, like their terms.
 """
@@ -20,15 +21,46 @@ import numpy as np
 
 from .features import Bag
 
+RECENT_GROUPS = 2000  # groups kept per speaker: a statement is matched against the latest ones only
+
+
+class _Speaker:
+    """One speaker's groups: the first vector of each (float16, in a buffer that doubles) and its id."""
+
+    __slots__ = ("vectors", "ids", "n")
+
+    def __init__(self, dim: int) -> None:
+        self.vectors = np.zeros((8, dim), np.float16)
+        self.ids = np.zeros(8, np.int64)
+        self.n = 0
+
+    def best(self, vector: np.ndarray) -> tuple[int, float]:
+        if not self.n:
+            return -1, -1.0
+        scores = self.vectors[: self.n].astype(np.float32) @ vector
+        i = int(np.argmax(scores))
+        return int(self.ids[i]), float(scores[i])
+
+    def add(self, vector: np.ndarray, group: int) -> None:
+        if self.n == RECENT_GROUPS:  # forget the older half: statements repeat within days, not years
+            half = self.n // 2
+            self.vectors[:half] = self.vectors[half: self.n]
+            self.ids[:half] = self.ids[half: self.n]
+            self.n = half
+        if self.n == len(self.vectors):
+            self.vectors = np.concatenate([self.vectors, np.zeros_like(self.vectors)])
+            self.ids = np.concatenate([self.ids, np.zeros_like(self.ids)])
+        self.vectors[self.n] = vector
+        self.ids[self.n] = group
+        self.n += 1
+
 
 class StatementGroups:
     """Group ids for statements, grouping those of one speaker that say the same thing."""
 
     def __init__(self, threshold: float = 0.8) -> None:
         self.threshold = threshold
-        self._leaders: dict[str, list[np.ndarray]] = {}  # speaker -> first vector of each group
-        self._ids: dict[str, list[int]] = {}  # speaker -> group id of each leader
-        self._matrix: dict[str, np.ndarray] = {}  # speaker -> leaders stacked (rebuilt when stale)
+        self._speakers: dict[str, _Speaker] = {}
         self.count = 0
 
     def assign(self, statements: list[tuple[str, np.ndarray]]) -> Bag:
@@ -36,23 +68,19 @@ class StatementGroups:
         found: set[int] = set()
         for speaker, vector in statements:
             if speaker:
-                found.add(self._group(speaker, vector))
+                found.add(self._group(speaker, np.asarray(vector, np.float32)))
         if not found:
             return Bag()
         ids = np.array(sorted(found), np.int32)
         return Bag(ids, np.ones(len(ids), np.float32))
 
     def _group(self, speaker: str, vector: np.ndarray) -> int:
-        leaders = self._leaders.setdefault(speaker, [])
-        if leaders:
-            matrix = self._matrix.get(speaker)
-            if matrix is None or len(matrix) != len(leaders):
-                matrix = self._matrix[speaker] = np.vstack(leaders)
-            scores = matrix @ vector
-            best = int(np.argmax(scores))
-            if scores[best] >= self.threshold:
-                return self._ids[speaker][best]
-        leaders.append(np.asarray(vector, np.float32))
-        self._ids.setdefault(speaker, []).append(self.count)
+        groups = self._speakers.get(speaker)
+        if groups is None:
+            groups = self._speakers[speaker] = _Speaker(len(vector))
+        group, score = groups.best(vector)
+        if score >= self.threshold:
+            return group
+        groups.add(vector, self.count)
         self.count += 1
         return self.count - 1
