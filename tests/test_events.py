@@ -281,3 +281,29 @@ def test_referenced_days_are_the_leads_dates_widened_by_the_slack():
     assert not refers_to([(lo, hi)], None)
     trial.times[0].granularity = "year"  # "in 2010" is too vague to name a happening
     assert referenced_days(trial) == ()
+
+
+def test_event_place_is_where_the_articles_say_it_happened():
+    from storyline.events.attributes import venue
+
+    arts = [
+        article("v1", "Velt and Oskan meet", "Arno Velt met Mira Oskan in Lindau on Tuesday. Norland and Sudria "
+                "talked about the war in Ostmarsh, the war in Ostmarsh and Norland again.", "2023-03-14"),
+        article("v2", "Lindau talks", "Talks in Lindau ended late. Sudria worries about the war in Ostmarsh.",
+                "2023-03-14"),
+    ]
+    assert venue(arts) == "Lindau"  # not Norland, named most; not Ostmarsh, the background
+    assert describe_event("e-v", arts).place == "Lindau"
+
+
+def test_event_place_prefers_the_town_to_the_country_it_is_in():
+    from storyline.events.attributes import venue
+
+    a = article("v3", "Shipyard deal", "Building warships in Norland is the aim. Velt arrived in Kelport, Norland, "
+                "on Monday.", "2023-03-14")
+    assert venue([a]) == "Kelport"
+
+
+def test_event_place_falls_back_to_the_place_named_most():
+    a = article("v4", "Velt speaks", "Norland wants ships. Norland and Sudria agree.", "2023-03-14")
+    assert describe_event("e-v4", [a]).place == "Norland"

@@ -2,7 +2,9 @@
 
 - **date**: the day most of its dated articles give as the event date (ties: the
   earlier), and ``date_confidence``, the share of dated articles within a day of it;
-- **place**: the place its articles name most (by number of articles, then mentions);
+- **place**: where it happened: the place its articles name as a venue ("talks in
+  Moscow", "at the Kelport yard") in most articles, the most specific of a "City,
+  Country" pair ("in New Delhi, India"); with no venue named, the place named most;
 - **title**: a representative headline, the one of the article nearest the
   event's mean vector (without vectors: the earliest article's);
 - **participants**: the people and organisations named by at least half of its
@@ -14,6 +16,7 @@ event's date, marked ``published_how="inferred"``.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -25,6 +28,7 @@ from .features import PLACE_LABELS, day_of, entity_key
 from .placement import canonical_order
 
 MAX_PARTICIPANTS = 8
+VENUE_BEFORE = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?$", re.IGNORECASE)  # "talks in Moscow"
 PARTICIPANT_LABELS = frozenset({"PERSON", "ORG"})
 INFERABLE = frozenset({"unknown", "inferred"})  # published_how values an event date may replace
 
@@ -38,7 +42,7 @@ def describe_event(event_id: str, articles: list[Article]) -> Event:
         id=event_id,
         date=when,
         date_confidence=confidence,
-        place=places[0] if places else None,
+        place=venue(ordered) or (places[0] if places else None),
         title=representative_title(ordered),
         participants=participants(ordered),
         articles=[a.id for a in ordered],
@@ -101,6 +105,44 @@ def _most_named(articles: list[Article], labels: frozenset, min_articles: int) -
             forms = spelling[key]
             names.append(min(forms, key=lambda f: (-forms[f], -len(f), f)))
     return names
+
+
+def venue(articles: list[Article]) -> str | None:
+    """Where it happened, or ``None``: each article votes for the first place its text names as a
+    venue ("talks in Moscow", "at the Kelport yard"), as news says where before it goes into the
+    background ("the war in Ukraine"). Ties go to the place more articles name as a venue, then
+    to the one named so more often; a place named as within the winner ("New Delhi, India")
+    replaces it when it was named as a venue too.
+    """
+    first: Counter = Counter()
+    in_articles: Counter = Counter()
+    venues: Counter = Counter()
+    within: dict[str, str] = {}
+    spelling: dict[str, Counter] = defaultdict(Counter)
+    for a in articles:
+        places = [m for m in a.mentions if m.label in PLACE_LABELS and len(entity_key(m.name or m.text)) >= 2]
+        named: list[str] = []
+        for i, m in enumerate(places):
+            key = entity_key(m.name or m.text)
+            spelling[key][m.name or m.text] += 1
+            if VENUE_BEFORE.search(a.text[max(0, m.start - 12): m.start]):
+                venues[key] += 1
+                named.append(key)
+            after = places[i + 1] if i + 1 < len(places) else None
+            if after is not None and a.text[m.end: after.start].strip() == ",":
+                within.setdefault(key, entity_key(after.name or after.text))
+        if named:
+            first[named[0]] += 1
+            in_articles.update(set(named))
+    if not first:
+        return None
+    rank = lambda k: (-first[k], -in_articles[k], -venues[k], k)  # noqa: E731
+    best = min(first, key=rank)
+    inner = [k for k in in_articles if within.get(k) == best]
+    if inner:
+        best = min(inner, key=rank)
+    forms = spelling[best]
+    return min(forms, key=lambda f: (-forms[f], -len(f), f))
 
 
 def participants(articles: list[Article]) -> list[str]:
