@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -115,10 +116,8 @@ class StoryIndex:
             return mine[0][1]
         if self.neighbour_margin <= 0 or len(mine) < 2 or mine[0][0] < self.neighbour_floor:
             return None
-        best, other = mine[0][1], self.ranked_others(mine[0][1])
-        if len(other) < 2 or other[0][1] != story_id:
-            return None
-        if mine[0][0] - max(mine[1][0], other[1][0]) < self.neighbour_margin:
+        best = mine[0][1]
+        if not clearly_nearest(mine, self.ranked_others(best), story_id, self.neighbour_floor, self.neighbour_margin):
             return None
         return best if min(events(story_id), events(best)) == 1 else None
 
@@ -209,17 +208,13 @@ def join_clear_neighbours(clusters: dict[int, Aggregate], neighbours: dict[int, 
         ranked[a] = sorted(((score(clusters[a], clusters[b]), b) for b in neighbours.get(a, ()) if b in clusters),
                            key=lambda sb: (-sb[0], sb[1]))
 
-    def second(a: int) -> float:  # with no second neighbour, nothing shows the best one is clearly nearer
-        return ranked[a][1][0] if len(ranked[a]) > 1 else float("inf")
-
     events = Counter(root.values())
     pairs = []
     for a in sorted(clusters):
         if not ranked[a]:
             continue
-        best, b = ranked[a][0]
-        if a < b and ranked[b] and ranked[b][0][1] == a and best >= floor and best - max(second(a), second(b)) >= margin \
-                and min(events[a], events[b]) == 1:
+        b = ranked[a][0][1]
+        if a < b and clearly_nearest(ranked[a], ranked[b], a, floor, margin) and min(events[a], events[b]) == 1:
             pairs.append((a, b))
     for a, b in pairs:
         clusters[a].add(clusters.pop(b))
@@ -227,6 +222,18 @@ def join_clear_neighbours(clusters: dict[int, Aggregate], neighbours: dict[int, 
     for member, r in root.items():
         root[member] = into.get(r, r)
     return pairs
+
+
+def clearly_nearest(mine: list[tuple[float, Any]], theirs: list[tuple[float, Any]], me, floor: float,
+                    margin: float) -> bool:
+    """Whether ``me``'s best neighbour (``mine[0]``; both lists ranked best first as (score, id))
+    is clearly its nearest: ``me`` is that neighbour's best too, the score reaches ``floor``
+    and beats both second-best scores by ``margin``. With no second neighbour on either side,
+    nothing shows the best one is clearly nearer."""
+    if len(mine) < 2 or len(theirs) < 2 or theirs[0][1] != me:
+        return False
+    best = mine[0][0]
+    return best >= floor and best - max(mine[1][0], theirs[1][0]) >= margin
 
 
 def _copy(agg: Aggregate) -> Aggregate:

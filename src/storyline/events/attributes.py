@@ -2,9 +2,9 @@
 
 - **date**: the day most of its dated articles give as the event date (ties: the
   earlier), and ``date_confidence``, the share of dated articles within a day of it;
-- **place**: where it happened: the place its articles name as a venue ("talks in
-  Moscow", "at the Kelport yard") in most articles, the most specific of a "City,
-  Country" pair ("in New Delhi, India"); with no venue named, the place named most;
+- **place**: where it happened: the place most articles first name as a venue ("talks
+  in Moscow", "at the Kelport yard"), the town rather than its country ("in New Delhi,
+  India"); with no venue named, the place named most (see :func:`venue`);
 - **title**: a representative headline, the one of the article nearest the
   event's mean vector (without vectors: the earliest article's);
 - **participants**: the people and organisations named by at least half of its
@@ -37,12 +37,11 @@ def describe_event(event_id: str, articles: list[Article]) -> Event:
     """The :class:`Event` ``event_id`` made of ``articles`` (its members), with its attributes."""
     ordered = canonical_order(articles)
     when, confidence = event_date(ordered)
-    places = _most_named(ordered, PLACE_LABELS, 1)
     return Event(
         id=event_id,
         date=when,
         date_confidence=confidence,
-        place=venue(ordered) or (places[0] if places else None),
+        place=venue(ordered) or next(iter(_most_named(ordered, PLACE_LABELS, 1)), None),
         title=representative_title(ordered),
         participants=participants(ordered),
         articles=[a.id for a in ordered],
@@ -99,12 +98,12 @@ def _most_named(articles: list[Article], labels: frozenset, min_articles: int) -
                 spelling[key][m.name or m.text] += 1
         in_articles.update(keys)
     ranked = sorted(in_articles, key=lambda k: (-in_articles[k], -mentions[k], k))
-    names = []
-    for key in ranked:
-        if in_articles[key] >= min_articles:
-            forms = spelling[key]
-            names.append(min(forms, key=lambda f: (-forms[f], -len(f), f)))
-    return names
+    return [_usual_spelling(spelling[key]) for key in ranked if in_articles[key] >= min_articles]
+
+
+def _usual_spelling(forms: Counter) -> str:
+    """The form of a name written most often (ties: the longer, then alphabetically)."""
+    return min(forms, key=lambda f: (-forms[f], -len(f), f))
 
 
 def venue(articles: list[Article]) -> str | None:
@@ -141,8 +140,7 @@ def venue(articles: list[Article]) -> str | None:
     inner = [k for k in in_articles if within.get(k) == best]
     if inner:
         best = min(inner, key=rank)
-    forms = spelling[best]
-    return min(forms, key=lambda f: (-forms[f], -len(f), f))
+    return _usual_spelling(spelling[best])
 
 
 def participants(articles: list[Article]) -> list[str]:

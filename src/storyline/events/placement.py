@@ -213,7 +213,7 @@ class EventIndex:
 
     def _events_in(self, story_id: str) -> int:
         local = self.local.get(story_id)
-        return len({event_id for event_id, _, _ in local.members.values()}) if local is not None else 0
+        return len(local.events) if local is not None else 0
 
     def resplit(self, story_id: str) -> dict[str, str] | None:
         """Re-cluster the events of one story the way a rebuild does; ``{article_id: event_id}`` for its articles.
