@@ -307,3 +307,77 @@ def test_event_place_prefers_the_town_to_the_country_it_is_in():
 def test_event_place_falls_back_to_the_place_named_most():
     a = article("v4", "Velt speaks", "Norland wants ships. Norland and Sudria agree.", "2023-03-14")
     assert describe_event("e-v4", [a]).place == "Norland"
+
+
+def _two_quakes():
+    """A dated quake (4 reports), an earlier smaller one on the same island reported by 3 undated
+    articles that agree among themselves, and one undated report of the dated quake."""
+    dated = [
+        article("q1", "Strong quake kills ten on Lindau island",
+                "A magnitude 6.1 earthquake struck Lindau island on Sunday, killing ten people and flattening seven "
+                "villages. Rescue teams handed out tents and blankets to survivors.", "2015-11-27"),
+        article("q2", "Lindau quake death toll rises to ten",
+                "The death toll from Sunday's magnitude 6.1 earthquake on Lindau island rose to ten as rescuers "
+                "searched flattened villages. Survivors spent the night in tents.", "2015-11-28"),
+        article("q3", "Survivors shelter in tents after Lindau quake",
+                "Survivors of the earthquake that flattened seven villages on Lindau island and killed ten people "
+                "slept in tents. Rescue teams brought blankets and water.", "2015-11-28"),
+        article("q4", "Earthquake flattens villages on Lindau",
+                "Seven villages were flattened and ten people killed when a magnitude 6.1 earthquake hit Lindau "
+                "island. Tents and blankets were sent to the survivors.", "2015-11-27"),
+    ]
+    undated = [
+        article("u1", "Quake injures five near Dargo on Lindau",
+                "A magnitude 5.6 earthquake struck Lindau island near the town of Dargo, injuring five people. "
+                "Aftershocks shook the port of Dargo on Monday, and rescue teams handed out tents and blankets.", None),
+        article("u2", "Five injured as 5.6 quake jolts Dargo",
+                "Five people were injured when a 5.6 magnitude earthquake jolted Dargo on Lindau island, damaging "
+                "villages. Aftershocks rattled the Dargo port on Monday; survivors spent the night in tents.", None),
+        article("u3", "Dargo quake: five injured, villages damaged",
+                "An earthquake of magnitude 5.6 injured five people in Dargo, the port town of Lindau island, "
+                "and damaged villages. Aftershocks followed on Monday; rescue teams handed out tents.", None),
+    ]
+    lone = article("l1", "Ten dead as quake flattens Lindau villages",
+                   "Ten people died and seven villages were flattened by the magnitude 6.1 earthquake on Lindau "
+                   "island. Survivors slept in tents.", None)
+    return [*dated, *undated, lone, *corpus()]
+
+
+@pytest.mark.parametrize("cohesion", [0.7, 0.0])
+def test_undated_reports_that_agree_among_themselves_stay_apart_from_a_dated_look_alike(cohesion):
+    settings = Settings()
+    settings.event_undated_cohesion = cohesion
+    arts = _two_quakes()
+    _, assign = rebuild(arts, settings)
+    assert assign["u1"] == assign["u2"] == assign["u3"]
+    assert assign["q1"] == assign["q2"] == assign["q3"] == assign["q4"] == assign["l1"]  # a lone undated report joins
+    assert (assign["u1"] != assign["q1"]) is (cohesion > 0)  # with the rule off, nothing keeps them apart
+    assert len({a.story_id for a in arts if a.id[0] in "qul"}) == 1  # one island's quakes: one story
+    index = EventIndex(settings)  # ingest (placement, then refinement) agrees with the rebuild
+    for a in canonical_order(_two_quakes()):
+        index.place(a)
+    index.refine({index.story_of(event_id) for event_id in set(index.event_of.values())})
+    assert index.assignments() == assign
+
+
+@pytest.mark.parametrize("recall", ["their first talks since June 2022", "a year after the previous talks in June 2022",
+                                    "on the anniversary of their June 2022 talks"])
+def test_a_lead_recalling_the_last_occurrence_does_not_bridge_a_recurring_event(settings, recall):
+    from storyline.events.features import referenced_days
+
+    text = "Arno Velt met Mira Oskan in Kelport to discuss a joint shipyard for warships."
+    first = [article(f"j{i}", "Velt meets Oskan on shipyard", text, day) for i, day in enumerate(["2022-06-10", "2022-06-11"])]
+    again = _dated(article("k1", "Velt meets Oskan on shipyard again",
+                           f"Arno Velt met Mira Oskan in Kelport on Monday, {recall}. They discussed a joint shipyard "
+                           "for warships.", "2023-06-12"), "June 2022", "2022-06-01", "2022-06-30", "month")
+    assert referenced_days(again) == ()
+    _, assign = rebuild([*first, again], settings)
+    assert assign["j0"] == assign["j1"] != assign["k1"]
+    assert again.story_id == first[0].story_id
+    followed = _dated(article("k2", "Velt meets Oskan on shipyard again",
+                              "Arno Velt met Mira Oskan in Kelport on Monday to sign what their June 2022 talks "
+                              "agreed. They discussed a joint shipyard for warships.", "2023-06-12"),
+                      "June 2022", "2022-06-01", "2022-06-30", "month")
+    assert referenced_days(followed)  # without the recalling words, the lead would bridge the gap
+    _, assign = rebuild([*first, followed], settings)
+    assert assign["k2"] == assign["j0"]

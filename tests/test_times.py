@@ -56,3 +56,15 @@ def test_event_date_from_a_caption_when_publication_is_unknown():
 
 def test_no_event_date_without_any_date():
     assert estimate_event_date(article("The ministers met on Tuesday.", None)) == (None, "unknown")
+
+
+@pytest.mark.parametrize("text", [
+    "Vera Lund, the actress, died on Thursday. She was born on April 22, 1931, in Kelport.",
+    "Vera Lund died on Thursday. Lund was born to a poor family in Kelport on April 22, 1931.",
+    "Vera Lund (born April 22, 1931) died on Thursday at a hospital in Kelport.",
+])
+def test_a_date_of_birth_is_never_the_event_date(text):
+    a = article(text, None)
+    assert estimate_event_date(a) == (None, "unknown")  # no other full date: unknown, not 1931
+    a = article(text + " Her funeral was held on May 2, 2016.", None)
+    assert estimate_event_date(a) == ("2016-05-02", "lead-date")

@@ -53,6 +53,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("event_date_penalty", 0.0, "Score taken off when two event dates are slack + window days apart or more."),
     Setting("event_date_slack_days", 90, "Days two event-date estimates may differ without any penalty."),
     Setting("event_max_gap_days", 180, "Two strongly dated articles (a date stated in the lead, or a stated publication date) more than this many days apart are never one event, unless the lead of one names the other's date to the day, week or month (a follow-up: the trial of a shooting) (0: no limit)."),
+    Setting("event_undated_cohesion", 0.7, "A group of at least 3 undated articles (no event or publication date) that agree among themselves joins an event whose articles are mostly dated only when its score reaches this share of the group's own cohesion (the average score of its members' pairs): with no date to tell them apart, that agreement is the evidence of a happening of its own (0: never kept apart)."),
     Setting("event_local_min_df", 3, "Fewest articles of a story that must share a term for it to tell the story's events apart (2 in stories of fewer than 8 articles)."),
     Setting("event_local_max_share", 0.7, "Largest share of a story's articles a term may appear in and still tell its events apart."),
     Setting("story_subject_threshold", 0.23, "Lowest subject similarity (story weights, no date) at which an article is taken to be about an existing story; its event is then chosen inside that story on story-local weights."),

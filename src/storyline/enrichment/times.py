@@ -52,6 +52,10 @@ _PATTERNS = [
 ]
 _NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _CAPTION = re.compile(r"\b(?:poses?|posing|shakes? hands|pictured|photo|image|file picture|REUTERS|AFP|AP Photo)\b|©", re.I)
+# a date after "born" in its clause is a life's start, not the happening
+# ("Page, born April 22, 1923, died ...", "was born to a poor family in Tennessee on April 22, 1923")
+_BORN = re.compile(r"\b(?:born|birth|b\.)\b[^.;:!?\n]*$", re.I)
+BORN_REACH = 60  # characters before a date searched for "born"
 
 
 def _iso(d: date | None) -> str | None:
@@ -197,9 +201,15 @@ def _explicit_full_date(t: TimeMention) -> bool:
     return t.granularity == "day" and bool(re.search(r"(?:19|20)\d\d", t.text))
 
 
+def _birth_date(text: str, t: TimeMention) -> bool:
+    """Whether ``t`` is someone's date of birth ("born April 22, 1923", "(b. 1923)")."""
+    return bool(_BORN.search(text[max(0, t.start - BORN_REACH) : t.start]))
+
+
 def estimate_event_date(article: Article, lead_sentences: int = 3) -> tuple[str | None, str]:
-    """The day the reported happening took place, and how it was found."""
+    """The day the reported happening took place, and how it was found (dates of birth never count)."""
     times = article.times or find_times(article.text, article.published)
+    times = [t for t in times if not _birth_date(article.text, t)]
     sentences = article.sentences or [(0, len(article.text))]
     for s, e in sentences[:lead_sentences]:
         in_sentence = [t for t in times if s <= t.start < e and t.granularity == "day" and t.date]

@@ -33,6 +33,7 @@ from .local import LocalTerms, local_df, local_single
 from .similarity import similarity
 
 SMALL_SUBJECT = 200  # subjects up to this size compare all their pairs when splitting
+UNDATED_GROUP = 3  # undated articles that agree among themselves in at least this number may be kept apart
 
 
 def rebuild_all(articles: Iterable[Article], settings=None):
@@ -118,7 +119,8 @@ def _split(index, profiles: list[Profile], keys, singles, subject: dict[int, int
 
     neighbours = _graph(len(profiles), query)
     weights = index.local_weights
-    return agglomerate(clusters, neighbours, forced, lambda a, b: similarity(a, b, weights), index.threshold)
+    return agglomerate(clusters, neighbours, forced, lambda a, b: similarity(a, b, weights), index.threshold,
+                       index.undated_cohesion)
 
 
 def _copy(agg: Aggregate) -> Aggregate:
@@ -128,20 +130,34 @@ def _copy(agg: Aggregate) -> Aggregate:
 
 
 def agglomerate(clusters: dict[int, Aggregate], neighbours: dict[int, set[int]], forced: list[tuple[int, int]],
-                score, threshold: float) -> dict[int, int]:
+                score, threshold: float, undated_cohesion: float = 0.0) -> dict[int, int]:
     """Merge linked clusters, best pair first, while the score reaches ``threshold``.
 
     ``clusters`` is changed in place and keeps the surviving clusters, each
     under its smallest member index; returns ``{member index: cluster index}``.
     ``forced`` pairs (a copy and its original) are merged first, unscored.
     Stale heap entries are recognised by the clusters' version counters.
+
+    With ``undated_cohesion`` > 0 (events only), a group of at least
+    :data:`UNDATED_GROUP` undated articles joins a cluster whose members are mostly
+    dated only when their score reaches ``undated_cohesion`` times the group's own
+    cohesion (the average score of its members' pairs, from the merges that formed
+    it): no date tells such a group apart from a dated event of the same kind, but
+    its members agreeing far more with each other than with the event does.
     """
     root = {i: i for i in clusters}
     members = {i: [i] for i in clusters}
     version = dict.fromkeys(clusters, 0)
+    cohesion = {i: [0.0, 0] for i in clusters}  # sum of scores over member pairs, and the pairs counted
 
-    def merge(a: int, b: int) -> int:
+    def merge(a: int, b: int, s: float | None = None) -> int:
         a, b = min(a, b), max(a, b)
+        if s is not None:
+            inner_b = cohesion.pop(b)
+            pairs = len(members[a]) * len(members[b])
+            cohesion[a] = [cohesion[a][0] + inner_b[0] + s * pairs, cohesion[a][1] + inner_b[1] + pairs]
+        else:
+            cohesion.pop(b)
         clusters[a].add(clusters.pop(b))
         for m in members[b]:
             root[m] = a
@@ -152,6 +168,15 @@ def agglomerate(clusters: dict[int, Aggregate], neighbours: dict[int, set[int]],
             neighbours[n].add(a)
         version[a] += 1
         return a
+
+    def kept_apart(a: int, b: int, s: float) -> bool:
+        for group, other in ((a, b), (b, a)):
+            inner, pairs = cohesion[group]
+            g, o = clusters[group], clusters[other]
+            if (not g.days and g.size >= UNDATED_GROUP and pairs and 2 * len(o.days) > o.size
+                    and s < undated_cohesion * inner / pairs):
+                return True
+        return False
 
     for a, b in forced:
         if root[a] != root[b]:
@@ -165,7 +190,9 @@ def agglomerate(clusters: dict[int, Aggregate], neighbours: dict[int, set[int]],
             break
         if a not in clusters or b not in clusters or version[a] != va or version[b] != vb:
             continue
-        keep = merge(a, b)
+        if undated_cohesion > 0 and kept_apart(a, b, -neg):
+            continue
+        keep = merge(a, b, -neg)
         for n in sorted(neighbours[keep]):
             s = score(clusters[keep], clusters[n])
             if s >= threshold:

@@ -53,6 +53,10 @@ STRONG_PUBLISHED_HOW = frozenset({"stated", "html-meta", "url"})
 # a date the text names (to the day, week or month) refers to happenings this many days either side of it
 REFERENCE_SLACK_DAYS = 31
 REFERENCE_GRANULARITY = frozenset({"day", "week", "month"})
+# ... unless the clause recalls an earlier occurrence of the same kind, which a recurring event's lead does
+# ("their first talks since June 2022", "a year after the previous quake in May 2021", "the anniversary of")
+_RECALLS_EARLIER = re.compile(r"\b(?:since|previous(?:ly)?|last (?:met|time)|anniversary)\b[^.;:!?\n]*$", re.I)
+RECALL_REACH = 50  # characters before a date searched for such words
 
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|[-'’])+|\d+(?:[.,]\d+)?", re.UNICODE)
 
@@ -165,11 +169,16 @@ def referenced_days(article: Article) -> tuple[tuple[int, int], ...]:
     ("a jury convicted the man charged in an April 2007 shooting"). Only the lead counts: a
     follow-up states there what it follows, while a recurring event's report recalls the
     previous one further down ("the flood of last April"); on ECB+ dev every lead reference
-    to a date more than ``event_max_gap_days`` away was one of the same gold event."""
+    to a date more than ``event_max_gap_days`` away was one of the same gold event. A date
+    the lead recalls as an earlier occurrence ("their first talks since June 2022") is no
+    reference: that is how a recurring event's lead names the last one."""
     out = []
     end = end_of_lead(article)
+    text = article.text or ""
     for t in article.times:
         if t.granularity not in REFERENCE_GRANULARITY or not t.date or t.start >= end:
+            continue
+        if _RECALLS_EARLIER.search(text[max(0, t.start - RECALL_REACH) : t.start]):
             continue
         try:
             first = date.fromisoformat(t.date[:10]).toordinal()

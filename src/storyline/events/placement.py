@@ -62,6 +62,7 @@ class EventIndex:
     def __init__(self, settings=None):
         settings = settings or Settings()
         self.threshold = float(settings.event_threshold)
+        self.undated_cohesion = float(settings.event_undated_cohesion)
         self.subject_threshold = float(settings.story_subject_threshold)
         self.weights = Weights.from_settings(settings)
         self.local_weights = Weights.from_settings(settings)  # on story-local term weights
@@ -243,7 +244,8 @@ class EventIndex:
         forced = [(i, position[self.copy_of[a]]) for i, (a, _) in enumerate(items) if self.copy_of.get(a) in position]
         neighbours = {i: set(range(n)) - {i} for i in range(n)}
         weights = self.local_weights
-        root = agglomerate(clusters, neighbours, forced, lambda a, b: similarity(a, b, weights), self.threshold)
+        root = agglomerate(clusters, neighbours, forced, lambda a, b: similarity(a, b, weights), self.threshold,
+                           self.undated_cohesion)
         mapping = {article_id: event_id_for(items[root[i]][0]) for i, (article_id, _) in enumerate(items)}
 
         for old in {event_id for event_id, _, _ in local.members.values()}:
