@@ -12,7 +12,9 @@
    dated articles more than ``event_max_gap_days`` apart never join, unless the
    lead of one names the other's date (a follow-up, see :mod:`.similarity`). Average link
    again (all pairs in a subject of up to :data:`SMALL_SUBJECT` articles,
-   candidate pairs beyond), while the score reaches ``event_threshold``.
+   candidate pairs beyond), while the score reaches ``event_threshold``; a group of
+   undated articles that agree among themselves far more than with a mostly dated
+   cluster stays apart from it (``event_undated_cohesion``, see :func:`agglomerate`).
 3. **Stories.** The events are linked into stories (:func:`storyline.stories.rebuild`),
    the events of one subject always together.
 
