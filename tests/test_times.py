@@ -62,6 +62,7 @@ def test_no_event_date_without_any_date():
     "Vera Lund, the actress, died on Thursday. She was born on April 22, 1931, in Kelport.",
     "Vera Lund died on Thursday. Lund was born to a poor family in Kelport on April 22, 1931.",
     "Vera Lund (born April 22, 1931) died on Thursday at a hospital in Kelport.",
+    "Vera Lund (b. April 22, 1931) died on Thursday at a hospital in Kelport.",
 ])
 def test_a_date_of_birth_is_never_the_event_date(text):
     a = article(text, None)
