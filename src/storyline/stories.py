@@ -80,7 +80,7 @@ class StoryIndex:
         if event_id in self.story_of:
             return self.story_of[event_id]
         probe, keys = _probe(event_id, event)
-        best, best_score = self._best(event, {self.story_of[self.candidates.ids[s]] for s in self.candidates.query(probe, keys)})
+        best, best_score = self._best(event, self._candidates(probe, keys))
         story_id = best if best is not None and best_score >= self.threshold else story_id_for(event_id)
         self.add(event_id, event, story_id, probe, keys)
         return story_id
@@ -94,15 +94,14 @@ class StoryIndex:
         probe = Profile(profile.id, single.terms, single.actors, single.places, frozenset(), None, profile.vector,
                         words=single.words)
         _, keys = _probe(profile.id, single)
-        found = {self.story_of[self.candidates.ids[s]] for s in self.candidates.query(probe, keys)}
-        found |= {self.story_of[e] for e in event_ids if e in self.story_of}
+        found = self._candidates(probe, keys) | {self.story_of[e] for e in event_ids if e in self.story_of}
         return self._best(single, found)
 
     def ranked_others(self, story_id: str) -> list[tuple[float, str]]:
         """The other stories among ``story_id``'s candidates with their scores, best first (ties: smaller id)."""
         story = self.stories[story_id]
         probe, keys = _probe(story_id, story)
-        found = {self.story_of[self.candidates.ids[s]] for s in self.candidates.query(probe, keys)} - {story_id}
+        found = self._candidates(probe, keys) - {story_id}
         return sorted(((similarity(story, self.stories[s], self.weights), s) for s in found), key=lambda x: (-x[0], x[1]))
 
     def joinable(self, story_id: str, events: Callable[[str], int]) -> str | None:
@@ -120,6 +119,10 @@ class StoryIndex:
         if not clearly_nearest(mine, self.ranked_others(best), story_id, self.neighbour_floor, self.neighbour_margin):
             return None
         return best if min(events(story_id), events(best)) == 1 else None
+
+    def _candidates(self, probe: Profile, keys: list) -> set[str]:
+        """The stories of the events the candidate index finds for ``probe`` and ``keys``."""
+        return {self.story_of[self.candidates.ids[s]] for s in self.candidates.query(probe, keys)}
 
     def _best(self, agg: Aggregate, story_ids: Iterable[str]) -> tuple[str | None, float]:
         """The story of ``story_ids`` most like ``agg`` (ties: the smaller id), and its score."""
@@ -160,20 +163,15 @@ def rebuild(events: dict[str, Aggregate], settings=None, together: Iterable[list
     ``together`` (the events of one subject) start in one story. Returns the index
     and ``{event_id: story_id}``; a story's id comes from its first event in id order.
     """
-    from .events.clustering import agglomerate
+    from .events.clustering import agglomerate, neighbour_graph
 
     index = StoryIndex(settings)
     ids = sorted(events)
     probes = [_probe(e, events[e]) for e in ids]
     for probe, keys in probes:
         index.candidates.add(probe, keys)
-    clusters = {i: _copy(events[e]) for i, e in enumerate(ids)}
-    neighbours: dict[int, set[int]] = {i: set() for i in clusters}
-    for i, (probe, keys) in enumerate(probes):
-        for j in index.candidates.query(probe, keys):
-            if j != i:
-                neighbours[i].add(j)
-                neighbours[j].add(i)
+    clusters = {i: events[e].copy() for i, e in enumerate(ids)}
+    neighbours = neighbour_graph(len(ids), lambda i: index.candidates.query(*probes[i]))
     position = {e: i for i, e in enumerate(ids)}
     forced = [(position[g[0]], position[e]) for g in together for e in g[1:]]
     score = lambda a, b: similarity(a, b, index.weights)  # noqa: E731
@@ -234,12 +232,6 @@ def clearly_nearest(mine: list[tuple[float, Any]], theirs: list[tuple[float, Any
         return False
     best = mine[0][0]
     return best >= floor and best - max(mine[1][0], theirs[1][0]) >= margin
-
-
-def _copy(agg: Aggregate) -> Aggregate:
-    out = Aggregate(agg.id)
-    out.add(agg)
-    return out
 
 
 def describe_stories(events: Iterable[Event]) -> list[Story]:

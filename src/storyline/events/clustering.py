@@ -61,24 +61,24 @@ def rebuild_all(articles: Iterable[Article], settings=None):
         event_id = event_id_for(profiles[root[i]].id)
         index.event_of[p.id] = event_id
         ordered[i].event_id = event_id
-    for p in profiles:
-        event = index.events.setdefault(index.event_of[p.id], Aggregate(index.event_of[p.id]))
-        event.add(Aggregate.single(p, index.lexicon, min_df=1))
+    stored = [Aggregate.single(p, index.lexicon, min_df=1) for p in profiles]  # as placement keeps its members
+    for p, single in zip(profiles, stored, strict=True):
+        index.events.setdefault(index.event_of[p.id], Aggregate(index.event_of[p.id])).add(single)
     together = defaultdict(set)
     for i, p in enumerate(profiles):
         together[subject[i]].add(index.event_of[p.id])
     index.stories, story_of = rebuild_stories(index.events, settings, together=[sorted(g) for g in together.values()])
     for article in ordered:
         article.story_id = story_of[article.event_id]
-    for p in profiles:
+    for p, single in zip(profiles, stored, strict=True):
         local = index.local.setdefault(story_of[index.event_of[p.id]], LocalTerms(index.local_limits))
-        local.members[p.id] = (index.event_of[p.id], p.terms, Aggregate.single(p, index.lexicon, min_df=1))
+        local.members[p.id] = (index.event_of[p.id], p.terms, single)
     for local in index.local.values():
         local.refresh()
     return index, index.assignments()
 
 
-def _graph(n: int, query) -> dict[int, set[int]]:
+def neighbour_graph(n: int, query) -> dict[int, set[int]]:
     """Symmetric neighbour sets from ``query(i)`` (the candidate slots of item ``i``)."""
     neighbours: dict[int, set[int]] = {i: set() for i in range(n)}
     for i in range(n):
@@ -94,8 +94,8 @@ def _subjects(index, profiles: list[Profile], keys, singles, forced) -> dict[int
     undated = CandidateIndex(k=index.candidates.k, window_days=10**7)
     for p, k in zip(profiles, keys, strict=True):
         undated.add(p, k)
-    neighbours = _graph(len(profiles), lambda i: undated.query(profiles[i], keys[i]))
-    clusters = {i: _copy(s) for i, s in enumerate(singles)}
+    neighbours = neighbour_graph(len(profiles), lambda i: undated.query(profiles[i], keys[i]))
+    clusters = {i: s.copy() for i, s in enumerate(singles)}
     weights = index.stories.weights
     return agglomerate(clusters, neighbours, forced, lambda a, b: similarity(a, b, weights),
                        index.subject_threshold)
@@ -108,9 +108,8 @@ def _split(index, profiles: list[Profile], keys, singles, subject: dict[int, int
         members[subject[i]].append(i)
     clusters: dict[int, Aggregate] = {}
     for group in members.values():
-        df_ids, df = local_df([profiles[i].terms for i in group])
-        for i in group:
-            clusters[i] = local_single(singles[i], profiles[i].terms, df_ids, df, len(group), index.local_limits)
+        weighted = localised([singles[i] for i in group], [profiles[i].terms for i in group], index.local_limits)
+        clusters.update(zip(group, weighted, strict=True))
 
     def query(i: int) -> set[int]:
         group = members[subject[i]]
@@ -119,16 +118,22 @@ def _split(index, profiles: list[Profile], keys, singles, subject: dict[int, int
         found = index.candidates.query(profiles[i], keys[i])
         return {j for j in found if subject[j] == subject[i]}
 
-    neighbours = _graph(len(profiles), query)
+    return split_events(index, clusters, neighbour_graph(len(profiles), query), forced)
+
+
+def localised(singles: list[Aggregate], terms: list, limits) -> list[Aggregate]:
+    """The one-article clusters of one subject with their terms weighted for it (:mod:`.local`)."""
+    df_ids, df = local_df(terms)
+    return [local_single(s, t, df_ids, df, len(terms), limits) for s, t in zip(singles, terms, strict=True)]
+
+
+def split_events(index, clusters: dict[int, Aggregate], neighbours: dict[int, set[int]],
+                 forced: list[tuple[int, int]]) -> dict[int, int]:
+    """Events by the event rule (local weights, ``event_threshold``, ``event_undated_cohesion``):
+    :func:`agglomerate` over locally weighted clusters; used by a rebuild and by ingest's re-split."""
     weights = index.local_weights
     return agglomerate(clusters, neighbours, forced, lambda a, b: similarity(a, b, weights), index.threshold,
                        index.undated_cohesion)
-
-
-def _copy(agg: Aggregate) -> Aggregate:
-    out = Aggregate(agg.id)
-    out.add(agg)
-    return out
 
 
 def agglomerate(clusters: dict[int, Aggregate], neighbours: dict[int, set[int]], forced: list[tuple[int, int]],

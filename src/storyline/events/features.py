@@ -367,6 +367,12 @@ class Aggregate:
             agg.vsum = p.vector.astype(np.float32)
         return agg
 
+    def copy(self) -> Aggregate:
+        """A new cluster with the same members and sums (folding into it leaves this one as it is)."""
+        out = Aggregate(self.id)
+        out.add(self)
+        return out
+
     def add(self, other: Aggregate) -> None:
         """Fold another cluster (often a cluster of one) into this one."""
         self.members.extend(other.members)

@@ -50,6 +50,14 @@ class LocalLimits:
         return cls(int(settings.event_local_min_df), float(settings.event_local_max_share))
 
 
+def _counts_in(ids: np.ndarray, df_ids: np.ndarray, df: np.ndarray) -> np.ndarray:
+    """How many of a story's articles hold each term of ``ids`` (0 for terms it has not seen)."""
+    if not len(df_ids) or not len(ids):
+        return np.zeros(len(ids), np.int32)
+    pos = np.minimum(np.searchsorted(df_ids, ids), len(df_ids) - 1)
+    return np.where(df_ids[pos] == ids, df[pos], 0).astype(np.int32)
+
+
 def local_bag(terms: Bag, df_ids: np.ndarray, df: np.ndarray, n: int, limits: LocalLimits = LocalLimits(),
               stored: bool = False) -> Bag:
     """``terms`` (raw sublinear counts) weighted by their story-local IDF, unit length.
@@ -59,10 +67,7 @@ def local_bag(terms: Bag, df_ids: np.ndarray, df: np.ndarray, n: int, limits: Lo
     """
     if not len(terms) or not len(df_ids):
         return Bag()
-    pos = np.searchsorted(df_ids, terms.ids)
-    pos = np.minimum(pos, len(df_ids) - 1)
-    found = df_ids[pos] == terms.ids
-    counts = np.where(found, df[pos], 0)
+    counts = _counts_in(terms.ids, df_ids, df)
     if stored:
         counts, n = counts + 1, n + 1
     if n < SMALL_STORY:  # too few articles to tell the subject's words from the event's
@@ -82,8 +87,7 @@ def local_bag(terms: Bag, df_ids: np.ndarray, df: np.ndarray, n: int, limits: Lo
 def local_single(agg: Aggregate, terms: Bag, df_ids, df, n: int, limits: LocalLimits = LocalLimits(),
                  stored: bool = False) -> Aggregate:
     """A copy of the one-article cluster ``agg`` whose terms are weighted for its story."""
-    out = Aggregate(agg.id)
-    out.add(agg)
+    out = agg.copy()
     out.terms = local_bag(terms, df_ids, df, n, limits, stored)
     return out
 
@@ -105,6 +109,10 @@ class LocalTerms:
         if len(self.members) > REFRESH_GROWTH * self.n_at_refresh:
             self.refresh()
             return
+        self._fold(event_id, terms, single)
+
+    def _fold(self, event_id: str, terms: Bag, single: Aggregate) -> None:
+        """Add one member, weighted as of the last refresh, to its event's local aggregate."""
         one = local_single(single, terms, self.df_ids, self.df, self.n_at_refresh, self.limits, stored=True)
         if event_id in self.events:
             self.events[event_id].add(one)
@@ -115,19 +123,12 @@ class LocalTerms:
         """Recompute the frequencies and every event's local aggregate from the members."""
         items = sorted(self.members.items())
         self.df_ids, self.df = local_df([terms for _, (_, terms, _) in items])
-        n = self.n_at_refresh = len(items)
+        self.n_at_refresh = len(items)
         self.events = {}
         for _, (event_id, terms, single) in items:
-            one = local_single(single, terms, self.df_ids, self.df, n, self.limits, stored=True)
-            if event_id in self.events:
-                self.events[event_id].add(one)
-            else:
-                self.events[event_id] = one
+            self._fold(event_id, terms, single)
 
     def probe(self, single: Aggregate, terms: Bag) -> Aggregate:
         """A new article as a cluster of one, weighted as if it already belonged to the story."""
-        counts = np.ones(len(terms), np.int32)
-        if len(self.df_ids) and len(terms):
-            pos = np.minimum(np.searchsorted(self.df_ids, terms.ids), len(self.df_ids) - 1)
-            counts += np.where(self.df_ids[pos] == terms.ids, self.df[pos], 0).astype(np.int32)
+        counts = 1 + _counts_in(terms.ids, self.df_ids, self.df)
         return local_single(single, terms, terms.ids, counts, self.n_at_refresh + 1, self.limits)

@@ -64,7 +64,6 @@ class EventIndex:
         self.threshold = float(settings.event_threshold)
         self.undated_cohesion = float(settings.event_undated_cohesion)
         self.subject_threshold = float(settings.story_subject_threshold)
-        self.weights = Weights.from_settings(settings)
         self.local_weights = Weights.from_settings(settings)  # on story-local term weights
         self.local_limits = LocalLimits.from_settings(settings)
         self.lexicon = Lexicon()
@@ -228,24 +227,19 @@ class EventIndex:
         first member in canonical order). Stories of more than
         :data:`.clustering.SMALL_SUBJECT` articles keep their placement (``None``).
         """
-        from .clustering import SMALL_SUBJECT, agglomerate
-        from .local import local_df, local_single
+        from .clustering import SMALL_SUBJECT, localised, split_events
 
         local = self.local.get(story_id)
         if local is None or len(local.members) > SMALL_SUBJECT:
             return None
 
         items = sorted(local.members.items(), key=lambda item: canonical_key(item[1][2].day, item[0]))
-        df_ids, df = local_df([terms for _, (_, terms, _) in items])
         n = len(items)
-        clusters = {i: local_single(single, terms, df_ids, df, n, self.local_limits)
-                    for i, (_, (_, terms, single)) in enumerate(items)}
+        weighted = localised([single for _, (_, _, single) in items], [terms for _, (_, terms, _) in items],
+                             self.local_limits)
         position = {article_id: i for i, (article_id, _) in enumerate(items)}
         forced = [(i, position[self.copy_of[a]]) for i, (a, _) in enumerate(items) if self.copy_of.get(a) in position]
-        neighbours = {i: set(range(n)) - {i} for i in range(n)}
-        weights = self.local_weights
-        root = agglomerate(clusters, neighbours, forced, lambda a, b: similarity(a, b, weights), self.threshold,
-                           self.undated_cohesion)
+        root = split_events(self, dict(enumerate(weighted)), {i: set(range(n)) - {i} for i in range(n)}, forced)
         mapping = {article_id: event_id_for(items[root[i]][0]) for i, (article_id, _) in enumerate(items)}
 
         for old in {event_id for event_id, _, _ in local.members.values()}:
