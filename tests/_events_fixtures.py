@@ -19,10 +19,18 @@ ORGS = ("Harbour Council",)
 PLACES = ("Norland", "Sudria", "Kelport", "Ostmarsh", "Lindau")
 
 
-def fake_vector(text: str, dim: int = 64) -> np.ndarray:
-    """A deterministic bag-of-words hash embedding, unit length."""
+# words a sentence model reads past: what a masked lead ("someone met a place's someone") is left with
+# besides its content words
+FUNCTION_WORDS = frozenset("a an the and of in on at to for from with as by s was is are were said says "
+                           "someone place organisation people building".split())
+
+
+def fake_vector(text: str, dim: int = 64, skip: frozenset = frozenset()) -> np.ndarray:
+    """A deterministic bag-of-words hash embedding, unit length (``skip``: words left out)."""
     v = np.zeros(dim, np.float32)
     for word in re.findall(r"\w+", text.lower()):
+        if word in skip:
+            continue
         h = int(hashlib.md5(word.encode()).hexdigest(), 16)
         v[h % dim] += 1.0 if (h >> 8) % 2 else -1.0
     n = np.linalg.norm(v)
@@ -46,6 +54,7 @@ def article(ident: str, title: str, text: str, day: str | None, duplicate_of: st
     a.event_date, a.event_date_how = (day, "published") if day else (None, "unknown")
     a.mentions = mentions_of(f"{text}")
     a.vector = fake_vector(f"{title} {text}")
+    a.kind_vector = fake_vector(a.kind_lead(), skip=FUNCTION_WORDS)
     return a
 
 

@@ -131,5 +131,6 @@ def test_ingest_joins_clear_neighbours_by_the_rebuilds_rule(scores, events, floo
 
 
 def test_ingest_joins_the_best_story_at_the_threshold_whatever_its_neighbours():
-    scores = {(0, 1): 0.30, (0, 2): 0.29}  # no clear margin, but over story_threshold
+    t = Settings().story_threshold
+    scores = {(0, 1): t + 0.02, (0, 2): t + 0.01}  # no clear margin, but over story_threshold
     assert _joinable(scores, {0: 4, 1: 5, 2: 6}, 0) == 1

@@ -189,8 +189,13 @@ class Pipeline:
         self._events = EventTracker.rebuild(self.store, self.settings, prepare=self._complete_statements)
 
     def _complete_statements(self, articles: list[Article]) -> None:
-        """Articles stored by a version that did not embed statements get their statement vectors now."""
+        """Articles stored by a version that did not embed statements, or their kind (the lead with
+        names masked), get those vectors now."""
         missing = [a for a in articles if len(a.statement_vectors) < len(a.statements())]
         if missing:
             self.enricher.embed_statements(missing, vector_cache=self.store)
             self.store.put_statement_vectors(missing)
+        kindless = [a for a in articles if a.kind_vector is None and a.vector is not None]
+        if kindless:
+            self.enricher.embed_kinds(kindless, vector_cache=self.store)
+            self.store.put_kind_vectors(kindless)

@@ -4,9 +4,16 @@ A story is held like an event, as an :class:`~storyline.events.features.Aggregat
 (the sum of its articles' unit-length bags and vectors), so comparing an event
 with a story is the average similarity of their articles' pairs. The date plays
 no part: the meetings of two ministers in 2021, 2022 and 2023 are one story.
-By default the similarity is half the cosine of the words (IDF over all
-articles, no phrases or entity terms: the subject, not the particulars) and
-half the cosine of the headline+lead vectors.
+Two weightings, both half the cosine of the words (IDF over all articles, no
+phrases or entity terms: the subject, not the particulars, names included):
+
+- an article's *subject* (which story it is about) adds half the cosine of the
+  headline+lead vectors;
+- *linking events* into stories adds half the cosine of the same vectors with
+  the names masked (``kind``): what kind of happening it is, so that two deaths
+  of film stars or two quakes on one island read alike while the words still
+  say who. (ECB+ dev, events as found: stories B³ F1 0.939 with the plain vectors,
+  0.944 with the masked ones; held-out halves 0.973 / 0.935 -> 0.986 / 0.960.)
 
 - :class:`StoryIndex` links a new event to the best story (``story_threshold``)
   or opens one, and grows a story as its events grow;
@@ -39,11 +46,13 @@ def story_id_for(event_id: str) -> str:
     return "s-" + hashlib.sha1(event_id.encode("utf-8")).hexdigest()[:12]
 
 
-def _weights(settings) -> Weights:
-    """The ``story_weight_*`` settings; stories ignore dates and facts."""
+def _weights(settings, linking: bool) -> Weights:
+    """The ``story_weight_*`` settings; stories ignore dates and facts. Linking events weighs the
+    masked vectors (``story_weight_kind``) where an article's subject weighs the plain ones."""
+    vector, kind = float(settings.story_weight_vector), float(settings.story_weight_kind)
     return Weights(
-        vector=float(settings.story_weight_vector), words=float(settings.story_weight_words),
-        terms=float(settings.story_weight_terms), actors=float(settings.story_weight_actors),
+        vector=0.0 if linking else vector, kind=kind if linking else 0.0, words=float(settings.story_weight_words),
+        terms=float(settings.story_weight_terms), actors=float(settings.story_weight_actors) if linking else 0.0,
         places=float(settings.story_weight_places), facts=0.0, date_penalty=0.0,
     )  # fmt: skip
 
@@ -70,7 +79,8 @@ class StoryIndex:
         self.threshold = float(settings.story_threshold)
         self.neighbour_floor = float(settings.story_neighbour_floor)
         self.neighbour_margin = float(settings.story_neighbour_margin)
-        self.weights = _weights(settings)
+        self.weights = _weights(settings, linking=True)  # an event or story against a story
+        self.subject_weights = _weights(settings, linking=False)  # an article against a story
         self.candidates = CandidateIndex(k=int(settings.event_candidates), window_days=0)
         self.stories: dict[str, Aggregate] = {}
         self.story_of: dict[str, str] = {}  # event id -> story id
@@ -95,7 +105,7 @@ class StoryIndex:
                         words=single.words)
         _, keys = _probe(profile.id, single)
         found = self._candidates(probe, keys) | {self.story_of[e] for e in event_ids if e in self.story_of}
-        return self._best(single, found)
+        return self._best(single, found, self.subject_weights)
 
     def ranked_others(self, story_id: str) -> list[tuple[float, str]]:
         """The other stories among ``story_id``'s candidates with their scores, best first (ties: smaller id)."""
@@ -124,11 +134,12 @@ class StoryIndex:
         """The stories of the events the candidate index finds for ``probe`` and ``keys``."""
         return {self.story_of[self.candidates.ids[s]] for s in self.candidates.query(probe, keys)}
 
-    def _best(self, agg: Aggregate, story_ids: Iterable[str]) -> tuple[str | None, float]:
-        """The story of ``story_ids`` most like ``agg`` (ties: the smaller id), and its score."""
+    def _best(self, agg: Aggregate, story_ids: Iterable[str], weights: Weights | None = None) -> tuple[str | None, float]:
+        """The story of ``story_ids`` most like ``agg`` (ties: the smaller id; ``weights``: linking's
+        by default), and its score."""
         best, best_score = None, float("-inf")
         for story_id in sorted(story_ids):
-            score = similarity(agg, self.stories[story_id], self.weights)
+            score = similarity(agg, self.stories[story_id], weights or self.weights)
             if score > best_score:
                 best, best_score = story_id, score
         return best, best_score

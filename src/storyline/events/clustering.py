@@ -2,7 +2,7 @@
 
 1. **Subjects.** Articles are grouped by what they are about, the date playing no
    part: average-link agglomeration over a sparse candidate graph (vector
-   neighbours and shared rare keys, no date window) on the story weights (half
+   neighbours and shared rare keys, no date window) on the subject weights (half
    word cosine with IDF over the pool, half embedding cosine), while the score
    reaches ``story_subject_threshold``.
 2. **Events.** Each subject is split into events on story-local weights
@@ -25,11 +25,11 @@ does not depend on the order the articles came in.
 from __future__ import annotations
 
 import heapq
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from ..models import Article
-from .features import Aggregate, Profile
+from .features import Aggregate, Profile, entity_key
 from .index import CandidateIndex
 from .local import LocalTerms, local_df, local_single
 from .similarity import similarity
@@ -64,10 +64,8 @@ def rebuild_all(articles: Iterable[Article], settings=None):
     stored = [Aggregate.single(p, index.lexicon, min_df=1) for p in profiles]  # as placement keeps its members
     for p, single in zip(profiles, stored, strict=True):
         index.events.setdefault(index.event_of[p.id], Aggregate(index.event_of[p.id])).add(single)
-    together = defaultdict(set)
-    for i, p in enumerate(profiles):
-        together[subject[i]].add(index.event_of[p.id])
-    index.stories, story_of = rebuild_stories(index.events, settings, together=[sorted(g) for g in together.values()])
+    together = recurring(ordered, [subject[i] for i in range(len(ordered))])
+    index.stories, story_of = rebuild_stories(index.events, settings, together=together)
     for article in ordered:
         article.story_id = story_of[article.event_id]
     for p, single in zip(profiles, stored, strict=True):
@@ -76,6 +74,42 @@ def rebuild_all(articles: Iterable[Article], settings=None):
     for local in index.local.values():
         local.refresh()
     return index, index.assignments()
+
+
+def recurring(articles: list[Article], subjects: list) -> list[list[str]]:
+    """Events of one subject that share a main person: the same people meeting again, which stay one story.
+
+    ``articles`` carry their ``event_id``; ``subjects[i]`` is the subject of ``articles[i]``. A
+    person is an event's main one when at least half its articles name them. Returns groups of
+    event ids (sorted), each of at least two events; groups of one subject only, so a name
+    shared by unrelated happenings cannot link them.
+    """
+    named: dict[str, Counter] = defaultdict(Counter)
+    size: Counter = Counter()
+    subject_of = {}
+    for article, subj in zip(articles, subjects, strict=True):
+        size[article.event_id] += 1
+        subject_of[article.event_id] = subj
+        named[article.event_id].update({entity_key(m.name or m.text) for m in article.mentions if m.label == "PERSON"})
+    parent = {e: e for e in size}
+
+    def find(e: str) -> str:
+        while parent[e] != e:
+            parent[e] = parent[parent[e]]
+            e = parent[e]
+        return e
+
+    owner: dict[tuple, str] = {}
+    for event_id in sorted(size):
+        for person, n in sorted(named[event_id].items()):
+            if len(person) < 2 or 2 * n < size[event_id]:
+                continue
+            first = owner.setdefault((subject_of[event_id], person), event_id)
+            parent[find(event_id)] = find(first)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for event_id in sorted(size):
+        groups[find(event_id)].append(event_id)
+    return [g for g in groups.values() if len(g) > 1]
 
 
 def neighbour_graph(n: int, query) -> dict[int, set[int]]:
@@ -96,7 +130,7 @@ def _subjects(index, profiles: list[Profile], keys, singles, forced) -> dict[int
         undated.add(p, k)
     neighbours = neighbour_graph(len(profiles), lambda i: undated.query(profiles[i], keys[i]))
     clusters = {i: s.copy() for i, s in enumerate(singles)}
-    weights = index.stories.weights
+    weights = index.stories.subject_weights
     return agglomerate(clusters, neighbours, forced, lambda a, b: similarity(a, b, weights),
                        index.subject_threshold)
 

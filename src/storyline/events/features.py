@@ -15,7 +15,8 @@ A profile is built once from an enriched :class:`~storyline.models.Article`
 - ``facts``: keys of long quotes and of figures, which copies of one report share;
 - ``day``: the event-date estimate as an ordinal day, or ``None``; ``strong_day`` the
   same when the date is stated (lead, or a stated publication date), else ``None``;
-- ``vector``: the headline+lead embedding (unit length);
+- ``vector``: the headline+lead embedding (unit length); ``kind`` the same with the names
+  masked ("someone", "a place"): what kind of happening it is, which links events into stories;
 - ``statements``: (speaker surname, unit vector) of each attributed statement, and
   ``statement_ids``, the groups of equal statements they fall in (:mod:`.statements`,
   assigned by the index).
@@ -294,6 +295,7 @@ class Profile:
     statements: list = field(default_factory=list)  # (speaker key, unit vector)
     statement_ids: Bag = field(default_factory=lambda: Bag())  # groups of equal statements (set by the index)
     refs: tuple = ()  # periods the text names: see :func:`referenced_days`
+    kind: np.ndarray | None = None  # the headline+lead embedding with names masked (unit length)
 
     @classmethod
     def from_article(cls, article: Article, lexicon: Lexicon) -> Profile:
@@ -310,9 +312,8 @@ class Profile:
                 actors["@" + key] += 1
             elif m.label in PLACE_LABELS:
                 places["@" + key] += 1
-        vector = None
-        if article.vector is not None:
-            vector = np.asarray(article.vector, dtype=np.float32)
+        vector = None if article.vector is None else np.asarray(article.vector, dtype=np.float32)
+        kind = None if article.kind_vector is None else np.asarray(article.kind_vector, dtype=np.float32)
         statements = []
         for quote in article.statements():
             v = article.statement_vectors.get(quote.start)
@@ -320,7 +321,8 @@ class Profile:
                 statements.append((speaker_key(quote.speaker or ""), np.asarray(v, dtype=np.float32)))
         return cls(article.id, lexicon.bag(terms), lexicon.bag(actors), lexicon.bag(places),
                    frozenset(_fact_keys(article)), day_of(article), vector, article.duplicate_of,
-                   lexicon.bag(Counter(words)), strong_day_of(article), statements, refs=referenced_days(article))
+                   lexicon.bag(Counter(words)), strong_day_of(article), statements, refs=referenced_days(article),
+                   kind=kind)
 
 
 class Aggregate:
@@ -333,7 +335,7 @@ class Aggregate:
     """
 
     __slots__ = ("id", "members", "terms", "words", "actors", "places", "facts", "days", "strong", "vsum",
-                 "statements", "refs")
+                 "ksum", "statements", "refs")
 
     def __init__(self, ident: str):
         self.id = ident
@@ -344,6 +346,7 @@ class Aggregate:
         self.strong: tuple[int, int] | None = None  # first and last strongly dated day of the members
         self.refs: list[tuple[int, int]] = []  # periods the members' texts name
         self.vsum: np.ndarray | None = None
+        self.ksum: np.ndarray | None = None  # the sum of the members' kind vectors
 
     @classmethod
     def single(cls, p: Profile, lexicon: Lexicon, min_df: int = 2) -> Aggregate:
@@ -365,6 +368,8 @@ class Aggregate:
             agg.days.append(p.day)
         if p.vector is not None:
             agg.vsum = p.vector.astype(np.float32)
+        if p.kind is not None:
+            agg.ksum = p.kind.astype(np.float32)
         return agg
 
     def copy(self) -> Aggregate:
@@ -387,6 +392,8 @@ class Aggregate:
         self.days.extend(other.days)
         if other.vsum is not None:
             self.vsum = other.vsum.copy() if self.vsum is None else self.vsum + other.vsum
+        if other.ksum is not None:
+            self.ksum = other.ksum.copy() if self.ksum is None else self.ksum + other.ksum
 
     @property
     def size(self) -> int:

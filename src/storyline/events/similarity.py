@@ -3,6 +3,7 @@
 The score mixes, with weights from the settings:
 
 - ``vector``: cosine of the mean headline+lead embeddings;
+- ``kind``: the same for the embeddings with names masked: what kind of happening (stories);
 - ``terms``: cosine of IDF-weighted content words (sublinear counts, averaged per member);
 - ``actors`` / ``places``: cosine of IDF-weighted canonical entities, each weighted by the
   share of members that name it — the participants tell look-alike events apart;
@@ -35,6 +36,7 @@ from .features import Aggregate, Bag, refers_to, span
 @dataclass
 class Weights:
     vector: float = 0.0
+    kind: float = 0.0
     words: float = 0.0
     terms: float = 1.0
     actors: float = 0.0
@@ -91,6 +93,10 @@ def signals(a: Aggregate, b: Aggregate, w: Weights | None = None) -> dict[str, f
     if wanted("vector") and a.vsum is not None and b.vsum is not None:
         vec = float(np.dot(a.vsum, b.vsum)) / pairs
     out = {"vector": max(vec, 0.0)}
+    kind = 0.0
+    if wanted("kind") and a.ksum is not None and b.ksum is not None:
+        kind = float(np.dot(a.ksum, b.ksum)) / pairs
+    out["kind"] = max(kind, 0.0)
     for name in ("words", "terms", "actors", "places"):
         out[name] = dot(getattr(a, name), getattr(b, name)) / pairs if wanted(name) else 0.0
     out["facts"] = 1.0 if wanted("facts") and a.facts.keys() & b.facts.keys() else 0.0
@@ -114,7 +120,7 @@ def date_penalty(days: int, w: Weights) -> float:
 def combine(s: dict[str, float], w: Weights) -> float:
     if w.max_gap_days and s.get("span", -1) > w.max_gap_days and not s.get("bridged"):
         return float("-inf")  # strongly dated happenings too far apart to be one event
-    score = w.vector * s["vector"] + w.words * s.get("words", 0.0) + w.terms * s["terms"] + w.actors * s["actors"]
+    score = w.vector * s["vector"] + w.kind * s.get("kind", 0.0) + w.words * s.get("words", 0.0) + w.terms * s["terms"] + w.actors * s["actors"]
     score += w.places * s["places"] + w.facts * s["facts"] + w.statements * s.get("statements", 0.0)
     return score - date_penalty(int(s["days"]), w)
 

@@ -91,6 +91,7 @@ class Store:
                     key = "a:" + a.content_hash
                     self.put_vectors({key: a.vector})
                 self.put_statement_vectors([a])
+                self.put_kind_vectors([a])
                 conn.execute(
                     f"INSERT INTO articles ({','.join(R.ARTICLE_COLUMNS)}) VALUES ({marks})",
                     R.article_row(a, key, minhashes.get(a.id)),
@@ -166,9 +167,11 @@ class Store:
         statements = {a.id: [q.start for q in a.statements()] for a in articles}
         keys = [k for k in vector_keys.values() if k]
         keys += [_statement_key(a, start) for a in articles for start in statements[a.id]]
+        keys += [_kind_key(a) for a in articles]
         vectors = self.get_vectors(keys)
         for a in articles:
             a.vector = vectors.get(vector_keys.get(a.id) or "")
+            a.kind_vector = vectors.get(_kind_key(a))
             found = ((start, vectors.get(_statement_key(a, start))) for start in statements[a.id])
             a.statement_vectors = {start: v for start, v in found if v is not None}
 
@@ -265,6 +268,10 @@ class Store:
     def put_statement_vectors(self, articles: list[Article]) -> None:
         """Keep the vectors of the articles' statements (:meth:`Article.statements`), read back with them."""
         self.put_vectors({_statement_key(a, start): v for a in articles for start, v in a.statement_vectors.items()})
+
+    def put_kind_vectors(self, articles: list[Article]) -> None:
+        """Keep the articles' kind vectors (:meth:`Article.kind_lead`), read back with them."""
+        self.put_vectors({_kind_key(a): a.kind_vector for a in articles if a.kind_vector is not None})
 
     def article_vector_keys(self) -> list[tuple[str, str]]:
         """(article id, vector key) of every article that has a vector, in ingest order."""
@@ -429,6 +436,11 @@ def _entity_dict(r: sqlite3.Row) -> dict:
         "id": r["id"], "name": r["name"], "type": r["type"], "aliases": json.loads(r["aliases"]),
         "count": r["count"], "articles": sorted(json.loads(r["arts"] or "[]")),
     }  # fmt: skip
+
+
+def _kind_key(article: Article) -> str:
+    """Where the kind vector of ``article`` (its lead with names masked) is kept in ``vectors``."""
+    return f"k:{article.content_hash}"
 
 
 def _statement_key(article: Article, start: int) -> str:
