@@ -134,3 +134,17 @@ def test_ingest_joins_the_best_story_at_the_threshold_whatever_its_neighbours():
     t = Settings().story_threshold
     scores = {(0, 1): t + 0.02, (0, 2): t + 0.01}  # no clear margin, but over story_threshold
     assert _joinable(scores, {0: 4, 1: 5, 2: 6}, 0) == 1
+
+
+def test_events_of_one_subject_sharing_a_main_person_start_in_one_story():
+    from storyline.events.clustering import recurring
+
+    arts = corpus()
+    for a in arts:
+        a.event_id = {"m1": "e1", "m2": "e2", "f1": "e3", "f2": "e3"}[a.id[:2]]
+    assert recurring(arts, ["s"] * len(arts)) == [["e1", "e2"]]  # Velt and Oskan again; the flood names Brel
+    assert recurring(arts, ["s" if a.event_id == "e1" else "t" for a in arts]) == []  # other subjects: no link
+    m2 = [a for a in arts if a.event_id == "e2"]
+    for a in m2[1:]:
+        a.mentions = [m for m in a.mentions if m.label != "PERSON"]
+    assert recurring(arts, ["s"] * len(arts)) == []  # named by one of the meeting's three reports: not a main person

@@ -7,13 +7,20 @@ no part: the meetings of two ministers in 2021, 2022 and 2023 are one story.
 Two weightings, both half the cosine of the words (IDF over all articles, no
 phrases or entity terms: the subject, not the particulars, names included):
 
-- an article's *subject* (which story it is about) adds half the cosine of the
-  headline+lead vectors;
+- an article's *subject* (which story it is about, on ingest; the subjects of a
+  rebuild) adds half the cosine of the headline+lead vectors;
 - *linking events* into stories adds half the cosine of the same vectors with
-  the names masked (``kind``): what kind of happening it is, so that two deaths
-  of film stars or two quakes on one island read alike while the words still
-  say who. (ECB+ dev, events as found: stories B³ F1 0.939 with the plain vectors,
-  0.944 with the masked ones; held-out halves 0.973 / 0.935 -> 0.986 / 0.960.)
+  the names masked (``kind``, :meth:`~storyline.models.Article.kind_lead`): what
+  kind of happening it is, so that two deaths of film stars or two prison
+  escapes read alike while the words still say who, and a riot and a bank
+  firebombing in one city do not; and ``story_weight_actors`` of the shared
+  people and organisations. Events that share a main person (the same
+  ministers meeting again, :func:`~storyline.events.clustering.recurring`)
+  start in one story whatever their scores.
+
+ECB+ dev, all 772 articles in one pool (``storyline eval``): stories B³ F1 0.939
+with the plain vectors and a subject's events always together; 0.970 (precision
+1.000) with the masked ones.
 
 - :class:`StoryIndex` links a new event to the best story (``story_threshold``)
   or opens one, and grows a story as its events grow;

@@ -1,4 +1,4 @@
-"""Rebuild: re-cluster a whole collection, story first, then events inside each story.
+"""Rebuild: re-cluster a whole collection, subjects first, then events inside each subject, then stories.
 
 1. **Subjects.** Articles are grouped by what they are about, the date playing no
    part: average-link agglomeration over a sparse candidate graph (vector
@@ -15,8 +15,12 @@
    candidate pairs beyond), while the score reaches ``event_threshold``; a group of
    undated articles that agree among themselves far more than with a mostly dated
    cluster stays apart from it (``event_undated_cohesion``, see :func:`agglomerate`).
-3. **Stories.** The events are linked into stories (:func:`storyline.stories.rebuild`),
-   the events of one subject always together.
+3. **Stories.** The events are linked into stories (:func:`storyline.stories.rebuild`)
+   on the kind of happening (the lead with its names masked), the words and the
+   people they share; the events of one subject that share a main person
+   (:func:`recurring`) always together. A subject is where events are told apart,
+   not a story: a riot and a bank firebombing in one city a year apart are one
+   subject on their words and places, two stories by their kind.
 
 Every step sorts its input canonically and breaks ties on ids, so the result
 does not depend on the order the articles came in.
