@@ -36,7 +36,7 @@ from storyline.events import EventIndex, rebuild
 from storyline.settings import Settings
 
 HERE = Path(__file__).parent
-CACHE = Path("/tmp/storyline-bench-cluster-articles-v2.pkl")  # v2: articles carry statement vectors
+CACHE = Path("/tmp/storyline-bench-cluster-articles-v3.pkl")  # v3: articles carry statement and kind vectors
 
 
 def base_articles(source: str, limit: int) -> list:
@@ -62,7 +62,7 @@ def base_articles(source: str, limit: int) -> list:
 
 
 def perturb(base, n: int, rng: random.Random, start: date, span_days: int) -> list:
-    """``n`` variants of the base articles: some words dropped, vector jittered, a new date."""
+    """``n`` variants of the base articles: some words dropped, vectors jittered, a new date."""
     out = []
     for i in range(n):
         src = base[i % len(base)]
@@ -75,9 +75,11 @@ def perturb(base, n: int, rng: random.Random, start: date, span_days: int) -> li
         a.published, a.published_how, a.event_date = day, "stated", day
         a.event_id = a.story_id = None
         a.duplicate_of = None
-        if src.vector is not None:
-            v = np.asarray(src.vector, np.float32) + np.random.default_rng(i).normal(0, 0.03, len(src.vector)).astype(np.float32)
-            a.vector = v / np.linalg.norm(v)
+        jitter = np.random.default_rng(i)
+        for name in ("vector", "kind_vector"):
+            if getattr(src, name) is not None:
+                v = np.asarray(getattr(src, name), np.float32) + jitter.normal(0, 0.03, len(getattr(src, name))).astype(np.float32)
+                setattr(a, name, v / np.linalg.norm(v))
         out.append(a)
     return out
 
