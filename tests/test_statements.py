@@ -105,22 +105,24 @@ def test_statement_vectors_are_stored_and_read_back(tmp_path):
     assert list(back.statement_vectors) == [a.quotes[0].start]
     assert np.allclose(back.statement_vectors[a.quotes[0].start], a.statement_vectors[a.quotes[0].start])
     assert "statement_vectors" not in back.to_dict()
+    assert np.allclose(back.kind_vector, a.kind_vector) and "kind_vector" not in back.to_dict()  # the masked lead's too
 
 
-def test_rebuild_embeds_the_statements_of_articles_stored_without_them(tmp_path):
+def test_rebuild_embeds_the_statements_and_kinds_of_articles_stored_without_them(tmp_path):
     from storyline.enrichment import Enricher, HashEmbedder
     from storyline.pipeline import Pipeline
 
     store = Store(tmp_path / "s.db")
     old = meetings()
     for i, a in enumerate(old):
-        a.content_hash, a.statement_vectors = f"h{i}", {}  # as an earlier version stored them
+        a.content_hash, a.statement_vectors, a.kind_vector = f"h{i}", {}, None  # as an earlier version stored them
     store.add_articles(old)
     settings = Settings(embedder="hash")
     Pipeline(store, settings, enricher=Enricher(settings, embedder=HashEmbedder())).rebuild()
     back = {a.id: a for a in store.iter_articles(full=True)}
     for a in old:
         assert list(back[a.id].statement_vectors) == [a.quotes[0].start]
+        assert np.allclose(back[a.id].kind_vector, HashEmbedder().embed([a.kind_lead(settings.lead_chars)])[0])
     assert back["u"].event_id == back["y2a"].event_id  # and the statements took part in the clustering
 
 
