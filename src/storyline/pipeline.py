@@ -186,9 +186,9 @@ class Pipeline:
         """Re-cluster every stored article into events and stories, independent of arrival order."""
         from .events.tracking import EventTracker
 
-        self._events = EventTracker.rebuild(self.store, self.settings, prepare=self._complete_statements)
+        self._events = EventTracker.rebuild(self.store, self.settings, prepare=self._complete_vectors)
 
-    def _complete_statements(self, articles: list[Article]) -> None:
+    def _complete_vectors(self, articles: list[Article]) -> None:
         """Articles stored by a version that did not embed statements, or their kind (the lead with
         names masked), get those vectors now."""
         missing = [a for a in articles if len(a.statement_vectors) < len(a.statements())]

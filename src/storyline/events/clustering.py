@@ -68,7 +68,7 @@ def rebuild_all(articles: Iterable[Article], settings=None):
     stored = [Aggregate.single(p, index.lexicon, min_df=1) for p in profiles]  # as placement keeps its members
     for p, single in zip(profiles, stored, strict=True):
         index.events.setdefault(index.event_of[p.id], Aggregate(index.event_of[p.id])).add(single)
-    together = recurring(ordered, [subject[i] for i in range(len(ordered))])
+    together = recurring(ordered, [subject[i] for i in range(len(ordered))])  # pairs of events to keep together
     index.stories, story_of = rebuild_stories(index.events, settings, together=together)
     for article in ordered:
         article.story_id = story_of[article.event_id]
@@ -84,9 +84,10 @@ def recurring(articles: list[Article], subjects: list) -> list[list[str]]:
     """Events of one subject that share a main person: the same people meeting again, which stay one story.
 
     ``articles`` carry their ``event_id``; ``subjects[i]`` is the subject of ``articles[i]``. A
-    person is an event's main one when at least half its articles name them. Returns groups of
-    event ids (sorted), each of at least two events; groups of one subject only, so a name
-    shared by unrelated happenings cannot link them.
+    person is an event's main one when at least half its articles name them. Returns pairs
+    [first event naming the person in the subject, event] for :func:`storyline.stories.rebuild`
+    to merge (its forced merges chain them); only within one subject, so a name shared by
+    unrelated happenings cannot link them.
     """
     named: dict[str, Counter] = defaultdict(Counter)
     size: Counter = Counter()
@@ -95,25 +96,15 @@ def recurring(articles: list[Article], subjects: list) -> list[list[str]]:
         size[article.event_id] += 1
         subject_of[article.event_id] = subj
         named[article.event_id].update({entity_key(m.name or m.text) for m in article.mentions if m.label == "PERSON"})
-    parent = {e: e for e in size}
-
-    def find(e: str) -> str:
-        while parent[e] != e:
-            parent[e] = parent[parent[e]]
-            e = parent[e]
-        return e
-
-    owner: dict[tuple, str] = {}
+    first: dict[tuple, str] = {}
+    pairs = set()
     for event_id in sorted(size):
-        for person, n in sorted(named[event_id].items()):
-            if len(person) < 2 or 2 * n < size[event_id]:
-                continue
-            first = owner.setdefault((subject_of[event_id], person), event_id)
-            parent[find(event_id)] = find(first)
-    groups: dict[str, list[str]] = defaultdict(list)
-    for event_id in sorted(size):
-        groups[find(event_id)].append(event_id)
-    return [g for g in groups.values() if len(g) > 1]
+        for person, n in named[event_id].items():
+            if len(person) >= 2 and 2 * n >= size[event_id]:
+                owner = first.setdefault((subject_of[event_id], person), event_id)
+                if owner != event_id:
+                    pairs.add((owner, event_id))
+    return [list(pair) for pair in sorted(pairs)]
 
 
 def neighbour_graph(n: int, query) -> dict[int, set[int]]:

@@ -366,10 +366,9 @@ class Aggregate:
             agg.strong = (p.strong_day, p.strong_day)
         if p.day is not None:
             agg.days.append(p.day)
-        if p.vector is not None:
-            agg.vsum = p.vector.astype(np.float32)
-        if p.kind is not None:
-            agg.ksum = p.kind.astype(np.float32)
+        # shared with the profile, not copied: folding (add) always makes new arrays
+        agg.vsum = None if p.vector is None else np.asarray(p.vector, np.float32)
+        agg.ksum = None if p.kind is None else np.asarray(p.kind, np.float32)
         return agg
 
     def copy(self) -> Aggregate:

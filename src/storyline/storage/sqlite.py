@@ -85,13 +85,11 @@ class Store:
         minhashes = minhashes or {}
         marks = ",".join("?" * len(R.ARTICLE_COLUMNS))
         with self.write() as conn:
+            self.put_vectors({"a:" + a.content_hash: a.vector for a in articles if a.vector is not None})
+            self.put_statement_vectors(articles)
+            self.put_kind_vectors(articles)
             for a in articles:
-                key = None
-                if a.vector is not None:
-                    key = "a:" + a.content_hash
-                    self.put_vectors({key: a.vector})
-                self.put_statement_vectors([a])
-                self.put_kind_vectors([a])
+                key = None if a.vector is None else "a:" + a.content_hash
                 conn.execute(
                     f"INSERT INTO articles ({','.join(R.ARTICLE_COLUMNS)}) VALUES ({marks})",
                     R.article_row(a, key, minhashes.get(a.id)),
