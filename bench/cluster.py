@@ -5,10 +5,10 @@ project's own pipeline (cached under /tmp), then replicated and perturbed —
 words dropped, vectors jittered, dates spread over several years — to fill an
 :class:`~storyline.events.EventIndex` of each size. Then:
 
-- placement: median and 95th-percentile time to place one new article
-  (vectors already computed), over ``--queries`` fresh perturbed articles;
-- refine: the wall time of :meth:`EventIndex.refine` over the stories those
-  new articles joined (what ingest does once per batch), per new article;
+- fill: the store placed as ingest does it, in batches of 256, per article;
+- placement: median and 95th-percentile time to place one new article as a batch of
+  one (vectors already computed; its neighbourhood of events and stories clustered
+  again, as every ingest does), over ``--queries`` fresh perturbed articles;
 - rebuild: wall time for re-clustering the whole store, and per article;
 - peak memory (max RSS) of the process after each size.
 
@@ -36,7 +36,7 @@ from storyline.events import EventIndex, rebuild
 from storyline.settings import Settings
 
 HERE = Path(__file__).parent
-CACHE = Path("/tmp/storyline-bench-cluster-articles-v3.pkl")  # v3: articles carry statement and kind vectors
+CACHE = Path("/tmp/storyline-bench-cluster-articles-v4.pkl")  # v4: articles carry statement vectors
 
 
 def base_articles(source: str, limit: int) -> list:
@@ -76,7 +76,7 @@ def perturb(base, n: int, rng: random.Random, start: date, span_days: int) -> li
         a.event_id = a.story_id = None
         a.duplicate_of = None
         jitter = np.random.default_rng(i)
-        for name in ("vector", "kind_vector"):
+        for name in ("vector",):
             if getattr(src, name) is not None:
                 v = np.asarray(getattr(src, name), np.float32) + jitter.normal(0, 0.03, len(getattr(src, name))).astype(np.float32)
                 setattr(a, name, v / np.linalg.norm(v))
@@ -93,8 +93,8 @@ def measure(base, size: int, queries: int, settings, do_rebuild: bool) -> dict:
     store = perturb(base, size, rng, date(2015, 1, 1), 365 * 8)
     t = time.perf_counter()
     index = EventIndex(settings)
-    for a in store:
-        index.place(a)
+    for start in range(0, size, 256):
+        index.place_batch(store[start:start + 256])
     fill = time.perf_counter() - t
     fresh = perturb(base, queries, random.Random(-size), date(2015, 1, 1), 365 * 8)
     for a in fresh:
@@ -105,19 +105,13 @@ def measure(base, size: int, queries: int, settings, do_rebuild: bool) -> dict:
         index.place(a)
         times.append(time.perf_counter() - t)
     times.sort()
-    t = time.perf_counter()
-    moved, _ = index.refine({index.story_of(a.event_id) for a in fresh})
-    refine = time.perf_counter() - t
     result = {
         "articles": size,
         "events": len(index.events),
-        "stories": len(index.stories.stories),
+        "stories": len(index.stories),
         "place_median_ms": 1000 * statistics.median(times),
         "place_p95_ms": 1000 * times[int(0.95 * (len(times) - 1))],
         "fill_per_article_ms": 1000 * fill / size,
-        "refine_batch_s": refine,  # refining the stories the new articles joined, once for the batch
-        "refine_per_new_article_ms": 1000 * refine / queries,
-        "refine_articles_reclustered": len(moved),
         "peak_rss_mb_after_fill": peak_mb(),
     }
     if do_rebuild:
@@ -146,7 +140,7 @@ def main(argv=None) -> int:
         print(json.dumps(row), file=sys.stderr, flush=True)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    settings_used = {k: v for k, v in settings.as_dict().items() if k.startswith(("event_", "story_"))}
+    settings_used = {k: v for k, v in settings.as_dict().items() if k.startswith(("event_", "story_", "model"))}
     out.write_text(json.dumps({"base_articles": len(base), "settings": settings_used, "sizes": rows}, indent=2))
     print(f"wrote {out}")
     return 0

@@ -19,12 +19,6 @@ ORGS = ("Harbour Council",)
 PLACES = ("Norland", "Sudria", "Kelport", "Ostmarsh", "Lindau")
 
 
-# words a sentence model reads past: what a masked lead ("someone met a place's someone") is left with
-# besides its content words
-FUNCTION_WORDS = frozenset("a an the and of in on at to for from with as by s was is are were said says "
-                           "someone place organisation people building".split())
-
-
 def fake_vector(text: str, dim: int = 64, skip: frozenset = frozenset()) -> np.ndarray:
     """A deterministic bag-of-words hash embedding, unit length (``skip``: words left out)."""
     v = np.zeros(dim, np.float32)
@@ -54,7 +48,6 @@ def article(ident: str, title: str, text: str, day: str | None, duplicate_of: st
     a.event_date, a.event_date_how = (day, "published") if day else (None, "unknown")
     a.mentions = mentions_of(f"{text}")
     a.vector = fake_vector(f"{title} {text}")
-    a.kind_vector = fake_vector(a.kind_lead(), skip=FUNCTION_WORDS)
     return a
 
 

@@ -1,17 +1,16 @@
 """Placing articles in events: look-alike events apart, copies together, order never matters."""
 
 import random
-from datetime import date
 
 import numpy as np
 import pytest
 
 from _events_fixtures import GOLD_EVENTS, article, corpus, fake_vector, groups
-from storyline.events import EventIndex, canonical_order, event_id_for, rebuild
+from storyline.events import EventIndex, event_id_for, rebuild
 from storyline.events.attributes import describe_event, describe_events, infer_published
 from storyline.events.features import Aggregate, Lexicon, Profile, terms_of
 from storyline.events.index import CandidateIndex
-from storyline.events.similarity import Weights, combine, signals
+from storyline.events.pairs import EVENT_FEATURES, event_features
 from storyline.settings import Settings
 
 
@@ -31,27 +30,7 @@ def test_same_actors_and_words_a_year_apart_are_two_events(settings):
     b = article("b", "Velt meets Oskan on shipyard", text, "2023-03-08")
     index = EventIndex(settings)
     assert index.place(a) != index.place(b)
-
-
-def test_only_stated_dates_keep_look_alike_reports_apart(settings):
-    text = "Arno Velt met Mira Oskan in Kelport to discuss a joint shipyard for warships."
-    a = article("a", "Velt meets Oskan on shipyard", text, "2022-03-08")
-    b = article("b", "Velt meets Oskan on shipyard", text, None)
-    b.published, b.published_how = "2023-03-08", "inferred"  # a guess, not a stated date
-    index = EventIndex(settings)
-    assert index.place(a) == index.place(b)
-
-
-def test_strongly_dated_articles_beyond_the_gap_never_share_an_event(settings):
-    text = "Arno Velt met Mira Oskan in Kelport to discuss a joint shipyard for warships."
-    days = ["2022-01-10", "2022-05-01", "2022-09-20", "2023-01-05"]  # each within the gap of the next
-    arts = [article(f"a{i}", "Velt meets Oskan on shipyard", text, d) for i, d in enumerate(days)]
-    _, assign = rebuild(arts, settings)
-    for x in arts:
-        for y in arts:
-            gap = abs((date.fromisoformat(x.published) - date.fromisoformat(y.published)).days)
-            if gap > settings.event_max_gap_days:
-                assert assign[x.id] != assign[y.id]
+    assert index.event_probability(index.singles["a"], index.singles["b"]) == 0.0  # outside the date window
 
 
 def test_same_text_a_day_apart_is_one_event(settings):
@@ -59,6 +38,7 @@ def test_same_text_a_day_apart_is_one_event(settings):
     index = EventIndex(settings)
     first = index.place(article("a", "Velt meets Oskan on shipyard", text, "2022-03-08"))
     assert index.place(article("b", "Velt and Oskan meet on shipyard", text, "2022-03-09")) == first
+    assert index.fit["a"] >= 0.9 and index.fit["b"] >= 0.9
 
 
 def test_rebuild_does_not_depend_on_input_order(settings):
@@ -76,43 +56,29 @@ def test_event_ids_are_stable_hashes_of_the_first_article(settings):
     assert event_id_for("m1a").startswith("e-") and event_id_for("m1a") != event_id_for("m1b")
 
 
-def test_incremental_placement_in_date_order_matches_the_gold(settings):
-    index = EventIndex(settings)
-    for a in sorted(corpus(), key=lambda a: (a.published is None, a.published or "", a.id)):
-        index.place(a)
-    assert groups(index.assignments()) == sorted(GOLD_EVENTS, key=sorted)
-
-
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
-def test_refining_stories_after_each_batch_gives_the_rebuilds_events(settings, seed):
-    """Placement decides on what a story held at the time; a refinement decides on all of it."""
+def test_ingest_in_batches_of_any_order_gives_the_rebuilds_events(settings, seed):
+    """Each batch takes the stored events its articles meet apart and clusters them again with it."""
     arts = corpus()
     random.Random(seed).shuffle(arts)
     cut = random.Random(seed).randint(1, len(arts) - 1)
     index = EventIndex(settings)
-    for batch in (arts[:cut], arts[cut:]):  # two ingest batches, each placed in canonical order
-        for a in canonical_order(batch):
-            index.place(a)
-        mapping, retired = index.refine({index.story_of(a.event_id) for a in batch})
-        assert {a.id for a in batch} <= set(mapping) and set(mapping.values()) <= set(index.events)
-        assert not retired & set(mapping.values())
-    _, rebuilt = rebuild(corpus(), settings)
-    assert index.assignments() == rebuilt  # the same partition and the same event ids
+    for batch in (arts[:cut], arts[cut:]):
+        changes = index.place_batch(batch)
+        assert set(changes.moved.values()) <= set(index.events) and not changes.retired & set(index.events)
+    assert groups(index.assignments()) == sorted(GOLD_EVENTS, key=sorted)
     late = article("m2d", "Velt and Oskan agree shipyard in Lindau",
                    "Mira Oskan and Arno Velt, meeting in Lindau, agreed the joint shipyard for warships.", "2023-03-15")
-    assert index.place(late) == rebuilt["m2a"]  # placement goes on from the refined events
+    assert index.place(late) == index.event_of["m2a"]  # placement goes on from the refined events
 
 
-def test_a_refinement_keeps_a_copy_with_its_original(settings):
-    index = EventIndex(settings)
+def test_stored_events_keep_their_ids_when_articles_join_them(settings):
     arts = corpus()
-    for a in arts:
-        index.place(a)
-    copy = article("copy", "Totally different headline", "Unrelated words about weather.", "2024-01-01",
-                   duplicate_of=arts[0].id)
-    index.place(copy)
-    index.refine([index.story_of(index.assignments()["copy"])])
-    assert index.assignments()["copy"] == index.assignments()[arts[0].id]
+    index = EventIndex(settings)
+    index.place_batch(arts[:1] + arts[5:])
+    first = index.event_of["m1a"]
+    index.place_batch(arts[1:5])
+    assert index.event_of["m1b"] == first == index.event_of["m1a"]
 
 
 def test_a_syndicated_copy_joins_its_originals_event(settings):
@@ -122,6 +88,8 @@ def test_a_syndicated_copy_joins_its_originals_event(settings):
     copy = article("copy", "Totally different headline", "Unrelated words about weather.", "2024-01-01",
                    duplicate_of=original.id)
     assert index.place(copy) == original.event_id
+    index.place_batch([article("later", "Weather", "More unrelated words about weather.", "2024-01-02")])
+    assert index.event_of["copy"] == index.event_of[original.id]  # also after its event is clustered again
 
 
 def test_from_articles_keeps_stored_assignments_and_places_new_ones(settings):
@@ -134,26 +102,21 @@ def test_from_articles_keeps_stored_assignments_and_places_new_ones(settings):
     assert index.place(late) == assign["m2a"]
 
 
-def test_date_penalty_is_full_a_year_apart_and_none_within_slack():
-    w = Weights()
-    same = {"vector": 1, "terms": 1, "actors": 1, "places": 1, "facts": 1}
-    assert combine({**same, "days": 1}, w) == pytest.approx(w.vector + w.terms + w.actors + w.places + w.facts)
-    assert combine({**same, "days": 365}, w) < 0.5 * combine({**same, "days": 1}, w)
-    assert combine({**same, "days": -1}, w) == combine({**same, "days": 0}, w)  # unknown: no penalty
-
-
 def test_average_link_of_aggregates_is_the_mean_pairwise_similarity():
     lex = Lexicon()
-    arts = corpus()[:3]
-    profiles = [Profile.from_article(a, lex) for a in arts]
-    for p in profiles:
+    texts = ["alpha beta gamma", "alpha beta delta", "gamma delta epsilon", "zeta eta alpha"]
+    profiles = []
+    for i, t in enumerate(texts):
+        p = Profile.from_article(article(f"x{i}", t, t, None), lex)
         lex.observe(p.terms, p.actors, p.places)
+        profiles.append(p)
     singles = [Aggregate.single(p, lex) for p in profiles]
-    pair = Aggregate("x")
-    pair.add(singles[0])
-    pair.add(singles[1])
-    expected = (signals(singles[0], singles[2])["terms"] + signals(singles[1], singles[2])["terms"]) / 2
-    assert signals(pair, singles[2])["terms"] == pytest.approx(expected, rel=1e-5)
+    left, right = singles[0].copy(), singles[2].copy()
+    left.add(singles[1])
+    right.add(singles[3])
+    column = EVENT_FEATURES.index("terms")
+    pairwise = [event_features(x, y)[column] for x in singles[:2] for y in singles[2:]]
+    assert event_features(left, right)[column] == pytest.approx(np.mean(pairwise), abs=1e-6)
 
 
 def test_terms_keep_numbers_and_phrases_and_drop_stop_words():
@@ -195,15 +158,20 @@ def test_event_date_goes_with_the_majority():
     assert event.date == "2023-01-02" and event.date_confidence == pytest.approx(2 / 3)
 
 
-def test_undated_article_gets_its_events_date_as_inferred_publication(settings):
+def test_undated_article_gets_its_events_date_only_when_the_model_is_confident(settings):
     arts = corpus()
-    rebuild(arts, settings)
-    changed = infer_published(arts, describe_events(arts))
+    index, _ = rebuild(arts, settings)
+    assert index.fit["m2c"] >= 0.9
+    changed = infer_published(arts, describe_events(arts), index.fit)
     undated = next(a for a in arts if a.id == "m2c")
     assert [a.id for a in changed] == ["m2c"]
     assert (undated.published, undated.published_how) in {("2023-03-14", "inferred"), ("2023-03-15", "inferred")}
     stated = next(a for a in arts if a.id == "m2a")
     assert (stated.published, stated.published_how) == ("2023-03-14", "stated")
+
+    doubtful = corpus()
+    rebuild(doubtful, settings)
+    assert infer_published(doubtful, describe_events(doubtful), {"m2c": 0.6}) == []  # merely resembles: stays undated
 
 
 def test_undated_report_naming_the_later_place_joins_the_later_meeting(settings):
@@ -237,50 +205,6 @@ def _dated(a, phrase: str, first: str, last: str, granularity: str):
     return a
 
 
-def _shooting_and_trial(lead: bool):
-    shooting = [
-        article("s1", "Two killed in Kelport bakery shooting",
-                "Yvla Hant shot two co-workers dead at the Kelport bakery on Thursday. Police arrested Hant at the "
-                "scene. The bakery stayed closed.", "2010-09-09"),
-        article("s2", "Kelport bakery gunwoman held",
-                "Police in Kelport held Yvla Hant after two co-workers were shot dead at the bakery. Hant had been "
-                "suspended. The bakery stayed closed.", "2010-09-10"),
-    ]
-    who = "Yvla Hant, the suspended worker who shot two co-workers dead at the Kelport bakery"
-    text = (f"A jury on Monday convicted {who} in September 2010. Police had arrested Hant at the scene. "
-            "The bakery stayed closed for a month.") if lead else (
-            f"A jury on Monday convicted {who}. Police had arrested Hant at the scene. "
-            "The bakery stayed closed for a month after the shooting in September 2010.")
-    trial = _dated(article("t1", "Hant convicted of Kelport bakery killings", text, "2012-09-10"),
-                   "September 2010", "2010-09-01", "2010-09-30", "month")
-    return shooting, trial
-
-
-@pytest.mark.parametrize("lead", [True, False])
-def test_a_follow_up_that_names_the_date_in_its_lead_joins_the_event_beyond_the_gap(settings, lead):
-    shooting, trial = _shooting_and_trial(lead)
-    _, assign = rebuild([*shooting, trial], settings)
-    assert assign["s1"] == assign["s2"]
-    assert (assign["t1"] == assign["s1"]) is lead  # recalled further down, it is a later happening
-    assert trial.story_id == shooting[0].story_id  # of the same story either way
-    index = EventIndex(settings)
-    for a in [*shooting, trial]:
-        index.place(a)
-    assert (index.event_of["t1"] == index.event_of["s1"]) is lead
-
-
-def test_referenced_days_are_the_leads_dates_widened_by_the_slack():
-    from storyline.events.features import REFERENCE_SLACK_DAYS, referenced_days, refers_to
-
-    _, trial = _shooting_and_trial(lead=True)
-    (lo, hi), = referenced_days(trial)
-    assert (lo, hi) == (date(2010, 9, 1).toordinal() - REFERENCE_SLACK_DAYS,
-                        date(2010, 9, 30).toordinal() + REFERENCE_SLACK_DAYS)
-    assert refers_to([(lo, hi)], (date(2010, 9, 9).toordinal(),) * 2)
-    assert not refers_to([(lo, hi)], (date(2011, 3, 1).toordinal(),) * 2)
-    assert not refers_to([(lo, hi)], None)
-    trial.times[0].granularity = "year"  # "in 2010" is too vague to name a happening
-    assert referenced_days(trial) == ()
 
 
 def test_event_place_is_where_the_articles_say_it_happened():
@@ -309,78 +233,3 @@ def test_event_place_falls_back_to_the_place_named_most():
     assert describe_event("e-v4", [a]).place == "Norland"
 
 
-def _two_quakes():
-    """A dated quake (4 reports), an earlier smaller one on the same island reported by 3 undated
-    articles that agree among themselves, and one undated report of the dated quake."""
-    dated = [
-        article("q1", "Strong quake kills ten on Lindau island",
-                "A magnitude 6.1 earthquake struck Lindau island on Sunday, killing ten people and flattening seven "
-                "villages. Rescue teams handed out tents and blankets to survivors.", "2015-11-27"),
-        article("q2", "Lindau quake death toll rises to ten",
-                "The death toll from Sunday's magnitude 6.1 earthquake on Lindau island rose to ten as rescuers "
-                "searched flattened villages. Survivors spent the night in tents.", "2015-11-28"),
-        article("q3", "Survivors shelter in tents after Lindau quake",
-                "Survivors of the earthquake that flattened seven villages on Lindau island and killed ten people "
-                "slept in tents. Rescue teams brought blankets and water.", "2015-11-28"),
-        article("q4", "Earthquake flattens villages on Lindau",
-                "Seven villages were flattened and ten people killed when a magnitude 6.1 earthquake hit Lindau "
-                "island. Tents and blankets were sent to the survivors.", "2015-11-27"),
-    ]
-    undated = [
-        article("u1", "Quake injures five near Dargo on Lindau",
-                "A magnitude 5.6 earthquake struck Lindau island near the town of Dargo, injuring five people. "
-                "Aftershocks shook the port of Dargo on Monday, and rescue teams handed out tents and blankets.", None),
-        article("u2", "Five injured as 5.6 quake jolts Dargo",
-                "Five people were injured when a 5.6 magnitude earthquake jolted Dargo on Lindau island, damaging "
-                "villages. Aftershocks rattled the Dargo port on Monday; survivors spent the night in tents.", None),
-        article("u3", "Dargo quake: five injured, villages damaged",
-                "An earthquake of magnitude 5.6 injured five people in Dargo, the port town of Lindau island, "
-                "and damaged villages. Aftershocks followed on Monday; rescue teams handed out tents.", None),
-    ]
-    lone = article("l1", "Ten dead as quake flattens Lindau villages",
-                   "Ten people died and seven villages were flattened by the magnitude 6.1 earthquake on Lindau "
-                   "island. Survivors slept in tents.", None)
-    return [*dated, *undated, lone, *corpus()]
-
-
-@pytest.mark.parametrize("cohesion", [0.7, 0.0])
-def test_undated_reports_that_agree_among_themselves_stay_apart_from_a_dated_look_alike(cohesion):
-    settings = Settings()
-    settings.event_undated_cohesion = cohesion
-    arts = _two_quakes()
-    _, assign = rebuild(arts, settings)
-    assert assign["u1"] == assign["u2"] == assign["u3"]
-    assert assign["q1"] == assign["q2"] == assign["q3"] == assign["q4"] == assign["l1"]  # a lone undated report joins
-    assert (assign["u1"] != assign["q1"]) is (cohesion > 0)  # with the rule off, nothing keeps them apart
-    assert len({a.story_id for a in arts if a.id[0] in "qul"}) == 1  # one island's quakes: one story
-    if not cohesion:
-        return  # below: ingest under the rule (with it off, the fixture's hashed kind vectors keep the
-        # Dargo reports' story too far from the island's for ingest's story joins)
-    index = EventIndex(settings)  # ingest (placement, then refinement) agrees with the rebuild
-    for a in canonical_order(_two_quakes()):
-        index.place(a)
-    index.refine({index.story_of(event_id) for event_id in set(index.event_of.values())})
-    assert index.assignments() == assign
-
-
-@pytest.mark.parametrize("recall", ["their first talks since June 2022", "a year after the previous talks in June 2022",
-                                    "on the anniversary of their June 2022 talks"])
-def test_a_lead_recalling_the_last_occurrence_does_not_bridge_a_recurring_event(settings, recall):
-    from storyline.events.features import referenced_days
-
-    text = "Arno Velt met Mira Oskan in Kelport to discuss a joint shipyard for warships."
-    first = [article(f"j{i}", "Velt meets Oskan on shipyard", text, day) for i, day in enumerate(["2022-06-10", "2022-06-11"])]
-    again = _dated(article("k1", "Velt meets Oskan on shipyard again",
-                           f"Arno Velt met Mira Oskan in Kelport on Monday, {recall}. They discussed a joint shipyard "
-                           "for warships.", "2023-06-12"), "June 2022", "2022-06-01", "2022-06-30", "month")
-    assert referenced_days(again) == ()
-    _, assign = rebuild([*first, again], settings)
-    assert assign["j0"] == assign["j1"] != assign["k1"]
-    assert again.story_id == first[0].story_id
-    followed = _dated(article("k2", "Velt meets Oskan on shipyard again",
-                              "Arno Velt met Mira Oskan in Kelport on Monday to sign what their June 2022 talks "
-                              "agreed. They discussed a joint shipyard for warships.", "2023-06-12"),
-                      "June 2022", "2022-06-01", "2022-06-30", "month")
-    assert referenced_days(followed)  # without the recalling words, the lead would bridge the gap
-    _, assign = rebuild([*first, followed], settings)
-    assert assign["k2"] == assign["j0"]

@@ -1,11 +1,11 @@
 """Statements: reports that carry the same speaker's same words belong to one event."""
 
 import numpy as np
-import pytest
 
 from _events_fixtures import article, fake_vector
-from storyline.events import EventIndex, rebuild
+from storyline.events import EventIndex
 from storyline.events.features import speaker_key
+from storyline.events.pairs import EVENT_FEATURES, event_features
 from storyline.events.statements import StatementGroups
 from storyline.models import Quote
 from storyline.settings import Settings
@@ -82,18 +82,22 @@ def meetings():
     ]
 
 
-@pytest.mark.parametrize("weight, expected", [(0.0, "y1a"), (None, "y2a")])
-def test_an_undated_report_joins_the_meeting_whose_statement_it_carries(weight, expected):
-    settings = Settings()
-    if weight is not None:
-        settings.event_weight_statements = weight  # without the signal, its wording decides (wrongly)
-    _, assign = rebuild(meetings(), settings)
-    assert assign["u"] == assign[expected]
-    assert assign["y1a"] == assign["y1b"] != assign["y2a"] == assign["y2b"]
+def test_reports_carrying_the_same_statement_share_it_as_a_feature():
+    index = EventIndex(Settings())
+    arts = meetings()
+    index.place_batch(arts)
+    single = index.singles
+    column = EVENT_FEATURES.index("statements")
+    assert event_features(single["u"], single["y2a"])[column] == 1.0  # the same words of the same speaker
+    assert event_features(single["u"], single["y1a"])[column] == 0.0
+    assert event_features(single["y1a"], single["y1b"])[column] == 1.0
 
-    index = EventIndex(settings)
-    placed = {a.id: index.place(a) for a in meetings()}  # dated first, the undated report last
-    assert placed["u"] == placed[expected]
+
+def test_only_a_named_person_s_words_are_statements():
+    a = with_quote(meetings()[0], SAID_2022, speaker="police")
+    index = EventIndex(Settings())
+    index.place_batch([a])
+    assert index.profiles[a.id].statements == []
 
 
 def test_statement_vectors_are_stored_and_read_back(tmp_path):
@@ -105,25 +109,23 @@ def test_statement_vectors_are_stored_and_read_back(tmp_path):
     assert list(back.statement_vectors) == [a.quotes[0].start]
     assert np.allclose(back.statement_vectors[a.quotes[0].start], a.statement_vectors[a.quotes[0].start])
     assert "statement_vectors" not in back.to_dict()
-    assert np.allclose(back.kind_vector, a.kind_vector) and "kind_vector" not in back.to_dict()  # the masked lead's too
 
 
-def test_rebuild_embeds_the_statements_and_kinds_of_articles_stored_without_them(tmp_path):
+def test_rebuild_embeds_the_statements_of_articles_stored_without_them(tmp_path):
     from storyline.enrichment import Enricher, HashEmbedder
     from storyline.pipeline import Pipeline
 
     store = Store(tmp_path / "s.db")
     old = meetings()
     for i, a in enumerate(old):
-        a.content_hash, a.statement_vectors, a.kind_vector = f"h{i}", {}, None  # as an earlier version stored them
+        a.content_hash, a.statement_vectors = f"h{i}", {}  # as an earlier version stored them
     store.add_articles(old)
     settings = Settings(embedder="hash")
     Pipeline(store, settings, enricher=Enricher(settings, embedder=HashEmbedder())).rebuild()
     back = {a.id: a for a in store.iter_articles(full=True)}
     for a in old:
         assert list(back[a.id].statement_vectors) == [a.quotes[0].start]
-        assert np.allclose(back[a.id].kind_vector, HashEmbedder().embed([a.kind_lead(settings.lead_chars)])[0])
-    assert back["u"].event_id == back["y2a"].event_id  # and the statements took part in the clustering
+    assert all(back[a.id].event_id for a in old)  # and the articles were clustered
 
 
 def test_a_prolific_speaker_keeps_matching_recent_statements(monkeypatch):

@@ -91,7 +91,7 @@ def test_enricher_fills_every_field_with_swapped_parts():
     assert [(q.text, q.speaker) for q in a.quotes if q.kind == "direct"] == [("We are ready", "Mara Quist")]
     assert [f.text for f in a.figures] == ["12%"]
     assert (a.event_date, a.event_date_how) == ("2024-02-05", "lead-weekday")
-    assert a.vector.shape == (384,) and len(cache.data) == 3  # the lead, the statement, the masked lead
+    assert a.vector.shape == (384,) and len(cache.data) == 2  # the two leads (three words make no statement)
     assert other.mentions == [] and other.vector is not None  # another language: vectors, no English NER
 
 
@@ -106,17 +106,7 @@ def test_enricher_embeds_the_attributed_statements():
     assert sorted(a.statement_vectors) == [statements[0].start]
     expected = HashEmbedder().embed([statements[0].text])[0]
     assert np.allclose(a.statement_vectors[statements[0].start], expected)
-    assert len(cache.data) == 3  # the lead, the statement and the lead with names masked
-
-
-def test_enricher_embeds_the_lead_with_names_masked():
-    text = "Mara Quist opened the port of Kelport on Monday. Ships came in."
-    a = Article(id="a", source="a", raw=text, text=text, title="Quist opens Kelport port", published="2024-02-07",
-                language="en")
-    Enricher(Settings(embedder="hash"), nlp=FakeNLP(), embedder=HashEmbedder()).enrich([a])
-    masked = a.kind_lead()
-    assert "Quist" not in masked and "someone" in masked and masked.startswith("someone opens")
-    assert np.allclose(a.kind_vector, HashEmbedder().embed([masked])[0])
+    assert len(cache.data) == 2  # the lead and the statement
 
 
 @pytest.mark.slow

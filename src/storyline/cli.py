@@ -237,26 +237,81 @@ def rebuild(db: Db = None) -> None:
     out.print(f"{store.count('events')} events in {store.count('stories')} stories over {store.count('articles')} articles")
 
 
+Cache = Annotated[Path | None, typer.Option("--cache", help="Folder keeping the enriched labelled articles between runs (one store per file).")]
+
+
+def _labelled(paths: list[Path], cache: Path | None):
+    from .labelled import load_labelled
+
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+    return [load_labelled(p, Settings(), cache / f"{p.stem}.db" if cache else None) for p in paths]
+
+
 @app.command("eval")
 def eval_cmd(
-    gold: Annotated[Path, typer.Argument(help="A labelled JSONL: text/html, id, and the label fields.")],
-    events_field: Annotated[str, typer.Option("--events-field", help="Field holding the gold event.")] = "event",
-    stories_field: Annotated[str, typer.Option("--stories-field", help="Field holding the gold story (topic or story).")] = "topic",
+    gold: Annotated[Path, typer.Argument(help="A labelled JSONL: text/html, id, event, and optionally story and topic.")],
+    cv: Annotated[int, typer.Option("--cv", help="Grouped K-fold by story: refit on the other folds, score each held-out fold as ingested (0: off).")] = 0,
+    train: Annotated[list[Path] | None, typer.Option("--train", help="Fit the models on this labelled file (repeatable) and score GOLD with them.")] = None,
+    with_baselines: Annotated[bool, typer.Option("--baselines", help="Also score every article alone, TF-IDF and MiniLM average link.")] = False,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the shuffled ingest order.")] = 0,
+    cache: Cache = None,
     as_json: AsJson = False,
 ) -> None:
-    """Cluster a labelled JSONL in a temporary store and score events and stories.
+    """Score events and stories of a labelled JSONL, as ingested (shuffled) and as rebuilt.
 
-    Example: storyline eval ../shared/data/ecbplus-dev.jsonl --json
+    Events are scored against `event`, stories against `story` (null left out), and
+    story precision against `topic`. Example: storyline eval ../shared/data/ecbplus-dev.jsonl --cv 5 --baselines
     """
-    from .labelled import evaluate_labelled
+    from .events.training import fit
+    from .labelled import baselines, cross_validate, evaluate_labelled
 
-    result = evaluate_labelled(gold, events_field, stories_field)
+    settings = Settings()
+    data, *_ = _labelled([gold], cache)
+    result: dict = {"file": str(gold)}
+    models = None
+    trained = _labelled(list(train), cache) if train else []
+    if trained:
+        models = fit(trained, settings)
+        result["trained_on"] = [str(p) for p in train]
+    result.update(evaluate_labelled(data, settings, models, shuffle=seed, n_worst=5))
+    if cv:
+        result["cv"] = cross_validate(data, cv, settings, shuffle=seed)
+    if with_baselines:
+        result["baselines"] = baselines(data, trained[0] if trained else None)
     if as_json:
         out.print(json.dumps(result, ensure_ascii=False, indent=2), markup=False, highlight=False)
         return
     from .showing import show_scores
 
     show_scores(out, result)
+
+
+@app.command("train")
+def train_cmd(
+    labelled: Annotated[list[Path], typer.Argument(help="Labelled JSONL files (event, and optionally story).")],
+    out_file: Annotated[Path, typer.Option("--out", help="Where to write the models (JSON).")] = Path("storyline-model.json"),
+    cv: Annotated[int, typer.Option("--cv", help="Grouped K-fold by story on each file, the other files always in training (0: off).")] = 5,
+    cache: Cache = None,
+) -> None:
+    """Fit the event and story models to labelled news and print each feature's weight.
+
+    Point the `model` setting at the file to use it. Example: storyline train mine.jsonl --out mine-model.json
+    """
+    from .events.training import fit
+    from .labelled import cross_validate
+    from .showing import show_model, show_scores
+
+    settings = Settings()
+    sets = _labelled(labelled, cache)
+    models = fit(sets, settings)
+    for i, data in enumerate(sets if cv else []):
+        result = cross_validate(data, cv, settings, extra=tuple(sets[:i] + sets[i + 1:]))
+        models.scores[data.name] = result
+        show_scores(out, {"file": data.name, "articles": result["articles"], f"cv {cv}-fold": result["ingest"]})
+    models.save(out_file)
+    show_model(out, models)
+    out.print(f"wrote {out_file}; use it with STORYLINE_MODEL={out_file} or `model = {out_file}` in storyline.cfg")
 
 
 @app.command()

@@ -1,4 +1,15 @@
-"""Run the pipeline over a labelled JSONL and score its events and stories against the labels."""
+"""Labelled news: read it through the pipeline, fit the models on it, and score clusterings against it.
+
+A labelled JSONL holds, per line, an article (``text`` or ``html``, the usual
+hints) and its gold ``event``, and optionally ``story`` (null: unclear, left out
+of story scoring) and ``topic`` (the kind of happening: a story never spans two).
+A label file may instead name the texts in ``file`` (paths relative to it), like
+``examples/gold.jsonl``.
+
+The articles are read, cleaned, described and enriched once, into a store
+(temporary, or ``cache`` to keep it for the next run); fitting and scoring then
+work on the enriched articles, as :mod:`storyline.events.training` describes.
+"""
 
 from __future__ import annotations
 
@@ -8,28 +19,28 @@ from pathlib import Path
 from typing import Any
 
 from .evaluation import score, worst
+from .events.model import Models
+from .events.training import Labelled, as_ingested, as_rebuilt, fit, folds
 from .settings import Settings
 from .storage import Store
 
+__all__ = ["load_labelled", "evaluate_labelled", "cross_validate", "baselines", "gold_labels", "inputs_of"]
 
-def gold_labels(path: str | Path, field: str) -> dict[str, str]:
-    """``{id: label}`` from a labelled JSONL (lines without the field are left out)."""
+
+def gold_labels(path: str | Path, field: str) -> dict[str, str | None]:
+    """``{id: label}`` from a labelled JSONL (lines without the field are left out; null stays ``None``)."""
     labels = {}
     with open(path, encoding="utf-8") as f:
         for line in f:
             if line.strip():
                 row = json.loads(line)
-                if row.get(field) is not None:
-                    labels[str(row["id"])] = str(row[field])
+                if field in row:
+                    labels[str(row["id"])] = None if row[field] is None else str(row[field])
     return labels
 
 
 def inputs_of(path: str | Path) -> list[str]:
-    """What to ingest for a labelled file: the file itself, or the files its lines name in ``file``.
-
-    A label file without texts (``{"id", "event", "story", "file"}`` per line, paths
-    relative to it) scores a corpus kept as separate files, like ``examples/``.
-    """
+    """What to ingest for a labelled file: the file itself, or the files its lines name in ``file``."""
     path = Path(path)
     files: list[str] = []
     with open(path, encoding="utf-8") as f:
@@ -46,37 +57,106 @@ def inputs_of(path: str | Path) -> list[str]:
     return files or [str(path)]
 
 
-def evaluate_labelled(
-    path: str | Path, events_field: str = "event", stories_field: str = "topic", settings: Settings | None = None,
-    pipeline_factory=None, n_worst: int = 5,
-) -> dict[str, Any]:  # fmt: skip
-    """Ingest ``path`` into a temporary store, re-cluster it (``rebuild``), and score events and stories.
+def load_labelled(path: str | Path, settings: Settings | None = None, cache: str | Path | None = None,
+                  pipeline_factory=None) -> Labelled:  # fmt: skip
+    """The enriched articles of a labelled file, with their labels (articles that failed to read are left out).
 
-    Returns ``{"articles", "events": {metrics, worst_merges, worst_splits}, "stories": {...}}``.
-    ``stories_field`` falls back to ``story`` when the file has no ``topic``. The
-    file holds the texts, or names them (see :func:`inputs_of`).
+    ``cache``: a store file kept between runs; an existing one is read as it is.
     """
     from .pipeline import Pipeline
 
     settings = settings or Settings()
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store(Path(tmp) / "eval.db")
-        pipeline = (pipeline_factory or Pipeline)(store, settings)
-        report = pipeline.ingest(inputs_of(path))
-        pipeline.rebuild()
-        alias = dict(report.unchanged) | dict(report.renamed)
-        predicted_events, predicted_stories = {}, {}
-        for a in store.iter_articles(full=False):
-            predicted_events[a.id] = a.event_id or f"none:{a.id}"
-            predicted_stories[a.id] = a.story_id or f"none:{a.id}"
+        db = Path(cache) if cache else Path(tmp) / "labelled.db"
+        fresh = not db.exists()
+        store = Store(db)
+        if fresh:
+            (pipeline_factory or Pipeline)(store, settings).ingest(inputs_of(path))
+        articles = list(store.iter_articles(full=True))
         store.close()
-    result: dict[str, Any] = {"articles": len(predicted_events), "failures": [str(e) for e in report.failures]}
-    for name, field in (("events", events_field), ("stories", stories_field)):
-        gold = gold_labels(path, field) or (gold_labels(path, "story") if name == "stories" else {})
-        if not gold:
-            continue
-        pred_map = predicted_events if name == "events" else predicted_stories
-        pred = {i: pred_map.get(alias.get(i, i), f"none:{i}") for i in gold}
-        bad = worst(gold, pred, n_worst)
-        result[name] = {**score(gold, pred), "worst_merges": bad["merges"], "worst_splits": bad["splits"]}
-    return result
+    events = gold_labels(path, "event")
+    stories = gold_labels(path, "story")
+    topics = gold_labels(path, "topic")
+    given = {}
+    for a in articles:  # a clashing id was stored as "<id>~<hash>"
+        given[a.id] = a.id if a.id in events else a.id.split("~")[0]
+    kept = [a for a in articles if events.get(given[a.id]) is not None]
+    for a in kept:
+        a.event_id = a.story_id = None
+    return Labelled(
+        kept,
+        {a.id: events[given[a.id]] for a in kept},
+        {a.id: stories.get(given[a.id]) for a in kept},
+        {a.id: topics.get(given[a.id]) for a in kept},
+        name=Path(path).name,
+    )
+
+
+def scores(data: Labelled, events: dict[str, str], stories: dict[str, str], n_worst: int = 0) -> dict[str, Any]:
+    """Events against ``event``, stories against ``story`` (unknown left out), and story precision against ``topic``."""
+    out: dict[str, Any] = {"events": score(data.event, events)}
+    gold_stories = {a: s for a, s in data.story.items() if s is not None}
+    if gold_stories:
+        out["stories"] = score(gold_stories, stories)
+    topics = {a: t for a, t in data.topic.items() if t is not None}
+    if topics:
+        out["story_topic_precision"] = score(topics, stories)["bcubed_precision"]
+    if n_worst:
+        out["events"].update(worst(data.event, events, n_worst))
+        if gold_stories:
+            out["stories"].update(worst(gold_stories, stories, n_worst))
+    return out
+
+
+def evaluate_labelled(data: Labelled, settings: Settings | None = None, models: Models | None = None,
+                      shuffle: int = 0, n_worst: int = 0) -> dict[str, Any]:  # fmt: skip
+    """Score ``data`` as ingested (batches in shuffled order, seed ``shuffle``) and as rebuilt."""
+    settings = settings or Settings()
+    models = models or Models.load(settings.model)
+    ingest = scores(data, *as_ingested(data.articles, settings, models, shuffle=shuffle), n_worst=n_worst)
+    rebuilt = scores(data, *as_rebuilt(data.articles, settings, models), n_worst=n_worst)
+    return {"articles": len(data.articles), "ingest": ingest, "rebuild": rebuilt}
+
+
+def cross_validate(data: Labelled, k: int, settings: Settings | None = None, shuffle: int = 0,
+                   extra: tuple[Labelled, ...] = ()) -> dict[str, Any]:  # fmt: skip
+    """Grouped ``k``-fold by story: refit on the other folds (and ``extra``), score the held-out fold as
+    ingested in shuffled order; the figures are averaged over folds, weighted by articles."""
+    settings = settings or Settings()
+    parts = folds(data, k)
+    results = []
+    for held in parts:
+        train = data.subset({a.id for a in data.articles} - held)
+        models = fit([train, *extra], settings)
+        test = data.subset(held)
+        results.append((len(test.articles), scores(test, *as_ingested(test.articles, settings, models, shuffle=shuffle))))
+    return {"articles": len(data.articles), "folds": k, "ingest": _mean(results)}
+
+
+def _mean(results: list[tuple[int, dict]]) -> dict:
+    total = sum(n for n, _ in results)
+    out: dict = {}
+    for key in results[0][1]:
+        first = results[0][1][key]
+        if isinstance(first, dict):
+            out[key] = {m: sum(n * r[key][m] for n, r in results if key in r) / total
+                        for m, v in first.items() if isinstance(v, float)}
+        else:
+            out[key] = sum(n * r[key] for n, r in results if key in r) / total
+    return out
+
+
+def baselines(data: Labelled, train: Labelled | None = None) -> dict[str, Any]:
+    """Every article alone; TF-IDF average link with a date penalty and MiniLM average link, their
+    thresholds fitted per level on ``train`` (``data`` itself when none is given: in-sample)."""
+    from .events.baselines import average_link, fit_threshold
+
+    alone = {a.id: a.id for a in data.articles}
+    out: dict[str, Any] = {"alone": scores(data, alone, alone)}
+    train = train or data
+    for kind in ("tfidf", "minilm"):
+        cut_events = fit_threshold(train.articles, train.event, kind)
+        cut_stories = fit_threshold(train.articles, train.story, kind)
+        out[kind] = scores(data, average_link(data.articles, kind, cut_events), average_link(data.articles, kind, cut_stories))
+        out[kind]["thresholds"] = {"events": cut_events, "stories": cut_stories}
+    return out

@@ -8,7 +8,6 @@ time) keeps the character span into ``Article.text`` it came from.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -75,10 +74,6 @@ class TimeMention:
 
 STATEMENT_MIN_WORDS = 5  # shorter quotes ("hot spots") say too little to be matched
 STATEMENT_MAX = 12  # statements embedded per article
-# what a name stands for when a lead is read for the kind of happening alone (Article.kind_lead)
-MASKS = {"PERSON": "someone", "ORG": "an organisation", "NORP": "a people", "GPE": "a place", "LOC": "a place",
-         "FAC": "a building"}
-
 
 @dataclass
 class Article:
@@ -112,7 +107,6 @@ class Article:
     event_date_how: str = "unknown"
     vector: Any = None  # numpy float32 array, unit length
     statement_vectors: dict[int, Any] = field(default_factory=dict)  # quote start -> unit vector (see statements())
-    kind_vector: Any = None  # the headline and lead embedded with names masked (see kind_lead())
     # placement
     event_id: str | None = None
     story_id: str | None = None
@@ -124,25 +118,6 @@ class Article:
         """Headline and the first ``chars`` characters of the text (what gets embedded)."""
         return f"{self.title or ''}\n{self.text[:chars]}".strip()
 
-    def kind_lead(self, chars: int = 600) -> str:
-        """:meth:`lead` with each name the article's mentions give replaced by what it names
-        ("someone", "a place"): what kind of happening it reports, whoever it happened to."""
-        text = self.text[:chars]
-        out, pos = [], 0
-        for m in sorted(self.mentions, key=lambda m: m.start):
-            if m.start >= chars:
-                break
-            if m.label in MASKS and m.start >= pos:
-                out += [text[pos : m.start], MASKS[m.label]]
-                pos = m.end
-        out.append(text[pos:])
-        names = {m.text: m.label for m in self.mentions if m.label in MASKS}
-        names |= {m.text.split()[-1]: m.label for m in self.mentions if m.label == "PERSON"}  # "Quist" too
-        title = self.title or ""
-        for name in sorted((n for n in names if len(n) > 2), key=lambda n: (-len(n), n)):
-            title = re.sub(rf"\b{re.escape(name)}\b", MASKS[names[name]], title)
-        return f"{title}\n{''.join(out)}".strip()
-
     def statements(self) -> list[Quote]:
         """The attributed statements worth matching across articles: quotes with a speaker and
         at least :data:`STATEMENT_MIN_WORDS` words, the first :data:`STATEMENT_MAX` of them."""
@@ -153,7 +128,6 @@ class Article:
         d = asdict(self)
         d.pop("vector")
         d.pop("statement_vectors")
-        d.pop("kind_vector")
         return d
 
 

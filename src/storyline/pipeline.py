@@ -189,13 +189,8 @@ class Pipeline:
         self._events = EventTracker.rebuild(self.store, self.settings, prepare=self._complete_vectors)
 
     def _complete_vectors(self, articles: list[Article]) -> None:
-        """Articles stored by a version that did not embed statements, or their kind (the lead with
-        names masked), get those vectors now."""
+        """Articles stored by a version that did not embed statements get those vectors now."""
         missing = [a for a in articles if len(a.statement_vectors) < len(a.statements())]
         if missing:
             self.enricher.embed_statements(missing, vector_cache=self.store)
             self.store.put_statement_vectors(missing)
-        kindless = [a for a in articles if a.kind_vector is None and a.vector is not None]
-        if kindless:
-            self.enricher.embed_kinds(kindless, vector_cache=self.store)
-            self.store.put_kind_vectors(kindless)

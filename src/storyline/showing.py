@@ -46,18 +46,38 @@ def show_article(console: Console, a: Article) -> None:
         console.print(figures)
 
 
+LEVELS = ("events", "stories")
+PATHS = ("ingest", "rebuild", "cv")
+
+
 def show_scores(console: Console, result: dict) -> None:
-    """The metrics of ``storyline eval`` and its worst merges and splits."""
-    table = Table("level", "B3 P", "B3 R", "B3 F1", "pair F1", "ARI", "gold", "predicted", title=f"{result['articles']} articles")
-    for level in ("events", "stories"):
-        m = result.get(level)
-        if m:
-            table.add_row(level, *(f"{m[k]:.3f}" for k in ("bcubed_precision", "bcubed_recall", "bcubed_f1", "pairwise_f1", "ari")),
-                          str(m.get("gold_clusters", "")), str(m.get("pred_clusters", "")))  # fmt: skip
+    """The figures of ``storyline eval`` (each path and baseline, both levels) and the worst merges and splits."""
+    table = Table("path", "level", "B3 P", "B3 R", "B3 F1", "pair F1", "story P (topic)",
+                  title=f"{result.get('file', '')}: {result['articles']} articles")
+    rows = [(name, result[name]) for name in result if isinstance(result[name], dict) and "events" in result[name]]
+    rows += [(f"cv {result['cv']['folds']}-fold", result["cv"]["ingest"])] if "cv" in result else []
+    rows += [(f"baseline {k}", v) for k, v in result.get("baselines", {}).items()]
+    for name, figures in rows:
+        for level in LEVELS:
+            m = figures.get(level)
+            if m:
+                topic = figures.get("story_topic_precision") if level == "stories" else None
+                table.add_row(name, level, *(f"{m[k]:.3f}" for k in ("bcubed_precision", "bcubed_recall", "bcubed_f1", "pairwise_f1")),
+                              "" if topic is None else f"{topic:.3f}")  # fmt: skip
     console.print(table)
-    for level in ("events", "stories"):
-        m = result.get(level) or {}
-        for kind in ("worst_merges", "worst_splits"):
+    for level in LEVELS:
+        m = (result.get("ingest") or {}).get(level) or {}
+        for kind in ("merges", "splits"):
             for item in m.get(kind, [])[:5]:
                 parts = "; ".join(f"{k}: {len(v)}" for k, v in item["parts"].items())
-                console.print(f"{level} {kind[6:-1]}: {item.get('pred') or item.get('gold')} ({item['size']} articles) -> {parts}", markup=False, highlight=False)
+                console.print(f"{level} {kind[:-1]}: {item.get('pred') or item.get('gold')} ({item['size']} articles) -> {parts}", markup=False, highlight=False)
+
+
+def show_model(console: Console, models) -> None:
+    """Each fitted model's feature weights (per standard deviation), largest effect first."""
+    for name in ("join", "merge", "story"):
+        model = getattr(models, name)
+        table = Table("feature", "weight", title=f"{name} model (intercept {model.intercept:+.2f})")
+        for feature, weight in model.importance():
+            table.add_row(feature, f"{weight:+.3f}")
+        console.print(table)

@@ -131,7 +131,6 @@ class Enricher:
             pool.collect(english, futures, self.timings)
             self.timings["collect"] += time.process_time() - c0
         self.embed_statements(articles, vector_cache)
-        self.embed_kinds(articles, vector_cache)
         self.wall += time.perf_counter() - t0
         return articles
 
@@ -161,15 +160,6 @@ class Enricher:
             article.statement_vectors = {}
         for (article, quote), vector in zip(owners, vectors, strict=True):
             article.statement_vectors[quote.start] = vector
-        self.timings["vectors"] += time.process_time() - c0
-
-    def embed_kinds(self, articles: list[Article], vector_cache=None) -> None:
-        """Embed each article's headline and lead with its names masked (:meth:`Article.kind_lead`,
-        needs the mentions), so stories can link events of one kind whoever they happened to."""
-        c0 = time.process_time()
-        texts = [a.kind_lead(self.settings.lead_chars) for a in articles]
-        for article, vector in zip(articles, embed_cached(self.embedder, texts, vector_cache), strict=True):
-            article.kind_vector = vector
         self.timings["vectors"] += time.process_time() - c0
 
     def close(self) -> None:

@@ -1,19 +1,22 @@
-"""Events: cluster articles into real-world happenings.
+"""Events and stories: cluster articles into real-world happenings, and link those over time.
 
 The API the pipeline and the store use::
 
     index = EventIndex.from_articles(stored_articles, settings)  # at start-up; keeps their event_id
-    event_id = index.place(article)        # on ingest: join the best event or open one; sets article.event_id
-    index.add(article, event_id)           # record a known assignment without scoring
+    event_id = index.place(article)        # on ingest: join the most likely event or open one
+    moved, retired = index.refine(event_ids)   # after a batch: merges and splits of what it touched
     index, assignments = rebuild(articles, settings)   # re-cluster all, independent of input order
-    events = describe_events(articles)     # Event objects (date, place, title, participants); infers
-                                           # ``published`` (published_how="inferred") for undated articles
+    events = describe_events(articles)     # Event objects (date, place, title, participants)
 
-Modules: ``features`` (what is compared), ``similarity`` (how alike),
-``index`` (candidate retrieval), ``placement`` (incremental and rebuild),
-``attributes`` (what an event is said to be).
+Modules, in the order a decision is made: ``features`` (what is known of an article
+and a cluster), ``pairs`` (the named features of a pair), ``model`` (the fitted
+probabilities), ``index`` (candidate retrieval), ``placement`` (incremental and
+rebuild), ``training`` (fitting the models to labels), ``attributes`` and
+``stories`` (what an event and a story are said to be), ``tracking`` (kept in step
+with the store).
 """
 
-from .placement import EventIndex, canonical_order, event_id_for, rebuild
+from .model import Models
+from .placement import EventIndex, canonical_order, event_id_for, rebuild, story_id_for
 
-__all__ = ["EventIndex", "canonical_order", "event_id_for", "rebuild"]
+__all__ = ["EventIndex", "Models", "canonical_order", "event_id_for", "rebuild", "story_id_for"]

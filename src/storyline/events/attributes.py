@@ -11,7 +11,7 @@
   articles (at least one, at most :data:`MAX_PARTICIPANTS`), most named first.
 
 :func:`infer_published` gives an article that states no publication date its
-event's date, marked ``published_how="inferred"``.
+event's date, marked ``published_how="inferred"``, when the model is confident it belongs there.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ MAX_PARTICIPANTS = 8
 VENUE_BEFORE = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?$", re.IGNORECASE)  # "talks in Moscow"
 PARTICIPANT_LABELS = frozenset({"PERSON", "ORG"})
 INFERABLE = frozenset({"unknown", "inferred"})  # published_how values an event date may replace
+INFER_FIT = 0.9  # probability of belonging to its event from which an undated article takes its date
 
 
 def describe_event(event_id: str, articles: list[Article]) -> Event:
@@ -149,13 +150,18 @@ def participants(articles: list[Article]) -> list[str]:
     return names[:MAX_PARTICIPANTS] or _most_named(articles, PARTICIPANT_LABELS, 1)[:1]
 
 
-def infer_published(articles: Iterable[Article], events: Iterable[Event]) -> list[Article]:
-    """Give undated articles their event's date (``published_how="inferred"``); returns those changed."""
+def infer_published(articles: Iterable[Article], events: Iterable[Event], fit: dict[str, float]) -> list[Article]:
+    """Give undated articles their event's date (``published_how="inferred"``) when the model is
+    confident they belong there (``fit[article_id]`` at least :data:`INFER_FIT`); returns those changed.
+
+    An undated page that merely resembles an event stays undated: its date would depend on what
+    else happens to be in the store.
+    """
     dates = {e.id: e.date for e in events}
     changed = []
     for a in articles:
         when = dates.get(a.event_id or "")
-        if when and (not a.published or a.published_how in INFERABLE):
+        if when and (not a.published or a.published_how in INFERABLE) and fit.get(a.id, 0.0) >= INFER_FIT:
             if (a.published, a.published_how) != (when, "inferred"):
                 a.published, a.published_how = when, "inferred"
                 changed.append(a)

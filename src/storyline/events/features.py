@@ -15,8 +15,7 @@ A profile is built once from an enriched :class:`~storyline.models.Article`
 - ``facts``: keys of long quotes and of figures, which copies of one report share;
 - ``day``: the event-date estimate as an ordinal day, or ``None``; ``strong_day`` the
   same when the date is stated (lead, or a stated publication date), else ``None``;
-- ``vector``: the headline+lead embedding (unit length); ``kind`` the same with the names
-  masked ("someone", "a place"): what kind of happening it is, which links events into stories;
+- ``vector``: the headline+lead embedding (unit length);
 - ``statements``: (speaker surname, unit vector) of each attributed statement, and
   ``statement_ids``, the groups of equal statements they fall in (:mod:`.statements`,
   assigned by the index).
@@ -42,7 +41,7 @@ from ..models import Article
 LEAD_SENTENCES = 2  # the sentences after the headline that state the happening ...
 LEAD_WEIGHT = 2.0  # ... and how much more their terms count (ECB+ dev: events F1 +0.3 and +0.9 on its two halves)
 IDF_FLOOR = 0.0  # idf = log((n + 1) / (df + 1)): a word every article has weighs nothing
-ACTOR_LABELS = frozenset({"PERSON", "ORG", "NORP"})
+ACTOR_LABELS = frozenset({"PERSON", "ORG"})  # the protagonists: never places or adjectives ("Russian")
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # entities that also count as terms ("E:<canonical name>"): who, where, and what kind of thing
 TERM_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART"})
@@ -231,14 +230,40 @@ class Bag:
         return Bag(ids.astype(np.int32), vals.astype(np.float32))
 
 
+PRIOR_DOCS = 500  # pseudo-documents of general English that every document frequency starts from
+DOC_WORDS = 400  # words in a typical article, to turn a word's frequency into the share of articles using it
+
+
+@cache
+def background_share(key: str) -> float:
+    """The share of general English articles expected to hold ``key`` (from the ``wordfreq`` lists):
+    a word by its frequency, a phrase ("a_b") as both its words together, a name ("E:…", "@…") as its
+    rarest word. What is common in news in general weighs little even in a store of five articles."""
+    from wordfreq import word_frequency
+
+    def word(w: str) -> float:
+        return 1.0 - math.exp(-word_frequency(w, "en") * DOC_WORDS)
+
+    if key.startswith(("E:", "@")):
+        parts = key.lstrip("E:@").split()
+        return min((word(w) for w in parts), default=0.0)
+    return math.prod(word(w) for w in key.split("_"))
+
+
 class Lexicon:
-    """Integer ids for terms and entity keys, and their document frequencies (for IDF)."""
+    """Integer ids for terms and entity keys, and their document frequencies (for IDF).
+
+    Document frequencies start from :data:`PRIOR_DOCS` pseudo-documents of general English
+    (:func:`background_share`), so IDF means the same in a store of five articles as in one of
+    thousands, and the fitted models see the same figures in both.
+    """
 
     def __init__(self) -> None:
         self._ids: dict[str, int] = {}
         self._keys: list[str] = []
         self.docs = 0
         self.df = np.zeros(1024, np.int32)
+        self.prior = np.zeros(1024, np.float32)  # pseudo-documents holding each key
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -257,6 +282,8 @@ class Lexicon:
             self._keys.append(key)
             if i >= len(self.df):
                 self.df = np.concatenate([self.df, np.zeros(len(self.df), np.int32)])
+                self.prior = np.concatenate([self.prior, np.zeros(len(self.prior), np.float32)])
+            self.prior[i] = PRIOR_DOCS * background_share(key)
         return i
 
     def key_of(self, ident: int) -> str:
@@ -275,7 +302,8 @@ class Lexicon:
         be shared, and would only dilute its other words.
         """
         df = self.df[ids]
-        return np.where(df >= min_df, np.log((self.docs + 1.0) / (df + 1.0)) + IDF_FLOOR, 0.0)
+        seen = df + self.prior[ids]
+        return np.where(df >= min_df, np.log((self.docs + PRIOR_DOCS + 1.0) / (seen + 1.0)) + IDF_FLOOR, 0.0)
 
 
 @dataclass
@@ -295,13 +323,14 @@ class Profile:
     statements: list = field(default_factory=list)  # (speaker key, unit vector)
     statement_ids: Bag = field(default_factory=lambda: Bag())  # groups of equal statements (set by the index)
     refs: tuple = ()  # periods the text names: see :func:`referenced_days`
-    kind: np.ndarray | None = None  # the headline+lead embedding with names masked (unit length)
+    people: frozenset = frozenset()  # lexicon ids of the people it names
 
     @classmethod
     def from_article(cls, article: Article, lexicon: Lexicon) -> Profile:
         words, terms, lead_end = lead_weighted_terms(article)
         actors: Counter = Counter()
         places: Counter = Counter()
+        people: set[str] = set()
         for m in article.mentions:
             key = entity_key(m.name or m.text)
             if len(key) < 2:
@@ -310,19 +339,21 @@ class Profile:
                 terms["E:" + key] += LEAD_WEIGHT if m.start < lead_end else 1
             if m.label in ACTOR_LABELS:
                 actors["@" + key] += 1
+                if m.label == "PERSON":
+                    people.add("@" + key)
             elif m.label in PLACE_LABELS:
                 places["@" + key] += 1
         vector = None if article.vector is None else np.asarray(article.vector, dtype=np.float32)
-        kind = None if article.kind_vector is None else np.asarray(article.kind_vector, dtype=np.float32)
         statements = []
+        named = {speaker_key(m.name or m.text) for m in article.mentions if m.label == "PERSON"}
         for quote in article.statements():
             v = article.statement_vectors.get(quote.start)
-            if v is not None:
+            if v is not None and speaker_key(quote.speaker or "") in named:  # a person's words, not "police said"
                 statements.append((speaker_key(quote.speaker or ""), np.asarray(v, dtype=np.float32)))
         return cls(article.id, lexicon.bag(terms), lexicon.bag(actors), lexicon.bag(places),
                    frozenset(_fact_keys(article)), day_of(article), vector, article.duplicate_of,
                    lexicon.bag(Counter(words)), strong_day_of(article), statements, refs=referenced_days(article),
-                   kind=kind)
+                   people=frozenset(lexicon.bag(Counter(people)).ids.tolist()))
 
 
 class Aggregate:
@@ -335,7 +366,7 @@ class Aggregate:
     """
 
     __slots__ = ("id", "members", "terms", "words", "actors", "places", "facts", "days", "strong", "vsum",
-                 "ksum", "statements", "refs")
+                 "statements", "refs", "named", "cache")
 
     def __init__(self, ident: str):
         self.id = ident
@@ -346,7 +377,8 @@ class Aggregate:
         self.strong: tuple[int, int] | None = None  # first and last strongly dated day of the members
         self.refs: list[tuple[int, int]] = []  # periods the members' texts name
         self.vsum: np.ndarray | None = None
-        self.ksum: np.ndarray | None = None  # the sum of the members' kind vectors
+        self.named: Counter = Counter()  # person id -> how many members name them
+        self.cache: dict = {}  # figures derived from the sums (see .pairs); cleared when a member is added
 
     @classmethod
     def single(cls, p: Profile, lexicon: Lexicon, min_df: int = 2) -> Aggregate:
@@ -362,13 +394,13 @@ class Aggregate:
         agg.statements = p.statement_ids
         agg.refs = list(p.refs)
         agg.facts.update(p.facts)
+        agg.named.update(p.people)
         if p.strong_day is not None:
             agg.strong = (p.strong_day, p.strong_day)
         if p.day is not None:
             agg.days.append(p.day)
         # shared with the profile, not copied: folding (add) always makes new arrays
         agg.vsum = None if p.vector is None else np.asarray(p.vector, np.float32)
-        agg.ksum = None if p.kind is None else np.asarray(p.kind, np.float32)
         return agg
 
     def copy(self) -> Aggregate:
@@ -379,6 +411,7 @@ class Aggregate:
 
     def add(self, other: Aggregate) -> None:
         """Fold another cluster (often a cluster of one) into this one."""
+        self.cache = {}
         self.members.extend(other.members)
         self.terms = self.terms + other.terms
         self.words = self.words + other.words
@@ -388,11 +421,10 @@ class Aggregate:
         self.statements = self.statements + other.statements
         self.refs.extend(other.refs)
         self.facts.update(other.facts)
+        self.named.update(other.named)
         self.days.extend(other.days)
         if other.vsum is not None:
             self.vsum = other.vsum.copy() if self.vsum is None else self.vsum + other.vsum
-        if other.ksum is not None:
-            self.ksum = other.ksum.copy() if self.ksum is None else self.ksum + other.ksum
 
     @property
     def size(self) -> int:

@@ -52,7 +52,7 @@ class CandidateIndex:
         self.days.append(p.day)
         self._slot[p.id] = slot
         day = _UNDATED if p.day is None else p.day
-        for key in keys:
+        for key in filter(None, keys):
             postings = self._postings[key]
             if not postings or postings[-1][0] <= day:
                 postings.append((day, slot))
@@ -81,17 +81,19 @@ class CandidateIndex:
     def in_window(self, day: int | None, other: int | None) -> bool:
         return day is None or other is None or abs(day - other) <= self.window
 
-    def query(self, p: Profile, keys: list[str]) -> set[int]:
-        """Slots of the articles that may belong with ``p``: vector neighbours and key sharers."""
+    def query(self, p: Profile, keys: list[str], anytime: bool = False) -> set[int]:
+        """Slots of the articles that may belong with ``p``: vector neighbours and key sharers, inside
+        the date window (``anytime``: at any distance in time, the closest in time first)."""
         found: set[int] = set()
         if self._ann is not None and p.vector is not None and p.vector.shape[0] == self._dim:
             n = self._ann.get_current_count()
-            want = min(n, 4 * self.k)
+            k = max(1, self.k // 3) if anytime else self.k  # at any time: the nearest few, the rest by name
+            want = min(n, k if anytime else 4 * k)
             labels = self._nearest(p.vector, want) if want else []
-            near = [int(s) for s in labels if self.in_window(p.day, self.days[int(s)])]
-            found.update(near[: self.k])
-        for key in keys:
-            found.update(self._from_postings(self._postings.get(key), p.day))
+            near = [int(s) for s in labels if anytime or self.in_window(p.day, self.days[int(s)])]
+            found.update(near[:k])
+        for key in filter(None, keys):
+            found.update(self._from_postings(self._postings.get(key), p.day, anytime))
         return found
 
     def _nearest(self, vector: np.ndarray, want: int) -> list[int]:
@@ -107,11 +109,17 @@ class CandidateIndex:
                 ef, want = 2 * ef, want // 2
         return []
 
-    def _from_postings(self, postings: list[tuple[int, int]] | None, day: int | None) -> list[int]:
+    def _from_postings(self, postings: list[tuple[int, int]] | None, day: int | None, anytime: bool = False) -> list[int]:
         if not postings:
             return []
         if day is None:
             return [s for _, s in postings[-self.per_key :]]
+        if anytime:
+            if len(postings) <= self.per_key:
+                return [s for _, s in postings]
+            i = bisect_left(postings, (day, -1))
+            near = postings[max(0, i - self.per_key) : i + self.per_key]
+            return [s for _, s in sorted(near, key=lambda ds: (abs(ds[0] - day), ds[1]))[: self.per_key]]
         lo = bisect_left(postings, (day - self.window, -1))
         hi = bisect_right(postings, (day + self.window, len(self.ids)))
         dated = postings[lo:hi]

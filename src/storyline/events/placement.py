@@ -1,49 +1,67 @@
-"""Placing articles in events: incrementally on ingest, or all at once on rebuild.
+"""Placing articles in events and events in stories, with the fitted models of :mod:`.model`.
 
-:class:`EventIndex` holds, in memory, what placement needs of every article in
-the store (an aggregate per event, document frequencies, the candidate index).
-Build it once with :meth:`EventIndex.from_articles` from stored articles that
-already carry their ``event_id``, then :meth:`EventIndex.place` each new one:
+:class:`EventIndex` holds, in memory, what placement needs of every article in the
+store: an :class:`~.features.Aggregate` per event and per story, the document
+frequencies, and the candidate index. A batch of new articles is placed in two steps,
+each one best-first agglomeration (:mod:`.agglomerate`):
 
-1. an article with ``duplicate_of`` joins its original's event;
-2. otherwise candidate stories come from the date window and the index (vector
-   neighbours, shared rare entities and terms) and from the story index, never
-   from all pairs; the article is about the best of them when its subject score
-   reaches ``story_subject_threshold``;
-3. inside that story it joins the best event on the story's local weights
-   (:mod:`.local`) and the statements they share (:mod:`.statements`) when the
-   score reaches ``event_threshold`` (never an event holding a strongly dated
-   article more than ``event_max_gap_days`` from its own, unless one's lead names
-   the other's date: a follow-up), else it opens a new event there (or, with no
-   story, a new event linked to a story on its own).
+1. **events**: the units are the batch's articles and the stored events their
+   candidates belong to (vector neighbours and shared rare keys inside the date
+   window, never all pairs); the ``join`` model decides an article against a
+   cluster, the ``merge`` model two clusters, while the probability reaches
+   ``event_threshold``. A syndicated copy goes with its original, unscored;
+2. **stories**: the units are the stories of the events the batch touched, each new
+   event a story of its own, and the stories their candidates belong to at any
+   distance in time; the ``story`` model decides while it reaches ``story_threshold``.
 
-:func:`rebuild` re-clusters a whole collection, story first, then events (see
-:mod:`.clustering`); the result does not depend on the order the articles came in.
+:func:`rebuild` is the same over the whole collection as one batch, so it does not
+depend on the order the articles came in, and an ingested store reads like a rebuilt
+one. Stored events and stories keep their ids when articles join them; two stored
+events (or stories) that a batch shows to be one become the one that sorts first.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..models import Article
 from ..settings import Settings
-from .features import Aggregate, Lexicon, Profile, day_of
+from .agglomerate import agglomerate
+from .features import Aggregate, Bag, Lexicon, Profile, day_of
 from .index import CandidateIndex
-from .local import LocalLimits, LocalTerms
-from .similarity import Weights, similarity
+from .model import Models
+from .pairs import apart, event_features, story_features
 from .statements import StatementGroups
 
 ENTITY_KEYS = 6  # rarest entities of an article used as index keys
 TERM_KEYS = 6  # most distinctive words of an article used as index keys
-SCAN_EVENTS = 200  # a story with more events is searched among its candidates' events only
+STATEMENT_MATCH = 0.8  # cosine at which two quotes of one speaker are the same statement (see .statements)
+STORY_PROBES = 8  # articles of an event whose candidates (at any distance in time) give its candidate stories
+DISSOLVE_MAX = 200  # events and stories up to this size are taken apart and clustered again when a batch touches them
+
+
+@dataclass
+class Changes:
+    """What placing a batch changed besides its own articles' events."""
+
+    moved: dict[str, str] = field(default_factory=dict)  # stored article -> its new event
+    retired: set[str] = field(default_factory=set)  # events no article holds any more
+    events: set[str] = field(default_factory=set)  # events formed, changed, or linked to another story
 
 
 def event_id_for(article_id: str) -> str:
     """The stable id of the event an article founds: "e-" and a short hash of its id."""
     return "e-" + hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:12]
+
+
+def story_id_for(event_id: str) -> str:
+    """The stable id of the story an event founds: "s-" and a short hash of the event id."""
+    return "s-" + hashlib.sha1(event_id.encode("utf-8")).hexdigest()[:12]
 
 
 def canonical_order(articles: Iterable[Article]) -> list[Article]:
@@ -59,249 +77,348 @@ def canonical_key(day: int | None, ident: str) -> tuple:
 class EventIndex:
     """What placement needs of every stored article, and the placement itself."""
 
-    def __init__(self, settings=None):
+    def __init__(self, settings=None, models: Models | None = None):
         settings = settings or Settings()
-        self.threshold = float(settings.event_threshold)
-        self.undated_cohesion = float(settings.event_undated_cohesion)
-        self.subject_threshold = float(settings.story_subject_threshold)
-        self.local_weights = Weights.from_settings(settings)  # on story-local term weights
-        self.local_limits = LocalLimits.from_settings(settings)
+        self.models = models or Models.load(settings.model)
+        self.join_threshold = float(settings.event_threshold)
+        self.story_threshold = float(settings.story_threshold)
         self.lexicon = Lexicon()
-        self.statement_groups = StatementGroups(float(settings.event_statement_match))
-        self.candidates = CandidateIndex(
-            k=int(settings.event_candidates),
-            window_days=int(settings.event_window_days),
-        )
+        self.statement_groups = StatementGroups(STATEMENT_MATCH)
+        self.window = int(settings.event_window_days)
+        self.candidates = CandidateIndex(k=int(settings.event_candidates), window_days=self.window)
+        self.profiles: dict[str, Profile] = {}
+        self.singles: dict[str, Aggregate] = {}  # article id -> its cluster of one
+        self.near: dict[str, list[str]] = {}  # article id -> candidate articles inside the date window
+        self.far: dict[str, list[str]] = {}  # article id -> candidate articles at any distance in time
         self.events: dict[str, Aggregate] = {}
         self.event_of: dict[str, str] = {}  # article id -> event id
-        self.copy_of: dict[str, str] = {}  # syndicated copy -> its original
-        self.local: dict[str, LocalTerms] = {}  # story id -> its local term weights and events
-        from ..stories import StoryIndex  # stories build on events: imported here to avoid a cycle
-
-        self.stories = StoryIndex(settings)
+        self.fit: dict[str, float] = {}  # article id -> probability that it belongs to the rest of its event
+        self.stories: dict[str, Aggregate] = {}
+        self.story_events: dict[str, set[str]] = {}
+        self.story_of_event: dict[str, str] = {}
 
     def __len__(self) -> int:
         return len(self.event_of)
 
     @classmethod
-    def from_articles(cls, articles: Iterable[Article], settings=None) -> EventIndex:
-        """An index over stored articles that already have an ``event_id`` (others are placed)."""
-        index = cls(settings)
-        for article in canonical_order(articles):
-            if article.event_id:
-                index.add(article, article.event_id)
-            else:
-                index.place(article)
+    def from_articles(cls, articles: Iterable[Article], settings=None, models: Models | None = None) -> EventIndex:
+        """An index over stored articles that already have an ``event_id`` (others are placed, as one batch)."""
+        index = cls(settings, models)
+        ordered = canonical_order(articles)
+        known = [a for a in ordered if a.event_id]
+        index._register(known)
+        for a in known:
+            index._assign(a.id, a.event_id, a.story_id or story_id_for(a.event_id))
+        index.place_batch([a for a in ordered if not a.event_id])
         return index
 
-    def add(self, article: Article, event_id: str, story_id: str | None = None) -> None:
-        """Record that ``article`` belongs to ``event_id`` (and its event to ``story_id``), without scoring."""
-        self._add(self._profile(article), event_id, story_id or article.story_id)
-        article.event_id = event_id
-        article.story_id = self.stories.story_of[event_id]
-
-    def place(self, article: Article) -> str:
-        """Put ``article`` in the best-matching event or a new one, and the event in a story.
-
-        Sets ``article.event_id`` and ``article.story_id``; returns the event id.
-        An article placed before keeps its event (placement never moves one).
-        """
-        event_id = self.event_of.get(article.id) or self._place(self._profile(article))
-        article.event_id = event_id
-        article.story_id = self.stories.story_of[event_id]
-        return event_id
-
-    def story_of(self, event_id: str) -> str | None:
-        return self.stories.story_of.get(event_id)
-
-    def _place(self, profile: Profile) -> str:
-        original = self.event_of.get(profile.duplicate_of or "")
-        story_id = None
-        if original:
-            event_id = original
-        else:
-            story_id, best, score = self.best_event(profile)
-            event_id = best if best is not None and score >= self.threshold else event_id_for(profile.id)
-            while event_id in self.events and best != event_id:  # an id reused by a different article
-                event_id = event_id_for(event_id)
-        self._add(profile, event_id, story_id)
-        return event_id
-
-    def place_all(self, articles: Iterable[Article]) -> dict[str, str]:
-        """Place articles in the order given; returns ``{article_id: event_id}`` for them."""
-        return {a.id: self.place(a) for a in articles}
-
-    def best_event(self, profile: Profile) -> tuple[str | None, str | None, float]:
-        """The story ``profile`` is about, its best event there, and that event's score.
-
-        The story is the best candidate story on subject alone (``None`` below
-        ``story_subject_threshold``); the event is the best of that story's events
-        on the story's local weights (``None`` when there is no story): all its events, or in a
-        story of more than :data:`SCAN_EVENTS` events those of the candidate articles.
-        """
-        slots = self.candidates.query(profile, self._keys(profile))
-        event_ids = {self.event_of[self.candidates.ids[s]] for s in slots}
-        single = Aggregate.single(profile, self.lexicon)
-        story_id, story_score = self.stories.best_story(profile, single, event_ids)
-        if story_id is None or story_score < self.subject_threshold or story_id not in self.local:
-            return None, None, float("-inf")
-        local = self.local[story_id]
-        probe = local.probe(single, profile.terms)
-        best, best_score = None, -np.inf
-        scan = local.events if len(local.events) <= SCAN_EVENTS else event_ids & local.events.keys()
-        for event_id in sorted(scan):
-            score = similarity(probe, local.events[event_id], self.local_weights)
-            if score > best_score:
-                best, best_score = event_id, score
-        return story_id, best, float(best_score)
+    def story_of(self, event_id: str | None) -> str | None:
+        return self.story_of_event.get(event_id or "")
 
     def assignments(self) -> dict[str, str]:
         return dict(self.event_of)
 
-    def refine(self, story_ids: Iterable[str]) -> tuple[dict[str, str], set[str]]:
-        """After a batch: join each touched story to the story it should join (its best one at
-        ``story_threshold``, or its clear nearest neighbour: :meth:`StoryIndex.joinable`), then
-        re-split the stories that result (see :meth:`resplit`).
+    def place(self, article: Article) -> str:
+        """Place one article (a batch of one); sets and returns its ``event_id``."""
+        self.place_batch([article])
+        return article.event_id
 
-        Returns ``{article_id: event_id}`` for every article of a re-split story
-        (or of a story too big to re-split that took in another), and the event
-        ids no article holds any more.
-        """
-        merged_into: dict[str, str] = {}  # a story joined to another in this refinement -> that story
+    def event_probability(self, a: Aggregate, b: Aggregate) -> float:
+        """P(one event): the ``join`` model when one side is a single article, else ``merge``; 0 when their
+        stated dates are further apart than the date window (:func:`.pairs.apart`)."""
+        if apart(a, b, self.window):
+            return 0.0
+        model = self.models.join if min(a.size, b.size) == 1 else self.models.merge
+        return float(model.probability(event_features(a, b)[None])[0])
 
-        def current(story_id: str) -> str:
-            while story_id in merged_into:
-                story_id = merged_into[story_id]
-            return story_id
+    def story_probability(self, a: Aggregate, b: Aggregate) -> float:
+        return float(self.models.story.probability(story_features(a, b, self.lexicon)[None])[0])
 
-        story_ids = sorted(set(story_ids) - {None})
-        for story_id in story_ids:
-            story_id = current(story_id)
-            if story_id in self.stories.stories:
-                drop, keep = self._join_best_story(story_id)
-                if drop is not None:
-                    merged_into[drop] = keep
-        mapping: dict[str, str] = {}
-        retired: set[str] = set()
-        for story_id in sorted({current(s) for s in story_ids}):
-            local = self.local.get(story_id)
-            if local is None:
-                continue
-            old = {event_id for event_id, _, _ in local.members.values()}
-            found = self.resplit(story_id)
-            if found is not None:
-                mapping.update(found)
-                retired |= old - set(found.values())
-            elif story_id in merged_into.values():  # too big to re-split, but its events changed story
-                mapping.update({aid: event_id for aid, (event_id, _, _) in local.members.items()})
-        return mapping, retired
+    # --- placing a batch ---------------------------------------------------------------
+    def place_batch(self, articles: list[Article]) -> Changes:
+        """Put a batch in events and stories (see the module's docstring); sets each article's
+        ``event_id`` and ``story_id``, and returns what changed."""
+        new = [a for a in canonical_order(articles) if a.id not in self.event_of]
+        profiles = self._register(new)
+        changes = Changes()
+        if profiles:
+            before = {}
+            loose = [p.id for p in profiles]
+            for event_id in sorted({self.event_of[o] for p in profiles for o in self.near[p.id] if o in self.event_of}):
+                if self.events[event_id].size <= DISSOLVE_MAX:  # re-clustered with the batch, as a rebuild would
+                    for member in self.events.pop(event_id).members:
+                        before[member] = event_id
+                        loose.append(member)
+                        del self.event_of[member]
+            units, pairs, forced = self.event_graph(loose)
+            root = agglomerate(units, pairs, self.event_probability, self.join_threshold, self._unit_key, forced)
+            touched, old_story = self._apply_events(units, root, before)
+            changes.moved = {a: self.event_of[a] for a, e in before.items() if self.event_of[a] != e}
+            changes.retired = (set(before.values()) | set(old_story)) - set(self.events)
+            relinked = self._place_stories(touched, old_story)
+            changes.events = (touched | relinked | set(changes.moved.values())
+                              | {e for e in before.values() if e in self.events})
+        for a in articles:
+            a.event_id = self.event_of[a.id]
+            a.story_id = self.story_of(a.event_id)
+        return changes
 
-    def _join_best_story(self, story_id: str) -> tuple[str | None, str]:
-        """Join ``story_id`` to the story it should join (see :meth:`StoryIndex.joinable`), if any;
-        returns the story given up (``None`` when none) and the one kept."""
-        best = self.stories.joinable(story_id, self._events_in)
-        if best is None:
-            return None, story_id
-        keep, drop = sorted((story_id, best), key=lambda s: (-self.stories.stories[s].size, s))
-        self.stories.merge(keep, drop)
-        into = self.local.setdefault(keep, LocalTerms(self.local_limits))
-        gone = self.local.pop(drop, None)
-        if gone is not None:
-            into.members.update(gone.members)
-            into.refresh()
-        return drop, keep
+    def event_graph(self, loose: list[str]) -> tuple[dict[str, Aggregate], set, list]:
+        """Units for the event agglomeration: the ``loose`` articles ("a:<id>") and the stored events
+        ("e:<id>") next to them; the candidate pairs between them, and the forced pairs (a copy and its original)."""
+        inside = set(loose)
+        units: dict[str, Aggregate] = {"a:" + i: self.singles[i] for i in loose}
 
-    def _events_in(self, story_id: str) -> int:
-        local = self.local.get(story_id)
-        return len(local.events) if local is not None else 0
+        def unit_of(article_id: str) -> str | None:
+            if article_id in inside:
+                return "a:" + article_id
+            event_id = self.event_of.get(article_id)
+            if event_id is None:
+                return None
+            units.setdefault("e:" + event_id, self.events[event_id])
+            return "e:" + event_id
 
-    def resplit(self, story_id: str) -> dict[str, str] | None:
-        """Re-cluster the events of one story the way a rebuild does; ``{article_id: event_id}`` for its articles.
+        pairs, forced = set(), []
+        for i in loose:
+            for j in self.near[i]:
+                other = unit_of(j)
+                if other is not None:
+                    pairs.add(("a:" + i, other))
+            original = self.profiles[i].duplicate_of
+            if original and unit_of(original) is not None:
+                forced.append(("a:" + i, unit_of(original)))
+        return units, pairs, forced
 
-        Placement decides once per article, on what the story held at that
-        moment: early articles meet local weights that cannot yet tell the
-        subject's words from an event's. After a batch the pipeline re-splits
-        the stories the batch touched, on the weights of all their articles
-        (all pairs, as :mod:`.clustering` does), so an ingested store reads
-        like a rebuilt one. Event ids follow the rebuild rule (the hash of the
-        first member in canonical order). Stories of more than
-        :data:`.clustering.SMALL_SUBJECT` articles keep their placement (``None``).
-        """
-        from .clustering import SMALL_SUBJECT, localised, split_events
+    def _apply_events(self, units: dict[str, Aggregate], root: dict[str, str], before: dict[str, str]):
+        """Record the events the agglomeration formed. A new cluster takes the id of the stored event most
+        of its articles were in (each id once), else a new one. Returns the events touched and, for each
+        stored event taken apart or merged away, its story."""
+        groups: dict[str, list[str]] = {}
+        for unit, r in root.items():
+            groups.setdefault(r, []).append(unit)
+        old_story = {e: self.story_of_event.pop(e) for e in sorted(set(before.values()))}
+        touched: set[str] = set()
+        for r in sorted(groups, key=self._unit_key):
+            members = groups[r]
+            if r.startswith("e:"):
+                event_id = r[2:]
+                for other in members:
+                    if other.startswith("e:") and other != r:  # a stored event that is one with this one
+                        gone = other[2:]
+                        for article_id in self.events.pop(gone).members:
+                            before[article_id] = gone
+                        old_story[gone] = self.story_of_event.pop(gone)
+                if len(members) == 1:
+                    continue  # a neighbour left as it was
+            else:
+                votes = Counter(before[u[2:]] for u in members if u[2:] in before)
+                reuse = [e for e, _ in sorted(votes.items(), key=lambda ev: (-ev[1], ev[0])) if e not in self.events]
+                event_id = reuse[0] if reuse else self._new_id(event_id_for(r[2:]), self.events)
+            self.events[event_id] = units[r]
+            for article_id in units[r].members:
+                self.event_of[article_id] = event_id
+            touched.add(event_id)
+            self._fit_members(event_id)
+        for story_id in set(old_story.values()):
+            self.story_events[story_id] -= set(old_story)
+        return touched, old_story
 
-        local = self.local.get(story_id)
-        if local is None or len(local.members) > SMALL_SUBJECT:
-            return None
+    def _place_stories(self, touched: set[str], old_story: dict[str, str]) -> set[str]:
+        """Link the touched events into stories: the stories they (and the events taken apart) were in are
+        taken apart into their events and agglomerated again with the stories next to them. Returns the
+        events whose story changed."""
+        loose_stories = {self.story_of(e) for e in touched} | set(old_story.values())
+        loose_stories = {s for s in loose_stories if s is not None and len(self.story_events.get(s, ())) <= DISSOLVE_MAX}
+        loose = set(touched)
+        previous: dict[str, str] = {}
+        for story_id in sorted(loose_stories):
+            for event_id in self.story_events.pop(story_id, set()):
+                loose.add(event_id)
+                previous[event_id] = story_id
+            self.stories.pop(story_id, None)
+        for event_id in loose:
+            story_id = self.story_of_event.pop(event_id, None)
+            previous.setdefault(event_id, story_id or old_story.get(event_id))
+            if story_id in self.story_events:  # a story too big to take apart
+                self.story_events[story_id].discard(event_id)
+        units: dict[str, Aggregate] = {"n:" + e: self.events[e] for e in loose}
+        pairs = set()
+        for event_id in sorted(loose):
+            for article_id in self.events[event_id].members[:STORY_PROBES]:
+                for j in self.far[article_id]:
+                    other = self.event_of.get(j)
+                    if other is None or other == event_id:
+                        continue
+                    if other in loose:
+                        pairs.add(("n:" + event_id, "n:" + other))
+                    else:
+                        story_id = self.story_of(other)
+                        units.setdefault("s:" + story_id, self._story_with(story_id))
+                        pairs.add(("n:" + event_id, "s:" + story_id))
+        root = agglomerate(units, pairs, self.story_probability, self.story_threshold, self._story_key)
+        groups: dict[str, list[str]] = {}
+        for unit, r in root.items():
+            groups.setdefault(r, []).append(unit)
+        relinked: set[str] = set()
+        for r in sorted(groups, key=self._story_key):
+            members = groups[r]
+            if r.startswith("s:"):
+                story_id = r[2:]
+                for other in members:
+                    if other.startswith("s:") and other != r:
+                        for event_id in self.story_events.pop(other[2:]):
+                            self._link(event_id, story_id)
+                            relinked.add(event_id)
+                        self.stories.pop(other[2:], None)
+                if len(members) == 1:
+                    continue
+            else:
+                votes = Counter(previous[u[2:]] for u in members if previous.get(u[2:]))
+                reuse = [s for s, _ in sorted(votes.items(), key=lambda sv: (-sv[1], sv[0])) if s not in self.stories]
+                story_id = reuse[0] if reuse else self._new_id(story_id_for(r[2:]), self.stories)
+            self.stories[story_id] = units[r]
+            for u in members:
+                if u.startswith("n:"):
+                    self._link(u[2:], story_id)
+        return {e for e in loose if self.story_of(e) != previous.get(e)} | relinked
 
-        items = sorted(local.members.items(), key=lambda item: canonical_key(item[1][2].day, item[0]))
-        n = len(items)
-        weighted = localised([single for _, (_, _, single) in items], [terms for _, (_, terms, _) in items],
-                             self.local_limits)
-        position = {article_id: i for i, (article_id, _) in enumerate(items)}
-        forced = [(i, position[self.copy_of[a]]) for i, (a, _) in enumerate(items) if self.copy_of.get(a) in position]
-        root = split_events(self, dict(enumerate(weighted)), {i: set(range(n)) - {i} for i in range(n)}, forced)
-        mapping = {article_id: event_id_for(items[root[i]][0]) for i, (article_id, _) in enumerate(items)}
+    def _link(self, event_id: str, story_id: str) -> None:
+        self.story_of_event[event_id] = story_id
+        self.story_events.setdefault(story_id, set()).add(event_id)
 
-        for old in {event_id for event_id, _, _ in local.members.values()}:
-            self.events.pop(old, None)
-        for article_id, (_, terms, single) in items:
-            event_id = mapping[article_id]
-            event = self.events.setdefault(event_id, Aggregate(event_id))
-            event.add(single)
-            self.event_of[article_id] = event_id
-            self.stories.story_of[event_id] = story_id  # retired ids keep pointing at the story too
-            local.members[article_id] = (event_id, terms, single)
-        local.refresh()
-        return mapping
+    def _story_with(self, story_id: str) -> Aggregate:
+        """A stored story's aggregate, brought up to date with its events."""
+        story = Aggregate(story_id)
+        for event_id in sorted(self.story_events[story_id]):
+            story.add(self.events[event_id])
+        self.stories[story_id] = story
+        return story
 
     # --- internals -------------------------------------------------------------------
-    def _profile(self, article: Article) -> Profile:
-        """The article's profile, counted in the document frequencies."""
-        profile = Profile.from_article(article, self.lexicon)
-        self.lexicon.observe(profile.terms, profile.actors, profile.places)
-        profile.statement_ids = self.statement_groups.assign(profile.statements)
-        return profile
+    def _fit_members(self, event_id: str) -> None:
+        """Each member's probability of belonging to the rest of its event (1 for a lone article)."""
+        event = self.events[event_id]
+        for article_id in event.members:
+            if event.size == 1:
+                self.fit[article_id] = 1.0
+            elif event.size <= DISSOLVE_MAX or article_id not in self.fit:
+                single = self.singles[article_id]
+                self.fit[article_id] = float(self.models.join.probability(event_features(single, _without(event, single))[None])[0])
+
+    def _unit_key(self, unit: str) -> tuple:
+        """Stored events left whole sort first (they keep their ids), then articles canonically."""
+        if unit.startswith("e:"):
+            return (0, unit)
+        p = self.profiles[unit[2:]]
+        return (1, canonical_key(p.day, p.id))
+
+    def _story_key(self, unit: str) -> tuple:
+        if unit.startswith("s:"):
+            return (0, unit)
+        first = min(self.events[unit[2:]].members, key=lambda a: canonical_key(self.profiles[a].day, a))
+        return (1, canonical_key(self.profiles[first].day, first))
+
+    def _register(self, articles: list[Article]) -> list[Profile]:
+        """Profiles of new articles: counted in the document frequencies (all of them first), indexed,
+        given their cluster of one, and their candidates found (in both directions)."""
+        profiles = []
+        for article in articles:
+            profile = Profile.from_article(article, self.lexicon)
+            self.lexicon.observe(profile.terms, profile.actors, profile.places)
+            profile.statement_ids = self.statement_groups.assign(profile.statements)
+            profiles.append(profile)
+        keys = {}
+        for profile in profiles:
+            keys[profile.id] = self._keys(profile)
+            self.candidates.add(profile, keys[profile.id])
+            self.profiles[profile.id] = profile
+            self.singles[profile.id] = Aggregate.single(profile, self.lexicon, min_df=1)
+            self.near[profile.id], self.far[profile.id] = [], []
+        for profile in profiles:
+            for adjacency, found in ((self.near, self.candidates.query(profile, keys[profile.id])),
+                                     (self.far, self.candidates.query(_undated(profile), keys[profile.id][:ENTITY_KEYS], anytime=True))):
+                mine = adjacency[profile.id]
+                for slot in sorted(found):
+                    other = self.candidates.ids[slot]
+                    if other != profile.id:
+                        mine.append(other)
+                        adjacency[other].append(profile.id)
+        for profile in profiles:
+            for adjacency in (self.near, self.far):
+                adjacency[profile.id] = sorted(set(adjacency[profile.id]))
+        return profiles
+
+    def _assign(self, article_id: str, event_id: str, story_id: str) -> None:
+        """Record a known assignment, without scoring."""
+        single = self.singles[article_id]
+        if event_id in self.events:
+            self.events[event_id].add(single)
+        else:
+            self.events[event_id] = single.copy()
+        if event_id not in self.story_of_event:
+            self._link(event_id, story_id)
+        story_id = self.story_of_event[event_id]
+        if story_id in self.stories:
+            self.stories[story_id].add(single)
+        else:
+            self.stories[story_id] = single.copy()
+        self.event_of[article_id] = event_id
+        self.fit[article_id] = 1.0
 
     def _keys(self, p: Profile) -> list[str]:
-        """The rarest entities and most distinctive words of ``p``: its inverted-index keys."""
+        """The rarest entities and most distinctive words of ``p``: its inverted-index keys (entities first,
+        :data:`ENTITY_KEYS` of them, padded with ``""``, which nothing is indexed under)."""
         keys = []
         entities = p.actors + p.places
         for bag, n in ((entities, ENTITY_KEYS), (p.terms, TERM_KEYS)):
+            found = []
             if len(bag):
                 weight = bag.vals * self.lexicon.idf(bag.ids)
                 top = np.lexsort((bag.ids, -weight))[:n]
-                keys += [self.lexicon.key_of(int(bag.ids[i])) for i in top]
+                found = [self.lexicon.key_of(int(bag.ids[i])) for i in top]
+            keys += found + [""] * (n - len(found)) if bag is entities else found
         return keys
 
-    def _add(self, profile: Profile, event_id: str, story_id: str | None = None) -> None:
-        if profile.id in self.event_of:
-            return  # already placed; placement never moves an article
-        self.candidates.add(profile, self._keys(profile))
-        single = Aggregate.single(profile, self.lexicon, min_df=1)
-        event = self.events.get(event_id)
-        if event is None:
-            event = self.events[event_id] = Aggregate(event_id)
-            event.add(single)
-            if story_id:
-                self.stories.add(event_id, event, story_id)
-            else:
-                self.stories.link(event_id, event)
-        else:
-            event.add(single)
-            self.stories.grow(event_id, single)
-        self.event_of[profile.id] = event_id
-        if profile.duplicate_of:
-            self.copy_of[profile.id] = profile.duplicate_of
-        local = self.local.setdefault(self.stories.story_of[event_id], LocalTerms(self.local_limits))
-        local.add(profile.id, event_id, profile.terms, single)
+    @staticmethod
+    def _new_id(ident: str, taken: dict) -> str:
+        while ident in taken:  # an id reused by a different article
+            ident = event_id_for(ident) if ident.startswith("e-") else story_id_for(ident)
+        return ident
 
 
-def rebuild(articles: Iterable[Article], settings=None) -> tuple[EventIndex, dict[str, str]]:
-    """Re-cluster every article from scratch; the same answer whatever order they come in.
+def _undated(p: Profile) -> Profile:
+    """``p`` without its date: to find candidates at any distance in time."""
+    return Profile(p.id, p.terms, p.actors, p.places, p.facts, None, p.vector, words=p.words)
 
-    Story first, then events inside each story (see :mod:`.clustering`). Returns the
-    index (ready for further placement) and ``{article_id: event_id}``.
-    """
-    from .clustering import rebuild_all
 
-    return rebuild_all(articles, settings)
+def _without(agg: Aggregate, part: Aggregate) -> Aggregate:
+    """``agg`` without the members of ``part`` (its sums less the part's)."""
+    out = Aggregate(agg.id)
+    gone = set(part.members)
+    out.members = [m for m in agg.members if m not in gone]
+    for name in ("terms", "words", "actors", "places", "statements"):
+        bag: Bag = getattr(part, name)
+        setattr(out, name, getattr(agg, name) + Bag(bag.ids, -bag.vals))
+    out.facts = agg.facts - part.facts
+    out.named = agg.named - part.named
+    out.days = list(agg.days)
+    for d in part.days:
+        out.days.remove(d)
+    out.refs = list(agg.refs)
+    for r in part.refs:
+        if r in out.refs:
+            out.refs.remove(r)
+    out.strong = agg.strong  # the span may only shrink; kept as an upper bound
+    out.vsum = None if agg.vsum is None or part.vsum is None else agg.vsum - part.vsum
+    return out
+
+
+def rebuild(articles: Iterable[Article], settings=None, models: Models | None = None) -> tuple[EventIndex, dict[str, str]]:
+    """Re-cluster every article from scratch, as one batch; the same answer whatever order they come in.
+    Sets ``event_id`` and ``story_id`` on each article; returns the index and ``{article_id: event_id}``."""
+    index = EventIndex(settings, models)
+    articles = list(articles)
+    for a in articles:
+        a.event_id = a.story_id = None
+    index.place_batch(articles)
+    return index, index.assignments()

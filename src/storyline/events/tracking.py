@@ -1,18 +1,19 @@
 """Events and stories kept in step with the store: placement on ingest, and rebuilds.
 
 :class:`EventTracker` holds the in-memory :class:`EventIndex` built from the
-stored articles. ``place`` puts a new batch in events and stories and writes the
-events that changed (date, place, title, participants), the stories they belong
-to, and the inferred publication dates of undated articles — inside the caller's
-transaction, so a batch and its placement are committed together.
+stored articles. ``place`` puts a new batch in events and stories
+(:meth:`EventIndex.place_batch`) and writes the events that changed (date, place, title,
+participants), the stories they belong to, and the inferred publication dates of
+undated articles, inside the caller's transaction, so a batch and its placement
+are committed together.
 """
 
 from __future__ import annotations
 
 from ..models import Article, Event
-from ..stories import describe_stories
 from .attributes import describe_event, describe_events, infer_published
-from .placement import EventIndex, canonical_order, rebuild
+from .placement import EventIndex, rebuild
+from .stories import describe_stories
 
 
 class EventTracker:
@@ -26,43 +27,35 @@ class EventTracker:
         return cls(EventIndex.from_articles(store.iter_articles(full=True), settings), settings)
 
     def place(self, articles: list[Article], store) -> list[Event]:
-        """Place ``articles`` (already stored), refine the stories they joined (see
-        :meth:`EventIndex.refine`), and write their events and stories; returns the events changed."""
-        for a in canonical_order(articles):  # the batch's result does not depend on its order
-            self.index.place(a)
-        moved, retired = self.index.refine(self.index.story_of(a.event_id) for a in articles)
-        for a in articles:
-            a.event_id = self.index.event_of[a.id]
+        """Place ``articles`` (already stored) and write their events and stories; returns the events changed."""
+        index = self.index
+        changes = index.place_batch(articles)
         fresh = {a.id: a for a in articles}
-        resplit = set(moved.values())
-        changed_ids = sorted({a.event_id for a in articles} | resplit)
+        changed_ids = sorted(changes.events | {a.event_id for a in articles})
         members: dict[str, list[Article]] = {e: [] for e in changed_ids}
-        stored = [*store.iter_articles_in("event_id", [e for e in changed_ids if e not in resplit]),
-                  *store.iter_articles_in("id", [i for i in moved if i not in fresh])]
-        for a in stored:
-            if a.id not in fresh:
-                a.event_id = moved.get(a.id, a.event_id)
-                members[a.event_id].append(a)
+        wanted = [a for e in changed_ids for a in index.events[e].members if a not in fresh]
+        for a in store.iter_articles_in("id", wanted):
+            a.event_id = index.event_of[a.id]
+            members[a.event_id].append(a)
         for a in articles:
             members[a.event_id].append(a)
         events = []
         for event_id in changed_ids:
             event = describe_event(event_id, members[event_id])
-            event.story_id = self.index.story_of(event_id)
+            event.story_id = index.story_of(event_id)
             events.append(event)
-            for a in infer_published(members[event_id], [event]):
+            for a in infer_published(members[event_id], [event], index.fit):
                 store.set_published(a.id, a.published, a.published_how)
-        stories = self._stories_of(events, store, retired)
-        store.save_events(events, stories)
+        store.save_events(events, self._stories_of(events, store, changes.retired))
         return events
 
-    def _stories_of(self, changed: list[Event], store, retired: set[str] = frozenset()):
+    def _stories_of(self, changed: list[Event], store, retired: set[str]):
         """The stories the changed events belong to, described over all their events (not the ``retired``)."""
-        story_ids = {e.story_id for e in changed if e.story_id}
         by_id = {e.id: e for e in changed}
-        for story_id in story_ids:
+        for story_id in sorted({e.story_id for e in changed if e.story_id}):
             for e in store.events(story_id=story_id):
-                if e.id not in retired:
+                if e.id not in retired and e.id in self.index.events:
+                    e.story_id = self.index.story_of(e.id)
                     by_id.setdefault(e.id, e)
         return describe_stories(by_id.values())
 
@@ -77,11 +70,10 @@ class EventTracker:
             prepare(articles)
         index, _ = rebuild(articles, settings)
         events = describe_events(articles)
-        story_of = {a.event_id: a.story_id for a in articles}
         for e in events:
-            e.story_id = story_of.get(e.id)
+            e.story_id = index.story_of(e.id)
         with store.write():
-            for a in infer_published(articles, events):
+            for a in infer_published(articles, events, index.fit):
                 store.set_published(a.id, a.published, a.published_how)
             store.save_events(events, describe_stories(events), replace=True)
         return cls(index, settings)

@@ -87,7 +87,6 @@ class Store:
         with self.write() as conn:
             self.put_vectors({"a:" + a.content_hash: a.vector for a in articles if a.vector is not None})
             self.put_statement_vectors(articles)
-            self.put_kind_vectors(articles)
             for a in articles:
                 key = None if a.vector is None else "a:" + a.content_hash
                 conn.execute(
@@ -165,11 +164,9 @@ class Store:
         statements = {a.id: [q.start for q in a.statements()] for a in articles}
         keys = [k for k in vector_keys.values() if k]
         keys += [_statement_key(a, start) for a in articles for start in statements[a.id]]
-        keys += [_kind_key(a) for a in articles]
         vectors = self.get_vectors(keys)
         for a in articles:
             a.vector = vectors.get(vector_keys.get(a.id) or "")
-            a.kind_vector = vectors.get(_kind_key(a))
             found = ((start, vectors.get(_statement_key(a, start))) for start in statements[a.id])
             a.statement_vectors = {start: v for start, v in found if v is not None}
 
@@ -266,10 +263,6 @@ class Store:
     def put_statement_vectors(self, articles: list[Article]) -> None:
         """Keep the vectors of the articles' statements (:meth:`Article.statements`), read back with them."""
         self.put_vectors({_statement_key(a, start): v for a in articles for start, v in a.statement_vectors.items()})
-
-    def put_kind_vectors(self, articles: list[Article]) -> None:
-        """Keep the articles' kind vectors (:meth:`Article.kind_lead`), read back with them."""
-        self.put_vectors({_kind_key(a): a.kind_vector for a in articles if a.kind_vector is not None})
 
     def article_vector_keys(self) -> list[tuple[str, str]]:
         """(article id, vector key) of every article that has a vector, in ingest order."""
@@ -434,11 +427,6 @@ def _entity_dict(r: sqlite3.Row) -> dict:
         "id": r["id"], "name": r["name"], "type": r["type"], "aliases": json.loads(r["aliases"]),
         "count": r["count"], "articles": sorted(json.loads(r["arts"] or "[]")),
     }  # fmt: skip
-
-
-def _kind_key(article: Article) -> str:
-    """Where the kind vector of ``article`` (its lead with names masked) is kept in ``vectors``."""
-    return f"k:{article.content_hash}"
 
 
 def _statement_key(article: Article, start: int) -> str:

@@ -1,0 +1,105 @@
+"""Best-first average-link agglomeration over a sparse graph of candidate pairs.
+
+The one clustering mechanism of storyline, for events and for stories, on ingest
+and on rebuild. Units (articles, events, stories) are :class:`~.features.Aggregate`
+clusters; only the pairs of the candidate graph are ever compared. The pair the
+model finds most likely to belong together is merged first, while its probability
+reaches the threshold; the merged cluster inherits both sides' neighbours and is
+compared with them again. Reports of one happening that agree among themselves
+therefore come together before any of them is compared, as a group, with a
+look-alike: this is what keeps an undated group of reports apart from a dated
+event of the same kind.
+
+Every tie is broken on the units' sort keys, so the result depends only on the
+units and the graph, never on the order they were given in.
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+from collections.abc import Callable, Iterable
+
+from .features import Aggregate
+
+Probability = Callable[[Aggregate, Aggregate], float]
+
+
+def agglomerate(
+    units: dict[str, Aggregate],
+    pairs: Iterable[tuple[str, str]],
+    probability: Probability,
+    threshold: float,
+    key: Callable[[str], tuple],
+    forced: Iterable[tuple[str, str]] = (),
+    allowed: Callable[[str, str], bool] | None = None,
+) -> dict[str, str]:
+    """Merge ``units`` along the candidate ``pairs`` best first; returns ``{unit: surviving unit}``.
+
+    ``forced`` pairs are merged first, unscored (a syndicated copy and its original).
+    The survivor of a merge is the unit with the smaller ``key``. ``allowed``, when
+    given, vetoes merges (training uses it to keep clusters true to the labels).
+    The aggregates in ``units`` are replaced by the merged ones.
+    """
+    key = functools.cache(key)  # a unit's key never changes (a survivor keeps its own)
+    parent = {u: u for u in units}
+
+    def root(u: str) -> str:
+        while parent[u] != u:
+            parent[u] = parent[parent[u]]
+            u = parent[u]
+        return u
+
+    neighbours: dict[str, set[str]] = {u: set() for u in units}
+    for a, b in pairs:
+        if a != b and a in units and b in units:
+            neighbours[a].add(b)
+            neighbours[b].add(a)
+
+    def merge(a: str, b: str) -> str:
+        keep, drop = sorted((a, b), key=key)
+        parent[drop] = keep
+        units[keep] = _folded(units[keep], units.pop(drop))
+        for n in neighbours.pop(drop):
+            neighbours[n].discard(drop)
+            if n != keep:
+                neighbours[n].add(keep)
+                neighbours[keep].add(n)
+        neighbours[keep].discard(drop)
+        return keep
+
+    for a, b in sorted(forced, key=lambda ab: (key(ab[0]), key(ab[1]))):
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            merge(ra, rb)
+
+    version = dict.fromkeys(units, 0)
+    heap: list = []
+
+    def push(a: str, b: str) -> None:
+        a, b = sorted((a, b), key=key)
+        p = probability(units[a], units[b])
+        if p >= threshold:
+            heapq.heappush(heap, (-p, key(a), key(b), a, b, version[a], version[b]))
+
+    for a in sorted(units, key=key):
+        for b in neighbours[a]:
+            if key(a) < key(b):
+                push(a, b)
+    while heap:
+        _, _, _, a, b, va, vb = heapq.heappop(heap)
+        if a not in units or b not in units or version[a] != va or version[b] != vb:
+            continue  # stale: one side has changed since
+        if allowed is not None and not allowed(a, b):
+            continue
+        keep = merge(a, b)
+        version[keep] += 1
+        for n in sorted(neighbours[keep], key=key):
+            push(keep, n)
+    return {u: root(u) for u in parent}
+
+
+def _folded(a: Aggregate, b: Aggregate) -> Aggregate:
+    out = a.copy()  # units may be the caller's own aggregates: never changed in place
+    out.add(b)
+    return out

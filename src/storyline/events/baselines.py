@@ -1,0 +1,83 @@
+"""Simple baselines to score storyline against, on the same articles: average-link clustering of all pairs.
+
+- ``tfidf``: cosine of TF-IDF vectors (headline and text, sublinear counts, English stop words)
+  with a date penalty: :data:`DATE_PENALTY` x the share of :data:`PENALTY_DAYS` that separates
+  two known dates (a month apart or more: the whole penalty);
+- ``minilm``: cosine of the headline+lead embeddings.
+
+Each cuts one average-link tree at a distance threshold fitted on training data
+(the best B³ F1 against the training labels, per level), so a baseline is as fair as
+a fitted model. They compare all pairs: fine for evaluation, not for a store.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..models import Article
+from .features import day_of
+
+DATE_PENALTY = 0.5
+PENALTY_DAYS = 30
+THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(27))  # distances tried when fitting (0.30 .. 0.95)
+
+
+def distances(articles: list[Article], kind: str) -> np.ndarray:
+    """The condensed distance matrix (``1 - similarity``, plus the date penalty for ``tfidf``)."""
+    from scipy.spatial.distance import squareform
+
+    if kind == "tfidf":
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        x = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(
+            [f"{a.title or ''}\n{a.text}" for a in articles])
+        sim = (x @ x.T).toarray()
+        days = np.array([day_of(a) if day_of(a) is not None else -1 for a in articles], np.float64)
+        known = days >= 0
+        gap = np.abs(days[:, None] - days[None, :])
+        sim -= DATE_PENALTY * np.where(known[:, None] & known[None, :], np.minimum(1.0, gap / PENALTY_DAYS), 0.0)
+    elif kind == "minilm":
+        dim = next((len(a.vector) for a in articles if a.vector is not None), 1)
+        v = np.stack([np.asarray(a.vector, np.float64) if a.vector is not None else np.zeros(dim) for a in articles])
+        sim = v @ v.T
+    else:
+        raise ValueError(f"unknown baseline {kind!r}")
+    d = np.clip(1.0 - sim, 0.0, None)
+    np.fill_diagonal(d, 0.0)
+    return squareform(d, checks=False)
+
+
+def _tree(articles: list[Article], kind: str):
+    from scipy.cluster.hierarchy import linkage
+
+    return linkage(distances(articles, kind), method="average")
+
+
+def _cut(articles: list[Article], tree, threshold: float) -> dict[str, str]:
+    from scipy.cluster.hierarchy import fcluster
+
+    labels = fcluster(tree, t=threshold, criterion="distance")
+    return {a.id: f"c{int(c)}" for a, c in zip(articles, labels, strict=True)}
+
+
+def average_link(articles: list[Article], kind: str, threshold: float) -> dict[str, str]:
+    """``{article: cluster}``: the average-link tree of ``kind`` cut at ``threshold``."""
+    if len(articles) < 2:
+        return {a.id: a.id for a in articles}
+    return _cut(articles, _tree(articles, kind), threshold)
+
+
+def fit_threshold(articles: list[Article], gold: dict[str, str], kind: str) -> float:
+    """The cut of :data:`THRESHOLDS` with the best B³ F1 against ``gold`` (articles it labels)."""
+    from ..evaluation import bcubed
+
+    labelled = [a for a in articles if gold.get(a.id) is not None]
+    if len(labelled) < 2:
+        return THRESHOLDS[len(THRESHOLDS) // 2]
+    tree = _tree(labelled, kind)
+    truth = {a.id: gold[a.id] for a in labelled}
+    best = max(THRESHOLDS, key=lambda t: (bcubed(truth, _cut(labelled, tree, t))[2], -t))
+    return best
+
+
+__all__ = ["average_link", "fit_threshold", "distances"]

@@ -1,0 +1,208 @@
+"""Fitting the models of :mod:`.model` to labelled news, and clustering labelled articles to score them.
+
+Training pairs are the pairs the agglomeration of :mod:`.placement` meets, no others.
+The labelled articles are registered in an :class:`~.placement.EventIndex` as one
+batch, and agglomerated along the same candidate graph, best first, with one change:
+a merge is only made when the labels say both sides are one (teacher forcing). Every
+pair compared on the way is recorded with its label, so the models learn from
+articles against partial events, events against events, and events against stories,
+of every size, as placement will show them. The first pass orders merges by a plain
+similarity (the cosine of the terms, of the words for stories); the second by the
+models the first pass fitted. Articles whose story label is unknown take no part in
+the story pairs.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..models import Article
+from ..settings import Settings
+from .agglomerate import agglomerate
+from .features import Aggregate
+from .model import Models, PairModel
+from .pairs import EVENT_FEATURES, STORY_FEATURES, apart, event_features, story_features
+from .placement import STORY_PROBES, EventIndex, canonical_order, rebuild
+
+INGEST_BATCH = 256  # articles per batch when scoring "as ingested" (the pipeline's batch)
+_EPSILON = 1e-9  # the oracle merges every candidate pair the labels allow, but never a blocked one (probability 0)
+PASSES = 2  # oracle agglomerations: the first ordered by plain similarity, the next by the fitted models
+
+
+@dataclass
+class Labelled:
+    """Enriched articles and their gold labels (``story`` may be ``None``: unknown)."""
+
+    articles: list[Article]
+    event: dict[str, str]
+    story: dict[str, str | None]
+    topic: dict[str, str | None]
+    name: str = ""
+
+    def subset(self, ids: set[str]) -> Labelled:
+        """The articles with these ids, and their labels only."""
+        keep = [a for a in self.articles if a.id in ids]
+        kept = {a.id for a in keep}
+        return Labelled(keep, *({i: v for i, v in d.items() if i in kept} for d in (self.event, self.story, self.topic)),
+                        name=self.name)
+
+    def story_groups(self) -> list[str]:
+        """One group per article for grouped folds: its story, else its event."""
+        return [self.story.get(a.id) or "e:" + self.event[a.id] for a in self.articles]
+
+
+class _Pairs:
+    """Feature rows and labels collected for one model, and the labelled set each came from."""
+
+    def __init__(self) -> None:
+        self.x: list[np.ndarray] = []
+        self.y: list[int] = []
+        self.source: list[int] = []
+        self.current = 0
+
+    def add(self, x: np.ndarray, y: bool) -> None:
+        self.x.append(x)
+        self.y.append(int(y))
+        self.source.append(self.current)
+
+    def usable(self) -> bool:
+        """Whether there are pairs of both kinds to learn from."""
+        return len(set(self.y)) == 2
+
+    def fit(self, features: tuple[str, ...]) -> PairModel:
+        """Each labelled set weighs the same in total, whatever number of pairs it gives."""
+        source = np.array(self.source, np.int64)
+        counts = np.bincount(source)
+        weight = len(source) / (np.count_nonzero(counts) * counts[source])
+        return PairModel.fit(features, np.array(self.x), np.array(self.y), weight)
+
+
+def _collect(data: Labelled, settings: Settings, models: Models | None, join: _Pairs, merge: _Pairs,
+             story: _Pairs) -> None:  # fmt: skip
+    """One oracle agglomeration of ``data``: events, then stories; the pairs met go to ``join``, ``merge``, ``story``."""
+    index = EventIndex(settings, models=models or _UNUSED)
+    articles = [a for a in canonical_order(data.articles)]
+    profiles = index._register(articles)
+    gold_event = {"a:" + a.id: data.event[a.id] for a in articles}
+
+    def event_p(a: Aggregate, b: Aggregate) -> float:
+        if apart(a, b, index.window):
+            return 0.0  # never a candidate pair
+        x = event_features(a, b)
+        same = data.event[a.members[0]] == data.event[b.members[0]]
+        (join if min(a.size, b.size) == 1 else merge).add(x, same)
+        if models is None:
+            return float(x[EVENT_FEATURES.index("terms")]) + _EPSILON
+        return index.event_probability(a, b)
+
+    units, pairs, forced = index.event_graph([p.id for p in profiles])
+    agglomerate(units, pairs, event_p, _EPSILON, index._unit_key, forced,
+                allowed=lambda a, b: gold_event[a] == gold_event[b])
+    # stories over the gold events, as placement would hold them: pieces of an event further apart in time
+    # than the date window are separate events (a follow-up weeks later), which the story has to link
+    piece = _pieces(data, index, int(settings.event_window_days))
+    for a in articles:
+        index._assign(a.id, piece[a.id], piece[a.id])
+    story_units = {"n:" + e: agg for e, agg in index.events.items()}
+    gold_story = {"n:" + e: data.story.get(agg.members[0]) for e, agg in index.events.items()}
+
+    def story_p(a: Aggregate, b: Aggregate) -> float:
+        x = story_features(a, b, index.lexicon)
+        sa, sb = data.story.get(a.members[0]), data.story.get(b.members[0])
+        if sa is not None and sb is not None:
+            story.add(x, sa == sb)
+        if models is None:
+            return float(x[STORY_FEATURES.index("words")])
+        return index.story_probability(a, b)
+
+    story_pairs = set()
+    for event_id, agg in index.events.items():
+        for article_id in agg.members[:STORY_PROBES]:
+            for other in index.far[article_id]:
+                if index.event_of[other] != event_id:
+                    story_pairs.add(("n:" + event_id, "n:" + index.event_of[other]))
+    agglomerate(story_units, story_pairs, story_p, 0.0, lambda u: (u,), (),
+                allowed=lambda a, b: gold_story[a] is not None and gold_story[a] == gold_story[b])
+
+
+def _pieces(data: Labelled, index: EventIndex, window: int) -> dict[str, str]:
+    """``{article: piece}``: each gold event cut where its dated articles are more than ``window`` days apart
+    (undated articles go with the event's first piece)."""
+    by_event: dict[str, list[str]] = {}
+    for a in data.articles:
+        by_event.setdefault(data.event[a.id], []).append(a.id)
+    out = {}
+    for event, ids in by_event.items():
+        dated = sorted((index.profiles[i].day, i) for i in ids if index.profiles[i].day is not None)
+        part, last = 0, None
+        for day, i in dated:
+            if last is not None and day - last > window:
+                part += 1
+            out[i], last = f"g:{event}#{part}", day
+        for i in ids:
+            out.setdefault(i, f"g:{event}#0")
+    return out
+
+
+class _Unused:
+    """Stands for the models while the first pass collects pairs: no decision is asked of them."""
+
+    def __getattr__(self, name):
+        raise AssertionError("the first training pass runs without models")
+
+
+_UNUSED = _Unused()
+
+
+def fit(sets: Sequence[Labelled], settings: Settings | None = None) -> Models:
+    """Fit ``join``, ``merge`` and ``story`` on the pairs of :data:`PASSES` oracle agglomerations of ``sets``."""
+    settings = settings or Settings()
+    models = None
+    for _ in range(PASSES):
+        join, merge, story = _Pairs(), _Pairs(), _Pairs()
+        for i, data in enumerate(sets):
+            join.current = merge.current = story.current = i
+            _collect(data, settings, models, join, merge, story)
+        joined = join.fit(EVENT_FEATURES)
+        merged = merge.fit(EVENT_FEATURES) if merge.usable() else joined  # too few labels to tell: as join
+        models = Models(joined, merged, story.fit(STORY_FEATURES), [d.name for d in sets])
+        models.scores = {"pairs": {"join": len(join.y), "merge": len(merge.y), "story": len(story.y)}}
+    return models
+
+
+# --- clustering labelled articles, to score them ------------------------------------------
+def as_ingested(articles: Iterable[Article], settings: Settings, models: Models, shuffle: int | None = None,
+                batch: int = INGEST_BATCH) -> tuple[dict[str, str], dict[str, str]]:
+    """What `storyline ingest` makes of ``articles``: batches in the order given (or shuffled with
+    seed ``shuffle``), each placed in canonical order and then refined. Returns
+    ``({article: event}, {article: story})``."""
+    articles = list(articles)
+    for a in articles:
+        a.event_id = a.story_id = None
+    if shuffle is not None:
+        random.Random(shuffle).shuffle(articles)
+    index = EventIndex(settings, models)
+    for start in range(0, len(articles), batch):
+        index.place_batch(articles[start:start + batch])
+    return index.assignments(), {a: index.story_of(e) for a, e in index.event_of.items()}
+
+
+def as_rebuilt(articles: Iterable[Article], settings: Settings, models: Models) -> tuple[dict[str, str], dict[str, str]]:
+    """What `storyline rebuild` makes of ``articles``."""
+    index, events = rebuild(list(articles), settings, models)
+    return events, {a: index.story_of(e) for a, e in events.items()}
+
+
+def folds(data: Labelled, k: int, seed: int = 0) -> list[set[str]]:
+    """``k`` groups of article ids, whole stories (or events where the story is unknown) in each."""
+    groups = sorted(set(data.story_groups()))
+    random.Random(seed).shuffle(groups)
+    fold_of = {g: i % k for i, g in enumerate(groups)}
+    out: list[set[str]] = [set() for _ in range(k)]
+    for a, g in zip(data.articles, data.story_groups(), strict=True):
+        out[fold_of[g]].add(a.id)
+    return out

@@ -1,0 +1,94 @@
+"""Best-first agglomeration: what is most alike merges first, ties never depend on the input order."""
+
+import random
+
+import numpy as np
+import pytest
+
+from storyline.events.agglomerate import agglomerate
+from storyline.events.features import Aggregate
+
+
+def unit(name: str, x: float) -> Aggregate:
+    """A cluster of one whose vector stands at ``x`` on a line (the mean of its members is where it is)."""
+    agg = Aggregate(name)
+    agg.members.append(name)
+    agg.vsum = np.array([x], np.float32)
+    return agg
+
+
+def closeness(a: Aggregate, b: Aggregate) -> float:
+    """1 for clusters whose means coincide, falling with the distance between the means."""
+    return 1.0 / (1.0 + abs(float(a.vsum[0]) / a.size - float(b.vsum[0]) / b.size))
+
+
+def groups(root: dict[str, str]) -> list[set[str]]:
+    out: dict[str, set[str]] = {}
+    for u, r in root.items():
+        out.setdefault(r, set()).add(u)
+    return sorted(out.values(), key=sorted)
+
+
+def test_merges_the_most_alike_first_and_stops_at_the_threshold():
+    units = {n: unit(n, x) for n, x in (("a", 0.0), ("b", 0.1), ("c", 0.25), ("d", 5.0))}
+    pairs = {("a", "b"), ("b", "c"), ("c", "d"), ("a", "c")}
+    root = agglomerate(units, pairs, closeness, 0.5, key=lambda u: (u,))
+    assert groups(root) == [{"a", "b", "c"}, {"d"}]
+    assert root["c"] == "a"  # the survivor is the unit that sorts first
+    assert units["a"].size == 3 and "b" not in units
+
+
+def test_only_candidate_pairs_are_compared():
+    units = {n: unit(n, 0.0) for n in "abc"}
+    seen = []
+
+    def probability(a, b):
+        seen.append(tuple(sorted(a.members + b.members)))
+        return 0.9
+
+    root = agglomerate(units, {("a", "b")}, probability, 0.5, key=lambda u: (u,))
+    assert groups(root) == [{"a", "b"}, {"c"}]
+    assert seen == [("a", "b")]
+
+
+def test_a_cohesive_group_forms_before_it_meets_a_look_alike():
+    """Three reports that agree closely merge among themselves first; as a group they are then
+    compared with the look-alike, and that comparison decides."""
+    units = {"x1": unit("x1", 0.0), "x2": unit("x2", 0.05), "x3": unit("x3", 0.1), "y": unit("y", 0.6)}
+    pairs = {(a, b) for a in units for b in units if a < b}
+    order = []
+
+    def probability(a, b):
+        p = closeness(a, b)
+        return p if a.size + b.size < 4 else 0.0  # the whole group against y: not one
+
+    def recorded(a, b):
+        order.append(sorted(a.members + b.members))
+        return probability(a, b)
+
+    root = agglomerate(units, pairs, recorded, 0.55, key=lambda u: (u,))
+    assert groups(root) == [{"x1", "x2", "x3"}, {"y"}]
+
+
+def test_forced_pairs_merge_unscored_and_allowed_can_veto():
+    units = {n: unit(n, x) for n, x in (("a", 0.0), ("b", 9.0), ("c", 0.01))}
+    root = agglomerate(units, {("a", "c")}, closeness, 0.5, key=lambda u: (u,), forced=[("b", "a")],
+                       allowed=lambda a, b: False)
+    assert groups(root) == [{"a", "b"}, {"c"}]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_result_does_not_depend_on_the_order_units_and_pairs_come_in(seed):
+    rng = random.Random(seed)
+    spots = {f"u{i}": rng.choice([0.0, 0.0, 0.3, 2.0, 2.1, 7.0]) for i in range(12)}
+    pairs = [(a, b) for a in spots for b in spots if a < b]
+
+    def run(names, pair_list):
+        units = {n: unit(n, spots[n]) for n in names}
+        return agglomerate(units, pair_list, closeness, 0.6, key=lambda u: (int(u[1:]),))
+
+    expected = run(sorted(spots), pairs)
+    names, shuffled = list(spots), list(pairs)
+    rng.shuffle(names)
+    rng.shuffle(shuffled)
+    assert run(names, [(b, a) for a, b in shuffled]) == expected

@@ -1,0 +1,60 @@
+"""The fitted models: logistic regression on named features, kept as JSON, the packaged one loadable."""
+
+import json
+
+import numpy as np
+import pytest
+
+from storyline.errors import SettingsError
+from storyline.events.model import Models, PairModel
+from storyline.events.pairs import EVENT_FEATURES, STORY_FEATURES
+
+
+def toy_pairs(n=400, seed=0):
+    rng = np.random.default_rng(seed)
+    together = rng.random(n) < 0.4
+    x = np.column_stack([rng.normal(together * 2.0, 1.0), rng.normal(0, 1, n)])  # only the first feature tells
+    return x, together.astype(int)
+
+
+def test_fitting_weighs_the_informative_feature_and_gives_probabilities():
+    x, y = toy_pairs()
+    model = PairModel.fit(("signal", "noise"), x, y)
+    assert model.importance()[0][0] == "signal" and model.importance()[0][1] > 1.0
+    p = model.probability(x)
+    assert ((p > 0) & (p < 1)).all()
+    assert p[y == 1].mean() > 0.6 > 0.3 > p[y == 0].mean()
+    assert model.probability(x[0]) == pytest.approx(p[0])
+
+
+def test_one_kind_of_pair_is_a_clear_error():
+    x, _ = toy_pairs()
+    with pytest.raises(SettingsError, match="only one kind of pair"):
+        PairModel.fit(("signal", "noise"), x, np.zeros(len(x), int))
+
+
+def test_models_round_trip_through_json(tmp_path):
+    x, y = toy_pairs()
+    m = PairModel.fit(("signal", "noise"), x, y)
+    models = Models(m, m, m, ["toy.jsonl"], {"note": 1})
+    path = tmp_path / "model.json"
+    models.save(path)
+    back = Models.load(path)
+    assert json.loads(path.read_text())["trained_on"] == ["toy.jsonl"]
+    assert np.allclose(back.join.probability(x), m.probability(x))
+
+
+def test_the_packaged_model_loads_and_names_the_current_features():
+    models = Models.load()
+    assert models.join.features == EVENT_FEATURES and models.merge.features == EVENT_FEATURES
+    assert models.story.features == STORY_FEATURES
+    assert models.trained_on  # fitted on labelled news, and says which
+
+
+def test_a_missing_or_foreign_model_file_is_named(tmp_path):
+    with pytest.raises(SettingsError, match="not found"):
+        Models.load(tmp_path / "nope.json")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"hello": 1}')
+    with pytest.raises(SettingsError, match="not a storyline model"):
+        Models.load(bad)

@@ -1,0 +1,94 @@
+"""Fitting the models to labels, folds that keep stories whole, and the `train` / `eval` commands."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from _events_fixtures import GOLD_EVENTS, GOLD_STORIES, corpus
+from storyline.cli import app
+from storyline.events.model import Models
+from storyline.events.pairs import EVENT_FEATURES, STORY_FEATURES
+from storyline.events.training import Labelled, as_ingested, as_rebuilt, fit, folds
+from storyline.labelled import cross_validate, scores
+from storyline.settings import Settings
+
+
+def labelled() -> Labelled:
+    arts = corpus()
+    event = {a: f"e{i}" for i, group in enumerate(GOLD_EVENTS) for a in group}
+    story = {a: f"s{i}" for i, group in enumerate(GOLD_STORIES) for a in group}
+    return Labelled(arts, event, story, {a.id: "kind" for a in arts}, name="fixture")
+
+
+def test_fit_gives_the_three_models_on_the_named_features():
+    models = fit([labelled()], Settings())
+    assert models.join.features == EVENT_FEATURES and models.merge.features == EVENT_FEATURES
+    assert models.story.features == STORY_FEATURES
+    assert models.scores["pairs"]["join"] > 0 and models.scores["pairs"]["story"] > 0
+    assert models.trained_on == ["fixture"]
+
+
+def test_models_fitted_on_the_labels_cluster_them_on_both_paths():
+    data = labelled()
+    models = fit([data], Settings())
+    for events, stories in (as_rebuilt(data.articles, Settings(), models),
+                            as_ingested(data.articles, Settings(), models, shuffle=1, batch=3)):
+        figures = scores(data, events, stories)
+        assert figures["events"]["bcubed_f1"] == 1.0 and figures["stories"]["bcubed_f1"] == 1.0
+
+
+def test_folds_keep_each_story_whole_and_subsets_keep_their_own_labels():
+    data = labelled()
+    parts = folds(data, 2)
+    assert set().union(*parts) == {a.id for a in data.articles} and not parts[0] & parts[1]
+    for story in GOLD_STORIES:
+        assert any(story <= part for part in parts)
+    part = data.subset(parts[0])
+    assert set(part.event) == set(part.story) == parts[0]  # a subset is scored on its own articles only
+
+
+def test_cross_validation_refits_without_the_held_out_fold_and_scores_it():
+    data = labelled()
+    extra = labelled()
+    extra.name = "extra"  # always in training (the other files of `storyline train`)
+    result = cross_validate(data, 2, Settings(), extra=(extra,))
+    assert result["folds"] == 2 and result["articles"] == len(data.articles)
+    assert result["ingest"]["events"]["bcubed_f1"] == 1.0 and result["ingest"]["stories"]["bcubed_f1"] == 1.0
+
+
+def test_too_few_labels_to_learn_from_is_a_named_error():
+    from storyline.errors import SettingsError
+
+    flood = labelled().subset({"f1", "f2"})
+    with pytest.raises(SettingsError, match="only one kind of pair"):
+        fit([flood], Settings())
+
+
+@pytest.fixture
+def labelled_file(tmp_path):
+    path = tmp_path / "mine.jsonl"
+    rows = []
+    data = labelled()
+    for a in data.articles:
+        rows.append({"id": a.id, "title": a.title, "text": a.text, "date": a.published,
+                     "event": data.event[a.id], "story": data.story[a.id]})
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    return path
+
+
+@pytest.mark.slow
+def test_train_writes_a_model_that_eval_and_placement_use(labelled_file, tmp_path, monkeypatch):
+    monkeypatch.setenv("STORYLINE_EMBEDDER", "hash")
+    out = tmp_path / "model.json"
+    cache = tmp_path / "cache"
+    result = CliRunner().invoke(app, ["train", str(labelled_file), "--out", str(out), "--cv", "0", "--cache", str(cache)])
+    assert result.exit_code == 0, result.output
+    assert "join model" in result.output and "story model" in result.output and "terms" in result.output
+    assert Models.load(out).trained_on == ["mine.jsonl"]
+    monkeypatch.setenv("STORYLINE_MODEL", str(out))
+    result = CliRunner().invoke(app, ["eval", str(labelled_file), "--cache", str(cache), "--baselines", "--json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)
+    assert {"ingest", "rebuild", "baselines"} <= set(figures)
+    assert set(figures["baselines"]) == {"alone", "tfidf", "minilm"}
