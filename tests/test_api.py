@@ -59,7 +59,7 @@ def client(store):
     return _client(store, pipeline=Pipeline(store, settings, enricher=NoEnrichment(), events=NoPlacement()))
 
 
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
+AUTH = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/x-ndjson"}
 
 
 # --- the same objects as export -----------------------------------------------------------
@@ -227,8 +227,7 @@ def test_ingest_needs_the_right_token(client):
     line = '{"text": "A short article about a new tram line."}'
     assert client.post("/api/articles", content=line).status_code == 401
     assert client.post("/api/articles", content=line, headers={"Authorization": "Bearer wrong"}).status_code == 403
-    basic = {"Authorization": "Basic " + __import__("base64").b64encode(f"me:{TOKEN}".encode()).decode()}
-    assert client.post("/api/articles", content=line, headers=basic).status_code == 200
+    assert client.post("/api/articles", content=line, headers=AUTH).status_code == 200
 
 
 def test_ingest_is_off_without_a_token_setting(store):

@@ -4,6 +4,8 @@ The public API is what ``__all__`` lists; every other module is an implementatio
 """
 
 from .errors import (
+    ArticleFailed,
+    BadParameter,
     EmptyInput,
     InputError,
     InputTooLarge,
@@ -20,6 +22,8 @@ from .settings import SETTINGS, Setting, Settings
 
 __all__ = [
     "Article",
+    "ArticleFailed",
+    "BadParameter",
     "EmptyInput",
     "Event",
     "Figure",

@@ -271,9 +271,15 @@ def url_date(url: str | None) -> str | None:
 
 
 def _published(article: Article, page: dict[str, str]) -> tuple[str | None, str]:
-    """Publication date and how it was found: stated > html-meta > url > inferred; else (None, "unknown")."""
+    """Publication date and how it was found: stated > html-meta > url > inferred; else (None, "unknown").
+
+    A caller's date that is not a real day ("not-a-date", "2023-02-30") is named in a warning on the article.
+    """
     if (hint := article.hints.get("date")) and (iso := parse_date(hint[:10]) or parse_date(hint)):
         return iso, "stated"
+    if hint:
+        article.warnings.append(f"{article.source}: the date {hint[:40]!r} is not a day storyline understands (give "
+                                "YYYY-MM-DD, not in the future); the publication date is looked for in the article instead")
     for text in _removed(article, "dateline-header"):
         if iso := parse_date(text):
             return iso, "stated"
