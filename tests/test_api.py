@@ -20,27 +20,14 @@ from storyline.web.semantic import MeaningSearch
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "web"))
 from webstore import HashEmbedder, fill_store  # noqa: E402
 
+from _light import NoEnrichment, NoPlacement  # noqa: E402
+
 TOKEN = "correct-horse-battery"
 
 
-class NoEnrichment:
-    """Enrichment is not what these tests are about: leave articles as cleaned and described."""
-
-    def enrich(self, articles, vector_cache=None):
-        return articles
-
-
-class NoPlacement:
-    def place(self, articles, store):
-        return None
-
-
 @pytest.fixture
-def store(tmp_path):
-    s = Store(tmp_path / "web.db")
-    fill_store(s)
-    yield s
-    s.close()
+def store(web_store):
+    return web_store
 
 
 def _client(store, pipeline=None, **settings) -> TestClient:
