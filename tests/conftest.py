@@ -39,3 +39,12 @@ def web_store(tmp_path):
     fill_store(store)
     yield store
     store.close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many inputs each fuzz target tried (the ``make fuzz`` figures)."""
+    fuzz = sys.modules.get("test_fuzz")
+    if fuzz is not None and fuzz.TRIED:
+        profile = os.environ.get("STORYLINE_FUZZ", "short")
+        tried = ", ".join(f"{target} {n:,}" for target, n in sorted(fuzz.TRIED.items()))
+        terminalreporter.write_line(f"fuzz ({profile} profile): inputs tried per target: {tried}")
