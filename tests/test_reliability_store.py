@@ -143,3 +143,9 @@ def test_story_and_report_with_a_missing_id_point_at_storyline_stories(stored):
 def test_the_write_path_still_creates_a_new_store(tmp_path):
     store = Store(tmp_path / "new.db")
     assert store.count("articles") == 0 and (tmp_path / "new.db").exists()
+
+
+def test_show_and_story_json_are_valid_json_however_long_the_lines(stored):
+    """Rich wrapped JSON at the terminal's width, breaking its strings: JSON goes to stdout as is."""
+    shown = CliRunner().invoke(app, ["show", "pier", "--db", str(stored), "--json"])
+    assert "voted on Tuesday to rebuild the north pier of Velmora before the winter storms" in json.loads(shown.output)["text"]

@@ -50,6 +50,11 @@ def _store(db: str | None, read_only: bool = True) -> Store:
     return open_store(path, read_only=read_only)
 
 
+def _print_json(data: object) -> None:
+    """JSON to stdout as is: never wrapped at the terminal's width (which would break its strings)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
 def _say(console: Console, message: str) -> None:
     """Print one message as plain text, its control characters escaped."""
     console.print(printable(message), markup=False, highlight=False, soft_wrap=True)
@@ -140,7 +145,7 @@ def show(article_id: str, db: Db = None, as_json: AsJson = False) -> None:
             "quotes": [vars(q) for q in article.quotes], "figures": [vars(f) for f in article.figures],
             "mentions": [vars(m) for m in article.mentions], "times": [vars(t) for t in article.times],
         }  # fmt: skip
-        out.print(json.dumps(data, ensure_ascii=False, indent=2), markup=False, highlight=False)
+        _print_json(data)
         return
     from .showing import show_article
 
@@ -233,7 +238,7 @@ def story(story_id: str, db: Db = None, as_json: AsJson = False) -> None:
         arts = [store.get_article(a, full=False) for a in e.articles]
         timeline.append(vars(e) | {"articles": [{"id": a.id, "outlet": a.outlet, "title": a.title} for a in arts]})
     if as_json:
-        out.print(json.dumps({"story": vars(st), "timeline": timeline}, ensure_ascii=False, indent=2), markup=False, highlight=False)
+        _print_json({"story": vars(st), "timeline": timeline})
         return
     out.print(f"story {st.id}: {st.title}", markup=False, highlight=False)
     for e in timeline:
@@ -281,7 +286,7 @@ def eval_cmd(
 
     result = evaluate_labelled(gold, events_field, stories_field)
     if as_json:
-        out.print(json.dumps(result, ensure_ascii=False, indent=2), markup=False, highlight=False)
+        _print_json(result)
         return
     from .showing import show_scores
 
