@@ -137,14 +137,21 @@ def serve(settings: Settings | None = None) -> None:
     """Run the web app with uvicorn on ``settings.host``:``settings.port`` over ``settings.db``.
 
     Pages read through one connection and HTTP ingest writes through another, so
-    (with SQLite's WAL) pages keep being served while an ingest runs.
+    (with SQLite's WAL) pages keep being served while an ingest runs. The reading
+    connection is read-only: without an ``api_token`` (no ingest) a store on
+    read-only media is served as it is; with one, the store is created or
+    migrated first, for the ingest to write to.
     """
+    import os
+
     import uvicorn
 
     from ..storage import open_store
 
     settings = settings or Settings()
-    reads = open_store(settings.db)
+    if settings.api_token or not os.path.isfile(settings.db):
+        open_store(settings.db).close()
+    reads = open_store(settings.db, read_only=True)
 
     def pipeline() -> Any:
         from ..pipeline import Pipeline
