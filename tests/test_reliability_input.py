@@ -231,6 +231,15 @@ def test_a_file_name_with_control_characters_gives_a_printable_id_and_output_esc
     assert "\x1b" not in listing and "evil\\x1b[2Jname" in listing
 
 
+def test_control_characters_in_an_article_are_dropped_from_its_clean_text_and_kept_in_raw(light):
+    raw = "Pier \x1b[2Jvote\n\nThe harbour board\x07 voted on Tuesday\x00 to rebuild the north pier.\x0cIt will open in May.\n"
+    report = IngestReport()
+    light.process([Article(id="ctl", source="ctl.txt", raw=raw)], report)
+    stored = light.store.get_article("ctl")
+    assert stored.raw == raw and not any(ord(c) < 32 and c not in "\n\t" for c in stored.text + (stored.title or ""))
+    assert "voted on Tuesday to rebuild the north pier." in stored.text and "It will open in May." in stored.text
+
+
 # --- row 11: blank-line floods --------------------------------------------------------------------------
 def test_a_flood_of_blank_lines_is_cut_short_by_the_size_limit(tmp_path):
     path = tmp_path / "flood.jsonl.gz"

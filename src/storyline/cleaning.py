@@ -49,6 +49,7 @@ from .reading import document_body
 __all__ = ["AGENCIES", "AGENCY_PATTERN", "agencies_in", "clean", "clean_text", "html_text"]
 
 _WS = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _TERMINAL = re.compile(r"[.!?…:](?:\s?[\"'”’)\]])*\s*$")
 _BULLET = re.compile(r"^\s*(?:[•·●▪◦‣*]|[-–—](?=\s)|\d{1,2}[.)](?=\s))\s*")
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -198,6 +199,7 @@ def clean_text(body: str, title: str | None = None) -> tuple[str, list[Removed]]
     headline-like line before any paragraph is taken as the title.
     """
     body = body.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u200b", "")
+    body = _CONTROL.sub("", body.replace("\f", "\n").replace("\v", "\n"))  # never meant as text; terminals obey them
     lines = _first_pass(body.split("\n"))
     _mark_duplicates(lines)
     _mark_blocks(lines)

@@ -240,11 +240,11 @@ def story(story_id: str, db: Db = None, as_json: AsJson = False) -> None:
     if as_json:
         _print_json({"story": vars(st), "timeline": timeline})
         return
-    out.print(f"story {st.id}: {st.title}", markup=False, highlight=False)
+    _say(out, f"story {st.id}: {st.title}")
     for e in timeline:
-        out.print(f"\n{e['date'] or 'undated'}  {e['title']}  ({e['place'] or '-'}; {len(e['articles'])} sources)", markup=False, highlight=False)
+        _say(out, f"\n{e['date'] or 'undated'}  {e['title']}  ({e['place'] or '-'}; {len(e['articles'])} sources)")
         for a in e["articles"]:
-            out.print(f"    {a['id']}  {a['outlet'] or '-'}: {a['title']}", markup=False, highlight=False)
+            _say(out, f"    {a['id']}  {a['outlet'] or '-'}: {a['title']}")
 
 
 @app.command()

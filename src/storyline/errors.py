@@ -54,7 +54,8 @@ class ArticleFailed(InputError):
 
     def __init__(self, where: str, stage: str, exc: BaseException):
         self.stage = stage
-        super().__init__(where, f"{stage} failed on this article alone ({type(exc).__name__}: {exc})",
+        detail = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + " …"
+        super().__init__(where, f"{stage} failed on this article alone ({type(exc).__name__}: {detail})",
                          "The other articles were stored. Report this input with the message, or leave it out")
 
 
