@@ -109,6 +109,22 @@ def test_one_article_failing_a_stage_fails_alone_and_the_batch_is_stored(tmp_pat
     assert again.stored == ["late"] and not again.failures
 
 
+def test_a_stage_failing_on_every_article_stops_with_one_named_error_and_stores_nothing_of_the_batch(tmp_path):
+    from _light import NoPlacement
+    from storyline.errors import StageFailed
+    from storyline.pipeline import Pipeline
+
+    class Broken:
+        def enrich(self, articles, vector_cache=None):
+            raise RuntimeError("the model file is corrupt")
+
+    store = Store(tmp_path / "s.db")
+    pipeline = Pipeline(store, Settings(languages="en"), enricher=Broken(), events=NoPlacement())
+    with pytest.raises(StageFailed, match="enrichment fails on every article alike"):
+        pipeline.process(_articles(10, -1, ""), IngestReport())
+    assert store.count("articles") == 0
+
+
 # --- row 2: JSON nested too deeply --------------------------------------------------------------------
 def test_a_jsonl_line_nested_2000_deep_is_a_named_bad_line_and_the_rest_are_read(tmp_path):
     path = tmp_path / "deep.jsonl"

@@ -9,6 +9,7 @@ The hierarchy::
     │   ├── InputTooLarge          over the ``max_bytes`` setting
     │   ├── MalformedLine          a JSONL line that is not a JSON object with text/html, or has a bad id
     │   └── ArticleFailed          read, but a later stage (cleaning, enrichment, storing) failed on it alone
+    ├── StageFailed                a stage fails on every article alike (a fault of the stage, not of an input)
     ├── ModelMissing               a model package is not installed
     ├── StoreError                 the store cannot be opened, read, migrated or written (missing, damaged, busy)
     ├── NotFound                   an id that the store does not hold
@@ -57,6 +58,17 @@ class ArticleFailed(InputError):
         detail = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + " …"
         super().__init__(where, f"{stage} failed on this article alone ({type(exc).__name__}: {detail})",
                          "The other articles were stored. Report this input with the message, or leave it out")
+
+
+class StageFailed(StorylineError):
+    """A pipeline stage failed the same way on every article tried: nothing of the batch was stored."""
+
+    def __init__(self, stage: str, exc: BaseException):
+        self.stage = stage
+        detail = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + " …"
+        super().__init__(f"{stage} fails on every article alike ({type(exc).__name__}: {detail}); nothing of the "
+                         "current batch was stored, every batch before it was. Report this with the message; once "
+                         "fixed, run the same command again to finish")
 
 
 class ModelMissing(StorylineError):

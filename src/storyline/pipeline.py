@@ -20,7 +20,8 @@ One article never costs the others: an input that fails a stage (cleaning,
 describing, enrichment, storing or placement) for a reason of its own becomes
 an :class:`~storyline.errors.ArticleFailed` naming it, and the rest of its
 batch is stored without it. Failures of the store itself (disk full, locked,
-read-only) stop the ingest with the batch rolled back.
+read-only), and a stage that fails on every article alike
+(:class:`~storyline.errors.StageFailed`), stop the ingest with the batch rolled back.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 
 from . import cleaning, metadata, reading
 from .duplicates import Deduplicator, content_hash
-from .errors import ArticleFailed, EmptyInput, InputError, StorylineError
+from .errors import ArticleFailed, EmptyInput, InputError, StageFailed, StorylineError
 from .models import Article
 from .outlets import Outlets
 from .settings import Settings
@@ -172,13 +173,17 @@ class Pipeline:
             if len(fresh) == 1:
                 report.fail(ArticleFailed(fresh[0].source, "storing", exc))
                 return []
-        stored = []  # one of the batch failed: store each alone, so only that one is lost
+        stored: list[Article] = []  # one of the batch failed: store each alone, so only that one is lost
+        failed: list[Exception] = []
         for article in fresh:
             try:
                 stored += self._store([article], report)
             except Exception as exc:
                 if _fatal(exc):
                     raise
+                if _systematic(failed, exc, stored):
+                    raise StageFailed("storing", exc) from exc
+                failed.append(exc)
                 self._reload()
                 report.fail(ArticleFailed(article.source, "storing", exc))
         return stored
@@ -196,7 +201,8 @@ class Pipeline:
             if len(fresh) == 1:
                 report.fail(ArticleFailed(fresh[0].source, "enrichment", exc))
                 return []
-        kept = []
+        kept: list[Article] = []
+        failed: list[Exception] = []
         for article in fresh:
             try:
                 self.enricher.enrich([article], vector_cache=self.store)
@@ -204,6 +210,9 @@ class Pipeline:
             except Exception as exc:
                 if _fatal(exc):
                     raise
+                if _systematic(failed, exc, kept):
+                    raise StageFailed("enrichment", exc) from exc
+                failed.append(exc)
                 report.fail(ArticleFailed(article.source, "enrichment", exc))
         return kept
 
@@ -290,3 +299,10 @@ def _fatal(exc: BaseException) -> bool:
     if isinstance(exc, InputError):
         return False
     return isinstance(exc, StorylineError | sqlite3.OperationalError | OSError | MemoryError)
+
+
+def _systematic(failed: list[Exception], exc: Exception, done: list) -> bool:
+    """True when the first articles tried alone all fail the same way: a fault of the stage, not of one article,
+    which would fail every article (stop, rather than report each one)."""
+    same = [e for e in failed if type(e) is type(exc) and str(e) == str(exc)]
+    return not done and len(same) >= 2
