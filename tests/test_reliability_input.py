@@ -15,14 +15,14 @@ import time
 import pytest
 from typer.testing import CliRunner
 
-from _light import light_pipeline
+from _light import NoPlacement
 from storyline.cli import app
 from storyline.decoding import decode_bytes
 from storyline.enrichment import nlp as nlp_module
 from storyline.enrichment.nlp import SpacyNLP, split_text
-from storyline.errors import ArticleFailed, InputTooLarge, MalformedLine, UnreadableInput
+from storyline.errors import ArticleFailed, InputTooLarge, MalformedLine, StageFailed, UnreadableInput
 from storyline.models import Article
-from storyline.pipeline import IngestReport
+from storyline.pipeline import IngestReport, Pipeline
 from storyline.reading import read_jsonl, read_paths
 from storyline.settings import Settings
 from storyline.storage import Store
@@ -88,9 +88,6 @@ def _articles(n: int, bad_at: int, marker: str) -> list[Article]:
 
 @pytest.mark.parametrize("stage", ["enrichment", "storing"])
 def test_one_article_failing_a_stage_fails_alone_and_the_batch_is_stored(tmp_path, stage):
-    from _light import NoPlacement
-    from storyline.pipeline import Pipeline
-
     store = Store(tmp_path / "s.db")
     settings = Settings(languages="en")
     if stage == "enrichment":
@@ -110,10 +107,6 @@ def test_one_article_failing_a_stage_fails_alone_and_the_batch_is_stored(tmp_pat
 
 
 def test_a_stage_failing_on_every_article_stops_with_one_named_error_and_stores_nothing_of_the_batch(tmp_path):
-    from _light import NoPlacement
-    from storyline.errors import StageFailed
-    from storyline.pipeline import Pipeline
-
     class Broken:
         def enrich(self, articles, vector_cache=None):
             raise RuntimeError("the model file is corrupt")
@@ -299,7 +292,3 @@ def test_lone_surrogates_in_jsonl_are_replaced_and_the_article_stored(light):
     report = IngestReport()
     light.process([article], report)
     assert report.stored == ["s1"] and "\ufffd" in light.store.get_article("s1").text
-
-
-def test_the_light_pipeline_is_light():
-    assert light_pipeline  # imported from conftest: the fuzz tests and these share it
