@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMODB := demo.db
 
-.PHONY: install demo test lint bench clean browser
+.PHONY: install demo test lint bench clean browser fuzz
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -26,6 +26,10 @@ lint: $(STAMP)
 test: $(STAMP) browser lint
 	$(BIN)/pytest -q
 
+# the fuzz harness's long profile (make test runs the short one); prints the inputs each target tried
+fuzz: $(STAMP)
+	STORYLINE_FUZZ=long $(BIN)/pytest -q -p no:cacheprovider tests/test_fuzz.py
+
 demo: $(STAMP)
 	rm -f $(DEMODB) $(DEMODB)-wal $(DEMODB)-shm
 	$(BIN)/storyline ingest examples/corpus --db $(DEMODB)
@@ -33,7 +37,7 @@ demo: $(STAMP)
 	$(BIN)/storyline articles --db $(DEMODB)
 	$(BIN)/storyline stories --db $(DEMODB)
 	$(BIN)/storyline events --db $(DEMODB)
-	$(BIN)/storyline eval examples/gold.jsonl --stories-field story
+	$(BIN)/storyline eval examples/gold.jsonl
 	$(BIN)/storyline report --all --out out/reports --db $(DEMODB)
 
 bench: $(STAMP)

@@ -20,27 +20,14 @@ from storyline.web.semantic import MeaningSearch
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "web"))
 from webstore import HashEmbedder, fill_store  # noqa: E402
 
+from _light import NoEnrichment, NoPlacement  # noqa: E402
+
 TOKEN = "correct-horse-battery"
 
 
-class NoEnrichment:
-    """Enrichment is not what these tests are about: leave articles as cleaned and described."""
-
-    def enrich(self, articles, vector_cache=None):
-        return articles
-
-
-class NoPlacement:
-    def place(self, articles, store):
-        return None
-
-
 @pytest.fixture
-def store(tmp_path):
-    s = Store(tmp_path / "web.db")
-    fill_store(s)
-    yield s
-    s.close()
+def store(web_store):
+    return web_store
 
 
 def _client(store, pipeline=None, **settings) -> TestClient:
@@ -59,7 +46,7 @@ def client(store):
     return _client(store, pipeline=Pipeline(store, settings, enricher=NoEnrichment(), events=NoPlacement()))
 
 
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
+AUTH = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/x-ndjson"}
 
 
 # --- the same objects as export -----------------------------------------------------------
@@ -227,8 +214,7 @@ def test_ingest_needs_the_right_token(client):
     line = '{"text": "A short article about a new tram line."}'
     assert client.post("/api/articles", content=line).status_code == 401
     assert client.post("/api/articles", content=line, headers={"Authorization": "Bearer wrong"}).status_code == 403
-    basic = {"Authorization": "Basic " + __import__("base64").b64encode(f"me:{TOKEN}".encode()).decode()}
-    assert client.post("/api/articles", content=line, headers=basic).status_code == 200
+    assert client.post("/api/articles", content=line, headers=AUTH).status_code == 200
 
 
 def test_ingest_is_off_without_a_token_setting(store):

@@ -4,6 +4,8 @@ The public API is what ``__all__`` lists; every other module is an implementatio
 """
 
 from .errors import (
+    ArticleFailed,
+    BadParameter,
     EmptyInput,
     InputError,
     InputTooLarge,
@@ -11,6 +13,7 @@ from .errors import (
     ModelMissing,
     NotFound,
     SettingsError,
+    StageFailed,
     StoreError,
     StorylineError,
     UnreadableInput,
@@ -20,6 +23,8 @@ from .settings import SETTINGS, Setting, Settings
 
 __all__ = [
     "Article",
+    "ArticleFailed",
+    "BadParameter",
     "EmptyInput",
     "Event",
     "Figure",
@@ -35,6 +40,7 @@ __all__ = [
     "Setting",
     "Settings",
     "SettingsError",
+    "StageFailed",
     "StoreError",
     "Story",
     "StorylineError",

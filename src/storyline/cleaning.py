@@ -49,6 +49,7 @@ from .reading import document_body
 __all__ = ["AGENCIES", "AGENCY_PATTERN", "agencies_in", "clean", "clean_text", "html_text"]
 
 _WS = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _TERMINAL = re.compile(r"[.!?…:](?:\s?[\"'”’)\]])*\s*$")
 _BULLET = re.compile(r"^\s*(?:[•·●▪◦‣*]|[-–—](?=\s)|\d{1,2}[.)](?=\s))\s*")
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -151,17 +152,44 @@ def clean(article: Article) -> Article:
 
 
 def html_text(html: str) -> tuple[str, str | None]:
-    """Main text and title of an HTML page with trafilatura (no comments); the page's plain text if it finds none."""
+    """Main text and title of an HTML page with trafilatura (no comments); the page's plain text if it finds none.
+
+    A page nested deeper than the HTML parser's default limit (255 levels, past which it drops the text) is
+    parsed without that limit, so its text is kept.
+    """
     import trafilatura
 
-    doc = trafilatura.bare_extraction(html, include_comments=False, include_tables=True, include_images=False,
-                                      favor_recall=True, with_metadata=True,
+    deep = _deep_tree(html)
+    doc = trafilatura.bare_extraction(html if deep is None else deep, include_comments=False, include_tables=True,
+                                      include_images=False, favor_recall=True, with_metadata=True,
                                       date_extraction_params={"extensive_search": False})
     text = getattr(doc, "text", None) if doc is not None else None
     title = getattr(doc, "title", None) if doc is not None else None
     if not text:
-        text = trafilatura.html2txt(html) or ""
+        deep = _deep_tree(html)
+        text = trafilatura.html2txt(html if deep is None else deep) or ""
     return text, title
+
+
+def _deep_tree(html: str):
+    """The page parsed without lxml's depth limit when it goes past it (None otherwise: trafilatura parses it)."""
+    from lxml.etree import LxmlError
+    from lxml.html import HTMLParser, fromstring
+
+    options = {"collect_ids": False, "default_doctype": False, "remove_comments": True, "remove_pis": True}
+    parser = HTMLParser(**options)
+    source: str | bytes = html
+    try:
+        try:
+            fromstring(source, parser=parser)
+        except ValueError:  # a string with an encoding declaration: lxml wants bytes
+            source = html.encode("utf-8")
+            fromstring(source, parser=parser)
+        if not any("depth" in e.message.lower() for e in parser.error_log):
+            return None
+        return fromstring(source, parser=HTMLParser(huge_tree=True, **options))
+    except (ValueError, LxmlError):
+        return None
 
 
 def clean_text(body: str, title: str | None = None) -> tuple[str, list[Removed]]:
@@ -171,6 +199,7 @@ def clean_text(body: str, title: str | None = None) -> tuple[str, list[Removed]]
     headline-like line before any paragraph is taken as the title.
     """
     body = body.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u200b", "")
+    body = _CONTROL.sub("", body.replace("\f", "\n").replace("\v", "\n"))  # never meant as text; terminals obey them
     lines = _first_pass(body.split("\n"))
     _mark_duplicates(lines)
     _mark_blocks(lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,11 +13,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import reading
-from .errors import StorylineError
+from .errors import StoreError, StorylineError
 from .export import article_dict, export
-from .output import FORMATS, emit
+from .output import FORMATS, emit, printable
 from .settings import SETTINGS, Settings, default_config, settings_markdown
-from .storage import Store, open_store
+from .storage import Store, open_store, store_failure
 
 app = typer.Typer(
     help="Turn a pile of news articles into tracked events and stories.\n\n"
@@ -35,12 +36,28 @@ AsCsv = Annotated[bool, typer.Option("--csv", help="Output CSV.")]
 Limit = Annotated[int, typer.Option("--limit", help="Most rows to show.")]
 
 
+_OPENED: list[str] = []  # the store this command opened, to name it when SQLite fails
+
+
 def _settings(db: str | None) -> Settings:
     return Settings(db=db)
 
 
-def _store(db: str | None) -> Store:
-    return open_store(_settings(db).db)
+def _store(db: str | None, read_only: bool = True) -> Store:
+    """The store of a command: read-only (never created, migrated or written) unless the command writes."""
+    path = _settings(db).db
+    _OPENED.append(path)
+    return open_store(path, read_only=read_only)
+
+
+def _print_json(data: object) -> None:
+    """JSON to stdout as is: never wrapped at the terminal's width (which would break its strings)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _say(console: Console, message: str) -> None:
+    """Print one message as plain text, its control characters escaped."""
+    console.print(printable(message), markup=False, highlight=False, soft_wrap=True)
 
 
 def _fmt(as_json: bool, as_jsonl: bool, as_csv: bool) -> str:
@@ -62,7 +79,7 @@ def ingest(
     from .pipeline import Pipeline
 
     settings = _settings(db)
-    pipeline = Pipeline(open_store(settings.db), settings)
+    pipeline = Pipeline(_store(db, read_only=False), settings)
     total = reading.count_documents(paths)
     columns = (TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True, disable=total is not None and total < 20) as progress:
@@ -71,15 +88,19 @@ def ingest(
             report = pipeline.ingest(
                 paths,
                 on_progress=lambda n: progress.advance(task, n),
-                on_error=lambda e: err.print(f"error: {e}", markup=False, highlight=False),
+                on_error=lambda e: _say(err, f"error: {e}"),
+                on_warning=lambda w: _say(err, f"warning: {w}"),
             )
         except KeyboardInterrupt:
-            err.print("interrupted: every whole batch before this point is stored; run the same command again to finish.")
+            pipeline.close(kill=True)
+            _say(err, "interrupted: every whole batch before this point is stored; run the same command again to finish.")
             raise typer.Exit(130) from None
+        finally:
+            pipeline.close()
     for path, reason in report.skipped:
-        err.print(f"skipped {path}: {reason}", markup=False, highlight=False)
+        _say(err, f"skipped {path}: {reason}")
     for given, stored in report.renamed:
-        err.print(f"note: id {given!r} was already taken by other content; stored as {stored!r}", markup=False)
+        _say(err, f"note: id {given!r} was already taken by other content; stored as {stored!r}")
     out.print(
         f"stored {len(report.stored)} articles ({len(report.duplicates)} syndicated copies), "
         f"{len(report.unchanged)} already stored, {len(report.failures)} failed, {len(report.skipped)} skipped"
@@ -124,7 +145,7 @@ def show(article_id: str, db: Db = None, as_json: AsJson = False) -> None:
             "quotes": [vars(q) for q in article.quotes], "figures": [vars(f) for f in article.figures],
             "mentions": [vars(m) for m in article.mentions], "times": [vars(t) for t in article.times],
         }  # fmt: skip
-        out.print(json.dumps(data, ensure_ascii=False, indent=2), markup=False, highlight=False)
+        _print_json(data)
         return
     from .showing import show_article
 
@@ -217,13 +238,13 @@ def story(story_id: str, db: Db = None, as_json: AsJson = False) -> None:
         arts = [store.get_article(a, full=False) for a in e.articles]
         timeline.append(vars(e) | {"articles": [{"id": a.id, "outlet": a.outlet, "title": a.title} for a in arts]})
     if as_json:
-        out.print(json.dumps({"story": vars(st), "timeline": timeline}, ensure_ascii=False, indent=2), markup=False, highlight=False)
+        _print_json({"story": vars(st), "timeline": timeline})
         return
-    out.print(f"story {st.id}: {st.title}", markup=False, highlight=False)
+    _say(out, f"story {st.id}: {st.title}")
     for e in timeline:
-        out.print(f"\n{e['date'] or 'undated'}  {e['title']}  ({e['place'] or '-'}; {len(e['articles'])} sources)", markup=False, highlight=False)
+        _say(out, f"\n{e['date'] or 'undated'}  {e['title']}  ({e['place'] or '-'}; {len(e['articles'])} sources)")
         for a in e["articles"]:
-            out.print(f"    {a['id']}  {a['outlet'] or '-'}: {a['title']}", markup=False, highlight=False)
+            _say(out, f"    {a['id']}  {a['outlet'] or '-'}: {a['title']}")
 
 
 @app.command()
@@ -232,9 +253,22 @@ def rebuild(db: Db = None) -> None:
     from .pipeline import Pipeline
 
     settings = _settings(db)
-    store = open_store(settings.db)
+    store = _store(db, read_only=False)
     Pipeline(store, settings).rebuild()
     out.print(f"{store.count('events')} events in {store.count('stories')} stories over {store.count('articles')} articles")
+
+
+@app.command()
+def migrate(db: Db = None) -> None:
+    """Bring an existing store up to this version of storyline (the read commands never change it).
+
+    Example: storyline migrate --db old.db
+    """
+    path = _settings(db).db
+    if not Path(path).is_file():
+        raise StoreError(f"{path}: there is no store here. Check --db (or STORYLINE_DB).")
+    applied = _store(db, read_only=False).migrations_applied
+    _say(out, f"{path}: applied {', '.join(applied)}" if applied else f"{path}: already up to date")
 
 
 Cache = Annotated[Path | None, typer.Option("--cache", help="Folder keeping the enriched labelled articles between runs (one store per file).")]
@@ -280,7 +314,7 @@ def eval_cmd(
     if with_baselines:
         result["baselines"] = baselines(data, trained[0] if trained else None)
     if as_json:
-        out.print(json.dumps(result, ensure_ascii=False, indent=2), markup=False, highlight=False)
+        _print_json(result)
         return
     from .showing import show_scores
 
@@ -376,5 +410,11 @@ def main() -> None:
     try:
         app()
     except StorylineError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
+        _say(err, f"error: {exc}")
         sys.exit(2)
+    except sqlite3.DatabaseError as exc:  # raised while reading a store that opened, such as a damaged page
+        _say(err, f"error: {store_failure(_OPENED[-1] if _OPENED else '(the store)', exc)}")
+        sys.exit(2)
+    except KeyboardInterrupt:
+        _say(err, "interrupted.")
+        sys.exit(130)

@@ -7,10 +7,13 @@ The hierarchy::
     │   ├── UnreadableInput        binary, undecodable, missing, permission denied
     │   ├── EmptyInput             nothing left to store
     │   ├── InputTooLarge          over the ``max_bytes`` setting
-    │   └── MalformedLine          a JSONL line that is not a JSON object with text/html
+    │   ├── MalformedLine          a JSONL line that is not a JSON object with text/html, or has a bad id
+    │   └── ArticleFailed          read, but a later stage (cleaning, enrichment, storing) failed on it alone
+    ├── StageFailed                a stage fails on every article alike (a fault of the stage, not of an input)
     ├── ModelMissing               a model package is not installed
-    ├── StoreError                 the store cannot be opened or migrated
+    ├── StoreError                 the store cannot be opened, read, migrated or written (missing, damaged, busy)
     ├── NotFound                   an id that the store does not hold
+    ├── BadParameter               a value given to a command or route that cannot be used (control characters ...)
     └── SettingsError              a bad setting value or config file
 
 Each message says what went wrong, where, and what to do.
@@ -47,6 +50,27 @@ class MalformedLine(InputError):
     pass
 
 
+class ArticleFailed(InputError):
+    """An article that was read but could not be processed; the rest of its batch is stored without it."""
+
+    def __init__(self, where: str, stage: str, exc: BaseException):
+        self.stage = stage
+        detail = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + " …"
+        super().__init__(where, f"{stage} failed on this article alone ({type(exc).__name__}: {detail})",
+                         "The other articles were stored. Report this input with the message, or leave it out")
+
+
+class StageFailed(StorylineError):
+    """A pipeline stage failed the same way on every article tried: nothing of the batch was stored."""
+
+    def __init__(self, stage: str, exc: BaseException):
+        self.stage = stage
+        detail = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + " …"
+        super().__init__(f"{stage} fails on every article alike ({type(exc).__name__}: {detail}); nothing of the "
+                         "current batch was stored, every batch before it was. Report this with the message; once "
+                         "fixed, run the same command again to finish")
+
+
 class ModelMissing(StorylineError):
     def __init__(self, model: str, package: str):
         super().__init__(
@@ -58,10 +82,21 @@ class StoreError(StorylineError):
     pass
 
 
+PLURALS = {"story": "stories", "entity": "entities"}
+
+
 class NotFound(StorylineError):
     def __init__(self, kind: str, ident: object):
         self.kind, self.ident = kind, ident
-        super().__init__(f"no {kind} with id {ident!r} in the store. List them with: storyline {kind}s")
+        super().__init__(f"no {kind} with id {ident!r} in the store. List them with: storyline {PLURALS.get(kind, kind + 's')}")
+
+
+class BadParameter(StorylineError):
+    """A value given to a command or web route that storyline cannot use; says which and why."""
+
+    def __init__(self, name: str, what: str):
+        self.name, self.what = name, what
+        super().__init__(f"{name}: {what}")
 
 
 class SettingsError(StorylineError):

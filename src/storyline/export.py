@@ -9,7 +9,7 @@ from .storage import Store
 
 ARTICLE_FIELDS = (
     "id", "source", "url", "title", "outlet", "outlet_domain", "published", "published_how", "byline", "wire",
-    "language", "text", "duplicate_of", "event_id", "story_id", "event_date", "event_date_how",
+    "language", "text", "duplicate_of", "event_id", "story_id", "event_date", "event_date_how", "encoding",
 )  # fmt: skip
 
 

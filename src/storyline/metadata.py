@@ -149,6 +149,14 @@ def _title(article: Article, page: dict[str, str]) -> str | None:
 
 # ---------------------------------------------------------------- outlet
 
+def _host(url: str) -> str | None:
+    """The host name of a URL (``www.x.de/a`` counts as one), or None when it has none or is not a URL."""
+    try:
+        return urlsplit(url if "//" in url else f"//{url}").hostname
+    except ValueError:  # "[", a bad port
+        return None
+
+
 def _outlet(article: Article, page: dict[str, str]) -> tuple[str | None, str | None]:
     """Outlet name and domain: hints, page metadata, the URL, Source/logo lines, and lines naming the site.
 
@@ -158,7 +166,7 @@ def _outlet(article: Article, page: dict[str, str]) -> tuple[str | None, str | N
     """
     domain = None
     for url in (article.url, page.get("url")):
-        if url and (host := urlsplit(url if "//" in url else f"//{url}").hostname):
+        if url and (host := _host(url)):
             domain = _canonical_domain(host)
             break
     domain = domain or _canonical_domain(page.get("hostname") or "") or _domain_in_lines(article)
@@ -261,7 +269,11 @@ def url_date(url: str | None) -> str | None:
     """The date in a URL path (``/2013/05/03/``, ``/2013/may/03/``, ``/20130503/``, ``-2013-05-03``), or None."""
     if not url:
         return None
-    for m in _URL_DATE.finditer(urlsplit(url).path):
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return None
+    for m in _URL_DATE.finditer(path):
         g = m.groupdict()
         y, mo, d = (g["y"], g["m"], g["d"]) if g["y"] else (g["y2"], g["m2"], g["d2"]) if g["y2"] else \
             (g["y3"], g["m3"], g["d3"])
@@ -271,9 +283,15 @@ def url_date(url: str | None) -> str | None:
 
 
 def _published(article: Article, page: dict[str, str]) -> tuple[str | None, str]:
-    """Publication date and how it was found: stated > html-meta > url > inferred; else (None, "unknown")."""
+    """Publication date and how it was found: stated > html-meta > url > inferred; else (None, "unknown").
+
+    A caller's date that is not a real day ("not-a-date", "2023-02-30") is named in a warning on the article.
+    """
     if (hint := article.hints.get("date")) and (iso := parse_date(hint[:10]) or parse_date(hint)):
         return iso, "stated"
+    if hint:
+        article.warnings.append(f"{article.source}: the date {hint[:40]!r} is not a day storyline understands (give "
+                                "YYYY-MM-DD, not in the future); the publication date is looked for in the article instead")
     for text in _removed(article, "dateline-header"):
         if iso := parse_date(text):
             return iso, "stated"

@@ -85,6 +85,9 @@ class Article:
     format: str = "txt"  # txt / html / jsonl
     url: str | None = None
     hints: dict[str, Any] = field(default_factory=dict)  # caller-given title/date/outlet
+    encoding: str | None = None  # how the input's bytes were decoded (utf-8, cp1252, utf-16-le ...)
+    raw_bytes: bytes | None = None  # the input's bytes when ``raw`` is not exactly their UTF-8 reading
+    warnings: list[str] = field(default_factory=list)  # what reading and describing had to guess or replace (not stored)
     title: str | None = None
     outlet: str | None = None
     outlet_domain: str | None = None
@@ -128,6 +131,8 @@ class Article:
         d = asdict(self)
         d.pop("vector")
         d.pop("statement_vectors")
+        d.pop("raw_bytes")
+        d.pop("warnings")
         return d
 
 

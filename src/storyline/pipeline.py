@@ -15,16 +15,24 @@ For each batch of inputs::
 A batch is written in one transaction: a crash or Ctrl-C leaves the store as it
 was after the last whole batch, and running the same ingest again completes it
 (content already stored is recognised by its hash and skipped).
+
+One article never costs the others: an input that fails a stage (cleaning,
+describing, enrichment, storing or placement) for a reason of its own becomes
+an :class:`~storyline.errors.ArticleFailed` naming it, and the rest of its
+batch is stored without it. Failures of the store itself (disk full, locked,
+read-only), and a stage that fails on every article alike
+(:class:`~storyline.errors.StageFailed`), stop the ingest with the batch rolled back.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from . import cleaning, metadata, reading
 from .duplicates import Deduplicator, content_hash
-from .errors import EmptyInput, InputError
+from .errors import ArticleFailed, EmptyInput, InputError, StageFailed, StorylineError
 from .models import Article
 from .outlets import Outlets
 from .settings import Settings
@@ -43,12 +51,19 @@ class IngestReport:
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (given id, stored id) on id clashes
     failures: list[InputError] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    warnings: list[str] = field(default_factory=list)  # what was guessed or replaced (a bad byte, a date not understood)
     on_error: Callable[[InputError], None] | None = field(default=None, repr=False)
+    on_warning: Callable[[str], None] | None = field(default=None, repr=False)
 
     def fail(self, error: InputError) -> None:
         self.failures.append(error)
         if self.on_error:
             self.on_error(error)
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+        if self.on_warning:
+            self.on_warning(message)
 
     @property
     def ok(self) -> bool:
@@ -67,10 +82,22 @@ class Pipeline:
         self.settings = settings or Settings()
         self._enricher = enricher
         self._events = events
+        self._own_events = events is None
+        self._reload()
+
+    def _reload(self) -> None:
+        """(Re)build the in-memory state from the store: after a failed batch it may hold articles never stored."""
         self.dedup = Deduplicator(self.settings.dup_threshold, self.settings.dup_shingle)
-        self.dedup.load(store.minhashes())
-        self.outlets = Outlets(store.outlet_rows())
+        self.dedup.load(self.store.minhashes())
+        self.outlets = Outlets(self.store.outlet_rows())
         self._registry = None
+        if self._own_events:
+            self._events = None
+
+    def close(self, kill: bool = False) -> None:
+        """Stop the enrichment worker processes, if any (at once, with ``kill``)."""
+        if self._enricher is not None and hasattr(self._enricher, "close"):
+            self._enricher.close(kill) if kill else self._enricher.close()
 
     @property
     def enricher(self):
@@ -101,9 +128,10 @@ class Pipeline:
         paths: list[str],
         on_progress: Callable[[int], None] | None = None,
         on_error: Callable[[InputError], None] | None = None,
+        on_warning: Callable[[str], None] | None = None,
     ) -> IngestReport:
-        """Read, process and store everything under ``paths``; failures are reported, never fatal."""
-        report = IngestReport(on_error=on_error)
+        """Read, process and store everything under ``paths``; failures of inputs are reported, never fatal."""
+        report = IngestReport(on_error=on_error, on_warning=on_warning)
 
         def skip(path: str, reason: str) -> None:
             report.skipped.append((path, reason))
@@ -126,12 +154,70 @@ class Pipeline:
         return report
 
     def process(self, articles: Iterable[Article], report: IngestReport | None = None) -> list[Article]:
-        """Clean, describe, deduplicate, enrich, store and place one batch, in one transaction."""
+        """Clean, describe, deduplicate, enrich, store and place one batch, in one transaction.
+
+        An article that fails a stage alone is reported as an ArticleFailed; the others are stored.
+        """
         report = report if report is not None else IngestReport()
         fresh = self._prepare(articles, report)
+        if fresh:
+            fresh = self._enrich(fresh, report)
         if not fresh:
             return []
-        self.enricher.enrich(fresh, vector_cache=self.store)
+        try:
+            return self._store(fresh, report)
+        except Exception as exc:
+            if _fatal(exc):
+                raise
+            self._reload()
+            if len(fresh) == 1:
+                report.fail(ArticleFailed(fresh[0].source, "storing", exc))
+                return []
+        stored: list[Article] = []  # one of the batch failed: store each alone, so only that one is lost
+        failed: list[Exception] = []
+        for article in fresh:
+            try:
+                stored += self._store([article], report)
+            except Exception as exc:
+                if _fatal(exc):
+                    raise
+                if _systematic(failed, exc, stored):
+                    raise StageFailed("storing", exc) from exc
+                failed.append(exc)
+                self._reload()
+                report.fail(ArticleFailed(article.source, "storing", exc))
+        return stored
+
+    def _enrich(self, fresh: list[Article], report: IngestReport) -> list[Article]:
+        """Enrich the batch; when that fails, each article alone, leaving out (and reporting) those that fail."""
+        try:
+            self.enricher.enrich(fresh, vector_cache=self.store)
+            return fresh
+        except Exception as exc:
+            if _fatal(exc):
+                raise
+            if hasattr(self.enricher, "close"):
+                self.enricher.close()  # a worker may have died with the batch; start afresh
+            if len(fresh) == 1:
+                report.fail(ArticleFailed(fresh[0].source, "enrichment", exc))
+                return []
+        kept: list[Article] = []
+        failed: list[Exception] = []
+        for article in fresh:
+            try:
+                self.enricher.enrich([article], vector_cache=self.store)
+                kept.append(article)
+            except Exception as exc:
+                if _fatal(exc):
+                    raise
+                if _systematic(failed, exc, kept):
+                    raise StageFailed("enrichment", exc) from exc
+                failed.append(exc)
+                report.fail(ArticleFailed(article.source, "enrichment", exc))
+        return kept
+
+    def _store(self, fresh: list[Article], report: IngestReport) -> list[Article]:
+        """Deduplicate, store and place ``fresh`` in one transaction."""
         outlets_seen = self.outlets.add(fresh)
         with self.store.write():
             minhashes, repointed = {}, {}
@@ -168,6 +254,13 @@ class Pipeline:
             except InputError as exc:
                 report.fail(exc)
                 continue
+            except Exception as exc:
+                if _fatal(exc):
+                    raise
+                report.fail(ArticleFailed(a.source, "cleaning and describing", exc))
+                continue
+            for warning in a.warnings:
+                report.warn(warning)
             a.content_hash = content_hash(a.text)
             existing = self.store.id_for_hash(a.content_hash) or seen_hashes.get(a.content_hash)
             if existing:
@@ -194,3 +287,17 @@ class Pipeline:
         if missing:
             self.enricher.embed_statements(missing, vector_cache=self.store)
             self.store.put_statement_vectors(missing)
+
+
+def _fatal(exc: BaseException) -> bool:
+    """True for failures that are not one article's fault (the store, the disk, a missing model): they stop the ingest."""
+    if isinstance(exc, InputError):
+        return False
+    return isinstance(exc, StorylineError | sqlite3.OperationalError | OSError | MemoryError)
+
+
+def _systematic(failed: list[Exception], exc: Exception, done: list) -> bool:
+    """True when the first articles tried alone all fail the same way: a fault of the stage, not of one article,
+    which would fail every article (stop, rather than report each one)."""
+    same = [e for e in failed if type(e) is type(exc) and str(e) == str(exc)]
+    return not done and len(same) >= 2

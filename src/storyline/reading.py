@@ -28,20 +28,22 @@ worth of memory.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
+import re
+import stat
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from charset_normalizer import from_bytes
-
+from .decoding import decode_bytes
 from .errors import EmptyInput, InputError, InputTooLarge, MalformedLine, UnreadableInput
 from .models import Article
 
-__all__ = ["FORMATS", "count_documents", "count_inputs", "decode", "document_body", "iter_files", "read_paths"]
+__all__ = ["FORMATS", "count_documents", "count_inputs", "decode", "document_body", "iter_files", "read_paths", "safe_id"]
 
 # file suffix -> reader kind
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
@@ -79,6 +81,9 @@ def iter_files(paths: Iterable[str], on_skip: SkipCallback | None = None) -> Ite
             yield from _walk(p, on_skip)
         elif not p.exists():
             yield UnreadableInput(path, "no such file or folder", "Check the path and try again")
+        elif not _regular(path):
+            yield UnreadableInput(path, "not a regular file (a pipe, device or socket)",
+                                  "Give files or folders; to read JSONL from a pipe, use - for standard input")
         elif _kind(p) is None:
             yield UnreadableInput(
                 path,
@@ -114,12 +119,12 @@ def document_body(article: Article) -> str:
     if article.format == "jsonl" or (article.format == "html" and article.raw.lstrip().startswith("{")):
         try:
             obj = json.loads(article.raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             return article.raw
         if isinstance(obj, dict):
             body = obj.get("html") if article.format == "html" else obj.get("text")
             if isinstance(body, str):
-                return body
+                return _no_surrogates(body)
     return article.raw
 
 
@@ -135,11 +140,22 @@ def _walk(folder: Path, on_skip: SkipCallback | None) -> Iterator[str | InputErr
         failures.clear()
         for name in sorted(files):
             path = os.path.join(root, name)
-            if _kind(Path(path)) is not None:
+            if not _regular(path):
+                if on_skip is not None:
+                    on_skip(path, "not a regular file (a pipe, device, socket or broken link); only files are read")
+            elif _kind(Path(path)) is not None:
                 yield path
             elif on_skip is not None:
                 on_skip(path, "unknown file type; storyline reads .txt, .html, .htm and .jsonl (optionally .gz)")
     yield from failures
+
+
+def _regular(path: str) -> bool:
+    """True for a regular file (following links): a FIFO would block the reader forever."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _kind(path: Path) -> str | None:
@@ -157,7 +173,7 @@ def _stem(path: str) -> str:
         base, ext = os.path.splitext(name)
         if ext.lower() in (*FORMATS, ".gz"):
             name = base
-    return name
+    return safe_id(name)
 
 
 def _open(path: str) -> IO[bytes]:
@@ -183,51 +199,34 @@ def _read_file(path: str, max_bytes: int) -> Iterator[Article | InputError]:
         yield InputTooLarge(path, f"larger than the limit of {max_bytes:,} bytes",
                             "Split the file, or raise the max_bytes setting (STORYLINE_MAX_BYTES)")
         return
-    text = decode(data, path)
-    if isinstance(text, InputError):
-        yield text
-    elif not text.strip():
+    decoded = decode_bytes(data, path)
+    if isinstance(decoded, InputError):
+        yield decoded
+    elif not decoded.text.strip():
         yield EmptyInput(path, "the file is empty", "Remove it or give it some text")
     else:
-        yield Article(id=_stem(path), source=path, raw=text, format=kind or "txt")
+        exact = decoded.encoding == "utf-8" and not decoded.warning
+        yield Article(id=_stem(path), source=path, raw=decoded.text, format=kind or "txt", encoding=decoded.encoding,
+                      raw_bytes=None if exact else data, warnings=[decoded.warning] if decoded.warning else [])
 
 
 def decode(data: bytes, where: str) -> str | InputError:
-    """Decode bytes: UTF-8 (with or without BOM) first, then charset detection.
-
-    Returns an UnreadableInput when the bytes are binary (NUL bytes outside UTF-16/32)
-    or decode to nothing sensible.
-    """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    if b"\x00" in data:
-        return UnreadableInput(where, "binary content (NUL bytes)",
-                               "Give text, HTML or JSONL; convert documents such as PDF or Word to text first")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(data).best()
-    text = str(best) if best is not None else None
-    if text is None or _garbled(text):
-        return UnreadableInput(where, "the bytes are not text in any encoding storyline can recognise",
-                               "Convert the file to UTF-8 (for example with iconv) and try again")
-    return text
-
-
-def _garbled(text: str) -> bool:
-    """True when decoded text is mostly control characters: binary that happened to decode."""
-    control = sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t\f")
-    return control > max(2, len(text) // 100)
+    """The text of ``data`` (see :func:`storyline.decoding.decode_bytes`), or an UnreadableInput."""
+    decoded = decode_bytes(data, where)
+    return decoded if isinstance(decoded, InputError) else decoded.text
 
 
 def read_jsonl(stream: IO[bytes], name: str, stem: str, max_bytes: int) -> Iterator[Article | InputError]:
-    """Yield one Article per JSONL line; each bad line becomes an InputError naming ``name:line``."""
+    """Yield one Article per JSONL line; each bad line becomes an InputError naming ``name:line``.
+
+    Blank lines are skipped in bulk; a run of more than ``max_bytes`` of them is an InputTooLarge that
+    ends the file (a flood of newlines costs no more than one oversized line).
+    """
+    if not hasattr(stream, "peek"):
+        stream = io.BufferedReader(stream)  # type: ignore[arg-type]
     lineno = 0
     found = False
+    blank = 0  # bytes of blank lines in a row
     while True:
         chunk = stream.readline(max_bytes + 1)
         if not chunk:
@@ -241,26 +240,62 @@ def read_jsonl(stream: IO[bytes], name: str, stem: str, max_bytes: int) -> Itera
             yield InputTooLarge(where, f"line larger than the limit of {max_bytes:,} bytes",
                                 "Shorten the document, or raise the max_bytes setting (STORYLINE_MAX_BYTES)")
             continue
-        if not chunk.strip():
+        if chunk.strip():
+            blank = 0
+            found = True
+            yield _parse_line(chunk, where, stem, lineno)
             continue
-        found = True
-        yield _parse_line(chunk, where, stem, lineno)
+        skipped, newlines = _skip_blank_lines(stream, max_bytes - blank)  # type: ignore[arg-type]
+        blank += len(chunk) + skipped
+        lineno += newlines
+        if blank > max_bytes:
+            yield InputTooLarge(where, f"more than {max_bytes:,} bytes of blank lines from here; the rest of the input "
+                                "is not read", "Remove the blank lines, or raise the max_bytes setting (STORYLINE_MAX_BYTES)")
+            return
     if not found:
         yield EmptyInput(name, "no JSONL lines", "Give one JSON object per line, with a text or html field")
 
 
+def _skip_blank_lines(stream: io.BufferedReader, limit: int) -> tuple[int, int]:
+    """Skip whole blank lines ahead in ``stream`` in bulk, up to just over ``limit`` bytes: (bytes, lines) skipped."""
+    skipped = newlines = 0
+    while skipped <= limit:
+        data = stream.peek(1 << 16)
+        if not data:
+            break
+        rest = data.lstrip(b" \t\r\n\f\v")
+        end = data.rfind(b"\n", 0, len(data) - len(rest)) + 1  # keep the indentation of the next line
+        if end == 0:
+            break
+        newlines += data.count(b"\n", 0, end)
+        skipped += len(stream.read(end))
+        if rest:
+            break
+    return skipped, newlines
+
+
+_JSON_TYPES = {"NoneType": "null", "list": "array", "str": "string", "int": "number", "float": "number",
+               "bool": "true/false value"}
+MAX_ID = 500  # characters in an article id
+
+
 def _parse_line(chunk: bytes, where: str, stem: str, lineno: int) -> Article | InputError:
-    line = decode(chunk, where)
-    if isinstance(line, InputError):
-        return line
-    line = line.rstrip("\r\n")
+    decoded = decode_bytes(chunk, where)
+    if isinstance(decoded, InputError):
+        return decoded
+    line = decoded.text.rstrip("\r\n")
     todo = 'Give one JSON object per line, such as {"id": "a1", "text": "..."}'
     try:
         obj = json.loads(line)
     except ValueError as exc:
-        return MalformedLine(where, f"not valid JSON ({exc.msg} at column {exc.colno})", todo)
+        message = f"not valid JSON ({exc.msg} at column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else \
+            f"not valid JSON ({exc})"
+        return MalformedLine(where, message, todo)
+    except RecursionError:
+        return MalformedLine(where, "JSON nested too deeply to read", todo)
     if not isinstance(obj, dict):
-        return MalformedLine(where, f"a JSON {type(obj).__name__}, not an object", todo)
+        return MalformedLine(where, f"a JSON {_JSON_TYPES.get(type(obj).__name__, type(obj).__name__)}, not an object", todo)
+    obj = {k: _no_surrogates(v) for k, v in obj.items() if k in ("id", "url", "text", "html", *HINT_FIELDS)}
     body_field = "html" if isinstance(obj.get("html"), str) and not isinstance(obj.get("text"), str) else "text"
     body = obj.get(body_field)
     if not isinstance(body, str):
@@ -268,6 +303,8 @@ def _parse_line(chunk: bytes, where: str, stem: str, lineno: int) -> Article | I
     if not body.strip():
         return EmptyInput(where, f"the {body_field} field is empty", "Remove the line or give it some text")
     ident = obj.get("id")
+    if ident not in (None, "") and (problem := _bad_id(ident)):
+        return MalformedLine(where, f"the id {problem}", 'Give each line a short id of letters, digits and punctuation, such as "a1"')
     url = obj.get("url")
     hints = {k: obj[k] for k in HINT_FIELDS if isinstance(obj.get(k), str) and obj[k].strip()}
     return Article(
@@ -277,4 +314,37 @@ def _parse_line(chunk: bytes, where: str, stem: str, lineno: int) -> Article | I
         format="html" if body_field == "html" else "jsonl",
         url=url if isinstance(url, str) and url.strip() else None,
         hints=hints,
+        encoding=decoded.encoding,
+        raw_bytes=None if decoded.encoding == "utf-8" and not decoded.warning else chunk.rstrip(b"\r\n"),
+        warnings=[decoded.warning] if decoded.warning else [],
     )
+
+
+def _no_surrogates(value: Any) -> Any:
+    """A JSON string with lone surrogates (``"\\ud800"``, which no encoding can store) has them replaced by U+FFFD."""
+    if isinstance(value, str) and _SURROGATE.search(value):
+        return _SURROGATE.sub("\ufffd", value)
+    return value
+
+
+def _bad_id(ident: Any) -> str | None:
+    """What is wrong with a caller's id, or None: it must be a string or whole number, short, without control characters."""
+    if isinstance(ident, bool) or not isinstance(ident, str | int):
+        return f"is a JSON {_JSON_TYPES.get(type(ident).__name__, type(ident).__name__)}, not a string"
+    text = str(ident)
+    if len(text) > MAX_ID:
+        return f"is {len(text):,} characters long, more than {MAX_ID}"
+    if text != text.strip():
+        return f"{text!r} starts or ends with white space"
+    if _CONTROL.search(text):
+        return f"{text!r} holds a control character"
+    return None
+
+
+def safe_id(text: str) -> str:
+    """``text`` with control characters written out (ESC -> ``\\x1b``), so an id from a file name is printable."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")

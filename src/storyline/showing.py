@@ -7,6 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from .models import Article
+from .output import printable
 
 
 def show_article(console: Console, a: Article) -> None:
@@ -14,17 +15,17 @@ def show_article(console: Console, a: Article) -> None:
     for label, value in (
         ("id", a.id), ("title", a.title), ("outlet", f"{a.outlet or '-'} ({a.outlet_domain or '-'})"),
         ("published", f"{a.published or '-'} ({a.published_how})"), ("byline", a.byline),
-        ("wire", ", ".join(a.wire)), ("language", a.language), ("source", a.source), ("url", a.url),
+        ("wire", ", ".join(a.wire)), ("language", a.language), ("encoding", a.encoding), ("source", a.source), ("url", a.url),
         ("duplicate of", a.duplicate_of), ("event date", f"{a.event_date or '-'} ({a.event_date_how})"),
         ("event", a.event_id), ("story", a.story_id),
     ):  # fmt: skip
-        meta.add_row(label, str(value) if value else "-")
+        meta.add_row(label, printable(value) if value else "-")
     console.print(Panel(meta, title="article", expand=False))
-    console.print(Panel(a.text, title="clean text"), markup=False, highlight=False)
+    console.print(Panel(printable(a.text), title="clean text"), markup=False, highlight=False)
     if a.removed:
         removed = Table("reason", "removed text", title="removed as clutter")
         for r in a.removed:
-            removed.add_row(r.reason, r.text)
+            removed.add_row(r.reason, printable(r.text))
         console.print(removed)
     if a.mentions:
         names: dict[tuple[str, str], int] = {}

@@ -162,8 +162,8 @@ class Enricher:
             article.statement_vectors[quote.start] = vector
         self.timings["vectors"] += time.process_time() - c0
 
-    def close(self) -> None:
-        """Stop the worker processes, if any were started."""
+    def close(self, kill: bool = False) -> None:
+        """Stop the worker processes, if any were started (at once, with ``kill``)."""
         if self._pool is not None:
-            self._pool.close()
+            self._pool.close(kill)
             self._pool = None

@@ -6,6 +6,12 @@ is about as good as the statistical one on edited news and costs next to
 nothing. The model loads once per process, on first use, with thinc's numpy
 matrix products (OpenBLAS) instead of BLIS: the same entities, about a fifth
 less CPU on x86 machines with AVX-512.
+
+spaCy refuses texts over ``nlp.max_length`` (1,000,000 characters) and needs
+about a gigabyte per 100,000 characters for the entity recogniser, so a long
+text is parsed in pieces of at most :data:`PIECE` characters, cut at a
+paragraph break (else a sentence end, else a space), and the spans of the
+pieces are shifted back into the whole text.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from dataclasses import dataclass
 from ..errors import ModelMissing
 
 _LOADED: dict[str, object] = {}
+PIECE = 100_000  # most characters parsed at once
 
 
 @dataclass
@@ -72,14 +79,39 @@ class SpacyNLP:
         return load_pipeline(self.model)
 
     def parse(self, texts: list[str], n_process: int = 1) -> list[Parsed]:
-        """Sentences and entities of each text, in order; ``n_process`` > 1 forks worker processes."""
-        out = []
-        docs = self.nlp.pipe(texts, batch_size=self.batch_size, n_process=max(1, n_process))
-        for doc in docs:
-            sents = [(s.start_char, s.end_char) for s in doc.sents]
-            ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-            out.append(Parsed(_trim_sentences(doc.text, sents), ents))
+        """Sentences and entities of each text, in order; ``n_process`` > 1 forks worker processes.
+
+        Texts longer than :data:`PIECE` characters are parsed in pieces (see the module docstring).
+        """
+        nlp = self.nlp
+        size = min(PIECE, int(nlp.max_length))
+        pieces = [(i, start, piece) for i, text in enumerate(texts) for start, piece in split_text(text, size)]
+        out = [Parsed([], []) for _ in texts]
+        docs = nlp.pipe((p for _, _, p in pieces), batch_size=self.batch_size, n_process=max(1, n_process))
+        for (i, offset, _), doc in zip(pieces, docs, strict=True):
+            sents = [(s.start_char + offset, s.end_char + offset) for s in doc.sents]
+            out[i].sentences += _trim_sentences(texts[i], sents)
+            out[i].entities += [(e.start_char + offset, e.end_char + offset, e.label_) for e in doc.ents]
         return out
+
+
+def split_text(text: str, size: int) -> list[tuple[int, str]]:
+    """``text`` as (offset, piece) pairs of at most ``size`` characters, cut at the last paragraph break,
+    else sentence end, else space, in each piece's second half (hard cut when there is none)."""
+    out, start = [], 0
+    while len(text) - start > size:
+        window = text[start : start + size]
+        cut = -1
+        for sep in ("\n", ". ", " "):
+            at = window.rfind(sep, size // 2)
+            if at >= 0:
+                cut = at + len(sep)
+                break
+        cut = cut if cut > 0 else size
+        out.append((start, window[:cut]))
+        start += cut
+    out.append((start, text[start:]))
+    return out
 
 
 def _trim_sentences(text: str, sents: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -11,11 +11,24 @@ without a main guard). Each loads only the spaCy pipeline, once, with one
 BLAS thread, and is kept for the next batch; none of them uses torch or
 OpenMP, so forking a parent that already did is safe. They receive articles
 and send back only the fields they filled, plus the CPU seconds of each part.
+
+The workers die with their parent, however it ends (kill -9, the OOM killer):
+on Linux the kernel sends them SIGKILL when the thread that forked them ends
+(``prctl(PR_SET_PDEATHSIG)``, set only when that thread is the main thread,
+which lives as long as the process), and everywhere each watches a pipe whose
+only writer is the parent: when it reads end-of-file, the parent is gone and
+it exits. They ignore Ctrl-C, which the terminal sends to the whole process
+group: the parent alone handles it, and stops them.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
+import threading
 import time
 from collections import defaultdict
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -29,8 +42,33 @@ FIELDS = ("sentences", "mentions", "times", "quotes", "figures", "event_date", "
 _NLP: dict[str, object] = {}
 
 
-def _start(model: str) -> None:
-    """Worker start: one BLAS thread per process, then load the pipeline."""
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int, watch_fd: int, close_fd: int, pdeathsig: bool) -> None:
+    """In a worker: be killed when the parent dies (prctl on Linux), and exit when the parent's pipe closes."""
+    os.close(close_fd)  # the parent's end: the pipe then closes when the parent (its only holder) dies
+    if pdeathsig and sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # no prctl here: the pipe below still ends the worker
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        try:
+            os.read(watch_fd, 1)  # blocks until the parent's end closes: end-of-file
+        finally:
+            os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _start(model: str, parent: int, watch_fd: int, close_fd: int, pdeathsig: bool) -> None:
+    """Worker start: die with the parent, ignore Ctrl-C, one BLAS thread, then load the pipeline."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(parent, watch_fd, close_fd, pdeathsig)
     from threadpoolctl import threadpool_limits
 
     from .nlp import SpacyNLP
@@ -64,11 +102,15 @@ class WorkerPool:
         self.model = model
         self.processes = processes
         self._pool: ProcessPoolExecutor | None = None
+        self._pipe: tuple[int, int] | None = None
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             ctx = multiprocessing.get_context("fork")
-            self._pool = ProcessPoolExecutor(self.processes, mp_context=ctx, initializer=_start, initargs=(self.model,))
+            self._pipe = os.pipe()  # the workers hold the read end; the parent alone keeps the write end
+            main = threading.current_thread() is threading.main_thread()
+            args = (self.model, os.getpid(), self._pipe[0], self._pipe[1], main)
+            self._pool = ProcessPoolExecutor(self.processes, mp_context=ctx, initializer=_start, initargs=args)
         return self._pool
 
     def submit(self, articles: list[Article]) -> list[Future]:
@@ -93,7 +135,15 @@ class WorkerPool:
         """Process ids of the running workers (for measuring their CPU time)."""
         return list(self._pool._processes) if self._pool is not None else []
 
-    def close(self) -> None:
+    def close(self, kill: bool = False) -> None:
+        """Stop the workers: after their current work, or at once with ``kill`` (on Ctrl-C)."""
         if self._pool is not None:
-            self._pool.shutdown()
+            if kill:
+                for process in list(self._pool._processes.values()):
+                    process.kill()
+            self._pool.shutdown(wait=True, cancel_futures=kill)
             self._pool = None
+        if self._pipe is not None:
+            for fd in self._pipe:
+                os.close(fd)
+            self._pipe = None

@@ -156,7 +156,24 @@ def m002_enrichment(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (m001_articles, m002_enrichment)
+def m003_encoding(conn: sqlite3.Connection) -> None:
+    """How each input's bytes were decoded, and the bytes themselves when the text is not exactly their UTF-8."""
+    _script(conn,
+        """
+        ALTER TABLE articles ADD COLUMN encoding TEXT;
+        ALTER TABLE articles ADD COLUMN raw_bytes BLOB;
+        """
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (m001_articles, m002_enrichment, m003_encoding)
+
+
+def pending(conn: sqlite3.Connection) -> list[str]:
+    """Names of the migrations the store at ``conn`` lacks, without changing it (an empty file lacks them all)."""
+    has_table = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='migrations'").fetchone()
+    done = {row[0] for row in conn.execute("SELECT name FROM migrations")} if has_table else set()
+    return [m.__name__ for m in MIGRATIONS if m.__name__ not in done]
 
 
 def migrate(conn: sqlite3.Connection) -> list[str]:

@@ -4,6 +4,12 @@ Every write goes through :meth:`Store.write`, a re-entrant transaction guarded b
 one lock: a batch of articles, their enrichment and their placement in events
 are committed together or not at all, so a crash or Ctrl-C mid-ingest leaves
 the store as it was after the last whole batch.
+
+A store opened with ``read_only=True`` (what the read commands do) writes
+nothing: no switch to WAL, no migration. It refuses a file that does not exist
+instead of creating an empty store, works on read-only media, and says so when
+the file needs a migration first. A damaged file, or one that is not a store,
+is a :class:`~storyline.errors.StoreError` naming the file and what to do.
 """
 
 from __future__ import annotations
@@ -21,27 +27,39 @@ import numpy as np
 from ..errors import NotFound, StoreError
 from ..models import Article, Event, Story
 from . import rows as R
+from .files import check_size, connect_read_only, store_failure
 from .migrations import migrate
 
 
 class Store:
     """Articles, enrichment, events and stories in one SQLite file (``":memory:"`` for tests)."""
 
-    def __init__(self, path: str | Path = "storyline.db"):
+    def __init__(self, path: str | Path = "storyline.db", read_only: bool = False):
         self.path = str(path)
+        self.read_only = read_only
+        self._lock = threading.RLock()
+        self._depth = 0
+        self.migrations_applied: list[str] = []
+        if read_only:
+            self.conn = connect_read_only(self.path)
+            self.conn.row_factory = sqlite3.Row
+            return
         try:
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open the store ({exc}). Check the path and its permissions.") from None
         self.conn.row_factory = sqlite3.Row
-        self._lock = threading.RLock()
-        self._depth = 0
-        if self.path != ":memory:":
-            self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        with self.write():
-            self.migrations_applied = migrate(self.conn)
+        try:
+            if self.path != ":memory:":
+                self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            check_size(self.conn, self.path)
+            with self.write():
+                self.migrations_applied = migrate(self.conn)
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise store_failure(self.path, exc) from None
 
     def close(self) -> None:
         self.conn.close()
@@ -50,6 +68,8 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """A write transaction; nested calls join the outermost one."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened for reading only; this command cannot change the store.")
         with self._lock:
             if self._depth == 0:
                 self.conn.execute("BEGIN IMMEDIATE")

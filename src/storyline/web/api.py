@@ -13,7 +13,7 @@ import dataclasses
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -25,7 +25,7 @@ from .security import require_read, require_write
 router = APIRouter(prefix="/api", dependencies=[Depends(require_read)])
 
 Limit = Annotated[int | None, Query(ge=1, le=1000, description="Items per page (default: the page_size setting).")]
-Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+Offset = Annotated[int, Query(ge=0, le=views.MAX_OFFSET, description="Items to skip.")]
 Format = Annotated[Literal["json", "jsonl", "csv"], Query(description="json (default), jsonl or csv, like the CLI.")]
 Opt = Annotated[str | None, Query()]
 QUOTE_FIELDS = (*views.QUOTE_KEYS, "outlet", "published")
@@ -122,7 +122,7 @@ def list_entities(
 
 
 @router.get("/entities/{entity_id}", summary="An entity with its mentions and quotes")
-def get_entity(request: Request, entity_id: int) -> dict:
+def get_entity(request: Request, entity_id: Annotated[int, Path(ge=1, le=views.MAX_ID)]) -> dict:
     data = views.entity(request.app.state.store, entity_id)
     return data["entity"] | {"mentions": data["mentions"], "quotes": data["quotes"]}
 

@@ -8,19 +8,21 @@ ingest writes through, the security middleware and the error pages.
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from ..errors import NotFound, StorylineError
+from ..errors import BadParameter, NotFound, StorylineError
 from ..settings import Settings
 from . import api, pages, views
 from .ingesting import Ingestor
-from .security import BodyLimit, BodyTooLarge, SecurityHeaders
+from .security import HEADERS, BodyLimit, BodyTooLarge, SecurityHeaders, require_read
 from .semantic import MeaningSearch
 
 DESCRIPTION = """Stories, events, articles, entities and quotes of a storyline store, as JSON.
@@ -39,7 +41,8 @@ def create_app(store: Any, settings: Settings | None = None, pipeline: Any = Non
     first post. Ingest stays off unless the ``api_token`` setting is set.
     """
     settings = settings or Settings()
-    app = FastAPI(title="storyline", description=DESCRIPTION, version="1", docs_url=None, redoc_url=None)
+    app = FastAPI(title="storyline", description=DESCRIPTION, version="1", docs_url=None, redoc_url=None,
+                  openapi_url=None)
     app.state.store = store
     app.state.settings = settings
     app.state.meaning = MeaningSearch(store, settings)
@@ -49,6 +52,11 @@ def create_app(store: Any, settings: Settings | None = None, pipeline: Any = Non
     app.state.stylesheet = (pages.STATIC / "style.css").read_text(encoding="utf-8")
     app.include_router(api.router)
     app.include_router(pages.router)
+
+    @app.get("/openapi.json", include_in_schema=False, dependencies=[Depends(require_read)])
+    def openapi() -> JSONResponse:  # behind the read token, like every other read
+        return JSONResponse(app.openapi())
+
     _add_error_handlers(app)
     app.add_middleware(BodyLimit, limit=int(settings.max_request_bytes))
     app.add_middleware(SecurityHeaders)
@@ -69,9 +77,12 @@ def _wants_json(request: Request) -> bool:
 
 
 def _error(request: Request, status: int, message: str, headers: dict | None = None) -> Response:
+    """An error page or JSON error, with the security headers (a 500 is sent from outside their middleware)."""
+    headers = {k.decode(): v.decode() for k, v in HEADERS} | (headers or {})
     if _wants_json(request):
         return JSONResponse({"error": message}, status_code=status, headers=headers)
-    titles = {400: "Bad request", 401: "Token needed", 403: "Not allowed", 404: "Not found", 413: "Too large"}
+    titles = {400: "Bad request", 401: "Token needed", 403: "Not allowed", 404: "Not found", 413: "Too large",
+              415: "Wrong content type", 422: "Bad request", 500: "Server error"}
     html = request.app.state.templates.get_template("error.html").render(
         path=request.url.path, title=titles.get(status, "Error"), status=status, message=message
     )
@@ -100,9 +111,22 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def too_large(request: Request, exc: BodyTooLarge) -> Response:
         return _error(request, 413, f"{exc}; send fewer articles per request, or raise max_request_bytes.")
 
+    @app.exception_handler(BadParameter)
+    async def bad_parameter(request: Request, exc: BadParameter) -> Response:
+        return _error(request, 400, str(exc))
+
     @app.exception_handler(StorylineError)
     async def storyline_error(request: Request, exc: StorylineError) -> Response:
         return _error(request, 500, str(exc))
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        logging.getLogger("storyline.web").error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        if isinstance(exc, sqlite3.Error):
+            from ..storage import store_failure
+
+            return _error(request, 500, str(store_failure(str(request.app.state.settings.db), exc)))
+        return _error(request, 500, "storyline failed on this request; the server's log has the details.")
 
 
 def _plain_errors(exc: RequestValidationError) -> list[dict]:
@@ -113,14 +137,21 @@ def serve(settings: Settings | None = None) -> None:
     """Run the web app with uvicorn on ``settings.host``:``settings.port`` over ``settings.db``.
 
     Pages read through one connection and HTTP ingest writes through another, so
-    (with SQLite's WAL) pages keep being served while an ingest runs.
+    (with SQLite's WAL) pages keep being served while an ingest runs. The reading
+    connection is read-only: without an ``api_token`` (no ingest) a store on
+    read-only media is served as it is; with one, the store is created or
+    migrated first, for the ingest to write to.
     """
+    import os
+
     import uvicorn
 
     from ..storage import open_store
 
     settings = settings or Settings()
-    reads = open_store(settings.db)
+    if settings.api_token or not os.path.isfile(settings.db):
+        open_store(settings.db).close()
+    reads = open_store(settings.db, read_only=True)
 
     def pipeline() -> Any:
         from ..pipeline import Pipeline

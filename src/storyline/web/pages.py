@@ -98,7 +98,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, offset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
+def home(request: Request, offset: Annotated[int, Query(ge=0, le=views.MAX_OFFSET)] = 0) -> HTMLResponse:
     state = request.app.state
     data = views.home(state.store, int(state.settings.page_size), offset)
     return render(request, "home.html", title="Stories", offset=offset, limit=int(state.settings.page_size), **data)
@@ -151,7 +151,7 @@ def entity(request: Request, entity_id: str) -> HTMLResponse:
 def search(
     request: Request, q: Annotated[str, Query(max_length=500)] = "", mode: str = "words",
     since: Opt = None, until: Opt = None, outlet: Opt = None, language: Opt = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=views.MAX_OFFSET)] = 0,
 ) -> HTMLResponse:  # fmt: skip
     state = request.app.state
     limit = int(state.settings.page_size)

@@ -1,10 +1,16 @@
 """Safety for the web app: token checks, security headers, request size limits.
 
 * The API token (setting ``api_token``) is compared in constant time
-  (:func:`hmac.compare_digest`). It is sent as ``Authorization: Bearer TOKEN``
-  or, so that a browser can prompt for it, as the password of HTTP Basic auth.
-* Writes (``POST /api/articles``) always need the token; an empty token setting
-  turns ingest over HTTP off. Reads need it only when ``token_for_reads`` is on.
+  (:func:`hmac.compare_digest`). It is sent as ``Authorization: Bearer TOKEN``;
+  for reads (pages), also as the password of HTTP Basic auth, so that a
+  browser can prompt for it.
+* Writes (``POST /api/articles``) always need the token, and only as a Bearer
+  header: a browser adds Basic credentials to any request on its own, so a page
+  on another site could post with them. Writes also need a JSONL content type
+  (a cross-site form cannot send one) and are refused when an ``Origin`` or
+  ``Sec-Fetch-Site`` header says another site sent them. An empty token setting
+  turns ingest over HTTP off. Reads need the token only when ``token_for_reads``
+  is on (the OpenAPI document included).
 * Every response carries a Content-Security-Policy that allows nothing but the
   app's own stylesheet: no scripts, no frames, no remote resources.
 * Request bodies larger than ``max_request_bytes`` are refused with 413, whether
@@ -20,6 +26,7 @@ import hmac
 from fastapi import HTTPException, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+JSONL_TYPES = ("application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/json-lines")
 CSP = (
     "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
@@ -108,13 +115,13 @@ async def _too_large(send: Send, limit: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def given_token(request: Request) -> str | None:
-    """The token the client sent: a Bearer token, or the password of Basic auth."""
+def given_token(request: Request, basic: bool = True) -> str | None:
+    """The token the client sent: a Bearer token, or (when ``basic``) the password of Basic auth."""
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
-    if scheme.lower() == "basic" and value.strip():
+    if basic and scheme.lower() == "basic" and value.strip():
         try:
             decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
@@ -130,14 +137,13 @@ def token_matches(given: str | None, expected: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
-def check_token(request: Request, expected: str) -> None:
-    """Raise 401 when no token was sent, 403 when it is wrong."""
-    given = given_token(request)
+def check_token(request: Request, expected: str, basic: bool = True) -> None:
+    """Raise 401 when no token was sent, 403 when it is wrong; ``basic`` accepts (and offers) Basic auth."""
+    given = given_token(request, basic)
     if given is None:
+        challenge = 'Basic realm="storyline", charset="UTF-8"' if basic else 'Bearer realm="storyline"'
         raise HTTPException(
-            401,
-            "this needs the API token: send it as 'Authorization: Bearer TOKEN'",
-            headers={"WWW-Authenticate": 'Basic realm="storyline", charset="UTF-8"'},
+            401, "this needs the API token: send it as 'Authorization: Bearer TOKEN'", headers={"WWW-Authenticate": challenge}
         )
     if not token_matches(given, expected):
         raise HTTPException(403, "the API token is wrong; compare it with the api_token setting")
@@ -153,10 +159,29 @@ def require_read(request: Request) -> None:
 
 
 def require_write(request: Request) -> None:
-    """Dependency for ingest: needs the token; off when ``api_token`` is empty."""
+    """Dependency for ingest: a Bearer token, a JSONL body, and no other site's page behind it."""
     settings = request.app.state.settings
     if not settings.api_token:
         raise HTTPException(
             403, "ingest over HTTP is off: set the api_token setting (STORYLINE_API_TOKEN) to turn it on"
         )
-    check_token(request, settings.api_token)
+    foreign = _foreign_origin(request)
+    if foreign:
+        raise HTTPException(403, f"posts from another site ({foreign}) are refused; post from a script or the CLI")
+    check_token(request, settings.api_token, basic=False)
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media not in JSONL_TYPES:
+        raise HTTPException(415, f"the body must be JSONL, sent with 'Content-Type: application/x-ndjson' "
+                                 f"(got {media or 'no content type'!r})")
+
+
+def _foreign_origin(request: Request) -> str | None:
+    """The other site a request says it comes from (``Origin`` not this host, or ``Sec-Fetch-Site: cross-site``)."""
+    site = request.headers.get("sec-fetch-site", "").lower()
+    if site in ("cross-site", "same-site"):
+        return f"Sec-Fetch-Site: {site}"
+    origin = request.headers.get("origin")
+    if origin is None:
+        return None
+    own = f"{request.url.scheme}://{request.headers.get('host', request.url.netloc)}".lower()
+    return None if origin.lower() == own else origin[:100]
