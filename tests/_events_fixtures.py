@@ -14,9 +14,9 @@ import numpy as np
 
 from storyline.models import Article, Mention
 
-PEOPLE = ("Arno Velt", "Mira Oskan", "Tomas Brel")
+PEOPLE = ("Arno Velt", "Mira Oskan", "Tomas Brel", "Quent Pell", "Ada Darrow")
 ORGS = ("Harbour Council",)
-PLACES = ("Norland", "Sudria", "Kelport", "Ostmarsh", "Lindau")
+PLACES = ("Norland", "Sudria", "Kelport", "Ostmarsh", "Lindau", "Fenmoor")
 
 
 def fake_vector(text: str, dim: int = 64, skip: frozenset = frozenset()) -> np.ndarray:

@@ -22,6 +22,11 @@ def closeness(a: Aggregate, b: Aggregate) -> float:
     return 1.0 / (1.0 + abs(float(a.vsum[0]) / a.size - float(b.vsum[0]) / b.size))
 
 
+def batch(pair_probability):
+    """The one-against-several form agglomerate asks for."""
+    return lambda a, others: np.array([pair_probability(a, b) for b in others])
+
+
 def groups(root: dict[str, str]) -> list[set[str]]:
     out: dict[str, set[str]] = {}
     for u, r in root.items():
@@ -32,7 +37,7 @@ def groups(root: dict[str, str]) -> list[set[str]]:
 def test_merges_the_most_alike_first_and_stops_at_the_threshold():
     units = {n: unit(n, x) for n, x in (("a", 0.0), ("b", 0.1), ("c", 0.25), ("d", 5.0))}
     pairs = {("a", "b"), ("b", "c"), ("c", "d"), ("a", "c")}
-    root = agglomerate(units, pairs, closeness, 0.5, key=lambda u: (u,))
+    root = agglomerate(units, pairs, batch(closeness), 0.5, key=lambda u: (u,))
     assert groups(root) == [{"a", "b", "c"}, {"d"}]
     assert root["c"] == "a"  # the survivor is the unit that sorts first
     assert units["a"].size == 3 and "b" not in units
@@ -46,7 +51,7 @@ def test_only_candidate_pairs_are_compared():
         seen.append(tuple(sorted(a.members + b.members)))
         return 0.9
 
-    root = agglomerate(units, {("a", "b")}, probability, 0.5, key=lambda u: (u,))
+    root = agglomerate(units, {("a", "b")}, batch(probability), 0.5, key=lambda u: (u,))
     assert groups(root) == [{"a", "b"}, {"c"}]
     assert seen == [("a", "b")]
 
@@ -66,13 +71,13 @@ def test_a_cohesive_group_forms_before_it_meets_a_look_alike():
         order.append(sorted(a.members + b.members))
         return probability(a, b)
 
-    root = agglomerate(units, pairs, recorded, 0.55, key=lambda u: (u,))
+    root = agglomerate(units, pairs, batch(recorded), 0.55, key=lambda u: (u,))
     assert groups(root) == [{"x1", "x2", "x3"}, {"y"}]
 
 
 def test_forced_pairs_merge_unscored_and_allowed_can_veto():
     units = {n: unit(n, x) for n, x in (("a", 0.0), ("b", 9.0), ("c", 0.01))}
-    root = agglomerate(units, {("a", "c")}, closeness, 0.5, key=lambda u: (u,), forced=[("b", "a")],
+    root = agglomerate(units, {("a", "c")}, batch(closeness), 0.5, key=lambda u: (u,), forced=[("b", "a")],
                        allowed=lambda a, b: False)
     assert groups(root) == [{"a", "b"}, {"c"}]
 
@@ -85,7 +90,7 @@ def test_the_result_does_not_depend_on_the_order_units_and_pairs_come_in(seed):
 
     def run(names, pair_list):
         units = {n: unit(n, spots[n]) for n in names}
-        return agglomerate(units, pair_list, closeness, 0.6, key=lambda u: (int(u[1:]),))
+        return agglomerate(units, pair_list, batch(closeness), 0.6, key=lambda u: (int(u[1:]),))
 
     expected = run(sorted(spots), pairs)
     names, shuffled = list(spots), list(pairs)

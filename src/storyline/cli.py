@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import reading
-from .errors import StoreError, StorylineError
+from .errors import SettingsError, StoreError, StorylineError
 from .export import article_dict, export
 from .output import FORMATS, emit, printable
 from .settings import SETTINGS, Settings, default_config, settings_markdown
@@ -326,21 +326,25 @@ def train_cmd(
     labelled: Annotated[list[Path], typer.Argument(help="Labelled JSONL files (event, and optionally story).")],
     out_file: Annotated[Path, typer.Option("--out", help="Where to write the models (JSON).")] = Path("storyline-model.json"),
     cv: Annotated[int, typer.Option("--cv", help="Grouped K-fold by story on each file, the other files always in training (0: off).")] = 5,
+    kind: Annotated[str, typer.Option("--kind", help="logistic (generalises best) or trees (gradient-boosted, closer fit).")] = "logistic",
     cache: Cache = None,
 ) -> None:
     """Fit the event and story models to labelled news and print each feature's weight.
 
     Point the `model` setting at the file to use it. Example: storyline train mine.jsonl --out mine-model.json
     """
+    from .events.model import KINDS
     from .events.training import fit
     from .labelled import cross_validate
     from .showing import show_model, show_scores
 
     settings = Settings()
     sets = _labelled(labelled, cache)
-    models = fit(sets, settings)
+    if kind not in KINDS:
+        raise SettingsError(f"--kind {kind!r}: choose one of {', '.join(KINDS)}")
+    models = fit(sets, settings, kind)
     for i, data in enumerate(sets if cv else []):
-        result = cross_validate(data, cv, settings, extra=tuple(sets[:i] + sets[i + 1:]))
+        result = cross_validate(data, cv, settings, extra=tuple(sets[:i] + sets[i + 1:]), kind=kind)
         models.scores[data.name] = result
         show_scores(out, {"file": data.name, "articles": result["articles"], f"cv {cv}-fold": result["ingest"]})
     models.save(out_file)

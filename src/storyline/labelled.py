@@ -119,7 +119,7 @@ def evaluate_labelled(data: Labelled, settings: Settings | None = None, models: 
 
 
 def cross_validate(data: Labelled, k: int, settings: Settings | None = None, shuffle: int = 0,
-                   extra: tuple[Labelled, ...] = ()) -> dict[str, Any]:  # fmt: skip
+                   extra: tuple[Labelled, ...] = (), kind: str = "logistic") -> dict[str, Any]:  # fmt: skip
     """Grouped ``k``-fold by story: refit on the other folds (and ``extra``), score the held-out fold as
     ingested in shuffled order; the figures are averaged over folds, weighted by articles."""
     settings = settings or Settings()
@@ -127,7 +127,7 @@ def cross_validate(data: Labelled, k: int, settings: Settings | None = None, shu
     results = []
     for held in parts:
         train = data.subset({a.id for a in data.articles} - held)
-        models = fit([train, *extra], settings)
+        models = fit([train, *extra], settings, kind)
         test = data.subset(held)
         results.append((len(test.articles), scores(test, *as_ingested(test.articles, settings, models, shuffle=shuffle))))
     return {"articles": len(data.articles), "folds": k, "ingest": _mean(results)}

@@ -20,15 +20,17 @@ import functools
 import heapq
 from collections.abc import Callable, Iterable
 
+import numpy as np
+
 from .features import Aggregate
 
-Probability = Callable[[Aggregate, Aggregate], float]
+Probabilities = Callable[[Aggregate, list[Aggregate]], np.ndarray]  # one cluster against several, in one call
 
 
 def agglomerate(
     units: dict[str, Aggregate],
     pairs: Iterable[tuple[str, str]],
-    probability: Probability,
+    probabilities: Probabilities,
     threshold: float,
     key: Callable[[str], tuple],
     forced: Iterable[tuple[str, str]] = (),
@@ -76,16 +78,17 @@ def agglomerate(
     version = dict.fromkeys(units, 0)
     heap: list = []
 
-    def push(a: str, b: str) -> None:
-        a, b = sorted((a, b), key=key)
-        p = probability(units[a], units[b])
-        if p >= threshold:
-            heapq.heappush(heap, (-p, key(a), key(b), a, b, version[a], version[b]))
+    def push(a: str, others: list[str]) -> None:
+        """Score ``a`` against ``others`` in one call; keep the pairs that reach the threshold."""
+        if not others:
+            return
+        for b, p in zip(others, probabilities(units[a], [units[b] for b in others]), strict=True):
+            if p >= threshold:
+                x, y = sorted((a, b), key=key)
+                heapq.heappush(heap, (-float(p), key(x), key(y), x, y, version[x], version[y]))
 
     for a in sorted(units, key=key):
-        for b in neighbours[a]:
-            if key(a) < key(b):
-                push(a, b)
+        push(a, sorted((b for b in neighbours[a] if key(a) < key(b)), key=key))
     while heap:
         _, _, _, a, b, va, vb = heapq.heappop(heap)
         if a not in units or b not in units or version[a] != va or version[b] != vb:
@@ -94,8 +97,7 @@ def agglomerate(
             continue
         keep = merge(a, b)
         version[keep] += 1
-        for n in sorted(neighbours[keep], key=key):
-            push(keep, n)
+        push(keep, sorted(neighbours[keep], key=key))
     return {u: root(u) for u in parent}
 
 

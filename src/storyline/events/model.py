@@ -25,6 +25,8 @@ import numpy as np
 from ..errors import SettingsError
 
 DEFAULT_MODEL = "default_model.json"  # inside this package
+TREE_DEPTH = 3
+TREES = 100
 
 
 @dataclass
@@ -65,7 +67,7 @@ class PairModel:
         return sorted(zip(self.features, self.weights.tolist(), strict=True), key=lambda fw: -abs(fw[1]))
 
     def to_dict(self) -> dict:
-        return {"features": list(self.features), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
+        return {"kind": "logistic", "features": list(self.features), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
                 "weights": self.weights.tolist(), "intercept": self.intercept}
 
     @classmethod
@@ -75,12 +77,98 @@ class PairModel:
 
 
 @dataclass
+class TreeModel:
+    """Gradient-boosted trees (scikit-learn's histogram boosting, depth :data:`TREE_DEPTH`), kept as plain
+    arrays and evaluated here: ``p = sigmoid(baseline + sum of each tree's leaf value)``. Trees weigh a
+    feature differently by the others (a word overlap means less between reports weeks apart)."""
+
+    features: tuple[str, ...]
+    baseline: float
+    feature: np.ndarray  # (trees, nodes): the feature a node splits on
+    threshold: np.ndarray  # (trees, nodes): go left when the value is at most this
+    left: np.ndarray
+    right: np.ndarray
+    leaf: np.ndarray  # (trees, nodes) bool
+    value: np.ndarray  # (trees, nodes): a leaf's contribution
+    gain: np.ndarray  # (features,): the split gain each feature brought, for importance
+
+    intercept = property(lambda self: self.baseline)
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, np.float64)
+        single = x.ndim == 1
+        x = np.atleast_2d(x)
+        trees = np.arange(self.feature.shape[0])[None, :]
+        rows = np.arange(len(x))[:, None]
+        node = np.zeros((len(x), self.feature.shape[0]), np.int64)
+        for _ in range(TREE_DEPTH + 1):
+            at_leaf = self.leaf[trees, node]
+            go_left = x[rows, self.feature[trees, node]] <= self.threshold[trees, node]
+            node = np.where(at_leaf, node, np.where(go_left, self.left[trees, node], self.right[trees, node]))
+        z = self.baseline + self.value[trees, node].sum(axis=1)
+        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        return p[0] if single else p
+
+    @classmethod
+    def fit(cls, features: tuple[str, ...], x: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None) -> TreeModel:
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        x = np.asarray(x, np.float64).reshape(len(y), len(features))
+        if len(set(np.asarray(y).tolist())) < 2:
+            raise SettingsError("the labelled data gives only one kind of pair; it needs articles that belong "
+                                "together and articles that do not. Add more labelled articles.")
+        clf = HistGradientBoostingClassifier(max_depth=TREE_DEPTH, max_iter=TREES, learning_rate=0.1,
+                                             min_samples_leaf=40, l2_regularization=1.0, early_stopping=False,
+                                             random_state=0)
+        clf.fit(x, y, sample_weight=weight)
+        nodes = [p[0].nodes for p in clf._predictors]
+        width = max(len(n) for n in nodes)
+
+        def table(field, dtype, fill=0):
+            out = np.full((len(nodes), width), fill, dtype)
+            for i, n in enumerate(nodes):
+                out[i, : len(n)] = n[field]
+            return out
+
+        gain = np.zeros(len(features))
+        for n in nodes:
+            inner = ~n["is_leaf"].astype(bool)
+            np.add.at(gain, n["feature_idx"][inner], n["gain"][inner])
+        return cls(tuple(features), float(np.ravel(clf._baseline_prediction)[0]), table("feature_idx", np.int64),
+                   table("num_threshold", np.float64), table("left", np.int64), table("right", np.int64),
+                   table("is_leaf", bool, True), table("value", np.float64), gain)
+
+    def importance(self) -> list[tuple[str, float]]:
+        """Each feature's share of the trees' split gain, largest first."""
+        total = float(self.gain.sum()) or 1.0
+        return sorted(zip(self.features, (self.gain / total).tolist(), strict=True), key=lambda fw: -fw[1])
+
+    def to_dict(self) -> dict:
+        return {"kind": "trees", "features": list(self.features), "baseline": self.baseline,
+                **{k: getattr(self, k).tolist() for k in ("feature", "threshold", "left", "right", "leaf", "value", "gain")}}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> TreeModel:
+        arrays = {k: np.array(d[k], t) for k, t in (("feature", np.int64), ("threshold", np.float64), ("left", np.int64),
+                                                     ("right", np.int64), ("leaf", bool), ("value", np.float64),
+                                                     ("gain", np.float64))}
+        return cls(tuple(d["features"]), float(d["baseline"]), **arrays)
+
+
+KINDS = {"logistic": PairModel, "trees": TreeModel}
+
+
+def model_from_dict(d: dict) -> PairModel | TreeModel:
+    return KINDS[d.get("kind", "logistic")].from_dict(d)
+
+
+@dataclass
 class Models:
     """The three fitted decisions and what they were fitted on."""
 
-    join: PairModel
-    merge: PairModel
-    story: PairModel
+    join: PairModel | TreeModel
+    merge: PairModel | TreeModel
+    story: PairModel | TreeModel
     trained_on: list[str] = field(default_factory=list)
     scores: dict = field(default_factory=dict)  # cross-validated figures measured when fitting
 
@@ -93,7 +181,7 @@ class Models:
 
     @classmethod
     def from_dict(cls, d: dict) -> Models:
-        return cls(PairModel.from_dict(d["join"]), PairModel.from_dict(d["merge"]), PairModel.from_dict(d["story"]),
+        return cls(model_from_dict(d["join"]), model_from_dict(d["merge"]), model_from_dict(d["story"]),
                    list(d.get("trained_on", [])), dict(d.get("scores", {})))
 
     @classmethod

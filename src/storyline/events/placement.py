@@ -42,7 +42,8 @@ ENTITY_KEYS = 6  # rarest entities of an article used as index keys
 TERM_KEYS = 6  # most distinctive words of an article used as index keys
 STATEMENT_MATCH = 0.8  # cosine at which two quotes of one speaker are the same statement (see .statements)
 STORY_PROBES = 8  # articles of an event whose candidates (at any distance in time) give its candidate stories
-DISSOLVE_MAX = 200  # events and stories up to this size are taken apart and clustered again when a batch touches them
+DISSOLVE_EVENT = 64  # events of up to this many articles are taken apart and clustered again when a batch meets them
+DISSOLVE_STORY = 32  # stories of up to this many events likewise (larger ones are joined whole, and never split)
 
 
 @dataclass
@@ -126,13 +127,22 @@ class EventIndex:
     def event_probability(self, a: Aggregate, b: Aggregate) -> float:
         """P(one event): the ``join`` model when one side is a single article, else ``merge``; 0 when their
         stated dates are further apart than the date window (:func:`.pairs.apart`)."""
-        if apart(a, b, self.window):
-            return 0.0
-        model = self.models.join if min(a.size, b.size) == 1 else self.models.merge
-        return float(model.probability(event_features(a, b)[None])[0])
+        return float(self.event_probabilities(a, [b])[0])
+
+    def event_probabilities(self, a: Aggregate, others: list[Aggregate]) -> np.ndarray:
+        """:meth:`event_probability` of ``a`` against each of ``others``, each model asked once."""
+        out = np.zeros(len(others))
+        for model, small in ((self.models.join, True), (self.models.merge, False)):
+            rows = [i for i, b in enumerate(others) if (min(a.size, b.size) == 1) == small and not apart(a, b, self.window)]
+            if rows:
+                out[rows] = model.probability(np.stack([event_features(a, others[i]) for i in rows]))
+        return out
 
     def story_probability(self, a: Aggregate, b: Aggregate) -> float:
-        return float(self.models.story.probability(story_features(a, b, self.lexicon)[None])[0])
+        return float(self.story_probabilities(a, [b])[0])
+
+    def story_probabilities(self, a: Aggregate, others: list[Aggregate]) -> np.ndarray:
+        return self.models.story.probability(np.stack([story_features(a, b, self.lexicon) for b in others]))
 
     # --- placing a batch ---------------------------------------------------------------
     def place_batch(self, articles: list[Article]) -> Changes:
@@ -145,17 +155,17 @@ class EventIndex:
             before = {}
             loose = [p.id for p in profiles]
             for event_id in sorted({self.event_of[o] for p in profiles for o in self.near[p.id] if o in self.event_of}):
-                if self.events[event_id].size <= DISSOLVE_MAX:  # re-clustered with the batch, as a rebuild would
+                if self.events[event_id].size <= DISSOLVE_EVENT:  # re-clustered with the batch, as a rebuild would
                     for member in self.events.pop(event_id).members:
                         before[member] = event_id
                         loose.append(member)
                         del self.event_of[member]
             units, pairs, forced = self.event_graph(loose)
-            root = agglomerate(units, pairs, self.event_probability, self.join_threshold, self._unit_key, forced)
-            touched, old_story = self._apply_events(units, root, before)
+            root = agglomerate(units, pairs, self.event_probabilities, self.join_threshold, self._unit_key, forced)
+            touched, grown, old_story = self._apply_events(units, root, before)
             changes.moved = {a: self.event_of[a] for a, e in before.items() if self.event_of[a] != e}
             changes.retired = (set(before.values()) | set(old_story)) - set(self.events)
-            relinked = self._place_stories(touched, old_story)
+            relinked = self._place_stories(touched, grown, old_story)
             changes.events = (touched | relinked | set(changes.moved.values())
                               | {e for e in before.values() if e in self.events})
         for a in articles:
@@ -197,7 +207,11 @@ class EventIndex:
         for unit, r in root.items():
             groups.setdefault(r, []).append(unit)
         old_story = {e: self.story_of_event.pop(e) for e in sorted(set(before.values()))}
+        previous: dict[str, set[str]] = {}
+        for article_id, event_id in before.items():
+            previous.setdefault(event_id, set()).add(article_id)
         touched: set[str] = set()
+        grown: set[str] = set()
         for r in sorted(groups, key=self._unit_key):
             members = groups[r]
             if r.startswith("e:"):
@@ -217,19 +231,26 @@ class EventIndex:
             self.events[event_id] = units[r]
             for article_id in units[r].members:
                 self.event_of[article_id] = event_id
+            members = set(units[r].members)
+            if event_id in old_story and previous.get(event_id, set()) <= members and not r.startswith("e:"):
+                self.story_of_event[event_id] = old_story.pop(event_id)  # taken apart and formed again, or grown:
+                if members == previous[event_id]:  # its story stays, and it is not touched when unchanged
+                    continue
+                grown.add(event_id)
             touched.add(event_id)
             self._fit_members(event_id)
         for story_id in set(old_story.values()):
             self.story_events[story_id] -= set(old_story)
-        return touched, old_story
+        return touched, grown, old_story
 
-    def _place_stories(self, touched: set[str], old_story: dict[str, str]) -> set[str]:
-        """Link the touched events into stories: the stories they (and the events taken apart) were in are
-        taken apart into their events and agglomerated again with the stories next to them. Returns the
-        events whose story changed."""
-        loose_stories = {self.story_of(e) for e in touched} | set(old_story.values())
-        loose_stories = {s for s in loose_stories if s is not None and len(self.story_events.get(s, ())) <= DISSOLVE_MAX}
-        loose = set(touched)
+    def _place_stories(self, touched: set[str], grown: set[str], old_story: dict[str, str]) -> set[str]:
+        """Link the touched events into stories: the stories that new or re-formed events (and the events
+        taken apart) were in are taken apart into their events and agglomerated again with the stories
+        next to them; the story of an event that only grew takes part whole. Returns the events whose story
+        changed."""
+        loose_stories = {self.story_of(e) for e in touched - grown} | set(old_story.values())
+        loose_stories = {s for s in loose_stories if s is not None and len(self.story_events.get(s, ())) <= DISSOLVE_STORY}
+        loose = touched - grown
         previous: dict[str, str] = {}
         for story_id in sorted(loose_stories):
             for event_id in self.story_events.pop(story_id, set()):
@@ -241,21 +262,27 @@ class EventIndex:
             previous.setdefault(event_id, story_id or old_story.get(event_id))
             if story_id in self.story_events:  # a story too big to take apart
                 self.story_events[story_id].discard(event_id)
+        loose |= {e for e in grown if self.story_of(e) is None}  # its story was taken apart
         units: dict[str, Aggregate] = {"n:" + e: self.events[e] for e in loose}
+        probes = [(e, "n:" + e) for e in sorted(loose)]
+        for event_id in sorted(grown - loose):
+            story_id = self.story_of(event_id)
+            units["s:" + story_id] = self._story_with(story_id)
+            probes.append((event_id, "s:" + story_id))
         pairs = set()
-        for event_id in sorted(loose):
+        for event_id, me in probes:
             for article_id in self.events[event_id].members[:STORY_PROBES]:
                 for j in self.far[article_id]:
                     other = self.event_of.get(j)
                     if other is None or other == event_id:
                         continue
                     if other in loose:
-                        pairs.add(("n:" + event_id, "n:" + other))
+                        pairs.add((me, "n:" + other))
                     else:
                         story_id = self.story_of(other)
                         units.setdefault("s:" + story_id, self._story_with(story_id))
-                        pairs.add(("n:" + event_id, "s:" + story_id))
-        root = agglomerate(units, pairs, self.story_probability, self.story_threshold, self._story_key)
+                        pairs.add((me, "s:" + story_id))
+        root = agglomerate(units, pairs, self.story_probabilities, self.story_threshold, self._story_key)
         groups: dict[str, list[str]] = {}
         for unit, r in root.items():
             groups.setdefault(r, []).append(unit)
@@ -287,11 +314,13 @@ class EventIndex:
         self.story_events.setdefault(story_id, set()).add(event_id)
 
     def _story_with(self, story_id: str) -> Aggregate:
-        """A stored story's aggregate, brought up to date with its events."""
-        story = Aggregate(story_id)
-        for event_id in sorted(self.story_events[story_id]):
-            story.add(self.events[event_id])
-        self.stories[story_id] = story
+        """A stored story's aggregate, brought up to date with its events when one of them changed."""
+        story = self.stories.get(story_id)
+        if story is None or story.size != sum(self.events[e].size for e in self.story_events[story_id]):
+            story = Aggregate(story_id)
+            for event_id in sorted(self.story_events[story_id]):
+                story.add(self.events[event_id])
+            self.stories[story_id] = story
         return story
 
     # --- internals -------------------------------------------------------------------
@@ -301,7 +330,7 @@ class EventIndex:
         for article_id in event.members:
             if event.size == 1:
                 self.fit[article_id] = 1.0
-            elif event.size <= DISSOLVE_MAX or article_id not in self.fit:
+            elif event.size <= DISSOLVE_EVENT or article_id not in self.fit:
                 single = self.singles[article_id]
                 self.fit[article_id] = float(self.models.join.probability(event_features(single, _without(event, single))[None])[0])
 
