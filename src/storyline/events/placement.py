@@ -203,9 +203,7 @@ class EventIndex:
         """Record the events the agglomeration formed. A new cluster takes the id of the stored event most
         of its articles were in (each id once), else a new one. Returns the events touched and, for each
         stored event taken apart or merged away, its story."""
-        groups: dict[str, list[str]] = {}
-        for unit, r in root.items():
-            groups.setdefault(r, []).append(unit)
+        groups = _groups(root)
         old_story = {e: self.story_of_event.pop(e) for e in sorted(set(before.values()))}
         previous: dict[str, set[str]] = {}
         for article_id, event_id in before.items():
@@ -225,9 +223,8 @@ class EventIndex:
                 if len(members) == 1:
                     continue  # a neighbour left as it was
             else:
-                votes = Counter(before[u[2:]] for u in members if u[2:] in before)
-                reuse = [e for e, _ in sorted(votes.items(), key=lambda ev: (-ev[1], ev[0])) if e not in self.events]
-                event_id = reuse[0] if reuse else self._new_id(event_id_for(r[2:]), self.events)
+                event_id = _reused(Counter(before[u[2:]] for u in members if u[2:] in before), self.events,
+                                   event_id_for(r[2:]))
             self.events[event_id] = units[r]
             for article_id in units[r].members:
                 self.event_of[article_id] = event_id
@@ -283,9 +280,7 @@ class EventIndex:
                         units.setdefault("s:" + story_id, self._story_with(story_id))
                         pairs.add((me, "s:" + story_id))
         root = agglomerate(units, pairs, self.story_probabilities, self.story_threshold, self._story_key)
-        groups: dict[str, list[str]] = {}
-        for unit, r in root.items():
-            groups.setdefault(r, []).append(unit)
+        groups = _groups(root)
         relinked: set[str] = set()
         for r in sorted(groups, key=self._story_key):
             members = groups[r]
@@ -300,9 +295,8 @@ class EventIndex:
                 if len(members) == 1:
                     continue
             else:
-                votes = Counter(previous[u[2:]] for u in members if previous.get(u[2:]))
-                reuse = [s for s, _ in sorted(votes.items(), key=lambda sv: (-sv[1], sv[0])) if s not in self.stories]
-                story_id = reuse[0] if reuse else self._new_id(story_id_for(r[2:]), self.stories)
+                story_id = _reused(Counter(previous[u[2:]] for u in members if previous.get(u[2:])), self.stories,
+                                   story_id_for(r[2:]))
             self.stories[story_id] = units[r]
             for u in members:
                 if u.startswith("n:"):
@@ -413,6 +407,21 @@ class EventIndex:
         while ident in taken:  # an id reused by a different article
             ident = event_id_for(ident) if ident.startswith("e-") else story_id_for(ident)
         return ident
+
+
+def _groups(root: dict[str, str]) -> dict[str, list[str]]:
+    """``{surviving unit: its members}`` from an agglomeration's ``{unit: surviving unit}``."""
+    groups: dict[str, list[str]] = {}
+    for unit, r in root.items():
+        groups.setdefault(r, []).append(unit)
+    return groups
+
+
+def _reused(votes: Counter, taken: dict, fresh: str) -> str:
+    """The id most members of a new cluster had (ties: the smaller id) if no cluster holds it now, else
+    ``fresh`` (made unique)."""
+    free = [i for i, _ in sorted(votes.items(), key=lambda iv: (-iv[1], iv[0])) if i not in taken]
+    return free[0] if free else EventIndex._new_id(fresh, taken)
 
 
 def _undated(p: Profile) -> Profile:
