@@ -277,7 +277,8 @@ class EventIndex:
                         pairs.add((me, "n:" + other))
                     else:
                         story_id = self.story_of(other)
-                        units.setdefault("s:" + story_id, self._story_with(story_id))
+                        if "s:" + story_id not in units:
+                            units["s:" + story_id] = self._story_with(story_id)
                         pairs.add((me, "s:" + story_id))
         root = agglomerate(units, pairs, self.story_probabilities, self.story_threshold, self._story_key)
         groups = _groups(root)
