@@ -107,9 +107,9 @@ class EventIndex:
         index = cls(settings, models)
         ordered = canonical_order(articles)
         known = [a for a in ordered if a.event_id]
-        index._register(known)
+        index.register(known)
         for a in known:
-            index._assign(a.id, a.event_id, a.story_id or story_id_for(a.event_id))
+            index.assign(a.id, a.event_id, a.story_id or story_id_for(a.event_id))
         index.place_batch([a for a in ordered if not a.event_id])
         return index
 
@@ -149,7 +149,7 @@ class EventIndex:
         """Put a batch in events and stories (see the module's docstring); sets each article's
         ``event_id`` and ``story_id``, and returns what changed."""
         new = [a for a in canonical_order(articles) if a.id not in self.event_of]
-        profiles = self._register(new)
+        profiles = self.register(new)
         changes = Changes()
         if profiles:
             before = {}
@@ -161,7 +161,7 @@ class EventIndex:
                         loose.append(member)
                         del self.event_of[member]
             units, pairs, forced = self.event_graph(loose)
-            root = agglomerate(units, pairs, self.event_probabilities, self.join_threshold, self._unit_key, forced)
+            root = agglomerate(units, pairs, self.event_probabilities, self.join_threshold, self.unit_key, forced)
             touched, grown, old_story = self._apply_events(units, root, before)
             changes.moved = {a: self.event_of[a] for a, e in before.items() if self.event_of[a] != e}
             changes.retired = (set(before.values()) | set(old_story)) - set(self.events)
@@ -210,7 +210,7 @@ class EventIndex:
             previous.setdefault(event_id, set()).add(article_id)
         touched: set[str] = set()
         grown: set[str] = set()
-        for r in sorted(groups, key=self._unit_key):
+        for r in sorted(groups, key=self.unit_key):
             members = groups[r]
             if r.startswith("e:"):
                 event_id = r[2:]
@@ -329,7 +329,7 @@ class EventIndex:
                 single = self.singles[article_id]
                 self.fit[article_id] = float(self.models.join.probability(event_features(single, _without(event, single))[None])[0])
 
-    def _unit_key(self, unit: str) -> tuple:
+    def unit_key(self, unit: str) -> tuple:
         """Stored events left whole sort first (they keep their ids), then articles canonically."""
         if unit.startswith("e:"):
             return (0, unit)
@@ -342,7 +342,7 @@ class EventIndex:
         first = min(self.events[unit[2:]].members, key=lambda a: canonical_key(self.profiles[a].day, a))
         return (1, canonical_key(self.profiles[first].day, first))
 
-    def _register(self, articles: list[Article]) -> list[Profile]:
+    def register(self, articles: list[Article]) -> list[Profile]:
         """Profiles of new articles: counted in the document frequencies (all of them first), indexed,
         given their cluster of one, and their candidates found (in both directions)."""
         profiles = []
@@ -372,7 +372,7 @@ class EventIndex:
                 adjacency[profile.id] = sorted(set(adjacency[profile.id]))
         return profiles
 
-    def _assign(self, article_id: str, event_id: str, story_id: str) -> None:
+    def assign(self, article_id: str, event_id: str, story_id: str) -> None:
         """Record a known assignment, without scoring."""
         single = self.singles[article_id]
         if event_id in self.events:

@@ -87,7 +87,7 @@ def _collect(data: Labelled, settings: Settings, models: Models | None, join: _P
     """One oracle agglomeration of ``data``: events, then stories; the pairs met go to ``join``, ``merge``, ``story``."""
     index = EventIndex(settings, models=models or _UNUSED)
     articles = [a for a in canonical_order(data.articles)]
-    profiles = index._register(articles)
+    profiles = index.register(articles)
     gold_event = {"a:" + a.id: data.event[a.id] for a in articles}
 
     def event_p(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
@@ -101,13 +101,13 @@ def _collect(data: Labelled, settings: Settings, models: Models | None, join: _P
         return out if models is None else index.event_probabilities(a, others)
 
     units, pairs, forced = index.event_graph([p.id for p in profiles])
-    agglomerate(units, pairs, event_p, _EPSILON, index._unit_key, forced,
+    agglomerate(units, pairs, event_p, _EPSILON, index.unit_key, forced,
                 allowed=lambda a, b: gold_event[a] == gold_event[b])
     # stories over the gold events, as placement would hold them: pieces of an event further apart in time
     # than the date window are separate events (a follow-up weeks later), which the story has to link
     piece = _pieces(data, index, int(settings.event_window_days))
     for a in articles:
-        index._assign(a.id, piece[a.id], piece[a.id])
+        index.assign(a.id, piece[a.id], piece[a.id])
     story_units = {"n:" + e: agg for e, agg in index.events.items()}
     gold_story = {"n:" + e: data.story.get(agg.members[0]) for e, agg in index.events.items()}
 
