@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(PY) bench/ingest.py
 	$(PY) bench/enrich.py
 	$(PY) bench/cluster.py
+	$(PY) bench/quality.py
 	$(PY) bench/report.py
 	$(PY) bench/serve.py
 

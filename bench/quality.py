@@ -1,0 +1,63 @@
+"""Events and stories against labels: out of fold, across corpora, against baselines.
+
+Runs, on the labelled dev sets beside the repo (``../shared/data``), what the README's
+quality table reports, and writes each result to ``bench/results/quality-<name>.json``:
+
+- ``ecbplus`` / ``gva``: the packaged model as ingested and rebuilt, grouped 5-fold
+  cross-validation by story (refit on the other folds, held-out fold as ingested), and
+  the baselines (every article alone, TF-IDF and MiniLM average link);
+- ``gva-from-ecbplus`` / ``ecbplus-from-gva``: fitted on one corpus, scored on the other,
+  with the baselines' thresholds fitted on the training corpus.
+
+The enriched articles are kept in ``--cache`` (one store per file), so a second run
+only clusters. Takes about 25 minutes on 2 cores. Run: ``.venv/bin/python bench/quality.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from storyline.events.training import fit
+from storyline.labelled import baselines, cross_validate, evaluate_labelled, load_labelled
+from storyline.settings import Settings
+
+HERE = Path(__file__).parent
+DATA = HERE.parent.parent / "shared" / "data"
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--data", default=str(DATA))
+    p.add_argument("--cache", default="/tmp/storyline-bench-quality")
+    p.add_argument("--folds", type=int, default=5)
+    args = p.parse_args(argv)
+    settings = Settings()
+    cache = Path(args.cache)
+    cache.mkdir(parents=True, exist_ok=True)
+    sets = {name: load_labelled(Path(args.data) / f"{name}-dev.jsonl", settings, cache / f"{name}-dev.db")
+            for name in ("ecbplus", "gva")}
+    runs = {}
+    for name, data in sets.items():
+        t = time.perf_counter()
+        result = evaluate_labelled(data, settings)
+        result["cv"] = cross_validate(data, args.folds, settings)
+        result["baselines"] = baselines(data)
+        runs[name] = result | {"seconds": time.perf_counter() - t}
+    for train, test in (("ecbplus", "gva"), ("gva", "ecbplus")):
+        t = time.perf_counter()
+        result = evaluate_labelled(sets[test], settings, fit([sets[train]], settings))
+        result["baselines"] = baselines(sets[test], sets[train])
+        runs[f"{test}-from-{train}"] = result | {"seconds": time.perf_counter() - t}
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    for name, result in runs.items():
+        (out / f"quality-{name}.json").write_text(json.dumps(result, indent=1) + "\n")
+        print(f"wrote {out / f'quality-{name}.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
