@@ -233,3 +233,15 @@ def test_event_place_falls_back_to_the_place_named_most():
     assert describe_event("e-v4", [a]).place == "Norland"
 
 
+
+
+def test_a_new_cluster_never_takes_the_id_of_an_event_retired_in_the_same_batch():
+    """Found at 100k: an id retired when two stored events became one was handed to a new cluster."""
+    from collections import Counter
+
+    from storyline.events.placement import _reused, _Taken
+
+    retired = {event_id_for("a1")}
+    fresh = _reused(Counter(), _Taken({}, retired), event_id_for("a1"))
+    assert fresh != event_id_for("a1") and fresh.startswith("e-")
+    assert _reused(Counter({"e-x": 2, "e-y": 1}), _Taken({"e-x": None}, set()), "e-z") == "e-y"  # the most votes, free

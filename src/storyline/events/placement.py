@@ -210,6 +210,7 @@ class EventIndex:
             previous.setdefault(event_id, set()).add(article_id)
         touched: set[str] = set()
         grown: set[str] = set()
+        gone_ids: set[str] = set()
         for r in sorted(groups, key=self.unit_key):
             members = groups[r]
             if r.startswith("e:"):
@@ -217,19 +218,20 @@ class EventIndex:
                 for other in members:
                     if other.startswith("e:") and other != r:  # a stored event that is one with this one
                         gone = other[2:]
+                        gone_ids.add(gone)  # its id is not given to a new cluster in this batch
                         for article_id in self.events.pop(gone).members:
                             before[article_id] = gone
                         old_story[gone] = self.story_of_event.pop(gone)
                 if len(members) == 1:
                     continue  # a neighbour left as it was
             else:
-                event_id = _reused(Counter(before[u[2:]] for u in members if u[2:] in before), self.events,
+                event_id = _reused(Counter(before[u[2:]] for u in members if u[2:] in before), _Taken(self.events, gone_ids),
                                    event_id_for(r[2:]))
             self.events[event_id] = units[r]
             for article_id in units[r].members:
                 self.event_of[article_id] = event_id
             members = set(units[r].members)
-            if event_id in old_story and previous.get(event_id, set()) <= members and not r.startswith("e:"):
+            if event_id in previous and event_id in old_story and previous[event_id] <= members and not r.startswith("e:"):
                 self.story_of_event[event_id] = old_story.pop(event_id)  # taken apart and formed again, or grown:
                 if members == previous[event_id]:  # its story stays, and it is not touched when unchanged
                     continue
@@ -404,7 +406,7 @@ class EventIndex:
         return keys
 
     @staticmethod
-    def _new_id(ident: str, taken: dict) -> str:
+    def _new_id(ident: str, taken) -> str:
         while ident in taken:  # an id reused by a different article
             ident = event_id_for(ident) if ident.startswith("e-") else story_id_for(ident)
         return ident
@@ -418,7 +420,17 @@ def _groups(root: dict[str, str]) -> dict[str, list[str]]:
     return groups
 
 
-def _reused(votes: Counter, taken: dict, fresh: str) -> str:
+class _Taken:
+    """Ids in use: those of a mapping, and those retired in this batch."""
+
+    def __init__(self, live: dict, retired: set[str]):
+        self.live, self.retired = live, retired
+
+    def __contains__(self, ident: str) -> bool:
+        return ident in self.live or ident in self.retired
+
+
+def _reused(votes: Counter, taken, fresh: str) -> str:
     """The id most members of a new cluster had (ties: the smaller id) if no cluster holds it now, else
     ``fresh`` (made unique)."""
     free = [i for i, _ in sorted(votes.items(), key=lambda iv: (-iv[1], iv[0])) if i not in taken]
