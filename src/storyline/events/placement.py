@@ -2,22 +2,27 @@
 
 :class:`EventIndex` holds, in memory, what placement needs of every article in the
 store: an :class:`~.features.Aggregate` per event and per story, the document
-frequencies, and the candidate index. A batch of new articles is placed in two steps,
+frequencies, the candidate index, and each article's candidates (inside the date
+window, and at any distance in time). A batch of new articles is placed in two steps,
 each one best-first agglomeration (:mod:`.agglomerate`):
 
-1. **events**: the units are the batch's articles and the stored events their
-   candidates belong to (vector neighbours and shared rare keys inside the date
-   window, never all pairs); the ``join`` model decides an article against a
-   cluster, the ``merge`` model two clusters, while the probability reaches
-   ``event_threshold``. A syndicated copy goes with its original, unscored;
-2. **stories**: the units are the stories of the events the batch touched, each new
-   event a story of its own, and the stories their candidates belong to at any
-   distance in time; the ``story`` model decides while it reaches ``story_threshold``.
+1. **events**: the stored events the batch's candidates belong to are taken apart
+   (up to :data:`DISSOLVE_EVENT` articles; larger ones take part whole), and their
+   articles are clustered again with the batch along the candidate pairs, never all
+   pairs; the ``join`` model decides an article against a cluster, the ``merge``
+   model two clusters, while the probability reaches ``event_threshold``. Clusters
+   whose stated dates lie further apart than the date window are never one event.
+   A syndicated copy goes with its original, unscored;
+2. **stories**: the stories of new or re-formed events are taken apart likewise (up
+   to :data:`DISSOLVE_STORY` events) and their events clustered again with the
+   stories their candidates belong to, at any distance in time; the story of an
+   event that only grew takes part whole. The ``story`` model decides while it
+   reaches ``story_threshold``.
 
 :func:`rebuild` is the same over the whole collection as one batch, so it does not
 depend on the order the articles came in, and an ingested store reads like a rebuilt
-one. Stored events and stories keep their ids when articles join them; two stored
-events (or stories) that a batch shows to be one become the one that sorts first.
+one. An event formed again keeps the id most of its articles had; stored events and
+stories keep their ids when articles join them.
 """
 
 from __future__ import annotations
