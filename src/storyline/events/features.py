@@ -168,8 +168,8 @@ def referenced_days(article: Article) -> tuple[tuple[int, int], ...]:
     :data:`REFERENCE_SLACK_DAYS`, as (first, last) ordinal days: the happenings it follows up
     ("a jury convicted the man charged in an April 2007 shooting"). Only the lead counts: a
     follow-up states there what it follows, while a recurring event's report recalls the
-    previous one further down ("the flood of last April"); on ECB+ dev every lead reference
-    to a date more than ``event_max_gap_days`` away was one of the same gold event. A date
+    previous one further down ("the flood of last April"). They feed the ``bridged`` feature
+    of :mod:`.pairs`. A date
     the lead recalls as an earlier occurrence ("their first talks since June 2022") is no
     reference: that is how a recurring event's lead names the last one."""
     out = []

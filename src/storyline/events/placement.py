@@ -143,9 +143,6 @@ class EventIndex:
                 out[rows] = model.probability(np.stack([event_features(a, others[i]) for i in rows]))
         return out
 
-    def story_probability(self, a: Aggregate, b: Aggregate) -> float:
-        return float(self.story_probabilities(a, [b])[0])
-
     def story_probabilities(self, a: Aggregate, others: list[Aggregate]) -> np.ndarray:
         return self.models.story.probability(np.stack([story_features(a, b, self.lexicon) for b in others]))
 
