@@ -8,9 +8,9 @@ import pytest
 from _events_fixtures import GOLD_EVENTS, article, corpus, fake_vector, groups
 from storyline.events import EventIndex, event_id_for, rebuild
 from storyline.events.attributes import describe_event, describe_events, infer_published
-from storyline.events.features import Aggregate, Lexicon, Profile, terms_of
+from storyline.events.features import Aggregate, Bag, Lexicon, Profile, terms_of
 from storyline.events.index import CandidateIndex
-from storyline.events.pairs import EVENT_FEATURES, event_features
+from storyline.events.pairs import EVENT_FEATURES, dots, event_feature_rows, event_features, story_feature_rows
 from storyline.settings import Settings
 
 
@@ -245,3 +245,37 @@ def test_a_new_cluster_never_takes_the_id_of_an_event_retired_in_the_same_batch(
     fresh = _reused(Counter(), _Taken({}, retired), event_id_for("a1"))
     assert fresh != event_id_for("a1") and fresh.startswith("e-")
     assert _reused(Counter({"e-x": 2, "e-y": 1}), _Taken({"e-x": None}, set()), "e-z") == "e-y"  # the most votes, free
+
+
+def test_sparse_products_in_one_pass_equal_the_dense_ones():
+    """``dots`` looks up whichever side is smaller; both ways give the dense dot products."""
+    rng = np.random.default_rng(1)
+
+    def bag(n):
+        ids = np.sort(rng.choice(200, n, replace=False)).astype(np.int32)
+        return Bag(ids, rng.random(n).astype(np.float32))
+
+    def dense(b):
+        out = np.zeros(200)
+        out[b.ids] = b.vals
+        return out
+
+    for size_a, sizes in ((3, [50, 80, 0, 120]), (150, [2, 5, 0, 9]), (0, [4]), (7, [])):
+        a, others = bag(size_a), [bag(n) for n in sizes]
+        expected = [float(dense(a) @ dense(b)) for b in others]
+        assert dots(a, others) == pytest.approx(expected, rel=1e-5)
+
+
+def test_feature_rows_of_a_batch_equal_each_pair_alone(settings):
+    index = EventIndex(settings)
+    index.register(corpus())
+    singles = list(index.singles.values())
+    event = singles[1].copy()
+    event.add(singles[2])
+    others = [event, *singles[3:]]
+    rows = event_feature_rows(singles[0], others)
+    for i, other in enumerate(others):
+        assert rows[i] == pytest.approx(event_feature_rows(singles[0], [other])[0])
+    stories = story_feature_rows(event, singles, index.lexicon)
+    for i, other in enumerate(singles):
+        assert stories[i] == pytest.approx(story_feature_rows(event, [other], index.lexicon)[0])

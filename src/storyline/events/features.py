@@ -225,9 +225,11 @@ class Bag:
             return self
         if not len(self):
             return other
-        ids, inverse = np.unique(np.concatenate([self.ids, other.ids]), return_inverse=True)
-        vals = np.bincount(inverse, weights=np.concatenate([self.vals, other.vals]), minlength=len(ids))
-        return Bag(ids.astype(np.int32), vals.astype(np.float32))
+        ids = np.concatenate([self.ids, other.ids])
+        order = np.argsort(ids, kind="stable")  # two sorted runs: merged in linear time
+        ids, vals = ids[order], np.concatenate([self.vals, other.vals])[order]
+        first = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
+        return Bag(ids[first], np.add.reduceat(vals, first).astype(np.float32))
 
 
 PRIOR_DOCS = 500  # pseudo-documents of general English that every document frequency starts from

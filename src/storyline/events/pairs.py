@@ -22,7 +22,9 @@ members, at the cost of one dot product of sums. Each feature is named here, and
 - ``cohesion``: how alike the articles inside the more cohesive side are (the average cosine of
   the terms over its pairs; 1 for a single article), and ``relative`` / ``vector_relative``:
   the terms / vector cosine across the pair divided by the lower of the two sides' own: a group
-  of reports that agree among themselves far more than with a look-alike is a happening of its own.
+  of reports that agree among themselves far more than with a look-alike is a happening of its own;
+- ``people``: the share of the main protagonists (as for stories, below) of the side with fewer that
+  the other also names, and ``named``: 1 when both sides have main protagonists.
 
 :data:`STORY_FEATURES` (does an event continue a story): the same similarities
 without terms, statements and facts, the date gap between the nearest members, and
@@ -45,21 +47,41 @@ from .features import Aggregate, Bag, Lexicon, refers_to, span
 EVENT_FEATURES: tuple[str, ...] = (
     "vector", "words", "terms", "actors", "places", "statements", "facts",
     "gap", "dated", "strong_gap", "strong", "bridged",
-    "cohesion", "relative", "vector_relative",
+    "cohesion", "relative", "vector_relative", "people", "named",
 )  # fmt: skip
 STORY_FEATURES: tuple[str, ...] = ("vector", "words", "actors", "places", "main", "gap", "dated")
 
 
 def dot(a: Bag, b: Bag) -> float:
     """Sparse dot product of two bags (their ids are sorted and unique)."""
-    if not len(a) or not len(b):
-        return 0.0
-    if len(a) > len(b):
-        a, b = b, a
-    at = np.searchsorted(b.ids, a.ids)
-    at[at == len(b.ids)] = 0
-    hit = b.ids[at] == a.ids
-    return float(np.dot(a.vals[hit], b.vals[at[hit]]))
+    return float(dots(a, [b])[0])
+
+
+def dots(a: Bag, others: list[Bag]) -> np.ndarray:
+    """The sparse dot products of ``a`` with each of ``others``, in one pass over whichever side is smaller:
+    ``a``'s ids looked up in every other bag, or the others' ids looked up in ``a``."""
+    n = len(others)
+    out = np.zeros(n)
+    if not len(a) or not n:
+        return out
+    lengths = np.fromiter((len(b) for b in others), np.int64, n)
+    total = int(lengths.sum())
+    if not total:
+        return out
+    ids = np.concatenate([b.ids for b in others]).astype(np.int64)
+    vals = np.concatenate([b.vals for b in others])
+    if len(a) * n < total:  # each of a's ids in each other bag: keys (bag, id) are sorted as concatenated
+        keys = np.repeat(np.arange(n, dtype=np.int64) << 32, lengths) | ids
+        wanted = ((np.arange(n, dtype=np.int64) << 32)[:, None] | a.ids.astype(np.int64)[None, :]).ravel()
+        at = np.searchsorted(keys, wanted)
+        at[at == total] = 0
+        hit = keys[at] == wanted
+        products = np.where(hit, vals[at] * np.tile(a.vals, n), 0.0)
+        return products.reshape(n, len(a)).sum(axis=1)
+    at = np.searchsorted(a.ids, ids)
+    at[at == len(a.ids)] = 0
+    products = np.where(a.ids[at] == ids, vals * a.vals[at], 0.0)
+    return np.bincount(np.repeat(np.arange(n), lengths), weights=products, minlength=n)
 
 
 def _self_dot(agg: Aggregate, name: str) -> float:
@@ -77,9 +99,20 @@ def _self_dot(agg: Aggregate, name: str) -> float:
 
 
 def _vector_cosine(a: Aggregate, b: Aggregate) -> float:
-    if a.vsum is None or b.vsum is None:
-        return 0.0
-    return max(0.0, float(np.dot(a.vsum, b.vsum)) / (a.size * b.size))
+    return float(_vector_cosines(a, [b])[0])
+
+
+def _vector_cosines(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
+    """Average-link cosine of the embeddings of ``a`` and each of ``others`` (0 where either has none)."""
+    out = np.zeros(len(others))
+    if a.vsum is None:
+        return out
+    rows = [i for i, b in enumerate(others) if b.vsum is not None]
+    if rows:
+        sums = np.stack([others[i].vsum for i in rows]) @ a.vsum
+        sizes = np.array([others[i].size for i in rows], np.float64) * a.size
+        out[rows] = np.maximum(0.0, sums / sizes)
+    return out
 
 
 def _gap(a: int | None, b: int | None) -> tuple[float, float]:
@@ -99,23 +132,53 @@ def apart(a: Aggregate, b: Aggregate, window: int) -> bool:
 
 def event_features(a: Aggregate, b: Aggregate) -> np.ndarray:
     """The :data:`EVENT_FEATURES` of a pair of clusters, in that order."""
-    pairs = a.size * b.size
-    gap, dated = _gap(a.day, b.day)
-    strong = span(a.strong, b.strong) if a.strong is not None and b.strong is not None else None
-    bridged = strong is not None and (refers_to(a.refs, b.strong) or refers_to(b.refs, a.strong))
-    return np.array([
-        _vector_cosine(a, b),
-        dot(a.words, b.words) / pairs,
-        dot(a.terms, b.terms) / pairs,
-        dot(a.actors, b.actors) / pairs,
-        dot(a.places, b.places) / pairs,
-        min(1.0, dot(a.statements, b.statements) / pairs),
-        1.0 if a.facts.keys() & b.facts.keys() else 0.0,
-        gap, dated,
-        math.log1p(strong[1] - strong[0]) if strong is not None else 0.0, float(strong is not None),
-        float(bridged),
-        *_relative(a, b, pairs),
-    ], np.float64)  # fmt: skip
+    return event_feature_rows(a, [b])[0]
+
+
+def event_feature_rows(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
+    """The :data:`EVENT_FEATURES` of ``a`` against each of ``others``: one row each, the sparse products
+    taken for all of them at once."""
+    pairs = np.array([a.size * b.size for b in others], np.float64)
+    vector = _vector_cosines(a, others)
+    terms = dots(a.terms, [b.terms for b in others]) / pairs
+    cohesion_a = _cohesion(_self_dot(a, "terms"), a.size)
+    vector_a = _cohesion(_self_dot(a, "vector"), a.size) if a.vsum is not None else 1.0
+    rest = np.empty((len(others), 11))
+    for i, b in enumerate(others):
+        gap, dated = _gap(a.day, b.day)
+        strong = span(a.strong, b.strong) if a.strong is not None and b.strong is not None else None
+        bridged = strong is not None and (refers_to(a.refs, b.strong) or refers_to(b.refs, a.strong))
+        cohesion_b = _cohesion(_self_dot(b, "terms"), b.size)
+        vector_b = _cohesion(_self_dot(b, "vector"), b.size) if a.vsum is not None and b.vsum is not None else 1.0
+        rest[i] = (
+            1.0 if a.facts.keys() & b.facts.keys() else 0.0,
+            gap, dated,
+            math.log1p(strong[1] - strong[0]) if strong is not None else 0.0, float(strong is not None),
+            float(bridged),
+            max(cohesion_a, cohesion_b),
+            terms[i] / max(min(cohesion_a, cohesion_b), 0.05),
+            vector[i] / max(min(vector_a if b.vsum is not None else 1.0, vector_b), 0.05),
+            *_people(a, b),
+        )  # fmt: skip
+    return np.column_stack([
+        vector,
+        dots(a.words, [b.words for b in others]) / pairs,
+        terms,
+        dots(a.actors, [b.actors for b in others]) / pairs,
+        dots(a.places, [b.places for b in others]) / pairs,
+        np.minimum(1.0, dots(a.statements, [b.statements for b in others]) / pairs),
+        rest,
+    ])  # fmt: skip
+
+
+def _people(a: Aggregate, b: Aggregate) -> tuple[float, float]:
+    """The share of the main protagonists of the side with fewer that the other side also has, and 1 when
+    both sides have any: two reports that each name their protagonists and share none (two players'
+    arrests for the same offence in the same city) are two happenings."""
+    ma, mb = main_actors(a), main_actors(b)
+    if not ma or not mb:
+        return 0.0, 0.0
+    return len(ma & mb) / min(len(ma), len(mb)), 1.0
 
 
 def _cohesion(bag_sum: float, n: int) -> float:
@@ -123,28 +186,23 @@ def _cohesion(bag_sum: float, n: int) -> float:
     return 1.0 if n < 2 else max(0.0, (bag_sum - n) / (n * (n - 1)))
 
 
-def _relative(a: Aggregate, b: Aggregate, pairs: int) -> tuple[float, float, float]:
-    terms = dot(a.terms, b.terms) / pairs
-    ca, cb = (_cohesion(_self_dot(x, "terms"), x.size) for x in (a, b))
-    vector = _vector_cosine(a, b)
-    va = vb = 1.0
-    if a.vsum is not None and b.vsum is not None:
-        va, vb = (_cohesion(_self_dot(x, "vector"), x.size) for x in (a, b))
-    return max(ca, cb), terms / max(min(ca, cb), 0.05), vector / max(min(va, vb), 0.05)
-
-
 def story_features(a: Aggregate, b: Aggregate, lexicon: Lexicon) -> np.ndarray:
     """The :data:`STORY_FEATURES` of a pair of clusters (events or stories), in that order."""
-    pairs = a.size * b.size
-    gap, dated = _gap(*nearest_days(a.days, b.days))
-    return np.array([
-        _vector_cosine(a, b),
-        dot(a.words, b.words) / pairs,
-        dot(a.actors, b.actors) / pairs,
-        dot(a.places, b.places) / pairs,
-        shared_main(a, b, lexicon),
-        gap, dated,
-    ], np.float64)  # fmt: skip
+    return story_feature_rows(a, [b], lexicon)[0]
+
+
+def story_feature_rows(a: Aggregate, others: list[Aggregate], lexicon: Lexicon) -> np.ndarray:
+    """The :data:`STORY_FEATURES` of ``a`` against each of ``others``, one row each."""
+    pairs = np.array([a.size * b.size for b in others], np.float64)
+    rest = np.array([(shared_main(a, b, lexicon), *_gap(*nearest_days(a.days, b.days))) for b in others],
+                    np.float64).reshape(len(others), 3)  # fmt: skip
+    return np.column_stack([
+        _vector_cosines(a, others),
+        dots(a.words, [b.words for b in others]) / pairs,
+        dots(a.actors, [b.actors for b in others]) / pairs,
+        dots(a.places, [b.places for b in others]) / pairs,
+        rest,
+    ])  # fmt: skip
 
 
 def nearest_days(a: list[int], b: list[int]) -> tuple[int | None, int | None]:

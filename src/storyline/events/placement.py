@@ -40,7 +40,7 @@ from .agglomerate import agglomerate
 from .features import Aggregate, Bag, Lexicon, Profile, day_of
 from .index import CandidateIndex
 from .model import Models
-from .pairs import apart, event_features, story_features
+from .pairs import apart, event_feature_rows, event_features, story_feature_rows
 from .statements import StatementGroups
 
 ENTITY_KEYS = 6  # rarest entities of an article used as index keys
@@ -140,11 +140,11 @@ class EventIndex:
         for model, small in ((self.models.join, True), (self.models.merge, False)):
             rows = [i for i, b in enumerate(others) if (min(a.size, b.size) == 1) == small and not apart(a, b, self.window)]
             if rows:
-                out[rows] = model.probability(np.stack([event_features(a, others[i]) for i in rows]))
+                out[rows] = model.probability(event_feature_rows(a, [others[i] for i in rows]))
         return out
 
     def story_probabilities(self, a: Aggregate, others: list[Aggregate]) -> np.ndarray:
-        return self.models.story.probability(np.stack([story_features(a, b, self.lexicon) for b in others]))
+        return self.models.story.probability(story_feature_rows(a, others, self.lexicon))
 
     # --- placing a batch ---------------------------------------------------------------
     def place_batch(self, articles: list[Article]) -> Changes:

@@ -25,7 +25,7 @@ from ..settings import Settings
 from .agglomerate import agglomerate
 from .features import Aggregate
 from .model import KINDS, Models
-from .pairs import EVENT_FEATURES, STORY_FEATURES, apart, event_features, story_features
+from .pairs import EVENT_FEATURES, STORY_FEATURES, apart, event_feature_rows, story_feature_rows
 from .placement import STORY_PROBES, EventIndex, canonical_order, rebuild
 
 INGEST_BATCH = 256  # articles per batch when scoring "as ingested" (the pipeline's batch)
@@ -92,10 +92,9 @@ def _collect(data: Labelled, settings: Settings, models: Models | None, join: _P
 
     def event_p(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
         out = np.zeros(len(others))
-        for i, b in enumerate(others):
-            if apart(a, b, index.window):
-                continue  # never a candidate pair
-            x = event_features(a, b)
+        rows = [i for i, b in enumerate(others) if not apart(a, b, index.window)]  # others are never candidates
+        for i, x in zip(rows, event_feature_rows(a, [others[i] for i in rows]) if rows else (), strict=True):
+            b = others[i]
             (join if min(a.size, b.size) == 1 else merge).add(x, data.event[a.members[0]] == data.event[b.members[0]])
             out[i] = x[EVENT_FEATURES.index("terms")] + _EPSILON
         return out if models is None else index.event_probabilities(a, others)
@@ -113,8 +112,7 @@ def _collect(data: Labelled, settings: Settings, models: Models | None, join: _P
 
     def story_p(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
         out = np.zeros(len(others))
-        for i, b in enumerate(others):
-            x = story_features(a, b, index.lexicon)
+        for i, (b, x) in enumerate(zip(others, story_feature_rows(a, others, index.lexicon), strict=True)):
             sa, sb = data.story.get(a.members[0]), data.story.get(b.members[0])
             if sa is not None and sb is not None:
                 story.add(x, sa == sb)
