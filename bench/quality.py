@@ -10,7 +10,7 @@ quality table reports, and writes each result to ``bench/results/quality-<name>.
   with the baselines' thresholds fitted on the training corpus.
 
 The enriched articles are kept in ``--cache`` (one store per file), so a second run
-only clusters. Takes about 25 minutes on 2 cores. Run: ``.venv/bin/python bench/quality.py``.
+only clusters. Takes about 25 minutes on 2 cores. Run: ``.venv/bin/python bench/quality.py [--only gva ...]``.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from storyline.settings import Settings
 
 HERE = Path(__file__).parent
 DATA = HERE.parent.parent / "shared" / "data"
+RUNS = ["ecbplus", "gva", "gva-from-ecbplus", "ecbplus-from-gva"]
 
 
 def main(argv=None) -> int:
@@ -33,6 +34,7 @@ def main(argv=None) -> int:
     p.add_argument("--data", default=str(DATA))
     p.add_argument("--cache", default="/tmp/storyline-bench-quality")
     p.add_argument("--folds", type=int, default=5)
+    p.add_argument("--only", nargs="+", choices=RUNS, default=RUNS, help="the runs to make (default: all)")
     args = p.parse_args(argv)
     settings = Settings()
     cache = Path(args.cache)
@@ -41,12 +43,16 @@ def main(argv=None) -> int:
             for name in ("ecbplus", "gva")}
     runs = {}
     for name, data in sets.items():
+        if name not in args.only:
+            continue
         t = time.perf_counter()
         result = evaluate_labelled(data, settings)
         result["cv"] = cross_validate(data, args.folds, settings)
         result["baselines"] = baselines(data)
         runs[name] = result | {"seconds": time.perf_counter() - t}
     for train, test in (("ecbplus", "gva"), ("gva", "ecbplus")):
+        if f"{test}-from-{train}" not in args.only:
+            continue
         t = time.perf_counter()
         result = evaluate_labelled(sets[test], settings, fit([sets[train]], settings))
         result["baselines"] = baselines(sets[test], sets[train])

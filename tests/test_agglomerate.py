@@ -5,7 +5,7 @@ import random
 import numpy as np
 import pytest
 
-from storyline.events.agglomerate import agglomerate
+from storyline.events.agglomerate import agglomerate, cut
 from storyline.events.features import Aggregate
 
 
@@ -97,3 +97,19 @@ def test_the_result_does_not_depend_on_the_order_units_and_pairs_come_in(seed):
     rng.shuffle(names)
     rng.shuffle(shuffled)
     assert run(names, [(b, a) for a, b in shuffled]) == expected
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_one_run_at_a_low_threshold_gives_every_higher_thresholds_clusters(seed):
+    """``cut`` replays the merges a run recorded up to the first below the threshold: the same clusters
+    as a run at that threshold, whatever the threshold."""
+    rng = random.Random(seed)
+    points = {f"u{i}": rng.uniform(0, 10) for i in range(30)}
+    pairs = {(a, b) for a in points for b in points if a < b and rng.random() < 0.3}
+    merges = []
+    agglomerate({n: unit(n, x) for n, x in points.items()}, pairs, batch(closeness), 0.1, key=lambda u: (u,), merges=merges)
+    assert [p for p, _, _ in merges] and all(p >= 0.1 for p, _, _ in merges)
+    for threshold in (0.1, 0.3, 0.5, 0.7, 0.9):
+        direct = agglomerate({n: unit(n, x) for n, x in points.items()}, pairs, batch(closeness), threshold,
+                             key=lambda u: (u,))  # fmt: skip
+        assert groups(cut(points, merges, threshold)) == groups(direct)

@@ -92,3 +92,26 @@ def test_train_writes_a_model_that_eval_and_placement_use(labelled_file, tmp_pat
     figures = json.loads(result.output)
     assert {"ingest", "rebuild", "baselines"} <= set(figures)
     assert set(figures["baselines"]) == {"alone", "tfidf", "minilm"}
+
+
+def test_the_decision_thresholds_are_fitted_with_the_models_and_used_by_default():
+    from storyline.events.placement import EventIndex
+    from storyline.events.training import EVENT_THRESHOLDS, STORY_THRESHOLDS
+
+    models = fit([labelled()], Settings())
+    tried = models.scores["thresholds"]
+    assert set(tried["event"]) == set(EVENT_THRESHOLDS) and set(tried["story"]) == set(STORY_THRESHOLDS)
+    assert models.thresholds["event"] in EVENT_THRESHOLDS and models.thresholds["story"] in STORY_THRESHOLDS
+    assert tried["event"][models.thresholds["event"]] >= max(tried["event"].values()) - 0.002
+    assert tried["story"][models.thresholds["story"]] == max(tried["story"].values()) == 1.0
+    index = EventIndex(Settings(), models)
+    assert (index.join_threshold, index.story_threshold) == (models.thresholds["event"], models.thresholds["story"])
+    assert EventIndex(Settings(event_threshold=0.77), models).join_threshold == 0.77  # a setting overrides
+    assert Models.from_dict(json.loads(json.dumps(models.to_dict()))).thresholds == models.thresholds
+
+
+def test_a_flat_range_of_thresholds_gives_its_middle():
+    from storyline.events.training import _chosen
+
+    assert _chosen({0.2: 0.90, 0.3: 0.95, 0.4: 0.951, 0.5: 0.9505, 0.6: 0.93}) == 0.4
+    assert _chosen({0.4: 0.914, 0.5: 0.9141, 0.6: 0.9136, 0.7: 0.9145, 0.2: 0.907}) == 0.6

@@ -41,8 +41,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", 2, "Processes used for enrichment of large batches."),
     # events and stories
     Setting("model", "", "Model file written by `storyline train` that decides events and stories (empty: the model shipped with storyline, fitted on labelled news)."),
-    Setting("event_threshold", 0.2, "Lowest probability (from the model) at which an article joins an event, or two events become one (fitted: the best of 0.15-0.4 out of fold on both dev corpora)."),
-    Setting("story_threshold", 0.3, "Lowest probability (from the model) at which an event continues a story, or two stories become one (fitted likewise, of 0.3-0.5)."),
+    Setting("event_threshold", 0.0, "Lowest probability (from the model) at which an article joins an event, or two events become one (0: the threshold fitted with the model by `storyline train`)."),
+    Setting("story_threshold", 0.0, "Lowest probability (from the model) at which an event continues a story, or two stories become one (0: the threshold fitted with the model)."),
     Setting("event_window_days", 30, "Days either side of an article's date searched for candidate events (stories are searched at any distance in time)."),
     Setting("event_candidates", 30, "Nearest-neighbour articles retrieved as candidates for placement."),
     # web

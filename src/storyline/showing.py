@@ -75,10 +75,16 @@ def show_scores(console: Console, result: dict) -> None:
 
 
 def show_model(console: Console, models) -> None:
-    """Each fitted model's feature weights (per standard deviation), largest effect first."""
+    """Each fitted model's feature weights (per standard deviation), largest effect first, and the thresholds."""
     for name in ("join", "merge", "story"):
         model = getattr(models, name)
         table = Table("feature", "weight", title=f"{name} model (intercept {model.intercept:+.2f})")
         for feature, weight in model.importance():
             table.add_row(feature, f"{weight:+.3f}")
         console.print(table)
+    tried = models.scores.get("thresholds", {})
+    for level in ("event", "story"):
+        chosen = models.thresholds[level]
+        figures = ", ".join(f"{t}: {f1:.3f}" for t, f1 in tried.get(level, {}).items())
+        console.print(f"{level} threshold {chosen}" + (f" (mean B³ F1 of each tried: {figures})" if figures else ""),
+                      markup=False, highlight=False)

@@ -35,13 +35,17 @@ def agglomerate(
     key: Callable[[str], tuple],
     forced: Iterable[tuple[str, str]] = (),
     allowed: Callable[[str, str], bool] | None = None,
+    merges: list[tuple[float, str, str]] | None = None,
 ) -> dict[str, str]:
     """Merge ``units`` along the candidate ``pairs`` best first; returns ``{unit: surviving unit}``.
 
     ``forced`` pairs are merged first, unscored (a syndicated copy and its original).
     The survivor of a merge is the unit with the smaller ``key``. ``allowed``, when
     given, vetoes merges (training uses it to keep clusters true to the labels).
-    The aggregates in ``units`` are replaced by the merged ones.
+    The aggregates in ``units`` are replaced by the merged ones. ``merges``, when given,
+    receives ``(probability, a, b)`` for each merge in the order made (forced ones as 1):
+    the merges a higher threshold makes are the ones before the first below it, so one
+    run at the lowest threshold answers for all (:func:`cut`).
     """
     key = functools.cache(key)  # a unit's key never changes (a survivor keeps its own)
     parent = {u: u for u in units}
@@ -74,6 +78,8 @@ def agglomerate(
         ra, rb = root(a), root(b)
         if ra != rb:
             merge(ra, rb)
+            if merges is not None:
+                merges.append((1.0, ra, rb))
 
     version = dict.fromkeys(units, 0)
     heap: list = []
@@ -90,14 +96,35 @@ def agglomerate(
     for a in sorted(units, key=key):
         push(a, sorted((b for b in neighbours[a] if key(a) < key(b)), key=key))
     while heap:
-        _, _, _, a, b, va, vb = heapq.heappop(heap)
+        p, _, _, a, b, va, vb = heapq.heappop(heap)
         if a not in units or b not in units or version[a] != va or version[b] != vb:
             continue  # stale: one side has changed since
         if allowed is not None and not allowed(a, b):
             continue
         keep = merge(a, b)
+        if merges is not None:
+            merges.append((-p, a, b))
         version[keep] += 1
         push(keep, sorted(neighbours[keep], key=key))
+    return {u: root(u) for u in parent}
+
+
+def cut(units: Iterable[str], merges: list[tuple[float, str, str]], threshold: float) -> dict[str, str]:
+    """``{unit: cluster}`` as an agglomeration at ``threshold`` forms it, from the ``merges`` a run at a lower
+    one recorded: every merge up to the first whose probability is below ``threshold``. (Such a run pops
+    the same pairs in the same order while they reach it: the pairs only it keeps all lie below.)"""
+    parent = {u: u for u in units}
+
+    def root(u: str) -> str:
+        while parent[u] != u:
+            parent[u] = parent[parent[u]]
+            u = parent[u]
+        return u
+
+    for p, a, b in merges:
+        if p < threshold:
+            break
+        parent[root(b)] = root(a)
     return {u: root(u) for u in parent}
 
 

@@ -158,6 +158,9 @@ class TreeModel:
 KINDS = {"logistic": PairModel, "trees": TreeModel}
 
 
+DEFAULT_THRESHOLDS = {"event": 0.3, "story": 0.5}  # for a model file written before thresholds were fitted
+
+
 def model_from_dict(d: dict) -> PairModel | TreeModel:
     return KINDS[d.get("kind", "logistic")].from_dict(d)
 
@@ -171,9 +174,11 @@ class Models:
     story: PairModel | TreeModel
     trained_on: list[str] = field(default_factory=list)
     scores: dict = field(default_factory=dict)  # cross-validated figures measured when fitting
+    # the decision thresholds fitted with the models (see .training.fit_thresholds), unless settings say otherwise
+    thresholds: dict = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
 
     def to_dict(self) -> dict:
-        return {"format": 1, "trained_on": self.trained_on, "scores": self.scores,
+        return {"format": 1, "trained_on": self.trained_on, "scores": self.scores, "thresholds": self.thresholds,
                 "join": self.join.to_dict(), "merge": self.merge.to_dict(), "story": self.story.to_dict()}
 
     def save(self, path: str | Path) -> None:
@@ -182,7 +187,8 @@ class Models:
     @classmethod
     def from_dict(cls, d: dict) -> Models:
         return cls(model_from_dict(d["join"]), model_from_dict(d["merge"]), model_from_dict(d["story"]),
-                   list(d.get("trained_on", [])), dict(d.get("scores", {})))
+                   list(d.get("trained_on", [])), dict(d.get("scores", {})),
+                   {**DEFAULT_THRESHOLDS, **d.get("thresholds", {})})
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Models:

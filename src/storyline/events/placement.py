@@ -86,8 +86,8 @@ class EventIndex:
     def __init__(self, settings=None, models: Models | None = None):
         settings = settings or Settings()
         self.models = models or Models.load(settings.model)
-        self.join_threshold = float(settings.event_threshold)
-        self.story_threshold = float(settings.story_threshold)
+        self.join_threshold = float(settings.event_threshold) or self.models.thresholds["event"]
+        self.story_threshold = float(settings.story_threshold) or self.models.thresholds["story"]
         self.lexicon = Lexicon()
         self.statement_groups = StatementGroups(STATEMENT_MATCH)
         self.window = int(settings.event_window_days)
@@ -284,10 +284,10 @@ class EventIndex:
                         if "s:" + story_id not in units:
                             units["s:" + story_id] = self._story_with(story_id)
                         pairs.add((me, "s:" + story_id))
-        root = agglomerate(units, pairs, self.story_probabilities, self.story_threshold, self._story_key)
+        root = agglomerate(units, pairs, self.story_probabilities, self.story_threshold, self.story_key)
         groups = _groups(root)
         relinked: set[str] = set()
-        for r in sorted(groups, key=self._story_key):
+        for r in sorted(groups, key=self.story_key):
             members = groups[r]
             if r.startswith("s:"):
                 story_id = r[2:]
@@ -340,7 +340,7 @@ class EventIndex:
         p = self.profiles[unit[2:]]
         return (1, canonical_key(p.day, p.id))
 
-    def _story_key(self, unit: str) -> tuple:
+    def story_key(self, unit: str) -> tuple:
         if unit.startswith("s:"):
             return (0, unit)
         first = min(self.events[unit[2:]].members, key=lambda a: canonical_key(self.profiles[a].day, a))

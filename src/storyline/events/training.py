@@ -15,14 +15,16 @@ the story pairs.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from ..evaluation import bcubed
 from ..models import Article
 from ..settings import Settings
-from .agglomerate import agglomerate
+from .agglomerate import agglomerate, cut
 from .features import Aggregate
 from .model import KINDS, Models
 from .pairs import EVENT_FEATURES, STORY_FEATURES, apart, event_feature_rows, story_feature_rows
@@ -31,6 +33,9 @@ from .placement import STORY_PROBES, EventIndex, canonical_order, rebuild
 INGEST_BATCH = 256  # articles per batch when scoring "as ingested" (the pipeline's batch)
 _EPSILON = 1e-9  # the oracle merges every candidate pair the labels allow, but never a blocked one (probability 0)
 PASSES = 2  # oracle agglomerations: the first ordered by plain similarity, the next by the fitted models
+EVENT_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6)  # the decision thresholds tried (fit_thresholds)
+STORY_THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+THRESHOLD_TOLERANCE = 0.002  # F1 differences smaller than this do not choose a threshold
 
 
 @dataclass
@@ -108,25 +113,46 @@ def _collect(data: Labelled, settings: Settings, models: Models | None, join: _P
     for a in articles:
         index.assign(a.id, piece[a.id], piece[a.id])
     story_units = {"n:" + e: agg for e, agg in index.events.items()}
-    gold_story = {"n:" + e: data.story.get(agg.members[0]) for e, agg in index.events.items()}
+    gold_story = {"n:" + e: _most(data.story, agg.members) for e, agg in index.events.items()}
 
     def story_p(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
         out = np.zeros(len(others))
+        sa = _most(data.story, a.members)
         for i, (b, x) in enumerate(zip(others, story_feature_rows(a, others, index.lexicon), strict=True)):
-            sa, sb = data.story.get(a.members[0]), data.story.get(b.members[0])
+            sb = _most(data.story, b.members)
             if sa is not None and sb is not None:
                 story.add(x, sa == sb)
             out[i] = x[STORY_FEATURES.index("words")]
         return out if models is None else index.story_probabilities(a, others)
 
-    story_pairs = set()
+    agglomerate(story_units, _story_pairs(index), story_p, 0.0, lambda u: (u,), (),
+                allowed=lambda a, b: gold_story[a] is not None and gold_story[a] == gold_story[b])
+
+
+def _most(labels: dict[str, str | None], members: list[str]) -> str | None:
+    """The label most of ``members`` have (ties: the smaller), ``None`` when none has one."""
+    counts = Counter(labels.get(m) for m in members)
+    counts.pop(None, None)
+    return min(counts, key=lambda g: (-counts[g], g)) if counts else None
+
+
+def _chosen(tried: dict[float, float]) -> float:
+    """The middle one of the thresholds whose F1 is within :data:`THRESHOLD_TOLERANCE` of the best: F1 is
+    often flat over a range, and its middle is the choice least likely to be an edge on other news."""
+    best = max(tried.values())
+    near = sorted(t for t, f1 in tried.items() if f1 >= best - THRESHOLD_TOLERANCE)
+    return near[len(near) // 2]
+
+
+def _story_pairs(index: EventIndex) -> set[tuple[str, str]]:
+    """The candidate pairs of the events held in ``index`` ("n:<id>"), as placement finds them."""
+    pairs = set()
     for event_id, agg in index.events.items():
         for article_id in agg.members[:STORY_PROBES]:
             for other in index.far[article_id]:
                 if index.event_of[other] != event_id:
-                    story_pairs.add(("n:" + event_id, "n:" + index.event_of[other]))
-    agglomerate(story_units, story_pairs, story_p, 0.0, lambda u: (u,), (),
-                allowed=lambda a, b: gold_story[a] is not None and gold_story[a] == gold_story[b])
+                    pairs.add(("n:" + event_id, "n:" + index.event_of[other]))
+    return pairs
 
 
 def _pieces(data: Labelled, index: EventIndex, window: int) -> dict[str, str]:
@@ -151,6 +177,8 @@ def _pieces(data: Labelled, index: EventIndex, window: int) -> dict[str, str]:
 class _Unused:
     """Stands for the models while the first pass collects pairs: no decision is asked of them."""
 
+    thresholds = {"event": 1.0, "story": 1.0}  # read when the index is made, never used
+
     def __getattr__(self, name):
         raise AssertionError("the first training pass runs without models")
 
@@ -174,7 +202,52 @@ def fit(sets: Sequence[Labelled], settings: Settings | None = None, kind: str = 
         merged = merge.fit(EVENT_FEATURES, kind) if merge.usable() else joined  # too few labels to tell: as join
         models = Models(joined, merged, story.fit(STORY_FEATURES, kind), [d.name for d in sets])
         models.scores = {"pairs": {"join": len(join.y), "merge": len(merge.y), "story": len(story.y)}}
+    models.thresholds, models.scores["thresholds"] = fit_thresholds(sets, settings, models)
     return models
+
+
+def fit_thresholds(sets: Sequence[Labelled], settings: Settings, models: Models) -> tuple[dict, dict]:
+    """The event threshold of :data:`EVENT_THRESHOLDS`, then the story threshold of :data:`STORY_THRESHOLDS`,
+    that give the best mean B³ F1 (see :func:`_chosen`) over ``sets`` (each set weighing the same) when they are rebuilt with
+    ``models``. One agglomeration per set and level answers for every threshold (:func:`.agglomerate.cut`).
+    Returns the thresholds and the F1 of each one tried."""
+    indexes, event_merges, story_merges = [], [], []
+    for data in sets:
+        index = EventIndex(settings, models)
+        profiles = index.register(canonical_order(data.articles))
+        units, pairs, forced = index.event_graph([p.id for p in profiles])
+        merges: list = []
+        agglomerate(units, pairs, index.event_probabilities, min(EVENT_THRESHOLDS), index.unit_key, forced, merges=merges)
+        indexes.append((index, [p.id for p in profiles]))
+        event_merges.append(merges)
+
+    def mean_f1(gold_of, predicted) -> float:
+        return float(np.mean([bcubed({a: g for a, g in gold_of(d).items() if g is not None}, pred)[2]
+                              for d, pred in zip(sets, predicted, strict=True)]))
+
+    tried_events = {}
+    for t in EVENT_THRESHOLDS:
+        predicted = [{u[2:]: r for u, r in cut(["a:" + i for i in ids], merges, t).items()}
+                     for (_, ids), merges in zip(indexes, event_merges, strict=True)]
+        tried_events[t] = mean_f1(lambda d: d.event, predicted)
+    event_t = _chosen(tried_events)
+    for (index, ids), merges in zip(indexes, event_merges, strict=True):
+        for article_id, root in cut(["a:" + i for i in ids], merges, event_t).items():
+            index.assign(article_id[2:], root[2:], root[2:])
+        units = {"n:" + e: agg for e, agg in index.events.items()}
+        merges = []
+        agglomerate(units, _story_pairs(index), index.story_probabilities, min(STORY_THRESHOLDS), index.story_key,
+                    merges=merges)  # fmt: skip
+        story_merges.append((index, merges))
+    tried_stories = {}
+    for t in STORY_THRESHOLDS:
+        predicted = []
+        for index, merges in story_merges:
+            root = cut(["n:" + e for e in index.events], merges, t)
+            predicted.append({a: root["n:" + e] for a, e in index.event_of.items()})
+        tried_stories[t] = mean_f1(lambda d: d.story, predicted)
+    story_t = _chosen(tried_stories)
+    return {"event": event_t, "story": story_t}, {"event": tried_events, "story": tried_stories}
 
 
 # --- clustering labelled articles, to score them ------------------------------------------
