@@ -49,12 +49,7 @@ def agglomerate(
     """
     key = functools.cache(key)  # a unit's key never changes (a survivor keeps its own)
     parent = {u: u for u in units}
-
-    def root(u: str) -> str:
-        while parent[u] != u:
-            parent[u] = parent[parent[u]]
-            u = parent[u]
-        return u
+    root = functools.partial(_root, parent)
 
     neighbours: dict[str, set[str]] = {u: set() for u in units}
     for a, b in pairs:
@@ -114,18 +109,19 @@ def cut(units: Iterable[str], merges: list[tuple[float, str, str]], threshold: f
     one recorded: every merge up to the first whose probability is below ``threshold``. (Such a run pops
     the same pairs in the same order while they reach it: the pairs only it keeps all lie below.)"""
     parent = {u: u for u in units}
-
-    def root(u: str) -> str:
-        while parent[u] != u:
-            parent[u] = parent[parent[u]]
-            u = parent[u]
-        return u
-
     for p, a, b in merges:
         if p < threshold:
             break
-        parent[root(b)] = root(a)
-    return {u: root(u) for u in parent}
+        parent[_root(parent, b)] = _root(parent, a)
+    return {u: _root(parent, u) for u in parent}
+
+
+def _root(parent: dict[str, str], u: str) -> str:
+    """The representative of ``u`` in the union-find forest ``parent`` (paths halved on the way)."""
+    while parent[u] != u:
+        parent[u] = parent[parent[u]]
+        u = parent[u]
+    return u
 
 
 def _folded(a: Aggregate, b: Aggregate) -> Aggregate:
