@@ -3,8 +3,9 @@
 The labelled set lives outside the repo (``../shared/data/ecbplus-dev.jsonl``, or the
 file named by ``STORYLINE_ECBPLUS``); without it the gate is skipped. The articles go
 through the project's own read -> clean -> describe -> enrich stages into a store, then
-are clustered as `storyline ingest` places them (batches of 256 in shuffled order) and
-as `storyline rebuild` does. The floors are the figures measured when the packaged
+are clustered as `storyline ingest` places them (batches of 256, in three shuffled
+orders, averaged: one order alone moves story F1 by up to 0.02 either way) and as
+`storyline rebuild` does. The floors are the figures measured when the packaged
 model was fitted, less a small margin: a change that lowers them fails here. The
 out-of-fold and cross-corpus figures (`storyline eval --cv 5`, `--train`) are in the
 README; they take minutes and run as benchmarks.
@@ -17,10 +18,11 @@ import pytest
 
 DATA = Path(os.environ.get("STORYLINE_ECBPLUS", Path(__file__).resolve().parents[2] / "shared" / "data" / "ecbplus-dev.jsonl"))
 
-FLOORS = {  # measured: ingest events 0.908 stories 0.931, rebuild events 0.899 stories 0.912
-    ("ingest", "events"): 0.89, ("ingest", "stories"): 0.90,
-    ("rebuild", "events"): 0.88, ("rebuild", "stories"): 0.89,
+FLOORS = {  # measured: ingest (mean of 3 orders) events 0.896 stories 0.933, rebuild events 0.895 stories 0.930
+    ("ingest", "events"): 0.885, ("ingest", "stories"): 0.92,
+    ("rebuild", "events"): 0.885, ("rebuild", "stories"): 0.92,
 }
+ORDERS = 3
 INGEST_AGAINST_REBUILD = 0.02  # ingest in shuffled batches stays this close to the rebuild, both levels
 
 pytestmark = [
@@ -31,9 +33,14 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def result():
-    from storyline.labelled import evaluate_labelled, load_labelled
+    from storyline.events.model import Models
+    from storyline.events.training import as_ingested, as_rebuilt
+    from storyline.labelled import load_labelled, mean_scores, scores
+    from storyline.settings import Settings
 
-    return evaluate_labelled(load_labelled(DATA))
+    data, settings, models = load_labelled(DATA), Settings(), Models.load()
+    ingested = [(1, scores(data, *as_ingested(data.articles, settings, models, shuffle=seed))) for seed in range(ORDERS)]
+    return {"ingest": mean_scores(ingested), "rebuild": scores(data, *as_rebuilt(data.articles, settings, models))}
 
 
 @pytest.mark.parametrize("path, level", sorted(FLOORS))
@@ -43,7 +50,7 @@ def test_reaches_the_floor(result, path, level):
 
 def test_a_story_never_spans_two_kinds_of_happening(result):
     assert result["rebuild"]["story_topic_precision"] >= 0.99  # measured 1.000
-    assert result["ingest"]["story_topic_precision"] >= 0.98  # measured 0.985
+    assert result["ingest"]["story_topic_precision"] >= 0.98  # measured 1.000
 
 
 @pytest.mark.parametrize("level", ["events", "stories"])

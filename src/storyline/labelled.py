@@ -130,10 +130,10 @@ def cross_validate(data: Labelled, k: int, settings: Settings | None = None, shu
         models = fit([train, *extra], settings, kind)
         test = data.subset(held)
         results.append((len(test.articles), scores(test, *as_ingested(test.articles, settings, models, shuffle=shuffle))))
-    return {"articles": len(data.articles), "folds": k, "ingest": _mean(results)}
+    return {"articles": len(data.articles), "folds": k, "ingest": mean_scores(results)}
 
 
-def _mean(results: list[tuple[int, dict]]) -> dict:
+def mean_scores(results: list[tuple[int, dict]]) -> dict:
     total = sum(n for n, _ in results)
     out: dict = {}
     for key in results[0][1]:

@@ -33,8 +33,8 @@ from .placement import STORY_PROBES, EventIndex, canonical_order, rebuild
 INGEST_BATCH = 256  # articles per batch when scoring "as ingested" (the pipeline's batch)
 _EPSILON = 1e-9  # the oracle merges every candidate pair the labels allow, but never a blocked one (probability 0)
 PASSES = 2  # oracle agglomerations: the first ordered by plain similarity, the next by the fitted models
-EVENT_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6)  # the decision thresholds tried (fit_thresholds)
-STORY_THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+EVENT_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)  # the decision thresholds tried (fit_thresholds)
+STORY_THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 THRESHOLD_TOLERANCE = 0.002  # F1 differences smaller than this do not choose a threshold
 
 
@@ -107,9 +107,14 @@ def _collect(data: Labelled, settings: Settings, models: Models | None, join: _P
     units, pairs, forced = index.event_graph([p.id for p in profiles])
     agglomerate(units, pairs, event_p, _EPSILON, index.unit_key, forced,
                 allowed=lambda a, b: gold_event[a] == gold_event[b])
-    # stories over the gold events, as placement would hold them: pieces of an event further apart in time
-    # than the date window are separate events (a follow-up weeks later), which the story has to link
-    piece = _pieces(data, index, int(settings.event_window_days))
+    # stories over the events as placement holds them: the gold events, cut where their pieces lie further
+    # apart in time than the date window (a follow-up weeks later is an event of its own, which the story has
+    # to link) on the first pass; on the next, the events the first pass's models form, fragments of one
+    # happening included, which the story has to link as well. An event's story is most of its articles'.
+    if models is None:
+        piece = _pieces(data, index, int(settings.event_window_days))
+    else:
+        piece = {a: "p:" + e for a, e in as_rebuilt(articles, settings, models)[0].items()}
     for a in articles:
         index.assign(a.id, piece[a.id], piece[a.id])
     story_units = {"n:" + e: agg for e, agg in index.events.items()}
