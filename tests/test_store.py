@@ -65,6 +65,13 @@ def test_raw_and_removed_round_trip(store):
     assert back.wire == ["AFP"] and back.published == "2024-03-02"
 
 
+def test_raw_input_with_nul_is_kept_whole(store):
+    a = _article("a1")
+    a.raw = "The council\x00 voted on the budget."
+    store.add_articles([a])
+    assert store.get_article("a1").raw == a.raw
+
+
 def test_unknown_article_names_the_command(store):
     with pytest.raises(NotFound, match="storyline articles"):
         store.get_article("nope")

@@ -51,7 +51,7 @@ def m001_articles(conn: psycopg.Connection) -> None:
             published_how TEXT NOT NULL DEFAULT 'unknown',
             language TEXT,
             text TEXT NOT NULL,
-            raw TEXT NOT NULL,
+            raw BYTEA NOT NULL,
             removed TEXT NOT NULL DEFAULT '[]',
             content_hash TEXT NOT NULL,
             duplicate_of TEXT REFERENCES articles(id) ON DELETE SET NULL {FK},

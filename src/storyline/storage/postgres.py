@@ -35,9 +35,13 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from ..errors import StoreError
+from ..models import Article
 from .base import query_words
 from .pg_migrations import LOCK_KEY, migrate, pending
+from .rows import ARTICLE_COLUMNS
 from .sql import SQLStore
+
+RAW = ARTICLE_COLUMNS.index("raw")
 
 
 def redact(url: str) -> str:
@@ -164,6 +168,12 @@ class PostgresStore(SQLStore):
             return
         with self._conn.cursor() as cur:
             cur.executemany(_pg(sql), rows)
+
+    def _article_row(self, article: Article, vector_key: str | None, minhash: bytes | None) -> tuple:
+        """The raw input is kept as UTF-8 bytes: a PostgreSQL text cannot hold the NUL characters an input may have."""
+        row = list(super()._article_row(article, vector_key, minhash))
+        row[RAW] = row[RAW].encode("utf-8", "surrogatepass")
+        return tuple(row)
 
     def _search_rows(self, query: str, clauses: str, params: list[Any], limit: int | None, offset: int) -> list[dict]:
         rows = self._all(

@@ -39,6 +39,8 @@ def article_from_row(row: Mapping[str, Any]) -> Article:
     data = {k: row[k] for k in keys}
     for col in JSON_COLUMNS & set(keys):
         data[col] = json.loads(data[col])
+    if isinstance(data.get("raw"), bytes | memoryview):  # PostgreSQL keeps it as bytes (it may hold NUL)
+        data["raw"] = bytes(data["raw"]).decode("utf-8", "surrogatepass")
     article = Article(id=data["id"], source=data.get("source", ""), raw=data.get("raw", ""))
     for key, value in data.items():
         if key in ("removed", "sentences", "vector_key", "minhash", "story_id", "ingested_at"):

@@ -99,10 +99,13 @@ class SQLStore:
             marks = ",".join("?" * len(R.ARTICLE_COLUMNS))
             self._many(
                 f"INSERT INTO articles ({','.join(R.ARTICLE_COLUMNS)}) VALUES ({marks})",
-                [R.article_row(a, None if a.vector is None else "a:" + a.content_hash, minhashes.get(a.id))
+                [self._article_row(a, None if a.vector is None else "a:" + a.content_hash, minhashes.get(a.id))
                  for a in articles],
             )  # fmt: skip
             self._insert_enrichment(articles)
+
+    def _article_row(self, article: Article, vector_key: str | None, minhash: bytes | None) -> tuple:
+        return R.article_row(article, vector_key, minhash)
 
     def _insert_enrichment(self, articles: list[Article]) -> None:
         self._many(
