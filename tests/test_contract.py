@@ -61,6 +61,7 @@ def test_sqlite_and_postgresql_store_the_same(tmp_path, postgres_server):
     on_sqlite = _ingest(str(tmp_path / "s.db"), [str(CORPUS)])
     on_postgres = _ingest(postgres_server.new_database(), [str(CORPUS)])
     assert differences(canonical(on_sqlite), canonical(on_postgres)) == []
+    assert on_sqlite == on_postgres  # in the same order too: every listing orders its NULLs alike
 
 
 def test_copy_between_backends_both_ways(tmp_path, postgres_server):

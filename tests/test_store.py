@@ -156,6 +156,20 @@ def test_entities_quotes_and_figures_round_trip(store):
     assert store.mentions_of(7)[0]["end"] == 15
 
 
+def test_undated_articles_are_listed_first_on_every_backend(store):
+    from storyline import Quote
+
+    dated, undated = _article("a1", published="2024-01-02"), _article("a2", "Another harbour text.")
+    dated.quotes = [Quote(0, 3, "The", None, None, "direct")]
+    undated.quotes = [Quote(0, 7, "Another", None, None, "direct")]
+    store.add_articles([dated, undated])
+    store.save_events([Event("e1", articles=["a1", "a2"])], [])
+    assert store.get_event("e1").articles == ["a2", "a1"]
+    assert store.events()[0].articles == ["a2", "a1"]
+    assert [q["article_id"] for q in store.quotes()] == ["a2", "a1"]
+    assert [r["id"] for r in store.list_articles()] == ["a1", "a2"]  # listings: dated first, oldest first
+
+
 def test_generation_counts_write_transactions(store):
     before = store.generation()
     with store.write():

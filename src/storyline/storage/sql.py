@@ -4,7 +4,8 @@ A backend (:mod:`.sqlite`, :mod:`.postgres`) supplies the connection, the one
 write path (:meth:`SQLStore.write`), full-text search and a few spellings
 (placeholders, the ingest-order column, "no limit", null-safe equality).
 Queries are written with ``?`` placeholders; the PostgreSQL backend turns them
-into ``%s``. Nothing here is visible outside ``storage/``: callers see the
+into ``%s``. Every ORDER BY over a column that may be NULL says where NULLs go
+(SQLite puts them first, PostgreSQL last), so both list rows in one order. Nothing here is visible outside ``storage/``: callers see the
 methods of :class:`~storyline.storage.base.Store`.
 """
 
@@ -230,7 +231,7 @@ class SQLStore:
     def outlet_rows(self) -> list[tuple[str | None, str | None, int]]:
         """(outlet, outlet_domain, articles) for every distinct pair, for the outlet registry."""
         rows = self._all("SELECT outlet, outlet_domain, count(*) AS n FROM articles GROUP BY outlet, outlet_domain "
-                         "ORDER BY outlet, outlet_domain")  # fmt: skip
+                         "ORDER BY outlet NULLS FIRST, outlet_domain NULLS FIRST")  # fmt: skip
         return [(r["outlet"], r["outlet_domain"], r["n"]) for r in rows]
 
     def rename_outlets(self, renames: list[tuple[str | None, str | None, str | None, str | None]]) -> None:
@@ -318,7 +319,7 @@ class SQLStore:
 
     def events(self, story_id: str | None = None) -> list[Event]:
         where, params = ("WHERE story_id = ?", (story_id,)) if story_id else ("", ())
-        members = self._members("SELECT event_id AS k, id FROM articles WHERE event_id IS NOT NULL ORDER BY published, id")
+        members = self._members("SELECT event_id AS k, id FROM articles WHERE event_id IS NOT NULL ORDER BY published NULLS FIRST, id")
         rows = self._all(f"SELECT * FROM events {where} ORDER BY date IS NULL, date, id", params)
         return [R.event_from_row(r, members.get(r["id"], [])) for r in rows]
 
@@ -326,7 +327,7 @@ class SQLStore:
         row = self._one("SELECT * FROM events WHERE id = ?", (event_id,))
         if row is None:
             raise NotFound("event", event_id)
-        ids = [r["id"] for r in self._all("SELECT id FROM articles WHERE event_id=? ORDER BY published, id", (event_id,))]
+        ids = [r["id"] for r in self._all("SELECT id FROM articles WHERE event_id=? ORDER BY published NULLS FIRST, id", (event_id,))]
         return R.event_from_row(row, ids)
 
     def stories(self) -> list[Story]:
@@ -389,7 +390,7 @@ class SQLStore:
             'SELECT q.id, q.article_id, q.start, q."end", q.text, coalesce(en.name, q.speaker) AS speaker, '
             "q.speaker_entity_id, q.cue, q.kind, a.outlet, a.published FROM quotes q "
             "JOIN articles a ON a.id = q.article_id LEFT JOIN entities en ON en.id = q.speaker_entity_id "
-            f"{where} ORDER BY a.published, q.article_id, q.start, q.id LIMIT ? OFFSET ?",
+            f"{where} ORDER BY a.published NULLS FIRST, q.article_id, q.start, q.id LIMIT ? OFFSET ?",
             [*params, *self._limit(limit, offset)],
         )
         return [dict(r) for r in rows]
@@ -399,7 +400,7 @@ class SQLStore:
         rows = self._all(
             'SELECT f.id, f.article_id, f.start, f."end", f.text, f.value, f.unit, f.kind, f.sentence, f.measures, '
             f"a.outlet, a.published FROM figures f JOIN articles a ON a.id = f.article_id {where} "
-            "ORDER BY a.published, f.article_id, f.start, f.id LIMIT ? OFFSET ?",
+            "ORDER BY a.published NULLS FIRST, f.article_id, f.start, f.id LIMIT ? OFFSET ?",
             [*params, *self._limit(limit, offset)],
         )
         return [dict(r) for r in rows]
@@ -407,7 +408,7 @@ class SQLStore:
     def mentions_of(self, entity_id: int) -> list[dict]:
         rows = self._all(
             'SELECT m.article_id, m.start, m."end", m.text, a.title, a.published, a.outlet FROM mentions m '
-            "JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ? ORDER BY a.published, m.article_id, m.start",
+            "JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ? ORDER BY a.published NULLS FIRST, m.article_id, m.start",
             (entity_id,),
         )
         return [dict(r) for r in rows]
