@@ -32,6 +32,7 @@ class Executor(Protocol):
     embedder_name: str
 
     def describe(self, articles: list[Article]) -> list[Result]: ...
+    def warm_up(self) -> None: ...
     def enrich(self, articles: list[Article], known: dict[str, np.ndarray]) -> tuple[list[Result], dict[str, np.ndarray]]: ...
     def close(self, kill: bool = False) -> None: ...
 
@@ -55,6 +56,10 @@ class LocalExecutor:
 
     def enrich(self, articles: list[Article], known: dict[str, np.ndarray]) -> tuple[list[Result], dict[str, np.ndarray]]:
         return enrich_batch(articles, self._enricher(), known)
+
+    def warm_up(self) -> None:
+        """Load the models now rather than on the first batch."""
+        warm_up(self._enricher())
 
     def close(self, kill: bool = False) -> None:
         """The enricher's workers belong to the pipeline, which stops them."""
@@ -103,6 +108,10 @@ class DaskExecutor:
             new.update(vectors)
         return results, new
 
+    def warm_up(self) -> None:
+        """Load the models on every worker now rather than on the first partitions."""
+        self.client.run(dask_warm_up, self._values)
+
     def close(self, kill: bool = False) -> None:
         self.client.close()
         if self._cluster is not None:
@@ -138,6 +147,16 @@ def dask_describe(articles: list[Article], values: dict) -> list[Result]:
 
 def dask_enrich(articles: list[Article], values: dict, known: dict[str, np.ndarray]):
     return enrich_batch(articles, _worker_enricher(values), known)
+
+
+def dask_warm_up(values: dict) -> None:
+    warm_up(_worker_enricher(values))
+
+
+def warm_up(enricher) -> None:
+    """Enrich one short article, which loads every model the enricher uses."""
+    enricher.enrich([Article(id="warm-up", source="", raw="", text="Anna Berg said the port would open on Monday.",
+                             title="Port opens", language="en")])  # fmt: skip
 
 
 def make_executor(engine: str, settings, enricher=None, scheduler: str | None = None) -> Executor:
