@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMODB := demo.db
 
-.PHONY: install demo test lint bench clean browser fuzz
+.PHONY: install demo test lint bench clean browser postgres fuzz
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -20,10 +20,14 @@ install: $(STAMP)
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
+# the PostgreSQL server binaries the contract suite starts its own server from (as the postgres user when root)
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
-test: $(STAMP) browser lint
+test: $(STAMP) browser postgres lint
 	$(BIN)/pytest -q
 
 # the fuzz harness's long profile (make test runs the short one); prints the inputs each target tried

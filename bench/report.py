@@ -22,7 +22,7 @@ from _corpus import perturbed
 from storyline import Article, Event, Figure, Mention, Quote, Story, TimeMention
 from storyline.narration import build_report, render
 from storyline.narration.sources import split_spans
-from storyline.storage import Store
+from storyline.storage import Store, open_store
 
 FIGURE = re.compile(r"\$?\d[\d,.]*\s?(?:%|percent|million|billion)?")
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -75,7 +75,7 @@ def synthesise(store: Store, events: int, per_event: int) -> str:
 
 def main(events: int = 50, per_event: int = 10) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store(Path(tmp) / "bench.db")
+        store = open_store(Path(tmp) / "bench.db")
         story = synthesise(store, events, per_event)
         t = time.perf_counter()
         report = build_report(store, story)

@@ -44,10 +44,10 @@ def build_store(db: str, n: int) -> dict:
 
     from storyline.enrichment.vectors import HashEmbedder
     from storyline.models import Article, Event, Story
-    from storyline.storage import Store
+    from storyline.storage import open_store
 
     rng = random.Random(11)
-    store, embedder = Store(db), HashEmbedder()
+    store, embedder = open_store(db), HashEmbedder()
     texts = perturbed(n, seed=3)
     events, stories = [], []
     for start in range(0, n, 1000):
@@ -75,11 +75,11 @@ def serve_main(db: str, port: int) -> None:
     import uvicorn
 
     from storyline.settings import Settings
-    from storyline.storage import Store
+    from storyline.storage import open_store
     from storyline.web import create_app
 
     settings = Settings(db=db, embedder="hash")
-    uvicorn.run(create_app(Store(db), settings), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    uvicorn.run(create_app(open_store(db), settings), host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
 def ingest_main(db: str, n: int) -> None:
@@ -90,9 +90,9 @@ def ingest_main(db: str, n: int) -> None:
     from storyline.models import Article
     from storyline.pipeline import Pipeline
     from storyline.settings import Settings
-    from storyline.storage import Store
+    from storyline.storage import open_store
 
-    pipeline = Pipeline(Store(db), Settings(db=db, embedder="hash"))
+    pipeline = Pipeline(open_store(db), Settings(db=db, embedder="hash"))
     _ = pipeline.enricher  # load the models before the clock starts
     _ = pipeline.events  # and the event index
     print("ready", "full pipeline", flush=True)

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from storyline.export import export
 from storyline.settings import Settings
-from storyline.storage import Store
+from storyline.storage import open_store
 from storyline.web import create_app
 from storyline.web.semantic import MeaningSearch
 
@@ -181,9 +181,9 @@ def test_ingest_stores_good_lines_and_reports_bad_ones_by_line(client):
 
 
 def test_pages_are_served_while_an_ingest_writes(tmp_path):
-    reads = Store(tmp_path / "w.db")
+    reads = open_store(tmp_path / "w.db")
     fill_store(reads)
-    writes = Store(tmp_path / "w.db")  # a second connection, as `storyline serve` uses for ingest
+    writes = open_store(tmp_path / "w.db")  # a second connection, as `storyline serve` uses for ingest
     inside, release = threading.Event(), threading.Event()
 
     class SlowPipeline:

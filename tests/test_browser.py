@@ -25,10 +25,10 @@ def base_url(tmp_path_factory):
     from webstore import fill_store
 
     from storyline.settings import Settings
-    from storyline.storage import Store
+    from storyline.storage import open_store
     from storyline.web import create_app
 
-    store = Store(tmp_path_factory.mktemp("web") / "web.db")
+    store = open_store(tmp_path_factory.mktemp("web") / "web.db")
     fill_store(store)
     app = create_app(store, Settings(api_token=""))
     with socket.socket() as s:

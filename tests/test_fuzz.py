@@ -28,7 +28,7 @@ from storyline.models import Article
 from storyline.pipeline import IngestReport
 from storyline.reading import read_jsonl, read_paths
 from storyline.settings import Settings
-from storyline.storage import Store
+from storyline.storage import open_store
 
 TRIED: Counter[str] = Counter()  # inputs per target, printed by conftest at the end of the run
 SETTINGS = Settings(max_bytes=6000, languages="en")
@@ -137,7 +137,7 @@ def stores_the_others(items: list) -> None:
     """A batch of the fuzzed articles between two good ones stores the good ones, whatever the fuzzed ones do."""
     fuzzed = [i for i in items if isinstance(i, Article)]
     good = [Article(id=g.id, source=g.source, raw=g.raw) for g in GOOD]
-    store = Store(":memory:")
+    store = open_store(":memory:")
     report = IngestReport()
     light_pipeline(store, max_bytes=6000).process([good[0], *fuzzed, good[1]], report)
     assert {"good-1", "good-2"} <= set(report.stored) | {given for given, _ in report.unchanged}

@@ -10,7 +10,7 @@ import pytest
 from storyline import Article, Event, Figure, Mention, Quote, Story, TimeMention
 from storyline.narration import build_report, event_summary, render, story_timeline, write_all
 from storyline.narration.sources import article_sentences, sentence_kind
-from storyline.storage import Store
+from storyline.storage import Store, open_store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "narration" / "harbour.json"
 
@@ -51,7 +51,7 @@ def fixture_article(d: dict) -> Article:
 
 def fixture_store(path) -> Store:
     data = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    store = Store(path)
+    store = open_store(path)
     store.add_articles([fixture_article(d) for d in data["articles"]])
     events = [Event(**{**e, "story_id": data["story"]["id"]}) for e in data["events"]]
     store.save_events(events, [Story(id=data["story"]["id"], title=data["story"]["title"])])

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from storyline import Settings
 from storyline.cli import app
 from storyline.pipeline import BATCH, Pipeline
-from storyline.storage import Store
+from storyline.storage import open_store
 
 STRIKE = (
     "Dock workers walk out at Port Alder\n\n"
@@ -68,7 +68,7 @@ def test_bad_input_is_named_and_everything_else_stored(env):
     assert "feed.jsonl:2" in messages and "feed.jsonl:4" in messages
     assert "blob.txt" in messages and "empty.txt" in messages
     assert "notes.docx" in messages  # skipped, with a message
-    store = Store(env / "s.db")
+    store = open_store(env / "s.db")
     ids = {a["id"] for a in store.list_articles(limit=100)}
     assert ids == {"strike", "storm", "copy1", "copy2", "old", "latin1"}
     assert "Café owners" in store.get_article("latin1").text
@@ -88,7 +88,7 @@ def test_same_ingest_twice_changes_nothing(env):
 def test_syndicated_copies_point_at_the_earliest(env):
     d = _corpus(env)
     CliRunner().invoke(app, ["ingest", str(d), "--db", "s.db"])
-    store = Store(env / "s.db")
+    store = open_store(env / "s.db")
     copy1, copy2 = store.get_article("copy1"), store.get_article("copy2")
     assert copy1.duplicate_of is None or copy1.duplicate_of == "storm"
     assert copy2.duplicate_of in ("copy1", "storm")
@@ -101,7 +101,7 @@ def test_crash_mid_ingest_leaves_store_consistent_and_rerun_completes(env, monke
     for i in range(BATCH + 6):  # more than one batch
         (d / f"n{i:03d}.txt").write_text(f"Council notice {i}\n\nThe council published notice number {i} about road works on street {i}.\n")
     settings = Settings(db=str(env / "s.db"))
-    store = Store(settings.db)
+    store = open_store(settings.db)
     pipeline = Pipeline(store, settings)
     real = pipeline.events.place
     calls = {"n": 0}
@@ -120,7 +120,7 @@ def test_crash_mid_ingest_leaves_store_consistent_and_rerun_completes(env, monke
     orphans = store.conn.execute("SELECT count(*) FROM mentions WHERE article_id NOT IN (SELECT id FROM articles)").fetchone()[0]
     assert orphans == 0
     assert store.conn.execute("SELECT count(*) FROM articles WHERE event_id IS NULL").fetchone()[0] == 0
-    rerun = Pipeline(Store(settings.db), settings).ingest([str(d)])
+    rerun = Pipeline(open_store(settings.db), settings).ingest([str(d)])
     assert len(rerun.stored) == 6 and len(rerun.unchanged) == BATCH
 
 

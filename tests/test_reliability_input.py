@@ -25,7 +25,7 @@ from storyline.models import Article
 from storyline.pipeline import IngestReport, Pipeline
 from storyline.reading import read_jsonl, read_paths
 from storyline.settings import Settings
-from storyline.storage import Store
+from storyline.storage import open_store
 
 PARAGRAPH = "The harbour board met on Tuesday in Velmora and agreed to rebuild the north pier before winter. "
 
@@ -88,7 +88,7 @@ def _articles(n: int, bad_at: int, marker: str) -> list[Article]:
 
 @pytest.mark.parametrize("stage", ["enrichment", "storing"])
 def test_one_article_failing_a_stage_fails_alone_and_the_batch_is_stored(tmp_path, stage):
-    store = Store(tmp_path / "s.db")
+    store = open_store(tmp_path / "s.db")
     settings = Settings(languages="en")
     if stage == "enrichment":
         pipeline, marker = Pipeline(store, settings, enricher=ExplodingEnricher(), events=NoPlacement()), "EXPLODE"
@@ -111,7 +111,7 @@ def test_a_stage_failing_on_every_article_stops_with_one_named_error_and_stores_
         def enrich(self, articles, vector_cache=None):
             raise RuntimeError("the model file is corrupt")
 
-    store = Store(tmp_path / "s.db")
+    store = open_store(tmp_path / "s.db")
     pipeline = Pipeline(store, Settings(languages="en"), enricher=Broken(), events=NoPlacement())
     with pytest.raises(StageFailed, match="enrichment fails on every article alike"):
         pipeline.process(_articles(10, -1, ""), IngestReport())
@@ -171,7 +171,7 @@ def test_the_encoding_is_stored_shown_and_the_raw_bytes_kept(tmp_path, monkeypat
     result = CliRunner().invoke(app, ["ingest", str(tmp_path / "vote.txt"), str(tmp_path / "ruiz.txt"), "--db", db])
     assert result.exit_code == 0, result.output
     assert "warning:" in result.output and "0xE9" in result.output
-    store = Store(db)
+    store = open_store(db)
     vote = store.get_article("vote")
     assert "déclaré à Zürich" in vote.text and vote.encoding == "cp1252" and vote.raw_bytes == raw
     ruiz = store.get_article("ruiz")
@@ -233,7 +233,7 @@ def test_a_file_name_with_control_characters_gives_a_printable_id_and_output_esc
     db = str(tmp_path / "s.db")
     result = CliRunner().invoke(app, ["ingest", str(folder), "--db", db])
     assert "\x1b" not in result.output and "\\x1b" in result.output  # the skipped file's name, escaped
-    [row] = Store(db).list_articles()
+    [row] = open_store(db).list_articles()
     assert row["id"] == "evil\\x1b[2Jname"
     assert "\x1b" not in CliRunner().invoke(app, ["articles", "--db", db]).output  # the table
     listing = CliRunner().invoke(app, ["articles", "--db", db, "--csv"]).output

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from _light import light_pipeline
 from storyline.cli import app
 from storyline.errors import NotFound, StoreError
-from storyline.storage import Store, open_store
+from storyline.storage import open_store
 
 STORY = "Pier vote\n\nThe harbour board voted on Tuesday to rebuild the north pier of Velmora before the winter storms.\n"
 READS = (["articles"], ["outlets"], ["stories"], ["events"], ["entities"], ["show", "pier"], ["export"])
@@ -33,7 +33,7 @@ def stored(tmp_path, monkeypatch):
     monkeypatch.setenv("STORYLINE_LANGUAGES", "en")
     (tmp_path / "pier.txt").write_text(STORY)
     db = tmp_path / "s.db"
-    store = Store(db)
+    store = open_store(db)
     report = light_pipeline(store).ingest([str(tmp_path / "pier.txt")])
     store.close()  # no connection left open: the tests below change the file under it
     assert report.stored == ["pier"]
@@ -141,7 +141,7 @@ def test_story_and_report_with_a_missing_id_point_at_storyline_stories(stored):
 
 
 def test_the_write_path_still_creates_a_new_store(tmp_path):
-    store = Store(tmp_path / "new.db")
+    store = open_store(tmp_path / "new.db")
     assert store.count("articles") == 0 and (tmp_path / "new.db").exists()
 
 

@@ -12,7 +12,7 @@ from markupsafe import escape
 
 from storyline import Article, Event, Figure, Quote, Story, TimeMention
 from storyline.narration import build_report, render
-from storyline.storage import Store
+from storyline.storage import Store, open_store
 from test_narration import fixture_store
 
 SCRIPT = "<script>alert(1)</script>"
@@ -40,7 +40,7 @@ def _hostile_store(path) -> Store:
     a.times = [TimeMention(y, y + 7, "In 2019", "2019-01-01", "2019-12-31", "year")]
     b = Article(id="plain-1", source="p.txt", raw=lines[0], text=lines[0], title="Budget approved", outlet="Plain News",
                 published="2024-03-05", event_date="2024-03-05", content_hash="h-plain")  # fmt: skip
-    store = Store(path)
+    store = open_store(path)
     store.add_articles([a, b])
     store.save_events(
         [Event(id=f"ev{SCRIPT}", date="2024-03-05", title=f"Budget vote {IMG}", place=SCRIPT, articles=[a.id, b.id],

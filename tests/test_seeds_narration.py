@@ -31,10 +31,10 @@ def seeds(tmp_path_factory):
     try:
         from storyline import Settings
         from storyline.pipeline import Pipeline
-        from storyline.storage import Store
+        from storyline.storage import open_store
     except ImportError as exc:  # a pipeline stage is not written yet
         pytest.skip(f"pipeline not ready: {exc}")
-    store = Store(tmp_path_factory.mktemp("seeds") / "seeds.db")
+    store = open_store(tmp_path_factory.mktemp("seeds") / "seeds.db")
     try:
         report = Pipeline(store, Settings()).ingest(sorted(str(p) for p in SEEDS.glob("*.txt")))
     except Exception as exc:  # the skip reason names the error: it is reported, not hidden

@@ -9,7 +9,7 @@ from storyline.events.pairs import EVENT_FEATURES, event_features
 from storyline.events.statements import StatementGroups
 from storyline.models import Quote
 from storyline.settings import Settings
-from storyline.storage import Store
+from storyline.storage import open_store
 
 
 def unit(*values: float) -> np.ndarray:
@@ -101,7 +101,7 @@ def test_only_a_named_person_s_words_are_statements():
 
 
 def test_statement_vectors_are_stored_and_read_back(tmp_path):
-    store = Store(tmp_path / "s.db")
+    store = open_store(tmp_path / "s.db")
     a = meetings()[0]
     a.content_hash = "h1"
     store.add_articles([a])
@@ -115,7 +115,7 @@ def test_rebuild_embeds_the_statements_of_articles_stored_without_them(tmp_path)
     from storyline.enrichment import Enricher, HashEmbedder
     from storyline.pipeline import Pipeline
 
-    store = Store(tmp_path / "s.db")
+    store = open_store(tmp_path / "s.db")
     old = meetings()
     for i, a in enumerate(old):
         a.content_hash, a.statement_vectors = f"h{i}", {}  # as an earlier version stored them

@@ -1,12 +1,12 @@
-"""The SQLite store: schema, the one write path, search, vectors, events."""
+"""The store contract, on every backend (SQLite and PostgreSQL): schema, the one write path, search, vectors,
+events; and what only SQLite has (WAL, pragmas)."""
 
-import sqlite3
 
 import numpy as np
 import pytest
 
 from storyline import Article, Event, NotFound, Story
-from storyline.storage import Store
+from storyline.storage import STORE_ERRORS, open_store
 from storyline.storage.migrations import MIGRATIONS
 
 
@@ -16,18 +16,27 @@ def _article(i: str, text: str = "The council voted on the new harbour budget.",
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store(tmp_path / "s.db")
+def store(store_url):
+    s = open_store(store_url)
     yield s
     s.close()
 
 
-def test_migrations_recorded_once_and_wal_on(tmp_path):
-    path = tmp_path / "s.db"
-    first = Store(path)
+def test_migrations_recorded_once(store_url):
+    first = open_store(store_url)
     assert first.migrations_applied == [m.__name__ for m in MIGRATIONS]
     first.close()
-    again = Store(path)
+    again = open_store(store_url)
+    assert again.migrations_applied == []
+    again.close()
+
+
+def test_migrations_recorded_once_and_wal_on(tmp_path):
+    path = tmp_path / "s.db"
+    first = open_store(path)
+    assert first.migrations_applied == [m.__name__ for m in MIGRATIONS]
+    first.close()
+    again = open_store(path)
     assert again.migrations_applied == []
     assert again.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert again.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -54,6 +63,13 @@ def test_raw_and_removed_round_trip(store):
     assert back.raw == a.raw
     assert back.removed[0].reason == "navigation"
     assert back.wire == ["AFP"] and back.published == "2024-03-02"
+
+
+def test_raw_input_with_nul_is_kept_whole(store):
+    a = _article("a1")
+    a.raw = "The council\x00 voted on the budget."
+    store.add_articles([a])
+    assert store.get_article("a1").raw == a.raw
 
 
 def test_unknown_article_names_the_command(store):
@@ -88,6 +104,75 @@ def test_events_and_stories_saved_and_orphans_removed(store):
 
 
 def test_foreign_keys_enforced(store):
-    with pytest.raises(sqlite3.IntegrityError):
-        with store.write() as conn:
-            conn.execute("INSERT INTO quotes (article_id, start, end, text, kind) VALUES ('ghost', 0, 1, 'x', 'direct')")
+    with pytest.raises(STORE_ERRORS):
+        with store.write():
+            store.add_articles([_article("a1", duplicate_of="ghost")])
+    assert store.count("articles") == 0
+
+
+def test_limit_none_is_all_and_filters_are_typed(store):
+    store.add_articles([_article(f"a{i}", f"Text number {i} about the port.", outlet="DW" if i % 2 else "AP",
+                                 published=f"2024-01-0{i + 1}") for i in range(5)])  # fmt: skip
+    assert len(store.list_articles(limit=None)) == 5
+    assert [r["id"] for r in store.list_articles(limit=None, outlet="DW")] == ["a1", "a3"]
+    assert [r["id"] for r in store.list_articles(limit=2, offset=1, since="2024-01-02")] == ["a2", "a3"]
+    assert [a.id for a in store.iter_articles(full=False)] == [f"a{i}" for i in range(5)]  # the order stored
+    assert [a.id for a in store.iter_articles(ids=["a3", "a1"])] == ["a1", "a3"]
+    with pytest.raises(TypeError):
+        store.list_articles(where="1=1")
+
+
+def test_search_scores_are_normalised_with_highlights(store):
+    store.add_articles([
+        _article("a1", "Dock workers strike over pay in the northern port. The strike goes on."),
+        _article("a2", "The orchestra opened its winter season near the port."),
+    ])
+    hits = store.search("strike")
+    assert [h["id"] for h in hits] == ["a1"]
+    hit = hits[0]
+    assert 0 < hit["score"] <= 1
+    assert [hit["snippet"][s:e] for s, e in hit["highlights"]] == ["strike", "strike"]
+    both = store.search("port", outlet=None)
+    assert {h["id"] for h in both} == {"a1", "a2"}
+    assert all(0 < h["score"] <= 1 for h in both)
+    assert store.search("port", limit=1, offset=1)[0]["id"] in {"a1", "a2"}
+
+
+def test_entities_quotes_and_figures_round_trip(store):
+    from storyline import Figure, Mention, Quote
+
+    a = _article("a1", "Mayor Anna Berg said the port would open. It cost $5 million.")
+    a.mentions = [Mention(6, 15, "Anna Berg", "PERSON", "Anna Berg", 7)]
+    a.quotes = [Quote(16, 40, "the port would open", "Anna Berg", "said", "reported", 7)]
+    a.figures = [Figure(49, 59, "$5 million", 5e6, "USD", "money", "It cost $5 million.", "cost")]
+    store.add_articles([a], [{"id": 7, "name": "Anna Berg", "type": "PERSON", "aliases": ["Berg"], "count": 1}])
+    assert store.entities(limit=None) == [{"id": 7, "name": "Anna Berg", "type": "PERSON", "aliases": ["Berg"],
+                                           "count": 1, "articles": ["a1"]}]  # fmt: skip
+    assert store.get_entity(7)["articles"] == ["a1"]
+    assert [q["speaker"] for q in store.quotes(speaker="berg")] == ["Anna Berg"]
+    assert store.figures()[0]["value"] == 5e6 and store.figures()[0]["end"] == 59
+    back = store.get_article("a1")
+    assert back.mentions[0].entity_id == 7 and back.quotes[0].speaker_entity_id == 7
+    assert store.mentions_of(7)[0]["end"] == 15
+
+
+def test_undated_articles_are_listed_first_on_every_backend(store):
+    from storyline import Quote
+
+    dated, undated = _article("a1", published="2024-01-02"), _article("a2", "Another harbour text.")
+    dated.quotes = [Quote(0, 3, "The", None, None, "direct")]
+    undated.quotes = [Quote(0, 7, "Another", None, None, "direct")]
+    store.add_articles([dated, undated])
+    store.save_events([Event("e1", articles=["a1", "a2"])], [])
+    assert store.get_event("e1").articles == ["a2", "a1"]
+    assert store.events()[0].articles == ["a2", "a1"]
+    assert [q["article_id"] for q in store.quotes()] == ["a2", "a1"]
+    assert [r["id"] for r in store.list_articles()] == ["a1", "a2"]  # listings: dated first, oldest first
+
+
+def test_generation_counts_write_transactions(store):
+    before = store.generation()
+    with store.write():
+        store.add_articles([_article("a1")])
+        store.set_published("a1", "2024-01-01", "stated")
+    assert store.generation() == before + 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -17,7 +16,7 @@ from .errors import SettingsError, StoreError, StorylineError
 from .export import article_dict, export
 from .output import FORMATS, emit, printable
 from .settings import SETTINGS, Settings, default_config, settings_markdown
-from .storage import Store, open_store, store_failure
+from .storage import STORE_ERRORS, Store, is_postgres, open_store, sqlite_path, store_failure
 
 app = typer.Typer(
     help="Turn a pile of news articles into tracked events and stories.\n\n"
@@ -29,7 +28,7 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 
-Db = Annotated[str | None, typer.Option("--db", help="Store file (default: storyline.db or STORYLINE_DB).")]
+Db = Annotated[str | None, typer.Option("--db", help="Store: a file, sqlite:///FILE or postgresql://... (default: storyline.db or STORYLINE_DB).")]
 AsJson = Annotated[bool, typer.Option("--json", help="Output a JSON array.")]
 AsJsonl = Annotated[bool, typer.Option("--jsonl", help="Output one JSON object per line.")]
 AsCsv = Annotated[bool, typer.Option("--csv", help="Output CSV.")]
@@ -71,15 +70,21 @@ def _fmt(as_json: bool, as_jsonl: bool, as_csv: bool) -> str:
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files or folders of .txt, .html, .jsonl (optionally .gz); - for JSONL on stdin.")],
     db: Db = None,
+    engine: Annotated[str, typer.Option("--engine", help="Where the per-article stages run: local (this machine's processes) or dask.")] = "local",
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="With --engine dask: the address of a running `dask scheduler` (default: a local cluster).")] = None,
 ) -> None:
     """Read articles, clean and describe them, and place them in events and stories.
 
     Example: storyline ingest examples/corpus --db demo.db
+    or, on a Dask cluster: storyline ingest archive/ --db postgresql://localhost/news --engine dask --scheduler tcp://10.0.0.5:8786
     """
+    from .executors import make_executor
     from .pipeline import Pipeline
 
     settings = _settings(db)
-    pipeline = Pipeline(_store(db, read_only=False), settings)
+    store = _store(db, read_only=False)
+    pipeline = Pipeline(store, settings)
+    pipeline.executor = make_executor(engine, settings, lambda: pipeline.enricher, scheduler)
     total = reading.count_documents(paths)
     columns = (TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True, disable=total is not None and total < 20) as progress:
@@ -258,6 +263,24 @@ def rebuild(db: Db = None) -> None:
     out.print(f"{store.count('events')} events in {store.count('stories')} stories over {store.count('articles')} articles")
 
 
+@app.command("copy")
+def copy_cmd(
+    source: Annotated[str, typer.Argument(help="The store to copy: a file, sqlite:///FILE or postgresql://...")],
+    target: Annotated[str, typer.Argument(help="A new (empty) store to copy it into, of either backend.")],
+) -> None:
+    """Copy a whole store into a new one, between SQLite and PostgreSQL in either direction.
+
+    Example: storyline copy storyline.db postgresql://localhost/news
+    """
+    from .storage import copy_store
+
+    _OPENED.append(source)
+    src = open_store(source, read_only=True)
+    _OPENED.append(target)
+    counts = copy_store(src, open_store(target))
+    _say(out, "copied " + ", ".join(f"{n} {table}" for table, n in counts.items()))
+
+
 @app.command()
 def migrate(db: Db = None) -> None:
     """Bring an existing store up to this version of storyline (the read commands never change it).
@@ -265,7 +288,7 @@ def migrate(db: Db = None) -> None:
     Example: storyline migrate --db old.db
     """
     path = _settings(db).db
-    if not Path(path).is_file():
+    if not is_postgres(path) and not Path(sqlite_path(path)).is_file():
         raise StoreError(f"{path}: there is no store here. Check --db (or STORYLINE_DB).")
     applied = _store(db, read_only=False).migrations_applied
     _say(out, f"{path}: applied {', '.join(applied)}" if applied else f"{path}: already up to date")
@@ -416,7 +439,7 @@ def main() -> None:
     except StorylineError as exc:
         _say(err, f"error: {exc}")
         sys.exit(2)
-    except sqlite3.DatabaseError as exc:  # raised while reading a store that opened, such as a damaged page
+    except STORE_ERRORS as exc:  # raised while reading a store that opened, such as a damaged page
         _say(err, f"error: {store_failure(_OPENED[-1] if _OPENED else '(the store)', exc)}")
         sys.exit(2)
     except KeyboardInterrupt:

@@ -25,6 +25,17 @@ from __future__ import annotations
 class StorylineError(Exception):
     """Base of every error storyline raises on purpose."""
 
+    def __reduce__(self):
+        """Pickled as its message and fields, so an error raised on a Dask worker reaches the driver whole."""
+        return _restore, (type(self), self.args, dict(self.__dict__))
+
+
+def _restore(cls: type, args: tuple, state: dict) -> StorylineError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class InputError(StorylineError):
     """One input (file, or line of a file) could not be turned into an article."""

@@ -24,14 +24,14 @@ def export(store: Store) -> dict[str, Any]:
     articles = [article_dict(a) for a in store.iter_articles(full=False)]
     events = [asdict(e) for e in store.events()]
     stories = [asdict(s) for s in store.stories()]
-    entities = [{k: e[k] for k in ("id", "name", "type", "aliases", "count", "articles")} for e in store.entities(limit=-1)]
+    entities = [{k: e[k] for k in ("id", "name", "type", "aliases", "count", "articles")} for e in store.entities(limit=None)]
     quotes = [
         {k: q[k] for k in ("article_id", "text", "speaker", "speaker_entity_id", "cue", "kind", "start", "end")}
-        for q in store.quotes(limit=-1)
+        for q in store.quotes(limit=None)
     ]
     figures = [
         {k: f[k] for k in ("article_id", "text", "value", "unit", "kind", "measures", "sentence", "start", "end")}
-        for f in store.figures(limit=-1)
+        for f in store.figures(limit=None)
     ]
     return {
         "articles": articles, "events": events, "stories": stories,

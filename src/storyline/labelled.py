@@ -22,7 +22,7 @@ from .evaluation import score, worst
 from .events.model import Models
 from .events.training import Labelled, as_ingested, as_rebuilt, fit, folds
 from .settings import Settings
-from .storage import Store
+from .storage import open_store
 
 __all__ = ["load_labelled", "evaluate_labelled", "cross_validate", "baselines", "gold_labels", "inputs_of"]
 
@@ -69,7 +69,7 @@ def load_labelled(path: str | Path, settings: Settings | None = None, cache: str
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(cache) if cache else Path(tmp) / "labelled.db"
         fresh = not db.exists()
-        store = Store(db)
+        store = open_store(db)
         if fresh:
             (pipeline_factory or Pipeline)(store, settings).ingest(inputs_of(path))
         articles = list(store.iter_articles(full=True))

@@ -1,16 +1,25 @@
 """The orchestrator: one place that runs the stages in order.
 
-For each batch of inputs::
+For each batch of inputs, a map over its articles and a reduce on this process (the driver)::
 
-    read        reading.read_paths       file/line -> Article(raw, source, hints)
-    clean       cleaning.clean           -> text, removed (each with its reason)
-    describe    metadata.describe        -> title, outlet, published, byline, wire, language
-                outlets.Outlets          -> one name and domain per outlet across articles
-    deduplicate duplicates.Deduplicator  -> content_hash, duplicate_of (syndicated copies)
-    enrich      enrichment.Enricher      -> sentences, mentions, quotes, figures, times, event date, vector
-    store       storage.Store            -> rows, canonical entities across articles
-    place       events.EventTracker      -> event_id (join an event or open one), event attributes
-    link        stories                  -> story_id (events linked over time)
+    read        reading.read_paths        file/line -> Article(raw, source, hints)            driver
+    clean       cleaning.clean            -> text, removed (each with its reason)             map
+    describe    metadata.describe         -> title, outlet, published, byline, wire, language map
+    check       content hash, id          -> what is already stored is skipped, clashing ids renamed
+    enrich      enrichment.Enricher       -> sentences, mentions, quotes, figures, times,     map
+                                             event date, vectors (cache looked up before, written after)
+    --- reduce, in one transaction ---
+    deduplicate duplicates.Deduplicator   -> content_hash, duplicate_of (syndicated copies)
+                outlets.Outlets           -> one name and domain per outlet across articles
+    entities    enrichment.EntityRegistry -> canonical entities across articles, quotes' speakers linked
+    store       storage.Store             -> rows, vectors
+    place       events.EventTracker       -> event_id (join an event or open one), event attributes
+    link        stories                   -> story_id (events linked over time)
+
+The map (:mod:`.mapping`) is pure: functions of an article, the settings and
+loaded models, run by an executor (:mod:`.executors`: this process, or Dask).
+Its results come back in the batch's order, and the reduce takes them in that
+order, so the store is the same whatever ran the map.
 
 A batch is written in one transaction: a crash or Ctrl-C leaves the store as it
 was after the last whole batch, and running the same ingest again completes it
@@ -26,13 +35,14 @@ read-only), and a stage that fails on every article alike
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from . import cleaning, metadata, reading
+from . import reading
 from .duplicates import Deduplicator, content_hash
-from .errors import ArticleFailed, EmptyInput, InputError, StageFailed, StorylineError
+from .errors import ArticleFailed, InputError, StageFailed
+from .executors import Executor, LocalExecutor
+from .mapping import VectorCache, fatal, lead_keys, systematic
 from .models import Article
 from .outlets import Outlets
 from .settings import Settings
@@ -73,14 +83,17 @@ class IngestReport:
 class Pipeline:
     """Runs the stages over inputs and writes the results to ``store``.
 
-    The enricher and the event index are swappable parts: pass your own (a fake
-    embedder in tests, a multilingual one for other languages).
+    The enricher, the event index and the executor of the map are swappable
+    parts: pass your own (a fake embedder in tests, a multilingual one for
+    other languages, a :class:`~storyline.executors.DaskExecutor`).
     """
 
-    def __init__(self, store: Store, settings: Settings | None = None, enricher=None, events=None):
+    def __init__(self, store: Store, settings: Settings | None = None, enricher=None, events=None,
+                 executor: Executor | None = None):  # fmt: skip
         self.store = store
         self.settings = settings or Settings()
         self._enricher = enricher
+        self.executor = executor or LocalExecutor(self.settings, lambda: self.enricher)
         self._events = events
         self._own_events = events is None
         self._reload()
@@ -91,11 +104,13 @@ class Pipeline:
         self.dedup.load(self.store.minhashes())
         self.outlets = Outlets(self.store.outlet_rows())
         self._registry = None
+        self._generation = self.store.generation()
         if self._own_events:
             self._events = None
 
     def close(self, kill: bool = False) -> None:
-        """Stop the enrichment worker processes, if any (at once, with ``kill``)."""
+        """Stop the enrichment worker processes and the executor, if any (at once, with ``kill``)."""
+        self.executor.close(kill)
         if self._enricher is not None and hasattr(self._enricher, "close"):
             self._enricher.close(kill) if kill else self._enricher.close()
 
@@ -154,20 +169,21 @@ class Pipeline:
         return report
 
     def process(self, articles: Iterable[Article], report: IngestReport | None = None) -> list[Article]:
-        """Clean, describe, deduplicate, enrich, store and place one batch, in one transaction.
+        """Map (clean, describe, enrich) and reduce (deduplicate, store, place) one batch, in one transaction.
 
         An article that fails a stage alone is reported as an ArticleFailed; the others are stored.
         """
         report = report if report is not None else IngestReport()
         fresh = self._prepare(articles, report)
+        vectors: dict = {}
         if fresh:
-            fresh = self._enrich(fresh, report)
+            fresh, vectors = self._enrich(fresh, report)
         if not fresh:
             return []
         try:
-            return self._store(fresh, report)
+            return self._store(fresh, report, vectors)
         except Exception as exc:
-            if _fatal(exc):
+            if fatal(exc):
                 raise
             self._reload()
             if len(fresh) == 1:
@@ -177,49 +193,46 @@ class Pipeline:
         failed: list[Exception] = []
         for article in fresh:
             try:
-                stored += self._store([article], report)
+                stored += self._store([article], report, vectors)
             except Exception as exc:
-                if _fatal(exc):
+                if fatal(exc):
                     raise
-                if _systematic(failed, exc, stored):
+                if systematic(failed, exc, stored):
                     raise StageFailed("storing", exc) from exc
                 failed.append(exc)
                 self._reload()
                 report.fail(ArticleFailed(article.source, "storing", exc))
         return stored
 
-    def _enrich(self, fresh: list[Article], report: IngestReport) -> list[Article]:
-        """Enrich the batch; when that fails, each article alone, leaving out (and reporting) those that fail."""
-        try:
-            self.enricher.enrich(fresh, vector_cache=self.store)
-            return fresh
-        except Exception as exc:
-            if _fatal(exc):
-                raise
-            if hasattr(self.enricher, "close"):
-                self.enricher.close()  # a worker may have died with the batch; start afresh
-            if len(fresh) == 1:
-                report.fail(ArticleFailed(fresh[0].source, "enrichment", exc))
-                return []
-        kept: list[Article] = []
-        failed: list[Exception] = []
-        for article in fresh:
-            try:
-                self.enricher.enrich([article], vector_cache=self.store)
-                kept.append(article)
-            except Exception as exc:
-                if _fatal(exc):
-                    raise
-                if _systematic(failed, exc, kept):
-                    raise StageFailed("enrichment", exc) from exc
-                failed.append(exc)
-                report.fail(ArticleFailed(article.source, "enrichment", exc))
-        return kept
+    def _enrich(self, fresh: list[Article], report: IngestReport) -> tuple[list[Article], dict]:
+        """The enrichment map over the batch, with the embedding cache looked up in bulk first; returns the
+        articles enriched (those that failed reported) and the vectors embedded, for the reduce to keep."""
+        name = self.executor.embedder_name
+        known = self.store.get_vectors(lead_keys(fresh, name, int(self.settings.lead_chars))) if name else {}
+        results, vectors = self.executor.enrich(fresh, known)
+        kept = []
+        for result in results:
+            if isinstance(result, InputError):
+                report.fail(result)
+            else:
+                kept.append(result)
+        return kept, vectors
 
-    def _store(self, fresh: list[Article], report: IngestReport) -> list[Article]:
-        """Deduplicate, store and place ``fresh`` in one transaction."""
-        outlets_seen = self.outlets.add(fresh)
+    def _store(self, fresh: list[Article], report: IngestReport, vectors: dict | None = None) -> list[Article]:
+        """Deduplicate, resolve entities, store and place ``fresh`` in one transaction.
+
+        Another process may have written to the store since this one's last batch (PostgreSQL): then the
+        in-memory state is reloaded inside the transaction, and the batch checked again against what is stored.
+        """
         with self.store.write():
+            if self.store.generation() != self._generation:
+                self._reload()
+                fresh = self._recheck(fresh, report)
+                if not fresh:
+                    self._generation = self.store.generation() + 1
+                    return []
+            outlets_seen = self.outlets.add(fresh)
+            self.store.put_vectors(vectors or {})
             minhashes, repointed = {}, {}
             batch_texts = {a.id: a.text for a in fresh}
 
@@ -229,35 +242,52 @@ class Pipeline:
             for a in fresh:
                 minhashes[a.id], moved = self.dedup.check(a, texts)
                 repointed.update(moved)
-            self.store.add_articles(fresh, self.registry, minhashes)
+            self.store.add_articles(fresh, self._resolve_entities(fresh), minhashes)
             self.store.rename_outlets(self.outlets.renames(self.store.outlet_rows(), outlets_seen))
             if repointed:  # copies stored before an earlier original arrived, this batch's included
                 self.store.set_duplicate_of(repointed)
                 for a in fresh:
                     a.duplicate_of = repointed.get(a.id, a.duplicate_of)
             self.events.place(fresh, self.store)
+            generation = self.store.generation()
+        self._generation = generation + 1  # this transaction's own commit
         report.stored += [a.id for a in fresh]
         report.duplicates += sorted({a.id for a in fresh if a.duplicate_of} | set(repointed))
         return fresh
 
+    def _resolve_entities(self, articles: list[Article]) -> list[dict]:
+        """Give each mention its canonical entity and each quote its speaker's; the entity rows created or changed."""
+        from .enrichment import link_speakers
+
+        for a in articles:
+            if a.mentions:
+                self.registry.add_article(a.mentions)
+            link_speakers(a)
+        return self.registry.dirty_rows()
+
+    def _recheck(self, fresh: list[Article], report: IngestReport) -> list[Article]:
+        """Drop what another writer stored meanwhile; rename ids it took."""
+        kept = []
+        for a in fresh:
+            existing = self.store.id_for_hash(a.content_hash)
+            if existing:
+                report.unchanged.append((a.id, existing))
+                continue
+            if self.store.hash_for_id(a.id) is not None:
+                new_id = f"{a.id}~{a.content_hash[:8]}"
+                report.renamed.append((a.id, new_id))
+                a.id = new_id
+            kept.append(a)
+        return kept
+
     def _prepare(self, articles: Iterable[Article], report: IngestReport) -> list[Article]:
-        """Clean and describe; drop what is already stored; give clashing ids a suffix."""
+        """Clean and describe (the first map); drop what is already stored; give clashing ids a suffix."""
         fresh: list[Article] = []
         seen_hashes: dict[str, str] = {}
         seen_ids: set[str] = set()
-        for a in articles:
-            try:
-                cleaning.clean(a)
-                if not a.text.strip():
-                    raise EmptyInput(a.source, "no article text is left after removing clutter", "Check that it holds an article.")
-                metadata.describe(a, self.settings)
-            except InputError as exc:
-                report.fail(exc)
-                continue
-            except Exception as exc:
-                if _fatal(exc):
-                    raise
-                report.fail(ArticleFailed(a.source, "cleaning and describing", exc))
+        for a in self.executor.describe(list(articles)):
+            if isinstance(a, InputError):
+                report.fail(a)
                 continue
             for warning in a.warnings:
                 report.warn(warning)
@@ -285,19 +315,14 @@ class Pipeline:
         """Articles stored by a version that did not embed statements get those vectors now."""
         missing = [a for a in articles if len(a.statement_vectors) < len(a.statements())]
         if missing:
-            self.enricher.embed_statements(missing, vector_cache=self.store)
-            self.store.put_statement_vectors(missing)
+            cache = VectorCache(self.store.get_vectors(self._statement_keys(missing)))
+            self.enricher.embed_statements(missing, vector_cache=cache)
+            with self.store.write():
+                self.store.put_vectors(cache.new)
+                self.store.put_statement_vectors(missing)
 
+    def _statement_keys(self, articles: list[Article]) -> list[str]:
+        from .enrichment.vectors import text_key
 
-def _fatal(exc: BaseException) -> bool:
-    """True for failures that are not one article's fault (the store, the disk, a missing model): they stop the ingest."""
-    if isinstance(exc, InputError):
-        return False
-    return isinstance(exc, StorylineError | sqlite3.OperationalError | OSError | MemoryError)
+        return [text_key(self.enricher.embedder, q.text) for a in articles for q in a.statements()]
 
-
-def _systematic(failed: list[Exception], exc: Exception, done: list) -> bool:
-    """True when the first articles tried alone all fail the same way: a fault of the stage, not of one article,
-    which would fail every article (stop, rather than report each one)."""
-    same = [e for e in failed if type(e) is type(exc) and str(e) == str(exc)]
-    return not done and len(same) >= 2

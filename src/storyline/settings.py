@@ -27,7 +27,7 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     # storage
-    Setting("db", "storyline.db", "Path of the SQLite store file."),
+    Setting("db", "storyline.db", "The store: an SQLite file (a path or sqlite:///PATH), or a PostgreSQL database (postgresql://USER@HOST/NAME)."),
     # reading
     Setting("max_bytes", 5_000_000, "Largest input document accepted, in bytes."),
     Setting("languages", "en,de,fr,es,it,ru,pt,nl", "Languages the detector chooses from (ISO 639-1, comma-separated)."),

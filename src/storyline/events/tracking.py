@@ -34,7 +34,7 @@ class EventTracker:
         changed_ids = sorted(changes.events | {a.event_id for a in articles})
         members: dict[str, list[Article]] = {e: [] for e in changed_ids}
         wanted = [a for e in changed_ids for a in index.events[e].members if a not in fresh]
-        for a in store.iter_articles_in("id", wanted):
+        for a in store.iter_articles(ids=wanted):
             a.event_id = index.event_of[a.id]
             members[a.event_id].append(a)
         for a in articles:

@@ -1,15 +1,81 @@
-"""Where articles, events and stories are kept. SQLite by default."""
+"""Where articles, events and stories are kept: SQLite by default, PostgreSQL when one file is not enough.
+
+:func:`open_store` picks the backend from the ``db`` setting: a path or a
+``sqlite:///path`` URL is an SQLite file, a ``postgresql://`` URL a PostgreSQL
+database. Both give a :class:`Store` (the interface in :mod:`.base`).
+"""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
-from .sqlite import Store, store_failure
+from ..errors import StoreError
+from .base import SearchHit, Store, highlight
+from .copying import copy_store
+from .files import store_failure as sqlite_failure
+from .sqlite import SQLiteStore
 
-__all__ = ["Store", "open_store", "store_failure"]
+__all__ = [
+    "STORE_ERRORS", "SQLiteStore", "SearchHit", "Store", "copy_store", "highlight", "is_postgres",
+    "is_store_failure", "open_store", "sqlite_path", "store_failure",
+]
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return (sqlite3.DatabaseError,)
+    return (sqlite3.DatabaseError, psycopg.Error)
+
+
+STORE_ERRORS = _driver_errors()  # what a backend's driver raises when the store itself fails
+
+
+def is_postgres(db: str | Path) -> bool:
+    return str(db).startswith(POSTGRES_SCHEMES)
+
+
+def sqlite_path(db: str | Path) -> str:
+    """The file of an SQLite ``db`` setting: a path, or a ``sqlite:///path`` URL."""
+    text = str(db)
+    if text.startswith("sqlite:///"):
+        return text[len("sqlite:///"):] or ":memory:"
+    if text.startswith("sqlite://"):
+        raise StoreError(f"{text}: an SQLite URL is sqlite:///relative/path or sqlite:////absolute/path.")
+    if "://" in text:
+        raise StoreError(f"{text}: not a store this storyline knows; give a file path, sqlite:///PATH or postgresql://...")
+    return text
 
 
 def open_store(db: str | Path, read_only: bool = False) -> Store:
     """Open the store at ``db``: for writing (created and migrated if needed), or ``read_only`` (never written;
-    a missing file, or one that needs a migration, is a StoreError that says what to do)."""
-    return Store(db, read_only=read_only)
+    a missing store, or one that needs a migration, is a StoreError that says what to do)."""
+    if is_postgres(db):
+        from .postgres import PostgresStore
+
+        return PostgresStore(str(db), read_only=read_only)
+    return SQLiteStore(sqlite_path(db), read_only=read_only)
+
+
+def store_failure(where: str, exc: BaseException) -> StoreError:
+    """A one-line StoreError for a driver's error on the store at ``where``."""
+    if isinstance(exc, sqlite3.Error):
+        return sqlite_failure(where, exc)
+    from .postgres import postgres_failure
+
+    return postgres_failure(where, exc)
+
+
+def is_store_failure(exc: BaseException) -> bool:
+    """True for an error of the store itself (gone, locked, full), not of one article's rows."""
+    if isinstance(exc, sqlite3.OperationalError):
+        return True
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(exc, psycopg.OperationalError | psycopg.errors.InsufficientResources)

@@ -1,4 +1,4 @@
-"""Schema migrations: named functions, applied in order, recorded in ``migrations``.
+"""SQLite schema migrations: named functions, applied in order, recorded in ``migrations``.
 
 Each migration runs inside the store's write transaction, so a crash leaves the
 schema either before or after it, never half way.
@@ -166,7 +166,19 @@ def m003_encoding(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (m001_articles, m002_enrichment, m003_encoding)
+def m004_store_state(conn: sqlite3.Connection) -> None:
+    """A count of committed write transactions, which tells a writer whether another one wrote since its last batch."""
+    _script(conn,
+        """
+        CREATE TABLE store_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+        INSERT INTO store_state (key, value) VALUES ('generation', 0);
+        """
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    m001_articles, m002_enrichment, m003_encoding, m004_store_state,
+)
 
 
 def pending(conn: sqlite3.Connection) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import sqlite3
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -34,11 +34,13 @@ def article_row(article: Article, vector_key: str | None, minhash: bytes | None)
     return tuple(json.dumps(values[c], ensure_ascii=False) if c in JSON_COLUMNS else values[c] for c in ARTICLE_COLUMNS)
 
 
-def article_from_row(row: sqlite3.Row) -> Article:
+def article_from_row(row: Mapping[str, Any]) -> Article:
     keys = row.keys()
     data = {k: row[k] for k in keys}
     for col in JSON_COLUMNS & set(keys):
         data[col] = json.loads(data[col])
+    if isinstance(data.get("raw"), bytes | memoryview):  # PostgreSQL keeps it as bytes (it may hold NUL)
+        data["raw"] = bytes(data["raw"]).decode("utf-8", "surrogatepass")
     article = Article(id=data["id"], source=data.get("source", ""), raw=data.get("raw", ""))
     for key, value in data.items():
         if key in ("removed", "sentences", "vector_key", "minhash", "story_id", "ingested_at"):
@@ -59,25 +61,25 @@ def vector_from_blob(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype=np.float32).copy()
 
 
-def mention_from_row(row: sqlite3.Row) -> Mention:
+def mention_from_row(row: Mapping[str, Any]) -> Mention:
     return Mention(row["start"], row["end"], row["text"], row["label"], row["name"], row["entity_id"])
 
 
-def quote_from_row(row: sqlite3.Row) -> Quote:
+def quote_from_row(row: Mapping[str, Any]) -> Quote:
     return Quote(row["start"], row["end"], row["text"], row["speaker"], row["cue"], row["kind"], row["speaker_entity_id"])
 
 
-def figure_from_row(row: sqlite3.Row) -> Figure:
+def figure_from_row(row: Mapping[str, Any]) -> Figure:
     return Figure(
         row["start"], row["end"], row["text"], row["value"], row["unit"], row["kind"], row["sentence"], row["measures"]
     )
 
 
-def time_from_row(row: sqlite3.Row) -> TimeMention:
+def time_from_row(row: Mapping[str, Any]) -> TimeMention:
     return TimeMention(row["start"], row["end"], row["text"], row["date"], row["end_date"], row["granularity"])
 
 
-def event_from_row(row: sqlite3.Row, articles: list[str]) -> Event:
+def event_from_row(row: Mapping[str, Any], articles: list[str]) -> Event:
     return Event(
         id=row["id"], date=row["date"], date_confidence=row["date_confidence"], place=row["place"],
         title=row["title"], participants=json.loads(row["participants"]), articles=articles,
@@ -85,5 +87,5 @@ def event_from_row(row: sqlite3.Row, articles: list[str]) -> Event:
     )  # fmt: skip
 
 
-def story_from_row(row: sqlite3.Row, events: list[str]) -> Story:
+def story_from_row(row: Mapping[str, Any], events: list[str]) -> Story:
     return Story(id=row["id"], title=row["title"], events=events)

@@ -9,7 +9,6 @@ ingest writes through, the security middleware and the error pages.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +19,7 @@ from starlette.exceptions import HTTPException
 
 from ..errors import BadParameter, NotFound, StorylineError
 from ..settings import Settings
+from ..storage import STORE_ERRORS, store_failure
 from . import api, pages, views
 from .ingesting import Ingestor
 from .security import HEADERS, BodyLimit, BodyTooLarge, SecurityHeaders, require_read
@@ -122,9 +122,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:
         logging.getLogger("storyline.web").error("%s %s failed", request.method, request.url.path, exc_info=exc)
-        if isinstance(exc, sqlite3.Error):
-            from ..storage import store_failure
-
+        if isinstance(exc, STORE_ERRORS):
             return _error(request, 500, str(store_failure(str(request.app.state.settings.db), exc)))
         return _error(request, 500, "storyline failed on this request; the server's log has the details.")
 

@@ -40,10 +40,16 @@ def nice_date(value: str | None) -> str:
     return f"{int(m.group(3))} {month} {m.group(1)}" if m.group(3) else f"{month} {m.group(1)}"
 
 
-def snippet(value: str | None) -> Markup:
-    """An FTS snippet, escaped, with its ``[match]`` markers as ``<mark>``."""
-    text = str(escape(value or ""))
-    return Markup(re.sub(r"\[([^\[\]]{1,200})\]", r"<mark>\1</mark>", text))
+def snippet(value: str | None, highlights: list | None = None) -> Markup:
+    """A search hit's snippet, escaped, with its highlighted ``(start, end)`` spans in ``<mark>``."""
+    text, parts, pos = value or "", [], 0
+    for start, end in sorted(tuple(h) for h in highlights or []):
+        if start < pos or end > len(text):
+            continue
+        parts += [escape(text[pos:start]), Markup("<mark>"), escape(text[start:end]), Markup("</mark>")]
+        pos = end
+    parts.append(escape(text[pos:]))
+    return Markup("").join(parts)
 
 
 def citations(item: Any) -> list[dict]:

@@ -281,9 +281,10 @@ def search(store: Any, meaning: Any, q: str, mode: str, limit: int, offset: int,
             return out
         rows = [{"id": h["article"].id, "title": h["article"].title, "outlet": h["article"].outlet,
                  "published": h["article"].published, "language": h["article"].language,
-                 "event_id": h["article"].event_id, "snippet": first_sentence(h["article"]), "score": h["score"]}
+                 "event_id": h["article"].event_id, "snippet": first_sentence(h["article"]), "highlights": [],
+                 "score": h["score"]}
                 for h in hits]  # fmt: skip
     else:
-        rows = [{**r, "score": round(-r["score"], 4)} for r in store.search(q, limit + 1, offset, **filters)]
+        rows = [dict(r) for r in store.search(q, limit + 1, offset, **filters)]
     out["results"], out["more"] = rows[:limit], len(rows) > limit
     return out

@@ -1,0 +1,116 @@
+"""What the rest of storyline may ask of a store, whatever the backend.
+
+Typed methods with typed filters: no SQL, no connection objects. ``limit=None``
+means all rows. Every write goes through :meth:`Store.write`, a transaction that
+nested calls join; a backend that several processes can write at once
+serialises these transactions (see :mod:`.postgres`). Search hits carry a score
+normalised to [0, 1] (higher is better) and the spans of the matched words in
+their snippet, so no caller depends on one backend's ranking function or markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import Protocol, TypedDict
+
+import numpy as np
+
+from ..models import Article, Event, Story
+
+COUNTED = ("articles", "events", "stories", "entities", "quotes", "figures")
+SNIPPET_CHARS = 160
+
+
+class SearchHit(TypedDict):
+    id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    language: str | None
+    event_id: str | None
+    score: float  # in [0, 1]; higher is a better match
+    snippet: str  # a window of the text around the first match
+    highlights: list[tuple[int, int]]  # (start, end) of each matched word in ``snippet``
+
+
+class Store(Protocol):
+    """The store interface; :func:`~storyline.storage.open_store` returns one."""
+
+    url: str
+    read_only: bool
+    migrations_applied: list[str]
+
+    def write(self) -> AbstractContextManager[None]: ...
+    def close(self) -> None: ...
+    def generation(self) -> int: ...
+
+    # articles
+    def id_for_hash(self, content_hash: str) -> str | None: ...
+    def hash_for_id(self, article_id: str) -> str | None: ...
+    def add_articles(self, articles: list[Article], entities: list[dict] | None = None,
+                     minhashes: dict[str, bytes] | None = None) -> None: ...  # fmt: skip
+    def entity_rows(self) -> list[dict]: ...
+    def get_article(self, article_id: str, full: bool = True) -> Article: ...
+    def iter_articles(self, full: bool = True, ids: list[str] | None = None,
+                      event_ids: list[str] | None = None) -> Iterator[Article]: ...  # fmt: skip
+    def list_articles(self, limit: int | None = 50, offset: int = 0, *, outlet: str | None = None,
+                      language: str | None = None, since: str | None = None, until: str | None = None,
+                      event_id: str | None = None) -> list[dict]: ...  # fmt: skip
+    def outlet_counts(self) -> list[dict]: ...
+    def outlet_rows(self) -> list[tuple[str | None, str | None, int]]: ...
+    def rename_outlets(self, renames: list[tuple[str | None, str | None, str | None, str | None]]) -> None: ...
+    def count(self, table: str) -> int: ...
+    def minhashes(self) -> Iterator[tuple[str, bytes, str | None]]: ...
+    def set_duplicate_of(self, mapping: dict[str, str | None]) -> None: ...
+    def set_published(self, article_id: str, published: str | None, how: str) -> None: ...
+
+    # vectors
+    def get_vectors(self, keys: list[str]) -> dict[str, np.ndarray]: ...
+    def put_vectors(self, vectors: dict[str, np.ndarray]) -> None: ...
+    def put_statement_vectors(self, articles: list[Article]) -> None: ...
+    def vector_keys(self) -> list[str]: ...
+    def article_vector_keys(self) -> list[tuple[str, str]]: ...
+
+    # events and stories
+    def save_events(self, events: list[Event], stories: list[Story], replace: bool = False) -> None: ...
+    def events(self, story_id: str | None = None) -> list[Event]: ...
+    def get_event(self, event_id: str) -> Event: ...
+    def stories(self) -> list[Story]: ...
+    def get_story(self, story_id: str) -> Story: ...
+
+    # enrichment
+    def entities(self, limit: int | None = 1000, offset: int = 0, type: str | None = None) -> list[dict]: ...
+    def get_entity(self, entity_id: int) -> dict: ...
+    def quotes(self, speaker: str | None = None, article_id: str | None = None, limit: int | None = 1000,
+               offset: int = 0) -> list[dict]: ...  # fmt: skip
+    def figures(self, article_id: str | None = None, limit: int | None = 1000, offset: int = 0) -> list[dict]: ...
+    def mentions_of(self, entity_id: int) -> list[dict]: ...
+
+    # search
+    def search(self, query: str, limit: int | None = 50, offset: int = 0, *, outlet: str | None = None,
+               language: str | None = None, since: str | None = None, until: str | None = None,
+               event_id: str | None = None) -> list[SearchHit]: ...  # fmt: skip
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a search query, as both backends match them (letters and digits; case ignored)."""
+    return [w.casefold() for w in re.findall(r"\w+", query)]
+
+
+def highlight(text: str, query: str, chars: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]]:
+    """A window of ``text`` around the first word of ``query`` found, and the spans of every query word in it."""
+    words = set(query_words(query))
+    found = [m.span() for m in re.finditer(r"\w+", text) if m.group().casefold() in words]
+    first = found[0][0] if found else 0
+    start = max(0, first - chars // 3)
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    end = min(len(text), start + chars)
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    spans = [(s - start + len(prefix), e - start + len(prefix)) for s, e in found if s >= start and e <= end]
+    return prefix + text[start:end] + suffix, spans

@@ -1,0 +1,190 @@
+"""The PostgreSQL store (psycopg 3): for stores that outgrow one file, and for several writers at once.
+
+- **Schema** as in SQLite, created by named migrations (:mod:`.pg_migrations`)
+  recorded in the ``migrations`` table, each run in a transaction under the
+  store's advisory lock, so two processes starting at once migrate once.
+- **Search** over a generated ``tsvector`` column (title weighted above text)
+  with a GIN index; ranked by ``ts_rank_cd`` normalised to [0, 1].
+- **Vectors** are kept beside the rows (``bytea`` float32), and the in-process
+  ANN index is rebuilt from them as with SQLite; no pgvector is needed.
+- **Writes** go through one connection and :meth:`PostgresStore.write`, a
+  transaction that first takes a transaction-scoped advisory lock
+  (``pg_advisory_xact_lock``). So the write transactions of every process on
+  one database run one at a time: an ingest's batch (its id and hash checks,
+  deduplication, entities, rows and placement in events) is serialised with
+  every other process's, and each batch sees all batches committed before it.
+  The pipeline notices, by :meth:`generation`, when another process wrote
+  since its last batch and reloads its in-memory state before placing. The
+  map (cleaning, enrichment, embedding) runs outside the lock, in parallel.
+- **Reads** outside a write transaction go through a connection pool
+  (``psycopg_pool``), so ``serve`` answers requests on several threads at once.
+  A store opened ``read_only`` sets ``default_transaction_read_only``: the
+  server refuses its writes.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+from ..errors import StoreError
+from ..models import Article
+from .base import query_words
+from .pg_migrations import LOCK_KEY, migrate, pending
+from .rows import ARTICLE_COLUMNS
+from .sql import SQLStore
+
+RAW = ARTICLE_COLUMNS.index("raw")
+
+
+def redact(url: str) -> str:
+    """``url`` without its password, for messages."""
+    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
+
+
+def postgres_failure(url: str, exc: BaseException) -> StoreError:
+    """A one-line StoreError for a PostgreSQL error on the store at ``url``."""
+    where = redact(url)
+    text = " ".join(str(exc).split())
+    if isinstance(exc, psycopg.OperationalError):
+        return StoreError(f"{where}: cannot reach the PostgreSQL store ({text}). Check the URL, that the server runs "
+                          "and accepts this user, then try again.")  # fmt: skip
+    if isinstance(exc, psycopg.errors.ReadOnlySqlTransaction):
+        return StoreError(f"{where}: opened for reading only; this command cannot change the store.")
+    return StoreError(f"{where}: the PostgreSQL store failed ({text}).")
+
+
+class PostgresStore(SQLStore):
+    """Articles, enrichment, events and stories in a PostgreSQL database."""
+
+    SEQ = "seq"
+    NO_LIMIT = None
+    SAME = "IS NOT DISTINCT FROM"
+
+    def __init__(self, url: str, read_only: bool = False, pool_size: int = 4):
+        self.url = url
+        self.read_only = read_only
+        self.migrations_applied: list[str] = []
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._owner: int | None = None
+        self._conn: psycopg.Connection | None = None
+        options = "-c default_transaction_read_only=on" if read_only else ""
+        try:
+            self._pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=False,
+                                        kwargs={"autocommit": True, "row_factory": dict_row, "options": options})  # fmt: skip
+            self._pool.open(wait=True, timeout=15)
+        except psycopg.Error as exc:
+            raise postgres_failure(url, exc) from None
+        except Exception as exc:  # the pool's PoolTimeout: the server never answered
+            self._pool.close()
+            raise StoreError(f"{redact(url)}: cannot connect to the PostgreSQL store ({exc}). Check the URL, that the "
+                             "server runs and accepts this user, then try again.") from None  # fmt: skip
+        try:
+            if read_only:
+                with self._pool.connection() as conn:
+                    missing = pending(conn)
+                if missing:
+                    raise StoreError(f"{redact(url)}: the store is empty or was written by an older storyline "
+                                     f"({', '.join(missing)} not applied). Run `storyline migrate --db URL`, or "
+                                     "ingest into it first.")  # fmt: skip
+                return
+            self._conn = psycopg.connect(url, autocommit=True, row_factory=dict_row)
+            with self.write():
+                self.migrations_applied = migrate(self._conn)
+        except psycopg.Error as exc:
+            self.close()
+            raise postgres_failure(url, exc) from None
+        except StoreError:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        self._pool.close()
+
+    def __repr__(self) -> str:
+        return f"PostgresStore({redact(self.url)!r})"
+
+    # --- the one write path -------------------------------------------------------------
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        """A write transaction under the store's advisory lock; nested calls join the outermost one."""
+        if self.read_only or self._conn is None:
+            raise StoreError(f"{redact(self.url)}: opened for reading only; this command cannot change the store.")
+        with self._lock:
+            if self._depth == 0:
+                self._conn.execute("BEGIN")
+                self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+                self._owner = threading.get_ident()
+            self._depth += 1
+            try:
+                yield
+                if self._depth == 1 and self.migrations_applied is not None and self._has_state():
+                    self._bump()
+            except BaseException:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._owner = None
+                    self._conn.execute("ROLLBACK")
+                raise
+            self._depth -= 1
+            if self._depth == 0:
+                self._owner = None
+                self._conn.execute("COMMIT")
+
+    def _has_state(self) -> bool:
+        row = self._conn.execute("SELECT to_regclass('store_state') IS NOT NULL AS ok").fetchone()
+        return bool(row["ok"])
+
+    @contextmanager
+    def _reader(self) -> Iterator[psycopg.Connection]:
+        """The write connection inside this thread's write transaction (to see what it wrote), else one from the pool."""
+        if self._depth and self._owner == threading.get_ident():
+            yield self._conn
+        else:
+            with self._pool.connection() as conn:
+                yield conn
+
+    def _all(self, sql: str, params: Iterable[Any] = ()) -> list[Mapping[str, Any]]:
+        with self._reader() as conn:
+            return conn.execute(_pg(sql), tuple(params)).fetchall()
+
+    def _many(self, sql: str, rows: list[tuple] | list[dict]) -> None:
+        if not rows:
+            return
+        if not (self._depth and self._owner == threading.get_ident()):
+            with self.write():
+                self._many(sql, rows)
+            return
+        with self._conn.cursor() as cur:
+            cur.executemany(_pg(sql), rows)
+
+    def _article_row(self, article: Article, vector_key: str | None, minhash: bytes | None) -> tuple:
+        """The raw input is kept as UTF-8 bytes: a PostgreSQL text cannot hold the NUL characters an input may have."""
+        row = list(super()._article_row(article, vector_key, minhash))
+        row[RAW] = row[RAW].encode("utf-8", "surrogatepass")
+        return tuple(row)
+
+    def _search_rows(self, query: str, clauses: str, params: list[Any], limit: int | None, offset: int) -> list[dict]:
+        rows = self._all(
+            "SELECT a.id, a.title, a.outlet, a.published, a.language, a.event_id, a.text, "
+            "ts_rank_cd(a.fts, q, 32) AS score FROM articles a, plainto_tsquery('simple', ?) q "
+            f"WHERE a.fts @@ q {clauses} ORDER BY score DESC, a.id LIMIT ? OFFSET ?",
+            [" ".join(query_words(query)), *params, *self._limit(limit, offset)],
+        )
+        return [dict(r) | {"score": max(1e-6, float(r["score"]))} for r in rows]
+
+
+def _pg(sql: str) -> str:
+    """The shared queries' ``?`` placeholders as psycopg's ``%s``."""
+    return sql.replace("%", "%%").replace("?", "%s")

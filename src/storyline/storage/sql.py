@@ -1,0 +1,446 @@
+"""What the SQLite and PostgreSQL stores share: the queries, written once in the SQL both understand.
+
+A backend (:mod:`.sqlite`, :mod:`.postgres`) supplies the connection, the one
+write path (:meth:`SQLStore.write`), full-text search and a few spellings
+(placeholders, the ingest-order column, "no limit", null-safe equality).
+Queries are written with ``?`` placeholders; the PostgreSQL backend turns them
+into ``%s``. Every ORDER BY over a column that may be NULL says where NULLs go
+(SQLite puts them first, PostgreSQL last), so both list rows in one order. Nothing here is visible outside ``storage/``: callers see the
+methods of :class:`~storyline.storage.base.Store`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
+from typing import Any
+
+import numpy as np
+
+from ..errors import NotFound
+from ..models import Article, Event, Story
+from . import rows as R
+from .base import COUNTED, SearchHit, highlight
+
+FILTERS = {
+    "outlet": "a.outlet = ?", "language": "a.language = ?", "since": "a.published >= ?",
+    "until": "a.published <= ?", "event_id": "a.event_id = ?",
+}  # fmt: skip
+CHUNK = 500  # ids per IN (...) list, and articles per read
+
+
+class SQLStore:
+    """The queries of a store; subclasses supply the connection and the backend's spellings."""
+
+    url: str
+    read_only: bool
+    migrations_applied: list[str]
+    SEQ = "rowid"  # the column that orders articles as they were stored
+    NO_LIMIT: int | None = -1  # what LIMIT takes for "all"
+    SAME = "IS"  # null-safe equality
+
+    # --- what a backend supplies --------------------------------------------------------
+    def write(self) -> AbstractContextManager[None]:
+        raise NotImplementedError
+
+    def _all(self, sql: str, params: Iterable[Any] = ()) -> list[Mapping[str, Any]]:
+        raise NotImplementedError
+
+    def _many(self, sql: str, rows: list[tuple] | list[dict]) -> None:
+        """Run ``sql`` once per row, inside the caller's write transaction."""
+        raise NotImplementedError
+
+    def _search_rows(self, query: str, clauses: str, params: list[Any], limit: int | None, offset: int) -> list[dict]:
+        """Rows (id, title, outlet, published, language, event_id, text, score in [0, 1]) best first."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def generation(self) -> int:
+        """How many write transactions the store has committed (any process): a writer that finds it changed
+        since its last write knows another one wrote in between."""
+        return int(self._one("SELECT value FROM store_state WHERE key = 'generation'")["value"])
+
+    def _bump(self) -> None:
+        """Count the write transaction about to commit (called by the backend's write path)."""
+        self._exec("UPDATE store_state SET value = value + 1 WHERE key = 'generation'")
+
+    def _one(self, sql: str, params: Iterable[Any] = ()) -> Mapping[str, Any] | None:
+        rows = self._all(sql, params)
+        return rows[0] if rows else None
+
+    def _exec(self, sql: str, params: Iterable[Any] = ()) -> None:
+        self._many(sql, [tuple(params)])
+
+    def _limit(self, limit: int | None, offset: int) -> list[Any]:
+        return [self.NO_LIMIT if limit is None else limit, offset]
+
+    # --- articles -----------------------------------------------------------------------
+    def id_for_hash(self, content_hash: str) -> str | None:
+        row = self._one(f"SELECT id FROM articles WHERE content_hash = ? ORDER BY {self.SEQ} LIMIT 1", (content_hash,))
+        return row["id"] if row else None
+
+    def hash_for_id(self, article_id: str) -> str | None:
+        row = self._one("SELECT content_hash FROM articles WHERE id = ?", (article_id,))
+        return row["content_hash"] if row else None
+
+    def add_articles(
+        self, articles: list[Article], entities: list[dict] | None = None, minhashes: dict[str, bytes] | None = None
+    ) -> None:
+        """Insert articles with their enrichment and vectors; ``entities`` (rows resolved by the caller, which the
+        mentions' ``entity_id`` point at) are inserted or updated first."""
+        minhashes = minhashes or {}
+        with self.write():
+            if entities:
+                self._upsert_entities(entities)
+            self.put_vectors({"a:" + a.content_hash: a.vector for a in articles if a.vector is not None})
+            self.put_statement_vectors(articles)
+            marks = ",".join("?" * len(R.ARTICLE_COLUMNS))
+            self._many(
+                f"INSERT INTO articles ({','.join(R.ARTICLE_COLUMNS)}) VALUES ({marks})",
+                [self._article_row(a, None if a.vector is None else "a:" + a.content_hash, minhashes.get(a.id))
+                 for a in articles],
+            )  # fmt: skip
+            self._insert_enrichment(articles)
+
+    def _article_row(self, article: Article, vector_key: str | None, minhash: bytes | None) -> tuple:
+        return R.article_row(article, vector_key, minhash)
+
+    def _insert_enrichment(self, articles: list[Article]) -> None:
+        self._many(
+            'INSERT INTO mentions (article_id, entity_id, start, "end", text, label, name) VALUES (?,?,?,?,?,?,?)',
+            [(a.id, m.entity_id, m.start, m.end, m.text, m.label, m.name) for a in articles for m in a.mentions],
+        )
+        self._many(
+            'INSERT INTO quotes (article_id, start, "end", text, speaker, speaker_entity_id, cue, kind) VALUES (?,?,?,?,?,?,?,?)',
+            [(a.id, q.start, q.end, q.text, q.speaker, q.speaker_entity_id, q.cue, q.kind) for a in articles for q in a.quotes],
+        )
+        self._many(
+            'INSERT INTO figures (article_id, start, "end", text, value, unit, kind, sentence, measures) VALUES (?,?,?,?,?,?,?,?,?)',
+            [(a.id, f.start, f.end, f.text, f.value, f.unit, f.kind, f.sentence, f.measures) for a in articles for f in a.figures],
+        )
+        self._many(
+            'INSERT INTO times (article_id, start, "end", text, date, end_date, granularity) VALUES (?,?,?,?,?,?,?)',
+            [(a.id, t.start, t.end, t.text, t.date, t.end_date, t.granularity) for a in articles for t in a.times],
+        )
+
+    def _upsert_entities(self, entity_rows: list[dict]) -> None:
+        self._many(
+            "INSERT INTO entities (id, name, type, aliases, count) VALUES (?,?,?,?,?) "
+            "ON CONFLICT(id) DO UPDATE SET name=excluded.name, type=excluded.type, aliases=excluded.aliases, "
+            "count=excluded.count",
+            [(r["id"], r["name"], r["type"], json.dumps(sorted(r.get("aliases", [])), ensure_ascii=False), r["count"])
+             for r in entity_rows],
+        )  # fmt: skip
+
+    def entity_rows(self) -> list[dict]:
+        """Every entity as a plain dict, for building an entity registry."""
+        return [
+            {"id": r["id"], "name": r["name"], "type": r["type"], "aliases": json.loads(r["aliases"]), "count": r["count"]}
+            for r in self._all("SELECT * FROM entities ORDER BY id")
+        ]
+
+    def get_article(self, article_id: str, full: bool = True) -> Article:
+        found = list(self._articles("a.id = ?", [article_id], full))
+        if not found:
+            raise NotFound("article", article_id)
+        return found[0]
+
+    _DERIVED = (
+        ("mentions", R.mention_from_row), ("quotes", R.quote_from_row),
+        ("figures", R.figure_from_row), ("times", R.time_from_row),
+    )  # fmt: skip
+
+    def _attach(self, articles: list[Article], vector_keys: dict[str, str | None]) -> None:
+        """Load mentions, quotes, figures, times and vectors of ``articles``: one query per table."""
+        by_id = {a.id: a for a in articles}
+        marks = ",".join("?" * len(by_id))
+        for table, convert in self._DERIVED:
+            for a in articles:
+                setattr(a, table, [])
+            rows = self._all(f"SELECT * FROM {table} WHERE article_id IN ({marks}) ORDER BY article_id, start", list(by_id))
+            for r in rows:
+                getattr(by_id[r["article_id"]], table).append(convert(r))
+        statements = {a.id: [q.start for q in a.statements()] for a in articles}
+        keys = [k for k in vector_keys.values() if k]
+        keys += [_statement_key(a, start) for a in articles for start in statements[a.id]]
+        vectors = self.get_vectors(keys)
+        for a in articles:
+            a.vector = vectors.get(vector_keys.get(a.id) or "")
+            found = ((start, vectors.get(_statement_key(a, start))) for start in statements[a.id])
+            a.statement_vectors = {start: v for start, v in found if v is not None}
+
+    def _articles(self, where: str, params: list[Any], full: bool) -> list[Article]:
+        rows = self._all(
+            f"SELECT a.*, a.{self.SEQ} AS seq_, e.story_id FROM articles a LEFT JOIN events e ON e.id = a.event_id "
+            f"WHERE {where} ORDER BY a.{self.SEQ}",
+            params,
+        )
+        articles = [R.article_from_row(row) for row in rows]
+        if full and articles:
+            self._attach(articles, {a.id: row["vector_key"] for a, row in zip(articles, rows, strict=True)})
+        return articles
+
+    def iter_articles(
+        self, full: bool = True, ids: list[str] | None = None, event_ids: list[str] | None = None
+    ) -> Iterator[Article]:
+        """Every article in the order stored, or only those with one of ``ids`` or in one of ``event_ids``;
+        read in chunks, so a large store is never held whole."""
+        if ids is not None or event_ids is not None:
+            column, values = ("id", ids) if ids is not None else ("event_id", event_ids)
+            for start in range(0, len(values), CHUNK):
+                chunk = values[start : start + CHUNK]
+                yield from self._articles(f"a.{column} IN ({','.join('?' * len(chunk))})", chunk, full)
+            return
+        after = -1
+        while True:
+            page = self._all(f"SELECT {self.SEQ} AS s FROM articles WHERE {self.SEQ} > ? ORDER BY {self.SEQ} LIMIT ?",
+                             [after, CHUNK])  # fmt: skip
+            if not page:
+                return
+            yield from self._articles(f"a.{self.SEQ} >= ? AND a.{self.SEQ} <= ?", [page[0]["s"], page[-1]["s"]], full)
+            after = page[-1]["s"]
+
+    def list_articles(
+        self, limit: int | None = 50, offset: int = 0, *, outlet: str | None = None, language: str | None = None,
+        since: str | None = None, until: str | None = None, event_id: str | None = None,
+    ) -> list[dict]:  # fmt: skip
+        """Article summaries (no raw or text) for listings, oldest first."""
+        clauses, params = _filters(outlet=outlet, language=language, since=since, until=until, event_id=event_id)
+        rows = self._all(
+            "SELECT a.id, a.title, a.outlet, a.outlet_domain, a.published, a.published_how, a.byline, a.wire, "
+            "a.language, a.duplicate_of, a.event_id, e.story_id, length(a.text) AS chars "
+            f"FROM articles a LEFT JOIN events e ON e.id = a.event_id {clauses} "
+            "ORDER BY a.published IS NULL, a.published, a.id LIMIT ? OFFSET ?",
+            [*params, *self._limit(limit, offset)],
+        )
+        return [{**dict(r), "wire": json.loads(r["wire"])} for r in rows]
+
+    def outlet_counts(self) -> list[dict]:
+        """Per outlet: articles, syndicated copies, first and last publication date."""
+        rows = self._all(
+            "SELECT coalesce(outlet, '(unnamed)') AS outlet, outlet_domain, count(*) AS articles, "
+            "count(duplicate_of) AS copies, count(*) - count(published) AS undated, "
+            "min(published) AS first, max(published) AS last FROM articles "
+            "GROUP BY outlet, outlet_domain ORDER BY articles DESC, 1"
+        )
+        return [dict(r) for r in rows]
+
+    def outlet_rows(self) -> list[tuple[str | None, str | None, int]]:
+        """(outlet, outlet_domain, articles) for every distinct pair, for the outlet registry."""
+        rows = self._all("SELECT outlet, outlet_domain, count(*) AS n FROM articles GROUP BY outlet, outlet_domain "
+                         "ORDER BY outlet NULLS FIRST, outlet_domain NULLS FIRST")  # fmt: skip
+        return [(r["outlet"], r["outlet_domain"], r["n"]) for r in rows]
+
+    def rename_outlets(self, renames: list[tuple[str | None, str | None, str | None, str | None]]) -> None:
+        """Apply (old name, old domain, new name, new domain) to every article carrying the old pair."""
+        with self.write():
+            self._many(
+                f"UPDATE articles SET outlet = ?, outlet_domain = ? WHERE outlet {self.SAME} ? AND outlet_domain {self.SAME} ?",
+                [(new_name, new_domain, old_name, old_domain) for old_name, old_domain, new_name, new_domain in renames],
+            )
+
+    def count(self, table: str) -> int:
+        if table not in COUNTED:
+            raise ValueError(f"cannot count {table!r}; one of {', '.join(COUNTED)}")
+        return int(self._one(f"SELECT count(*) AS n FROM {table}")["n"])
+
+    def minhashes(self) -> Iterator[tuple[str, bytes, str | None]]:
+        """(id, minhash, published) of every article that has a MinHash, in the order stored."""
+        for r in self._all(f"SELECT id, minhash, published FROM articles WHERE minhash IS NOT NULL ORDER BY {self.SEQ}"):
+            yield r["id"], bytes(r["minhash"]), r["published"]
+
+    def set_duplicate_of(self, mapping: dict[str, str | None]) -> None:
+        with self.write():
+            self._many("UPDATE articles SET duplicate_of=? WHERE id=?", [(v, k) for k, v in mapping.items()])
+
+    def set_published(self, article_id: str, published: str | None, how: str) -> None:
+        with self.write():
+            self._exec("UPDATE articles SET published=?, published_how=? WHERE id=?", (published, how, article_id))
+
+    # --- vectors (also the embedding cache, keyed by content hash) --------------------------
+    def get_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        keys = list(dict.fromkeys(keys))
+        for i in range(0, len(keys), CHUNK):
+            chunk = keys[i : i + CHUNK]
+            for r in self._all(f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk):
+                out[r["key"]] = R.vector_from_blob(r["vector"])
+        return out
+
+    def put_vectors(self, vectors: dict[str, np.ndarray]) -> None:
+        if not vectors:
+            return
+        with self.write():
+            self._many(
+                "INSERT INTO vectors (key, dim, vector) VALUES (?,?,?) "
+                "ON CONFLICT(key) DO UPDATE SET dim=excluded.dim, vector=excluded.vector",
+                [(k, int(np.asarray(v).shape[0]), R.vector_blob(v)) for k, v in vectors.items()],
+            )
+
+    def vector_keys(self) -> list[str]:
+        """The key of every vector kept (articles', statements' and the embedding cache's)."""
+        return [r["key"] for r in self._all("SELECT key FROM vectors ORDER BY key")]
+
+    def put_statement_vectors(self, articles: list[Article]) -> None:
+        """Keep the vectors of the articles' statements (:meth:`Article.statements`), read back with them."""
+        self.put_vectors({_statement_key(a, start): v for a in articles for start, v in a.statement_vectors.items()})
+
+    def article_vector_keys(self) -> list[tuple[str, str]]:
+        """(article id, vector key) of every article that has a vector, in the order stored."""
+        rows = self._all(f"SELECT id, vector_key FROM articles WHERE vector_key IS NOT NULL ORDER BY {self.SEQ}")
+        return [(r["id"], r["vector_key"]) for r in rows]
+
+    # --- events and stories -------------------------------------------------------------
+    def save_events(self, events: list[Event], stories: list[Story], replace: bool = False) -> None:
+        """Write events and stories and point each article at its event; ``replace`` drops all others first."""
+        with self.write():
+            if replace:
+                self._exec("UPDATE articles SET event_id = NULL")
+                self._exec("DELETE FROM events")
+                self._exec("DELETE FROM stories")
+            self._many(
+                "INSERT INTO stories (id, title) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET title=excluded.title",
+                [(s.id, s.title) for s in stories],
+            )
+            self._many(
+                "INSERT INTO events (id, date, date_confidence, place, title, participants, story_id) "
+                "VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET date=excluded.date, "
+                "date_confidence=excluded.date_confidence, place=excluded.place, title=excluded.title, "
+                "participants=excluded.participants, story_id=excluded.story_id",
+                [(e.id, e.date, e.date_confidence, e.place, e.title, json.dumps(e.participants, ensure_ascii=False),
+                  e.story_id) for e in events],
+            )  # fmt: skip
+            self._many("UPDATE articles SET event_id=? WHERE id=?", [(e.id, aid) for e in events for aid in e.articles])
+            self._exec("DELETE FROM events WHERE id NOT IN (SELECT DISTINCT event_id FROM articles WHERE event_id IS NOT NULL)")
+            self._exec("DELETE FROM stories WHERE id NOT IN (SELECT DISTINCT story_id FROM events WHERE story_id IS NOT NULL)")
+
+    def events(self, story_id: str | None = None) -> list[Event]:
+        where, params = ("WHERE story_id = ?", (story_id,)) if story_id else ("", ())
+        members = self._members("SELECT event_id AS k, id FROM articles WHERE event_id IS NOT NULL ORDER BY published NULLS FIRST, id")
+        rows = self._all(f"SELECT * FROM events {where} ORDER BY date IS NULL, date, id", params)
+        return [R.event_from_row(r, members.get(r["id"], [])) for r in rows]
+
+    def get_event(self, event_id: str) -> Event:
+        row = self._one("SELECT * FROM events WHERE id = ?", (event_id,))
+        if row is None:
+            raise NotFound("event", event_id)
+        ids = [r["id"] for r in self._all("SELECT id FROM articles WHERE event_id=? ORDER BY published NULLS FIRST, id", (event_id,))]
+        return R.event_from_row(row, ids)
+
+    def stories(self) -> list[Story]:
+        members = self._members("SELECT story_id AS k, id FROM events WHERE story_id IS NOT NULL ORDER BY date IS NULL, date, id")
+        return [R.story_from_row(r, members.get(r["id"], [])) for r in self._all("SELECT * FROM stories ORDER BY id")]
+
+    def get_story(self, story_id: str) -> Story:
+        row = self._one("SELECT * FROM stories WHERE id = ?", (story_id,))
+        if row is None:
+            raise NotFound("story", story_id)
+        ids = [r["id"] for r in self._all("SELECT id FROM events WHERE story_id=? ORDER BY date IS NULL, date, id", (story_id,))]
+        return R.story_from_row(row, ids)
+
+    def _members(self, sql: str) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for r in self._all(sql):
+            out.setdefault(r["k"], []).append(r["id"])
+        return out
+
+    # --- enrichment listings ---------------------------------------------------------------
+    def entities(self, limit: int | None = 1000, offset: int = 0, type: str | None = None) -> list[dict]:
+        where, params = ("WHERE e.type = ?", [type]) if type else ("", [])
+        rows = self._all(f"SELECT e.* FROM entities e {where} ORDER BY e.count DESC, e.name, e.id LIMIT ? OFFSET ?",
+                         [*params, *self._limit(limit, offset)])  # fmt: skip
+        return self._entity_dicts(rows)
+
+    def get_entity(self, entity_id: int) -> dict:
+        rows = self._all("SELECT * FROM entities WHERE id = ?", (entity_id,))
+        if not rows:
+            raise NotFound("entity", entity_id)
+        return self._entity_dicts(rows)[0]
+
+    def _entity_dicts(self, rows: list[Mapping[str, Any]]) -> list[dict]:
+        """Entity rows with the ids of the articles that mention each."""
+        articles: dict[int, set[str]] = {r["id"]: set() for r in rows}
+        ids = list(articles)
+        for i in range(0, len(ids), CHUNK):
+            chunk = ids[i : i + CHUNK]
+            for m in self._all(f"SELECT DISTINCT entity_id, article_id FROM mentions WHERE entity_id IN "
+                               f"({','.join('?' * len(chunk))})", chunk):  # fmt: skip
+                articles[m["entity_id"]].add(m["article_id"])
+        return [
+            {"id": r["id"], "name": r["name"], "type": r["type"], "aliases": json.loads(r["aliases"]),
+             "count": r["count"], "articles": sorted(articles[r["id"]])}
+            for r in rows
+        ]  # fmt: skip
+
+    def quotes(
+        self, speaker: str | None = None, article_id: str | None = None, limit: int | None = 1000, offset: int = 0
+    ) -> list[dict]:
+        clauses, params = [], []
+        if speaker:
+            clauses.append("(lower(q.speaker) LIKE ? OR lower(en.name) LIKE ? OR lower(en.aliases) LIKE ?)")
+            params += [f"%{speaker.lower()}%"] * 3
+        if article_id:
+            clauses.append("q.article_id = ?")
+            params.append(article_id)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        rows = self._all(
+            'SELECT q.id, q.article_id, q.start, q."end", q.text, coalesce(en.name, q.speaker) AS speaker, '
+            "q.speaker_entity_id, q.cue, q.kind, a.outlet, a.published FROM quotes q "
+            "JOIN articles a ON a.id = q.article_id LEFT JOIN entities en ON en.id = q.speaker_entity_id "
+            f"{where} ORDER BY a.published NULLS FIRST, q.article_id, q.start, q.id LIMIT ? OFFSET ?",
+            [*params, *self._limit(limit, offset)],
+        )
+        return [dict(r) for r in rows]
+
+    def figures(self, article_id: str | None = None, limit: int | None = 1000, offset: int = 0) -> list[dict]:
+        where, params = ("WHERE f.article_id = ?", [article_id]) if article_id else ("", [])
+        rows = self._all(
+            'SELECT f.id, f.article_id, f.start, f."end", f.text, f.value, f.unit, f.kind, f.sentence, f.measures, '
+            f"a.outlet, a.published FROM figures f JOIN articles a ON a.id = f.article_id {where} "
+            "ORDER BY a.published NULLS FIRST, f.article_id, f.start, f.id LIMIT ? OFFSET ?",
+            [*params, *self._limit(limit, offset)],
+        )
+        return [dict(r) for r in rows]
+
+    def mentions_of(self, entity_id: int) -> list[dict]:
+        rows = self._all(
+            'SELECT m.article_id, m.start, m."end", m.text, a.title, a.published, a.outlet FROM mentions m '
+            "JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ? ORDER BY a.published NULLS FIRST, m.article_id, m.start",
+            (entity_id,),
+        )
+        return [dict(r) for r in rows]
+
+    # --- search -------------------------------------------------------------------------
+    def search(
+        self, query: str, limit: int | None = 50, offset: int = 0, *, outlet: str | None = None,
+        language: str | None = None, since: str | None = None, until: str | None = None, event_id: str | None = None,
+    ) -> list[SearchHit]:  # fmt: skip
+        """Full-text search over title and text, best match first: each hit with a score in [0, 1] (higher is
+        better) and a snippet whose ``highlights`` are the (start, end) spans of the words matched."""
+        if not query.split():
+            return []
+        clauses, params = _filters(outlet=outlet, language=language, since=since, until=until, event_id=event_id)
+        rows = self._search_rows(query, clauses.replace("WHERE", "AND"), params, limit, offset)
+        hits = []
+        for r in rows:
+            snippet, spans = highlight(r.pop("text") or "", query)
+            hits.append(SearchHit(**r, snippet=snippet, highlights=spans))
+        return hits
+
+
+def _filters(**filters: Any) -> tuple[str, list[Any]]:
+    clauses, params = [], []
+    for key, value in filters.items():
+        if value in (None, ""):
+            continue
+        clauses.append(FILTERS[key])
+        params.append(value)
+    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _statement_key(article: Article, start: int) -> str:
+    """Where the vector of the statement at ``start`` of ``article`` is kept in ``vectors``."""
+    return f"s:{article.content_hash}:{start}"

@@ -1,0 +1,83 @@
+"""The map on a real Dask cluster: a ``dask scheduler`` and two ``dask worker`` processes on 127.0.0.1.
+
+``storyline ingest --engine dask --scheduler ADDRESS`` into PostgreSQL must store what a local ingest into
+SQLite stores, on the bundled corpus, with the real models (compared in a fixed order: ``_exports.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from _exports import canonical, differences
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).parent.parent
+CORPUS = ROOT / "examples" / "corpus"
+BIN = Path(sys.executable).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_workers(address: str, n: int, timeout: float = 120) -> None:
+    from distributed import Client
+
+    with Client(address, timeout="30s") as client:
+        client.wait_for_workers(n, timeout=timeout)
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    """A scheduler and two single-threaded workers, each its own process; stopped at the end."""
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    logs = [open(tmp_path / f"{name}.log", "w") for name in ("scheduler", "worker1", "worker2")]
+    commands = [[str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"]]
+    commands += [[str(BIN / "dask"), "worker", address, "--host", "127.0.0.1", "--nworkers", "1", "--nthreads", "1",
+                  "--no-dashboard", "--name", f"w{i}"] for i in (1, 2)]  # fmt: skip
+    procs = []
+    try:
+        for command, log in zip(commands, logs, strict=True):
+            procs.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path))
+            time.sleep(1 if not procs[1:] else 0)
+        _wait_for_workers(address, 2)
+        yield address
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+        for proc in reversed(procs):
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        for log in logs:
+            log.close()
+
+
+def _storyline(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    done = subprocess.run([str(BIN / "storyline"), *args], cwd=cwd, capture_output=True, text=True, timeout=1800,
+                          env=os.environ | {"STORYLINE_CONFIG": str(cwd / "none.cfg")})  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done
+
+
+def test_ingest_on_a_dask_cluster_into_postgresql_equals_a_local_ingest_into_sqlite(tmp_path, cluster, postgres_server):
+    pg = postgres_server.new_database()
+    _storyline("ingest", str(CORPUS), "--db", "local.db", cwd=tmp_path)
+    _storyline("ingest", str(CORPUS), "--db", pg, "--engine", "dask", "--scheduler", cluster, cwd=tmp_path)
+    local = json.loads(_storyline("export", "--db", "local.db", "--format", "json", cwd=tmp_path).stdout)
+    on_dask = json.loads(_storyline("export", "--db", pg, "--format", "json", cwd=tmp_path).stdout)
+    assert local["articles"] and local["events"] and local["entities"]
+    assert differences(canonical(local), canonical(on_dask)) == []
