@@ -148,7 +148,7 @@ class Enricher:
         leads = [a.lead(self.settings.lead_chars) for a in articles]
         for article, vector in zip(articles, embed_cached(self.embedder, leads, vector_cache), strict=True):
             article.vector = vector
-        self.timings["vectors"] += time.process_time() - c0
+        self.timings["vectors: headline+lead"] += time.process_time() - c0
 
     def embed_statements(self, articles: list[Article], vector_cache=None) -> None:
         """Embed each article's attributed statements (quotes with a speaker; see
@@ -160,7 +160,7 @@ class Enricher:
             article.statement_vectors = {}
         for (article, quote), vector in zip(owners, vectors, strict=True):
             article.statement_vectors[quote.start] = vector
-        self.timings["vectors"] += time.process_time() - c0
+        self.timings["vectors: statements"] += time.process_time() - c0
 
     def close(self, kill: bool = False) -> None:
         """Stop the worker processes, if any were started (at once, with ``kill``)."""
