@@ -39,6 +39,8 @@ from .settings import Settings
 from .storage import Store
 
 BATCH = 256  # articles per transaction; large enough for the enrichment workers to pay off
+WARM_UP = ("Council approves new budget\n\nMay 3, 2024 - The city council approved a $2 million budget on "
+           'Tuesday, Mayor Jane Smith said. "This is a good day for the city," Smith told reporters in Springfield.')
 
 
 @dataclass
@@ -98,6 +100,16 @@ class Pipeline:
         """Stop the enrichment worker processes, if any (at once, with ``kill``)."""
         if self._enricher is not None and hasattr(self._enricher, "close"):
             self._enricher.close(kill) if kill else self._enricher.close()
+
+    def warm(self) -> None:
+        """Load the models and the event state now, so the first article placed pays no start-up:
+        a made-up article is cleaned, described and enriched (not stored), and the event state is read."""
+        warm = Article(id="warm-up", source="warm-up", raw=WARM_UP)
+        cleaning.clean(warm)
+        metadata.describe(warm, self.settings)
+        self.enricher.enrich([warm])
+        self.registry  # noqa: B018 - built from the store now
+        self.events  # noqa: B018
 
     @property
     def enricher(self):
