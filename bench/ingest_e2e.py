@@ -210,13 +210,8 @@ def instrument(clock: StageClock) -> None:
 
 
 def load_models(pipeline) -> None:
-    """Load what the first batch would: the embedder (and spaCy in this process when it parses here)."""
-    enricher = pipeline.enricher
-    enricher.embedder.embed(["warm up"])
-    if hasattr(enricher, "warm"):
-        enricher.warm()
-    else:
-        enricher.nlp.parse(["Warm up."])
+    """Load what this process loads for big batches: the embedder (the spaCy workers load theirs meanwhile)."""
+    pipeline.enricher.embedder.embed(["warm up"])
 
 
 def ingest_run(path: Path, n: int, workdir: Path) -> dict:
