@@ -261,6 +261,7 @@ def ingest_run(path: Path, n: int, workdir: Path) -> dict:
         "model_loading_seconds": round(loaded, 2),
         "articles_per_second_warm": round(n / max(wall - loaded, 1e-9), 2),
         "core_seconds": round(total_cpu, 2),
+        "core_ms_per_article_total": round(1000 * total_cpu / n, 1),
         "cores_busy": round(total_cpu / wall, 2),
         "peak_rss_mb_main": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "peak_pss_mb_all_processes": round(sampler.peak_pss, 1),
@@ -272,22 +273,34 @@ def ingest_run(path: Path, n: int, workdir: Path) -> dict:
     }, leads
 
 
-def plain_minilm(leads: list[str]) -> dict:
-    """The yardstick: sentence-transformers all-MiniLM-L6-v2, float32, default threads, over the same leads."""
+def plain_minilm(leads: list[str], workdir: Path) -> dict:
+    """The yardstick: sentence-transformers all-MiniLM-L6-v2 as it comes (float32, default threads, batches
+    of 32) over the same leads, in a child process that imports nothing of storyline (no settings of ours)."""
+    from storyline.enrichment.vectors import minilm_path
+
+    texts = workdir / "leads.json"
+    texts.write_text(json.dumps({"model": str(minilm_path()), "texts": leads}), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    done = subprocess.run([sys.executable, __file__, "--yardstick", str(texts)], env=env, check=True,
+                          capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def yardstick(path: str) -> None:
     import torch
     from sentence_transformers import SentenceTransformer
 
-    from storyline.enrichment.vectors import minilm_path
-
-    model = SentenceTransformer(str(minilm_path()), device="cpu")
+    given = json.loads(Path(path).read_text(encoding="utf-8"))
+    leads = given["texts"]
+    model = SentenceTransformer(given["model"], device="cpu")
     model.max_seq_length = 256
     with torch.inference_mode():
         model.encode(leads[:32], batch_size=32)
         t0 = time.perf_counter()
         model.encode(leads, batch_size=32, show_progress_bar=False)
         wall = time.perf_counter() - t0
-    return {"texts": len(leads), "seconds": round(wall, 2), "texts_per_second": round(len(leads) / wall, 2),
-            "torch_threads": torch.get_num_threads()}
+    print(json.dumps({"texts": len(leads), "seconds": round(wall, 2), "texts_per_second": round(len(leads) / wall, 2),
+                      "torch_threads": torch.get_num_threads()}))
 
 
 def cli_run(path: Path, n: int, workdir: Path) -> dict:
@@ -311,7 +324,7 @@ def run(name: str, with_cli: bool, first: int | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="ingest-e2e-") as tmp:
         path, n = corpus_file(name, Path(tmp), first)
         result, leads = ingest_run(path, n, Path(tmp))
-        result["plain_minilm"] = plain_minilm(leads)
+        result["plain_minilm"] = plain_minilm(leads, Path(tmp))
         result["ratio_to_plain_minilm"] = round(result["articles_per_second"] / result["plain_minilm"]["texts_per_second"], 3)
         result["ratio_to_plain_minilm_warm"] = round(
             result["articles_per_second_warm"] / result["plain_minilm"]["texts_per_second"], 3)
@@ -326,7 +339,11 @@ def main() -> None:
     ap.add_argument("--cli", action="store_true", help="also time the real `storyline ingest` in a child process")
     ap.add_argument("--first", type=int, default=None, help="only the first N lines of each corpus (quick runs)")
     ap.add_argument("--label", default=None, help="name of this run in the results file (default: the date and time)")
+    ap.add_argument("--yardstick", help=argparse.SUPPRESS)  # in the child process: the plain encode
     args = ap.parse_args()
+    if args.yardstick:
+        yardstick(args.yardstick)
+        return
     label = args.label or time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     if args.first:
         label += f"-first{args.first}"
