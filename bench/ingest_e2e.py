@@ -344,10 +344,17 @@ def main() -> None:
     if args.yardstick:
         yardstick(args.yardstick)
         return
-    label = args.label or time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    base = label = args.label or time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     if args.first:
         label += f"-first{args.first}"
-    for name in args.corpus or ["gva", "ecbplus"]:
+    names = args.corpus or ["gva", "ecbplus"]
+    if len(names) > 1:  # each corpus in a process of its own, as a new user's `storyline ingest` runs
+        for name in names:
+            again = [sys.executable, __file__, "--corpus", name, "--label", base]
+            subprocess.run(again + (["--cli"] if args.cli else []) + (["--first", str(args.first)] if args.first else []),
+                           check=True)
+        return
+    for name in names:
         result = run(name, args.cli, args.first)
         result["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(),
                              "shared_data": (DATA / "gva-dev.jsonl").exists()}
