@@ -68,23 +68,29 @@ def _fmt(as_json: bool, as_jsonl: bool, as_csv: bool) -> str:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Files or folders of .txt, .html, .jsonl (optionally .gz); - for JSONL on stdin.")],
+    paths: Annotated[list[str] | None, typer.Argument(help="Files or folders of .txt, .html, .jsonl (optionally .gz); - for JSONL on stdin.")] = None,
     db: Db = None,
     engine: Annotated[str, typer.Option("--engine", help="Where the per-article stages run: local (this machine's processes) or dask.")] = "local",
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="With --engine dask: the address of a running `dask scheduler` (default: a local cluster).")] = None,
+    watch: Annotated[Path | None, typer.Option("--watch", help="Keep the models loaded and ingest each file that lands in this folder, until Ctrl-C.")] = None,
+    interval: Annotated[float, typer.Option("--interval", help="Seconds between looks at the --watch folder.")] = 0.25,
 ) -> None:
     """Read articles, clean and describe them, and place them in events and stories.
 
-    Example: storyline ingest examples/corpus --db demo.db
+    Example: storyline ingest examples/corpus --db demo.db; storyline ingest --watch inbox/ --db demo.db
     or, on a Dask cluster: storyline ingest archive/ --db postgresql://localhost/news --engine dask --scheduler tcp://10.0.0.5:8786
     """
     from .executors import make_executor
     from .pipeline import Pipeline
 
     settings = _settings(db)
-    store = _store(db, read_only=False)
-    pipeline = Pipeline(store, settings)
+    pipeline = Pipeline(_store(db, read_only=False), settings)
     pipeline.executor = make_executor(engine, settings, lambda: pipeline.enricher, scheduler)
+    if watch is not None:
+        _watch(pipeline, watch, interval)
+        return
+    if not paths:
+        raise typer.BadParameter("give files or folders to ingest, or --watch FOLDER")
     total = reading.count_documents(paths)
     columns = (TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True, disable=total is not None and total < 20) as progress:
@@ -112,6 +118,26 @@ def ingest(
     )
     if report.failures:
         raise typer.Exit(1)
+
+
+def _watch(pipeline, folder: Path, interval: float) -> None:
+    import time
+
+    from .watching import ingest_and_tell, watch
+
+    if not folder.is_dir():
+        raise typer.BadParameter(f"--watch {folder}: not a folder")
+    t0 = time.perf_counter()
+    pipeline.warm()
+    _say(err, f"watching {folder} (models loaded in {time.perf_counter() - t0:.1f} s); Ctrl-C stops")
+    try:
+        watch(folder, ingest_and_tell(pipeline, lambda line: _say(out, line)), interval)
+    except KeyboardInterrupt:
+        pipeline.close(kill=True)
+        _say(err, "stopped: every file ingested so far is stored.")
+        raise typer.Exit(130) from None
+    finally:
+        pipeline.close()
 
 
 @app.command()
@@ -409,11 +435,14 @@ def serve(
     db: Db = None,
     host: Annotated[str | None, typer.Option("--host", help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option("--port", help="Port to listen on.")] = None,
+    watch: Annotated[Path | None, typer.Option("--watch", help="Also ingest each file that lands in this folder, through the same warm pipeline as HTTP posts.")] = None,
 ) -> None:
     """Serve the web pages and the JSON API. Example: storyline serve --port 8000, then open http://127.0.0.1:8000/"""
     from .web.app import serve as run
 
-    run(Settings(db=db, host=host, port=port))
+    if watch is not None and not watch.is_dir():
+        raise typer.BadParameter(f"--watch {watch}: not a folder")
+    run(Settings(db=db, host=host, port=port), watch=str(watch) if watch is not None else None)
 
 
 @app.command("settings")

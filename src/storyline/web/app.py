@@ -131,7 +131,7 @@ def _plain_errors(exc: RequestValidationError) -> list[dict]:
     return [{"where": ".".join(str(p) for p in e.get("loc", ())), "error": e.get("msg", "")} for e in exc.errors()]
 
 
-def serve(settings: Settings | None = None) -> None:
+def serve(settings: Settings | None = None, watch: str | None = None) -> None:
     """Run the web app with uvicorn on ``settings.host``:``settings.port`` over ``settings.db``.
 
     Pages read through one connection and HTTP ingest writes through another, so
@@ -139,15 +139,21 @@ def serve(settings: Settings | None = None) -> None:
     connection is read-only: without an ``api_token`` (no ingest) a store on
     read-only media is served as it is; with one, the store is created or
     migrated first, for the ingest to write to.
+
+    With an ``api_token`` the ingest pipeline loads its models in a background
+    thread at start-up, so the first post is not the one that waits for them;
+    with ``watch`` a folder is watched too (see :mod:`storyline.watching`), through
+    the same warm pipeline, one batch at a time with the posts.
     """
     import os
+    import threading
 
     import uvicorn
 
     from ..storage import open_store
 
     settings = settings or Settings()
-    if settings.api_token or not os.path.isfile(settings.db):
+    if settings.api_token or watch is not None or not os.path.isfile(settings.db):
         open_store(settings.db).close()
     reads = open_store(settings.db, read_only=True)
 
@@ -157,4 +163,10 @@ def serve(settings: Settings | None = None) -> None:
         return Pipeline(open_store(settings.db), settings)
 
     app = create_app(reads, settings, pipeline=pipeline)
+    ingestor = app.state.ingestor
+    if watch is not None:
+        say = lambda line: print(line, flush=True)  # noqa: E731
+        threading.Thread(target=ingestor.watch, args=(watch, say), name="watch", daemon=True).start()
+    elif settings.api_token:
+        threading.Thread(target=ingestor.warm, name="warm-up", daemon=True).start()
     uvicorn.run(app, host=settings.host, port=int(settings.port), log_level="info", server_header=False)

@@ -62,9 +62,24 @@ class Ingestor:
         self._lock = threading.Lock()
 
     def pipeline(self) -> Any:
-        if callable(self._pipeline) and not hasattr(self._pipeline, "process"):
-            self._pipeline = self._pipeline()
-        return self._pipeline
+        with self._lock:
+            if callable(self._pipeline) and not hasattr(self._pipeline, "process"):
+                self._pipeline = self._pipeline()
+            return self._pipeline
+
+    def warm(self) -> None:
+        """Build the pipeline and load its models now (in a background thread at start-up), not on the first post."""
+        pipeline = self.pipeline()
+        with self._lock:
+            if hasattr(pipeline, "warm"):
+                pipeline.warm()
+
+    def watch(self, folder: str, say, stop: threading.Event | None = None, interval: float = 0.25) -> None:
+        """Ingest the files that land in ``folder`` through the same warm pipeline, one batch at a time with the posts."""
+        from ..watching import ingest_and_tell, watch
+
+        self.warm()
+        watch(folder, ingest_and_tell(self.pipeline(), say, self._lock), interval, stop)
 
     def ingest(self, body: bytes) -> dict[str, Any]:
         """Store every good line of ``body``; report what was stored and each failure with its line."""
@@ -73,8 +88,9 @@ class Ingestor:
         articles, errors = parse_body(body, int(self.settings.max_bytes))
         report = IngestReport(failures=list(errors))
         if articles:
+            pipeline = self.pipeline()
             with self._lock:
-                self.pipeline().process(articles, report)
+                pipeline.process(articles, report)
         by_id = {a.id: a for a in articles}
         return {
             "ok": not report.failures,

@@ -1,0 +1,120 @@
+"""A warm ingest: one process that keeps its models loaded and ingests files as they land in a folder.
+
+``storyline ingest --watch DIR`` (and ``storyline serve --watch DIR``, which
+shares the pipeline with the HTTP ingest) loads the models once, ingests what
+is already in ``DIR``, then looks for new or changed files every ``interval``
+seconds and ingests each as soon as it is complete: a file counts as complete
+when its size and modification time are the same on two looks in a row, or
+when it was last modified ``interval`` seconds ago or more (write it elsewhere
+and move it in, and it is taken at the next look). Hidden files
+(``.name``) and names ending in ``.tmp`` or ``.part`` are left alone, so a
+writer can use them while it writes. Content already stored is recognised by
+its hash and not stored again, so a file rewritten with the same text costs
+next to nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from .reading import FORMATS
+
+IGNORED_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload")
+
+Signature = tuple[int, int]  # (size, mtime in ns)
+
+
+def _wanted(path: Path) -> bool:
+    name = path.name
+    if name.startswith(".") or name.lower().endswith(IGNORED_SUFFIXES):
+        return False
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes.pop()
+    return bool(suffixes) and suffixes[-1] in FORMATS
+
+
+def scan(folder: Path) -> Iterator[tuple[Path, Signature]]:
+    """Every input file under ``folder`` (recursively, sorted) with its size and modification time."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(root, name)
+            if not _wanted(path):
+                continue
+            try:
+                st = path.stat()
+            except OSError:
+                continue  # moved away between the listing and the look
+            yield path, (st.st_size, st.st_mtime_ns)
+
+
+class FolderWatch:
+    """Which files under a folder are new or changed since they were last handed out, once complete."""
+
+    def __init__(self, folder: str | Path, quiet: float = 0.25):
+        self.folder = Path(folder)
+        self.quiet_ns = int(quiet * 1e9)
+        self.done: dict[Path, Signature] = {}
+        self._seen: dict[Path, Signature] = {}
+
+    def ready(self, settle: bool = True) -> list[Path]:
+        """Files not handed out in their current state that are complete: unchanged since the last look or
+        for ``quiet`` seconds (with ``settle``; without it, all of them, as for the first look at a folder)."""
+        now = dict(scan(self.folder))
+        old = time.time_ns() - self.quiet_ns
+        out = [p for p, sig in now.items()
+               if self.done.get(p) != sig and (not settle or self._seen.get(p) == sig or sig[1] <= old)]
+        self._seen = now
+        for p in out:
+            self.done[p] = now[p]
+        return out
+
+
+def watch(
+    folder: str | Path,
+    ingest: Callable[[list[str]], object],
+    interval: float = 0.25,
+    stop: threading.Event | None = None,
+    on_idle: Callable[[], None] | None = None,
+) -> None:
+    """Ingest what is in ``folder``, then each new or changed file as it lands, until ``stop`` is set.
+
+    ``ingest`` takes a list of paths (:meth:`storyline.pipeline.Pipeline.ingest`, or a wrapper that
+    reports); ``on_idle`` runs after every look that found nothing.
+    """
+    stop = stop or threading.Event()
+    files = FolderWatch(folder, interval)
+    first = files.ready(settle=False)
+    if first:
+        ingest([str(p) for p in first])
+    while not stop.wait(interval):
+        ready = files.ready()
+        if ready:
+            ingest([str(p) for p in ready])
+        elif on_idle:
+            on_idle()
+
+
+def ingest_and_tell(pipeline, say: Callable[[str], None], lock: threading.Lock | None = None):
+    """An ``ingest`` for :func:`watch`: runs ``pipeline`` (under ``lock``, when another front end shares it)
+    and tells ``say`` one line per stored article with its event, and each failure."""
+    lock = lock or threading.Lock()
+
+    def ingest(paths: list[str]):
+        t0 = time.perf_counter()
+        with lock:
+            report = pipeline.ingest(paths, on_error=lambda e: say(f"error: {e}"))
+            events = {i: pipeline.store.get_article(i, full=False).event_id for i in report.stored}
+        ms = 1000 * (time.perf_counter() - t0)
+        for article_id, event_id in events.items():
+            say(f"stored {article_id} in event {event_id} ({ms:.0f} ms)")
+        for given, stored in report.unchanged:
+            say(f"unchanged {given} (stored as {stored})")
+        return report
+
+    return ingest

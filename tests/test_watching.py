@@ -1,0 +1,119 @@
+"""The warm ingest: a folder watched by one process, files taken once complete, the same pipeline as HTTP posts."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+
+from storyline.enrichment import opening
+from storyline.watching import FolderWatch, ingest_and_tell, watch
+from storyline.web.ingesting import Ingestor
+
+TEXT = "Council approves budget\n\nThe city council approved a budget of $2 million on Tuesday, the mayor said.\n"
+
+
+def _age(path, seconds: float) -> None:
+    t = time.time() - seconds
+    os.utime(path, (t, t))
+
+
+def test_first_look_takes_everything_then_only_new_or_changed_files(tmp_path):
+    (tmp_path / "a.txt").write_text(TEXT)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.jsonl").write_text(json.dumps({"text": TEXT}) + "\n")
+    (tmp_path / ".hidden.txt").write_text(TEXT)
+    (tmp_path / "c.txt.part").write_text(TEXT)
+    (tmp_path / "notes.pdf").write_text("not an input")
+    files = FolderWatch(tmp_path, quiet=60)
+    assert [p.name for p in files.ready(settle=False)] == ["a.txt", "b.jsonl"]
+    assert files.ready() == []
+    (tmp_path / "a.txt").write_text(TEXT + "More.\n")
+    assert files.ready() == []  # just written: not yet known to be complete
+    assert [p.name for p in files.ready()] == ["a.txt"]  # the same on two looks
+    assert files.ready() == []
+
+
+def test_a_file_moved_in_after_being_written_is_taken_at_once(tmp_path):
+    files = FolderWatch(tmp_path, quiet=0.5)
+    assert files.ready(settle=False) == []
+    staged = tmp_path / ".staging.txt"
+    staged.write_text(TEXT)
+    _age(staged, 5)
+    staged.rename(tmp_path / "new.txt")
+    assert [p.name for p in files.ready()] == ["new.txt"]
+
+
+def test_a_file_still_growing_waits(tmp_path):
+    files = FolderWatch(tmp_path, quiet=60)
+    files.ready(settle=False)
+    path = tmp_path / "growing.txt"
+    path.write_text(TEXT)
+    assert files.ready() == []
+    with path.open("a") as f:
+        f.write("Another line.\n")
+    assert files.ready() == []
+    assert [p.name for p in files.ready()] == ["growing.txt"]
+
+
+def test_watch_ingests_files_as_they_land_until_stopped(tmp_path, light):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "old.txt").write_text(TEXT)
+    lines: list[str] = []
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(inbox, ingest_and_tell(light, lines.append), 0.05, stop))
+    thread.start()
+    try:
+        _wait(lambda: any(line.startswith("stored old ") for line in lines))
+        staged = tmp_path / "new.txt"
+        staged.write_text(TEXT.replace("$2 million", "$3 million"))
+        staged.rename(inbox / "new.txt")
+        _wait(lambda: any(line.startswith("stored new ") for line in lines))
+        (inbox / "again.txt").write_text(TEXT)  # content already stored
+        _wait(lambda: any(line.startswith("unchanged again ") for line in lines))
+    finally:
+        stop.set()
+        thread.join(5)
+    assert not thread.is_alive()
+    assert {a.id for a in light.store.iter_articles(full=False)} == {"old", "new"}
+
+
+def test_warm_stores_nothing(light):
+    light.warm()
+    assert light.store.count("articles") == 0
+
+
+def test_http_posts_and_the_watched_folder_share_one_pipeline(tmp_path, light):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    ingestor = Ingestor(light, light.settings)
+    lines: list[str] = []
+    stop = threading.Event()
+    thread = threading.Thread(target=ingestor.watch, args=(str(inbox), lines.append, stop, 0.05))
+    thread.start()
+    try:
+        (inbox / "filed.txt").write_text(TEXT)
+        posted = ingestor.ingest(json.dumps({"id": "posted", "text": TEXT.replace("Tuesday", "Monday")}).encode())
+        _wait(lambda: any(line.startswith("stored filed ") for line in lines))
+    finally:
+        stop.set()
+        thread.join(5)
+    assert posted["ok"] and [s["id"] for s in posted["stored"]] == ["posted"]
+    assert {a.id for a in light.store.iter_articles(full=False)} == {"filed", "posted"}
+
+
+def test_a_statement_is_embedded_by_its_opening_words():
+    text = "We will rebuild the bridge, and we will do it this year, whatever it costs."
+    assert opening(text, 5) == "We will rebuild the bridge,"
+    assert opening(text, 0) == text
+    assert opening(text, 100) == text
+    assert opening("  two words  ", 2) == "  two words  "
+
+
+def _wait(condition, timeout: float = 20.0) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.02)
