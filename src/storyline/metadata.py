@@ -41,7 +41,7 @@ from .language import detect
 from .mastheads import best_spelling, letters, main_label, name_from_line
 from .models import Article
 
-__all__ = ["OUTLETS", "describe", "outlet_for_domain", "parse_date", "url_date"]
+__all__ = ["OUTLETS", "describe", "outlet_for_domain", "parse_date", "publication_date", "url_date"]
 
 # Well-known outlets: domain -> display name. Others get a name made from their domain.
 OUTLETS = {
@@ -81,7 +81,7 @@ _DATE_PATTERNS = [
     re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
     re.compile(rf"\b{_MON}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.I),
     re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+{_MON},?\s+(?P<y>\d{{4}})\b", re.I),
-    re.compile(r"\b(?P<d>\d{1,2})\. ?(?P<m>\d{1,2})\. ?(?P<y>\d{4})\b"),
+    re.compile(r"\b(?P<d>\d{1,2})\. ?(?P<m>\d{1,2})\. ?(?P<y>\d{4})\b(?![:.]?\d)"),  # not "19.10.1912:48"
 ]
 # Numeric dates with slashes: day/month unless a US time zone on the line says month/day; ambiguous ones are skipped.
 _SLASHED = re.compile(r"\b(?P<a>\d{1,2}) ?/ ?(?P<b>\d{1,2}) ?/ ?(?P<y>\d{4}|\d{2})\b")
@@ -283,7 +283,7 @@ def url_date(url: str | None) -> str | None:
 
 
 def _published(article: Article, page: dict[str, str]) -> tuple[str | None, str]:
-    """Publication date and how it was found: stated > html-meta > url > inferred; else (None, "unknown").
+    """Publication date and how it was found, by evidence (see :func:`_choose`); else (None, "unknown").
 
     A caller's date that is not a real day ("not-a-date", "2023-02-30") is named in a warning on the article.
     """
@@ -292,16 +292,69 @@ def _published(article: Article, page: dict[str, str]) -> tuple[str | None, str]
     if hint:
         article.warnings.append(f"{article.source}: the date {hint[:40]!r} is not a day storyline understands (give "
                                 "YYYY-MM-DD, not in the future); the publication date is looked for in the article instead")
-    for text in _removed(article, "dateline-header"):
-        if iso := parse_date(text):
-            return iso, "stated"
-    if page.get("date") and (iso := parse_date(page["date"])):
-        return iso, "html-meta"
+    stated = next(filter(None, map(publication_date, _removed(article, "dateline-header"))), None)
+    meta = parse_date(page["date"]) if page.get("date") else None
+    if found := _choose(stated, meta):
+        return found
     if iso := url_date(article.url or page.get("url")):
         return iso, "url"
+    if article.format == "html" and (iso := _searched_date(article)):
+        return iso, "html-meta"
     if iso := _weekday_date(article) or next(filter(None, map(parse_date, _removed(article, "caption"))), None):
         return iso, "inferred"
     return None, "unknown"
+
+
+def _choose(stated: str | None, meta: str | None) -> tuple[str, str] | None:
+    """The header date the text states against the date the page's metadata gives, when they disagree.
+
+    A stated date later than the page's own publication date is an update or a later event on the page
+    (a comment, a related article): the metadata wins. A stated date earlier than it stands (metadata
+    often gives the last modification), and so does one whose day and month the metadata swapped.
+    """
+    if stated and meta and stated > meta and stated != _swapped(meta):
+        return meta, "html-meta"
+    if stated:
+        return stated, "stated"
+    if meta:
+        return meta, "html-meta"
+    return None
+
+
+def _swapped(iso: str) -> str | None:
+    y, m, d = iso.split("-")
+    return _iso(y, d, m)
+
+
+# A header date that is not the publication: an update, an expiry, an embedded post's sign-off, a product's date.
+_NOT_PUBLISHED = re.compile(
+    r"\b(?:(?:last )?(?:updated?|modified|edited|revised)|aktualisiert|update vom|geändert|zuletzt|stand\b|"
+    r"mis à jour|modifié|actualizado|actualización|aggiornat[oa]|bijgewerkt|gewijzigd|"
+    r"verfügbar bis|abrufbar bis|online bis|bis zum|(?:available|valid|expires?|runs?) (?:until|till|through)|"
+    r"gültig bis|until|erscheinungsdatum|erscheint|release date|erschienen am|ISBN)|\(@\w+\)", re.I)
+
+
+def publication_date(line: str) -> str | None:
+    """The publication date a header line states, or None: the part of the line before any word that makes
+    the date something else (``Update vom 3. April 2019``, ``Video verfügbar bis 28.02.2021``, a tweet's
+    ``— Name (@handle) January 24, 2020``); table rows (cells split by ``|``) state none."""
+    if line.count("|") >= 2:
+        return None
+    m = _NOT_PUBLISHED.search(line)
+    return parse_date(line[: m.start()] if m else line)
+
+
+def _searched_date(article: Article) -> str | None:
+    """The publication date htmldate's extensive search finds on the page (its text as well as its markup)."""
+    from htmldate import find_date
+
+    from .reading import document_body
+
+    try:
+        found = find_date(document_body(article), url=article.url, extensive_search=True, original_date=True)
+    except (ValueError, TypeError):
+        return None
+    return parse_date(found) if found else None
 
 
 def _weekday_date(article: Article) -> str | None:
