@@ -41,7 +41,8 @@ from .language import detect
 from .mastheads import best_spelling, letters, main_label, name_from_line
 from .models import Article
 
-__all__ = ["OUTLETS", "describe", "outlet_for_domain", "parse_date", "publication_date", "url_date"]
+__all__ = ["OUTLETS", "authors_in", "describe", "outlet_for_domain", "parse_date", "publication_date", "url_date",
+           "without_site"]
 
 # Well-known outlets: domain -> display name. Others get a name made from their domain.
 OUTLETS = {
@@ -106,10 +107,10 @@ _BYLINE_IN = re.compile(r"\bby\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})|
 def describe(article: Article, settings: Any) -> Article:
     """Set title, outlet, outlet_domain, published/published_how, byline, wire and language."""
     page = _page_meta(article) if article.format == "html" else {}
-    article.title = _title(article, page)
     article.outlet, article.outlet_domain = _outlet(article, page)
+    article.title = _title(article, page)
     article.published, article.published_how = _published(article, page)
-    article.byline = _byline(article, page)
+    article.byline = ", ".join(_authors(article, page)) or None
     article.wire = _wire(article, page)
     article.language = detect(article.text, settings.language_list)
     return article
@@ -137,7 +138,7 @@ def _title(article: Article, page: dict[str, str]) -> str | None:
     if article.hints.get("title"):
         return article.hints["title"].strip()
     if page.get("title"):
-        return page["title"].strip()
+        return without_site(page["title"].strip(), _site_keys(article, page))
     titles = _removed(article, "title")
     if titles:
         return titles[0]
@@ -145,6 +146,38 @@ def _title(article: Article, page: dict[str, str]) -> str | None:
     if len(first) > 150:
         first = first[:140].rsplit(" ", 1)[0] + " …"
     return first or None
+
+
+_TITLE_SEP = re.compile(r"(\s+(?:[-–—|›»·•⋆~]{1,2}|::)\s+)")
+_SITE_LIKE = re.compile(r"\b(?:www\.)?[\w-]+\.(?:[a-z]{2,3}|info|online|news)\b", re.I)
+
+
+def without_site(title: str, site: set[str]) -> str:
+    """A page title without the site's name before or after it: "Rasende Polizisten - strafprozess.ch" and
+    "Diario HOY | Darán bendición" lose the site. ``site`` holds the keys (:func:`letters`) of the names the
+    site goes by; a part that names a domain is the site's too. The headline itself is never dropped."""
+    parts = _TITLE_SEP.split(title)
+    while len(parts) >= 3 and _names_site(parts[-1], site):
+        parts = parts[:-2]
+    while len(parts) >= 3 and _names_site(parts[0], site):
+        parts = parts[2:]
+    return "".join(parts).strip() or title
+
+
+def _names_site(part: str, site: set[str]) -> bool:
+    key = letters(part)
+    if not key:
+        return True  # a separator left dangling ("Pferdesport dabei -")
+    if _SITE_LIKE.search(part) and len(part.split()) <= 4:
+        return True
+    return any(k and len(k) >= 3 and (k == key or k in key or (key in k and len(key) >= 4)) for k in site)
+
+
+def _site_keys(article: Article, page: dict[str, str]) -> set[str]:
+    """The keys (:func:`letters`) of the names a page's site goes by: outlet, site name, domain and its main label."""
+    domains = [d for d in (article.outlet_domain, page.get("hostname")) if d]
+    names = [n for n in (article.outlet, page.get("sitename"), *domains) if n]
+    return {letters(n) for n in names} | {letters(main_label(d)) for d in domains}
 
 
 # ---------------------------------------------------------------- outlet
@@ -383,22 +416,72 @@ def _weekday_date(article: Article) -> str | None:
 
 # ---------------------------------------------------------------- people and agencies
 
-def _byline(article: Article, page: dict[str, str]) -> str | None:
-    """The author: a "By …" line, a staff credit in a header line, or the page's author metadata."""
-    for text in _removed(article, "byline"):
-        name = _person(re.sub(r"^(?:written by|words by|by)\s+", "", text.strip(), flags=re.I))
-        if name and not agencies_in(name, any_case=True):
-            return name
-    for text in _removed(article, "dateline-header"):
-        if (m := _BYLINE_IN.search(text)) and not agencies_in(name := m.group(1) or m.group(2), any_case=True):
-            return name
-    author = _person(page.get("author") or "")
-    return author if author and not agencies_in(author, any_case=True) else None
+def _authors(article: Article, page: dict[str, str]) -> list[str]:
+    """The authors, in the page's order: a "By …" line, a staff credit in a header line, or the page's
+    author metadata, the first of these that names a person.
+
+    People only: an organisation beside a person ("Frankfurter Allgemeine Zeitung GmbH; Jane Doe") and the
+    site itself beside others ("Jungle World", "Bueltge De") are left out. A credit that names no person
+    but a newsroom ("Redaktion", "Staff Writer") is the byline only when no credit names a person; stray
+    words ("Jobs", "Text") never are.
+    """
+    site = _site_keys(article, page)
+    credits = [*_removed(article, "byline")]
+    credits += [m.group(1) or m.group(2) for text in _removed(article, "dateline-header") if (m := _BYLINE_IN.search(text))]
+    credits.append(page.get("author") or "")
+    newsroom: list[str] = []
+    for credit in credits:
+        named = _credit_names(credit)
+        people = [n for n, person in named if person]
+        if others := [n for n in people if letters(n) not in site] if len(named) > 1 else people:
+            return others
+        newsroom = newsroom or [n for n, person in named if not person]
+    return newsroom
 
 
-def _person(credit: str) -> str:
-    """The name at the head of a credit: "Jane Doe, Reuters", "Jane Doe | Updated …", "Jane Doe · ; Updated"."""
-    return re.split(r"\s*(?:[,|·•;]|\b(?:updated|published|posted)\b)\s*", credit, flags=re.I)[0].strip()
+# What a credit holds besides the names: a lead-in ("By", "Von", "Zeige alle Beiträge von"), credentials,
+# roles and organisations (a newsroom, a publisher, a desk), stray words of the page around it.
+_LEAD_IN = re.compile(r"^(?:(?:zeige |show |view )?(?:alle |all |more )?(?:beiträge|artikel|posts|articles|stories)\s+"
+                      r"(?:von|by)|zum profil von|interview(?:\s+(?:von|by|with|mit))?|"
+                      r"(?:edited|written|words|text|photos?|reporting) by|text(?:\s+von)?|von|by|par|por|"
+                      r"di|door|autor(?:in)?|author)\b\s*:?\s*", re.I)
+_CREDIT_END = re.compile(r"\s*(?:\||·|•|\b(?:updated|published|posted|aktualisiert|veröffentlicht|tiempo de lectura|"
+                         r"lesezeit|reading time|\d+ min(?:ute)?s? read)\b).*$", re.I)
+_NAME_SPLIT = re.compile(r"\s*(?:[;,&/]|\band\b|\bund\b|\bet\b|\by\b)\s*", re.I)
+_CREDENTIAL = re.compile(r"(?:^|(?<=\s))(?:ph\.?\s?d|m\.?\s?d|dr|prof|mba|msc)\b\.?", re.I)
+_ORGANISATION = re.compile(
+    r"\b(?:gmbh|ag|inc|ltd|llc|corp|co|e\s?v|verlag|zeitung|media|média|medien|news|redaktion|editorial|team|"
+    r"staff|desk|online|group|gruppe|press|presse|agentur|agency|blog|magazin|magazine|newsroom|network|edition|"
+    r"foundation|stiftung|verband|bund|verein|institut|institute|university|universität|ministerium|ministry|"
+    r"correspondent|reporter|writer|editor|columnist|contributor|bureau|chief|korrespondent(?:in)?)\b\.?", re.I)
+_STRAY = re.compile(r"^(?:jobs|hire|text|name|human|admin|administrator|user|guest|gast|anonym(?:ous)?|home|menu|"
+                    r"unknown|none|datum|date|posted|profil|profile|posts?|share|teilen)$", re.I)
+
+
+def authors_in(credit: str) -> list[str]:
+    """The people a credit names, in order: "By Jane Doe and Raj Patel, Reuters" -> ["Jane Doe", "Raj Patel"]."""
+    return [name for name, person in _credit_names(credit) if person]
+
+
+def _credit_names(credit: str) -> list[tuple[str, bool]]:
+    """The names in a credit, each with whether it is a person's (not an organisation, a role or an agency).
+
+    Credentials go ("Dr.", "PhD"); stray words, and "names" with digits or more than five words, are none.
+    """
+    credit = _CREDIT_END.sub("", " ".join(credit.split()))
+    for _ in range(2):
+        credit = _LEAD_IN.sub("", credit)
+    names: list[tuple[str, bool]] = []
+    for part in _NAME_SPLIT.split(credit):
+        name = _CREDENTIAL.sub("", part).strip(" .:-–—()[]\"'")
+        if not name or _STRAY.match(name) or len(name.split()) > 5 or re.search(r"\d|@|https?:", name):
+            continue
+        if " " in name and not name[:1].isupper():
+            continue
+        person = not _ORGANISATION.search(name) and not agencies_in(name, any_case=True)
+        if name not in (n for n, _ in names):
+            names.append((name, person))
+    return names
 
 
 def _wire(article: Article, page: dict[str, str]) -> list[str]:
