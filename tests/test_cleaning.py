@@ -279,13 +279,6 @@ def test_a_repeated_caption_goes_as_the_caption_it_is():
     assert caption not in text and [r.reason for r in removed].count("caption") == 2
 
 
-def test_a_summary_in_its_own_words_stays():
-    bullets = "• The council approved the budget after a long debate\n• Opposition members want lower fees next year"
-    text, removed = clean_text(f"{bullets}\n\n{LEAD}\n\n{LAST}")
-    assert "Opposition members want lower fees next year" in text
-    assert not any(r.reason == "site-summary" for r in removed)
-
-
 def test_an_article_ending_in_a_copyright_notice_keeps_its_text():
     article = " ".join([LEAD, LAST, LEAD.replace("Tuesday", "Monday"), "Copyright © 2018. All Rights Reserved."])
     text, removed = clean_text(article)

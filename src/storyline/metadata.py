@@ -316,7 +316,11 @@ def url_date(url: str | None) -> str | None:
 
 
 def _published(article: Article, page: dict[str, str]) -> tuple[str | None, str]:
-    """Publication date and how it was found, by evidence (see :func:`_choose`); else (None, "unknown").
+    """Publication date and how it was found, by evidence; else (None, "unknown").
+
+    Strongest first: the caller's date; a header date the text states against the page's metadata (see
+    :func:`_choose`); the URL; the date of the last update when it is the only date the page states (the
+    article was out by then); htmldate's extensive search of an HTML page; a day deduced from the text.
 
     A caller's date that is not a real day ("not-a-date", "2023-02-30") is named in a warning on the article.
     """
@@ -331,6 +335,8 @@ def _published(article: Article, page: dict[str, str]) -> tuple[str | None, str]
         return found
     if iso := url_date(article.url or page.get("url")):
         return iso, "url"
+    if iso := next(filter(None, map(_update_date, _removed(article, "dateline-header"))), None):
+        return iso, "stated"  # the only date the page states is its last update: published by then
     if article.format == "html" and (iso := _searched_date(article)):
         return iso, "html-meta"
     if iso := _weekday_date(article) or next(filter(None, map(parse_date, _removed(article, "caption"))), None):
@@ -375,6 +381,20 @@ def publication_date(line: str) -> str | None:
         return None
     m = _NOT_PUBLISHED.search(line)
     return parse_date(line[: m.start()] if m else line)
+
+
+_UPDATED = re.compile(r"\b(?:(?:last )?updated?|aktualisiert|update vom|geändert|zuletzt|stand\b|mis à jour|modifié|"
+                      r"actualizado|actualización|aggiornat[oa]|bijgewerkt|gewijzigd)", re.I)
+
+
+def _update_date(line: str) -> str | None:
+    """The date of an update a header line states ("Updated: 11 Sep 2024, 08:15 AM IST"), or None."""
+    m = _UPDATED.search(line)
+    if not m or line.count("|") >= 2 or _NOT_PUBLISHED.search(line[: m.start()]):
+        return None
+    rest = line[m.end():]
+    end = _NOT_PUBLISHED.search(rest)
+    return parse_date(rest[: end.start()] if end else rest)
 
 
 def _searched_date(article: Article) -> str | None:
