@@ -49,6 +49,7 @@ bench: $(STAMP)
 	$(PY) bench/enrich.py
 	$(PY) bench/cluster.py
 	$(PY) bench/quality.py
+	$(PY) bench/pages.py --gva
 	$(PY) bench/report.py
 	$(PY) bench/serve.py
 

@@ -259,3 +259,59 @@ def test_a_known_title_is_found_below_the_page_furniture():
     raw = f"EVENING LANTERN\nNews  Sport  Culture\n\nCouncil passes budget\n\n{LEAD}\n\n{LAST}"
     art = clean(Article(id="j", source="f.jsonl:1", raw=raw, format="txt", hints={"title": "Council passes budget"}))
     assert reasons(art.removed)["Council passes budget"] == "title" and art.text.startswith(LEAD)
+
+
+# ---------------------------------------------------------------- real pages (issue 15)
+
+STEP = "Stir the batter until it is smooth, then rest it for ten minutes."
+
+
+def test_a_line_is_not_dropped_for_repeating():
+    body = f"{LEAD}\n\nFor the first layer:\n\n{STEP}\n\nFor the second layer:\n\n{STEP}\n\n{LAST}"
+    text, removed = clean_text(body)
+    assert text.count(STEP) == 2
+    assert not any(r.reason == "duplicate" for r in removed)
+
+
+def test_a_repeated_caption_goes_as_the_caption_it_is():
+    caption = "Council members vote on the budget in the town hall. — AFP"
+    text, removed = clean_text(f"{caption}\n\n{LEAD}\n\n{caption}\n\n{LAST}")
+    assert caption not in text and [r.reason for r in removed].count("caption") == 2
+
+
+def test_an_article_ending_in_a_copyright_notice_keeps_its_text():
+    article = " ".join([LEAD, LAST, LEAD.replace("Tuesday", "Monday"), "Copyright © 2018. All Rights Reserved."])
+    text, removed = clean_text(article)
+    assert LAST in text and "All Rights Reserved" not in text
+    assert any(r.reason == "copyright" for r in removed)
+    assert line_reason("Copyright © 2018 Harbour Gazette. All rights reserved.") == "copyright"  # a footer still goes
+
+
+def test_a_gallery_only_page_keeps_each_caption_once():
+    art = cleaned("gallery_only.txt")
+    assert art.text.count("Firefighters work at the scene") == 1
+    assert "Smoke rises over the harbour district" in art.text
+    assert "Image 2 of 3" not in art.text and "Rowan Pike" not in art.text
+
+
+def test_a_gallery_beside_an_article_stays_out_of_it():
+    gallery = "Image 1 of 2 Firefighters work at the scene of a warehouse fire on Quay Road. Photo: Rowan Pike"
+    text, _ = clean_text(f"{gallery}\n\n{LEAD}\n\n{LAST}")
+    assert "Firefighters" not in text and LEAD in text
+
+
+def test_html_text_takes_the_setting_that_keeps_the_article(monkeypatch):
+    from storyline import cleaning
+
+    def fake(texts):
+        return lambda source, favor_recall=False, favor_precision=False, with_metadata=False: (
+            texts["recall" if favor_recall else "precision" if favor_precision else "default"], "T")
+
+    article, clutter = "word " * 1000, "menu " * 100
+    monkeypatch.setattr(cleaning, "_extract", fake({"default": article[:200], "recall": article, "precision": ""}))
+    assert cleaning.html_text("<html></html>")[0] == article  # the default lost most of the text
+    monkeypatch.setattr(cleaning, "_extract", fake({"default": article + clutter, "recall": article + clutter,
+                                                    "precision": article}))
+    assert cleaning.html_text("<html></html>")[0] == article  # precision left out only clutter
+    monkeypatch.setattr(cleaning, "_extract", fake({"default": article, "recall": article, "precision": article[:900]}))
+    assert cleaning.html_text("<html></html>")[0] == article  # precision cut the article itself

@@ -9,7 +9,16 @@ import pytest
 from storyline.cleaning import clean
 from storyline.language import detect
 from storyline.mastheads import best_spelling
-from storyline.metadata import describe, outlet_for_domain, parse_date, url_date
+from storyline.metadata import (
+    _choose,
+    authors_in,
+    describe,
+    outlet_for_domain,
+    parse_date,
+    publication_date,
+    url_date,
+    without_site,
+)
 from storyline.models import Article
 from storyline.reading import read_paths
 from storyline.settings import Settings
@@ -213,3 +222,89 @@ def test_best_spelling(key, texts, best):
 def test_byline_loses_the_separators_after_the_name():
     assert described("author_meta.html").byline == "Tamsin Roe"
     assert from_text(f"Council passes budget\nBy Jonas Pell · Updated 10:02\n\n{BODY}").byline == "Jonas Pell"
+
+
+# ---------------------------------------------------------------- real pages (issue 15)
+
+def test_an_update_expiry_or_embedded_post_is_no_publication_date():
+    art = described("updated_page.html")
+    assert (art.published, art.published_how) == ("2021-05-03", "html-meta")  # not 10.05 (update), not April 2 (tweet)
+
+
+@pytest.mark.parametrize("line, iso", [
+    ("Aktualisiert am 10.05.2021", None),
+    ("Update vom 3. April 2019", None),
+    ("Video verfügbar bis 28.02.2021", None),
+    ("— Lena Holm (@lenaholm) April 2, 2021", None),
+    ("12.03.2020 | Sitzung | Protokoll |", None),
+    ("Published 3 May 2020, updated 5 May 2020", "2020-05-03"),
+    ("Veröffentlicht am 16.08.2019", "2019-08-16"),
+])
+def test_publication_date_of_a_header_line(line, iso):
+    assert publication_date(line) == iso
+
+
+def test_a_forum_timestamp_is_no_year():
+    assert parse_date("m.19.10.1912:48") is None
+
+
+def test_stated_date_later_than_the_page_metadata_is_an_update():
+    assert _choose("2020-10-14", "2019-10-16") == ("2019-10-16", "html-meta")
+    assert _choose("2019-08-16", "2019-08-24") == ("2019-08-16", "stated")  # metadata often gives the last change
+    assert _choose("2023-11-01", "2023-01-11") == ("2023-11-01", "stated")  # the metadata swapped day and month
+    assert _choose(None, "2023-01-11") == ("2023-01-11", "html-meta")
+
+
+def test_all_authors_people_only_in_order():
+    art = described("updated_page.html")
+    assert art.authors == ["Jana Berg", "Tomas Lind"]  # the publisher GmbH is no author
+    assert art.byline == "Jana Berg, Tomas Lind"
+
+
+@pytest.mark.parametrize("credit, names", [
+    ("By Jane Doe and Raj Patel, Reuters", ["Jane Doe", "Raj Patel"]),
+    ("Von Roland Brock und Sebastian Dreher", ["Roland Brock", "Sebastian Dreher"]),
+    ("Zeige alle Beiträge von Petra Rul", ["Petra Rul"]),
+    ("Grant Tinsel; PhD", ["Grant Tinsel"]),
+    ("Frankfurter Beispiel Zeitung GmbH", []),
+    ("Jobs; Hire", []),
+    ("Text", []),
+    ("Jonas Pell · Updated 10:02", ["Jonas Pell"]),
+])
+def test_authors_in_a_credit(credit, names):
+    assert authors_in(credit) == names
+
+
+def test_a_newsroom_credit_is_the_byline_only_without_a_person():
+    body = f"{BODY}\n\nThe law takes effect in June."
+    assert from_text(f"Water law passes\nBy Staff Writer\n\n{body}").byline == "Staff Writer"
+    assert from_text(f"Water law passes\nBy Jobs\n\n{body}").byline is None
+
+
+@pytest.mark.parametrize("title, site, clean_title", [
+    ("Neue Fähre für den Inselverkehr | Nordkap Kurier", {"nordkapkurier"}, "Neue Fähre für den Inselverkehr"),
+    ("Rasende Polizisten - strafprozess.ch", set(), "Rasende Polizisten"),
+    ("Diario HOY | Darán bendición a vehículos", {"diariohoy"}, "Darán bendición a vehículos"),
+    ("Penny - Stardew Valley Wiki", {"stardewvalleywiki"}, "Penny"),
+    ("Krieg und Frieden - eine Bilanz", {"nordkapkurier"}, "Krieg und Frieden - eine Bilanz"),
+    ("Nordkap Kurier", {"nordkapkurier"}, "Nordkap Kurier"),  # nothing but the site: kept
+])
+def test_title_without_the_site_name(title, site, clean_title):
+    assert without_site(title, site) == clean_title
+
+
+def test_html_title_loses_the_site_suffix():
+    assert described("updated_page.html").title == "Neue Fähre für den Inselverkehr"
+
+
+POLISH = ("Rada miasta przyjęła w czwartek nowy budżet na przyszły rok po długiej debacie, poinformowała "
+          "przewodnicząca. Radni opozycji zapowiedzieli, że w przyszłym roku nadal będą walczyć o niższe opłaty "
+          "za wywóz śmieci i bilety komunikacji miejskiej.")
+
+
+def test_a_language_outside_the_configured_ones_is_other_with_the_guess():
+    assert detect(POLISH, ["en", "de", "pt", "es"]) == "other:pl"
+    assert detect(POLISH, ["en", "de", "pl"]) == "pl"
+    assert detect(POLISH[:120], ["en", "de", "pt", "es"]) != "other:pl"  # too short to say it is none of them
+    english = f"{BODY} The law takes effect in June and sets new limits for farms along the river, officials said."
+    assert detect(english * 2, ["en", "de", "fr"]) == "en"

@@ -129,10 +129,11 @@ def test_export_follows_the_contract(env):
     CliRunner().invoke(app, ["ingest", str(d), "--db", "s.db"])
     data = json.loads(CliRunner().invoke(app, ["export", "--db", "s.db", "--format", "json"]).output)
     assert {"articles", "events", "stories", "entities", "quotes", "figures"} <= set(data)
-    need = {"id", "title", "outlet", "outlet_domain", "published", "published_how", "byline", "wire", "language",
-            "text", "duplicate_of", "event_id", "story_id"}  # fmt: skip
+    need = {"id", "title", "outlet", "outlet_domain", "published", "published_how", "byline", "authors", "wire",
+            "language", "text", "duplicate_of", "event_id", "story_id"}  # fmt: skip
     for a in data["articles"]:
         assert need <= set(a)
+        assert ", ".join(a["authors"]) == (a["byline"] or "")
     strike = next(a for a in data["articles"] if a["id"] == "strike")
     assert strike["published"] == "2024-03-04" and strike["published_how"] == "stated"
     assert strike["title"] == "Dock workers walk out at Port Alder"

@@ -15,6 +15,7 @@ ARTICLE_FIELDS = (
 
 def article_dict(article) -> dict[str, Any]:
     out = {f: getattr(article, f) for f in ARTICLE_FIELDS}
+    out["authors"] = article.authors
     out["removed"] = [asdict(r) for r in article.removed]
     return out
 

@@ -41,7 +41,8 @@ from .language import detect
 from .mastheads import best_spelling, letters, main_label, name_from_line
 from .models import Article
 
-__all__ = ["OUTLETS", "describe", "outlet_for_domain", "parse_date", "url_date"]
+__all__ = ["OUTLETS", "authors_in", "describe", "outlet_for_domain", "parse_date", "publication_date", "url_date",
+           "without_site"]
 
 # Well-known outlets: domain -> display name. Others get a name made from their domain.
 OUTLETS = {
@@ -81,7 +82,7 @@ _DATE_PATTERNS = [
     re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
     re.compile(rf"\b{_MON}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.I),
     re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+{_MON},?\s+(?P<y>\d{{4}})\b", re.I),
-    re.compile(r"\b(?P<d>\d{1,2})\. ?(?P<m>\d{1,2})\. ?(?P<y>\d{4})\b"),
+    re.compile(r"\b(?P<d>\d{1,2})\. ?(?P<m>\d{1,2})\. ?(?P<y>\d{4})\b(?![:.]?\d)"),  # not "19.10.1912:48"
 ]
 # Numeric dates with slashes: day/month unless a US time zone on the line says month/day; ambiguous ones are skipped.
 _SLASHED = re.compile(r"\b(?P<a>\d{1,2}) ?/ ?(?P<b>\d{1,2}) ?/ ?(?P<y>\d{4}|\d{2})\b")
@@ -106,10 +107,10 @@ _BYLINE_IN = re.compile(r"\bby\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})|
 def describe(article: Article, settings: Any) -> Article:
     """Set title, outlet, outlet_domain, published/published_how, byline, wire and language."""
     page = _page_meta(article) if article.format == "html" else {}
-    article.title = _title(article, page)
     article.outlet, article.outlet_domain = _outlet(article, page)
+    article.title = _title(article, page)
     article.published, article.published_how = _published(article, page)
-    article.byline = _byline(article, page)
+    article.byline = ", ".join(_authors(article, page)) or None
     article.wire = _wire(article, page)
     article.language = detect(article.text, settings.language_list)
     return article
@@ -137,7 +138,7 @@ def _title(article: Article, page: dict[str, str]) -> str | None:
     if article.hints.get("title"):
         return article.hints["title"].strip()
     if page.get("title"):
-        return page["title"].strip()
+        return without_site(page["title"].strip(), _site_keys(article, page))
     titles = _removed(article, "title")
     if titles:
         return titles[0]
@@ -145,6 +146,38 @@ def _title(article: Article, page: dict[str, str]) -> str | None:
     if len(first) > 150:
         first = first[:140].rsplit(" ", 1)[0] + " …"
     return first or None
+
+
+_TITLE_SEP = re.compile(r"(\s+(?:[-–—|›»·•⋆~]{1,2}|::)\s+)")
+_SITE_LIKE = re.compile(r"\b(?:www\.)?[\w-]+\.(?:[a-z]{2,3}|info|online|news)\b", re.I)
+
+
+def without_site(title: str, site: set[str]) -> str:
+    """A page title without the site's name before or after it: "Rasende Polizisten - strafprozess.ch" and
+    "Diario HOY | Darán bendición" lose the site. ``site`` holds the keys (:func:`letters`) of the names the
+    site goes by; a part that names a domain is the site's too. The headline itself is never dropped."""
+    parts = _TITLE_SEP.split(title)
+    while len(parts) >= 3 and _names_site(parts[-1], site):
+        parts = parts[:-2]
+    while len(parts) >= 3 and _names_site(parts[0], site):
+        parts = parts[2:]
+    return "".join(parts).strip() or title
+
+
+def _names_site(part: str, site: set[str]) -> bool:
+    key = letters(part)
+    if not key:
+        return True  # a separator left dangling ("Pferdesport dabei -")
+    if _SITE_LIKE.search(part) and len(part.split()) <= 4:
+        return True
+    return any(k and len(k) >= 3 and (k == key or k in key or (key in k and len(key) >= 4)) for k in site)
+
+
+def _site_keys(article: Article, page: dict[str, str]) -> set[str]:
+    """The keys (:func:`letters`) of the names a page's site goes by: outlet, site name, domain and its main label."""
+    domains = [d for d in (article.outlet_domain, page.get("hostname")) if d]
+    names = [n for n in (article.outlet, page.get("sitename"), *domains) if n]
+    return {letters(n) for n in names} | {letters(main_label(d)) for d in domains}
 
 
 # ---------------------------------------------------------------- outlet
@@ -283,7 +316,11 @@ def url_date(url: str | None) -> str | None:
 
 
 def _published(article: Article, page: dict[str, str]) -> tuple[str | None, str]:
-    """Publication date and how it was found: stated > html-meta > url > inferred; else (None, "unknown").
+    """Publication date and how it was found, by evidence; else (None, "unknown").
+
+    Strongest first: the caller's date; a header date the text states against the page's metadata (see
+    :func:`_choose`); the URL; the date of the last update when it is the only date the page states (the
+    article was out by then); htmldate's extensive search of an HTML page; a day deduced from the text.
 
     A caller's date that is not a real day ("not-a-date", "2023-02-30") is named in a warning on the article.
     """
@@ -292,16 +329,85 @@ def _published(article: Article, page: dict[str, str]) -> tuple[str | None, str]
     if hint:
         article.warnings.append(f"{article.source}: the date {hint[:40]!r} is not a day storyline understands (give "
                                 "YYYY-MM-DD, not in the future); the publication date is looked for in the article instead")
-    for text in _removed(article, "dateline-header"):
-        if iso := parse_date(text):
-            return iso, "stated"
-    if page.get("date") and (iso := parse_date(page["date"])):
-        return iso, "html-meta"
+    stated = next(filter(None, map(publication_date, _removed(article, "dateline-header"))), None)
+    meta = parse_date(page["date"]) if page.get("date") else None
+    if found := _choose(stated, meta):
+        return found
     if iso := url_date(article.url or page.get("url")):
         return iso, "url"
+    if iso := next(filter(None, map(_update_date, _removed(article, "dateline-header"))), None):
+        return iso, "stated"  # the only date the page states is its last update: published by then
+    if article.format == "html" and (iso := _searched_date(article)):
+        return iso, "html-meta"
     if iso := _weekday_date(article) or next(filter(None, map(parse_date, _removed(article, "caption"))), None):
         return iso, "inferred"
     return None, "unknown"
+
+
+def _choose(stated: str | None, meta: str | None) -> tuple[str, str] | None:
+    """The header date the text states against the date the page's metadata gives, when they disagree.
+
+    A stated date later than the page's own publication date is an update or a later event on the page
+    (a comment, a related article): the metadata wins. A stated date earlier than it stands (metadata
+    often gives the last modification), and so does one whose day and month the metadata swapped.
+    """
+    if stated and meta and stated > meta and stated != _swapped(meta):
+        return meta, "html-meta"
+    if stated:
+        return stated, "stated"
+    if meta:
+        return meta, "html-meta"
+    return None
+
+
+def _swapped(iso: str) -> str | None:
+    y, m, d = iso.split("-")
+    return _iso(y, d, m)
+
+
+# A header date that is not the publication: an update, an expiry, an embedded post's sign-off, a product's date.
+_NOT_PUBLISHED = re.compile(
+    r"\b(?:(?:last )?(?:updated?|modified|edited|revised)|aktualisiert|update vom|geändert|zuletzt|stand\b|"
+    r"mis à jour|modifié|actualizado|actualización|aggiornat[oa]|bijgewerkt|gewijzigd|"
+    r"verfügbar bis|abrufbar bis|online bis|bis zum|(?:available|valid|expires?|runs?) (?:until|till|through)|"
+    r"gültig bis|until|erscheinungsdatum|erscheint|release date|erschienen am|ISBN)|\(@\w+\)", re.I)
+
+
+def publication_date(line: str) -> str | None:
+    """The publication date a header line states, or None: the part of the line before any word that makes
+    the date something else (``Update vom 3. April 2019``, ``Video verfügbar bis 28.02.2021``, a tweet's
+    ``— Name (@handle) January 24, 2020``); table rows (cells split by ``|``) state none."""
+    if line.count("|") >= 2:
+        return None
+    m = _NOT_PUBLISHED.search(line)
+    return parse_date(line[: m.start()] if m else line)
+
+
+_UPDATED = re.compile(r"\b(?:(?:last )?updated?|aktualisiert|update vom|geändert|zuletzt|stand\b|mis à jour|modifié|"
+                      r"actualizado|actualización|aggiornat[oa]|bijgewerkt|gewijzigd)", re.I)
+
+
+def _update_date(line: str) -> str | None:
+    """The date of an update a header line states ("Updated: 11 Sep 2024, 08:15 AM IST"), or None."""
+    m = _UPDATED.search(line)
+    if not m or line.count("|") >= 2 or _NOT_PUBLISHED.search(line[: m.start()]):
+        return None
+    rest = line[m.end():]
+    end = _NOT_PUBLISHED.search(rest)
+    return parse_date(rest[: end.start()] if end else rest)
+
+
+def _searched_date(article: Article) -> str | None:
+    """The publication date htmldate's extensive search finds on the page (its text as well as its markup)."""
+    from htmldate import find_date
+
+    from .reading import document_body
+
+    try:
+        found = find_date(document_body(article), url=article.url, extensive_search=True, original_date=True)
+    except (ValueError, TypeError):
+        return None
+    return parse_date(found) if found else None
 
 
 def _weekday_date(article: Article) -> str | None:
@@ -330,22 +436,72 @@ def _weekday_date(article: Article) -> str | None:
 
 # ---------------------------------------------------------------- people and agencies
 
-def _byline(article: Article, page: dict[str, str]) -> str | None:
-    """The author: a "By …" line, a staff credit in a header line, or the page's author metadata."""
-    for text in _removed(article, "byline"):
-        name = _person(re.sub(r"^(?:written by|words by|by)\s+", "", text.strip(), flags=re.I))
-        if name and not agencies_in(name, any_case=True):
-            return name
-    for text in _removed(article, "dateline-header"):
-        if (m := _BYLINE_IN.search(text)) and not agencies_in(name := m.group(1) or m.group(2), any_case=True):
-            return name
-    author = _person(page.get("author") or "")
-    return author if author and not agencies_in(author, any_case=True) else None
+def _authors(article: Article, page: dict[str, str]) -> list[str]:
+    """The authors, in the page's order: a "By …" line, a staff credit in a header line, or the page's
+    author metadata, the first of these that names a person.
+
+    People only: an organisation beside a person ("Frankfurter Allgemeine Zeitung GmbH; Jane Doe") and the
+    site itself beside others ("Jungle World", "Bueltge De") are left out. A credit that names no person
+    but a newsroom ("Redaktion", "Staff Writer") is the byline only when no credit names a person; stray
+    words ("Jobs", "Text") never are.
+    """
+    site = _site_keys(article, page)
+    credits = [*_removed(article, "byline")]
+    credits += [m.group(1) or m.group(2) for text in _removed(article, "dateline-header") if (m := _BYLINE_IN.search(text))]
+    credits.append(page.get("author") or "")
+    newsroom: list[str] = []
+    for credit in credits:
+        named = _credit_names(credit)
+        people = [n for n, person in named if person]
+        if others := [n for n in people if letters(n) not in site] if len(named) > 1 else people:
+            return others
+        newsroom = newsroom or [n for n, person in named if not person]
+    return newsroom
 
 
-def _person(credit: str) -> str:
-    """The name at the head of a credit: "Jane Doe, Reuters", "Jane Doe | Updated …", "Jane Doe · ; Updated"."""
-    return re.split(r"\s*(?:[,|·•;]|\b(?:updated|published|posted)\b)\s*", credit, flags=re.I)[0].strip()
+# What a credit holds besides the names: a lead-in ("By", "Von", "Zeige alle Beiträge von"), credentials,
+# roles and organisations (a newsroom, a publisher, a desk), stray words of the page around it.
+_LEAD_IN = re.compile(r"^(?:(?:zeige |show |view )?(?:alle |all |more )?(?:beiträge|artikel|posts|articles|stories)\s+"
+                      r"(?:von|by)|zum profil von|interview(?:\s+(?:von|by|with|mit))?|"
+                      r"(?:edited|written|words|text|photos?|reporting) by|text(?:\s+von)?|von|by|par|por|"
+                      r"di|door|autor(?:in)?|author)\b\s*:?\s*", re.I)
+_CREDIT_END = re.compile(r"\s*(?:\||·|•|\b(?:updated|published|posted|aktualisiert|veröffentlicht|tiempo de lectura|"
+                         r"lesezeit|reading time|\d+ min(?:ute)?s? read)\b).*$", re.I)
+_NAME_SPLIT = re.compile(r"\s*(?:[;,&/]|\band\b|\bund\b|\bet\b|\by\b)\s*", re.I)
+_CREDENTIAL = re.compile(r"(?:^|(?<=\s))(?:ph\.?\s?d|m\.?\s?d|dr|prof|mba|msc)\b\.?", re.I)
+_ORGANISATION = re.compile(
+    r"\b(?:gmbh|ag|inc|ltd|llc|corp|co|e\s?v|verlag|zeitung|media|média|medien|news|redaktion|editorial|team|"
+    r"staff|desk|online|group|gruppe|press|presse|agentur|agency|blog|magazin|magazine|newsroom|network|edition|"
+    r"foundation|stiftung|verband|bund|verein|institut|institute|university|universität|ministerium|ministry|"
+    r"correspondent|reporter|writer|editor|columnist|contributor|bureau|chief|korrespondent(?:in)?)\b\.?", re.I)
+_STRAY = re.compile(r"^(?:jobs|hire|text|name|human|admin|administrator|user|guest|gast|anonym(?:ous)?|home|menu|"
+                    r"unknown|none|datum|date|posted|profil|profile|posts?|share|teilen)$", re.I)
+
+
+def authors_in(credit: str) -> list[str]:
+    """The people a credit names, in order: "By Jane Doe and Raj Patel, Reuters" -> ["Jane Doe", "Raj Patel"]."""
+    return [name for name, person in _credit_names(credit) if person]
+
+
+def _credit_names(credit: str) -> list[tuple[str, bool]]:
+    """The names in a credit, each with whether it is a person's (not an organisation, a role or an agency).
+
+    Credentials go ("Dr.", "PhD"); stray words, and "names" with digits or more than five words, are none.
+    """
+    credit = _CREDIT_END.sub("", " ".join(credit.split()))
+    for _ in range(2):
+        credit = _LEAD_IN.sub("", credit)
+    names: list[tuple[str, bool]] = []
+    for part in _NAME_SPLIT.split(credit):
+        name = _CREDENTIAL.sub("", part).strip(" .:-–—()[]\"'")
+        if not name or _STRAY.match(name) or len(name.split()) > 5 or re.search(r"\d|@|https?:", name):
+            continue
+        if " " in name and not name[:1].isupper():
+            continue
+        person = not _ORGANISATION.search(name) and not agencies_in(name, any_case=True)
+        if name not in (n for n, _ in names):
+            names.append((name, person))
+    return names
 
 
 def _wire(article: Article, page: dict[str, str]) -> list[str]:

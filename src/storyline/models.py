@@ -114,6 +114,11 @@ class Article:
     event_id: str | None = None
     story_id: str | None = None
 
+    @property
+    def authors(self) -> list[str]:
+        """The people the byline names, in order (``byline`` joins them with ", ")."""
+        return [name for name in (self.byline or "").split(", ") if name]
+
     def sentence_texts(self) -> list[str]:
         return [self.text[s:e] for s, e in self.sentences]
 

@@ -30,7 +30,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("db", "storyline.db", "The store: an SQLite file (a path or sqlite:///PATH), or a PostgreSQL database (postgresql://USER@HOST/NAME)."),
     # reading
     Setting("max_bytes", 5_000_000, "Largest input document accepted, in bytes."),
-    Setting("languages", "en,de,fr,es,it,ru,pt,nl", "Languages the detector chooses from (ISO 639-1, comma-separated)."),
+    Setting("languages", "en,de,fr,es,it,ru,pt,nl", "Languages the detector chooses from (ISO 639-1, comma-separated); "
+            "an article in another language is other:xx (xx lingua's guess) or other."),
     # duplicates
     Setting("dup_threshold", 0.8, "MinHash Jaccard similarity above which an article is a syndicated copy."),
     Setting("dup_shingle", 5, "Words per shingle for near-duplicate detection."),

@@ -188,7 +188,7 @@ def _event_summary(store: Any, event_id: str, articles: list[Article]) -> dict:
 def _source(a: Article) -> dict:
     return {
         "id": a.id, "title": a.title, "outlet": a.outlet, "outlet_domain": a.outlet_domain, "published": a.published,
-        "byline": a.byline, "wire": a.wire, "language": a.language, "duplicate_of": a.duplicate_of,
+        "byline": a.byline, "authors": a.authors, "wire": a.wire, "language": a.language, "duplicate_of": a.duplicate_of,
         "lead": a.text if len(a.text) <= 700 else a.text[:700].rsplit(" ", 1)[0] + " …",
     }  # fmt: skip
 
