@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,8 @@ from _processes import alive, survivors
 pytestmark = pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to watch the workers")
 
 SCRIPT = """
-import sys, threading, time
+import faulthandler, signal, sys, threading, time
+faulthandler.register(signal.SIGUSR1, all_threads=True)  # the test asks for the stacks if it hangs
 import spacy
 from storyline.enrichment import nlp
 from storyline.enrichment.workers import WorkerPool
@@ -69,9 +71,15 @@ def test_workers_ignore_ctrl_c_and_the_parent_stops_them():
     try:
         pids = [int(p) for p in parent.stdout.readline().split()]
         os.killpg(parent.pid, signal.SIGINT)  # what Ctrl-C does: the whole process group
-        parent.wait(30)
+        try:
+            _, errors = parent.communicate(timeout=30)  # both pipes read while waiting: a full one never blocks it
+        except subprocess.TimeoutExpired:
+            parent.send_signal(signal.SIGUSR1)
+            time.sleep(1)  # for the stacks to be written
+            parent.kill()
+            _, errors = parent.communicate()
+            pytest.fail(f"the parent did not stop within 30 s of Ctrl-C; its stacks and output:\n{errors[-6000:]}")
         left = survivors(pids)
-        errors = parent.stderr.read()
     finally:
         if parent.poll() is None:
             parent.kill()
