@@ -52,11 +52,6 @@ EVENT_FEATURES: tuple[str, ...] = (
 STORY_FEATURES: tuple[str, ...] = ("vector", "words", "actors", "places", "main", "gap", "dated")
 
 
-def dot(a: Bag, b: Bag) -> float:
-    """Sparse dot product of two bags (their ids are sorted and unique)."""
-    return float(dots(a, [b])[0])
-
-
 def dots(a: Bag, others: list[Bag]) -> np.ndarray:
     """The sparse dot products of ``a`` with each of ``others``, in one pass over whichever side is smaller:
     ``a``'s ids looked up in every other bag, or the others' ids looked up in ``a``."""
@@ -96,10 +91,6 @@ def _self_dot(agg: Aggregate, name: str) -> float:
             value = float(bag.vals @ bag.vals)
         agg.cache[key] = value
     return value
-
-
-def _vector_cosine(a: Aggregate, b: Aggregate) -> float:
-    return float(_vector_cosines(a, [b])[0])
 
 
 def _vector_cosines(a: Aggregate, others: list[Aggregate]) -> np.ndarray:

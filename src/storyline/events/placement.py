@@ -40,7 +40,7 @@ from .agglomerate import agglomerate
 from .features import Aggregate, Bag, Lexicon, Profile, day_of
 from .index import CandidateIndex
 from .model import Models
-from .pairs import apart, event_feature_rows, event_features, story_feature_rows
+from .pairs import apart, event_feature_rows, story_feature_rows
 from .statements import StatementGroups
 
 ENTITY_KEYS = 6  # rarest entities of an article used as index keys
@@ -331,7 +331,7 @@ class EventIndex:
                 self.fit[article_id] = 1.0
             elif event.size <= DISSOLVE_EVENT or article_id not in self.fit:
                 single = self.singles[article_id]
-                self.fit[article_id] = float(self.models.join.probability(event_features(single, _without(event, single))[None])[0])
+                self.fit[article_id] = float(self.models.join.probability(event_feature_rows(single, [_without(event, single)]))[0])
 
     def unit_key(self, unit: str) -> tuple:
         """Stored events left whole sort first (they keep their ids), then articles canonically."""
