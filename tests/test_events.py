@@ -119,6 +119,36 @@ def test_average_link_of_aggregates_is_the_mean_pairwise_similarity():
     assert event_features(left, right)[column] == pytest.approx(np.mean(pairwise), abs=1e-6)
 
 
+def test_embeddings_are_compared_less_what_every_article_of_the_collection_shares():
+    """Reports that all share one direction (every article is about a shooting) look alike by cosine; centred,
+    only what tells them apart is compared, and an article alike in its own right stays alike."""
+    rng = np.random.default_rng(3)
+    common = rng.normal(size=16)
+    common /= np.linalg.norm(common)
+    own = rng.normal(size=(400, 16))
+    own /= np.linalg.norm(own, axis=1, keepdims=True)
+    raw = 2 * common + own
+    raw /= np.linalg.norm(raw, axis=1, keepdims=True)
+    lex = Lexicon()
+    for v in raw:
+        lex.observe(vector=v.astype(np.float32))
+    centred = np.stack([lex.center(v.astype(np.float32)) for v in raw])
+    assert np.allclose(np.linalg.norm(centred, axis=1), 1.0, atol=1e-5)
+    unrelated = lambda m: float(np.mean((m @ m.T)[np.triu_indices(len(m), 1)]))  # noqa: E731
+    assert unrelated(raw) > 0.6 and abs(unrelated(centred)) < 0.1
+    twin = raw[0] + 0.1 * own[1]
+    assert float(lex.center(twin.astype(np.float32)) @ centred[0]) > 0.9
+
+
+def test_a_small_collection_is_barely_centred():
+    lex = Lexicon()
+    v = np.ones(4, np.float32) / 2
+    lex.observe(vector=v)
+    assert np.allclose(lex.center(v), v, atol=1e-6)  # one article is no collection: itself, made unit again
+    assert lex.center(None) is None
+    assert np.array_equal(lex.center(np.ones(3, np.float32)), np.ones(3, np.float32))  # another embedder: as it is
+
+
 def test_terms_keep_numbers_and_phrases_and_drop_stop_words():
     t = terms_of("The navy caught 23 pirates, the navy's captain said.")
     assert t["navy"] == 2 and t["23"] == 1 and t["pirates"] == 1 and "the" not in t

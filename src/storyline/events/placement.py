@@ -352,7 +352,7 @@ class EventIndex:
         profiles = []
         for article in articles:
             profile = Profile.from_article(article, self.lexicon)
-            self.lexicon.observe(profile.terms, profile.actors, profile.places)
+            self.lexicon.observe(profile.terms, profile.actors, profile.places, vector=profile.vector)
             profile.statement_ids = self.statement_groups.assign(profile.statements)
             profiles.append(profile)
         keys = {}
