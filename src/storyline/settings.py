@@ -45,7 +45,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("model", "", "Model file written by `storyline train` that decides events and stories (empty: the model shipped with storyline, fitted on labelled news)."),
     Setting("event_threshold", 0.0, "Lowest probability (from the model) at which an article joins an event, or two events become one (0: the threshold fitted with the model by `storyline train`)."),
     Setting("story_threshold", 0.0, "Lowest probability (from the model) at which an event continues a story, or two stories become one (0: the threshold fitted with the model)."),
-    Setting("event_window_days", 180, "Days either side of an article's date searched for candidate events; stated dates further apart are never one event (stories are searched at any distance in time)."),
+    Setting("event_window_days", 30, "Days either side of an article's date searched for candidate events; stated dates further apart are never one event (stories are searched at any distance in time)."),
     Setting("event_candidates", 30, "Nearest-neighbour articles retrieved as candidates for placement."),
     # web
     Setting("host", "127.0.0.1", "Address `storyline serve` listens on."),
