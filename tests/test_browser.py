@@ -19,8 +19,9 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "web"))
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def base_url(request, tmp_path_factory):
+    """The web app over the invented stories of ``fixtures/web``, on each backend, served on a free port."""
     import uvicorn
     from webstore import fill_store
 
@@ -28,7 +29,10 @@ def base_url(tmp_path_factory):
     from storyline.storage import open_store
     from storyline.web import create_app
 
-    store = open_store(tmp_path_factory.mktemp("web") / "web.db")
+    if request.param == "sqlite":
+        store = open_store(tmp_path_factory.mktemp("web") / "web.db")
+    else:
+        store = open_store(request.getfixturevalue("postgres_server").new_database())
     fill_store(store)
     app = create_app(store, Settings(api_token=""))
     with socket.socket() as s:
