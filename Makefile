@@ -46,7 +46,7 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/ingest.py
-	$(PY) bench/enrich.py
+	$(PY) bench/ingest_e2e.py --corpus gva
 	$(PY) bench/cluster.py
 	$(PY) bench/quality.py
 	$(PY) bench/pages.py --gva
