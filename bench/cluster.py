@@ -36,7 +36,7 @@ from storyline.events import EventIndex, rebuild
 from storyline.settings import Settings
 
 HERE = Path(__file__).parent
-CACHE = Path("/tmp/storyline-bench-cluster-articles-v4.pkl")  # v4: articles carry statement vectors
+CACHE = Path("/tmp/storyline-bench-cluster-articles-v5.pkl")  # v5: static headline+lead vectors
 
 
 def base_articles(source: str, limit: int) -> list:

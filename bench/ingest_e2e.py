@@ -11,7 +11,7 @@ as ``storyline ingest FILE`` does, and reports:
 - peak memory: this process's peak RSS, and the peak sum of the proportional set
   size (PSS) of this process and its worker processes, sampled every 0.2 s;
 - core-milliseconds per article for each stage: read, clean, describe, dedup,
-  spaCy, each embedding pass (headline+lead, statements), our own annotators
+  spaCy, the headline+lead embedding, our own annotators
   (entities, times, quotes, figures), store, place, the model loading, and what
   is left over (process overhead);
 - a plain MiniLM encode of the same headlines and leads in the same run
@@ -218,12 +218,12 @@ def ingest_run(path: Path, n: int, workdir: Path) -> dict:
     """Ingest ``path`` into a fresh store in this process; the figures and the leads that were embedded."""
     from storyline.pipeline import Pipeline
     from storyline.settings import Settings
-    from storyline.storage import Store
+    from storyline.storage import open_store
 
     settings = Settings()
     clock = StageClock()
     instrument(clock)
-    store = Store(workdir / "bench.db")
+    store = open_store(workdir / "bench.db")
     with Sampler(os.getpid()) as sampler:
         cpu0, t0 = time.process_time(), time.perf_counter()
         pipeline = Pipeline(store, settings)

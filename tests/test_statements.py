@@ -4,8 +4,9 @@ import numpy as np
 
 from _events_fixtures import article, fake_vector
 from storyline.events import EventIndex
-from storyline.events.features import speaker_key
+from storyline.events.features import STATEMENT_WORDS, speaker_key, statement_vectors
 from storyline.events.pairs import EVENT_FEATURES, event_features
+from storyline.events.placement import STATEMENT_MATCH
 from storyline.events.statements import StatementGroups
 from storyline.models import Quote
 from storyline.settings import Settings
@@ -44,10 +45,9 @@ SAID_2023 = "The shipyard will guard the security of the whole northern sea"
 
 
 def with_quote(a, said: str, speaker: str = "Arno Velt"):
-    """``a`` with one quote of ``speaker`` (found in its text) and that statement's vector."""
+    """``a`` with one quote of ``speaker`` (found in its text)."""
     start = a.text.index(said)
     a.quotes = [Quote(start, start + len(said), said, speaker, "said", "direct")]
-    a.statement_vectors = {start: fake_vector(said)}
     return a
 
 
@@ -100,41 +100,29 @@ def test_only_a_named_person_s_words_are_statements():
     assert index.profiles[a.id].statements == []
 
 
-def test_statement_vectors_are_stored_and_read_back(tmp_path):
+def test_a_statement_is_compared_by_its_words_however_much_of_it_an_outlet_quotes():
+    full = "We will rebuild the harbour wall before the winter storms come, whatever the council decides next week"
+    cut = "We will rebuild the harbour wall before the winter storms come"
+    other = "The council has no money for the harbour and the storms are not our problem this year"
+    v = statement_vectors([full, cut, other, full.upper()])
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0)
+    assert float(v[0] @ v[1]) >= STATEMENT_MATCH  # one outlet quotes more of it than another
+    assert float(v[0] @ v[2]) < STATEMENT_MATCH  # the same speaker saying something else
+    assert np.allclose(v[0], v[3])  # capitals do not matter
+    long = " ".join(f"word{i}" for i in range(STATEMENT_WORDS + 30))
+    assert np.allclose(statement_vectors([long])[0], statement_vectors([" ".join(long.split()[:STATEMENT_WORDS])])[0])
+
+
+def test_statement_embeddings_kept_by_earlier_versions_are_dropped_when_the_store_is_migrated(tmp_path):
     store = open_store(tmp_path / "s.db")
     a = meetings()[0]
     a.content_hash = "h1"
     store.add_articles([a])
-    back = store.get_article(a.id)
-    assert list(back.statement_vectors) == [a.quotes[0].start]
-    assert np.allclose(back.statement_vectors[a.quotes[0].start], a.statement_vectors[a.quotes[0].start])
-    assert "statement_vectors" not in back.to_dict()
-
-
-def test_rebuild_embeds_the_statements_of_articles_stored_without_them(tmp_path):
-    from storyline.enrichment import Enricher, HashEmbedder
-    from storyline.pipeline import Pipeline
-
+    with store.write():
+        store.put_vectors({"s:h1:40": fake_vector("old statement")})
+        store.conn.execute("DELETE FROM migrations WHERE name = 'm005_no_statement_vectors'")
+    store.close()
     store = open_store(tmp_path / "s.db")
-    old = meetings()
-    for i, a in enumerate(old):
-        a.content_hash, a.statement_vectors = f"h{i}", {}  # as an earlier version stored them
-    store.add_articles(old)
-    settings = Settings(embedder="hash")
-    Pipeline(store, settings, enricher=Enricher(settings, embedder=HashEmbedder())).rebuild()
-    back = {a.id: a for a in store.iter_articles(full=True)}
-    for a in old:
-        assert list(back[a.id].statement_vectors) == [a.quotes[0].start]
-    assert all(back[a.id].event_id for a in old)  # and the articles were clustered
-
-
-def test_a_prolific_speaker_keeps_matching_recent_statements(monkeypatch):
-    import storyline.events.statements as module
-
-    monkeypatch.setattr(module, "RECENT_GROUPS", 4)
-    groups = StatementGroups(threshold=0.8)
-    basis = np.eye(8, dtype=np.float32)
-    ids = [int(groups.assign([("velt", basis[i])]).ids[0]) for i in range(8)]  # eight different statements
-    assert ids == list(range(8))
-    assert int(groups.assign([("velt", basis[7])]).ids[0]) == 7  # the latest still matches
-    assert int(groups.assign([("velt", basis[0])]).ids[0]) == 8  # the oldest is forgotten: a new group
+    assert store.vector_keys() == ["a:h1"]
+    back = store.get_article(a.id)
+    assert back.quotes[0].text == SAID_2022 and back.vector is not None

@@ -62,9 +62,10 @@ def test_another_pair_of_ministers_doing_the_same_kind_of_thing_is_another_story
     """Same kind of happening, other protagonists and subject: a story is never formed from kind alone."""
     arts = corpus()
     index, _ = rebuild(arts, settings)
+    # (its own words: a sentence copied word for word from another report is evidence of the same report)
     other = article("o1", "Pell and Darrow discuss rail tunnel in Fenmoor",
                     "Quent Pell met Ada Darrow in Fenmoor on Tuesday to discuss a rail tunnel under the hills. "
-                    "Darrow called the talks frank and useful.", "2022-03-08")
+                    "Darrow said afterwards that the meeting had gone well.", "2022-03-08")
     index.place(other)
     assert other.story_id != index.story_of(index.event_of["m1a"])
 

@@ -42,10 +42,10 @@ def detect(text: str, languages: Iterable[str]) -> str | None:
         return codes[0]
     found = _detector(codes).detect_language_of(sample)
     code = found.iso_code_639_1.name.lower() if found is not None else None
-    if len(sample) >= OTHER_MIN_CHARS and (other := _other(sample, codes, code)):
-        # the opening must agree: an English article quoting Japanese posts is English
-        if _other(sample[: 2 * OTHER_MIN_CHARS], codes, code):
-            return other
+    # the opening must agree (an English article quoting Japanese posts is English); asked first, as it is
+    # the shorter text and mostly says no
+    if len(sample) >= OTHER_MIN_CHARS and _other(sample[: 2 * OTHER_MIN_CHARS], codes, code):
+        return _other(sample, codes, code) or code
     return code
 
 

@@ -109,7 +109,6 @@ class Article:
     event_date: str | None = None
     event_date_how: str = "unknown"
     vector: Any = None  # numpy float32 array, unit length
-    statement_vectors: dict[int, Any] = field(default_factory=dict)  # quote start -> unit vector (see statements())
     # placement
     event_id: str | None = None
     story_id: str | None = None
@@ -135,7 +134,6 @@ class Article:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d.pop("vector")
-        d.pop("statement_vectors")
         d.pop("raw_bytes")
         d.pop("warnings")
         return d

@@ -42,7 +42,7 @@ from . import mapping, reading
 from .duplicates import Deduplicator, content_hash
 from .errors import ArticleFailed, InputError, StageFailed
 from .executors import Executor, LocalExecutor
-from .mapping import VectorCache, fatal, lead_keys, systematic
+from .mapping import fatal, lead_keys, systematic
 from .models import Article
 from .outlets import Outlets
 from .settings import Settings
@@ -319,20 +319,5 @@ class Pipeline:
         """Re-cluster every stored article into events and stories, independent of arrival order."""
         from .events.tracking import EventTracker
 
-        self._events = EventTracker.rebuild(self.store, self.settings, prepare=self._complete_vectors)
-
-    def _complete_vectors(self, articles: list[Article]) -> None:
-        """Articles stored by a version that did not embed statements get those vectors now."""
-        missing = [a for a in articles if len(a.statement_vectors) < len(a.statements())]
-        if missing:
-            cache = VectorCache(self.store.get_vectors(self._statement_keys(missing)))
-            self.enricher.embed_statements(missing, vector_cache=cache)
-            with self.store.write():
-                self.store.put_vectors(cache.new)
-                self.store.put_statement_vectors(missing)
-
-    def _statement_keys(self, articles: list[Article]) -> list[str]:
-        from .enrichment.vectors import text_key
-
-        return [text_key(self.enricher.embedder, q.text) for a in articles for q in a.statements()]
+        self._events = EventTracker.rebuild(self.store, self.settings)
 

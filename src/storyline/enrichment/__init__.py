@@ -9,14 +9,10 @@
 5. figures with what they measure, outside the dates (:mod:`.figures`);
 6. the event-date estimate (:func:`.times.estimate_event_date`);
 7. a unit vector of the headline and lead (:mod:`.vectors`), cached by a hash
-   of the embedded text;
-8. a unit vector of each attributed statement (:meth:`Article.statements`), which
-   events use to tell when two reports carry the same statement: of its first
-   ``statement_words`` words, as its opening tells one statement from another
-   (statements run to 130 tokens on average, three times a headline and lead).
+   of the embedded text.
 
 On a large batch, steps 1-6 run in worker processes (:mod:`.workers`) while
-the parent embeds (step 7; step 8 waits for the quotes), so both models keep a core busy. Cross-article
+the parent embeds (step 7), so both models keep a core busy. Cross-article
 entities are resolved afterwards by the store's
 :class:`.entities.EntityRegistry`.
 """
@@ -140,7 +136,6 @@ class Enricher:
             c0 = time.process_time()
             pool.collect(english, futures, self.timings)
             self.timings["collect"] += time.process_time() - c0
-        self.embed_statements(articles, vector_cache)
         self.wall += time.perf_counter() - t0
         return articles
 
@@ -159,20 +154,6 @@ class Enricher:
         for article, vector in zip(articles, embed_cached(self.embedder, leads, vector_cache), strict=True):
             article.vector = vector
         self.timings["vectors: headline+lead"] += time.process_time() - c0
-
-    def embed_statements(self, articles: list[Article], vector_cache=None) -> None:
-        """Embed each article's attributed statements (quotes with a speaker; see
-        :meth:`Article.statements`), so events can tell when two reports carry the same one."""
-        c0 = time.process_time()
-        owners = [(a, q) for a in articles for q in a.statements()]
-        words = int(self.settings.statement_words)
-        texts = [opening(q.text, words) for _, q in owners]
-        vectors = embed_cached(self.embedder, texts, vector_cache) if owners else []
-        for article in articles:
-            article.statement_vectors = {}
-        for (article, quote), vector in zip(owners, vectors, strict=True):
-            article.statement_vectors[quote.start] = vector
-        self.timings["vectors: statements"] += time.process_time() - c0
 
     def close(self, kill: bool = False) -> None:
         """Stop the worker processes, if any were started (at once, with ``kill``)."""

@@ -3,7 +3,8 @@
 - ``tfidf``: cosine of TF-IDF vectors (headline and text, sublinear counts, English stop words)
   with a date penalty: :data:`DATE_PENALTY` x the share of :data:`PENALTY_DAYS` that separates
   two known dates (a month apart or more: the whole penalty);
-- ``minilm``: cosine of the headline+lead embeddings.
+- ``minilm``: cosine of the headline+lead embeddings of the MiniLM transformer, whichever
+  embedder storyline itself runs (computed here, once per text per process).
 
 Each cuts one average-link tree at a distance threshold fitted on training data
 (the best B³ F1 against the training labels, per level), so a baseline is as fair as
@@ -20,6 +21,18 @@ from .features import day_of
 DATE_PENALTY = 0.5
 PENALTY_DAYS = 30
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(27))  # distances tried when fitting (0.30 .. 0.95)
+_MINILM: dict[str, np.ndarray] = {}  # lead -> MiniLM vector: folds and levels embed each text once
+
+
+def minilm_vectors(articles: list[Article]) -> np.ndarray:
+    """The MiniLM transformer's unit vectors of the articles' headlines and leads."""
+    from ..enrichment.vectors import MiniLMEmbedder
+
+    leads = [a.lead() for a in articles]
+    missing = [t for t in dict.fromkeys(leads) if t not in _MINILM]
+    if missing:
+        _MINILM.update(zip(missing, MiniLMEmbedder().embed(missing), strict=True))
+    return np.stack([_MINILM[t] for t in leads]).astype(np.float64)
 
 
 def distances(articles: list[Article], kind: str) -> np.ndarray:
@@ -37,8 +50,7 @@ def distances(articles: list[Article], kind: str) -> np.ndarray:
         gap = np.abs(days[:, None] - days[None, :])
         sim -= DATE_PENALTY * np.where(known[:, None] & known[None, :], np.minimum(1.0, gap / PENALTY_DAYS), 0.0)
     elif kind == "minilm":
-        dim = next((len(a.vector) for a in articles if a.vector is not None), 1)
-        v = np.stack([np.asarray(a.vector, np.float64) if a.vector is not None else np.zeros(dim) for a in articles])
+        v = minilm_vectors(articles)
         sim = v @ v.T
     else:
         raise ValueError(f"unknown baseline {kind!r}")

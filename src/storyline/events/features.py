@@ -16,9 +16,9 @@ A profile is built once from an enriched :class:`~storyline.models.Article`
 - ``day``: the event-date estimate as an ordinal day, or ``None``; ``strong_day`` the
   same when the date is stated (lead, or a stated publication date), else ``None``;
 - ``vector``: the headline+lead embedding (unit length; compared centred, see :meth:`Lexicon.center`);
-- ``statements``: (speaker surname, unit vector) of each attributed statement, and
-  ``statement_ids``, the groups of equal statements they fall in (:mod:`.statements`,
-  assigned by the index).
+- ``statements``: (speaker surname, unit vector) of each statement a named person made
+  (:func:`statement_vector`), and ``statement_ids``, the groups of equal statements they
+  fall in (:mod:`.statements`, assigned by the index).
 
 An aggregate sums the profiles of a cluster's members so an article can be
 compared with a whole event (or an event with a story) in one step.
@@ -36,6 +36,8 @@ from functools import cache
 
 import numpy as np
 
+from ..enrichment import opening
+from ..enrichment.vectors import HashEmbedder
 from ..models import Article
 
 LEAD_SENTENCES = 2  # the sentences after the headline that state the happening ...
@@ -57,6 +59,8 @@ REFERENCE_GRANULARITY = frozenset({"day", "week", "month"})
 # ("their first talks since June 2022", "a year after the previous quake in May 2021", "the anniversary of")
 _RECALLS_EARLIER = re.compile(r"\b(?:since|previous(?:ly)?|last (?:met|time)|anniversary)\b[^.;:!?\n]*$", re.I)
 RECALL_REACH = 50  # characters before a date searched for such words
+STATEMENT_WORDS = 40  # a statement's opening words that are compared: what tells one statement from another
+_STATEMENT_HASH = HashEmbedder(384)
 
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|[-'’])+|\d+(?:[.,]\d+)?", re.UNICODE)
 
@@ -128,6 +132,16 @@ def entity_key(name: str) -> str:
     key = re.sub(r"['’]s$", "", name.strip().lower())
     key = re.sub(r"^the\s+", "", key)
     return re.sub(r"\s+", " ", key)
+
+
+def statement_vectors(texts: list[str]) -> np.ndarray:
+    """Each statement as a unit vector of the words and word pairs of its opening :data:`STATEMENT_WORDS`
+    words, hashed: two reports of the same words, verbatim or cut differently, lie close, and a
+    different statement of the same speaker does not. Lexical on purpose: the same statement is the
+    same words (at 0.6 it makes the decisions MiniLM made at 0.8 on 99.5% of the same-speaker pairs of
+    ECB+ dev, with the same event scores), for a thousandth of the cost, so it is computed whenever a
+    profile is built and never stored."""
+    return _STATEMENT_HASH.embed([opening(t, STATEMENT_WORDS) for t in texts])
 
 
 def speaker_key(name: str) -> str:
@@ -367,12 +381,10 @@ class Profile:
             elif m.label in PLACE_LABELS:
                 places["@" + key] += 1
         vector = None if article.vector is None else np.asarray(article.vector, dtype=np.float32)
-        statements = []
         named = {speaker_key(m.name or m.text) for m in article.mentions if m.label == "PERSON"}
-        for quote in article.statements():
-            v = article.statement_vectors.get(quote.start)
-            if v is not None and speaker_key(quote.speaker or "") in named:  # a person's words, not "police said"
-                statements.append((speaker_key(quote.speaker or ""), np.asarray(v, dtype=np.float32)))
+        said = [(speaker_key(q.speaker or ""), q.text) for q in article.statements()]
+        said = [(who, text) for who, text in said if who in named]  # a person's words, not "police said"
+        statements = list(zip([who for who, _ in said], statement_vectors([text for _, text in said]), strict=True))
         return cls(article.id, lexicon.bag(terms), lexicon.bag(actors), lexicon.bag(places),
                    frozenset(_fact_keys(article)), day_of(article), vector, article.duplicate_of,
                    lexicon.bag(Counter(words)), strong_day_of(article), statements, refs=referenced_days(article),

@@ -60,14 +60,9 @@ class EventTracker:
         return describe_stories(by_id.values())
 
     @classmethod
-    def rebuild(cls, store, settings=None, prepare=None) -> EventTracker:
-        """Re-cluster every stored article; the same events and stories whatever the arrival order.
-
-        ``prepare(articles)``, when given, completes what the articles lack before clustering.
-        """
+    def rebuild(cls, store, settings=None) -> EventTracker:
+        """Re-cluster every stored article; the same events and stories whatever the arrival order."""
         articles = list(store.iter_articles(full=True))
-        if prepare is not None:
-            prepare(articles)
         index, _ = rebuild(articles, settings)
         events = describe_events(articles)
         for e in events:

@@ -176,8 +176,14 @@ def m004_store_state(conn: sqlite3.Connection) -> None:
     )
 
 
+def m005_no_statement_vectors(conn: sqlite3.Connection) -> None:
+    """Statements are compared by their words, computed when needed (events.features.statement_vectors): the
+    statement embeddings earlier versions kept (keys ``s:<content hash>:<start>``) go."""
+    conn.execute("DELETE FROM vectors WHERE key LIKE 's:%'")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
-    m001_articles, m002_enrichment, m003_encoding, m004_store_state,
+    m001_articles, m002_enrichment, m003_encoding, m004_store_state, m005_no_statement_vectors,
 )
 
 

@@ -153,8 +153,14 @@ def m004_store_state(conn: psycopg.Connection) -> None:
                  "INSERT INTO store_state (key, value) VALUES ('generation', 0);")  # fmt: skip
 
 
+def m005_no_statement_vectors(conn: psycopg.Connection) -> None:
+    """Statements are compared by their words, computed when needed (events.features.statement_vectors): the
+    statement embeddings earlier versions kept (keys ``s:<content hash>:<start>``) go."""
+    conn.execute("DELETE FROM vectors WHERE key LIKE 's:%'")
+
+
 MIGRATIONS: tuple[Callable[[psycopg.Connection], None], ...] = (
-    m001_articles, m002_enrichment, m003_encoding, m004_store_state,
+    m001_articles, m002_enrichment, m003_encoding, m004_store_state, m005_no_statement_vectors,
 )
 
 

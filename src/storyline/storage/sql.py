@@ -96,7 +96,6 @@ class SQLStore:
             if entities:
                 self._upsert_entities(entities)
             self.put_vectors({"a:" + a.content_hash: a.vector for a in articles if a.vector is not None})
-            self.put_statement_vectors(articles)
             marks = ",".join("?" * len(R.ARTICLE_COLUMNS))
             self._many(
                 f"INSERT INTO articles ({','.join(R.ARTICLE_COLUMNS)}) VALUES ({marks})",
@@ -163,14 +162,9 @@ class SQLStore:
             rows = self._all(f"SELECT * FROM {table} WHERE article_id IN ({marks}) ORDER BY article_id, start", list(by_id))
             for r in rows:
                 getattr(by_id[r["article_id"]], table).append(convert(r))
-        statements = {a.id: [q.start for q in a.statements()] for a in articles}
-        keys = [k for k in vector_keys.values() if k]
-        keys += [_statement_key(a, start) for a in articles for start in statements[a.id]]
-        vectors = self.get_vectors(keys)
+        vectors = self.get_vectors([k for k in vector_keys.values() if k])
         for a in articles:
             a.vector = vectors.get(vector_keys.get(a.id) or "")
-            found = ((start, vectors.get(_statement_key(a, start))) for start in statements[a.id])
-            a.statement_vectors = {start: v for start, v in found if v is not None}
 
     def _articles(self, where: str, params: list[Any], full: bool) -> list[Article]:
         rows = self._all(
@@ -281,12 +275,8 @@ class SQLStore:
             )
 
     def vector_keys(self) -> list[str]:
-        """The key of every vector kept (articles', statements' and the embedding cache's)."""
+        """The key of every vector kept (articles' and the embedding cache's)."""
         return [r["key"] for r in self._all("SELECT key FROM vectors ORDER BY key")]
-
-    def put_statement_vectors(self, articles: list[Article]) -> None:
-        """Keep the vectors of the articles' statements (:meth:`Article.statements`), read back with them."""
-        self.put_vectors({_statement_key(a, start): v for a in articles for start, v in a.statement_vectors.items()})
 
     def article_vector_keys(self) -> list[tuple[str, str]]:
         """(article id, vector key) of every article that has a vector, in the order stored."""
@@ -440,7 +430,3 @@ def _filters(**filters: Any) -> tuple[str, list[Any]]:
         params.append(value)
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
-
-def _statement_key(article: Article, start: int) -> str:
-    """Where the vector of the statement at ``start`` of ``article`` is kept in ``vectors``."""
-    return f"s:{article.content_hash}:{start}"
