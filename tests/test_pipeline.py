@@ -124,6 +124,30 @@ def test_crash_mid_ingest_leaves_store_consistent_and_rerun_completes(env, monke
     assert len(rerun.stored) == 6 and len(rerun.unchanged) == BATCH
 
 
+def test_the_batch_being_enriched_while_the_one_before_is_stored_is_checked_against_it(env, monkeypatch):
+    """Batches overlap (the next is described and enriched while one is stored): the next one's checks count the
+    one before as stored, so a copy of its content is recognised and its ids are not taken twice."""
+    monkeypatch.setattr("storyline.pipeline.BATCH", 3)
+    texts = [f"Harbour notice {i}\n\nThe harbour office posted notice {i} about berth {i} on the east quay." for i in range(5)]
+    path = env / "batches.jsonl"
+    rows = [{"id": f"n{i}", "text": t} for i, t in enumerate(texts)]
+    rows.insert(3, {"id": "again", "text": texts[1]})  # the second batch repeats an article of the first ...
+    rows.insert(4, {"id": "n0", "text": "Harbour notice 9\n\nAn unrelated notice that reuses an id of the first batch."})
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    store = open_store(env / "s.db")
+    order = []
+    pipeline = Pipeline(store, Settings(db=str(env / "s.db")))
+    real_start, real_finish = pipeline._start, pipeline._finish
+    monkeypatch.setattr(pipeline, "_start", lambda *a: order.append("start") or real_start(*a))
+    monkeypatch.setattr(pipeline, "_finish", lambda *a: order.append("finish") or real_finish(*a))
+    report = pipeline.ingest([str(path)])
+    assert order[:3] == ["start", "start", "finish"]  # the second batch started before the first was stored
+    assert report.unchanged == [("again", "n1")]
+    assert report.renamed and report.renamed[0][0] == "n0" and report.renamed[0][1].startswith("n0~")
+    assert sorted(report.stored) == sorted(["n0", "n1", "n2", "n3", "n4", report.renamed[0][1]])
+    assert store.count("articles") == 6 and report.ok
+
+
 def test_export_follows_the_contract(env):
     d = _corpus(env)
     CliRunner().invoke(app, ["ingest", str(d), "--db", "s.db"])

@@ -2,7 +2,9 @@
 
 An executor runs the two maps of :mod:`.mapping` over a batch and gives the
 results back in the batch's order, so the reduce (on the driver, in
-:class:`~storyline.pipeline.Pipeline`) sees the same sequence whatever ran the map:
+:class:`~storyline.pipeline.Pipeline`) sees the same sequence whatever ran the map.
+The enrichment map is started (:meth:`Executor.start_enrich`) and waited for later,
+so the driver stores one batch while the next is enriched:
 
 - :class:`LocalExecutor`: in this process, with the enricher's own worker
   processes for big batches (:mod:`.enrichment.workers`).
@@ -15,13 +17,16 @@ results back in the batch's order, so the reduce (on the driver, in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import numpy as np
 
 from .errors import SettingsError
-from .mapping import Result, describe_batch, enrich_batch, lead_keys
+from .mapping import Result, describe_batch, enrich_batch, lead_keys, start_enrich
 from .models import Article
+
+Enriching = Callable[[], tuple[list[Result], dict[str, np.ndarray]]]  # waits for a started enrichment: results, vectors
 
 ENGINES = ("local", "dask")
 PARTITION = 32  # articles per Dask task: enough to batch the models, small enough to spread a batch over workers
@@ -33,7 +38,7 @@ class Executor(Protocol):
 
     def describe(self, articles: list[Article]) -> list[Result]: ...
     def warm_up(self) -> None: ...
-    def enrich(self, articles: list[Article], known: dict[str, np.ndarray]) -> tuple[list[Result], dict[str, np.ndarray]]: ...
+    def start_enrich(self, articles: list[Article], known: dict[str, np.ndarray]) -> Enriching: ...
     def close(self, kill: bool = False) -> None: ...
 
 
@@ -54,8 +59,8 @@ class LocalExecutor:
     def describe(self, articles: list[Article]) -> list[Result]:
         return describe_batch(articles, self.settings)
 
-    def enrich(self, articles: list[Article], known: dict[str, np.ndarray]) -> tuple[list[Result], dict[str, np.ndarray]]:
-        return enrich_batch(articles, self._enricher(), known)
+    def start_enrich(self, articles: list[Article], known: dict[str, np.ndarray]) -> Enriching:
+        return start_enrich(articles, self._enricher(), known)
 
     def warm_up(self) -> None:
         """Load the models now rather than on the first batch."""
@@ -98,15 +103,20 @@ class DaskExecutor:
         parts = [(chunk, self._values) for chunk in _partitions(articles)]
         return [r for part in self._map(dask_describe, parts) for r in part]
 
-    def enrich(self, articles: list[Article], known: dict[str, np.ndarray]) -> tuple[list[Result], dict[str, np.ndarray]]:
+    def start_enrich(self, articles: list[Article], known: dict[str, np.ndarray]) -> Enriching:
         lead_chars = int(self.settings.lead_chars)
         parts = [(chunk, self._values, {k: known[k] for k in lead_keys(chunk, self.embedder_name, lead_chars) if k in known})
                  for chunk in _partitions(articles)]  # fmt: skip
-        results, new = [], {}
-        for part, vectors in self._map(dask_enrich, parts):
-            results += part
-            new.update(vectors)
-        return results, new
+        futures = [self.client.submit(dask_enrich, *args, pure=False) for args in parts]
+
+        def done() -> tuple[list[Result], dict[str, np.ndarray]]:
+            results, new = [], {}
+            for part, vectors in self.client.gather(futures):
+                results += part
+                new.update(vectors)
+            return results, new
+
+        return done
 
     def warm_up(self) -> None:
         """Load the models on every worker now rather than on the first partitions."""

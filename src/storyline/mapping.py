@@ -5,6 +5,7 @@ pool or on Dask workers (:mod:`.executors`):
 
     describe_batch   clean + describe    -> text, removed, title, outlet, published, byline, wire, language
     enrich_batch     enrichment.Enricher -> sentences, mentions, quotes, figures, times, event date, vectors
+                     (start_enrich: the same, begun now and waited for later)
 
 Neither reads nor writes the store. The embedding cache is looked up in bulk by
 the driver before :func:`enrich_batch` (the ``known`` vectors, by
@@ -17,6 +18,7 @@ in its place; a stage that fails on every article alike raises
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import numpy as np
@@ -76,30 +78,57 @@ def enrich_batch(articles: list[Article], enricher, known: dict[str, np.ndarray]
                  ) -> tuple[list[Result], dict[str, np.ndarray]]:  # fmt: skip
     """Enrich the batch with ``enricher``; when that fails, each article alone, an ArticleFailed in place of those
     that fail. Returns the results in order and the vectors embedded (not among ``known``)."""
+    return start_enrich(articles, enricher, known)()
+
+
+def start_enrich(articles: list[Article], enricher, known: dict[str, np.ndarray] | None = None
+                 ) -> Callable[[], tuple[list[Result], dict[str, np.ndarray]]]:  # fmt: skip
+    """Begin :func:`enrich_batch` (with the enricher's ``start``, when it has one: its worker processes parse
+    while the caller goes on); the function returned waits for the end and returns what it returns."""
     cache = VectorCache(known)
+    begin = getattr(enricher, "start", None)
+    failure: Exception | None = None
     try:
-        enricher.enrich(articles, vector_cache=cache)
-        return list(articles), cache.new
+        finish = begin(articles, vector_cache=cache) if begin else lambda: enricher.enrich(articles, vector_cache=cache)
     except Exception as exc:
         if fatal(exc):
             raise
-        if hasattr(enricher, "close"):
-            enricher.close()  # a worker may have died with the batch; start afresh
-        if len(articles) == 1:
-            return [ArticleFailed(articles[0].source, "enrichment", exc)], cache.new
+        failure = exc
+
+    def done() -> tuple[list[Result], dict[str, np.ndarray]]:
+        if failure is None:
+            try:
+                finish()
+                return list(articles), cache.new
+            except Exception as exc:
+                if fatal(exc):
+                    raise
+                return _one_by_one(articles, enricher, cache, exc)
+        return _one_by_one(articles, enricher, cache, failure)
+
+    return done
+
+
+def _one_by_one(articles: list[Article], enricher, cache: VectorCache, exc: Exception
+                ) -> tuple[list[Result], dict[str, np.ndarray]]:  # fmt: skip
+    """After the batch failed with ``exc``: each article alone, an ArticleFailed in place of those that fail."""
+    if hasattr(enricher, "close"):
+        enricher.close()  # a worker may have died with the batch; start afresh
+    if len(articles) == 1:
+        return [ArticleFailed(articles[0].source, "enrichment", exc)], cache.new
     results: list[Result] = []
     failed: list[Exception] = []
     for article in articles:
         try:
             enricher.enrich([article], vector_cache=cache)
             results.append(article)
-        except Exception as exc:
-            if fatal(exc):
+        except Exception as err:
+            if fatal(err):
                 raise
-            if systematic(failed, exc, [r for r in results if isinstance(r, Article)]):
-                raise StageFailed("enrichment", exc) from exc
-            failed.append(exc)
-            results.append(ArticleFailed(article.source, "enrichment", exc))
+            if systematic(failed, err, [r for r in results if isinstance(r, Article)]):
+                raise StageFailed("enrichment", err) from err
+            failed.append(err)
+            results.append(ArticleFailed(article.source, "enrichment", err))
     return results, cache.new
 
 

@@ -25,6 +25,11 @@ A batch is written in one transaction: a crash or Ctrl-C leaves the store as it
 was after the last whole batch, and running the same ingest again completes it
 (content already stored is recognised by its hash and skipped).
 
+Batches overlap: while one batch is stored and placed here, the next is already
+described and being enriched (in the enrichment worker processes, or on Dask), so
+the reduce costs no time of its own. The next batch's checks count the batch
+before it as stored.
+
 One article never costs the others: an input that fails a stage (cleaning,
 describing, enrichment, storing or placement) for a reason of its own becomes
 an :class:`~storyline.errors.ArticleFailed` naming it, and the rest of its
@@ -41,7 +46,7 @@ from dataclasses import dataclass, field
 from . import mapping, reading
 from .duplicates import Deduplicator, content_hash
 from .errors import ArticleFailed, InputError, StageFailed
-from .executors import Executor, LocalExecutor
+from .executors import Enriching, Executor, LocalExecutor
 from .mapping import fatal, lead_keys, systematic
 from .models import Article
 from .outlets import Outlets
@@ -51,6 +56,16 @@ from .storage import Store
 BATCH = 256  # articles per transaction; large enough for the enrichment workers to pay off
 WARM_UP = ("Council approves new budget\n\nMay 3, 2024 - The city council approved a $2 million budget on "
            'Tuesday, Mayor Jane Smith said. "This is a good day for the city," Smith told reporters in Springfield.')
+
+
+@dataclass
+class _Started:
+    """A batch described and checked, its enrichment under way: ``enriching()`` waits for it (None: nothing
+    to enrich); ``size`` is how many inputs the batch had."""
+
+    size: int
+    fresh: list[Article]
+    enriching: Enriching | None
 
 
 @dataclass
@@ -161,6 +176,17 @@ class Pipeline:
         def skip(path: str, reason: str) -> None:
             report.skipped.append((path, reason))
 
+        pending: _Started | None = None  # the batch being enriched while the one before it is stored
+
+        def start(batch: list[Article]) -> None:
+            nonlocal pending
+            started = self._start(batch, report, pending)
+            if pending is not None:
+                self._finish(pending, report)
+                if on_progress:
+                    on_progress(pending.size)
+            pending = started
+
         batch: list[Article] = []
         for item in reading.read_paths(paths, self.settings, on_skip=skip):
             if isinstance(item, InputError):
@@ -168,14 +194,14 @@ class Pipeline:
                 continue
             batch.append(item)
             if len(batch) >= BATCH:
-                self.process(batch, report)
-                if on_progress:
-                    on_progress(len(batch))
+                start(batch)
                 batch = []
         if batch:
-            self.process(batch, report)
+            start(batch)
+        if pending is not None:
+            self._finish(pending, report)
             if on_progress:
-                on_progress(len(batch))
+                on_progress(pending.size)
         return report
 
     def process(self, articles: Iterable[Article], report: IngestReport | None = None) -> list[Article]:
@@ -184,10 +210,29 @@ class Pipeline:
         An article that fails a stage alone is reported as an ArticleFailed; the others are stored.
         """
         report = report if report is not None else IngestReport()
-        fresh = self._prepare(articles, report)
-        vectors: dict = {}
-        if fresh:
-            fresh, vectors = self._enrich(fresh, report)
+        return self._finish(self._start(list(articles), report), report)
+
+    def _start(self, articles: list[Article], report: IngestReport, before: _Started | None = None) -> _Started:
+        """Clean, describe and check the batch, and start its enrichment; ``before``, a batch started earlier
+        and not stored yet, counts as stored for the checks."""
+        fresh = self._prepare(articles, report, before.fresh if before else [])
+        if not fresh:
+            return _Started(len(articles), [], None)
+        name = self.executor.embedder_name
+        known = self.store.get_vectors(lead_keys(fresh, name, int(self.settings.lead_chars))) if name else {}
+        return _Started(len(articles), fresh, self.executor.start_enrich(fresh, known))
+
+    def _finish(self, started: _Started, report: IngestReport) -> list[Article]:
+        """Wait for the batch's enrichment, then deduplicate, store and place it in one transaction."""
+        if started.enriching is None:
+            return []
+        fresh: list[Article] = []
+        results, vectors = started.enriching()
+        for result in results:
+            if isinstance(result, InputError):
+                report.fail(result)
+            else:
+                fresh.append(result)
         if not fresh:
             return []
         try:
@@ -213,20 +258,6 @@ class Pipeline:
                 self._reload()
                 report.fail(ArticleFailed(article.source, "storing", exc))
         return stored
-
-    def _enrich(self, fresh: list[Article], report: IngestReport) -> tuple[list[Article], dict]:
-        """The enrichment map over the batch, with the embedding cache looked up in bulk first; returns the
-        articles enriched (those that failed reported) and the vectors embedded, for the reduce to keep."""
-        name = self.executor.embedder_name
-        known = self.store.get_vectors(lead_keys(fresh, name, int(self.settings.lead_chars))) if name else {}
-        results, vectors = self.executor.enrich(fresh, known)
-        kept = []
-        for result in results:
-            if isinstance(result, InputError):
-                report.fail(result)
-            else:
-                kept.append(result)
-        return kept, vectors
 
     def _store(self, fresh: list[Article], report: IngestReport, vectors: dict | None = None) -> list[Article]:
         """Deduplicate, resolve entities, store and place ``fresh`` in one transaction.
@@ -290,12 +321,13 @@ class Pipeline:
             kept.append(a)
         return kept
 
-    def _prepare(self, articles: Iterable[Article], report: IngestReport) -> list[Article]:
-        """Clean and describe (the first map); drop what is already stored; give clashing ids a suffix."""
+    def _prepare(self, articles: list[Article], report: IngestReport, unstored: list[Article]) -> list[Article]:
+        """Clean and describe (the first map); drop what is already stored (or in ``unstored``, a batch on its
+        way to the store); give clashing ids a suffix."""
         fresh: list[Article] = []
-        seen_hashes: dict[str, str] = {}
-        seen_ids: set[str] = set()
-        for a in self.executor.describe(list(articles)):
+        seen_hashes: dict[str, str] = {a.content_hash: a.id for a in unstored}
+        seen_ids: set[str] = {a.id for a in unstored}
+        for a in self.executor.describe(articles):
             if isinstance(a, InputError):
                 report.fail(a)
                 continue

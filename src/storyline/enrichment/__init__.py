@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import time
 from collections import defaultdict
+from collections.abc import Callable
 
 from ..models import Article
 from .entities import EntityRegistry, resolve_mentions
@@ -115,6 +116,14 @@ class Enricher:
 
     def enrich(self, articles: list[Article], vector_cache=None) -> list[Article]:
         """Enrich ``articles`` in place and return them."""
+        return self.start(articles, vector_cache)()
+
+    def start(self, articles: list[Article], vector_cache=None) -> Callable[[], list[Article]]:
+        """Begin enriching ``articles`` in place; the function returned waits for the end and returns them.
+
+        A large batch is parsed in the worker processes meanwhile, so the caller can do other work (store
+        the batch before, describe the next) before calling it; a small one is enriched before this returns.
+        """
         t0 = time.perf_counter()
         english = [a for a in articles if (a.language or "en") == "en" and a.text]
         pool = self._pool_for(len(english))
@@ -125,19 +134,25 @@ class Enricher:
             for article in articles:
                 annotate(article, parsed.get(id(article)), self.timings)
             self._embed(articles, vector_cache)
-        else:
-            futures = pool.submit(english)
-            parsed_ids = set(map(id, english))
-            for article in articles:
-                if id(article) not in parsed_ids:
-                    annotate(article, None, self.timings)
-            with torch_threads(self.embedder, 1):  # the workers have the other cores
-                self._embed(articles, vector_cache)
-            c0 = time.process_time()
-            pool.collect(english, futures, self.timings)
-            self.timings["collect"] += time.process_time() - c0
+            self.wall += time.perf_counter() - t0
+            return lambda: articles
+        futures = pool.submit(english)
+        parsed_ids = set(map(id, english))
+        for article in articles:
+            if id(article) not in parsed_ids:
+                annotate(article, None, self.timings)
+        with torch_threads(self.embedder, 1):  # the workers have the other cores
+            self._embed(articles, vector_cache)
         self.wall += time.perf_counter() - t0
-        return articles
+
+        def finish() -> list[Article]:
+            t1, c1 = time.perf_counter(), time.process_time()
+            pool.collect(english, futures, self.timings)
+            self.timings["collect"] += time.process_time() - c1
+            self.wall += time.perf_counter() - t1
+            return articles
+
+        return finish
 
     def _pool_for(self, n: int) -> WorkerPool | None:
         """The worker processes for a batch of ``n`` English articles, or None to work in this process."""
