@@ -180,3 +180,50 @@ def test_listing_flags(env):
     assert csv_out[0].startswith("id,") and len(csv_out) == 7
     shown = runner.invoke(app, ["show", "strike", "--db", "s.db"]).output
     assert "Dock workers at Port Alder" in shown and "Teodor Blanc" in shown
+
+
+class _FailsOn:
+    """An enricher that fails on the article with id ``bad`` (and enriches the others with the hash embedder)."""
+
+    def __init__(self, bad: str):
+        from storyline.enrichment import Enricher, HashEmbedder
+
+        self.bad = bad
+        self.real = Enricher(Settings(embedder="hash", workers=1), embedder=HashEmbedder())
+        self.embedder = self.real.embedder
+
+    def enrich(self, articles, vector_cache=None):
+        if any(a.id == self.bad for a in articles):
+            raise ValueError(f"cannot enrich {self.bad}")
+        return self.real.enrich(articles, vector_cache)
+
+
+def test_a_copy_of_an_article_that_failed_in_the_batch_before_is_stored_after_all(env, monkeypatch):
+    monkeypatch.setattr("storyline.pipeline.BATCH", 2)
+    text = "Ferry notice\n\nThe ferry office moved the evening crossing to the north pier for the summer."
+    rows = [{"id": "a1", "text": text}, {"id": "a2", "text": "Road notice\n\nThe road to the pier closes on Sunday."},
+            {"id": "b1", "text": text}]
+    path = env / "copies.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    store = open_store(env / "s.db")
+    report = Pipeline(store, Settings(db=str(env / "s.db")), enricher=_FailsOn("a1")).ingest([str(path)])
+    assert len(report.failures) == 1 and "cannot enrich a1" in str(report.failures[0])
+    assert sorted(report.stored) == ["a2", "b1"] and report.unchanged == []
+    assert store.get_article("b1").text.startswith("Ferry notice")
+
+
+def test_articles_stored_with_another_embedder_get_vectors_of_this_one(env):
+    from storyline.enrichment import Enricher, HashEmbedder
+
+    path = env / "two.jsonl"
+    path.write_text("".join(json.dumps({"id": f"n{i}", "text": f"Notice {i}\n\nThe port posted notice {i} today."}) + "\n"
+                            for i in range(2)))
+    settings = Settings(db=str(env / "s.db"), embedder="hash")
+    store = open_store(settings.db)
+    Pipeline(store, settings, enricher=Enricher(settings, embedder=HashEmbedder(8))).ingest([str(path)])
+    assert {len(v) for v in store.get_vectors([k for _, k in store.article_vector_keys()]).values()} == {8}
+    later = Pipeline(store, settings, enricher=Enricher(settings, embedder=HashEmbedder(16)))  # another embedder
+    assert store.vector_keys_of_another_length(16) == []
+    assert {len(v) for v in store.get_vectors([k for _, k in store.article_vector_keys()]).values()} == {16}
+    (env / "more.txt").write_text("Notice 7\n\nThe port posted notice 7 today, about the pier.")
+    assert later.ingest([str(env / "more.txt")]).ok  # placed among the re-embedded ones

@@ -126,3 +126,23 @@ def test_statement_embeddings_kept_by_earlier_versions_are_dropped_when_the_stor
     assert store.vector_keys() == ["a:h1"]
     back = store.get_article(a.id)
     assert back.quotes[0].text == SAID_2022 and back.vector is not None
+
+
+def test_a_prolific_speaker_keeps_matching_recent_statements(monkeypatch):
+    import storyline.events.statements as module
+
+    monkeypatch.setattr(module, "RECENT_GROUPS", 4)
+    groups = StatementGroups(threshold=0.8)
+    basis = np.eye(8, dtype=np.float32)
+    ids = [int(groups.assign([("velt", basis[i])]).ids[0]) for i in range(8)]  # eight different statements
+    assert ids == list(range(8))
+    assert int(groups.assign([("velt", basis[7])]).ids[0]) == 7  # the latest still matches
+    assert int(groups.assign([("velt", basis[0])]).ids[0]) == 8  # the oldest is forgotten: a new group
+
+
+def test_a_vector_of_no_known_token_is_no_vector():
+    from storyline.events.features import Lexicon, Profile
+
+    a = meetings()[0]
+    a.vector = np.zeros(16, np.float32)  # what a static embedder gives a text in a script it lacks
+    assert Profile.from_article(a, Lexicon()).vector is None

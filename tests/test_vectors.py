@@ -146,3 +146,23 @@ def test_worker_processes_fill_the_same_fields_as_one_process(monkeypatch):
         assert (a.sentences, a.mentions, a.quotes, a.figures, a.times) == (b.sentences, b.mentions, b.quotes, b.figures, b.times)
         assert a.event_date == b.event_date and np.array_equal(a.vector, b.vector)
     assert enricher.timings["spacy"] > 0 and enricher.timings["quotes"] > 0
+
+
+def test_a_config_file_of_an_earlier_version_still_loads_but_an_unknown_setting_is_refused(tmp_path, monkeypatch):
+    cfg = tmp_path / "storyline.cfg"
+    cfg.write_text("[storyline]\nembedder = hash\nstatement_words = 40\n")  # a setting retired since
+    monkeypatch.setenv("STORYLINE_CONFIG", str(cfg))
+    assert Settings().embedder == "hash"
+    cfg.write_text("[storyline]\nembeder = hash\n")
+    with pytest.raises(SettingsError, match="embeder"):
+        Settings()
+
+
+def test_the_static_embedder_gives_unit_vectors_and_is_named_as_its_setting():
+    from storyline.enrichment.vectors import StaticEmbedder
+
+    embedder = make_embedder(Settings(embedder="static"))
+    assert isinstance(embedder, StaticEmbedder) and embedder.name == "static"
+    v = embedder.embed(["Ferry moves to the north pier", "Ferry service moves to north pier", "Stock markets fell"])
+    assert v.shape == (3, embedder.dim) and np.allclose(np.linalg.norm(v, axis=1), 1.0)
+    assert float(v[0] @ v[1]) > float(v[0] @ v[2])

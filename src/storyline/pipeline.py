@@ -26,9 +26,12 @@ was after the last whole batch, and running the same ingest again completes it
 (content already stored is recognised by its hash and skipped).
 
 Batches overlap: while one batch is stored and placed here, the next is already
-described and being enriched (in the enrichment worker processes, or on Dask), so
-the reduce costs no time of its own. The next batch's checks count the batch
-before it as stored.
+described and its enrichment started (in the enrichment worker processes, or on
+Dask), so the workers do not wait for the reduce. A batch is checked again against
+the store when it is stored if the store changed since it was checked (the batch
+before it, or another writer, stored something meanwhile): a copy of what was
+stored meanwhile is recognised, a clashing id renamed, and a copy of an article
+that failed is stored after all.
 
 One article never costs the others: an input that fails a stage (cleaning,
 describing, enrichment, storing or placement) for a reason of its own becomes
@@ -66,6 +69,7 @@ class _Started:
     size: int
     fresh: list[Article]
     enriching: Enriching | None
+    generation: int  # the store's generation when the batch was checked
 
 
 @dataclass
@@ -113,6 +117,7 @@ class Pipeline:
         self.executor = executor or LocalExecutor(self.settings, lambda: self.enricher)
         self._events = events
         self._own_events = events is None
+        self._align_vectors()
         self._reload()
 
     def _reload(self) -> None:
@@ -124,6 +129,19 @@ class Pipeline:
         self._generation = self.store.generation()
         if self._own_events:
             self._events = None
+
+    def _align_vectors(self) -> None:
+        """Give the articles stored with another embedder's vectors (an earlier default, another setting)
+        vectors of this one: vectors of two embedders cannot be compared. A transaction per
+        :data:`BATCH` articles; an interrupted run is completed by the next."""
+        embedder = getattr(self.enricher, "embedder", None)
+        stale = self.store.vector_keys_of_another_length(int(embedder.dim)) if embedder is not None else []
+        for at in range(0, len(stale), BATCH):
+            part = stale[at : at + BATCH]
+            leads = [self.store.get_article(article_id, full=False).lead(int(self.settings.lead_chars))
+                     for article_id, _ in part]  # fmt: skip
+            with self.store.write():
+                self.store.put_vectors(dict(zip([key for _, key in part], embedder.embed(leads), strict=True)))
 
     def close(self, kill: bool = False) -> None:
         """Stop the enrichment worker processes and the executor, if any (at once, with ``kill``)."""
@@ -180,7 +198,7 @@ class Pipeline:
 
         def start(batch: list[Article]) -> None:
             nonlocal pending
-            started = self._start(batch, report, pending)
+            started = self._start(batch, report)
             if pending is not None:
                 self._finish(pending, report)
                 if on_progress:
@@ -212,15 +230,15 @@ class Pipeline:
         report = report if report is not None else IngestReport()
         return self._finish(self._start(list(articles), report), report)
 
-    def _start(self, articles: list[Article], report: IngestReport, before: _Started | None = None) -> _Started:
-        """Clean, describe and check the batch, and start its enrichment; ``before``, a batch started earlier
-        and not stored yet, counts as stored for the checks."""
-        fresh = self._prepare(articles, report, before.fresh if before else [])
+    def _start(self, articles: list[Article], report: IngestReport) -> _Started:
+        """Clean, describe and check the batch against the store, and start its enrichment."""
+        generation = self.store.generation()
+        fresh = self._prepare(articles, report)
         if not fresh:
-            return _Started(len(articles), [], None)
+            return _Started(len(articles), [], None, generation)
         name = self.executor.embedder_name
         known = self.store.get_vectors(lead_keys(fresh, name, int(self.settings.lead_chars))) if name else {}
-        return _Started(len(articles), fresh, self.executor.start_enrich(fresh, known))
+        return _Started(len(articles), fresh, self.executor.start_enrich(fresh, known), generation)
 
     def _finish(self, started: _Started, report: IngestReport) -> list[Article]:
         """Wait for the batch's enrichment, then deduplicate, store and place it in one transaction."""
@@ -236,7 +254,7 @@ class Pipeline:
         if not fresh:
             return []
         try:
-            return self._store(fresh, report, vectors)
+            return self._store(fresh, report, vectors, started.generation)
         except Exception as exc:
             if fatal(exc):
                 raise
@@ -248,7 +266,7 @@ class Pipeline:
         failed: list[Exception] = []
         for article in fresh:
             try:
-                stored += self._store([article], report, vectors)
+                stored += self._store([article], report, vectors, started.generation)
             except Exception as exc:
                 if fatal(exc):
                     raise
@@ -259,15 +277,18 @@ class Pipeline:
                 report.fail(ArticleFailed(article.source, "storing", exc))
         return stored
 
-    def _store(self, fresh: list[Article], report: IngestReport, vectors: dict | None = None) -> list[Article]:
+    def _store(self, fresh: list[Article], report: IngestReport, vectors: dict, checked_at: int) -> list[Article]:
         """Deduplicate, resolve entities, store and place ``fresh`` in one transaction.
 
         Another process may have written to the store since this one's last batch (PostgreSQL): then the
-        in-memory state is reloaded inside the transaction, and the batch checked again against what is stored.
+        in-memory state is reloaded inside the transaction. Whoever wrote since the batch was checked
+        (generation ``checked_at``), it is checked again against what is stored.
         """
         with self.store.write():
-            if self.store.generation() != self._generation:
+            now = self.store.generation()
+            if now != self._generation:
                 self._reload()
+            if now != checked_at:
                 fresh = self._recheck(fresh, report)
                 if not fresh:
                     self._generation = self.store.generation() + 1
@@ -321,12 +342,11 @@ class Pipeline:
             kept.append(a)
         return kept
 
-    def _prepare(self, articles: list[Article], report: IngestReport, unstored: list[Article]) -> list[Article]:
-        """Clean and describe (the first map); drop what is already stored (or in ``unstored``, a batch on its
-        way to the store); give clashing ids a suffix."""
+    def _prepare(self, articles: list[Article], report: IngestReport) -> list[Article]:
+        """Clean and describe (the first map); drop what is already stored; give clashing ids a suffix."""
         fresh: list[Article] = []
-        seen_hashes: dict[str, str] = {a.content_hash: a.id for a in unstored}
-        seen_ids: set[str] = {a.id for a in unstored}
+        seen_hashes: dict[str, str] = {}
+        seen_ids: set[str] = set()
         for a in self.executor.describe(articles):
             if isinstance(a, InputError):
                 report.fail(a)

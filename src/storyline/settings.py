@@ -109,6 +109,10 @@ class Settings:
         return [x.strip() for x in self.languages.split(",") if x.strip()]
 
 
+# settings of earlier versions that no longer do anything: a config file naming them still loads
+RETIRED = frozenset({"statement_words"})
+
+
 def _read_config_file() -> dict[str, str]:
     path = Path(os.environ.get("STORYLINE_CONFIG", "storyline.cfg"))
     if not path.exists():
@@ -119,6 +123,8 @@ def _read_config_file() -> dict[str, str]:
     except configparser.Error as exc:
         raise SettingsError(f"{path}: cannot parse the config file ({exc}). Compare it with `storyline settings --cfg`.") from None
     values = dict(parser["storyline"]) if parser.has_section("storyline") else {}
+    for name in RETIRED & set(values):  # written by `storyline settings --cfg` of an earlier version
+        del values[name]
     unknown = set(values) - set(_BY_NAME)
     if unknown:
         raise SettingsError(f"{path}: unknown settings {sorted(unknown)}. See `storyline settings` for the list.")

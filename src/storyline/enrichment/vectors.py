@@ -82,7 +82,7 @@ STATIC_MINILM = Path(__file__).parent / "static_minilm"
 class StaticEmbedder:
     """all-MiniLM-L6-v2 distilled to static token vectors (model2vec), loaded from ``path`` once per process."""
 
-    name = "minilm-static"
+    name = "static"
     dim = 256
 
     def __init__(self, path: Path = STATIC_MINILM):

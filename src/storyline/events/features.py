@@ -17,7 +17,7 @@ A profile is built once from an enriched :class:`~storyline.models.Article`
   same when the date is stated (lead, or a stated publication date), else ``None``;
 - ``vector``: the headline+lead embedding (unit length; compared centred, see :meth:`Lexicon.center`);
 - ``statements``: (speaker surname, unit vector) of each statement a named person made
-  (:func:`statement_vector`), and ``statement_ids``, the groups of equal statements they
+  (:func:`statement_vectors`), and ``statement_ids``, the groups of equal statements they
   fall in (:mod:`.statements`, assigned by the index).
 
 An aggregate sums the profiles of a cluster's members so an article can be
@@ -381,6 +381,8 @@ class Profile:
             elif m.label in PLACE_LABELS:
                 places["@" + key] += 1
         vector = None if article.vector is None else np.asarray(article.vector, dtype=np.float32)
+        if vector is not None and not vector.any():  # no known token (a script the embedder lacks): no vector
+            vector = None
         named = {speaker_key(m.name or m.text) for m in article.mentions if m.label == "PERSON"}
         said = [(speaker_key(q.speaker or ""), q.text) for q in article.statements()]
         said = [(who, text) for who, text in said if who in named]  # a person's words, not "police said"

@@ -3,10 +3,12 @@
 When Lavrov speaks after a meeting, every report of that meeting quotes or
 paraphrases the same words; a year later, at the next meeting, he says
 something else. Two reports that carry the same statement (same speaker, the
-embeddings of the two quotes at least ``event_statement_match`` alike) are
-very likely reports of one event: on ECB+ dev, 98.6 % of the same-topic
-article pairs sharing a statement at 0.8 are one event, against 50 % of all
-same-topic pairs.
+hashed words of the two quotes at least :data:`~.placement.STATEMENT_MATCH`
+alike, see :func:`~.features.statement_vectors`) are very likely reports of
+one event: on ECB+ dev, 98.6 % of the same-topic article pairs sharing a
+statement (measured with MiniLM embeddings at 0.8, which the hashed words at
+0.6 agree with on 99.5 % of same-speaker pairs) are one event, against 50 % of
+all same-topic pairs.
 
 :class:`StatementGroups` gives each statement a group id: the best-matching
 group of the same speaker (compared with each group's first statement, among

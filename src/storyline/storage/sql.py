@@ -278,6 +278,12 @@ class SQLStore:
         """The key of every vector kept (articles' and the embedding cache's)."""
         return [r["key"] for r in self._all("SELECT key FROM vectors ORDER BY key")]
 
+    def vector_keys_of_another_length(self, dim: int) -> list[tuple[str, str]]:
+        """(article id, vector key) of the articles whose vector does not have ``dim`` numbers (another embedder's)."""
+        rows = self._all(f"SELECT a.id, a.vector_key FROM articles a JOIN vectors v ON v.key = a.vector_key "
+                         f"WHERE v.dim <> ? ORDER BY a.{self.SEQ}", (dim,))  # fmt: skip
+        return [(r["id"], r["vector_key"]) for r in rows]
+
     def article_vector_keys(self) -> list[tuple[str, str]]:
         """(article id, vector key) of every article that has a vector, in the order stored."""
         rows = self._all(f"SELECT id, vector_key FROM articles WHERE vector_key IS NOT NULL ORDER BY {self.SEQ}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import threading
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -56,8 +57,11 @@ class MeaningSearch:
             return
         pairs = self.store.article_vector_keys()
         vectors = self.store.get_vectors(sorted({k for _, k in pairs}))
-        ids = [i for i, k in pairs if k in vectors]
-        self._matrix = np.vstack([vectors[k] for i, k in pairs if k in vectors]) if ids else None
+        lengths = Counter(len(v) for v in vectors.values())
+        dim = lengths.most_common(1)[0][0] if lengths else 0  # a store still being re-embedded holds two lengths
+        pairs = [(i, k) for i, k in pairs if k in vectors and len(vectors[k]) == dim]
+        ids = [i for i, _ in pairs]
+        self._matrix = np.vstack([vectors[k] for _, k in pairs]) if ids else None
         self._ids, self._loaded_for = ids, count
 
     def search(self, query: str, limit: int, offset: int = 0, **filters: Any) -> list[dict]:
