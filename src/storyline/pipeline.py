@@ -138,8 +138,8 @@ class Pipeline:
         stale = self.store.vector_keys_of_another_length(int(embedder.dim)) if embedder is not None else []
         for at in range(0, len(stale), BATCH):
             part = stale[at : at + BATCH]
-            leads = [self.store.get_article(article_id, full=False).lead(int(self.settings.lead_chars))
-                     for article_id, _ in part]  # fmt: skip
+            stored = {a.id: a for a in self.store.iter_articles(full=False, ids=[i for i, _ in part])}
+            leads = [stored[article_id].lead(int(self.settings.lead_chars)) for article_id, _ in part]
             with self.store.write():
                 self.store.put_vectors(dict(zip([key for _, key in part], embedder.embed(leads), strict=True)))
 
@@ -196,13 +196,16 @@ class Pipeline:
 
         pending: _Started | None = None  # the batch being enriched while the one before it is stored
 
-        def start(batch: list[Article]) -> None:
-            nonlocal pending
-            started = self._start(batch, report)
+        def finish() -> None:
             if pending is not None:
                 self._finish(pending, report)
                 if on_progress:
                     on_progress(pending.size)
+
+        def start(batch: list[Article]) -> None:
+            nonlocal pending
+            started = self._start(batch, report)
+            finish()
             pending = started
 
         batch: list[Article] = []
@@ -216,10 +219,7 @@ class Pipeline:
                 batch = []
         if batch:
             start(batch)
-        if pending is not None:
-            self._finish(pending, report)
-            if on_progress:
-                on_progress(pending.size)
+        finish()
         return report
 
     def process(self, articles: Iterable[Article], report: IngestReport | None = None) -> list[Article]:

@@ -384,9 +384,9 @@ class Profile:
         if vector is not None and not vector.any():  # no known token (a script the embedder lacks): no vector
             vector = None
         named = {speaker_key(m.name or m.text) for m in article.mentions if m.label == "PERSON"}
-        said = [(speaker_key(q.speaker or ""), q.text) for q in article.statements()]
-        said = [(who, text) for who, text in said if who in named]  # a person's words, not "police said"
-        statements = list(zip([who for who, _ in said], statement_vectors([text for _, text in said]), strict=True))
+        said = [q for q in article.statements() if speaker_key(q.speaker or "") in named]  # not "police said"
+        statements = list(zip([speaker_key(q.speaker or "") for q in said], statement_vectors([q.text for q in said]),
+                              strict=True))  # fmt: skip
         return cls(article.id, lexicon.bag(terms), lexicon.bag(actors), lexicon.bag(places),
                    frozenset(_fact_keys(article)), day_of(article), vector, article.duplicate_of,
                    lexicon.bag(Counter(words)), strong_day_of(article), statements, refs=referenced_days(article),
