@@ -4,8 +4,7 @@ The labelled set lives outside the repo (``../shared/data/ecbplus-dev.jsonl``, o
 file named by ``STORYLINE_ECBPLUS``); without it the gate is skipped. The articles go
 through the project's own read -> clean -> describe -> enrich stages into a store, then
 are clustered as `storyline ingest` places them (batches of 256, in three shuffled
-orders, averaged: one order alone moves story F1 by up to 0.02 either way) and as
-`storyline rebuild` does. The floors are the figures measured when the packaged
+orders, averaged, and in date order in batches of 16) and as `storyline rebuild` does. The floors are the figures measured when the packaged
 model was fitted, less a small margin: a change that lowers them fails here. The
 out-of-fold and cross-corpus figures (`storyline eval --cv 5`, `--train`) are in the
 README; they take minutes and run as benchmarks.
@@ -23,7 +22,7 @@ FLOORS = {  # measured: ingest (mean of 3 orders) events 0.892 stories 0.939, re
     ("rebuild", "events"): 0.89, ("rebuild", "stories"): 0.92,
 }
 ORDERS = 3
-INGEST_AGAINST_REBUILD = 0.02  # ingest in shuffled batches stays this close to the rebuild, both levels
+INGEST_AGAINST_REBUILD = 0.01  # ingest, in any order and batches of any size, stays this close to the rebuild
 
 pytestmark = [
     pytest.mark.slow,
@@ -34,13 +33,16 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def result():
     from storyline.events.model import Models
+    from storyline.events.placement import canonical_order
     from storyline.events.training import as_ingested, as_rebuilt
     from storyline.labelled import load_labelled, mean_scores, scores
     from storyline.settings import Settings
 
     data, settings, models = load_labelled(DATA), Settings(), Models.load()
     ingested = [(1, scores(data, *as_ingested(data.articles, settings, models, shuffle=seed))) for seed in range(ORDERS)]
-    return {"ingest": mean_scores(ingested), "rebuild": scores(data, *as_rebuilt(data.articles, settings, models))}
+    in_date_order = as_ingested(canonical_order(data.articles), settings, models, batch=16)
+    return {"ingest": mean_scores(ingested), "ingest in date order": scores(data, *in_date_order),
+            "rebuild": scores(data, *as_rebuilt(data.articles, settings, models))}
 
 
 @pytest.mark.parametrize("path, level", sorted(FLOORS))
@@ -53,6 +55,7 @@ def test_a_story_never_spans_two_kinds_of_happening(result):
     assert result["ingest"]["story_topic_precision"] >= 0.98  # measured 1.000
 
 
+@pytest.mark.parametrize("path", ["ingest", "ingest in date order"])
 @pytest.mark.parametrize("level", ["events", "stories"])
-def test_ingest_is_as_good_as_rebuild(result, level):
-    assert abs(result["ingest"][level]["bcubed_f1"] - result["rebuild"][level]["bcubed_f1"]) <= INGEST_AGAINST_REBUILD
+def test_ingest_is_as_good_as_rebuild(result, path, level):
+    assert abs(result[path][level]["bcubed_f1"] - result["rebuild"][level]["bcubed_f1"]) <= INGEST_AGAINST_REBUILD

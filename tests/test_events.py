@@ -309,3 +309,37 @@ def test_feature_rows_of_a_batch_equal_each_pair_alone(settings):
     stories = story_feature_rows(event, singles, index.lexicon)
     for i, other in enumerate(singles):
         assert stories[i] == pytest.approx(story_feature_rows(event, [other], index.lexicon)[0])
+
+
+@pytest.mark.parametrize("order", ["date", "shuffled"])
+def test_ingest_one_article_at_a_time_gives_the_rebuilds_events_and_stories(settings, order):
+    """Each stored event taken apart is weighed again with the document frequencies of now, so the first
+    articles, weighed when the store knew little, cluster as a rebuild weighs them."""
+    arts = corpus()
+    if order == "shuffled":
+        random.Random(5).shuffle(arts)
+    else:
+        arts.sort(key=lambda a: (a.published or "", a.id))
+    index = EventIndex(settings)
+    for a in arts:
+        index.place(a)
+    rebuilt, _ = rebuild(corpus(), settings)
+    assert groups(index.assignments()) == groups(rebuilt.assignments())
+    assert groups({a: index.story_of(e) for a, e in index.assignments().items()}) == \
+        groups({a: rebuilt.story_of(e) for a, e in rebuilt.assignments().items()})
+
+
+def test_events_no_article_of_a_batch_could_join_take_part_whole(settings):
+    """A stored event is taken apart only when an article of the batch reaches the threshold against one of
+    its members; a neighbour that none could join is left as it was."""
+    index = EventIndex(settings)
+    index.place_batch(corpus())
+    flood = index.event_of["f1"]
+    formed = index.events[flood]
+    fares = article("b1", "Kelport ferry fares rise",
+                    "Ferry fares in Kelport rise next month, the operator said, blaming fuel; a school trip was cancelled.",
+                    "2022-11-05")
+    changes = index.place_batch([fares])
+    assert flood in {index.event_of[o] for o in index.near["b1"]}  # a neighbour in the candidate graph ...
+    assert index.events[flood] is formed and flood not in changes.events  # ... left whole, not formed again
+    assert fares.event_id != flood

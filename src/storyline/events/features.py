@@ -235,13 +235,17 @@ class Bag:
         return len(self.ids)
 
     def __add__(self, other: Bag) -> Bag:
-        if not len(other):
-            return self
-        if not len(self):
-            return other
-        ids = np.concatenate([self.ids, other.ids])
-        order = np.argsort(ids, kind="stable")  # two sorted runs: merged in linear time
-        ids, vals = ids[order], np.concatenate([self.vals, other.vals])[order]
+        return Bag.total([self, other])
+
+    @staticmethod
+    def total(bags: Iterable[Bag]) -> Bag:
+        """The sum of several bags, in one pass."""
+        bags = [b for b in bags if len(b)]
+        if len(bags) < 2:
+            return bags[0] if bags else Bag()
+        ids = np.concatenate([b.ids for b in bags])
+        order = np.argsort(ids, kind="stable")  # sorted runs: merged in near-linear time
+        ids, vals = ids[order], np.concatenate([b.vals for b in bags])[order]
         first = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
         return Bag(ids[first], np.add.reduceat(vals, first).astype(np.float32))
 
@@ -445,22 +449,20 @@ class Aggregate:
         out.add(self)
         return out
 
-    def add(self, other: Aggregate) -> None:
-        """Fold another cluster (often a cluster of one) into this one."""
+    def add(self, *others: Aggregate) -> None:
+        """Fold other clusters (often a cluster of one) into this one."""
         self.cache = {}
-        self.members.extend(other.members)
-        self.terms = self.terms + other.terms
-        self.words = self.words + other.words
-        self.strong = span(self.strong, other.strong)
-        self.actors = self.actors + other.actors
-        self.places = self.places + other.places
-        self.statements = self.statements + other.statements
-        self.refs.extend(other.refs)
-        self.facts.update(other.facts)
-        self.named.update(other.named)
-        self.days.extend(other.days)
-        if other.vsum is not None:
-            self.vsum = other.vsum.copy() if self.vsum is None else self.vsum + other.vsum
+        for name in ("terms", "words", "actors", "places", "statements"):
+            setattr(self, name, Bag.total([getattr(self, name), *(getattr(o, name) for o in others)]))
+        for other in others:
+            self.members.extend(other.members)
+            self.strong = span(self.strong, other.strong)
+            self.refs.extend(other.refs)
+            self.facts.update(other.facts)
+            self.named.update(other.named)
+            self.days.extend(other.days)
+            if other.vsum is not None:
+                self.vsum = other.vsum.copy() if self.vsum is None else self.vsum + other.vsum
 
     @property
     def size(self) -> int:

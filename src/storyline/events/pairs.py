@@ -38,6 +38,7 @@ when they are right, which would teach the opposite).
 
 from __future__ import annotations
 
+import bisect
 import math
 
 import numpy as np
@@ -185,7 +186,8 @@ def story_features(a: Aggregate, b: Aggregate, lexicon: Lexicon) -> np.ndarray:
 def story_feature_rows(a: Aggregate, others: list[Aggregate], lexicon: Lexicon) -> np.ndarray:
     """The :data:`STORY_FEATURES` of ``a`` against each of ``others``, one row each."""
     pairs = np.array([a.size * b.size for b in others], np.float64)
-    rest = np.array([(shared_main(a, b, lexicon), *_gap(*nearest_days(a.days, b.days))) for b in others],
+    days_a = _sorted_days(a)
+    rest = np.array([(shared_main(a, b, lexicon), *_gap(*_nearest(days_a, _sorted_days(b)))) for b in others],
                     np.float64).reshape(len(others), 3)  # fmt: skip
     return np.column_stack([
         _vector_cosines(a, others),
@@ -198,15 +200,26 @@ def story_feature_rows(a: Aggregate, others: list[Aggregate], lexicon: Lexicon) 
 
 def nearest_days(a: list[int], b: list[int]) -> tuple[int | None, int | None]:
     """The two closest days, one from each list (``None, None`` when either is empty)."""
-    if not a or not b:
+    return _nearest(sorted(a), sorted(b))
+
+
+def _sorted_days(agg: Aggregate) -> list[int]:
+    found = agg.cache.get("days")
+    if found is None:
+        found = agg.cache["days"] = sorted(agg.days)
+    return found
+
+
+def _nearest(xs: list[int], ys: list[int]) -> tuple[int | None, int | None]:
+    """:func:`nearest_days` of two sorted lists."""
+    if not xs or not ys:
         return None, None
-    xs, ys = sorted(a), np.array(sorted(b))
     best = (None, None, math.inf)
     for x in (xs[0], xs[len(xs) // 2], xs[-1]):  # the ends and the middle are enough for a gap feature
-        i = int(np.searchsorted(ys, x))
+        i = bisect.bisect_left(ys, x)
         for j in (i - 1, i):
-            if 0 <= j < len(ys) and abs(int(ys[j]) - x) < best[2]:
-                best = (x, int(ys[j]), abs(int(ys[j]) - x))
+            if 0 <= j < len(ys) and abs(ys[j] - x) < best[2]:
+                best = (x, ys[j], abs(ys[j] - x))
     return best[0], best[1]
 
 
@@ -219,11 +232,20 @@ def main_actors(agg: Aggregate) -> set[int]:
     return found
 
 
+def _main_weights(agg: Aggregate, lexicon: Lexicon) -> dict[int, float]:
+    """The IDF of each of ``agg``'s main protagonists (kept with it while the lexicon counts as many documents)."""
+    docs, found = agg.cache.get("main_idf", (None, None))
+    if docs != lexicon.docs:
+        main = sorted(main_actors(agg))
+        found = dict(zip(main, lexicon.idf(np.array(main, np.int32), 1).tolist(), strict=True)) if main else {}
+        agg.cache["main_idf"] = (lexicon.docs, found)
+    return found
+
+
 def shared_main(a: Aggregate, b: Aggregate, lexicon: Lexicon) -> float:
     """The IDF-weighted share of the main protagonists of the side with fewer that the other shares."""
-    ma, mb = main_actors(a), main_actors(b)
-    if not ma or not mb:
+    wa, wb = _main_weights(a, lexicon), _main_weights(b, lexicon)
+    if not wa or not wb:
         return 0.0
-    idf = lambda ids: float(lexicon.idf(np.fromiter(ids, np.int32, len(ids)), 1).sum()) if ids else 0.0  # noqa: E731
-    smaller = min(idf(ma), idf(mb))
-    return min(1.0, idf(ma & mb) / smaller) if smaller > 0 else 0.0
+    smaller = min(sum(wa.values()), sum(wb.values()))
+    return min(1.0, sum(wa[k] for k in wa.keys() & wb.keys()) / smaller) if smaller > 0 else 0.0
