@@ -48,7 +48,7 @@ ENTITY_KEYS = 6  # rarest entities of an article used as index keys
 TERM_KEYS = 6  # most distinctive words of an article used as index keys
 STATEMENT_MATCH = 0.6  # cosine at which two quotes of one speaker are the same statement (see .statements)
 STORY_PROBES = 8  # articles of an event whose candidates (at any distance in time) give its candidate stories
-DISSOLVE_EVENT = 64  # events of up to this many articles are taken apart and clustered again when a batch meets them
+DISSOLVE_EVENT = 32  # events of up to this many articles are taken apart and clustered again when a batch meets them
 DISSOLVE_STORY = 32  # stories of up to this many events likewise (larger ones are joined whole, and never split)
 
 
