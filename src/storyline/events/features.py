@@ -397,6 +397,17 @@ class Profile:
                    people=frozenset(lexicon.bag(Counter(people)).ids.tolist()))
 
 
+BAG_FIELDS = ("terms", "words", "actors", "places", "statements")  # the bags of a cluster, in their order in it
+FIELD_SHIFT = 31  # a field's ids are offset by its position in BAG_FIELDS times 2**FIELD_SHIFT
+
+
+def joined(bags: dict[str, Bag]) -> Bag:
+    """The bags named by :data:`BAG_FIELDS` as one, each field's ids offset (int64, still sorted)."""
+    parts = [bags[name] for name in BAG_FIELDS]
+    return Bag(np.concatenate([b.ids.astype(np.int64) + (i << FIELD_SHIFT) for i, b in enumerate(parts)]),
+               np.concatenate([b.vals for b in parts]).astype(np.float32))
+
+
 class Aggregate:
     """A cluster (an event, or a story's events) as sums of its members' unit-length bags and vectors.
 
@@ -404,15 +415,18 @@ class Aggregate:
     product of two aggregates' sums divided by both sizes is the average
     cosine over all pairs of their members: average-link similarity at the
     cost of one sparse dot product. IDF is taken when a member joins.
+
+    The five bags (:data:`BAG_FIELDS`) are kept as one, each field's ids offset by
+    :data:`FIELD_SHIFT` bits, so a cluster is folded and compared with others in one
+    sparse operation for all five; :meth:`field` reads one of them.
     """
 
-    __slots__ = ("id", "members", "terms", "words", "actors", "places", "facts", "days", "strong", "vsum",
-                 "statements", "refs", "named", "cache")
+    __slots__ = ("id", "members", "bags", "facts", "days", "strong", "vsum", "refs", "named", "cache")
 
     def __init__(self, ident: str):
         self.id = ident
         self.members: list[str] = []
-        self.terms, self.words, self.actors, self.places, self.statements = Bag(), Bag(), Bag(), Bag(), Bag()
+        self.bags = Bag()  # the BAG_FIELDS, ids offset by field
         self.facts: Counter = Counter()
         self.days: list[int] = []
         self.strong: tuple[int, int] | None = None  # first and last strongly dated day of the members
@@ -430,9 +444,9 @@ class Aggregate:
         """
         agg = cls(p.id)
         agg.members.append(p.id)
-        agg.terms, agg.actors, agg.places = (_unit(b, lexicon, min_df) for b in (p.terms, p.actors, p.places))
-        agg.words = _unit(p.words, lexicon, 1)
-        agg.statements = p.statement_ids
+        agg.bags = joined({"terms": _unit(p.terms, lexicon, min_df), "words": _unit(p.words, lexicon, 1),
+                           "actors": _unit(p.actors, lexicon, min_df), "places": _unit(p.places, lexicon, min_df),
+                           "statements": p.statement_ids})
         agg.refs = list(p.refs)
         agg.facts.update(p.facts)
         agg.named.update(p.people)
@@ -452,8 +466,7 @@ class Aggregate:
     def add(self, *others: Aggregate) -> None:
         """Fold other clusters (often a cluster of one) into this one."""
         self.cache = {}
-        for name in ("terms", "words", "actors", "places", "statements"):
-            setattr(self, name, Bag.total([getattr(self, name), *(getattr(o, name) for o in others)]))
+        self.bags = Bag.total([self.bags, *(o.bags for o in others)])
         for other in others:
             self.members.extend(other.members)
             self.strong = span(self.strong, other.strong)
@@ -467,6 +480,12 @@ class Aggregate:
     @property
     def size(self) -> int:
         return len(self.members)
+
+    def field(self, name: str) -> Bag:
+        """One of the :data:`BAG_FIELDS` (its ids still offset: for comparing clusters with each other)."""
+        i = BAG_FIELDS.index(name)
+        lo, hi = np.searchsorted(self.bags.ids, [i << FIELD_SHIFT, (i + 1) << FIELD_SHIFT])
+        return Bag(self.bags.ids[lo:hi], self.bags.vals[lo:hi])
 
     @property
     def day(self) -> int | None:

@@ -43,7 +43,9 @@ import math
 
 import numpy as np
 
-from .features import Aggregate, Bag, Lexicon, refers_to, span
+from .features import BAG_FIELDS, FIELD_SHIFT, Aggregate, Bag, Lexicon, refers_to, span
+
+ROW_SHIFT = 34  # above the ids of a joined bag (five fields of 2**FIELD_SHIFT)
 
 EVENT_FEATURES: tuple[str, ...] = (
     "vector", "words", "terms", "actors", "places", "statements", "facts",
@@ -53,31 +55,38 @@ EVENT_FEATURES: tuple[str, ...] = (
 STORY_FEATURES: tuple[str, ...] = ("vector", "words", "actors", "places", "main", "gap", "dated")
 
 
-def dots(a: Bag, others: list[Bag]) -> np.ndarray:
+def dots(a: Bag, others: list[Bag], fields: int = 1) -> np.ndarray:
     """The sparse dot products of ``a`` with each of ``others``, in one pass over whichever side is smaller:
-    ``a``'s ids looked up in every other bag, or the others' ids looked up in ``a``."""
+    ``a``'s ids looked up in every other bag, or the others' ids looked up in ``a``. With ``fields`` > 1
+    the bags are joined ones (:func:`~.features.joined`) and the products come per field, one column each."""
     n = len(others)
-    out = np.zeros(n)
+    out = np.zeros((n, fields))
     if not len(a) or not n:
-        return out
+        return out if fields > 1 else out[:, 0]
     lengths = np.fromiter((len(b) for b in others), np.int64, n)
     total = int(lengths.sum())
     if not total:
-        return out
+        return out if fields > 1 else out[:, 0]
     ids = np.concatenate([b.ids for b in others]).astype(np.int64)
     vals = np.concatenate([b.vals for b in others])
+    field_of = lambda i: i >> FIELD_SHIFT if fields > 1 else np.zeros(len(i), np.int64)  # noqa: E731
     if len(a) * n < total:  # each of a's ids in each other bag: keys (bag, id) are sorted as concatenated
-        keys = np.repeat(np.arange(n, dtype=np.int64) << 32, lengths) | ids
-        wanted = ((np.arange(n, dtype=np.int64) << 32)[:, None] | a.ids.astype(np.int64)[None, :]).ravel()
+        keys = (np.repeat(np.arange(n, dtype=np.int64), lengths) << ROW_SHIFT) | ids
+        wanted = ((np.arange(n, dtype=np.int64) << ROW_SHIFT)[:, None] | a.ids.astype(np.int64)[None, :]).ravel()
         at = np.searchsorted(keys, wanted)
         at[at == total] = 0
         hit = keys[at] == wanted
-        products = np.where(hit, vals[at] * np.tile(a.vals, n), 0.0)
-        return products.reshape(n, len(a)).sum(axis=1)
-    at = np.searchsorted(a.ids, ids)
-    at[at == len(a.ids)] = 0
-    products = np.where(a.ids[at] == ids, vals * a.vals[at], 0.0)
-    return np.bincount(np.repeat(np.arange(n), lengths), weights=products, minlength=n)
+        products = np.where(hit, vals[at] * np.tile(a.vals, n), 0.0).reshape(n, len(a))
+        columns = field_of(a.ids.astype(np.int64))
+        for f in range(fields):
+            out[:, f] = products[:, columns == f].sum(axis=1)
+    else:
+        at = np.searchsorted(a.ids, ids)
+        at[at == len(a.ids)] = 0
+        products = np.where(a.ids[at] == ids, vals * a.vals[at], 0.0)
+        cell = np.repeat(np.arange(n), lengths) * fields + field_of(ids)
+        out = np.bincount(cell, weights=products, minlength=n * fields).reshape(n, fields)
+    return out if fields > 1 else out[:, 0]
 
 
 def _self_dot(agg: Aggregate, name: str) -> float:
@@ -88,7 +97,7 @@ def _self_dot(agg: Aggregate, name: str) -> float:
         if name == "vector":
             value = 0.0 if agg.vsum is None else float(agg.vsum @ agg.vsum)
         else:
-            bag = getattr(agg, name)
+            bag = agg.field(name)
             value = float(bag.vals @ bag.vals)
         agg.cache[key] = value
     return value
@@ -132,7 +141,9 @@ def event_feature_rows(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
     taken for all of them at once."""
     pairs = np.array([a.size * b.size for b in others], np.float64)
     vector = _vector_cosines(a, others)
-    terms = dots(a.terms, [b.terms for b in others]) / pairs
+    bags = dots(a.bags, [b.bags for b in others], len(BAG_FIELDS)) / pairs[:, None]
+    terms, words, actors, places, statements = (bags[:, BAG_FIELDS.index(name)] for name in
+                                                ("terms", "words", "actors", "places", "statements"))
     cohesion_a = _cohesion(_self_dot(a, "terms"), a.size)
     vector_a = _cohesion(_self_dot(a, "vector"), a.size) if a.vsum is not None else 1.0
     rest = np.empty((len(others), 11))
@@ -153,13 +164,7 @@ def event_feature_rows(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
             *_people(a, b),
         )  # fmt: skip
     return np.column_stack([
-        vector,
-        dots(a.words, [b.words for b in others]) / pairs,
-        terms,
-        dots(a.actors, [b.actors for b in others]) / pairs,
-        dots(a.places, [b.places for b in others]) / pairs,
-        np.minimum(1.0, dots(a.statements, [b.statements for b in others]) / pairs),
-        rest,
+        vector, words, terms, actors, places, np.minimum(1.0, statements), rest,
     ])  # fmt: skip
 
 
@@ -191,9 +196,7 @@ def story_feature_rows(a: Aggregate, others: list[Aggregate], lexicon: Lexicon) 
                     np.float64).reshape(len(others), 3)  # fmt: skip
     return np.column_stack([
         _vector_cosines(a, others),
-        dots(a.words, [b.words for b in others]) / pairs,
-        dots(a.actors, [b.actors for b in others]) / pairs,
-        dots(a.places, [b.places for b in others]) / pairs,
+        *(dots(a.field(name), [b.field(name) for b in others]) / pairs for name in ("words", "actors", "places")),
         rest,
     ])  # fmt: skip
 

@@ -474,9 +474,7 @@ def _without(agg: Aggregate, part: Aggregate) -> Aggregate:
     out = Aggregate(agg.id)
     gone = set(part.members)
     out.members = [m for m in agg.members if m not in gone]
-    for name in ("terms", "words", "actors", "places", "statements"):
-        bag: Bag = getattr(part, name)
-        setattr(out, name, getattr(agg, name) + Bag(bag.ids, -bag.vals))
+    out.bags = agg.bags + Bag(part.bags.ids, -part.bags.vals)
     out.facts = agg.facts - part.facts
     out.named = agg.named - part.named
     out.days = list(agg.days)
