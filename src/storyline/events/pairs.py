@@ -142,8 +142,7 @@ def event_feature_rows(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
     pairs = np.array([a.size * b.size for b in others], np.float64)
     vector = _vector_cosines(a, others)
     bags = dots(a.bags, [b.bags for b in others], len(BAG_FIELDS)) / pairs[:, None]
-    terms, words, actors, places, statements = (bags[:, BAG_FIELDS.index(name)] for name in
-                                                ("terms", "words", "actors", "places", "statements"))
+    terms, words, actors, places, statements = bags.T  # in the order of BAG_FIELDS
     cohesion_a = _cohesion(_self_dot(a, "terms"), a.size)
     vector_a = _cohesion(_self_dot(a, "vector"), a.size) if a.vsum is not None else 1.0
     rest = np.empty((len(others), 11))
@@ -192,18 +191,13 @@ def story_feature_rows(a: Aggregate, others: list[Aggregate], lexicon: Lexicon) 
     """The :data:`STORY_FEATURES` of ``a`` against each of ``others``, one row each."""
     pairs = np.array([a.size * b.size for b in others], np.float64)
     days_a = _sorted_days(a)
-    rest = np.array([(shared_main(a, b, lexicon), *_gap(*_nearest(days_a, _sorted_days(b)))) for b in others],
+    rest = np.array([(shared_main(a, b, lexicon), *_gap(*nearest_days(days_a, _sorted_days(b)))) for b in others],
                     np.float64).reshape(len(others), 3)  # fmt: skip
     return np.column_stack([
         _vector_cosines(a, others),
         *(dots(a.field(name), [b.field(name) for b in others]) / pairs for name in ("words", "actors", "places")),
         rest,
     ])  # fmt: skip
-
-
-def nearest_days(a: list[int], b: list[int]) -> tuple[int | None, int | None]:
-    """The two closest days, one from each list (``None, None`` when either is empty)."""
-    return _nearest(sorted(a), sorted(b))
 
 
 def _sorted_days(agg: Aggregate) -> list[int]:
@@ -213,8 +207,8 @@ def _sorted_days(agg: Aggregate) -> list[int]:
     return found
 
 
-def _nearest(xs: list[int], ys: list[int]) -> tuple[int | None, int | None]:
-    """:func:`nearest_days` of two sorted lists."""
+def nearest_days(xs: list[int], ys: list[int]) -> tuple[int | None, int | None]:
+    """The two closest days, one from each sorted list (``None, None`` when either is empty)."""
     if not xs or not ys:
         return None, None
     best = (None, None, math.inf)

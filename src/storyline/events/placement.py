@@ -183,8 +183,8 @@ class EventIndex:
         neighbour apart gave the same clusters on both dev corpora, at twice the cost.)"""
         found: set[str] = set()
         for p in profiles:
-            near = [o for o in self.near[p.id]
-                    if self.event_of.get(o) not in found and o in self.event_of and self.events[self.event_of[o]].size <= DISSOLVE_EVENT]
+            near = [o for o in self.near[p.id] if (e := self.event_of.get(o)) is not None and e not in found
+                    and self.events[e].size <= DISSOLVE_EVENT]  # fmt: skip
             if near:
                 probability = self.event_probabilities(self.singles[p.id], [self.singles[o] for o in near])
                 found.update(self.event_of[o] for o, q in zip(near, probability, strict=True) if q >= self.join_threshold)
@@ -330,7 +330,7 @@ class EventIndex:
         rest = sorted(self.story_events.get(story_id, set()) - {event_id})
         if not rest:
             return True
-        others = Aggregate(story_id)
+        others = Aggregate(story_id)  # summed afresh: a stored story's sums may predate its events' growth
         others.add(*(self.events[e] for e in rest))
         return bool(self.story_probabilities(self.events[event_id], [others])[0] >= self.story_threshold)
 
