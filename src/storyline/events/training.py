@@ -10,6 +10,14 @@ of every size, as placement will show them. The first pass orders merges by a pl
 similarity (the cosine of the terms, of the words for stories); the second by the
 models the first pass fitted. Articles whose story label is unknown take no part in
 the story pairs.
+
+The pairs an agglomeration meets come from inside the date window, and in some
+corpora nearly every alike pair there is one event: a model fitted on them alone
+learns that alike and near is enough, and lumps the look-alike happenings other news
+is full of (two shootings in nearby towns on one day). So each level also learns from
+*look-alikes* (:func:`_look_alikes`): for each unit, the most alike units of other
+stories found at any distance in time, given the dates of a pair the agglomeration
+met, as negatives. They teach what tells two alike happenings apart besides the date.
 """
 
 from __future__ import annotations
@@ -36,6 +44,8 @@ PASSES = 2  # oracle agglomerations: the first ordered by plain similarity, the 
 EVENT_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)  # the decision thresholds tried (fit_thresholds)
 STORY_THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98)
 THRESHOLD_TOLERANCE = 0.002  # F1 differences smaller than this do not choose a threshold
+LOOK_ALIKES = 10  # negatives per unit: its most alike units of other stories, at any distance in time
+DATE_FEATURES = ("gap", "dated", "strong_gap", "strong", "bridged")  # what a look-alike takes from a met pair
 
 
 @dataclass
@@ -107,6 +117,7 @@ def _collect(data: Labelled, settings: Settings, models: Models | None, join: _P
     units, pairs, forced = index.event_graph([p.id for p in profiles])
     agglomerate(units, pairs, event_p, _EPSILON, index.unit_key, forced,
                 allowed=lambda a, b: gold_event[a] == gold_event[b])
+    _look_alikes(join, index.singles, index.far, data.story, event_feature_rows, EVENT_FEATURES)
     # stories over the events as placement holds them: the gold events, cut where their pieces lie further
     # apart in time than the date window (a follow-up weeks later is an event of its own, which the story has
     # to link) on the first pass; on the next, the events the first pass's models form, fragments of one
@@ -130,8 +141,41 @@ def _collect(data: Labelled, settings: Settings, models: Models | None, join: _P
             out[i] = x[STORY_FEATURES.index("words")]
         return out if models is None else index.story_probabilities(a, others)
 
-    agglomerate(story_units, _story_pairs(index), story_p, 0.0, lambda u: (u,), (),
+    reached = _story_pairs(index)
+    agglomerate(story_units, reached, story_p, 0.0, lambda u: (u,), (),
                 allowed=lambda a, b: gold_story[a] is not None and gold_story[a] == gold_story[b])
+    neighbours: dict[str, list[str]] = {}
+    for a, b in sorted(reached):
+        neighbours.setdefault(a, []).append(b)
+        neighbours.setdefault(b, []).append(a)
+    events = {u: agg for u, agg in story_units.items() if agg.size > 1}
+    _look_alikes(merge, events, neighbours, gold_story, event_feature_rows, EVENT_FEATURES)
+    _look_alikes(story, story_units, neighbours, gold_story, lambda a, others: story_feature_rows(a, others, index.lexicon),
+                 STORY_FEATURES)  # fmt: skip
+
+
+def _look_alikes(pairs: _Pairs, units: dict[str, Aggregate], neighbours: dict[str, list[str]],
+                 story: dict[str, str | None], rows, features: tuple[str, ...], seed: int = 0) -> None:  # fmt: skip
+    """Add to ``pairs``, as negatives, each unit's :data:`LOOK_ALIKES` most alike ``neighbours`` (by the
+    ``words`` feature of ``rows``) whose ``story`` is known and another, with the :data:`DATE_FEATURES` of a
+    pair already met in this labelled set, drawn at random: a look-alike as it would meet the unit inside
+    the date window. Units of unknown story give none."""
+    met = [x for x, source in zip(pairs.x, pairs.source, strict=True) if source == pairs.current]
+    if not met:
+        return
+    dates = [features.index(f) for f in DATE_FEATURES if f in features]
+    words = features.index("words")
+    rng = random.Random(seed)
+    for unit, agg in units.items():
+        mine = story.get(unit)
+        others = [o for o in dict.fromkeys(neighbours.get(unit, ())) if o in units and story.get(o) not in (None, mine)]
+        if mine is None or not others:
+            continue
+        x = rows(agg, [units[o] for o in others])
+        for i in np.argsort(-x[:, words], kind="stable")[:LOOK_ALIKES]:
+            row = x[i].copy()
+            row[dates] = rng.choice(met)[dates]
+            pairs.add(row, False)
 
 
 def _most(labels: dict[str, str | None], members: list[str]) -> str | None:
