@@ -115,3 +115,35 @@ def test_a_flat_range_of_thresholds_gives_its_middle():
 
     assert _chosen({0.2: 0.90, 0.3: 0.95, 0.4: 0.951, 0.5: 0.9505, 0.6: 0.93}) == 0.4
     assert _chosen({0.4: 0.914, 0.5: 0.9141, 0.6: 0.9136, 0.7: 0.9145, 0.2: 0.907}) == 0.6
+
+
+def test_look_alikes_are_the_most_alike_units_of_other_stories_given_the_dates_of_a_met_pair():
+    import numpy as np
+
+    from storyline.events.training import LOOK_ALIKES, _look_alikes, _Pairs
+
+    features = ("words", "gap", "dated")
+    words = {"a": 0.0, "b": 0.9, "c": 0.8, "d": 0.95, "e": 0.7}  # how alike each unit is to any other
+    story = {"a": "s1", "b": "s2", "c": "s1", "d": None, "e": "s3"} | {f"x{i}": "s9" for i in range(LOOK_ALIKES + 3)}
+    units = {u: u for u in story}
+    for i in range(LOOK_ALIKES + 3):
+        words[f"x{i}"] = 0.5 - i / 100
+
+    def rows(a, others):
+        return np.array([[words[o], 9.0, 0.0] for o in others])  # far apart in time, as found at any distance
+
+    pairs = _Pairs()
+    pairs.current = 1
+    pairs.add(np.array([0.3, 7.0, 1.0]), True)  # met in another labelled set: its dates are never taken
+    pairs.current = 0
+    pairs.add(np.array([0.6, 0.5, 1.0]), True)
+    pairs.add(np.array([0.2, 1.5, 1.0]), False)
+    met = len(pairs.y)
+    neighbours = {"a": ["b", "c", "d", "e", "b"], "d": ["a", "b"], "b": ["a", *(f"x{i}" for i in range(LOOK_ALIKES + 3))]}
+    _look_alikes(pairs, units, neighbours, story, rows, features)
+    added = np.array(pairs.x[met:])
+    assert not any(pairs.y[met:]) and set(pairs.source[met:]) == {0}
+    # a: b and e (c is its own story, d unknown, b met twice counts once); d gives none (its story unknown);
+    # b: the LOOK_ALIKES most alike of its others, all x's (a, the least alike, is left out)
+    assert sorted(added[:, 0].round(3)) == sorted([0.9, 0.7] + [round(0.5 - i / 100, 3) for i in range(LOOK_ALIKES)])
+    assert {(g, d) for g, d in added[:, 1:]} <= {(0.5, 1.0), (1.5, 1.0)}  # the dates of a pair met in this set
