@@ -26,6 +26,7 @@ import random
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -150,12 +151,11 @@ def _collect(data: Labelled, settings: Settings, models: Models | None, join: _P
         neighbours.setdefault(b, []).append(a)
     events = {u: agg for u, agg in story_units.items() if agg.size > 1}
     _look_alikes(merge, events, neighbours, gold_story, event_feature_rows, EVENT_FEATURES)
-    _look_alikes(story, story_units, neighbours, gold_story, lambda a, others: story_feature_rows(a, others, index.lexicon),
-                 STORY_FEATURES)  # fmt: skip
+    _look_alikes(story, story_units, neighbours, gold_story, partial(story_feature_rows, lexicon=index.lexicon), STORY_FEATURES)
 
 
 def _look_alikes(pairs: _Pairs, units: dict[str, Aggregate], neighbours: dict[str, list[str]],
-                 story: dict[str, str | None], rows, features: tuple[str, ...], seed: int = 0) -> None:  # fmt: skip
+                 story: dict[str, str | None], rows, features: tuple[str, ...]) -> None:  # fmt: skip
     """Add to ``pairs``, as negatives, each unit's :data:`LOOK_ALIKES` most alike ``neighbours`` (by the
     ``words`` feature of ``rows``) whose ``story`` is known and another, with the :data:`DATE_FEATURES` of a
     pair already met in this labelled set, drawn at random: a look-alike as it would meet the unit inside
@@ -165,11 +165,12 @@ def _look_alikes(pairs: _Pairs, units: dict[str, Aggregate], neighbours: dict[st
         return
     dates = [features.index(f) for f in DATE_FEATURES if f in features]
     words = features.index("words")
-    rng = random.Random(seed)
+    rng = random.Random(0)
     for unit, agg in units.items():
-        mine = story.get(unit)
+        if (mine := story.get(unit)) is None:
+            continue
         others = [o for o in dict.fromkeys(neighbours.get(unit, ())) if o in units and story.get(o) not in (None, mine)]
-        if mine is None or not others:
+        if not others:
             continue
         x = rows(agg, [units[o] for o in others])
         for i in np.argsort(-x[:, words], kind="stable")[:LOOK_ALIKES]:
