@@ -44,8 +44,7 @@ _EPSILON = 1e-9  # the oracle merges every candidate pair the labels allow, but 
 PASSES = 2  # oracle agglomerations: the first ordered by plain similarity, the next by the fitted models
 EVENT_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)  # the decision thresholds tried (fit_thresholds)
 STORY_THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98)
-EVENT_TOLERANCE = 0.01  # B³ F1 an event threshold may give up on the training labels for precision (see _chosen)
-STORY_TOLERANCE = 0.002  # F1 differences smaller than this do not choose a story threshold
+THRESHOLD_TOLERANCE = 0.002  # F1 differences smaller than this do not choose a threshold
 LOOK_ALIKES = 10  # negatives per unit: its most alike units of other stories, at any distance in time
 DATE_FEATURES = ("gap", "dated", "strong_gap", "strong", "bridged")  # what a look-alike takes from a met pair
 
@@ -187,17 +186,12 @@ def _most(labels: dict[str, str | None], members: list[str]) -> str | None:
     return min(counts, key=lambda g: (-counts[g], g)) if counts else None
 
 
-def _chosen(tried: dict[float, float], tolerance: float, highest: bool = False) -> float:
-    """One of the thresholds whose F1 is within ``tolerance`` of the best: the middle one, or the ``highest``.
-
-    F1 is often flat over a range of thresholds, and where it is flat the training labels do not choose.
-    Stories take the middle, the choice least likely to be an edge on other news. Events take the highest
-    within :data:`EVENT_TOLERANCE`: an event that spans two happenings (two look-alike shootings in nearby
-    towns on one day) misleads more than one happening in two events, which its story still links; and
-    news denser in look-alikes than the training corpus wants a higher threshold (fitted on ECB+ alone, the middle threshold rebuilt GVA at events B³ F1 0.885, the best one at 0.910)."""
+def _chosen(tried: dict[float, float]) -> float:
+    """The middle one of the thresholds whose F1 is within :data:`THRESHOLD_TOLERANCE` of the best: F1 is
+    often flat over a range, and its middle is the choice least likely to be an edge on other news."""
     best = max(tried.values())
-    near = sorted(t for t, f1 in tried.items() if f1 >= best - tolerance)
-    return near[-1] if highest else near[len(near) // 2]
+    near = sorted(t for t, f1 in tried.items() if f1 >= best - THRESHOLD_TOLERANCE)
+    return near[len(near) // 2]
 
 
 def _story_pairs(index: EventIndex) -> set[tuple[str, str]]:
@@ -286,7 +280,7 @@ def fit_thresholds(sets: Sequence[Labelled], settings: Settings, models: Models)
         predicted = [{u[2:]: r for u, r in cut(["a:" + i for i in ids], merges, t).items()}
                      for (_, ids), merges in zip(indexes, event_merges, strict=True)]
         tried_events[t] = mean_f1(lambda d: d.event, predicted)
-    event_t = _chosen(tried_events, EVENT_TOLERANCE, highest=True)
+    event_t = _chosen(tried_events)
     for (index, ids), merges in zip(indexes, event_merges, strict=True):
         for article_id, root in cut(["a:" + i for i in ids], merges, event_t).items():
             index.assign(article_id[2:], root[2:], root[2:])
@@ -302,7 +296,7 @@ def fit_thresholds(sets: Sequence[Labelled], settings: Settings, models: Models)
             root = cut(["n:" + e for e in index.events], merges, t)
             predicted.append({a: root["n:" + e] for a, e in index.event_of.items()})
         tried_stories[t] = mean_f1(lambda d: d.story, predicted)
-    story_t = _chosen(tried_stories, STORY_TOLERANCE)
+    story_t = _chosen(tried_stories)
     return {"event": event_t, "story": story_t}, {"event": tried_events, "story": tried_stories}
 
 
