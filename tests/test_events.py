@@ -8,7 +8,7 @@ import pytest
 from _events_fixtures import GOLD_EVENTS, article, corpus, fake_vector, groups
 from storyline.events import EventIndex, event_id_for, rebuild
 from storyline.events.attributes import describe_event, describe_events, infer_published
-from storyline.events.features import Aggregate, Bag, Lexicon, Profile, terms_of
+from storyline.events.features import Aggregate, Bag, Lexicon, Profile, end_of_lead, lead_numbers, terms_of
 from storyline.events.index import CandidateIndex
 from storyline.events.pairs import EVENT_FEATURES, dots, event_feature_rows, event_features, story_feature_rows
 from storyline.settings import Settings
@@ -343,3 +343,28 @@ def test_events_no_article_of_a_batch_could_join_take_part_whole(settings):
     assert flood in {index.event_of[o] for o in index.near["b1"]}  # a neighbour in the candidate graph ...
     assert index.events[flood] is formed and flood not in changes.events  # ... left whole, not formed again
     assert fares.event_id != flood
+
+
+def test_lead_numbers_are_those_of_headline_and_lead_only():
+    a = article("n1", "Two hurt as van rams 12 Kelport shops",
+                "A 23-year-old driver rammed a shop on Dock Street at 5.30 on Monday. Thieves took 108 watches. "
+                "The street was closed for 3 hours after the 1998 robbery of the same shop.", "2023-09-09")
+    a.sentences = [(0, 64), (65, 91), (92, len(a.text))]
+    assert set(lead_numbers(a, end_of_lead(a))) == {"12", "23", "5.30", "108"}
+
+
+def test_look_alikes_that_state_other_numbers_are_told_apart(settings):
+    """Two reports of one robbery state the same sum and age; a look-alike the same day states others. The
+    ``numbers_differ`` feature says so, and the packaged model gives the look-alike the lower probability."""
+    text = ("Robbers held up the Lindau jewellery shop on Monday and took watches worth {sum} million. "
+            "A {age}-year-old guard was hurt. Police in Lindau are looking for a grey van.")
+    same = article("r1", "Robbers take 80 million in Lindau shop raid", text.format(sum=80, age=41), "2023-09-09")
+    again = article("r2", "Lindau jewellery raid nets 80 million", text.format(sum=80, age=41), "2023-09-09")
+    other = article("r3", "Lindau jewellery raid nets 12 million", text.format(sum=12, age=19), "2023-09-09")
+    index = EventIndex(settings)
+    index.register([same, again, other])
+    rows = event_feature_rows(index.singles["r1"], [index.singles["r2"], index.singles["r3"]])
+    differ = EVENT_FEATURES.index("numbers_differ")
+    assert rows[0, differ] == 0.0 and rows[1, differ] == 1.0
+    p_same, p_other = index.event_probabilities(index.singles["r1"], [index.singles["r2"], index.singles["r3"]])
+    assert p_same > p_other

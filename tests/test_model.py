@@ -34,14 +34,18 @@ def test_one_kind_of_pair_is_a_clear_error():
 
 
 def test_models_round_trip_through_json(tmp_path):
-    x, y = toy_pairs()
-    m = PairModel.fit(("signal", "noise"), x, y)
-    models = Models(m, m, m, ["toy.jsonl"], {"note": 1})
+    def fitted(features):
+        x, y = toy_pairs()
+        rows = np.column_stack([x, np.random.default_rng(2).normal(size=(len(y), len(features) - 2))])
+        return PairModel.fit(features, rows, y), rows
+
+    (event, rows), (story, _) = fitted(EVENT_FEATURES), fitted(STORY_FEATURES)
+    models = Models(event, event, story, ["toy.jsonl"], {"note": 1})
     path = tmp_path / "model.json"
     models.save(path)
     back = Models.load(path)
     assert json.loads(path.read_text())["trained_on"] == ["toy.jsonl"]
-    assert np.allclose(back.join.probability(x), m.probability(x))
+    assert np.allclose(back.join.probability(rows), event.probability(rows))
 
 
 def test_the_packaged_model_loads_and_names_the_current_features():
@@ -58,3 +62,14 @@ def test_a_missing_or_foreign_model_file_is_named(tmp_path):
     bad.write_text('{"hello": 1}')
     with pytest.raises(SettingsError, match="not a storyline model"):
         Models.load(bad)
+
+
+def test_a_model_fitted_on_other_features_is_refused_by_name(tmp_path):
+    """A model file from a version that computed other features would weigh the wrong columns: it is refused."""
+    models = Models.load()
+    d = models.to_dict()
+    d["join"]["features"] = d["join"]["features"][:-1]
+    old = tmp_path / "old-model.json"
+    old.write_text(json.dumps(d))
+    with pytest.raises(SettingsError, match="old-model.json was fitted on other features.*storyline train"):
+        Models.load(old)

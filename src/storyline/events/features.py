@@ -127,6 +127,15 @@ def lead_weighted_terms(article: Article) -> tuple[list[str], Counter, int]:
     return words, terms, lead_end
 
 
+def lead_numbers(article: Article, lead_end: int) -> Counter:
+    """The numbers headline and lead state ("23" of "a 23-year-old", "108" of "$108 million", "6.1"):
+    the details that tell apart two alike happenings (the ages of the shot, the sum stolen, the
+    magnitude), which reports of one happening repeat. Keyed as the words are, so they share
+    their document frequencies."""
+    text = (article.title or "") + "\n" + (article.text or "")[:lead_end]
+    return Counter(w for w in words_of(text) if w[0].isdigit())
+
+
 def entity_key(name: str) -> str:
     """The comparison key of a canonical entity name ("The Kremlin's" -> "kremlin")."""
     key = re.sub(r"['’]s$", "", name.strip().lower())
@@ -365,6 +374,7 @@ class Profile:
     statement_ids: Bag = field(default_factory=lambda: Bag())  # groups of equal statements (set by the index)
     refs: tuple = ()  # periods the text names: see :func:`referenced_days`
     people: frozenset = frozenset()  # lexicon ids of the people it names
+    numbers: Bag = field(default_factory=lambda: Bag())  # the numbers of headline and lead: see :func:`lead_numbers`
 
     @classmethod
     def from_article(cls, article: Article, lexicon: Lexicon) -> Profile:
@@ -394,10 +404,11 @@ class Profile:
         return cls(article.id, lexicon.bag(terms), lexicon.bag(actors), lexicon.bag(places),
                    frozenset(_fact_keys(article)), day_of(article), vector, article.duplicate_of,
                    lexicon.bag(Counter(words)), strong_day_of(article), statements, refs=referenced_days(article),
-                   people=frozenset(lexicon.bag(Counter(people)).ids.tolist()))
+                   people=frozenset(lexicon.bag(Counter(people)).ids.tolist()),
+                   numbers=lexicon.bag(lead_numbers(article, lead_end)))
 
 
-BAG_FIELDS = ("terms", "words", "actors", "places", "statements")  # the bags of a cluster, in their order in it
+BAG_FIELDS = ("terms", "words", "actors", "places", "statements", "numbers")  # the bags of a cluster, in their order
 FIELD_SHIFT = 31  # a field's ids are offset by its position in BAG_FIELDS times 2**FIELD_SHIFT
 
 
@@ -416,9 +427,9 @@ class Aggregate:
     cosine over all pairs of their members: average-link similarity at the
     cost of one sparse dot product. IDF is taken when a member joins.
 
-    The five bags (:data:`BAG_FIELDS`) are kept as one, each field's ids offset by
+    The six bags (:data:`BAG_FIELDS`) are kept as one, each field's ids offset by
     :data:`FIELD_SHIFT` bits, so a cluster is folded and compared with others in one
-    sparse operation for all five; :meth:`field` reads one of them.
+    sparse operation for all six; :meth:`field` reads one of them.
     """
 
     __slots__ = ("id", "members", "bags", "facts", "days", "strong", "vsum", "refs", "named", "cache")
@@ -446,7 +457,7 @@ class Aggregate:
         agg.members.append(p.id)
         agg.bags = joined({"terms": _unit(p.terms, lexicon, min_df), "words": _unit(p.words, lexicon, 1),
                            "actors": _unit(p.actors, lexicon, min_df), "places": _unit(p.places, lexicon, min_df),
-                           "statements": p.statement_ids})
+                           "statements": p.statement_ids, "numbers": _unit(p.numbers, lexicon, 1)})
         agg.refs = list(p.refs)
         agg.facts.update(p.facts)
         agg.named.update(p.people)
@@ -486,6 +497,14 @@ class Aggregate:
         i = BAG_FIELDS.index(name)
         lo, hi = np.searchsorted(self.bags.ids, [i << FIELD_SHIFT, (i + 1) << FIELD_SHIFT])
         return Bag(self.bags.ids[lo:hi], self.bags.vals[lo:hi])
+
+    def has(self, name: str) -> bool:
+        """Whether any member has something in the field ``name`` (kept with the cluster)."""
+        key = "has:" + name
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = len(self.field(name)) > 0
+        return found
 
     @property
     def day(self) -> int | None:

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import SettingsError
+from .pairs import EVENT_FEATURES, STORY_FEATURES
 
 DEFAULT_MODEL = "default_model.json"  # inside this package
 TREE_DEPTH = 3
@@ -198,10 +199,16 @@ class Models:
                 text = resources.files(__package__).joinpath(DEFAULT_MODEL).read_text(encoding="utf-8")
             else:
                 text = Path(path).read_text(encoding="utf-8")
-            return cls.from_dict(json.loads(text))
+            models = cls.from_dict(json.loads(text))
         except FileNotFoundError:
             raise SettingsError(f"model file {path} not found. Point the `model` setting at a file written by "
                                 "`storyline train`, or leave it empty for the packaged model.") from None
         except (ValueError, KeyError, TypeError) as exc:
             raise SettingsError(f"model file {path or DEFAULT_MODEL} is not a storyline model ({exc}). "
                                 "Write one with `storyline train LABELLED.jsonl --out FILE`.") from None
+        wanted = {"join": EVENT_FEATURES, "merge": EVENT_FEATURES, "story": STORY_FEATURES}
+        for name, features in wanted.items():
+            if getattr(models, name).features != features:
+                raise SettingsError(f"model file {path or DEFAULT_MODEL} was fitted on other features than this version "
+                                    f"of storyline computes ({name}). Fit it again: `storyline train LABELLED.jsonl --out FILE`.")
+        return models
