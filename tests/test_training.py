@@ -10,7 +10,7 @@ from storyline.cli import app
 from storyline.events.model import Models
 from storyline.events.pairs import EVENT_FEATURES, STORY_FEATURES
 from storyline.events.training import Labelled, as_ingested, as_rebuilt, fit, folds
-from storyline.labelled import cross_validate, scores
+from storyline.labelled import cross_validate, scores, window_ceiling
 from storyline.settings import Settings
 
 
@@ -147,3 +147,13 @@ def test_look_alikes_are_the_most_alike_units_of_other_stories_given_the_dates_o
     # b: the LOOK_ALIKES most alike of its others, all x's (a, the least alike, is left out)
     assert sorted(added[:, 0].round(3)) == sorted([0.9, 0.7] + [round(0.5 - i / 100, 3) for i in range(LOOK_ALIKES)])
     assert {(g, d) for g, d in added[:, 1:]} <= {(0.5, 1.0), (1.5, 1.0)}  # the dates of a pair met in this set
+
+
+def test_the_window_ceiling_is_what_labels_spanning_more_than_the_window_cost():
+    """Gold events within the date window cost nothing; one gold event holding two meetings a year apart
+    is cut in two, and the ceiling says how much that costs."""
+    data = labelled()
+    assert window_ceiling(data)["bcubed_f1"] == 1.0
+    lumped = Labelled(data.articles, {a: data.story[a] for a in data.event}, data.story, data.topic, name="lumped")
+    ceiling = window_ceiling(lumped)
+    assert ceiling["bcubed_precision"] == 1.0 and ceiling["bcubed_recall"] < 1.0

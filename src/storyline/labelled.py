@@ -20,7 +20,8 @@ from typing import Any
 
 from .evaluation import score, worst
 from .events.model import Models
-from .events.training import Labelled, as_ingested, as_rebuilt, fit, folds
+from .events.placement import EventIndex
+from .events.training import Labelled, as_ingested, as_rebuilt, fit, folds, gold_pieces
 from .settings import Settings
 from .storage import open_store
 
@@ -116,6 +117,16 @@ def evaluate_labelled(data: Labelled, settings: Settings | None = None, models: 
     ingest = scores(data, *as_ingested(data.articles, settings, models, shuffle=shuffle), n_worst=n_worst)
     rebuilt = scores(data, *as_rebuilt(data.articles, settings, models), n_worst=n_worst)
     return {"articles": len(data.articles), "ingest": ingest, "rebuild": rebuilt}
+
+
+def window_ceiling(data: Labelled, settings: Settings | None = None) -> dict[str, float]:
+    """The best events B³ a clustering that never joins reports further apart than the date window can score:
+    the gold events cut where their dated articles lie more than ``event_window_days`` apart, against the gold
+    events. Labels that hold a happening and its follow-ups months later as one event cost this much."""
+    settings = settings or Settings()
+    index = EventIndex(settings)
+    index.register(data.articles)
+    return score(data.event, gold_pieces(data, index, int(settings.event_window_days)))
 
 
 def cross_validate(data: Labelled, k: int, settings: Settings | None = None, shuffle: int = 0,

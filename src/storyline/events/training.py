@@ -124,7 +124,7 @@ def _collect(data: Labelled, settings: Settings, models: Models | None, join: _P
     # to link) on the first pass; on the next, the events the first pass's models form, fragments of one
     # happening included, which the story has to link as well. An event's story is most of its articles'.
     if models is None:
-        piece = _pieces(data, index, int(settings.event_window_days))
+        piece = gold_pieces(data, index, int(settings.event_window_days))
     else:
         piece = {a: "p:" + e for a, e in as_rebuilt(articles, settings, models)[0].items()}
     for a in articles:
@@ -205,7 +205,7 @@ def _story_pairs(index: EventIndex) -> set[tuple[str, str]]:
     return pairs
 
 
-def _pieces(data: Labelled, index: EventIndex, window: int) -> dict[str, str]:
+def gold_pieces(data: Labelled, index: EventIndex, window: int) -> dict[str, str]:
     """``{article: piece}``: each gold event cut where its dated articles are more than ``window`` days apart
     (undated articles go with the event's first piece)."""
     by_event: dict[str, list[str]] = {}
