@@ -20,7 +20,6 @@ from typing import Any
 
 from .evaluation import score, worst
 from .events.model import Models
-from .events.placement import EventIndex
 from .events.training import Labelled, as_ingested, as_rebuilt, fit, folds, gold_pieces
 from .settings import Settings
 from .storage import open_store
@@ -124,9 +123,7 @@ def window_ceiling(data: Labelled, settings: Settings | None = None) -> dict[str
     the gold events cut where their dated articles lie more than ``event_window_days`` apart, against the gold
     events. Labels that hold a happening and its follow-ups months later as one event cost this much."""
     settings = settings or Settings()
-    index = EventIndex(settings)
-    index.register(data.articles)
-    return score(data.event, gold_pieces(data, index, int(settings.event_window_days)))
+    return score(data.event, gold_pieces(data, int(settings.event_window_days)))
 
 
 def cross_validate(data: Labelled, k: int, settings: Settings | None = None, shuffle: int = 0,

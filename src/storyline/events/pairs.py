@@ -28,8 +28,9 @@ members, at the cost of one dot product of sums. Each feature is named here, and
 - ``numbers_differ``: 1 when both sides state numbers in headline and lead (ages, tolls, sums:
   :func:`~.features.lead_numbers`) and share none. Reports of one happening usually repeat one
   of them; two look-alikes rarely do. Only the disagreement is a feature: that two reports share
-  a number says more in some news than in other (twice as much in ECB+ as among US shootings,
-  where ages repeat by chance), and the shared words already count it.
+  a number says more in some news than in other (among candidates that both state numbers, a shared
+  one is 11 times as frequent within an event as across two in ECB+ dev, 3 times in GVA dev, where
+  ages repeat by chance), and the shared words already count it.
 
 :data:`STORY_FEATURES` (does an event continue a story): the same similarities
 without terms, statements and facts, the date gap between the nearest members, and

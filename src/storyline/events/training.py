@@ -34,7 +34,7 @@ from ..evaluation import bcubed
 from ..models import Article
 from ..settings import Settings
 from .agglomerate import agglomerate, cut
-from .features import Aggregate
+from .features import Aggregate, day_of
 from .model import KINDS, Models
 from .pairs import EVENT_FEATURES, STORY_FEATURES, apart, event_feature_rows, story_feature_rows
 from .placement import STORY_PROBES, EventIndex, canonical_order, rebuild
@@ -124,7 +124,7 @@ def _collect(data: Labelled, settings: Settings, models: Models | None, join: _P
     # to link) on the first pass; on the next, the events the first pass's models form, fragments of one
     # happening included, which the story has to link as well. An event's story is most of its articles'.
     if models is None:
-        piece = gold_pieces(data, index, int(settings.event_window_days))
+        piece = gold_pieces(data, int(settings.event_window_days))
     else:
         piece = {a: "p:" + e for a, e in as_rebuilt(articles, settings, models)[0].items()}
     for a in articles:
@@ -205,15 +205,17 @@ def _story_pairs(index: EventIndex) -> set[tuple[str, str]]:
     return pairs
 
 
-def gold_pieces(data: Labelled, index: EventIndex, window: int) -> dict[str, str]:
-    """``{article: piece}``: each gold event cut where its dated articles are more than ``window`` days apart
-    (undated articles go with the event's first piece)."""
+def gold_pieces(data: Labelled, window: int) -> dict[str, str]:
+    """``{article: piece}``: each gold event cut where its dated articles (:func:`~.features.day_of`) are more
+    than ``window`` days apart (undated articles go with the event's first piece)."""
     by_event: dict[str, list[str]] = {}
+    days = {}
     for a in data.articles:
         by_event.setdefault(data.event[a.id], []).append(a.id)
+        days[a.id] = day_of(a)
     out = {}
     for event, ids in by_event.items():
-        dated = sorted((index.profiles[i].day, i) for i in ids if index.profiles[i].day is not None)
+        dated = sorted((days[i], i) for i in ids if days[i] is not None)
         part, last = 0, None
         for day, i in dated:
             if last is not None and day - last > window:
