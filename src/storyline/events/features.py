@@ -39,7 +39,6 @@ from functools import cache
 import numpy as np
 
 from ..enrichment import opening
-from ..enrichment.entities import split_person
 from ..enrichment.vectors import HashEmbedder
 from ..models import Article
 
@@ -158,7 +157,8 @@ def statement_vectors(texts: list[str]) -> np.ndarray:
 
 def speaker_key(name: str) -> str:
     """Who said it, tolerant of spelling across outlets: the surname ("Sergey Lavrov" -> "lavrov")."""
-    return split_person(entity_key(name))[1].strip(".,")  # "Martin Luther King Jr." -> "king"
+    parts = entity_key(name).split()
+    return parts[-1] if parts else ""
 
 
 def _fact_keys(article: Article) -> set[str]:
@@ -269,16 +269,15 @@ PRIOR_VECTORS = 50  # pseudo-articles at the origin that the mean embedding star
 @cache
 def background_share(key: str) -> float:
     """The share of general English articles expected to hold ``key`` (from the ``wordfreq`` lists):
-    a word by its frequency, a phrase ("a_b") as both its words together, a name ("E:…", "@…", a
-    surname "P:…") as its rarest word. What is common in news in general weighs little even in a store
-    of five articles."""
+    a word by its frequency, a phrase ("a_b") as both its words together, a name ("E:…", "@…") as its
+    rarest word. What is common in news in general weighs little even in a store of five articles."""
     from wordfreq import word_frequency
 
     def word(w: str) -> float:
         return 1.0 - math.exp(-word_frequency(w, "en") * DOC_WORDS)
 
-    if key.startswith(("E:", "P:", "@")):
-        parts = key[1 if key.startswith("@") else 2 :].split()
+    if key.startswith(("E:", "@")):
+        parts = key.lstrip("E:@").split()
         return min((word(w) for w in parts), default=0.0)
     return math.prod(word(w) for w in key.split("_"))
 
