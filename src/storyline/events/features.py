@@ -12,8 +12,6 @@ A profile is built once from an enriched :class:`~storyline.models.Article`
   of one story apart (weighted per story, :mod:`.local`);
 - ``actors`` and ``places``: canonical entity names (people, organisations,
   groups / countries, cities, sites), the participants and where it happened;
-- ``people``: the people it names, by surname: outlets name one person differently ("Sanjay
-  Gupta", "Dr. Gupta", "Gupta"), and which people an event or story is about is compared this way;
 - ``facts``: keys of long quotes and of figures, which copies of one report share;
 - ``day``: the event-date estimate as an ordinal day, or ``None``; ``strong_day`` the
   same when the date is stated (lead, or a stated publication date), else ``None``;
@@ -375,13 +373,8 @@ class Profile:
     statements: list = field(default_factory=list)  # (speaker key, unit vector)
     statement_ids: Bag = field(default_factory=lambda: Bag())  # groups of equal statements (set by the index)
     refs: tuple = ()  # periods the text names: see :func:`referenced_days`
-    people: Bag = field(default_factory=lambda: Bag())  # the people it names, by surname (see speaker_key)
+    people: frozenset = frozenset()  # lexicon ids of the people it names
     numbers: Bag = field(default_factory=lambda: Bag())  # the numbers of headline and lead: see :func:`lead_numbers`
-
-    @property
-    def counted(self) -> tuple[Bag, ...]:
-        """The bags whose keys count in the document frequencies (:meth:`Lexicon.observe`)."""
-        return self.terms, self.actors, self.places, self.people
 
     @classmethod
     def from_article(cls, article: Article, lexicon: Lexicon) -> Profile:
@@ -397,8 +390,8 @@ class Profile:
                 terms["E:" + key] += LEAD_WEIGHT if m.start < lead_end else 1
             if m.label in ACTOR_LABELS:
                 actors["@" + key] += 1
-                if m.label == "PERSON" and (surname := speaker_key(key)):
-                    people.add("P:" + surname)
+                if m.label == "PERSON":
+                    people.add("@" + key)
             elif m.label in PLACE_LABELS:
                 places["@" + key] += 1
         vector = None if article.vector is None else np.asarray(article.vector, dtype=np.float32)
@@ -411,7 +404,7 @@ class Profile:
         return cls(article.id, lexicon.bag(terms), lexicon.bag(actors), lexicon.bag(places),
                    frozenset(_fact_keys(article)), day_of(article), vector, article.duplicate_of,
                    lexicon.bag(Counter(words)), strong_day_of(article), statements, refs=referenced_days(article),
-                   people=lexicon.bag(Counter(people)),
+                   people=frozenset(lexicon.bag(Counter(people)).ids.tolist()),
                    numbers=lexicon.bag(lead_numbers(article, lead_end)))
 
 
@@ -467,7 +460,7 @@ class Aggregate:
                            "statements": p.statement_ids, "numbers": _unit(p.numbers, lexicon, 1)})
         agg.refs = list(p.refs)
         agg.facts.update(p.facts)
-        agg.named.update(p.people.ids.tolist())
+        agg.named.update(p.people)
         if p.strong_day is not None:
             agg.strong = (p.strong_day, p.strong_day)
         if p.day is not None:

@@ -35,10 +35,7 @@ members, at the cost of one dot product of sums. Each feature is named here, and
 :data:`STORY_FEATURES` (does an event continue a story): the same similarities
 without terms, statements and facts, the date gap between the nearest members, and
 ``main``: the share of the main protagonists (the people named by at least half of
-a side's articles, by surname: :attr:`~.features.Profile.people`) that both sides have. Compared
-by full canonical name, one outlet's "Gupta" and another's "Sanjay Gupta" were two people, and
-out of fold on both dev corpora stories scored 0.938 / 0.938 (ECB+ / GVA), against 0.947 / 0.942
-(GVA pairwise 0.799 against 0.820) by surname. A story is the same
+a side's articles) that both sides have. A story is the same
 protagonists and subject over time, so no feature says what *kind* of happening
 it is. No feature counts articles: how many report a thing says nothing of whether
 it is the same thing (and clusters that training forms from the labels grow only

@@ -377,7 +377,7 @@ class EventIndex:
         profiles = []
         for article in articles:
             profile = Profile.from_article(article, self.lexicon)
-            self.lexicon.observe(*profile.counted, vector=profile.vector)
+            self.lexicon.observe(profile.terms, profile.actors, profile.places, vector=profile.vector)
             profile.statement_ids = self.statement_groups.assign(profile.statements)
             profiles.append(profile)
         keys = {}
