@@ -108,7 +108,7 @@ def test_average_link_of_aggregates_is_the_mean_pairwise_similarity():
     profiles = []
     for i, t in enumerate(texts):
         p = Profile.from_article(article(f"x{i}", t, t, None), lex)
-        lex.observe(p.terms, p.actors, p.places)
+        lex.observe(*p.counted)
         profiles.append(p)
     singles = [Aggregate.single(p, lex) for p in profiles]
     left, right = singles[0].copy(), singles[2].copy()

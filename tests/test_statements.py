@@ -38,6 +38,7 @@ def test_statements_of_one_article_count_once_and_need_a_speaker():
 def test_speaker_key_is_the_surname_whatever_the_spelling_of_the_first_name():
     assert speaker_key("Sergey Lavrov") == speaker_key("Sergei Lavrov") == speaker_key("Lavrov") == "lavrov"
     assert speaker_key("") == ""
+    assert speaker_key("Martin Luther King Jr.") == speaker_key("Dr. King") == "king"  # not "jr."
 
 
 SAID_2022 = "We discussed building warships together at a joint shipyard"

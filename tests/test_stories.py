@@ -1,15 +1,17 @@
 """Stories: the same protagonists and subject over time, linked whatever the distance, never by kind alone."""
 
 import random
+from collections import Counter
 
 import pytest
 
 from _events_fixtures import GOLD_STORIES, article, corpus, groups
 from storyline.events import EventIndex, rebuild, story_id_for
 from storyline.events.attributes import describe_events
-from storyline.events.features import Aggregate, Lexicon, Profile
-from storyline.events.pairs import STORY_FEATURES, shared_main, story_features
+from storyline.events.features import Aggregate, Lexicon, Profile, background_share
+from storyline.events.pairs import EVENT_FEATURES, STORY_FEATURES, event_features, shared_main, story_features
 from storyline.events.stories import describe_stories
+from storyline.models import Mention
 from storyline.settings import Settings
 
 
@@ -76,7 +78,7 @@ def test_shared_main_protagonists_are_people_most_articles_name():
     singles = {}
     for a in arts:
         p = Profile.from_article(a, lex)
-        lex.observe(p.terms, p.actors, p.places)
+        lex.observe(*p.counted)
         singles[a.id] = Aggregate.single(p, lex, min_df=1)
     meeting_2022, meeting_2023 = singles["m1a"].copy(), singles["m2a"].copy()
     meeting_2022.add(singles["m1b"])
@@ -85,6 +87,36 @@ def test_shared_main_protagonists_are_people_most_articles_name():
     assert shared_main(meeting_2022, singles["f1"], lex) == 0.0
     row = story_features(meeting_2022, meeting_2023, lex)
     assert len(row) == len(STORY_FEATURES) and row[STORY_FEATURES.index("main")] == pytest.approx(1.0)
+
+
+def test_a_protagonist_named_in_full_in_one_report_and_by_surname_in_another_is_one_person():
+    """Outlets name people differently ("Sanjay Gupta", "Gupta"): protagonists are compared by surname."""
+    full = article("p1", "Velt opens shipyard", "Arno Velt opened the shipyard in Kelport on Monday.", "2022-03-08")
+    short = article("p2", "Shipyard opens", "Velt cut the ribbon at the new shipyard.", "2023-03-08")
+    short.mentions = [Mention(0, 4, "Velt", "PERSON", "Velt")]  # as a tagger names him when the text never does in full
+    other = article("p3", "Brel opens shipyard", "Tomas Brel opened the shipyard in Kelport on Monday.", "2022-04-08")
+    lex = Lexicon()
+    profiles = [Profile.from_article(a, lex) for a in (full, short, other)]
+    for p in profiles:
+        lex.observe(*p.counted)
+    one, two, three = (Aggregate.single(p, lex, min_df=1) for p in profiles)
+    assert shared_main(one, two, lex) == pytest.approx(1.0)
+    assert shared_main(one, three, lex) == 0.0
+    # within the date window a shared surname is not enough: two happenings a day apart whose people share only
+    # a surname (two shootings, two victims called Velt) have no protagonist in common
+    namesake = article("p4", "Shipyard worker hurt", "Lena Velt was hurt at a shipyard in Ostmarsh on Tuesday.", "2022-03-09")
+    namesake.mentions = [Mention(0, 9, "Lena Velt", "PERSON", "Lena Velt")]
+    lex.observe(*(p4 := Profile.from_article(namesake, lex)).counted)
+    four = Aggregate.single(p4, lex, min_df=1)
+    assert event_features(one, four)[EVENT_FEATURES.index("people")] == 0.0
+    assert event_features(one, two)[EVENT_FEATURES.index("named")] == 1.0
+    # the index counts people in its document frequencies as this test does (else they would weigh nothing)
+    index = EventIndex()
+    index.register(corpus())
+    velt = index.lexicon.bag(Counter({"P:velt": 1})).ids
+    assert index.lexicon.idf(velt, 1)[0] > 0 and index.lexicon.df[velt][0] >= 4
+    # a surname as common in news in general as in a full name weighs as little ("Smith" less than "Velt")
+    assert background_share("P:smith") == background_share("@john smith") > 100 * background_share("P:velt")
 
 
 def test_stories_list_events_in_date_order_with_a_title(settings):

@@ -12,6 +12,9 @@ A profile is built once from an enriched :class:`~storyline.models.Article`
   of one story apart (weighted per story, :mod:`.local`);
 - ``actors`` and ``places``: canonical entity names (people, organisations,
   groups / countries, cities, sites), the participants and where it happened;
+- ``people``: the people it names, by surname: outlets name one person differently ("Sanjay
+  Gupta", "Dr. Gupta", "Gupta"), and which people a story is about is compared this way; and
+  ``full_people``, by full canonical name, which people an event is about (see :mod:`.pairs`);
 - ``facts``: keys of long quotes and of figures, which copies of one report share;
 - ``day``: the event-date estimate as an ordinal day, or ``None``; ``strong_day`` the
   same when the date is stated (lead, or a stated publication date), else ``None``;
@@ -37,6 +40,7 @@ from functools import cache
 import numpy as np
 
 from ..enrichment import opening
+from ..enrichment.entities import split_person
 from ..enrichment.vectors import HashEmbedder
 from ..models import Article
 
@@ -155,8 +159,7 @@ def statement_vectors(texts: list[str]) -> np.ndarray:
 
 def speaker_key(name: str) -> str:
     """Who said it, tolerant of spelling across outlets: the surname ("Sergey Lavrov" -> "lavrov")."""
-    parts = entity_key(name).split()
-    return parts[-1] if parts else ""
+    return split_person(entity_key(name))[1].strip(".,")  # "Martin Luther King Jr." -> "king"
 
 
 def _fact_keys(article: Article) -> set[str]:
@@ -267,15 +270,16 @@ PRIOR_VECTORS = 50  # pseudo-articles at the origin that the mean embedding star
 @cache
 def background_share(key: str) -> float:
     """The share of general English articles expected to hold ``key`` (from the ``wordfreq`` lists):
-    a word by its frequency, a phrase ("a_b") as both its words together, a name ("E:…", "@…") as its
-    rarest word. What is common in news in general weighs little even in a store of five articles."""
+    a word by its frequency, a phrase ("a_b") as both its words together, a name ("E:…", "@…", a
+    surname "P:…") as its rarest word. What is common in news in general weighs little even in a store
+    of five articles."""
     from wordfreq import word_frequency
 
     def word(w: str) -> float:
         return 1.0 - math.exp(-word_frequency(w, "en") * DOC_WORDS)
 
-    if key.startswith(("E:", "@")):
-        parts = key.lstrip("E:@").split()
+    if key.startswith(("E:", "P:", "@")):
+        parts = key[1 if key.startswith("@") else 2 :].split()
         return min((word(w) for w in parts), default=0.0)
     return math.prod(word(w) for w in key.split("_"))
 
@@ -373,8 +377,14 @@ class Profile:
     statements: list = field(default_factory=list)  # (speaker key, unit vector)
     statement_ids: Bag = field(default_factory=lambda: Bag())  # groups of equal statements (set by the index)
     refs: tuple = ()  # periods the text names: see :func:`referenced_days`
-    people: frozenset = frozenset()  # lexicon ids of the people it names
+    people: Bag = field(default_factory=lambda: Bag())  # the people it names, by surname (see speaker_key)
+    full_people: frozenset = frozenset()  # lexicon ids of the people it names, by full canonical name
     numbers: Bag = field(default_factory=lambda: Bag())  # the numbers of headline and lead: see :func:`lead_numbers`
+
+    @property
+    def counted(self) -> tuple[Bag, ...]:
+        """The bags whose keys count in the document frequencies (:meth:`Lexicon.observe`)."""
+        return self.terms, self.actors, self.places, self.people
 
     @classmethod
     def from_article(cls, article: Article, lexicon: Lexicon) -> Profile:
@@ -382,6 +392,7 @@ class Profile:
         actors: Counter = Counter()
         places: Counter = Counter()
         people: set[str] = set()
+        full: set[str] = set()
         for m in article.mentions:
             key = entity_key(m.name or m.text)
             if len(key) < 2:
@@ -391,7 +402,9 @@ class Profile:
             if m.label in ACTOR_LABELS:
                 actors["@" + key] += 1
                 if m.label == "PERSON":
-                    people.add("@" + key)
+                    full.add("@" + key)
+                if m.label == "PERSON" and (surname := speaker_key(key)):
+                    people.add("P:" + surname)
             elif m.label in PLACE_LABELS:
                 places["@" + key] += 1
         vector = None if article.vector is None else np.asarray(article.vector, dtype=np.float32)
@@ -404,7 +417,7 @@ class Profile:
         return cls(article.id, lexicon.bag(terms), lexicon.bag(actors), lexicon.bag(places),
                    frozenset(_fact_keys(article)), day_of(article), vector, article.duplicate_of,
                    lexicon.bag(Counter(words)), strong_day_of(article), statements, refs=referenced_days(article),
-                   people=frozenset(lexicon.bag(Counter(people)).ids.tolist()),
+                   people=lexicon.bag(Counter(people)), full_people=frozenset(lexicon.bag(Counter(full)).ids.tolist()),
                    numbers=lexicon.bag(lead_numbers(article, lead_end)))
 
 
@@ -432,7 +445,7 @@ class Aggregate:
     sparse operation for all six; :meth:`field` reads one of them.
     """
 
-    __slots__ = ("id", "members", "bags", "facts", "days", "strong", "vsum", "refs", "named", "cache")
+    __slots__ = ("id", "members", "bags", "facts", "days", "strong", "vsum", "refs", "named", "named_full", "cache")
 
     def __init__(self, ident: str):
         self.id = ident
@@ -444,6 +457,7 @@ class Aggregate:
         self.refs: list[tuple[int, int]] = []  # periods the members' texts name
         self.vsum: np.ndarray | None = None
         self.named: Counter = Counter()  # person id -> how many members name them
+        self.named_full: Counter = Counter()
         self.cache: dict = {}  # figures derived from the sums (see .pairs); cleared when a member is added
 
     @classmethod
@@ -460,7 +474,8 @@ class Aggregate:
                            "statements": p.statement_ids, "numbers": _unit(p.numbers, lexicon, 1)})
         agg.refs = list(p.refs)
         agg.facts.update(p.facts)
-        agg.named.update(p.people)
+        agg.named.update(p.people.ids.tolist())
+        agg.named_full.update(p.full_people)
         if p.strong_day is not None:
             agg.strong = (p.strong_day, p.strong_day)
         if p.day is not None:
@@ -484,6 +499,7 @@ class Aggregate:
             self.refs.extend(other.refs)
             self.facts.update(other.facts)
             self.named.update(other.named)
+            self.named_full.update(other.named_full)
             self.days.extend(other.days)
             if other.vsum is not None:
                 self.vsum = other.vsum.copy() if self.vsum is None else self.vsum + other.vsum

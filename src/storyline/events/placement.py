@@ -377,7 +377,7 @@ class EventIndex:
         profiles = []
         for article in articles:
             profile = Profile.from_article(article, self.lexicon)
-            self.lexicon.observe(profile.terms, profile.actors, profile.places, vector=profile.vector)
+            self.lexicon.observe(*profile.counted, vector=profile.vector)
             profile.statement_ids = self.statement_groups.assign(profile.statements)
             profiles.append(profile)
         keys = {}
@@ -477,6 +477,7 @@ def _without(agg: Aggregate, part: Aggregate) -> Aggregate:
     out.bags = agg.bags + Bag(part.bags.ids, -part.bags.vals)
     out.facts = agg.facts - part.facts
     out.named = agg.named - part.named
+    out.named_full = agg.named_full - part.named_full
     out.days = list(agg.days)
     for d in part.days:
         out.days.remove(d)
