@@ -403,8 +403,8 @@ class Profile:
                 actors["@" + key] += 1
                 if m.label == "PERSON":
                     full.add("@" + key)
-                if m.label == "PERSON" and (surname := speaker_key(key)):
-                    people.add("P:" + surname)
+                    if surname := speaker_key(key):
+                        people.add("P:" + surname)
             elif m.label in PLACE_LABELS:
                 places["@" + key] += 1
         vector = None if article.vector is None else np.asarray(article.vector, dtype=np.float32)
@@ -457,7 +457,7 @@ class Aggregate:
         self.refs: list[tuple[int, int]] = []  # periods the members' texts name
         self.vsum: np.ndarray | None = None
         self.named: Counter = Counter()  # person id -> how many members name them
-        self.named_full: Counter = Counter()
+        self.named_full: Counter = Counter()  # the same by full canonical name (see Profile.full_people)
         self.cache: dict = {}  # figures derived from the sums (see .pairs); cleared when a member is added
 
     @classmethod
