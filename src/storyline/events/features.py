@@ -410,14 +410,14 @@ class Profile:
         vector = None if article.vector is None else np.asarray(article.vector, dtype=np.float32)
         if vector is not None and not vector.any():  # no known token (a script the embedder lacks): no vector
             vector = None
-        named = {speaker_key(m.name or m.text) for m in article.mentions if m.label == "PERSON"}
+        named = {key[2:] for key in people}  # the surnames of the people it names
         said = [q for q in article.statements() if speaker_key(q.speaker or "") in named]  # not "police said"
         statements = list(zip([speaker_key(q.speaker or "") for q in said], statement_vectors([q.text for q in said]),
                               strict=True))  # fmt: skip
         return cls(article.id, lexicon.bag(terms), lexicon.bag(actors), lexicon.bag(places),
                    frozenset(_fact_keys(article)), day_of(article), vector, article.duplicate_of,
                    lexicon.bag(Counter(words)), strong_day_of(article), statements, refs=referenced_days(article),
-                   people=lexicon.bag(Counter(people)), full_people=frozenset(lexicon.bag(Counter(full)).ids.tolist()),
+                   people=lexicon.bag(Counter(people)), full_people=frozenset(map(lexicon._id, full)),
                    numbers=lexicon.bag(lead_numbers(article, lead_end)))
 
 
