@@ -47,6 +47,15 @@ def test_mislabels_are_fixed_by_majority_of_the_same_string():
     assert [m.label for m in ms] == ["ORG", "ORG", "ORG"]
 
 
+def test_a_street_or_building_named_after_someone_is_a_place():
+    text = "Two men were shot on Walter Brennan Drive near Saint Ilse Hospital. Walter Brennan Drive was closed."
+    ms = resolve_mentions(text, spans(text, [("Walter Brennan Drive", "PERSON"), ("Saint Ilse Hospital", "PERSON")]))
+    assert [(m.name, m.label) for m in ms] == [("Walter Brennan Drive", "FAC"), ("Saint Ilse Hospital", "FAC"),
+                                               ("Walter Brennan Drive", "FAC")]
+    kept = resolve_mentions("Officer Dana Lane said so.", [(8, 17, "PERSON")])
+    assert [(m.name, m.label) for m in kept] == [("Dana Lane", "PERSON")]  # a surname that is also a word stays
+
+
 def test_a_missing_first_name_is_taken_back():
     text = "Leena Kumar Joshi, a historian, disagreed."
     ms = resolve_mentions(text, [(6, 17, "PERSON")])  # the recogniser saw only "Kumar Joshi"

@@ -4,7 +4,8 @@ Within an article (:func:`resolve_mentions`): spaCy's entity spans are trimmed
 (titles such as "Foreign Minister", possessives, a leading "the"), a first name
 that spaCy left out is taken back ("Sanjay" + "Kumar Pandey"), labels that
 contradict the rest of the article are fixed (the surname of a named person
-tagged GPE is a PERSON), and every mention gets the article's canonical
+tagged GPE is a PERSON; "Martin Luther King Drive" or "Grady Hospital" tagged PERSON is a
+place: :data:`PLACE_WORDS`), and every mention gets the article's canonical
 ``name``: "Lavrov" is the "Sergei Lavrov" named earlier.
 
 Across articles (:class:`EntityRegistry`): people with the same surname and
@@ -46,6 +47,12 @@ NOT_NAME_WORDS = frozenset(
     saturday sunday january february march april may june july august september october november
     december this that these those his her their its our my your he she it they we i said says
     according both russian indian american british chinese french german""".split()
+)
+# The last word of a street, road or building named after someone ("Martin Luther King Drive", "Grady Hospital"):
+# a place, whatever spaCy took it for. Words that are also common surnames (Lane, Park, Hill) are left out.
+PLACE_WORDS = frozenset(
+    """drive road street st avenue ave boulevard blvd parkway highway hwy expressway freeway county township
+    hospital school academy center centre station plaza square terrace mall stadium arena""".split()
 )
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _ALIASES = {
@@ -190,7 +197,8 @@ def _raw_mentions(text: str, ents: Iterable[tuple[int, int, str]]) -> list[Menti
 
 
 def _fix_labels(mentions: list[Mention]) -> None:
-    """Relabel a string by majority; the surname of a person named in full is that person."""
+    """Relabel a string by majority; the surname of a person named in full is that person; a name ending in
+    one of :data:`PLACE_WORDS` is a place (a facility), never a person."""
     surnames = {split_person(m.name)[1].casefold() for m in mentions if m.label == "PERSON" and " " in m.name}
     votes: dict[str, Counter] = {}
     for m in mentions:
@@ -198,7 +206,9 @@ def _fix_labels(mentions: list[Mention]) -> None:
     decided = {}
     for key, counts in votes.items():
         top = max(counts.values())
-        if " " not in key and key in surnames or counts["PERSON"] == top:
+        if key.split()[-1].rstrip(".") in PLACE_WORDS:
+            decided[key] = "FAC"
+        elif " " not in key and key in surnames or counts["PERSON"] == top:
             decided[key] = "PERSON"
         else:
             decided[key] = max(sorted(counts), key=counts.__getitem__)
