@@ -8,9 +8,10 @@ import pytest
 from _events_fixtures import GOLD_EVENTS, article, corpus, fake_vector, groups
 from storyline.events import EventIndex, event_id_for, rebuild
 from storyline.events.attributes import describe_event, describe_events, infer_published
-from storyline.events.features import Aggregate, Bag, Lexicon, Profile, end_of_lead, lead_numbers, terms_of
+from storyline.events.features import Aggregate, Bag, Lexicon, Profile, end_of_lead, lead_numbers, speaks_for, terms_of
 from storyline.events.index import CandidateIndex
 from storyline.events.pairs import EVENT_FEATURES, dots, event_feature_rows, event_features, story_feature_rows
+from storyline.models import Mention
 from storyline.settings import Settings
 
 
@@ -168,6 +169,22 @@ def test_candidates_are_bounded_whatever_the_store_size():
     found = index.query(probe, ["@arno velt", "@mira oskan"])
     assert 0 < len(found) <= 5 + 2 * 8 + 2 * 2
     assert all(abs(index.days[s] - probe.day) <= 10 for s in found)
+
+
+def test_a_spokesperson_is_a_source_not_a_protagonist():
+    text = ("Arno Velt met Mira Oskan in Kelport on Tuesday, said Tomas Reyl, a Norland foreign ministry "
+            "spokesman. Ministry spokeswoman Ida Brandt added that Velt would return.")
+    a = article("s1", "Velt meets Oskan", text, "2022-03-08")
+    for name in ("Tomas Reyl", "Ida Brandt"):
+        start = text.index(name)
+        a.mentions.append(Mention(start, start + len(name), name, "PERSON", name))
+    a.mentions.sort(key=lambda m: m.start)
+    lex = Lexicon()
+    p = Profile.from_article(a, lex)
+    assert {lex.key_of(int(i)) for i in p.people.ids} == {"P:velt", "P:oskan"}
+    assert {lex.key_of(i) for i in p.full_people} == {"@arno velt", "@mira oskan"}
+    assert not speaks_for(text, 0, len("Arno Velt"))
+    assert not speaks_for("A spokesman said John Smith was shot.", 17, 27)  # only the one introduced as one
 
 
 def test_event_attributes_date_place_title_participants(settings):

@@ -15,6 +15,8 @@ A profile is built once from an enriched :class:`~storyline.models.Article`
 - ``people``: the people it names, by surname: outlets name one person differently ("Sanjay
   Gupta", "Dr. Gupta", "Gupta"), and which people a story is about is compared this way; and
   ``full_people``, by full canonical name, which people an event is about (see :mod:`.pairs`);
+  a spokesperson is in neither (:func:`speaks_for`: a source, quoted in every report of an
+  office's happenings, not a protagonist of any);
 - ``facts``: keys of long quotes and of figures, which copies of one report share;
 - ``day``: the event-date estimate as an ordinal day, or ``None``; ``strong_day`` the
   same when the date is stated (lead, or a stated publication date), else ``None``;
@@ -160,6 +162,19 @@ def statement_vectors(texts: list[str]) -> np.ndarray:
 def speaker_key(name: str) -> str:
     """Who said it, tolerant of spelling across outlets: the surname ("Sergey Lavrov" -> "lavrov")."""
     return split_person(entity_key(name))[1].strip(".,")  # "Martin Luther King Jr." -> "king"
+
+
+_SPOKESPERSON = r"(?i:spokes(?:man|woman|person)|press (?:officer|secretary)|public (?:information|affairs) officer)"
+_SPOKESPERSON_BEFORE = re.compile(_SPOKESPERSON + r"\s+(?:[A-Z][\w.]*\s+){0,2}$")  # "spokeswoman (Officer) Jodi Silva"
+_SPOKESPERSON_AFTER = re.compile(r"^,\s+(?:an?|the)\s+(?:[\w.'’-]+\s+){0,5}?" + _SPOKESPERSON + r"\b")  # ", a police spokesman"
+
+
+def speaks_for(text: str, start: int, end: int) -> bool:
+    """Whether the person named at ``text[start:end]`` is introduced as a spokesperson ("said Officer Jose
+    Estrada, a Chicago Police spokesman"; "police spokeswoman Jodi Silva"): the voice of an office, quoted
+    in every report of its city's happenings, not one of their protagonists."""
+    return bool(_SPOKESPERSON_BEFORE.search(text[max(0, start - 60) : start])
+                or _SPOKESPERSON_AFTER.match(text[end : end + 80]))
 
 
 def _fact_keys(article: Article) -> set[str]:
@@ -393,6 +408,9 @@ class Profile:
         places: Counter = Counter()
         people: set[str] = set()
         full: set[str] = set()
+        text = article.text or ""
+        sources = {speaker_key(entity_key(m.name or m.text)) for m in article.mentions
+                   if m.label == "PERSON" and speaks_for(text, m.start, m.end)}  # fmt: skip
         for m in article.mentions:
             key = entity_key(m.name or m.text)
             if len(key) < 2:
@@ -411,6 +429,9 @@ class Profile:
         if vector is not None and not vector.any():  # no known token (a script the embedder lacks): no vector
             vector = None
         named = {key[2:] for key in people}  # the surnames of the people it names
+        if sources:  # a spokesperson speaks of what happened to others: a source, not a protagonist
+            people = {k for k in people if k[2:] not in sources}
+            full = {k for k in full if speaker_key(k[1:]) not in sources}
         said = [q for q in article.statements() if speaker_key(q.speaker or "") in named]  # not "police said"
         statements = list(zip([speaker_key(q.speaker or "") for q in said], statement_vectors([q.text for q in said]),
                               strict=True))  # fmt: skip
