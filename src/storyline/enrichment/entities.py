@@ -4,7 +4,7 @@ Within an article (:func:`resolve_mentions`): spaCy's entity spans are trimmed
 (titles such as "Foreign Minister", possessives, a leading "the"), a first name
 that spaCy left out is taken back ("Sanjay" + "Kumar Pandey"), labels that
 contradict the rest of the article are fixed (the surname of a named person
-tagged GPE is a PERSON; "Martin Luther King Drive" or "Grady Hospital" tagged PERSON is a
+tagged GPE is a PERSON; "Walter Brennan Drive" or "Saint Ilse Hospital" tagged PERSON is a
 place: :data:`PLACE_WORDS`), and every mention gets the article's canonical
 ``name``: "Lavrov" is the "Sergei Lavrov" named earlier.
 
@@ -48,7 +48,7 @@ NOT_NAME_WORDS = frozenset(
     december this that these those his her their its our my your he she it they we i said says
     according both russian indian american british chinese french german""".split()
 )
-# The last word of a street, road or building named after someone ("Martin Luther King Drive", "Grady Hospital"):
+# The last word of a street, road or building named after someone ("Walter Brennan Drive", "Saint Ilse Hospital"):
 # a place, whatever spaCy took it for. Words that are also common surnames (Lane, Park, Hill) are left out.
 PLACE_WORDS = frozenset(
     """drive road street st avenue ave boulevard blvd parkway highway hwy expressway freeway county township

@@ -165,13 +165,13 @@ def speaker_key(name: str) -> str:
 
 
 _SPOKESPERSON = r"(?i:spokes(?:man|woman|person)|press (?:officer|secretary)|public (?:information|affairs) officer)"
-_SPOKESPERSON_BEFORE = re.compile(_SPOKESPERSON + r"\s+(?:[A-Z][\w.]*\s+){0,2}$")  # "spokeswoman (Officer) Jodi Silva"
+_SPOKESPERSON_BEFORE = re.compile(_SPOKESPERSON + r"\s+(?:[A-Z][\w.]*\s+){0,2}$")  # "spokeswoman (Officer) Ida Brandt"
 _SPOKESPERSON_AFTER = re.compile(r"^,\s+(?:an?|the)\s+(?:[\w.'’-]+\s+){0,5}?" + _SPOKESPERSON + r"\b")  # ", a police spokesman"
 
 
 def speaks_for(text: str, start: int, end: int) -> bool:
-    """Whether the person named at ``text[start:end]`` is introduced as a spokesperson ("said Officer Jose
-    Estrada, a Chicago Police spokesman"; "police spokeswoman Jodi Silva"): the voice of an office, quoted
+    """Whether the person named at ``text[start:end]`` is introduced as a spokesperson ("said Officer Dana
+    Kell, a Marbury Police spokesman"; "police spokeswoman Ida Brandt"): the voice of an office, quoted
     in every report of its city's happenings, not one of their protagonists."""
     return bool(_SPOKESPERSON_BEFORE.search(text[max(0, start - 60) : start])
                 or _SPOKESPERSON_AFTER.match(text[end : end + 80]))
