@@ -406,10 +406,11 @@ class Profile:
         words, terms, lead_end = lead_weighted_terms(article)
         actors: Counter = Counter()
         places: Counter = Counter()
+        named: set[str] = set()  # the surnames of the people it names
         people: set[str] = set()
         full: set[str] = set()
         text = article.text or ""
-        sources = {speaker_key(entity_key(m.name or m.text)) for m in article.mentions
+        sources = {speaker_key(m.name or m.text) for m in article.mentions  # spokespeople: see speaks_for
                    if m.label == "PERSON" and speaks_for(text, m.start, m.end)}  # fmt: skip
         for m in article.mentions:
             key = entity_key(m.name or m.text)
@@ -420,18 +421,18 @@ class Profile:
             if m.label in ACTOR_LABELS:
                 actors["@" + key] += 1
                 if m.label == "PERSON":
-                    full.add("@" + key)
-                    if surname := speaker_key(key):
-                        people.add("P:" + surname)
+                    surname = speaker_key(key)
+                    if surname:
+                        named.add(surname)
+                    if surname not in sources:  # a source, not a protagonist
+                        full.add("@" + key)
+                        if surname:
+                            people.add("P:" + surname)
             elif m.label in PLACE_LABELS:
                 places["@" + key] += 1
         vector = None if article.vector is None else np.asarray(article.vector, dtype=np.float32)
         if vector is not None and not vector.any():  # no known token (a script the embedder lacks): no vector
             vector = None
-        named = {key[2:] for key in people}  # the surnames of the people it names
-        if sources:  # a spokesperson speaks of what happened to others: a source, not a protagonist
-            people = {k for k in people if k[2:] not in sources}
-            full = {k for k in full if speaker_key(k[1:]) not in sources}
         said = [q for q in article.statements() if speaker_key(q.speaker or "") in named]  # not "police said"
         statements = list(zip([speaker_key(q.speaker or "") for q in said], statement_vectors([q.text for q in said]),
                               strict=True))  # fmt: skip
