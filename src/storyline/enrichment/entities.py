@@ -198,7 +198,7 @@ def _raw_mentions(text: str, ents: Iterable[tuple[int, int, str]]) -> list[Menti
 
 def _fix_labels(mentions: list[Mention]) -> None:
     """Relabel a string by majority; the surname of a person named in full is that person; a name ending in
-    one of :data:`PLACE_WORDS` is a place (a facility), never a person."""
+    one of :data:`PLACE_WORDS` is a facility (FAC), whatever it was tagged: a person, an organisation, a town."""
     surnames = {split_person(m.name)[1].casefold() for m in mentions if m.label == "PERSON" and " " in m.name}
     votes: dict[str, Counter] = {}
     for m in mentions:

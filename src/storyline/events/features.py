@@ -161,7 +161,12 @@ def statement_vectors(texts: list[str]) -> np.ndarray:
 
 def speaker_key(name: str) -> str:
     """Who said it, tolerant of spelling across outlets: the surname ("Sergey Lavrov" -> "lavrov")."""
-    return split_person(entity_key(name))[1].strip(".,")  # "Martin Luther King Jr." -> "king"
+    return _surname(entity_key(name))
+
+
+def _surname(key: str) -> str:
+    """:func:`speaker_key` of a name already made an :func:`entity_key`."""
+    return split_person(key)[1].strip(".,")  # "martin luther king jr." -> "king"
 
 
 _SPOKESPERSON = r"(?i:spokes(?:man|woman|person)|press (?:officer|secretary)|public (?:information|affairs) officer)"
@@ -421,7 +426,7 @@ class Profile:
             if m.label in ACTOR_LABELS:
                 actors["@" + key] += 1
                 if m.label == "PERSON":
-                    surname = speaker_key(key)
+                    surname = _surname(key)
                     if surname:
                         named.add(surname)
                     if surname not in sources:  # a source, not a protagonist
