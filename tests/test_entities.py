@@ -54,6 +54,9 @@ def test_a_street_or_building_named_after_someone_is_a_place():
                                                ("Walter Brennan Drive", "FAC")]
     kept = resolve_mentions("Officer Dana Lane said so.", [(8, 17, "PERSON")])
     assert [(m.name, m.label) for m in kept] == [("Dana Lane", "PERSON")]  # a surname that is also a word stays
+    town = "Deputies of Marbury County said the Marbury County Academy was closed."
+    ms = resolve_mentions(town, spans(town, [("Marbury County", "GPE"), ("Marbury County Academy", "ORG")]))
+    assert [(m.name, m.label) for m in ms] == [("Marbury County", "GPE"), ("Marbury County Academy", "FAC")]
 
 
 def test_a_missing_first_name_is_taken_back():

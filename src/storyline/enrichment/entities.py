@@ -48,8 +48,9 @@ NOT_NAME_WORDS = frozenset(
     december this that these those his her their its our my your he she it they we i said says
     according both russian indian american british chinese french german""".split()
 )
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # The last word of a street, road or building named after someone ("Walter Brennan Drive", "Saint Ilse Hospital"):
-# a place, whatever spaCy took it for. Words that are also common surnames (Lane, Park, Hill) are left out.
+# a place, whatever else spaCy took it for. Words that are also common surnames (Lane, Park, Hill) are left out.
 PLACE_WORDS = frozenset(
     """drive road street st avenue ave boulevard blvd parkway highway hwy expressway freeway county township
     hospital school academy center centre station plaza square terrace mall stadium arena""".split()
@@ -198,7 +199,8 @@ def _raw_mentions(text: str, ents: Iterable[tuple[int, int, str]]) -> list[Menti
 
 def _fix_labels(mentions: list[Mention]) -> None:
     """Relabel a string by majority; the surname of a person named in full is that person; a name ending in
-    one of :data:`PLACE_WORDS` is a facility (FAC), whatever it was tagged: a person, an organisation, a town."""
+    one of :data:`PLACE_WORDS` is a place: a facility (FAC) unless it was taken for a place already (a county
+    stays a GPE)."""
     surnames = {split_person(m.name)[1].casefold() for m in mentions if m.label == "PERSON" and " " in m.name}
     votes: dict[str, Counter] = {}
     for m in mentions:
@@ -206,12 +208,12 @@ def _fix_labels(mentions: list[Mention]) -> None:
     decided = {}
     for key, counts in votes.items():
         top = max(counts.values())
-        if key.split()[-1].rstrip(".") in PLACE_WORDS:
-            decided[key] = "FAC"
-        elif " " not in key and key in surnames or counts["PERSON"] == top:
+        if " " not in key and key in surnames or counts["PERSON"] == top:
             decided[key] = "PERSON"
         else:
             decided[key] = max(sorted(counts), key=counts.__getitem__)
+        if key.split()[-1].rstrip(".") in PLACE_WORDS and decided[key] not in PLACE_LABELS:
+            decided[key] = "FAC"
     for m in mentions:
         m.label = decided[m.name.casefold()]
         if m.label == "PERSON" and (span := _trim(m.text, 0, len(m.text), "PERSON")) and span != (0, len(m.text)):

@@ -42,7 +42,7 @@ from functools import cache
 import numpy as np
 
 from ..enrichment import opening
-from ..enrichment.entities import split_person
+from ..enrichment.entities import PLACE_LABELS, split_person
 from ..enrichment.vectors import HashEmbedder
 from ..models import Article
 
@@ -50,7 +50,6 @@ LEAD_SENTENCES = 2  # the sentences after the headline that state the happening 
 LEAD_WEIGHT = 2.0  # ... and how much more their terms count (ECB+ dev: events F1 +0.3 and +0.9 on its two halves)
 IDF_FLOOR = 0.0  # idf = log((n + 1) / (df + 1)): a word every article has weighs nothing
 ACTOR_LABELS = frozenset({"PERSON", "ORG"})  # the protagonists: never places or adjectives ("Russian")
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # entities that also count as terms ("E:<canonical name>"): who, where, and what kind of thing
 TERM_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART"})
 # dates whose source is weak enough not to count against other dates
