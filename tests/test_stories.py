@@ -1,7 +1,9 @@
 """Stories: the same protagonists and subject over time, linked whatever the distance, never by kind alone."""
 
 import random
+import re
 from collections import Counter
+from datetime import date
 
 import pytest
 
@@ -131,3 +133,41 @@ def test_stories_list_events_in_date_order_with_a_title(settings):
     assert dates == sorted(dates) and len(dates) == 2
     assert meetings.title and meetings.title in {a.title for a in arts}
     assert meetings.id == story_id_for(arts[0].event_id)
+
+
+def _on(a, phrase: str, first: str, last: str, granularity: str):
+    """``a`` with the time mention ``phrase`` (found in its lead) resolved to ``first``..``last``."""
+    from storyline.models import TimeMention
+
+    start = a.text.index(phrase)
+    a.times = [TimeMention(start, start + len(phrase), phrase, first, last, granularity)]
+    a.sentences = [(m.start(), m.end()) for m in re.finditer(r"[^.]+\.", a.text)]
+    return a
+
+
+def test_a_follow_up_names_the_day_of_the_happening_it_follows():
+    """A report weeks later whose lead names the flood's day follows it; naming its own day, or recalling an
+    earlier occurrence ("since"), is no follow-up."""
+    from storyline.events.features import followed_days
+
+    flood = article("f1", "River bursts its banks in Ostmarsh", "The river Ost flooded Ostmarsh overnight.", "2022-11-02")
+    charged = _on(article("c1", "Dam keeper charged over Ostmarsh flood",
+                          "A dam keeper was charged on Monday over the November 2 flood in Ostmarsh. He denies it.",
+                          "2022-12-19"), "November 2", "2022-11-02", "2022-11-02", "day")
+    own = _on(article("c2", "Ostmarsh counts the cost", "On December 19 the town counted the cost. Pumps ran.",
+                      "2022-12-19"), "December 19", "2022-12-19", "2022-12-19", "day")
+    since = _on(article("c3", "Ostmarsh floods again", "The worst flood since November 2 hit Ostmarsh. Pumps ran.",
+                        "2022-12-19"), "November 2", "2022-11-02", "2022-11-02", "day")
+    undated = _on(article("c4", "Dam keeper charged", "A dam keeper was charged over the November 2 flood. He denies it.",
+                          None), "November 2", "2022-11-02", "2022-11-02", "day")
+    day = date(2022, 11, 2).toordinal()
+    assert followed_days(charged) == ((day, day),)
+    assert followed_days(own) == followed_days(since) == followed_days(undated) == ()
+    lex = Lexicon()
+    profiles = [Profile.from_article(a, lex) for a in (flood, charged, own)]
+    for p in profiles:
+        lex.observe(*p.counted)
+    f1, c1, c2 = (Aggregate.single(p, lex, min_df=1) for p in profiles)
+    follows = STORY_FEATURES.index("follows")
+    assert story_features(c1, f1, lex)[follows] == story_features(f1, c1, lex)[follows] == 1.0
+    assert story_features(c2, f1, lex)[follows] == 0.0

@@ -60,6 +60,7 @@ STRONG_PUBLISHED_HOW = frozenset({"stated", "html-meta", "url"})
 # a date the text names (to the day, week or month) refers to happenings this many days either side of it
 REFERENCE_SLACK_DAYS = 31
 REFERENCE_GRANULARITY = frozenset({"day", "week", "month"})
+FOLLOW_DAYS = 1  # a named day this far before the article's own is still its own happening (a night's shooting)
 # ... unless the clause recalls an earlier occurrence of the same kind, which a recurring event's lead does
 # ("their first talks since June 2022", "a year after the previous quake in May 2021", "the anniversary of")
 _RECALLS_EARLIER = re.compile(r"\b(?:since|previous(?:ly)?|last (?:met|time)|anniversary)\b[^.;:!?\n]*$", re.I)
@@ -208,14 +209,23 @@ def day_of(article: Article) -> int | None:
         return None
 
 
-def referenced_days(article: Article) -> tuple[tuple[int, int], ...]:
-    """The periods the lead names to the day, week or month (``times``), each widened by
-    :data:`REFERENCE_SLACK_DAYS`, as (first, last) ordinal days: the happenings it follows up
-    ("a jury convicted the man charged in an April 2007 shooting"). Only the lead counts: a
-    follow-up states there what it follows, while a recurring event's report recalls the
-    previous one further down ("the flood of last April"). They feed the ``bridged`` feature
-    of :mod:`.pairs`. A date
-    the lead recalls as an earlier occurrence ("their first talks since June 2022") is no
+def followed_days(article: Article) -> tuple[tuple[int, int], ...]:
+    """The periods the lead names (to the day, week or month, as :func:`referenced_days` finds them, not
+    widened) that end before the article's own strongly dated day: the earlier happening a follow-up
+    reports on ("police arrested a man Tuesday in Saturday's shooting"). An article reporting its own
+    happening names that day, which is no follow-up. Empty when the article has no strong date."""
+    own = strong_day_of(article)
+    if own is None:
+        return ()
+    return tuple((lo, hi) for lo, hi in referenced_days(article, slack=0) if hi < own - FOLLOW_DAYS)
+
+
+def referenced_days(article: Article, slack: int = REFERENCE_SLACK_DAYS) -> tuple[tuple[int, int], ...]:
+    """The periods the lead names to the day, week or month (``times``), each widened by ``slack`` days, as
+    (first, last) ordinal days: the happenings it follows up ("a jury convicted the man charged in an April
+    2007 shooting"). Only the lead counts: a follow-up states there what it follows, while a recurring
+    event's report recalls the previous one further down ("the flood of last April"). They feed the
+    ``bridged`` feature of :mod:`.pairs` (and, not widened, ``follows``). A date the lead recalls as an earlier occurrence ("their first talks since June 2022") is no
     reference: that is how a recurring event's lead names the last one."""
     out = []
     end = end_of_lead(article)
@@ -230,7 +240,7 @@ def referenced_days(article: Article) -> tuple[tuple[int, int], ...]:
             last = date.fromisoformat(t.end_date[:10]).toordinal() if t.end_date else first
         except ValueError:
             continue
-        out.append((first - REFERENCE_SLACK_DAYS, last + REFERENCE_SLACK_DAYS))
+        out.append((first - slack, last + slack))
     return tuple(sorted(set(out)))
 
 
@@ -396,6 +406,7 @@ class Profile:
     statements: list = field(default_factory=list)  # (speaker key, unit vector)
     statement_ids: Bag = field(default_factory=lambda: Bag())  # groups of equal statements (set by the index)
     refs: tuple = ()  # periods the text names: see :func:`referenced_days`
+    follows: tuple = ()  # earlier periods the lead names: see :func:`followed_days`
     people: Bag = field(default_factory=lambda: Bag())  # the people it names, by surname (see speaker_key)
     full_people: frozenset = frozenset()  # lexicon ids of the people it names, by full canonical name
     numbers: Bag = field(default_factory=lambda: Bag())  # the numbers of headline and lead: see :func:`lead_numbers`
@@ -443,6 +454,7 @@ class Profile:
         return cls(article.id, lexicon.bag(terms), lexicon.bag(actors), lexicon.bag(places),
                    frozenset(_fact_keys(article)), day_of(article), vector, article.duplicate_of,
                    lexicon.bag(Counter(words)), strong_day_of(article), statements, refs=referenced_days(article),
+                   follows=followed_days(article),
                    people=lexicon.bag(Counter(people)), full_people=frozenset(map(lexicon._id, full)),
                    numbers=lexicon.bag(lead_numbers(article, lead_end)))
 
@@ -471,7 +483,7 @@ class Aggregate:
     sparse operation for all six; :meth:`field` reads one of them.
     """
 
-    __slots__ = ("id", "members", "bags", "facts", "days", "strong", "vsum", "refs", "named", "named_full", "cache")
+    __slots__ = ("id", "members", "bags", "facts", "days", "strong", "vsum", "refs", "follows", "named", "named_full", "cache")
 
     def __init__(self, ident: str):
         self.id = ident
@@ -481,6 +493,7 @@ class Aggregate:
         self.days: list[int] = []
         self.strong: tuple[int, int] | None = None  # first and last strongly dated day of the members
         self.refs: list[tuple[int, int]] = []  # periods the members' texts name
+        self.follows: list[tuple[int, int]] = []  # earlier periods the members' leads name (followed_days)
         self.vsum: np.ndarray | None = None
         self.named: Counter = Counter()  # person id -> how many members name them
         self.named_full: Counter = Counter()  # the same by full canonical name (see Profile.full_people)
@@ -499,6 +512,7 @@ class Aggregate:
                            "actors": _unit(p.actors, lexicon, min_df), "places": _unit(p.places, lexicon, min_df),
                            "statements": p.statement_ids, "numbers": _unit(p.numbers, lexicon, 1)})
         agg.refs = list(p.refs)
+        agg.follows = list(p.follows)
         agg.facts.update(p.facts)
         agg.named.update(p.people.ids.tolist())
         agg.named_full.update(p.full_people)
@@ -523,6 +537,7 @@ class Aggregate:
             self.members.extend(other.members)
             self.strong = span(self.strong, other.strong)
             self.refs.extend(other.refs)
+            self.follows.extend(other.follows)
             self.facts.update(other.facts)
             self.named.update(other.named)
             self.named_full.update(other.named_full)

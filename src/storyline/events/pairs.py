@@ -38,7 +38,13 @@ members, at the cost of one dot product of sums. Each feature is named here, and
 :data:`STORY_FEATURES` (does an event continue a story): the same similarities
 without terms, statements and facts, the date gap between the nearest members, and
 ``main``: the share of the main protagonists (the people named by at least half of
-a side's articles, by surname: :attr:`~.features.Profile.people`) that both sides have. Compared
+a side's articles, by surname: :attr:`~.features.Profile.people`) that both sides have, and
+``follows``: 1 when the lead of one names, as an earlier happening, a day, week or month in which the
+other has a date (:func:`~.features.followed_days`: "a man was charged on Monday in the November 2
+shooting"). Unlike ``bridged`` it never counts the day a report names as its own (two shootings on one
+night both name it). In the story training pairs of GVA dev it fires on 465 of 95,046 pairs, a tenth of
+them one story (against 0.15% of the rest); in ECB+ dev's on 18 of 1,001, a third of them one story (5% of
+the rest). Compared
 by full canonical name, one outlet's "Gupta" and another's "Sanjay Gupta" were two people: fitted
 on both dev corpora, out of fold, stories scored 0.938 / 0.938 (ECB+ / GVA, GVA pairwise 0.799) by
 full name and 0.944 / 0.941 (pairwise 0.823) by surname here and full name for ``people``. A story is the same
@@ -64,7 +70,7 @@ EVENT_FEATURES: tuple[str, ...] = (
     "gap", "dated", "strong_gap", "strong", "bridged",
     "cohesion", "relative", "vector_relative", "people", "named", "numbers_differ",
 )  # fmt: skip
-STORY_FEATURES: tuple[str, ...] = ("vector", "words", "actors", "places", "main", "gap", "dated")
+STORY_FEATURES: tuple[str, ...] = ("vector", "words", "actors", "places", "main", "gap", "dated", "follows")
 
 
 def dots(a: Bag, others: list[Bag], fields: int = 1) -> np.ndarray:
@@ -204,13 +210,23 @@ def story_feature_rows(a: Aggregate, others: list[Aggregate], lexicon: Lexicon) 
     """The :data:`STORY_FEATURES` of ``a`` against each of ``others``, one row each."""
     pairs = np.array([a.size * b.size for b in others], np.float64)
     days_a = _sorted_days(a)
-    rest = np.array([(shared_main(a, b, lexicon), *_gap(*nearest_days(days_a, _sorted_days(b)))) for b in others],
-                    np.float64).reshape(len(others), 3)  # fmt: skip
+    rest = np.array([(shared_main(a, b, lexicon), *_gap(*nearest_days(days_a, _sorted_days(b))),
+                      float(_follows(a, _sorted_days(b)) or _follows(b, days_a))) for b in others],
+                    np.float64).reshape(len(others), 4)  # fmt: skip
     return np.column_stack([
         _vector_cosines(a, others),
         *(dots(a.field(name), [b.field(name) for b in others]) / pairs for name in ("words", "actors", "places")),
         rest,
     ])  # fmt: skip
+
+
+def _follows(a: Aggregate, days: list[int]) -> bool:
+    """Whether a lead of ``a`` names, as an earlier happening, a period in which one of ``days`` (sorted) lies."""
+    for lo, hi in a.follows:
+        i = bisect.bisect_left(days, lo)
+        if i < len(days) and days[i] <= hi:
+            return True
+    return False
 
 
 def _sorted_days(agg: Aggregate) -> list[int]:

@@ -481,10 +481,12 @@ def _without(agg: Aggregate, part: Aggregate) -> Aggregate:
     out.days = list(agg.days)
     for d in part.days:
         out.days.remove(d)
-    out.refs = list(agg.refs)
-    for r in part.refs:
-        if r in out.refs:
-            out.refs.remove(r)
+    for name in ("refs", "follows"):
+        kept = list(getattr(agg, name))
+        for r in getattr(part, name):
+            if r in kept:
+                kept.remove(r)
+        setattr(out, name, kept)
     out.strong = agg.strong  # the span may only shrink; kept as an upper bound
     out.vsum = None if agg.vsum is None or part.vsum is None else agg.vsum - part.vsum
     return out
