@@ -214,10 +214,12 @@ def followed_days(article: Article) -> tuple[tuple[int, int], ...]:
     widened) that end before the article's own strongly dated day: the earlier happening a follow-up
     reports on ("police arrested a man Tuesday in Saturday's shooting"). An article reporting its own
     happening names that day, which is no follow-up. Empty when the article has no strong date."""
-    own = strong_day_of(article)
-    if own is None:
-        return ()
-    return tuple((lo, hi) for lo, hi in referenced_days(article, slack=0) if hi < own - FOLLOW_DAYS)
+    return _followed(referenced_days(article, slack=0), strong_day_of(article))
+
+
+def _followed(named: tuple[tuple[int, int], ...], own: int | None) -> tuple[tuple[int, int], ...]:
+    """Of the periods ``named`` (not widened), those that end before the day ``own``."""
+    return () if own is None else tuple((lo, hi) for lo, hi in named if hi < own - FOLLOW_DAYS)
 
 
 def referenced_days(article: Article, slack: int = REFERENCE_SLACK_DAYS) -> tuple[tuple[int, int], ...]:
@@ -225,7 +227,8 @@ def referenced_days(article: Article, slack: int = REFERENCE_SLACK_DAYS) -> tupl
     (first, last) ordinal days: the happenings it follows up ("a jury convicted the man charged in an April
     2007 shooting"). Only the lead counts: a follow-up states there what it follows, while a recurring
     event's report recalls the previous one further down ("the flood of last April"). They feed the
-    ``bridged`` feature of :mod:`.pairs` (and, not widened, ``follows``). A date the lead recalls as an earlier occurrence ("their first talks since June 2022") is no
+    ``bridged`` feature of :mod:`.pairs` (and, not widened, ``follows``). A date the lead recalls as an
+    earlier occurrence ("their first talks since June 2022") is no
     reference: that is how a recurring event's lead names the last one."""
     out = []
     end = end_of_lead(article)
@@ -449,12 +452,14 @@ class Profile:
         if vector is not None and not vector.any():  # no known token (a script the embedder lacks): no vector
             vector = None
         said = [q for q in article.statements() if speaker_key(q.speaker or "") in named]  # not "police said"
+        periods, strong = referenced_days(article, slack=0), strong_day_of(article)  # once for refs and follows
         statements = list(zip([speaker_key(q.speaker or "") for q in said], statement_vectors([q.text for q in said]),
                               strict=True))  # fmt: skip
         return cls(article.id, lexicon.bag(terms), lexicon.bag(actors), lexicon.bag(places),
                    frozenset(_fact_keys(article)), day_of(article), vector, article.duplicate_of,
-                   lexicon.bag(Counter(words)), strong_day_of(article), statements, refs=referenced_days(article),
-                   follows=followed_days(article),
+                   lexicon.bag(Counter(words)), strong, statements,
+                   refs=tuple((lo - REFERENCE_SLACK_DAYS, hi + REFERENCE_SLACK_DAYS) for lo, hi in periods),
+                   follows=_followed(periods, strong),
                    people=lexicon.bag(Counter(people)), full_people=frozenset(map(lexicon._id, full)),
                    numbers=lexicon.bag(lead_numbers(article, lead_end)))
 
