@@ -5,6 +5,7 @@ import re
 from collections import Counter
 from datetime import date
 
+import numpy as np
 import pytest
 
 from _events_fixtures import GOLD_STORIES, article, corpus, groups
@@ -171,3 +172,35 @@ def test_a_follow_up_names_the_day_of_the_happening_it_follows():
     follows = STORY_FEATURES.index("follows")
     assert story_features(c1, f1, lex)[follows] == story_features(f1, c1, lex)[follows] == 1.0
     assert story_features(c2, f1, lex)[follows] == 0.0
+
+
+class _AverageLinkStories(EventIndex):
+    """Stories decided by true average link over a table of how alike the three happenings are."""
+
+    ALIKE = {frozenset("AB"): 0.55, frozenset("AC"): 0.95, frozenset("BC"): 0.1}
+
+    @staticmethod
+    def happening(article_id: str) -> str:
+        return {"m1": "A", "f": "B", "m2": "C"}[article_id[:1] if article_id[0] == "f" else article_id[:2]]
+
+    def story_probabilities(self, a, others):
+        def alike(x, y):
+            return 1.0 if x == y else self.ALIKE[frozenset(x + y)]
+        return np.array([np.mean([alike(self.happening(i), self.happening(j)) for i in a.members for j in b.members])
+                         for b in others])
+
+
+def test_a_story_a_new_event_continues_is_taken_apart_and_formed_again_as_a_rebuild_would(settings):
+    """Stored story {A, B} (0.55 alike); C arrives, very like A (0.95) and unlike B (0.1). Joined whole, C would
+    keep A and B together (0.525 on average); taken apart, A and C come together first and B stays alone,
+    as in a rebuild."""
+    arts = corpus()
+    index = _AverageLinkStories(settings)
+    index.place_batch([a for a in arts if not a.id.startswith("m2")])
+    assert index.story_of(index.event_of["m1a"]) == index.story_of(index.event_of["f1"])
+    index.place_batch([a for a in arts if a.id.startswith("m2")])
+    rebuilt = _AverageLinkStories(settings)
+    rebuilt.place_batch(corpus())
+    expected = [{"f1", "f2"}, {"m1a", "m1b", "m2a", "m2b", "m2c"}]
+    for done in (index, rebuilt):
+        assert groups({a: done.story_of(e) for a, e in done.assignments().items()}) == sorted(expected, key=sorted)

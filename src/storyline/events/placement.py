@@ -14,9 +14,10 @@ each one best-first agglomeration (:mod:`.agglomerate`):
    model two clusters, while the probability reaches ``event_threshold``. Clusters
    whose stated dates lie further apart than the date window are never one event.
    A syndicated copy goes with its original, unscored;
-2. **stories**: the stories of the events formed or changed are taken apart likewise
-   (up to :data:`DISSOLVE_STORY` events; the story of a changed event that is larger
-   takes part whole) and their events clustered again with the stories their
+2. **stories**: the stories of the events formed or changed, and the stored stories one
+   of those events could continue (it reaches ``story_threshold`` against one of their
+   events), are taken apart likewise (up to :data:`DISSOLVE_STORY` events; a larger
+   story takes part whole) and their events clustered again with the stories their
    candidates belong to, at any distance in time. The ``story`` model decides while
    it reaches ``story_threshold``.
 
@@ -267,6 +268,7 @@ class EventIndex:
         doubtful = {e for e in grown if not self._still_fits(e)}
         loose_stories = {self.story_of(e) for e in (touched - grown) | doubtful} | set(old_story.values())
         loose_stories = {s for s in loose_stories if s is not None and len(self.story_events.get(s, ())) <= DISSOLVE_STORY}
+        loose_stories |= self._reachable_stories((touched - grown) | doubtful, loose_stories)
         loose = touched - grown
         previous: dict[str, str] = {}
         for story_id in sorted(loose_stories):
@@ -323,6 +325,27 @@ class EventIndex:
                 if u.startswith("n:"):
                     self._link(u[2:], story_id)
         return {e for e in loose if self.story_of(e) != previous.get(e)} | relinked
+
+    def _reachable_stories(self, events: set[str], taken: set[str]) -> set[str]:
+        """The stored stories next to ``events`` that one of them could continue: those of up to
+        :data:`DISSOLVE_STORY` events with an event against which one of ``events``, alone, reaches the story
+        threshold. Taken apart and clustered again with them, as a rebuild would (joined whole, a story
+        that a new event continues could be chained to another through it)."""
+        found: set[str] = set()
+        for event_id in sorted(events):
+            near = set()
+            for article_id in self.events[event_id].members[:STORY_PROBES]:
+                for j in self.far[article_id]:
+                    other = self.event_of.get(j)
+                    story_id = self.story_of(other)
+                    if (other is not None and other not in events and story_id is not None and story_id not in found
+                            and story_id not in taken and len(self.story_events.get(story_id, ())) <= DISSOLVE_STORY):
+                        near.add(other)
+            if near:
+                near = sorted(near)
+                probability = self.story_probabilities(self.events[event_id], [self.events[o] for o in near])
+                found.update(self.story_of(o) for o, q in zip(near, probability, strict=True) if q >= self.story_threshold)
+        return found
 
     def _still_fits(self, event_id: str) -> bool:
         """Whether an event that grew still continues the rest of its story, by the ``story`` model."""
