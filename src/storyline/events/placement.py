@@ -262,9 +262,10 @@ class EventIndex:
 
     def _place_stories(self, touched: set[str], grown: set[str], old_story: dict[str, str]) -> set[str]:
         """Link the touched events into stories: the stories the touched events (and the events taken
-        apart) were in are taken apart into their events and agglomerated again with the stories next to
-        them; a story too large to take apart takes part whole with the events of it that only grew.
-        Returns the events whose story changed."""
+        apart) were in, and the stored stories the events formed or changed could continue
+        (:meth:`_reachable_stories`), are taken apart into their events and agglomerated again with the
+        stories next to them; a story too large to take apart takes part whole with the events of it that
+        only grew. Returns the events whose story changed."""
         doubtful = {e for e in grown if not self._still_fits(e)}
         loose_stories = {self.story_of(e) for e in (touched - grown) | doubtful} | set(old_story.values())
         loose_stories = {s for s in loose_stories if s is not None and len(self.story_events.get(s, ())) <= DISSOLVE_STORY}
@@ -327,11 +328,15 @@ class EventIndex:
         return {e for e in loose if self.story_of(e) != previous.get(e)} | relinked
 
     def _reachable_stories(self, events: set[str], taken: set[str]) -> set[str]:
-        """The stored stories next to ``events`` that one of them could continue: those of up to
-        :data:`DISSOLVE_STORY` events with an event against which one of ``events``, alone, reaches the story
-        threshold. Taken apart and clustered again with them, as a rebuild would (joined whole, a story
-        that a new event continues could be chained to another through it)."""
+        """The stored stories next to ``events`` (those formed or changed; not those that only grew and still
+        fit their story) that one of them could continue: stories of up to :data:`DISSOLVE_STORY` events, not
+        in ``taken`` (already taken apart), with an event against which one of ``events``, alone, reaches the
+        story threshold. They are taken apart and clustered again with them, as a rebuild would: joined
+        whole, a story that a new event continues could be chained to another through it. One step only:
+        the stories the events taken apart could continue take part whole."""
         found: set[str] = set()
+        if not self.story_events:  # a rebuild, or an empty store: no stored story
+            return found
         for event_id in sorted(events):
             near = set()
             for article_id in self.events[event_id].members[:STORY_PROBES]:
