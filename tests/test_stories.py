@@ -206,3 +206,16 @@ def test_a_story_a_new_event_continues_is_taken_apart_and_formed_again_as_a_rebu
     rebuilt.place_batch(corpus())
     for done in (index, rebuilt):
         assert groups({a: done.story_of(e) for a, e in done.assignments().items()}) == sorted(GOLD_STORIES, key=sorted)
+
+
+def test_follows_walks_either_side_and_finds_what_the_definition_finds():
+    """``follows`` of a story with many named periods against an event with few days, and the other way
+    round, equals the plain definition: some day lies in some named period."""
+    from storyline.events.pairs import _follows
+
+    rng = random.Random(0)
+    for _ in range(2000):
+        story = Aggregate("s")
+        story.follows = [(lo, lo + rng.randint(0, 30)) for lo in (rng.randint(0, 400) for _ in range(rng.randint(0, 12)))]
+        days = sorted(rng.randint(0, 450) for _ in range(rng.randint(0, 12)))
+        assert _follows(story, days) == any(lo <= d <= hi for lo, hi in story.follows for d in days)

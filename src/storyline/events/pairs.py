@@ -221,12 +221,36 @@ def story_feature_rows(a: Aggregate, others: list[Aggregate], lexicon: Lexicon) 
 
 
 def _follows(a: Aggregate, days: list[int]) -> bool:
-    """Whether a lead of ``a`` names, as an earlier happening, a period in which one of ``days`` (sorted) lies."""
-    for lo, hi in a.follows:
-        i = bisect.bisect_left(days, lo)
-        if i < len(days) and days[i] <= hi:
+    """Whether a lead of ``a`` names, as an earlier happening, a period in which one of ``days`` (sorted) lies.
+    Walks the shorter of the two: a story's periods, merged, or the other side's days."""
+    starts, ends = _followed_periods(a)
+    if len(starts) <= len(days):
+        for lo, hi in zip(starts, ends, strict=True):
+            i = bisect.bisect_left(days, lo)
+            if i < len(days) and days[i] <= hi:
+                return True
+        return False
+    for day in days:
+        i = bisect.bisect_right(starts, day) - 1
+        if i >= 0 and day <= ends[i]:
             return True
     return False
+
+
+def _followed_periods(agg: Aggregate) -> tuple[list[int], list[int]]:
+    """``agg.follows`` as disjoint periods in order: their first days and their last days (both ascending)."""
+    found = agg.cache.get("follows")
+    if found is None:
+        starts: list[int] = []
+        ends: list[int] = []
+        for lo, hi in sorted(agg.follows):
+            if ends and lo <= ends[-1]:
+                ends[-1] = max(ends[-1], hi)
+            else:
+                starts.append(lo)
+                ends.append(hi)
+        found = agg.cache["follows"] = (starts, ends)
+    return found
 
 
 def _sorted_days(agg: Aggregate) -> list[int]:
