@@ -269,14 +269,18 @@ class EventIndex:
         doubtful = {e for e in grown if not self._still_fits(e)}
         loose_stories = {self.story_of(e) for e in (touched - grown) | doubtful} | set(old_story.values())
         loose_stories = {s for s in loose_stories if s is not None and len(self.story_events.get(s, ())) <= DISSOLVE_STORY}
-        loose_stories |= self._reachable_stories((touched - grown) | doubtful, loose_stories)
+        reached = self._reachable_stories((touched - grown) | doubtful, loose_stories)
         loose = touched - grown
         previous: dict[str, str] = {}
-        for story_id in sorted(loose_stories):
-            for event_id in self.story_events.pop(story_id, set()):
+        pairs = set()
+        for story_id in sorted(loose_stories | reached):
+            events = sorted(self.story_events.pop(story_id, set()))
+            for event_id in events:
                 loose.add(event_id)
                 previous[event_id] = story_id
             self.stories.pop(story_id, None)
+            if story_id in reached:  # its events are compared with each other, and met by the probes of the rest
+                pairs.update(("n:" + a, "n:" + b) for i, a in enumerate(events) for b in events[i + 1:])
         for event_id in loose:
             story_id = self.story_of_event.pop(event_id, None)
             previous.setdefault(event_id, story_id or old_story.get(event_id))
@@ -284,12 +288,11 @@ class EventIndex:
                 self.story_events[story_id].discard(event_id)
         loose |= {e for e in grown if self.story_of(e) is None}  # its story was taken apart
         units: dict[str, Aggregate] = {"n:" + e: self.events[e] for e in loose}
-        probes = [(e, "n:" + e) for e in sorted(loose)]
+        probes = [(e, "n:" + e) for e in sorted(loose) if previous.get(e) not in reached]
         for event_id in sorted(grown - loose):
             story_id = self.story_of(event_id)
             units["s:" + story_id] = self._story_with(story_id)
             probes.append((event_id, "s:" + story_id))
-        pairs = set()
         for event_id, me in probes:
             for article_id in self.events[event_id].members[:STORY_PROBES]:
                 for j in self.far[article_id]:
