@@ -335,8 +335,9 @@ class EventIndex:
         fit their story) that one of them could continue: stories of up to :data:`DISSOLVE_STORY` events, not
         in ``taken`` (already taken apart), with an event against which one of ``events``, alone, reaches the
         story threshold. They are taken apart and clustered again with them, as a rebuild would: joined
-        whole, a story that a new event continues could be chained to another through it. One step only:
-        the stories the events taken apart could continue take part whole."""
+        whole, a story that a new event continues could be chained to another through it. Their events are
+        compared with each other and met by the probes of the rest, but do not probe (that would widen
+        every ingest to the stories around theirs): the stories they could continue take part whole."""
         found: set[str] = set()
         if not self.story_events:  # a rebuild, or an empty store: no stored story
             return found
