@@ -294,18 +294,14 @@ class EventIndex:
             units["s:" + story_id] = self._story_with(story_id)
             probes.append((event_id, "s:" + story_id))
         for event_id, me in probes:
-            for article_id in self.events[event_id].members[:STORY_PROBES]:
-                for j in self.far[article_id]:
-                    other = self.event_of.get(j)
-                    if other is None or other == event_id:
-                        continue
-                    if other in loose:
-                        pairs.add((me, "n:" + other))
-                    else:
-                        story_id = self.story_of(other)
-                        if "s:" + story_id not in units:
-                            units["s:" + story_id] = self._story_with(story_id)
-                        pairs.add((me, "s:" + story_id))
+            for other in self._far_events(event_id):
+                if other in loose:
+                    pairs.add((me, "n:" + other))
+                else:
+                    story_id = self.story_of(other)
+                    if "s:" + story_id not in units:
+                        units["s:" + story_id] = self._story_with(story_id)
+                    pairs.add((me, "s:" + story_id))
         root = agglomerate(units, pairs, self.story_probabilities, self.story_threshold, self.story_key)
         groups = _groups(root)
         relinked: set[str] = set()
@@ -342,19 +338,19 @@ class EventIndex:
         if not self.story_events:  # a rebuild, or an empty store: no stored story
             return found
         for event_id in sorted(events):
-            near = set()
-            for article_id in self.events[event_id].members[:STORY_PROBES]:
-                for j in self.far[article_id]:
-                    other = self.event_of.get(j)
-                    story_id = self.story_of(other)
-                    if (other is not None and other not in events and story_id is not None and story_id not in found
-                            and story_id not in taken and len(self.story_events.get(story_id, ())) <= DISSOLVE_STORY):
-                        near.add(other)
+            near = [o for o in self._far_events(event_id) if o not in events
+                    and (story_id := self.story_of(o)) is not None and story_id not in found and story_id not in taken
+                    and len(self.story_events.get(story_id, ())) <= DISSOLVE_STORY]  # fmt: skip
             if near:
-                near = sorted(near)
                 probability = self.story_probabilities(self.events[event_id], [self.events[o] for o in near])
                 found.update(self.story_of(o) for o, q in zip(near, probability, strict=True) if q >= self.story_threshold)
         return found
+
+    def _far_events(self, event_id: str) -> list[str]:
+        """The other events holding a candidate at any distance in time of one of the first
+        :data:`STORY_PROBES` articles of ``event_id``, in order."""
+        found = {self.event_of.get(j) for a in self.events[event_id].members[:STORY_PROBES] for j in self.far[a]}
+        return sorted(found - {None, event_id})
 
     def _still_fits(self, event_id: str) -> bool:
         """Whether an event that grew still continues the rest of its story, by the ``story`` model."""
