@@ -219,3 +219,42 @@ def test_follows_walks_either_side_and_finds_what_the_definition_finds():
         story.follows = [(lo, lo + rng.randint(0, 30)) for lo in (rng.randint(0, 400) for _ in range(rng.randint(0, 12)))]
         days = sorted(rng.randint(0, 450) for _ in range(rng.randint(0, 12)))
         assert _follows(story, days) == any(lo <= d <= hi for lo, hi in story.follows for d in days)
+
+
+def _meetings(n: int) -> list:
+    """``n`` monthly meetings of the two ministers, two reports each, in turn in three towns."""
+    towns = ("Kelport", "Lindau", "Fenmoor")
+    out = []
+    for i in range(n):
+        day = date(2021, 1 + i % 12, 10).isoformat()
+        town = towns[i % 3]
+        out += [article(f"s{i}a", f"Velt and Oskan meet in {town} on the shipyard",
+                        f"Arno Velt of Norland met Mira Oskan of Sudria in {town} to discuss the joint shipyard, "
+                        f"round {i} of the warship talks.", day),
+                article(f"s{i}b", f"{town} talks on warships continue",
+                        f"In {town}, Mira Oskan and Arno Velt said round {i} of talks on the joint shipyard for "
+                        "warships went well.", day)]
+    return out
+
+
+def test_a_stored_storys_sums_follow_its_events_as_they_change():
+    """A story's stored sums are brought up to date by taking out the events that changed and adding them
+    as they are: after every batch they equal its events summed afresh, and most updates take that path."""
+    arts = corpus() + _meetings(8)
+    random.Random(5).shuffle(arts)
+    index = EventIndex(Settings())
+    updated = 0
+    for a in arts:
+        index.place_batch([a])
+        for story_id, events in index.story_events.items():
+            kept = index._story_with(story_id)
+            updated = max(updated, index.summed[story_id].updates)
+            fresh = Aggregate(story_id)
+            fresh.add(*(index.events[e] for e in sorted(events)))
+            assert sorted(kept.members) == sorted(fresh.members)
+            assert sorted(kept.days) == sorted(fresh.days) and kept.named == fresh.named
+            assert sorted(kept.follows) == sorted(fresh.follows) and sorted(kept.refs) == sorted(fresh.refs)
+            assert np.allclose(kept.vsum, fresh.vsum, atol=1e-5)
+            np.testing.assert_array_equal(kept.bags.ids[np.abs(kept.bags.vals) > 1e-5], fresh.bags.ids)
+            np.testing.assert_allclose(kept.bags.vals[np.abs(kept.bags.vals) > 1e-5], fresh.bags.vals, atol=1e-5)
+    assert updated > 0  # the path that takes out and adds was taken

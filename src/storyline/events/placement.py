@@ -102,6 +102,7 @@ class EventIndex:
         self.event_of: dict[str, str] = {}  # article id -> event id
         self.fit: dict[str, float] = {}  # article id -> probability that it belongs to the rest of its event
         self.stories: dict[str, Aggregate] = {}
+        self.summed: dict[str, _Summed] = {}  # story id -> the event aggregates its stored sums hold
         self.story_events: dict[str, set[str]] = {}
         self.story_of_event: dict[str, str] = {}
 
@@ -279,6 +280,7 @@ class EventIndex:
                 loose.add(event_id)
                 previous[event_id] = story_id
             self.stories.pop(story_id, None)
+            self.summed.pop(story_id, None)
             if story_id in reached:  # its events are compared with each other, and met by the probes of the rest
                 pairs.update(("n:" + a, "n:" + b) for i, a in enumerate(events) for b in events[i + 1:])
         for event_id in loose:
@@ -315,15 +317,16 @@ class EventIndex:
                             self._link(event_id, story_id)
                             relinked.add(event_id)
                         self.stories.pop(other[2:], None)
+                        self.summed.pop(other[2:], None)
                 if len(members) == 1:
                     continue
             else:
                 story_id = _reused(Counter(previous[u[2:]] for u in members if previous.get(u[2:])), self.stories,
                                    story_id_for(r[2:]))
-            self.stories[story_id] = units[r]
             for u in members:
                 if u.startswith("n:"):
                     self._link(u[2:], story_id)
+            self._store_story(story_id, units[r])
         return {e for e in loose if self.story_of(e) != previous.get(e)} | relinked
 
     def _reachable_stories(self, events: set[str], taken: set[str]) -> set[str]:
@@ -355,25 +358,46 @@ class EventIndex:
     def _still_fits(self, event_id: str) -> bool:
         """Whether an event that grew still continues the rest of its story, by the ``story`` model."""
         story_id = self.story_of(event_id)
-        rest = sorted(self.story_events.get(story_id, set()) - {event_id})
-        if not rest:
+        if len(self.story_events.get(story_id, ())) < 2:
             return True
-        others = Aggregate(story_id)  # summed afresh: a stored story's sums may predate its events' growth
-        others.add(*(self.events[e] for e in rest))
-        return bool(self.story_probabilities(self.events[event_id], [others])[0] >= self.story_threshold)
+        event = self.events[event_id]
+        rest = _without(self._story_with(story_id), event)
+        return bool(self.story_probabilities(event, [rest])[0] >= self.story_threshold)
 
     def _link(self, event_id: str, story_id: str) -> None:
         self.story_of_event[event_id] = story_id
         self.story_events.setdefault(story_id, set()).add(event_id)
 
     def _story_with(self, story_id: str) -> Aggregate:
-        """A stored story's aggregate, brought up to date with its events when one of them changed."""
-        story = self.stories.get(story_id)
-        if story is None or story.size != sum(self.events[e].size for e in self.story_events[story_id]):
-            story = Aggregate(story_id)
-            story.add(*(self.events[e] for e in sorted(self.story_events[story_id])))
-            self.stories[story_id] = story
+        """A stored story's aggregate, brought up to date with its events: those that changed since it was
+        summed are taken out as they were and added as they are (O(what changed), not O(the story)). It
+        is summed afresh when it holds unknown sums, or once as many events changed as it has, so that
+        rounding never accumulates."""
+        events = self.story_events[story_id]
+        story, summed = self.stories.get(story_id), self.summed.get(story_id)
+        if story is not None and summed is not None:
+            out = [e for e, agg in summed.parts.items() if e not in events or self.events.get(e) is not agg]
+            new = sorted(e for e in events if summed.parts.get(e) is not self.events[e])
+            if not out and not new:
+                return story
+            summed.updates += len(out) + len(new)
+            if summed.updates <= len(events):
+                for e in out:
+                    story = _without(story, summed.parts.pop(e))
+                grown = Aggregate(story_id)  # a new aggregate: the stored one may be held elsewhere (an event's)
+                grown.add(story, *(self.events[e] for e in new))
+                summed.parts.update((e, self.events[e]) for e in new)
+                self.stories[story_id] = grown
+                return grown
+        story = Aggregate(story_id)
+        story.add(*(self.events[e] for e in sorted(events)))
+        self._store_story(story_id, story)
         return story
+
+    def _store_story(self, story_id: str, story: Aggregate) -> None:
+        """Keep ``story`` as the sums of the story's events as they are now."""
+        self.stories[story_id] = story
+        self.summed[story_id] = _Summed({e: self.events[e] for e in self.story_events[story_id]})
 
     # --- internals -------------------------------------------------------------------
     def _fit_members(self, event_id: str) -> None:
@@ -443,6 +467,7 @@ class EventIndex:
             self.stories[story_id].add(single)
         else:
             self.stories[story_id] = single.copy()
+        self.summed.pop(story_id, None)  # summed from articles: summed afresh by event when first compared
         self.event_of[article_id] = event_id
         self.fit[article_id] = 1.0
 
@@ -490,6 +515,16 @@ def _reused(votes: Counter, taken, fresh: str) -> str:
     ``fresh`` (made unique)."""
     free = [i for i, _ in sorted(votes.items(), key=lambda iv: (-iv[1], iv[0])) if i not in taken]
     return free[0] if free else EventIndex._new_id(fresh, taken)
+
+
+@dataclass
+class _Summed:
+    """What a stored story's sums hold: each of its events' aggregate as it was added (aggregates are
+    replaced, never changed, when an event changes), and how many were taken out or added since the
+    story was summed afresh."""
+
+    parts: dict[str, Aggregate]
+    updates: int = 0
 
 
 def _undated(p: Profile) -> Profile:
