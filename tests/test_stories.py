@@ -221,6 +221,20 @@ def test_follows_walks_either_side_and_finds_what_the_definition_finds():
         assert _follows(story, days) == any(lo <= d <= hi for lo, hi in story.follows for d in days)
 
 
+def test_a_named_period_overlapping_a_span_is_found_as_the_definition_finds_it():
+    """``bridged`` asks whether a period that a cluster's texts name overlaps the other's strongly dated span;
+    looked up in the merged periods, the answer is the plain definition's."""
+    from storyline.events.pairs import _names
+
+    rng = random.Random(1)
+    for _ in range(2000):
+        event = Aggregate("e")
+        event.refs = [(lo, lo + rng.randint(0, 30)) for lo in (rng.randint(0, 400) for _ in range(rng.randint(0, 12)))]
+        first = rng.randint(0, 450)
+        strong = (first, first + rng.choice((0, 0, 3, 40)))
+        assert _names(event, strong) == any(lo <= strong[1] and strong[0] <= hi for lo, hi in event.refs)
+
+
 def _meetings(n: int) -> list:
     """``n`` monthly meetings of the two ministers, two reports each, in turn in three towns."""
     towns = ("Kelport", "Lindau", "Fenmoor")

@@ -247,11 +247,6 @@ def referenced_days(article: Article, slack: int = REFERENCE_SLACK_DAYS) -> tupl
     return tuple(sorted(set(out)))
 
 
-def refers_to(refs: Iterable[tuple[int, int]], strong: tuple[int, int] | None) -> bool:
-    """Whether one of the periods ``refs`` overlaps the strongly dated span ``strong``."""
-    return strong is not None and any(lo <= strong[1] and strong[0] <= hi for lo, hi in refs)
-
-
 def strong_day_of(article: Article) -> int | None:
     """The day of a strongly dated happening: a date stated in the lead, else a stated (text, URL,
     HTML meta) publication date; ``None`` when the date is only guessed, inferred or unknown."""
@@ -570,10 +565,13 @@ class Aggregate:
 
     @property
     def day(self) -> int | None:
-        """The median of the members' dates (lower median, so it is one of them)."""
+        """The median of the members' dates (lower median, so it is one of them); kept with the cluster."""
         if not self.days:
             return None
-        return sorted(self.days)[(len(self.days) - 1) // 2]
+        found = self.cache.get("day")
+        if found is None:
+            found = self.cache["day"] = sorted(self.days)[(len(self.days) - 1) // 2]
+        return found
 
 
 def span(a: tuple[int, int] | None, b: tuple[int, int] | None) -> tuple[int, int] | None:

@@ -61,7 +61,7 @@ import math
 
 import numpy as np
 
-from .features import BAG_FIELDS, FIELD_SHIFT, Aggregate, Bag, Lexicon, refers_to, span
+from .features import BAG_FIELDS, FIELD_SHIFT, Aggregate, Bag, Lexicon, span
 
 ROW_SHIFT = 34  # above the ids of a joined bag (up to eight fields of 2**FIELD_SHIFT)
 
@@ -95,9 +95,9 @@ def dots(a: Bag, others: list[Bag], fields: int = 1) -> np.ndarray:
         at[at == total] = 0
         hit = keys[at] == wanted
         products = np.where(hit, vals[at] * np.tile(a.vals, n), 0.0).reshape(n, len(a))
-        columns = field_of(a.ids.astype(np.int64))
-        for f in range(fields):
-            out[:, f] = products[:, columns == f].sum(axis=1)
+        columns = field_of(a.ids.astype(np.int64))  # ascending: each field's columns are one run
+        starts = np.flatnonzero(np.concatenate(([True], columns[1:] != columns[:-1])))
+        out[:, columns[starts]] = np.add.reduceat(products, starts, axis=1)
     else:
         at = np.searchsorted(a.ids, ids)
         at[at == len(a.ids)] = 0
@@ -161,14 +161,15 @@ def event_feature_rows(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
     vector = _vector_cosines(a, others)
     bags = dots(a.bags, [b.bags for b in others], len(BAG_FIELDS)) / pairs[:, None]
     terms, words, actors, places, statements, numbers = bags.T  # in the order of BAG_FIELDS
-    numbers_differ = np.array([float(a.has("numbers") and b.has("numbers")) for b in others]) * (numbers <= 0)
+    numbers_differ = np.array([float(b.has("numbers")) for b in others]) * (numbers <= 0) if a.has("numbers") else np.zeros(len(others))
     cohesion_a = _cohesion(_self_dot(a, "terms"), a.size)
     vector_a = _cohesion(_self_dot(a, "vector"), a.size) if a.vsum is not None else 1.0
+    day_a = a.day
     rest = np.empty((len(others), 11))
     for i, b in enumerate(others):
-        gap, dated = _gap(a.day, b.day)
+        gap, dated = _gap(day_a, b.day)
         strong = span(a.strong, b.strong) if a.strong is not None and b.strong is not None else None
-        bridged = strong is not None and (refers_to(a.refs, b.strong) or refers_to(b.refs, a.strong))
+        bridged = strong is not None and (_names(a, b.strong) or _names(b, a.strong))
         cohesion_b = _cohesion(_self_dot(b, "terms"), b.size)
         vector_b = _cohesion(_self_dot(b, "vector"), b.size) if a.vsum is not None and b.vsum is not None else 1.0
         rest[i] = (
@@ -220,10 +221,17 @@ def story_feature_rows(a: Aggregate, others: list[Aggregate], lexicon: Lexicon) 
     ])  # fmt: skip
 
 
+def _names(agg: Aggregate, strong: tuple[int, int]) -> bool:
+    """Whether one of the periods the texts of ``agg`` name (its ``refs``) overlaps the span ``strong``."""
+    starts, ends = _periods(agg, "refs")
+    i = bisect.bisect_left(ends, strong[0])  # the first period not over before the span begins
+    return i < len(ends) and starts[i] <= strong[1]
+
+
 def _follows(a: Aggregate, days: list[int]) -> bool:
     """Whether a lead of ``a`` names, as an earlier happening, a period in which one of ``days`` (sorted) lies.
     Walks the shorter of the two: a story's periods, merged, or the other side's days."""
-    starts, ends = _followed_periods(a)
+    starts, ends = _periods(a, "follows")
     if len(starts) <= len(days):
         for lo, hi in zip(starts, ends, strict=True):
             i = bisect.bisect_left(days, lo)
@@ -237,19 +245,20 @@ def _follows(a: Aggregate, days: list[int]) -> bool:
     return False
 
 
-def _followed_periods(agg: Aggregate) -> tuple[list[int], list[int]]:
-    """``agg.follows`` as disjoint periods in order: their first days and their last days (both ascending)."""
-    found = agg.cache.get("follows")
+def _periods(agg: Aggregate, name: str) -> tuple[list[int], list[int]]:
+    """The periods ``agg.refs`` or ``agg.follows`` (``name``) merged into disjoint ones, in order: their
+    first days and their last days (both ascending). Kept with the aggregate."""
+    found = agg.cache.get("periods:" + name)
     if found is None:
         starts: list[int] = []
         ends: list[int] = []
-        for lo, hi in sorted(agg.follows):
+        for lo, hi in sorted(getattr(agg, name)):
             if ends and lo <= ends[-1]:
                 ends[-1] = max(ends[-1], hi)
             else:
                 starts.append(lo)
                 ends.append(hi)
-        found = agg.cache["follows"] = (starts, ends)
+        found = agg.cache["periods:" + name] = (starts, ends)
     return found
 
 

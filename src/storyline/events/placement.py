@@ -140,8 +140,9 @@ class EventIndex:
     def event_probabilities(self, a: Aggregate, others: list[Aggregate]) -> np.ndarray:
         """:meth:`event_probability` of ``a`` against each of ``others``, each model asked once."""
         out = np.zeros(len(others))
+        near = [i for i, b in enumerate(others) if not apart(a, b, self.window)]
         for model, small in ((self.models.join, True), (self.models.merge, False)):
-            rows = [i for i, b in enumerate(others) if (min(a.size, b.size) == 1) == small and not apart(a, b, self.window)]
+            rows = [i for i in near if (min(a.size, others[i].size) == 1) == small]
             if rows:
                 out[rows] = model.probability(event_feature_rows(a, [others[i] for i in rows]))
         return out
