@@ -550,10 +550,14 @@ class Aggregate:
         return len(self.members)
 
     def field(self, name: str) -> Bag:
-        """One of the :data:`BAG_FIELDS` (its ids still offset: for comparing clusters with each other)."""
-        i = BAG_FIELDS.index(name)
-        lo, hi = np.searchsorted(self.bags.ids, [i << FIELD_SHIFT, (i + 1) << FIELD_SHIFT])
-        return Bag(self.bags.ids[lo:hi], self.bags.vals[lo:hi])
+        """One of the :data:`BAG_FIELDS` (its ids still offset: for comparing clusters with each other); kept
+        with the cluster."""
+        found = self.cache.get("field:" + name)
+        if found is None:
+            i = BAG_FIELDS.index(name)
+            lo, hi = np.searchsorted(self.bags.ids, [i << FIELD_SHIFT, (i + 1) << FIELD_SHIFT])
+            found = self.cache["field:" + name] = Bag(self.bags.ids[lo:hi], self.bags.vals[lo:hi])
+        return found
 
     def has(self, name: str) -> bool:
         """Whether any member has something in the field ``name`` (kept with the cluster)."""
