@@ -313,6 +313,32 @@ def test_sparse_products_in_one_pass_equal_the_dense_ones():
         assert dots(a, others) == pytest.approx(expected, rel=1e-5)
 
 
+def test_sparse_products_per_field_equal_the_dense_ones_field_by_field():
+    """Joined bags: one column per field, also where a field is empty on either side, both ways round."""
+    from storyline.events.features import BAG_FIELDS, joined
+
+    rng = np.random.default_rng(2)
+
+    def bag(n):
+        ids = np.sort(rng.choice(50, n, replace=False)).astype(np.int32)
+        return Bag(ids, rng.random(n).astype(np.float32))
+
+    def fields(sizes):
+        return {name: bag(n) for name, n in zip(BAG_FIELDS, sizes, strict=True)}
+
+    def dense(b):
+        out = np.zeros(50)
+        out[b.ids] = b.vals
+        return out
+
+    for a_sizes, others_sizes in (((3, 0, 5, 0, 2, 4), [(20, 9, 0, 30, 1, 8), (0, 0, 0, 0, 0, 3)]),
+                                  ((40, 30, 0, 25, 12, 0), [(2, 0, 1, 0, 0, 0), (0, 3, 0, 2, 1, 1)])):
+        a, others = fields(a_sizes), [fields(s) for s in others_sizes]
+        got = dots(joined(a), [joined(o) for o in others], len(BAG_FIELDS))
+        expected = [[float(dense(a[f]) @ dense(o[f])) for f in BAG_FIELDS] for o in others]
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+
+
 def test_feature_rows_of_a_batch_equal_each_pair_alone(settings):
     index = EventIndex(settings)
     index.register(corpus())
@@ -385,3 +411,17 @@ def test_look_alikes_that_state_other_numbers_are_told_apart(settings):
     assert rows[0, differ] == 0.0 and rows[1, differ] == 1.0
     p_same, p_other = index.event_probabilities(index.singles["r1"], [index.singles["r2"], index.singles["r3"]])
     assert p_same > p_other
+
+
+def test_a_named_period_overlapping_a_span_is_found_as_the_definition_finds_it():
+    """``bridged`` asks whether a period that a cluster's texts name overlaps the other's strongly dated span;
+    looked up in the merged periods, the answer is the plain definition's."""
+    from storyline.events.pairs import _names
+
+    rng = random.Random(1)
+    for _ in range(2000):
+        event = Aggregate("e")
+        event.refs = [(lo, lo + rng.randint(0, 30)) for lo in (rng.randint(0, 400) for _ in range(rng.randint(0, 12)))]
+        first = rng.randint(0, 450)
+        strong = (first, first + rng.choice((0, 0, 3, 40)))
+        assert _names(event, strong) == any(lo <= strong[1] and strong[0] <= hi for lo, hi in event.refs)

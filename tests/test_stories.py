@@ -221,19 +221,6 @@ def test_follows_walks_either_side_and_finds_what_the_definition_finds():
         assert _follows(story, days) == any(lo <= d <= hi for lo, hi in story.follows for d in days)
 
 
-def test_a_named_period_overlapping_a_span_is_found_as_the_definition_finds_it():
-    """``bridged`` asks whether a period that a cluster's texts name overlaps the other's strongly dated span;
-    looked up in the merged periods, the answer is the plain definition's."""
-    from storyline.events.pairs import _names
-
-    rng = random.Random(1)
-    for _ in range(2000):
-        event = Aggregate("e")
-        event.refs = [(lo, lo + rng.randint(0, 30)) for lo in (rng.randint(0, 400) for _ in range(rng.randint(0, 12)))]
-        first = rng.randint(0, 450)
-        strong = (first, first + rng.choice((0, 0, 3, 40)))
-        assert _names(event, strong) == any(lo <= strong[1] and strong[0] <= hi for lo, hi in event.refs)
-
 
 def _meetings(n: int) -> list:
     """``n`` monthly meetings of the two ministers, two reports each, in turn in three towns."""
@@ -253,13 +240,20 @@ def _meetings(n: int) -> list:
 
 def test_a_stored_storys_sums_follow_its_events_as_they_change():
     """A story's stored sums are brought up to date by taking out the events that changed and adding them
-    as they are: after every batch they equal its events summed afresh, and most updates take that path."""
+    as they are: they equal its events summed afresh, whether one batch or several changed them, and with
+    an event whose report has no embedding. Checked every other batch, so that changes pile up; the path
+    that takes out and adds must be taken (not only summing afresh)."""
     arts = corpus() + _meetings(8)
+    for a in arts:
+        if a.id == "s3b":
+            a.vector = None  # a script the embedder does not read
     random.Random(5).shuffle(arts)
     index = EventIndex(Settings())
     updated = 0
-    for a in arts:
+    for n, a in enumerate(arts):
         index.place_batch([a])
+        if n % 2:
+            continue
         for story_id, events in index.story_events.items():
             kept = index._story_with(story_id)
             updated = max(updated, index.summed[story_id].updates)
@@ -267,8 +261,36 @@ def test_a_stored_storys_sums_follow_its_events_as_they_change():
             fresh.add(*(index.events[e] for e in sorted(events)))
             assert sorted(kept.members) == sorted(fresh.members)
             assert sorted(kept.days) == sorted(fresh.days) and kept.named == fresh.named
+            assert kept.named_full == fresh.named_full and kept.facts == fresh.facts
             assert sorted(kept.follows) == sorted(fresh.follows) and sorted(kept.refs) == sorted(fresh.refs)
-            assert np.allclose(kept.vsum, fresh.vsum, atol=1e-5)
+            assert (kept.vsum is None) == (fresh.vsum is None)
+            if fresh.vsum is not None:
+                assert np.allclose(kept.vsum, fresh.vsum, atol=1e-5)
             np.testing.assert_array_equal(kept.bags.ids[np.abs(kept.bags.vals) > 1e-5], fresh.bags.ids)
             np.testing.assert_allclose(kept.bags.vals[np.abs(kept.bags.vals) > 1e-5], fresh.bags.vals, atol=1e-5)
-    assert updated > 0  # the path that takes out and adds was taken
+    assert updated > 0
+
+
+def test_clusters_taken_out_of_a_sum_leave_the_sum_of_the_rest():
+    """``_without`` takes several clusters out of a sum in one pass, one without an embedding among them:
+    what is left equals the rest summed afresh."""
+    from storyline.events.placement import _without
+
+    arts = corpus()
+    arts[2].vector = None  # m2a: a script the embedder does not read
+    index = EventIndex(Settings())
+    index.register(arts)
+    single = index.singles
+    whole, rest = Aggregate("s"), Aggregate("s")
+    whole.add(*(single[a.id] for a in arts))
+    rest.add(*(single[i] for i in ("m1a", "m1b", "f1", "f2")))
+    part = Aggregate("p")
+    part.add(single["m2b"], single["m2c"])
+    left = _without(whole, single["m2a"], part)
+    assert left.members == rest.members and sorted(left.days) == sorted(rest.days)
+    assert left.named == rest.named and left.named_full == rest.named_full and left.facts == rest.facts
+    assert sorted(left.refs) == sorted(rest.refs) and sorted(left.follows) == sorted(rest.follows)
+    assert np.allclose(left.vsum, rest.vsum, atol=1e-5)
+    kept = np.abs(left.bags.vals) > 1e-6
+    np.testing.assert_array_equal(left.bags.ids[kept], rest.bags.ids)
+    np.testing.assert_allclose(left.bags.vals[kept], rest.bags.vals, atol=1e-5)

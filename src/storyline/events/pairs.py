@@ -161,7 +161,9 @@ def event_feature_rows(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
     vector = _vector_cosines(a, others)
     bags = dots(a.bags, [b.bags for b in others], len(BAG_FIELDS)) / pairs[:, None]
     terms, words, actors, places, statements, numbers = bags.T  # in the order of BAG_FIELDS
-    numbers_differ = np.array([float(b.has("numbers")) for b in others]) * (numbers <= 0) if a.has("numbers") else np.zeros(len(others))
+    numbers_differ = np.zeros(len(others))
+    if a.has("numbers"):
+        numbers_differ = np.array([float(b.has("numbers")) for b in others]) * (numbers <= 0)
     cohesion_a = _cohesion(_self_dot(a, "terms"), a.size)
     vector_a = _cohesion(_self_dot(a, "vector"), a.size) if a.vsum is not None else 1.0
     day_a = a.day

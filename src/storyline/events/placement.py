@@ -370,23 +370,21 @@ class EventIndex:
         self.story_events.setdefault(story_id, set()).add(event_id)
 
     def _story_with(self, story_id: str) -> Aggregate:
-        """A stored story's aggregate, brought up to date with its events: those that changed since it was
-        summed are taken out as they were and added as they are (O(what changed), not O(the story)). It
-        is summed afresh when it holds unknown sums, or once as many events changed as it has, so that
-        rounding never accumulates."""
+        """A stored story's aggregate, brought up to date with its events: the events that changed since it
+        was summed are taken out as they were and added as they are, in one pass over its sums (rather than
+        one per event). It is summed afresh when its sums are unknown, or once its updates (an event taken
+        out or added counts one each) outnumber its events, so rounding stays bounded."""
         events = self.story_events[story_id]
         story, summed = self.stories.get(story_id), self.summed.get(story_id)
         if story is not None and summed is not None:
-            out = [e for e, agg in summed.parts.items() if e not in events or self.events.get(e) is not agg]
+            out = sorted(e for e, agg in summed.parts.items() if e not in events or self.events.get(e) is not agg)
             new = sorted(e for e in events if summed.parts.get(e) is not self.events[e])
             if not out and not new:
                 return story
             summed.updates += len(out) + len(new)
             if summed.updates <= len(events):
-                for e in out:
-                    story = _without(story, summed.parts.pop(e))
-                grown = Aggregate(story_id)  # a new aggregate: the stored one may be held elsewhere (an event's)
-                grown.add(story, *(self.events[e] for e in new))
+                grown = _without(story, *(summed.parts.pop(e) for e in out))  # a new aggregate, never the stored one
+                grown.add(*(self.events[e] for e in new))
                 summed.parts.update((e, self.events[e]) for e in new)
                 self.stories[story_id] = grown
                 return grown
@@ -398,7 +396,7 @@ class EventIndex:
     def _store_story(self, story_id: str, story: Aggregate) -> None:
         """Keep ``story`` as the sums of the story's events as they are now."""
         self.stories[story_id] = story
-        self.summed[story_id] = _Summed({e: self.events[e] for e in self.story_events[story_id]})
+        self.summed[story_id] = _Summed({e: self.events[e] for e in sorted(self.story_events[story_id])})
 
     # --- internals -------------------------------------------------------------------
     def _fit_members(self, event_id: str) -> None:
@@ -455,7 +453,8 @@ class EventIndex:
         return profiles
 
     def assign(self, article_id: str, event_id: str, story_id: str) -> None:
-        """Record a known assignment, without scoring."""
+        """Record a known assignment, without scoring: on an index that has placed no batch yet (it folds
+        the article into the stored event and story aggregates, which placement otherwise only replaces)."""
         single = self.singles[article_id]
         if event_id in self.events:
             self.events[event_id].add(single)
@@ -520,9 +519,9 @@ def _reused(votes: Counter, taken, fresh: str) -> str:
 
 @dataclass
 class _Summed:
-    """What a stored story's sums hold: each of its events' aggregate as it was added (aggregates are
-    replaced, never changed, when an event changes), and how many were taken out or added since the
-    story was summed afresh."""
+    """What a stored story's sums hold: each of its events' aggregate as it was added (placement replaces
+    an event's aggregate when the event changes, never changes it: only :meth:`EventIndex.assign`, before
+    any batch is placed, folds into one), and how many were taken out or added since it was summed afresh."""
 
     parts: dict[str, Aggregate]
     updates: int = 0
@@ -533,26 +532,31 @@ def _undated(p: Profile) -> Profile:
     return Profile(p.id, p.terms, p.actors, p.places, p.facts, None, p.vector, words=p.words)
 
 
-def _without(agg: Aggregate, part: Aggregate) -> Aggregate:
-    """``agg`` without the members of ``part`` (its sums less the part's)."""
+def _without(agg: Aggregate, *parts: Aggregate) -> Aggregate:
+    """A new aggregate: ``agg`` without the members of ``parts`` (its sums less theirs, in one pass)."""
     out = Aggregate(agg.id)
-    gone = set(part.members)
+    gone = {m for part in parts for m in part.members}
     out.members = [m for m in agg.members if m not in gone]
-    out.bags = agg.bags + Bag(part.bags.ids, -part.bags.vals)
-    out.facts = agg.facts - part.facts
-    out.named = agg.named - part.named
-    out.named_full = agg.named_full - part.named_full
-    out.days = list(agg.days)
-    for d in part.days:
-        out.days.remove(d)
-    for name in ("refs", "follows"):
-        kept = list(getattr(agg, name))
-        for r in getattr(part, name):
-            if r in kept:
-                kept.remove(r)
+    out.bags = Bag.total([agg.bags, *(Bag(part.bags.ids, -part.bags.vals) for part in parts)])
+    out.facts, out.named, out.named_full = Counter(agg.facts), Counter(agg.named), Counter(agg.named_full)
+    for part in parts:
+        out.facts -= part.facts
+        out.named -= part.named
+        out.named_full -= part.named_full
+    for name in ("days", "refs", "follows"):
+        taken = Counter(x for part in parts for x in getattr(part, name))
+        kept = []
+        for x in getattr(agg, name):
+            if taken[x] > 0:
+                taken[x] -= 1
+            else:
+                kept.append(x)
         setattr(out, name, kept)
     out.strong = agg.strong  # the span may only shrink; kept as an upper bound
-    out.vsum = None if agg.vsum is None or part.vsum is None else agg.vsum - part.vsum
+    out.vsum = agg.vsum
+    for part in parts:  # a part without an embedding added nothing to the sum
+        if part.vsum is not None and out.vsum is not None:
+            out.vsum = out.vsum - part.vsum
     return out
 
 
