@@ -294,22 +294,23 @@ def test_a_new_cluster_never_takes_the_id_of_an_event_retired_in_the_same_batch(
     assert _reused(Counter({"e-x": 2, "e-y": 1}), _Taken({"e-x": None}, set()), "e-z") == "e-y"  # the most votes, free
 
 
+def _random_bag(rng, n: int, universe: int = 200) -> Bag:
+    ids = np.sort(rng.choice(universe, n, replace=False)).astype(np.int32)
+    return Bag(ids, rng.random(n).astype(np.float32))
+
+
+def _dense(b: Bag, universe: int = 200) -> np.ndarray:
+    out = np.zeros(universe)
+    out[b.ids] = b.vals
+    return out
+
+
 def test_sparse_products_in_one_pass_equal_the_dense_ones():
     """``dots`` looks up whichever side is smaller; both ways give the dense dot products."""
     rng = np.random.default_rng(1)
-
-    def bag(n):
-        ids = np.sort(rng.choice(200, n, replace=False)).astype(np.int32)
-        return Bag(ids, rng.random(n).astype(np.float32))
-
-    def dense(b):
-        out = np.zeros(200)
-        out[b.ids] = b.vals
-        return out
-
     for size_a, sizes in ((3, [50, 80, 0, 120]), (150, [2, 5, 0, 9]), (0, [4]), (7, [])):
-        a, others = bag(size_a), [bag(n) for n in sizes]
-        expected = [float(dense(a) @ dense(b)) for b in others]
+        a, others = _random_bag(rng, size_a), [_random_bag(rng, n) for n in sizes]
+        expected = [float(_dense(a) @ _dense(b)) for b in others]
         assert dots(a, others) == pytest.approx(expected, rel=1e-5)
 
 
@@ -319,23 +320,14 @@ def test_sparse_products_per_field_equal_the_dense_ones_field_by_field():
 
     rng = np.random.default_rng(2)
 
-    def bag(n):
-        ids = np.sort(rng.choice(50, n, replace=False)).astype(np.int32)
-        return Bag(ids, rng.random(n).astype(np.float32))
-
     def fields(sizes):
-        return {name: bag(n) for name, n in zip(BAG_FIELDS, sizes, strict=True)}
-
-    def dense(b):
-        out = np.zeros(50)
-        out[b.ids] = b.vals
-        return out
+        return {f: _random_bag(rng, n, 50) for f, n in zip(BAG_FIELDS, sizes, strict=True)}
 
     for a_sizes, others_sizes in (((3, 0, 5, 0, 2, 4), [(20, 9, 0, 30, 1, 8), (0, 0, 0, 0, 0, 3)]),
                                   ((40, 30, 0, 25, 12, 0), [(2, 0, 1, 0, 0, 0), (0, 3, 0, 2, 1, 1)])):
         a, others = fields(a_sizes), [fields(s) for s in others_sizes]
         got = dots(joined(a), [joined(o) for o in others], len(BAG_FIELDS))
-        expected = [[float(dense(a[f]) @ dense(o[f])) for f in BAG_FIELDS] for o in others]
+        expected = [[float(_dense(a[f], 50) @ _dense(o[f], 50)) for f in BAG_FIELDS] for o in others]
         np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
 
 
