@@ -550,31 +550,35 @@ class Aggregate:
         return len(self.members)
 
     def field(self, name: str) -> Bag:
-        """One of the :data:`BAG_FIELDS` (its ids still offset: for comparing clusters with each other); kept
-        with the cluster."""
-        found = self.cache.get("field:" + name)
-        if found is None:
-            i = BAG_FIELDS.index(name)
+        """One of the :data:`BAG_FIELDS` (its ids still offset: for comparing clusters with each other)."""
+        i = BAG_FIELDS.index(name)
+
+        def sliced() -> Bag:
             lo, hi = np.searchsorted(self.bags.ids, [i << FIELD_SHIFT, (i + 1) << FIELD_SHIFT])
-            found = self.cache["field:" + name] = Bag(self.bags.ids[lo:hi], self.bags.vals[lo:hi])
-        return found
+            return Bag(self.bags.ids[lo:hi], self.bags.vals[lo:hi])
+
+        return self.kept("field:" + name, sliced)
 
     def has(self, name: str) -> bool:
-        """Whether any member has something in the field ``name`` (kept with the cluster)."""
-        key = "has:" + name
-        found = self.cache.get(key)
-        if found is None:
-            found = self.cache[key] = len(self.field(name)) > 0
-        return found
+        """Whether any member has something in the field ``name``."""
+        return self.kept("has:" + name, lambda: len(self.field(name)) > 0)
+
+    @property
+    def sorted_days(self) -> list[int]:
+        """The members' dates in order."""
+        return self.kept("days", lambda: sorted(self.days))
 
     @property
     def day(self) -> int | None:
-        """The median of the members' dates (lower median, so it is one of them); kept with the cluster."""
-        if not self.days:
-            return None
-        found = self.cache.get("day")
+        """The median of the members' dates (lower median, so it is one of them)."""
+        days = self.sorted_days
+        return days[(len(days) - 1) // 2] if days else None
+
+    def kept(self, key: str, make):
+        """A figure derived from the sums, made once and kept with the cluster (``add`` clears them all)."""
+        found = self.cache.get(key)
         if found is None:
-            found = self.cache["day"] = sorted(self.days)[(len(self.days) - 1) // 2]
+            found = self.cache[key] = make()
         return found
 
 

@@ -109,16 +109,14 @@ def dots(a: Bag, others: list[Bag], fields: int = 1) -> np.ndarray:
 
 def _self_dot(agg: Aggregate, name: str) -> float:
     """The squared norm of one of ``agg``'s sums, kept with it (an aggregate is never changed once formed)."""
-    key = "self:" + name
-    value = agg.cache.get(key)
-    if value is None:
+
+    def squared() -> float:
         if name == "vector":
-            value = 0.0 if agg.vsum is None else float(agg.vsum @ agg.vsum)
-        else:
-            bag = agg.field(name)
-            value = float(bag.vals @ bag.vals)
-        agg.cache[key] = value
-    return value
+            return 0.0 if agg.vsum is None else float(agg.vsum @ agg.vsum)
+        bag = agg.field(name)
+        return float(bag.vals @ bag.vals)
+
+    return agg.kept("self:" + name, squared)
 
 
 def _vector_cosines(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
@@ -166,10 +164,9 @@ def event_feature_rows(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
         numbers_differ = np.array([float(b.has("numbers")) for b in others]) * (numbers <= 0)
     cohesion_a = _cohesion(_self_dot(a, "terms"), a.size)
     vector_a = _cohesion(_self_dot(a, "vector"), a.size) if a.vsum is not None else 1.0
-    day_a = a.day
     rest = np.empty((len(others), 11))
     for i, b in enumerate(others):
-        gap, dated = _gap(day_a, b.day)
+        gap, dated = _gap(a.day, b.day)
         strong = span(a.strong, b.strong) if a.strong is not None and b.strong is not None else None
         bridged = strong is not None and (_names(a, b.strong) or _names(b, a.strong))
         cohesion_b = _cohesion(_self_dot(b, "terms"), b.size)
@@ -212,9 +209,9 @@ def story_features(a: Aggregate, b: Aggregate, lexicon: Lexicon) -> np.ndarray:
 def story_feature_rows(a: Aggregate, others: list[Aggregate], lexicon: Lexicon) -> np.ndarray:
     """The :data:`STORY_FEATURES` of ``a`` against each of ``others``, one row each."""
     pairs = np.array([a.size * b.size for b in others], np.float64)
-    days_a = _sorted_days(a)
-    rest = np.array([(shared_main(a, b, lexicon), *_gap(*nearest_days(days_a, _sorted_days(b))),
-                      float(_follows(a, _sorted_days(b)) or _follows(b, days_a))) for b in others],
+    days_a = a.sorted_days
+    rest = np.array([(shared_main(a, b, lexicon), *_gap(*nearest_days(days_a, b.sorted_days)),
+                      float(_follows(a, b.sorted_days) or _follows(b, days_a))) for b in others],
                     np.float64).reshape(len(others), 4)  # fmt: skip
     return np.column_stack([
         _vector_cosines(a, others),
@@ -250,8 +247,8 @@ def _follows(a: Aggregate, days: list[int]) -> bool:
 def _periods(agg: Aggregate, name: str) -> tuple[list[int], list[int]]:
     """The periods ``agg.refs`` or ``agg.follows`` (``name``) merged into disjoint ones, in order: their
     first days and their last days (both ascending). Kept with the aggregate."""
-    found = agg.cache.get("periods:" + name)
-    if found is None:
+
+    def merged() -> tuple[list[int], list[int]]:
         starts: list[int] = []
         ends: list[int] = []
         for lo, hi in sorted(getattr(agg, name)):
@@ -260,15 +257,9 @@ def _periods(agg: Aggregate, name: str) -> tuple[list[int], list[int]]:
             else:
                 starts.append(lo)
                 ends.append(hi)
-        found = agg.cache["periods:" + name] = (starts, ends)
-    return found
+        return starts, ends
 
-
-def _sorted_days(agg: Aggregate) -> list[int]:
-    found = agg.cache.get("days")
-    if found is None:
-        found = agg.cache["days"] = sorted(agg.days)
-    return found
+    return agg.kept("periods:" + name, merged)
 
 
 def nearest_days(xs: list[int], ys: list[int]) -> tuple[int | None, int | None]:
@@ -286,11 +277,8 @@ def nearest_days(xs: list[int], ys: list[int]) -> tuple[int | None, int | None]:
 
 def main_actors(agg: Aggregate, by: str = "named") -> set[int]:
     """The people named by at least half of ``agg``'s articles: its protagonists."""
-    found = agg.cache.get("main:" + by)
-    if found is None:
-        need = agg.size / 2
-        found = agg.cache["main:" + by] = {k for k, n in getattr(agg, by).items() if n >= need}
-    return found
+    need = agg.size / 2
+    return agg.kept("main:" + by, lambda: {k for k, n in getattr(agg, by).items() if n >= need})
 
 
 def _main_weights(agg: Aggregate, lexicon: Lexicon) -> dict[int, float]:

@@ -280,8 +280,7 @@ class EventIndex:
             for event_id in events:
                 loose.add(event_id)
                 previous[event_id] = story_id
-            self.stories.pop(story_id, None)
-            self.summed.pop(story_id, None)
+            self._drop_story(story_id)
             if story_id in reached:  # its events are compared with each other, and met by the probes of the rest
                 pairs.update(("n:" + a, "n:" + b) for i, a in enumerate(events) for b in events[i + 1:])
         for event_id in loose:
@@ -317,8 +316,7 @@ class EventIndex:
                         for event_id in self.story_events.pop(other[2:]):
                             self._link(event_id, story_id)
                             relinked.add(event_id)
-                        self.stories.pop(other[2:], None)
-                        self.summed.pop(other[2:], None)
+                        self._drop_story(other[2:])
                 if len(members) == 1:
                     continue
             else:
@@ -398,6 +396,10 @@ class EventIndex:
         self.stories[story_id] = story
         self.summed[story_id] = _Summed({e: self.events[e] for e in sorted(self.story_events[story_id])})
 
+    def _drop_story(self, story_id: str) -> None:
+        self.stories.pop(story_id, None)
+        self.summed.pop(story_id, None)
+
     # --- internals -------------------------------------------------------------------
     def _fit_members(self, event_id: str) -> None:
         """Each member's probability of belonging to the rest of its event (1 for a lone article)."""
@@ -467,7 +469,6 @@ class EventIndex:
             self.stories[story_id].add(single)
         else:
             self.stories[story_id] = single.copy()
-        self.summed.pop(story_id, None)  # summed from articles: summed afresh by event when first compared
         self.event_of[article_id] = event_id
         self.fit[article_id] = 1.0
 
