@@ -13,6 +13,7 @@ from storyline.metadata import (
     _choose,
     authors_in,
     describe,
+    original_url,
     outlet_for_domain,
     parse_date,
     publication_date,
@@ -100,6 +101,29 @@ def test_url_gives_date_and_outlet_domain():
     art = describe(clean(art), SETTINGS)
     assert (art.published, art.published_how) == ("2019-06-04", "url")
     assert art.outlet_domain == "valleypost.example"
+
+
+@pytest.mark.parametrize("url,original", [
+    ("http://web.archive.org/web/20170102030405/http://www.rivertonherald.example:80/2016/03/14/bridge/",
+     "http://www.rivertonherald.example:80/2016/03/14/bridge/"),
+    ("https://web.archive.org/web/20170102030405id_/https://lakeside.example/a", "https://lakeside.example/a"),
+    ("web.archive.org/web/2017/http:/lakeside.example/b", "http://lakeside.example/b"),  # "//" folded
+    ("https://wayback.archive.org/web/20170102/lakeside.example/c", "http://lakeside.example/c"),
+    ("https://lakeside.example/web/20170102/http://other.example/", "https://lakeside.example/web/20170102/http://other.example/"),
+    ("https://archive.org/details/some-book", "https://archive.org/details/some-book"),
+    (None, None),
+])
+def test_original_url_of_a_web_archive_capture(url, original):
+    assert original_url(url) == original
+
+
+def test_an_archived_page_is_described_by_the_page_it_captured():
+    """The capture's address names the archive and the day it was captured: neither is the outlet or the date."""
+    url = "http://web.archive.org/web/20170102030405/http://www.rivertonherald.example:80/2016/03/14/bridge-reopens/"
+    art = describe(clean(Article(id="w", source="w.txt", raw=f"Bridge reopens\n\n{BODY}", url=url)), SETTINGS)
+    assert (art.outlet_domain, art.outlet) == ("rivertonherald.example", "Rivertonherald")
+    assert (art.published, art.published_how) == ("2016-03-14", "url")
+    assert art.url == url  # what was given is kept
 
 
 def test_hints_win_and_a_hint_date_is_stated():

@@ -41,8 +41,8 @@ from .language import detect
 from .mastheads import best_spelling, letters, main_label, name_from_line
 from .models import Article
 
-__all__ = ["OUTLETS", "authors_in", "describe", "outlet_for_domain", "parse_date", "publication_date", "url_date",
-           "without_site"]
+__all__ = ["OUTLETS", "authors_in", "describe", "original_url", "outlet_for_domain", "parse_date", "publication_date",
+           "url_date", "without_site"]
 
 # Well-known outlets: domain -> display name. Others get a name made from their domain.
 OUTLETS = {
@@ -99,6 +99,8 @@ _DATELINE_WIRE = re.compile(rf"^[\w .,'’\[\]-]{{0,60}}?\(\s*((?:{AGENCY_PATTER
 _HEAD_CREDIT = re.compile(rf"^\s*(?:by\s+)?({AGENCY_PATTERN})\b(?!\s+(?:news agency|reported|said))", re.I)
 _SITE_NAMED = re.compile(r"\bmore ([A-Z][\w.&-]{1,20}(?: [A-Z][\w.&-]{1,20})?) sites\b|\bstories from ([A-Z][\w.&-]{1,20}"
                          r"(?: [A-Z][\w.&-]{1,20})?)$|^([A-Z][\w.&-]{1,20})['’]s top stor(?:y|ies)$")
+# a Wayback Machine capture: the archive, the capture's time stamp (and a mode such as "id_"), the page's own address
+_ARCHIVED = re.compile(r"^(?:https?://)?(?:web\.|wayback\.)?archive\.org/web/\d{4,14}(?:[a-z]{2}_)?/+(?P<url>\S+)$", re.I)
 _HTML_SOURCE = re.compile(r">\s*(source\s*:\s*[^<]{3,80})<", re.I)
 _BYLINE_IN = re.compile(r"\bby\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})|"
                         r"\b(staff writer|staff reporter|special correspondent|our correspondent)\b", re.I)
@@ -126,7 +128,7 @@ def _page_meta(article: Article) -> dict[str, str]:
 
     from .reading import document_body
 
-    meta = trafilatura.extract_metadata(document_body(article), default_url=article.url,
+    meta = trafilatura.extract_metadata(document_body(article), default_url=original_url(article.url),
                                         date_config={"extensive_search": False, "original_date": True})
     if meta is None:
         return {}
@@ -190,6 +192,18 @@ def _host(url: str) -> str | None:
         return None
 
 
+def original_url(url: str | None) -> str | None:
+    """The address a web-archive capture was taken of, ``url`` itself when it is not one: the Wayback
+    Machine's ``web.archive.org/web/20151030223013/http://www.wral.com/...`` is a page of wral.com. The
+    capture's own address names the archive and the day of the capture, neither the article's outlet nor
+    its date."""
+    if not url or not (m := _ARCHIVED.match(url.strip())):
+        return url
+    inner = m.group("url")
+    inner = re.sub(r"^(https?):/+", r"\1://", inner, flags=re.I)  # the archive may fold "//" into "/"
+    return inner if "://" in inner else f"http://{inner}"
+
+
 def _outlet(article: Article, page: dict[str, str]) -> tuple[str | None, str | None]:
     """Outlet name and domain: hints, page metadata, the URL, Source/logo lines, and lines naming the site.
 
@@ -198,7 +212,7 @@ def _outlet(article: Article, page: dict[str, str]) -> tuple[str | None, str | N
     ("Daily Star" for dailystar.com or "DAILYSTAR").
     """
     domain = None
-    for url in (article.url, page.get("url")):
+    for url in (original_url(article.url), original_url(page.get("url"))):
         if url and (host := _host(url)):
             domain = _canonical_domain(host)
             break
@@ -333,7 +347,7 @@ def _published(article: Article, page: dict[str, str]) -> tuple[str | None, str]
     meta = parse_date(page["date"]) if page.get("date") else None
     if found := _choose(stated, meta):
         return found
-    if iso := url_date(article.url or page.get("url")):
+    if iso := url_date(original_url(article.url or page.get("url"))):
         return iso, "url"
     if iso := next(filter(None, map(_update_date, _removed(article, "dateline-header"))), None):
         return iso, "stated"  # the only date the page states is its last update: published by then
@@ -404,7 +418,8 @@ def _searched_date(article: Article) -> str | None:
     from .reading import document_body
 
     try:
-        found = find_date(document_body(article), url=article.url, extensive_search=True, original_date=True)
+        found = find_date(document_body(article), url=original_url(article.url), extensive_search=True,
+                          original_date=True)
     except (ValueError, TypeError):
         return None
     return parse_date(found) if found else None
