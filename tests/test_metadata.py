@@ -126,6 +126,17 @@ def test_an_archived_page_is_described_by_the_page_it_captured():
     assert art.url == url  # what was given is kept
 
 
+@pytest.mark.parametrize("line", [
+    "Copyright 2016 WKVL and The Associated Press. All rights reserved.",
+    "Copyright 2016 The Associated Press. All rights reserved. This material may not be published or broadcast.",
+])
+def test_a_wire_agency_credited_by_a_site_is_not_the_site(line):
+    """A station's page reprinting wire copy credits the agency in its copyright line; the outlet is the station."""
+    raw = f"Water law passes\n\n{BODY}\n\n{BODY}\n\n{line}"
+    art = describe(clean(Article(id="x", source="x.txt", raw=raw, url="https://www.wkvl.example/story/1/water")), SETTINGS)
+    assert (art.outlet, art.outlet_domain, art.wire) == ("Wkvl", "wkvl.example", ["AP"])
+
+
 def test_hints_win_and_a_hint_date_is_stated():
     arts = {a.id: describe(clean(a), SETTINGS) for a in read_paths([str(FIXTURES / "url_article.jsonl")], SETTINGS)}
     u2 = arts["u2"]

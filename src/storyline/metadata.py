@@ -223,6 +223,8 @@ def _outlet(article: Article, page: dict[str, str]) -> tuple[str | None, str | N
         return name.strip(), domain
     found = _names_in_lines(article)
     key = letters(main_label(domain)) if domain else None
+    if domain:  # a site's "Copyright 2015 WIS and The Associated Press" credits the wire as well: the site is WIS
+        found = [n for n in map(_without_agencies, found) if n]
     named = next((n for n in found if key and letters(n) == key), None) or (found[0] if found else None)
     texts = [article.text, *(r.text for r in article.removed)]
     name = best_spelling(letters(named) if named else key, texts) if (named or key) else None
@@ -230,6 +232,13 @@ def _outlet(article: Article, page: dict[str, str]) -> tuple[str | None, str | N
     if name and not domain:
         domain = next((d for d, n in OUTLETS.items() if n.lower() == name.lower()), None)
     return name, domain
+
+
+def _without_agencies(name: str) -> str | None:
+    """``name`` without the wire agencies it joins with "and" or "&" ("WIS and The Associated Press" -> "WIS");
+    ``None`` when it names agencies only."""
+    parts = [p for p in re.split(r"\s+(?:and|&)\s+", name) if p.strip().lower() not in AGENCIES]
+    return " and ".join(parts) or None
 
 
 def _canonical_domain(host: str) -> str | None:
@@ -520,7 +529,8 @@ def _credit_names(credit: str) -> list[tuple[str, bool]]:
 
 
 def _wire(article: Article, page: dict[str, str]) -> list[str]:
-    """Agencies that supplied the copy: sign-offs, header credits, datelines; never photo credits or citations."""
+    """Agencies that supplied the copy: sign-offs, header credits, datelines, copyright lines; never photo credits
+    or citations."""
     found: list[str] = []
     for text in _removed(article, "wire-signoff"):
         found += agencies_in(text, any_case=True)
@@ -529,6 +539,8 @@ def _wire(article: Article, page: dict[str, str]) -> list[str]:
             found.append(AGENCIES[m.group(1).lower()])
         elif "," in text:
             found += agencies_in(text.rsplit(",", 1)[1])
+    for text in _removed(article, "copyright"):  # "Copyright 2016 The Associated Press. All rights reserved."
+        found += agencies_in(text)
     for text in _removed(article, "source"):
         value = text.split(":", 1)[1].strip().lower()
         if value in AGENCIES:
