@@ -126,15 +126,20 @@ def test_an_archived_page_is_described_by_the_page_it_captured():
     assert art.url == url  # what was given is kept
 
 
-@pytest.mark.parametrize("line", [
-    "Copyright 2016 WKVL and The Associated Press. All rights reserved.",
-    "Copyright 2016 The Associated Press. All rights reserved. This material may not be published or broadcast.",
+@pytest.mark.parametrize("line,url,outlet,wire", [
+    ("Copyright 2016 WKVL and The Associated Press. All rights reserved.", "https://www.wkvl.example/story/1", "Wkvl",
+     ["AP"]),
+    ("Copyright 2016 The Associated Press. All rights reserved. This material may not be published or broadcast.",
+     "https://www.wkvl.example/story/1", "Wkvl", ["AP"]),  # the wire's notice on a station's page
+    ("Copyright 2016 Harbor Media Group. All rights reserved.", "https://www.wkvl.example/story/1", "Wkvl", []),  # the owner
+    ("Copyright 2016 WQTX News. All rights reserved.", "https://www.wkvl.example/story/1", "Wkvl", []),  # a sister station
+    ("Copyright 2016 Los Angeles Times. All rights reserved.", "https://www.latimes.example/local/1", "Los Angeles Times",
+     []),  # the name the domain abbreviates
 ])
-def test_a_wire_agency_credited_by_a_site_is_not_the_site(line):
-    """A station's page reprinting wire copy credits the agency in its copyright line; the outlet is the station."""
+def test_a_copyright_line_names_the_site_only_when_it_can_be_the_sites_name(line, url, outlet, wire):
     raw = f"Water law passes\n\n{BODY}\n\n{BODY}\n\n{line}"
-    art = describe(clean(Article(id="x", source="x.txt", raw=raw, url="https://www.wkvl.example/story/1/water")), SETTINGS)
-    assert (art.outlet, art.outlet_domain, art.wire) == ("Wkvl", "wkvl.example", ["AP"])
+    art = describe(clean(Article(id="x", source="x.txt", raw=raw, url=url)), SETTINGS)
+    assert (art.outlet, art.outlet_domain.split(".")[0], art.wire) == (outlet, url.split(".")[1], wire)
 
 
 def test_hints_win_and_a_hint_date_is_stated():

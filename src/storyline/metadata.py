@@ -224,7 +224,7 @@ def _outlet(article: Article, page: dict[str, str]) -> tuple[str | None, str | N
     found = _names_in_lines(article)
     key = letters(main_label(domain)) if domain else None
     if domain:  # a site's "Copyright 2015 WIS and The Associated Press" credits the wire as well: the site is WIS
-        found = [n for n in map(_without_agencies, found) if n]
+        found = [n for n in map(_without_agencies, found) if n and _may_abbreviate(key, letters(n))]
     named = next((n for n in found if key and letters(n) == key), None) or (found[0] if found else None)
     texts = [article.text, *(r.text for r in article.removed)]
     name = best_spelling(letters(named) if named else key, texts) if (named or key) else None
@@ -232,6 +232,14 @@ def _outlet(article: Article, page: dict[str, str]) -> tuple[str | None, str | N
     if name and not domain:
         domain = next((d for d, n in OUTLETS.items() if n.lower() == name.lower()), None)
     return name, domain
+
+
+def _may_abbreviate(key: str, name: str) -> bool:
+    """Whether a domain's letters ``key`` can be a short form of the letters of ``name``: they begin alike and
+    follow in order ("latimes" of "losangelestimes"). A footer naming a sister station ("WMBF News" on walb.com)
+    or the owner ("Cox Media Group" on wsbtv.com) is not the site."""
+    rest = iter(name)
+    return bool(key) and bool(name) and key[0] == name[0] and all(ch in rest for ch in key)
 
 
 def _without_agencies(name: str) -> str | None:
