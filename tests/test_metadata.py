@@ -142,6 +142,18 @@ def test_a_copyright_line_names_the_site_only_when_it_can_be_the_sites_name(line
     assert (art.outlet, art.outlet_domain.split(".")[0], art.wire) == (outlet, url.split(".")[1], wire)
 
 
+@pytest.mark.parametrize("heading,title", [
+    ("Editor&rsquo;s letter: the dam&#8217;s gates open&#8230;", "Editor’s letter: the dam’s gates open…"),  # as shown
+    ("Ten years of waiting end at the dam", "Editor's letter: the dam's gates open..."),  # other words: the metadata's
+])
+def test_the_title_is_spelled_as_the_pages_heading_shows_it(heading, title):
+    html = ("<html><head><title>Editor's letter: the dam's gates open... | The Hill Gazette</title><meta property="
+            "\"og:title\" content=\"Editor's letter: the dam's gates open...\"></head><body><article>"
+            f"<h1>{heading}</h1><p>{BODY}</p><p>{BODY.replace('water', 'energy')}</p></article></body></html>")
+    art = describe(clean(Article(id="h", source="h.html", raw=html, format="html")), SETTINGS)
+    assert art.title == title
+
+
 def test_hints_win_and_a_hint_date_is_stated():
     arts = {a.id: describe(clean(a), SETTINGS) for a in read_paths([str(FIXTURES / "url_article.jsonl")], SETTINGS)}
     u2 = arts["u2"]

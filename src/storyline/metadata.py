@@ -140,7 +140,8 @@ def _title(article: Article, page: dict[str, str]) -> str | None:
     if article.hints.get("title"):
         return article.hints["title"].strip()
     if page.get("title"):
-        return without_site(page["title"].strip(), _site_keys(article, page))
+        title = without_site(page["title"].strip(), _site_keys(article, page))
+        return _as_shown(article, title) or title
     titles = _removed(article, "title")
     if titles:
         return titles[0]
@@ -148,6 +149,33 @@ def _title(article: Article, page: dict[str, str]) -> str | None:
     if len(first) > 150:
         first = first[:140].rsplit(" ", 1)[0] + " …"
     return first or None
+
+
+def _as_shown(article: Article, title: str) -> str | None:
+    """The page's own heading (``h1``) that reads as ``title`` but for case, punctuation and spacing: the
+    headline as the page shows it, which its metadata often spells plainly ("holen - Österreich" for "holen –
+    Österreich", "Editor's" for "Editor’s", "Zeit..." for "Zeit…")."""
+    from lxml.etree import LxmlError
+    from lxml.html import fromstring
+
+    from .reading import document_body
+
+    key = letters(title)
+    if not key:
+        return None
+    body = document_body(article)
+    try:
+        try:
+            tree = fromstring(body)
+        except ValueError:  # a string with an encoding declaration: lxml wants bytes
+            tree = fromstring(body.encode("utf-8"))
+    except (ValueError, LxmlError):
+        return None
+    for heading in tree.iter("h1"):
+        shown = " ".join(heading.text_content().split())
+        if letters(shown) == key:
+            return shown
+    return None
 
 
 _TITLE_SEP = re.compile(r"(\s+(?:[-–—|›»·•⋆~]{1,2}|::)\s+)")
