@@ -154,6 +154,21 @@ def test_the_title_is_spelled_as_the_pages_heading_shows_it(heading, title):
     assert art.title == title
 
 
+@pytest.mark.parametrize("credit", [
+    '<p>Posted in Travel by <a href="https://dunmore.example/author/mira/" rel="author">Mira Okafor</a></p>',
+    '<div itemprop="author" itemscope><span itemprop="name">Mira Okafor</span><img alt="portrait"></div>',
+    '<p><a href="/autor/mira-okafor">Mira Okafor</a></p>',
+])
+def test_the_author_a_page_links_to(credit):
+    """No byline line and no author metadata: the page's link to its author's page names the author, and only the
+    first such link (the sidebar credits other articles' authors)."""
+    html = (f"<html><head><title>Dam opens</title></head><body><article><h1>Dam opens</h1>{credit}<p>{BODY}</p>"
+            f"<p>{BODY.replace('water', 'energy')}</p></article><aside><p>Also read: <a href=\"/author/raj/\">Raj "
+            "Patel</a> on the old bridge</p></aside></body></html>")
+    art = describe(clean(Article(id="h", source="h.html", raw=html, format="html")), SETTINGS)
+    assert art.byline == "Mira Okafor"
+
+
 def test_hints_win_and_a_hint_date_is_stated():
     arts = {a.id: describe(clean(a), SETTINGS) for a in read_paths([str(FIXTURES / "url_article.jsonl")], SETTINGS)}
     u2 = arts["u2"]

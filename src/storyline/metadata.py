@@ -109,10 +109,11 @@ _BYLINE_IN = re.compile(r"\bby\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})|
 def describe(article: Article, settings: Any) -> Article:
     """Set title, outlet, outlet_domain, published/published_how, byline, wire and language."""
     page = _page_meta(article) if article.format == "html" else {}
+    tree = _parsed(article) if article.format == "html" else None
     article.outlet, article.outlet_domain = _outlet(article, page)
-    article.title = _title(article, page)
+    article.title = _title(article, page, tree)
     article.published, article.published_how = _published(article, page)
-    article.byline = ", ".join(_authors(article, page)) or None
+    article.byline = ", ".join(_authors(article, page, tree)) or None
     article.wire = _wire(article, page)
     article.language = detect(article.text, settings.language_list)
     return article
@@ -136,12 +137,29 @@ def _page_meta(article: Article) -> dict[str, str]:
     return {k: v for k in fields if isinstance(v := getattr(meta, k, None), str) and v.strip()}
 
 
-def _title(article: Article, page: dict[str, str]) -> str | None:
+def _parsed(article: Article):
+    """The HTML page parsed by lxml, or ``None`` when it does not parse."""
+    from lxml.etree import LxmlError
+    from lxml.html import fromstring
+
+    from .reading import document_body
+
+    body = document_body(article)
+    try:
+        try:
+            return fromstring(body)
+        except ValueError:  # a string with an encoding declaration: lxml wants bytes
+            return fromstring(body.encode("utf-8"))
+    except (ValueError, LxmlError):
+        return None
+
+
+def _title(article: Article, page: dict[str, str], tree=None) -> str | None:
     if article.hints.get("title"):
         return article.hints["title"].strip()
     if page.get("title"):
         title = without_site(page["title"].strip(), _site_keys(article, page))
-        return _as_shown(article, title) or title
+        return _as_shown(tree, title) or title
     titles = _removed(article, "title")
     if titles:
         return titles[0]
@@ -151,25 +169,12 @@ def _title(article: Article, page: dict[str, str]) -> str | None:
     return first or None
 
 
-def _as_shown(article: Article, title: str) -> str | None:
+def _as_shown(tree, title: str) -> str | None:
     """The page's own heading (``h1``) that reads as ``title`` but for case, punctuation and spacing: the
     headline as the page shows it, which its metadata often spells plainly ("holen - Österreich" for "holen –
     Österreich", "Editor's" for "Editor’s", "Zeit..." for "Zeit…")."""
-    from lxml.etree import LxmlError
-    from lxml.html import fromstring
-
-    from .reading import document_body
-
     key = letters(title)
-    if not key:
-        return None
-    body = document_body(article)
-    try:
-        try:
-            tree = fromstring(body)
-        except ValueError:  # a string with an encoding declaration: lxml wants bytes
-            tree = fromstring(body.encode("utf-8"))
-    except (ValueError, LxmlError):
+    if tree is None or not key:
         return None
     for heading in tree.iter("h1"):
         shown = " ".join(heading.text_content().split())
@@ -496,9 +501,9 @@ def _weekday_date(article: Article) -> str | None:
 
 # ---------------------------------------------------------------- people and agencies
 
-def _authors(article: Article, page: dict[str, str]) -> list[str]:
-    """The authors, in the page's order: a "By …" line, a staff credit in a header line, or the page's
-    author metadata, the first of these that names a person.
+def _authors(article: Article, page: dict[str, str], tree=None) -> list[str]:
+    """The authors, in the page's order: a "By …" line, a staff credit in a header line, the page's
+    author metadata, or the page's first author link (:func:`_author_link`), the first of these that names a person.
 
     People only: an organisation beside a person ("Frankfurter Allgemeine Zeitung GmbH; Jane Doe") and the
     site itself beside others ("Jungle World", "Bueltge De") are left out. A credit that names no person
@@ -509,6 +514,7 @@ def _authors(article: Article, page: dict[str, str]) -> list[str]:
     credits = [*_removed(article, "byline")]
     credits += [m.group(1) or m.group(2) for text in _removed(article, "dateline-header") if (m := _BYLINE_IN.search(text))]
     credits.append(page.get("author") or "")
+    credits.append(_author_link(tree) if tree is not None else "")
     newsroom: list[str] = []
     for credit in credits:
         named = _credit_names(credit)
@@ -517,6 +523,22 @@ def _authors(article: Article, page: dict[str, str]) -> list[str]:
             return others
         newsroom = newsroom or [n for n, person in named if not person]
     return newsroom
+
+
+_AUTHOR_LINKS = ("//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')] | //*[@itemprop='author'] | "
+                 "//a[contains(@href, '/author/') or contains(@href, '/autor/') or contains(@href, '/authors/')]")
+
+
+def _author_link(tree) -> str:
+    """The text of a page's first link to an author: ``rel="author"``, schema.org's ``itemprop="author"`` (its
+    ``name`` when it has one), a link into the site's author pages ("/author/jane-doe"). Only the first: further
+    down, such links credit the authors of other articles (related posts, a sidebar)."""
+    for el in tree.xpath(_AUTHOR_LINKS):
+        names = el.xpath(".//*[@itemprop='name']")
+        text = " ".join((names[0] if names else el).text_content().split())
+        if text and len(text) <= 80:
+            return text
+    return ""
 
 
 # What a credit holds besides the names: a lead-in ("By", "Von", "Zeige alle Beiträge von"), credentials,
@@ -534,7 +556,7 @@ _ORGANISATION = re.compile(
     r"staff|desk|online|group|gruppe|press|presse|agentur|agency|blog|magazin|magazine|newsroom|network|edition|"
     r"foundation|stiftung|verband|bund|verein|institut|institute|university|universität|ministerium|ministry|"
     r"correspondent|reporter|writer|editor|columnist|contributor|bureau|chief|korrespondent(?:in)?)\b\.?", re.I)
-_STRAY = re.compile(r"^(?:jobs|hire|text|name|human|admin|administrator|user|guest|gast|anonym(?:ous)?|home|menu|"
+_STRAY = re.compile(r"^(?:jobs|hire|text|name|human|admin|administrator|user|guest|gast|anonym(?:ous)?|home|menu|authors?|"
                     r"unknown|none|datum|date|posted|profil|profile|posts?|share|teilen)$", re.I)
 
 
