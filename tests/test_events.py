@@ -254,20 +254,6 @@ def _dated(a, phrase: str, first: str, last: str, granularity: str):
 
 
 
-def test_a_period_named_end_first_is_the_same_period():
-    """Placement finds the periods a cluster names by bisection over their ends, which needs first <= last."""
-    from storyline.events.features import referenced_days
-
-    text = "The trial of the men held from 12 to 3 May 2021 opened. The court sat late."
-    ordered = _dated(article("p1", "Trial opens", text, "2021-06-01"), "from 12 to 3 May 2021", "2021-05-03", "2021-05-12",
-                     "day")
-    reversed_ = _dated(article("p2", "Trial opens", text, "2021-06-01"), "from 12 to 3 May 2021", "2021-05-12",
-                       "2021-05-03", "day")
-    assert referenced_days(reversed_, slack=2) == referenced_days(ordered, slack=2)
-    first, last = referenced_days(reversed_, slack=2)[0]
-    assert last - first == 9 + 4
-
-
 def test_event_place_is_where_the_articles_say_it_happened():
     from storyline.events.attributes import venue
 

@@ -243,7 +243,6 @@ def referenced_days(article: Article, slack: int = REFERENCE_SLACK_DAYS) -> tupl
             last = date.fromisoformat(t.end_date[:10]).toordinal() if t.end_date else first
         except ValueError:
             continue
-        first, last = min(first, last), max(first, last)  # a range written end first is the same period
         out.append((first - slack, last + slack))
     return tuple(sorted(set(out)))
 
