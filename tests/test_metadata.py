@@ -6,14 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from storyline.bylines import authors_in
 from storyline.cleaning import clean
 from storyline.language import detect
 from storyline.mastheads import best_spelling
 from storyline.metadata import (
     _choose,
-    authors_in,
     describe,
-    original_url,
     outlet_for_domain,
     parse_date,
     publication_date,
@@ -21,7 +20,7 @@ from storyline.metadata import (
     without_site,
 )
 from storyline.models import Article
-from storyline.reading import read_paths
+from storyline.reading import original_url, read_paths
 from storyline.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reading"
@@ -111,6 +110,7 @@ def test_url_gives_date_and_outlet_domain():
     ("https://wayback.archive.org/web/20170102/lakeside.example/c", "http://lakeside.example/c"),
     ("https://lakeside.example/web/20170102/http://other.example/", "https://lakeside.example/web/20170102/http://other.example/"),
     ("https://archive.org/details/some-book", "https://archive.org/details/some-book"),
+    ("https://web.archive.org/web/2/http%3A%2F%2Flakeside.example%2Fd", "http://lakeside.example/d"),  # encoded
     (None, None),
 ])
 def test_original_url_of_a_web_archive_capture(url, original):
@@ -135,6 +135,14 @@ def test_an_archived_page_is_described_by_the_page_it_captured():
     ("Copyright 2016 WQTX News. All rights reserved.", "https://www.wkvl.example/story/1", "Wkvl", []),  # a sister station
     ("Copyright 2016 Los Angeles Times. All rights reserved.", "https://www.latimes.example/local/1", "Los Angeles Times",
      []),  # the name the domain abbreviates
+    ("Copyright 2016 WIS and The Associated Press. All rights reserved.", "https://www.wistv.example/story/1", "WIS",
+     ["AP"]),  # the name the domain adds to
+    ("© 2016 The Harbor Star. All rights reserved.", "https://www.theharborstar.example/a", "The Harbor Star", []),
+    ("Copyright 2016 Hill & Dale Radio and The Associated Press. All rights reserved.",
+     "https://www.hilldaleradio.example/a", "Hill & Dale Radio", ["AP"]),  # as the page writes it
+    ("© 2016 Reuters. All rights reserved.", "https://www.reuters.example/a", "Reuters", []),  # the agency's own site
+    ("Copyright 2016 UNI Global Union. All rights reserved.", "https://www.uniglobalunion.example/a",
+     "UNI Global Union", []),  # not the agency UNI
 ])
 def test_a_copyright_line_names_the_site_only_when_it_can_be_the_sites_name(line, url, outlet, wire):
     raw = f"Water law passes\n\n{BODY}\n\n{BODY}\n\n{line}"
@@ -144,7 +152,9 @@ def test_a_copyright_line_names_the_site_only_when_it_can_be_the_sites_name(line
 
 @pytest.mark.parametrize("heading,title", [
     ("Editor&rsquo;s letter: the dam&#8217;s gates open&#8230;", "Editor’s letter: the dam’s gates open…"),  # as shown
+    ("Editor&rsquo;s letter:<br>the dam&#8217;s gates open", "Editor’s letter: the dam’s gates open"),  # a break: a space
     ("Ten years of waiting end at the dam", "Editor's letter: the dam's gates open..."),  # other words: the metadata's
+    ("Editor's letter: dam's gates open...", "Editor's letter: the dam's gates open..."),  # "the" is a word
 ])
 def test_the_title_is_spelled_as_the_pages_heading_shows_it(heading, title):
     html = ("<html><head><title>Editor's letter: the dam's gates open... | The Hill Gazette</title><meta property="
@@ -154,19 +164,21 @@ def test_the_title_is_spelled_as_the_pages_heading_shows_it(heading, title):
     assert art.title == title
 
 
-@pytest.mark.parametrize("credit", [
-    '<p>Posted in Travel by <a href="https://dunmore.example/author/mira/" rel="author">Mira Okafor</a></p>',
-    '<div itemprop="author" itemscope><span itemprop="name">Mira Okafor</span><img alt="portrait"></div>',
-    '<p><a href="/autor/mira-okafor">Mira Okafor</a></p>',
+@pytest.mark.parametrize("credit,byline", [
+    ('<p><a href="/autor/mira-okafor">Mira Okafor</a></p>', "Mira Okafor"),
+    ('<p><a href="/author/mira/">All posts</a> by <a href="/author/mira/" rel="author">Mira Okafor</a></p>',
+     "Mira Okafor"),  # a link that names no person is passed over
+    ('<p>A review of <a href="https://books.example/author/show/77">Sally Rooney</a>\'s novel</p>', None),  # another site
 ])
-def test_the_author_a_page_links_to(credit):
-    """No byline line and no author metadata: the page's link to its author's page names the author, and only the
-    first such link (the sidebar credits other articles' authors)."""
-    html = (f"<html><head><title>Dam opens</title></head><body><article><h1>Dam opens</h1>{credit}<p>{BODY}</p>"
-            f"<p>{BODY.replace('water', 'energy')}</p></article><aside><p>Also read: <a href=\"/author/raj/\">Raj "
-            "Patel</a> on the old bridge</p></aside></body></html>")
-    art = describe(clean(Article(id="h", source="h.html", raw=html, format="html")), SETTINGS)
-    assert art.byline == "Mira Okafor"
+def test_the_author_a_page_links_to(credit, byline):
+    """No byline line and no author metadata: the page's link to its author's page names the author, in the article
+    before the page around it (a header's staff link, a sidebar crediting other articles' authors)."""
+    html = ('<html><head><title>Dam opens</title></head><body><header><a href="/author/raj/">Raj Patel</a></header>'
+            f"<article><h1>Dam opens</h1>{credit}<p>{BODY}</p><p>{BODY.replace('water', 'energy')}</p></article>"
+            '<aside><p>Also read: <a href="/author/raj/">Raj Patel</a> on the old bridge</p></aside></body></html>')
+    art = describe(clean(Article(id="h", source="h.html", raw=html, format="html", url="https://dunmore.example/a")),
+                   SETTINGS)
+    assert art.byline == (byline or "Raj Patel")  # with no author in the article, the page's first
 
 
 def test_hints_win_and_a_hint_date_is_stated():
@@ -332,6 +344,8 @@ def test_all_authors_people_only_in_order():
     ("By Jane Doe and Raj Patel, Reuters", ["Jane Doe", "Raj Patel"]),
     ("Von Roland Brock und Sebastian Dreher", ["Roland Brock", "Sebastian Dreher"]),
     ("Zeige alle Beiträge von Petra Rul", ["Petra Rul"]),
+    ("Mehr von Petra Rul", ["Petra Rul"]),  # an author link's "more from"
+    ("More from Petra Rul", ["Petra Rul"]),
     ("Grant Tinsel; PhD", ["Grant Tinsel"]),
     ("Frankfurter Beispiel Zeitung GmbH", []),
     ("Jobs; Hire", []),

@@ -44,7 +44,7 @@ from .agencies import AGENCIES, AGENCY_PATTERN, agencies_in
 from .errors import EmptyInput
 from .mastheads import is_masthead, is_nav_bar
 from .models import Article, Removed
-from .reading import document_body
+from .reading import document_body, html_tree
 
 __all__ = ["AGENCIES", "AGENCY_PATTERN", "agencies_in", "clean", "clean_text", "html_text"]
 
@@ -210,20 +210,15 @@ def _deep_tree(html: str):
     from lxml.etree import LxmlError
     from lxml.html import HTMLParser, fromstring
 
-    options = {"collect_ids": False, "default_doctype": False, "remove_comments": True, "remove_pis": True}
-    parser = HTMLParser(**options)
-    source: str | bytes = html
+    parser = HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
     try:
         try:
-            fromstring(source, parser=parser)
+            fromstring(html, parser=parser)
         except ValueError:  # a string with an encoding declaration: lxml wants bytes
-            source = html.encode("utf-8")
-            fromstring(source, parser=parser)
-        if not any("depth" in e.message.lower() for e in parser.error_log):
-            return None
-        return fromstring(source, parser=HTMLParser(huge_tree=True, **options))
+            fromstring(html.encode("utf-8"), parser=parser)
     except (ValueError, LxmlError):
         return None
+    return html_tree(html) if any("depth" in e.message.lower() for e in parser.error_log) else None
 
 
 def clean_text(body: str, title: str | None = None) -> tuple[str, list[Removed]]:

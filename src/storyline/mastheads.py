@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["is_masthead", "is_nav_bar", "main_label", "name_from_line", "best_spelling", "letters"]
+__all__ = ["copyright_holders", "is_masthead", "is_nav_bar", "main_label", "name_from_line", "best_spelling", "letters"]
 
 _NAV_SPLIT = re.compile(r"\s{2,}|\s*[|·•]\s*")
 _SMALL = {"the", "of", "and", "in", "for", "on", "de", "del", "la", "el", "le", "les", "y", "&", "und", "der", "die"}
@@ -93,6 +93,14 @@ def name_from_line(line: str, reason: str) -> str | None:
     if m := _PROMO_NAME.search(s):
         return _display(m.group("name").strip())
     return None
+
+
+def copyright_holders(line: str) -> list[str]:
+    """The holders a copyright line names, as written, split where it joins them with "and" or "&":
+    "Copyright 2016 WIS and The Associated Press. All rights reserved." -> ["WIS", "The Associated Press"]."""
+    if not (m := _COPYRIGHT_NAME.match(re.sub(r"\s+", " ", line).strip())):
+        return []
+    return [p.strip(" .-") for p in re.split(r"\s+(?:and|&)\s+", m.group("name"))]
 
 
 def _display(name: str) -> str | None:

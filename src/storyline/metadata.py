@@ -32,16 +32,21 @@ and is not a wire.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
 from datetime import date
+from functools import cache, partial
 from typing import Any
 from urllib.parse import urlsplit
 
 from .agencies import AGENCIES, AGENCY_PATTERN, agencies_in
+from .bylines import authors
 from .language import detect
-from .mastheads import best_spelling, letters, main_label, name_from_line
+from .mastheads import best_spelling, copyright_holders, letters, main_label, name_from_line
 from .models import Article
+from .reading import original_url, page_tree
 
-__all__ = ["OUTLETS", "authors_in", "describe", "original_url", "outlet_for_domain", "parse_date", "publication_date",
+__all__ = ["OUTLETS", "describe", "outlet_for_domain", "parse_date", "publication_date",
            "url_date", "without_site"]
 
 # Well-known outlets: domain -> display name. Others get a name made from their domain.
@@ -99,21 +104,17 @@ _DATELINE_WIRE = re.compile(rf"^[\w .,'’\[\]-]{{0,60}}?\(\s*((?:{AGENCY_PATTER
 _HEAD_CREDIT = re.compile(rf"^\s*(?:by\s+)?({AGENCY_PATTERN})\b(?!\s+(?:news agency|reported|said))", re.I)
 _SITE_NAMED = re.compile(r"\bmore ([A-Z][\w.&-]{1,20}(?: [A-Z][\w.&-]{1,20})?) sites\b|\bstories from ([A-Z][\w.&-]{1,20}"
                          r"(?: [A-Z][\w.&-]{1,20})?)$|^([A-Z][\w.&-]{1,20})['’]s top stor(?:y|ies)$")
-# a Wayback Machine capture: the archive, the capture's time stamp (and a mode such as "id_"), the page's own address
-_ARCHIVED = re.compile(r"^(?:https?://)?(?:web\.|wayback\.)?archive\.org/web/\d{4,14}(?:[a-z]{2}_)?/+(?P<url>\S+)$", re.I)
 _HTML_SOURCE = re.compile(r">\s*(source\s*:\s*[^<]{3,80})<", re.I)
-_BYLINE_IN = re.compile(r"\bby\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})|"
-                        r"\b(staff writer|staff reporter|special correspondent|our correspondent)\b", re.I)
 
 
 def describe(article: Article, settings: Any) -> Article:
     """Set title, outlet, outlet_domain, published/published_how, byline, wire and language."""
     page = _page_meta(article) if article.format == "html" else {}
-    tree = _parsed(article) if article.format == "html" else None
+    tree = cache(partial(page_tree, article) if article.format == "html" else lambda: None)  # parsed when asked
     article.outlet, article.outlet_domain = _outlet(article, page)
     article.title = _title(article, page, tree)
     article.published, article.published_how = _published(article, page)
-    article.byline = ", ".join(_authors(article, page, tree)) or None
+    article.byline = ", ".join(authors(article, _site_keys(article, page), page.get("author"), tree)) or None
     article.wire = _wire(article, page)
     article.language = detect(article.text, settings.language_list)
     return article
@@ -137,24 +138,7 @@ def _page_meta(article: Article) -> dict[str, str]:
     return {k: v for k in fields if isinstance(v := getattr(meta, k, None), str) and v.strip()}
 
 
-def _parsed(article: Article):
-    """The HTML page parsed by lxml, or ``None`` when it does not parse."""
-    from lxml.etree import LxmlError
-    from lxml.html import fromstring
-
-    from .reading import document_body
-
-    body = document_body(article)
-    try:
-        try:
-            return fromstring(body)
-        except ValueError:  # a string with an encoding declaration: lxml wants bytes
-            return fromstring(body.encode("utf-8"))
-    except (ValueError, LxmlError):
-        return None
-
-
-def _title(article: Article, page: dict[str, str], tree=None) -> str | None:
+def _title(article: Article, page: dict[str, str], tree: Callable[[], Any]) -> str | None:
     if article.hints.get("title"):
         return article.hints["title"].strip()
     if page.get("title"):
@@ -169,18 +153,26 @@ def _title(article: Article, page: dict[str, str], tree=None) -> str | None:
     return first or None
 
 
-def _as_shown(tree, title: str) -> str | None:
+def _as_shown(tree: Callable[[], Any], title: str) -> str | None:
     """The page's own heading (``h1``) that reads as ``title`` but for case, punctuation and spacing: the
     headline as the page shows it, which its metadata often spells plainly ("holen - Österreich" for "holen –
-    Österreich", "Editor's" for "Editor’s", "Zeit..." for "Zeit…")."""
-    key = letters(title)
-    if tree is None or not key:
+    Österreich", "Editor's" for "Editor’s", "Zeit..." for "Zeit…"). The heading's capitals too: the labelled
+    pages' titles are the heading's ("ORSO MARSICANO: 2019 UN ANNO DA RECORD")."""
+    key = _plain(title)
+    if not key or (page := tree()) is None:
         return None
-    for heading in tree.iter("h1"):
+    for heading in page.iter("h1"):
+        for br in heading.iter("br"):  # "open<br>after": two words
+            br.tail = " " + (br.tail or "")
         shown = " ".join(heading.text_content().split())
-        if letters(shown) == key:
+        if _plain(shown) == key:
             return shown
     return None
+
+
+def _plain(text: str) -> str:
+    """The letters and digits of ``text``, case-folded: what two spellings of one title share."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
 
 
 _TITLE_SEP = re.compile(r"(\s+(?:[-–—|›»·•⋆~]{1,2}|::)\s+)")
@@ -225,18 +217,6 @@ def _host(url: str) -> str | None:
         return None
 
 
-def original_url(url: str | None) -> str | None:
-    """The address a web-archive capture was taken of, ``url`` itself when it is not one: the Wayback
-    Machine's ``web.archive.org/web/20151030223013/http://www.wral.com/...`` is a page of wral.com. The
-    capture's own address names the archive and the day of the capture, neither the article's outlet nor
-    its date."""
-    if not url or not (m := _ARCHIVED.match(url.strip())):
-        return url
-    inner = m.group("url")
-    inner = re.sub(r"^(https?):/+", r"\1://", inner, flags=re.I)  # the archive may fold "//" into "/"
-    return inner if "://" in inner else f"http://{inner}"
-
-
 def _outlet(article: Article, page: dict[str, str]) -> tuple[str | None, str | None]:
     """Outlet name and domain: hints, page metadata, the URL, Source/logo lines, and lines naming the site.
 
@@ -268,18 +248,24 @@ def _outlet(article: Article, page: dict[str, str]) -> tuple[str | None, str | N
 
 
 def _may_abbreviate(key: str, name: str) -> bool:
-    """Whether a domain's letters ``key`` can be a short form of the letters of ``name``: they begin alike and
-    follow in order ("latimes" of "losangelestimes"). A footer naming a sister station ("WMBF News" on walb.com)
-    or the owner ("Cox Media Group" on wsbtv.com) is not the site."""
+    """Whether a domain's letters ``key`` and a name's letters ``name`` (:func:`~.mastheads.letters`, no leading
+    "the") can be one site's: the domain abbreviates the name ("latimes" of "losangelestimes": they begin alike
+    and follow in order) or adds to it ("wistv" of "WIS", "fox13news" of "FOX 13"). A footer naming a sister
+    station ("WMBF News" on walb.com) or the owner ("Cox Media Group" on wsbtv.com) is not the site."""
+    key = key.removeprefix("the") if not name.startswith("the") else key  # thestar.com, "The Star"
+    if not key or not name or key[0] != name[0]:
+        return False
     rest = iter(name)
-    return bool(key) and bool(name) and key[0] == name[0] and all(ch in rest for ch in key)
+    return all(ch in rest for ch in key) or (len(name) >= 3 and key.startswith(name))
 
 
 def _without_agencies(name: str) -> str | None:
-    """``name`` without the wire agencies it joins with "and" or "&" ("WIS and The Associated Press" -> "WIS");
-    ``None`` when it names agencies only."""
-    parts = [p for p in re.split(r"\s+(?:and|&)\s+", name) if p.strip().lower() not in AGENCIES]
-    return " and ".join(parts) or None
+    """``name`` without the wire agencies it joins with "and" or "&" ("WIS and The Associated Press" -> "WIS"),
+    the rest as the page wrote it ("Hill & Dale Radio"); ``None`` when it names agencies only."""
+    pieces = re.split(r"(\s+(?:and|&)\s+)", name)  # name, separator, name, ...
+    kept = [(pieces[i - 1] if i else "", pieces[i]) for i in range(0, len(pieces), 2)
+            if pieces[i].strip().lower() not in AGENCIES]
+    return "".join(sep + part for sep, part in kept).strip().removeprefix("and ").removeprefix("& ") or None
 
 
 def _canonical_domain(host: str) -> str | None:
@@ -499,92 +485,7 @@ def _weekday_date(article: Article) -> str | None:
     return fits.pop() if len(fits) == 1 else None
 
 
-# ---------------------------------------------------------------- people and agencies
-
-def _authors(article: Article, page: dict[str, str], tree=None) -> list[str]:
-    """The authors, in the page's order: a "By …" line, a staff credit in a header line, the page's
-    author metadata, or the page's first author link (:func:`_author_link`), the first of these that names a person.
-
-    People only: an organisation beside a person ("Frankfurter Allgemeine Zeitung GmbH; Jane Doe") and the
-    site itself beside others ("Jungle World", "Bueltge De") are left out. A credit that names no person
-    but a newsroom ("Redaktion", "Staff Writer") is the byline only when no credit names a person; stray
-    words ("Jobs", "Text") never are.
-    """
-    site = _site_keys(article, page)
-    credits = [*_removed(article, "byline")]
-    credits += [m.group(1) or m.group(2) for text in _removed(article, "dateline-header") if (m := _BYLINE_IN.search(text))]
-    credits.append(page.get("author") or "")
-    credits.append(_author_link(tree) if tree is not None else "")
-    newsroom: list[str] = []
-    for credit in credits:
-        named = _credit_names(credit)
-        people = [n for n, person in named if person]
-        if others := [n for n in people if letters(n) not in site] if len(named) > 1 else people:
-            return others
-        newsroom = newsroom or [n for n, person in named if not person]
-    return newsroom
-
-
-_AUTHOR_LINKS = ("//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')] | //*[@itemprop='author'] | "
-                 "//a[contains(@href, '/author/') or contains(@href, '/autor/') or contains(@href, '/authors/')]")
-
-
-def _author_link(tree) -> str:
-    """The text of a page's first link to an author: ``rel="author"``, schema.org's ``itemprop="author"`` (its
-    ``name`` when it has one), a link into the site's author pages ("/author/jane-doe"). Only the first: further
-    down, such links credit the authors of other articles (related posts, a sidebar)."""
-    for el in tree.xpath(_AUTHOR_LINKS):
-        names = el.xpath(".//*[@itemprop='name']")
-        text = " ".join((names[0] if names else el).text_content().split())
-        if text and len(text) <= 80:
-            return text
-    return ""
-
-
-# What a credit holds besides the names: a lead-in ("By", "Von", "Zeige alle Beiträge von"), credentials,
-# roles and organisations (a newsroom, a publisher, a desk), stray words of the page around it.
-_LEAD_IN = re.compile(r"^(?:(?:zeige |show |view )?(?:alle |all |more )?(?:beiträge|artikel|posts|articles|stories)\s+"
-                      r"(?:von|by)|zum profil von|interview(?:\s+(?:von|by|with|mit))?|"
-                      r"(?:edited|written|words|text|photos?|reporting) by|text(?:\s+von)?|von|by|par|por|"
-                      r"di|door|autor(?:in)?|author)\b\s*:?\s*", re.I)
-_CREDIT_END = re.compile(r"\s*(?:\||·|•|\b(?:updated|published|posted|aktualisiert|veröffentlicht|tiempo de lectura|"
-                         r"lesezeit|reading time|\d+ min(?:ute)?s? read)\b).*$", re.I)
-_NAME_SPLIT = re.compile(r"\s*(?:[;,&/]|\band\b|\bund\b|\bet\b|\by\b)\s*", re.I)
-_CREDENTIAL = re.compile(r"(?:^|(?<=\s))(?:ph\.?\s?d|m\.?\s?d|dr|prof|mba|msc)\b\.?", re.I)
-_ORGANISATION = re.compile(
-    r"\b(?:gmbh|ag|inc|ltd|llc|corp|co|e\s?v|verlag|zeitung|media|média|medien|news|redaktion|editorial|team|"
-    r"staff|desk|online|group|gruppe|press|presse|agentur|agency|blog|magazin|magazine|newsroom|network|edition|"
-    r"foundation|stiftung|verband|bund|verein|institut|institute|university|universität|ministerium|ministry|"
-    r"correspondent|reporter|writer|editor|columnist|contributor|bureau|chief|korrespondent(?:in)?)\b\.?", re.I)
-_STRAY = re.compile(r"^(?:jobs|hire|text|name|human|admin|administrator|user|guest|gast|anonym(?:ous)?|home|menu|authors?|"
-                    r"unknown|none|datum|date|posted|profil|profile|posts?|share|teilen)$", re.I)
-
-
-def authors_in(credit: str) -> list[str]:
-    """The people a credit names, in order: "By Jane Doe and Raj Patel, Reuters" -> ["Jane Doe", "Raj Patel"]."""
-    return [name for name, person in _credit_names(credit) if person]
-
-
-def _credit_names(credit: str) -> list[tuple[str, bool]]:
-    """The names in a credit, each with whether it is a person's (not an organisation, a role or an agency).
-
-    Credentials go ("Dr.", "PhD"); stray words, and "names" with digits or more than five words, are none.
-    """
-    credit = _CREDIT_END.sub("", " ".join(credit.split()))
-    for _ in range(2):
-        credit = _LEAD_IN.sub("", credit)
-    names: list[tuple[str, bool]] = []
-    for part in _NAME_SPLIT.split(credit):
-        name = _CREDENTIAL.sub("", part).strip(" .:-–—()[]\"'")
-        if not name or _STRAY.match(name) or len(name.split()) > 5 or re.search(r"\d|@|https?:", name):
-            continue
-        if " " in name and not name[:1].isupper():
-            continue
-        person = not _ORGANISATION.search(name) and not agencies_in(name, any_case=True)
-        if name not in (n for n, _ in names):
-            names.append((name, person))
-    return names
-
+# ---------------------------------------------------------------- agencies
 
 def _wire(article: Article, page: dict[str, str]) -> list[str]:
     """Agencies that supplied the copy: sign-offs, header credits, datelines, copyright lines; never photo credits
@@ -597,8 +498,9 @@ def _wire(article: Article, page: dict[str, str]) -> list[str]:
             found.append(AGENCIES[m.group(1).lower()])
         elif "," in text:
             found += agencies_in(text.rsplit(",", 1)[1])
-    for text in _removed(article, "copyright"):  # "Copyright 2016 The Associated Press. All rights reserved."
-        found += agencies_in(text)
+    site = letters(main_label(article.outlet_domain)) if article.outlet_domain else ""
+    for text in _removed(article, "copyright"):  # "Copyright 2016 WIS and The Associated Press. All rights reserved."
+        found += [AGENCIES[h.lower()] for h in copyright_holders(text) if h.lower() in AGENCIES and letters(h) != site]
     for text in _removed(article, "source"):
         value = text.split(":", 1)[1].strip().lower()
         if value in AGENCIES:

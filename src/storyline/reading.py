@@ -38,6 +38,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import unquote
 
 from .decoding import decode_bytes
 from .errors import EmptyInput, InputError, InputTooLarge, MalformedLine, UnreadableInput
@@ -112,6 +113,43 @@ def count_documents(paths: Iterable[str]) -> int | None:
             return None
         total += 1
     return total
+
+
+# a Wayback Machine capture: the archive, the capture's time stamp (and a mode such as "id_"), the page's own address
+_ARCHIVED = re.compile(r"^(?:https?://)?(?:web\.|wayback\.)?archive\.org/web/\d{1,14}(?:[a-z]{2}_)?/+(?P<url>\S+)$", re.I)
+
+
+def original_url(url: str | None) -> str | None:
+    """The address a Wayback Machine capture was taken of, ``url`` itself when it is not one:
+    ``web.archive.org/web/20151030223013/http://www.wral.com/...`` is a page of wral.com. The capture's own
+    address names the archive and the day of the capture, neither the article's outlet nor its date."""
+    if not url or not (m := _ARCHIVED.match(url.strip())):
+        return url
+    inner = m.group("url")
+    if re.match(r"https?%3A", inner, re.I):  # the page's address percent-encoded
+        inner = unquote(inner)
+    inner = re.sub(r"^(https?):/+", r"\1://", inner, flags=re.I)  # the archive may fold "//" into "/"
+    return inner if "://" in inner else f"http://{inner}"
+
+
+def page_tree(article: Article):
+    """The article's HTML page parsed by lxml (deeper than its default limit too), ``None`` when it does not parse."""
+    return html_tree(document_body(article))
+
+
+def html_tree(html: str):
+    """``html`` parsed by lxml without its depth limit, or ``None`` when it does not parse."""
+    from lxml.etree import LxmlError
+    from lxml.html import HTMLParser, fromstring
+
+    parser = HTMLParser(huge_tree=True, collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
+    try:
+        try:
+            return fromstring(html, parser=parser)
+        except ValueError:  # a string with an encoding declaration: lxml wants bytes
+            return fromstring(html.encode("utf-8"), parser=parser)
+    except (ValueError, LxmlError):
+        return None
 
 
 def document_body(article: Article) -> str:

@@ -1,0 +1,117 @@
+"""Bylines: who wrote an article, from its credit lines, the page's author metadata and its author links.
+
+A credit ("By Jane Doe and Raj Patel, Reuters", "Von Mira Okafor | Aktualisiert am ...") is read for the
+people it names; organisations, roles, agencies and stray words of the page around it are not people.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from .agencies import agencies_in
+from .mastheads import letters
+from .models import Article
+from .reading import original_url
+
+__all__ = ["authors", "authors_in"]
+
+_BYLINE_IN = re.compile(r"\bby\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})|"
+                        r"\b(staff writer|staff reporter|special correspondent|our correspondent)\b", re.I)
+
+
+def authors(article: Article, site: set[str], meta_author: str | None, tree: Callable[[], Any]) -> list[str]:
+    """The authors, in the page's order: a "By …" line, a staff credit in a header line, the page's author
+    metadata (``meta_author``), or the page's link to its author (:func:`_author_link`; ``tree`` parses the page
+    when asked), the first of these that names a person.
+
+    People only: an organisation beside a person ("Frankfurter Allgemeine Zeitung GmbH; Jane Doe") and the
+    site itself beside others ("Jungle World", "Bueltge De") are left out. A credit that names no person
+    but a newsroom ("Redaktion", "Staff Writer") is the byline only when no credit names a person; stray
+    words ("Jobs", "Text") never are. ``site``: the keys (:func:`~.mastheads.letters`) of the site's names.
+    """
+    credits = [r.text for r in article.removed if r.reason == "byline"]
+    credits += [m.group(1) or m.group(2) for r in article.removed
+                if r.reason == "dateline-header" and (m := _BYLINE_IN.search(r.text))]
+    credits.append(meta_author or "")
+    newsroom: list[str] = []
+    for credit in (*credits, lambda: _author_link(tree(), article.outlet_domain)):
+        credit = credit() if callable(credit) else credit  # the page is parsed only when nothing else names one
+        named = _credit_names(credit)
+        people = [n for n, person in named if person]
+        if others := [n for n in people if letters(n) not in site] if len(named) > 1 else people:
+            return others
+        newsroom = newsroom or [n for n, person in named if not person]
+    return newsroom
+
+
+# links to an author's page, inside the page's article first: rel="author", schema.org's author, /author/...
+_AUTHOR_LINKS = (".//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')] | .//*[@itemprop='author'] | "
+                 ".//a[contains(@href, '/author/') or contains(@href, '/autor/') or contains(@href, '/authors/')]")
+
+
+def _author_link(page: Any, domain: str | None) -> str:
+    """The text of the first link on ``page`` (parsed) to one of its own authors that names a person:
+    ``rel="author"``, schema.org's ``itemprop="author"`` (its ``name`` when it has one), a link into the site's
+    author pages ("/author/jane-doe"), inside the page's ``<article>`` first. Only the first: further down, such
+    links credit the authors of other articles (related posts, a sidebar); a link to another site (a book's
+    author on a catalogue) is no credit."""
+    if page is None:
+        return ""
+    for scope in (*page.xpath("//article"), page):
+        for el in scope.xpath(_AUTHOR_LINKS):
+            host = urlsplit(original_url(el.get("href")) or "").hostname  # an archived page links into the archive
+            if host and domain and not (host == domain or host.endswith("." + domain)):
+                continue
+            names = el.xpath(".//*[@itemprop='name']")
+            text = " ".join((names[0] if names else el).text_content().split())
+            if len(text) <= 80 and authors_in(text):
+                return text
+    return ""
+
+
+# What a credit holds besides the names: a lead-in ("By", "Von", "Zeige alle Beiträge von"), credentials,
+# roles and organisations (a newsroom, a publisher, a desk), stray words of the page around it.
+_LEAD_IN = re.compile(r"^(?:(?:zeige |show |view )?(?:alle |all |more )?(?:beiträge|artikel|posts|articles|stories)\s+"
+                      r"(?:von|by)|zum profil von|mehr von|more (?:from|by)|interview(?:\s+(?:von|by|with|mit))?|"
+                      r"(?:edited|written|words|text|photos?|reporting) by|text(?:\s+von)?|von|by|par|por|"
+                      r"di|door|autor(?:in)?|author)\b\s*:?\s*", re.I)
+_CREDIT_END = re.compile(r"\s*(?:\||·|•|\b(?:updated|published|posted|aktualisiert|veröffentlicht|tiempo de lectura|"
+                         r"lesezeit|reading time|\d+ min(?:ute)?s? read)\b).*$", re.I)
+_NAME_SPLIT = re.compile(r"\s*(?:[;,&/]|\band\b|\bund\b|\bet\b|\by\b)\s*", re.I)
+_CREDENTIAL = re.compile(r"(?:^|(?<=\s))(?:ph\.?\s?d|m\.?\s?d|dr|prof|mba|msc)\b\.?", re.I)
+_ORGANISATION = re.compile(
+    r"\b(?:gmbh|ag|inc|ltd|llc|corp|co|e\s?v|verlag|zeitung|media|média|medien|news|redaktion|editorial|team|"
+    r"staff|desk|online|group|gruppe|press|presse|agentur|agency|blog|magazin|magazine|newsroom|network|edition|"
+    r"foundation|stiftung|verband|bund|verein|institut|institute|university|universität|ministerium|ministry|"
+    r"correspondent|reporter|writer|editor|columnist|contributor|bureau|chief|korrespondent(?:in)?)\b\.?", re.I)
+_STRAY = re.compile(r"^(?:jobs|hire|text|name|human|admin|administrator|user|guest|gast|anonym(?:ous)?|home|menu|authors?|"
+                    r"unknown|none|datum|date|posted|profil|profile|posts?|share|teilen)$", re.I)
+
+
+def authors_in(credit: str) -> list[str]:
+    """The people a credit names, in order: "By Jane Doe and Raj Patel, Reuters" -> ["Jane Doe", "Raj Patel"]."""
+    return [name for name, person in _credit_names(credit) if person]
+
+
+def _credit_names(credit: str) -> list[tuple[str, bool]]:
+    """The names in a credit, each with whether it is a person's (not an organisation, a role or an agency).
+
+    Credentials go ("Dr.", "PhD"); stray words, and "names" with digits or more than five words, are none.
+    """
+    credit = _CREDIT_END.sub("", " ".join(credit.split()))
+    for _ in range(2):
+        credit = _LEAD_IN.sub("", credit)
+    names: list[tuple[str, bool]] = []
+    for part in _NAME_SPLIT.split(credit):
+        name = _CREDENTIAL.sub("", part).strip(" .:-–—()[]\"'")
+        if not name or _STRAY.match(name) or len(name.split()) > 5 or re.search(r"\d|@|https?:", name):
+            continue
+        if " " in name and not name[:1].isupper():
+            continue
+        person = not _ORGANISATION.search(name) and not agencies_in(name, any_case=True)
+        if name not in (n for n, _ in names):
+            names.append((name, person))
+    return names
