@@ -141,6 +141,9 @@ def test_an_archived_page_is_described_by_the_page_it_captured():
     ("Copyright 2016 Hill & Dale Radio and The Associated Press. All rights reserved.",
      "https://www.hilldaleradio.example/a", "Hill & Dale Radio", ["AP"]),  # as the page writes it
     ("© 2016 Reuters. All rights reserved.", "https://www.reuters.example/a", "Reuters", []),  # the agency's own site
+    ("© 2016 The Associated Press. All rights reserved.", "https://www.apnews.example/a", "Apnews", []),
+    ("© Copyright 2016 by The Associated Press. All Rights Reserved.", "https://www.wkvl.example/story/1", "Wkvl",
+     ["AP"]),  # marks and "by" before the holder
     ("Copyright 2016 UNI Global Union. All rights reserved.", "https://www.uniglobalunion.example/a",
      "UNI Global Union", []),  # not the agency UNI
 ])
@@ -169,6 +172,8 @@ def test_the_title_is_spelled_as_the_pages_heading_shows_it(heading, title):
     ('<p><a href="/author/mira/">All posts</a> by <a href="/author/mira/" rel="author">Mira Okafor</a></p>',
      "Mira Okafor"),  # a link that names no person is passed over
     ('<p>A review of <a href="https://books.example/author/show/77">Sally Rooney</a>\'s novel</p>', None),  # another site
+    ('<p><a href="http://[oops/author/jane">Jane Doe</a> and <a href="/author/mira/">Mira<br>Okafor</a></p>',
+     "Mira Okafor"),  # an address that does not parse is no link; a break is a space
 ])
 def test_the_author_a_page_links_to(credit, byline):
     """No byline line and no author metadata: the page's link to its author's page names the author, in the article

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from .agencies import agencies_in
 from .mastheads import letters
 from .models import Article
-from .reading import original_url
+from .reading import original_url, shown_text
 
 __all__ = ["authors", "authors_in"]
 
@@ -62,11 +62,14 @@ def _author_link(page: Any, domain: str | None) -> str:
         return ""
     for scope in (*page.xpath("//article"), page):
         for el in scope.xpath(_AUTHOR_LINKS):
-            host = urlsplit(original_url(el.get("href")) or "").hostname  # an archived page links into the archive
+            try:
+                host = urlsplit(original_url(el.get("href")) or "").hostname  # an archived page links into the archive
+            except ValueError:  # "http://[oops/author/x": no address to follow
+                continue
             if host and domain and not (host == domain or host.endswith("." + domain)):
                 continue
             names = el.xpath(".//*[@itemprop='name']")
-            text = " ".join((names[0] if names else el).text_content().split())
+            text = shown_text(names[0] if names else el)
             if len(text) <= 80 and authors_in(text):
                 return text
     return ""

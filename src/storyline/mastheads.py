@@ -32,6 +32,7 @@ _CAP_WORD = re.compile(r"^[A-Z0-9][\w.&'’-]*$")
 _CAMEL = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z]+)+$")
 _COPYRIGHT_NAME = re.compile(r"^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?,?\s*"
                              r"(?P<name>[A-Z][\w.&'’ -]{1,50}?)\s*(?:[.,|]|\ball rights\b|$)", re.I)
+_HOLDER_LEAD = re.compile(r"^(?:(?:©|\(c\)|copyright\b|by\b|\d{4}(?:\s*[-–]\s*\d{4})?)[\s,.]*)+", re.I)
 _PROMO_NAME = re.compile(r"\b(?i:get|download|follow|read) (?i:the )?(?P<name>[A-Z][\w&'’-]*(?: [A-Z][\w&'’-]*){0,3})\s+"
                          r"(?i:app\b|in your inbox|for the latest|on (?:facebook|twitter|x|instagram|telegram))")
 _PHRASE = re.compile(r"(?:[A-Z][\w&'’-]*)(?:[ ]+(?:[A-Z][\w&'’-]*|of|and|de|del|la|el|&))*")
@@ -96,11 +97,12 @@ def name_from_line(line: str, reason: str) -> str | None:
 
 
 def copyright_holders(line: str) -> list[str]:
-    """The holders a copyright line names, as written, split where it joins them with "and" or "&":
-    "Copyright 2016 WIS and The Associated Press. All rights reserved." -> ["WIS", "The Associated Press"]."""
-    if not (m := _COPYRIGHT_NAME.match(re.sub(r"\s+", " ", line).strip())):
-        return []
-    return [p.strip(" .-") for p in re.split(r"\s+(?:and|&)\s+", m.group("name"))]
+    """The holders a copyright line names, split where it joins them with "and" or "&": "© Copyright 2016 WIS and
+    The Associated Press. All rights reserved." -> ["WIS", "The Associated Press"]. The holder is what follows
+    the marks ("©", "(c)", "Copyright", "by") and the years, up to a full stop, a comma, "All rights" or a year."""
+    s = re.sub(_HOLDER_LEAD, "", " ".join(line.split()))
+    s = re.split(r"\.(?:\s|$)|,|\ball rights\b|\b\d{4}\b", s, maxsplit=1, flags=re.I)[0]
+    return [p.strip(" .-") for p in re.split(r"\s+(?:and|&)\s+", s) if p.strip(" .-")]
 
 
 def _display(name: str) -> str | None:

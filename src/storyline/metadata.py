@@ -44,7 +44,7 @@ from .bylines import authors
 from .language import detect
 from .mastheads import best_spelling, copyright_holders, letters, main_label, name_from_line
 from .models import Article
-from .reading import original_url, page_tree
+from .reading import document_body, original_url, page_tree, shown_text
 
 __all__ = ["OUTLETS", "describe", "outlet_for_domain", "parse_date", "publication_date",
            "url_date", "without_site"]
@@ -128,8 +128,6 @@ def _page_meta(article: Article) -> dict[str, str]:
     """Title, site name, host, author and date from an HTML page's own metadata."""
     import trafilatura
 
-    from .reading import document_body
-
     meta = trafilatura.extract_metadata(document_body(article), default_url=original_url(article.url),
                                         date_config={"extensive_search": False, "original_date": True})
     if meta is None:
@@ -162,9 +160,7 @@ def _as_shown(tree: Callable[[], Any], title: str) -> str | None:
     if not key or (page := tree()) is None:
         return None
     for heading in page.iter("h1"):
-        for br in heading.iter("br"):  # "open<br>after": two words
-            br.tail = " " + (br.tail or "")
-        shown = " ".join(heading.text_content().split())
+        shown = shown_text(heading)
         if _plain(shown) == key:
             return shown
     return None
@@ -262,7 +258,7 @@ def _may_abbreviate(key: str, name: str) -> bool:
 def _without_agencies(name: str) -> str | None:
     """``name`` without the wire agencies it joins with "and" or "&" ("WIS and The Associated Press" -> "WIS"),
     the rest as the page wrote it ("Hill & Dale Radio"); ``None`` when it names agencies only."""
-    pieces = re.split(r"(\s+(?:and|&)\s+)", name)  # name, separator, name, ...
+    pieces = re.split(r"(\s+(?:and|&)\s+)", " ".join(name.split()))  # name, separator, name, ...
     kept = [(pieces[i - 1] if i else "", pieces[i]) for i in range(0, len(pieces), 2)
             if pieces[i].strip().lower() not in AGENCIES]
     return "".join(sep + part for sep, part in kept).strip().removeprefix("and ").removeprefix("& ") or None
@@ -498,9 +494,10 @@ def _wire(article: Article, page: dict[str, str]) -> list[str]:
             found.append(AGENCIES[m.group(1).lower()])
         elif "," in text:
             found += agencies_in(text.rsplit(",", 1)[1])
-    site = letters(main_label(article.outlet_domain)) if article.outlet_domain else ""
+    site = letters(main_label(article.outlet_domain)) if article.outlet_domain else "-"
     for text in _removed(article, "copyright"):  # "Copyright 2016 WIS and The Associated Press. All rights reserved."
-        found += [AGENCIES[h.lower()] for h in copyright_holders(text) if h.lower() in AGENCIES and letters(h) != site]
+        agencies = [AGENCIES[h.lower()] for h in copyright_holders(text) if h.lower() in AGENCIES]
+        found += [a for a in agencies if not site.startswith(letters(a))]  # not the agency's own site (apnews.com)
     for text in _removed(article, "source"):
         value = text.split(":", 1)[1].strip().lower()
         if value in AGENCIES:

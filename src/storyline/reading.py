@@ -23,6 +23,11 @@ error. Blank lines in JSONL carry no document and are passed over.
 
 JSONL is streamed line by line, so a file of any size needs only one line's
 worth of memory.
+
+Later stages read the document through here as well: :func:`document_body` (the
+page or text itself), :func:`page_tree` (the HTML page parsed once),
+:func:`shown_text` (an element's words as a reader sees them) and
+:func:`original_url` (the page a Wayback Machine capture was taken of).
 """
 
 from __future__ import annotations
@@ -150,6 +155,25 @@ def html_tree(html: str):
             return fromstring(html.encode("utf-8"), parser=parser)
     except (ValueError, LxmlError):
         return None
+
+
+def shown_text(element) -> str:
+    """The words of a parsed element as a reader sees them: a line break (``<br>``) between two words is a space
+    ("open<br>after"), inline markup is not ("THW<span>:</span>")."""
+    parts: list[str] = []
+
+    def walk(el) -> None:
+        if el.tag == "br":
+            parts.append(" ")
+        elif isinstance(el.tag, str) and el.text:
+            parts.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(element)
+    return " ".join("".join(parts).split())
 
 
 def document_body(article: Article) -> str:
