@@ -167,6 +167,20 @@ def test_the_title_is_spelled_as_the_pages_heading_shows_it(heading, title):
     assert art.title == title
 
 
+@pytest.mark.parametrize("picked,title", [
+    ("Hauptmenü", "Dam gates open after ten years"),  # a section label picked from the page: the page's own title
+    ("Dam gates open", "Dam gates open"),  # the page's title contains it
+    ("Dam gates open after ten years of waiting", "Dam gates open after ten years of waiting"),  # a headline
+])
+def test_a_section_label_is_no_title(picked, title):
+    from storyline.metadata import _headed
+    from storyline.reading import html_tree
+
+    html = ('<html><head><meta property="og:title" content="Dam gates open after ten years"><title>Dam gates open after '
+            f'ten years | The Hill Gazette</title></head><body><h2>Hauptmenü</h2><p>{BODY}</p></body></html>')
+    assert _headed(lambda: html_tree(html), picked) == title
+
+
 @pytest.mark.parametrize("credit,byline", [
     ('<p><a href="/autor/mira-okafor">Mira Okafor</a></p>', "Mira Okafor"),
     ('<p><a href="/author/mira/">All posts</a> by <a href="/author/mira/" rel="author">Mira Okafor</a></p>',

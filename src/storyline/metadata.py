@@ -140,7 +140,7 @@ def _title(article: Article, page: dict[str, str], tree: Callable[[], Any]) -> s
     if article.hints.get("title"):
         return article.hints["title"].strip()
     if page.get("title"):
-        title = without_site(page["title"].strip(), _site_keys(article, page))
+        title = without_site(_headed(tree, page["title"].strip()), _site_keys(article, page))
         return _as_shown(tree, title) or title
     titles = _removed(article, "title")
     if titles:
@@ -149,6 +149,17 @@ def _title(article: Article, page: dict[str, str], tree: Callable[[], Any]) -> s
     if len(first) > 150:
         first = first[:140].rsplit(" ", 1)[0] + " …"
     return first or None
+
+
+def _headed(tree: Callable[[], Any], title: str) -> str:
+    """``title``, unless it is a label of one or two words that the page's own titles (``og:title``, then
+    ``<title>``) do not contain while they say more: then a section heading was picked from the page
+    ("Hauptmenü", "Ansprechpartner") and the page's own title is its headline."""
+    if len(title.split()) > 2 or (page := tree()) is None:
+        return title
+    own = [" ".join(t.split()) for t in page.xpath("//meta[@property='og:title']/@content | //head/title/text()")]
+    own = [t for t in own if len(t.split()) > len(title.split()) and _plain(title) not in _plain(t)]
+    return own[0] if own else title
 
 
 def _as_shown(tree: Callable[[], Any], title: str) -> str | None:
