@@ -32,13 +32,15 @@ def authors(article: Article, site: set[str], meta_author: str | None, tree: Cal
     but a newsroom ("Redaktion", "Staff Writer") is the byline only when no credit names a person; stray
     words ("Jobs", "Text") never are. ``site``: the keys (:func:`~.mastheads.letters`) of the site's names.
     """
-    credits = [r.text for r in article.removed if r.reason == "byline"]
-    credits += [m.group(1) or m.group(2) for r in article.removed
-                if r.reason == "dateline-header" and (m := _BYLINE_IN.search(r.text))]
-    credits.append(meta_author or "")
+    def credits():
+        yield from (r.text for r in article.removed if r.reason == "byline")
+        yield from (m.group(1) or m.group(2) for r in article.removed
+                    if r.reason == "dateline-header" and (m := _BYLINE_IN.search(r.text)))
+        yield meta_author or ""
+        yield _author_link(tree(), article.outlet_domain)  # the page is parsed only when nothing before names one
+
     newsroom: list[str] = []
-    for credit in (*credits, lambda: _author_link(tree(), article.outlet_domain)):
-        credit = credit() if callable(credit) else credit  # the page is parsed only when nothing else names one
+    for credit in credits():
         named = _credit_names(credit)
         people = [n for n, person in named if person]
         if others := [n for n in people if letters(n) not in site] if len(named) > 1 else people:

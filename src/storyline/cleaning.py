@@ -44,7 +44,7 @@ from .agencies import AGENCIES, AGENCY_PATTERN, agencies_in
 from .errors import EmptyInput
 from .mastheads import is_masthead, is_nav_bar
 from .models import Article, Removed
-from .reading import document_body, html_tree
+from .reading import PAGE_PARSING, document_body, html_tree
 
 __all__ = ["AGENCIES", "AGENCY_PATTERN", "agencies_in", "clean", "clean_text", "html_text"]
 
@@ -207,16 +207,10 @@ def _extract(source, **options) -> tuple[str, str | None]:
 
 def _deep_tree(html: str):
     """The page parsed without lxml's depth limit when it goes past it (None otherwise: trafilatura parses it)."""
-    from lxml.etree import LxmlError
-    from lxml.html import HTMLParser, fromstring
+    from lxml.html import HTMLParser
 
-    parser = HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
-    try:
-        try:
-            fromstring(html, parser=parser)
-        except ValueError:  # a string with an encoding declaration: lxml wants bytes
-            fromstring(html.encode("utf-8"), parser=parser)
-    except (ValueError, LxmlError):
+    parser = HTMLParser(**PAGE_PARSING)
+    if html_tree(html, parser) is None:
         return None
     return html_tree(html) if any("depth" in e.message.lower() for e in parser.error_log) else None
 

@@ -270,9 +270,9 @@ def _without_agencies(name: str) -> str | None:
     """``name`` without the wire agencies it joins with "and" or "&" ("WIS and The Associated Press" -> "WIS"),
     the rest as the page wrote it ("Hill & Dale Radio"); ``None`` when it names agencies only."""
     pieces = re.split(r"(\s+(?:and|&)\s+)", " ".join(name.split()))  # name, separator, name, ...
-    kept = [(pieces[i - 1] if i else "", pieces[i]) for i in range(0, len(pieces), 2)
-            if pieces[i].strip().lower() not in AGENCIES]
-    return "".join(sep + part for sep, part in kept).strip().removeprefix("and ").removeprefix("& ") or None
+    kept = "".join(sep + part for sep, part in zip(["", *pieces[1::2]], pieces[0::2], strict=True)
+                   if part.lower() not in AGENCIES)
+    return re.sub(r"^\s*(?:and|&)\s+", "", kept) or None
 
 
 def _canonical_domain(host: str) -> str | None:
@@ -457,8 +457,6 @@ def _update_date(line: str) -> str | None:
 def _searched_date(article: Article) -> str | None:
     """The publication date htmldate's extensive search finds on the page (its text as well as its markup)."""
     from htmldate import find_date
-
-    from .reading import document_body
 
     try:
         found = find_date(document_body(article), url=original_url(article.url), extensive_search=True,

@@ -120,6 +120,7 @@ def count_documents(paths: Iterable[str]) -> int | None:
     return total
 
 
+PAGE_PARSING = {"collect_ids": False, "default_doctype": False, "remove_comments": True, "remove_pis": True}  # lxml
 # a Wayback Machine capture: the archive, the capture's time stamp (and a mode such as "id_"), the page's own address
 _ARCHIVED = re.compile(r"^(?:https?://)?(?:web\.|wayback\.)?archive\.org/web/\d{1,14}(?:[a-z]{2}_)?/+(?P<url>\S+)$", re.I)
 
@@ -142,12 +143,13 @@ def page_tree(article: Article):
     return html_tree(document_body(article))
 
 
-def html_tree(html: str):
-    """``html`` parsed by lxml without its depth limit, or ``None`` when it does not parse."""
+def html_tree(html: str, parser=None):
+    """``html`` parsed by lxml with ``parser`` (by default one without lxml's depth limit), or ``None`` when it
+    does not parse."""
     from lxml.etree import LxmlError
     from lxml.html import HTMLParser, fromstring
 
-    parser = HTMLParser(huge_tree=True, collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
+    parser = parser or HTMLParser(huge_tree=True, **PAGE_PARSING)
     try:
         try:
             return fromstring(html, parser=parser)
