@@ -92,6 +92,23 @@ def test_shared_main_protagonists_are_people_most_articles_name():
     assert len(row) == len(STORY_FEATURES) and row[STORY_FEATURES.index("main")] == pytest.approx(1.0)
 
 
+def test_how_far_apart_two_events_lie_does_not_change_whether_they_are_one_story():
+    """A story goes on at any distance in time: the story features of two meetings are the same a week or
+    ten years apart (only a lead naming the other's date as earlier, ``follows``, reads dates)."""
+    text = "Arno Velt of Norland and Mira Oskan of Sudria met to discuss the joint shipyard."
+    rows = []
+    for later in ("2022-03-15", "2032-03-08"):
+        lex = Lexicon()
+        profiles = [Profile.from_article(article("d1", "Velt and Oskan meet", text, "2022-03-08"), lex),
+                    Profile.from_article(article("d2", "Velt and Oskan meet again", text, later), lex)]
+        for p in profiles:
+            lex.observe(*p.counted)
+        first, second = (Aggregate.single(p, lex, min_df=1) for p in profiles)
+        assert (second.day or 0) - (first.day or 0) in (7, 3653)
+        rows.append(story_features(first, second, lex))
+    assert rows[0] == pytest.approx(rows[1])
+
+
 def test_a_protagonist_named_in_full_in_one_report_and_by_surname_in_another_is_one_person():
     """Outlets name people differently ("Sanjay Gupta", "Gupta"): protagonists are compared by surname."""
     full = article("p1", "Velt opens shipyard", "Arno Velt opened the shipyard in Kelport on Monday.", "2022-03-08")

@@ -36,7 +36,10 @@ members, at the cost of one dot product of sums. Each feature is named here, and
   ages repeat by chance), and the shared words already count it.
 
 :data:`STORY_FEATURES` (does an event continue a story): the same similarities
-without terms, statements and facts, the date gap between the nearest members, and
+without terms, statements and facts, and no date distance (a story goes on at any distance in
+time: with the gap between the nearest members as a feature, fitted on GVA, where follow-ups come
+within weeks, ECB+ stories scored 0.912 where they score 0.916 without, and out of fold ECB+ 0.957
+where they score 0.967), and
 ``main``: the share of the main protagonists (the people named by at least half of
 a side's articles, by surname: :attr:`~.features.Profile.people`) that both sides have, and
 ``follows``: 1 when the lead of one names, as an earlier happening, a day, week or month in which the
@@ -70,7 +73,7 @@ EVENT_FEATURES: tuple[str, ...] = (
     "gap", "dated", "strong_gap", "strong", "bridged",
     "cohesion", "relative", "vector_relative", "people", "named", "numbers_differ",
 )  # fmt: skip
-STORY_FEATURES: tuple[str, ...] = ("vector", "words", "actors", "places", "main", "gap", "dated", "follows")
+STORY_FEATURES: tuple[str, ...] = ("vector", "words", "actors", "places", "main", "follows")
 
 
 def dots(a: Bag, others: list[Bag], fields: int = 1) -> np.ndarray:
@@ -210,9 +213,9 @@ def story_feature_rows(a: Aggregate, others: list[Aggregate], lexicon: Lexicon) 
     """The :data:`STORY_FEATURES` of ``a`` against each of ``others``, one row each."""
     pairs = np.array([a.size * b.size for b in others], np.float64)
     days_a = a.sorted_days
-    rest = np.array([(shared_main(a, b, lexicon), *_gap(*nearest_days(days_a, b.sorted_days)),
+    rest = np.array([(shared_main(a, b, lexicon),
                       float(_follows(a, b.sorted_days) or _follows(b, days_a))) for b in others],
-                    np.float64).reshape(len(others), 4)  # fmt: skip
+                    np.float64).reshape(len(others), 2)  # fmt: skip
     return np.column_stack([
         _vector_cosines(a, others),
         *(dots(a.field(name), [b.field(name) for b in others]) / pairs for name in ("words", "actors", "places")),
@@ -260,19 +263,6 @@ def _periods(agg: Aggregate, name: str) -> tuple[list[int], list[int]]:
         return starts, ends
 
     return agg.kept("periods:" + name, merged)
-
-
-def nearest_days(xs: list[int], ys: list[int]) -> tuple[int | None, int | None]:
-    """The two closest days, one from each sorted list (``None, None`` when either is empty)."""
-    if not xs or not ys:
-        return None, None
-    best = (None, None, math.inf)
-    for x in (xs[0], xs[len(xs) // 2], xs[-1]):  # the ends and the middle are enough for a gap feature
-        i = bisect.bisect_left(ys, x)
-        for j in (i - 1, i):
-            if 0 <= j < len(ys) and abs(ys[j] - x) < best[2]:
-                best = (x, ys[j], abs(ys[j] - x))
-    return best[0], best[1]
 
 
 def main_actors(agg: Aggregate, by: str = "named") -> set[int]:
