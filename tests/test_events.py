@@ -120,6 +120,29 @@ def test_average_link_of_aggregates_is_the_mean_pairwise_similarity():
     assert event_features(left, right)[column] == pytest.approx(np.mean(pairwise), abs=1e-6)
 
 
+def test_an_unknown_date_reads_as_two_days_drawn_across_the_window_and_no_feature_says_it_is_unknown():
+    """Whether a date is known is a property of a collection (nearly every dated pair in one corpus is one
+    event, every pair is dated in another), so no feature says it; an unknown date reads as the mean distance
+    of two days drawn independently across the window, neither simultaneous nor far apart."""
+    import math
+
+    from storyline.events.pairs import UNKNOWN_DAYS
+
+    assert not {"dated", "strong"} & set(EVENT_FEATURES)
+    lex = Lexicon()
+    text = "Arno Velt opened the shipyard in Kelport."
+    dates = {"u1": None, "u2": None, "d1": "2022-03-08", "d2": "2022-03-18"}
+    profiles = [Profile.from_article(article(i, "Shipyard opens", text, d), lex) for i, d in dates.items()]
+    for p in profiles:
+        lex.observe(*p.counted)
+    undated, other_undated, dated, ten_days_later = (Aggregate.single(p, lex) for p in profiles)
+    gap = EVENT_FEATURES.index("gap")
+    assert event_features(undated, other_undated)[gap] == pytest.approx(math.log1p(UNKNOWN_DAYS))
+    assert event_features(undated, dated)[gap] == pytest.approx(math.log1p(UNKNOWN_DAYS))
+    assert event_features(dated, ten_days_later)[gap] == pytest.approx(math.log1p(10))
+    assert event_features(undated, dated)[EVENT_FEATURES.index("strong_gap")] == pytest.approx(math.log1p(UNKNOWN_DAYS))
+
+
 def test_embeddings_are_compared_less_what_every_article_of_the_collection_shares():
     """Reports that all share one direction (every article is about a shooting) look alike by cosine; centred,
     only what tells them apart is compared, and an article alike in its own right stays alike."""

@@ -122,7 +122,7 @@ def test_look_alikes_are_the_most_alike_units_of_other_stories_given_the_dates_o
 
     from storyline.events.training import LOOK_ALIKES, _look_alikes, _Pairs
 
-    features = ("words", "gap", "dated")
+    features = ("words", "gap", "strong_gap")
     words = {"a": 0.0, "b": 0.9, "c": 0.8, "d": 0.95, "e": 0.7}  # how alike each unit is to any other
     story = {"a": "s1", "b": "s2", "c": "s1", "d": None, "e": "s3"} | {f"x{i}": "s9" for i in range(LOOK_ALIKES + 3)}
     units = {u: u for u in story}

@@ -46,7 +46,7 @@ EVENT_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)  # the decisi
 STORY_THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98)
 THRESHOLD_TOLERANCE = 0.002  # F1 differences smaller than this do not choose a threshold
 LOOK_ALIKES = 10  # negatives per unit: its most alike units of other stories, at any distance in time
-DATE_FEATURES = ("gap", "dated", "strong_gap", "strong", "bridged")  # what a look-alike takes from a met pair
+DATE_FEATURES = ("gap", "strong_gap", "bridged")  # what a look-alike takes from a met pair
 
 
 @dataclass
