@@ -1,6 +1,8 @@
 """Placing articles in events: look-alike events apart, copies together, order never matters."""
 
+import math
 import random
+from datetime import date, timedelta
 
 import numpy as np
 import pytest
@@ -10,7 +12,14 @@ from storyline.events import EventIndex, event_id_for, rebuild
 from storyline.events.attributes import describe_event, describe_events, infer_published
 from storyline.events.features import Aggregate, Bag, Lexicon, Profile, end_of_lead, lead_numbers, speaks_for, terms_of
 from storyline.events.index import CandidateIndex
-from storyline.events.pairs import EVENT_FEATURES, dots, event_feature_rows, event_features, story_feature_rows
+from storyline.events.pairs import (
+    EVENT_FEATURES,
+    UNKNOWN_DAYS,
+    dots,
+    event_feature_rows,
+    event_features,
+    story_feature_rows,
+)
 from storyline.models import Mention
 from storyline.settings import Settings
 
@@ -120,27 +129,23 @@ def test_average_link_of_aggregates_is_the_mean_pairwise_similarity():
     assert event_features(left, right)[column] == pytest.approx(np.mean(pairwise), abs=1e-6)
 
 
-def test_an_unknown_date_reads_as_two_days_drawn_across_the_window_and_no_feature_says_it_is_unknown():
+def test_an_unknown_date_reads_as_unknown_days_and_no_feature_says_it_is_unknown():
     """Whether a date is known is a property of a collection (nearly every dated pair in one corpus is one
-    event, every pair is dated in another), so no feature says it; an unknown date reads as the mean distance
-    of two days drawn independently across the window, neither simultaneous nor far apart."""
-    import math
-
-    from storyline.events.pairs import UNKNOWN_DAYS
-
-    assert not {"dated", "strong"} & set(EVENT_FEATURES)
+    event, every pair is dated in another), so no feature says it: an undated pair reads exactly as a pair
+    UNKNOWN_DAYS apart, neither simultaneous nor far apart; known dates read as their distance."""
     lex = Lexicon()
     text = "Arno Velt opened the shipyard in Kelport."
-    dates = {"u1": None, "u2": None, "d1": "2022-03-08", "d2": "2022-03-18"}
+    dates = {"u1": None, "u2": None, "d1": "2022-03-08", "d2": "2022-03-11",
+             "d3": (date(2022, 3, 8) + timedelta(days=UNKNOWN_DAYS)).isoformat()}
     profiles = [Profile.from_article(article(i, "Shipyard opens", text, d), lex) for i, d in dates.items()]
     for p in profiles:
         lex.observe(*p.counted)
-    undated, other_undated, dated, ten_days_later = (Aggregate.single(p, lex) for p in profiles)
-    gap = EVENT_FEATURES.index("gap")
-    assert event_features(undated, other_undated)[gap] == pytest.approx(math.log1p(UNKNOWN_DAYS))
+    undated, other_undated, dated, three_days_later, unknown_days_later = (Aggregate.single(p, lex) for p in profiles)
+    gap, strong_gap = EVENT_FEATURES.index("gap"), EVENT_FEATURES.index("strong_gap")
     assert event_features(undated, dated)[gap] == pytest.approx(math.log1p(UNKNOWN_DAYS))
-    assert event_features(dated, ten_days_later)[gap] == pytest.approx(math.log1p(10))
-    assert event_features(undated, dated)[EVENT_FEATURES.index("strong_gap")] == pytest.approx(math.log1p(UNKNOWN_DAYS))
+    assert event_features(undated, dated)[strong_gap] == pytest.approx(math.log1p(UNKNOWN_DAYS))
+    assert event_features(dated, three_days_later)[[gap, strong_gap]] == pytest.approx([math.log1p(3)] * 2)
+    assert np.allclose(event_features(undated, other_undated), event_features(dated, unknown_days_later))
 
 
 def test_embeddings_are_compared_less_what_every_article_of_the_collection_shares():

@@ -130,7 +130,7 @@ def test_look_alikes_are_the_most_alike_units_of_other_stories_given_the_dates_o
         words[f"x{i}"] = 0.5 - i / 100
 
     def rows(a, others):
-        return np.array([[words[o], 9.0, 0.0] for o in others])  # far apart in time, as found at any distance
+        return np.array([[words[o], 9.0, 9.0] for o in others])  # far apart in time, as found at any distance
 
     pairs = _Pairs()
     pairs.current = 1

@@ -13,14 +13,12 @@ members, at the cost of one dot product of sums. Each feature is named here, and
 - ``actors`` / ``places``: cosine of IDF-weighted canonical people and organisations / places;
 - ``statements``: the statements they share (one speaker saying the same thing), per pair;
 - ``facts``: 1 when they share a long quote or a figure;
-- ``gap``: ``log(1 + days)`` between their date estimates; when either is unknown, the days
-  two dates drawn independently across the default date window lie apart on average
-  (:data:`UNKNOWN_DAYS`). No feature says whether a date is known: that is a property of a
-  collection, not of a pair. Fitted on ECB+ dev, where nearly every candidate pair with two dates
-  is one event, such an indicator weighed +1.3 per standard deviation and joined GVA's look-alike
-  shootings a day apart; an unknown date read as 0 days made every undated pair look simultaneous
-  to a model fitted on GVA (fitted on ECB+ and scored on GVA, events 0.855 with them, 0.901 without;
-  the other way 0.877 and 0.893);
+- ``gap``: ``log(1 + days)`` between their date estimates; when either is unknown,
+  :data:`UNKNOWN_DAYS`, neither simultaneous nor far apart. No feature says whether a date is
+  known: that is a property of a collection, not of a pair (in one corpus nearly every candidate
+  pair with two dates is one event, in another every pair is dated), and a model fitted on one
+  learns it as evidence it is not elsewhere; an unknown date read as 0 days made every undated pair
+  look simultaneous (the README has the figures);
 - ``strong_gap``: the same over the span of their strongly dated members (a date stated in
   the lead, or a stated publication date);
 - ``bridged``: 1 when the lead of one names (to the day, week or month) the other's strong date:
@@ -42,10 +40,9 @@ members, at the cost of one dot product of sums. Each feature is named here, and
   ages repeat by chance), and the shared words already count it.
 
 :data:`STORY_FEATURES` (does an event continue a story): the same similarities
-without terms, statements and facts, and no date distance (a story goes on at any distance in
-time: with the gap between the nearest members as a feature, fitted on GVA, where follow-ups come
-within weeks, ECB+ stories scored 0.912 where they score 0.916 without, and out of fold ECB+ 0.957
-where they score 0.967), and
+without terms, statements and facts; no date distance (a story goes on at any distance in time,
+and a gap learned where follow-ups come within weeks kept apart stories whose next event comes
+years later: the README has the figures); plus
 ``main``: the share of the main protagonists (the people named by at least half of
 a side's articles, by surname: :attr:`~.features.Profile.people`) that both sides have, and
 ``follows``: 1 when the lead of one names, as an earlier happening, a day, week or month in which the
@@ -72,7 +69,7 @@ import numpy as np
 
 from .features import BAG_FIELDS, FIELD_SHIFT, Aggregate, Bag, Lexicon, span
 
-UNKNOWN_DAYS = 10  # the mean distance of two days drawn independently across the 30-day date window
+UNKNOWN_DAYS = 10  # days an unknown date reads as: a third of the default 30-day event_window_days (a choice, not fitted)
 ROW_SHIFT = 34  # above the ids of a joined bag (up to eight fields of 2**FIELD_SHIFT)
 
 EVENT_FEATURES: tuple[str, ...] = (
