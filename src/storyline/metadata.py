@@ -112,9 +112,10 @@ def describe(article: Article, settings: Any) -> Article:
     page = _page_meta(article) if article.format == "html" else {}
     tree = cache(partial(page_tree, article) if article.format == "html" else lambda: None)  # parsed when asked
     article.outlet, article.outlet_domain = _outlet(article, page)
-    article.title = _title(article, page, tree)
+    site = _site_keys(article, page)
+    article.title = _title(article, page, tree, site)
     article.published, article.published_how = _published(article, page)
-    article.byline = ", ".join(authors(article, _site_keys(article, page), page.get("author"), tree)) or None
+    article.byline = ", ".join(authors(article, site, page.get("author"), tree)) or None
     article.wire = _wire(article, page)
     article.language = detect(article.text, settings.language_list)
     return article
@@ -136,11 +137,11 @@ def _page_meta(article: Article) -> dict[str, str]:
     return {k: v for k in fields if isinstance(v := getattr(meta, k, None), str) and v.strip()}
 
 
-def _title(article: Article, page: dict[str, str], tree: Callable[[], Any]) -> str | None:
+def _title(article: Article, page: dict[str, str], tree: Callable[[], Any], site: set[str]) -> str | None:
     if article.hints.get("title"):
         return article.hints["title"].strip()
     if page.get("title"):
-        title = without_site(_headed(tree, page["title"].strip()), _site_keys(article, page))
+        title = without_site(_headed(tree, page["title"].strip()), site)
         return _as_shown(tree, title) or title
     titles = _removed(article, "title")
     if titles:
