@@ -17,7 +17,8 @@ learns that alike and near is enough, and lumps the look-alike happenings other 
 is full of (two shootings in nearby towns on one day). So each level also learns from
 *look-alikes* (:func:`_look_alikes`): for each unit, the most alike units of other
 stories found at any distance in time, given the dates of a pair the agglomeration
-met (events only: the story features hold no dates), as negatives. They teach what tells two alike happenings apart besides the date.
+met (events only: the story features hold no dates), as negatives. They teach what
+tells two alike happenings apart besides the date.
 """
 
 from __future__ import annotations
