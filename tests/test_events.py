@@ -129,6 +129,29 @@ def test_average_link_of_aggregates_is_the_mean_pairwise_similarity():
     assert event_features(left, right)[column] == pytest.approx(np.mean(pairwise), abs=1e-6)
 
 
+def test_a_pair_reads_at_most_as_alike_as_a_sides_own_articles():
+    """``relative``: the cosine across a pair over the lower of the sides' own (their cohesion), capped at 1.
+    An article more alike to a loose event than its reports are to each other is as alike as they are, not
+    more: uncapped, the ratio grows without bound as an event's cohesion falls (1.6 here), and a model fitted
+    where loose events are rare reads that as overwhelming evidence."""
+    lex = Lexicon()
+    texts = {"x": ("Crane repaired", "The crane on the north quay of Kelport was repaired by the harbour crew."),
+             "y": ("Ferry timetable", "The ferry timetable for Kelport changes in spring, the harbour crew said."),
+             "z": ("Crane and ferry", "The crane on the north quay was repaired and the ferry timetable changes."),
+             "w": ("Crane bought", "A new crane was bought for the south quay.")}
+    profiles = [Profile.from_article(article(i, t, body, "2022-03-08"), lex) for i, (t, body) in texts.items()]
+    for p in profiles:
+        lex.observe(*p.counted)
+    x, y, z, w = (Aggregate.single(p, lex) for p in profiles)
+    event = x.copy()
+    event.add(y)
+    terms, relative = EVENT_FEATURES.index("terms"), EVENT_FEATURES.index("relative")
+    cohesion = event_features(x, y)[terms]  # the average cosine over an event of two is that of its one pair
+    bridging, far = event_features(z, event), event_features(w, event)
+    assert bridging[terms] > cohesion and bridging[relative] == 1.0
+    assert 0 < far[terms] < cohesion and far[relative] == pytest.approx(far[terms] / max(cohesion, 0.05))
+
+
 def test_an_unknown_date_reads_as_unknown_days_and_no_feature_says_it_is_unknown():
     """Whether a date is known is a property of a collection (nearly every dated pair in one corpus is one
     event, every pair is dated in another), so no feature says it: an undated pair reads exactly as a pair
