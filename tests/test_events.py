@@ -13,6 +13,7 @@ from storyline.events.attributes import describe_event, describe_events, infer_p
 from storyline.events.features import Aggregate, Bag, Lexicon, Profile, end_of_lead, lead_numbers, speaks_for, terms_of
 from storyline.events.index import CandidateIndex
 from storyline.events.pairs import (
+    COHESION_FLOOR,
     EVENT_FEATURES,
     UNKNOWN_DAYS,
     dots,
@@ -149,7 +150,7 @@ def test_a_pair_reads_at_most_as_alike_as_a_sides_own_articles():
     cohesion = event_features(x, y)[terms]  # the average cosine over an event of two is that of its one pair
     bridging, far = event_features(z, event), event_features(w, event)
     assert bridging[terms] > cohesion and bridging[relative] == 1.0
-    assert 0 < far[terms] < cohesion and far[relative] == pytest.approx(far[terms] / max(cohesion, 0.05))
+    assert 0 < far[terms] < cohesion and far[relative] == pytest.approx(far[terms] / max(cohesion, COHESION_FLOOR))
 
 
 def test_an_unknown_date_reads_as_unknown_days_and_no_feature_says_it_is_unknown():

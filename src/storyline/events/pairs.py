@@ -73,6 +73,7 @@ import numpy as np
 from .features import BAG_FIELDS, FIELD_SHIFT, Aggregate, Bag, Lexicon, span
 
 UNKNOWN_DAYS = 10  # days an unknown date reads as: a third of the default 30-day event_window_days (a choice, not fitted)
+COHESION_FLOOR = 0.05  # the least cohesion ``relative`` divides by (a side whose reports share nothing)
 ROW_SHIFT = 34  # above the ids of a joined bag (up to eight fields of 2**FIELD_SHIFT)
 
 EVENT_FEATURES: tuple[str, ...] = (
@@ -185,8 +186,8 @@ def event_feature_rows(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
             _gap(*(strong or (None, None))),
             float(bridged),
             max(cohesion_a, cohesion_b),
-            min(1.0, terms[i] / max(min(cohesion_a, cohesion_b), 0.05)),
-            min(1.0, vector[i] / max(min(vector_a if b.vsum is not None else 1.0, vector_b), 0.05)),
+            _relative(terms[i], cohesion_a, cohesion_b),
+            _relative(vector[i], vector_a if b.vsum is not None else 1.0, vector_b),
             *_people(a, b),
         )  # fmt: skip
     return np.column_stack([
@@ -202,6 +203,12 @@ def _people(a: Aggregate, b: Aggregate) -> tuple[float, float]:
     if not ma or not mb:
         return 0.0, 0.0
     return len(ma & mb) / min(len(ma), len(mb)), 1.0
+
+
+def _relative(across: float, own_a: float, own_b: float) -> float:
+    """The cosine ``across`` a pair over the lower of the two sides' own cohesion (floored at
+    :data:`COHESION_FLOOR`), at most 1: as alike as a side's own reports is as alike as can be told."""
+    return min(1.0, across / max(min(own_a, own_b), COHESION_FLOOR))
 
 
 def _cohesion(bag_sum: float, n: int) -> float:
