@@ -5,7 +5,7 @@ quality table reports, and writes each result to ``bench/results/quality-<name>.
 
 - ``ecbplus`` / ``gva``: the packaged model as ingested and rebuilt, grouped 5-fold
   cross-validation by story (refit on the other folds, held-out fold as ingested), the
-  baselines (every article alone, TF-IDF and MiniLM average link), and the window ceiling
+  baselines (every article alone, TF-IDF, MiniLM and combined average link), and the window ceiling
   (the gold events cut at the date window, scored against them: the most any clustering
   that keeps the window can reach);
 - ``gva-from-ecbplus`` / ``ecbplus-from-gva``: fitted on one corpus, scored on the other,

@@ -91,7 +91,7 @@ def test_train_writes_a_model_that_eval_and_placement_use(labelled_file, tmp_pat
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output)
     assert {"ingest", "rebuild", "baselines"} <= set(figures)
-    assert set(figures["baselines"]) == {"alone", "tfidf", "minilm"}
+    assert set(figures["baselines"]) == {"alone", "tfidf", "minilm", "combined"}
 
 
 def test_the_decision_thresholds_are_fitted_with_the_models_and_used_by_default():

@@ -336,7 +336,7 @@ def eval_cmd(
     gold: Annotated[Path, typer.Argument(help="A labelled JSONL: text/html, id, event, and optionally story and topic.")],
     cv: Annotated[int, typer.Option("--cv", help="Grouped K-fold by story: refit on the other folds, score each held-out fold as ingested (0: off).")] = 0,
     train: Annotated[list[Path] | None, typer.Option("--train", help="Fit the models on this labelled file (repeatable) and score GOLD with them.")] = None,
-    with_baselines: Annotated[bool, typer.Option("--baselines", help="Also score every article alone, TF-IDF and MiniLM average link.")] = False,
+    with_baselines: Annotated[bool, typer.Option("--baselines", help="Also score every article alone, and TF-IDF, MiniLM and the two with names (combined) average link.")] = False,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the shuffled ingest order.")] = 0,
     cache: Cache = None,
     as_json: AsJson = False,
