@@ -9,7 +9,8 @@ A profile is built once from an enriched :class:`~storyline.models.Article`
   time: what the article is about, compared when finding its story;
 - ``terms``: the words, adjacent-word phrases and one ``E:<canonical name>`` term per
   entity mention, those of the headline and lead counting double: what tells the events
-  of one story apart (weighted per story, :mod:`.local`);
+  of one story apart (weighted, like the words, by inverse document frequency over the store, terms only one
+  article holds weighing nothing);
 - ``actors`` and ``places``: canonical entity names (people, organisations,
   groups / countries, cities, sites), the participants and where it happened;
 - ``people``: the people it names, by surname: outlets name one person differently ("Sanjay

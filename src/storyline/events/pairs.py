@@ -18,7 +18,7 @@ members, at the cost of one dot product of sums. Each feature is named here, and
   known: that is a property of a collection, not of a pair (in one corpus nearly every candidate
   pair with two dates is one event, in another every pair is dated), and a model fitted on one
   learns it as evidence it is not elsewhere; an unknown date read as 0 days made every undated pair
-  look simultaneous (the README has the figures);
+  look simultaneous (docs/clustering-history.md has the figures);
 - ``strong_gap``: the same over the span of their strongly dated members (a date stated in
   the lead, or a stated publication date);
 - ``bridged``: 1 when the lead of one names (to the day, week or month) the other's strong date:
@@ -28,8 +28,8 @@ members, at the cost of one dot product of sums. Each feature is named here, and
   the terms / vector cosine across the pair divided by the lower of the two sides' own, at most 1: a group
   of reports that agree among themselves far more than with a look-alike is a happening of its own, and a
   pair as alike as a side's own reports is as alike as can be told (uncapped, the ratio grew without bound
-  as a loose event's cohesion fell, and out of fold on ECB+ events scored 0.901 against 0.917: the README
-  has the figures);
+  as a loose event's cohesion fell, and out of fold on ECB+ events scored 0.901 against 0.917:
+  docs/clustering-history.md has the figures);
 - ``people``: the share of the main protagonists (as for stories, below, but by full canonical name)
   of the side with fewer that the other also names, and ``named``: 1 when both sides have main
   protagonists. Not by surname: two shootings a day apart often have people who share only a
@@ -45,7 +45,7 @@ members, at the cost of one dot product of sums. Each feature is named here, and
 :data:`STORY_FEATURES` (does an event continue a story): the same similarities
 without terms, statements and facts; no date distance (a story goes on at any distance in time,
 and a gap learned where follow-ups come within weeks kept apart stories whose next event comes
-years later: the README has the figures); plus
+years later: docs/clustering-history.md has the figures); plus
 ``main``: the share of the main protagonists (the people named by at least half of
 a side's articles, by surname: :attr:`~.features.Profile.people`) that both sides have, and
 ``follows``: 1 when the lead of one names, as an earlier happening, a day, week or month in which the
