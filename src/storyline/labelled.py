@@ -156,7 +156,8 @@ def mean_scores(results: list[tuple[int, dict]]) -> dict:
 
 def baselines(data: Labelled, train: Labelled | None = None) -> dict[str, Any]:
     """Every article alone; TF-IDF average link with a date penalty, MiniLM average link, and the two with
-    the capitalised names averaged (``combined``, with the date penalty), their thresholds fitted per level on ``train`` (``data`` itself when none is given: in-sample)."""
+    the capitalised names averaged (``combined``, with the date penalty), their thresholds fitted per level
+    on ``train`` (``data`` itself when none is given: in-sample)."""
     from .events.baselines import average_link, fit_threshold
 
     alone = {a.id: a.id for a in data.articles}
@@ -165,6 +166,6 @@ def baselines(data: Labelled, train: Labelled | None = None) -> dict[str, Any]:
     for kind in ("tfidf", "minilm", "combined"):
         cut_events = fit_threshold(train.articles, train.event, kind)
         cut_stories = fit_threshold(train.articles, train.story, kind)
-        out[kind] = scores(data, average_link(data.articles, kind, cut_events), average_link(data.articles, kind, cut_stories))
+        out[kind] = scores(data, *average_link(data.articles, kind, (cut_events, cut_stories)))
         out[kind]["thresholds"] = {"events": cut_events, "stories": cut_stories}
     return out

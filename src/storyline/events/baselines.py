@@ -18,6 +18,7 @@ a fitted model. They compare all pairs: fine for evaluation, not for a store.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -102,11 +103,12 @@ def _cut(articles: list[Article], tree, threshold: float) -> dict[str, str]:
     return {a.id: f"c{int(c)}" for a, c in zip(articles, labels, strict=True)}
 
 
-def average_link(articles: list[Article], kind: str, threshold: float) -> dict[str, str]:
-    """``{article: cluster}``: the average-link tree of ``kind`` cut at ``threshold``."""
+def average_link(articles: list[Article], kind: str, thresholds: Sequence[float]) -> list[dict[str, str]]:
+    """``{article: cluster}`` for each of ``thresholds``: one average-link tree of ``kind``, cut at each."""
     if len(articles) < 2:
-        return {a.id: a.id for a in articles}
-    return _cut(articles, _tree(articles, kind), threshold)
+        return [{a.id: a.id for a in articles} for _ in thresholds]
+    tree = _tree(articles, kind)
+    return [_cut(articles, tree, t) for t in thresholds]
 
 
 def fit_threshold(articles: list[Article], gold: dict[str, str], kind: str) -> float:
