@@ -29,6 +29,16 @@ def test_fit_gives_the_three_models_on_the_named_features():
     assert models.trained_on == ["fixture"]
 
 
+def test_fit_tells_per_labelled_set_how_many_training_pairs_belong_together():
+    data = labelled()
+    alone = Labelled(data.articles, {a.id: a.id for a in data.articles}, {a.id: a.id for a in data.articles},
+                     dict(data.topic), name="alone")  # every article its own event and story
+    together = fit([data, alone], Settings()).scores["together"]
+    assert set(together) == {"fixture", "alone"}
+    assert 0 < together["fixture"]["join"] < 1 and together["alone"]["join"] == 0.0
+    assert together["alone"]["story"] == 0.0
+
+
 def test_models_fitted_on_the_labels_cluster_them_on_both_paths():
     data = labelled()
     models = fit([data], Settings())
@@ -85,6 +95,7 @@ def test_train_writes_a_model_that_eval_and_placement_use(labelled_file, tmp_pat
     result = CliRunner().invoke(app, ["train", str(labelled_file), "--out", str(out), "--cv", "0", "--cache", str(cache)])
     assert result.exit_code == 0, result.output
     assert "join model" in result.output and "story model" in result.output and "terms" in result.output
+    assert "mine.jsonl: training pairs that belong together: join " in result.output
     assert Models.load(out).trained_on == ["mine.jsonl"]
     monkeypatch.setenv("STORYLINE_MODEL", str(out))
     result = CliRunner().invoke(app, ["eval", str(labelled_file), "--cache", str(cache), "--baselines", "--json"])

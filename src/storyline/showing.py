@@ -82,6 +82,9 @@ def show_model(console: Console, models) -> None:
         for feature, weight in model.importance():
             table.add_row(feature, f"{weight:+.3f}")
         console.print(table)
+    for name, shares in models.scores.get("together", {}).items():
+        figures = ", ".join(f"{model} {share:.1%}" for model, share in shares.items() if share is not None)
+        console.print(f"{name}: training pairs that belong together: {figures}", markup=False, highlight=False)
     tried = models.scores.get("thresholds", {})
     for level in ("event", "story"):
         chosen = models.thresholds[level]

@@ -86,6 +86,11 @@ class _Pairs:
         self.y.append(int(y))
         self.source.append(self.current)
 
+    def together(self, source: int) -> float | None:
+        """The share of the pairs from labelled set ``source`` that belong together (``None``: it gave none)."""
+        mine = [y for y, s in zip(self.y, self.source, strict=True) if s == source]
+        return sum(mine) / len(mine) if mine else None
+
     def usable(self) -> bool:
         """Whether there are pairs of both kinds to learn from."""
         return len(set(self.y)) == 2
@@ -254,7 +259,11 @@ def fit(sets: Sequence[Labelled], settings: Settings | None = None, kind: str = 
         joined = join.fit(EVENT_FEATURES, kind)
         merged = merge.fit(EVENT_FEATURES, kind) if merge.usable() else joined  # too few labels to tell: as join
         models = Models(joined, merged, story.fit(STORY_FEATURES, kind), [d.name for d in sets])
-        models.scores = {"pairs": {"join": len(join.y), "merge": len(merge.y), "story": len(story.y)}}
+        models.scores = {
+            "pairs": {"join": len(join.y), "merge": len(merge.y), "story": len(story.y)},
+            "together": {d.name: {name: pairs.together(i) for name, pairs in (("join", join), ("merge", merge), ("story", story))}
+                         for i, d in enumerate(sets)},
+        }  # fmt: skip
     models.thresholds, models.scores["thresholds"] = fit_thresholds(sets, settings, models)
     return models
 
