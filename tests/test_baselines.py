@@ -1,6 +1,6 @@
 """The baselines `storyline eval --baselines` scores storyline against (invented articles)."""
 
-from storyline.events.baselines import NAME, average_link, distances
+from storyline.events.baselines import NAME, Tree, distances
 from storyline.models import Article
 
 
@@ -28,5 +28,5 @@ def test_the_combined_baseline_follows_the_names_where_the_wording_misleads():
     tfidf, combined = distances(articles, "tfidf"), distances(articles, "combined")  # (a1, a2), (a1, b1), (a2, b1)
     assert tfidf[1] < tfidf[0]
     assert combined[0] < combined[1] < combined[2]
-    clusters = average_link(articles, "combined", [(combined[0] + combined[1]) / 2])[0]
+    clusters = Tree(articles, "combined").cut((combined[0] + combined[1]) / 2)
     assert clusters["a1"] == clusters["a2"] != clusters["b1"]

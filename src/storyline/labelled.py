@@ -21,6 +21,7 @@ from typing import Any
 from .evaluation import score, worst
 from .events.model import Models
 from .events.training import Labelled, as_ingested, as_rebuilt, fit, folds, gold_pieces
+from .models import Article
 from .settings import Settings
 from .storage import open_store
 
@@ -158,14 +159,23 @@ def baselines(data: Labelled, train: Labelled | None = None) -> dict[str, Any]:
     """Every article alone; TF-IDF average link with a date penalty, MiniLM average link, and the two with
     the capitalised names averaged (``combined``, with the date penalty), their thresholds fitted per level
     on ``train`` (``data`` itself when none is given: in-sample)."""
-    from .events.baselines import average_link, fit_threshold
+    from .events.baselines import Tree
 
     alone = {a.id: a.id for a in data.articles}
     out: dict[str, Any] = {"alone": scores(data, alone, alone)}
     train = train or data
+    trees: dict[tuple, Tree] = {}  # one per kind and set of articles: in sample, the events fit's is the scored set's
+
+    def tree(articles: list[Article], kind: str) -> Tree:
+        key = (kind, *(a.id for a in articles))
+        if key not in trees:
+            trees[key] = Tree(articles, kind)
+        return trees[key]
+
     for kind in ("tfidf", "minilm", "combined"):
-        cut_events = fit_threshold(train.articles, train.event, kind)
-        cut_stories = fit_threshold(train.articles, train.story, kind)
-        out[kind] = scores(data, *average_link(data.articles, kind, (cut_events, cut_stories)))
+        cut_events, cut_stories = (tree([a for a in train.articles if gold.get(a.id) is not None], kind).best_cut(gold)
+                                   for gold in (train.event, train.story))
+        scored = tree(data.articles, kind)
+        out[kind] = scores(data, scored.cut(cut_events), scored.cut(cut_stories))
         out[kind]["thresholds"] = {"events": cut_events, "stories": cut_stories}
     return out

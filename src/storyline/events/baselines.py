@@ -10,7 +10,7 @@
   penalty: the simple baseline of the project's first held-out measurement, which scored 0.929 on ECB+
   topics 36-45 where storyline then scored 0.912.
 
-Each cuts one average-link tree at a distance threshold fitted on training data
+Each cuts an average-link :class:`Tree` at a distance threshold fitted on training data
 (the best B³ F1 against the training labels, per level), so a baseline is as fair as
 a fitted model. They compare all pairs: fine for evaluation, not for a store.
 """
@@ -18,7 +18,6 @@ a fitted model. They compare all pairs: fine for evaluation, not for a store.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 import numpy as np
 
@@ -90,38 +89,32 @@ def _date_penalty(articles: list[Article]) -> np.ndarray:
     return DATE_PENALTY * np.where(known[:, None] & known[None, :], np.minimum(1.0, gap / PENALTY_DAYS), 0.0)
 
 
-def _tree(articles: list[Article], kind: str):
-    from scipy.cluster.hierarchy import linkage
+class Tree:
+    """The average-link tree of ``kind`` over ``articles``, built once and cut at any threshold."""
 
-    return linkage(distances(articles, kind), method="average")
+    def __init__(self, articles: list[Article], kind: str):
+        from scipy.cluster.hierarchy import linkage
 
+        self.articles = articles
+        self.linkage = linkage(distances(articles, kind), method="average") if len(articles) > 1 else None
 
-def _cut(articles: list[Article], tree, threshold: float) -> dict[str, str]:
-    from scipy.cluster.hierarchy import fcluster
+    def cut(self, threshold: float) -> dict[str, str]:
+        """``{article: cluster}``: the tree cut at distance ``threshold``."""
+        from scipy.cluster.hierarchy import fcluster
 
-    labels = fcluster(tree, t=threshold, criterion="distance")
-    return {a.id: f"c{int(c)}" for a, c in zip(articles, labels, strict=True)}
+        if self.linkage is None:
+            return {a.id: a.id for a in self.articles}
+        labels = fcluster(self.linkage, t=threshold, criterion="distance")
+        return {a.id: f"c{int(c)}" for a, c in zip(self.articles, labels, strict=True)}
 
+    def best_cut(self, gold: dict[str, str]) -> float:
+        """The cut of :data:`THRESHOLDS` with the best B³ F1 against ``gold``, which labels every article."""
+        from ..evaluation import bcubed
 
-def average_link(articles: list[Article], kind: str, thresholds: Sequence[float]) -> list[dict[str, str]]:
-    """``{article: cluster}`` for each of ``thresholds``: one average-link tree of ``kind``, cut at each."""
-    if len(articles) < 2:
-        return [{a.id: a.id for a in articles} for _ in thresholds]
-    tree = _tree(articles, kind)
-    return [_cut(articles, tree, t) for t in thresholds]
-
-
-def fit_threshold(articles: list[Article], gold: dict[str, str], kind: str) -> float:
-    """The cut of :data:`THRESHOLDS` with the best B³ F1 against ``gold`` (articles it labels)."""
-    from ..evaluation import bcubed
-
-    labelled = [a for a in articles if gold.get(a.id) is not None]
-    if len(labelled) < 2:
-        return THRESHOLDS[len(THRESHOLDS) // 2]
-    tree = _tree(labelled, kind)
-    truth = {a.id: gold[a.id] for a in labelled}
-    best = max(THRESHOLDS, key=lambda t: (bcubed(truth, _cut(labelled, tree, t))[2], -t))
-    return best
+        if self.linkage is None:
+            return THRESHOLDS[len(THRESHOLDS) // 2]
+        truth = {a.id: gold[a.id] for a in self.articles}
+        return max(THRESHOLDS, key=lambda t: (bcubed(truth, self.cut(t))[2], -t))
 
 
-__all__ = ["average_link", "fit_threshold", "distances"]
+__all__ = ["Tree", "distances"]
