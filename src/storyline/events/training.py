@@ -259,11 +259,11 @@ def fit(sets: Sequence[Labelled], settings: Settings | None = None, kind: str = 
         joined = join.fit(EVENT_FEATURES, kind)
         merged = merge.fit(EVENT_FEATURES, kind) if merge.usable() else joined  # too few labels to tell: as join
         models = Models(joined, merged, story.fit(STORY_FEATURES, kind), [d.name for d in sets])
-        models.scores = {
-            "pairs": {"join": len(join.y), "merge": len(merge.y), "story": len(story.y)},
-            "together": {d.name: {name: pairs.together(i) for name, pairs in (("join", join), ("merge", merge), ("story", story))}
-                         for i, d in enumerate(sets)},
-        }  # fmt: skip
+    collected = {"join": join, "merge": merge, "story": story}  # the last pass's pairs
+    models.scores = {
+        "pairs": {name: len(pairs.y) for name, pairs in collected.items()},
+        "together": {d.name: {name: pairs.together(i) for name, pairs in collected.items()} for i, d in enumerate(sets)},
+    }
     models.thresholds, models.scores["thresholds"] = fit_thresholds(sets, settings, models)
     return models
 
