@@ -6,8 +6,7 @@ from _events_fixtures import article, fake_vector
 from storyline.events import EventIndex
 from storyline.events.features import STATEMENT_WORDS, speaker_key, statement_vectors
 from storyline.events.pairs import EVENT_FEATURES, event_features
-from storyline.events.placement import STATEMENT_MATCH
-from storyline.events.statements import StatementGroups
+from storyline.events.statements import STATEMENT_MATCH, StatementGroups
 from storyline.models import Quote
 from storyline.settings import Settings
 from storyline.storage import open_store

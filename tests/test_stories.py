@@ -82,7 +82,7 @@ def test_shared_main_protagonists_are_people_most_articles_name():
     for a in arts:
         p = Profile.from_article(a, lex)
         lex.observe(*p.counted)
-        singles[a.id] = Aggregate.single(p, lex, min_df=1)
+        singles[a.id] = Aggregate.single(p, lex)
     meeting_2022, meeting_2023 = singles["m1a"].copy(), singles["m2a"].copy()
     meeting_2022.add(singles["m1b"])
     meeting_2023.add(singles["m2b"])
@@ -103,7 +103,7 @@ def test_how_far_apart_two_events_lie_does_not_change_whether_they_are_one_story
                     Profile.from_article(article("d2", "Velt and Oskan meet again", text, later), lex)]
         for p in profiles:
             lex.observe(*p.counted)
-        first, second = (Aggregate.single(p, lex, min_df=1) for p in profiles)
+        first, second = (Aggregate.single(p, lex) for p in profiles)
         assert (second.day or 0) - (first.day or 0) == {"2022-03-15": 7, "2032-03-08": 3653}[later]
         rows.append(story_features(first, second, lex))
     assert rows[0] == pytest.approx(rows[1])
@@ -119,7 +119,7 @@ def test_a_protagonist_named_in_full_in_one_report_and_by_surname_in_another_is_
     profiles = [Profile.from_article(a, lex) for a in (full, short, other)]
     for p in profiles:
         lex.observe(*p.counted)
-    one, two, three = (Aggregate.single(p, lex, min_df=1) for p in profiles)
+    one, two, three = (Aggregate.single(p, lex) for p in profiles)
     assert shared_main(one, two, lex) == pytest.approx(1.0)
     assert shared_main(one, three, lex) == 0.0
     # within the date window a shared surname is not enough: two happenings a day apart whose people share only
@@ -127,7 +127,7 @@ def test_a_protagonist_named_in_full_in_one_report_and_by_surname_in_another_is_
     namesake = article("p4", "Shipyard worker hurt", "Lena Velt was hurt at a shipyard in Ostmarsh on Tuesday.", "2022-03-09")
     namesake.mentions = [Mention(0, 9, "Lena Velt", "PERSON", "Lena Velt")]
     lex.observe(*(p4 := Profile.from_article(namesake, lex)).counted)
-    four = Aggregate.single(p4, lex, min_df=1)
+    four = Aggregate.single(p4, lex)
     assert event_features(one, four)[EVENT_FEATURES.index("people")] == 0.0
     assert event_features(one, two)[EVENT_FEATURES.index("named")] == 1.0
     # the index counts people in its document frequencies as this test does (else they would weigh nothing)
@@ -185,7 +185,7 @@ def test_a_follow_up_names_the_day_of_the_happening_it_follows():
     profiles = [Profile.from_article(a, lex) for a in (flood, charged, own)]
     for p in profiles:
         lex.observe(*p.counted)
-    f1, c1, c2 = (Aggregate.single(p, lex, min_df=1) for p in profiles)
+    f1, c1, c2 = (Aggregate.single(p, lex) for p in profiles)
     follows = STORY_FEATURES.index("follows")
     assert story_features(c1, f1, lex)[follows] == story_features(f1, c1, lex)[follows] == 1.0
     assert story_features(c2, f1, lex)[follows] == 0.0

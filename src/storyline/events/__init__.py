@@ -4,7 +4,7 @@ The API the pipeline and the store use::
 
     index = EventIndex.from_articles(stored_articles, settings)  # at start-up; keeps their event_id
     event_id = index.place(article)        # on ingest: join the most likely event or open one
-    moved, retired = index.refine(event_ids)   # after a batch: merges and splits of what it touched
+    changes = index.place_batch(articles)   # a batch: placed, and what it moved, retired or linked
     index, assignments = rebuild(articles, settings)   # re-cluster all, independent of input order
     events = describe_events(articles)     # Event objects (date, place, title, participants)
 

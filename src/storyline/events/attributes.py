@@ -24,13 +24,11 @@ from datetime import date
 import numpy as np
 
 from ..models import Article, Event
-from .features import PLACE_LABELS, day_of, entity_key
+from .features import ACTOR_LABELS, PLACE_LABELS, WEAK_DATE_HOW, day_of, entity_key
 from .placement import canonical_order
 
 MAX_PARTICIPANTS = 8
 VENUE_BEFORE = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?$", re.IGNORECASE)  # "talks in Moscow"
-PARTICIPANT_LABELS = frozenset({"PERSON", "ORG"})
-INFERABLE = frozenset({"unknown", "inferred"})  # published_how values an event date may replace
 INFER_FIT = 0.9  # probability of belonging to its event from which an undated article takes its date
 
 
@@ -146,8 +144,8 @@ def venue(articles: list[Article]) -> str | None:
 
 def participants(articles: list[Article]) -> list[str]:
     """People and organisations named by at least half the articles (the most named one at least)."""
-    names = _most_named(articles, PARTICIPANT_LABELS, max(1, (len(articles) + 1) // 2))
-    return names[:MAX_PARTICIPANTS] or _most_named(articles, PARTICIPANT_LABELS, 1)[:1]
+    names = _most_named(articles, ACTOR_LABELS, max(1, (len(articles) + 1) // 2))
+    return names[:MAX_PARTICIPANTS] or _most_named(articles, ACTOR_LABELS, 1)[:1]
 
 
 def infer_published(articles: Iterable[Article], events: Iterable[Event], fit: dict[str, float]) -> list[Article]:
@@ -161,7 +159,7 @@ def infer_published(articles: Iterable[Article], events: Iterable[Event], fit: d
     changed = []
     for a in articles:
         when = dates.get(a.event_id or "")
-        if when and (not a.published or a.published_how in INFERABLE) and fit.get(a.id, 0.0) >= INFER_FIT:
+        if when and (not a.published or a.published_how in WEAK_DATE_HOW) and fit.get(a.id, 0.0) >= INFER_FIT:
             if (a.published, a.published_how) != (when, "inferred"):
                 a.published, a.published_how = when, "inferred"
                 changed.append(a)

@@ -5,10 +5,10 @@ A profile is built once from an enriched :class:`~storyline.models.Article`
 ``figures``, ``event_date`` or ``published``, ``vector``) and holds:
 
 - ``words``: content-word counts of headline and text (sublinear ``1 + log tf``),
-  weighted by inverse document frequency ``log((n + 1) / (df + 1))`` at comparison
-  time: what the article is about, compared when finding its story;
+  weighted by inverse document frequency ``log((n + PRIOR_DOCS + 1) / (df + prior + 1))``
+  (:class:`Lexicon`: the counts start from pseudo-documents of general English) at comparison time: what the article is about, compared when finding its story;
 - ``terms``: the words, adjacent-word phrases and one ``E:<canonical name>`` term per
-  entity mention, those of the headline and lead counting double: what tells the events
+  entity mention, those of the lead counting double: what tells the events
   of one story apart (weighted, like the words, by inverse document frequency over the store, terms only one
   article holds weighing nothing);
 - ``actors`` and ``places``: canonical entity names (people, organisations,
@@ -49,7 +49,6 @@ from ..models import Article
 
 LEAD_SENTENCES = 2  # the sentences after the headline that state the happening ...
 LEAD_WEIGHT = 2.0  # ... and how much more their terms count (ECB+ dev: events F1 +0.3 and +0.9 on its two halves)
-IDF_FLOOR = 0.0  # idf = log((n + 1) / (df + 1)): a word every article has weighs nothing
 ACTOR_LABELS = frozenset({"PERSON", "ORG"})  # the protagonists: never places or adjectives ("Russian")
 # entities that also count as terms ("E:<canonical name>"): who, where, and what kind of thing
 TERM_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART"})
@@ -385,7 +384,7 @@ class Lexicon:
         """
         df = self.df[ids]
         seen = df + self.prior[ids]
-        return np.where(df >= min_df, np.log((self.docs + PRIOR_DOCS + 1.0) / (seen + 1.0)) + IDF_FLOOR, 0.0)
+        return np.where(df >= min_df, np.log((self.docs + PRIOR_DOCS + 1.0) / (seen + 1.0)), 0.0)
 
 
 @dataclass
@@ -501,17 +500,14 @@ class Aggregate:
         self.cache: dict = {}  # figures derived from the sums (see .pairs); cleared when a member is added
 
     @classmethod
-    def single(cls, p: Profile, lexicon: Lexicon, min_df: int = 2) -> Aggregate:
-        """A cluster of one article, its bags weighted by the lexicon's IDF and made unit length.
-
-        Placement compares a new article with ``min_df=2`` but stores it with
-        ``min_df=1``: a word only it has so far may be shared by later articles.
-        """
+    def single(cls, p: Profile, lexicon: Lexicon) -> Aggregate:
+        """A cluster of one article, its bags weighted by the lexicon's IDF and made unit length. A word only
+        it has so far weighs too: later articles may share it."""
         agg = cls(p.id)
         agg.members.append(p.id)
-        agg.bags = joined({"terms": _unit(p.terms, lexicon, min_df), "words": _unit(p.words, lexicon, 1),
-                           "actors": _unit(p.actors, lexicon, min_df), "places": _unit(p.places, lexicon, min_df),
-                           "statements": p.statement_ids, "numbers": _unit(p.numbers, lexicon, 1)})
+        agg.bags = joined({"terms": _unit(p.terms, lexicon), "words": _unit(p.words, lexicon),
+                           "actors": _unit(p.actors, lexicon), "places": _unit(p.places, lexicon),
+                           "statements": p.statement_ids, "numbers": _unit(p.numbers, lexicon)})
         agg.refs = list(p.refs)
         agg.follows = list(p.follows)
         agg.facts.update(p.facts)
@@ -590,10 +586,10 @@ def span(a: tuple[int, int] | None, b: tuple[int, int] | None) -> tuple[int, int
     return min(a[0], b[0]), max(a[1], b[1])
 
 
-def _unit(bag: Bag, lexicon: Lexicon, min_df: int) -> Bag:
+def _unit(bag: Bag, lexicon: Lexicon) -> Bag:
     if not len(bag):
         return bag
-    vals = bag.vals * lexicon.idf(bag.ids, min_df)
+    vals = bag.vals * lexicon.idf(bag.ids, 1)
     norm = float(np.linalg.norm(vals))
     keep = vals > 0
     if not norm:

@@ -28,8 +28,8 @@ _UNDATED = 10**9  # sorts after every real ordinal day
 class CandidateIndex:
     """Maps profiles to small integer slots and finds a query's likely neighbours."""
 
-    def __init__(self, k: int = 30, window_days: int = 10, per_key: int = 40, keys_per_article: int = 12):
-        self.k, self.window, self.per_key, self.keys_per_article = k, window_days, per_key, keys_per_article
+    def __init__(self, k: int, window_days: int, per_key: int = 40):
+        self.k, self.window, self.per_key = k, window_days, per_key
         self.ids: list[str] = []
         self.days: list[int | None] = []
         self._slot: dict[str, int] = {}
@@ -41,12 +41,9 @@ class CandidateIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def slot(self, article_id: str) -> int | None:
-        return self._slot.get(article_id)
-
     # --- adding ----------------------------------------------------------------------
     def add(self, p: Profile, keys: list[str]) -> int:
-        """Index one profile under its ``keys`` (from :meth:`PlacementIndex.keys_of`); returns its slot."""
+        """Index one profile under its ``keys`` (from :meth:`~.placement.EventIndex._keys`); returns its slot."""
         slot = len(self.ids)
         self.ids.append(p.id)
         self.days.append(p.day)

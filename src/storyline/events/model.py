@@ -30,6 +30,14 @@ TREE_DEPTH = 3
 TREES = 100
 
 
+def _rows(features: tuple[str, ...], x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``x`` as a matrix of one row per label, once it is clear the labels hold both kinds of pair."""
+    if len(set(np.asarray(y).tolist())) < 2:
+        raise SettingsError("the labelled data gives only one kind of pair; it needs articles that belong "
+                            "together and articles that do not. Add more labelled articles.")
+    return np.asarray(x, np.float64).reshape(len(y), len(features))
+
+
 @dataclass
 class PairModel:
     """Logistic regression on standardised features: ``p = sigmoid(w . (x - mean) / scale + b)``."""
@@ -52,10 +60,7 @@ class PairModel:
         weighing ``weight`` (default 1)."""
         from sklearn.linear_model import LogisticRegression
 
-        x = np.asarray(x, np.float64).reshape(len(y), len(features))
-        if len(set(np.asarray(y).tolist())) < 2:
-            raise SettingsError("the labelled data gives only one kind of pair; it needs articles that belong "
-                                "together and articles that do not. Add more labelled articles.")
+        x = _rows(features, x, y)
         mean = x.mean(axis=0)
         scale = x.std(axis=0)
         scale[scale == 0] = 1.0
@@ -114,10 +119,7 @@ class TreeModel:
     def fit(cls, features: tuple[str, ...], x: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None) -> TreeModel:
         from sklearn.ensemble import HistGradientBoostingClassifier
 
-        x = np.asarray(x, np.float64).reshape(len(y), len(features))
-        if len(set(np.asarray(y).tolist())) < 2:
-            raise SettingsError("the labelled data gives only one kind of pair; it needs articles that belong "
-                                "together and articles that do not. Add more labelled articles.")
+        x = _rows(features, x, y)
         clf = HistGradientBoostingClassifier(max_depth=TREE_DEPTH, max_iter=TREES, learning_rate=0.1,
                                              min_samples_leaf=40, l2_regularization=1.0, early_stopping=False,
                                              random_state=0)

@@ -47,7 +47,6 @@ from .statements import StatementGroups
 
 ENTITY_KEYS = 6  # rarest entities of an article used as index keys
 TERM_KEYS = 6  # most distinctive words of an article used as index keys
-STATEMENT_MATCH = 0.6  # cosine at which two quotes of one speaker are the same statement (see .statements)
 STORY_PROBES = 8  # articles of an event whose candidates (at any distance in time) give its candidate stories
 DISSOLVE_EVENT = 32  # events of up to this many articles are taken apart and clustered again when a batch meets them
 DISSOLVE_STORY = 32  # stories of up to this many events likewise (larger ones are joined whole, and never split)
@@ -91,7 +90,7 @@ class EventIndex:
         self.join_threshold = float(settings.event_threshold) or self.models.thresholds["event"]
         self.story_threshold = float(settings.story_threshold) or self.models.thresholds["story"]
         self.lexicon = Lexicon()
-        self.statement_groups = StatementGroups(STATEMENT_MATCH)
+        self.statement_groups = StatementGroups()
         self.window = int(settings.event_window_days)
         self.candidates = CandidateIndex(k=int(settings.event_candidates), window_days=self.window)
         self.profiles: dict[str, Profile] = {}
@@ -165,7 +164,7 @@ class EventIndex:
                     before[member] = event_id
                     loose.append(member)
                     del self.event_of[member]
-                    self.singles[member] = Aggregate.single(self.profiles[member], self.lexicon, min_df=1)
+                    self.singles[member] = Aggregate.single(self.profiles[member], self.lexicon)
             units, pairs, forced = self.event_graph(loose)
             root = agglomerate(units, pairs, self.event_probabilities, self.join_threshold, self.unit_key, forced)
             touched, grown, old_story = self._apply_events(units, root, before)
@@ -438,7 +437,7 @@ class EventIndex:
             keys[profile.id] = self._keys(profile)
             self.candidates.add(profile, keys[profile.id])
             self.profiles[profile.id] = profile
-            self.singles[profile.id] = Aggregate.single(profile, self.lexicon, min_df=1)
+            self.singles[profile.id] = Aggregate.single(profile, self.lexicon)
             self.near[profile.id], self.far[profile.id] = [], []
         for profile in profiles:
             for adjacency, found in ((self.near, self.candidates.query(profile, keys[profile.id])),

@@ -3,7 +3,7 @@
 When Lavrov speaks after a meeting, every report of that meeting quotes or
 paraphrases the same words; a year later, at the next meeting, he says
 something else. Two reports that carry the same statement (same speaker, the
-hashed words of the two quotes at least :data:`~.placement.STATEMENT_MATCH`
+hashed words of the two quotes at least :data:`STATEMENT_MATCH`
 alike, see :func:`~.features.statement_vectors`) are very likely reports of
 one event: on ECB+ dev, 98.6 % of the same-topic article pairs sharing a
 statement (measured with MiniLM embeddings at 0.8, which the hashed words at
@@ -23,6 +23,7 @@ import numpy as np
 
 from .features import Bag
 
+STATEMENT_MATCH = 0.6  # cosine of the hashed words at which two quotes of one speaker are the same statement
 RECENT_GROUPS = 2000  # groups kept per speaker: a statement is matched against the latest ones only
 
 
@@ -60,7 +61,7 @@ class _Speaker:
 class StatementGroups:
     """Group ids for statements, grouping those of one speaker that say the same thing."""
 
-    def __init__(self, threshold: float = 0.8) -> None:
+    def __init__(self, threshold: float = STATEMENT_MATCH) -> None:
         self.threshold = threshold
         self._speakers: dict[str, _Speaker] = {}
         self.count = 0

@@ -17,14 +17,13 @@ from .stories import describe_stories
 
 
 class EventTracker:
-    def __init__(self, index: EventIndex, settings=None):
+    def __init__(self, index: EventIndex):
         self.index = index
-        self.settings = settings
 
     @classmethod
     def from_store(cls, store, settings=None) -> EventTracker:
         """The tracker over everything stored (articles without an event are placed now)."""
-        return cls(EventIndex.from_articles(store.iter_articles(full=True), settings), settings)
+        return cls(EventIndex.from_articles(store.iter_articles(full=True), settings))
 
     def place(self, articles: list[Article], store) -> list[Event]:
         """Place ``articles`` (already stored) and write their events and stories; returns the events changed."""
@@ -71,4 +70,4 @@ class EventTracker:
             for a in infer_published(articles, events, index.fit):
                 store.set_published(a.id, a.published, a.published_how)
             store.save_events(events, describe_stories(events), replace=True)
-        return cls(index, settings)
+        return cls(index)

@@ -316,7 +316,7 @@ def fit_thresholds(sets: Sequence[Labelled], settings: Settings, models: Models)
 def as_ingested(articles: Iterable[Article], settings: Settings, models: Models, shuffle: int | None = None,
                 batch: int = INGEST_BATCH) -> tuple[dict[str, str], dict[str, str]]:
     """What `storyline ingest` makes of ``articles``: batches in the order given (or shuffled with
-    seed ``shuffle``), each placed in canonical order and then refined. Returns
+    seed ``shuffle``), each placed in canonical order. Returns
     ``({article: event}, {article: story})``."""
     articles = list(articles)
     for a in articles:
