@@ -267,6 +267,16 @@ class EventIndex:
         (:meth:`_reachable_stories`), are taken apart into their events and agglomerated again with the
         stories next to them; a story too large to take apart takes part whole with the events of it that
         only grew. Returns the events whose story changed."""
+        units, pairs, loose, previous = self._story_graph(touched, grown, old_story)
+        root = agglomerate(units, pairs, self.story_probabilities, self.story_threshold, self.story_key)
+        relinked = self._apply_stories(_groups(root), units, previous)
+        return {e for e in loose if self.story_of(e) != previous.get(e)} | relinked
+
+    def _story_graph(self, touched: set[str], grown: set[str], old_story: dict[str, str]
+                     ) -> tuple[dict[str, Aggregate], set[tuple[str, str]], set[str], dict[str, str]]:  # fmt: skip
+        """The stories of :meth:`_place_stories` taken apart: the units to agglomerate (``n:`` an event
+        loose, ``s:`` a story whole), the candidate pairs between them, the loose events, and the story
+        each loose event was in before."""
         doubtful = {e for e in grown if not self._still_fits(e)}
         loose_stories = {self.story_of(e) for e in (touched - grown) | doubtful} | set(old_story.values())
         loose_stories = {s for s in loose_stories if s is not None and len(self.story_events.get(s, ())) <= DISSOLVE_STORY}
@@ -303,8 +313,12 @@ class EventIndex:
                     if "s:" + story_id not in units:
                         units["s:" + story_id] = self._story_with(story_id)
                     pairs.add((me, "s:" + story_id))
-        root = agglomerate(units, pairs, self.story_probabilities, self.story_threshold, self.story_key)
-        groups = _groups(root)
+        return units, pairs, loose, previous
+
+    def _apply_stories(self, groups: dict[str, list[str]], units: dict[str, Aggregate], previous: dict[str, str]) -> set[str]:
+        """Store the stories the agglomeration formed (``groups``: root unit -> its units): a story taken
+        whole keeps its id and takes in the others' events, a new one takes the id most of its events had.
+        Returns the events of stories joined to another whole."""
         relinked: set[str] = set()
         for r in sorted(groups, key=self.story_key):
             members = groups[r]
@@ -325,7 +339,7 @@ class EventIndex:
                 if u.startswith("n:"):
                     self._link(u[2:], story_id)
             self._store_story(story_id, units[r])
-        return {e for e in loose if self.story_of(e) != previous.get(e)} | relinked
+        return relinked
 
     def _reachable_stories(self, events: set[str], taken: set[str]) -> set[str]:
         """The stored stories next to ``events`` (those formed or changed; not those that only grew and still
