@@ -114,7 +114,7 @@ def test_one_line_clutter(line, reason):
     "Sign-ups for the new course rose sharply in May, the university said.",
     "On May 5, 2021, the council voted to close the old school.",
     "The union has 12,000 members.",
-    "Russia, India mull joint weapons production — Lavrov",
+    "Velmora, Ostland mull joint rail project — Kessler",
     "Subscribers to the service will pay more from March, the company said.",
 ])
 def test_article_lines_are_not_clutter(sentence):

@@ -8,16 +8,16 @@ from storyline.enrichment.figures import find_figures
 from storyline.enrichment.times import find_times
 
 CASES = [
-    ("Trade is expected to top $50 billion this year.", "$50 billion", 5e10, "USD", "money", "Trade"),
+    ("Exports are expected to top $40 billion this quarter.", "$40 billion", 4e10, "USD", "money", "Exports"),
     ("The state will spend ₹83,000 crore on roads.", "₹83,000 crore", 8.3e11, "INR", "money", None),
     ("The budget grew to Rs 500 crore.", "Rs 500 crore", 5e9, "INR", "money", "budget"),
     ("The club paid €3.2m for the striker.", "€3.2m", 3.2e6, "EUR", "money", None),
     ("Sales reached £12bn; profits were 4bn.", "4bn", 4e9, "GBP", "money", None),
-    ("Russia's share of oil imports has surged to 23% in September.", "23%", 23.0, "%", "percent", "Russia's share of oil imports"),
+    ("Velmora's share of grain exports has climbed to 31% in March.", "31%", 31.0, "%", "percent", "Velmora's share of grain exports"),
     ("Unemployment fell by 12 per cent last year.", "12 per cent", 12.0, "%", "percent", "Unemployment"),
-    ("The two have met five times this year.", "five times", 5.0, "times", "count", "times"),
-    ("So far 20 annual summit meetings have taken place.", "20 annual summit meetings", 20.0, "meetings", "count", "annual summit meetings"),
-    ("He arrived on a nearly 19-hour visit.", "19-hour", 19.0, "hours", "duration", "visit"),
+    ("The ministers have spoken five times this month.", "five times", 5.0, "times", "count", "times"),
+    ("Until now 14 regional trade meetings were held.", "14 regional trade meetings", 14.0, "meetings", "count", "regional trade meetings"),
+    ("She left after a nearly 11-hour visit.", "11-hour", 11.0, "hours", "duration", "visit"),
     ("The pipeline is 1,200 km long.", "1,200 km", 1200.0, "km", "quantity", "km"),
     ("About 3 million people voted.", "3 million people", 3e6, "people", "count", "people"),
 ]
@@ -36,7 +36,7 @@ def test_figure(text, span, value, unit, kind, measures):
 
 
 def test_dates_codes_and_bare_numbers_are_not_figures():
-    text = "In 2018 the S-400 deal, COVID-19 and G20 talks at 04:07 on Dec. 27 drew 358 and one of them."
+    text = "In 2016 the T-90 order, H5N1 and G7 talks at 05:12 on Nov. 14 drew 412 and one of them."
     figs = find_figures(text, [(0, len(text))], find_times(text, "2024-01-01"))
     assert figs == []
 

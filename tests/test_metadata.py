@@ -76,8 +76,8 @@ def test_credit_lines_name_wires(header, wire):
 def test_stated_date_forms():
     assert described("standalone_date.txt").published == "2021-03-08"
     assert from_text(f" date 2021-04-06 Subscribe\nWater law passes\n\n{BODY}").published == "2021-04-06"
-    art = from_text(f"Water law passes\n\nPublished: Tuesday, Dec. 20 2005\n\n{BODY}")
-    assert (art.published, art.published_how) == ("2005-12-20", "stated")
+    art = from_text(f"Water law passes\n\nPublished: Monday, Nov. 14 2005\n\n{BODY}")
+    assert (art.published, art.published_how) == ("2005-11-14", "stated")
 
 
 def test_weekday_settles_the_year_of_a_caption_day_and_is_marked_inferred():
@@ -129,13 +129,13 @@ def test_an_archived_page_is_described_by_the_page_it_captured():
 @pytest.mark.parametrize("line,url,outlet,wire", [
     ("Copyright 2016 WKVL and The Associated Press. All rights reserved.", "https://www.wkvl.example/story/1", "Wkvl",
      ["AP"]),
-    ("Copyright 2016 The Associated Press. All rights reserved. This material may not be published or broadcast.",
+    ("Copyright 2017 The Associated Press. All rights reserved. This material may not be published or broadcast.",
      "https://www.wkvl.example/story/1", "Wkvl", ["AP"]),  # the wire's notice on a station's page
     ("Copyright 2016 Harbor Media Group. All rights reserved.", "https://www.wkvl.example/story/1", "Wkvl", []),  # the owner
     ("Copyright 2016 WQTX News. All rights reserved.", "https://www.wkvl.example/story/1", "Wkvl", []),  # a sister station
     ("Copyright 2016 Los Angeles Times. All rights reserved.", "https://www.latimes.example/local/1", "Los Angeles Times",
      []),  # the name the domain abbreviates
-    ("Copyright 2016 WIS and The Associated Press. All rights reserved.", "https://www.wistv.example/story/1", "WIS",
+    ("Copyright 2016 KRB and The Associated Press. All rights reserved.", "https://www.krbtv.example/story/1", "KRB",
      ["AP"]),  # the name the domain adds to
     ("© 2016 The Harbor Star. All rights reserved.", "https://www.theharborstar.example/a", "The Harbor Star", []),
     ("Copyright 2016 Hill & Dale Radio and The Associated Press. All rights reserved.",
@@ -240,11 +240,11 @@ def test_outlet_names_from_domains():
 
 @pytest.mark.parametrize("text,iso", [
     ("November 8, 2022", "2022-11-08"),
-    ("18 September 2013 Last updated at 13: 59 GMT", "2013-09-18"),
-    ("Posted: Nov 27, 2005 8: 20 AM ET", "2005-11-27"),
-    ("Article posted on 08. 07. 2012", "2012-07-08"),
-    ("Updated 4 / 11 / 2007 1: 26 PM ET", "2007-04-11"),
-    ("Release: 03 / 08 / 2013", None),  # day and month could be either way round
+    ("21 October 2014 Last updated at 09: 41 GMT", "2014-10-21"),
+    ("Posted: Feb 9, 2006 7: 45 AM ET", "2006-02-09"),
+    ("Article posted on 11. 05. 2012", "2012-05-11"),
+    ("Updated 5 / 9 / 2008 2: 37 PM ET", "2008-05-09"),
+    ("Release: 04 / 07 / 2015", None),  # day and month could be either way round
     ("on Dec. 27", None),
     ("February 30, 2020", None),
 ])

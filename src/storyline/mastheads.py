@@ -97,8 +97,8 @@ def name_from_line(line: str, reason: str) -> str | None:
 
 
 def copyright_holders(line: str) -> list[str]:
-    """The holders a copyright line names, split where it joins them with "and" or "&": "© Copyright 2016 WIS and
-    The Associated Press. All rights reserved." -> ["WIS", "The Associated Press"]. The holder is what follows
+    """The holders a copyright line names, split where it joins them with "and" or "&": "© Copyright 2016 KRB and
+    The Associated Press. All rights reserved." -> ["KRB", "The Associated Press"]. The holder is what follows
     the marks ("©", "(c)", "Copyright", "by") and the years, up to a full stop, a comma, "All rights" or a year."""
     s = re.sub(_HOLDER_LEAD, "", " ".join(line.split()))
     s = re.split(r"\.(?:\s|$)|,|\ball rights\b|\b\d{4}\b", s, maxsplit=1, flags=re.I)[0]

@@ -244,7 +244,7 @@ def _outlet(article: Article, page: dict[str, str]) -> tuple[str | None, str | N
         return name.strip(), domain
     found = _names_in_lines(article)
     key = letters(main_label(domain)) if domain else None
-    if domain:  # a site's "Copyright 2015 WIS and The Associated Press" credits the wire as well: the site is WIS
+    if domain:  # a site's "Copyright 2015 KRB and The Associated Press" credits the wire as well: the site is KRB
         found = [n for n in map(_without_agencies, found) if n and _may_abbreviate(key, letters(n))]
     named = next((n for n in found if key and letters(n) == key), None) or (found[0] if found else None)
     texts = [article.text, *(r.text for r in article.removed)]
@@ -268,7 +268,7 @@ def _may_abbreviate(key: str, name: str) -> bool:
 
 
 def _without_agencies(name: str) -> str | None:
-    """``name`` without the wire agencies it joins with "and" or "&" ("WIS and The Associated Press" -> "WIS"),
+    """``name`` without the wire agencies it joins with "and" or "&" ("KRB and The Associated Press" -> "KRB"),
     the rest as the page wrote it ("Hill & Dale Radio"); ``None`` when it names agencies only."""
     pieces = re.split(r"(\s+(?:and|&)\s+)", " ".join(name.split()))  # name, separator, name, ...
     kept = "".join(sep + part for sep, part in zip(["", *pieces[1::2]], pieces[0::2], strict=True)
@@ -505,7 +505,7 @@ def _wire(article: Article, page: dict[str, str]) -> list[str]:
         elif "," in text:
             found += agencies_in(text.rsplit(",", 1)[1])
     site = letters(main_label(article.outlet_domain)) if article.outlet_domain else "-"
-    for text in _removed(article, "copyright"):  # "Copyright 2016 WIS and The Associated Press. All rights reserved."
+    for text in _removed(article, "copyright"):  # "Copyright 2016 KRB and The Associated Press. All rights reserved."
         agencies = [AGENCIES[h.lower()] for h in copyright_holders(text) if h.lower() in AGENCIES]
         found += [a for a in agencies if not site.startswith(letters(a))]  # not the agency's own site (apnews.com)
     for text in _removed(article, "source"):

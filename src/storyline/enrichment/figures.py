@@ -1,13 +1,13 @@
 """Figures in the text: money, percentages, counts and durations, with what they measure.
 
-:func:`find_figures` finds "$50 billion", "₹83,000 crore", "€3.2m", "Rs 500
-crore", "50bn", "23%", "12 per cent", "five times", "20 annual summit
-meetings", "a 19-hour visit"; each gets a normalised ``value`` (5e10), a
+:func:`find_figures` finds "$40 billion", "₹83,000 crore", "€3.2m", "Rs 500
+crore", "50bn", "31%", "12 per cent", "five times", "14 regional trade
+meetings", "an 11-hour visit"; each gets a normalised ``value`` (4e10), a
 ``unit`` (USD, INR, %, times, meetings, hours …), a ``kind`` and a short
 ``measures`` phrase taken from its sentence: the noun phrase the figure
-qualifies ("20 annual summit meetings" -> "annual summit meetings") or else the
-subject of its clause ("Russia's share of India's oil imports has surged to
-23%" -> "Russia's share of India's oil imports"). The phrase comes from a
+qualifies ("14 regional trade meetings" -> "regional trade meetings") or else the
+subject of its clause ("Velmora's share of grain exports has climbed to 31%" ->
+"Velmora's share of grain exports"). The phrase comes from a
 word-list heuristic rather than a dependency parse, which would cost the
 parser's time on every sentence with a number.
 """

@@ -53,7 +53,7 @@ _PATTERNS = [
 _NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _CAPTION = re.compile(r"\b(?:poses?|posing|shakes? hands|pictured|photo|image|file picture|REUTERS|AFP|AP Photo)\b|©", re.I)
 # a date after "born" in its clause is a life's start, not the happening
-# ("Page, born April 22, 1923, died ...", "was born to a poor family in Tennessee on April 22, 1923")
+# ("Lund, born May 3, 1931, died ...", "was born on a farm in Ohio on May 3, 1931")
 _BORN = re.compile(r"(?:\b(?:born|birth)\b|\bb\.)[^.;:!?\n]*$", re.I)
 BORN_REACH = 60  # characters before a date searched for "born"
 
