@@ -73,6 +73,7 @@ def test_a_cohesive_group_forms_before_it_meets_a_look_alike():
 
     root = agglomerate(units, pairs, batch(recorded), 0.55, key=lambda u: (u,))
     assert groups(root) == [{"x1", "x2", "x3"}, {"y"}]
+    assert order[-1] == ["x1", "x2", "x3", "y"]  # the whole group was scored against the look-alike, last
 
 
 def test_forced_pairs_merge_unscored_and_allowed_can_veto():

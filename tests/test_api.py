@@ -133,6 +133,8 @@ def test_search_by_words_with_filters(client):
     assert client.get("/api/search?q=treaty&until=2022-12-31").json()["items"] == []
     # FTS syntax in user input is searched as words, never parsed
     assert client.get('/api/search?q=treaty"+OR+NEAR(').status_code == 200
+    hits = client.get('/api/search?q=(treaty"*').json()["items"]
+    assert {h["id"] for h in hits} == {"harbour-2023", "sound-2023"}
 
 
 def test_search_by_meaning_ranks_by_vectors(client):

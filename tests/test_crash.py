@@ -177,6 +177,7 @@ def test_ctrl_c_at_random_points_prints_one_line_and_rerun_completes(tmp_path):
     expected = _corpus(tmp_path / "in")
     db, marks = tmp_path / "s.db", tmp_path / "marks"
     log = []
+    interrupted = 0
     for delay in (rng.uniform(0.2, 2), rng.uniform(2, 6), rng.uniform(0.5, 4)):
         Path(f"{marks}.started").unlink(missing_ok=True)
         child = subprocess.Popen([sys.executable, "-c", HOOK, "ingest", str(tmp_path / "in"), "--db", str(db)],
@@ -194,9 +195,11 @@ def test_ctrl_c_at_random_points_prints_one_line_and_rerun_completes(tmp_path):
         if child.returncode == 0:
             continue  # it finished before the signal
         assert child.returncode == 130, err
+        interrupted += 1
         assert "Traceback" not in err and len(lines) == 1 and lines[0].startswith("interrupted"), err
         assert survivors(pids) == []
     final = _ingest(tmp_path / "in", db, marks)
     assert final.returncode == 0, final.stderr
     assert _check_store(db, complete=expected) == ARTICLES
     print(f"\ncrash test, Ctrl-C: {log}; then a re-run stored all {ARTICLES} once each")
+    assert interrupted >= 1, f"no run was interrupted: {log}"

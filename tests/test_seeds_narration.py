@@ -3,8 +3,8 @@
 Done-when of the narration issue: the 2023 event's summary cites at least three
 sources; the comparison finds gold.json's agreements; the timeline lists
 2021-04-06, 2022-11-08 and 2023-12-27 in order, with the 2018 S-400 deal as
-background. Skips, saying why, when the seeds are absent or the pipeline cannot
-yet put them into three events of one story.
+background. Skips, saying why, when the seeds are absent; fails when the pipeline does
+not put them into three events of one story.
 """
 
 from __future__ import annotations
@@ -27,24 +27,16 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def seeds(tmp_path_factory):
-    """(store, story id, gold) after ingesting the seeds; skips when the pipeline is not ready."""
-    try:
-        from storyline import Settings
-        from storyline.pipeline import Pipeline
-        from storyline.storage import open_store
-    except ImportError as exc:  # a pipeline stage is not written yet
-        pytest.skip(f"pipeline not ready: {exc}")
+    """(store, story id, gold) after ingesting the seeds."""
+    from storyline import Settings
+    from storyline.pipeline import Pipeline
+    from storyline.storage import open_store
+
     store = open_store(tmp_path_factory.mktemp("seeds") / "seeds.db")
-    try:
-        report = Pipeline(store, Settings()).ingest(sorted(str(p) for p in SEEDS.glob("*.txt")))
-    except Exception as exc:  # the skip reason names the error: it is reported, not hidden
-        pytest.skip(f"pipeline not ready: ingest raised {type(exc).__name__}: {exc}")
-    if not report.ok:
-        pytest.skip(f"pipeline not ready: {[str(f) for f in report.failures]}")
+    report = Pipeline(store, Settings()).ingest(sorted(str(p) for p in SEEDS.glob("*.txt")))
+    assert report.ok, [str(f) for f in report.failures]
     story = next((s for s in store.stories() if [store.get_event(e).date for e in s.events] == DATES), None)
-    if story is None:
-        found = [[store.get_event(e).date for e in s.events] for s in store.stories()]
-        pytest.skip(f"event placement does not yet give the three seed events in one story: stories {found}")
+    assert story is not None, [[store.get_event(e).date for e in s.events] for s in store.stories()]
     gold = json.loads((SEEDS / "gold.json").read_text(encoding="utf-8"))
     yield store, story.id, gold
     store.close()

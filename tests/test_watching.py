@@ -80,8 +80,14 @@ def test_watch_ingests_files_as_they_land_until_stopped(tmp_path, light):
     assert {a.id for a in light.store.iter_articles(full=False)} == {"old", "new"}
 
 
-def test_warm_stores_nothing(light):
+def test_warm_loads_the_models_and_stores_nothing(light):
+    enriched = []
+    enrich = light.enricher.enrich
+    light.enricher.enrich = lambda articles: enriched.extend(a.id for a in articles) or enrich(articles)
+    assert light._registry is None
     light.warm()
+    assert enriched == ["warm-up"]  # the made-up article went through the models
+    assert light._registry is not None  # the entity registry was read from the store
     assert light.store.count("articles") == 0
 
 
