@@ -287,3 +287,11 @@ def test_pages_do_not_reach_the_file_system(client):
     for url in ("/static/../app.py", "/static/%2e%2e/app.py", "/static/style.css/../../security.py", "/static/x.css"):
         r = client.get(url)
         assert r.status_code == 404, url
+
+
+def test_a_filter_that_is_not_a_day_is_refused_not_an_empty_page(client):
+    for path in ("/api/articles?since=notadate", "/api/articles?until=2014-13-45", "/api/search?q=treaty&since=yesterday"):
+        answer = client.get(path)
+        assert answer.status_code == 422, (path, answer.text)
+        assert "date" in answer.text, answer.text
+    assert client.get("/api/articles?since=2023-01-01").status_code == 200

@@ -206,3 +206,18 @@ def test_write_all_writes_reports_and_index(store, tmp_path):
 def test_unknown_format_is_refused(report):
     with pytest.raises(ValueError, match="md, html"):
         render(report, "pdf")
+
+
+def test_report_command_refuses_an_unknown_format_and_writes_only_the_format_asked(store, tmp_path):
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    db = str(tmp_path / "n.db")
+    refused = CliRunner().invoke(app, ["report", "s-velmar", "--db", db, "--format", "pdf"])
+    assert refused.exit_code == 2 and "'pdf': choose one of json, md, html" in refused.output
+    assert not isinstance(refused.exception, ValueError)  # a usage error, not a crash
+    done = CliRunner().invoke(app, ["report", "--all", "--db", db, "--format", "json", "--out", str(tmp_path / "out")])
+    assert done.exit_code == 0, done.output
+    stories = {p.name for p in (tmp_path / "out").iterdir() if p.name.startswith("story-")}
+    assert stories == {"story-s-velmar.json"}

@@ -136,7 +136,7 @@ def test_malformed_jsonl_line_is_named_by_line_and_the_other_lines_still_read(tm
     errors = [e for e in items if isinstance(e, InputError)]
     assert [type(e) for e in errors] == [MalformedLine, MalformedLine, MalformedLine, EmptyInput]
     assert [e.where for e in errors] == [f"{path}:{n}" for n in (2, 3, 4, 5)]
-    assert "not valid JSON" in str(errors[0]) and "text or html" in str(errors[2])
+    assert "not valid JSON (Expecting value at column 23)" in str(errors[0]) and "text or html" in str(errors[2])
 
 
 def test_jsonl_line_without_id_gets_file_name_and_line_number(tmp_path, settings):
@@ -176,3 +176,10 @@ def test_count_documents_is_unknown_once_a_jsonl_is_involved(tmp_path):
     assert count_documents([str(tmp_path)]) == 2
     (tmp_path / "c.jsonl").write_text('{"text": "x"}\n', encoding="utf-8")
     assert count_documents([str(tmp_path)]) is None
+
+
+def test_an_unterminated_string_is_named_once_with_its_column(tmp_path, settings):
+    path = tmp_path / "cut.jsonl"
+    path.write_text('{"id": "a", "text": "The pier\n')
+    [error] = read([path], settings)
+    assert "not valid JSON (Unterminated string starting at column 21)" in str(error)

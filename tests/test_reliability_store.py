@@ -47,6 +47,9 @@ def test_a_read_command_refuses_a_store_that_does_not_exist_and_creates_nothing(
         assert result.exit_code != 0 and isinstance(result.exception, StoreError), args
         assert "there is no store here" in str(result.exception)
     assert not missing.exists() and not list(tmp_path.iterdir())
+    result = CliRunner().invoke(app, ["copy", str(missing), str(tmp_path / "new.db")])
+    assert str(result.exception) == f"{missing}: there is no store here to copy. Check the SOURCE argument."
+    assert not list(tmp_path.iterdir())
 
 
 def test_read_commands_change_nothing_in_the_file(stored):

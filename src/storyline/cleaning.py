@@ -153,7 +153,7 @@ def clean(article: Article) -> Article:
         text, removed = clean_text(body, title=article.hints.get("title"))
     if not text.strip():
         raise EmptyInput(article.source, "no article text left after removing the page clutter",
-                         "Check that the file holds an article; `storyline show` lists what was removed")
+                         "Check that the input holds an article's text, not only a page's menus, links or a video's caption")
     article.text, article.removed = text, removed
     return article
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -57,6 +58,16 @@ def _print_json(data: object) -> None:
 def _say(console: Console, message: str) -> None:
     """Print one message as plain text, its control characters escaped."""
     console.print(printable(message), markup=False, highlight=False, soft_wrap=True)
+
+
+def _day(value: str | None) -> str | None:
+    """A ``--since`` / ``--until`` value: a real day, written YYYY-MM-DD."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a day; write it YYYY-MM-DD, such as 2024-03-01") from None
 
 
 def _fmt(as_json: bool, as_jsonl: bool, as_csv: bool) -> str:
@@ -144,8 +155,8 @@ def _watch(pipeline, folder: Path, interval: float) -> None:
 def articles(
     db: Db = None,
     outlet: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
-    since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD).")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).", callback=_day)] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD).", callback=_day)] = None,
     limit: Limit = 200,
     as_json: AsJson = False,
     as_jsonl: AsJsonl = False,
@@ -301,7 +312,12 @@ def copy_cmd(
     from .storage import copy_store
 
     _OPENED.append(source)
-    src = open_store(source, read_only=True)
+    try:
+        src = open_store(source, read_only=True)
+    except StoreError as exc:
+        if "there is no store here" not in str(exc):
+            raise
+        raise StoreError(f"{source}: there is no store here to copy. Check the SOURCE argument.") from None
     _OPENED.append(target)
     counts = copy_store(src, open_store(target))
     _say(out, "copied " + ", ".join(f"{n} {table}" for table, n in counts.items()))
@@ -405,7 +421,7 @@ def train_cmd(
 def report(
     story_id: Annotated[str | None, typer.Argument(help="The story to report on (see `storyline stories`).")] = None,
     db: Db = None,
-    format: Annotated[str, typer.Option("--format", help="md, html or json.")] = "md",
+    format: Annotated[str | None, typer.Option("--format", help="md, html or json (default md; with --all, all three).")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Write every story's report and an index to --out.")] = False,
     output: Annotated[Path | None, typer.Option("--out", help="File (one story) or folder (--all) to write.")] = None,
 ) -> None:
@@ -413,16 +429,18 @@ def report(
 
     Example: storyline report --all --out reports/   or   storyline report s-1a2b --format html --out story.html
     """
-    from .narration import build_report, render, write_all
+    from .narration import FORMATS, build_report, render, write_all
 
+    if format is not None and format not in FORMATS:
+        raise typer.BadParameter(f"{format!r}: choose one of {', '.join(FORMATS)}", param_hint="--format")
     store = _store(db)
     if all_:
-        index = write_all(store, output or Path("reports"))
+        index = write_all(store, output or Path("reports"), (format,) if format else FORMATS)
         out.print(f"wrote {store.count('stories')} story reports; open {index}", markup=False, highlight=False)
         return
     if not story_id:
         raise typer.BadParameter("name a story id, or use --all")
-    text = render(build_report(store, story_id), format)
+    text = render(build_report(store, story_id), format or "md")
     if output:
         output.write_text(text, encoding="utf-8")
         out.print(f"wrote {output}", markup=False, highlight=False)

