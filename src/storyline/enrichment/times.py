@@ -56,6 +56,10 @@ _CAPTION = re.compile(r"\b(?:poses?|posing|shakes? hands|pictured|photo|image|fi
 # ("Lund, born May 3, 1931, died ...", "was born on a farm in Ohio on May 3, 1931")
 _BORN = re.compile(r"(?:\b(?:born|birth)\b|\bb\.)[^.;:!?\n]*$", re.I)
 BORN_REACH = 60  # characters before a date searched for "born"
+# words of a sentence that speaks of what is to come: a day or month it names without a year lies ahead
+_AHEAD = re.compile(r"\b(?:will|shall|won't|must|deadline|is to|are to|to be held|scheduled|set (?:to|for)|due|plans?|planned|"
+                    r"expected|upcoming|next|later this|going to|begins?|starts?|opens?|resumes?)\b|'ll\b", re.I)
+AHEAD_DAYS = 7  # a day without its year, in a sentence that does not look ahead, is at most this far after publication
 
 
 def _iso(d: date | None) -> str | None:
@@ -83,7 +87,9 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _resolve_day(g: dict, pub: date | None) -> tuple[date | None, date | None, str]:
+def _resolve_day(g: dict, pub: date | None, ahead: bool) -> tuple[date | None, date | None, str]:
+    """A day without its year is the nearest such day when its sentence looks ahead ("will meet on June 8"),
+    else the latest one up to :data:`AHEAD_DAYS` after publication: news reports what happened."""
     month = int(g["m"]) if g.get("m") else _MONTHS[g["mon"].casefold()]
     day = int(g["day"])
     if g.get("year"):
@@ -92,7 +98,10 @@ def _resolve_day(g: dict, pub: date | None) -> tuple[date | None, date | None, s
     if pub is None:
         return None, None, "day"
     options = [d for y in (pub.year - 1, pub.year, pub.year + 1) if (d := _safe_date(y, month, day))]
-    best = min(options, key=lambda d: (abs((d - pub).days), d > pub), default=None)
+    if ahead:
+        best = min(options, key=lambda d: (abs((d - pub).days), d > pub), default=None)
+    else:
+        best = max((d for d in options if (d - pub).days <= AHEAD_DAYS), default=None)
     return best, best, "day"
 
 
@@ -140,7 +149,7 @@ def _resolve_relative(kind: str, g: dict, pub: date | None) -> tuple[date | None
     return monday, monday + timedelta(days=6), "week"
 
 
-def _resolve_month(kind: str, g: dict, pub: date | None) -> tuple[date | None, date | None, str]:
+def _resolve_month(kind: str, g: dict, pub: date | None, ahead: bool) -> tuple[date | None, date | None, str]:
     if kind == "year":
         year = int(g["year"])
         return (*_year_range(year, g.get("mod")), "year")
@@ -152,21 +161,30 @@ def _resolve_month(kind: str, g: dict, pub: date | None) -> tuple[date | None, d
     else:
         rel = (g.get("rel") or "").casefold()
         year = pub.year if month <= pub.month else pub.year - 1
-        if rel == "next":
+        if rel == "next" or (ahead and month != pub.month):
             year = pub.year if month > pub.month else pub.year + 1
         elif rel == "last" and month == pub.month:
             year = pub.year - 1
     return (*_month_range(year, month), "month")
 
 
-def _resolve(kind: str, g: dict, pub: date | None) -> tuple[date | None, date | None, str]:
+def _resolve(kind: str, g: dict, pub: date | None, ahead: bool = False) -> tuple[date | None, date | None, str]:
+    """What a match of ``kind`` names, against the publication day ``pub``; ``ahead``: its sentence speaks
+    of what is to come (:data:`_AHEAD`)."""
     if kind in ("iso", "mdy", "dmy"):
-        return _resolve_day(g, pub)
+        return _resolve_day(g, pub, ahead)
     if kind == "weekday":
         return _resolve_weekday(g, pub)
     if kind in ("reldays", "relperiod", "ago"):
         return _resolve_relative(kind, g, pub)
-    return _resolve_month(kind, g, pub)
+    return _resolve_month(kind, g, pub, ahead)
+
+
+def _looks_ahead(text: str, start: int, end: int) -> bool:
+    """Whether the sentence around ``text[start:end]`` speaks of what is to come."""
+    left = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
+    right = min((i for c in ".!?\n" if (i := text.find(c, end)) >= 0), default=len(text))
+    return bool(_AHEAD.search(text, left, right))
 
 
 def parse_date(value: str | None) -> date | None:
@@ -190,7 +208,7 @@ def find_times(text: str, published: str | date | None) -> list[TimeMention]:
                 continue
             if kind == "dmy" and int(m.group("day")) == 0:
                 continue
-            start, end, gran = _resolve(kind, m.groupdict(), pub)
+            start, end, gran = _resolve(kind, m.groupdict(), pub, _looks_ahead(text, s, e))
             taken.append((s, e))
             out.append(TimeMention(s, e, m.group(0), _iso(start), _iso(end), gran))
     out.sort(key=lambda t: t.start)
