@@ -80,6 +80,13 @@ def test_stated_date_forms():
     assert (art.published, art.published_how) == ("2005-11-14", "stated")
 
 
+def test_a_lead_opening_with_its_dateline_states_the_date():
+    art = from_text(f"Water law passes\n\nMARBURY, Md., March 4, 2024 (Reuters) - {BODY}")
+    assert (art.published, art.published_how) == ("2024-03-04", "stated")
+    undated = from_text(f"Water law passes\n\nMARBURY, March 4 (Reuters) - {BODY}")  # no year: not a stated day
+    assert undated.published_how != "stated"
+
+
 def test_weekday_settles_the_year_of_a_caption_day_and_is_marked_inferred():
     art = described("weekday_year.txt")
     assert (art.published, art.published_how) == ("2023-11-16", "inferred")

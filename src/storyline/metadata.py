@@ -387,7 +387,8 @@ def _published(article: Article, page: dict[str, str]) -> tuple[str | None, str]
     if hint:
         article.warnings.append(f"{article.source}: the date {hint[:40]!r} is not a day storyline understands (give "
                                 "YYYY-MM-DD, not in the future); the publication date is looked for in the article instead")
-    stated = next(filter(None, map(publication_date, _removed(article, "dateline-header"))), None)
+    stated = next(filter(None, map(publication_date, _removed(article, "dateline-header"))), None) or \
+        _lead_dateline_date(article.text or "")
     meta = parse_date(page["date"]) if page.get("date") else None
     if found := _choose(stated, meta):
         return found
@@ -429,6 +430,16 @@ _NOT_PUBLISHED = re.compile(
     r"mis à jour|modifié|actualizado|actualización|aggiornat[oa]|bijgewerkt|gewijzigd|"
     r"verfügbar bis|abrufbar bis|online bis|bis zum|(?:available|valid|expires?|runs?) (?:until|till|through)|"
     r"gültig bis|until|erscheinungsdatum|erscheint|release date|erschienen am|ISBN)|\(@\w+\)", re.I)
+
+
+# a lead that opens with its dateline: "MARBURY, Md., March 4, 2024 (Reuters) -"
+_LEAD_DATELINE = re.compile(r"\A\s*[A-Z][\w .'’-]{1,40}?,\s*(?P<date>[^()\n—–]{6,40}?)\s*(?:\([^)\n]{1,40}\)\s*)?[-—–:]\s")
+
+
+def _lead_dateline_date(text: str) -> str | None:
+    """The day the dateline that opens ``text`` states, or None."""
+    m = _LEAD_DATELINE.match(text)
+    return parse_date(m.group("date")) if m else None
 
 
 def publication_date(line: str) -> str | None:
