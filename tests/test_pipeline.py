@@ -83,6 +83,16 @@ def test_same_ingest_twice_changes_nothing(env):
     assert "stored 0 articles" in second.output and "6 already stored" in second.output
     after = json.loads(runner.invoke(app, ["export", "--db", "s.db", "--format", "json"]).output)
     assert before == after
+    assert "has the same text as" not in second.output  # the same ids: nothing to name
+
+
+def test_the_same_text_under_another_id_is_named_with_the_article_stored(env):
+    (env / "a.jsonl").write_text(json.dumps({"id": "first", "text": "The harbour board met on Tuesday in Velmora."}) + "\n"
+                                 + json.dumps({"id": "second", "text": "The harbour board met on Tuesday in Velmora."}) + "\n")
+    result = CliRunner().invoke(app, ["ingest", str(env / "a.jsonl"), "--db", "s.db"])
+    assert result.exit_code == 0, result.output
+    assert "'second' has the same text as the stored article 'first'; it was not stored again" in result.output
+    assert "stored 1 articles (0 syndicated copies), 1 already stored" in result.output
 
 
 def test_syndicated_copies_point_at_the_earliest(env):

@@ -123,6 +123,9 @@ def ingest(
         _say(err, f"skipped {path}: {reason}")
     for given, stored in report.renamed:
         _say(err, f"note: id {given!r} was already taken by other content; stored as {stored!r}")
+    for given, stored in report.unchanged:
+        if given != stored:
+            _say(err, f"note: {given!r} has the same text as the stored article {stored!r}; it was not stored again")
     out.print(
         f"stored {len(report.stored)} articles ({len(report.duplicates)} syndicated copies), "
         f"{len(report.unchanged)} already stored, {len(report.failures)} failed, {len(report.skipped)} skipped"
