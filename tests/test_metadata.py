@@ -415,3 +415,19 @@ def test_a_language_outside_the_configured_ones_is_other_with_the_guess():
     assert detect(POLISH[:120], ["en", "de", "pt", "es"]) != "other:pl"  # too short to say it is none of them
     english = f"{BODY} The law takes effect in June and sets new limits for farms along the river, officials said."
     assert detect(english * 2, ["en", "de", "fr"]) == "en"
+
+
+def test_a_commenters_name_card_is_not_the_authors_credit():
+    """A page's metadata can take a commenter's card ("Rolf Brand says:") for its author: a name the page
+    shows only in its comments is dropped, and the page's link to its author names her."""
+    from storyline.metadata import _not_a_commenter
+    from storyline.reading import page_tree
+
+    art = Article(id="c", source="commenter_card.html", format="html",
+                  raw=(FIXTURES / "commenter_card.html").read_text(encoding="utf-8"))
+    tree = lambda: page_tree(art)  # noqa: E731
+    assert _not_a_commenter(tree, "Rolf Brand says") is None
+    assert _not_a_commenter(tree, "Mara Lind") is None
+    assert _not_a_commenter(tree, "Jane Doe") == "Jane Doe"  # shown in the article's credit
+    assert _not_a_commenter(tree, "Ines Kahl") == "Ines Kahl"  # in the metadata only: nothing says otherwise
+    assert described("commenter_card.html").byline == "Jane Doe"

@@ -115,7 +115,7 @@ def describe(article: Article, settings: Any) -> Article:
     site = _site_keys(article, page)
     article.title = _title(article, page, tree, site)
     article.published, article.published_how = _published(article, page)
-    article.byline = ", ".join(authors(article, site, page.get("author"), tree)) or None
+    article.byline = ", ".join(authors(article, site, _not_a_commenter(tree, page.get("author")), tree)) or None
     article.wire = _wire(article, page)
     article.language = detect(article.text, settings.language_list)
     return article
@@ -135,6 +135,19 @@ def _page_meta(article: Article) -> dict[str, str]:
         return {}
     fields = ("title", "sitename", "hostname", "url", "date", "author")
     return {k: v for k in fields if isinstance(v := getattr(meta, k, None), str) and v.strip()}
+
+
+_COMMENTS = "ancestor::*[contains(@class, 'comment') or contains(@id, 'comment')]"
+
+
+def _not_a_commenter(tree: Callable[[], Any], author: str | None) -> str | None:
+    """``author`` (from the page's metadata), unless the page shows that name only in its comments: a
+    commenter's name card ("Jane Roe says:") is not the article's credit."""
+    name = " ".join((author or "").split()[:2]).replace("'", "")
+    if not name or (page := tree()) is None:
+        return author
+    shown = page.xpath(f"//body//*[text()[contains(., '{name}')]]")
+    return None if shown and all(element.xpath(_COMMENTS) for element in shown) else author
 
 
 def _title(article: Article, page: dict[str, str], tree: Callable[[], Any], site: set[str]) -> str | None:
