@@ -58,3 +58,17 @@ def test_worst_lists_merges_and_splits_with_their_parts():
 
 def test_worst_is_empty_for_a_perfect_clustering():
     assert worst(GOLD, GOLD) == {"merges": [], "splits": []}
+
+
+def test_the_eval_table_shows_every_figure_the_contract_names():
+    from rich.console import Console
+
+    from storyline.showing import show_scores
+
+    gold = {"a": "x", "b": "x", "c": "y", "d": "y"}
+    figures = score(gold, {"a": "1", "b": "1", "c": "1", "d": "2"})
+    console = Console(record=True, width=200)
+    show_scores(console, {"file": "mine.jsonl", "articles": 4, "ingest": {"events": figures}})
+    text = console.export_text()
+    assert all(column in text for column in ("B3 P", "B3 R", "B3 F1", "pair F1", "ARI"))
+    assert f"{figures['ari']:.3f}" in text.splitlines()[-2]

@@ -53,7 +53,7 @@ PATHS = ("ingest", "rebuild", "cv")
 
 def show_scores(console: Console, result: dict) -> None:
     """The figures of ``storyline eval`` (each path and baseline, both levels) and the worst merges and splits."""
-    table = Table("path", "level", "B3 P", "B3 R", "B3 F1", "pair F1", "story P (topic)",
+    table = Table("path", "level", "B3 P", "B3 R", "B3 F1", "pair F1", "ARI", "story P (topic)",
                   title=f"{result.get('file', '')}: {result['articles']} articles")
     rows = [(name, result[name]) for name in result if isinstance(result[name], dict) and "events" in result[name]]
     rows += [(f"cv {result['cv']['folds']}-fold", result["cv"]["ingest"])] if "cv" in result else []
@@ -63,7 +63,8 @@ def show_scores(console: Console, result: dict) -> None:
             m = figures.get(level)
             if m:
                 topic = figures.get("story_topic_precision") if level == "stories" else None
-                table.add_row(name, level, *(f"{m[k]:.3f}" for k in ("bcubed_precision", "bcubed_recall", "bcubed_f1", "pairwise_f1")),
+                table.add_row(name, level, *(f"{m[k]:.3f}" if k in m else "" for k in
+                                             ("bcubed_precision", "bcubed_recall", "bcubed_f1", "pairwise_f1", "ari")),
                               "" if topic is None else f"{topic:.3f}")  # fmt: skip
     console.print(table)
     for level in LEVELS:
