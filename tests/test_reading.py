@@ -183,3 +183,10 @@ def test_an_unterminated_string_is_named_once_with_its_column(tmp_path, settings
     path.write_text('{"id": "a", "text": "The pier\n')
     [error] = read([path], settings)
     assert "not valid JSON (Unterminated string starting at column 21)" in str(error)
+
+
+def test_a_binary_file_named_jsonl_is_one_error_not_one_per_line(tmp_path, settings):
+    path = tmp_path / "blob.jsonl"
+    path.write_bytes(bytes(range(256)) * 40 + b"\n" + b"\x00\x01\n" * 30)
+    [error] = read([path], settings)
+    assert isinstance(error, InputError) and str(error).startswith(f"{path}: binary content (NUL bytes), not JSON lines")

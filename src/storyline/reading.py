@@ -288,6 +288,10 @@ def read_jsonl(stream: IO[bytes], name: str, stem: str, max_bytes: int) -> Itera
     """
     if not hasattr(stream, "peek"):
         stream = io.BufferedReader(stream)  # type: ignore[arg-type]
+    if b"\x00" in stream.peek(1 << 13)[: 1 << 13]:  # JSON lines never hold NUL: binary, not one bad line after another
+        yield UnreadableInput(name, "binary content (NUL bytes), not JSON lines",
+                              "Give one JSON object per line, with a text or html field")
+        return
     lineno = 0
     found = False
     blank = 0  # bytes of blank lines in a row
