@@ -157,3 +157,15 @@ def test_real_pipeline_names_people_in_the_fixture():
     assert len(parsed.sentences) >= 12 and all(text[s:e].strip() == text[s:e] for s, e in parsed.sentences)
     people = {m.name for m in resolve_mentions(text, parsed.entities) if m.label == "PERSON"}
     assert {"Elias Varga", "Tomas Brandt", "Paul Weber"} <= people
+
+
+def test_a_surname_with_its_suffix_is_not_a_full_name_and_keeps_brothers_apart():
+    """"Ortega Jr." is a surname and a suffix: named more often than "Juan Manuel Ortega Jr.", it was the
+    canonical name, which like a bare surname joined the next article's Marco Ortega to his brother."""
+    first = "His brother Marco Ortega said the family was shocked. Ortega said he had not seen him for days."
+    second = ("Juan Manuel Ortega Jr. was arrested on Friday. Ortega Jr. told police he was at home. "
+              "Ortega Jr. was held without bail.")
+    reg = EntityRegistry()
+    for text, names in ((first, ["Marco Ortega", "Ortega"]), (second, ["Juan Manuel Ortega Jr.", "Ortega Jr."])):
+        reg.add_article(resolve_mentions(text, spans(text, [(n, "PERSON") for n in names])))
+    assert {r["name"]: r["count"] for r in reg.rows()} == {"Marco Ortega": 2, "Juan Manuel Ortega Jr": 3}

@@ -122,12 +122,13 @@ def has_initial(name: str) -> bool:
 
 
 def best_form(forms: Counter, person: bool) -> str:
-    """Canonical form: full names before initials before bare surnames, then frequency, then length."""
+    """Canonical form: full names before initials before bare surnames ("Ortega Jr." is one: a surname and
+    its suffix), then frequency, then length."""
 
     def rank(form: str):
         words = form.split()
         if person:
-            fullness = 0 if len(words) < 2 else (1 if has_initial(form) else 2)
+            fullness = 0 if not split_person(form)[0] else (1 if has_initial(form) else 2)
         else:  # acronyms ("TASS") beat other casings, shouting ("NEW DELHI") loses
             fullness = 2 if (len(words) == 1 and form.isupper() and len(form) <= 6) else (0 if form.isupper() else 1)
         return (fullness if person else 0, forms[form], fullness, len(form), form)
