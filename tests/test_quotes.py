@@ -72,3 +72,14 @@ def test_he_goes_to_the_latest_speaker_not_the_latest_name():
     quotes = find_quotes(text, [], resolve_mentions(text, entity_spans(text, names)))
     last = next(q for q in quotes if q.text.startswith("Nothing"))
     assert last.speaker == "Omar Haddad" and last.cue == "added"
+
+
+def test_a_name_in_the_possessive_is_not_the_speaker():
+    text = ('Lena Voss has checked into a clinic in Marbury. "Lena is resting and thanks her fans," '
+            "Voss's publicist told reporters on Monday.")
+    names = [["Lena Voss", "PERSON"], ["Voss", "PERSON"]]
+    [quote] = find_quotes(text, [], resolve_mentions(text, entity_spans(text, names)))
+    assert quote.text.startswith("Lena is resting") and quote.speaker != "Lena Voss"
+    said = 'Lena Voss has checked into a clinic. "I am resting," Voss told reporters on Monday.'
+    [own] = find_quotes(said, [], resolve_mentions(said, entity_spans(said, names)))
+    assert own.speaker == "Lena Voss"

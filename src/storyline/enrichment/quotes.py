@@ -235,7 +235,8 @@ class _Finder:
             return self.resolve(after[0])
         if before and cue["cue"].casefold().endswith("ing"):
             return self.resolve(before[0])
-        people = [w for w in before if w.kind != "mention" or w.name]
+        # a name in the possessive is whose speaker it is, not the speaker ("Reid's publicist told ...")
+        people = [w for w in before if (w.kind != "mention" or w.name) and self.text[w.end : w.end + 2] not in ("'s", "’s")]
         return self.resolve(people[-1]) if people else None
 
     def from_tail(self, a: int, b: int) -> tuple[str, str] | None:
