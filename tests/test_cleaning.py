@@ -315,3 +315,17 @@ def test_html_text_takes_the_setting_that_keeps_the_article(monkeypatch):
     assert cleaning.html_text("<html></html>")[0] == article  # precision left out only clutter
     monkeypatch.setattr(cleaning, "_extract", fake({"default": article, "recall": article, "precision": article[:900]}))
     assert cleaning.html_text("<html></html>")[0] == article  # precision cut the article itself
+
+
+def test_office_markup_leaked_as_text_goes_and_the_dateline_after_it_names_the_wire():
+    from storyline.metadata import describe
+    from storyline.settings import Settings
+
+    raw = ("Council approves budget\n\n"
+           'prefix = o ns = "urn:schemas-microsoft-com:office:office" / MARBURY, Md. (AP) –\n\n'
+           f"{LEAD}\n\n{LAST}\n")
+    text, removed = clean_text(raw)
+    assert "urn:schemas" not in text and LEAD in text and LAST in text
+    assert any("urn:schemas-microsoft-com" in r.text and r.reason == "site-furniture" for r in removed)
+    article = describe(clean(Article(id="m", source="m.txt", raw=raw)), Settings(languages="en"))
+    assert article.wire == ["AP"]

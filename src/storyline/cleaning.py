@@ -113,6 +113,8 @@ _FURNITURE = re.compile(r"^(?:[\w.'’ -]{0,25}\s)?(?:top|more|latest|featured|p
                         r"(?:stor(?:y|ies)|news|articles|videos|headlines)(?: from .{1,25})?$", re.I)
 _BREADCRUMB = re.compile(r"^(?:[\w&'’.,-]+(?: [\w&'’.,-]+){0,3}\s*[>»›]\s*){2,}")
 _DATE_HEADER = re.compile(r"^\s*date\s+\d{4}-\d{2}-\d{2}\b\s*")
+# markup a page leaked as text: an Office namespace declaration ('prefix = o ns = "urn:schemas-microsoft-com:..." /')
+_MARKUP = re.compile(r'^\s*(?:<\?)?(?:xml:namespace\s+)?prefix\s*=\s*"?\w+"?\s+ns\s*=\s*"[^"]*"\s*/?>?\s*', re.I)
 _TIME_HEADER = re.compile(r"^(?:(?:last )?(?:updated|published|posted|modified)\b:?\s*(?:at\s+)?)\d{1,2}[:.]\d{2}"
                           r"\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?$", re.I)
 _READ_TIME = re.compile(r"\b\d+\s*min(?:ute)?s?\.? read\b", re.I)
@@ -245,11 +247,11 @@ def clean_text(body: str, title: str | None = None) -> tuple[str, list[Removed]]
 
 
 def _first_pass(raw_lines: list[str]) -> list[_Line]:
-    """Judge each line alone; peel header prefixes (a date header, a breadcrumb) off the line they start."""
+    """Judge each line alone; peel header prefixes (leaked markup, a date header, a breadcrumb) off the line they start."""
     lines: list[_Line] = []
     for text in raw_lines:
         peeled = []
-        for reason, prefix in (("dateline-header", _DATE_HEADER), ("navigation", _BREADCRUMB)):
+        for reason, prefix in (("site-furniture", _MARKUP), ("dateline-header", _DATE_HEADER), ("navigation", _BREADCRUMB)):
             m = prefix.match(text)
             if m:
                 end = m.end()
