@@ -87,6 +87,8 @@ def test_given_names():
     assert given_compatible(["Kumar"], ["Sanjay", "Kumar"])
     assert not given_compatible(["Anna"], ["Lars"])
     assert not given_compatible(["John"], ["Joan"])
+    assert given_compatible(["Ron", "Lee"], ["Ronald", "Lee"])  # a short form
+    assert not given_compatible(["Jo"], ["John"])  # two letters are not a short form
 
 
 def test_registry_merges_variants_and_keeps_conflicts_apart():

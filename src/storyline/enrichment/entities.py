@@ -95,13 +95,16 @@ def _translit(word: str) -> str:
 
 
 def _given_match(a: str, b: str) -> bool:
-    """Two given names can be the same person's: equal, an initial of the other, or a spelling variant."""
+    """Two given names can be the same person's: equal, an initial of the other, its short form ("Ron" of
+    "Ronald"), or a spelling variant."""
     x, y = a.casefold().rstrip("."), b.casefold().rstrip(".")
     if not x or not y:
         return True
     if len(x) == 1 or len(y) == 1:
         return x[0] == y[0]
     if x == y or _translit(x) == _translit(y):
+        return True
+    if min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x)):
         return True
     return x[0] == y[0] and min(len(x), len(y)) >= 5 and SequenceMatcher(None, _translit(x), _translit(y)).ratio() >= 0.85
 
