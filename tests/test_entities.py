@@ -171,3 +171,12 @@ def test_a_surname_with_its_suffix_is_not_a_full_name_and_keeps_brothers_apart()
     for text, names in ((first, ["Marco Ortega", "Ortega"]), (second, ["Juan Manuel Ortega Jr.", "Ortega Jr."])):
         reg.add_article(resolve_mentions(text, spans(text, [(n, "PERSON") for n in names])))
     assert {r["name"]: r["count"] for r in reg.rows()} == {"Marco Ortega": 2, "Juan Manuel Ortega Jr": 3}
+
+
+def test_a_first_name_alone_is_the_one_person_of_that_first_name():
+    text = "Mara Lind left the clinic on Friday. Mara thanked the staff, and Lind's lawyer said she was well."
+    ms = resolve_mentions(text, spans(text, [("Mara Lind", "PERSON"), ("Mara", "PERSON"), ("Lind", "PERSON")]))
+    assert [m.name for m in ms] == ["Mara Lind"] * 3
+    two = "Mara Lind and Mara Holm met on Friday. Mara said little."  # two people of that first name: no one
+    ms = resolve_mentions(two, spans(two, [("Mara Lind", "PERSON"), ("Mara Holm", "PERSON"), ("Mara", "PERSON")]))
+    assert [m.name for m in ms] == ["Mara Lind", "Mara Holm", "Mara"]

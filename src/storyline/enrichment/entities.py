@@ -236,6 +236,9 @@ def _person_clusters(persons: list[Mention]) -> list[list[Mention]]:
             i for i, c in enumerate(clusters)
             if surname_of[i] == key and all(given_compatible(given, split_person(x.name)[0]) for x in c)
         ]
+        if not fits and not given:  # one word that is no one's surname: a first name ("Lindsay" of "Lindsay Lohan")
+            fits = [i for i, c in enumerate(clusters) if any(split_person(x.name)[0][:1] == [surname] for x in c)]
+            fits = fits if len(fits) == 1 else []
         if fits:
             if not given and len(fits) > 1:  # bare surname: the nearest person named before it
                 before = [i for i in fits if any(x.start < m.start for x in clusters[i])]
