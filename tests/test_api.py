@@ -92,6 +92,7 @@ def test_pagination_follows_next_links(client):
     assert len(seen) == 5 == len(set(seen))
     first = client.get("/api/articles?limit=2&outlet=Harbour+Gazette")
     assert [a["outlet"] for a in first.json()["items"]] == ["Harbour Gazette"] * 2
+    assert client.get("/api/articles?limit=2&outlet=harbour+gazette").json()["items"] == first.json()["items"]
     assert first.json()["next"] is None
 
 

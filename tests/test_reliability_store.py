@@ -137,8 +137,8 @@ def test_not_found_names_the_right_listing_command():
     assert "storyline articles" in str(NotFound("article", "a"))
 
 
-def test_story_and_report_with_a_missing_id_point_at_storyline_stories(stored):
-    for args in (["story", "s-nope"], ["report", "s-nope"]):
+def test_story_report_and_events_with_a_missing_story_point_at_storyline_stories(stored):
+    for args in (["story", "s-nope"], ["report", "s-nope"], ["events", "--story", "s-nope"]):
         result = _cli(*args, "--db", str(stored))
         assert result.returncode == 2 and "storyline stories" in result.stderr and "storys" not in result.stderr
 

@@ -260,7 +260,10 @@ def events(
     as_csv: AsCsv = False,
 ) -> None:
     """Events in date order with their articles. Example: storyline events --json"""
-    rows = [vars(e) | {"sources": len(e.articles)} for e in _store(db).events(story_id=story)]
+    store = _store(db)
+    if story is not None:
+        store.get_story(story)  # a story that is not there is named, not listed as having no events
+    rows = [vars(e) | {"sources": len(e.articles)} for e in store.events(story_id=story)]
     cols = ("id", "date", "place", "sources", "title", "story_id")
     emit(out, rows, _fmt(as_json, as_jsonl, as_csv), cols, title="events")
 

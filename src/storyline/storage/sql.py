@@ -24,7 +24,7 @@ from . import rows as R
 from .base import COUNTED, SearchHit, highlight
 
 FILTERS = {
-    "outlet": "a.outlet = ?", "language": "a.language = ?", "since": "a.published >= ?",
+    "outlet": "lower(a.outlet) = lower(?)", "language": "a.language = ?", "since": "a.published >= ?",
     "until": "a.published <= ?", "event_id": "a.event_id = ?",
 }  # fmt: skip
 CHUNK = 500  # ids per IN (...) list, and articles per read

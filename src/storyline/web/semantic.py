@@ -96,7 +96,7 @@ class MeaningSearch:
 def _passes(article: Any, filters: dict[str, Any]) -> bool:
     pub = article.published or ""
     checks = {
-        "outlet": lambda v: article.outlet == v,
+        "outlet": lambda v: (article.outlet or "").casefold() == v.casefold(),
         "language": lambda v: article.language == v,
         "since": lambda v: bool(pub) and pub >= v,
         "until": lambda v: bool(pub) and pub <= v,
