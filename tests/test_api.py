@@ -296,3 +296,4 @@ def test_a_filter_that_is_not_a_day_is_refused_not_an_empty_page(client):
         assert answer.status_code == 422, (path, answer.text)
         assert "date" in answer.text, answer.text
     assert client.get("/api/articles?since=2023-01-01").status_code == 200
+    assert client.get("/api/articles?since=").json()["items"] == client.get("/api/articles").json()["items"]

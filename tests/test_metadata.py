@@ -429,5 +429,7 @@ def test_a_commenters_name_card_is_not_the_authors_credit():
     assert _not_a_commenter(tree, "Rolf Brand says") is None
     assert _not_a_commenter(tree, "Mara Lind") is None
     assert _not_a_commenter(tree, "Jane Doe") == "Jane Doe"  # shown in the article's credit
+    assert _not_a_commenter(tree, "JANE  doe") == "JANE  doe"  # whatever the case and spacing
+    assert _not_a_commenter(tree, "Rolf O'Brand") == "Rolf O'Brand"  # an apostrophe is a name's, not XPath's
     assert _not_a_commenter(tree, "Ines Kahl") == "Ines Kahl"  # in the metadata only: nothing says otherwise
     assert described("commenter_card.html").byline == "Jane Doe"

@@ -190,3 +190,10 @@ def test_a_binary_file_named_jsonl_is_one_error_not_one_per_line(tmp_path, setti
     path.write_bytes(bytes(range(256)) * 40 + b"\n" + b"\x00\x01\n" * 30)
     [error] = read([path], settings)
     assert isinstance(error, InputError) and str(error).startswith(f"{path}: binary content (NUL bytes), not JSON lines")
+
+
+def test_a_jsonl_file_in_utf16_is_not_taken_for_binary(tmp_path, settings):
+    path = tmp_path / "wide.jsonl"
+    path.write_bytes(json.dumps({"id": "w", "text": "The harbour reopened on Friday, port officials said."}).encode("utf-16-le"))
+    [item] = read([path], settings)
+    assert not (isinstance(item, InputError) and "binary" in str(item))

@@ -57,3 +57,9 @@ def test_a_since_or_until_that_is_not_a_day_is_a_usage_error(tmp_path):
     for bad in ("2014-13-45", "yesterday"):
         result = CliRunner().invoke(app, ["articles", "--since", bad, "--db", str(tmp_path / "s.db")])
         assert result.exit_code == 2 and f"{bad!r} is not a day; write it YYYY-MM-DD" in result.output
+
+
+def test_a_number_that_is_not_finite_is_refused():
+    for value in ("nan", "inf"):
+        with pytest.raises(SettingsError, match="event_threshold"):
+            Settings(event_threshold=value)

@@ -69,3 +69,12 @@ def test_a_date_of_birth_is_never_the_event_date(text):
     assert estimate_event_date(a) == (None, "unknown")  # no other full date: unknown, not 1931
     a = article(text + " Her funeral was held on May 2, 2016.", None)
     assert estimate_event_date(a) == ("2016-05-02", "lead-date")
+
+
+def test_a_day_is_read_with_its_own_sentence():
+    text = "The pier was closed on June 8 after the storm. The hearing will be held on June 9 in Marbury."
+    sentences = [(0, 46), (47, len(text))]
+    closed, hearing = find_times(text, "2013-05-03", sentences)
+    assert (closed.date, hearing.date) == ("2012-06-08", "2013-06-09")
+    listed = "Hearings will be held Jan. 5 and Feb. 6 in Marbury."  # no sentences given: its line, abbreviations and all
+    assert [t.date for t in find_times(listed, "2013-01-02")] == ["2013-01-05", "2013-02-06"]

@@ -318,12 +318,9 @@ def copy_cmd(
     from .storage import copy_store
 
     _OPENED.append(source)
-    try:
-        src = open_store(source, read_only=True)
-    except StoreError as exc:
-        if "there is no store here" not in str(exc):
-            raise
-        raise StoreError(f"{source}: there is no store here to copy. Check the SOURCE argument.") from None
+    if not is_postgres(source) and not Path(sqlite_path(source)).is_file():
+        raise StoreError(f"{source}: there is no store here to copy. Check the SOURCE argument.")
+    src = open_store(source, read_only=True)
     _OPENED.append(target)
     counts = copy_store(src, open_store(target))
     _say(out, "copied " + ", ".join(f"{n} {table}" for table, n in counts.items()))

@@ -46,6 +46,16 @@ class Decoded:
     warning: str | None = None
 
 
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+
+
+def looks_binary(data: bytes) -> bool:
+    """Whether ``data`` (the start of an input) holds NUL bytes that are not UTF-16 or UTF-32 text."""
+    if b"\x00" not in data or data.startswith(_BOMS):
+        return False
+    return _utf16_without_bom(data[: len(data) // 2 * 2]) is None
+
+
 def decode_bytes(data: bytes, where: str) -> Decoded | InputError:
     """Decode ``data`` (see the module docstring for the order); an UnreadableInput when it is not text."""
     for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),

@@ -137,17 +137,24 @@ def _page_meta(article: Article) -> dict[str, str]:
     return {k: v for k in fields if isinstance(v := getattr(meta, k, None), str) and v.strip()}
 
 
-_COMMENTS = "ancestor::*[contains(@class, 'comment') or contains(@id, 'comment')]"
-
-
 def _not_a_commenter(tree: Callable[[], Any], author: str | None) -> str | None:
     """``author`` (from the page's metadata), unless the page shows that name only in its comments: a
-    commenter's name card ("Jane Roe says:") is not the article's credit."""
-    name = " ".join((author or "").split()[:2]).replace("'", "")
+    commenter's name card ("Jane Roe says:") is not the article's credit. Names are compared by their first
+    two words, whatever the case and spacing."""
+    name = " ".join((author or "").split()[:2]).casefold()
     if not name or (page := tree()) is None:
         return author
-    shown = page.xpath(f"//body//*[text()[contains(., '{name}')]]")
-    return None if shown and all(element.xpath(_COMMENTS) for element in shown) else author
+    shown = [node.getparent() for node in page.xpath("//body//text()") if name in " ".join(node.split()).casefold()]
+    return None if shown and all(_in_comments(element) for element in shown) else author
+
+
+def _in_comments(element: Any) -> bool:
+    """Whether ``element`` lies inside a page's comments (a class or id "comment", "comments", "comment-…")."""
+    for e in (element, *element.iterancestors()):
+        names = (e.get("class") or "").split() + [e.get("id") or ""]
+        if any(n in ("comment", "comments", "commentlist") or n.startswith(("comment-", "div-comment-")) for n in names):
+            return True
+    return False
 
 
 def _title(article: Article, page: dict[str, str], tree: Callable[[], Any], site: set[str]) -> str | None:

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import unquote
 
-from .decoding import decode_bytes
+from .decoding import decode_bytes, looks_binary
 from .errors import EmptyInput, InputError, InputTooLarge, MalformedLine, UnreadableInput
 from .models import Article
 
@@ -288,7 +288,7 @@ def read_jsonl(stream: IO[bytes], name: str, stem: str, max_bytes: int) -> Itera
     """
     if not hasattr(stream, "peek"):
         stream = io.BufferedReader(stream)  # type: ignore[arg-type]
-    if b"\x00" in stream.peek(1 << 13)[: 1 << 13]:  # JSON lines never hold NUL: binary, not one bad line after another
+    if looks_binary(stream.peek(1 << 13)[: 1 << 13]):  # binary: one error, not one for each "line" of it
         yield UnreadableInput(name, "binary content (NUL bytes), not JSON lines",
                               "Give one JSON object per line, with a text or html field")
         return

@@ -10,6 +10,7 @@ working directory, or the file named by ``STORYLINE_CONFIG``), and
 from __future__ import annotations
 
 import configparser
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +76,8 @@ def _coerce(setting: Setting, value: Any) -> Any:
             out = text.lower() in ("1", "true", "yes", "on")
         else:
             out = kind(text)
+        if isinstance(out, float) and not math.isfinite(out):
+            raise ValueError(text)
         if (setting.low is not None and out < setting.low) or (setting.high is not None and out > setting.high):
             raise ValueError(text)
     except ValueError:

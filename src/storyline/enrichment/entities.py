@@ -94,6 +94,19 @@ def _translit(word: str) -> str:
     return w
 
 
+# English given names and their common short forms (a short form alone is not enough: Don is not Donna)
+_SHORT_FORMS = {short: tuple(full.split()) for short, full in (
+    ("al", "albert alan allan alfred"), ("alex", "alexander alexandra"), ("andy", "andrew"), ("ben", "benjamin"),
+    ("bill", "william"), ("bob", "robert"), ("chris", "christopher christina christine"), ("dan", "daniel"),
+    ("dave", "david"), ("don", "donald"), ("ed", "edward edwin"), ("jim", "james"), ("joe", "joseph"),
+    ("jon", "jonathan"), ("ken", "kenneth"), ("kate", "katherine kathryn catherine"), ("liz", "elizabeth"),
+    ("matt", "matthew"), ("mike", "michael"), ("nick", "nicholas"), ("pat", "patrick patricia"), ("ron", "ronald"),
+    ("sam", "samuel samantha"), ("steve", "steven stephen"), ("tom", "thomas"), ("tony", "anthony"),
+    ("will", "william"), ("jeff", "jeffrey"), ("greg", "gregory"), ("rick", "richard"), ("rich", "richard"),
+    ("dick", "richard"), ("larry", "lawrence"), ("jerry", "gerald jerome"), ("tim", "timothy"), ("fred", "frederick"),
+)}
+
+
 def _given_match(a: str, b: str) -> bool:
     """Two given names can be the same person's: equal, an initial of the other, its short form ("Ron" of
     "Ronald"), or a spelling variant."""
@@ -104,7 +117,7 @@ def _given_match(a: str, b: str) -> bool:
         return x[0] == y[0]
     if x == y or _translit(x) == _translit(y):
         return True
-    if min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x)):
+    if y in _SHORT_FORMS.get(x, ()) or x in _SHORT_FORMS.get(y, ()):
         return True
     return x[0] == y[0] and min(len(x), len(y)) >= 5 and SequenceMatcher(None, _translit(x), _translit(y)).ratio() >= 0.85
 
@@ -237,7 +250,8 @@ def _person_clusters(persons: list[Mention]) -> list[list[Mention]]:
             if surname_of[i] == key and all(given_compatible(given, split_person(x.name)[0]) for x in c)
         ]
         if not fits and not given:  # one word that is no one's surname: a first name ("Lindsay" of "Lindsay Lohan")
-            fits = [i for i, c in enumerate(clusters) if any(split_person(x.name)[0][:1] == [surname] for x in c)]
+            fits = [i for i, c in enumerate(clusters) if any(g[:1] and g[0].casefold() == key for x in c
+                                                             for g in [split_person(x.name)[0]])]
             fits = fits if len(fits) == 1 else []
         if fits:
             if not given and len(fits) > 1:  # bare surname: the nearest person named before it
@@ -318,9 +332,13 @@ class EntityRegistry:
 
     def _index(self, ent: _Entity) -> None:
         self._entities[ent.id] = ent
+        surnames = {split_person(f)[1].casefold() for f in ent.forms if split_person(f)[0]}
         for form in ent.forms:
             if ent.type == "PERSON":
-                ids = self._surnames.setdefault(split_person(form)[1].casefold(), [])
+                surname = split_person(form)[1].casefold()
+                if surnames and surname not in surnames:
+                    continue  # a first name alone ("Mara" of "Mara Lind") is no one's surname
+                ids = self._surnames.setdefault(surname, [])
                 if ent.id not in ids:
                     ids.append(ent.id)
             else:

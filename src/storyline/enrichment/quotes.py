@@ -70,6 +70,7 @@ _TITLES_BETWEEN = re.compile(
 _AFTER_ATTRIBUTION = re.compile(
     r"^(?:[,.;]|(?:on|in|at|after|before|during|while|late|earlier|later|last|this|when|according|to|from|via)\b)", re.I
 )
+_POSSESSIVE_AFTER = re.compile(r"['’]s\b|(?<=s)['’](?!\w)")
 _DATELINE = re.compile(r"[A-Z][A-Z .'’-]+\s*[—–-]+\s*")
 _OPEN, _CLOSE = "“„«", "”»"
 _ABBREV = frozenset("mr mrs ms dr st jr sr no vs gen sen rep gov col lt prof sgt capt adm fig inc ltd co corp".split())
@@ -230,14 +231,19 @@ class _Finder:
         before = [w for w in whos if w.end <= cue.start()]
         if before and _ADJACENT.match(self.text[before[-1].end : cue.start()]):
             return self.resolve(before[-1])
-        after = [w for w in whos if w.start >= cue.end() and _TITLES_BETWEEN.match(self.text[cue.end() : w.start] + " ")]
+        after = [w for w in whos if w.start >= cue.end() and _TITLES_BETWEEN.match(self.text[cue.end() : w.start] + " ")
+                 and not self._possessive(w)]
         if after:
             return self.resolve(after[0])
         if before and cue["cue"].casefold().endswith("ing"):
             return self.resolve(before[0])
-        # a name in the possessive is whose speaker it is, not the speaker ("Reid's publicist told ...")
-        people = [w for w in before if (w.kind != "mention" or w.name) and self.text[w.end : w.end + 2] not in ("'s", "’s")]
+        people = [w for w in before if (w.kind != "mention" or w.name) and not self._possessive(w)]
         return self.resolve(people[-1]) if people else None
+
+    def _possessive(self, who: _Who) -> bool:
+        """Whether ``who`` is named in the possessive: whose speaker it is, not the speaker ("Reid's publicist
+        told ...", "said James' lawyer")."""
+        return bool(_POSSESSIVE_AFTER.match(self.text, who.end))
 
     def from_tail(self, a: int, b: int) -> tuple[str, str] | None:
         """``"…," Lavrov said`` / ``"…," said X`` / ``"…," he added``: a cue within six words after the quote."""

@@ -4,8 +4,10 @@
 ("yesterday", "last year", "earlier this month"), months ("in September",
 "September 2021", "late 2021"), days ("Dec. 27", "27 December", "April 6, 2021",
 "2023-12-27") and years ("in 2018"). In news a bare weekday is the most recent
-such day on or before publication; a month without a year is the most recent
-such month; a day without a year is the nearest such day.
+such day on or before publication; a month or a day without a year is the most
+recent such month or day (a day up to :data:`AHEAD_DAYS` after publication still
+counts), unless its sentence looks ahead ("will", "scheduled", "due": :data:`_AHEAD`),
+when it is the next one (a day: the nearest).
 
 :func:`estimate_event_date` says on which day the reported happening took
 place and how that was found: a weekday or a date in the lead
@@ -59,6 +61,7 @@ BORN_REACH = 60  # characters before a date searched for "born"
 # words of a sentence that speaks of what is to come: a day or month it names without a year lies ahead
 _AHEAD = re.compile(r"\b(?:will|shall|won't|must|deadline|is to|are to|to be held|scheduled|set (?:to|for)|due|plans?|planned|"
                     r"expected|upcoming|next|later this|going to|begins?|starts?|opens?|resumes?)\b|'ll\b", re.I)
+_YEARLESS = frozenset({"iso", "mdy", "dmy", "month"})  # the kinds a sentence that looks ahead can move
 AHEAD_DAYS = 7  # a day without its year, in a sentence that does not look ahead, is at most this far after publication
 
 
@@ -98,10 +101,8 @@ def _resolve_day(g: dict, pub: date | None, ahead: bool) -> tuple[date | None, d
     if pub is None:
         return None, None, "day"
     options = [d for y in (pub.year - 1, pub.year, pub.year + 1) if (d := _safe_date(y, month, day))]
-    if ahead:
-        best = min(options, key=lambda d: (abs((d - pub).days), d > pub), default=None)
-    else:
-        best = max((d for d in options if (d - pub).days <= AHEAD_DAYS), default=None)
+    nearest = min(options, key=lambda d: (abs((d - pub).days), d > pub), default=None)
+    best = nearest if ahead else max((d for d in options if (d - pub).days <= AHEAD_DAYS), default=nearest)
     return best, best, "day"
 
 
@@ -161,7 +162,7 @@ def _resolve_month(kind: str, g: dict, pub: date | None, ahead: bool) -> tuple[d
     else:
         rel = (g.get("rel") or "").casefold()
         year = pub.year if month <= pub.month else pub.year - 1
-        if rel == "next" or (ahead and month != pub.month):
+        if rel == "next" or (ahead and rel not in ("last", "since") and month != pub.month):
             year = pub.year if month > pub.month else pub.year + 1
         elif rel == "last" and month == pub.month:
             year = pub.year - 1
@@ -180,11 +181,13 @@ def _resolve(kind: str, g: dict, pub: date | None, ahead: bool = False) -> tuple
     return _resolve_month(kind, g, pub, ahead)
 
 
-def _looks_ahead(text: str, start: int, end: int) -> bool:
-    """Whether the sentence around ``text[start:end]`` speaks of what is to come."""
-    left = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
-    right = min((i for c in ".!?\n" if (i := text.find(c, end)) >= 0), default=len(text))
-    return bool(_AHEAD.search(text, left, right))
+def _looks_ahead(text: str, sentences: list[tuple[int, int]], pos: int) -> bool:
+    """Whether the sentence around ``pos`` (one of ``sentences``, else its line) speaks of what is to come."""
+    found = next(((s, e) for s, e in sentences if s <= pos < e), None)
+    if found is None:
+        line_end = text.find("\n", pos)
+        found = (text.rfind("\n", 0, pos) + 1, line_end if line_end >= 0 else len(text))
+    return bool(_AHEAD.search(text, *found))
 
 
 def parse_date(value: str | None) -> date | None:
@@ -196,8 +199,9 @@ def parse_date(value: str | None) -> date | None:
         return None
 
 
-def find_times(text: str, published: str | date | None) -> list[TimeMention]:
-    """Every date or period the text names, resolved against ``published`` (left None without it)."""
+def find_times(text: str, published: str | date | None, sentences: list[tuple[int, int]] = ()) -> list[TimeMention]:
+    """Every date or period the text names, resolved against ``published`` (left None without it); a day or
+    month named without its year is read with its sentence (one of ``sentences``, else its line)."""
     pub = published if isinstance(published, date) else parse_date(published)
     taken: list[tuple[int, int]] = []
     out: list[TimeMention] = []
@@ -208,7 +212,9 @@ def find_times(text: str, published: str | date | None) -> list[TimeMention]:
                 continue
             if kind == "dmy" and int(m.group("day")) == 0:
                 continue
-            start, end, gran = _resolve(kind, m.groupdict(), pub, _looks_ahead(text, s, e))
+            ahead = kind in _YEARLESS and not m.groupdict().get("year") and pub is not None and \
+                _looks_ahead(text, sentences, s)
+            start, end, gran = _resolve(kind, m.groupdict(), pub, ahead)
             taken.append((s, e))
             out.append(TimeMention(s, e, m.group(0), _iso(start), _iso(end), gran))
     out.sort(key=lambda t: t.start)
@@ -226,7 +232,7 @@ def _birth_date(text: str, t: TimeMention) -> bool:
 
 def estimate_event_date(article: Article, lead_sentences: int = 3) -> tuple[str | None, str]:
     """The day the reported happening took place, and how it was found (dates of birth never count)."""
-    times = article.times or find_times(article.text, article.published)
+    times = article.times or find_times(article.text, article.published, article.sentences or ())
     times = [t for t in times if not _birth_date(article.text, t)]
     sentences = article.sentences or [(0, len(article.text))]
     for s, e in sentences[:lead_sentences]:

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -29,7 +29,7 @@ Limit = Annotated[int | None, Query(ge=1, le=1000, description="Items per page (
 Offset = Annotated[int, Query(ge=0, le=views.MAX_OFFSET, description="Items to skip.")]
 Format = Annotated[Literal["json", "jsonl", "csv"], Query(description="json (default), jsonl or csv, like the CLI.")]
 Opt = Annotated[str | None, Query()]
-Day = Annotated[date | None, Query(description="A day, YYYY-MM-DD.")]
+Day = Annotated[str | None, Query(description="A day, YYYY-MM-DD (empty: no filter).")]
 QUOTE_FIELDS = (*views.QUOTE_KEYS, "outlet", "published")
 
 
@@ -90,7 +90,7 @@ def list_articles(
     event_id: Opt = None, limit: Limit = None, offset: Offset = 0, format: Format = "json",
 ) -> Response:  # fmt: skip
     store, n = request.app.state.store, _page(request, limit)
-    found = store.list_articles(n + 1, offset, outlet=outlet, language=language, since=_iso(since), until=_iso(until),
+    found = store.list_articles(n + 1, offset, outlet=outlet, language=language, since=_day("since", since), until=_day("until", until),
                                 event_id=event_id)  # fmt: skip
     rows = [article_dict(store.get_article(r["id"], full=False)) for r in found]
     return listing(request, rows, n, offset, format)
@@ -146,7 +146,7 @@ def search(
     limit: Limit = None, offset: Offset = 0, format: Format = "json",
 ) -> Response:  # fmt: skip
     n, state = _page(request, limit), request.app.state
-    filters = {"outlet": outlet, "language": language, "since": _iso(since), "until": _iso(until)}
+    filters = {"outlet": outlet, "language": language, "since": _day("since", since), "until": _day("until", until)}
     found = views.search(state.store, state.meaning, q, mode, n, offset, filters)
     if found["error"]:
         return JSONResponse({"error": found["error"]}, status_code=503)
@@ -154,5 +154,11 @@ def search(
     return listing(request, rows, n, offset, format)
 
 
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
+def _day(name: str, value: str | None) -> str | None:
+    """A ``since`` / ``until`` filter as a day, YYYY-MM-DD (empty: none); anything else is refused with 422."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise HTTPException(422, f"{name}: {value[:40]!r} is not a date; write it YYYY-MM-DD") from None
