@@ -179,27 +179,42 @@ def test_ctrl_c_at_random_points_prints_one_line_and_rerun_completes(tmp_path):
     log = []
     interrupted = 0
     for delay in (rng.uniform(0.2, 2), rng.uniform(2, 6), rng.uniform(0.5, 4)):
-        Path(f"{marks}.started").unlink(missing_ok=True)
-        child = subprocess.Popen([sys.executable, "-c", HOOK, "ingest", str(tmp_path / "in"), "--db", str(db)],
-                                 env=_env(marks), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                 start_new_session=True)  # fmt: skip
-        while not Path(f"{marks}.started").exists() and child.poll() is None:
-            time.sleep(0.05)  # the store is open: from here on Ctrl-C is the ingest's to handle
-        time.sleep(delay)
-        pids = children(child.pid)
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
-        out, err = child.communicate(timeout=120)
-        lines = [ln for ln in err.splitlines() if ln.strip()]
-        log.append((round(delay, 2), child.returncode, len(pids), _check_store(db)))
-        if child.returncode == 0:
-            continue  # it finished before the signal
-        assert child.returncode == 130, err
-        interrupted += 1
-        assert "Traceback" not in err and len(lines) == 1 and lines[0].startswith("interrupted"), err
-        assert survivors(pids) == []
+        for _ in range(RETRIES):  # an ingest that finished before the signal is run again, from nothing, sooner
+            if _ctrl_c(tmp_path / "in", db, marks, delay, log):
+                interrupted += 1
+                break
+            for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+                path.unlink(missing_ok=True)
+            delay /= 3
     final = _ingest(tmp_path / "in", db, marks)
     assert final.returncode == 0, final.stderr
     assert _check_store(db, complete=expected) == ARTICLES
     print(f"\ncrash test, Ctrl-C: {log}; then a re-run stored all {ARTICLES} once each")
-    assert interrupted >= 1, f"no run was interrupted: {log}"
+    assert interrupted == 3, f"a run finished before every Ctrl-C: {log}"
+
+
+RETRIES = 4  # tries for each Ctrl-C to land while the ingest runs
+
+
+def _ctrl_c(folder: Path, db: Path, marks: Path, delay: float, log: list) -> bool:
+    """Ingest ``folder`` and press Ctrl-C ``delay`` seconds after the store opens; whether it interrupted the
+    ingest (which then printed one line, left no worker behind and exited 130)."""
+    Path(f"{marks}.started").unlink(missing_ok=True)
+    child = subprocess.Popen([sys.executable, "-c", HOOK, "ingest", str(folder), "--db", str(db)],
+                             env=_env(marks), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)  # fmt: skip
+    while not Path(f"{marks}.started").exists() and child.poll() is None:
+        time.sleep(0.05)  # the store is open: from here on Ctrl-C is the ingest's to handle
+    time.sleep(delay)
+    pids = children(child.pid)
+    if child.poll() is None:
+        os.killpg(child.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    out, err = child.communicate(timeout=120)
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    log.append((round(delay, 2), child.returncode, len(pids), _check_store(db)))
+    if child.returncode == 0:
+        return False  # it finished before the signal
+    assert child.returncode == 130, err
+    assert "Traceback" not in err and len(lines) == 1 and lines[0].startswith("interrupted"), err
+    assert survivors(pids) == []
+    return True
