@@ -37,3 +37,10 @@ def survivors(pids: list[int], seconds: float = 10) -> list[int]:
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     return left
+
+
+def ctrl_c_heard() -> None:
+    """For ``preexec_fn``, in the child before it runs: Ctrl-C's default action, whatever the test runner's own.
+    A shell running the tests in the background (nohup, ``&``) ignores SIGINT, the ignoring is inherited across
+    exec, and Python then never hears Ctrl-C: a test of it would pass without testing anything."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

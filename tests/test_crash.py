@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from _processes import children, survivors
+from _processes import children, ctrl_c_heard, survivors
 from storyline.pipeline import BATCH
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc")]
@@ -202,7 +202,7 @@ def _ctrl_c(folder: Path, db: Path, marks: Path, delay: float, log: list) -> boo
     Path(f"{marks}.started").unlink(missing_ok=True)
     child = subprocess.Popen([sys.executable, "-c", HOOK, "ingest", str(folder), "--db", str(db)],
                              env=_env(marks), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             start_new_session=True)  # fmt: skip
+                             start_new_session=True, preexec_fn=ctrl_c_heard)  # fmt: skip
     while not Path(f"{marks}.started").exists() and child.poll() is None:
         time.sleep(0.05)  # the store is open: from here on Ctrl-C is the ingest's to handle
     time.sleep(delay)

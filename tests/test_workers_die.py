@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from _processes import alive, survivors
+from _processes import alive, ctrl_c_heard, survivors
 
 pytestmark = pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to watch the workers")
 
@@ -65,15 +65,9 @@ def test_workers_die_when_their_parent_is_killed(started_from):
     assert left == [], f"workers {left} outlived their parent"
 
 
-def _ctrl_c_as_a_terminal_delivers_it() -> None:
-    """In the child before it runs: Ctrl-C's default action, whatever the test runner's own (an ignored SIGINT
-    is inherited across exec, and Python then leaves it ignored)."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 def test_workers_ignore_ctrl_c_and_the_parent_stops_them():
     parent = subprocess.Popen([sys.executable, "-c", SCRIPT, "main"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, start_new_session=True, preexec_fn=_ctrl_c_as_a_terminal_delivers_it)  # fmt: skip
+                              text=True, start_new_session=True, preexec_fn=ctrl_c_heard)  # fmt: skip
     try:
         pids = [int(p) for p in parent.stdout.readline().split()]
         os.killpg(parent.pid, signal.SIGINT)  # what Ctrl-C does: the whole process group
