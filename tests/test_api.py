@@ -293,7 +293,13 @@ def test_pages_do_not_reach_the_file_system(client):
 def test_a_filter_that_is_not_a_day_is_refused_not_an_empty_page(client):
     for path in ("/api/articles?since=notadate", "/api/articles?until=2014-13-45", "/api/search?q=treaty&since=yesterday"):
         answer = client.get(path)
-        assert answer.status_code == 422, (path, answer.text)
-        assert "date" in answer.text, answer.text
+        assert answer.status_code == 400, (path, answer.text)
+        assert "is not a date; write it YYYY-MM-DD" in answer.text, answer.text
     assert client.get("/api/articles?since=2023-01-01").status_code == 200
     assert client.get("/api/articles?since=").json()["items"] == client.get("/api/articles").json()["items"]
+
+
+def test_the_search_page_refuses_a_filter_that_is_not_a_day_as_the_api_does(client):
+    page = client.get("/search?q=treaty&since=notadate")
+    assert page.status_code == 400 and "is not a date; write it YYYY-MM-DD" in page.text
+    assert client.get("/search?q=treaty&since=").status_code == 200  # an empty field is no filter

@@ -10,11 +10,10 @@ object with what its page shows added beside it.
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -90,7 +89,7 @@ def list_articles(
     event_id: Opt = None, limit: Limit = None, offset: Offset = 0, format: Format = "json",
 ) -> Response:  # fmt: skip
     store, n = request.app.state.store, _page(request, limit)
-    found = store.list_articles(n + 1, offset, outlet=outlet, language=language, since=_day("since", since), until=_day("until", until),
+    found = store.list_articles(n + 1, offset, outlet=outlet, language=language, since=views.day("since", since), until=views.day("until", until),
                                 event_id=event_id)  # fmt: skip
     rows = [article_dict(store.get_article(r["id"], full=False)) for r in found]
     return listing(request, rows, n, offset, format)
@@ -146,19 +145,9 @@ def search(
     limit: Limit = None, offset: Offset = 0, format: Format = "json",
 ) -> Response:  # fmt: skip
     n, state = _page(request, limit), request.app.state
-    filters = {"outlet": outlet, "language": language, "since": _day("since", since), "until": _day("until", until)}
+    filters = {"outlet": outlet, "language": language, "since": views.day("since", since), "until": views.day("until", until)}
     found = views.search(state.store, state.meaning, q, mode, n, offset, filters)
     if found["error"]:
         return JSONResponse({"error": found["error"]}, status_code=503)
     rows = found["results"] + ([{}] if found["more"] else [])
     return listing(request, rows, n, offset, format)
-
-
-def _day(name: str, value: str | None) -> str | None:
-    """A ``since`` / ``until`` filter as a day, YYYY-MM-DD (empty: none); anything else is refused with 422."""
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise HTTPException(422, f"{name}: {value[:40]!r} is not a date; write it YYYY-MM-DD") from None

@@ -162,7 +162,8 @@ def search(
     state = request.app.state
     limit = int(state.settings.page_size)
     mode = "meaning" if mode == "meaning" else "words"
-    filters = {"since": since or None, "until": until or None, "outlet": outlet or None, "language": language or None}
+    filters = {"since": views.day("since", since), "until": views.day("until", until), "outlet": outlet or None,
+               "language": language or None}
     data = views.search(state.store, state.meaning, q, mode, limit, offset, filters)
     outlets = [o["outlet"] for o in state.store.outlet_counts() if o["outlet"] != "(unnamed)"]
     return render(request, "search.html", title=f"Search: {q}" if q else "Search", offset=offset, limit=limit,

@@ -20,6 +20,7 @@ import re
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from ..errors import BadParameter
@@ -260,6 +261,16 @@ def entity(store: Any, entity_id: int) -> dict:
 
 
 # --- search -----------------------------------------------------------------------------
+def day(name: str, value: str | None) -> str | None:
+    """A ``since`` / ``until`` filter as a day, YYYY-MM-DD (empty: no filter); anything else is a BadParameter."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise BadParameter(name, f"{value[:40]!r} is not a date; write it YYYY-MM-DD") from None
+
+
 def search(store: Any, meaning: Any, q: str, mode: str, limit: int, offset: int, filters: dict) -> dict:
     """Articles matching ``q`` by words (FTS5, best match first) or by meaning (vectors).
 
