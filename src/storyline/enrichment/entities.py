@@ -133,6 +133,12 @@ def given_compatible(a: list[str], b: list[str]) -> bool:
     return all(any(_given_match(s, x) for x in it) for s in short)
 
 
+def _first_given(name: str) -> str:
+    """The first given name of ``name``, casefolded ("" when it has none)."""
+    given = split_person(name)[0]
+    return given[0].casefold() if given else ""
+
+
 def has_initial(name: str) -> bool:
     return any(len(t.rstrip(".")) == 1 for t in split_person(name)[0])
 
@@ -250,8 +256,7 @@ def _person_clusters(persons: list[Mention]) -> list[list[Mention]]:
             if surname_of[i] == key and all(given_compatible(given, split_person(x.name)[0]) for x in c)
         ]
         if not fits and not given:  # one word that is no one's surname: a first name ("Lindsay" of "Lindsay Lohan")
-            fits = [i for i, c in enumerate(clusters) if any(g[:1] and g[0].casefold() == key for x in c
-                                                             for g in [split_person(x.name)[0]])]
+            fits = [i for i, c in enumerate(clusters) if key in {_first_given(x.name) for x in c}]
             fits = fits if len(fits) == 1 else []
         if fits:
             if not given and len(fits) > 1:  # bare surname: the nearest person named before it
@@ -332,10 +337,11 @@ class EntityRegistry:
 
     def _index(self, ent: _Entity) -> None:
         self._entities[ent.id] = ent
-        surnames = {split_person(f)[1].casefold() for f in ent.forms if split_person(f)[0]}
+        names = {form: split_person(form) for form in ent.forms} if ent.type == "PERSON" else {}
+        surnames = {surname.casefold() for given, surname in names.values() if given}
         for form in ent.forms:
             if ent.type == "PERSON":
-                surname = split_person(form)[1].casefold()
+                surname = names[form][1].casefold()
                 if surnames and surname not in surnames:
                     continue  # a first name alone ("Mara" of "Mara Lind") is no one's surname
                 ids = self._surnames.setdefault(surname, [])

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from ..models import Figure, TimeMention
+from .times import sentence_of
 
 _NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SCALE = r"(?P<scale>trillion|billion|million|thousand|crores?|lakhs?|tn|bn|mn|m|k)"
@@ -132,15 +133,6 @@ def _clause_subject(sentence: str, offset: int) -> str:
     return " ".join(re.findall(r"[\w'’-]+", sentence[:offset])[-6:])
 
 
-def _sentence_of(text: str, sentences: list[tuple[int, int]], pos: int) -> tuple[int, int]:
-    for s, e in sentences:
-        if s <= pos < e:
-            return s, e
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    return start, end if end >= 0 else len(text)
-
-
 def _candidates(text: str) -> list[tuple[int, int, float | None, str | None, str, str]]:
     """(start, end, value, unit, kind, phrase) of every figure pattern; the caller settles overlaps."""
     out = []
@@ -184,7 +176,7 @@ def find_figures(text: str, sentences: list[tuple[int, int]], times: list[TimeMe
         if any(start < te and ts < end for ts, te in taken):
             continue
         taken.append((start, end))
-        s, e = _sentence_of(text, sentences, start)
+        s, e = sentence_of(text, sentences, start)
         sentence = text[s:e]
         measures = phrase or _noun_after(text, end) or _clause_subject(sentence, start - s)
         value = float(value) if value is not None else None

@@ -181,13 +181,14 @@ def _resolve(kind: str, g: dict, pub: date | None, ahead: bool = False) -> tuple
     return _resolve_month(kind, g, pub, ahead)
 
 
-def _looks_ahead(text: str, sentences: list[tuple[int, int]], pos: int) -> bool:
-    """Whether the sentence around ``pos`` (one of ``sentences``, else its line) speaks of what is to come."""
-    found = next(((s, e) for s, e in sentences if s <= pos < e), None)
-    if found is None:
-        line_end = text.find("\n", pos)
-        found = (text.rfind("\n", 0, pos) + 1, line_end if line_end >= 0 else len(text))
-    return bool(_AHEAD.search(text, *found))
+def sentence_of(text: str, sentences: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    """The span of the sentence around ``pos``: one of ``sentences``, else its line."""
+    for s, e in sentences:
+        if s <= pos < e:
+            return s, e
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, end if end >= 0 else len(text)
 
 
 def parse_date(value: str | None) -> date | None:
@@ -213,7 +214,7 @@ def find_times(text: str, published: str | date | None, sentences: list[tuple[in
             if kind == "dmy" and int(m.group("day")) == 0:
                 continue
             ahead = kind in _YEARLESS and not m.groupdict().get("year") and pub is not None and \
-                _looks_ahead(text, sentences, s)
+                bool(_AHEAD.search(text, *sentence_of(text, sentences, s)))
             start, end, gran = _resolve(kind, m.groupdict(), pub, ahead)
             taken.append((s, e))
             out.append(TimeMention(s, e, m.group(0), _iso(start), _iso(end), gran))
