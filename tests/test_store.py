@@ -42,6 +42,19 @@ def test_migrations_recorded_once_and_wal_on(tmp_path):
     assert again.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
+def test_outlet_filter_reads_its_index_whatever_the_case(tmp_path):
+    store = open_store(tmp_path / "s.db")
+    store.add_articles([_article("a1", outlet="Harbour Gazette"), _article("a2", outlet="Sound Observer")])
+    run = []
+    store.conn.set_trace_callback(run.append)  # the statement as run, its parameters bound
+    assert [r["id"] for r in store.list_articles(outlet="HARBOUR gazette")] == ["a1"]
+    store.conn.set_trace_callback(None)
+    listing = next(sql for sql in run if "FROM articles a" in sql)
+    plan = " ".join(str(row[-1]) for row in store.conn.execute("EXPLAIN QUERY PLAN " + listing))
+    assert "INDEX articles_outlet" in plan, plan
+    store.close()
+
+
 def test_failed_batch_leaves_nothing(store):
     with pytest.raises(RuntimeError):
         with store.write():

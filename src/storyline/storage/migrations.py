@@ -182,8 +182,16 @@ def m005_no_statement_vectors(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM vectors WHERE key LIKE 's:%'")
 
 
+def m006_outlet_any_case(conn: sqlite3.Connection) -> None:
+    """Outlets are filtered whatever their case (``lower(outlet) = lower(?)``): the index is on that expression,
+    so the filter still reads the index."""
+    conn.execute("DROP INDEX articles_outlet")
+    conn.execute("CREATE INDEX articles_outlet ON articles (lower(outlet))")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     m001_articles, m002_enrichment, m003_encoding, m004_store_state, m005_no_statement_vectors,
+    m006_outlet_any_case,
 )
 
 
