@@ -107,6 +107,14 @@ def test_formats_mirror_the_cli(client):
     assert client.get("/api/stories?format=xml").status_code == 422
 
 
+def test_csv_header_is_the_same_with_rows_or_none(client):
+    for path, nothing in (("/api/articles", "outlet=nobody"), ("/api/events", "story_id=nope"), ("/api/quotes", "speaker=nobody"),
+                          ("/api/entities", "type=NONE"), ("/api/search", "q=zzzqqq"), ("/api/stories", "offset=9999")):  # fmt: skip
+        full = client.get(f"{path}?format=csv&q=treaty").text.splitlines()
+        empty = client.get(f"{path}?format=csv&{nothing}").text.splitlines()
+        assert len(full) > 1 and empty == full[:1], path
+
+
 def test_unknown_ids_are_404(client):
     for url in ("/api/stories/nope", "/api/events/nope", "/api/articles/nope", "/api/entities/999"):
         r = client.get(url)

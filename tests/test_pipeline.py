@@ -237,3 +237,13 @@ def test_articles_stored_with_another_embedder_get_vectors_of_this_one(env):
     assert {len(v) for v in store.get_vectors([k for _, k in store.article_vector_keys()]).values()} == {16}
     (env / "more.txt").write_text("Notice 7\n\nThe port posted notice 7 today, about the pier.")
     assert later.ingest([str(env / "more.txt")]).ok  # placed among the re-embedded ones
+
+
+def test_csv_header_is_the_same_with_rows_or_none(env):
+    runner = CliRunner()
+    runner.invoke(app, ["ingest", str(_corpus(env)), "--db", "s.db"])
+    open_store("empty.db").close()
+    for listing in ("articles", "outlets", "entities", "quotes", "figures", "events", "stories"):
+        full = runner.invoke(app, [listing, "--db", "s.db", "--csv"]).output.splitlines()
+        empty = runner.invoke(app, [listing, "--db", "empty.db", "--csv"]).output.splitlines()
+        assert len(full) > 1 and empty == full[:1], listing

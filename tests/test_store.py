@@ -189,3 +189,13 @@ def test_generation_counts_write_transactions(store):
         store.add_articles([_article("a1")])
         store.set_published("a1", "2024-01-01", "stated")
     assert store.generation() == before + 1
+
+
+def test_listing_rows_have_their_declared_fields(web_store):
+    from storyline.storage import ArticleRow, EntityRow, FigureRow, OutletRow, QuoteRow, fields_of
+
+    listings = {ArticleRow: web_store.list_articles(), OutletRow: web_store.outlet_counts(),
+                EntityRow: web_store.entities(), QuoteRow: web_store.quotes(), FigureRow: web_store.figures()}  # fmt: skip
+    for row, rows in listings.items():
+        assert rows, row.__name__
+        assert {tuple(r) for r in rows} == {fields_of(row)}, row.__name__

@@ -15,9 +15,23 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import reading
 from .errors import SettingsError, StoreError, StorylineError
 from .export import article_dict, export
+from .models import Event, Story
 from .output import FORMATS, emit, printable
 from .settings import SETTINGS, Settings, default_config, settings_markdown
-from .storage import STORE_ERRORS, Store, is_postgres, open_store, sqlite_path, store_failure
+from .storage import (
+    STORE_ERRORS,
+    ArticleRow,
+    EntityRow,
+    FigureRow,
+    OutletRow,
+    QuoteRow,
+    Store,
+    fields_of,
+    is_postgres,
+    open_store,
+    sqlite_path,
+    store_failure,
+)  # fmt: skip
 
 app = typer.Typer(
     help="Turn a pile of news articles into tracked events and stories.\n\n"
@@ -168,14 +182,14 @@ def articles(
     """List stored articles. Example: storyline articles --outlet DW --json"""
     rows = _store(db).list_articles(limit=limit, outlet=outlet, since=since, until=until)
     cols = ("id", "published", "published_how", "outlet", "title", "wire", "duplicate_of", "event_id")
-    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), cols, title="articles")
+    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), cols, title="articles", fields=fields_of(ArticleRow))
 
 
 @app.command()
 def outlets(db: Db = None, as_json: AsJson = False, as_jsonl: AsJsonl = False, as_csv: AsCsv = False) -> None:
     """Articles per outlet, with copies, undated articles and the dates covered. Example: storyline outlets"""
     rows = _store(db).outlet_counts()
-    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), title="articles per outlet")
+    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), title="articles per outlet", fields=fields_of(OutletRow))
 
 
 @app.command()
@@ -224,7 +238,8 @@ def entities(
 ) -> None:
     """Canonical entities with their aliases and mention counts. Example: storyline entities --type PERSON"""
     rows = _store(db).entities(limit=limit, type=type)
-    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), ("id", "name", "type", "count", "aliases"), title="entities")
+    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), ("id", "name", "type", "count", "aliases"), title="entities",
+         fields=fields_of(EntityRow))
 
 
 @app.command()
@@ -238,7 +253,8 @@ def quotes(
 ) -> None:
     """Quotes with their speakers, cues and kinds. Example: storyline quotes --speaker Lavrov"""
     rows = _store(db).quotes(speaker=speaker, limit=limit)
-    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), ("article_id", "speaker", "kind", "cue", "text"), title="quotes")
+    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), ("article_id", "speaker", "kind", "cue", "text"), title="quotes",
+         fields=fields_of(QuoteRow))
 
 
 @app.command()
@@ -248,7 +264,7 @@ def figures(
     """Figures (money, percentages, counts) with what they measure. Example: storyline figures --csv"""
     rows = _store(db).figures(limit=limit)
     cols = ("article_id", "text", "value", "unit", "kind", "measures")
-    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), cols, title="figures")
+    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), cols, title="figures", fields=fields_of(FigureRow))
 
 
 @app.command()
@@ -265,14 +281,15 @@ def events(
         store.get_story(story)  # a story that is not there is named, not listed as having no events
     rows = [vars(e) | {"sources": len(e.articles)} for e in store.events(story_id=story)]
     cols = ("id", "date", "place", "sources", "title", "story_id")
-    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), cols, title="events")
+    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), cols, title="events", fields=(*fields_of(Event), "sources"))
 
 
 @app.command()
 def stories(db: Db = None, as_json: AsJson = False, as_jsonl: AsJsonl = False, as_csv: AsCsv = False) -> None:
     """Stories with their events in date order. Example: storyline stories"""
     rows = [vars(s) | {"n_events": len(s.events)} for s in _store(db).stories()]
-    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), ("id", "n_events", "title", "events"), title="stories")
+    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), ("id", "n_events", "title", "events"), title="stories",
+         fields=(*fields_of(Story), "n_events"))
 
 
 @app.command()

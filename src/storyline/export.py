@@ -13,7 +13,11 @@ ARTICLE_FIELDS = (
 )  # fmt: skip
 
 
+ARTICLE_KEYS = (*ARTICLE_FIELDS, "authors", "removed")  # the keys of an exported article
+
+
 def article_dict(article) -> dict[str, Any]:
+    """The article as the export has it: its :data:`ARTICLE_KEYS`."""
     out = {f: getattr(article, f) for f in ARTICLE_FIELDS}
     out["authors"] = article.authors
     out["removed"] = [asdict(r) for r in article.removed]

@@ -25,8 +25,11 @@ def printable(value: object) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
 
 
-def render(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | None = None, title: str | None = None) -> str | Table:
-    """Rows as text in ``fmt``, or a Rich table for ``table``; ``columns`` picks and orders the table's columns."""
+def render(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | None = None, title: str | None = None,
+           fields: Sequence[str] | None = None) -> str | Table:
+    """Rows as text in ``fmt``, or a Rich table for ``table``; ``columns`` picks and orders the table's columns,
+    ``fields`` (every field of the listing's rows, :func:`~storyline.storage.fields_of`) a CSV's, so that a CSV
+    has the same header with rows or none."""
     if fmt == "json":
         return json.dumps(list(rows), ensure_ascii=False, indent=2, default=str)
     if fmt == "jsonl":
@@ -34,7 +37,8 @@ def render(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | No
     cols = list(columns or (rows[0].keys() if rows else []))
     if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=list(rows[0].keys()) if rows else cols, extrasaction="ignore")
+        header = list(fields or (rows[0].keys() if rows else cols))
+        writer = csv.DictWriter(buf, fieldnames=header, extrasaction="ignore")
         writer.writeheader()
         for r in rows:
             writer.writerow({k: _cell(v) for k, v in r.items()})
@@ -57,8 +61,9 @@ def _cell(value: Any) -> str:
     return printable(value)
 
 
-def emit(console: Console, rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | None = None, title: str | None = None) -> None:
-    out = render(rows, fmt, columns, title)
+def emit(console: Console, rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | None = None,
+         title: str | None = None, fields: Sequence[str] | None = None) -> None:
+    out = render(rows, fmt, columns, title, fields)
     if isinstance(out, str):
         console.print(out, markup=False, highlight=False, soft_wrap=True)
     else:

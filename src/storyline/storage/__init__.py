@@ -11,13 +11,14 @@ import sqlite3
 from pathlib import Path
 
 from ..errors import StoreError
-from .base import SearchHit, Store, highlight
+from .base import ArticleRow, EntityRow, FigureRow, OutletRow, QuoteRow, SearchHit, Store, fields_of, highlight
 from .copying import copy_store
 from .files import store_failure as sqlite_failure
 from .sqlite import SQLiteStore
 
 __all__ = [
-    "STORE_ERRORS", "SQLiteStore", "SearchHit", "Store", "copy_store", "highlight", "is_postgres",
+    "STORE_ERRORS", "ArticleRow", "EntityRow", "FigureRow", "OutletRow", "QuoteRow", "SQLiteStore", "SearchHit", "Store",
+    "copy_store", "fields_of", "highlight", "is_postgres",
     "is_store_failure", "open_store", "sqlite_path", "store_failure",
 ]
 

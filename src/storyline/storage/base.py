@@ -23,6 +23,72 @@ COUNTED = ("articles", "events", "stories", "entities", "quotes", "figures")
 SNIPPET_CHARS = 160
 
 
+# The rows of each listing, field by field in their order: what a CSV of the listing has as its header,
+# rows or none (tests/test_store.py checks each backend's rows against them).
+class ArticleRow(TypedDict):
+    id: str
+    title: str | None
+    outlet: str | None
+    outlet_domain: str | None
+    published: str | None
+    published_how: str | None
+    byline: str | None
+    wire: list[str]
+    language: str | None
+    duplicate_of: str | None
+    event_id: str | None
+    story_id: str | None
+    chars: int
+
+
+class OutletRow(TypedDict):
+    outlet: str  # "(unnamed)" for articles with none
+    outlet_domain: str | None
+    articles: int
+    copies: int  # syndicated copies
+    undated: int
+    first: str | None  # the first and last publication date
+    last: str | None
+
+
+class EntityRow(TypedDict):
+    id: int
+    name: str
+    type: str
+    aliases: list[str]
+    count: int
+    articles: list[str]  # the ids of the articles that mention it
+
+
+class QuoteRow(TypedDict):
+    id: int
+    article_id: str
+    start: int
+    end: int
+    text: str
+    speaker: str | None  # the canonical name when the speaker is a known entity
+    speaker_entity_id: int | None
+    cue: str | None
+    kind: str
+    outlet: str | None
+    published: str | None
+
+
+class FigureRow(TypedDict):
+    id: int
+    article_id: str
+    start: int
+    end: int
+    text: str
+    value: float | None
+    unit: str | None
+    kind: str
+    sentence: str | None
+    measures: str | None
+    outlet: str | None
+    published: str | None
+
+
 class SearchHit(TypedDict):
     id: str
     title: str | None
@@ -57,8 +123,8 @@ class Store(Protocol):
                       event_ids: list[str] | None = None) -> Iterator[Article]: ...  # fmt: skip
     def list_articles(self, limit: int | None = 50, offset: int = 0, *, outlet: str | None = None,
                       language: str | None = None, since: str | None = None, until: str | None = None,
-                      event_id: str | None = None) -> list[dict]: ...  # fmt: skip
-    def outlet_counts(self) -> list[dict]: ...
+                      event_id: str | None = None) -> list[ArticleRow]: ...  # fmt: skip
+    def outlet_counts(self) -> list[OutletRow]: ...
     def outlet_rows(self) -> list[tuple[str | None, str | None, int]]: ...
     def rename_outlets(self, renames: list[tuple[str | None, str | None, str | None, str | None]]) -> None: ...
     def count(self, table: str) -> int: ...
@@ -81,17 +147,24 @@ class Store(Protocol):
     def get_story(self, story_id: str) -> Story: ...
 
     # enrichment
-    def entities(self, limit: int | None = 1000, offset: int = 0, type: str | None = None) -> list[dict]: ...
-    def get_entity(self, entity_id: int) -> dict: ...
+    def entities(self, limit: int | None = 1000, offset: int = 0, type: str | None = None) -> list[EntityRow]: ...
+    def get_entity(self, entity_id: int) -> EntityRow: ...
     def quotes(self, speaker: str | None = None, article_id: str | None = None, limit: int | None = 1000,
-               offset: int = 0) -> list[dict]: ...  # fmt: skip
-    def figures(self, article_id: str | None = None, limit: int | None = 1000, offset: int = 0) -> list[dict]: ...
+               offset: int = 0) -> list[QuoteRow]: ...  # fmt: skip
+    def figures(self, article_id: str | None = None, limit: int | None = 1000, offset: int = 0) -> list[FigureRow]: ...
     def mentions_of(self, entity_id: int) -> list[dict]: ...
 
     # search
     def search(self, query: str, limit: int | None = 50, offset: int = 0, *, outlet: str | None = None,
                language: str | None = None, since: str | None = None, until: str | None = None,
                event_id: str | None = None) -> list[SearchHit]: ...  # fmt: skip
+
+
+def fields_of(row: type) -> tuple[str, ...]:
+    """The fields of a row type above (or of a dataclass), in order."""
+    import dataclasses
+
+    return tuple(f.name for f in dataclasses.fields(row)) if dataclasses.is_dataclass(row) else tuple(row.__annotations__)
 
 
 def query_words(query: str) -> list[str]:

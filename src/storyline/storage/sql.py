@@ -21,7 +21,7 @@ import numpy as np
 from ..errors import NotFound
 from ..models import Article, Event, Story
 from . import rows as R
-from .base import COUNTED, SearchHit, highlight
+from .base import COUNTED, ArticleRow, EntityRow, FigureRow, OutletRow, QuoteRow, SearchHit, highlight
 
 FILTERS = {
     "outlet": "lower(a.outlet) = lower(?)", "language": "a.language = ?", "since": "a.published >= ?",
@@ -200,7 +200,7 @@ class SQLStore:
     def list_articles(
         self, limit: int | None = 50, offset: int = 0, *, outlet: str | None = None, language: str | None = None,
         since: str | None = None, until: str | None = None, event_id: str | None = None,
-    ) -> list[dict]:  # fmt: skip
+    ) -> list[ArticleRow]:  # fmt: skip
         """Article summaries (no raw or text) for listings, oldest first."""
         clauses, params = _filters(outlet=outlet, language=language, since=since, until=until, event_id=event_id)
         rows = self._all(
@@ -210,9 +210,9 @@ class SQLStore:
             "ORDER BY a.published IS NULL, a.published, a.id LIMIT ? OFFSET ?",
             [*params, *self._limit(limit, offset)],
         )
-        return [{**dict(r), "wire": json.loads(r["wire"])} for r in rows]
+        return [ArticleRow(**(dict(r) | {"wire": json.loads(r["wire"])})) for r in rows]
 
-    def outlet_counts(self) -> list[dict]:
+    def outlet_counts(self) -> list[OutletRow]:
         """Per outlet: articles, syndicated copies, first and last publication date."""
         rows = self._all(
             "SELECT coalesce(outlet, '(unnamed)') AS outlet, outlet_domain, count(*) AS articles, "
@@ -220,7 +220,7 @@ class SQLStore:
             "min(published) AS first, max(published) AS last FROM articles "
             "GROUP BY outlet, outlet_domain ORDER BY articles DESC, 1"
         )
-        return [dict(r) for r in rows]
+        return [OutletRow(**r) for r in rows]
 
     def outlet_rows(self) -> list[tuple[str | None, str | None, int]]:
         """(outlet, outlet_domain, articles) for every distinct pair, for the outlet registry."""
@@ -344,19 +344,19 @@ class SQLStore:
         return out
 
     # --- enrichment listings ---------------------------------------------------------------
-    def entities(self, limit: int | None = 1000, offset: int = 0, type: str | None = None) -> list[dict]:
+    def entities(self, limit: int | None = 1000, offset: int = 0, type: str | None = None) -> list[EntityRow]:
         where, params = ("WHERE e.type = ?", [type]) if type else ("", [])
         rows = self._all(f"SELECT e.* FROM entities e {where} ORDER BY e.count DESC, e.name, e.id LIMIT ? OFFSET ?",
                          [*params, *self._limit(limit, offset)])  # fmt: skip
         return self._entity_dicts(rows)
 
-    def get_entity(self, entity_id: int) -> dict:
+    def get_entity(self, entity_id: int) -> EntityRow:
         rows = self._all("SELECT * FROM entities WHERE id = ?", (entity_id,))
         if not rows:
             raise NotFound("entity", entity_id)
         return self._entity_dicts(rows)[0]
 
-    def _entity_dicts(self, rows: list[Mapping[str, Any]]) -> list[dict]:
+    def _entity_dicts(self, rows: list[Mapping[str, Any]]) -> list[EntityRow]:
         """Entity rows with the ids of the articles that mention each."""
         articles: dict[int, set[str]] = {r["id"]: set() for r in rows}
         ids = list(articles)
@@ -366,14 +366,14 @@ class SQLStore:
                                f"({','.join('?' * len(chunk))})", chunk):  # fmt: skip
                 articles[m["entity_id"]].add(m["article_id"])
         return [
-            {"id": r["id"], "name": r["name"], "type": r["type"], "aliases": json.loads(r["aliases"]),
-             "count": r["count"], "articles": sorted(articles[r["id"]])}
+            EntityRow(id=r["id"], name=r["name"], type=r["type"], aliases=json.loads(r["aliases"]), count=r["count"],
+                      articles=sorted(articles[r["id"]]))
             for r in rows
         ]  # fmt: skip
 
     def quotes(
         self, speaker: str | None = None, article_id: str | None = None, limit: int | None = 1000, offset: int = 0
-    ) -> list[dict]:
+    ) -> list[QuoteRow]:
         clauses, params = [], []
         if speaker:
             clauses.append("(lower(q.speaker) LIKE ? OR lower(en.name) LIKE ? OR lower(en.aliases) LIKE ?)")
@@ -389,9 +389,9 @@ class SQLStore:
             f"{where} ORDER BY a.published NULLS FIRST, q.article_id, q.start, q.id LIMIT ? OFFSET ?",
             [*params, *self._limit(limit, offset)],
         )
-        return [dict(r) for r in rows]
+        return [QuoteRow(**r) for r in rows]
 
-    def figures(self, article_id: str | None = None, limit: int | None = 1000, offset: int = 0) -> list[dict]:
+    def figures(self, article_id: str | None = None, limit: int | None = 1000, offset: int = 0) -> list[FigureRow]:
         where, params = ("WHERE f.article_id = ?", [article_id]) if article_id else ("", [])
         rows = self._all(
             'SELECT f.id, f.article_id, f.start, f."end", f.text, f.value, f.unit, f.kind, f.sentence, f.measures, '
@@ -399,7 +399,7 @@ class SQLStore:
             "ORDER BY a.published NULLS FIRST, f.article_id, f.start, f.id LIMIT ? OFFSET ?",
             [*params, *self._limit(limit, offset)],
         )
-        return [dict(r) for r in rows]
+        return [FigureRow(**r) for r in rows]
 
     def mentions_of(self, entity_id: int) -> list[dict]:
         rows = self._all(

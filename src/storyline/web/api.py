@@ -17,8 +17,10 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ..export import article_dict
+from ..export import ARTICLE_KEYS, article_dict
+from ..models import Event, Story
 from ..output import render
+from ..storage import EntityRow, SearchHit, fields_of
 from . import views
 from .security import require_read, require_write
 
@@ -36,8 +38,9 @@ def _page(request: Request, limit: int | None) -> int:
     return limit or int(request.app.state.settings.page_size)
 
 
-def listing(request: Request, rows: list[dict], limit: int, offset: int, fmt: str) -> Response:
-    """One page of ``rows`` (fetched with one extra row, which says whether a next page exists)."""
+def listing(request: Request, rows: list[dict], limit: int, offset: int, fmt: str, fields: tuple[str, ...]) -> Response:
+    """One page of ``rows`` (fetched with one extra row, which says whether a next page exists); ``fields``: every
+    field of a row, a CSV's header with rows or none."""
     items, more = rows[:limit], len(rows) > limit
     nxt = None
     if more:
@@ -47,7 +50,7 @@ def listing(request: Request, rows: list[dict], limit: int, offset: int, fmt: st
     if fmt == "json":
         return JSONResponse({"items": items, "limit": limit, "offset": offset, "next": nxt}, headers=headers)
     media = "application/x-ndjson" if fmt == "jsonl" else "text/csv; charset=utf-8"
-    body = render(items, fmt)
+    body = render(items, fmt, fields=fields)
     return Response(body + ("\n" if body else ""), media_type=media, headers=headers)
 
 
@@ -59,7 +62,7 @@ def _sliced(items: list, limit: int, offset: int) -> list:
 def list_stories(request: Request, limit: Limit = None, offset: Offset = 0, format: Format = "json") -> Response:
     n = _page(request, limit)
     rows = [dataclasses.asdict(s) for s in _sliced(request.app.state.store.stories(), n, offset)]
-    return listing(request, rows, n, offset, format)
+    return listing(request, rows, n, offset, format, fields_of(Story))
 
 
 @router.get("/stories/{story_id}", summary="A story with its timeline")
@@ -74,7 +77,7 @@ def list_events(
 ) -> Response:
     n = _page(request, limit)
     rows = [dataclasses.asdict(e) for e in _sliced(request.app.state.store.events(story_id), n, offset)]
-    return listing(request, rows, n, offset, format)
+    return listing(request, rows, n, offset, format, fields_of(Event))
 
 
 @router.get("/events/{event_id}", summary="An event: summary with citations, sources, comparison, quotes")
@@ -92,7 +95,7 @@ def list_articles(
     found = store.list_articles(n + 1, offset, outlet=outlet, language=language, since=views.day("since", since), until=views.day("until", until),
                                 event_id=event_id)  # fmt: skip
     rows = [article_dict(store.get_article(r["id"], full=False)) for r in found]
-    return listing(request, rows, n, offset, format)
+    return listing(request, rows, n, offset, format, ARTICLE_KEYS)
 
 
 @router.get("/articles/{article_id:path}", summary="An article with its mentions, quotes, figures and times")
@@ -119,7 +122,7 @@ def list_entities(
 ) -> Response:
     n = _page(request, limit)
     rows = request.app.state.store.entities(limit=n + 1, offset=offset, type=type)
-    return listing(request, rows, n, offset, format)
+    return listing(request, rows, n, offset, format, fields_of(EntityRow))
 
 
 @router.get("/entities/{entity_id}", summary="An entity with its mentions and quotes")
@@ -135,7 +138,7 @@ def list_quotes(
 ) -> Response:  # fmt: skip
     n = _page(request, limit)
     found = request.app.state.store.quotes(speaker=speaker, article_id=article_id, limit=n + 1, offset=offset)
-    return listing(request, [{k: q[k] for k in QUOTE_FIELDS} for q in found], n, offset, format)
+    return listing(request, [{k: q[k] for k in QUOTE_FIELDS} for q in found], n, offset, format, QUOTE_FIELDS)
 
 
 @router.get("/search", summary="Search articles by words (FTS5) or by meaning (vectors)")
@@ -150,4 +153,4 @@ def search(
     if found["error"]:
         return JSONResponse({"error": found["error"]}, status_code=503)
     rows = found["results"] + ([{}] if found["more"] else [])
-    return listing(request, rows, n, offset, format)
+    return listing(request, rows, n, offset, format, fields_of(SearchHit))

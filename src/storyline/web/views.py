@@ -26,6 +26,7 @@ from typing import Any
 from ..errors import BadParameter
 from ..export import article_dict
 from ..models import Article, Event
+from ..storage import SearchHit
 from . import charts
 
 MAX_OFFSET = 10**12  # beyond any store; an offset past SQLite's 64-bit integers would fail the query
@@ -290,10 +291,10 @@ def search(store: Any, meaning: Any, q: str, mode: str, limit: int, offset: int,
         except MeaningUnavailable as exc:
             out["error"] = str(exc)
             return out
-        rows = [{"id": h["article"].id, "title": h["article"].title, "outlet": h["article"].outlet,
-                 "published": h["article"].published, "language": h["article"].language,
-                 "event_id": h["article"].event_id, "snippet": first_sentence(h["article"]), "highlights": [],
-                 "score": h["score"]}
+        rows = [SearchHit(id=h["article"].id, title=h["article"].title, outlet=h["article"].outlet,
+                          published=h["article"].published, language=h["article"].language,
+                          event_id=h["article"].event_id, score=h["score"], snippet=first_sentence(h["article"]),
+                          highlights=[])
                 for h in hits]  # fmt: skip
     else:
         rows = [dict(r) for r in store.search(q, limit + 1, offset, **filters)]
