@@ -221,3 +221,85 @@ def test_report_command_refuses_an_unknown_format_and_writes_only_the_format_ask
     assert done.exit_code == 0, done.output
     stories = {p.name for p in (tmp_path / "out").iterdir() if p.name.startswith("story-")}
     assert stories == {"story-s-velmar.json"}
+
+
+# --- what a user's review found: the figures, quotes and framing of a plain story -------------------
+def _plain(aid: str, outlet: str, text: str, quotes=(), figures=(), times=()) -> Article:
+    return fixture_article({
+        "id": aid, "title": text.split("\n")[0][:40], "outlet": outlet, "published": "2024-03-13", "event_date": "2024-03-12",
+        "text": text, "quotes": [{"text": q, "speaker": None, "kind": "direct"} for q in quotes],
+        "figures": [dict(zip(("text", "value", "unit", "kind", "measures"), f, strict=True)) for f in figures],
+        "times": [dict(zip(("text", "date", "granularity"), t, strict=True)) for t in times], "mentions": [],
+    })  # fmt: skip
+
+
+def _sources(*articles: Article):
+    from storyline.narration.sources import Sources
+
+    return Sources(events=[Event("e-fire", articles=[a.id for a in articles])], articles=list(articles))
+
+
+def test_a_small_count_of_people_harmed_is_a_key_figure():
+    from storyline.narration.summary import is_trivial
+
+    killed = Figure(0, 5, "Three", 3, "workers", "count", "Three workers were killed in the blaze at the mill.", "")
+    signed = Figure(0, 3, "two", 2, "countries", "count", "The two countries signed a trade pact.", "")
+    assert not is_trivial(killed)
+    assert is_trivial(signed)
+
+
+def test_short_quotes_are_quotes_and_alike_short_quotes_stay_two():
+    from storyline.narration.summary import quote_groups
+
+    a = _plain("herald", "Herald", '"We are not done yet," the chief said.\n"We are not going anywhere," she added.',
+               quotes=["We are not done yet", "We are not going anywhere"])  # fmt: skip
+    b = _plain("gazette", "Gazette", 'The chief said: "We are not done yet."', quotes=["We are not done yet"])
+    groups = {g["text"]: g["independent"] for g in quote_groups(_sources(a, b))}
+    assert groups == {"We are not done yet": 2, "We are not going anywhere": 1}
+
+
+def test_framing_reads_cue_words_not_parts_of_words_nor_what_follows_the_figure():
+    from storyline.narration.differences import framing
+
+    text = ("About 120 residents were evacuated from homes near the plant.\n"
+            "The bank raised its rate to 4.5 percent, a bigger move than analysts had expected.\n"
+            "The mill is expected to reopen with 80 staff.")  # fmt: skip
+    a = _plain("herald", "Herald", text, figures=[("120 residents", 120, "residents", "count", ""),
+                                                  ("4.5 percent", 4.5, "percent", "percent", ""),
+                                                  ("80 staff", 80, "staff", "count", "")])  # fmt: skip
+    sources = _sources(a)
+    modality = {f.text: framing(sources, {"article_id": "herald", "start": f.start, "end": f.end,
+                                          "sentence_start": next(x for x, y in a.sentences if x <= f.start < y),
+                                          "sentence_end": next(y for x, y in a.sentences if x <= f.start < y)})["modality"]
+                for f in a.figures}  # fmt: skip
+    assert modality == {"120 residents": "reported", "4.5 percent": "reported", "80 staff": "expected"}
+
+
+def test_two_figures_of_one_sentence_are_not_one_measure_given_twice():
+    from storyline.narration.differences import value_differences
+    from storyline.narration.summary import figure_groups
+
+    line = "Inflation of 6.1 percent is far above the bank's 2 percent goal, the governor said."
+    a = _plain("herald", "Herald", line, figures=[("6.1 percent", 6.1, "percent", "percent", "the governor"),
+                                                  ("2 percent", 2, "percent", "percent", "the governor")])  # fmt: skip
+    b = _plain("gazette", "Gazette", "Inflation of 6.1 percent is far above the bank's 2 percent goal, he said.",
+               figures=[("6.1 percent", 6.1, "percent", "percent", "he"), ("2 percent", 2, "percent", "percent", "he")])  # fmt: skip
+    sources = _sources(a, b)
+    assert value_differences(sources, figure_groups(sources)) == []
+
+
+def test_a_sentence_naming_two_days_dates_no_claim():
+    from storyline.narration.differences import date_differences
+
+    one = "Police arrested the owner on Saturday over the fire of Tuesday that gutted the mill."
+    two = "Police arrested the owner on Saturday over the fire that gutted the mill."
+    a = _plain("herald", "Herald", one, times=[("Saturday", "2024-03-16", "day"), ("Tuesday", "2024-03-12", "day")])
+    b = _plain("gazette", "Gazette", two, times=[("Saturday", "2024-03-16", "day")])
+    sources = _sources(a, b)
+    cluster = {"text": two, "sources": [{"article_id": "herald", "start": 0, "end": len(one)},
+                                        {"article_id": "gazette", "start": 0, "end": len(two)}]}  # fmt: skip
+    assert [d for d in date_differences(sources, [cluster]) if d["text"] == two] == []
+    c = _plain("post", "Post", two.replace("Saturday", "Sunday"), times=[("Sunday", "2024-03-17", "day")])
+    cluster["sources"].append({"article_id": "post", "start": 0, "end": len(two) - 2})
+    found = [d for d in date_differences(_sources(a, b, c), [cluster]) if d["text"] == two]
+    assert [{s["article_id"]: s["date"] for s in d["sources"]} for d in found] == [{"gazette": "2024-03-16", "post": "2024-03-17"}]

@@ -16,9 +16,10 @@ import re
 
 from .sources import Sources, content_tokens, overlap, times_within
 
-EXPECT = re.compile(
-    r"\b(expect\w*|forecast\w*|project(?:ed|ion)s?|estimat\w*|will|would|could|may|might|likely|"
-    r"target\w*|aim\w*|plan\w*|set to|on track|hope\w*|due to|predict\w*|anticipat\w*)\b",
+EXPECT = re.compile(  # each word with its own endings: "plan" and "planned", never "plant" or "aimless"
+    r"\b(expect(?:s|ed|ing|ations?)?|forecasts?|project(?:ed|ions?)|estimat(?:e|es|ed|ing)|will|would|could|may|might|"
+    r"likely|target(?:s|ed|ing)?|aim(?:s|ed|ing)?|plan(?:s|ned|ning)?|set to|on track|hop(?:e|es|ed|ing)|due to|"
+    r"predict(?:s|ed|ing|ions?)?|anticipat(?:e|es|ed|ing))\b",
     re.IGNORECASE,
 )
 ACHIEVED = re.compile(
@@ -35,13 +36,13 @@ def framing(sources: Sources, cite: dict) -> dict:
     start, end = cite.get("sentence_start", cite["start"]), cite.get("sentence_end", cite["end"])
     times = times_within(article, start, end)
     nearest = min(times, key=lambda t: _distance(t, cite), default=None)
-    before = article.text[max(start, cite["start"] - CUE_WINDOW) : cite["start"]]
-    sentence = article.text[start:end]
-    cues = [(m.end(), "expected") for m in EXPECT.finditer(before)] + [(m.end(), "reported") for m in ACHIEVED.finditer(before)]
+    near = article.text[max(start, cite["start"] - CUE_WINDOW) : cite["start"]]
+    before = article.text[start : cite["start"]]  # what follows the figure frames something else ("than expected")
+    cues = [(m.end(), "expected") for m in EXPECT.finditer(near)] + [(m.end(), "reported") for m in ACHIEVED.finditer(near)]
     if cues:
         modality = max(cues)[1]  # the cue closest to the figure
     else:
-        modality = "expected" if EXPECT.search(sentence) else "reported"
+        modality = "expected" if EXPECT.search(before) else "reported"
     return {
         "when": [_when(nearest)] if nearest else [],
         "when_text": [nearest.text] if nearest else [],
@@ -88,6 +89,11 @@ def value_differences(sources: Sources, figures: list[dict]) -> list[dict]:
 
 
 def _same_measure(a: dict, b: dict) -> bool:
+    """Whether two figures measure the same thing: alike descriptions, or alike sentences. Two figures of one
+    sentence of one article measure two things ("inflation of 6.1 percent against a 2 percent target")."""
+    spans = {(c["article_id"], c["sentence_start"]) for c in a["sources"] if c.get("sentence_start") is not None}
+    if any((c["article_id"], c.get("sentence_start")) in spans for c in b["sources"]):
+        return False
     ma, mb = content_tokens(a["measures"] or ""), content_tokens(b["measures"] or "")
     if len(ma) >= 2 and len(mb) >= 2 and overlap(ma, mb) >= 0.75:
         return True
@@ -106,10 +112,9 @@ def date_differences(sources: Sources, clusters: list[dict]) -> list[dict]:
     for c in clusters:
         days = []
         for s in c["sources"]:
-            article = sources.by_id[s["article_id"]]
-            for t in times_within(article, s["start"], s["end"]):
-                if t.granularity == "day":
-                    days.append({**s, "date": t.date, "when_text": t.text})
-        if len({d["date"] for d in days}) > 1:
+            named = [t for t in times_within(sources.by_id[s["article_id"]], s["start"], s["end"]) if t.granularity == "day"]
+            if len({t.date for t in named}) == 1:  # a sentence naming two days (an arrest, and the fire it follows) dates neither
+                days.append({**s, "date": named[0].date, "when_text": named[0].text})
+        if len({d["date"] for d in days}) > 1 and sources.independent([d["article_id"] for d in days]) >= 2:
             out.append({"kind": "date", "text": c["text"], "sources": days})
     return out

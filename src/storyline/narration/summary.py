@@ -14,14 +14,14 @@ import re
 
 import numpy as np
 
-from .sources import Sentence, Sources, containing, content_tokens, overlap, tfidf
+from .sources import WORD, Sentence, Sources, containing, overlap, tfidf
 
 MMR_LAMBDA = 0.7  # weight of relevance against novelty
 REPEAT = 0.5  # a sentence this similar to a chosen one is a repetition
 ALSO = 0.6  # a sentence this similar to a chosen one is the same sentence from another source
 NEW_SOURCE_BONUS = 0.15
 QUOTE_OVERLAP = 0.7  # share of words two renderings of a quote must share
-MIN_QUOTE_WORDS = 3  # content words
+MIN_QUOTE_WORDS = 4  # words: "We are not done yet" is a quote, a scare-quoted "terrorists" is not
 MAX_QUOTES, MAX_FIGURES = 6, 6
 FIGURE_KIND_RANK = {"money": 0, "percent": 1, "count": 2, "quantity": 3, "duration": 4}
 
@@ -107,8 +107,8 @@ def quote_groups(sources: Sources) -> list[dict]:
     groups: list[dict] = []
     for a in sources.articles:
         for q in a.quotes:
-            words = content_tokens(q.text)
-            if len(words) < MIN_QUOTE_WORDS:
+            words = quote_words(q.text)
+            if len(words) < MIN_QUOTE_WORDS - 1:
                 continue
             cite = {**sources.cite(a.id, q.start, q.end), "speaker": q.speaker, "kind": q.kind}
             for g in groups:
@@ -125,6 +125,14 @@ def quote_groups(sources: Sources) -> list[dict]:
         del g["_words"]
         g["independent"] = sources.independent([c["article_id"] for c in g["sources"]])
     return groups
+
+
+def quote_words(text: str) -> list[str]:
+    """A quote's pairs of adjacent words, lower case: quotes are compared by their very words, short ones included
+    ("We are not done yet" has no content word but is a quote two outlets carry), and in order, so that "We are
+    not done yet" and "We are not going anywhere" are two quotes and a quote cut shorter is the same one."""
+    words = WORD.findall(text.lower())
+    return [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
 
 def key_quotes(sources: Sources, limit: int = MAX_QUOTES) -> list[dict]:
@@ -145,16 +153,21 @@ def figure_key(value: float | None, unit: str | None) -> tuple | None:
 
 PEOPLE = re.compile(r"\b(people|persons?|dead|killed|died|deaths?|injured|wounded|victims?|casualties|soldiers|"
                     r"civilians|children|hostages|arrest\w*|missing|evacuat\w*|displaced|refugees|migrants)\b", re.I)
+# what befell the people a small count counts ("Three workers were killed"), read in the figure's sentence
+HARMED = re.compile(r"\b(killed|died|dead|deaths?|injured|wounded|hurt|hospitali[sz]ed|missing|arrested|rescued|"
+                    r"evacuated|trapped|kidnapped|abducted|shot|stabbed)\b", re.I)
 
 
 def is_trivial(fig) -> bool:
-    """Years read as counts, and small counts or durations ("two countries", "five-day") unless they count people."""
+    """Years read as counts, and small counts or durations ("two countries", "five-day") unless they count people:
+    named as people ("three victims"), or in a sentence saying what befell them ("Three workers were killed")."""
     if fig.value is None:
         return True
     if fig.kind == "count" and not fig.unit and 1900 <= fig.value <= 2100:
         return True
     if fig.kind in ("count", "duration") and fig.value < 10:
-        return not PEOPLE.search(f"{fig.unit or ''} {fig.measures or ''} {fig.text}")
+        return not (PEOPLE.search(f"{fig.unit or ''} {fig.measures or ''} {fig.text}")
+                    or (fig.kind == "count" and HARMED.search(fig.sentence or "")))
     return False
 
 
