@@ -221,6 +221,27 @@ def test_report_command_refuses_an_unknown_format_and_writes_only_the_format_ask
     assert done.exit_code == 0, done.output
     stories = {p.name for p in (tmp_path / "out").iterdir() if p.name.startswith("story-")}
     assert stories == {"story-s-velmar.json"}
+    for index in ("index.html", "index.md"):  # each index links the report that was written
+        assert "story-s-velmar.json" in (tmp_path / "out" / index).read_text()
+        assert "story-s-velmar.html" not in (tmp_path / "out" / index).read_text()
+
+
+def test_an_out_path_that_cannot_be_written_is_one_error_naming_it(store, tmp_path):
+    import subprocess
+    import sys
+
+    def cli(*args: str) -> subprocess.CompletedProcess:  # the real command: what a user sees on stderr
+        return subprocess.run([sys.executable, "-c", "from storyline.cli import main; main()", *args, "--db", str(tmp_path / "n.db")],
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+
+    (tmp_path / "taken").write_text("a file, not a folder")
+    for args in (["report", "s-velmar", "--out", str(tmp_path / "nowhere" / "r.md")], ["export", "--out", str(tmp_path / "nowhere" / "x.json")],
+                 ["report", "--all", "--out", str(tmp_path / "taken")]):  # fmt: skip
+        result = cli(*args)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        assert result.stderr.startswith("error: cannot write ") and args[-1] in result.stderr, result.stderr
+    both = cli("report", "s-velmar", "--all")
+    assert both.returncode == 2 and "--all" in both.stderr
 
 
 # --- what a user's review found: the figures, quotes and framing of a plain story -------------------

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import reading
-from .errors import SettingsError, StoreError, StorylineError
+from .errors import OutputError, SettingsError, StoreError, StorylineError
 from .export import article_dict, export
 from .models import Event, Story
 from .output import FORMATS, emit, printable
@@ -45,6 +45,7 @@ err = Console(stderr=True)
 
 Db = Annotated[str | None, typer.Option("--db", help="Store: a file, sqlite:///FILE or postgresql://... (default: storyline.db or STORYLINE_DB).")]
 AsJson = Annotated[bool, typer.Option("--json", help="Output a JSON array.")]
+AsJsonObject = Annotated[bool, typer.Option("--json", help="Output one JSON object.")]
 AsJsonl = Annotated[bool, typer.Option("--jsonl", help="Output one JSON object per line.")]
 AsCsv = Annotated[bool, typer.Option("--csv", help="Output CSV.")]
 Limit = Annotated[int, typer.Option("--limit", help="Most rows to show.")]
@@ -193,7 +194,7 @@ def outlets(db: Db = None, as_json: AsJson = False, as_jsonl: AsJsonl = False, a
 
 
 @app.command()
-def show(article_id: str, db: Db = None, as_json: AsJson = False) -> None:
+def show(article_id: str, db: Db = None, as_json: AsJsonObject = False) -> None:
     """Show one article: metadata, clean text, what was removed and why, entities, quotes, figures.
 
     Example: storyline show 000_report
@@ -222,7 +223,7 @@ def export_cmd(
         raise typer.BadParameter("only --format json is supported")
     text = json.dumps(export(_store(db)), ensure_ascii=False, indent=1, default=str)
     if output:
-        output.write_text(text, encoding="utf-8")
+        _write(output, text)
     else:
         sys.stdout.write(text + "\n")
 
@@ -293,7 +294,7 @@ def stories(db: Db = None, as_json: AsJson = False, as_jsonl: AsJsonl = False, a
 
 
 @app.command()
-def story(story_id: str, db: Db = None, as_json: AsJson = False) -> None:
+def story(story_id: str, db: Db = None, as_json: AsJsonObject = False) -> None:
     """The timeline of one story: its events in date order, each with its articles. Example: storyline story s-1a2b"""
     store = _store(db)
     st = store.get_story(story_id)
@@ -375,7 +376,7 @@ def eval_cmd(
     with_baselines: Annotated[bool, typer.Option("--baselines", help="Also score every article alone, and TF-IDF, MiniLM and the two with names (combined) average link.")] = False,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the shuffled ingest order.")] = 0,
     cache: Cache = None,
-    as_json: AsJson = False,
+    as_json: AsJsonObject = False,
 ) -> None:
     """Score events and stories of a labelled JSONL, as ingested (shuffled) and as rebuilt.
 
@@ -424,6 +425,8 @@ def train_cmd(
     from .showing import show_model, show_scores
 
     settings = Settings()
+    if not Path(out_file).parent.is_dir():  # found out before the fitting, not after
+        raise OutputError(out_file, "no such folder")
     sets = _labelled(labelled, cache)
     if kind not in KINDS:
         raise SettingsError(f"--kind {kind!r}: choose one of {', '.join(KINDS)}")
@@ -432,7 +435,10 @@ def train_cmd(
         result = cross_validate(data, cv, settings, extra=tuple(sets[:i] + sets[i + 1:]), kind=kind)
         models.scores[data.name] = result
         show_scores(out, {"file": data.name, "articles": result["articles"], f"cv {cv}-fold": result["ingest"]})
-    models.save(out_file)
+    try:
+        models.save(out_file)
+    except OSError as exc:
+        raise OutputError(out_file, exc) from None
     show_model(out, models)
     out.print(f"wrote {out_file}; use it with STORYLINE_MODEL={out_file} or `model = {out_file}` in storyline.cfg")
 
@@ -455,14 +461,20 @@ def report(
         raise typer.BadParameter(f"{format!r}: choose one of {', '.join(FORMATS)}", param_hint="--format")
     store = _store(db)
     if all_:
-        index = write_all(store, output or Path("reports"), (format,) if format else FORMATS)
+        if story_id:
+            raise typer.BadParameter("--all writes every story: name no story with it")
+        folder = output or Path("reports")
+        try:
+            index = write_all(store, folder, (format,) if format else FORMATS)
+        except OSError as exc:
+            raise OutputError(folder, exc) from None
         out.print(f"wrote {store.count('stories')} story reports; open {index}", markup=False, highlight=False)
         return
     if not story_id:
         raise typer.BadParameter("name a story id, or use --all")
     text = render(build_report(store, story_id), format or "md")
     if output:
-        output.write_text(text, encoding="utf-8")
+        _write(output, text)
         out.print(f"wrote {output}", markup=False, highlight=False)
     else:
         sys.stdout.write(text + "\n")
@@ -498,6 +510,14 @@ def settings_cmd(
     current = Settings().as_dict()
     rows = [{"name": s.name, "value": current[s.name], "default": s.default, "help": s.help} for s in SETTINGS]
     emit(out, rows, "table", ("name", "value", "default", "help"), title="settings")
+
+
+def _write(path: Path, text: str) -> None:
+    """Write ``text`` to the file ``path``; a path that cannot be written is one error naming it."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(path, exc) from None
 
 
 def main() -> None:

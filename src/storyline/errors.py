@@ -112,3 +112,11 @@ class BadParameter(StorylineError):
 
 class SettingsError(StorylineError):
     pass
+
+
+class OutputError(StorylineError):
+    """A file or folder asked for (``--out``) that cannot be written; names it and why."""
+
+    def __init__(self, path: object, exc: OSError | str):
+        reason = exc if isinstance(exc, str) else exc.strerror or str(exc)
+        super().__init__(f"cannot write {path}: {reason}. Give --out a path in a folder that exists and you may write to")

@@ -186,6 +186,8 @@ def write_all(store, out_dir: str | Path, formats: tuple[str, ...] = FORMATS) ->
         rows.append({**report["story"], "file": name})
     rows.sort(key=lambda r: (r["last"] is None, r["last"] or ""), reverse=False)
     for fmt in ("html", "md"):
-        page = _environment(fmt).get_template(f"index.{fmt}.j2").render(stories=rows, formats=formats, suffix=SUFFIX)
+        linked = SUFFIX[fmt if fmt in formats else formats[0]]  # a story's title links to a report that was written
+        page = _environment(fmt).get_template(f"index.{fmt}.j2").render(stories=rows, formats=formats, suffix=SUFFIX,
+                                                                        linked=linked)  # fmt: skip
         (out / f"index.{fmt}").write_text(page, encoding="utf-8")
     return out / "index.html"
