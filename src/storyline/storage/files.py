@@ -30,6 +30,18 @@ def store_failure(path: str, exc: sqlite3.Error) -> StoreError:
                       f"or move it aside and ingest again (`sqlite3 {path} .recover` may save what is left).")
 
 
+def casefold(value: object) -> object:
+    """SQL ``casefold(x)``: Python's case folding for any alphabet (SQLite's own ``lower`` folds ASCII only)."""
+    return value.casefold() if isinstance(value, str) else value
+
+
+def connect(target: str, **options) -> sqlite3.Connection:
+    """An SQLite connection with storyline's SQL function ``casefold``, which queries and an index use."""
+    conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False, timeout=30, **options)
+    conn.create_function("casefold", 1, casefold, deterministic=True)
+    return conn
+
+
 def connect_read_only(path: str) -> sqlite3.Connection:
     """A connection that never writes: ``mode=ro``, or ``immutable=1`` on read-only media without a pending log."""
     if path == ":memory:" or not os.path.isfile(path):
@@ -40,7 +52,7 @@ def connect_read_only(path: str) -> sqlite3.Connection:
     log_pending = os.path.exists(wal) and os.path.getsize(wal) > 0
     attempts = [uri] if log_pending else [uri, uri + "&immutable=1"]
     for attempt in attempts:
-        conn = sqlite3.connect(attempt, uri=True, isolation_level=None, check_same_thread=False, timeout=30)
+        conn = connect(attempt, uri=True)
         try:
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             check_size(conn, path)

@@ -183,10 +183,11 @@ def m005_no_statement_vectors(conn: sqlite3.Connection) -> None:
 
 
 def m006_outlet_any_case(conn: sqlite3.Connection) -> None:
-    """Outlets are filtered whatever their case (``lower(outlet) = lower(?)``): the index is on that expression,
-    so the filter still reads the index."""
+    """Outlets are filtered whatever their case, in any alphabet (``casefold(outlet) = casefold(?)``, the SQL
+    function every storyline connection has: :func:`.files.casefold`): the index is on that expression, so the
+    filter still reads it. A tool without the function can read the store but not write its articles."""
     conn.execute("DROP INDEX articles_outlet")
-    conn.execute("CREATE INDEX articles_outlet ON articles (lower(outlet))")
+    conn.execute("CREATE INDEX articles_outlet ON articles (casefold(outlet))")
 
 
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (

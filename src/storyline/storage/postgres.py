@@ -67,6 +67,7 @@ class PostgresStore(SQLStore):
     SEQ = "seq"
     NO_LIMIT = None
     SAME = "IS NOT DISTINCT FROM"
+    FOLD = "lower"  # Unicode-aware in a database whose ctype knows the alphabet (ASCII only under the C locale)
 
     def __init__(self, url: str, read_only: bool = False, pool_size: int = 4):
         self.url = url

@@ -23,8 +23,8 @@ from ..models import Article, Event, Story
 from . import rows as R
 from .base import COUNTED, ArticleRow, EntityRow, FigureRow, OutletRow, QuoteRow, SearchHit, highlight
 
-FILTERS = {
-    "outlet": "lower(a.outlet) = lower(?)", "language": "a.language = ?", "since": "a.published >= ?",
+FILTERS = {  # FOLD: the backend's case folding (SQLStore.FOLD), the same on both sides of a comparison
+    "outlet": "FOLD(a.outlet) = FOLD(?)", "language": "a.language = ?", "since": "a.published >= ?",
     "until": "a.published <= ?", "event_id": "a.event_id = ?",
 }  # fmt: skip
 CHUNK = 500  # ids per IN (...) list, and articles per read
@@ -39,6 +39,7 @@ class SQLStore:
     SEQ = "rowid"  # the column that orders articles as they were stored
     NO_LIMIT: int | None = -1  # what LIMIT takes for "all"
     SAME = "IS"  # null-safe equality
+    FOLD = "casefold"  # case folding for any alphabet (files.casefold)
 
     # --- what a backend supplies --------------------------------------------------------
     def write(self) -> AbstractContextManager[None]:
@@ -202,7 +203,7 @@ class SQLStore:
         since: str | None = None, until: str | None = None, event_id: str | None = None,
     ) -> list[ArticleRow]:  # fmt: skip
         """Article summaries (no raw or text) for listings, oldest first."""
-        clauses, params = _filters(outlet=outlet, language=language, since=since, until=until, event_id=event_id)
+        clauses, params = _filters(self.FOLD, outlet=outlet, language=language, since=since, until=until, event_id=event_id)
         rows = self._all(
             "SELECT a.id, a.title, a.outlet, a.outlet_domain, a.published, a.published_how, a.byline, a.wire, "
             "a.language, a.duplicate_of, a.event_id, e.story_id, length(a.text) AS chars "
@@ -376,8 +377,9 @@ class SQLStore:
     ) -> list[QuoteRow]:
         clauses, params = [], []
         if speaker:
-            clauses.append("(lower(q.speaker) LIKE ? OR lower(en.name) LIKE ? OR lower(en.aliases) LIKE ?)")
-            params += [f"%{speaker.lower()}%"] * 3
+            f = self.FOLD  # both sides folded by the backend: "Ángel" finds "ÁNGEL"
+            clauses.append(f"({f}(q.speaker) LIKE {f}(?) OR {f}(en.name) LIKE {f}(?) OR {f}(en.aliases) LIKE {f}(?))")
+            params += [f"%{speaker}%"] * 3
         if article_id:
             clauses.append("q.article_id = ?")
             params.append(article_id)
@@ -418,7 +420,7 @@ class SQLStore:
         better) and a snippet whose ``highlights`` are the (start, end) spans of the words matched."""
         if not query.split():
             return []
-        clauses, params = _filters(outlet=outlet, language=language, since=since, until=until, event_id=event_id)
+        clauses, params = _filters(self.FOLD, outlet=outlet, language=language, since=since, until=until, event_id=event_id)
         rows = self._search_rows(query, clauses.replace("WHERE", "AND"), params, limit, offset)
         hits = []
         for r in rows:
@@ -427,12 +429,12 @@ class SQLStore:
         return hits
 
 
-def _filters(**filters: Any) -> tuple[str, list[Any]]:
+def _filters(fold: str, **filters: Any) -> tuple[str, list[Any]]:
     clauses, params = [], []
     for key, value in filters.items():
         if value in (None, ""):
             continue
-        clauses.append(FILTERS[key])
+        clauses.append(FILTERS[key].replace("FOLD", fold))
         params.append(value)
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 

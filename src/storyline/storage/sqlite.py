@@ -25,7 +25,7 @@ from typing import Any
 
 from ..errors import StoreError
 from .base import query_words
-from .files import check_size, connect_read_only, store_failure
+from .files import check_size, connect, connect_read_only, store_failure
 from .migrations import migrate
 from .sql import SQLStore
 
@@ -45,7 +45,7 @@ class SQLiteStore(SQLStore):
             self.conn.row_factory = sqlite3.Row
             return
         try:
-            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            self.conn = connect(self.path)
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open the store ({exc}). Check the path and its permissions.") from None
         self.conn.row_factory = sqlite3.Row
