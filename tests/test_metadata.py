@@ -225,6 +225,12 @@ def test_html_page_metadata_comes_from_the_page():
     art = describe(clean(Article(id="h", source="h.html", raw=html, format="html")), SETTINGS)
     assert (art.title, art.outlet, art.outlet_domain) == ("Dam opens", "The Hill Gazette", "hillgazette.example")
     assert (art.published, art.published_how, art.byline) == ("2022-03-14", "html-meta", "Mira Okafor")
+    assert art.url == "https://hillgazette.example/dam"  # the canonical address, given no other
+
+
+def test_title_and_outlet_hold_no_control_characters():
+    art = from_text(f"{BODY}\n", hints={"title": "Dam\x00 opens\x07", "outlet": "Hill\x00Gazette\n"})
+    assert (art.title, art.outlet) == ("Dam opens", "Hill Gazette")
 
 
 def test_outlet_from_source_line_logo_and_navigation():

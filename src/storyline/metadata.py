@@ -118,7 +118,21 @@ def describe(article: Article, settings: Any) -> Article:
     article.byline = ", ".join(authors(article, site, _not_a_commenter(tree, page.get("author")), tree)) or None
     article.wire = _wire(article, page)
     article.language = detect(article.text, settings.language_list)
+    article.title, article.outlet, article.byline = (_one_line(v) for v in (article.title, article.outlet, article.byline))
+    if not article.url and (url := page.get("url", "")).startswith(("http://", "https://")):
+        article.url = url  # the page's canonical address (<link rel="canonical">, og:url)
     return article
+
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+
+
+def _one_line(value: str | None) -> str | None:
+    """A title, outlet or byline as one line of printable text: control characters (a NUL, a bell, line breaks,
+    given in JSONL or a page's metadata) are spaces, and runs of spaces one; nothing left is ``None``."""
+    if value is None:
+        return None
+    return " ".join(_CONTROLS.sub(" ", value).split()) or None
 
 
 def _removed(article: Article, *reasons: str) -> list[str]:
