@@ -324,3 +324,42 @@ def test_a_sentence_naming_two_days_dates_no_claim():
     cluster["sources"].append({"article_id": "post", "start": 0, "end": len(two) - 2})
     found = [d for d in date_differences(_sources(a, b, c), [cluster]) if d["text"] == two]
     assert [{s["article_id"]: s["date"] for s in d["sources"]} for d in found] == [{"gazette": "2024-03-16", "post": "2024-03-17"}]
+
+
+def test_a_shared_place_is_not_an_agreed_claim():
+    from storyline.narration.compare import compare
+
+    a = _plain("herald", "Herald", "Investigators on Thursday began examining the solvent store at the mill.\n"
+               "The owner declined to comment on the inquiry.")  # fmt: skip
+    b = _plain("gazette", "Gazette", "Firefighters said the blaze broke out near the solvent store at the mill overnight.\n"
+               "Trains on the coast line ran late all morning.")  # fmt: skip
+    claims = [x for x in compare(_sources(a, b))["agreements"] if x["kind"] == "claim"]
+    assert claims == []
+
+
+def test_what_one_source_has_alone_holds_no_agreed_figure_and_no_copy_twice():
+    from storyline.narration.compare import compare
+
+    text = ("About 120 residents were evacuated from homes near the mill on Tuesday night.\n"
+            "Twelve people were treated in hospital for smoke, a nurse at the county clinic said.")  # fmt: skip
+    figure = [("120 residents", 120, "residents", "count", "residents evacuated")]
+    a = _plain("herald", "Herald", text, figures=figure)
+    copy = _plain("harbour", "Harbour Post", text, figures=figure)
+    copy.duplicate_of = "herald"
+    b = _plain("gazette", "Gazette", "Police closed the road after 120 residents left their homes near the mill.\n"
+               "The mayor will visit the site on Friday with the county fire chief.", figures=figure)  # fmt: skip
+    found = compare(_sources(a, copy, b))
+    assert any(x["kind"] == "figure" and x["value"] == 120 for x in found["agreements"])
+    alone = [u["text"] for u in found["unique"]]
+    assert not any("120 residents" in t for t in alone), alone
+    assert sum("Twelve people" in t for t in alone) == 1, alone
+
+
+def test_a_chain_of_alike_sentences_is_not_one_claim():
+    from storyline.narration.compare import _cluster
+
+    a, b, c = (_plain(aid, aid, f"Sentence of {aid}.") for aid in ("herald", "gazette", "post"))
+    sources = _sources(a, b, c)
+    said = [s for x in (a, b, c) for s in sources.sentences(x.id)]
+    assert _cluster(sources, said, [(0.9, 0, 1), (0.8, 1, 2)]) == [[0, 1]]  # the third is like the second only
+    assert sorted(map(sorted, _cluster(sources, said, [(0.9, 0, 1), (0.8, 1, 2), (0.7, 0, 2)]))) == [[0, 1, 2]]

@@ -28,7 +28,9 @@ from .sources import STOP, WORD, Sentence, Sources, content_tokens, overlap, sim
 from .summary import figure_groups, quote_groups, relevance
 
 CLAIM_SIM = 0.5  # TF-IDF cosine at which two sentences make the same claim
-PHRASE = 4  # words in a shared phrase that marks the same claim
+PHRASE = 4  # words in a shared phrase that marks the same claim ...
+PHRASE_PLAIN = 3  # ... of which this many are ordinary words ("the solvent store at" is a place, not a claim)
+LINKED = 0.5  # more than this share of the pairs across two groups of sentences must make the same claim to join them
 UNIQUE_SIM = 0.2  # below this similarity to every other source, a sentence is unique
 UNIQUE_PER_SOURCE, MAX_UNIQUE = 2, 12
 MAX_AGREEMENTS = 20
@@ -57,7 +59,7 @@ def compare(sources: Sources) -> dict:
     return {
         "agreements": agreements[:MAX_AGREEMENTS],
         "differences": framing_differences(sources, figures) + values + date_differences(sources, clusters),
-        "unique": unique_facts(sources, sentences, clusters, [g for g in figures if not _cited(g, differing)]),
+        "unique": unique_facts(sources, sentences, clusters, [g for g in figures if not _cited(g, differing)], spans),
         "copies": copies(sources),
     }  # fmt: skip
 
@@ -149,17 +151,21 @@ def _conflict(a: dict[str, set[float]], b: dict[str, set[float]]) -> bool:
 
 @lru_cache(maxsize=100_000)
 def _phrases(text: str) -> frozenset[tuple[str, ...]]:
-    """Runs of ``PHRASE`` words with at least two ordinary (lower-case, non-stop) words and at most one name."""
+    """Runs of ``PHRASE`` words with at least ``PHRASE_PLAIN`` ordinary (lower-case, non-stop) words and at most one
+    name ("biggest oil customer after China")."""
     words = WORD.findall(text)
     stems = [stem(w.lower()) for w in words]
     plain = [w[:1].islower() and stems[i] not in STOP and stems[i] not in STOCK for i, w in enumerate(words)]
     named = [w[:1].isupper() for w in words]  # "union leader Mara Quist" is a title and a name, not a claim
     return frozenset(tuple(stems[i : i + PHRASE]) for i in range(len(words) - PHRASE + 1)
-                     if sum(plain[i : i + PHRASE]) >= 2 and sum(named[i : i + PHRASE]) <= 1)  # fmt: skip
+                     if sum(plain[i : i + PHRASE]) >= PHRASE_PLAIN and sum(named[i : i + PHRASE]) <= 1)  # fmt: skip
 
 
 def _cluster(sources: Sources, sentences: list[Sentence], edges) -> list[list[int]]:
-    """Single-link clusters, strongest edges first, never two sentences of one article in a cluster."""
+    """Clusters joined strongest edges first, never two sentences of one article in a cluster, and two clusters
+    only when more than :data:`LINKED` of the pairs across them make the same claim: a chain of sentences each
+    like the next (a fire, then its toll, then a lawsuit over it) is not one claim."""
+    linked = {(i, j) for _v, i, j in edges} | {(j, i) for _v, i, j in edges}
     root = list(range(len(sentences)))
     members = {i: [i] for i in range(len(sentences))}
 
@@ -174,6 +180,8 @@ def _cluster(sources: Sources, sentences: list[Sentence], edges) -> list[list[in
         if a == b:
             continue
         if {sentences[k].article_id for k in members[a]} & {sentences[k].article_id for k in members[b]}:
+            continue
+        if sum((x, y) in linked for x in members[a] for y in members[b]) <= LINKED * len(members[a]) * len(members[b]):
             continue
         root[b] = a
         members[a] += members.pop(b)
@@ -245,8 +253,11 @@ def _similar_context(agreement: dict) -> bool:
 
 
 # --- unique facts and copies -----------------------------------------------------------------
-def unique_facts(sources: Sources, sentences: list[Sentence], clusters: list[dict], figures: list[dict]) -> list[dict]:
-    """Figures, quotes and sentences only one independent source has (empty with a single source)."""
+def unique_facts(sources: Sources, sentences: list[Sentence], clusters: list[dict], figures: list[dict],
+                 agreed_spans: list[tuple[str, int]] = ()) -> list[dict]:  # fmt: skip
+    """Figures, quotes and sentences only one independent source has (empty with a single source). A sentence
+    that holds an agreed figure or quote (``agreed_spans``) is not one source's alone, and of a wire copy and its
+    original only one is read."""
     if sources.independent([a.id for a in sources.articles]) < 2:
         return []
     out = [{"kind": "figure", "text": g["text"], "sentence": g["sources"][0].get("sentence"), **_cite_of(g)}
@@ -254,9 +265,13 @@ def unique_facts(sources: Sources, sentences: list[Sentence], clusters: list[dic
     out += [{"kind": "quote", "text": g["text"], "speaker": g["speaker"], **_cite_of(g)}
             for g in quote_groups(sources) if g["independent"] == 1][:4]  # fmt: skip
     agreed = {(c["article_id"], c["start"]) for cl in clusters for c in cl["sources"]}
-    listed = [(u["article_id"], u["start"]) for u in out]
+    held = [(u["article_id"], u["start"]) for u in out] + list(agreed_spans)
+    read = {}  # copy group -> the one article of it read
+    for a in sources.articles:
+        read.setdefault(sources.group.get(a.id, a.id), a.id)
     prose = [s for s in sentences if s.prose and (s.article_id, s.start) not in agreed
-             and not any(aid == s.article_id and s.start <= at < s.end for aid, at in listed)]  # fmt: skip
+             and read[sources.group.get(s.article_id, s.article_id)] == s.article_id
+             and not any(aid == s.article_id and s.start <= at < s.end for aid, at in held)]  # fmt: skip
     vectors = tfidf([s.text for s in prose])
     if vectors is None:
         return out[:MAX_UNIQUE]
