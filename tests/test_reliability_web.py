@@ -143,3 +143,10 @@ def test_a_post_whose_article_breaks_enrichment_stores_the_good_lines(store):
     got = r.json()
     assert [s["id"] for s in got["stored"]] == ["tram-1", "tram-2"]
     assert [(e["line"], e["kind"]) for e in got["errors"]] == [(2, "ArticleFailed")]
+
+
+@pytest.mark.parametrize("digits", ["%C2%B2", "%E2%91%A0", "%D9%A3", "%EF%BC%93"])  # ², ①, Arabic-Indic 3, fullwidth 3
+def test_an_entity_id_of_other_digits_than_ascii_is_a_404_page(store, digits):
+    r = _client(store).get(f"/entities/{digits}")
+    assert r.status_code == 404 and "Not found" in r.text and _secured(r)
+    assert _client(store).get("/entities/3").status_code == 200  # the entity those digits would have read as

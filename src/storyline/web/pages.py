@@ -27,6 +27,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December")  # fmt: skip
 router = APIRouter(dependencies=[Depends(require_read)], include_in_schema=False)
 Opt = Annotated[str | None, Query(max_length=200)]
+ENTITY_ID = re.compile(r"[0-9]{1,18}")  # ASCII digits only: str.isdigit() takes "²" (int() fails) and "٣" (int() reads 3)
 
 
 def nice_date(value: str | None) -> str:
@@ -147,7 +148,7 @@ def _span(at: str | None) -> tuple[int, int] | None:
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
 def entity(request: Request, entity_id: str) -> HTMLResponse:
-    if not entity_id.isdigit() or len(entity_id) > 18:
+    if not ENTITY_ID.fullmatch(entity_id):
         raise NotFound("entity", entity_id)
     data = views.entity(request.app.state.store, int(entity_id))
     return render(request, "entity.html", title=data["entity"]["name"], **data)
