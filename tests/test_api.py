@@ -191,6 +191,18 @@ def test_ingest_stores_good_lines_and_reports_bad_ones_by_line(client):
     assert again.status_code == 200 and again.json()["unchanged"] == [{"given": "lib-1", "stored": "lib-1"}]
 
 
+def test_ingest_reports_what_the_cli_warns_about_by_line(client):
+    body = (b'{"id": "w-1", "text": "The Ostrand ferry office reopened after a short strike.", "date": "2024-13-45"}\n'
+            b'{"id": "w-2", "text": "Fares stay the same, said Tom\xc3\xa1s Ek of the \xff Grey Sound line."}\n'
+            b'{"id": "w-3", "text": "Nothing to warn about in this line at all.", "date": "2024-03-05"}\n')  # fmt: skip
+    r = client.post("/api/articles", content=body, headers=AUTH)
+    assert r.status_code == 200 and [s["id"] for s in r.json()["stored"]] == ["w-1", "w-2", "w-3"]
+    warnings = r.json()["warnings"]
+    assert [w["line"] for w in warnings] == [1, 2]
+    assert "'2024-13-45' is not a day" in warnings[0]["message"] and not warnings[0]["message"].startswith("request")
+    assert "not UTF-8" in warnings[1]["message"]
+
+
 def test_pages_are_served_while_an_ingest_writes(tmp_path):
     reads = open_store(tmp_path / "w.db")
     fill_store(reads)

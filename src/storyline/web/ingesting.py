@@ -4,12 +4,14 @@ Each line is read by :mod:`storyline.reading` with the rules of ``storyline
 ingest`` (``text`` or ``html``; optional ``id``, ``url``, ``title``, ``date``,
 ``outlet``), so a line the CLI accepts is accepted here and a bad line fails
 the same way. Bad lines are reported with their line numbers; the good ones
-are stored anyway.
+are stored anyway. What the CLI warns about (a date it did not understand, bytes
+it replaced) is reported with its line number too.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import threading
 import time
 from typing import Any
@@ -18,6 +20,7 @@ from .. import reading
 from ..errors import InputError
 
 SOURCE = "request"
+_WARNING = re.compile(rf"{SOURCE}:(\d+): (.*)", re.DOTALL)  # how reading and describing name a line they warn about
 
 
 def parse_body(body: bytes, max_bytes: int) -> tuple[list, list[InputError]]:
@@ -41,6 +44,12 @@ def line_of(err: InputError) -> int | None:
 
 def error_dict(err: InputError) -> dict[str, Any]:
     return {"line": line_of(err), "error": err.what, "todo": err.todo, "kind": type(err).__name__}
+
+
+def warning_dict(message: str) -> dict[str, Any]:
+    """A warning as ``{line, message}`` (``request:3: the date ...`` -> 3 and the rest), as the CLI prints it."""
+    m = _WARNING.fullmatch(message)
+    return {"line": int(m.group(1)), "message": m.group(2)} if m else {"line": None, "message": message}
 
 
 def _pair(item: Any) -> dict[str, str]:
@@ -82,7 +91,8 @@ class Ingestor:
         watch(folder, ingest_and_tell(self.pipeline(), say, self._lock), interval, stop)
 
     def ingest(self, body: bytes) -> dict[str, Any]:
-        """Store every good line of ``body``; report what was stored and each failure with its line."""
+        """Store every good line of ``body``; report what was stored, each failure with its line, and each warning
+        ``storyline ingest`` would print (a date not understood, bytes replaced), with its line."""
         from ..pipeline import IngestReport
 
         articles, errors = parse_body(body, int(self.settings.max_bytes))
@@ -99,4 +109,5 @@ class Ingestor:
             "unchanged": [_pair(u) for u in report.unchanged],
             "renamed": [{"given": g, "stored": s} for g, s in report.renamed],
             "errors": sorted((error_dict(e) for e in report.failures), key=lambda d: d["line"] or 0),
+            "warnings": sorted((warning_dict(w) for w in report.warnings), key=lambda d: d["line"] or 0),
         }
