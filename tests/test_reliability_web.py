@@ -150,3 +150,13 @@ def test_an_entity_id_of_other_digits_than_ascii_is_a_404_page(store, digits):
     r = _client(store).get(f"/entities/{digits}")
     assert r.status_code == 404 and "Not found" in r.text and _secured(r)
     assert _client(store).get("/entities/3").status_code == 200  # the entity those digits would have read as
+
+
+def test_head_answers_like_get_without_the_body(store):
+    client = _client(store)
+    for url in ("/", "/search?q=treaty", "/stories/s-ferry", "/events/e-2021", "/articles/harbour-2021", "/entities/1",
+                "/static/style.css", "/openapi.json", "/api/stories", "/api/articles?format=csv",
+                "/api/articles/harbour-2021", "/events/nope", "/api/entities/0"):  # fmt: skip
+        got, head = client.get(url), client.head(url)
+        assert (head.status_code, head.content) == (got.status_code, b""), url
+        assert dict(head.headers) == dict(got.headers) and int(head.headers["content-length"]) == len(got.content), url

@@ -16,6 +16,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import BadParameter, NotFound, StorylineError
 from ..settings import Settings
@@ -60,7 +61,28 @@ def create_app(store: Any, settings: Settings | None = None, pipeline: Any = Non
     _add_error_handlers(app)
     app.add_middleware(BodyLimit, limit=int(settings.max_request_bytes))
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)
     return app
+
+
+class HeadAsGet:
+    """ASGI middleware answering HEAD as GET without the body: the same status and headers (Content-Length
+    included), for every route at once. FastAPI's routes answer only the methods they declare, so HEAD was a 405."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_headers_only)
 
 
 def _lazy_pipeline(store: Any, settings: Settings) -> Callable[[], Any]:
