@@ -160,3 +160,15 @@ def test_head_answers_like_get_without_the_body(store):
         got, head = client.get(url), client.head(url)
         assert (head.status_code, head.content) == (got.status_code, b""), url
         assert dict(head.headers) == dict(got.headers) and int(head.headers["content-length"]) == len(got.content), url
+
+
+@pytest.mark.parametrize(("url", "named"), [
+    ("/?offset=-1", "offset (input should be greater than or equal to 0)"),
+    ("/search?q=ferry&offset=many", "offset (input should be a valid integer"),
+    ("/articles/harbour-2021?at=abc", "at (string should match pattern"),
+    ("/articles/harbour-2021?at=abc&removed=7", "removed (input should be less than or equal to 1)"),
+])  # fmt: skip
+def test_a_400_page_names_the_parameter_and_what_it_wants(store, url, named):
+    r = _client(store).get(url)
+    assert r.status_code == 400 and "text/html" in r.headers["content-type"]
+    assert named in r.text, r.text

@@ -127,7 +127,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         if _wants_json(request):
             return JSONResponse({"error": "invalid request", "detail": _plain_errors(exc)}, status_code=422)
-        return _error(request, 400, "Some of the page's parameters are not valid.")
+        return _error(request, 400, f"Some of the page's parameters are not valid: {_named_errors(exc)}.")
 
     @app.exception_handler(BodyTooLarge)
     async def too_large(request: Request, exc: BodyTooLarge) -> Response:
@@ -151,6 +151,16 @@ def _add_error_handlers(app: FastAPI) -> None:
 
 def _plain_errors(exc: RequestValidationError) -> list[dict]:
     return [{"where": ".".join(str(p) for p in e.get("loc", ())), "error": e.get("msg", "")} for e in exc.errors()]
+
+
+def _named_errors(exc: RequestValidationError) -> str:
+    """Each bad parameter by its name and what it wants, for a page (``offset (input should be greater than or
+    equal to 0)``), as the API's 422 lists them."""
+    named = []
+    for e in exc.errors():
+        wanted = e.get("msg") or "not valid"
+        named.append(f"{e.get('loc', ('?',))[-1]} ({wanted[:1].lower()}{wanted[1:]})")
+    return "; ".join(named)
 
 
 def serve(settings: Settings | None = None, watch: str | None = None) -> None:
