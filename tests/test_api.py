@@ -18,7 +18,7 @@ from storyline.web import create_app
 from storyline.web.semantic import MeaningSearch
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "web"))
-from webstore import HashEmbedder, fill_store  # noqa: E402
+from webstore import HashEmbedder, add_article, fill_store  # noqa: E402
 
 from _light import NoEnrichment, NoPlacement  # noqa: E402
 
@@ -323,3 +323,14 @@ def test_the_search_page_refuses_a_filter_that_is_not_a_day_as_the_api_does(clie
     page = client.get("/search?q=treaty&since=notadate")
     assert page.status_code == 400 and "is not a date; write it YYYY-MM-DD" in page.text
     assert client.get("/search?q=treaty&since=").status_code == 200  # an empty field is no filter
+
+
+def test_the_outlet_choice_lists_each_outlet_once_and_keeps_the_active_filter(client, store):
+    add_article(store, id="mirror-2024", text="The Harbour Gazette archive copy of a note on ferry fares.",
+                outlet="Harbour Gazette", outlet_domain="gazette-archive.test")  # a second domain, the same outlet
+    html = client.get("/search?q=ferry").text
+    assert html.count("<option>Harbour Gazette</option>") == 1 and "<option selected>" not in html
+    html = client.get("/search?q=ferry&outlet=harbour+gazette").text
+    assert html.count("Harbour Gazette</option>") == 1 and "<option selected>Harbour Gazette</option>" in html
+    html = client.get("/search?q=ferry&outlet=Lindholm+Post").text  # no stored outlet: nothing found, but shown
+    assert "<option selected>Lindholm Post</option>" in html and "Nothing matches" in html

@@ -166,7 +166,7 @@ def search(
     filters = {"since": views.day("since", since), "until": views.day("until", until), "outlet": outlet or None,
                "language": language or None}
     data = views.search(state.store, state.meaning, q, mode, limit, offset, filters)
-    outlets = [o["outlet"] for o in state.store.outlet_counts() if o["outlet"] != "(unnamed)"]
+    outlets = views.outlet_choices(state.store, filters["outlet"])
     return render(request, "search.html", title=f"Search: {q}" if q else "Search", offset=offset, limit=limit,
                   outlets=outlets, **data)  # fmt: skip
 
