@@ -1,8 +1,10 @@
 """The web app in process: JSON API, ingest over HTTP, security, and the pages' content."""
 
 import csv
+import html
 import io
 import json
+import re
 import sys
 import threading
 import time
@@ -12,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from storyline.export import export
+from storyline.models import Event, Story
 from storyline.settings import Settings
 from storyline.storage import open_store
 from storyline.web import create_app
@@ -334,3 +337,22 @@ def test_the_outlet_choice_lists_each_outlet_once_and_keeps_the_active_filter(cl
     assert html.count("Harbour Gazette</option>") == 1 and "<option selected>Harbour Gazette</option>" in html
     html = client.get("/search?q=ferry&outlet=Lindholm+Post").text  # no stored outlet: nothing found, but shown
     assert "<option selected>Lindholm Post</option>" in html and "Nothing matches" in html
+
+
+def test_past_the_last_page_says_so_and_links_to_the_first(client):
+    home = client.get("/?offset=1000")
+    assert home.status_code == 200 and "No stories yet" not in home.text
+    assert 'No more stories on this page (there are 2): back to <a href="/">the first page</a>' in home.text
+    found = client.get("/search?q=treaty&outlet=Sound+Observer&offset=1000")
+    assert "Nothing matches" not in found.text and "No more matches on this page" in found.text
+    first = re.search(r'<a href="([^"]+)">the first page</a>', found.text).group(1)
+    assert 'href="/articles/sound-2023"' in client.get(html.unescape(first)).text  # the same search, from its start
+
+
+def test_a_story_lead_gives_a_range_only_when_the_dates_differ(client, store):
+    assert "2 events, 12 May 2021 to 3 September 2023." in client.get("/stories/s-ferry").text
+    assert "1 event, on 20 February 2024." in client.get("/stories/s-bridge").text
+    add_article(store, Event("e-cranes", title="Harbour cranes repainted", story_id="s-cranes"),
+                Story("s-cranes", "Harbour cranes"), id="cranes-1", published=None,
+                text="The two old harbour cranes were repainted a bright green by volunteers.")  # fmt: skip
+    assert "1 event, undated." in client.get("/stories/s-cranes").text
