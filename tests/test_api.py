@@ -356,3 +356,19 @@ def test_a_story_lead_gives_a_range_only_when_the_dates_differ(client, store):
                 Story("s-cranes", "Harbour cranes"), id="cranes-1", published=None,
                 text="The two old harbour cranes were repainted a bright green by volunteers.")  # fmt: skip
     assert "1 event, undated." in client.get("/stories/s-cranes").text
+
+
+def test_an_articles_own_words_carry_its_language(client, store):
+    add_article(store, store.get_event("e-bridge"), id="kurier-de", language="de", title="Kesselbrücke gesperrt",
+                text="Die Brücke über den Kessel bleibt sechs Wochen gesperrt, teilte der Rat mit.")  # fmt: skip
+    add_article(store, id="zaslona-1", language="other:pl", title="Most zamknięty",
+                text="Most na rzece Kessel zamknięty na sześć tygodni, gesperrt.")  # fmt: skip
+    page = client.get("/articles/kurier-de").text
+    assert '<h1 lang="de">Kesselbrücke gesperrt</h1>' in page and '<div class="text" lang="de">' in page
+    assert '<html lang="en">' in page  # the page around the article is English
+    event = client.get("/events/e-bridge").text
+    assert '<h3 lang="de"><a href="/articles/kurier-de">' in event and '<h3 lang="en">' in event
+    found = client.get("/search?q=gesperrt").text
+    assert '<h2 lang="de"><a href="/articles/kurier-de">' in found and '<p class="snippet" lang="de">' in found
+    assert '<h2><a href="/articles/zaslona-1">' in found  # other:pl, a language the store does not name: no lang
+    assert 'lang="other' not in client.get("/articles/zaslona-1").text

@@ -82,6 +82,15 @@ def web_url(value: str | None) -> str | None:
     return value if value and re.match(r"https?://", value, re.I) else None
 
 
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")  # an ISO 639 code; "other:pl" or "other" is no language a page can declare
+
+
+def lang(language: str | None) -> Markup:
+    """`` lang="de"`` for an element holding an article's own words when its language is known, else nothing: the
+    page around them is English, and a reader or a screen reader should not read German text as English."""
+    return Markup(f' lang="{language}"') if language and LANGUAGE_CODE.fullmatch(language) else Markup("")
+
+
 KINDS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place",
          "NORP": "group", "EVENT": "event", "PRODUCT": "product", "LAW": "law", "WORK_OF_ART": "work"}
 
@@ -94,7 +103,7 @@ def make_environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)  # fmt: skip
     env.filters.update(nice_date=nice_date, snippet=snippet, chart=charts.bar_chart, citations=citations,
-                       web_url=web_url, kind=kind_name, when=when, u=lambda v: quote(str(v), safe=""))
+                       web_url=web_url, kind=kind_name, when=when, lang=lang, u=lambda v: quote(str(v), safe=""))
     return env
 
 
