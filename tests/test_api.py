@@ -372,3 +372,19 @@ def test_an_articles_own_words_carry_its_language(client, store):
     assert '<h2 lang="de"><a href="/articles/kurier-de">' in found and '<p class="snippet" lang="de">' in found
     assert '<h2><a href="/articles/zaslona-1">' in found  # other:pl, a language the store does not name: no lang
     assert 'lang="other' not in client.get("/articles/zaslona-1").text
+
+
+def test_type_and_language_filters_match_in_any_case(client):
+    people = client.get("/api/entities?type=PERSON").json()["items"]
+    assert {e["name"] for e in people} >= {"Anika Lund", "Tomas Brandvik"}
+    assert client.get("/api/entities?type=person").json()["items"] == people
+    english = client.get("/api/articles?language=en").json()["items"]
+    assert len(english) == 5 and client.get("/api/articles?language=EN").json()["items"] == english
+    assert {h["id"] for h in client.get("/api/search?q=treaty&language=En").json()["items"]} == {"harbour-2023", "sound-2023"}
+    assert 'href="/articles/sound-2023"' in client.get("/search?q=treaty&language=EN").text
+
+
+def test_articles_without_an_id_is_a_404_saying_where_articles_are(client):
+    for url in ("/articles", "/articles/"):
+        r = client.get(url, follow_redirects=False)
+        assert r.status_code == 404 and "pick one from a story, an event or a search" in r.text, url

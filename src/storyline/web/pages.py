@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -27,6 +27,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December")  # fmt: skip
 router = APIRouter(dependencies=[Depends(require_read)], include_in_schema=False)
 Opt = Annotated[str | None, Query(max_length=200)]
+NO_ARTICLE = "Articles are not listed on their own: pick one from a story, an event or a search."
 ENTITY_ID = re.compile(r"[0-9]{1,18}")  # ASCII digits only: str.isdigit() takes "²" (int() fails) and "٣" (int() reads 3)
 
 
@@ -132,11 +133,19 @@ def event(request: Request, event_id: str) -> HTMLResponse:
     return render(request, "event.html", title=data["event"]["title"] or event_id, **data)
 
 
+@router.get("/articles", response_class=HTMLResponse)
+def no_article() -> HTMLResponse:
+    """``/articles`` (no id) is a 404 that says where articles are found, not a redirect to ``/articles/``."""
+    raise HTTPException(404, NO_ARTICLE)
+
+
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
 def article(
     request: Request, article_id: str, removed: Annotated[int, Query(ge=0, le=1)] = 0,
     at: Annotated[str | None, Query(max_length=40, pattern=r"^\d+-\d+$")] = None,
 ) -> HTMLResponse:  # fmt: skip
+    if not article_id:
+        raise HTTPException(404, NO_ARTICLE)
     store = request.app.state.store
     a = store.get_article(article_id)
     event = store.get_event(a.event_id) if a.event_id else None
@@ -173,7 +182,7 @@ def search(
     limit = int(state.settings.page_size)
     mode = "meaning" if mode == "meaning" else "words"
     filters = {"since": views.day("since", since), "until": views.day("until", until), "outlet": outlet or None,
-               "language": language or None}
+               "language": views.language(language)}
     data = views.search(state.store, state.meaning, q, mode, limit, offset, filters)
     outlets = views.outlet_choices(state.store, filters["outlet"])
     return render(request, "search.html", title=f"Search: {q}" if q else "Search", offset=offset, limit=limit,
