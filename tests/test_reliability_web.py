@@ -172,3 +172,19 @@ def test_a_400_page_names_the_parameter_and_what_it_wants(store, url, named):
     r = _client(store).get(url)
     assert r.status_code == 400 and "text/html" in r.headers["content-type"]
     assert named in r.text, r.text
+
+
+def test_a_gzip_body_is_inflated_within_the_size_limit(store):
+    import gzip
+
+    gz = {"Content-Encoding": "gzip"}
+    r = _client(store).post("/api/articles", content=gzip.compress(LINE.encode()), headers=BEARER | JSONL | gz)
+    assert r.status_code == 200 and [s["id"] for s in r.json()["stored"]] == ["tram-1"]
+    bomb = gzip.compress(b"\n" * 5_000_000)  # 5 MB of blank lines in a few kB
+    r = _client(store, max_request_bytes=100_000).post("/api/articles", content=bomb, headers=BEARER | JSONL | gz)
+    assert len(bomb) < 100_000 and r.status_code == 413 and "100,000 bytes" in r.json()["error"] and _secured(r)
+    r = _client(store).post("/api/articles", content=b"\x1f\x8b not gzip after all", headers=BEARER | JSONL | gz)
+    assert r.status_code == 400 and "not valid gzip" in r.json()["error"]
+    r = _client(store).post("/api/articles", content=LINE, headers=BEARER | JSONL | {"Content-Encoding": "br"})
+    assert r.status_code == 415 and "gzip" in r.json()["error"]
+    assert store.count("articles") == 6  # the fixture's five and the tram line

@@ -108,11 +108,12 @@ def get_article(request: Request, article_id: str) -> dict:
              dependencies=[Depends(require_write)])  # fmt: skip
 async def post_articles(request: Request) -> JSONResponse:
     """Each line is a JSON object with ``text`` or ``html`` and optionally ``id``, ``url``, ``title``,
-    ``date``, ``outlet`` (as for ``storyline ingest``). Needs ``Authorization: Bearer TOKEN``.
+    ``date``, ``outlet`` (as for ``storyline ingest``); it may be gzip-compressed (``Content-Encoding: gzip``).
+    Needs ``Authorization: Bearer TOKEN``.
     Answers 200 when every line was stored (or already was), 422 when any line failed: the others are
     stored anyway and each failure is listed with its line number."""
-    body = await request.body()
-    result = await run_in_threadpool(request.app.state.ingestor.ingest, body)
+    body, encoding = await request.body(), request.headers.get("content-encoding", "")
+    result = await run_in_threadpool(request.app.state.ingestor.ingest, body, encoding)
     return JSONResponse(result, status_code=200 if result["ok"] else 422)
 
 

@@ -30,8 +30,8 @@ DESCRIPTION = """Stories, events, articles, entities and quotes of a storyline s
 
 The objects are those of `storyline export --format json`. Listings are paginated with `limit` and `offset`
 and give the URL of the next page in `next`; `format=jsonl` and `format=csv` give the same rows like the CLI's
-`--jsonl` and `--csv`. `POST /api/articles` ingests a JSONL body and needs `Authorization: Bearer TOKEN`
-(the `api_token` setting)."""
+`--jsonl` and `--csv`. `POST /api/articles` ingests a JSONL body (gzip-compressed if sent with
+`Content-Encoding: gzip`) and needs `Authorization: Bearer TOKEN` (the `api_token` setting)."""
 
 
 def create_app(store: Any, settings: Settings | None = None, pipeline: Any = None) -> FastAPI:
