@@ -136,6 +136,19 @@ def test_openapi_documents_the_contract(client):
     assert "post" in paths["/api/articles"]
 
 
+def test_openapi_documents_the_ingest_body_its_auth_and_answers(client):
+    doc = client.get("/openapi.json").json()
+    post = doc["paths"]["/api/articles"]["post"]
+    body = post["requestBody"]["content"]["application/x-ndjson"]
+    assert post["requestBody"]["required"] and body["schema"]["type"] == "string"
+    assert all(field in body["schema"]["description"] for field in ("text", "html", "id", "url", "title", "date", "outlet"))
+    assert {"200", "401", "403", "413", "415", "422"} <= set(post["responses"])
+    (scheme,) = (name for requirement in post["security"] for name in requirement)
+    assert doc["components"]["securitySchemes"][scheme] | {"description": ""} == {"type": "http", "scheme": "bearer", "description": ""}
+    for route in ("/api/stories/{story_id}", "/api/events/{event_id}", "/api/articles/{article_id}", "/api/entities/{entity_id}"):
+        assert "404" in doc["paths"][route]["get"]["responses"], route
+
+
 # --- search -------------------------------------------------------------------------------------
 def test_search_by_words_with_filters(client):
     hits = client.get("/api/search?q=treaty").json()["items"]
