@@ -401,3 +401,16 @@ def test_articles_without_an_id_is_a_404_saying_where_articles_are(client):
     for url in ("/articles", "/articles/"):
         r = client.get(url, follow_redirects=False)
         assert r.status_code == 404 and "pick one from a story, an event or a search" in r.text, url
+
+
+def test_sources_differ_gives_every_date_as_the_page_writes_dates(client, monkeypatch):
+    from storyline.web import views
+
+    differs = {"kind": "figure", "text": "fare for a single crossing", "sources": [
+        {"article_id": "harbour-2023", "outlet": "Harbour Gazette", "date": "2023-09-03", "when": ["2023-09-21"]},
+        {"article_id": "sound-2023", "outlet": "Sound Observer", "when": ["2024-01", "2024"]},
+    ]}  # fmt: skip
+    monkeypatch.setattr(views, "_event_summary", lambda store, event_id, articles: {"summary": [], "differences": [differs]})
+    html = client.get("/events/e-2023").text
+    assert "3 September 2023" in html and "21 September 2023" in html and "January 2024, 2024" in html
+    assert "2023-09-21" not in html and "2024-01" not in html
