@@ -1,8 +1,10 @@
 """The web app in process: JSON API, ingest over HTTP, security, and the pages' content."""
 
 import csv
+import html
 import io
 import json
+import re
 import sys
 import threading
 import time
@@ -12,13 +14,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from storyline.export import export
+from storyline.models import Event, Story
 from storyline.settings import Settings
 from storyline.storage import open_store
 from storyline.web import create_app
 from storyline.web.semantic import MeaningSearch
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "web"))
-from webstore import HashEmbedder, fill_store  # noqa: E402
+from webstore import HashEmbedder, add_article, fill_store  # noqa: E402
 
 from _light import NoEnrichment, NoPlacement  # noqa: E402
 
@@ -133,6 +136,19 @@ def test_openapi_documents_the_contract(client):
     assert "post" in paths["/api/articles"]
 
 
+def test_openapi_documents_the_ingest_body_its_auth_and_answers(client):
+    doc = client.get("/openapi.json").json()
+    post = doc["paths"]["/api/articles"]["post"]
+    body = post["requestBody"]["content"]["application/x-ndjson"]
+    assert post["requestBody"]["required"] and body["schema"]["type"] == "string"
+    assert all(field in body["schema"]["description"] for field in ("text", "html", "id", "url", "title", "date", "outlet"))
+    assert {"200", "401", "403", "413", "415", "422"} <= set(post["responses"])
+    (scheme,) = (name for requirement in post["security"] for name in requirement)
+    assert doc["components"]["securitySchemes"][scheme] | {"description": ""} == {"type": "http", "scheme": "bearer", "description": ""}
+    for route in ("/api/stories/{story_id}", "/api/events/{event_id}", "/api/articles/{article_id}", "/api/entities/{entity_id}"):
+        assert "404" in doc["paths"][route]["get"]["responses"], route
+
+
 # --- search -------------------------------------------------------------------------------------
 def test_search_by_words_with_filters(client):
     hits = client.get("/api/search?q=treaty").json()["items"]
@@ -189,6 +205,18 @@ def test_ingest_stores_good_lines_and_reports_bad_ones_by_line(client):
     assert article["outlet"] == "Lindholm Post" and article["published"] == "2024-01-08"
     again = client.post("/api/articles", content=BODY.splitlines()[0], headers=AUTH)
     assert again.status_code == 200 and again.json()["unchanged"] == [{"given": "lib-1", "stored": "lib-1"}]
+
+
+def test_ingest_reports_what_the_cli_warns_about_by_line(client):
+    body = (b'{"id": "w-1", "text": "The Ostrand ferry office reopened after a short strike.", "date": "2024-13-45"}\n'
+            b'{"id": "w-2", "text": "Fares stay the same, said Tom\xc3\xa1s Ek of the \xff Grey Sound line."}\n'
+            b'{"id": "w-3", "text": "Nothing to warn about in this line at all.", "date": "2024-03-05"}\n')  # fmt: skip
+    r = client.post("/api/articles", content=body, headers=AUTH)
+    assert r.status_code == 200 and [s["id"] for s in r.json()["stored"]] == ["w-1", "w-2", "w-3"]
+    warnings = r.json()["warnings"]
+    assert [w["line"] for w in warnings] == [1, 2]
+    assert "'2024-13-45' is not a day" in warnings[0]["message"] and not warnings[0]["message"].startswith("request")
+    assert "not UTF-8" in warnings[1]["message"]
 
 
 def test_pages_are_served_while_an_ingest_writes(tmp_path):
@@ -311,3 +339,78 @@ def test_the_search_page_refuses_a_filter_that_is_not_a_day_as_the_api_does(clie
     page = client.get("/search?q=treaty&since=notadate")
     assert page.status_code == 400 and "is not a date; write it YYYY-MM-DD" in page.text
     assert client.get("/search?q=treaty&since=").status_code == 200  # an empty field is no filter
+
+
+def test_the_outlet_choice_lists_each_outlet_once_and_keeps_the_active_filter(client, store):
+    add_article(store, id="mirror-2024", text="The Harbour Gazette archive copy of a note on ferry fares.",
+                outlet="Harbour Gazette", outlet_domain="gazette-archive.test")  # a second domain, the same outlet
+    html = client.get("/search?q=ferry").text
+    assert html.count("<option>Harbour Gazette</option>") == 1 and "<option selected>" not in html
+    html = client.get("/search?q=ferry&outlet=harbour+gazette").text
+    assert html.count("Harbour Gazette</option>") == 1 and "<option selected>Harbour Gazette</option>" in html
+    html = client.get("/search?q=ferry&outlet=Lindholm+Post").text  # no stored outlet: nothing found, but shown
+    assert "<option selected>Lindholm Post</option>" in html and "Nothing matches" in html
+
+
+def test_past_the_last_page_says_so_and_links_to_the_first(client):
+    home = client.get("/?offset=1000")
+    assert home.status_code == 200 and "No stories yet" not in home.text
+    assert 'No more stories on this page (there are 2): back to <a href="/">the first page</a>' in home.text
+    found = client.get("/search?q=treaty&outlet=Sound+Observer&offset=1000")
+    assert "Nothing matches" not in found.text and "No more matches on this page" in found.text
+    first = re.search(r'<a href="([^"]+)">the first page</a>', found.text).group(1)
+    assert 'href="/articles/sound-2023"' in client.get(html.unescape(first)).text  # the same search, from its start
+
+
+def test_a_story_lead_gives_a_range_only_when_the_dates_differ(client, store):
+    assert "2 events, 12 May 2021 to 3 September 2023." in client.get("/stories/s-ferry").text
+    assert "1 event, on 20 February 2024." in client.get("/stories/s-bridge").text
+    add_article(store, Event("e-cranes", title="Harbour cranes repainted", story_id="s-cranes"),
+                Story("s-cranes", "Harbour cranes"), id="cranes-1", published=None,
+                text="The two old harbour cranes were repainted a bright green by volunteers.")  # fmt: skip
+    assert "1 event, undated." in client.get("/stories/s-cranes").text
+
+
+def test_an_articles_own_words_carry_its_language(client, store):
+    add_article(store, store.get_event("e-bridge"), id="kurier-de", language="de", title="Kesselbrücke gesperrt",
+                text="Die Brücke über den Kessel bleibt sechs Wochen gesperrt, teilte der Rat mit.")  # fmt: skip
+    add_article(store, id="zaslona-1", language="other:pl", title="Most zamknięty",
+                text="Most na rzece Kessel zamknięty na sześć tygodni, gesperrt.")  # fmt: skip
+    page = client.get("/articles/kurier-de").text
+    assert '<h1 lang="de">Kesselbrücke gesperrt</h1>' in page and '<div class="text" lang="de">' in page
+    assert '<html lang="en">' in page  # the page around the article is English
+    event = client.get("/events/e-bridge").text
+    assert '<h3 lang="de"><a href="/articles/kurier-de">' in event and '<h3 lang="en">' in event
+    found = client.get("/search?q=gesperrt").text
+    assert '<h2 lang="de"><a href="/articles/kurier-de">' in found and '<p class="snippet" lang="de">' in found
+    assert '<h2><a href="/articles/zaslona-1">' in found  # other:pl, a language the store does not name: no lang
+    assert 'lang="other' not in client.get("/articles/zaslona-1").text
+
+
+def test_type_and_language_filters_match_in_any_case(client):
+    people = client.get("/api/entities?type=PERSON").json()["items"]
+    assert {e["name"] for e in people} >= {"Anika Lund", "Tomas Brandvik"}
+    assert client.get("/api/entities?type=person").json()["items"] == people
+    english = client.get("/api/articles?language=en").json()["items"]
+    assert len(english) == 5 and client.get("/api/articles?language=EN").json()["items"] == english
+    assert {h["id"] for h in client.get("/api/search?q=treaty&language=En").json()["items"]} == {"harbour-2023", "sound-2023"}
+    assert 'href="/articles/sound-2023"' in client.get("/search?q=treaty&language=EN").text
+
+
+def test_articles_without_an_id_is_a_404_saying_where_articles_are(client):
+    for url in ("/articles", "/articles/"):
+        r = client.get(url, follow_redirects=False)
+        assert r.status_code == 404 and "pick one from a story, an event or a search" in r.text, url
+
+
+def test_sources_differ_gives_every_date_as_the_page_writes_dates(client, monkeypatch):
+    from storyline.web import views
+
+    differs = {"kind": "figure", "text": "fare for a single crossing", "sources": [
+        {"article_id": "harbour-2023", "outlet": "Harbour Gazette", "date": "2023-09-03", "when": ["2023-09-21"]},
+        {"article_id": "sound-2023", "outlet": "Sound Observer", "when": ["2024-01", "2024"]},
+    ]}  # fmt: skip
+    monkeypatch.setattr(views, "_event_summary", lambda store, event_id, articles: {"summary": [], "differences": [differs]})
+    html = client.get("/events/e-2023").text
+    assert "3 September 2023" in html and "21 September 2023" in html and "January 2024, 2024" in html
+    assert "2023-09-21" not in html and "2024-01" not in html

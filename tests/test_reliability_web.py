@@ -143,3 +143,48 @@ def test_a_post_whose_article_breaks_enrichment_stores_the_good_lines(store):
     got = r.json()
     assert [s["id"] for s in got["stored"]] == ["tram-1", "tram-2"]
     assert [(e["line"], e["kind"]) for e in got["errors"]] == [(2, "ArticleFailed")]
+
+
+@pytest.mark.parametrize("digits", ["%C2%B2", "%E2%91%A0", "%D9%A3", "%EF%BC%93"])  # ², ①, Arabic-Indic 3, fullwidth 3
+def test_an_entity_id_of_other_digits_than_ascii_is_a_404_page(store, digits):
+    r = _client(store).get(f"/entities/{digits}")
+    assert r.status_code == 404 and "Not found" in r.text and _secured(r)
+    assert _client(store).get("/entities/3").status_code == 200  # the entity those digits would have read as
+
+
+def test_head_answers_like_get_without_the_body(store):
+    client = _client(store)
+    for url in ("/", "/search?q=treaty", "/stories/s-ferry", "/events/e-2021", "/articles/harbour-2021", "/entities/1",
+                "/static/style.css", "/openapi.json", "/api/stories", "/api/articles?format=csv",
+                "/api/articles/harbour-2021", "/events/nope", "/api/entities/0"):  # fmt: skip
+        got, head = client.get(url), client.head(url)
+        assert (head.status_code, head.content) == (got.status_code, b""), url
+        assert dict(head.headers) == dict(got.headers) and int(head.headers["content-length"]) == len(got.content), url
+
+
+@pytest.mark.parametrize(("url", "named"), [
+    ("/?offset=-1", "offset (input should be greater than or equal to 0)"),
+    ("/search?q=ferry&offset=many", "offset (input should be a valid integer"),
+    ("/articles/harbour-2021?at=abc", "at (string should match pattern"),
+    ("/articles/harbour-2021?at=abc&removed=7", "removed (input should be less than or equal to 1)"),
+])  # fmt: skip
+def test_a_400_page_names_the_parameter_and_what_it_wants(store, url, named):
+    r = _client(store).get(url)
+    assert r.status_code == 400 and "text/html" in r.headers["content-type"]
+    assert named in r.text, r.text
+
+
+def test_a_gzip_body_is_inflated_within_the_size_limit(store):
+    import gzip
+
+    gz = {"Content-Encoding": "gzip"}
+    r = _client(store).post("/api/articles", content=gzip.compress(LINE.encode()), headers=BEARER | JSONL | gz)
+    assert r.status_code == 200 and [s["id"] for s in r.json()["stored"]] == ["tram-1"]
+    bomb = gzip.compress(b"\n" * 5_000_000)  # 5 MB of blank lines in a few kB
+    r = _client(store, max_request_bytes=100_000).post("/api/articles", content=bomb, headers=BEARER | JSONL | gz)
+    assert len(bomb) < 100_000 and r.status_code == 413 and "100,000 bytes" in r.json()["error"] and _secured(r)
+    r = _client(store).post("/api/articles", content=b"\x1f\x8b not gzip after all", headers=BEARER | JSONL | gz)
+    assert r.status_code == 400 and "not valid gzip" in r.json()["error"]
+    r = _client(store).post("/api/articles", content=LINE, headers=BEARER | JSONL | {"Content-Encoding": "br"})
+    assert r.status_code == 415 and "gzip" in r.json()["error"]
+    assert store.count("articles") == 6  # the fixture's five and the tram line

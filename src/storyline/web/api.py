@@ -20,9 +20,11 @@ from starlette.concurrency import run_in_threadpool
 from ..export import ARTICLE_KEYS, article_dict
 from ..models import Event, Story
 from ..output import render
+from ..reading import HINT_FIELDS
 from ..storage import EntityRow, SearchHit, fields_of
 from . import views
-from .security import require_read, require_write
+from .ingesting import GZIP
+from .security import BEARER, require_read, require_write
 
 router = APIRouter(prefix="/api", dependencies=[Depends(require_read)])
 
@@ -32,6 +34,25 @@ Format = Annotated[Literal["json", "jsonl", "csv"], Query(description="json (def
 Opt = Annotated[str | None, Query()]
 Day = Annotated[str | None, Query(description="A day, YYYY-MM-DD (empty: no filter).")]
 QUOTE_FIELDS = (*views.QUOTE_KEYS, "outlet", "published")
+ERROR = {"application/json": {"schema": {"type": "object", "properties": {"error": {"type": "string"}}}}}
+NOT_FOUND = {404: {"description": "No such id in the store", "content": ERROR}}
+INGEST_BODY = {"requestBody": {"required": True, "content": {"application/x-ndjson": {
+    "schema": {"type": "string", "description": "JSON lines: one object per line, with text or html and optionally id, "
+               f"url, {', '.join(HINT_FIELDS)}. May be compressed with Content-Encoding: {' or '.join(GZIP)}."},
+    "example": '{"id": "a1", "text": "The council opened the new library on Monday.", "date": "2024-01-08"}\n',
+}}}}  # fmt: skip
+INGEST_ANSWERS = {
+    200: {"description": "Every line was stored (or already was): stored, duplicates, unchanged, renamed, errors "
+                         "(none) and warnings, each with its line"},
+    400: {"description": "A Content-Encoding: gzip body that is not valid gzip", "content": ERROR},
+    401: {"description": "No Bearer token was sent", "content": ERROR},
+    403: {"description": "The token is wrong, ingest is off (no api_token setting), or another site sent the post",
+          "content": ERROR},
+    413: {"description": "The body, inflated if gzip, is larger than the max_request_bytes setting", "content": ERROR},
+    415: {"description": "The body was not sent as application/x-ndjson, or with a Content-Encoding other than gzip",
+          "content": ERROR},
+    422: {"description": "Some lines failed: errors lists each with its line; the other lines are stored"},
+}  # fmt: skip
 
 
 def _page(request: Request, limit: int | None) -> int:
@@ -65,7 +86,7 @@ def list_stories(request: Request, limit: Limit = None, offset: Offset = 0, form
     return listing(request, rows, n, offset, format, fields_of(Story))
 
 
-@router.get("/stories/{story_id}", summary="A story with its timeline")
+@router.get("/stories/{story_id}", summary="A story with its timeline", responses=NOT_FOUND)
 def get_story(request: Request, story_id: str) -> dict:
     data = views.story(request.app.state.store, story_id, request.app.state.memo)
     return data["story"] | {"timeline": data["timeline"], "background": data["background"]}
@@ -80,7 +101,8 @@ def list_events(
     return listing(request, rows, n, offset, format, fields_of(Event))
 
 
-@router.get("/events/{event_id}", summary="An event: summary with citations, sources, comparison, quotes")
+@router.get("/events/{event_id}", summary="An event: summary with citations, sources, comparison, quotes",
+            responses=NOT_FOUND)
 def get_event(request: Request, event_id: str) -> dict:
     data = views.event(request.app.state.store, event_id, request.app.state.memo)
     return data["event"] | {k: data[k] for k in ("sources", "summary", "quotes")}
@@ -92,27 +114,30 @@ def list_articles(
     event_id: Opt = None, limit: Limit = None, offset: Offset = 0, format: Format = "json",
 ) -> Response:  # fmt: skip
     store, n = request.app.state.store, _page(request, limit)
-    found = store.list_articles(n + 1, offset, outlet=outlet, language=language, since=views.day("since", since), until=views.day("until", until),
-                                event_id=event_id)  # fmt: skip
+    found = store.list_articles(n + 1, offset, outlet=outlet, language=views.language(language), since=views.day("since", since),
+                                until=views.day("until", until), event_id=event_id)  # fmt: skip
     rows = [article_dict(store.get_article(r["id"], full=False)) for r in found]
     return listing(request, rows, n, offset, format, ARTICLE_KEYS)
 
 
-@router.get("/articles/{article_id:path}", summary="An article with its mentions, quotes, figures and times")
+@router.get("/articles/{article_id:path}", summary="An article with its mentions, quotes, figures and times",
+            responses=NOT_FOUND)
 def get_article(request: Request, article_id: str) -> dict:
     data = views.article_json(request.app.state.store.get_article(article_id))
     return data.pop("article") | data
 
 
 @router.post("/articles", summary="Ingest articles: a JSONL body, one article per line", status_code=200,
-             dependencies=[Depends(require_write)])  # fmt: skip
+             dependencies=[Depends(require_write), Depends(BEARER)], openapi_extra=INGEST_BODY,
+             responses=INGEST_ANSWERS)  # fmt: skip
 async def post_articles(request: Request) -> JSONResponse:
     """Each line is a JSON object with ``text`` or ``html`` and optionally ``id``, ``url``, ``title``,
-    ``date``, ``outlet`` (as for ``storyline ingest``). Needs ``Authorization: Bearer TOKEN``.
+    ``date``, ``outlet`` (as for ``storyline ingest``); it may be gzip-compressed (``Content-Encoding: gzip``).
+    Needs ``Authorization: Bearer TOKEN``.
     Answers 200 when every line was stored (or already was), 422 when any line failed: the others are
     stored anyway and each failure is listed with its line number."""
-    body = await request.body()
-    result = await run_in_threadpool(request.app.state.ingestor.ingest, body)
+    body, encoding = await request.body(), request.headers.get("content-encoding", "")
+    result = await run_in_threadpool(request.app.state.ingestor.ingest, body, encoding)
     return JSONResponse(result, status_code=200 if result["ok"] else 422)
 
 
@@ -121,11 +146,11 @@ def list_entities(
     request: Request, type: Opt = None, limit: Limit = None, offset: Offset = 0, format: Format = "json"
 ) -> Response:
     n = _page(request, limit)
-    rows = request.app.state.store.entities(limit=n + 1, offset=offset, type=type)
+    rows = request.app.state.store.entities(limit=n + 1, offset=offset, type=views.entity_type(type))
     return listing(request, rows, n, offset, format, fields_of(EntityRow))
 
 
-@router.get("/entities/{entity_id}", summary="An entity with its mentions and quotes")
+@router.get("/entities/{entity_id}", summary="An entity with its mentions and quotes", responses=NOT_FOUND)
 def get_entity(request: Request, entity_id: Annotated[int, Path(ge=1, le=views.MAX_ID)]) -> dict:
     data = views.entity(request.app.state.store, entity_id)
     return data["entity"] | {"mentions": data["mentions"], "quotes": data["quotes"]}
@@ -148,7 +173,8 @@ def search(
     limit: Limit = None, offset: Offset = 0, format: Format = "json",
 ) -> Response:  # fmt: skip
     n, state = _page(request, limit), request.app.state
-    filters = {"outlet": outlet, "language": language, "since": views.day("since", since), "until": views.day("until", until)}
+    filters = {"outlet": outlet, "language": views.language(language), "since": views.day("since", since),
+               "until": views.day("until", until)}
     found = views.search(state.store, state.meaning, q, mode, n, offset, filters)
     if found["error"]:
         return JSONResponse({"error": found["error"]}, status_code=503)

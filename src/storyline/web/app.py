@@ -16,6 +16,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import BadParameter, NotFound, StorylineError
 from ..settings import Settings
@@ -29,8 +30,8 @@ DESCRIPTION = """Stories, events, articles, entities and quotes of a storyline s
 
 The objects are those of `storyline export --format json`. Listings are paginated with `limit` and `offset`
 and give the URL of the next page in `next`; `format=jsonl` and `format=csv` give the same rows like the CLI's
-`--jsonl` and `--csv`. `POST /api/articles` ingests a JSONL body and needs `Authorization: Bearer TOKEN`
-(the `api_token` setting)."""
+`--jsonl` and `--csv`. `POST /api/articles` ingests a JSONL body (gzip-compressed if sent with
+`Content-Encoding: gzip`) and needs `Authorization: Bearer TOKEN` (the `api_token` setting)."""
 
 
 def create_app(store: Any, settings: Settings | None = None, pipeline: Any = None) -> FastAPI:
@@ -60,7 +61,28 @@ def create_app(store: Any, settings: Settings | None = None, pipeline: Any = Non
     _add_error_handlers(app)
     app.add_middleware(BodyLimit, limit=int(settings.max_request_bytes))
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)
     return app
+
+
+class HeadAsGet:
+    """ASGI middleware answering HEAD as GET without the body: the same status and headers (Content-Length
+    included), for every route at once. FastAPI's routes answer only the methods they declare, so HEAD was a 405."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_headers_only)
 
 
 def _lazy_pipeline(store: Any, settings: Settings) -> Callable[[], Any]:
@@ -105,7 +127,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         if _wants_json(request):
             return JSONResponse({"error": "invalid request", "detail": _plain_errors(exc)}, status_code=422)
-        return _error(request, 400, "Some of the page's parameters are not valid.")
+        return _error(request, 400, f"Some of the page's parameters are not valid: {_named_errors(exc)}.")
 
     @app.exception_handler(BodyTooLarge)
     async def too_large(request: Request, exc: BodyTooLarge) -> Response:
@@ -129,6 +151,16 @@ def _add_error_handlers(app: FastAPI) -> None:
 
 def _plain_errors(exc: RequestValidationError) -> list[dict]:
     return [{"where": ".".join(str(p) for p in e.get("loc", ())), "error": e.get("msg", "")} for e in exc.errors()]
+
+
+def _named_errors(exc: RequestValidationError) -> str:
+    """Each bad parameter by its name and what it wants, for a page (``offset (input should be greater than or
+    equal to 0)``), as the API's 422 lists them."""
+    named = []
+    for e in exc.errors():
+        wanted = e.get("msg") or "not valid"
+        named.append(f"{e.get('loc', ('?',))[-1]} ({wanted[:1].lower()}{wanted[1:]})")
+    return "; ".join(named)
 
 
 def serve(settings: Settings | None = None, watch: str | None = None) -> None:

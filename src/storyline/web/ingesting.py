@@ -4,20 +4,49 @@ Each line is read by :mod:`storyline.reading` with the rules of ``storyline
 ingest`` (``text`` or ``html``; optional ``id``, ``url``, ``title``, ``date``,
 ``outlet``), so a line the CLI accepts is accepted here and a bad line fails
 the same way. Bad lines are reported with their line numbers; the good ones
-are stored anyway.
+are stored anyway. What the CLI warns about (a date it did not understand, bytes
+it replaced) is reported with its line number too. A gzip-compressed body
+(``Content-Encoding: gzip``) is inflated first, within ``max_request_bytes``.
 """
 
 from __future__ import annotations
 
+import gzip
 import io
+import re
 import threading
 import time
+import zlib
 from typing import Any
+
+from fastapi import HTTPException
 
 from .. import reading
 from ..errors import InputError
+from .security import BodyTooLarge
 
 SOURCE = "request"
+GZIP = ("gzip", "x-gzip")  # the Content-Encoding values a body is inflated from; none or identity: taken as sent
+_WARNING = re.compile(rf"{SOURCE}:(\d+): (.*)", re.DOTALL)  # how reading and describing name a line they warn about
+
+
+def inflate(body: bytes, encoding: str, limit: int) -> bytes:
+    """The body as it was before its ``Content-Encoding`` (gzip, as the CLI reads .jsonl.gz), inflated to at most
+    ``limit`` bytes: past that it is a BodyTooLarge (413), so a small zip bomb is never inflated in full."""
+    encoding = encoding.strip().lower()
+    if encoding in ("", "identity"):
+        return body
+    if encoding not in GZIP:
+        raise HTTPException(415, f"Content-Encoding {encoding[:40]!r} is not accepted: send the body as it is, "
+                                 "or gzip-compressed with 'Content-Encoding: gzip'")  # fmt: skip
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
+            data = stream.read(limit + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise HTTPException(400, f"the body is not valid gzip ({exc}); compress it again, or send it as it is") from None
+    if len(data) > limit:
+        raise BodyTooLarge(limit)
+    return data
 
 
 def parse_body(body: bytes, max_bytes: int) -> tuple[list, list[InputError]]:
@@ -41,6 +70,12 @@ def line_of(err: InputError) -> int | None:
 
 def error_dict(err: InputError) -> dict[str, Any]:
     return {"line": line_of(err), "error": err.what, "todo": err.todo, "kind": type(err).__name__}
+
+
+def warning_dict(message: str) -> dict[str, Any]:
+    """A warning as ``{line, message}`` (``request:3: the date ...`` -> 3 and the rest), as the CLI prints it."""
+    m = _WARNING.fullmatch(message)
+    return {"line": int(m.group(1)), "message": m.group(2)} if m else {"line": None, "message": message}
 
 
 def _pair(item: Any) -> dict[str, str]:
@@ -81,10 +116,13 @@ class Ingestor:
         self.warm()
         watch(folder, ingest_and_tell(self.pipeline(), say, self._lock), interval, stop)
 
-    def ingest(self, body: bytes) -> dict[str, Any]:
-        """Store every good line of ``body``; report what was stored and each failure with its line."""
+    def ingest(self, body: bytes, encoding: str = "") -> dict[str, Any]:
+        """Store every good line of ``body`` (sent with the Content-Encoding ``encoding``); report what was stored,
+        each failure with its line, and each warning ``storyline ingest`` would print (a date not understood, bytes
+        replaced), with its line."""
         from ..pipeline import IngestReport
 
+        body = inflate(body, encoding, int(self.settings.max_request_bytes))
         articles, errors = parse_body(body, int(self.settings.max_bytes))
         report = IngestReport(failures=list(errors))
         if articles:
@@ -99,4 +137,5 @@ class Ingestor:
             "unchanged": [_pair(u) for u in report.unchanged],
             "renamed": [{"given": g, "stored": s} for g, s in report.renamed],
             "errors": sorted((error_dict(e) for e in report.failures), key=lambda d: d["line"] or 0),
+            "warnings": sorted((warning_dict(w) for w in report.warnings), key=lambda d: d["line"] or 0),
         }

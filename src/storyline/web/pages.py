@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -27,6 +27,8 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December")  # fmt: skip
 router = APIRouter(dependencies=[Depends(require_read)], include_in_schema=False)
 Opt = Annotated[str | None, Query(max_length=200)]
+NO_ARTICLE = "Articles are not listed on their own: pick one from a story, an event or a search."
+ENTITY_ID = re.compile(r"[0-9]{1,18}")  # ASCII digits only: str.isdigit() takes "²" (int() fails) and "٣" (int() reads 3)
 
 
 def nice_date(value: str | None) -> str:
@@ -81,6 +83,15 @@ def web_url(value: str | None) -> str | None:
     return value if value and re.match(r"https?://", value, re.I) else None
 
 
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")  # an ISO 639 code; "other:pl" or "other" is no language a page can declare
+
+
+def lang(language: str | None) -> Markup:
+    """`` lang="de"`` for an element holding an article's own words when its language is known, else nothing: the
+    page around them is English, and a reader or a screen reader should not read German text as English."""
+    return Markup(f' lang="{language}"') if language and LANGUAGE_CODE.fullmatch(language) else Markup("")
+
+
 KINDS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place",
          "NORP": "group", "EVENT": "event", "PRODUCT": "product", "LAW": "law", "WORK_OF_ART": "work"}
 
@@ -93,7 +104,7 @@ def make_environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)  # fmt: skip
     env.filters.update(nice_date=nice_date, snippet=snippet, chart=charts.bar_chart, citations=citations,
-                       web_url=web_url, kind=kind_name, when=when, u=lambda v: quote(str(v), safe=""))
+                       web_url=web_url, kind=kind_name, when=when, lang=lang, u=lambda v: quote(str(v), safe=""))
     return env
 
 
@@ -122,11 +133,19 @@ def event(request: Request, event_id: str) -> HTMLResponse:
     return render(request, "event.html", title=data["event"]["title"] or event_id, **data)
 
 
+@router.get("/articles", response_class=HTMLResponse)
+def no_article() -> HTMLResponse:
+    """``/articles`` (no id) is a 404 that says where articles are found, not a redirect to ``/articles/``."""
+    raise HTTPException(404, NO_ARTICLE)
+
+
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
 def article(
     request: Request, article_id: str, removed: Annotated[int, Query(ge=0, le=1)] = 0,
     at: Annotated[str | None, Query(max_length=40, pattern=r"^\d+-\d+$")] = None,
 ) -> HTMLResponse:  # fmt: skip
+    if not article_id:
+        raise HTTPException(404, NO_ARTICLE)
     store = request.app.state.store
     a = store.get_article(article_id)
     event = store.get_event(a.event_id) if a.event_id else None
@@ -147,7 +166,7 @@ def _span(at: str | None) -> tuple[int, int] | None:
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
 def entity(request: Request, entity_id: str) -> HTMLResponse:
-    if not entity_id.isdigit() or len(entity_id) > 18:
+    if not ENTITY_ID.fullmatch(entity_id):
         raise NotFound("entity", entity_id)
     data = views.entity(request.app.state.store, int(entity_id))
     return render(request, "entity.html", title=data["entity"]["name"], **data)
@@ -163,9 +182,9 @@ def search(
     limit = int(state.settings.page_size)
     mode = "meaning" if mode == "meaning" else "words"
     filters = {"since": views.day("since", since), "until": views.day("until", until), "outlet": outlet or None,
-               "language": language or None}
+               "language": views.language(language)}
     data = views.search(state.store, state.meaning, q, mode, limit, offset, filters)
-    outlets = [o["outlet"] for o in state.store.outlet_counts() if o["outlet"] != "(unnamed)"]
+    outlets = views.outlet_choices(state.store, filters["outlet"])
     return render(request, "search.html", title=f"Search: {q}" if q else "Search", offset=offset, limit=limit,
                   outlets=outlets, **data)  # fmt: skip
 
