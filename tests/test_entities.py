@@ -189,3 +189,14 @@ def test_a_first_name_alone_is_no_ones_surname_in_later_articles():
     later = [person("Mara")]  # another article's surname-only mention of someone called Mara
     reg.add_article(later)
     assert later[0].entity_id != 1 and [r["name"] for r in reg.rows()] == ["Mara Lind", "Mara"]
+
+
+def test_an_opening_bracket_or_quote_left_at_a_sentence_end_opens_the_next():
+    from storyline.enrichment.nlp import _trim_sentences
+
+    text = 'The mill stays shut until March 25. (Reporting by Ida Kral.) He said: "We are done." "Next," she said.'
+    cuts = [text.index("(") + 1, text.index("He"), text.index('"Next') + 1]  # where a parser may cut
+    spans = list(zip([0, *cuts], [*cuts, len(text)], strict=True))
+    assert [text[s:e] for s, e in _trim_sentences(text, spans)] == [
+        "The mill stays shut until March 25.", "(Reporting by Ida Kral.)", 'He said: "We are done."', '"Next," she said.',
+    ]  # fmt: skip

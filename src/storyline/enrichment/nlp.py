@@ -114,9 +114,13 @@ def split_text(text: str, size: int) -> list[tuple[int, str]]:
     return out
 
 
+OPENERS = "([“‘\""  # what opens the next sentence when a parser leaves it at the end of this one ('March 25. (Reporting')
+
+
 def _trim_sentences(text: str, sents: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sentence spans split at blank lines and without surrounding whitespace."""
-    out = []
+    """Sentence spans split at blank lines and without surrounding whitespace; an opening bracket or quote mark
+    left at the end of one is given to the next sentence, which it opens."""
+    out: list[tuple[int, int]] = []
     for start, end in sents:
         pos = start
         for part in text[start:end].split("\n"):
@@ -128,4 +132,12 @@ def _trim_sentences(text: str, sents: list[tuple[int, int]]) -> list[tuple[int, 
                 e -= 1
             if e > s:
                 out.append((s, e))
+    for i in range(len(out) - 1):
+        (s, e), (next_s, next_e) = out[i], out[i + 1]
+        if e - s > 1 and text[e - 1] in OPENERS and text[e - 2].isspace() and not text[e:next_s].strip() \
+                and (text[e - 1] != '"' or text[s:e].count('"') % 2):  # a straight quote opens only when unpaired
+            cut = e - 1
+            while cut > s and text[cut - 1].isspace():
+                cut -= 1
+            out[i], out[i + 1] = (s, cut), (e - 1, next_e)
     return out
