@@ -241,6 +241,15 @@ def test_outlet_from_source_line_logo_and_navigation():
     assert (art.outlet, art.outlet_domain) == ("DW", "dw.com")
 
 
+def test_a_newspapers_name_above_the_headline_or_in_the_credit_is_the_outlet():
+    top = from_text(f"Coast Gazette\nWater law passes at last\n\n{BODY}")
+    assert (top.outlet, top.title, top.text.startswith("Coast Gazette")) == ("Coast Gazette", "Water law passes at last", False)
+    credit = from_text(f"Water law passes\nBy Ilse Varn, Nordmark Daily\n\n{BODY}")
+    assert (credit.outlet, credit.byline) == ("Nordmark Daily", "Ilse Varn")
+    staff = from_text(f"Water law passes\nBy Ilse Varn, Staff Writer\n\n{BODY}")
+    assert (staff.outlet, staff.byline) == (None, "Ilse Varn")
+
+
 def test_unknown_outlet_stays_empty():
     art = from_text(f"Water law passes\n\n{BODY}")
     assert (art.outlet, art.outlet_domain, art.byline) == (None, None, None)

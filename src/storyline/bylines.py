@@ -12,11 +12,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .agencies import agencies_in
-from .mastheads import letters
+from .mastheads import NEWSPAPER, letters
 from .models import Article
 from .reading import original_url, shown_text
 
-__all__ = ["authors", "authors_in"]
+__all__ = ["authors", "authors_in", "outlets_in"]
 
 _BYLINE_IN = re.compile(r"\bby\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})|"
                         r"\b(staff writer|staff reporter|special correspondent|our correspondent)\b", re.I)
@@ -101,6 +101,11 @@ def authors_in(credit: str) -> list[str]:
     return [name for name, person in _credit_names(credit) if person]
 
 
+def outlets_in(credit: str) -> list[str]:
+    """The newspapers a credit names beside its people: "By Ilse Varn, Nordmark Daily" -> ["Nordmark Daily"]."""
+    return [name for name, person in _credit_names(credit) if not person and NEWSPAPER.search(name)]
+
+
 def _credit_names(credit: str) -> list[tuple[str, bool]]:
     """The names in a credit, each with whether it is a person's (not an organisation, a role or an agency).
 
@@ -116,7 +121,7 @@ def _credit_names(credit: str) -> list[tuple[str, bool]]:
             continue
         if " " in name and not name[:1].isupper():
             continue
-        person = not _ORGANISATION.search(name) and not agencies_in(name, any_case=True)
+        person = not (_ORGANISATION.search(name) or NEWSPAPER.search(name) or agencies_in(name, any_case=True))
         if name not in (n for n, _ in names):
             names.append((name, person))
     return names

@@ -23,7 +23,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["copyright_holders", "is_masthead", "is_nav_bar", "main_label", "name_from_line", "best_spelling", "letters"]
+__all__ = ["NEWSPAPER", "copyright_holders", "is_masthead", "is_nav_bar", "main_label", "name_from_line", "best_spelling",
+           "letters"]
+
+# the word a newspaper's name ends with ("Coast Gazette", "The Hill Times"): a name-like line ending so is a masthead
+NEWSPAPER = re.compile(r"\b(?:daily|times|herald|gazette|tribune|journal|chronicle|observer|courier|telegraph|guardian|"
+                       r"inquirer|sentinel|dispatch|bulletin|weekly|post)$", re.I)
 
 _NAV_SPLIT = re.compile(r"\s{2,}|\s*[|·•]\s*")
 _SMALL = {"the", "of", "and", "in", "for", "on", "de", "del", "la", "el", "le", "les", "y", "&", "und", "der", "die"}
@@ -75,7 +80,7 @@ def is_masthead(line: str, next_is_nav: bool, after_nav: bool) -> bool:
         return True
     if len(s.split()) == 1 and _CAMEL.match(s):
         return True
-    return 2 <= len(s.split()) and (next_is_nav or after_nav)  # one word alone may be a section label
+    return 2 <= len(s.split()) and (next_is_nav or after_nav or bool(NEWSPAPER.search(s)))  # one word alone may be a section label
 
 
 def name_from_line(line: str, reason: str) -> str | None:

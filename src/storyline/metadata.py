@@ -40,7 +40,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .agencies import AGENCIES, AGENCY_PATTERN, agencies_in
-from .bylines import authors
+from .bylines import authors, outlets_in
 from .language import detect
 from .mastheads import best_spelling, copyright_holders, letters, main_label, name_from_line
 from .models import Article
@@ -351,6 +351,8 @@ def _names_in_lines(article: Article) -> list[str]:
     for r in article.removed:
         if r.reason not in ("masthead", "logo", "title", "caption", "byline") and (n := name_from_line(r.text, r.reason)):
             found.append(n)
+    for text in _removed(article, "byline"):  # "By Ilse Varn, Nordmark Daily"
+        found += outlets_in(text)
     return list(dict.fromkeys(found))
 
 
