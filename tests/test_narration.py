@@ -363,3 +363,27 @@ def test_a_chain_of_alike_sentences_is_not_one_claim():
     said = [s for x in (a, b, c) for s in sources.sentences(x.id)]
     assert _cluster(sources, said, [(0.9, 0, 1), (0.8, 1, 2)]) == [[0, 1]]  # the third is like the second only
     assert sorted(map(sorted, _cluster(sources, said, [(0.9, 0, 1), (0.8, 1, 2), (0.7, 0, 2)]))) == [[0, 1, 2]]
+
+
+def test_every_html_id_is_one_element_and_every_link_finds_it(report):
+    import re
+
+    page = render(report, "html")
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert {h[1:] for h in re.findall(r'href="(#[^"]+)"', page)} <= set(ids)
+
+
+def test_a_figure_and_its_sentence_are_one_cited_sentence():
+    from storyline.narration.compare import compare
+    from storyline.narration.report import source_list
+
+    text = "Twelve people were hurt in the blaze at the mill.\nThe fire service said the roof fell in."
+    a = _plain("herald", "Herald", text, figures=[("Twelve people", 12, "people", "count", "people hurt")])
+    b = _plain("gazette", "Gazette", "The roof of the mill fell in during the night, the fire service said.")
+    sources = _sources(a, b)
+    found = compare(sources)
+    cited = [u for u in found["unique"] if u["kind"] == "figure"] + [sources.cite("herald", 0, text.index("\n"))]
+    [herald] = [s for s in source_list(sources, cited) if s["article_id"] == "herald"]
+    assert [(x["start"], x["end"]) for x in herald["sentences"]] == [(0, text.index("\n"))]
+

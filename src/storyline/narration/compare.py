@@ -294,7 +294,7 @@ def _cited(group: dict, places: set[tuple[str, int]]) -> bool:
 
 def _cite_of(group: dict) -> dict:
     c = group["sources"][0]
-    return {"article_id": c["article_id"], "outlet": c["outlet"], "start": c["start"], "end": c["end"]}
+    return {k: c[k] for k in ("article_id", "outlet", "start", "end", "sentence_start", "sentence_end") if k in c}
 
 
 def copies(sources: Sources) -> list[dict]:

@@ -104,10 +104,15 @@ class Sources:
         return outlet_of(self.by_id[article_id])
 
     def cite(self, article_id: str, start: int | None = None, end: int | None = None) -> dict:
-        """A citation: article id, outlet and (when known) the character span."""
+        """A citation: article id, outlet and (when known) the character span, with the span of the sentence
+        holding it (``sentence_start``, ``sentence_end``), which the report's sources list and link to: a figure
+        and the sentence it is in are one cited sentence, not two."""
         out: dict = {"article_id": article_id, "outlet": self.label(article_id)}
         if start is not None:
             out["start"], out["end"] = start, end
+            around = containing(self.sentences(article_id), start) if article_id in self.by_id else None
+            out["sentence_start"] = around.start if around else start
+            out["sentence_end"] = max(around.end, end or start) if around else end
         return out
 
     def independent(self, article_ids: list[str]) -> int:

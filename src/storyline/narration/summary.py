@@ -183,8 +183,6 @@ def figure_groups(sources: Sources) -> list[dict]:
             s = containing(sentences, f.start)
             cite = {**sources.cite(a.id, f.start, f.end), "text": f.text,
                     "sentence": s.text if s else f.sentence, "measures": f.measures}  # fmt: skip
-            if s:
-                cite["sentence_start"], cite["sentence_end"] = s.start, s.end
             g = groups.setdefault(key, {"text": f.text, "value": f.value, "unit": f.unit, "kind": f.kind,
                                         "measures": f.measures, "sources": []})  # fmt: skip
             g["sources"].append(cite)
