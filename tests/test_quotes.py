@@ -86,3 +86,13 @@ def test_a_name_in_the_possessive_is_not_the_speaker():
     said = 'Lena Voss has checked into a clinic. "I am resting," Voss told reporters on Monday.'
     [own] = find_quotes(said, [], resolve_mentions(said, entity_spans(said, names)))
     assert own.speaker == "Lena Voss"
+
+
+def test_a_title_and_a_name_taken_for_a_work_of_art_is_the_speaker():
+    text = ('"This is the darkest day our town has known," Mayor Elena Varga told reporters. '
+            "Prosecutor Anna Lindqvist said the owner had been warned.")  # fmt: skip
+    mentions = resolve_mentions(text, entity_spans(text, [["Mayor Elena Varga", "WORK_OF_ART"],
+                                                          ["Prosecutor Anna Lindqvist", "PERSON"]]))  # fmt: skip
+    assert {(m.name, m.label) for m in mentions} == {("Elena Varga", "PERSON"), ("Anna Lindqvist", "PERSON")}
+    [quote] = [q for q in find_quotes(text, [], mentions) if q.text.startswith("This is")]
+    assert quote.speaker == "Elena Varga"

@@ -38,8 +38,19 @@ TITLE_WORDS = frozenset(
     adm admiral colonel captain lieutenant sergeant commander spokesperson spokesman spokeswoman
     ambassador envoy deputy acting former late professor prof rev father rabbi imam coach chief
     minister's president's kremlin attorney district police inspector insp officer detective det sheriff
-    miss superintendent supt constable pc sgt juror councillor councilman councilwoman""".split()
+    miss superintendent supt constable pc sgt juror councillor councilman councilwoman prosecutor magistrate
+    coroner trooper marshal warden commissioner alderman assemblyman assemblywoman bishop archbishop cardinal
+    pastor""".split()
 )
+# Titles that make the name after them a person's whatever the recogniser said ("Mayor Elena Varga", taken for a
+# work of art): offices held by one person, not words that also name things ("General Motors", "Chief Executive").
+PERSON_TITLES = frozenset(
+    """mayor prosecutor judge senator sen governor gov sheriff officer detective det sgt sergeant dr mr mrs ms
+    minister chancellor councillor councilman councilwoman inspector constable coach professor prof ambassador
+    trooper bishop pastor rabbi imam""".split()
+)
+_THING_WORDS = re.compile(r"\b(?:office|department|ministry|council|court|school|college|university|hotel|party|"
+                          r"award|prize|act|law|bill|fund|foundation|center|centre|hall|street|road)\b", re.I)
 # Capitalised words that may precede a name but are not part of it.
 NOT_NAME_WORDS = frozenset(
     """the a an and or but in on at by for of to from with as after before since while when
@@ -221,9 +232,15 @@ def _raw_mentions(text: str, ents: Iterable[tuple[int, int, str]]) -> list[Menti
 
 
 def _fix_labels(mentions: list[Mention]) -> None:
-    """Relabel a string by majority; the surname of a person named in full is that person; a name ending in
+    """Relabel a string by majority; a title and a name (:data:`PERSON_TITLES`) is a person; the surname of a person
+    named in full is that person; a name ending in
     one of :data:`PLACE_WORDS` is a place: a facility (FAC) unless it was taken for a place already (a county
     stays a GPE)."""
+    for m in mentions:
+        words = m.text.split()
+        if m.label != "PERSON" and 2 <= len(words) <= 4 and words[0].casefold().rstrip(".") in PERSON_TITLES \
+                and all(w[:1].isupper() for w in words[1:]) and not _THING_WORDS.search(m.text):
+            m.label = "PERSON"  # "Mayor Elena Varga": a title and a name
     surnames = {split_person(m.name)[1].casefold() for m in mentions if m.label == "PERSON" and " " in m.name}
     votes: dict[str, Counter] = {}
     for m in mentions:
