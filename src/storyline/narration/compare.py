@@ -5,10 +5,12 @@ Agreement needs independent sources: articles of the same wire-copy group
 
 - a **figure**: the same value and unit;
 - a **quote**: the same words (normalised overlap), in any rendering;
-- a **claim**: near-identical sentences (TF-IDF cosine, or a shared phrase of
-  ordinary words such as "oil customer after China"), or the same interaction
-  between the same two people ("X met Y", "Y received X"), read from the
-  sentence and, when it names only one person, the sentence before it.
+- a **claim**: near-identical sentences (TF-IDF cosine, or a shared phrase of four
+  words, three of them ordinary, such as "biggest oil customer after"), or the same
+  interaction between the same two people ("X met Y", "Y received X"), read from the
+  sentence and, when it names only one person, the sentence before it. Sentences
+  join one claim only when most pairs across them are so alike: a chain of sentences
+  each like the next is not one claim.
 
 Differences are the same figure framed differently (other years or an
 expectation against an achievement), the same measure with other values, and
