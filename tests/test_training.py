@@ -128,27 +128,31 @@ def test_a_flat_range_of_thresholds_gives_its_middle():
     assert _chosen({0.4: 0.914, 0.5: 0.9141, 0.6: 0.9136, 0.7: 0.9145, 0.2: 0.907}) == 0.6
 
 
-def test_look_alikes_are_the_most_alike_units_of_other_stories_given_the_dates_of_a_met_pair():
+def test_look_alikes_are_the_most_alike_units_of_other_stories_as_near_as_a_met_pair_of_one_event():
     import numpy as np
 
     from storyline.events.training import LOOK_ALIKES, _look_alikes, _Pairs
 
-    features = ("words", "gap", "strong_gap")
+    features = ("words", "gap", "strong_gap", "places")
     words = {"a": 0.0, "b": 0.9, "c": 0.8, "d": 0.95, "e": 0.7}  # how alike each unit is to any other
     story = {"a": "s1", "b": "s2", "c": "s1", "d": None, "e": "s3"} | {f"x{i}": "s9" for i in range(LOOK_ALIKES + 3)}
     units = {u: u for u in story}
     for i in range(LOOK_ALIKES + 3):
         words[f"x{i}"] = 0.5 - i / 100
 
-    def rows(a, others):
-        return np.array([[words[o], 9.0, 9.0] for o in others])  # far apart in time, as found at any distance
+    def rows(a, others):  # far apart in time and place, as found at any distance
+        return np.array([[words[o], 9.0, 9.0, 0.0] for o in others])
 
-    pairs = _Pairs()
-    pairs.current = 1
-    pairs.add(np.array([0.3, 7.0, 1.0]), True)  # met in another labelled set: its dates are never taken
-    pairs.current = 0
-    pairs.add(np.array([0.6, 0.5, 1.0]), True)
-    pairs.add(np.array([0.2, 1.5, 1.0]), False)
+    def pairs_met():
+        pairs = _Pairs()
+        pairs.current = 1
+        pairs.add(np.array([0.3, 7.0, 1.0, 1.0]), True)  # met in another labelled set: never taken
+        pairs.current = 0
+        pairs.add(np.array([0.6, 0.5, 1.0, 1.0]), True)  # one event: its where and when are taken
+        pairs.add(np.array([0.2, 1.5, 1.0, 0.2]), False)  # two events: never taken
+        return pairs
+
+    pairs = pairs_met()
     met = len(pairs.y)
     neighbours = {"a": ["b", "c", "d", "e", "b"], "d": ["a", "b"], "b": ["a", *(f"x{i}" for i in range(LOOK_ALIKES + 3))]}
     _look_alikes(pairs, units, neighbours, story, rows, features)
@@ -157,7 +161,11 @@ def test_look_alikes_are_the_most_alike_units_of_other_stories_given_the_dates_o
     # a: b and e (c is its own story, d unknown, b met twice counts once); d gives none (its story unknown);
     # b: the LOOK_ALIKES most alike of its others, all x's (a, the least alike, is left out)
     assert sorted(added[:, 0].round(3)) == sorted([0.9, 0.7] + [round(0.5 - i / 100, 3) for i in range(LOOK_ALIKES)])
-    assert {(g, d) for g, d in added[:, 1:]} <= {(0.5, 1.0), (1.5, 1.0)}  # the dates of a pair met in this set
+    assert {tuple(x) for x in added[:, 1:]} == {(0.5, 1.0, 1.0)}  # as near in time and place as one event's reports
+    stories = pairs_met()  # story features hold no dates: a story look-alike takes the places of one story's events
+    stories.x = [x[[0, 3]] for x in stories.x]
+    _look_alikes(stories, units, neighbours, story, lambda a, others: rows(a, others)[:, [0, 3]], ("words", "places"))
+    assert {x[1] for x in stories.x[met:]} == {1.0}
 
 
 def test_the_window_ceiling_is_what_labels_spanning_more_than_the_window_cost():

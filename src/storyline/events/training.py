@@ -16,9 +16,10 @@ corpora nearly every alike pair there is one event: a model fitted on them alone
 learns that alike and near is enough, and lumps the look-alike happenings other news
 is full of (two shootings in nearby towns on one day). So each level also learns from
 *look-alikes* (:func:`_look_alikes`): for each unit, the most alike units of other
-stories found at any distance in time, given the dates of a pair the agglomeration
-met (events only: the story features hold no dates), as negatives. They teach what
-tells two alike happenings apart besides the date.
+stories found at any distance in time, given the dates and places of a pair of one
+event (for stories, the places of a pair of one story) that the agglomeration met, as
+negatives: two happenings in one town on one day, as local news is full of. They teach
+what tells two alike happenings apart besides where and when.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ EVENT_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)  # the decisi
 STORY_THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98)
 THRESHOLD_TOLERANCE = 0.002  # F1 differences smaller than this do not choose a threshold
 LOOK_ALIKES = 10  # negatives per unit: its most alike units of other stories, at any distance in time
-DATE_FEATURES = ("gap", "strong_gap", "bridged")  # what a look-alike takes from a met pair
+WHERE_WHEN = ("gap", "strong_gap", "bridged", "places")  # what a look-alike takes from a met pair of one event (story)
 
 
 @dataclass
@@ -163,13 +164,16 @@ def _collect(data: Labelled, settings: Settings, models: Models | None, join: _P
 def _look_alikes(pairs: _Pairs, units: dict[str, Aggregate], neighbours: dict[str, list[str]],
                  story: dict[str, str | None], rows, features: tuple[str, ...]) -> None:  # fmt: skip
     """Add to ``pairs``, as negatives, each unit's :data:`LOOK_ALIKES` most alike ``neighbours`` (by the
-    ``words`` feature of ``rows``) whose ``story`` is known and another, with the :data:`DATE_FEATURES` of a
-    pair already met in this labelled set, drawn at random: a look-alike as it would meet the unit inside
-    the date window. Units of unknown story give none."""
-    met = [x for x, source in zip(pairs.x, pairs.source, strict=True) if source == pairs.current]
+    ``words`` feature of ``rows``) whose ``story`` is known and another, with the :data:`WHERE_WHEN` features
+    (those ``features`` has) of a pair of one event (or story) already met in this labelled set, drawn at
+    random: a look-alike as near in time and place as reports of one happening are, as another happening in the
+    same town on the same day meets it (before, the dates of any met pair and the look-alike's own places:
+    fitted on both corpora, the packaged model then joined a town's strike, budget and new tram line of one day
+    into one event). Units of unknown story give none."""
+    met = [x for x, y, source in zip(pairs.x, pairs.y, pairs.source, strict=True) if y and source == pairs.current]
     if not met:
         return
-    dates = [features.index(f) for f in DATE_FEATURES if f in features]
+    dates = [features.index(f) for f in WHERE_WHEN if f in features]  # a story's: its places (it holds no dates)
     words = features.index("words")
     rng = random.Random(0)
     for unit, agg in units.items():
