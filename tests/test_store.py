@@ -48,13 +48,29 @@ def test_outlets_and_speakers_match_whatever_the_case_in_any_alphabet(store):
     a = _article("a1", '"The budget is fair," said Ángel Ruiz.', outlet="Ölberg Bote")
     a.quotes = [Quote(1, 20, "The budget is fair,", "Ángel Ruiz", "said", "direct")]
     store.add_articles([a, _article("a2", outlet="Harbour Gazette")])
-    as_written = ["Ölberg Bote", "Ángel Ruiz"]  # the backend folds both sides alike: what is written always matches
-    other_case = ["ölberg BOTE", "ángel RUIZ"] if store.FOLD == "casefold" else ["Ölberg BOTE", "Ángel RUIZ"]
+    as_written = ["Ölberg Bote", "Ángel Ruiz"]
+    # outlets are kept folded by Python on every backend; a speaker is folded by the backend on both sides
+    # (PostgreSQL's lower, under the C locale of the tests' server, folds ASCII only)
+    other_case = ["ölberg BOTE", "ángel RUIZ" if store.FOLD == "casefold" else "Ángel RUIZ"]
     for outlet, speaker in (as_written, other_case):
         assert [r["id"] for r in store.list_articles(outlet=outlet)] == ["a1"], outlet
         assert [h["id"] for h in store.search("budget", outlet=outlet)] == ["a1"], outlet
         assert [q["article_id"] for q in store.quotes(speaker=speaker)] == ["a1"], speaker
     assert [r["id"] for r in store.list_articles(outlet="harbour GAZETTE")] == ["a2"]
+
+
+def test_the_schema_needs_no_function_of_storyline(tmp_path):
+    """Any SQLite tool can check and write the store: no index or trigger calls a function only storyline has."""
+    import sqlite3
+
+    store = open_store(tmp_path / "s.db")
+    store.add_articles([_article("a1", outlet="Ölberg Bote")])
+    store.close()
+    plain = sqlite3.connect(tmp_path / "s.db")
+    assert plain.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    plain.execute("UPDATE articles SET outlet = 'Other' WHERE id = 'a1'")
+    plain.commit()
+    plain.close()
 
 
 def test_outlet_filter_reads_its_index_whatever_the_case(tmp_path):

@@ -167,6 +167,12 @@ def fields_of(row: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(row)) if dataclasses.is_dataclass(row) else tuple(row.__annotations__)
 
 
+def casefold(value: object) -> object:
+    """Python's case folding for any alphabet (SQLite's ``lower`` folds ASCII only, PostgreSQL's the alphabets its
+    locale knows); anything but a string as it is. Outlets are kept folded (``outlet_key``) and filtered so."""
+    return value.casefold() if isinstance(value, str) else value
+
+
 def query_words(query: str) -> list[str]:
     """The words of a search query, as both backends match them (letters and digits; case ignored)."""
     return [w.casefold() for w in re.findall(r"\w+", query)]

@@ -11,6 +11,7 @@ import sqlite3
 from urllib.parse import quote
 
 from ..errors import StoreError
+from .base import casefold
 from .migrations import pending
 
 __all__ = ["check_size", "connect_read_only", "store_failure"]
@@ -30,13 +31,9 @@ def store_failure(path: str, exc: sqlite3.Error) -> StoreError:
                       f"or move it aside and ingest again (`sqlite3 {path} .recover` may save what is left).")
 
 
-def casefold(value: object) -> object:
-    """SQL ``casefold(x)``: Python's case folding for any alphabet (SQLite's own ``lower`` folds ASCII only)."""
-    return value.casefold() if isinstance(value, str) else value
-
-
 def connect(target: str, **options) -> sqlite3.Connection:
-    """An SQLite connection with storyline's SQL function ``casefold``, which queries and an index use."""
+    """An SQLite connection with storyline's SQL function ``casefold`` (:func:`.base.casefold`), which queries use
+    (never the schema: any tool can still read, check and write the file)."""
     conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False, timeout=30, **options)
     conn.create_function("casefold", 1, casefold, deterministic=True)
     return conn

@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from .base import casefold
+
 
 def _script(conn: sqlite3.Connection, sql: str) -> None:
     """Run several statements inside the caller's transaction (``executescript`` would commit)."""
@@ -183,11 +185,13 @@ def m005_no_statement_vectors(conn: sqlite3.Connection) -> None:
 
 
 def m006_outlet_any_case(conn: sqlite3.Connection) -> None:
-    """Outlets are filtered whatever their case, in any alphabet (``casefold(outlet) = casefold(?)``, the SQL
-    function every storyline connection has: :func:`.files.casefold`): the index is on that expression, so the
-    filter still reads it. A tool without the function can read the store but not write its articles."""
+    """Outlets are filtered whatever their case, in any alphabet: each article keeps its outlet case-folded
+    (``outlet_key``, :func:`.base.casefold`), which the outlet index is on."""
+    conn.execute("ALTER TABLE articles ADD COLUMN outlet_key TEXT")
+    for (outlet,) in conn.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL").fetchall():
+        conn.execute("UPDATE articles SET outlet_key = ? WHERE outlet = ?", (casefold(outlet), outlet))
     conn.execute("DROP INDEX articles_outlet")
-    conn.execute("CREATE INDEX articles_outlet ON articles (casefold(outlet))")
+    conn.execute("CREATE INDEX articles_outlet ON articles (outlet_key)")
 
 
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (

@@ -15,6 +15,8 @@ from collections.abc import Callable
 
 import psycopg
 
+from .base import casefold
+
 LOCK_KEY = 0x5707_1E  # the advisory lock that serialises the store's write transactions
 FK = "DEFERRABLE INITIALLY DEFERRED"
 FTS_CHARS = 200_000  # characters of an article's text indexed for search (a tsvector holds at most 1 MB)
@@ -160,10 +162,13 @@ def m005_no_statement_vectors(conn: psycopg.Connection) -> None:
 
 
 def m006_outlet_any_case(conn: psycopg.Connection) -> None:
-    """Outlets are filtered whatever their case (``lower(outlet) = lower(?)``): the index is on that expression,
-    so the filter still reads the index."""
+    """Outlets are filtered whatever their case, in any alphabet: each article keeps its outlet case-folded
+    (``outlet_key``, :func:`.base.casefold`), which the outlet index is on."""
+    conn.execute("ALTER TABLE articles ADD COLUMN outlet_key TEXT")
+    for row in conn.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL").fetchall():
+        conn.execute("UPDATE articles SET outlet_key = %s WHERE outlet = %s", (casefold(row["outlet"]), row["outlet"]))
     conn.execute("DROP INDEX articles_outlet")
-    conn.execute("CREATE INDEX articles_outlet ON articles (lower(outlet))")
+    conn.execute("CREATE INDEX articles_outlet ON articles (outlet_key)")
 
 
 MIGRATIONS: tuple[Callable[[psycopg.Connection], None], ...] = (

@@ -9,11 +9,13 @@ from typing import Any
 import numpy as np
 
 from ..models import Article, Event, Figure, Mention, Quote, Removed, Story, TimeMention
+from .base import casefold
 
 ARTICLE_COLUMNS = (
     "id", "source", "format", "url", "hints", "title", "outlet", "outlet_domain", "byline", "wire",
     "published", "published_how", "language", "text", "raw", "removed", "content_hash", "duplicate_of",
     "sentences", "event_date", "event_date_how", "vector_key", "minhash", "event_id", "encoding", "raw_bytes",
+    "outlet_key",
 )  # fmt: skip
 JSON_COLUMNS = {"hints", "wire", "removed", "sentences"}
 
@@ -30,6 +32,7 @@ def article_row(article: Article, vector_key: str | None, minhash: bytes | None)
         "sentences": [list(s) for s in article.sentences], "event_date": article.event_date,
         "event_date_how": article.event_date_how, "vector_key": vector_key, "minhash": minhash,
         "event_id": article.event_id, "encoding": article.encoding, "raw_bytes": article.raw_bytes,
+        "outlet_key": casefold(article.outlet),
     }  # fmt: skip
     return tuple(json.dumps(values[c], ensure_ascii=False) if c in JSON_COLUMNS else values[c] for c in ARTICLE_COLUMNS)
 

@@ -21,12 +21,13 @@ import numpy as np
 from ..errors import NotFound
 from ..models import Article, Event, Story
 from . import rows as R
-from .base import COUNTED, ArticleRow, EntityRow, FigureRow, OutletRow, QuoteRow, SearchHit, highlight
+from .base import COUNTED, ArticleRow, EntityRow, FigureRow, OutletRow, QuoteRow, SearchHit, casefold, highlight
 
-FILTERS = {  # FOLD: the backend's case folding (SQLStore.FOLD), the same on both sides of a comparison
-    "outlet": "FOLD(a.outlet) = FOLD(?)", "language": "a.language = ?", "since": "a.published >= ?",
+FILTERS = {  # an outlet whatever its case, in any alphabet: outlet_key is the outlet case-folded (base.casefold)
+    "outlet": "a.outlet_key = ?", "language": "a.language = ?", "since": "a.published >= ?",
     "until": "a.published <= ?", "event_id": "a.event_id = ?",
 }  # fmt: skip
+FILTER_VALUES = {"outlet": casefold}  # what a filter's value is compared as
 CHUNK = 500  # ids per IN (...) list, and articles per read
 
 
@@ -39,7 +40,7 @@ class SQLStore:
     SEQ = "rowid"  # the column that orders articles as they were stored
     NO_LIMIT: int | None = -1  # what LIMIT takes for "all"
     SAME = "IS"  # null-safe equality
-    FOLD = "casefold"  # case folding for any alphabet (files.casefold)
+    FOLD = "casefold"  # case folding in queries, for any alphabet (files.connect gives SQLite base.casefold)
 
     # --- what a backend supplies --------------------------------------------------------
     def write(self) -> AbstractContextManager[None]:
@@ -203,7 +204,7 @@ class SQLStore:
         since: str | None = None, until: str | None = None, event_id: str | None = None,
     ) -> list[ArticleRow]:  # fmt: skip
         """Article summaries (no raw or text) for listings, oldest first."""
-        clauses, params = _filters(self.FOLD, outlet=outlet, language=language, since=since, until=until, event_id=event_id)
+        clauses, params = _filters(outlet=outlet, language=language, since=since, until=until, event_id=event_id)
         rows = self._all(
             "SELECT a.id, a.title, a.outlet, a.outlet_domain, a.published, a.published_how, a.byline, a.wire, "
             "a.language, a.duplicate_of, a.event_id, e.story_id, length(a.text) AS chars "
@@ -233,8 +234,10 @@ class SQLStore:
         """Apply (old name, old domain, new name, new domain) to every article carrying the old pair."""
         with self.write():
             self._many(
-                f"UPDATE articles SET outlet = ?, outlet_domain = ? WHERE outlet {self.SAME} ? AND outlet_domain {self.SAME} ?",
-                [(new_name, new_domain, old_name, old_domain) for old_name, old_domain, new_name, new_domain in renames],
+                f"UPDATE articles SET outlet = ?, outlet_key = ?, outlet_domain = ? "
+                f"WHERE outlet {self.SAME} ? AND outlet_domain {self.SAME} ?",
+                [(new_name, casefold(new_name), new_domain, old_name, old_domain)
+                 for old_name, old_domain, new_name, new_domain in renames],
             )
 
     def count(self, table: str) -> int:
@@ -420,7 +423,7 @@ class SQLStore:
         better) and a snippet whose ``highlights`` are the (start, end) spans of the words matched."""
         if not query.split():
             return []
-        clauses, params = _filters(self.FOLD, outlet=outlet, language=language, since=since, until=until, event_id=event_id)
+        clauses, params = _filters(outlet=outlet, language=language, since=since, until=until, event_id=event_id)
         rows = self._search_rows(query, clauses.replace("WHERE", "AND"), params, limit, offset)
         hits = []
         for r in rows:
@@ -429,12 +432,12 @@ class SQLStore:
         return hits
 
 
-def _filters(fold: str, **filters: Any) -> tuple[str, list[Any]]:
+def _filters(**filters: Any) -> tuple[str, list[Any]]:
     clauses, params = [], []
     for key, value in filters.items():
         if value in (None, ""):
             continue
-        clauses.append(FILTERS[key].replace("FOLD", fold))
-        params.append(value)
+        clauses.append(FILTERS[key])
+        params.append(FILTER_VALUES.get(key, lambda v: v)(value))
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
