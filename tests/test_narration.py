@@ -387,3 +387,17 @@ def test_a_figure_and_its_sentence_are_one_cited_sentence():
     [herald] = [s for s in source_list(sources, cited) if s["article_id"] == "herald"]
     assert [(x["start"], x["end"]) for x in herald["sentences"]] == [(0, text.index("\n"))]
 
+
+def test_a_wire_copy_joins_the_claim_its_original_makes():
+    from storyline.narration.compare import compare
+
+    line = "Firefighters battled the blaze at the Orlen mill through the night before bringing it under control."
+    a = _plain("herald", "Herald", line + "\nThe mill's owner said he would rebuild.")
+    copy = _plain("harbour", "Harbour Post", line + "\nThe mill's owner said he would rebuild.")
+    copy.duplicate_of = "herald"
+    b = _plain("gazette", "Gazette", line + "\nTrains on the coast line ran late.")
+    found = compare(_sources(copy, a, b))
+    claims = [x for x in found["agreements"] if x["kind"] == "claim" and x["text"] == line]
+    assert [sorted(c["article_id"] for c in x["sources"]) for x in claims] == [["gazette", "harbour", "herald"]]
+    assert not any(u["text"] == line for u in found["unique"]), found["unique"]
+

@@ -102,8 +102,9 @@ def authors_in(credit: str) -> list[str]:
 
 
 def outlets_in(credit: str) -> list[str]:
-    """The newspapers a credit names beside its people: "By Ilse Varn, Nordmark Daily" -> ["Nordmark Daily"]."""
-    return [name for name, person in _credit_names(credit) if not person and NEWSPAPER.search(name)]
+    """The newspapers a credit names after its first name: "By Ilse Varn, Nordmark Daily" -> ["Nordmark Daily"]
+    ("By Emily Post" names a person)."""
+    return [name for i, (name, person) in enumerate(_credit_names(credit)) if i and NEWSPAPER.search(name)]
 
 
 def _credit_names(credit: str) -> list[tuple[str, bool]]:
@@ -121,7 +122,8 @@ def _credit_names(credit: str) -> list[tuple[str, bool]]:
             continue
         if " " in name and not name[:1].isupper():
             continue
-        person = not (_ORGANISATION.search(name) or NEWSPAPER.search(name) or agencies_in(name, any_case=True))
+        newspaper = names and NEWSPAPER.search(name)  # after a first name: "Jane Doe, Nordmark Daily", not "Emily Post"
+        person = not (_ORGANISATION.search(name) or newspaper or agencies_in(name, any_case=True))
         if name not in (n for n, _ in names):
             names.append((name, person))
     return names

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 __all__ = ["NEWSPAPER", "copyright_holders", "is_masthead", "is_nav_bar", "main_label", "name_from_line", "best_spelling",
            "letters"]
 
-# the word a newspaper's name ends with ("Coast Gazette", "The Hill Times"): a name-like line ending so is a masthead
+# the word a newspaper's name ends with ("Nordmark Daily", "The Hill Times"): such a name in a credit is the outlet
 NEWSPAPER = re.compile(r"\b(?:daily|times|herald|gazette|tribune|journal|chronicle|observer|courier|telegraph|guardian|"
                        r"inquirer|sentinel|dispatch|bulletin|weekly|post)$", re.I)
 
@@ -80,7 +80,7 @@ def is_masthead(line: str, next_is_nav: bool, after_nav: bool) -> bool:
         return True
     if len(s.split()) == 1 and _CAMEL.match(s):
         return True
-    return 2 <= len(s.split()) and (next_is_nav or after_nav or bool(NEWSPAPER.search(s)))  # one word alone may be a section label
+    return 2 <= len(s.split()) and (next_is_nav or after_nav)  # one word alone may be a section label
 
 
 def name_from_line(line: str, reason: str) -> str | None:

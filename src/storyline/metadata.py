@@ -44,7 +44,7 @@ from .bylines import authors, outlets_in
 from .language import detect
 from .mastheads import best_spelling, copyright_holders, letters, main_label, name_from_line
 from .models import Article
-from .reading import document_body, original_url, page_tree, shown_text
+from .reading import CONTROL, document_body, original_url, page_tree, shown_text
 
 __all__ = ["OUTLETS", "describe", "outlet_for_domain", "parse_date", "publication_date",
            "url_date", "without_site"]
@@ -124,15 +124,12 @@ def describe(article: Article, settings: Any) -> Article:
     return article
 
 
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
-
-
 def _one_line(value: str | None) -> str | None:
     """A title, outlet or byline as one line of printable text: control characters (a NUL, a bell, line breaks,
     given in JSONL or a page's metadata) are spaces, and runs of spaces one; nothing left is ``None``."""
     if value is None:
         return None
-    return " ".join(_CONTROLS.sub(" ", value).split()) or None
+    return " ".join(CONTROL.sub(" ", value).split()) or None
 
 
 def _removed(article: Article, *reasons: str) -> list[str]:

@@ -404,15 +404,15 @@ def _bad_id(ident: Any) -> str | None:
         return f"is {len(text):,} characters long, more than {MAX_ID}"
     if text != text.strip():
         return f"{text!r} starts or ends with white space"
-    if _CONTROL.search(text):
+    if CONTROL.search(text):
         return f"{text!r} holds a control character"
     return None
 
 
 def safe_id(text: str) -> str:
     """``text`` with control characters written out (ESC -> ``\\x1b``), so an id from a file name is printable."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # what one line of text never holds: controls, line breaks
 _SURROGATE = re.compile(r"[\ud800-\udfff]")

@@ -114,7 +114,7 @@ def split_text(text: str, size: int) -> list[tuple[int, str]]:
     return out
 
 
-OPENERS = "([“‘\""  # what opens the next sentence when a parser leaves it at the end of this one ('March 25. (Reporting')
+OPENERS = "([“‘„«\""  # what opens the next sentence when a parser leaves it at the end of this one ('March 25. (Reporting')
 
 
 def _trim_sentences(text: str, sents: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -173,7 +173,7 @@ def _look_alikes(pairs: _Pairs, units: dict[str, Aggregate], neighbours: dict[st
     met = [x for x, y, source in zip(pairs.x, pairs.y, pairs.source, strict=True) if y and source == pairs.current]
     if not met:
         return
-    dates = [features.index(f) for f in WHERE_WHEN if f in features]  # a story's: its places (it holds no dates)
+    where_when = [features.index(f) for f in WHERE_WHEN if f in features]  # a story's: its places (it holds no dates)
     words = features.index("words")
     rng = random.Random(0)
     for unit, agg in units.items():
@@ -185,7 +185,7 @@ def _look_alikes(pairs: _Pairs, units: dict[str, Aggregate], neighbours: dict[st
         x = rows(agg, [units[o] for o in others])
         for i in np.argsort(-x[:, words], kind="stable")[:LOOK_ALIKES]:
             row = x[i].copy()
-            row[dates] = rng.choice(met)[dates]
+            row[where_when] = rng.choice(met)[where_when]
             pairs.add(row, False)
 
 

@@ -165,9 +165,11 @@ def _phrases(text: str) -> frozenset[tuple[str, ...]]:
 
 def _cluster(sources: Sources, sentences: list[Sentence], edges) -> list[list[int]]:
     """Clusters joined strongest edges first, never two sentences of one article in a cluster, and two clusters
-    only when more than :data:`LINKED` of the pairs across them make the same claim: a chain of sentences each
-    like the next (a fire, then its toll, then a lawsuit over it) is not one claim."""
+    only when more than :data:`LINKED` of the pairs across them from independent sources make the same claim: a
+    chain of sentences each like the next (a fire, then its toll, then a lawsuit over it) is not one claim. (A
+    wire copy and its original are never compared, so their pair counts for nothing either way.)"""
     linked = {(i, j) for _v, i, j in edges} | {(j, i) for _v, i, j in edges}
+    group = [sources.group.get(s.article_id, s.article_id) for s in sentences]
     root = list(range(len(sentences)))
     members = {i: [i] for i in range(len(sentences))}
 
@@ -183,7 +185,8 @@ def _cluster(sources: Sources, sentences: list[Sentence], edges) -> list[list[in
             continue
         if {sentences[k].article_id for k in members[a]} & {sentences[k].article_id for k in members[b]}:
             continue
-        if sum((x, y) in linked for x in members[a] for y in members[b]) <= LINKED * len(members[a]) * len(members[b]):
+        across = [(x, y) for x in members[a] for y in members[b] if group[x] != group[y]]
+        if sum(pair in linked for pair in across) <= LINKED * len(across):
             continue
         root[b] = a
         members[a] += members.pop(b)

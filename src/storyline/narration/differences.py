@@ -17,9 +17,9 @@ import re
 from .sources import Sources, content_tokens, overlap, times_within
 
 EXPECT = re.compile(  # each word with its own endings: "plan" and "planned", never "plant" or "aimless"
-    r"\b(expect(?:s|ed|ing|ations?)?|forecasts?|project(?:ed|ions?)|estimat(?:e|es|ed|ing)|will|would|could|may|might|"
-    r"likely|target(?:s|ed|ing)?|aim(?:s|ed|ing)?|plan(?:s|ned|ning)?|set to|on track|hop(?:e|es|ed|ing)|due to|"
-    r"predict(?:s|ed|ing|ions?)?|anticipat(?:e|es|ed|ing))\b",
+    r"\b(expect(?:s|ed|ing|ations?)?|forecast(?:s|ed|ing)?|project(?:ed|ions?)|estimat(?:e|es|ed|ing)|will|would|"
+    r"could|may|might|likely|target(?:s|ed|ing)?|aim(?:s|ed|ing)?|plan(?:s|ned|ning)?|set to|on track|"
+    r"hop(?:e|es|ed|ing|efully)|due to|predict(?:s|ed|ing|ions?)?|anticipat(?:e|es|ed|ing|ion))\b",
     re.IGNORECASE,
 )
 ACHIEVED = re.compile(

@@ -20,7 +20,7 @@ MMR_LAMBDA = 0.7  # weight of relevance against novelty
 REPEAT = 0.5  # a sentence this similar to a chosen one is a repetition
 ALSO = 0.6  # a sentence this similar to a chosen one is the same sentence from another source
 NEW_SOURCE_BONUS = 0.15
-QUOTE_OVERLAP = 0.7  # share of words two renderings of a quote must share
+QUOTE_OVERLAP = 0.7  # share of word pairs (quote_words) two renderings of a quote must share
 MIN_QUOTE_WORDS = 4  # words: "We are not done yet" is a quote, a scare-quoted "terrorists" is not
 MAX_QUOTES, MAX_FIGURES = 6, 6
 FIGURE_KIND_RANK = {"money": 0, "percent": 1, "count": 2, "quantity": 3, "duration": 4}
@@ -108,7 +108,7 @@ def quote_groups(sources: Sources) -> list[dict]:
     for a in sources.articles:
         for q in a.quotes:
             words = quote_words(q.text)
-            if len(words) < MIN_QUOTE_WORDS - 1:
+            if len(words) < MIN_QUOTE_WORDS - 1:  # word pairs: one fewer than the words
                 continue
             cite = {**sources.cite(a.id, q.start, q.end), "speaker": q.speaker, "kind": q.kind}
             for g in groups:

@@ -26,12 +26,12 @@ from typing import Any
 from ..errors import BadParameter
 from ..export import article_dict
 from ..models import Article, Event
+from ..reading import CONTROL
 from ..storage import SearchHit
 from . import charts
 
 MAX_OFFSET = 10**12  # beyond any store; an offset past SQLite's 64-bit integers would fail the query
 MAX_ID = 2**63 - 1  # the largest entity id SQLite can hold
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 QUOTE_KEYS = ("article_id", "text", "speaker", "speaker_entity_id", "cue", "kind", "start", "end")
 
 
@@ -301,7 +301,7 @@ def search(store: Any, meaning: Any, q: str, mode: str, limit: int, offset: int,
     A query or filter holding a control character (``%00``) is a BadParameter.
     """
     for name, value in (("q", q), *filters.items()):
-        if isinstance(value, str) and _CONTROL.search(value):
+        if isinstance(value, str) and CONTROL.search(value):
             raise BadParameter(name, "holds a control character; search for words and punctuation only")
     out: dict[str, Any] = {"q": q, "mode": mode, "filters": filters, "results": [], "more": False, "error": None}
     if not q.strip():
