@@ -59,6 +59,13 @@ def test_outlets_and_speakers_match_whatever_the_case_in_any_alphabet(store):
     assert [r["id"] for r in store.list_articles(outlet="harbour GAZETTE")] == ["a2"]
 
 
+def test_language_and_entity_type_filters_match_whatever_the_case(store):
+    store.add_articles([_article("a1", language="de")],
+                       entities=[{"id": 1, "name": "Ida Kral", "type": "PERSON", "aliases": [], "count": 1}])  # fmt: skip
+    assert [r["id"] for r in store.list_articles(language="DE")] == ["a1"]
+    assert [e["name"] for e in store.entities(type="person")] == ["Ida Kral"]
+
+
 def test_the_schema_needs_no_function_of_storyline(tmp_path):
     """Any SQLite tool can check and write the store: no index or trigger calls a function only storyline has."""
     import sqlite3

@@ -27,7 +27,7 @@ FILTERS = {  # an outlet whatever its case, in any alphabet: outlet_key is the o
     "outlet": "a.outlet_key = ?", "language": "a.language = ?", "since": "a.published >= ?",
     "until": "a.published <= ?", "event_id": "a.event_id = ?",
 }  # fmt: skip
-FILTER_VALUES = {"outlet": casefold}  # what a filter's value is compared as
+FILTER_VALUES = {"outlet": casefold, "language": str.lower}  # what a filter's value is compared as ("DE" finds "de")
 CHUNK = 500  # ids per IN (...) list, and articles per read
 
 
@@ -349,7 +349,7 @@ class SQLStore:
 
     # --- enrichment listings ---------------------------------------------------------------
     def entities(self, limit: int | None = 1000, offset: int = 0, type: str | None = None) -> list[EntityRow]:
-        where, params = ("WHERE e.type = ?", [type]) if type else ("", [])
+        where, params = ("WHERE e.type = ?", [type.upper()]) if type else ("", [])  # "person" finds PERSON
         rows = self._all(f"SELECT e.* FROM entities e {where} ORDER BY e.count DESC, e.name, e.id LIMIT ? OFFSET ?",
                          [*params, *self._limit(limit, offset)])  # fmt: skip
         return self._entity_dicts(rows)

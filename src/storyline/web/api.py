@@ -114,7 +114,7 @@ def list_articles(
     event_id: Opt = None, limit: Limit = None, offset: Offset = 0, format: Format = "json",
 ) -> Response:  # fmt: skip
     store, n = request.app.state.store, _page(request, limit)
-    found = store.list_articles(n + 1, offset, outlet=outlet, language=views.language(language), since=views.day("since", since),
+    found = store.list_articles(n + 1, offset, outlet=outlet, language=language, since=views.day("since", since),
                                 until=views.day("until", until), event_id=event_id)  # fmt: skip
     rows = [article_dict(store.get_article(r["id"], full=False)) for r in found]
     return listing(request, rows, n, offset, format, ARTICLE_KEYS)
@@ -146,7 +146,7 @@ def list_entities(
     request: Request, type: Opt = None, limit: Limit = None, offset: Offset = 0, format: Format = "json"
 ) -> Response:
     n = _page(request, limit)
-    rows = request.app.state.store.entities(limit=n + 1, offset=offset, type=views.entity_type(type))
+    rows = request.app.state.store.entities(limit=n + 1, offset=offset, type=type)
     return listing(request, rows, n, offset, format, fields_of(EntityRow))
 
 
@@ -173,7 +173,7 @@ def search(
     limit: Limit = None, offset: Offset = 0, format: Format = "json",
 ) -> Response:  # fmt: skip
     n, state = _page(request, limit), request.app.state
-    filters = {"outlet": outlet, "language": views.language(language), "since": views.day("since", since),
+    filters = {"outlet": outlet, "language": language, "since": views.day("since", since),
                "until": views.day("until", until)}
     found = views.search(state.store, state.meaning, q, mode, n, offset, filters)
     if found["error"]:

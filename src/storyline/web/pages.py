@@ -182,7 +182,7 @@ def search(
     limit = int(state.settings.page_size)
     mode = "meaning" if mode == "meaning" else "words"
     filters = {"since": views.day("since", since), "until": views.day("until", until), "outlet": outlet or None,
-               "language": views.language(language)}
+               "language": language}
     data = views.search(state.store, state.meaning, q, mode, limit, offset, filters)
     outlets = views.outlet_choices(state.store, filters["outlet"])
     return render(request, "search.html", title=f"Search: {q}" if q else "Search", offset=offset, limit=limit,

@@ -97,7 +97,7 @@ def _passes(article: Any, filters: dict[str, Any]) -> bool:
     pub = article.published or ""
     checks = {
         "outlet": lambda v: (article.outlet or "").casefold() == v.casefold(),
-        "language": lambda v: article.language == v,
+        "language": lambda v: article.language == v.lower(),  # as the store compares it
         "since": lambda v: bool(pub) and pub >= v,
         "until": lambda v: bool(pub) and pub <= v,
         "event_id": lambda v: article.event_id == v,

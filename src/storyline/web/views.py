@@ -272,16 +272,6 @@ def day(name: str, value: str | None) -> str | None:
         raise BadParameter(name, f"{value[:40]!r} is not a date; write it YYYY-MM-DD") from None
 
 
-def language(value: str | None) -> str | None:
-    """A ``language`` filter as languages are stored, lower case (``DE`` finds ``de``); empty: no filter."""
-    return value.lower() if value else None
-
-
-def entity_type(value: str | None) -> str | None:
-    """A ``type`` filter as entity types are stored, upper case (``person`` finds ``PERSON``); empty: no filter."""
-    return value.upper() if value else None
-
-
 def outlet_choices(store: Any, active: str | None) -> list[str]:
     """The search form's outlets, each name once (an outlet with two domains is one outlet, and the filter matches
     its name in any case), and the active filter among them even when no stored outlet bears it, so the form shows
