@@ -414,3 +414,20 @@ def test_sources_differ_gives_every_date_as_the_page_writes_dates(client, monkey
     html = client.get("/events/e-2023").text
     assert "3 September 2023" in html and "21 September 2023" in html and "January 2024, 2024" in html
     assert "2023-09-21" not in html and "2024-01" not in html
+
+
+def test_a_retired_event_or_story_id_leads_to_where_its_founding_article_went(store, client):
+    from urllib.parse import quote
+
+    from storyline.events.placement import event_id_for, story_id_for
+
+    article = store.list_articles(limit=1)[0]  # the fixture's events have ids of their own: any founded id is retired
+    retired = event_id_for(article["id"])
+    for path, now in ((f"/events/{retired}", article["event_id"]), (f"/api/events/{retired}", article["event_id"]),
+                      (f"/stories/{story_id_for(retired)}", article["story_id"]),
+                      (f"/api/stories/{story_id_for(retired)}", article["story_id"])):  # fmt: skip
+        moved = client.get(path, follow_redirects=False)
+        assert moved.status_code == 307 and moved.headers["location"].endswith("/" + quote(now, safe="")), path
+        assert client.get(path).status_code == 200, path
+    assert client.get("/events/e-000000000000", follow_redirects=False).status_code == 404
+    assert client.get("/api/stories/nope").status_code == 404

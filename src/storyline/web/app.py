@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -48,6 +49,7 @@ def create_app(store: Any, settings: Settings | None = None, pipeline: Any = Non
     app.state.settings = settings
     app.state.meaning = MeaningSearch(store, settings)
     app.state.memo = views.Memo(512)
+    app.state.moved = views.Moved()
     app.state.ingestor = Ingestor(pipeline if pipeline is not None else _lazy_pipeline(store, settings), settings)
     app.state.templates = pages.make_environment()
     app.state.stylesheet = (pages.STATIC / "style.css").read_text(encoding="utf-8")
@@ -114,6 +116,9 @@ def _error(request: Request, status: int, message: str, headers: dict | None = N
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
+        if exc.kind in ("event", "story") and (now := request.app.state.moved(request.app.state.store, str(exc.ident))):
+            # a retired id (its event merged into another): the page, or object, of where it went
+            return RedirectResponse(request.url.path.rsplit("/", 1)[0] + "/" + quote(now, safe=""), status_code=307)
         return _error(request, 404, f"There is no {exc.kind} with id {exc.ident!r} in this store.")
 
     @app.exception_handler(HTTPException)

@@ -121,6 +121,36 @@ class Memo:
 NO_MEMO = Memo(0)
 
 
+class Moved:
+    """Where an event or story id that placement retired went, so old links and bookmarks still lead somewhere.
+
+    Ids are made from the article that founded an event (``events.placement.event_id_for``) and the event that
+    founded a story: when events merge, one keeps its id and the other's id is gone. The retired id leads to
+    the event (story) that now holds its founding article. The map of founded ids is built once per store
+    generation (one pass over the articles' ids) and kept until the store changes.
+    """
+
+    def __init__(self) -> None:
+        self._generation: int | None = None
+        self._to: dict[str, str | None] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, store: Any, ident: str) -> str | None:
+        """The id now holding what ``ident`` (an event or story id the store no longer has) was founded by."""
+        from ..events.placement import event_id_for, story_id_for
+
+        generation = store.generation()
+        with self._lock:
+            if generation != self._generation:
+                self._to = {}
+                for row in store.list_articles(limit=None):
+                    event = event_id_for(row["id"])
+                    self._to[event], self._to[story_id_for(event)] = row["event_id"], row["story_id"]
+                self._generation = generation
+            found = self._to.get(ident)
+        return found if found and found != ident else None
+
+
 # --- story ------------------------------------------------------------------------------
 def story(store: Any, story_id: str, memo: Memo = NO_MEMO) -> dict:
     """The story (export object) and its timeline, oldest event first."""
