@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from storyline.cleaning import clean, clean_text, line_reason
+from storyline.cleaning import clean, clean_text, html_text, line_reason
 from storyline.errors import EmptyInput
 from storyline.models import Article
 
@@ -329,3 +329,25 @@ def test_office_markup_leaked_as_text_goes_and_the_dateline_after_it_names_the_w
     assert any("urn:schemas-microsoft-com" in r.text and r.reason == "site-furniture" for r in removed)
     article = describe(clean(Article(id="m", source="m.txt", raw=raw)), Settings(languages="en"))
     assert article.wire == ["AP"]
+
+
+CONSENT = ("We and our 312 partners use cookies and similar technologies to store and access information on your device, "
+           "to personalise ads and content, measure ad and content performance and develop products. By clicking "
+           "Accept all you consent to this processing. You can change your choices at any time in Privacy settings. "
+           "Some partners process data on the basis of legitimate interest, which you can object to.")
+
+
+def test_a_consent_banner_is_not_the_article():
+    """trafilatura may take a long consent banner for the page's text and leave the article out."""
+    page = (f'<html><head><title>Ferry fares rise | Velmar Post</title></head><body><div id="cookie-banner" '
+            f'class="cookie-consent"><h2>We value your privacy</h2><p>{CONSENT}</p><p>{CONSENT}</p><button>Accept all'
+            '</button></div><article><h1>Ferry fares rise</h1><p>Ferry fares across the Velmar strait will rise by '
+            'a tenth from May, the operator said on Monday.</p></article></body></html>')  # fmt: skip
+    text, _title = html_text(page)
+    assert "Ferry fares across the Velmar strait will rise" in text and "partners" not in text
+
+
+def test_a_cookie_notice_in_the_text_is_clutter():
+    text, removed = clean_text(f"Ferry fares rise\n\nThis website uses cookies. {CONSENT}\n\n"
+                               "Ferry fares across the Velmar strait will rise by a tenth from May, the operator said.")  # fmt: skip
+    assert text.startswith("Ferry fares across") and [r.reason for r in removed if "cookies" in r.text] == ["cookie-notice"]

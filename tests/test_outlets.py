@@ -12,6 +12,18 @@ def test_domain_label():
     assert domain_label("www.dawn.com") == "dawn"
     assert domain_label("bbc.co.uk") == "bbc"
     assert domain_label("nordwind.de") == "nordwind"
+    assert domain_label("lakeviews.wordpress.com") != domain_label("hillnotes.wordpress.com")  # two blogs, one host
+
+
+def test_blogs_on_one_host_are_two_outlets_and_a_given_outlet_stays():
+    outlets = Outlets()
+    lake, hill = _a("1", "Lake Views", "lakeviews.wordpress.com"), _a("2", "Hill Notes and Other Long Names", "hillnotes.wordpress.com")
+    given = _a("3", "BBC", "bbc.co.uk")
+    given.hints = {"outlet": "BBC"}
+    other = _a("4", "British Broadcasting Corporation", "bbc.co.uk")
+    outlets.add([lake, hill, given, other])
+    assert (lake.outlet, hill.outlet) == ("Lake Views", "Hill Notes and Other Long Names")
+    assert (given.outlet, other.outlet) == ("BBC", "British Broadcasting Corporation")
 
 
 def test_spelled_out_name_and_stated_domain_win():

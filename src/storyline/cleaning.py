@@ -89,6 +89,9 @@ _LINE_RULES = [
                                 r"editing by|compiled by|written by .{0,40}; editing by)\b.{0,120}$|"
                                 r"auto-generated from a syndicated feed|^with agency inputs\)?$", re.I)),
     ("site-furniture", re.compile(r"^comments are (?:closed|disabled)\b", re.I)),
+    ("cookie-notice", re.compile(r"\b(?:we|this (?:site|website)|our (?:site|website|partners)) (?:uses?|place) cookies\b|"
+                                 r"\baccept (?:all )?cookies\b|\bcookie (?:policy|settings|preferences)\b|"
+                                 r"\bmanage (?:your )?(?:cookie|consent|privacy) (?:settings|preferences|choices)\b", re.I)),
     ("copyright", re.compile(r"^(?:\(c\)|copyright\b)|^©.*\d{4}|all rights reserved\.?$", re.I)),
     ("caption", re.compile(r"(?-i:\b(?:REUTERS|AFP|AP|EPA|AP Photo|ANI|PTI)/ ?[A-Z])|attention editors|mandatory credit|no resales\.? no archives|handout via|"
                            r"via getty images|getty images|picture[- ]alliance|\bvia reuters\b|/\s*(?:afp|ap|reuters)"
@@ -170,8 +173,10 @@ def html_text(html: str) -> tuple[str, str | None]:
     ``bench/pages.py``.
 
     A page nested deeper than the HTML parser's default limit (255 levels, past which it drops the text) is
-    parsed without that limit, so its text is kept.
+    parsed without that limit, so its text is kept. A cookie or consent banner is taken out first
+    (:func:`_without_consent`): trafilatura may take it for the article and leave the article out.
     """
+    html = _without_consent(html)
     deep = _deep_tree(html) is not None
 
     def source():  # trafilatura changes a tree it is given: a deep page is parsed afresh for each run
@@ -188,6 +193,32 @@ def html_text(html: str) -> tuple[str, str | None]:
 
         text = trafilatura.html2txt(source()) or ""
     return text, title
+
+
+# an element of a cookie or consent banner, by its id or class (the consent platforms' own names included)
+_CONSENT = re.compile(r"(?<![a-z])(?:cookie|consent|gdpr|onetrust|didomi|usercentrics)", re.I)
+_CONSENT_ATTRIBUTE = re.compile(r"""\b(?:id|class)\s*=\s*["'][^"']*(?<![a-z])(?:cookie|consent|gdpr|onetrust|didomi|"""
+                                r"usercentrics)", re.I)
+BANNER_CHARS = 3000  # an element with more text than this, or holding the article's heading, is no banner (a wrapper)
+
+
+def _without_consent(html: str) -> str:
+    """The page without the elements of a cookie or consent banner (an id or class naming one), as HTML; the page
+    as it is when none does (it is parsed only then)."""
+    if not _CONSENT_ATTRIBUTE.search(html):
+        return html
+    from lxml.html import tostring
+
+    tree = html_tree(html)
+    if tree is None:
+        return html
+    banners = [e for e in tree.iter() if isinstance(e.tag, str) and e.tag not in ("html", "body", "main", "article")
+               and _CONSENT.search(f"{e.get('id') or ''} {e.get('class') or ''}")
+               and len(e.text_content()) <= BANNER_CHARS and not e.xpath(".//article | .//main | .//h1")]
+    for e in banners:
+        if e.getparent() is not None:
+            e.drop_tree()
+    return tostring(tree, encoding="unicode")
 
 
 RECALL_WHEN_DEFAULT_KEEPS = 0.5  # the recall setting's text is taken when the default keeps less than this share of it
@@ -294,8 +325,8 @@ def line_reason(line: str) -> str | None:
         if rule.search(s):
             if reason == "byline" and _TERMINAL.search(s):
                 continue
-            if reason in ("navigation", "subscription", "advertisement") and \
-                    len(words) > (20 if reason == "subscription" else 15):
+            if reason in ("navigation", "subscription", "advertisement", "cookie-notice") and \
+                    len(words) > {"subscription": 20, "cookie-notice": 100}.get(reason, 15):
                 continue
             return reason
     if all(_NUMBER.match(w) or w.lower().strip(":") in _SHARE_WORDS for w in words) and len(words) <= 10:

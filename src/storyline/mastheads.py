@@ -130,7 +130,7 @@ def letters(name: str) -> str:
 def main_label(domain: str) -> str:
     """The label naming the site: ``dailystar`` for ``www.dailystar.co.uk``; a hosted blog's own name."""
     parts = domain.lower().removeprefix("www.").split(".")
-    if re.search(r"\.(?:blogspot|wordpress|substack|medium|tumblr)\.", f".{domain}."):
+    if re.search(r"\.(?:blogspot|wordpress|substack|medium|tumblr|github)\.", f".{domain}."):
         return parts[0]
     if len(parts) >= 3 and re.search(r"\.(?:co|com|org|net|ac|gov|edu)\.[a-z]{2}$", domain):
         return parts[-3]

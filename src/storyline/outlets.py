@@ -13,18 +13,10 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
+from .mastheads import main_label as domain_label  # "dawn" for www.dawn.com, "bbc" for bbc.co.uk, a hosted blog's own
 from .models import Article
 
 _NOT_LETTERS = re.compile(r"[^0-9a-z]+")
-_SECOND_LEVEL = {"co", "com", "org", "net", "gov", "ac", "edu"}
-
-
-def domain_label(domain: str) -> str:
-    """The main label of a domain: ``dawn`` for ``www.dawn.com``, ``bbc`` for ``bbc.co.uk``."""
-    parts = domain.lower().removeprefix("www.").split(".")
-    if len(parts) >= 3 and parts[-2] in _SECOND_LEVEL:
-        return parts[-3]
-    return parts[-2] if len(parts) >= 2 else parts[0]
 
 
 def name_key(name: str) -> str:
@@ -80,11 +72,13 @@ class Outlets:
         return keys
 
     def settle(self, article: Article) -> None:
+        """The outlet's best name and domain for ``article``; an outlet the input gave (the ``outlet`` of a JSONL
+        line) is the caller's and stays as given."""
         key = outlet_key(article.outlet, article.outlet_domain)
         if not key:
             return
         name, domain = self.best(key)
-        article.outlet = name or article.outlet
+        article.outlet = article.outlet if article.hints.get("outlet") else name or article.outlet
         article.outlet_domain = article.outlet_domain or domain
 
     def renames(self, rows, keys: set[str]) -> list[tuple]:
