@@ -448,3 +448,10 @@ def test_a_commenters_name_card_is_not_the_authors_credit():
     assert _not_a_commenter(tree, "Rolf O'Brand") == "Rolf O'Brand"  # an apostrophe is a name's, not XPath's
     assert _not_a_commenter(tree, "Ines Kahl") == "Ines Kahl"  # in the metadata only: nothing says otherwise
     assert described("commenter_card.html").byline == "Jane Doe"
+
+
+def test_a_date_only_the_address_holds_was_found_in_the_url():
+    html = f"<html><head><title>Dam opens</title></head><body><article><h1>Dam opens</h1><p>{BODY}</p></article></body></html>"
+    art = describe(clean(Article(id="u", source="u.html", raw=html, format="html",
+                                 url="https://hillgazette.example/2023/06/14/dam-opens")), SETTINGS)  # fmt: skip
+    assert (art.published, art.published_how) == ("2023-06-14", "url")

@@ -423,10 +423,13 @@ def _published(article: Article, page: dict[str, str]) -> tuple[str | None, str]
     stated = next(filter(None, map(publication_date, _removed(article, "dateline-header"))), None) or \
         _lead_dateline_date(article.text or "")
     meta = parse_date(page["date"]) if page.get("date") else None
+    in_url = url_date(original_url(article.url or page.get("url")))
+    if meta and meta == in_url and not stated:
+        return meta, "url"  # the page's metadata found no date but the one its address holds (htmldate reads URLs)
     if found := _choose(stated, meta):
         return found
-    if iso := url_date(original_url(article.url or page.get("url"))):
-        return iso, "url"
+    if in_url:
+        return in_url, "url"
     if iso := next(filter(None, map(_update_date, _removed(article, "dateline-header"))), None):
         return iso, "stated"  # the only date the page states is its last update: published by then
     if article.format == "html" and (iso := _searched_date(article)):
