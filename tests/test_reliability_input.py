@@ -286,6 +286,15 @@ def test_a_date_that_is_not_a_day_is_named_in_a_warning(light, date):
     assert any(repr(date) in w and w.startswith("f.jsonl:1") for w in report.warnings), report.warnings
 
 
+def test_a_date_or_title_that_is_not_a_string_is_named_in_a_warning(light):
+    report = IngestReport()
+    line = json.dumps({"id": "d2", "text": _good(1), "date": 20240305, "title": ["Pier", "vote"]})
+    [article] = list(read_jsonl(io.BytesIO(line.encode()), "f.jsonl", "f", 100_000))
+    light.process([article], report)
+    assert report.stored == ["d2"]
+    assert [w.split(" is not")[0] for w in report.warnings] == ["f.jsonl:1: the title [\"Pier\", \"vote\"]", "f.jsonl:1: the date 20240305"]
+
+
 def test_lone_surrogates_in_jsonl_are_replaced_and_the_article_stored(light):
     line = '{"id": "s1", "title": "Pier \\ud800 vote", "text": "The harbour board voted \\udc00 on Tuesday to rebuild the pier."}'
     [article] = list(read_jsonl(io.BytesIO(line.encode()), "f.jsonl", "f", 100_000))

@@ -375,6 +375,10 @@ def _parse_line(chunk: bytes, where: str, stem: str, lineno: int) -> Article | I
         return MalformedLine(where, f"the id {problem}", 'Give each line a short id of letters, digits and punctuation, such as "a1"')
     url = obj.get("url")
     hints = {k: obj[k] for k in HINT_FIELDS if isinstance(obj.get(k), str) and obj[k].strip()}
+    ignored = [k for k in HINT_FIELDS if obj.get(k) is not None and not isinstance(obj[k], str)]
+    warnings = [decoded.warning] if decoded.warning else []
+    warnings += [f"{where}: the {k} {json.dumps(obj[k])[:40]} is not a string and is ignored (give it in quotes, "
+                 f"such as \"2024-03-05\" for a date)" for k in ignored]  # fmt: skip
     return Article(
         id=str(ident) if ident not in (None, "") else f"{stem}-{lineno}",
         source=where,
@@ -384,7 +388,7 @@ def _parse_line(chunk: bytes, where: str, stem: str, lineno: int) -> Article | I
         hints=hints,
         encoding=decoded.encoding,
         raw_bytes=None if decoded.encoding == "utf-8" and not decoded.warning else chunk.rstrip(b"\r\n"),
-        warnings=[decoded.warning] if decoded.warning else [],
+        warnings=warnings,
     )
 
 
