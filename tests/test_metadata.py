@@ -455,3 +455,12 @@ def test_a_date_only_the_address_holds_was_found_in_the_url():
     art = describe(clean(Article(id="u", source="u.html", raw=html, format="html",
                                  url="https://hillgazette.example/2023/06/14/dam-opens")), SETTINGS)  # fmt: skip
     assert (art.published, art.published_how) == ("2023-06-14", "url")
+
+
+@pytest.mark.parametrize("sitename", ["Associated Press", "https://www.facebook.com/hillgazette/", "@hillgazette", "Hill_Gazette"])
+def test_a_site_name_that_names_no_outlet_gives_way_to_the_domain(sitename):
+    html = (f'<html><head><title>Dam opens</title><meta property="og:site_name" content="{sitename}">'
+            f'<link rel="canonical" href="https://hillgazette.example/dam"></head><body><article><h1>Dam opens</h1>'
+            f"<p>{BODY}</p></article></body></html>")  # fmt: skip
+    art = describe(clean(Article(id="h", source="h.html", raw=html, format="html")), SETTINGS)
+    assert art.outlet == "Hillgazette" and art.outlet_domain == "hillgazette.example"

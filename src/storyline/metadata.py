@@ -256,6 +256,16 @@ def _host(url: str) -> str | None:
         return None
 
 
+def _site_name(page: dict[str, str]) -> str | None:
+    """The site name a page's metadata gives, unless it is no outlet's name: an address ("https://www.facebook.com/
+    X/"), a handle ("@x", "_x", "X_De"), a wire agency (a local paper's page crediting the AP), or the page's own
+    title."""
+    name = (page.get("sitename") or "").strip()
+    if not name or re.search(r"://|^www\.|^@|^_|_", name) or name == (page.get("title") or "").strip():
+        return None
+    return None if agencies_in(name, any_case=True) and len(name.split()) <= 3 else name
+
+
 def _outlet(article: Article, page: dict[str, str]) -> tuple[str | None, str | None]:
     """Outlet name and domain: hints, page metadata, the URL, Source/logo lines, and lines naming the site.
 
@@ -269,7 +279,7 @@ def _outlet(article: Article, page: dict[str, str]) -> tuple[str | None, str | N
             domain = _canonical_domain(host)
             break
     domain = domain or _canonical_domain(page.get("hostname") or "") or _domain_in_lines(article)
-    name = article.hints.get("outlet") or page.get("sitename") or (OUTLETS.get(domain) if domain else None)
+    name = article.hints.get("outlet") or _site_name(page) or (OUTLETS.get(domain) if domain else None)
     if name:
         domain = domain or next((d for d, n in OUTLETS.items() if n.lower() == name.lower()), None)
         return name.strip(), domain
