@@ -464,3 +464,10 @@ def test_a_site_name_that_names_no_outlet_gives_way_to_the_domain(sitename):
             f"<p>{BODY}</p></article></body></html>")  # fmt: skip
     art = describe(clean(Article(id="h", source="h.html", raw=html, format="html")), SETTINGS)
     assert art.outlet == "Hillgazette" and art.outlet_domain == "hillgazette.example"
+
+
+def test_a_wire_credit_closing_the_last_paragraph_is_a_wire():
+    art = from_text(f"Water law passes\n\n{BODY} The opposition said it would appeal. (Reuters)")
+    assert art.wire == ["Reuters"]
+    cited = from_text(f"Water law passes\n\n{BODY} The figures were first reported by Reuters.")
+    assert cited.wire == []

@@ -101,6 +101,7 @@ _URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>\d{1,2}|[a-z]{3,9})/(?P<d>
                        r"[/_-](?P<y3>(?:19|20)\d{2})-(?P<m3>[01]\d)-(?P<d3>[0-3]\d)(?:/|$|[-_.])", re.I)
 _DOMAIN = re.compile(r"\b((?:[a-z0-9-]+\.)+[a-z]{2,})\b", re.I)
 _DATELINE_WIRE = re.compile(rf"^[\w .,'’\[\]-]{{0,60}}?\(\s*((?:{AGENCY_PATTERN})(?:\s*[,/]\s*(?:{AGENCY_PATTERN}))*)\s*\)\s*[-—–:]", re.I)
+_CLOSING_WIRE = re.compile(rf"[.!?\"”]\s*\(\s*((?:{AGENCY_PATTERN})(?:\s*[,/]\s*(?:{AGENCY_PATTERN}))*)\s*\)\s*$", re.I)
 _HEAD_CREDIT = re.compile(rf"^\s*(?:by\s+)?({AGENCY_PATTERN})\b(?!\s+(?:news agency|reported|said))", re.I)
 _SITE_NAMED = re.compile(r"\bmore ([A-Z][\w.&-]{1,20}(?: [A-Z][\w.&-]{1,20})?) sites\b|\bstories from ([A-Z][\w.&-]{1,20}"
                          r"(?: [A-Z][\w.&-]{1,20})?)$|^([A-Z][\w.&-]{1,20})['’]s top stor(?:y|ies)$")
@@ -569,10 +570,12 @@ def _wire(article: Article, page: dict[str, str]) -> list[str]:
         value = text.split(":", 1)[1].strip().lower()
         if value in AGENCIES:
             found.append(AGENCIES[value])
-    lead = [ln for ln in article.text.split("\n") if ln.strip()][:2]
-    for line in lead:
+    lines = [ln for ln in article.text.split("\n") if ln.strip()]
+    for line in lines[:2]:
         if m := _DATELINE_WIRE.match(line.strip()):
             found += agencies_in(m.group(1), any_case=True)
+    if lines and (m := _CLOSING_WIRE.search(lines[-1])):  # "... the border dispute. (Reuters)"
+        found += agencies_in(m.group(1), any_case=True)
     if page.get("author", "").lower() in AGENCIES:
         found.append(AGENCIES[page["author"].lower()])
     return list(dict.fromkeys(found))
