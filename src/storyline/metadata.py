@@ -262,7 +262,7 @@ def _site_name(page: dict[str, str]) -> str | None:
     X/"), a handle ("@x", "_x", "X_De"), a wire agency (a local paper's page crediting the AP), or the page's own
     title."""
     name = (page.get("sitename") or "").strip()
-    if not name or re.search(r"://|^www\.|^@|^_|_", name) or name == (page.get("title") or "").strip():
+    if not name or re.search(r"://|^www\.|^@|_", name) or name == (page.get("title") or "").strip():
         return None
     return None if agencies_in(name, any_case=True) and len(name.split()) <= 3 else name
 

@@ -151,11 +151,12 @@ def figure_key(value: float | None, unit: str | None) -> tuple | None:
     return ((unit or "").strip().lower(), rounded)
 
 
-PEOPLE = re.compile(r"\b(people|persons?|dead|killed|died|deaths?|injured|wounded|victims?|casualties|soldiers|"
-                    r"civilians|children|hostages|arrest\w*|missing|evacuat\w*|displaced|refugees|migrants)\b", re.I)
+_HARM = r"dead|killed|died|deaths?|injured|wounded|missing"  # words of both lists below
+PEOPLE = re.compile(rf"\b(people|persons?|{_HARM}|victims?|casualties|soldiers|civilians|children|hostages|arrest\w*|"
+                    r"evacuat\w*|displaced|refugees|migrants)\b", re.I)
 # what befell the people a small count counts ("Three workers were killed"), read in the figure's sentence
-HARMED = re.compile(r"\b(killed|died|dead|deaths?|injured|wounded|hurt|hospitali[sz]ed|missing|arrested|rescued|"
-                    r"evacuated|trapped|kidnapped|abducted|shot|stabbed)\b", re.I)
+HARMED = re.compile(rf"\b({_HARM}|hurt|hospitali[sz]ed|arrested|rescued|evacuated|trapped|kidnapped|abducted|shot|"
+                    r"stabbed)\b", re.I)
 
 
 def is_trivial(fig) -> bool:
