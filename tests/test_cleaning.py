@@ -351,3 +351,17 @@ def test_a_cookie_notice_in_the_text_is_clutter():
     text, removed = clean_text(f"Ferry fares rise\n\nThis website uses cookies. {CONSENT}\n\n"
                                "Ferry fares across the Velmar strait will rise by a tenth from May, the operator said.")  # fmt: skip
     assert text.startswith("Ferry fares across") and [r.reason for r in removed if "cookies" in r.text] == ["cookie-notice"]
+
+
+def test_a_server_warning_printed_into_the_page_is_clutter():
+    """PHP's warnings above an article had been kept as its text, and made a German page read as English."""
+    warning = ("Warning: mysqli_connect(): (HY000/2002): Connection refused in /var/www/html/inc/db.php on line 14\n"
+               "Notice: Undefined index: ressort in /var/www/html/artikel.php on line 88\n")
+    body = ("Die Fähre nach Velmar fährt ab Mai seltener, teilte die Reederei am Montag mit. "
+            "Der Stadtrat will über die neuen Fahrpläne im Juni beraten.")
+    text, removed = clean_text(f"{warning}\n{body}")
+    assert text == body
+    assert [r.reason for r in removed] == ["server-message", "server-message"]
+    # a sentence that merely says "warning:" stays
+    kept, _ = clean_text("Warning: the river will rise on Tuesday, the agency said in its notice.")
+    assert kept.startswith("Warning: the river")

@@ -21,7 +21,8 @@ context:
   durations ``04:07``), subscription prompts, logos, ``Source: www.x.de`` lines,
   date/byline header lines (``Reuters Published December 27, 2023``,
   ``1 min read``), bylines, wire sign-offs (``nm/aw (dpa, Interfax)``),
-  site-furniture headings (``Top Stories``), advertisements, copyright lines;
+  site-furniture headings (``Top Stories``), advertisements, copyright lines,
+  cookie notices, a server's warnings printed into the page (``Warning: ... on line 12``);
 * in context: lines repeating an earlier line, the headline list under a
   ``Read also:`` heading, the title of a video before its duration, the alt text
   just above a credited caption, bullet summaries before or after the article
@@ -89,6 +90,9 @@ _LINE_RULES = [
                                 r"editing by|compiled by|written by .{0,40}; editing by)\b.{0,120}$|"
                                 r"auto-generated from a syndicated feed|^with agency inputs\)?$", re.I)),
     ("site-furniture", re.compile(r"^comments are (?:closed|disabled)\b", re.I)),
+    # a server's error or warning printed into the page: PHP's "Warning: include(x.php): ... in /var/www/a.php on line 12"
+    ("server-message", re.compile(r"^(?:PHP )?(?:warning|notice|deprecated|strict standards|(?:catchable )?fatal error|"
+                                  r"parse error)\s*:.{0,400}?\bon line \d+\.?$", re.I)),
     ("cookie-notice", re.compile(r"\b(?:we|this (?:site|website)|our (?:site|website|partners)) (?:uses?|place) cookies\b|"
                                  r"\baccept (?:all )?cookies\b|\bcookie (?:policy|settings|preferences)\b|"
                                  r"\bmanage (?:your )?(?:cookie|consent|privacy) (?:settings|preferences|choices)\b", re.I)),
