@@ -469,3 +469,27 @@ def test_a_named_period_overlapping_a_span_is_found_as_the_definition_finds_it()
         first = rng.randint(0, 450)
         strong = (first, first + rng.choice((0, 0, 3, 40)))
         assert _names(event, strong) == any(lo <= strong[1] and strong[0] <= hi for lo, hi in event.refs)
+
+
+def test_who_reports_a_happening_is_not_a_participant():
+    """A wire agency, the article's own outlet and its dateline's town (tagged an organisation in capitals) report
+    the happening; they had been listed among its participants."""
+    texts = [("NORDHAVN, Velmar (Reuters) - Mayor Elena Varga opened the Nordhavn ferry terminal on Tuesday, "
+              "Kelport Shipping said.", "Reuters", ["Reuters"]),
+             ("Mayor Elena Varga opened the ferry terminal of Kelport Shipping, she told Velmar Radio on Tuesday.",
+              "Velmar Radio", [])]
+    arts = []
+    for i, (text, outlet, wire) in enumerate(texts):
+        a = article(f"r{i}", "Ferry terminal opens", text, "2024-05-07")
+        a.outlet, a.wire = outlet, wire
+        for name, label in (("NORDHAVN", "ORG"), ("Reuters", "ORG"), ("Elena Varga", "PERSON"),
+                            ("Kelport Shipping", "ORG"), ("Velmar Radio", "ORG")):
+            if name in text:
+                start = text.index(name)
+                a.mentions.append(Mention(start, start + len(name), name, label, name))
+        a.mentions.sort(key=lambda m: m.start)
+        arts.append(a)
+    assert describe_event("e-r", arts).participants == ["Elena Varga", "Kelport Shipping"]
+    bloomberg = article("b", "Bloomberg speaks", "Bloomberg said on Tuesday he would fund the terminal.", "2024-05-07")
+    bloomberg.mentions = [Mention(0, 9, "Bloomberg", "PERSON", "Bloomberg")]
+    assert describe_event("e-b", [bloomberg]).participants == ["Bloomberg"]  # a person, not the agency

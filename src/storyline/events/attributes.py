@@ -8,7 +8,8 @@
 - **title**: a representative headline, the one of the article nearest the
   event's mean vector (without vectors: the earliest article's);
 - **participants**: the people and organisations named by at least half of its
-  articles (at least one, at most :data:`MAX_PARTICIPANTS`), most named first.
+  articles (at least one, at most :data:`MAX_PARTICIPANTS`), most named first; a
+  wire agency, the reporting outlet and a dateline's town are who reports it, not who takes part.
 
 :func:`infer_published` gives an article that states no publication date its
 event's date, marked ``published_how="inferred"``, when the model is confident it belongs there.
@@ -23,6 +24,7 @@ from datetime import date
 
 import numpy as np
 
+from ..agencies import AGENCIES
 from ..models import Article, Event
 from .features import ACTOR_LABELS, PLACE_LABELS, WEAK_DATE_HOW, day_of, entity_key
 from .placement import canonical_order
@@ -30,6 +32,9 @@ from .placement import canonical_order
 MAX_PARTICIPANTS = 8
 VENUE_BEFORE = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?$", re.IGNORECASE)  # "talks in Moscow"
 INFER_FIT = 0.9  # probability of belonging to its event from which an undated article takes its date
+DATELINE_REACH = 3  # a dateline starts the text (after a space or a bullet at most): "BERGEN, Norway, Sept 12 (Reuters) -"
+_DATELINE = re.compile(r"[A-Z][A-Z .'’-]*(?:,[^,()\n]{2,40}){0,2}\s*(?:\([^()\n]{2,40}\)\s*)?[—–-]")
+_AGENCY_KEYS = frozenset(entity_key(name) for name in {*AGENCIES, *AGENCIES.values()})
 
 
 def describe_event(event_id: str, articles: list[Article]) -> Event:
@@ -80,15 +85,16 @@ def representative_title(articles: list[Article]) -> str | None:
     return with_vectors[int(np.argmax(scores))].title  # argmax keeps the first of equals
 
 
-def _most_named(articles: list[Article], labels: frozenset, min_articles: int) -> list[str]:
-    """Names of entities with ``labels``, most articles first, each named by ``min_articles`` or more."""
+def _most_named(articles: list[Article], labels: frozenset, min_articles: int, skip=None) -> list[str]:
+    """Names of entities with ``labels``, most articles first, each named by ``min_articles`` or more (a
+    mention for which ``skip(article, mention)`` holds not counted)."""
     in_articles: Counter = Counter()
     mentions: Counter = Counter()
     spelling: dict[str, Counter] = defaultdict(Counter)
     for a in articles:
         keys = set()
         for m in a.mentions:
-            if m.label in labels:
+            if m.label in labels and not (skip and skip(a, m)):
                 key = entity_key(m.name or m.text)
                 if len(key) < 2:
                     continue
@@ -143,9 +149,22 @@ def venue(articles: list[Article]) -> str | None:
 
 
 def participants(articles: list[Article]) -> list[str]:
-    """People and organisations named by at least half the articles (the most named one at least)."""
-    names = _most_named(articles, ACTOR_LABELS, max(1, (len(articles) + 1) // 2))
-    return names[:MAX_PARTICIPANTS] or _most_named(articles, ACTOR_LABELS, 1)[:1]
+    """People and organisations named by at least half the articles (the most named one at least), not
+    counting who reports it (:func:`_reporter`)."""
+    names = _most_named(articles, ACTOR_LABELS, max(1, (len(articles) + 1) // 2), _reporter)
+    return names[:MAX_PARTICIPANTS] or _most_named(articles, ACTOR_LABELS, 1, _reporter)[:1]
+
+
+def _reporter(article: Article, mention) -> bool:
+    """Whether ``mention`` names who reports the happening rather than who takes part: a wire agency ("(Reuters)",
+    "Kyodo News reported"), the article's own outlet ("told WDTN"), or its dateline's town, which the tagger
+    takes for an organisation in capitals ("BERGEN, Norway (Reuters) -")."""
+    key = entity_key(mention.name or mention.text)
+    if mention.label != "PERSON" and (key in _AGENCY_KEYS or key in {entity_key(w) for w in article.wire}
+                                      or article.outlet and key == entity_key(article.outlet)):
+        return True  # "Bloomberg" the person stays
+    return mention.start < DATELINE_REACH and mention.text.isupper() and bool(
+        _DATELINE.match(article.text or "", mention.start))
 
 
 def infer_published(articles: Iterable[Article], events: Iterable[Event], fit: dict[str, float]) -> list[Article]:
