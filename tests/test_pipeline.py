@@ -95,6 +95,26 @@ def test_the_same_text_under_another_id_is_named_with_the_article_stored(env):
     assert "stored 1 articles (0 syndicated copies), 1 already stored" in result.output
 
 
+def test_a_word_for_word_reprint_in_another_outlet_is_stored_as_a_copy(env):
+    """A second paper printing a wire story word for word had been taken for the article already stored and
+    dropped, and with it the outlet; the same line again is still the same article."""
+    text = "Velmora's harbour board voted on Tuesday to close the east quay for repairs until the spring."
+    lines = [{"id": "wire", "text": text, "title": "Harbour board closes east quay", "outlet": "Velmar Wire",
+              "url": "https://wire.example/quay"},
+             {"id": "gazette", "text": text, "title": "East quay to close", "outlet": "Kelport Gazette"}]
+    (env / "a.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    runner = CliRunner()
+    first = runner.invoke(app, ["ingest", str(env / "a.jsonl"), "--db", "s.db"])
+    assert "stored 2 articles (1 syndicated copies), 0 already stored" in first.output, first.output
+    store = open_store(env / "s.db")
+    assert store.get_article("gazette").duplicate_of == "wire" and store.get_article("gazette").outlet == "Kelport Gazette"
+    assert store.get_article("gazette").title == "East quay to close"
+    keys = dict(store.article_vector_keys())
+    assert keys["wire"] != keys["gazette"]  # its own headline, its own vector: the wire's is not replaced
+    again = runner.invoke(app, ["ingest", str(env / "a.jsonl"), "--db", "s.db"])
+    assert "stored 0 articles" in again.output and "2 already stored" in again.output
+
+
 def test_syndicated_copies_point_at_the_earliest(env):
     d = _corpus(env)
     CliRunner().invoke(app, ["ingest", str(d), "--db", "s.db"])

@@ -101,6 +101,19 @@ class IngestReport:
         return not self.failures
 
 
+def stored_as(article: Article, publications: list[tuple[str, str | None, str | None]]) -> str | None:
+    """The id under which ``article`` is already stored, among the (id, outlet, url) of the stored articles of its
+    clean text, or ``None``: the same text is the same article unless its address or outlet says it is another
+    publication of it (a wire story a second paper reprinted word for word, which is stored, as a copy)."""
+    for ident, outlet, url in publications:
+        if article.url and url:
+            if article.url == url:
+                return ident
+        elif not (article.outlet and outlet) or article.outlet.casefold() == outlet.casefold():
+            return ident
+    return None
+
+
 class Pipeline:
     """Runs the stages over inputs and writes the results to ``store``.
 
@@ -331,7 +344,7 @@ class Pipeline:
         """Drop what another writer stored meanwhile; rename ids it took."""
         kept = []
         for a in fresh:
-            existing = self.store.id_for_hash(a.content_hash)
+            existing = stored_as(a, self.store.publications(a.content_hash))
             if existing:
                 report.unchanged.append((a.id, existing))
                 continue
@@ -345,7 +358,7 @@ class Pipeline:
     def _prepare(self, articles: list[Article], report: IngestReport) -> list[Article]:
         """Clean and describe (the first map); drop what is already stored; give clashing ids a suffix."""
         fresh: list[Article] = []
-        seen_hashes: dict[str, str] = {}
+        seen_hashes: dict[str, list[tuple[str, str | None, str | None]]] = {}
         seen_ids: set[str] = set()
         for a in self.executor.describe(articles):
             if isinstance(a, InputError):
@@ -354,7 +367,7 @@ class Pipeline:
             for warning in a.warnings:
                 report.warn(warning)
             a.content_hash = content_hash(a.text)
-            existing = self.store.id_for_hash(a.content_hash) or seen_hashes.get(a.content_hash)
+            existing = stored_as(a, self.store.publications(a.content_hash) + seen_hashes.get(a.content_hash, []))
             if existing:
                 report.unchanged.append((a.id, existing))
                 continue
@@ -362,7 +375,7 @@ class Pipeline:
                 new_id = f"{a.id}~{a.content_hash[:8]}"
                 report.renamed.append((a.id, new_id))
                 a.id = new_id
-            seen_hashes[a.content_hash] = a.id
+            seen_hashes.setdefault(a.content_hash, []).append((a.id, a.outlet, a.url))
             seen_ids.add(a.id)
             fresh.append(a)
         return fresh

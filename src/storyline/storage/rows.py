@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -18,6 +19,13 @@ ARTICLE_COLUMNS = (
     "outlet_key",
 )  # fmt: skip
 JSON_COLUMNS = {"hints", "wire", "removed", "sentences"}
+
+
+def vector_key(article: Article) -> str:
+    """The key its vector is kept under: one per headline and clean text, which the vector embeds (a reprint under
+    another headline has its own; before, the key was the text's alone, and a reprint's vector replaced the original's)."""
+    folded = " ".join(f"{article.title or ''}\n{article.text}".lower().split())
+    return "a:" + hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
 def article_row(article: Article, vector_key: str | None, minhash: bytes | None) -> tuple:

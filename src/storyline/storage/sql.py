@@ -80,9 +80,9 @@ class SQLStore:
         return [self.NO_LIMIT if limit is None else limit, offset]
 
     # --- articles -----------------------------------------------------------------------
-    def id_for_hash(self, content_hash: str) -> str | None:
-        row = self._one(f"SELECT id FROM articles WHERE content_hash = ? ORDER BY {self.SEQ} LIMIT 1", (content_hash,))
-        return row["id"] if row else None
+    def publications(self, content_hash: str) -> list[tuple[str, str | None, str | None]]:
+        rows = self._all(f"SELECT id, outlet, url FROM articles WHERE content_hash = ? ORDER BY {self.SEQ}", (content_hash,))
+        return [(r["id"], r["outlet"], r["url"]) for r in rows]
 
     def hash_for_id(self, article_id: str) -> str | None:
         row = self._one("SELECT content_hash FROM articles WHERE id = ?", (article_id,))
@@ -97,11 +97,11 @@ class SQLStore:
         with self.write():
             if entities:
                 self._upsert_entities(entities)
-            self.put_vectors({"a:" + a.content_hash: a.vector for a in articles if a.vector is not None})
+            self.put_vectors({R.vector_key(a): a.vector for a in articles if a.vector is not None})
             marks = ",".join("?" * len(R.ARTICLE_COLUMNS))
             self._many(
                 f"INSERT INTO articles ({','.join(R.ARTICLE_COLUMNS)}) VALUES ({marks})",
-                [self._article_row(a, None if a.vector is None else "a:" + a.content_hash, minhashes.get(a.id))
+                [self._article_row(a, None if a.vector is None else R.vector_key(a), minhashes.get(a.id))
                  for a in articles],
             )  # fmt: skip
             self._insert_enrichment(articles)
