@@ -296,6 +296,25 @@ def test_framing_reads_cue_words_not_parts_of_words_nor_what_follows_the_figure(
     assert modality == {"120 residents": "reported", "4.5 percent": "reported", "80 staff": "expected"}
 
 
+def test_a_source_that_names_no_time_does_not_frame_a_figure_differently():
+    from storyline.narration.differences import framing_differences
+    from storyline.narration.summary import figure_groups
+
+    fee = [("3 percent", 3, "%", "percent", "fee")]
+    a = _plain("herald", "Herald", "The council approved a parking fee of 3 percent on Tuesday.", figures=fee,
+               times=[("Tuesday", "2024-03-12", "day")])  # fmt: skip
+    b = _plain("gazette", "Gazette", "Drivers pay a parking fee of 3% of each ticket.",
+               figures=[("3%", 3, "%", "percent", "fee")])  # fmt: skip
+    c = _plain("post", "Post", "A parking fee of 3 percent was approved on Tuesday by the council.", figures=fee,
+               times=[("Tuesday", "2024-03-12", "day")])  # fmt: skip
+    assert framing_differences(_sources(a, b, c), figure_groups(_sources(a, b, c))) == []
+    d = _plain("daily", "Daily", "A parking fee of 3 percent was approved on Monday by the council.", figures=fee,
+               times=[("Monday", "2024-03-11", "day")])  # fmt: skip
+    [found] = framing_differences(_sources(a, b, d), figure_groups(_sources(a, b, d)))
+    assert {c["article_id"]: c["when"] for c in found["sources"]} == {"herald": ["2024-03-12"], "gazette": [],
+                                                                     "daily": ["2024-03-11"]}  # fmt: skip
+
+
 def test_two_figures_of_one_sentence_are_not_one_measure_given_twice():
     from storyline.narration.differences import value_differences
     from storyline.narration.summary import figure_groups
