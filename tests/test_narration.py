@@ -420,3 +420,26 @@ def test_a_wire_copy_joins_the_claim_its_original_makes():
     assert [sorted(c["article_id"] for c in x["sources"]) for x in claims] == [["gazette", "harbour", "herald"]]
     assert not any(u["text"] == line for u in found["unique"]), found["unique"]
 
+
+
+def _one_event_report(tmp_path, *articles: Article) -> dict:
+    """The report of a story of one event made of ``articles``."""
+    store = open_store(tmp_path / "one.db")
+    store.add_articles(list(articles))
+    store.save_events([Event("e-one", articles=[a.id for a in articles], date="2024-03-12", story_id="s-one")],
+                      [Story(id="s-one", title="One event")])  # fmt: skip
+    try:
+        return build_report(store, "s-one")
+    finally:
+        store.close()
+
+
+def test_a_figure_whose_text_names_what_it_counts_is_not_labelled_twice(tmp_path):
+    counts = [("14 counts", 14, "counts", "count", "counts"), ("12 percent", 12, "%", "percent", "pay rise")]
+    a = _plain("herald", "Herald", "The trader faces 14 counts of fraud and a pay rise of 12 percent.", figures=counts)
+    b = _plain("gazette", "Gazette", "Prosecutors filed 14 counts of fraud; staff got a pay rise of 12 percent.", figures=counts)
+    report = _one_event_report(tmp_path, a, b)
+    md, page = render(report, "md"), render(report, "html")
+    assert "14 counts counts" not in md and "**14 counts** " in md
+    assert "12 percent pay rise" in md  # a measure the text does not say is shown
+    assert "<td>counts</td>" not in page and "<td>pay rise</td>" in page
