@@ -443,3 +443,10 @@ def test_a_figure_whose_text_names_what_it_counts_is_not_labelled_twice(tmp_path
     assert "14 counts counts" not in md and "**14 counts** " in md
     assert "12 percent pay rise" in md  # a measure the text does not say is shown
     assert "<td>counts</td>" not in page and "<td>pay rise</td>" in page
+
+
+def test_one_event_and_one_article_are_counted_in_the_singular(tmp_path):
+    a = _plain("herald", "Herald", "The library on Mill Street reopened after a year of repairs.")
+    md = render(_one_event_report(tmp_path, a), "md")
+    assert "1 event · 1 article ·" in md and "1 article (1 independent)" in md
+    assert "1 events" not in md and "1 articles" not in md
