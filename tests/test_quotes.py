@@ -96,3 +96,11 @@ def test_a_title_and_a_name_taken_for_a_work_of_art_is_the_speaker():
     assert {(m.name, m.label) for m in mentions} == {("Elena Varga", "PERSON"), ("Anna Lindqvist", "PERSON")}
     [quote] = [q for q in find_quotes(text, [], mentions) if q.text.startswith("This is")]
     assert quote.speaker == "Elena Varga"
+
+
+def test_a_wire_agency_credited_with_the_copy_is_not_the_speaker():
+    text = ('OSLO, May 2 (AFP) - Investigators told the court on Tuesday that ferry owner Nils Brekke '
+            '"cut every corner he could find" before the sinking.')  # fmt: skip
+    names = [["AFP", "ORG"], ["Nils Brekke", "PERSON"]]
+    [quote] = find_quotes(text, [], resolve_mentions(text, entity_spans(text, names)))
+    assert quote.text == "cut every corner he could find" and quote.speaker is None

@@ -17,7 +17,8 @@
    ``According to Jaishankar, …``).
 
 Pronouns go to the latest speaker or sentence subject; roles ("the Russian
-leader") to the person whose title in the article fits best. ``speaker`` is the
+leader") to the person whose title in the article fits best; a wire agency is
+never a speaker, only the copy's credit. ``speaker`` is the
 article's canonical name for the person. ``kind`` is ``direct`` for whole
 sentences, ``partial`` for fragments inside a sentence, ``reported`` for
 speech without quotation marks.
@@ -28,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..agencies import AGENCIES
 from ..models import Mention, Quote
 
 CUES = (
@@ -143,12 +145,17 @@ def _segments(text: str, p0: int, p1: int, spans: list[tuple[int, int]]) -> list
     return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]
 
 
+def _agency(m: Mention) -> bool:
+    """A wire agency is never a speaker: it is credited with the copy ("HOUSTON (Reuters) - Prosecutors told ...")."""
+    return (m.name or m.text).casefold() in AGENCIES
+
+
 class _Finder:
     """The state of one article's pass: mentions, speakers so far, quote spans."""
 
     def __init__(self, text: str, mentions: list[Mention]):
         self.text = text
-        self.mentions = sorted((m for m in mentions if m.label in ("PERSON", "ORG")), key=lambda m: m.start)
+        self.mentions = sorted((m for m in mentions if m.label in ("PERSON", "ORG") and not _agency(m)), key=lambda m: m.start)
         self.history: list[tuple[int, str, bool]] = []  # (position, speaker, was a speech act)
         self.spans: list[tuple[int, int]] = []
         self.quotes: list[Quote] = []
