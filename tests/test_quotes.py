@@ -104,3 +104,15 @@ def test_a_wire_agency_credited_with_the_copy_is_not_the_speaker():
     names = [["AFP", "ORG"], ["Nils Brekke", "PERSON"]]
     [quote] = find_quotes(text, [], resolve_mentions(text, entity_spans(text, names)))
     assert quote.text == "cut every corner he could find" and quote.speaker is None
+
+
+def test_whom_a_speaker_told_is_not_part_of_what_was_said():
+    names = [["Ada Lund", "PERSON"]]
+    said = {
+        "The neighbour, Ada Lund, told KXTV 7 she smelled gas and ran to the door.": "she smelled gas and ran to the door.",
+        "Ada Lund told reporters at the scene the fire had spread to the roof.": "the fire had spread to the roof.",
+        "Ada Lund told the court on Friday that the firm had lied to investors.": "the firm had lied to investors.",
+    }
+    for text, words in said.items():
+        [quote] = find_quotes(text, [], resolve_mentions(text, entity_spans(text, names)))
+        assert (quote.text, quote.speaker, quote.cue) == (words, "Ada Lund", "told"), text
