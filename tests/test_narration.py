@@ -450,3 +450,28 @@ def test_one_event_and_one_article_are_counted_in_the_singular(tmp_path):
     md = render(_one_event_report(tmp_path, a), "md")
     assert "1 event · 1 article ·" in md and "1 article (1 independent)" in md
     assert "1 events" not in md and "1 articles" not in md
+
+
+def test_two_meetings_of_the_same_people_in_two_events_are_not_one_claim():
+    from storyline.narration.compare import story_agreements
+    from storyline.narration.sources import Sources
+
+    def article(aid: str, text: str, people: list[str]) -> Article:
+        a = _plain(aid, aid.title(), text)
+        after = 0
+        for name in people:
+            s, e = _span(text, name, after)
+            a.mentions.append(Mention(s, e, name, "PERSON", name))
+            after = e
+        return a
+
+    spring = article("herald", "Mayor Ines Roth met union leader Piet Kalder at the port on Monday and promised new cranes.",
+                     ["Ines Roth", "Piet Kalder"])  # fmt: skip
+    spring2 = article("post", "Roth held talks with Kalder about wages as dockers gathered outside the port office.",
+                      ["Roth", "Kalder"])  # fmt: skip
+    autumn = article("gazette", "Roth welcomed Kalder to city hall in October to sign the final pay settlement.",
+                     ["Roth", "Kalder"])  # fmt: skip
+    events = [Event("e-spring", articles=["herald", "post"]), Event("e-autumn", articles=["gazette"])]
+    spring.event_id, spring2.event_id, autumn.event_id = "e-spring", "e-spring", "e-autumn"
+    found = story_agreements(Sources(events=events, articles=[spring, spring2, autumn]))
+    assert [a for a in found if "gazette" in {c["article_id"] for c in a["sources"]}] == [], found
