@@ -104,6 +104,9 @@ def test_a_wire_agency_credited_with_the_copy_is_not_the_speaker():
     names = [["AFP", "ORG"], ["Nils Brekke", "PERSON"]]
     [quote] = find_quotes(text, [], resolve_mentions(text, entity_spans(text, names)))
     assert quote.text == "cut every corner he could find" and quote.speaker is None
+    person = '"The city must build more homes," Bloomberg said at the housing summit on Friday.'
+    [quote] = find_quotes(person, [], resolve_mentions(person, entity_spans(person, [["Bloomberg", "PERSON"]])))
+    assert quote.speaker == "Bloomberg"  # one the recogniser takes for a person of an agency's name still speaks
 
 
 def test_whom_a_speaker_told_is_not_part_of_what_was_said():

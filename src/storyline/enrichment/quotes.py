@@ -162,8 +162,9 @@ def _addressee_end(rest: str) -> int:
 
 
 def _agency(m: Mention) -> bool:
-    """A wire agency is never a speaker: it is credited with the copy ("HOUSTON (Reuters) - Prosecutors told ...")."""
-    return (m.name or m.text).casefold() in AGENCIES
+    """A wire agency is never a speaker: it is credited with the copy ("HOUSTON (Reuters) - Prosecutors told ...").
+    A person of an agency's name ("Bloomberg said") still speaks."""
+    return m.label != "PERSON" and (m.name or m.text).casefold() in AGENCIES
 
 
 class _Finder:
