@@ -20,6 +20,7 @@ CASES = [
     ("She left after a nearly 11-hour visit.", "11-hour", 11.0, "hours", "duration", "visit"),
     ("The pipeline is 1,200 km long.", "1,200 km", 1200.0, "km", "quantity", "km"),
     ("About 3 million people voted.", "3 million people", 3e6, "people", "count", "people"),
+    ("Halvorsen, 47, was ordered to repay $3.5 million to investors.", "$3.5 million", 3.5e6, "USD", "money", "Halvorsen"),
 ]
 
 

@@ -296,6 +296,25 @@ def test_framing_reads_cue_words_not_parts_of_words_nor_what_follows_the_figure(
     assert modality == {"120 residents": "reported", "4.5 percent": "reported", "80 staff": "expected"}
 
 
+def test_a_source_that_names_no_time_does_not_frame_a_figure_differently():
+    from storyline.narration.differences import framing_differences
+    from storyline.narration.summary import figure_groups
+
+    fee = [("3 percent", 3, "%", "percent", "fee")]
+    a = _plain("herald", "Herald", "The council approved a parking fee of 3 percent on Tuesday.", figures=fee,
+               times=[("Tuesday", "2024-03-12", "day")])  # fmt: skip
+    b = _plain("gazette", "Gazette", "Drivers pay a parking fee of 3% of each ticket.",
+               figures=[("3%", 3, "%", "percent", "fee")])  # fmt: skip
+    c = _plain("post", "Post", "A parking fee of 3 percent was approved on Tuesday by the council.", figures=fee,
+               times=[("Tuesday", "2024-03-12", "day")])  # fmt: skip
+    assert framing_differences(_sources(a, b, c), figure_groups(_sources(a, b, c))) == []
+    d = _plain("daily", "Daily", "A parking fee of 3 percent was approved on Monday by the council.", figures=fee,
+               times=[("Monday", "2024-03-11", "day")])  # fmt: skip
+    [found] = framing_differences(_sources(a, b, d), figure_groups(_sources(a, b, d)))
+    assert {c["article_id"]: c["when"] for c in found["sources"]} == {"herald": ["2024-03-12"], "gazette": [],
+                                                                     "daily": ["2024-03-11"]}  # fmt: skip
+
+
 def test_two_figures_of_one_sentence_are_not_one_measure_given_twice():
     from storyline.narration.differences import value_differences
     from storyline.narration.summary import figure_groups
@@ -401,3 +420,58 @@ def test_a_wire_copy_joins_the_claim_its_original_makes():
     assert [sorted(c["article_id"] for c in x["sources"]) for x in claims] == [["gazette", "harbour", "herald"]]
     assert not any(u["text"] == line for u in found["unique"]), found["unique"]
 
+
+
+def _one_event_report(tmp_path, *articles: Article) -> dict:
+    """The report of a story of one event made of ``articles``."""
+    store = open_store(tmp_path / "one.db")
+    store.add_articles(list(articles))
+    store.save_events([Event("e-one", articles=[a.id for a in articles], date="2024-03-12", story_id="s-one")],
+                      [Story(id="s-one", title="One event")])  # fmt: skip
+    try:
+        return build_report(store, "s-one")
+    finally:
+        store.close()
+
+
+def test_a_figure_whose_text_names_what_it_counts_is_not_labelled_twice(tmp_path):
+    counts = [("14 counts", 14, "counts", "count", "counts"), ("12 percent", 12, "%", "percent", "pay rise")]
+    a = _plain("herald", "Herald", "The trader faces 14 counts of fraud and a pay rise of 12 percent.", figures=counts)
+    b = _plain("gazette", "Gazette", "Prosecutors filed 14 counts of fraud; staff got a pay rise of 12 percent.", figures=counts)
+    report = _one_event_report(tmp_path, a, b)
+    md, page = render(report, "md"), render(report, "html")
+    assert "14 counts counts" not in md and "**14 counts** " in md
+    assert "12 percent pay rise" in md  # a measure the text does not say is shown
+    assert "<td>counts</td>" not in page and "<td>pay rise</td>" in page
+
+
+def test_one_event_and_one_article_are_counted_in_the_singular(tmp_path):
+    a = _plain("herald", "Herald", "The library on Mill Street reopened after a year of repairs.")
+    md = render(_one_event_report(tmp_path, a), "md")
+    assert "1 event · 1 article ·" in md and "1 article (1 independent)" in md
+    assert "1 events" not in md and "1 articles" not in md
+
+
+def test_two_meetings_of_the_same_people_in_two_events_are_not_one_claim():
+    from storyline.narration.compare import story_agreements
+    from storyline.narration.sources import Sources
+
+    def article(aid: str, text: str, people: list[str]) -> Article:
+        a = _plain(aid, aid.title(), text)
+        after = 0
+        for name in people:
+            s, e = _span(text, name, after)
+            a.mentions.append(Mention(s, e, name, "PERSON", name))
+            after = e
+        return a
+
+    spring = article("herald", "Mayor Ines Roth met union leader Piet Kalder at the port on Monday and promised new cranes.",
+                     ["Ines Roth", "Piet Kalder"])  # fmt: skip
+    spring2 = article("post", "Roth held talks with Kalder about wages as dockers gathered outside the port office.",
+                      ["Roth", "Kalder"])  # fmt: skip
+    autumn = article("gazette", "Roth welcomed Kalder to city hall in October to sign the final pay settlement.",
+                     ["Roth", "Kalder"])  # fmt: skip
+    events = [Event("e-spring", articles=["herald", "post"]), Event("e-autumn", articles=["gazette"])]
+    spring.event_id, spring2.event_id, autumn.event_id = "e-spring", "e-spring", "e-autumn"
+    found = story_agreements(Sources(events=events, articles=[spring, spring2, autumn]))
+    assert [a for a in found if "gazette" in {c["article_id"] for c in a["sources"]}] == [], found

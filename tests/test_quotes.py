@@ -96,3 +96,26 @@ def test_a_title_and_a_name_taken_for_a_work_of_art_is_the_speaker():
     assert {(m.name, m.label) for m in mentions} == {("Elena Varga", "PERSON"), ("Anna Lindqvist", "PERSON")}
     [quote] = [q for q in find_quotes(text, [], mentions) if q.text.startswith("This is")]
     assert quote.speaker == "Elena Varga"
+
+
+def test_a_wire_agency_credited_with_the_copy_is_not_the_speaker():
+    text = ('OSLO, May 2 (AFP) - Investigators told the court on Tuesday that ferry owner Nils Brekke '
+            '"cut every corner he could find" before the sinking.')  # fmt: skip
+    names = [["AFP", "ORG"], ["Nils Brekke", "PERSON"]]
+    [quote] = find_quotes(text, [], resolve_mentions(text, entity_spans(text, names)))
+    assert quote.text == "cut every corner he could find" and quote.speaker is None
+    person = '"The city must build more homes," Bloomberg said at the housing summit on Friday.'
+    [quote] = find_quotes(person, [], resolve_mentions(person, entity_spans(person, [["Bloomberg", "PERSON"]])))
+    assert quote.speaker == "Bloomberg"  # one the recogniser takes for a person of an agency's name still speaks
+
+
+def test_whom_a_speaker_told_is_not_part_of_what_was_said():
+    names = [["Ada Lund", "PERSON"]]
+    said = {
+        "The neighbour, Ada Lund, told KXTV 7 she smelled gas and ran to the door.": "she smelled gas and ran to the door.",
+        "Ada Lund told reporters at the scene the fire had spread to the roof.": "the fire had spread to the roof.",
+        "Ada Lund told the court on Friday that the firm had lied to investors.": "the firm had lied to investors.",
+    }
+    for text, words in said.items():
+        [quote] = find_quotes(text, [], resolve_mentions(text, entity_spans(text, names)))
+        assert (quote.text, quote.speaker, quote.cue) == (words, "Ada Lund", "told"), text

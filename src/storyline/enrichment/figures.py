@@ -119,8 +119,13 @@ def _noun_after(text: str, pos: int) -> str:
     return " ".join(w for w, _ in _words_after(text, pos, limit=3, names=True))
 
 
+_ASIDE_NUMBER = re.compile(r",\s*\d+,\s")  # "Delaney, 52, is accused": an age set off by commas
+
+
 def _clause_subject(sentence: str, offset: int) -> str:
-    """The subject of the clause that holds ``offset``: the words before its first verb."""
+    """The subject of the clause that holds ``offset``: the words before its first verb. A number set off by commas
+    is an aside on the subject ("Delaney, 52, is accused of raising $48 million" -> "Delaney"), not the subject."""
+    sentence = _ASIDE_NUMBER.sub(lambda m: " " * len(m.group()), sentence)  # blanked: offsets stay
     bounds = [0] + [m.end() for m in re.finditer(r"[;:]\s|,\s|\bthat\s|\bwhich\s|—\s", sentence[:offset])]
     for b in reversed(bounds):
         words = re.findall(r"[\w'’-]+", sentence[b:offset])

@@ -17,7 +17,8 @@
    ``According to Jaishankar, …``).
 
 Pronouns go to the latest speaker or sentence subject; roles ("the Russian
-leader") to the person whose title in the article fits best. ``speaker`` is the
+leader") to the person whose title in the article fits best; a wire agency is
+never a speaker, only the copy's credit. ``speaker`` is the
 article's canonical name for the person. ``kind`` is ``direct`` for whole
 sentences, ``partial`` for fragments inside a sentence, ``reported`` for
 speech without quotation marks.
@@ -28,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..agencies import AGENCIES
 from ..models import Mention, Quote
 
 CUES = (
@@ -71,6 +73,9 @@ _AFTER_ATTRIBUTION = re.compile(
     r"^(?:[,.;]|(?:on|in|at|after|before|during|while|late|earlier|later|last|this|when|according|to|from|via)\b)", re.I
 )
 _POSSESSIVE_AFTER = re.compile(r"['’]s\b|(?<=s)['’](?!\w)")
+_ADDRESSED = frozenset(("told", "tells", "assured"))  # cues naming whom they address before what was said
+_OPENERS = frozenset("he she it they we i you the a an his her its their our there".split())  # a clause's first word
+_PREPOSITIONS = frozenset("at in on of for with from by about".split())
 _DATELINE = re.compile(r"[A-Z][A-Z .'’-]+\s*[—–-]+\s*")
 _OPEN, _CLOSE = "“„«", "”»"
 _ABBREV = frozenset("mr mrs ms dr st jr sr no vs gen sen rep gov col lt prof sgt capt adm fig inc ltd co corp".split())
@@ -143,12 +148,31 @@ def _segments(text: str, p0: int, p1: int, spans: list[tuple[int, int]]) -> list
     return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]
 
 
+def _addressee_end(rest: str) -> int:
+    """Where what was said begins after a cue that names its addressee ("told 2 NEWS he heard ..."): at the first
+    word of up to five that opens a clause, unless a preposition holds it ("told reporters at the scene the ...");
+    0 when none does, or an infinitive ("told him to leave") shows an order, not speech."""
+    words = list(re.finditer(r"\S+", rest))[:5]
+    for before, word in zip(words, words[1:], strict=False):
+        if before.group().casefold() == "to":
+            return 0
+        if word.group().casefold() in _OPENERS and before.group().casefold() not in _PREPOSITIONS:
+            return word.start()
+    return 0
+
+
+def _agency(m: Mention) -> bool:
+    """A wire agency is never a speaker: it is credited with the copy ("HOUSTON (Reuters) - Prosecutors told ...").
+    A person of an agency's name ("Bloomberg said") still speaks."""
+    return m.label != "PERSON" and (m.name or m.text).casefold() in AGENCIES
+
+
 class _Finder:
     """The state of one article's pass: mentions, speakers so far, quote spans."""
 
     def __init__(self, text: str, mentions: list[Mention]):
         self.text = text
-        self.mentions = sorted((m for m in mentions if m.label in ("PERSON", "ORG")), key=lambda m: m.start)
+        self.mentions = sorted((m for m in mentions if m.label in ("PERSON", "ORG") and not _agency(m)), key=lambda m: m.start)
         self.history: list[tuple[int, str, bool]] = []  # (position, speaker, was a speech act)
         self.spans: list[tuple[int, int]] = []
         self.quotes: list[Quote] = []
@@ -343,7 +367,8 @@ class _Finder:
             if len(self.text[s0 : who.start].split()) <= 12 and who.start < cue.start():
                 rest = self.text[cue.end() : s1]
                 that = re.match(r"(?:\W*\S+){0,7}?\W*\bthat\b,?", rest)
-                skip = that.end() if that else re.match(r"(?:,?\s*(?:on|late on|early on)\s+\w+day\b)?[\s,]*", rest).end()
+                told = _addressee_end(rest) if cue["cue"].casefold() in _ADDRESSED else 0
+                skip = that.end() if that else told or re.match(r"(?:,?\s*(?:on|late on|early on)\s+\w+day\b)?[\s,]*", rest).end()
                 self._emit(cue.end() + skip, s1, (name, cue["cue"].casefold()), "reported", para)
                 return
 

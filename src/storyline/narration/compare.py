@@ -72,10 +72,11 @@ def _restates(claim: dict, spans: list[tuple[str, int]]) -> bool:
 
 
 def story_agreements(sources: Sources) -> list[dict]:
-    """Agreements between articles of different events of a story (recurring facts and claims)."""
+    """Agreements between articles of different events of a story (recurring facts and claims). The same two people
+    meeting (signing, calling) in two events are two meetings, not one claim: only alike sentences link events."""
     sentences = [s for s in sources.all_sentences() if s.claim]
     dense = _top_per_article(sources, sentences, STORY_DENSE)
-    found = claim_clusters(sources, sentences, dense)
+    found = [c for c in claim_clusters(sources, sentences, dense) if c["how"] != "interaction"]
     found += [a for a in figure_agreements(figure_groups(sources)) if _similar_context(a)]
     out = []
     for a in found:

@@ -4,7 +4,8 @@
   as an expectation by one source and as an achievement by another ("crossed
   $50 billion last year" against "expected to top $50 billion this year"). Each
   figure is framed by the time mention nearest to it and the cue words just
-  before it, within its sentence.
+  before it, within its sentence. A source that names no time places the figure
+  nowhere, so it differs from none on when.
 - **value**: the same measure (similar description or sentence, same unit and
   kind) with different values.
 - **date**: sources dating the event, or one agreed claim, to different days.
@@ -67,7 +68,8 @@ def framing_differences(sources: Sources, figures: list[dict]) -> list[dict]:
         if g["independent"] < 2:
             continue
         framed = [{**c, **framing(sources, c)} for c in g["sources"]]
-        if len({(tuple(f["when"]), f["modality"]) for f in framed}) > 1:
+        whens = {tuple(f["when"]) for f in framed if f["when"]}  # "4%" on Monday and "4 percent" undated agree
+        if len(whens) > 1 or len({f["modality"] for f in framed}) > 1:
             out.append({"kind": "framing", "text": g["text"], "value": g["value"], "unit": g["unit"],
                         "measures": g["measures"], "sources": framed})  # fmt: skip
     return out

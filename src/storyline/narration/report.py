@@ -144,6 +144,8 @@ def _environment(fmt: str) -> Environment:
     env.filters["event_anchor"] = event_anchor
     env.filters["when"] = when
     env.filters["label"] = label
+    env.filters["measure_after"] = measure_after
+    env.filters["plural"] = plural
     env.filters["figure_sources"] = lambda cites: ", ".join(sorted({c["outlet"] or c["article_id"] for c in cites}))
     return env
 
@@ -154,6 +156,18 @@ def label(cite: dict) -> str:
         return cite["outlet"]
     aid = str(cite["article_id"])
     return aid if len(aid) <= 14 else aid[:12] + "…"
+
+
+def plural(n: int, noun: str) -> str:
+    """``1 event``, ``2 events``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def measure_after(measures: str | None, text: str) -> str:
+    """What a figure measures, as shown after its ``text``: nothing when the text ends with it already (a count's
+    "11 counts" measures "counts"; "11 counts counts" says it twice)."""
+    measures = (measures or "").strip()
+    return "" if text.casefold().endswith(measures.casefold()) else measures
 
 
 def when(item: dict) -> str:
