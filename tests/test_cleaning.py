@@ -137,6 +137,25 @@ def test_closing_agency_credit_is_cut_off_but_the_sentence_stays():
     assert text.endswith(LAST) and reasons(removed)["— AFP"] == "wire-signoff"
 
 
+def test_a_byline_opening_the_first_paragraph_goes_and_the_paragraph_stays():
+    for credit in ("By Marta Kovalenko.", "By Baltic correspondent Marta Kovalenko.", "By Marta J. Kovalenko, Staff."):
+        text, removed = clean_text(f"{credit} {LEAD}\n\n{LAST}")
+        assert text == f"{LEAD}\n\n{LAST}" and reasons(removed)[credit] == "byline"
+    alone = f"Council passes budget\n\nBy Marta Kovalenko.\n\n{LEAD}"  # on a line of its own, with its full stop
+    assert clean_text(alone)[0] == LEAD
+    for lead in ("By Tuesday, the council had voted to close the pier.", "By March the pier was closed to all boats."):
+        assert clean_text(f"{lead} {LEAD}")[0] == f"{lead} {LEAD}"
+
+
+def test_wire_credits_closing_the_last_paragraph_go_and_the_sentence_stays():
+    for credit in ("(Reporting by Ilse Varn in Kelport; Editing by Tomas Rudd)", "Reporting by Ilse Varn; Editing by Tomas Rudd",
+                   "(Additional reporting by Ilse Varn and Jo Lim; Writing by Tomas Rudd; Editing by Kim Ode)"):
+        text, removed = clean_text(f"{LEAD}\n\n{LAST} {credit}")
+        assert text == f"{LEAD}\n\n{LAST}" and reasons(removed)[credit] == "wire-signoff"
+    told = f"{LEAD} Editing by hand was banned in the yard."
+    assert clean_text(told)[0] == told
+
+
 def test_caption_date_stays_available_as_evidence():
     _, removed = clean_text(around("The mayor speaks in the town hall on March 3, 2022. — Reuters"))
     assert any("March 3, 2022" in r.text and r.reason == "caption" for r in removed)

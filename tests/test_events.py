@@ -493,3 +493,20 @@ def test_who_reports_a_happening_is_not_a_participant():
     bloomberg = article("b", "Bloomberg speaks", "Bloomberg said on Tuesday he would fund the terminal.", "2024-05-07")
     bloomberg.mentions = [Mention(0, 9, "Bloomberg", "PERSON", "Bloomberg")]
     assert describe_event("e-b", [bloomberg]).participants == ["Bloomberg"]  # a person, not the agency
+
+
+def test_show_gives_the_events_date_beside_an_undated_article_whose_text_places_no_day():
+    """An undated article's "on Thursday" names no day, so its own estimate is unknown; once it is placed in a
+    dated event (its publication date inferred from it), `storyline show` says the event's date beside it."""
+    from rich.console import Console
+
+    from storyline.showing import show_article
+
+    a = article("x", "Fisheries pact signed", "The ministers signed the pact on Thursday.", None)
+    a.published, a.published_how, a.event_date, a.event_date_how = "2023-11-02", "inferred", None, "unknown"
+    console = Console(record=True, width=120)
+    show_article(console, a, "2023-11-02")
+    assert "event date    - (unknown from its text; its event: 2023-11-02)" in console.export_text()
+    console = Console(record=True, width=120)
+    show_article(console, a)
+    assert "event date    - (unknown)" in console.export_text()

@@ -403,6 +403,28 @@ def test_a_newsroom_credit_is_the_byline_only_without_a_person():
     assert from_text(f"Water law passes\nBy Jobs\n\n{body}").byline is None
 
 
+def test_a_byline_opening_the_text_names_the_author_and_the_credits_name_no_one_in_the_story():
+    """A JSONL text that opens "By Jane Doe. ..." and closes with a wire's credits: the writer is the byline, and
+    neither the writer nor the reporter and editor credited is a person the story names, as on lines of their own."""
+    from storyline.enrichment import annotate
+    from storyline.enrichment.nlp import SpacyNLP
+    from storyline.events.attributes import describe_event
+
+    text = ("By Marta Kovalenko. Harbour master Olaf Brenn closed the Kelport pier on Friday after a storm tore away "
+            "two of its moorings, the port authority said. Brenn said repairs would take a month. "
+            "(Reporting by Ilse Varn in Kelport; Editing by Tomas Rudd)")
+    art = from_text(text)
+    assert art.byline == "Marta Kovalenko"
+    assert art.text == text[len("By Marta Kovalenko. "): text.index(" (Reporting")]
+    annotate(art, SpacyNLP().parse([art.text])[0])
+    people = {m.name for m in art.mentions if m.label == "PERSON"}
+    assert "Olaf Brenn" in people and not people & {"Marta Kovalenko", "Ilse Varn", "Tomas Rudd"}
+    art.event_id = "e-x"
+    assert "Olaf Brenn" in describe_event("e-x", [art]).participants
+    role = from_text(f"By Baltic correspondent Marta Kovalenko. {BODY}")
+    assert role.byline == "Marta Kovalenko"
+
+
 @pytest.mark.parametrize("title, site, clean_title", [
     ("Neue Fähre für den Inselverkehr | Nordkap Kurier", {"nordkapkurier"}, "Neue Fähre für den Inselverkehr"),
     ("Rasende Polizisten - strafprozess.ch", set(), "Rasende Polizisten"),

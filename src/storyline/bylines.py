@@ -92,6 +92,9 @@ _ORGANISATION = re.compile(
     r"staff|desk|online|group|gruppe|press|presse|agentur|agency|blog|magazin|magazine|newsroom|network|edition|"
     r"foundation|stiftung|verband|bund|verein|institut|institute|university|universität|ministerium|ministry|"
     r"correspondent|reporter|writer|editor|columnist|contributor|bureau|chief|korrespondent(?:in)?)\b\.?", re.I)
+# a role before the name: "South-East Asia correspondent Hannah Mercer", "Political Editor Jane Doe"
+_ROLE_BEFORE = re.compile(r"^(?:[\w'’-]+\s+){0,4}?(?i:correspondent|reporter|editor|writer|columnist|contributor)\s+"
+                          r"(?=[A-Z][\w'’-]+\s+[A-Z])")
 _STRAY = re.compile(r"^(?:jobs|hire|text|name|human|admin|administrator|user|guest|gast|anonym(?:ous)?|home|menu|authors?|"
                     r"unknown|none|datum|date|posted|profil|profile|posts?|share|teilen)$", re.I)
 
@@ -117,7 +120,7 @@ def _credit_names(credit: str) -> list[tuple[str, bool]]:
         credit = _LEAD_IN.sub("", credit)
     names: list[tuple[str, bool]] = []
     for part in _NAME_SPLIT.split(credit):
-        name = _CREDENTIAL.sub("", part).strip(" .:-–—()[]\"'")
+        name = _ROLE_BEFORE.sub("", _CREDENTIAL.sub("", part).strip(" .:-–—()[]\"'"))
         if not name or _STRAY.match(name) or len(name.split()) > 5 or re.search(r"\d|@|https?:", name):
             continue
         if " " in name and not name[:1].isupper():

@@ -27,7 +27,10 @@ context:
   ``Read also:`` heading, the title of a video before its duration, the alt text
   just above a credited caption, bullet summaries before or after the article
   that restate it, short non-sentence lines before the title or after the last
-  paragraph (site furniture).
+  paragraph (site furniture);
+* peeled off a paragraph that keeps its sentences: a byline opening the first
+  paragraph (``By Jane Doe. The council voted ...``) and a wire's credits closing
+  one (``... he said. (Reporting by X; Editing by Y)``), as on lines of their own.
 
 Decision on short subheadings inside the article ("India to keep buying
 Russian oil"): they are kept. They are the author's text, they sit between
@@ -105,7 +108,7 @@ _LINE_RULES = [
     ("credit", re.compile(r"^(?:photo|image|picture|photograph|illustration|file photo|credit|photo credit|"
                           r"video)s?\s*:\s*\S", re.I)),
     ("byline", re.compile(r"^(?i:by|written by|words by)\s+[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|&|,|van|von|de|"
-                          r"der|da|al|bin))*(?:\s*[,|·•]\s*[\w .:;'’-]{0,40})?$|^(?i:staff writer|staff reporter|"
+                          r"der|da|al|bin|correspondent|reporter|editor|writer|columnist|staff))*(?:\s*[,|·•]\s*[\w .:;'’-]{0,40})?$|^(?i:staff writer|staff reporter|"
                           r"our (?:staff )?(?:correspondent|reporter|bureau)|special correspondent|"
                           r"(?:\w+ )?bureau|web desk|news desk|online desk)$")),
 ]
@@ -136,6 +139,19 @@ _CREDIT_TAIL = re.compile(r"\s(?:photo|image|picture|photograph|foto|bild)s?\s*:
 _PEEL_WORDS = 30  # words a line keeps before a peeled notice: a shorter line is a caption or a footer
 _GALLERY_WORDS = 8  # the same for a gallery's caption
 _NUMBER = re.compile(r"^\d[\d,.]*[km]?$", re.I)
+# a byline opening the article's first paragraph: "By Jane Doe. The council ...", "By Asia correspondent Jo Lim. ..."
+_NAME_WORD = r"(?:[A-Z][\w'’-]+|[A-Z]\.)"
+_INLINE_BYLINE = re.compile(
+    r"^(?i:by)\s+(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
+    rf"July|August|September|October|November|December|Christmas|Easter|Then|Now|Far|All|Law)\b){_NAME_WORD}"
+    rf"(?:,?\s+(?:{_NAME_WORD}|and|&|van|von|de|der|da|al|bin|correspondent|reporter|editor|writer|columnist|staff))"
+    r"{1,9}\.(?=\s*$|\s+[\"“‘']?[A-Z])")
+# the credits closing a wire story: "... he said. (Reporting by Jane Doe in Oslo; Editing by Raj Patel)"
+_CREDIT_BY = r"(?:(?:additional )?reporting|editing|writing|compiled|written) by"
+_CREDIT_NAMES = rf"{_NAME_WORD}(?:,?\s+(?:{_NAME_WORD}|and|&|in|and\s+{_CREDIT_BY}))*"
+_TAIL_CREDITS = re.compile(rf"(?<=[.!?\"”’])\s*(?P<credit>\(\s*(?i:{_CREDIT_BY})\s+{_CREDIT_NAMES}"
+                           rf"(?:\s*[;,]\s*(?i:{_CREDIT_BY})\s+{_CREDIT_NAMES})*\s*\)|(?i:{_CREDIT_BY})\s+{_CREDIT_NAMES}"
+                           rf"(?:\s*;\s*(?i:{_CREDIT_BY})\s+{_CREDIT_NAMES})*\.?)\s*$")
 _TAIL_CREDIT = re.compile(rf"\s+[—–-]{{1,2}}\s*(?P<credit>(?:{AGENCY_PATTERN})(?:\s*(?:,|/)\s*(?:{AGENCY_PATTERN}))*|"
                           r"(?:file )?photo\b.{0,40}|[A-Z][\w.]*(?:/[A-Z][\w. ]*)+)\s*$", re.I)
 
@@ -266,6 +282,7 @@ def clean_text(body: str, title: str | None = None) -> tuple[str, list[Removed]]
     _mark_masthead(lines)
     _mark_title(lines, title)
     _mark_bare_byline(lines)
+    _peel_inline_byline(lines)
     _mark_summaries(lines)
     _mark_edges(lines)
     _keep_gallery_if_alone(lines)
@@ -316,6 +333,9 @@ def _peel_notices(text: str, peeled: list[Removed]) -> str:
         if m and len(text[: m.start()].split()) >= (_GALLERY_WORDS if gallery else _PEEL_WORDS):
             peeled.append(Removed(m.group(0).strip(), reason))
             text = text[: m.start()]
+    if m := _TAIL_CREDITS.search(text):  # "... he said. (Reporting by Jane Doe; Editing by Raj Patel)", as on a line of its own
+        peeled.append(Removed(m.group("credit").strip(), "wire-signoff"))
+        text = text[: m.start()]
     return text
 
 
@@ -526,6 +546,25 @@ def _mark_bare_byline(lines: list[_Line]) -> None:
         if ln.kept and j is not None and lines[j].reason == "dateline-header" and \
                 re.fullmatch(r"[A-Z][\w'’-]+(?: [A-Z][\w.'’-]*){1,3}", s):
             ln.reason = "byline"
+
+
+def _peel_inline_byline(lines: list[_Line]) -> None:
+    """A byline opening the first paragraph ("By Jane Doe. The council voted ...") is peeled off as the byline,
+    as one on a line of its own is: the paragraph keeps its sentences, and the writer is no one in the story."""
+    for ln in lines:
+        if not ln.kept:
+            continue
+        m = _INLINE_BYLINE.match(ln.text.strip())
+        if m:
+            rest = ln.text.strip()[m.end():].strip()
+            if not rest:
+                ln.reason = "byline"
+                continue
+            ln.peeled.append(Removed(m.group(0), "byline"))
+            ln.text = rest
+            return
+        if _is_paragraph(ln):
+            return
 
 
 def _mark_summaries(lines: list[_Line]) -> None:

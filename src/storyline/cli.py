@@ -199,7 +199,8 @@ def show(article_id: str, db: Db = None, as_json: AsJsonObject = False) -> None:
 
     Example: storyline show 000_report
     """
-    article = _store(db).get_article(article_id)
+    store = _store(db)
+    article = store.get_article(article_id)
     if as_json:
         data = article_dict(article) | {
             "quotes": [vars(q) for q in article.quotes], "figures": [vars(f) for f in article.figures],
@@ -209,7 +210,7 @@ def show(article_id: str, db: Db = None, as_json: AsJsonObject = False) -> None:
         return
     from .showing import show_article
 
-    show_article(out, article)
+    show_article(out, article, store.get_event(article.event_id).date if article.event_id else None)
 
 
 @app.command("export")

@@ -10,13 +10,18 @@ from .models import Article
 from .output import printable
 
 
-def show_article(console: Console, a: Article) -> None:
+def show_article(console: Console, a: Article, event_date: str | None = None) -> None:
+    """Print article ``a``; ``event_date``: the date of the event it is in, shown beside its own estimate when that
+    is unknown (a weekday in an undated article's text names no day)."""
     meta = Table.grid(padding=(0, 2))
+    own = f"{a.event_date or '-'} ({a.event_date_how})"
+    if not a.event_date and event_date:
+        own = f"- ({a.event_date_how} from its text; its event: {event_date})"
     for label, value in (
         ("id", a.id), ("title", a.title), ("outlet", f"{a.outlet or '-'} ({a.outlet_domain or '-'})"),
         ("published", f"{a.published or '-'} ({a.published_how})"), ("byline", a.byline),
         ("wire", ", ".join(a.wire)), ("language", a.language), ("encoding", a.encoding), ("source", a.source), ("url", a.url),
-        ("duplicate of", a.duplicate_of), ("event date", f"{a.event_date or '-'} ({a.event_date_how})"),
+        ("duplicate of", a.duplicate_of), ("event date", own),
         ("event", a.event_id), ("story", a.story_id),
     ):  # fmt: skip
         meta.add_row(label, printable(value) if value else "-")

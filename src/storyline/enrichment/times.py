@@ -2,12 +2,13 @@
 
 :func:`find_times` finds weekdays ("on Wednesday"), relative days and periods
 ("yesterday", "last year", "earlier this month"), months ("in September",
-"September 2021", "late 2021"), days ("Dec. 27", "27 December", "April 6, 2021",
-"2023-12-27") and years ("in 2018"). In news a bare weekday is the most recent
-such day on or before publication; a month or a day without a year is the most
-recent such month or day (a day up to :data:`AHEAD_DAYS` after publication still
-counts), unless its sentence looks ahead ("will", "scheduled", "due": :data:`_AHEAD`),
-when it is the next one (a day: the nearest).
+"September 2021", "March last year", "late 2021"), days ("Dec. 27", "27 December",
+"April 6, 2021", "2023-12-27") and years ("in 2018"). In news a bare weekday is the
+most recent such day on or before publication; a month or a day without a year is
+the most recent such month or day (a day up to :data:`AHEAD_DAYS` after publication
+still counts), unless it looks ahead, when it is the next one (a day: the nearest):
+a deadline ("by January"), or its clause, else its sentence, speaks of what is to
+come ("will", "scheduled", "due": :data:`_AHEAD`; see :func:`_looks_ahead`).
 
 :func:`estimate_event_date` says on which day the reported happening took
 place and how that was found: a weekday or a date in the lead
@@ -43,6 +44,7 @@ _PATTERNS = [
     ("dmy", re.compile(_B + _DAY + r"\s+(?:of\s+)?" + _MON + r"(?:,?\s+" + _YEAR + r")?" + _E)),
     ("weekday", re.compile(r"\b(?:(?P<rel>last|next|this|(?:late|early)\s+on|on)\s+)?" + _WD
                            + r"(?:\s+(?:morning|afternoon|evening|night))?\b", re.I)),
+    ("monrel", re.compile(_B + _MON + r"(?:\s+of)?\s+(?P<yrel>last|this|next)\s+year\b")),
     ("reldays", re.compile(r"\b(?P<word>yesterday|today|tomorrow|last night|tonight)\b", re.I)),
     ("relperiod", re.compile(r"\b(?:(?P<pre>earlier|later)\s+)?(?P<rel>last|next|this|past|coming)\s+"
                              r"(?P<unit>week|weekend|month|year)\b", re.I)),
@@ -62,6 +64,14 @@ BORN_REACH = 60  # characters before a date searched for "born"
 _AHEAD = re.compile(r"\b(?:will|shall|won't|must|deadline|is to|are to|to be held|scheduled|set (?:to|for)|due|plans?|planned|"
                     r"expected|upcoming|next|later this|going to|begins?|starts?|opens?|resumes?)\b|'ll\b", re.I)
 _YEARLESS = frozenset({"iso", "mdy", "dmy", "month"})  # the kinds a sentence that looks ahead can move
+# a clause ends at these: "Pike, who pleaded guilty in October, is expected to testify" (not "5,000")
+_CLAUSE_BREAK = re.compile(r"[;:()\u2014\u2013]|,(?!\d)|\s-\s")
+# a verb in the past: "pleaded", "was sacked", "met" (not "need", "United")
+_PAST = re.compile(r"\b(?:[a-z]\w{2,}(?<!e)ed|was|were|had|did|said|told|met|took|made|came|went|won|lost|fell|rose|held|"
+                   r"left|began|became|gave|got|saw|sent|spent|paid|sold|bought|brought|found|struck|wrote|spoke|broke|"
+                   r"led|fled|died)\b")
+_BY = re.compile(r"\bby\s+$", re.I)  # "by January": a deadline, ahead unless the clause tells of a past state
+_PAST_STATE = re.compile(r"\b(?:was|were|had)\b|'d\b", re.I)  # "prices had doubled by January"
 AHEAD_DAYS = 7  # a day without its year, in a sentence that does not look ahead, is at most this far after publication
 
 
@@ -159,6 +169,8 @@ def _resolve_month(kind: str, g: dict, pub: date | None, ahead: bool) -> tuple[d
         year = int(g["year"])
     elif pub is None:
         return None, None, "month"
+    elif g.get("yrel"):  # "in March last year"
+        year = pub.year + {"last": -1, "next": 1}.get(g["yrel"], 0)
     else:
         rel = (g.get("rel") or "").casefold()
         year = pub.year if month <= pub.month else pub.year - 1
@@ -191,6 +203,25 @@ def sentence_of(text: str, sentences: list[tuple[int, int]], pos: int) -> tuple[
     return start, end if end >= 0 else len(text)
 
 
+def _looks_ahead(text: str, sentence: tuple[int, int], start: int, end: int) -> bool:
+    """Whether the day or month ``text[start:end]``, named without its year, lies ahead. Read with its own clause
+    (its sentence when the clause is the date alone: "By March, ..."): "by" it is a deadline ahead unless the
+    clause tells of a past state ("prices had doubled by January"); a clause that looks ahead (:data:`_AHEAD`)
+    does, one with a verb in the past ("Pike, who pleaded guilty in October, is expected to testify") does not;
+    else its sentence decides."""
+    lo, hi = sentence
+    breaks = list(_CLAUSE_BREAK.finditer(text, lo, hi))
+    c0 = max((b.end() for b in breaks if b.end() <= start), default=lo)
+    c1 = min((b.start() for b in breaks if b.start() >= end), default=hi)
+    if len(re.findall(r"\w+", text[c0:c1])) <= len(re.findall(r"\w+", text[start:end])) + 1:
+        c0, c1 = lo, hi
+    if _BY.search(text, c0, start) or re.match(r"by\s", text[start:end], re.I):
+        return not _PAST_STATE.search(text, c0, c1)
+    if _AHEAD.search(text, c0, c1):
+        return True
+    return not _PAST.search(text, c0, c1) and bool(_AHEAD.search(text, lo, hi))
+
+
 def parse_date(value: str | None) -> date | None:
     if not value:
         return None
@@ -214,7 +245,7 @@ def find_times(text: str, published: str | date | None, sentences: list[tuple[in
             if kind == "dmy" and int(m.group("day")) == 0:
                 continue
             ahead = kind in _YEARLESS and not m.groupdict().get("year") and pub is not None and \
-                bool(_AHEAD.search(text, *sentence_of(text, sentences, s)))
+                _looks_ahead(text, sentence_of(text, sentences, s), s, e)
             start, end, gran = _resolve(kind, m.groupdict(), pub, ahead)
             taken.append((s, e))
             out.append(TimeMention(s, e, m.group(0), _iso(start), _iso(end), gran))
