@@ -200,3 +200,13 @@ def test_an_opening_bracket_or_quote_left_at_a_sentence_end_opens_the_next():
     assert [text[s:e] for s, e in _trim_sentences(text, spans)] == [
         "The mill stays shut until March 25.", "(Reporting by Ida Kral.)", 'He said: "We are done."', '"Next," she said.',
     ]  # fmt: skip
+
+
+def test_a_title_of_several_words_is_not_part_of_the_name():
+    """'Fire Chief Brian Zeller' and 'Brian Zeller' had been two participants of one event; a run of capitalised
+    words ending in a title is the title, when a given name and a surname follow it."""
+    text = ("Kettering Fire Chief Brian Zeller said the blaze began in a garage. Librarian Joanne Feltham called "
+            "for calm. Brian Zeller later thanked neighbours. Sarah King Smith was not hurt.")
+    ms = resolve_mentions(text, spans(text, [("Kettering Fire Chief Brian Zeller", "PERSON"), ("Librarian Joanne Feltham", "PERSON"),
+                                             ("Brian Zeller", "PERSON"), ("Sarah King Smith", "PERSON")]))  # fmt: skip
+    assert [m.name for m in ms] == ["Brian Zeller", "Joanne Feltham", "Brian Zeller", "Sarah King Smith"]

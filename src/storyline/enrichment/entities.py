@@ -40,8 +40,11 @@ TITLE_WORDS = frozenset(
     minister's president's kremlin attorney district police inspector insp officer detective det sheriff
     miss superintendent supt constable pc sgt juror councillor councilman councilwoman prosecutor magistrate
     coroner trooper marshal warden commissioner alderman assemblyman assemblywoman bishop archbishop cardinal
-    pastor""".split()
+    pastor librarian assistant treasurer clerk principal headteacher""".split()
 )
+# A title of capitalised words ending in one of TITLE_WORDS, with a given name and a surname after it
+_TITLE_ALTERNATIVES = "|".join(sorted((re.escape(w) for w in TITLE_WORDS if w.isalpha() and len(w) > 2), key=len, reverse=True))
+_TITLE_RUN = re.compile(rf"(?:[A-Z][\w'’-]*\s+){{1,2}}(?i:{_TITLE_ALTERNATIVES})\.?\s+(?=[A-Z][\w'’.-]*\s+[A-Z])")
 # Titles that make the name after them a person's whatever the recogniser said ("Mayor Elena Varga", taken for a
 # work of art): offices held by one person, not words that also name things ("General Motors", "Chief Executive").
 PERSON_TITLES = frozenset(
@@ -191,6 +194,8 @@ def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int] | None
         word = m.group(1).casefold().rstrip(".")
         if word == "the" or (label == "PERSON" and word in TITLE_WORDS):
             start += m.end()
+        elif label == "PERSON" and (title := _TITLE_RUN.match(text, start, end)):
+            start = title.end()  # "Fire Chief Brian Zeller", "Kettering Fire Marshal Greg Lindner"
         else:
             break
     if end <= start or not (text[start].isupper() or text[start].isdigit()):
