@@ -258,3 +258,13 @@ def test_jsonl_of_no_rows_is_no_lines(env):
         assert runner.invoke(app, [listing, "--db", "empty.db", "--jsonl"]).output == "", listing
         full = runner.invoke(app, [listing, "--db", "s.db", "--jsonl"]).output
         assert full.endswith("\n") and all(json.loads(line) for line in full.splitlines()), listing
+
+
+def test_a_negative_limit_is_refused_before_the_store_is_read(env):
+    """SQLite read LIMIT -1 as no limit and PostgreSQL failed on it: one clear refusal on every backend."""
+    runner = CliRunner()
+    runner.invoke(app, ["ingest", str(_corpus(env)), "--db", "s.db"])
+    for listing in ("articles", "entities", "quotes", "figures"):
+        result = runner.invoke(app, [listing, "--db", "s.db", "--limit", "-1", "--json"])
+        assert result.exit_code == 2 and "--limit" in result.output and "0" in result.output, listing
+        assert json.loads(runner.invoke(app, [listing, "--db", "s.db", "--limit", "0", "--json"]).output) == []

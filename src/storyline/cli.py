@@ -48,7 +48,7 @@ AsJson = Annotated[bool, typer.Option("--json", help="Output a JSON array.")]
 AsJsonObject = Annotated[bool, typer.Option("--json", help="Output one JSON object.")]
 AsJsonl = Annotated[bool, typer.Option("--jsonl", help="Output one JSON object per line.")]
 AsCsv = Annotated[bool, typer.Option("--csv", help="Output CSV.")]
-Limit = Annotated[int, typer.Option("--limit", help="Most rows to show.")]
+Limit = Annotated[int, typer.Option("--limit", min=0, help="Most rows to show.")]
 
 
 _OPENED: list[str] = []  # the store this command opened, to name it when SQLite fails
