@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import storyline
 from _exports import canonical, differences
 from _light import RegexNLP
 from storyline.enrichment import Enricher, HashEmbedder
@@ -125,7 +126,8 @@ def test_two_ingests_at_once_into_one_postgresql(tmp_path, postgres_server):
     one, two = files[: half + 8], files[half - 8 :]  # 16 files in both
     url = postgres_server.new_database()
     open_store(url).close()  # migrated once; the two writers start on the same schema
-    env = os.environ | {"PYTHONPATH": str(Path(__file__).parent)}
+    src = Path(storyline.__file__).parent.parent  # the storyline under test, not another one installed (a worktree's)
+    env = os.environ | {"PYTHONPATH": os.pathsep.join((str(Path(__file__).parent), str(src)))}
     procs = [subprocess.Popen([sys.executable, "-c", INGEST, url, *map(str, part)], env=env, text=True,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE) for part in (one, two)]  # fmt: skip
     outputs = [p.communicate(timeout=600) for p in procs]
