@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -99,9 +100,18 @@ def test_read_only_postgresql_refuses_writes(postgres_server):
     assert reader.count("articles") == 0
 
 
-def test_unreachable_postgresql_is_one_clear_error():
-    with pytest.raises(StoreError, match="cannot (reach|connect)"):
-        open_store("postgresql://nobody:secret@127.0.0.1:1/none")
+def test_unreachable_postgresql_is_one_clear_error_at_once(postgres_server):
+    """A refused connection or a missing database is named with its reason, at once: the pool retried for 15 s,
+    logging each try, and said only that it timed out."""
+    host = postgres_server.admin_url.rsplit("/", 1)[0]
+    for url, reason in (("postgresql://nobody:secret@127.0.0.1:1/none", "refused"),
+                        (f"{host}/no_such_database", 'database "no_such_database" does not exist')):  # fmt: skip
+        for read_only in (True, False):
+            t0 = time.monotonic()
+            with pytest.raises(StoreError, match="cannot (reach|connect)") as caught:
+                open_store(url, read_only=read_only)
+            assert reason in str(caught.value) and "secret" not in str(caught.value)
+            assert time.monotonic() - t0 < 5
 
 
 INGEST = """

@@ -42,6 +42,7 @@ from .rows import ARTICLE_COLUMNS
 from .sql import SQLStore
 
 RAW = ARTICLE_COLUMNS.index("raw")
+CONNECT_TIMEOUT = 15  # seconds to wait for the server to answer a connection
 
 
 def redact(url: str) -> str:
@@ -78,14 +79,24 @@ class PostgresStore(SQLStore):
         self._owner: int | None = None
         self._conn: psycopg.Connection | None = None
         options = "-c default_transaction_read_only=on" if read_only else ""
-        try:
-            self._pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=False,
-                                        kwargs={"autocommit": True, "row_factory": dict_row, "options": options})  # fmt: skip
-            self._pool.open(wait=True, timeout=15)
+        try:  # one connection first: the pool retries a refused one, logging each try, and says only that it timed out
+            first = psycopg.connect(url, autocommit=True, row_factory=dict_row, options=options,
+                                    connect_timeout=CONNECT_TIMEOUT)  # fmt: skip
         except psycopg.Error as exc:
             raise postgres_failure(url, exc) from None
+        if read_only:
+            first.close()
+        else:
+            self._conn = first  # the one write connection
+        self._pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=False,
+                                    kwargs={"autocommit": True, "row_factory": dict_row, "options": options})  # fmt: skip
+        try:
+            self._pool.open(wait=True, timeout=CONNECT_TIMEOUT)
+        except psycopg.Error as exc:
+            self.close()
+            raise postgres_failure(url, exc) from None
         except Exception as exc:  # the pool's PoolTimeout: the server never answered
-            self._pool.close()
+            self.close()
             raise StoreError(f"{redact(url)}: cannot connect to the PostgreSQL store ({exc}). Check the URL, that the "
                              "server runs and accepts this user, then try again.") from None  # fmt: skip
         try:
@@ -97,7 +108,6 @@ class PostgresStore(SQLStore):
                                      f"({', '.join(missing)} not applied). Run `storyline migrate --db URL`, or "
                                      "ingest into it first.")  # fmt: skip
                 return
-            self._conn = psycopg.connect(url, autocommit=True, row_factory=dict_row)
             with self.write():
                 self.migrations_applied = migrate(self._conn)
         except psycopg.Error as exc:
