@@ -43,6 +43,7 @@ from .sql import SQLStore
 
 RAW = ARTICLE_COLUMNS.index("raw")
 CONNECT_TIMEOUT = 15  # seconds to wait for the server to answer a connection
+ICU = "und-x-icu"  # the root ICU collation, whose case mapping knows every alphabet
 
 
 def redact(url: str) -> str:
@@ -68,7 +69,6 @@ class PostgresStore(SQLStore):
     SEQ = "seq"
     NO_LIMIT = None
     SAME = "IS NOT DISTINCT FROM"
-    FOLD = "lower"  # Unicode-aware in a database whose ctype knows the alphabet (ASCII only under the C locale)
 
     def __init__(self, url: str, read_only: bool = False, pool_size: int = 4):
         self.url = url
@@ -83,6 +83,11 @@ class PostgresStore(SQLStore):
             first = psycopg.connect(url, autocommit=True, row_factory=dict_row, options=options,
                                     connect_timeout=CONNECT_TIMEOUT)  # fmt: skip
         except psycopg.Error as exc:
+            raise postgres_failure(url, exc) from None
+        try:  # ICU's case mapping, where the server has it: lower() under a C ctype folds ASCII only ("Östen")
+            self._icu = first.execute("SELECT 1 FROM pg_collation WHERE collname = %s", (ICU,)).fetchone() is not None
+        except psycopg.Error as exc:
+            first.close()
             raise postgres_failure(url, exc) from None
         if read_only:
             first.close()
@@ -116,6 +121,10 @@ class PostgresStore(SQLStore):
         except StoreError:
             self.close()
             raise
+
+    def folded(self, expr: str) -> str:
+        """SQL for ``expr`` case-folded in any alphabet, whatever the database's ctype, when the server has ICU."""
+        return f'lower(({expr}) COLLATE "{ICU}")' if self._icu else f"lower({expr})"
 
     def close(self) -> None:
         if self._conn is not None:
