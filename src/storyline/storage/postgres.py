@@ -36,14 +36,12 @@ from psycopg_pool import ConnectionPool
 
 from ..errors import StoreError
 from ..models import Article
-from .base import query_words
-from .pg_migrations import LOCK_KEY, migrate, pending
+from .pg_migrations import LOCK_KEY, fold, has_icu, migrate, pending
 from .rows import ARTICLE_COLUMNS
 from .sql import SQLStore
 
 RAW = ARTICLE_COLUMNS.index("raw")
 CONNECT_TIMEOUT = 15  # seconds to wait for the server to answer a connection
-ICU = "und-x-icu"  # the root ICU collation, whose case mapping knows every alphabet
 
 
 def redact(url: str) -> str:
@@ -84,8 +82,8 @@ class PostgresStore(SQLStore):
                                     connect_timeout=CONNECT_TIMEOUT)  # fmt: skip
         except psycopg.Error as exc:
             raise postgres_failure(url, exc) from None
-        try:  # ICU's case mapping, where the server has it: lower() under a C ctype folds ASCII only ("Östen")
-            self._icu = first.execute("SELECT 1 FROM pg_collation WHERE collname = %s", (ICU,)).fetchone() is not None
+        try:
+            self._icu = has_icu(first)
         except psycopg.Error as exc:
             first.close()
             raise postgres_failure(url, exc) from None
@@ -123,8 +121,7 @@ class PostgresStore(SQLStore):
             raise
 
     def folded(self, expr: str) -> str:
-        """SQL for ``expr`` case-folded in any alphabet, whatever the database's ctype, when the server has ICU."""
-        return f'lower(({expr}) COLLATE "{ICU}")' if self._icu else f"lower({expr})"
+        return fold(expr, self._icu)
 
     def close(self) -> None:
         if self._conn is not None:
@@ -198,9 +195,9 @@ class PostgresStore(SQLStore):
     def _search_rows(self, query: str, clauses: str, params: list[Any], limit: int | None, offset: int) -> list[dict]:
         rows = self._all(
             "SELECT a.id, a.title, a.outlet, a.published, a.language, a.event_id, a.text, "
-            "ts_rank_cd(a.fts, q, 32) AS score FROM articles a, plainto_tsquery('simple', ?) q "
+            f"ts_rank_cd(a.fts, q, 32) AS score FROM articles a, plainto_tsquery('simple', {self.folded('?')}) q "
             f"WHERE a.fts @@ q {clauses} ORDER BY score DESC, a.id LIMIT ? OFFSET ?",
-            [" ".join(query_words(query)), *params, *self._limit(limit, offset)],
+            [" ".join(re.findall(r"\w+", query)), *params, *self._limit(limit, offset)],  # folded as the index is
         )
         return [dict(r) | {"score": max(1e-6, float(r["score"]))} for r in rows]
 
