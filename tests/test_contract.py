@@ -12,10 +12,12 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+import storyline
 from _exports import canonical, differences
 from _light import RegexNLP
 from storyline.enrichment import Enricher, HashEmbedder
@@ -98,9 +100,18 @@ def test_read_only_postgresql_refuses_writes(postgres_server):
     assert reader.count("articles") == 0
 
 
-def test_unreachable_postgresql_is_one_clear_error():
-    with pytest.raises(StoreError, match="cannot (reach|connect)"):
-        open_store("postgresql://nobody:secret@127.0.0.1:1/none")
+def test_unreachable_postgresql_is_one_clear_error_at_once(postgres_server):
+    """A refused connection or a missing database is named with its reason, at once: the pool retried for 15 s,
+    logging each try, and said only that it timed out."""
+    host = postgres_server.admin_url.rsplit("/", 1)[0]
+    for url, reason in (("postgresql://nobody:secret@127.0.0.1:1/none", "refused"),
+                        (f"{host}/no_such_database", 'database "no_such_database" does not exist')):  # fmt: skip
+        for read_only in (True, False):
+            t0 = time.monotonic()
+            with pytest.raises(StoreError, match="cannot (reach|connect)") as caught:
+                open_store(url, read_only=read_only)
+            assert reason in str(caught.value) and "secret" not in str(caught.value)
+            assert time.monotonic() - t0 < 5
 
 
 INGEST = """
@@ -125,7 +136,8 @@ def test_two_ingests_at_once_into_one_postgresql(tmp_path, postgres_server):
     one, two = files[: half + 8], files[half - 8 :]  # 16 files in both
     url = postgres_server.new_database()
     open_store(url).close()  # migrated once; the two writers start on the same schema
-    env = os.environ | {"PYTHONPATH": str(Path(__file__).parent)}
+    src = Path(storyline.__file__).parent.parent  # the storyline under test, not another one installed (a worktree's)
+    env = os.environ | {"PYTHONPATH": os.pathsep.join((str(Path(__file__).parent), str(src)))}
     procs = [subprocess.Popen([sys.executable, "-c", INGEST, url, *map(str, part)], env=env, text=True,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE) for part in (one, two)]  # fmt: skip
     outputs = [p.communicate(timeout=600) for p in procs]

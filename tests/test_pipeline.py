@@ -267,3 +267,24 @@ def test_csv_header_is_the_same_with_rows_or_none(env):
         full = runner.invoke(app, [listing, "--db", "s.db", "--csv"]).output.splitlines()
         empty = runner.invoke(app, [listing, "--db", "empty.db", "--csv"]).output.splitlines()
         assert len(full) > 1 and empty == full[:1], listing
+
+
+def test_jsonl_of_no_rows_is_no_lines(env):
+    """A script reads --jsonl line by line: an empty listing has no line, not a blank one json.loads refuses."""
+    runner = CliRunner()
+    runner.invoke(app, ["ingest", str(_corpus(env)), "--db", "s.db"])
+    open_store("empty.db").close()
+    for listing in ("articles", "outlets", "entities", "quotes", "figures", "events", "stories"):
+        assert runner.invoke(app, [listing, "--db", "empty.db", "--jsonl"]).output == "", listing
+        full = runner.invoke(app, [listing, "--db", "s.db", "--jsonl"]).output
+        assert full.endswith("\n") and all(json.loads(line) for line in full.splitlines()), listing
+
+
+def test_a_negative_limit_is_refused_before_the_store_is_read(env):
+    """SQLite read LIMIT -1 as no limit and PostgreSQL failed on it: one clear refusal on every backend."""
+    runner = CliRunner()
+    runner.invoke(app, ["ingest", str(_corpus(env)), "--db", "s.db"])
+    for listing in ("articles", "entities", "quotes", "figures"):
+        result = runner.invoke(app, [listing, "--db", "s.db", "--limit", "-1", "--json"])
+        assert result.exit_code == 2 and "--limit" in result.output and "0" in result.output, listing
+        assert json.loads(runner.invoke(app, [listing, "--db", "s.db", "--limit", "0", "--json"]).output) == []

@@ -176,3 +176,43 @@ def test_the_window_ceiling_is_what_labels_spanning_more_than_the_window_cost():
     lumped = Labelled(data.articles, {a: data.story[a] for a in data.event}, data.story, data.topic, name="lumped")
     ceiling = window_ceiling(lumped)
     assert ceiling["bcubed_precision"] == 1.0 and ceiling["bcubed_recall"] < 1.0
+
+
+def test_a_labelled_file_with_bad_lines_is_scored_on_the_good_ones_and_each_bad_line_named(tmp_path):
+    """Bad lines in a labelled file crashed eval and train with a JSON traceback (after the whole ingest); a line
+    without an id is labelled under the id ingest gives it."""
+    from _light import light_pipeline
+    from storyline.labelled import gold_labels, inputs_of, load_labelled
+
+    path = tmp_path / "mine.jsonl"
+    lines = ["not json",
+             json.dumps({"id": "a1", "text": "Dock workers walked out at Port Alder on Monday over pay.", "event": "e1"}),
+             "", json.dumps([1, 2]),
+             json.dumps({"text": "The Port Alder strike went into its second day on Tuesday.", "event": "e1", "story": "s"})]
+    path.write_text("\n".join(lines) + "\n")
+    assert gold_labels(path, "event") == {"a1": "e1", "mine-5": "e1"} and gold_labels(path, "story") == {"mine-5": "s"}
+    assert inputs_of(path) == [str(path)]
+    errors = []
+    data = load_labelled(path, pipeline_factory=lambda store, settings: light_pipeline(store), on_error=errors.append)
+    assert sorted(a.id for a in data.articles) == ["a1", "mine-5"] and data.event == {"a1": "e1", "mine-5": "e1"}
+    assert sorted(e.where for e in errors) == [f"{path}:1", f"{path}:4"]
+
+
+def test_a_file_with_no_labelled_article_is_a_named_error_not_a_score_of_nothing(tmp_path):
+    from _light import light_pipeline
+    from storyline.errors import InputError
+    from storyline.labelled import load_labelled
+
+    path = tmp_path / "plain.jsonl"
+    path.write_text(json.dumps({"id": "a1", "text": "Dock workers walked out at Port Alder on Monday."}) + "\n")
+    with pytest.raises(InputError, match="no article with an event label"):
+        load_labelled(path, pipeline_factory=lambda store, settings: light_pipeline(store))
+
+
+@pytest.mark.parametrize("args", [["eval", "{missing}"], ["train", "{missing}"], ["eval", "{gold}", "--train", "{missing}"]])
+def test_eval_and_train_name_a_labelled_file_that_is_not_there(tmp_path, args):
+    """A missing file was a FileNotFoundError traceback (exit 1); now a usage error naming it (exit 2)."""
+    gold, missing = tmp_path / "gold.jsonl", tmp_path / "missing.jsonl"
+    gold.write_text("")
+    result = CliRunner().invoke(app, [a.format(gold=gold, missing=missing) for a in args])
+    assert result.exit_code == 2 and "missing.jsonl" in result.output and "does not exist" in result.output

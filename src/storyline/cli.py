@@ -48,7 +48,7 @@ AsJson = Annotated[bool, typer.Option("--json", help="Output a JSON array.")]
 AsJsonObject = Annotated[bool, typer.Option("--json", help="Output one JSON object.")]
 AsJsonl = Annotated[bool, typer.Option("--jsonl", help="Output one JSON object per line.")]
 AsCsv = Annotated[bool, typer.Option("--csv", help="Output CSV.")]
-Limit = Annotated[int, typer.Option("--limit", help="Most rows to show.")]
+Limit = Annotated[int, typer.Option("--limit", min=0, help="Most rows to show.")]
 
 
 _OPENED: list[str] = []  # the store this command opened, to name it when SQLite fails
@@ -366,14 +366,15 @@ def _labelled(paths: list[Path], cache: Path | None):
 
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
-    return [load_labelled(p, Settings(), cache / f"{p.stem}.db" if cache else None) for p in paths]
+    return [load_labelled(p, Settings(), cache / f"{p.stem}.db" if cache else None, on_error=lambda e: _say(err, f"error: {e}"))
+            for p in paths]  # fmt: skip
 
 
 @app.command("eval")
 def eval_cmd(
-    gold: Annotated[Path, typer.Argument(help="A labelled JSONL: text/html, id, event, and optionally story and topic.")],
+    gold: Annotated[Path, typer.Argument(help="A labelled JSONL: text/html, id, event, and optionally story and topic.", exists=True, dir_okay=False)],
     cv: Annotated[int, typer.Option("--cv", help="Grouped K-fold by story: refit on the other folds, score each held-out fold as ingested (0: off).")] = 0,
-    train: Annotated[list[Path] | None, typer.Option("--train", help="Fit the models on this labelled file (repeatable) and score GOLD with them.")] = None,
+    train: Annotated[list[Path] | None, typer.Option("--train", help="Fit the models on this labelled file (repeatable) and score GOLD with them.", exists=True, dir_okay=False)] = None,
     with_baselines: Annotated[bool, typer.Option("--baselines", help="Also score every article alone, and TF-IDF, MiniLM and the two with names (combined) average link.")] = False,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the shuffled ingest order.")] = 0,
     cache: Cache = None,
@@ -410,7 +411,7 @@ def eval_cmd(
 
 @app.command("train")
 def train_cmd(
-    labelled: Annotated[list[Path], typer.Argument(help="Labelled JSONL files (event, and optionally story).")],
+    labelled: Annotated[list[Path], typer.Argument(help="Labelled JSONL files (event, and optionally story).", exists=True, dir_okay=False)],
     out_file: Annotated[Path, typer.Option("--out", help="Where to write the models (JSON).")] = Path("storyline-model.json"),
     cv: Annotated[int, typer.Option("--cv", help="Grouped K-fold by story on each file, the other files always in training (0: off).")] = 5,
     kind: Annotated[str, typer.Option("--kind", help="logistic (generalises best) or trees (gradient-boosted, closer fit).")] = "logistic",

@@ -15,9 +15,13 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from . import reading
+from .decoding import decode_bytes
+from .errors import InputError
 from .evaluation import score, worst
 from .events.model import Models
 from .events.training import Labelled, as_ingested, as_rebuilt, fit, folds, gold_pieces
@@ -25,42 +29,50 @@ from .models import Article
 from .settings import Settings
 from .storage import open_store
 
-__all__ = ["load_labelled", "evaluate_labelled", "cross_validate", "baselines", "gold_labels", "inputs_of"]
+__all__ = ["load_labelled", "evaluate_labelled", "cross_validate", "baselines", "gold_labels", "inputs_of", "labelled_rows"]
+
+
+def labelled_rows(path: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(id, row)`` for each line of a labelled JSONL that is a JSON object, the id as ingest gives it (``<file
+    name>-<line>`` when the line has none). Other lines are left out here; the ingest names each of them."""
+    name = str(path)
+    with reading.open_input(name) as f:
+        for lineno, line in enumerate(f, 1):
+            decoded = decode_bytes(line, f"{name}:{lineno}") if line.strip() else None
+            if decoded is None or isinstance(decoded, InputError):
+                continue
+            try:
+                row = json.loads(decoded.text)
+            except (ValueError, RecursionError):
+                continue
+            if isinstance(row, dict):
+                ident = row.get("id")
+                yield (str(ident) if ident not in (None, "") else f"{reading.stem(name)}-{lineno}"), row
 
 
 def gold_labels(path: str | Path, field: str) -> dict[str, str | None]:
     """``{id: label}`` from a labelled JSONL (lines without the field are left out; null stays ``None``)."""
-    labels = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                row = json.loads(line)
-                if field in row:
-                    labels[str(row["id"])] = None if row[field] is None else str(row[field])
-    return labels
+    return {ident: None if row[field] is None else str(row[field]) for ident, row in labelled_rows(path) if field in row}
 
 
 def inputs_of(path: str | Path) -> list[str]:
     """What to ingest for a labelled file: the file itself, or the files its lines name in ``file``."""
     path = Path(path)
     files: list[str] = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            if "text" in row or "html" in row:
-                return [str(path)]
-            if row.get("file"):
-                name = str(path.parent / row["file"])
-                if name not in files:
-                    files.append(name)
+    for _, row in labelled_rows(path):
+        if "text" in row or "html" in row:
+            return [str(path)]
+        if row.get("file"):
+            name = str(path.parent / row["file"])
+            if name not in files:
+                files.append(name)
     return files or [str(path)]
 
 
 def load_labelled(path: str | Path, settings: Settings | None = None, cache: str | Path | None = None,
-                  pipeline_factory=None) -> Labelled:  # fmt: skip
-    """The enriched articles of a labelled file, with their labels (articles that failed to read are left out).
+                  pipeline_factory=None, on_error: Callable[[InputError], None] | None = None) -> Labelled:  # fmt: skip
+    """The enriched articles of a labelled file, with their labels (articles that failed to read are left out, and
+    each failure given to ``on_error``).
 
     ``cache``: a store file kept between runs; an existing one is read as it is.
     """
@@ -72,7 +84,7 @@ def load_labelled(path: str | Path, settings: Settings | None = None, cache: str
         fresh = not db.exists()
         store = open_store(db)
         if fresh:
-            (pipeline_factory or Pipeline)(store, settings).ingest(inputs_of(path))
+            (pipeline_factory or Pipeline)(store, settings).ingest(inputs_of(path), on_error=on_error)
         articles = list(store.iter_articles(full=True))
         store.close()
     events = gold_labels(path, "event")
@@ -82,6 +94,10 @@ def load_labelled(path: str | Path, settings: Settings | None = None, cache: str
     for a in articles:  # a clashing id was stored as "<id>~<hash>"
         given[a.id] = a.id if a.id in events else a.id.split("~")[0]
     kept = [a for a in articles if events.get(given[a.id]) is not None]
+    if not kept:  # nothing to fit or score: said, not scored as a perfect 0 of 0
+        raise InputError(str(path), "no article with an event label was read",
+                         'Give one JSON object per line with text (or html), id and event, such as '
+                         '{"id": "a1", "text": "...", "event": "e1", "story": "s1"}')  # fmt: skip
     for a in kept:
         a.event_id = a.story_id = None
     return Labelled(

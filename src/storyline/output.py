@@ -65,6 +65,7 @@ def emit(console: Console, rows: Sequence[dict[str, Any]], fmt: str, columns: Se
          title: str | None = None, fields: Sequence[str] | None = None) -> None:
     out = render(rows, fmt, columns, title, fields)
     if isinstance(out, str):
-        console.print(out, markup=False, highlight=False, soft_wrap=True)
+        if out:  # no rows in JSON lines is no line at all, not one blank line (which no JSON parser reads)
+            console.print(out, markup=False, highlight=False, soft_wrap=True)
     else:
         console.print(out)

@@ -49,7 +49,8 @@ from .decoding import decode_bytes, looks_binary
 from .errors import EmptyInput, InputError, InputTooLarge, MalformedLine, UnreadableInput
 from .models import Article
 
-__all__ = ["FORMATS", "count_documents", "count_inputs", "decode", "document_body", "iter_files", "read_paths", "safe_id"]
+__all__ = ["FORMATS", "count_documents", "count_inputs", "decode", "document_body", "iter_files", "open_input", "read_paths",
+           "safe_id", "stem"]
 
 # file suffix -> reader kind
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
@@ -230,7 +231,7 @@ def _kind(path: Path) -> str | None:
     return FORMATS.get(suffixes[-1]) if suffixes else None
 
 
-def _stem(path: str) -> str:
+def stem(path: str) -> str:
     """File name without its extensions: ``a/b/story.html.gz`` -> ``story``."""
     name = Path(path).name
     for _ in range(2):
@@ -240,7 +241,8 @@ def _stem(path: str) -> str:
     return safe_id(name)
 
 
-def _open(path: str) -> IO[bytes]:
+def open_input(path: str) -> IO[bytes]:
+    """The bytes of the file ``path``, gunzipped when its name ends in .gz."""
     return gzip.open(path, "rb") if path.lower().endswith(".gz") else open(path, "rb")
 
 
@@ -248,10 +250,10 @@ def _read_file(path: str, max_bytes: int) -> Iterator[Article | InputError]:
     kind = _kind(Path(path))
     try:
         if kind == "jsonl":
-            with _open(path) as stream:
-                yield from read_jsonl(stream, path, _stem(path), max_bytes)
+            with open_input(path) as stream:
+                yield from read_jsonl(stream, path, stem(path), max_bytes)
             return
-        with _open(path) as stream:
+        with open_input(path) as stream:
             data = stream.read(max_bytes + 1)
     except PermissionError:
         yield UnreadableInput(path, "permission denied", "Make the file readable (chmod +r) or run as its owner")
@@ -270,7 +272,7 @@ def _read_file(path: str, max_bytes: int) -> Iterator[Article | InputError]:
         yield EmptyInput(path, "the file is empty", "Remove it or give it some text")
     else:
         exact = decoded.encoding == "utf-8" and not decoded.warning
-        yield Article(id=_stem(path), source=path, raw=decoded.text, format=kind or "txt", encoding=decoded.encoding,
+        yield Article(id=stem(path), source=path, raw=decoded.text, format=kind or "txt", encoding=decoded.encoding,
                       raw_bytes=None if exact else data, warnings=[decoded.warning] if decoded.warning else [])
 
 

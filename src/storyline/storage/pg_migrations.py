@@ -20,6 +20,18 @@ from .base import casefold
 LOCK_KEY = 0x5707_1E  # the advisory lock that serialises the store's write transactions
 FK = "DEFERRABLE INITIALLY DEFERRED"
 FTS_CHARS = 200_000  # characters of an article's text indexed for search (a tsvector holds at most 1 MB)
+ICU = "und-x-icu"  # the root ICU collation, whose case mapping knows every alphabet
+
+
+def has_icu(conn: psycopg.Connection) -> bool:
+    """Whether the server has ICU's root collation (Debian's and most builds do)."""
+    return conn.execute("SELECT 1 FROM pg_collation WHERE collname = %s", (ICU,)).fetchone() is not None
+
+
+def fold(expr: str, icu: bool) -> str:
+    """SQL for ``expr`` lower-cased in any alphabet whatever the database's ctype, through ICU when the server has
+    it (``lower`` alone, under a C ctype, lower-cases ASCII only: "Östen" stays "Östen")."""
+    return f'lower(({expr}) COLLATE "{ICU}")' if icu else f"lower({expr})"
 
 
 def m001_articles(conn: psycopg.Connection) -> None:
@@ -171,9 +183,24 @@ def m006_outlet_any_case(conn: psycopg.Connection) -> None:
     conn.execute("CREATE INDEX articles_outlet ON articles (outlet_key)")
 
 
+def m007_search_any_case(conn: psycopg.Connection) -> None:
+    """Search finds a word whatever its case, in any alphabet: the search vector is made of the text lower-cased
+    by :func:`fold`, as queries are. The 'simple' configuration lower-cases by the database's ctype, so under a C
+    ctype a capitalised word of another alphabet was indexed as written ("Émile") and never found."""
+    icu = has_icu(conn)
+    title, text = fold("coalesce(title, '')", icu), fold(f"left(text, {FTS_CHARS})", icu)
+    conn.execute(f"""
+        ALTER TABLE articles DROP COLUMN fts;
+        ALTER TABLE articles ADD COLUMN fts TSVECTOR GENERATED ALWAYS AS (
+            setweight(to_tsvector('simple', {title}), 'A') || setweight(to_tsvector('simple', {text}), 'B')
+        ) STORED;
+        CREATE INDEX articles_fts ON articles USING GIN (fts);
+    """)
+
+
 MIGRATIONS: tuple[Callable[[psycopg.Connection], None], ...] = (
     m001_articles, m002_enrichment, m003_encoding, m004_store_state, m005_no_statement_vectors,
-    m006_outlet_any_case,
+    m006_outlet_any_case, m007_search_any_case,
 )
 
 

@@ -36,12 +36,12 @@ from psycopg_pool import ConnectionPool
 
 from ..errors import StoreError
 from ..models import Article
-from .base import query_words
-from .pg_migrations import LOCK_KEY, migrate, pending
+from .pg_migrations import LOCK_KEY, fold, has_icu, migrate, pending
 from .rows import ARTICLE_COLUMNS
 from .sql import SQLStore
 
 RAW = ARTICLE_COLUMNS.index("raw")
+CONNECT_TIMEOUT = 15  # seconds to wait for the server to answer a connection
 
 
 def redact(url: str) -> str:
@@ -67,7 +67,6 @@ class PostgresStore(SQLStore):
     SEQ = "seq"
     NO_LIMIT = None
     SAME = "IS NOT DISTINCT FROM"
-    FOLD = "lower"  # Unicode-aware in a database whose ctype knows the alphabet (ASCII only under the C locale)
 
     def __init__(self, url: str, read_only: bool = False, pool_size: int = 4):
         self.url = url
@@ -78,14 +77,29 @@ class PostgresStore(SQLStore):
         self._owner: int | None = None
         self._conn: psycopg.Connection | None = None
         options = "-c default_transaction_read_only=on" if read_only else ""
-        try:
-            self._pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=False,
-                                        kwargs={"autocommit": True, "row_factory": dict_row, "options": options})  # fmt: skip
-            self._pool.open(wait=True, timeout=15)
+        try:  # one connection first: the pool retries a refused one, logging each try, and says only that it timed out
+            first = psycopg.connect(url, autocommit=True, row_factory=dict_row, options=options,
+                                    connect_timeout=CONNECT_TIMEOUT)  # fmt: skip
         except psycopg.Error as exc:
             raise postgres_failure(url, exc) from None
+        try:
+            self._icu = has_icu(first)
+        except psycopg.Error as exc:
+            first.close()
+            raise postgres_failure(url, exc) from None
+        if read_only:
+            first.close()
+        else:
+            self._conn = first  # the one write connection
+        self._pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=False,
+                                    kwargs={"autocommit": True, "row_factory": dict_row, "options": options})  # fmt: skip
+        try:
+            self._pool.open(wait=True, timeout=CONNECT_TIMEOUT)
+        except psycopg.Error as exc:
+            self.close()
+            raise postgres_failure(url, exc) from None
         except Exception as exc:  # the pool's PoolTimeout: the server never answered
-            self._pool.close()
+            self.close()
             raise StoreError(f"{redact(url)}: cannot connect to the PostgreSQL store ({exc}). Check the URL, that the "
                              "server runs and accepts this user, then try again.") from None  # fmt: skip
         try:
@@ -97,7 +111,6 @@ class PostgresStore(SQLStore):
                                      f"({', '.join(missing)} not applied). Run `storyline migrate --db URL`, or "
                                      "ingest into it first.")  # fmt: skip
                 return
-            self._conn = psycopg.connect(url, autocommit=True, row_factory=dict_row)
             with self.write():
                 self.migrations_applied = migrate(self._conn)
         except psycopg.Error as exc:
@@ -106,6 +119,9 @@ class PostgresStore(SQLStore):
         except StoreError:
             self.close()
             raise
+
+    def folded(self, expr: str) -> str:
+        return fold(expr, self._icu)
 
     def close(self) -> None:
         if self._conn is not None:
@@ -179,9 +195,9 @@ class PostgresStore(SQLStore):
     def _search_rows(self, query: str, clauses: str, params: list[Any], limit: int | None, offset: int) -> list[dict]:
         rows = self._all(
             "SELECT a.id, a.title, a.outlet, a.published, a.language, a.event_id, a.text, "
-            "ts_rank_cd(a.fts, q, 32) AS score FROM articles a, plainto_tsquery('simple', ?) q "
+            f"ts_rank_cd(a.fts, q, 32) AS score FROM articles a, plainto_tsquery('simple', {self.folded('?')}) q "
             f"WHERE a.fts @@ q {clauses} ORDER BY score DESC, a.id LIMIT ? OFFSET ?",
-            [" ".join(query_words(query)), *params, *self._limit(limit, offset)],
+            [" ".join(re.findall(r"\w+", query)), *params, *self._limit(limit, offset)],  # folded as the index is
         )
         return [dict(r) | {"score": max(1e-6, float(r["score"]))} for r in rows]
 

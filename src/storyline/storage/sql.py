@@ -40,9 +40,12 @@ class SQLStore:
     SEQ = "rowid"  # the column that orders articles as they were stored
     NO_LIMIT: int | None = -1  # what LIMIT takes for "all"
     SAME = "IS"  # null-safe equality
-    FOLD = "casefold"  # case folding in queries, for any alphabet (files.connect gives SQLite base.casefold)
 
     # --- what a backend supplies --------------------------------------------------------
+    def folded(self, expr: str) -> str:
+        """SQL for ``expr`` case-folded in any alphabet (files.connect gives SQLite :func:`.base.casefold`)."""
+        return f"casefold({expr})"
+
     def write(self) -> AbstractContextManager[None]:
         raise NotImplementedError
 
@@ -380,8 +383,8 @@ class SQLStore:
     ) -> list[QuoteRow]:
         clauses, params = [], []
         if speaker:
-            f = self.FOLD  # both sides folded by the backend: "Ángel" finds "ÁNGEL"
-            clauses.append(f"({f}(q.speaker) LIKE {f}(?) OR {f}(en.name) LIKE {f}(?) OR {f}(en.aliases) LIKE {f}(?))")
+            f = self.folded  # both sides folded by the backend: "Ángel" finds "ÁNGEL"
+            clauses.append(f"({f('q.speaker')} LIKE {f('?')} OR {f('en.name')} LIKE {f('?')} OR {f('en.aliases')} LIKE {f('?')})")
             params += [f"%{speaker}%"] * 3
         if article_id:
             clauses.append("q.article_id = ?")
