@@ -55,6 +55,7 @@ from .models import Article
 from .outlets import Outlets
 from .settings import Settings
 from .storage import Store
+from .storage.base import casefold
 
 BATCH = 256  # articles per transaction; large enough for the enrichment workers to pay off
 WARM_UP = ("Council approves new budget\n\nMay 3, 2024 - The city council approved a $2 million budget on "
@@ -101,15 +102,16 @@ class IngestReport:
         return not self.failures
 
 
-def stored_as(article: Article, publications: list[tuple[str, str | None, str | None]]) -> str | None:
-    """The id under which ``article`` is already stored, among the (id, outlet, url) of the stored articles of its
-    clean text, or ``None``: the same text is the same article unless its address or outlet says it is another
-    publication of it (a wire story a second paper reprinted word for word, which is stored, as a copy)."""
-    for ident, outlet, url in publications:
-        if article.url and url:
-            if article.url == url:
-                return ident
-        elif not (article.outlet and outlet) or article.outlet.casefold() == outlet.casefold():
+def stored_as(article: Article, publications: list[tuple[str, str | None, str | None, str | None]]) -> str | None:
+    """The id under which ``article`` is already stored, among the (id, url, outlet domain, outlet) of the stored
+    articles of its clean text, or ``None``: the same text is the same article unless its address, its outlet's
+    domain or else its outlet's name says it is another publication of it (a wire story a second paper reprinted
+    word for word, which is stored, as a copy). The first of these both sides have decides (an outlet's name may
+    be respelt across the store; its domain is not)."""
+    mine = (article.url, article.outlet_domain, casefold(article.outlet))
+    for ident, *theirs in publications:
+        theirs[2] = casefold(theirs[2])
+        if next((a == b for a, b in zip(mine, theirs, strict=True) if a and b), True):
             return ident
     return None
 
@@ -358,7 +360,7 @@ class Pipeline:
     def _prepare(self, articles: list[Article], report: IngestReport) -> list[Article]:
         """Clean and describe (the first map); drop what is already stored; give clashing ids a suffix."""
         fresh: list[Article] = []
-        seen_hashes: dict[str, list[tuple[str, str | None, str | None]]] = {}
+        seen_hashes: dict[str, list[tuple[str, str | None, str | None, str | None]]] = {}
         seen_ids: set[str] = set()
         for a in self.executor.describe(articles):
             if isinstance(a, InputError):
@@ -375,7 +377,7 @@ class Pipeline:
                 new_id = f"{a.id}~{a.content_hash[:8]}"
                 report.renamed.append((a.id, new_id))
                 a.id = new_id
-            seen_hashes.setdefault(a.content_hash, []).append((a.id, a.outlet, a.url))
+            seen_hashes.setdefault(a.content_hash, []).append((a.id, a.url, a.outlet_domain, a.outlet))
             seen_ids.add(a.id)
             fresh.append(a)
         return fresh
