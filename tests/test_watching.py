@@ -62,11 +62,14 @@ def test_watch_ingests_files_as_they_land_until_stopped(tmp_path, light):
     inbox.mkdir()
     (inbox / "old.txt").write_text(TEXT)
     lines: list[str] = []
+    errors: list[str] = []
     stop = threading.Event()
-    thread = threading.Thread(target=watch, args=(inbox, ingest_and_tell(light, lines.append), 0.05, stop))
+    thread = threading.Thread(target=watch, args=(inbox, ingest_and_tell(light, lines.append, complain=errors.append), 0.05, stop))
     thread.start()
     try:
         _wait(lambda: any(line.startswith("stored old ") for line in lines))
+        (inbox / "blank.txt").write_text("   \n")  # a failure goes where failures go (stderr in the CLI), not with the news
+        _wait(lambda: any("blank.txt" in line for line in errors))
         staged = tmp_path / "new.txt"
         staged.write_text(TEXT.replace("$2 million", "$3 million"))
         staged.rename(inbox / "new.txt")
@@ -78,6 +81,7 @@ def test_watch_ingests_files_as_they_land_until_stopped(tmp_path, light):
         thread.join(5)
     assert not thread.is_alive()
     assert {a.id for a in light.store.iter_articles(full=False)} == {"old", "new"}
+    assert not any(line.startswith("error") for line in lines)
 
 
 def test_warm_loads_the_models_and_stores_nothing(light):

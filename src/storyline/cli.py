@@ -160,7 +160,7 @@ def _watch(pipeline, folder: Path, interval: float) -> None:
     pipeline.warm()
     _say(err, f"watching {folder} (models loaded in {time.perf_counter() - t0:.1f} s); Ctrl-C stops")
     try:
-        watch(folder, ingest_and_tell(pipeline, lambda line: _say(out, line)), interval)
+        watch(folder, ingest_and_tell(pipeline, lambda line: _say(out, line), complain=lambda line: _say(err, line)), interval)
     except KeyboardInterrupt:
         pipeline.close(kill=True)
         _say(err, "stopped: every file ingested so far is stored.")

@@ -100,15 +100,18 @@ def watch(
             on_idle()
 
 
-def ingest_and_tell(pipeline, say: Callable[[str], None], lock: threading.Lock | None = None):
+def ingest_and_tell(pipeline, say: Callable[[str], None], lock: threading.Lock | None = None,
+                    complain: Callable[[str], None] | None = None):  # fmt: skip
     """An ``ingest`` for :func:`watch`: runs ``pipeline`` (under ``lock``, when another front end shares it)
-    and tells ``say`` one line per stored article with its event, and each failure."""
+    and tells ``say`` one line per stored article with its event, and ``complain`` (``say`` unless given) each
+    failure."""
     lock = lock or threading.Lock()
+    complain = complain or say
 
     def ingest(paths: list[str]):
         t0 = time.perf_counter()
         with lock:
-            report = pipeline.ingest(paths, on_error=lambda e: say(f"error: {e}"))
+            report = pipeline.ingest(paths, on_error=lambda e: complain(f"error: {e}"))
             events = {i: pipeline.store.get_article(i, full=False).event_id for i in report.stored}
         ms = 1000 * (time.perf_counter() - t0)
         for article_id, event_id in events.items():
