@@ -50,6 +50,9 @@ def test_a_read_command_refuses_a_store_that_does_not_exist_and_creates_nothing(
     result = CliRunner().invoke(app, ["copy", str(missing), str(tmp_path / "new.db")])
     assert str(result.exception) == f"{missing}: there is no store here to copy. Check the SOURCE argument."
     assert not list(tmp_path.iterdir())
+    result = CliRunner().invoke(app, ["events", "--db", str(tmp_path)])  # a folder: not to be told to ingest into it
+    assert str(result.exception) == f"{tmp_path}: is a folder, not a store. Give --db (or STORYLINE_DB) a store file, " \
+                                    f"such as {tmp_path / 'storyline.db'}."
 
 
 def test_read_commands_change_nothing_in_the_file(stored):

@@ -41,6 +41,9 @@ def connect(target: str, **options) -> sqlite3.Connection:
 
 def connect_read_only(path: str) -> sqlite3.Connection:
     """A connection that never writes: ``mode=ro``, or ``immutable=1`` on read-only media without a pending log."""
+    if os.path.isdir(path):
+        raise StoreError(f"{path}: is a folder, not a store. Give --db (or STORYLINE_DB) a store file, such as "
+                         f"{os.path.join(path, 'storyline.db')}.")
     if path == ":memory:" or not os.path.isfile(path):
         raise StoreError(f"{path}: there is no store here. Check --db (or STORYLINE_DB), or create one with "
                          f"`storyline ingest PATH --db {path}`.")
