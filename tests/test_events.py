@@ -1,5 +1,6 @@
 """Placing articles in events: look-alike events apart, copies together, order never matters."""
 
+import copy
 import math
 import random
 from datetime import date, timedelta
@@ -42,6 +43,26 @@ def test_same_actors_and_words_a_year_apart_are_two_events(settings):
     index = EventIndex(settings)
     assert index.place(a) != index.place(b)
     assert index.event_probability(index.singles["a"], index.singles["b"]) == 0.0  # outside the date window
+
+
+def test_an_event_never_spans_more_than_the_date_window(settings):
+    """Reports 20 days apart, one after another, had chained an event across months (a user's sixty look-alike
+    notices from January to September were one event): every two stated dates of one event lie within the window."""
+    text = "The Kelport library reopened its reading room after repairs, the town council said on Tuesday."
+    days = ["2022-03-01", "2022-03-21", "2022-04-10", "2022-04-30"]
+    arts = [article(f"n{i}", "Library reading room reopens", text, day) for i, day in enumerate(days)]
+    for order in (arts, arts[::-1]):
+        index = EventIndex(settings)
+        index.place_batch(copy.deepcopy(order))
+        for event in set(index.event_of.values()):
+            members = [int(m[1:]) for m in index.events[event].members]
+            assert max(members) - min(members) <= 1, members  # 20 days apart at most, never 40
+    index = EventIndex(settings)
+    for a in copy.deepcopy(arts):  # one at a time, as a stream arrives
+        index.place(a)
+    assert len(set(index.event_of.values())) >= 2 and all(
+        max(int(m[1:]) for m in index.events[e].members) - min(int(m[1:]) for m in index.events[e].members) <= 1
+        for e in set(index.event_of.values()))
 
 
 def test_same_text_a_day_apart_is_one_event(settings):

@@ -149,12 +149,14 @@ def _gap(a: int | None, b: int | None) -> float:
 
 
 def apart(a: Aggregate, b: Aggregate, window: int) -> bool:
-    """Whether the strongly dated articles of ``a`` and ``b`` lie more than ``window`` days apart: then
+    """Whether two strongly dated articles of ``a`` and ``b`` together lie more than ``window`` days apart: then
     they are not candidates to be one event, however alike (events are local in time; what follows
-    weeks later is an event of its own, which the story links)."""
+    weeks later is an event of its own, which the story links). The span of both is what counts, not the gap
+    between them, so an event never grows past the window by reports arriving one after another (reports 20
+    days apart had chained one across months)."""
     if a.strong is None or b.strong is None:
         return False
-    return max(b.strong[0] - a.strong[1], a.strong[0] - b.strong[1]) > window
+    return max(a.strong[1], b.strong[1]) - min(a.strong[0], b.strong[0]) > window
 
 
 def event_features(a: Aggregate, b: Aggregate) -> np.ndarray:

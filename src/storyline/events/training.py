@@ -216,8 +216,9 @@ def _story_pairs(index: EventIndex) -> set[tuple[str, str]]:
 
 
 def gold_pieces(data: Labelled, window: int) -> dict[str, str]:
-    """``{article: piece}``: each gold event cut where its dated articles (:func:`~.features.day_of`) are more
-    than ``window`` days apart (undated articles go with the event's first piece)."""
+    """``{article: piece}``: each gold event cut, in date order, where a dated article (:func:`~.features.day_of`)
+    lies more than ``window`` days after the first of its piece, as placement cuts events (undated articles go
+    with the event's first piece)."""
     by_event: dict[str, list[str]] = {}
     days = {}
     for a in data.articles:
@@ -226,11 +227,11 @@ def gold_pieces(data: Labelled, window: int) -> dict[str, str]:
     out = {}
     for event, ids in by_event.items():
         dated = sorted((days[i], i) for i in ids if days[i] is not None)
-        part, last = 0, None
+        part, first = 0, None
         for day, i in dated:
-            if last is not None and day - last > window:
-                part += 1
-            out[i], last = f"g:{event}#{part}", day
+            if first is None or day - first > window:
+                part, first = part + (first is not None), day
+            out[i] = f"g:{event}#{part}"
         for i in ids:
             out.setdefault(i, f"g:{event}#0")
     return out
