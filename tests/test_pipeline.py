@@ -97,22 +97,26 @@ def test_the_same_text_under_another_id_is_named_with_the_article_stored(env):
 
 def test_a_word_for_word_reprint_in_another_outlet_is_stored_as_a_copy(env):
     """A second paper printing a wire story word for word had been taken for the article already stored and
-    dropped, and with it the outlet; the same line again is still the same article."""
+    dropped, and with it the outlet; the same line again, or the same outlet at another address, is still the
+    same article."""
     text = "Velmora's harbour board voted on Tuesday to close the east quay for repairs until the spring."
-    lines = [{"id": "wire", "text": text, "title": "Harbour board closes east quay", "outlet": "Velmar Wire",
+    lines = [{"id": "quay", "text": text, "title": "Harbour board closes east quay", "outlet": "Velmar Wire",
               "url": "https://wire.example/quay"},
-             {"id": "gazette", "text": text, "title": "East quay to close", "outlet": "Kelport Gazette"}]
+             {"id": "quay", "text": text, "title": "East quay to close", "outlet": "Kelport Gazette"},
+             {"id": "quay", "text": text, "title": "Quay closes", "outlet": "Nordhavn Post", "url": "https://post.example/q"},
+             {"id": "again", "text": text, "outlet": "Velmar Wire", "url": "https://www.wire.example/quay?utm_source=x"}]
     (env / "a.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
     runner = CliRunner()
     first = runner.invoke(app, ["ingest", str(env / "a.jsonl"), "--db", "s.db"])
-    assert "stored 2 articles (1 syndicated copies), 0 already stored" in first.output, first.output
+    assert "stored 3 articles (2 syndicated copies), 1 already stored" in first.output, first.output
     store = open_store(env / "s.db")
-    assert store.get_article("gazette").duplicate_of == "wire" and store.get_article("gazette").outlet == "Kelport Gazette"
-    assert store.get_article("gazette").title == "East quay to close"
+    stored = {a["id"]: a for a in store.list_articles(limit=10)}
+    assert len(stored) == 3 and {a["outlet"] for a in stored.values()} == {"Velmar Wire", "Kelport Gazette", "Nordhavn Post"}
+    assert sorted(a["duplicate_of"] or "" for a in stored.values()) == ["", "quay", "quay"]
     keys = dict(store.article_vector_keys())
-    assert keys["wire"] != keys["gazette"]  # its own headline, its own vector: the wire's is not replaced
+    assert len(set(keys.values())) == 3  # each its own headline, its own vector: the wire's is not replaced
     again = runner.invoke(app, ["ingest", str(env / "a.jsonl"), "--db", "s.db"])
-    assert "stored 0 articles" in again.output and "2 already stored" in again.output
+    assert "stored 0 articles" in again.output and "4 already stored" in again.output, again.output
 
 
 def test_syndicated_copies_point_at_the_earliest(env):

@@ -52,10 +52,9 @@ from .errors import ArticleFailed, InputError, StageFailed
 from .executors import Enriching, Executor, LocalExecutor
 from .mapping import fatal, lead_keys, systematic
 from .models import Article
-from .outlets import Outlets
+from .outlets import Outlets, outlet_key
 from .settings import Settings
 from .storage import Store
-from .storage.base import casefold
 
 BATCH = 256  # articles per transaction; large enough for the enrichment workers to pay off
 WARM_UP = ("Council approves new budget\n\nMay 3, 2024 - The city council approved a $2 million budget on "
@@ -102,18 +101,33 @@ class IngestReport:
         return not self.failures
 
 
-def stored_as(article: Article, publications: list[tuple[str, str | None, str | None, str | None]]) -> str | None:
-    """The id under which ``article`` is already stored, among the (id, url, outlet domain, outlet) of the stored
-    articles of its clean text, or ``None``: the same text is the same article unless its address, its outlet's
-    domain or else its outlet's name says it is another publication of it (a wire story a second paper reprinted
-    word for word, which is stored, as a copy). The first of these both sides have decides (an outlet's name may
-    be respelt across the store; its domain is not)."""
-    mine = (article.url, article.outlet_domain, casefold(article.outlet))
-    for ident, *theirs in publications:
-        theirs[2] = casefold(theirs[2])
-        if next((a == b for a, b in zip(mine, theirs, strict=True) if a and b), True):
+Publication = tuple[str, str | None, str | None]  # (id, outlet, outlet domain) of a stored article
+
+
+def stored_as(article: Article, publications: list[Publication]) -> str | None:
+    """The id under which ``article`` is already stored, among the publications of its clean text, or ``None``: the
+    same text is the same article unless its outlet is another one (a wire story a second paper printed word for
+    word is stored, as a copy). Outlets are compared by :func:`~.outlets.outlet_key`, which the store's respelling
+    of a name ("Gulftribune", "Gulf Tribune") and another address of one site do not change."""
+    mine = outlet_key(article.outlet, article.outlet_domain)
+    for ident, outlet, domain in publications:
+        theirs = outlet_key(outlet, domain)
+        if not (mine and theirs) or mine == theirs:
             return ident
     return None
+
+
+def free_id(wanted: str, content: str, taken: Callable[[str], bool]) -> str:
+    """``wanted``, or, when ``taken(wanted)``, ``wanted~<8 of the content hash>`` (``~2``, ``~3`` after it while
+    that is taken too: reprints of one text under one id)."""
+    if not taken(wanted):
+        return wanted
+    base = candidate = f"{wanted}~{content[:8]}"
+    n = 1
+    while taken(candidate):
+        n += 1
+        candidate = f"{base}~{n}"
+    return candidate
 
 
 class Pipeline:
@@ -345,22 +359,24 @@ class Pipeline:
     def _recheck(self, fresh: list[Article], report: IngestReport) -> list[Article]:
         """Drop what another writer stored meanwhile; rename ids it took."""
         kept = []
+        kept_ids: set[str] = set()
         for a in fresh:
             existing = stored_as(a, self.store.publications(a.content_hash))
             if existing:
                 report.unchanged.append((a.id, existing))
                 continue
-            if self.store.hash_for_id(a.id) is not None:
-                new_id = f"{a.id}~{a.content_hash[:8]}"
+            new_id = free_id(a.id, a.content_hash, lambda i: self.store.hash_for_id(i) is not None or i in kept_ids)
+            if new_id != a.id:
                 report.renamed.append((a.id, new_id))
                 a.id = new_id
             kept.append(a)
+            kept_ids.add(a.id)
         return kept
 
     def _prepare(self, articles: list[Article], report: IngestReport) -> list[Article]:
         """Clean and describe (the first map); drop what is already stored; give clashing ids a suffix."""
         fresh: list[Article] = []
-        seen_hashes: dict[str, list[tuple[str, str | None, str | None, str | None]]] = {}
+        seen_hashes: dict[str, list[Publication]] = {}
         seen_ids: set[str] = set()
         for a in self.executor.describe(articles):
             if isinstance(a, InputError):
@@ -373,11 +389,11 @@ class Pipeline:
             if existing:
                 report.unchanged.append((a.id, existing))
                 continue
-            if self.store.hash_for_id(a.id) is not None or a.id in seen_ids:
-                new_id = f"{a.id}~{a.content_hash[:8]}"
+            new_id = free_id(a.id, a.content_hash, lambda i: i in seen_ids or self.store.hash_for_id(i) is not None)
+            if new_id != a.id:
                 report.renamed.append((a.id, new_id))
                 a.id = new_id
-            seen_hashes.setdefault(a.content_hash, []).append((a.id, a.url, a.outlet_domain, a.outlet))
+            seen_hashes.setdefault(a.content_hash, []).append((a.id, a.outlet, a.outlet_domain))
             seen_ids.add(a.id)
             fresh.append(a)
         return fresh

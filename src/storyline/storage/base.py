@@ -113,8 +113,8 @@ class Store(Protocol):
     def generation(self) -> int: ...
 
     # articles
-    def publications(self, content_hash: str) -> list[tuple[str, str | None, str | None, str | None]]:
-        """(id, url, outlet domain, outlet) of each stored article of this clean text, oldest first."""
+    def publications(self, content_hash: str) -> list[tuple[str, str | None, str | None]]:
+        """(id, outlet, outlet domain) of each stored article of this clean text, oldest first."""
         ...
     def hash_for_id(self, article_id: str) -> str | None: ...
     def add_articles(self, articles: list[Article], entities: list[dict] | None = None,

@@ -83,10 +83,10 @@ class SQLStore:
         return [self.NO_LIMIT if limit is None else limit, offset]
 
     # --- articles -----------------------------------------------------------------------
-    def publications(self, content_hash: str) -> list[tuple[str, str | None, str | None, str | None]]:
-        rows = self._all(f"SELECT id, url, outlet_domain, outlet FROM articles WHERE content_hash = ? ORDER BY {self.SEQ}",
+    def publications(self, content_hash: str) -> list[tuple[str, str | None, str | None]]:
+        rows = self._all(f"SELECT id, outlet, outlet_domain FROM articles WHERE content_hash = ? ORDER BY {self.SEQ}",
                          (content_hash,))  # fmt: skip
-        return [(r["id"], r["url"], r["outlet_domain"], r["outlet"]) for r in rows]
+        return [(r["id"], r["outlet"], r["outlet_domain"]) for r in rows]
 
     def hash_for_id(self, article_id: str) -> str | None:
         row = self._one("SELECT content_hash FROM articles WHERE id = ?", (article_id,))
