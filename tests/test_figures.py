@@ -21,6 +21,7 @@ CASES = [
     ("The pipeline is 1,200 km long.", "1,200 km", 1200.0, "km", "quantity", "km"),
     ("About 3 million people voted.", "3 million people", 3e6, "people", "count", "people"),
     ("Halvorsen, 47, was ordered to repay $3.5 million to investors.", "$3.5 million", 3.5e6, "USD", "money", "Halvorsen"),
+    ("On March 3, 2024, the council said it would spend $5 million.", "$5 million", 5e6, "USD", "money", "council"),
 ]
 
 

@@ -119,7 +119,7 @@ def _noun_after(text: str, pos: int) -> str:
     return " ".join(w for w, _ in _words_after(text, pos, limit=3, names=True))
 
 
-_ASIDE_NUMBER = re.compile(r",\s*\d+,\s")  # "Delaney, 52, is accused": an age set off by commas
+_ASIDE_NUMBER = re.compile(r"(?<=[^\W\d_]),\s*\d{1,3},\s")  # "Delaney, 52, is accused": an age after a name (not "March 3, 2024,")
 
 
 def _clause_subject(sentence: str, offset: int) -> str:

@@ -66,11 +66,13 @@ _AHEAD = re.compile(r"\b(?:will|shall|won't|must|deadline|is to|are to|to be hel
 _YEARLESS = frozenset({"iso", "mdy", "dmy", "month"})  # the kinds a sentence that looks ahead can move
 # a clause ends at these: "Pike, who pleaded guilty in October, is expected to testify" (not "5,000")
 _CLAUSE_BREAK = re.compile(r"[;:()\u2014\u2013]|,(?!\d)|\s-\s")
-# a verb in the past: "pleaded", "was sacked", "met" (not "need", "United")
-_PAST = re.compile(r"\b(?:[a-z]\w{2,}(?<!e)ed|was|were|had|did|said|told|met|took|made|came|went|won|lost|fell|rose|held|"
+# a verb in the past: "pleaded", "agreed", "was sacked", "met" (not "need", "speed", "United")
+_PAST = re.compile(r"\b(?:(?!(?:n|f|s|sp|br|bl|proc|exc|succ|gr)eed\b)[a-z]\w{2,}ed|was|were|had|did|said|told|met|took|made|came|went|won|lost|fell|rose|held|"
                    r"left|began|became|gave|got|saw|sent|spent|paid|sold|bought|brought|found|struck|wrote|spoke|broke|"
                    r"led|fled|died)\b")
-_BY = re.compile(r"\bby\s+$", re.I)  # "by January": a deadline, ahead unless the clause tells of a past state
+_BY = re.compile(r"\bby\s+$", re.I)  # "by January": a deadline, ahead unless the clause tells of the past
+_TO_DO = re.compile(r"\bto\s+(?!\d)[a-z]+\b(?!\s+(?:percent|per cent|%))", re.I)  # "to add" (not "fell to 4 percent")
+_WOULD = re.compile(r"\b(?:would|will|could|should|shall|must)\b|'ll\b", re.I)
 _PAST_STATE = re.compile(r"\b(?:was|were|had)\b|'d\b", re.I)  # "prices had doubled by January"
 AHEAD_DAYS = 7  # a day without its year, in a sentence that does not look ahead, is at most this far after publication
 
@@ -216,7 +218,13 @@ def _looks_ahead(text: str, sentence: tuple[int, int], start: int, end: int) -> 
     if len(re.findall(r"\w+", text[c0:c1])) <= len(re.findall(r"\w+", text[start:end])) + 1:
         c0, c1 = lo, hi
     if _BY.search(text, c0, start) or re.match(r"by\s", text[start:end], re.I):
-        return not _PAST_STATE.search(text, c0, c1)
+        # the verb nearest before it decides, else the first after it: "fell by a tenth by March", "had risen ... by
+        # February", "By February the line had cut" tell of the past; "agreed to add a crossing by February", "said
+        # it would be ready by January" of a deadline
+        rules = ((False, _PAST), (False, _PAST_STATE), (True, _TO_DO), (True, _WOULD))
+        before = [(m.start(), ahead) for ahead, rule in rules for m in rule.finditer(text, c0, start)]
+        after = [(m.start(), ahead) for ahead, rule in rules for m in rule.finditer(text, end, c1)]
+        return max(before)[1] if before else min(after)[1] if after else True
     if _AHEAD.search(text, c0, c1):
         return True
     return not _PAST.search(text, c0, c1) and bool(_AHEAD.search(text, lo, hi))
