@@ -496,7 +496,7 @@ def test_a_named_period_overlapping_a_span_is_found_as_the_definition_finds_it()
 def test_who_reports_a_happening_is_not_a_participant():
     """A wire agency, the article's own outlet and its dateline's town (tagged an organisation in capitals) report
     the happening; they had been listed among its participants."""
-    texts = [("NORDHAVN, Velmar (Reuters) - Mayor Elena Varga opened the Nordhavn ferry terminal on Tuesday, "
+    texts = [("NÖRDHAVN, Velmar (Reuters) - Mayor Elena Varga opened the Nordhavn ferry terminal on Tuesday, "
               "Kelport Shipping said.", "Reuters", ["Reuters"]),
              ("Mayor Elena Varga opened the ferry terminal of Kelport Shipping, she told Velmar Radio on Tuesday.",
               "Velmar Radio", [])]
@@ -504,7 +504,7 @@ def test_who_reports_a_happening_is_not_a_participant():
     for i, (text, outlet, wire) in enumerate(texts):
         a = article(f"r{i}", "Ferry terminal opens", text, "2024-05-07")
         a.outlet, a.wire = outlet, wire
-        for name, label in (("NORDHAVN", "ORG"), ("Reuters", "ORG"), ("Elena Varga", "PERSON"),
+        for name, label in (("NÖRDHAVN", "ORG"), ("Reuters", "ORG"), ("Elena Varga", "PERSON"),
                             ("Kelport Shipping", "ORG"), ("Velmar Radio", "ORG")):
             if name in text:
                 start = text.index(name)
@@ -515,6 +515,9 @@ def test_who_reports_a_happening_is_not_a_participant():
     bloomberg = article("b", "Bloomberg speaks", "Bloomberg said on Tuesday he would fund the terminal.", "2024-05-07")
     bloomberg.mentions = [Mention(0, 9, "Bloomberg", "PERSON", "Bloomberg")]
     assert describe_event("e-b", [bloomberg]).participants == ["Bloomberg"]  # a person, not the agency
+    party = article("p", "AAP wins", "The AAP won the Velmar city council on Tuesday.", "2024-05-07")
+    party.mentions = [Mention(4, 7, "AAP", "ORG", "AAP")]
+    assert describe_event("e-p", [party]).participants == ["AAP"]  # a party: no AAP copy is credited
 
 
 def test_show_gives_the_events_date_beside_an_undated_article_whose_text_places_no_day():

@@ -475,3 +475,11 @@ def test_two_meetings_of_the_same_people_in_two_events_are_not_one_claim():
     spring.event_id, spring2.event_id, autumn.event_id = "e-spring", "e-spring", "e-autumn"
     found = story_agreements(Sources(events=events, articles=[spring, spring2, autumn]))
     assert [a for a in found if "gazette" in {c["article_id"] for c in a["sources"]}] == [], found
+
+
+def test_a_figures_measure_is_shown_unless_its_text_says_it():
+    from storyline.narration.report import measure_after
+
+    assert measure_after("counts", "11 counts") == ""
+    assert measure_after("counts", "11 accounts") == "counts"  # a word ending alike is another word
+    assert measure_after("people", "3 million people") == "" and measure_after(None, "5") == ""

@@ -7,8 +7,9 @@ agencies supplied an article's copy.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-__all__ = ["AGENCIES", "AGENCY_PATTERN", "agencies_in"]
+__all__ = ["AGENCIES", "AGENCY_PATTERN", "agencies_in", "names_agency"]
 
 # Wire agencies: lower-case spelling -> canonical spelling.
 AGENCIES = {
@@ -24,6 +25,15 @@ AGENCIES = {
     "canadian press": "CP", "sid": "SID", "dpa-afx": "dpa", "ap photo": "AP",
 }
 AGENCY_PATTERN = "|".join(sorted((re.escape(a) for a in AGENCIES), key=len, reverse=True))
+
+
+def names_agency(name: str, credited: Iterable[str] = ()) -> bool:
+    """Whether ``name`` names a wire agency: a long name ("Reuters", "Associated Press", "Xinhua") wherever it
+    stands; a short one ("AP", "AAP", "PAP"), which parties and firms share (the Aam Aadmi Party, Singapore's
+    People's Action Party), only when the article credits that agency (``credited``: canonical names, its wire)."""
+    key = name.strip().casefold()
+    canonical = AGENCIES.get(key)
+    return canonical is not None and (len(key) > 4 or canonical in credited)
 
 
 def agencies_in(text: str, any_case: bool = False) -> list[str]:

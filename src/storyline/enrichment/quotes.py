@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..agencies import AGENCIES
+from ..agencies import agencies_in, names_agency
 from ..models import Mention, Quote
 
 CUES = (
@@ -161,10 +161,14 @@ def _addressee_end(rest: str) -> int:
     return 0
 
 
-def _agency(m: Mention) -> bool:
-    """A wire agency is never a speaker: it is credited with the copy ("HOUSTON (Reuters) - Prosecutors told ...").
-    A person of an agency's name ("Bloomberg said") still speaks."""
-    return m.label != "PERSON" and (m.name or m.text).casefold() in AGENCIES
+_CREDIT = re.compile(r"\(([^()\n]{1,40})\)")  # "(AFP)", "(Reuters)": the agencies a text credits with its copy
+
+
+def _agency(m: Mention, credited: list[str]) -> bool:
+    """A wire agency is never a speaker: it is credited with the copy ("HOUSTON (Reuters) - Prosecutors told ...";
+    a short name only when the text credits it so, "(AFP)": the AAP that speaks is a party). A person of an
+    agency's name ("Bloomberg said") still speaks."""
+    return m.label != "PERSON" and names_agency(m.name or m.text, credited)
 
 
 class _Finder:
@@ -172,7 +176,9 @@ class _Finder:
 
     def __init__(self, text: str, mentions: list[Mention]):
         self.text = text
-        self.mentions = sorted((m for m in mentions if m.label in ("PERSON", "ORG") and not _agency(m)), key=lambda m: m.start)
+        credited = agencies_in(" ".join(_CREDIT.findall(text)), any_case=True)
+        self.mentions = sorted((m for m in mentions if m.label in ("PERSON", "ORG") and not _agency(m, credited)),
+                               key=lambda m: m.start)  # fmt: skip
         self.history: list[tuple[int, str, bool]] = []  # (position, speaker, was a speech act)
         self.spans: list[tuple[int, int]] = []
         self.quotes: list[Quote] = []

@@ -24,7 +24,7 @@ from datetime import date
 
 import numpy as np
 
-from ..agencies import AGENCIES
+from ..agencies import names_agency
 from ..models import Article, Event
 from .features import ACTOR_LABELS, PLACE_LABELS, WEAK_DATE_HOW, day_of, entity_key
 from .placement import canonical_order
@@ -33,8 +33,7 @@ MAX_PARTICIPANTS = 8
 VENUE_BEFORE = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?$", re.IGNORECASE)  # "talks in Moscow"
 INFER_FIT = 0.9  # probability of belonging to its event from which an undated article takes its date
 DATELINE_REACH = 3  # a dateline starts the text (after a space or a bullet at most): "BERGEN, Norway, Sept 12 (Reuters) -"
-_DATELINE = re.compile(r"[A-Z][A-Z .'’-]*(?:,[^,()\n]{2,40}){0,2}\s*(?:\([^()\n]{2,40}\)\s*)?[—–-]")
-_AGENCY_KEYS = frozenset(entity_key(name) for name in {*AGENCIES, *AGENCIES.values()})
+_DATELINE = re.compile(r"[^\W\d_](?:[^\W\d_]|[ .'’-])*?(?:,[^,()\n]{2,40}){0,2}\s*(?:\([^()\n]{2,40}\)\s*)?[—–-]")
 
 
 def describe_event(event_id: str, articles: list[Article]) -> Event:
@@ -157,12 +156,12 @@ def participants(articles: list[Article]) -> list[str]:
 
 def _reporter(article: Article, mention) -> bool:
     """Whether ``mention`` names who reports the happening rather than who takes part: a wire agency ("(Reuters)",
-    "Kyodo News reported"), the article's own outlet ("told WDTN"), or its dateline's town, which the tagger
+    "Kyodo News reported"; :func:`~storyline.agencies.names_agency`), the article's own outlet ("told WDTN"), or its dateline's town, which the tagger
     takes for an organisation in capitals ("BERGEN, Norway (Reuters) -")."""
-    key = entity_key(mention.name or mention.text)
-    if mention.label != "PERSON" and (key in _AGENCY_KEYS or key in {entity_key(w) for w in article.wire}
-                                      or article.outlet and key == entity_key(article.outlet)):
-        return True  # "Bloomberg" the person stays
+    name = mention.name or mention.text
+    if mention.label != "PERSON" and (names_agency(re.sub(r"^the\s+", "", name, flags=re.I), article.wire)
+                                      or article.outlet and entity_key(name) == entity_key(article.outlet)):
+        return True  # "Bloomberg" the person stays, and so does the Aam Aadmi Party (AAP) where no AAP wire is credited
     return mention.start < DATELINE_REACH and mention.text.isupper() and bool(
         _DATELINE.match(article.text or "", mention.start))
 

@@ -167,7 +167,8 @@ def measure_after(measures: str | None, text: str) -> str:
     """What a figure measures, as shown after its ``text``: nothing when the text ends with it already (a count's
     "11 counts" measures "counts"; "11 counts counts" says it twice)."""
     measures = (measures or "").strip()
-    return "" if text.casefold().endswith(measures.casefold()) else measures
+    said = measures and re.search(rf"(?<!\w){re.escape(measures)}$", text, re.I)  # "11 accounts" does not say "counts"
+    return "" if said else measures
 
 
 def when(item: dict) -> str:
