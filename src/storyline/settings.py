@@ -47,7 +47,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("model", "", "Model file written by `storyline train` that decides events and stories (empty: the model shipped with storyline, fitted on labelled news)."),
     Setting("event_threshold", 0.0, "Lowest probability (from the model) at which an article joins an event, or two events become one (0: the threshold fitted with the model by `storyline train`).", low=0, high=0.999),
     Setting("story_threshold", 0.0, "Lowest probability (from the model) at which an event continues a story, or two stories become one (0: the threshold fitted with the model).", low=0, high=0.999),
-    Setting("event_window_days", 30, "Days either side of an article's date searched for candidate events; stated dates further apart are never one event (stories are searched at any distance in time).", low=1),
+    Setting("event_window_days", 30, "Days either side of an article's date searched for candidate events; all the stated dates of one event lie within this many days of each other (stories are searched at any distance in time).", low=1),
     Setting("event_candidates", 30, "Nearest-neighbour articles retrieved as candidates for placement.", low=1),
     # web
     Setting("host", "127.0.0.1", "Address `storyline serve` listens on."),
