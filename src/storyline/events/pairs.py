@@ -156,10 +156,7 @@ def apart(a: Aggregate, b: Aggregate, window: int) -> bool:
     days apart had chained one across months)."""
     if a.strong is None or b.strong is None:
         return False
-    # a cluster already wider (a reprint joined to its original weeks later, a store of an earlier version) still
-    # takes reports inside its own span
-    allowed = max(window, a.strong[1] - a.strong[0], b.strong[1] - b.strong[0])
-    return max(a.strong[1], b.strong[1]) - min(a.strong[0], b.strong[0]) > allowed
+    return max(a.strong[1], b.strong[1]) - min(a.strong[0], b.strong[0]) > window
 
 
 def event_features(a: Aggregate, b: Aggregate) -> np.ndarray:
