@@ -217,8 +217,8 @@ def _story_pairs(index: EventIndex) -> set[tuple[str, str]]:
 
 def gold_pieces(data: Labelled, window: int) -> dict[str, str]:
     """``{article: piece}``: each gold event cut, in date order, where a dated article (:func:`~.features.day_of`)
-    lies more than ``window`` days after the first of its piece, as placement cuts events (undated articles go
-    with the event's first piece)."""
+    lies more than ``window`` days after the first of its piece, as placement cuts events by their stated dates
+    (here every known date counts, weak ones too; undated articles go with the event's first piece)."""
     by_event: dict[str, list[str]] = {}
     days = {}
     for a in data.articles:

@@ -76,9 +76,10 @@ class PostgresStore(SQLStore):
         self._depth = 0
         self._owner: int | None = None
         self._conn: psycopg.Connection | None = None
-        options = "-c default_transaction_read_only=on" if read_only else ""
+        # only a read-only store sets options: an empty one would replace those the URL gives (a search_path)
+        options = {"options": "-c default_transaction_read_only=on"} if read_only else {}
         try:  # one connection first: the pool retries a refused one, logging each try, and says only that it timed out
-            first = psycopg.connect(url, autocommit=True, row_factory=dict_row, options=options,
+            first = psycopg.connect(url, autocommit=True, row_factory=dict_row, **options,
                                     connect_timeout=CONNECT_TIMEOUT)  # fmt: skip
         except psycopg.Error as exc:
             raise postgres_failure(url, exc) from None
@@ -92,7 +93,7 @@ class PostgresStore(SQLStore):
         else:
             self._conn = first  # the one write connection
         self._pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=False,
-                                    kwargs={"autocommit": True, "row_factory": dict_row, "options": options})  # fmt: skip
+                                    kwargs={"autocommit": True, "row_factory": dict_row, **options})  # fmt: skip
         try:
             self._pool.open(wait=True, timeout=CONNECT_TIMEOUT)
         except psycopg.Error as exc:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
+from ..duplicates import content_hash
 from ..models import Article, Event, Figure, Mention, Quote, Removed, Story, TimeMention
 from .base import casefold
 
@@ -24,8 +24,7 @@ JSON_COLUMNS = {"hints", "wire", "removed", "sentences"}
 def vector_key(article: Article) -> str:
     """The key its vector is kept under: one per headline and clean text, which the vector embeds (a reprint under
     another headline has its own; before, the key was the text's alone, and a reprint's vector replaced the original's)."""
-    folded = " ".join(f"{article.title or ''}\n{article.text}".lower().split())
-    return "a:" + hashlib.sha256(folded.encode("utf-8")).hexdigest()
+    return "a:" + content_hash(f"{article.title or ''}\n{article.text}")
 
 
 def article_row(article: Article, vector_key: str | None, minhash: bytes | None) -> tuple:
