@@ -15,7 +15,8 @@ Figures, each with storyline's ratio to the best of the others:
   benchmark's own measure);
 - text on the trafilatura pages: trafilatura's snippet measure, each ``with`` snippet found is a
   true positive, each ``without`` snippet found a false positive, summed over pages;
-- dates (right, wrong, none) on the pages that have an expected date;
+- dates (right, wrong, none) on the pages that have an expected date, and how many of the pages whose expected
+  date is empty (the page states none) each system gives a date anyway;
 - titles and authors, exact match after normalising case and spaces (authors as the list of names,
   "Von A und B" = "A, B", full stops as spaces: "T. V. Raman" = "T V Raman");
 - pages lost (storyline raised on them).
@@ -272,6 +273,8 @@ def _date_figures(rows, by_id, systems) -> dict:
     how = Counter((r["storyline"].get("date_how"), date_verdict(by_id[r["id"]]["date"], r["storyline"].get("date")))
                   for r in dated)
     figures["storyline_by_how"] = {f"{h}:{v}": n for (h, v), n in sorted(how.items(), key=str)}
+    undated = [r for r in rows if by_id[r["id"]].get("date") == ""]  # the benchmark's truth: the page states no date
+    figures["undated"] = {"pages": len(undated)} | {s: sum(bool(found(r, s)) for r in undated) for s in systems}
     figures["worst"] = [{"id": r["id"], "expected": by_id[r["id"]]["date"], "storyline": r["storyline"].get("date"),
                          "how": r["storyline"].get("date_how"), "htmldate_extensive": r.get("htmldate_extensive"),
                          "reason": "wrong date" if r["storyline"].get("date") else "no date found"}
@@ -348,6 +351,9 @@ def report(result: dict) -> str:
         if s in dates:
             d = dates[s]
             out.append(f"  {s:24} right {d['right']:4}  wrong {d['wrong']:4}  none {d['none']:4}  accuracy {d['accuracy']:.3f}")
+    undated = dates["undated"]
+    out.append(f"  on the {undated['pages']} pages that state no date, a date given by: " +
+               ", ".join(f"{s} {undated[s]}" for s in DATE_SYSTEMS if s in undated))
     if "htmldate_extensive" in dates:
         out.append("  storyline / htmldate_extensive: accuracy ratio "
                    f"{_ratio(dates['storyline']['accuracy'], dates['htmldate_extensive']['accuracy'])}")

@@ -20,6 +20,11 @@ def cleaned(name: str) -> Article:
     return clean(Article(id=path.stem, source=str(path), raw=path.read_text(encoding="utf-8")))
 
 
+def cleaned_html(name: str) -> Article:
+    path = FIXTURES / name
+    return clean(Article(id=path.stem, source=str(path), raw=path.read_text(encoding="utf-8"), format="html"))
+
+
 def reasons(removed) -> dict[str, str]:
     """Removed text -> reason of its first occurrence."""
     out: dict[str, str] = {}
@@ -202,6 +207,42 @@ def test_html_main_text_is_extracted_without_navigation_or_footer():
     assert "opened on Sunday" in art.text and "Residents had waited" in art.text
     assert "All rights reserved" not in art.text and not art.text.startswith("Tram line opens")
     assert reasons(art.removed).get("Tram line opens") == "title"
+
+
+def test_html_page_blocks_left_out_are_removed_with_their_region_in_page_order():
+    art = cleaned_html("regions_page.html")
+    assert "first flights could land in May" in art.text and "Nils" not in art.text
+    assert [(r.reason, r.text) for r in art.removed] == [
+        ("page-header", "Harbour Gazette"),
+        ("page-menu", "Home\nNews\nSport"),  # a run of one region is one piece, a line per block
+        ("title", "Council votes to reopen the runway"),  # what the line rules removed, where the page has it
+        ("share-counter", "Share this article"),
+        ("page-sidebar", "Get the Quarry Ledger app for alerts\nFerry timetable changes for winter\nSchool roof repaired at last"),
+        ("page", "Nils: About time too."),
+        ("page-footer", "© 2026 Harbour Gazette. All rights reserved."),
+        ("page-form", "Sign up for our newsletter"),
+    ]
+
+
+def test_every_shown_text_of_a_page_is_in_the_text_or_removed():
+    from storyline.reading import html_tree
+
+    art = cleaned_html("regions_page.html")
+    shown = html_tree(art.raw).xpath("//body//text()[not(ancestor::script)]")
+    kept = " ".join([art.text, *(r.text for r in art.removed)]).split()
+    for piece in shown:
+        for word in piece.split():
+            assert word in kept, word
+
+
+def test_metadata_reads_no_evidence_from_the_page_blocks_left_out():
+    from storyline import metadata
+    from storyline.settings import Settings
+
+    art = metadata.describe(cleaned_html("regions_page.html"), Settings())
+    assert ("page-sidebar", "Get the Quarry Ledger app for alerts") in [(r.reason, r.text.split("\n")[0]) for r in art.removed]
+    assert art.outlet != "Quarry Ledger"  # a sidebar's promotion of another outlet's app
+    assert (art.published, art.published_how) == (None, "unknown")  # the footer's "© 2026" is no day
 
 
 def test_nothing_left_is_an_empty_input_error():

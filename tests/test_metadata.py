@@ -228,6 +228,18 @@ def test_html_page_metadata_comes_from_the_page():
     assert art.url == "https://hillgazette.example/dam"  # the canonical address, given no other
 
 
+@pytest.mark.parametrize("footer,expected", [
+    ("<p>© 2019 The Hill Gazette</p>", (None, "unknown")),  # a copyright year is no day: htmldate gives it as Jan 1
+    ("<p>Archive: March 2021</p>", (None, "unknown")),  # a month alone is no day either
+    ('<p class="date">01.02.2022</p>', ("2022-02-01", "html-meta")),  # a first of the month the page states
+])
+def test_html_page_date_is_a_day_the_page_states(footer, expected):
+    html = (f"<html><head><title>Dam opens</title></head><body><article><h1>Dam opens</h1><p>{BODY}</p>"
+            f'<p>{BODY.replace("water", "energy")}</p></article><footer>{footer}</footer></body></html>')
+    art = describe(clean(Article(id="h", source="h.html", raw=html, format="html")), SETTINGS)
+    assert (art.published, art.published_how) == expected
+
+
 def test_title_and_outlet_hold_no_control_characters():
     art = from_text(f"{BODY}\n", hints={"title": "Dam\x00 opens\x07", "outlet": "Hill\x00Gazette\n"})
     assert (art.title, art.outlet) == ("Dam opens", "Hill Gazette")

@@ -9,7 +9,9 @@ removed pieces (a date in a caption still serves as evidence).
 
 HTML goes through trafilatura (main text, no comments, tables kept when they are
 part of the article); its output, like plain text, then goes through the line
-rules below. Plain text matters most: users paste whole pages from a browser.
+rules below. The page's blocks trafilatura left out are removed pieces too, with
+the page region they sat in (:mod:`storyline.page_clutter`). Plain text matters
+most: users paste whole pages from a browser.
 
 The rules are about *kinds* of clutter, judged one line at a time and then in
 context:
@@ -48,6 +50,7 @@ from .agencies import AGENCIES, AGENCY_PATTERN, agencies_in
 from .errors import EmptyInput
 from .mastheads import is_masthead, is_nav_bar
 from .models import Article, Removed
+from .page_clutter import in_page_order, page_blocks
 from .reading import PAGE_PARSING, document_body, html_tree
 
 __all__ = ["AGENCIES", "AGENCY_PATTERN", "agencies_in", "clean", "clean_text", "html_text"]
@@ -174,6 +177,7 @@ def clean(article: Article) -> Article:
     if article.format == "html":
         main, title = html_text(body)
         text, removed = clean_text(main, title=article.hints.get("title") or title)
+        removed = in_page_order(page_blocks(html_tree(body), main), removed)
     else:
         text, removed = clean_text(body, title=article.hints.get("title"))
     if not text.strip():

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from functools import cache, partial
 from typing import Any
@@ -44,6 +44,7 @@ from .bylines import authors, outlets_in
 from .language import detect
 from .mastheads import best_spelling, copyright_holders, letters, main_label, name_from_line
 from .models import Article
+from .page_clutter import PAGE_REASONS
 from .reading import CONTROL, document_body, original_url, page_tree, shown_text
 
 __all__ = ["OUTLETS", "describe", "outlet_for_domain", "parse_date", "publication_date",
@@ -135,6 +136,11 @@ def _one_line(value: str | None) -> str | None:
 
 def _removed(article: Article, *reasons: str) -> list[str]:
     return [r.text for r in article.removed if r.reason in reasons]
+
+
+def _removed_by_rules(article: Article) -> list[str]:
+    """What the line rules removed from the article's text: not the page's blocks the extraction left out."""
+    return [r.text for r in article.removed if r.reason not in PAGE_REASONS]
 
 
 def _page_meta(article: Article) -> dict[str, str]:
@@ -289,7 +295,7 @@ def _outlet(article: Article, page: dict[str, str]) -> tuple[str | None, str | N
     if domain:  # a site's "Copyright 2015 KRB and The Associated Press" credits the wire as well: the site is KRB
         found = [n for n in map(_without_agencies, found) if n and _may_abbreviate(key, letters(n))]
     named = next((n for n in found if key and letters(n) == key), None) or (found[0] if found else None)
-    texts = [article.text, *(r.text for r in article.removed)]
+    texts = [article.text, *_removed_by_rules(article)]
     name = best_spelling(letters(named) if named else key, texts) if (named or key) else None
     name = name or named or (outlet_for_domain(domain) if domain else None)
     if name and not domain:
@@ -357,7 +363,8 @@ def _names_in_lines(article: Article) -> list[str]:
         if m := _SITE_NAMED.search(text.strip()):
             found.append(next(g for g in m.groups() if g))
     for r in article.removed:
-        if r.reason not in ("masthead", "logo", "title", "caption", "byline") and (n := name_from_line(r.text, r.reason)):
+        if r.reason not in ("masthead", "logo", "title", "caption", "byline", *PAGE_REASONS) and \
+                (n := name_from_line(r.text, r.reason)):
             found.append(n)
     for text in _removed(article, "byline"):  # "By Ilse Varn, Nordmark Daily"
         found += outlets_in(text)
@@ -376,19 +383,24 @@ def outlet_for_domain(domain: str) -> str:
 
 def parse_date(text: str) -> str | None:
     """The first full date (day, month and year) in ``text`` as ISO, or None when there is none or it is ambiguous."""
-    found = []
+    found = min(_full_dates(text), default=None)
+    return found[1] if found else None
+
+
+def _full_dates(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, ISO day) of each full date (day, month and year) in ``text`` that is not ambiguous."""
     for pattern in _DATE_PATTERNS:
         for m in pattern.finditer(text):
             iso = _iso(m.group("y"), m.groupdict().get("m") or _MONTHS[m.group("mon").lower()], m.group("d"))
             if iso:
-                found.append((m.start(), iso))
+                yield m.start(), iso
+    us = _US_ZONE.search(text) is not None
     for m in _SLASHED.finditer(text):
         a, b, y = int(m.group("a")), int(m.group("b")), int(m.group("y"))
         y = y if y > 99 else 2000 + y if 2000 + y <= date.today().year else 1900 + y
-        month_first = b > 12 or (a <= 12 and _US_ZONE.search(text) is not None)
-        if (a > 12 or b > 12 or _US_ZONE.search(text)) and (iso := _iso(y, *((a, b) if month_first else (b, a)))):
-            found.append((m.start(), iso))
-    return min(found)[1] if found else None
+        month_first = b > 12 or (a <= 12 and us)
+        if (a > 12 or b > 12 or us) and (iso := _iso(y, *((a, b) if month_first else (b, a)))):
+            yield m.start(), iso
 
 
 def _iso(y: str | int, m: str | int, d: str | int) -> str | None:
@@ -522,7 +534,10 @@ def _searched_date(article: Article) -> str | None:
                           original_date=True)
     except (ValueError, TypeError):
         return None
-    return parse_date(found) if found else None
+    found = parse_date(found) if found else None
+    if found and found.endswith("-01") and found not in {iso for _, iso in _full_dates(document_body(article))}:
+        return None  # a year or a month alone (a copyright line's "© 2019"), which htmldate gives as its first day
+    return found
 
 
 def _weekday_date(article: Article) -> str | None:
