@@ -520,6 +520,19 @@ def test_who_reports_a_happening_is_not_a_participant():
     assert describe_event("e-p", [party]).participants == ["AAP"]  # a party: no AAP copy is credited
 
 
+@pytest.mark.parametrize("opening", ["NEW DELHI: ", "MARBURY, Md., May 7, 2024 (Reuters) - ", "EUTAW, Ala. (AP) ",
+                                     "ΚΕΛΠΟΡΤ (AFP).- "])
+def test_a_datelines_town_of_any_form_is_not_a_participant(opening):
+    """The town of a dateline with a colon, a full date, no dash after its credit, or a Spanish ".-" reports the
+    happening (the one dateline matcher, storyline.agencies.dateline)."""
+    text = f"{opening}Mayor Elena Varga opened the ferry terminal on Tuesday."
+    a = article("d", "Ferry terminal opens", text, "2024-05-07")
+    town = opening.split(",")[0].split(" (")[0].rstrip(": ")
+    start = text.index("Elena Varga")
+    a.mentions = [Mention(0, len(town), town, "ORG", town), Mention(start, start + 11, "Elena Varga", "PERSON", "Elena Varga")]
+    assert describe_event("e-d", [a]).participants == ["Elena Varga"]
+
+
 def test_show_gives_the_events_date_beside_an_undated_article_whose_text_places_no_day():
     """An undated article's "on Thursday" names no day, so its own estimate is unknown; once it is placed in a
     dated event (its publication date inferred from it), `storyline show` says the event's date beside it."""

@@ -73,6 +73,24 @@ def test_credit_lines_name_wires(header, wire):
     assert from_text(raw).wire == wire
 
 
+@pytest.mark.parametrize("body,wire", [
+    (f"{BODY}\n\n{BODY}\n\nKELPORT, Velmar (AP) -- {BODY}", ["AP"]),  # a dateline opening a later paragraph
+    (f"DALLAS (KVLM/AP) – {BODY}", ["AP"]),  # shared with a station
+    (f"EUTAW, Ala. (AP) {BODY}", ["AP"]),  # no dash after the credit
+    (f"(EFE).- {BODY}", ["EFE"]),
+    (f"Berlin/Moskau (dpa) - {BODY}", ["dpa"]),
+    (f"ΚΕΛΠΟΡΤ, 7 Μαΐου (Reuters) - {BODY}", ["Reuters"]),
+    (f"{BODY} (Reuters)\n\n{BODY}", ["Reuters"]),  # closing a paragraph that is not the last
+    (f"{BODY} (dpa/jr)", ["dpa"]),
+    (f"{BODY}\n\n(Con información de AFP y EFE)", ["AFP", "EFE"]),
+    (f"The Aam Aadmi Party (AAP) - the ruling party - said on Thursday it would appeal. {BODY}", []),
+    (f"{BODY} A photo (Jane Roe/AP) shows the chamber. {BODY}", []),
+    (f"{BODY} The Velmar Democratic Party (VDP) and the Aam Aadmi Party (AAP) welcomed it.", []),
+])
+def test_every_dateline_and_closing_credit_names_the_wire(body, wire):
+    assert from_text(f"Water law passes\n\n{body}").wire == wire
+
+
 def test_stated_date_forms():
     assert described("standalone_date.txt").published == "2021-03-08"
     assert from_text(f" date 2021-04-06 Subscribe\nWater law passes\n\n{BODY}").published == "2021-04-06"

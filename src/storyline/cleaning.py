@@ -365,7 +365,7 @@ def line_reason(line: str) -> str | None:
         return "dateline-header"
     if _READ_TIME.search(s) and len(words) <= 14:
         return "dateline-header"
-    if _is_dateline(s):
+    if _is_date_header(s):
         return "dateline-header"
     m = _READ_ALSO.match(s)
     if m and (not m.group("rest") or len(words) <= 25):
@@ -384,8 +384,9 @@ def _not_a_credit(s: str) -> bool:
                 or agencies_in(credit))
 
 
-def _is_dateline(s: str) -> bool:
-    """A line that is a date (with year) plus at most a few words: a header, not a sentence with a date in it."""
+def _is_date_header(s: str) -> bool:
+    """A line that is a date (with year) plus at most a few words: a header, not a sentence with a date in it (nor
+    a story's dateline, "MOSCOW (Reuters) -": see :func:`~storyline.agencies.dateline`)."""
     if not _DATE.search(s) or len(s) > 160:
         return False
     rest = _DATE_WORDS.sub(" ", _DATE.sub(" ", s))

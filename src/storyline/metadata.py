@@ -23,7 +23,9 @@ Nothing is guessed: a field with no evidence stays None (``published_how`` "unkn
 
 A wire agency is one that supplied the copy: a sign-off ("nm/aw (dpa, Interfax)",
 "— AFP" closing the text, "(With inputs from PTI)"), a credit heading the page
-("Reuters Published …", "By Reuters"), a dateline ("MOSCOW (Reuters) -"). An
+("Reuters Published …", "By Reuters"), a dateline opening any paragraph ("MOSCOW
+(Reuters) -", "DALLAS (KTVT/AP) –") or a credit closing one ("… on Friday. (Reuters)";
+both :func:`~storyline.agencies.credited`). An
 agency cited inside the text ("comments carried by the TASS news agency") or
 credited under a photo ("© Reuters", "Image: …/dpa") did not write the article
 and is not a wire.
@@ -39,7 +41,7 @@ from functools import cache, partial
 from typing import Any
 from urllib.parse import urlsplit
 
-from .agencies import AGENCIES, AGENCY_PATTERN, agencies_in
+from .agencies import AGENCIES, AGENCY_PATTERN, agencies_in, credited, dateline
 from .bylines import authors, outlets_in
 from .language import detect
 from .mastheads import best_spelling, copyright_holders, letters, main_label, name_from_line
@@ -101,8 +103,6 @@ _URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>\d{1,2}|[a-z]{3,9})/(?P<d>
                        r"/(?P<y2>(?:19|20)\d{2})(?P<m2>[01]\d)(?P<d2>[0-3]\d)(?:/|$|[-_])|"
                        r"[/_-](?P<y3>(?:19|20)\d{2})-(?P<m3>[01]\d)-(?P<d3>[0-3]\d)(?:/|$|[-_.])", re.I)
 _DOMAIN = re.compile(r"\b((?:[a-z0-9-]+\.)+[a-z]{2,})\b", re.I)
-_DATELINE_WIRE = re.compile(rf"^[\w .,'’\[\]-]{{0,60}}?\(\s*((?:{AGENCY_PATTERN})(?:\s*[,/]\s*(?:{AGENCY_PATTERN}))*)\s*\)\s*[-—–:]", re.I)
-_CLOSING_WIRE = re.compile(rf"[.!?\"”]\s*\(\s*((?:{AGENCY_PATTERN})(?:\s*[,/]\s*(?:{AGENCY_PATTERN}))*)\s*\)\s*$", re.I)
 _HEAD_CREDIT = re.compile(rf"^\s*(?:by\s+)?({AGENCY_PATTERN})\b(?!\s+(?:news agency|reported|said))", re.I)
 _SITE_NAMED = re.compile(r"\bmore ([A-Z][\w.&-]{1,20}(?: [A-Z][\w.&-]{1,20})?) sites\b|\bstories from ([A-Z][\w.&-]{1,20}"
                          r"(?: [A-Z][\w.&-]{1,20})?)$|^([A-Z][\w.&-]{1,20})['’]s top stor(?:y|ies)$")
@@ -491,14 +491,10 @@ _NOT_PUBLISHED = re.compile(
     r"gültig bis|until|erscheinungsdatum|erscheint|release date|erschienen am|ISBN)|\(@\w+\)", re.I)
 
 
-# a lead that opens with its dateline: "MARBURY, Md., March 4, 2024 (Reuters) -"
-_LEAD_DATELINE = re.compile(r"\A\s*[A-Z][\w .'’-]{1,40}?,\s*(?P<date>[^()\n—–]{6,40}?)\s*(?:\([^)\n]{1,40}\)\s*)?[-—–:]\s")
-
-
 def _lead_dateline_date(text: str) -> str | None:
-    """The day the dateline that opens ``text`` states, or None."""
-    m = _LEAD_DATELINE.match(text)
-    return parse_date(m.group("date")) if m else None
+    """The day the dateline that opens ``text`` states ("MARBURY, Md., March 4, 2024 (Reuters) -"), or None."""
+    m = dateline(text, len(text) - len(text.lstrip()))
+    return parse_date(m["parts"]) if m else None
 
 
 def publication_date(line: str) -> str | None:
@@ -585,12 +581,7 @@ def _wire(article: Article, page: dict[str, str]) -> list[str]:
         value = text.split(":", 1)[1].strip().lower()
         if value in AGENCIES:
             found.append(AGENCIES[value])
-    lines = [ln for ln in article.text.split("\n") if ln.strip()]
-    for line in lines[:2]:
-        if m := _DATELINE_WIRE.match(line.strip()):
-            found += agencies_in(m.group(1), any_case=True)
-    if lines and (m := _CLOSING_WIRE.search(lines[-1])):  # "... the border dispute. (Reuters)"
-        found += agencies_in(m.group(1), any_case=True)
+    found += credited(article.text)  # datelines ("MOSCOW (Reuters) -") and closing credits ("... dispute. (Reuters)")
     if page.get("author", "").lower() in AGENCIES:
         found.append(AGENCIES[page["author"].lower()])
     return list(dict.fromkeys(found))

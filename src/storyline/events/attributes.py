@@ -24,7 +24,7 @@ from datetime import date
 
 import numpy as np
 
-from ..agencies import names_agency
+from ..agencies import dateline, names_agency
 from ..models import Article, Event
 from .features import ACTOR_LABELS, PLACE_LABELS, WEAK_DATE_HOW, day_of, entity_key
 from .placement import canonical_order
@@ -33,7 +33,6 @@ MAX_PARTICIPANTS = 8
 VENUE_BEFORE = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?$", re.IGNORECASE)  # "talks in Moscow"
 INFER_FIT = 0.9  # probability of belonging to its event from which an undated article takes its date
 DATELINE_REACH = 3  # a dateline starts the text (after a space or a bullet at most): "BERGEN, Norway, Sept 12 (Reuters) -"
-_DATELINE = re.compile(r"[^\W\d_](?:[^\W\d_]|[ .'’-])*?(?:,[^,()\n]{2,40}){0,2}\s*(?:\([^()\n]{2,40}\)\s*)?[—–-]")
 
 
 def describe_event(event_id: str, articles: list[Article]) -> Event:
@@ -163,7 +162,7 @@ def _reporter(article: Article, mention) -> bool:
                                       or article.outlet and entity_key(name) == entity_key(article.outlet)):
         return True  # "Bloomberg" the person stays, and so does the Aam Aadmi Party (AAP) where no AAP wire is credited
     return mention.start < DATELINE_REACH and mention.text.isupper() and bool(
-        _DATELINE.match(article.text or "", mention.start))
+        dateline(article.text or "", mention.start))
 
 
 def infer_published(articles: Iterable[Article], events: Iterable[Event], fit: dict[str, float]) -> list[Article]:
