@@ -102,7 +102,7 @@ def test_a_wire_agency_credited_with_the_copy_is_not_the_speaker():
     text = ('OSLO, May 2 (AFP) - Investigators told the court on Tuesday that ferry owner Nils Brekke '
             '"cut every corner he could find" before the sinking.')  # fmt: skip
     names = [["AFP", "ORG"], ["Nils Brekke", "PERSON"]]
-    [quote] = find_quotes(text, [], resolve_mentions(text, entity_spans(text, names)))
+    [quote] = find_quotes(text, [], resolve_mentions(text, entity_spans(text, names)), ["AFP"])
     assert quote.text == "cut every corner he could find" and quote.speaker is None
     person = '"The city must build more homes," Bloomberg said at the housing summit on Friday.'
     [quote] = find_quotes(person, [], resolve_mentions(person, entity_spans(person, [["Bloomberg", "PERSON"]])))
@@ -119,3 +119,35 @@ def test_whom_a_speaker_told_is_not_part_of_what_was_said():
     for text, words in said.items():
         [quote] = find_quotes(text, [], resolve_mentions(text, entity_spans(text, names)))
         assert (quote.text, quote.speaker, quote.cue) == (words, "Ada Lund", "told"), text
+
+
+def test_the_credited_agencies_are_the_articles_wire():
+    """A short agency name is the agency only where the article's wire credits it: its own "(AAP)" after the
+    party's name credits nothing, so the party speaks; the wire metadata found ("SYDNEY (AAP) -") makes it the agency."""
+    text = ("The Aam Aadmi Party (AAP) won the Velmar council vote on Sunday.\n"
+            "AAP said the result was a mandate to build 4,000 homes before the monsoon.")  # fmt: skip
+    mentions = resolve_mentions(text, entity_spans(text, [["Aam Aadmi Party", "ORG"], ["AAP", "ORG"]]))
+    [party] = find_quotes(text, [], mentions)
+    assert (party.speaker, party.text) == ("AAP", "the result was a mandate to build 4,000 homes before the monsoon.")
+    assert find_quotes(text, [], mentions, ["AAP"]) == []  # where AAP is the wire, the agency says nothing
+
+
+def test_a_dateline_of_any_form_is_left_out_of_reported_speech():
+    names = [["Ana Ruiz", "PERSON"]]
+    for opening in ("KELPORT —", "KELPORT, Velmar (Reuters) -", "ΑΘΗΝΑ (AFP) -", "(Reuters) -", "NEW DELHI:"):
+        text = f"{opening} The ferry will sail again on Monday after repairs, Ana Ruiz said."
+        [quote] = find_quotes(text, [], resolve_mentions(text, entity_spans(text, names)))
+        assert (quote.text, quote.speaker) == ("The ferry will sail again on Monday after repairs", "Ana Ruiz"), opening
+
+
+def test_an_article_metadata_did_not_describe_credits_what_its_dateline_does():
+    """Enriching an article without metadata (no ``wire``): the quotes take the credits of its own dateline."""
+    from storyline.enrichment import annotate
+    from storyline.enrichment.nlp import Parsed
+    from storyline.models import Article
+
+    text = ('OSLO, May 2 (AFP) - Investigators told the court on Tuesday that ferry owner Nils Brekke '
+            '"cut every corner he could find" before the sinking.')  # fmt: skip
+    entities = entity_spans(text, [["AFP", "ORG"], ["Nils Brekke", "PERSON"]])
+    article = annotate(Article(id="o", source="o.txt", raw=text, text=text), Parsed([(0, len(text))], entities))
+    assert [(q.text, q.speaker) for q in article.quotes] == [("cut every corner he could find", None)]

@@ -24,6 +24,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 
+from ..agencies import credited
 from ..models import Article
 from .entities import EntityRegistry, resolve_mentions
 from .figures import find_figures
@@ -50,6 +51,7 @@ def annotate(article: Article, parsed: Parsed | None, timings: dict | None = Non
 
     ``parsed`` is None for text the entity recogniser cannot read (another
     language): then only sentences, dates and the event date are filled.
+    The quotes take the agencies credited with the copy from ``wire`` (metadata's; with none, the text's datelines').
     ``timings`` adds up the ``timer`` seconds (CPU by default) of each part.
     """
     clock = timings if timings is not None else defaultdict(float)
@@ -60,7 +62,8 @@ def annotate(article: Article, parsed: Parsed | None, timings: dict | None = Non
     t1 = timer()
     article.times = find_times(text, article.published, article.sentences)
     t2 = timer()
-    article.quotes = find_quotes(text, article.sentences, article.mentions) if parsed else []
+    wire = article.wire or credited(text)  # an article that metadata did not describe: its datelines' credits
+    article.quotes = find_quotes(text, article.sentences, article.mentions, wire) if parsed else []
     t3 = timer()
     article.figures = find_figures(text, article.sentences, article.times) if parsed else []
     t4 = timer()

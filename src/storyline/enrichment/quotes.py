@@ -18,18 +18,20 @@
 
 Pronouns go to the latest speaker or sentence subject; roles ("the Russian
 leader") to the person whose title in the article fits best; a wire agency is
-never a speaker, only the copy's credit. ``speaker`` is the
-article's canonical name for the person. ``kind`` is ``direct`` for whole
-sentences, ``partial`` for fragments inside a sentence, ``reported`` for
-speech without quotation marks.
+never a speaker, only the copy's credit (a short name, "AP", only when the
+article's ``wire`` credits it), and a dateline is not part of what was said.
+``speaker`` is the article's canonical name for the person. ``kind`` is
+``direct`` for whole sentences, ``partial`` for fragments inside a sentence,
+``reported`` for speech without quotation marks.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..agencies import agencies_in, names_agency
+from ..agencies import dateline, names_agency
 from ..models import Mention, Quote
 
 CUES = (
@@ -76,7 +78,6 @@ _POSSESSIVE_AFTER = re.compile(r"['’]s\b|(?<=s)['’](?!\w)")
 _ADDRESSED = frozenset(("told", "tells", "assured"))  # cues naming whom they address before what was said
 _OPENERS = frozenset("he she it they we i you the a an his her its their our there".split())  # a clause's first word
 _PREPOSITIONS = frozenset("at in on of for with from by about".split())
-_DATELINE = re.compile(r"[A-Z][A-Z .'’-]+\s*[—–-]+\s*")
 _OPEN, _CLOSE = "“„«", "”»"
 _ABBREV = frozenset("mr mrs ms dr st jr sr no vs gen sen rep gov col lt prof sgt capt adm fig inc ltd co corp".split())
 _NATIONALITY = re.compile(r"\b[A-Z][a-z]+(?:ian|ean|can|ese|ish|ani|eli|ch)\b|\b[A-Z][a-z]+(?=['’]s\b)")
@@ -161,23 +162,20 @@ def _addressee_end(rest: str) -> int:
     return 0
 
 
-_CREDIT = re.compile(r"\(([^()\n]{1,40})\)")  # "(AFP)", "(Reuters)": the agencies a text credits with its copy
-
-
-def _agency(m: Mention, credited: list[str]) -> bool:
+def _agency(m: Mention, wire: Iterable[str]) -> bool:
     """A wire agency is never a speaker: it is credited with the copy ("HOUSTON (Reuters) - Prosecutors told ...";
-    a short name only when the text credits it so, "(AFP)": the AAP that speaks is a party). A person of an
+    a short name only when the article's ``wire`` holds it: the AAP that speaks is a party). A person of an
     agency's name ("Bloomberg said") still speaks."""
-    return m.label != "PERSON" and names_agency(m.name or m.text, credited)
+    return m.label != "PERSON" and names_agency(m.name or m.text, wire)
 
 
 class _Finder:
     """The state of one article's pass: mentions, speakers so far, quote spans."""
 
-    def __init__(self, text: str, mentions: list[Mention]):
+    def __init__(self, text: str, mentions: list[Mention], wire: Iterable[str]):
         self.text = text
-        credited = agencies_in(" ".join(_CREDIT.findall(text)), any_case=True)
-        self.mentions = sorted((m for m in mentions if m.label in ("PERSON", "ORG") and not _agency(m, credited)),
+        wire = list(wire)
+        self.mentions = sorted((m for m in mentions if m.label in ("PERSON", "ORG") and not _agency(m, wire)),
                                key=lambda m: m.start)  # fmt: skip
         self.history: list[tuple[int, str, bool]] = []  # (position, speaker, was a speech act)
         self.spans: list[tuple[int, int]] = []
@@ -383,8 +381,8 @@ class _Finder:
             a += 1
         while b > a and (self.text[b - 1].isspace() or self.text[b - 1] in ",;—–-"):
             b -= 1
-        if kind == "reported" and (dateline := _DATELINE.match(self.text, a, b)):
-            a = dateline.end()
+        if kind == "reported" and (opening := dateline(self.text, a, b)):
+            a = opening.end()
         content = self.text[a:b]
         words = content.split()
         speaker, cue = who if who else (None, None)
@@ -398,10 +396,15 @@ class _Finder:
             self.last_speech = (para, speaker)
 
 
-def find_quotes(text: str, sentences: list[tuple[int, int]], mentions: list[Mention]) -> list[Quote]:
+def find_quotes(text: str, sentences: list[tuple[int, int]], mentions: list[Mention],
+                wire: Iterable[str] = ()) -> list[Quote]:
     """Direct, partial and reported quotes of one article with speakers and cues.
 
     ``sentences`` are not needed for the pass itself (it cuts sentences with
-    quotes kept whole) but keep the stage's signature uniform.
+    quotes kept whole) but keep the stage's signature uniform. ``wire`` names the
+    agencies credited with the copy (the article's ``wire``, from metadata; for a
+    text that has none, :func:`~storyline.agencies.credited` reads them from its
+    datelines): a short agency name ("AP", "AAP") counts as the agency, never a
+    speaker, only when it is among them.
     """
-    return _Finder(text, mentions).run()
+    return _Finder(text, mentions, wire).run()
