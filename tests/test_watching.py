@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import threading
 import time
 
 from storyline.enrichment import opening
-from storyline.watching import FolderWatch, ingest_and_tell, watch
+from storyline.watching import FolderWatch, failure_line, ingest_and_tell, watch
 from storyline.web.ingesting import Ingestor
 
 TEXT = "Council approves budget\n\nThe city council approved a budget of $2 million on Tuesday, the mayor said.\n"
@@ -82,6 +83,86 @@ def test_watch_ingests_files_as_they_land_until_stopped(tmp_path, light):
     assert not thread.is_alive()
     assert {a.id for a in light.store.iter_articles(full=False)} == {"old", "new"}
     assert not any(line.startswith("error") for line in lines)
+
+
+def _watching(inbox, ingest, **options):
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(inbox, ingest, 0.05, stop), kwargs=options)
+    thread.start()
+    return stop, thread
+
+
+def test_watch_tells_warnings_taken_ids_and_syndicated_copies_like_ingest(tmp_path, light):
+    """They were left out: a date not understood, an id stored under another name, a copy, all went unsaid."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "first.jsonl").write_text(json.dumps({"id": "a1", "text": TEXT, "outlet": "Ostby Post"}) + "\n")
+    lines: list[str] = []
+    errors: list[str] = []
+    stop, thread = _watching(inbox, ingest_and_tell(light, lines.append, complain=errors.append))
+    try:
+        _wait(lambda: any(line.startswith("stored a1 ") for line in lines))
+        other = TEXT.replace("Tuesday", "Friday")
+        rows = [{"id": "a1", "text": other, "outlet": "Ostby Post", "date": "last monday"},
+                {"id": "copy", "text": TEXT, "outlet": "Feld Herald"}]  # fmt: skip
+        (inbox / "second.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+        _wait(lambda: any(line.startswith("stored copy ") for line in lines))
+    finally:
+        stop.set()
+        thread.join(5)
+    renamed = next(a.id for a in light.store.iter_articles(full=False) if a.id not in ("a1", "copy"))
+    assert any(line.startswith("warning: ") and "second.jsonl:1" in line and "last monday" in line for line in errors)
+    assert f"note: id 'a1' was already taken by other content; stored as {renamed!r}" in errors
+    assert any(line.startswith("stored copy (a syndicated copy of a1) in event ") for line in lines)
+
+
+def test_a_batch_that_fails_is_told_and_tried_again_and_the_watch_goes_on(tmp_path, light):
+    """A store busy for a moment ended the watch: under serve --watch the thread died and the server went on
+    serving without watching, the files that landed afterwards never ingested."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    add, calls = light.store.add_articles, []
+
+    def busy_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise sqlite3.OperationalError("database is locked")
+        return add(*args, **kwargs)
+
+    light.store.add_articles = busy_once
+    lines: list[str] = []
+    failures: list[str] = []
+    tell = ingest_and_tell(light, lines.append)
+    stop, thread = _watching(inbox, tell, on_failure=lambda exc: failures.append(failure_line(exc, "news.db", 0.05)),
+                             retry=0.05)  # fmt: skip
+    try:
+        (inbox / "first.txt").write_text(TEXT)
+        _wait(lambda: any(line.startswith("stored first ") for line in lines))
+        (inbox / "later.txt").write_text(TEXT.replace("$2 million", "$5 million"))
+        _wait(lambda: any(line.startswith("stored later ") for line in lines))
+    finally:
+        stop.set()
+        thread.join(5)
+    assert not thread.is_alive()
+    assert len(failures) == 1 and failures[0].startswith("error: news.db: the store is busy")
+    assert failures[0].endswith("the files of this batch are tried again in 0.05 s")
+    assert {a.id for a in light.store.iter_articles(full=False)} == {"first", "later"}
+
+
+def test_without_on_failure_a_failed_batch_ends_the_watch(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text(TEXT)
+
+    def fails(paths):
+        raise RuntimeError("broken")
+
+    try:
+        watch(inbox, fails, 0.05)
+    except RuntimeError as exc:
+        assert str(exc) == "broken"
+    else:
+        raise AssertionError("the watch went on")
 
 
 def test_warm_loads_the_models_and_stores_nothing(light):

@@ -152,7 +152,7 @@ def ingest(
 def _watch(pipeline, folder: Path, interval: float) -> None:
     import time
 
-    from .watching import ingest_and_tell, watch
+    from .watching import failure_line, ingest_and_tell, watch
 
     if not folder.is_dir():
         raise typer.BadParameter(f"--watch {folder}: not a folder")
@@ -160,7 +160,8 @@ def _watch(pipeline, folder: Path, interval: float) -> None:
     pipeline.warm()
     _say(err, f"watching {folder} (models loaded in {time.perf_counter() - t0:.1f} s); Ctrl-C stops")
     try:
-        watch(folder, ingest_and_tell(pipeline, lambda line: _say(out, line), complain=lambda line: _say(err, line)), interval)
+        tell = ingest_and_tell(pipeline, lambda line: _say(out, line), complain=lambda line: _say(err, line))
+        watch(folder, tell, interval, on_failure=lambda exc: _say(err, failure_line(exc, str(pipeline.settings.db))))
     except KeyboardInterrupt:
         pipeline.close(kill=True)
         _say(err, "stopped: every file ingested so far is stored.")

@@ -286,6 +286,7 @@ class Pipeline:
             return self._store(fresh, report, vectors, started.generation)
         except Exception as exc:
             if fatal(exc):
+                self._generation = None  # rolled back: the in-memory state is read again before the next batch
                 raise
             self._reload()
             if len(fresh) == 1:

@@ -21,9 +21,12 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from .errors import StorylineError
 from .reading import FORMATS
+from .storage import is_store_failure, store_failure
 
 IGNORED_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload")
+RETRY = 5.0  # seconds before the files of a batch whose ingest failed are tried again
 
 Signature = tuple[int, int]  # (size, mtime in ns)
 
@@ -74,6 +77,11 @@ class FolderWatch:
             self.done[p] = now[p]
         return out
 
+    def forget(self, paths: list[Path]) -> None:
+        """Hand ``paths`` out again at the next look (their ingest failed)."""
+        for p in paths:
+            self.done.pop(p, None)
+
 
 def watch(
     folder: str | Path,
@@ -81,43 +89,69 @@ def watch(
     interval: float = 0.25,
     stop: threading.Event | None = None,
     on_idle: Callable[[], None] | None = None,
+    on_failure: Callable[[Exception], None] | None = None,
+    retry: float = RETRY,
 ) -> None:
     """Ingest what is in ``folder``, then each new or changed file as it lands, until ``stop`` is set.
 
     ``ingest`` takes a list of paths (:meth:`storyline.pipeline.Pipeline.ingest`, or a wrapper that
-    reports); ``on_idle`` runs after every look that found nothing.
+    reports); ``on_idle`` runs after every look that found nothing. A batch whose ingest raises (the store
+    busy or unreachable, a full disk) is told to ``on_failure`` and its files are tried again after
+    ``retry`` seconds, so the watch goes on; without ``on_failure`` the failure ends the watch.
     """
     stop = stop or threading.Event()
     files = FolderWatch(folder, interval)
-    first = files.ready(settle=False)
-    if first:
-        ingest([str(p) for p in first])
-    while not stop.wait(interval):
-        ready = files.ready()
+    ready = files.ready(settle=False)
+    while True:
         if ready:
-            ingest([str(p) for p in ready])
+            try:
+                ingest([str(p) for p in ready])
+            except Exception as exc:
+                if on_failure is None:
+                    raise
+                on_failure(exc)
+                files.forget(ready)
+                if stop.wait(max(retry, interval)):
+                    return
         elif on_idle:
             on_idle()
+        if stop.wait(interval):
+            return
+        ready = files.ready()
 
 
 def ingest_and_tell(pipeline, say: Callable[[str], None], lock: threading.Lock | None = None,
                     complain: Callable[[str], None] | None = None):  # fmt: skip
     """An ``ingest`` for :func:`watch`: runs ``pipeline`` (under ``lock``, when another front end shares it)
-    and tells ``say`` one line per stored article with its event, and ``complain`` (``say`` unless given) each
-    failure."""
+    and tells ``say`` one line per stored article with its event (and the article it is a syndicated copy
+    of), and ``complain`` (``say`` unless given) each failure and each warning, and each id that was taken
+    and changed, as ``storyline ingest`` prints them."""
     lock = lock or threading.Lock()
     complain = complain or say
 
     def ingest(paths: list[str]):
         t0 = time.perf_counter()
         with lock:
-            report = pipeline.ingest(paths, on_error=lambda e: complain(f"error: {e}"))
-            events = {i: pipeline.store.get_article(i, full=False).event_id for i in report.stored}
+            report = pipeline.ingest(paths, on_error=lambda e: complain(f"error: {e}"),
+                                     on_warning=lambda w: complain(f"warning: {w}"))  # fmt: skip
+            stored = {i: pipeline.store.get_article(i, full=False) for i in report.stored}
         ms = 1000 * (time.perf_counter() - t0)
-        for article_id, event_id in events.items():
-            say(f"stored {article_id} in event {event_id} ({ms:.0f} ms)")
-        for given, stored in report.unchanged:
-            say(f"unchanged {given} (stored as {stored})")
+        for given, new in report.renamed:
+            complain(f"note: id {given!r} was already taken by other content; stored as {new!r}")
+        for article_id, a in stored.items():
+            copy = f" (a syndicated copy of {a.duplicate_of})" if a.duplicate_of else ""
+            say(f"stored {article_id}{copy} in event {a.event_id} ({ms:.0f} ms)")
+        for given, kept in report.unchanged:
+            say(f"unchanged {given} (stored as {kept})")
         return report
 
     return ingest
+
+
+def failure_line(exc: Exception, db: str, retry: float = RETRY) -> str:
+    """What a watch tells of a batch whose ingest failed (on the store ``db``): the failure, and that its files
+    are tried again."""
+    if is_store_failure(exc):
+        exc = store_failure(db, exc)
+    what = str(exc) if isinstance(exc, StorylineError) else f"{type(exc).__name__}: {exc}"
+    return f"error: {what}; the files of this batch are tried again in {retry:g} s"

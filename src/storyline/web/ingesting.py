@@ -110,11 +110,15 @@ class Ingestor:
                 pipeline.warm()
 
     def watch(self, folder: str, say, stop: threading.Event | None = None, interval: float = 0.25) -> None:
-        """Ingest the files that land in ``folder`` through the same warm pipeline, one batch at a time with the posts."""
-        from ..watching import ingest_and_tell, watch
+        """Ingest the files that land in ``folder`` through the same warm pipeline, one batch at a time with the posts.
+        A batch that fails (the store busy) is told to ``say`` and tried again: the watch never stops while the
+        server runs on."""
+        from ..watching import failure_line, ingest_and_tell, watch
 
         self.warm()
-        watch(folder, ingest_and_tell(self.pipeline(), say, self._lock), interval, stop)
+        pipeline = self.pipeline()
+        watch(folder, ingest_and_tell(pipeline, say, self._lock), interval, stop,
+              on_failure=lambda exc: say(failure_line(exc, str(self.settings.db))))  # fmt: skip
 
     def ingest(self, body: bytes, encoding: str = "") -> dict[str, Any]:
         """Store every good line of ``body`` (sent with the Content-Encoding ``encoding``); report what was stored,
