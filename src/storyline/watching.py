@@ -154,4 +154,4 @@ def failure_line(exc: Exception, db: str, retry: float = RETRY) -> str:
     if is_store_failure(exc):
         exc = store_failure(db, exc)
     what = str(exc) if isinstance(exc, StorylineError) else f"{type(exc).__name__}: {exc}"
-    return f"error: {what}; the files of this batch are tried again in {retry:g} s"
+    return f"error: {what.rstrip('.')}; the files of this batch are tried again in {retry:g} s"
