@@ -8,6 +8,10 @@ import sqlite3
 import threading
 import time
 
+import pytest
+from typer.testing import CliRunner
+
+from storyline.cli import app
 from storyline.enrichment import opening
 from storyline.watching import FolderWatch, failure_line, ingest_and_tell, watch
 from storyline.web.ingesting import Ingestor
@@ -208,3 +212,14 @@ def _wait(condition, timeout: float = 20.0) -> None:
     while not condition():
         assert time.monotonic() < end, "timed out"
         time.sleep(0.02)
+
+
+@pytest.mark.parametrize("args", [["--watch", "missing-folder"], [], ["article.txt", "--engine", "spark"],
+                                  ["article.txt", "--scheduler", "tcp://127.0.0.1:8786"]])  # fmt: skip
+def test_ingest_refuses_a_bad_command_line_before_it_creates_the_store(tmp_path, monkeypatch, args):
+    """`storyline ingest --watch inbx` (a typo) said 'not a folder', but only after it had created an empty store."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "article.txt").write_text(TEXT)
+    result = CliRunner().invoke(app, ["ingest", *args, "--db", str(tmp_path / "news.db")])
+    assert result.exit_code != 0
+    assert not list(tmp_path.glob("news.db*"))

@@ -106,17 +106,20 @@ def ingest(
     Example: storyline ingest examples/corpus --db demo.db; storyline ingest --watch inbox/ --db demo.db
     or, on a Dask cluster: storyline ingest archive/ --db postgresql://localhost/news --engine dask --scheduler tcp://10.0.0.5:8786
     """
-    from .executors import make_executor
+    from .executors import check_engine, make_executor
     from .pipeline import Pipeline
 
     settings = _settings(db)
+    if watch is not None and not watch.is_dir():  # refused before the store is created or a cluster started
+        raise typer.BadParameter(f"--watch {watch}: not a folder")
+    if watch is None and not paths:
+        raise typer.BadParameter("give files or folders to ingest, or --watch FOLDER")
+    check_engine(engine, scheduler)
     pipeline = Pipeline(_store(db, read_only=False), settings)
     pipeline.executor = make_executor(engine, settings, lambda: pipeline.enricher, scheduler)
     if watch is not None:
         _watch(pipeline, watch, interval)
         return
-    if not paths:
-        raise typer.BadParameter("give files or folders to ingest, or --watch FOLDER")
     total = reading.count_documents(paths)
     columns = (TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True, disable=total is not None and total < 20) as progress:
@@ -154,8 +157,6 @@ def _watch(pipeline, folder: Path, interval: float) -> None:
 
     from .watching import failure_line, ingest_and_tell, watch
 
-    if not folder.is_dir():
-        raise typer.BadParameter(f"--watch {folder}: not a folder")
     t0 = time.perf_counter()
     pipeline.warm()
     _say(err, f"watching {folder} (models loaded in {time.perf_counter() - t0:.1f} s); Ctrl-C stops")

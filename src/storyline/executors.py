@@ -169,12 +169,17 @@ def warm_up(enricher) -> None:
                              title="Port opens", language="en")])  # fmt: skip
 
 
+def check_engine(engine: str, scheduler: str | None = None) -> None:
+    """A SettingsError unless ``--engine`` names an engine and ``--scheduler`` goes with it."""
+    if engine not in ENGINES:
+        raise SettingsError(f"--engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    if scheduler and engine != "dask":
+        raise SettingsError("--scheduler is for --engine dask")
+
+
 def make_executor(engine: str, settings, enricher=None, scheduler: str | None = None) -> Executor:
     """The executor the ``--engine`` option names."""
+    check_engine(engine, scheduler)
     if engine == "local":
-        if scheduler:
-            raise SettingsError("--scheduler is for --engine dask")
         return LocalExecutor(settings, enricher)
-    if engine == "dask":
-        return DaskExecutor(settings, scheduler)
-    raise SettingsError(f"--engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    return DaskExecutor(settings, scheduler)
