@@ -111,7 +111,7 @@ def test_formats_mirror_the_cli(client):
 
 
 def test_csv_header_is_the_same_with_rows_or_none(client):
-    for path, nothing in (("/api/articles", "outlet=nobody"), ("/api/events", "story_id=nope"), ("/api/quotes", "speaker=nobody"),
+    for path, nothing in (("/api/articles", "outlet=nobody"), ("/api/events", "offset=9999"), ("/api/quotes", "speaker=nobody"),
                           ("/api/entities", "type=NONE"), ("/api/search", "q=zzzqqq"), ("/api/stories", "offset=9999")):  # fmt: skip
         full = client.get(f"{path}?format=csv&q=treaty").text.splitlines()
         empty = client.get(f"{path}?format=csv&{nothing}").text.splitlines()
@@ -431,3 +431,43 @@ def test_a_retired_event_or_story_id_leads_to_where_its_founding_article_went(st
         assert client.get(path).status_code == 200, path
     assert client.get("/events/e-000000000000", follow_redirects=False).status_code == 404
     assert client.get("/api/stories/nope").status_code == 404
+
+
+# --- listings of figures and outlets; filters that name nothing ----------------------------------
+def test_figures_and_outlets_are_listed_like_the_cli_and_export(client, store):
+    """`storyline figures` and `storyline outlets` had no API listing: figures were only found article by article."""
+    exported = export(store)["figures"]
+    assert exported, "the fixture holds figures"
+    figures = client.get("/api/figures", params={"limit": 1000}).json()["items"]
+    assert [{k: f[k] for k in exported[0]} for f in figures] == exported
+    assert {"outlet", "published"} <= set(figures[0])
+    one = exported[0]["article_id"]
+    assert {f["article_id"] for f in client.get("/api/figures", params={"article_id": one}).json()["items"]} == {one}
+    header = next(csv.reader(io.StringIO(client.get("/api/figures", params={"format": "csv"}).text)))
+    assert header[:3] == ["article_id", "text", "value"]
+    outlets = client.get("/api/outlets").json()["items"]
+    assert outlets == store.outlet_counts()
+    page = client.get("/api/outlets", params={"limit": 1}).json()
+    assert len(page["items"]) == 1 and page["next"]
+
+
+@pytest.mark.parametrize("path, kind", [("/api/events?story_id=s-nowhere", "story"),
+                                        ("/api/articles?event_id=e-nowhere", "event"),
+                                        ("/api/quotes?article_id=nowhere", "article"),
+                                        ("/api/figures?article_id=nowhere", "article")])  # fmt: skip
+def test_a_filter_naming_nothing_stored_is_a_404_not_an_empty_listing(client, path, kind):
+    """`storyline events --story TYPO` names the missing story; the API answered 200 with no items."""
+    got = client.get(path)
+    assert got.status_code == 404
+    assert got.json()["error"] == f"There is no {kind} with id {path.split('=')[1]!r} in this store."
+
+
+def test_a_retired_story_id_in_a_filter_leads_to_the_listing_of_where_it_went(client, store):
+    from storyline.events.placement import event_id_for, story_id_for
+
+    article = store.list_articles(limit=1)[0]
+    retired = story_id_for(event_id_for(article["id"]))
+    moved = client.get("/api/events", params={"story_id": retired, "limit": 5}, follow_redirects=False)
+    assert moved.status_code == 307
+    assert moved.headers["location"] == f"/api/events?limit=5&story_id={article['story_id']}"
+    assert {e["story_id"] for e in client.get(moved.headers["location"]).json()["items"]} == {article["story_id"]}

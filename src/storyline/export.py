@@ -14,6 +14,7 @@ ARTICLE_FIELDS = (
 
 
 ARTICLE_KEYS = (*ARTICLE_FIELDS, "authors", "removed")  # the keys of an exported article
+FIGURE_KEYS = ("article_id", "text", "value", "unit", "kind", "measures", "sentence", "start", "end")
 
 
 def article_dict(article) -> dict[str, Any]:
@@ -35,7 +36,7 @@ def export(store: Store) -> dict[str, Any]:
         for q in store.quotes(limit=None)
     ]
     figures = [
-        {k: f[k] for k in ("article_id", "text", "value", "unit", "kind", "measures", "sentence", "start", "end")}
+        {k: f[k] for k in FIGURE_KEYS}
         for f in store.figures(limit=None)
     ]
     return {

@@ -13,15 +13,16 @@ import dataclasses
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ..export import ARTICLE_KEYS, article_dict
+from ..errors import NotFound
+from ..export import ARTICLE_KEYS, FIGURE_KEYS, article_dict
 from ..models import Event, Story
 from ..output import render
 from ..reading import HINT_FIELDS
-from ..storage import EntityRow, SearchHit, fields_of
+from ..storage import EntityRow, OutletRow, SearchHit, fields_of
 from . import views
 from .ingesting import GZIP
 from .security import BEARER, require_read, require_write
@@ -34,6 +35,7 @@ Format = Annotated[Literal["json", "jsonl", "csv"], Query(description="json (def
 Opt = Annotated[str | None, Query()]
 Day = Annotated[str | None, Query(description="A day, YYYY-MM-DD (empty: no filter).")]
 QUOTE_FIELDS = (*views.QUOTE_KEYS, "outlet", "published")
+FIGURE_FIELDS = (*FIGURE_KEYS, "outlet", "published")
 ERROR = {"application/json": {"schema": {"type": "object", "properties": {"error": {"type": "string"}}}}}
 NOT_FOUND = {404: {"description": "No such id in the store", "content": ERROR}}
 INGEST_BODY = {"requestBody": {"required": True, "content": {"application/x-ndjson": {
@@ -79,6 +81,24 @@ def _sliced(items: list, limit: int, offset: int) -> list:
     return items[offset : offset + limit + 1]
 
 
+def unknown_filter(request: Request, kind: str, param: str, ident: str | None) -> Response | None:
+    """None when the listing's filter ``param`` names a stored ``kind`` (or is not given). A retired event or
+    story id is a redirect (307) to the same listing filtered by where it went; any other id a 404 that names it,
+    as ``storyline events --story`` does, not an empty page that reads as 'nothing there'."""
+    if not ident:
+        return None
+    store = request.app.state.store
+    try:
+        {"story": store.get_story, "event": store.get_event, "article": store.get_article}[kind](ident)
+        return None
+    except NotFound:
+        now = request.app.state.moved(store, ident) if kind in ("event", "story") else None
+    if now:
+        there = request.url.include_query_params(**{param: now})
+        return RedirectResponse(f"{there.path}?{there.query}", status_code=307)
+    raise HTTPException(404, f"There is no {kind} with id {ident!r} in this store.")
+
+
 @router.get("/stories", summary="Stories, by id")
 def list_stories(request: Request, limit: Limit = None, offset: Offset = 0, format: Format = "json") -> Response:
     n = _page(request, limit)
@@ -96,6 +116,8 @@ def get_story(request: Request, story_id: str) -> dict:
 def list_events(
     request: Request, story_id: Opt = None, limit: Limit = None, offset: Offset = 0, format: Format = "json"
 ) -> Response:
+    if moved := unknown_filter(request, "story", "story_id", story_id):
+        return moved
     n = _page(request, limit)
     rows = [dataclasses.asdict(e) for e in _sliced(request.app.state.store.events(story_id), n, offset)]
     return listing(request, rows, n, offset, format, fields_of(Event))
@@ -113,6 +135,8 @@ def list_articles(
     request: Request, outlet: Opt = None, language: Opt = None, since: Day = None, until: Day = None,
     event_id: Opt = None, limit: Limit = None, offset: Offset = 0, format: Format = "json",
 ) -> Response:  # fmt: skip
+    if moved := unknown_filter(request, "event", "event_id", event_id):
+        return moved
     store, n = request.app.state.store, _page(request, limit)
     found = store.list_articles(n + 1, offset, outlet=outlet, language=language, since=views.day("since", since),
                                 until=views.day("until", until), event_id=event_id)  # fmt: skip
@@ -161,9 +185,27 @@ def list_quotes(
     request: Request, speaker: Opt = None, article_id: Opt = None, limit: Limit = None, offset: Offset = 0,
     format: Format = "json",
 ) -> Response:  # fmt: skip
+    unknown_filter(request, "article", "article_id", article_id)
     n = _page(request, limit)
     found = request.app.state.store.quotes(speaker=speaker, article_id=article_id, limit=n + 1, offset=offset)
     return listing(request, [{k: q[k] for k in QUOTE_FIELDS} for q in found], n, offset, format, QUOTE_FIELDS)
+
+
+@router.get("/figures", summary="Figures (money, percentages, counts) with what they measure, by publication date")
+def list_figures(
+    request: Request, article_id: Opt = None, limit: Limit = None, offset: Offset = 0, format: Format = "json"
+) -> Response:
+    unknown_filter(request, "article", "article_id", article_id)
+    n = _page(request, limit)
+    found = request.app.state.store.figures(article_id=article_id, limit=n + 1, offset=offset)
+    return listing(request, [{k: f[k] for k in FIGURE_FIELDS} for f in found], n, offset, format, FIGURE_FIELDS)
+
+
+@router.get("/outlets", summary="Articles per outlet, with copies, undated articles and the dates covered")
+def list_outlets(request: Request, limit: Limit = None, offset: Offset = 0, format: Format = "json") -> Response:
+    n = _page(request, limit)
+    rows = _sliced(request.app.state.store.outlet_counts(), n, offset)
+    return listing(request, rows, n, offset, format, fields_of(OutletRow))
 
 
 @router.get("/search", summary="Search articles by words (FTS5) or by meaning (vectors)")

@@ -27,7 +27,7 @@ from .ingesting import Ingestor
 from .security import HEADERS, BodyLimit, BodyTooLarge, SecurityHeaders, require_read
 from .semantic import MeaningSearch
 
-DESCRIPTION = """Stories, events, articles, entities and quotes of a storyline store, as JSON.
+DESCRIPTION = """Stories, events, articles, entities, quotes, figures and outlets of a storyline store, as JSON.
 
 The objects are those of `storyline export --format json`. Listings are paginated with `limit` and `offset`
 and give the URL of the next page in `next`; `format=jsonl` and `format=csv` give the same rows like the CLI's
