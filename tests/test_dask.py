@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -81,3 +82,33 @@ def test_ingest_on_a_dask_cluster_into_postgresql_equals_a_local_ingest_into_sql
     on_dask = json.loads(_storyline("export", "--db", pg, "--format", "json", cwd=tmp_path).stdout)
     assert local["articles"] and local["events"] and local["entities"]
     assert differences(canonical(local), canonical(on_dask)) == []
+
+
+def test_a_scheduler_without_workers_is_refused_with_what_to_do(monkeypatch):
+    """`--scheduler` at a scheduler whose workers were not started: the ingest hung, silent, for ever."""
+    from distributed import LocalCluster
+
+    from storyline import executors
+    from storyline.errors import SettingsError
+    from storyline.settings import Settings
+
+    monkeypatch.setattr(executors, "WORKERS_WAIT", 1.0)
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=None) as scheduler_only:
+        address = scheduler_only.scheduler_address
+        with pytest.raises(SettingsError, match=rf"has no workers .* Start them with `dask worker {re.escape(address)}`"):
+            executors.DaskExecutor(Settings(), scheduler=address)
+
+
+def test_ingest_refused_for_a_scheduler_without_workers_leaves_no_store(tmp_path, monkeypatch):
+    from distributed import LocalCluster
+    from typer.testing import CliRunner
+
+    from storyline import executors
+    from storyline.cli import app
+
+    monkeypatch.setattr(executors, "WORKERS_WAIT", 1.0)
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=None) as scheduler_only:
+        result = CliRunner().invoke(app, ["ingest", str(CORPUS), "--db", str(tmp_path / "news.db"), "--engine", "dask",
+                                          "--scheduler", scheduler_only.scheduler_address])  # fmt: skip
+    assert "has no workers" in str(result.exception)
+    assert not list(tmp_path.glob("news.db*"))

@@ -115,8 +115,13 @@ def ingest(
     if watch is None and not paths:
         raise typer.BadParameter("give files or folders to ingest, or --watch FOLDER")
     check_engine(engine, scheduler)
-    pipeline = Pipeline(_store(db, read_only=False), settings)
-    pipeline.executor = make_executor(engine, settings, lambda: pipeline.enricher, scheduler)
+    executor = make_executor(engine, settings, lambda: pipeline.enricher, scheduler)  # a scheduler refused: no store
+    try:
+        pipeline = Pipeline(_store(db, read_only=False), settings)
+    except BaseException:
+        executor.close()
+        raise
+    pipeline.executor = executor
     if watch is not None:
         _watch(pipeline, watch, interval)
         return

@@ -30,6 +30,7 @@ Enriching = Callable[[], tuple[list[Result], dict[str, np.ndarray]]]  # waits fo
 
 ENGINES = ("local", "dask")
 PARTITION = 32  # articles per Dask task: enough to batch the models, small enough to spread a batch over workers
+WORKERS_WAIT = 30.0  # seconds a running scheduler is given to have a worker before the ingest is refused
 
 
 class Executor(Protocol):
@@ -90,6 +91,12 @@ class DaskExecutor:
             except OSError as exc:
                 raise SettingsError(f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc}). Start it with "
                                     "`dask scheduler` and its workers with `dask worker ADDRESS`.") from None  # fmt: skip
+            try:  # with no worker, every task would wait for one, and the ingest hang without a word
+                self.client.wait_for_workers(1, timeout=WORKERS_WAIT)
+            except TimeoutError:
+                self.client.close()
+                raise SettingsError(f"--scheduler {scheduler}: the Dask scheduler has no workers (none joined in "
+                                    f"{WORKERS_WAIT:g} s). Start them with `dask worker {scheduler}`.") from None  # fmt: skip
         else:
             self._cluster = LocalCluster(n_workers=workers or max(1, int(settings.workers)), threads_per_worker=1,
                                          processes=True, dashboard_address=None)  # fmt: skip
