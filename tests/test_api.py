@@ -471,3 +471,17 @@ def test_a_retired_story_id_in_a_filter_leads_to_the_listing_of_where_it_went(cl
     assert moved.status_code == 307
     assert moved.headers["location"] == f"/api/events?limit=5&story_id={article['story_id']}"
     assert {e["story_id"] for e in client.get(moved.headers["location"]).json()["items"]} == {article["story_id"]}
+
+
+def test_csv_writes_nested_values_as_json(client, store):
+    """An article's removed spans came out of format=csv as Python's repr ("{'text': ..., 'reason': ...}"),
+    which no CSV reader can parse back; a search hit's highlights likewise."""
+    exported = {a["id"]: a for a in export(store)["articles"]}
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/articles", params={"format": "csv", "limit": 1000}).text)))
+    with_removed = [r for r in rows if exported[r["id"]]["removed"]]
+    assert with_removed, "the fixture has an article with removed spans"
+    for row in with_removed:
+        assert json.loads(row["removed"]) == exported[row["id"]]["removed"]
+    assert rows[0]["wire"] == ", ".join(exported[rows[0]["id"]]["wire"])  # plain lists stay as the CLI writes them
+    hits = list(csv.DictReader(io.StringIO(client.get("/api/search", params={"q": "ferry", "format": "csv"}).text)))
+    assert hits and all(isinstance(json.loads(h["highlights"]), list) for h in hits if h["highlights"])

@@ -52,8 +52,12 @@ def render(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | No
 
 
 def _cell(value: Any) -> str:
+    """A value as one cell: a list of plain values joined by ", "; a record, or a list holding records or lists
+    (an article's ``removed`` spans, a hit's ``highlights``), as JSON, which a reader of the CSV can parse."""
     if value is None:
         return ""
+    if isinstance(value, dict) or (isinstance(value, list | tuple) and any(isinstance(v, dict | list | tuple) for v in value)):
+        return printable(json.dumps(value, ensure_ascii=False, default=str))
     if isinstance(value, list | tuple):
         return printable(", ".join(str(v) for v in value))
     if isinstance(value, float):
