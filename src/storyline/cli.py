@@ -99,7 +99,7 @@ def ingest(
     engine: Annotated[str, typer.Option("--engine", help="Where the per-article stages run: local (this machine's processes) or dask.")] = "local",
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="With --engine dask: the address of a running `dask scheduler` (default: a local cluster).")] = None,
     watch: Annotated[Path | None, typer.Option("--watch", help="Keep the models loaded and ingest each file that lands in this folder, until Ctrl-C.")] = None,
-    interval: Annotated[float, typer.Option("--interval", help="Seconds between looks at the --watch folder.")] = 0.25,
+    interval: Annotated[float, typer.Option("--interval", min=0.05, help="Seconds between looks at the --watch folder.")] = 0.25,
 ) -> None:
     """Read articles, clean and describe them, and place them in events and stories.
 
