@@ -234,3 +234,24 @@ def test_an_interval_of_zero_is_refused(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["ingest", "--watch", str(tmp_path), "--interval", "0", "--db", str(tmp_path / "n.db")])
     assert result.exit_code == 2 and "--interval" in result.output
     assert not watched
+
+
+def test_a_growing_jsonl_file_tells_its_new_line_not_every_old_one(tmp_path, light):
+    """Each append to a watched JSONL file printed 'unchanged ID (stored as ID)' for every line before it."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    feed = inbox / "feed.jsonl"
+    rows = [{"id": f"n{i}", "text": TEXT.replace("$2 million", f"${i} million")} for i in range(1, 4)]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    lines: list[str] = []
+    stop, thread = _watching(inbox, ingest_and_tell(light, lines.append))
+    try:
+        _wait(lambda: sum(line.startswith("stored n") for line in lines) == 3)
+        with feed.open("a") as f:
+            f.write(json.dumps({"id": "n4", "text": TEXT.replace("$2 million", "$4 million")}) + "\n")
+        _wait(lambda: any(line.startswith("stored n4 ") for line in lines))
+        _wait(lambda: "3 already stored" in lines)
+    finally:
+        stop.set()
+        thread.join(5)
+    assert not any(line.startswith("unchanged") for line in lines)

@@ -125,7 +125,8 @@ def ingest_and_tell(pipeline, say: Callable[[str], None], lock: threading.Lock |
     """An ``ingest`` for :func:`watch`: runs ``pipeline`` (under ``lock``, when another front end shares it)
     and tells ``say`` one line per stored article with its event (and the article it is a syndicated copy
     of), and ``complain`` (``say`` unless given) each failure and each warning, and each id that was taken
-    and changed, as ``storyline ingest`` prints them."""
+    and changed, as ``storyline ingest`` prints them. Content stored before under the id it has now (the old
+    lines of a JSONL file that grew) is counted in one line, not told line by line."""
     lock = lock or threading.Lock()
     complain = complain or say
 
@@ -141,8 +142,12 @@ def ingest_and_tell(pipeline, say: Callable[[str], None], lock: threading.Lock |
         for article_id, a in stored.items():
             copy = f" (a syndicated copy of {a.duplicate_of})" if a.duplicate_of else ""
             say(f"stored {article_id}{copy} in event {a.event_id} ({ms:.0f} ms)")
+        again = sum(given == kept for given, kept in report.unchanged)  # a file read again: its old lines
         for given, kept in report.unchanged:
-            say(f"unchanged {given} (stored as {kept})")
+            if given != kept:
+                say(f"unchanged {given} (stored as {kept})")
+        if again:
+            say(f"{again} already stored")
         return report
 
     return ingest
