@@ -485,3 +485,20 @@ def test_csv_writes_nested_values_as_json(client, store):
     assert rows[0]["wire"] == ", ".join(exported[rows[0]["id"]]["wire"])  # plain lists stay as the CLI writes them
     hits = list(csv.DictReader(io.StringIO(client.get("/api/search", params={"q": "ferry", "format": "csv"}).text)))
     assert hits and all(isinstance(json.loads(h["highlights"]), list) for h in hits if h["highlights"])
+
+
+@pytest.mark.parametrize("path", ["/api/articles", "/api/search?q=ferry", "/api/search?q=ferry&mode=meaning", "/search?q=ferry"])
+def test_until_before_since_is_a_400_that_says_so_not_an_empty_answer(client, path):
+    """Days given the wrong way round answered 200 with nothing, which reads as 'nothing was published then'."""
+    sep = "&" if "?" in path else "?"
+    got = client.get(f"{path}{sep}since=2024-06-01&until=2024-05-01")
+    assert got.status_code == 400
+    assert "until: 2024-05-01 is before since (2024-06-01)" in html.unescape(got.text)
+
+
+def test_the_store_refuses_until_before_since_for_every_front_end(store):
+    from storyline.errors import BadParameter
+
+    with pytest.raises(BadParameter, match="is before since"):
+        store.list_articles(limit=10, since="2024-06-01", until="2024-05-01")
+    assert store.list_articles(limit=10, since="2021-01-01", until="2021-01-01") is not None  # one day is a period

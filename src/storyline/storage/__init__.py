@@ -11,14 +11,25 @@ import sqlite3
 from pathlib import Path
 
 from ..errors import StoreError
-from .base import ArticleRow, EntityRow, FigureRow, OutletRow, QuoteRow, SearchHit, Store, fields_of, highlight
+from .base import (
+    ArticleRow,
+    EntityRow,
+    FigureRow,
+    OutletRow,
+    QuoteRow,
+    SearchHit,
+    Store,
+    check_period,
+    fields_of,
+    highlight,
+)
 from .copying import copy_store
 from .files import store_failure as sqlite_failure
 from .sqlite import SQLiteStore
 
 __all__ = [
     "STORE_ERRORS", "ArticleRow", "EntityRow", "FigureRow", "OutletRow", "QuoteRow", "SQLiteStore", "SearchHit", "Store",
-    "copy_store", "fields_of", "highlight", "is_postgres",
+    "check_period", "copy_store", "fields_of", "highlight", "is_postgres",
     "is_store_failure", "open_store", "sqlite_path", "store_failure",
 ]
 

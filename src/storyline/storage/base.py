@@ -17,6 +17,7 @@ from typing import Protocol, TypedDict
 
 import numpy as np
 
+from ..errors import BadParameter
 from ..models import Article, Event, Story
 
 COUNTED = ("articles", "events", "stories", "entities", "quotes", "figures")
@@ -160,6 +161,13 @@ class Store(Protocol):
     def search(self, query: str, limit: int | None = 50, offset: int = 0, *, outlet: str | None = None,
                language: str | None = None, since: str | None = None, until: str | None = None,
                event_id: str | None = None) -> list[SearchHit]: ...  # fmt: skip
+
+
+def check_period(since: str | None, until: str | None) -> None:
+    """A BadParameter when ``until`` is a day before ``since`` (days as YYYY-MM-DD): no article is published in
+    such a period, and an empty answer would read as 'nothing there'."""
+    if since and until and until < since:
+        raise BadParameter("until", f"{until} is before since ({since}): no day lies between them; swap the two days")
 
 
 def fields_of(row: type) -> tuple[str, ...]:

@@ -21,7 +21,18 @@ import numpy as np
 from ..errors import NotFound
 from ..models import Article, Event, Story
 from . import rows as R
-from .base import COUNTED, ArticleRow, EntityRow, FigureRow, OutletRow, QuoteRow, SearchHit, casefold, highlight
+from .base import (
+    COUNTED,
+    ArticleRow,
+    EntityRow,
+    FigureRow,
+    OutletRow,
+    QuoteRow,
+    SearchHit,
+    casefold,
+    check_period,
+    highlight,
+)
 
 FILTERS = {  # an outlet whatever its case, in any alphabet: outlet_key is the outlet case-folded (base.casefold)
     "outlet": "a.outlet_key = ?", "language": "a.language = ?", "since": "a.published >= ?",
@@ -437,6 +448,7 @@ class SQLStore:
 
 
 def _filters(**filters: Any) -> tuple[str, list[Any]]:
+    check_period(filters.get("since"), filters.get("until"))
     clauses, params = [], []
     for key, value in filters.items():
         if value in (None, ""):

@@ -27,7 +27,7 @@ from ..errors import BadParameter
 from ..export import article_dict
 from ..models import Article, Event
 from ..reading import CONTROL
-from ..storage import SearchHit
+from ..storage import SearchHit, check_period
 from . import charts
 
 MAX_OFFSET = 10**12  # beyond any store; an offset past SQLite's 64-bit integers would fail the query
@@ -323,6 +323,7 @@ def search(store: Any, meaning: Any, q: str, mode: str, limit: int, offset: int,
     for name, value in (("q", q), *filters.items()):
         if isinstance(value, str) and CONTROL.search(value):
             raise BadParameter(name, "holds a control character; search for words and punctuation only")
+    check_period(filters.get("since"), filters.get("until"))
     out: dict[str, Any] = {"q": q, "mode": mode, "filters": filters, "results": [], "more": False, "error": None}
     if not q.strip():
         return out
