@@ -134,6 +134,8 @@ def test_openapi_documents_the_contract(client):
                   "/api/articles/{article_id}", "/api/entities/{entity_id}", "/api/search"):  # fmt: skip
         assert route in paths, route
     assert "post" in paths["/api/articles"]
+    for route in ("/api/events", "/api/articles", "/api/quotes", "/api/figures"):  # a filter naming nothing is a 404
+        assert "404" in paths[route]["get"]["responses"], route
 
 
 def test_openapi_documents_the_ingest_body_its_auth_and_answers(client):
