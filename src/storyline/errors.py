@@ -10,6 +10,7 @@ The hierarchy::
     │   ├── MalformedLine          a JSONL line that is not a JSON object with text/html, or has a bad id
     │   └── ArticleFailed          read, but a later stage (cleaning, enrichment, storing) failed on it alone
     ├── StageFailed                a stage fails on every article alike (a fault of the stage, not of an input)
+    ├── EngineFailed               the Dask cluster running the map went away (scheduler gone, workers lost)
     ├── ModelMissing               a model package is not installed
     ├── StoreError                 the store cannot be opened, read, migrated or written (missing, damaged, busy)
     ├── NotFound                   an id that the store does not hold
@@ -80,6 +81,18 @@ class StageFailed(StorylineError):
         super().__init__(f"{stage} fails on every article alike ({type(exc).__name__}: {detail}); nothing of the "
                          "current batch was stored, every batch before it was. Report this with the message; once "
                          "fixed, run the same command again to finish")
+
+
+class EngineFailed(StorylineError):
+    """The cluster that runs the map failed under a batch: nothing of that batch was stored, every batch before."""
+
+    def __init__(self, where: str, exc: BaseException):
+        self.where = where
+        detail = " ".join(str(exc).split())[:300] or "no reason given"
+        super().__init__(f"the Dask cluster ({where}) failed under a batch ({type(exc).__name__}: {detail}); nothing of "
+                         "that batch was stored, every batch before it was. Check the scheduler and its workers "
+                         "(`dask scheduler`, `dask worker ADDRESS`), then run the same command again: what is stored "
+                         "is not stored twice")
 
 
 class ModelMissing(StorylineError):

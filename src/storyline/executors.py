@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .errors import SettingsError
+from .errors import EngineFailed, SettingsError, StorylineError
 from .mapping import Result, describe_batch, enrich_batch, lead_keys, start_enrich
 from .models import Article
 
@@ -83,6 +83,7 @@ class DaskExecutor:
             raise SettingsError("--engine dask needs the distributed package: pip install distributed") from None
         self.settings = settings
         self.embedder_name = settings.embedder
+        self._where = scheduler or "a local cluster"
         self._values = settings.as_dict() | {"workers": 1}  # the cluster is the pool: no processes of its own
         self._cluster = None
         if scheduler:
@@ -103,8 +104,26 @@ class DaskExecutor:
             self.client = Client(self._cluster)
 
     def _map(self, fn, parts: list[tuple]) -> list[Any]:
-        futures = [self.client.submit(fn, *args, pure=False) for args in parts]
-        return self.client.gather(futures)
+        return self._gather(self._submit(fn, parts))
+
+    def _submit(self, fn, parts: list[tuple]) -> list[Any]:
+        try:
+            return [self.client.submit(fn, *args, pure=False) for args in parts]
+        except StorylineError:
+            raise
+        except Exception as exc:
+            raise EngineFailed(self._where, exc) from exc
+
+    def _gather(self, futures: list[Any]) -> list[Any]:
+        """The futures' results; a cluster that failed under them (the scheduler gone: a cancelled future, a closed
+        connection; a worker killed again and again) is an EngineFailed that says what to do, not a traceback. An
+        error storyline raised on a worker (a model missing) reaches the driver as it is."""
+        try:
+            return self.client.gather(futures)
+        except StorylineError:
+            raise
+        except Exception as exc:
+            raise EngineFailed(self._where, exc) from exc
 
     def describe(self, articles: list[Article]) -> list[Result]:
         parts = [(chunk, self._values) for chunk in _partitions(articles)]
@@ -114,11 +133,11 @@ class DaskExecutor:
         lead_chars = int(self.settings.lead_chars)
         parts = [(chunk, self._values, {k: known[k] for k in lead_keys(chunk, self.embedder_name, lead_chars) if k in known})
                  for chunk in _partitions(articles)]  # fmt: skip
-        futures = [self.client.submit(dask_enrich, *args, pure=False) for args in parts]
+        futures = self._submit(dask_enrich, parts)
 
         def done() -> tuple[list[Result], dict[str, np.ndarray]]:
             results, new = [], {}
-            for part, vectors in self.client.gather(futures):
+            for part, vectors in self._gather(futures):
                 results += part
                 new.update(vectors)
             return results, new
