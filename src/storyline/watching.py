@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .errors import StorylineError
-from .reading import FORMATS
+from .reading import FORMATS, UNKNOWN_TYPE
 from .storage import is_store_failure, store_failure
 
 IGNORED_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload")
@@ -31,9 +31,13 @@ RETRY = 5.0  # seconds before the files of a batch whose ingest failed are tried
 Signature = tuple[int, int]  # (size, mtime in ns)
 
 
+def _in_the_making(path: Path) -> bool:
+    """A hidden file or a writer's temporary name: left alone, without a word."""
+    return path.name.startswith(".") or path.name.lower().endswith(IGNORED_SUFFIXES)
+
+
 def _wanted(path: Path) -> bool:
-    name = path.name
-    if name.startswith(".") or name.lower().endswith(IGNORED_SUFFIXES):
+    if _in_the_making(path):
         return False
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] == ".gz":
@@ -41,13 +45,16 @@ def _wanted(path: Path) -> bool:
     return bool(suffixes) and suffixes[-1] in FORMATS
 
 
-def scan(folder: Path) -> Iterator[tuple[Path, Signature]]:
-    """Every input file under ``folder`` (recursively, sorted) with its size and modification time."""
+def scan(folder: Path, unknown: list[Path] | None = None) -> Iterator[tuple[Path, Signature]]:
+    """Every input file under ``folder`` (recursively, sorted) with its size and modification time; files of a
+    type storyline does not read are added to ``unknown`` (when given)."""
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             path = Path(root, name)
             if not _wanted(path):
+                if unknown is not None and not _in_the_making(path):
+                    unknown.append(path)
                 continue
             try:
                 st = path.stat()
@@ -59,16 +66,23 @@ def scan(folder: Path) -> Iterator[tuple[Path, Signature]]:
 class FolderWatch:
     """Which files under a folder are new or changed since they were last handed out, once complete."""
 
-    def __init__(self, folder: str | Path, quiet: float = 0.25):
+    def __init__(self, folder: str | Path, quiet: float = 0.25, on_skip: Callable[[str, str], None] | None = None):
         self.folder = Path(folder)
         self.quiet_ns = int(quiet * 1e9)
         self.done: dict[Path, Signature] = {}
         self._seen: dict[Path, Signature] = {}
+        self.on_skip = on_skip  # told once of each file of a type storyline does not read (feed.json)
+        self._skipped: set[Path] = set()
 
     def ready(self, settle: bool = True) -> list[Path]:
         """Files not handed out in their current state that are complete: unchanged since the last look or
         for ``quiet`` seconds (with ``settle``; without it, all of them, as for the first look at a folder)."""
-        now = dict(scan(self.folder))
+        unknown: list[Path] = []
+        now = dict(scan(self.folder, unknown))
+        for path in unknown:
+            if path not in self._skipped and self.on_skip is not None:
+                self.on_skip(str(path), UNKNOWN_TYPE)
+        self._skipped = set(unknown)  # one gone and back is told again
         old = time.time_ns() - self.quiet_ns
         out = [p for p, sig in now.items()
                if self.done.get(p) != sig and (not settle or self._seen.get(p) == sig or sig[1] <= old)]
@@ -91,16 +105,18 @@ def watch(
     on_idle: Callable[[], None] | None = None,
     on_failure: Callable[[Exception], None] | None = None,
     retry: float = RETRY,
+    on_skip: Callable[[str, str], None] | None = None,
 ) -> None:
     """Ingest what is in ``folder``, then each new or changed file as it lands, until ``stop`` is set.
 
     ``ingest`` takes a list of paths (:meth:`storyline.pipeline.Pipeline.ingest`, or a wrapper that
     reports); ``on_idle`` runs after every look that found nothing. A batch whose ingest raises (the store
     busy or unreachable, a full disk) is told to ``on_failure`` and its files are tried again after
-    ``retry`` seconds, so the watch goes on; without ``on_failure`` the failure ends the watch.
+    ``retry`` seconds, so the watch goes on; without ``on_failure`` the failure ends the watch. ``on_skip`` is
+    told once of each file of a type storyline does not read, with why, as ``storyline ingest`` tells it.
     """
     stop = stop or threading.Event()
-    files = FolderWatch(folder, interval)
+    files = FolderWatch(folder, interval, on_skip)
     ready = files.ready(settle=False)
     while True:
         if ready:

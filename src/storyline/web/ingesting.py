@@ -124,7 +124,8 @@ class Ingestor:
             return
         pipeline = self.pipeline()
         watch(folder, ingest_and_tell(pipeline, say, self._lock), interval, stop,
-              on_failure=lambda exc: say(failure_line(exc, str(self.settings.db))))  # fmt: skip
+              on_failure=lambda exc: say(failure_line(exc, str(self.settings.db))),
+              on_skip=lambda path, why: say(f"skipped {path}: {why}"))  # fmt: skip
 
     def ingest(self, body: bytes, encoding: str = "") -> dict[str, Any]:
         """Store every good line of ``body`` (sent with the Content-Encoding ``encoding``); report what was stored,
