@@ -279,6 +279,18 @@ def test_event_date_goes_with_the_majority():
     assert event.date == "2023-01-02" and event.date_confidence == pytest.approx(2 / 3)
 
 
+def test_an_events_title_is_a_headline_not_an_untitled_reports_first_sentence():
+    lead = "The Oskel water board lifted the irrigation limits on Monday after a week of rain."
+    untitled = article("u", lead, lead, "2023-05-08")  # given without a headline: titled by its first sentence
+    titled = [article(f"t{i}", "Oskel lifts irrigation limits", f"{lead} Farmers welcomed it.", "2023-05-08")
+              for i in range(2)]
+    for a in (untitled, *titled):
+        a.vector = np.ones(4, np.float32)
+    untitled.vector = np.array([1, 1, 1, 1.1], np.float32)  # nearest the mean of the three, as it may happen
+    assert describe_event("e-w", [untitled, *titled]).title == "Oskel lifts irrigation limits"
+    assert describe_event("e-w", [untitled]).title == lead  # no report has a headline: the sentence stands
+
+
 def test_undated_article_gets_its_events_date_only_when_the_model_is_confident(settings):
     arts = corpus()
     index, _ = rebuild(arts, settings)

@@ -6,7 +6,7 @@
   in Moscow", "at the Kelport yard"), the town rather than its country ("in New Delhi,
   India"); with no venue named, the place named most (see :func:`venue`);
 - **title**: a representative headline, the one of the article nearest the
-  event's mean vector (without vectors: the earliest article's);
+  event's mean vector (without vectors: the earliest article's), of the articles that came with one;
 - **participants**: the people and organisations named by at least half of its
   articles (at least one, at most :data:`MAX_PARTICIPANTS`), most named first; a
   wire agency, the reporting outlet and a dateline's town are who reports it, not who takes part.
@@ -71,16 +71,25 @@ def event_date(articles: list[Article]) -> tuple[str | None, float]:
 
 
 def representative_title(articles: list[Article]) -> str | None:
-    """The headline of the article nearest the members' mean vector."""
+    """The headline of the article nearest the members' mean vector, of those that have a headline: an article
+    given without one is titled by its first sentence (:mod:`storyline.metadata`), which stands for the event only
+    when no report has a headline."""
     titled = [a for a in articles if a.title]
     if not titled:
         return None
+    titled = [a for a in titled if not _titled_by_its_text(a)] or titled
     with_vectors = [a for a in titled if a.vector is not None]
     if len(with_vectors) < 2:
         return titled[0].title
     vectors = np.stack([np.asarray(a.vector, dtype=np.float32) for a in with_vectors])
     scores = vectors @ vectors.mean(axis=0)
     return with_vectors[int(np.argmax(scores))].title  # argmax keeps the first of equals
+
+
+def _titled_by_its_text(article: Article) -> bool:
+    """Whether the article's title is the opening of its own text (it came with no headline)."""
+    opening = (article.title or "").removesuffix("…").strip()
+    return bool(opening) and (article.text or "").lstrip().startswith(opening)
 
 
 def _most_named(articles: list[Article], labels: frozenset, min_articles: int, skip=None) -> list[str]:
