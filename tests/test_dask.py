@@ -142,3 +142,31 @@ def test_a_cluster_that_fails_under_a_batch_is_an_error_that_says_what_to_do(mon
                 executor.describe([article])
         finally:
             executor.close()
+
+
+def test_a_batch_whose_workers_all_left_fails_instead_of_waiting_for_ever(monkeypatch):
+    """Every worker of the scheduler gone under a batch (killed, their machine lost): the ingest waited for new
+    workers for ever, without a word."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from distributed import LocalCluster
+
+    from storyline import executors
+    from storyline.errors import EngineFailed
+    from storyline.settings import Settings
+
+    monkeypatch.setattr(executors, "WORKERS_WAIT", 1.0)
+    monkeypatch.setattr(executors, "WORKERS_POLL", 0.2)
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+        executor = executors.DaskExecutor(Settings(), scheduler=cluster.scheduler_address)
+        try:
+            future = executor.client.submit(time.sleep, 1, pure=False)
+            [worker] = cluster.workers.values()
+            cluster.sync(worker.close)
+            with ThreadPoolExecutor(1) as waiting:  # without the watch the gather would never return
+                gathered = waiting.submit(executor._gather, [future])
+                with pytest.raises(EngineFailed, match=r"every worker left and none joined in 1 s.* run the same command"):
+                    gathered.result(timeout=30)
+        finally:
+            executor.close()

@@ -17,6 +17,7 @@ so the driver stores one batch while the next is enriched:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -30,7 +31,8 @@ Enriching = Callable[[], tuple[list[Result], dict[str, np.ndarray]]]  # waits fo
 
 ENGINES = ("local", "dask")
 PARTITION = 32  # articles per Dask task: enough to batch the models, small enough to spread a batch over workers
-WORKERS_WAIT = 30.0  # seconds a running scheduler is given to have a worker before the ingest is refused
+WORKERS_WAIT = 30.0  # seconds a running scheduler is given to have a worker before the ingest is refused (or fails)
+WORKERS_POLL = 1.0  # seconds between looks at whether a batch's scheduler still has workers
 
 
 class Executor(Protocol):
@@ -119,11 +121,32 @@ class DaskExecutor:
         connection; a worker killed again and again) is an EngineFailed that says what to do, not a traceback. An
         error storyline raised on a worker (a model missing) reaches the driver as it is."""
         try:
+            self._wait_with_workers(futures)
             return self.client.gather(futures)
         except StorylineError:
             raise
         except Exception as exc:
             raise EngineFailed(self._where, exc) from exc
+
+    def _wait_with_workers(self, futures: list[Any]) -> None:
+        """Wait for ``futures`` while the scheduler has a worker: a batch whose workers all left (killed, their
+        machines gone) would wait for new ones for ever; after :data:`WORKERS_WAIT` seconds without any it fails."""
+        from distributed import wait
+
+        alone_since = None
+        while True:
+            try:
+                wait(futures, timeout=WORKERS_POLL)
+                return
+            except TimeoutError:
+                pass
+            if self.client.scheduler_info().get("workers"):
+                alone_since = None
+            elif alone_since is None:
+                alone_since = time.monotonic()
+            elif time.monotonic() - alone_since >= WORKERS_WAIT:
+                raise EngineFailed(self._where, RuntimeError(
+                    f"every worker left and none joined in {WORKERS_WAIT:g} s"))
 
     def describe(self, articles: list[Article]) -> list[Result]:
         parts = [(chunk, self._values) for chunk in _partitions(articles)]
