@@ -235,6 +235,14 @@ def test_every_shown_text_of_a_page_is_in_the_text_or_removed():
             assert word in kept, word
 
 
+def test_the_blocks_of_a_page_nested_past_pythons_recursion_limit_are_read():
+    from storyline.page_clutter import page_blocks
+    from storyline.reading import html_tree
+
+    html = f"<html><body>{'<div>' * 1500}<p>{LEAD}</p>{'</div>' * 1500}<footer>Contact the desk</footer></body></html>"
+    assert page_blocks(html_tree(html), LEAD) == [(LEAD, None), ("Contact the desk", "page-footer")]
+
+
 def test_metadata_reads_no_evidence_from_the_page_blocks_left_out():
     from storyline import metadata
     from storyline.settings import Settings

@@ -50,23 +50,39 @@ def _plain(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-def _blocks(element, region: str) -> Iterator[tuple[str, str]]:
-    """(text, region) of each block under ``element``, in page order."""
-    region = _REGIONS.get(element.tag) or _ROLES.get((element.get("role") or "").strip().lower()) or region
-    run = [element.text or ""]
-    for child in element:
+def _blocks(root, region: str) -> Iterator[tuple[str, str]]:
+    """(text, region) of each block under ``root``, in page order. A walk with a stack of its own, not recursion:
+    a page may nest thousands of elements deep."""
+
+    def region_of(element, outer: str) -> str:
+        return _REGIONS.get(element.tag) or _ROLES.get((element.get("role") or "").strip().lower()) or outer
+
+    def opens_block(child) -> bool:
+        return child.tag in _BLOCKS or child.tag == "br" or any(
+            isinstance(e.tag, str) and (e.tag in _BLOCKS or e.tag == "br") for e in child.iterdescendants())
+
+    stack = [(root, region_of(root, region), iter(root), [root.text or ""])]
+    while stack:
+        element, where, children, run = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            yield " ".join(run), where
+            if stack:
+                stack[-1][3].append(element.tail or "")
+            continue
         tag = child.tag if isinstance(child.tag, str) else ""
-        if tag and tag not in _UNSEEN:
-            if tag in _BLOCKS or tag == "br" or child.find(".//br") is not None or any(
-                    isinstance(e.tag, str) and e.tag in _BLOCKS for e in child.iterdescendants()):
-                yield " ".join(run), region
-                run = []
-                if tag != "br":
-                    yield from _blocks(child, region)
+        if tag and tag not in _UNSEEN and opens_block(child):
+            yield " ".join(run), where
+            run.clear()
+            if tag == "br":
+                run.append(child.tail or "")
             else:
-                run.append(child.text_content())
+                stack.append((child, region_of(child, where), iter(child), [child.text or ""]))
+            continue
+        if tag and tag not in _UNSEEN:
+            run.append(child.text_content())
         run.append(child.tail or "")
-    yield " ".join(run), region
 
 
 def page_blocks(tree, kept: str) -> list[tuple[str, str | None]]:
