@@ -152,6 +152,18 @@ def test_a_byline_opening_the_first_paragraph_goes_and_the_paragraph_stays():
         assert clean_text(f"{lead} {LEAD}")[0] == f"{lead} {LEAD}"
 
 
+def test_a_byline_is_told_in_any_alphabet():
+    """Name words began with [A-Z]: 'By Émile Zola.' stayed in the article's first sentence."""
+    for credit in ("By Émile Zola.", "By Łukasz Ørsted.", "By Nordic correspondent Ása Þórsdóttir.", "By Ёлка Жукова."):
+        text, removed = clean_text(f"{credit} {LEAD}\n\n{LAST}")
+        assert text == f"{LEAD}\n\n{LAST}" and reasons(removed)[credit] == "byline"
+        assert line_reason(credit.rstrip(".")) == "byline"  # on a line of its own
+    credits = "(Reporting by Ása Þórsdóttir in Ísafjörður; Editing by Émile Zola)"
+    assert clean_text(f"{LEAD}\n\n{LAST} {credits}")[0] == f"{LEAD}\n\n{LAST}"
+    for lead in ("By ørsted's rule the pier was closed.", "By émile's count the pier was closed."):  # small letters
+        assert clean_text(f"{lead} {LEAD}")[0] == f"{lead} {LEAD}"
+
+
 def test_wire_credits_closing_the_last_paragraph_go_and_the_sentence_stays():
     for credit in ("(Reporting by Ilse Varn in Kelport; Editing by Tomas Rudd)", "Reporting by Ilse Varn; Editing by Tomas Rudd",
                    "(Additional reporting by Ilse Varn and Jo Lim; Writing by Tomas Rudd; Editing by Kim Ode)"):

@@ -210,3 +210,15 @@ def test_a_title_of_several_words_is_not_part_of_the_name():
     ms = resolve_mentions(text, spans(text, [("Kettering Fire Chief Brian Zeller", "PERSON"), ("Librarian Joanne Feltham", "PERSON"),
                                              ("Brian Zeller", "PERSON"), ("Sarah King Smith", "PERSON")]))  # fmt: skip
     assert [m.name for m in ms] == ["Brian Zeller", "Joanne Feltham", "Brian Zeller", "Sarah King Smith"]
+
+
+def test_titles_and_given_names_are_told_in_any_alphabet():
+    """Capitals were [A-Z]: 'Fire Chief Ólafur Ragnarsson' kept his title (another participant than 'Ólafur
+    Ragnarsson'), and 'Émile' before a 'Zola' spaCy tagged alone was not taken back."""
+    text = ("Fire Chief Ólafur Ragnarsson said the blaze began in a garage. Ólafur Ragnarsson later thanked neighbours. "
+            "Émile Zola wrote about it.")
+    ms = resolve_mentions(text, spans(text, [("Fire Chief Ólafur Ragnarsson", "PERSON"), ("Ólafur Ragnarsson", "PERSON"),
+                                             ("Zola", "PERSON")]))  # fmt: skip
+    assert [m.name for m in ms] == ["Ólafur Ragnarsson", "Ólafur Ragnarsson", "Émile Zola"]
+    lower = "the fire chief ólafur ragnarsson said so."  # small letters are no title run and no given name
+    assert [m.text for m in resolve_mentions(lower, spans(lower, [("chief ólafur ragnarsson", "PERSON")]))] == []

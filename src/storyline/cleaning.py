@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 
 from .agencies import AGENCIES, AGENCY_PATTERN, agencies_in
 from .errors import EmptyInput
+from .letters import UPPER
 from .mastheads import is_masthead, is_nav_bar
 from .models import Article, Removed
 from .page_clutter import in_page_order, page_blocks
@@ -110,7 +111,7 @@ _LINE_RULES = [
                            r"\s*[A-Z]).{0,80}$", re.I)),
     ("credit", re.compile(r"^(?:photo|image|picture|photograph|illustration|file photo|credit|photo credit|"
                           r"video)s?\s*:\s*\S", re.I)),
-    ("byline", re.compile(r"^(?i:by|written by|words by)\s+[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|&|,|van|von|de|"
+    ("byline", re.compile(rf"^(?i:by|written by|words by)\s+{UPPER}[\w.'’-]+(?:\s+(?:{UPPER}[\w.'’-]+|and|&|,|van|von|de|"
                           r"der|da|al|bin|correspondent|reporter|editor|writer|columnist|staff))*(?:\s*[,|·•]\s*[\w .:;'’-]{0,40})?$|^(?i:staff writer|staff reporter|"
                           r"our (?:staff )?(?:correspondent|reporter|bureau)|special correspondent|"
                           r"(?:\w+ )?bureau|web desk|news desk|online desk)$")),
@@ -143,12 +144,12 @@ _PEEL_WORDS = 30  # words a line keeps before a peeled notice: a shorter line is
 _GALLERY_WORDS = 8  # the same for a gallery's caption
 _NUMBER = re.compile(r"^\d[\d,.]*[km]?$", re.I)
 # a byline opening the article's first paragraph: "By Jane Doe. The council ...", "By Asia correspondent Jo Lim. ..."
-_NAME_WORD = r"(?:[A-Z][\w'’-]+|[A-Z]\.)"
+_NAME_WORD = rf"(?:{UPPER}[\w'’-]+|{UPPER}\.)"
 _INLINE_BYLINE = re.compile(
     r"^(?i:by)\s+(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
     rf"July|August|September|October|November|December|Christmas|Easter|Then|Now|Far|All|Law)\b){_NAME_WORD}"
     rf"(?:,?\s+(?:{_NAME_WORD}|and|&|van|von|de|der|da|al|bin|correspondent|reporter|editor|writer|columnist|staff))"
-    r"{1,9}\.(?=\s*$|\s+[\"“‘']?[A-Z])")
+    rf"{{1,9}}\.(?=\s*$|\s+[\"“‘']?{UPPER})")
 # the credits closing a wire story: "... he said. (Reporting by Jane Doe in Oslo; Editing by Raj Patel)"
 _CREDIT_BY = r"(?:(?:additional )?reporting|editing|writing|compiled|written) by"
 _CREDIT_NAMES = rf"{_NAME_WORD}(?:,?\s+(?:{_NAME_WORD}|and|&|in|and\s+{_CREDIT_BY}))*"
@@ -549,7 +550,7 @@ def _mark_bare_byline(lines: list[_Line]) -> None:
         s = ln.text.strip()
         j = _next_nonblank(lines, i)
         if ln.kept and j is not None and lines[j].reason == "dateline-header" and \
-                re.fullmatch(r"[A-Z][\w'’-]+(?: [A-Z][\w.'’-]*){1,3}", s):
+                re.fullmatch(rf"{UPPER}[\w'’-]+(?: {UPPER}[\w.'’-]*){{1,3}}", s):
             ln.reason = "byline"
 
 

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from ..letters import LOWER, UPPER
 from ..models import Mention
 
 # spaCy labels that name something (dates, numbers and money are handled elsewhere).
@@ -44,7 +45,7 @@ TITLE_WORDS = frozenset(
 )
 # A title of capitalised words ending in one of TITLE_WORDS, with a given name and a surname after it
 _TITLE_ALTERNATIVES = "|".join(sorted((re.escape(w) for w in TITLE_WORDS if w.isalpha() and len(w) > 2), key=len, reverse=True))
-_TITLE_RUN = re.compile(rf"(?:[A-Z][\w'’-]*\s+){{1,2}}(?i:{_TITLE_ALTERNATIVES})\.?\s+(?=[A-Z][\w'’.-]*\s+[A-Z])")
+_TITLE_RUN = re.compile(rf"(?:{UPPER}[\w'’-]*\s+){{1,2}}(?i:{_TITLE_ALTERNATIVES})\.?\s+(?={UPPER}[\w'’.-]*\s+{UPPER})")
 # Titles that make the name after them a person's whatever the recogniser said ("Mayor Elena Varga", taken for a
 # work of art): offices held by one person, not words that also name things ("General Motors", "Chief Executive").
 PERSON_TITLES = frozenset(
@@ -205,10 +206,14 @@ def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int] | None
     return start, end
 
 
+# a given name (or its initial) just before a span, in any alphabet ("Sanjay ", "Émile ", "S. ")
+_GIVEN_NAME_BEFORE = re.compile(rf"(?:^|(?<=[\s(\"“]))({UPPER}{LOWER}+|{UPPER}\.) $")
+
+
 def _extend_left(text: str, start: int) -> int:
     """Take back capitalised given names just before a PERSON span ("Sanjay" + "Kumar Pandey")."""
     for _ in range(2):
-        m = re.search(r"(?:^|(?<=[\s(\"“]))([A-Z][a-z]+|[A-Z]\.) $", text[max(0, start - 25) : start])
+        m = _GIVEN_NAME_BEFORE.search(text[max(0, start - 25) : start])
         if not m or m.group(1).casefold().rstrip(".") in NOT_NAME_WORDS | TITLE_WORDS:
             break
         start -= len(m.group(1)) + 1
