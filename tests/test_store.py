@@ -231,6 +231,33 @@ def test_undated_articles_are_listed_first_on_every_backend(store):
     assert [r["id"] for r in store.list_articles()] == ["a1", "a2"]  # listings: dated first, oldest first
 
 
+def test_articles_naming_no_outlet_are_counted_by_domain_and_null_stays_null(store, store_url, monkeypatch):
+    """`storyline outlets` showed "(unnamed)" for them, in the table and as the outlet's name in --json and --csv."""
+    import csv
+    import io
+    import json
+
+    from rich.console import Console
+    from typer.testing import CliRunner
+
+    from storyline import cli
+
+    store.add_articles([_article("a1", outlet="Harbour Gazette", outlet_domain="gazette.example"),
+                        _article("a2", outlet_domain="pier.example"), _article("a3", outlet_domain="pier.example"),
+                        _article("a4"), _article("a5", published="2024-03-01")])  # fmt: skip
+    counts = [(r["outlet"], r["outlet_domain"], r["articles"], r["undated"]) for r in store.outlet_counts()]
+    assert counts == [(None, "pier.example", 2, 2), (None, None, 2, 1), ("Harbour Gazette", "gazette.example", 1, 1)]
+    runner, app = CliRunner(), cli.app
+    monkeypatch.setattr(cli, "out", Console(width=200))  # a table's cells unfolded
+    listed = json.loads(runner.invoke(app, ["outlets", "--db", store_url, "--json"]).output)
+    assert [r["outlet"] for r in listed] == [None, None, "Harbour Gazette"]
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(app, ["outlets", "--db", store_url, "--csv"]).output)))
+    assert [r["outlet"] for r in rows] == ["", "", "Harbour Gazette"]
+    table = runner.invoke(app, ["outlets", "--db", store_url]).output
+    assert [line.split("│")[1].strip() for line in table.splitlines() if "│" in line] == [
+        "pier.example", "unknown outlet", "Harbour Gazette"]  # fmt: skip
+
+
 def test_generation_counts_write_transactions(store):
     before = store.generation()
     with store.write():

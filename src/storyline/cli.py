@@ -16,6 +16,7 @@ from . import reading
 from .errors import OutputError, SettingsError, StoreError, StorylineError
 from .export import article_dict, export
 from .models import Event, Story
+from .outlets import outlet_label
 from .output import FORMATS, emit, printable
 from .settings import SETTINGS, Settings, default_config, settings_markdown
 from .storage import (
@@ -197,8 +198,10 @@ def articles(
 @app.command()
 def outlets(db: Db = None, as_json: AsJson = False, as_jsonl: AsJsonl = False, as_csv: AsCsv = False) -> None:
     """Articles per outlet, with copies, undated articles and the dates covered. Example: storyline outlets"""
-    rows = _store(db).outlet_counts()
-    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), title="articles per outlet", fields=fields_of(OutletRow))
+    rows, fmt = _store(db).outlet_counts(), _fmt(as_json, as_jsonl, as_csv)
+    if fmt == "table":  # a reader sees a name; --json, --jsonl and --csv keep the outlet null (empty)
+        rows = [r | {"outlet": outlet_label(r["outlet"], r["outlet_domain"])} for r in rows]
+    emit(out, rows, fmt, title="articles per outlet", fields=fields_of(OutletRow))
 
 
 @app.command()

@@ -19,6 +19,15 @@ from .models import Article
 _NOT_LETTERS = re.compile(r"[^0-9a-z]+")
 
 
+UNKNOWN = "unknown outlet"
+
+
+def outlet_label(name: str | None, domain: str | None) -> str:
+    """How an outlet is shown to a reader: its name, else its domain, else "unknown outlet" (machine outputs keep
+    the name None)."""
+    return name or domain or UNKNOWN
+
+
 def name_key(name: str) -> str:
     folded = name.casefold().strip()
     folded = folded.removeprefix("the ")

@@ -43,7 +43,7 @@ class ArticleRow(TypedDict):
 
 
 class OutletRow(TypedDict):
-    outlet: str  # "(unnamed)" for articles with none
+    outlet: str | None  # None: no article of the outlet names it (its domain may still say which it is)
     outlet_domain: str | None
     articles: int
     copies: int  # syndicated copies

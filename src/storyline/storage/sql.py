@@ -230,12 +230,14 @@ class SQLStore:
         return [ArticleRow(**(dict(r) | {"wire": json.loads(r["wire"])})) for r in rows]
 
     def outlet_counts(self) -> list[OutletRow]:
-        """Per outlet: articles, syndicated copies, first and last publication date."""
+        """Per outlet: articles, syndicated copies, first and last publication date. Articles naming no outlet
+        are counted by their domain, those with neither together; their ``outlet`` is None (a table shows them
+        as :func:`~storyline.outlets.outlet_label` says)."""
         rows = self._all(
-            "SELECT coalesce(outlet, '(unnamed)') AS outlet, outlet_domain, count(*) AS articles, "
+            "SELECT outlet, outlet_domain, count(*) AS articles, "
             "count(duplicate_of) AS copies, count(*) - count(published) AS undated, "
-            "min(published) AS first, max(published) AS last FROM articles "
-            "GROUP BY outlet, outlet_domain ORDER BY articles DESC, 1"
+            "min(published) AS first, max(published) AS last FROM articles GROUP BY outlet, outlet_domain "
+            "ORDER BY articles DESC, outlet IS NULL, outlet, outlet_domain IS NULL, outlet_domain"
         )
         return [OutletRow(**r) for r in rows]
 

@@ -308,7 +308,7 @@ def outlet_choices(store: Any, active: str | None) -> list[str]:
     what the results are filtered by."""
     names: dict[str, str] = {}
     for row in store.outlet_counts():
-        if row["outlet"] != "(unnamed)":
+        if row["outlet"]:  # an outlet without a name is no choice: the filter matches names
             names.setdefault(row["outlet"].lower(), row["outlet"])
     if active and active.lower() not in names:
         names[active.lower()] = active
