@@ -445,3 +445,19 @@ def test_a_server_warning_printed_into_the_page_is_clutter():
     # a sentence that merely says "warning:" stays
     kept, _ = clean_text("Warning: the river will rise on Tuesday, the agency said in its notice.")
     assert kept.startswith("Warning: the river")
+
+
+def test_an_uncaught_error_and_its_stack_trace_printed_into_the_page_are_clutter():
+    """Only PHP's one-line warnings went: an uncaught exception's first line, its "Stack trace:" and the frames under
+    it ("#0 /srv/www/a.php(8): f()", "#1 {main}", "thrown in ... on line 12") were kept as the article's text."""
+    trace = ["Fatal error: Uncaught RuntimeException: feed timed out in /srv/www/lib/feed.php:41",
+             "Stack trace:", "#0 /srv/www/lib/teaser.php(17): Feed->load('ticker')", "#1 [internal function]: teaser()",
+             "#2 {main}", "  thrown in /srv/www/lib/feed.php on line 41"]  # fmt: skip
+    for sep in ("\n", "\n\n"):
+        text, removed = clean_text(f"Council passes budget\n\n{sep.join(trace)}\n\n{LEAD}\n\n{LAST}")
+        assert text == f"{LEAD}\n\n{LAST}", sep
+        assert [(r.text, r.reason) for r in removed if r.reason != "title"] == \
+            [(line.strip(), "server-message") for line in trace]  # fmt: skip
+    told = ["The developers posted the stack trace on the forum, and the council's site was fixed by noon.",
+            "Stack trace:", "#1 {main}"]  # a trace's lines not under a server's error are left as they are
+    assert clean_text("\n\n".join([LEAD, *told, LAST]))[0] == "\n\n".join([LEAD, *told, LAST])

@@ -97,9 +97,10 @@ _LINE_RULES = [
                                 r"editing by|compiled by|written by .{0,40}; editing by)\b.{0,120}$|"
                                 r"auto-generated from a syndicated feed|^with agency inputs\)?$", re.I)),
     ("site-furniture", re.compile(r"^comments are (?:closed|disabled)\b", re.I)),
-    # a server's error or warning printed into the page: PHP's "Warning: include(x.php): ... in /var/www/a.php on line 12"
+    # a server's error or warning printed into the page: PHP's "Warning: include(x.php): ... in /var/www/a.php on line 12",
+    # or an uncaught exception's "Fatal error: Uncaught Exception: ... in /var/www/x.php:12" (its trace: _TRACE_LINE)
     ("server-message", re.compile(r"^(?:PHP )?(?:warning|notice|deprecated|strict standards|(?:catchable )?fatal error|"
-                                  r"parse error)\s*:.{0,400}?\bon line \d+\.?$", re.I)),
+                                  r"parse error)\s*:.{0,400}?(?:\bon line \d+\.?|\bin (?:[a-z]:)?[/\\]\S*:\d+)$", re.I)),
     ("cookie-notice", re.compile(r"\b(?:we|this (?:site|website)|our (?:site|website|partners)) (?:uses?|place) cookies\b|"
                                  r"\baccept (?:all )?cookies\b|\bcookie (?:policy|settings|preferences)\b|"
                                  r"\bmanage (?:your )?(?:cookie|consent|privacy) (?:settings|preferences|choices)\b", re.I)),
@@ -116,6 +117,10 @@ _LINE_RULES = [
                           r"our (?:staff )?(?:correspondent|reporter|bureau)|special correspondent|"
                           r"(?:\w+ )?bureau|web desk|news desk|online desk)$")),
 ]
+# the lines of the stack trace under a server's error: "Stack trace:", "#0 /var/www/a.php(8): f()", "#1 {main}",
+# "thrown in /var/www/x.php on line 12", a chained "Next RuntimeException: ... in /var/www/y.php:3"
+_TRACE_LINE = re.compile(r"^(?:stack trace:|#\d+ (?:\{main\}|\[internal function\]: .*|.+?\(\d+\): .*)|"
+                         r"(?:PHP )?thrown in .+? on line \d+\.?|next [\w\\]+: .* in (?:[a-z]:)?[/\\]\S*:\d+)$", re.I)
 _READ_ALSO = re.compile(
     r"^(?:read also|also read|read more|more to read|see also|related(?: articles| stories| news| coverage| content|"
     r" topics| links)?|more stories(?: from .{1,30})?|more from .{1,30}|more on this(?: story| topic)?|recommended"
@@ -426,13 +431,17 @@ def _headline_like(s: str, max_words: int = 20) -> bool:
 
 
 def _mark_blocks(lines: list[_Line]) -> None:
-    """Context rules: the list under a read-also heading, video titles, caption alt text."""
+    """Context rules: the list under a read-also heading, a server error's stack trace, video titles, caption alt
+    text."""
     i = 0
     while i < len(lines):
         ln = lines[i]
         s = ln.text.strip()
         if ln.reason == "read-also" and not (_READ_ALSO.match(s).group("rest") or "").strip():
             i = _mark_read_also_list(lines, i + 1)
+            continue
+        if ln.reason == "server-message":
+            i = _mark_stack_trace(lines, i + 1)
             continue
         if ln.reason == "video-placeholder" and re.fullmatch(r"\d{1,2}:\d{2}(?::\d{2})?", s):
             j = _prev_nonblank(lines, i)
@@ -459,6 +468,19 @@ def _mark_read_also_list(lines: list[_Line], i: int) -> int:
             started = True
         else:
             return i
+        i += 1
+    return i
+
+
+def _mark_stack_trace(lines: list[_Line], i: int) -> int:
+    """Drop the stack trace under a server's error, blank lines within it passed over; return the index after it.
+    Only there is "Stack trace:" clutter: a sentence about one, or such a line anywhere else, stays."""
+    while i < len(lines):
+        s = _WS.sub(" ", lines[i].text).strip()
+        if s and not _TRACE_LINE.match(s):
+            break
+        if s:
+            lines[i].reason = "server-message"
         i += 1
     return i
 
