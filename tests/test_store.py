@@ -69,6 +69,46 @@ def test_search_finds_a_word_whatever_its_case_in_any_alphabet(store):
         assert [h["id"] for h in store.search(query)] == ["a1"], query
 
 
+def test_a_postgresql_store_with_rows_migrated_to_m007_finds_words_and_speakers_in_any_case(postgres_server, monkeypatch):
+    """m007 rebuilds the search vector of rows stored before it: 'ÉMILE' finds the 'Émile' of an old article, over
+    `storyline migrate`, as the speaker filter does its quotes."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from storyline import Quote
+    from storyline.cli import app
+    from storyline.storage import pg_migrations
+
+    url = postgres_server.new_database()
+    before = pg_migrations.MIGRATIONS.index(pg_migrations.m007_search_any_case)
+    with monkeypatch.context() as older:  # the storyline before m007
+        older.setattr(pg_migrations, "MIGRATIONS", pg_migrations.MIGRATIONS[:before])
+        old = open_store(url)
+        said = _article("a1", '"The pier stays shut," said Émile Durand, who met Östen Berg in ΑΘΗΝΑ.')
+        said.quotes = [Quote(1, 22, "The pier stays shut,", "Émile Durand", "said", "direct")]
+        named = _article("a2", '"Fares will rise," Ørjan Lie told the Москва council.')
+        named.quotes = [Quote(1, 18, "Fares will rise,", "Ørjan Lie", "told", "direct")]
+        old.add_articles([said, named, _article("a3")])
+        assert old.search("émile") == []  # the old vector: 'Émile' as written under the C ctype
+        old.close()
+    runner = CliRunner()
+    refused = runner.invoke(app, ["quotes", "--db", url, "--speaker", "ÉMILE", "--json"])
+    assert "m007_search_any_case not applied" in str(refused.exception)  # a read command never migrates
+    migrated = runner.invoke(app, ["migrate", "--db", url])
+    assert migrated.exit_code == 0 and "applied m007_search_any_case" in migrated.output, migrated.output
+    store = open_store(url, read_only=True)
+    try:
+        for query, found in (("ÉMILE", "a1"), ("émile", "a1"), ("östen", "a1"), ("αθηνα", "a1"), ("МОСКВА", "a2"),
+                             ("ØRJAN", "a2"), ("harbour", "a3")):  # fmt: skip
+            assert [h["id"] for h in store.search(query)] == [found], query
+    finally:
+        store.close()
+    for speaker, found in (("ÉMILE", "a1"), ("émile durand", "a1"), ("ØRJAN", "a2"), ("ørjan LIE", "a2")):
+        listed = runner.invoke(app, ["quotes", "--db", url, "--speaker", speaker, "--json"])
+        assert [q["article_id"] for q in json.loads(listed.output)] == [found], (speaker, listed.output)
+
+
 def test_language_and_entity_type_filters_match_whatever_the_case(store):
     store.add_articles([_article("a1", language="de")],
                        entities=[{"id": 1, "name": "Ida Kral", "type": "PERSON", "aliases": [], "count": 1}])  # fmt: skip
