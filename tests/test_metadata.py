@@ -258,6 +258,15 @@ def test_html_page_date_is_a_day_the_page_states(footer, expected):
     assert (art.published, art.published_how) == expected
 
 
+@pytest.mark.parametrize("stated", ["2022/02/01", "1. Februar 2022", "20220201", "01/02/2022"])
+def test_html_page_date_on_the_first_in_a_form_htmldate_reads(stated):
+    # htmldate's extensive search alone finds these: a first of the month the page states, not a month alone
+    html = (f"<html><head><title>Dam opens</title></head><body><article><h1>Dam opens</h1><p>Kelby, {stated}. {BODY}</p>"
+            f'<p>{BODY.replace("water", "energy")}</p></article></body></html>')
+    art = describe(clean(Article(id="h", source="h.html", raw=html, format="html")), SETTINGS)
+    assert (art.published, art.published_how) == ("2022-02-01", "html-meta")
+
+
 def test_title_and_outlet_hold_no_control_characters():
     art = from_text(f"{BODY}\n", hints={"title": "Dam\x00 opens\x07", "outlet": "Hill\x00Gazette\n"})
     assert (art.title, art.outlet) == ("Dam opens", "Hill Gazette")

@@ -525,15 +525,32 @@ def _searched_date(article: Article) -> str | None:
     """The publication date htmldate's extensive search finds on the page (its text as well as its markup)."""
     from htmldate import find_date
 
+    page = document_body(article)
     try:
-        found = find_date(document_body(article), url=original_url(article.url), extensive_search=True,
-                          original_date=True)
+        found = find_date(page, url=original_url(article.url), extensive_search=True, original_date=True)
     except (ValueError, TypeError):
         return None
     found = parse_date(found) if found else None
-    if found and found.endswith("-01") and found not in {iso for _, iso in _full_dates(document_body(article))}:
+    if found and found.endswith("-01") and not _states_day(page, found):
         return None  # a year or a month alone (a copyright line's "© 2019"), which htmldate gives as its first day
     return found
+
+
+def _states_day(text: str, iso: str) -> bool:
+    """Whether ``text`` states the day ``iso`` itself, not only its year or month: a full date :func:`parse_date`
+    reads, or one in another form htmldate reads ("2024/3/1", "01/03/2024", "20240301", "2024年3月1日", "1. März
+    2024", "1er mars 2024"; a month's name in any language, but an English one must be the month's)."""
+    if iso in {found for _, found in _full_dates(text)}:
+        return True
+    y, m, d = iso.split("-")
+    mm, dd, sep = f"0?{int(m)}", f"0?{int(d)}", r"\s*[-/.]\s*"
+    numeric = (rf"(?<!\d)(?:{y}{sep}{mm}{sep}{dd}|{dd}{sep}{mm}{sep}{y}|{mm}{sep}{dd}{sep}{y}|{y}{m}{d})(?!\d)|"
+               rf"{y}\s*年\s*{int(m)}\s*月\s*{int(d)}\s*日")
+    if re.search(numeric, text):
+        return True
+    named = (rf"(?<!\d){dd}(?:st|nd|rd|th|er|º|\.)?\s+(?:de\s+)?(?P<a>[^\W\d_]{{3,}})\.?,?\s+(?:de\s+)?{y}(?!\d)|"
+             rf"\b(?P<b>[^\W\d_]{{3,}})\.?\s+{dd}(?:st|nd|rd|th)?,?\s+{y}(?!\d)")
+    return any(_MONTHS.get((w["a"] or w["b"]).lower(), int(m)) == int(m) for w in re.finditer(named, text))
 
 
 def _weekday_date(article: Article) -> str | None:
