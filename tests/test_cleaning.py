@@ -255,6 +255,21 @@ def test_the_blocks_of_a_page_nested_past_pythons_recursion_limit_are_read():
     assert page_blocks(html_tree(html), LEAD) == [(LEAD, None), ("Contact the desk", "page-footer")]
 
 
+def test_the_blocks_of_a_page_of_thousands_of_nested_inline_tags_are_read_in_linear_time():
+    import time
+
+    from storyline.page_clutter import page_blocks
+    from storyline.reading import html_tree
+
+    # unclosed <font> tags nest (old pages); each one holds the paragraph after it, so each opens a block
+    html = f"<html><body><p>{LEAD}</p>{'<font size=2>word ' * 2000}<footer>Contact the desk</footer></body></html>"
+    tree = html_tree(html)
+    t0 = time.perf_counter()
+    blocks = page_blocks(tree, LEAD)
+    assert time.perf_counter() - t0 < 1.0  # 3.5 s when each tag's descendants were walked again
+    assert blocks[0] == (LEAD, None) and blocks[-1] == ("Contact the desk", "page-footer") and len(blocks) == 2002
+
+
 def test_metadata_reads_no_evidence_from_the_page_blocks_left_out():
     from storyline import metadata
     from storyline.settings import Settings
