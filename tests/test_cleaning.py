@@ -247,6 +247,16 @@ def test_every_shown_text_of_a_page_is_in_the_text_or_removed():
             assert word in kept, word
 
 
+def test_a_menu_word_within_a_word_of_the_article_is_removed_as_the_menu():
+    from storyline.page_clutter import page_blocks
+    from storyline.reading import html_tree
+
+    kept = "Floods destroyed dozens of homes; the newsroom and the sports club helped."
+    html = f"<html><body><nav><ul><li>Home</li><li>News</li><li>Sport</li></ul></nav><p>{kept}</p></body></html>"
+    assert page_blocks(html_tree(html), kept) == [
+        ("Home", "page-menu"), ("News", "page-menu"), ("Sport", "page-menu"), (kept, None)]
+
+
 def test_the_blocks_of_a_page_nested_past_pythons_recursion_limit_are_read():
     from storyline.page_clutter import page_blocks
     from storyline.reading import html_tree

@@ -6,7 +6,7 @@ and footers, sidebars, forms, comments, related links. An article keeps what was
 pieces the line rules removed from the main text.
 
 A page is read as *blocks*: the text of each block element (paragraph, heading, list item, cell, ``div`` ...)
-with its inline children, a ``<br>`` ending one. A block whose text (whitespace and case aside) is not in the
+with its inline children, a ``<br>`` ending one. A block whose text (its words, case aside) is not in the
 extracted text was dropped. Its reason is the page region it sits in, nearest first:
 
 - ``page-menu``: a ``nav`` element, or ``role="navigation"``;
@@ -43,11 +43,15 @@ _REGIONS = {"nav": "page-menu", "header": "page-header", "footer": "page-footer"
 _ROLES = {"navigation": "page-menu", "banner": "page-header", "contentinfo": "page-footer",
           "complementary": "page-sidebar", "search": "page-form", "form": "page-form"}
 _TEXT = re.compile(r"\w")
+_WORD = re.compile(r"\w+")
 _PART = 20  # the least characters a block needs to be taken for part of a longer removed piece
 
 
 def _plain(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    """``text``'s words, case-folded, each between spaces (" home news "): one text is in another only word for
+    word ("Home" is not in "homes along the river"), whatever the spacing and punctuation."""
+    words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    return f" {' '.join(words)} " if words else ""
 
 
 def _blocks(root, region: str) -> Iterator[tuple[str, str]]:
@@ -101,7 +105,7 @@ def _holding_blocks(root) -> set:
 
 def page_blocks(tree, kept: str) -> list[tuple[str, str | None]]:
     """(text, reason) of each block of the parsed page ``tree`` that holds a letter or digit, in page order; the
-    reason is ``None`` for a block whose text is in ``kept`` (the extracted text, whitespace and case aside)."""
+    reason is ``None`` for a block whose text is in ``kept`` (the extracted text, word for word, case aside)."""
     if tree is None:
         return []
     body = tree.find(".//body")
