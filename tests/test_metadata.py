@@ -103,6 +103,10 @@ def test_a_lead_opening_with_its_dateline_states_the_date():
     assert (art.published, art.published_how) == ("2024-03-04", "stated")
     undated = from_text(f"Water law passes\n\nMARBURY, March 4 (Reuters) - {BODY}")  # no year: not a stated day
     assert undated.published_how != "stated"
+    # four parts after the town: a region and a weekday before the day
+    for lead in ("SAN JOSE, Calif., Monday, March 4, 2024 (AP) -", "WASHINGTON, D.C., USA, March 4, 2024 -"):
+        art = from_text(f"Water law passes\n\n{lead} {BODY}")
+        assert (art.published, art.published_how) == ("2024-03-04", "stated"), lead
 
 
 def test_weekday_settles_the_year_of_a_caption_day_and_is_marked_inferred():

@@ -63,13 +63,13 @@ def agencies_in(text: str, any_case: bool = False) -> list[str]:
     return found
 
 
-# The shape of a dateline: its town in any alphabet ("BERGEN", "ΑΘΗΝΑ", "Berlin/Moskau"), up to three more parts
-# after commas (a region, a day: ", Md., March 4, 2024"), the credit in parentheses ("(Reuters)", "(CBS13/AP)"),
+# The shape of a dateline: its town in any alphabet ("BERGEN", "ΑΘΗΝΑ", "Berlin/Moskau"), up to four more parts
+# after commas (a region, a weekday, a day: ", Calif., Monday, March 4, 2024"), the credit in parentheses ("(Reuters)", "(CBS13/AP)"),
 # then a dash or a colon ("-", "--", "—", ".-", ":"; not a hyphen within a word: "WILKES-BARRE"). After a credit
 # the dash may be missing ("EUTAW, Ala. (AP) Authorities said", "AUBURN (KXTV/AP) 4:20 p.m."). The town or the
 # credit may be missing ("(Reuters) - At least ...").
 DATELINE = re.compile(
-    r"(?P<town>[^\W\d_](?:[^\W\d_]|[ .'’/-])*?)?(?P<parts>(?:,[^,()\n]{2,40}?){0,3}?)\s*"
+    r"(?P<town>[^\W\d_](?:[^\W\d_]|[ .'’/-])*?)?(?P<parts>(?:,[^,()\n]{2,40}?){0,4}?)\s*"
     r"(?:\((?P<credit>[^()\n]{2,40})\)\s*)?"
     r"(?:(?P<dash>\.?\s*(?:[—–:]|(?<!\w)-|-(?!\w))[—–:-]*)\s*|(?<=\))\s*(?=[^\W_]))"
 )
