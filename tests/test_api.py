@@ -136,6 +136,10 @@ def test_openapi_documents_the_contract(client):
     assert "post" in paths["/api/articles"]
     for route in ("/api/events", "/api/articles", "/api/quotes", "/api/figures"):  # a filter naming nothing is a 404
         assert "404" in paths[route]["get"]["responses"], route
+    for route in ("/api/events", "/api/articles"):  # a retired story or event id leads on; an article id never moves
+        assert "307" in paths[route]["get"]["responses"], route
+    for route in ("/api/quotes", "/api/figures"):
+        assert "307" not in paths[route]["get"]["responses"], route
 
 
 def test_openapi_documents_the_ingest_body_its_auth_and_answers(client):

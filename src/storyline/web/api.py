@@ -38,9 +38,9 @@ QUOTE_FIELDS = (*views.QUOTE_KEYS, "outlet", "published")
 FIGURE_FIELDS = (*FIGURE_KEYS, "outlet", "published")
 ERROR = {"application/json": {"schema": {"type": "object", "properties": {"error": {"type": "string"}}}}}
 NOT_FOUND = {404: {"description": "No such id in the store", "content": ERROR}}
-NOT_FILTER = {404: {"description": "The story, event or article a filter names is not in the store", "content": ERROR},
-              307: {"description": "The story or event id a filter names was retired by a merge: the same listing "
-                                   "filtered by the id that now holds it"}}  # fmt: skip
+NOT_FILTER = {404: {"description": "The story, event or article a filter names is not in the store", "content": ERROR}}
+MOVED_FILTER = NOT_FILTER | {307: {"description": "The story or event id a filter names was retired by a merge: the same "
+                                                  "listing filtered by the id that now holds it"}}  # fmt: skip
 INGEST_BODY = {"requestBody": {"required": True, "content": {"application/x-ndjson": {
     "schema": {"type": "string", "description": "JSON lines: one object per line, with text or html and optionally id, "
                f"url, {', '.join(HINT_FIELDS)}. May be compressed with Content-Encoding: {' or '.join(GZIP)}."},
@@ -115,7 +115,7 @@ def get_story(request: Request, story_id: str) -> dict:
     return data["story"] | {"timeline": data["timeline"], "background": data["background"]}
 
 
-@router.get("/events", summary="Events, oldest first", responses=NOT_FILTER)
+@router.get("/events", summary="Events, oldest first", responses=MOVED_FILTER)
 def list_events(
     request: Request, story_id: Opt = None, limit: Limit = None, offset: Offset = 0, format: Format = "json"
 ) -> Response:
@@ -133,7 +133,7 @@ def get_event(request: Request, event_id: str) -> dict:
     return data["event"] | {k: data[k] for k in ("sources", "summary", "quotes")}
 
 
-@router.get("/articles", summary="Articles, by publication date", responses=NOT_FILTER)
+@router.get("/articles", summary="Articles, by publication date", responses=MOVED_FILTER)
 def list_articles(
     request: Request, outlet: Opt = None, language: Opt = None, since: Day = None, until: Day = None,
     event_id: Opt = None, limit: Limit = None, offset: Offset = 0, format: Format = "json",
