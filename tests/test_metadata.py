@@ -229,6 +229,26 @@ def test_the_author_a_page_links_to(credit, byline):
     assert art.byline == (byline or "Raj Patel")  # with no author in the article, the page's first
 
 
+@pytest.mark.parametrize("credit, title, byline", [
+    ('<div class="x9"><span>By</span> <a href="https://people.example/mira">Mira Okafor</a></div>', "Dam opens",
+     "Mira Okafor"),  # no author markup, and a link to another site: the line beside the headline credits her
+    ('<div class="meta">Posted on May 4, 2020 by Mira Okafor</div>', "Dam opens", "Mira Okafor"),
+    ('<div class="meta">by mira on May 4, 2020</div>', "Dam opens", "mira"),
+    ('<p>von Mira Okafor</p><p>09.03.2022</p>', "Dam opens at last | Dunmore Post", "Mira Okafor"),  # beside the h1
+    ('<p>Photos by the river</p>', "Dam opens", None),  # names no one; the related story's "By Raj Patel" is far
+])
+def test_a_credit_beside_the_headline(credit, title, byline):
+    """A credit line next to the headline that the extraction left out names the author; a "By" further down the
+    page (a related story) does not."""
+    html = (f'<html><head><title>{title}</title></head><body><header><nav><a href="/">Home</a></nav></header>'
+            f'<div class="top"><h1>Dam opens</h1>{credit}<div class="share">Share</div></div>'
+            f"<article><p>{BODY}</p><p>{BODY.replace('water', 'energy')}</p></article>"
+            '<div class="related"><h3>More news</h3><p>Bridge closes</p><p>By Raj Patel</p></div></body></html>')
+    art = describe(clean(Article(id="h", source="h.html", raw=html, format="html", url="https://dunmore.example/a")),
+                   SETTINGS)
+    assert art.byline == byline
+
+
 def test_hints_win_and_a_hint_date_is_stated():
     arts = {a.id: describe(clean(a), SETTINGS) for a in read_paths([str(FIXTURES / "url_article.jsonl")], SETTINGS)}
     u2 = arts["u2"]

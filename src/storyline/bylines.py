@@ -1,4 +1,5 @@
-"""Bylines: who wrote an article, from its credit lines, the page's author metadata and its author links.
+"""Bylines: who wrote an article, from its credit lines, the page's author metadata, a credit beside its headline
+and its author links.
 
 A credit ("By Jane Doe and Raj Patel, Reuters", "Von Mira Okafor | Aktualisiert am ...") is read for the
 people it names; organisations, roles, agencies and stray words of the page around it are not people.
@@ -14,6 +15,7 @@ from urllib.parse import urlsplit
 from .agencies import agencies_in
 from .mastheads import NEWSPAPER, letters
 from .models import Article
+from .page_clutter import page_blocks
 from .reading import original_url, shown_text
 
 __all__ = ["authors", "authors_in", "outlets_in"]
@@ -22,9 +24,11 @@ _BYLINE_IN = re.compile(r"\bby\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})|
                         r"\b(staff writer|staff reporter|special correspondent|our correspondent)\b", re.I)
 
 
-def authors(article: Article, site: set[str], meta_author: str | None, tree: Callable[[], Any]) -> list[str]:
+def authors(article: Article, site: set[str], meta_author: str | None, tree: Callable[[], Any],
+            title: str | None = None) -> list[str]:
     """The authors, in the page's order: a "By …" line, a staff credit in a header line, the page's author
-    metadata (``meta_author``), or the page's link to its author (:func:`_author_link`; ``tree`` parses the page
+    metadata (``meta_author``), a credit beside the page's headline ``title`` that the extraction left out
+    (:func:`_beside_headline`), or the page's link to its author (:func:`_author_link`; ``tree`` parses the page
     when asked), the first of these that names a person.
 
     People only: an organisation beside a person ("Frankfurter Allgemeine Zeitung GmbH; Jane Doe") and the
@@ -37,6 +41,7 @@ def authors(article: Article, site: set[str], meta_author: str | None, tree: Cal
         yield from (m.group(1) or m.group(2) for r in article.removed
                     if r.reason == "dateline-header" and (m := _BYLINE_IN.search(r.text)))
         yield meta_author or ""
+        yield _beside_headline(tree(), title)  # the page is parsed only when nothing before names one
         yield _author_link(tree(), article.outlet_domain)  # the page is parsed only when nothing before names one
 
     newsroom: list[str] = []
@@ -47,6 +52,40 @@ def authors(article: Article, site: set[str], meta_author: str | None, tree: Cal
             return others
         newsroom = newsroom or [n for n, person in named if not person]
     return newsroom
+
+
+# a credit block: what may stand before the lead-in (a date, "Posted on"), the lead-in, the names
+_CREDIT_BLOCK = re.compile(r"^(?P<before>.{0,40}?)\s*\b(?:by|von|par|por|door)\s+(?P<names>\S.{0,80})$", re.I)
+_DATE_AFTER = re.compile(r"\s+(?:on|am|le|el|il)\s+(?=.{0,12}\d).*$", re.I)  # "by Ann Lee on May 4, 2006"
+_NEAR = (-2, 4)  # the blocks before and after the headline where its credit stands
+
+
+def _beside_headline(page: Any, title: str | None) -> str:
+    """The names of a credit block standing beside the page's headline (``title``): up to two blocks before it
+    or four after, a block of its own that opens with the lead-in ("By Jane Doe", "von Jane Doe", "par Jane Doe,
+    21 juin 2018") or a date before it ("Posted on May 4, 2020 by Jane Doe", "06.11.2023 13:30 von Jane"). The
+    extraction often leaves such a line out with the page's header; further from the headline, a "by" credits
+    someone else (a related article, a comment, a photo)."""
+    if page is None or not title:
+        return ""
+    blocks = [text for text, _ in page_blocks(page, "")]
+    keys = [_letters_of(text) for text in blocks]
+    headings = [_letters_of(shown_text(h)) for h in page.iter("h1")][:1]  # the headline, when the title reads otherwise
+    at = next((keys.index(k) for k in (_letters_of(title), *headings) if k and k in keys), None)
+    if at is None:
+        return ""
+    for text in blocks[max(0, at + _NEAR[0]):at] + blocks[at + 1:at + 1 + _NEAR[1]]:
+        m = _CREDIT_BLOCK.match(text)
+        before = m.group("before") if m else ""
+        if m and (not before.strip() or (re.search(r"\d", before) and len(re.findall(r"[^\W\d_]+", before)) <= 4)):
+            names = _DATE_AFTER.sub("", m.group("names"))
+            if authors_in(names):
+                return names
+    return ""
+
+
+def _letters_of(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text).casefold()
 
 
 # links to an author's page, inside the page's article first: rel="author", schema.org's author, /author/...

@@ -117,7 +117,8 @@ def describe(article: Article, settings: Any) -> Article:
     site = _site_keys(article, page)
     article.title = _title(article, page, tree, site)
     article.published, article.published_how = _published(article, page)
-    article.byline = ", ".join(authors(article, site, _not_a_commenter(tree, page.get("author")), tree)) or None
+    article.byline = ", ".join(authors(article, site, _not_a_commenter(tree, page.get("author")), tree,
+                                        article.title)) or None
     article.wire = _wire(article, page)
     article.language = detect(article.text, settings.language_list)
     article.title, article.outlet, article.byline = (_one_line(v) for v in (article.title, article.outlet, article.byline))

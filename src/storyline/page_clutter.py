@@ -16,8 +16,9 @@ extracted text was dropped. Its reason is the page region it sits in, nearest fi
 - ``page``: anything else outside the article (related links, comments, widgets).
 
 Runs of dropped blocks with one reason make one piece, so a menu of forty links is one piece of forty lines.
-Metadata reads none of these (:mod:`storyline.metadata` takes its evidence from what the line rules removed);
-they are there for the reader, who can see everything the page held and why it is not the article.
+Metadata reads none of these pieces (:mod:`storyline.metadata` takes its evidence from what the line rules
+removed); they are there for the reader, who can see everything the page held and why it is not the article. Only
+a credit block beside the headline is read from the page's blocks, as the byline (:mod:`storyline.bylines`).
 """
 
 from __future__ import annotations
