@@ -249,6 +249,24 @@ def test_a_credit_beside_the_headline(credit, title, byline):
     assert art.byline == byline
 
 
+@pytest.mark.parametrize("credit, byline", [
+    ('<div class="node__author"><span class="user__name"><a href="https://people.example/m">Mira Okafor</a></span></div>',
+     "Mira Okafor"),
+    ('<span class="byline-author">Posted by Mira Okafor and Raj Patel</span>', "Mira Okafor, Raj Patel"),
+    ('<time class="post-author-date">Thursday, 4 November 2021</time>', "Dunmore Post"),  # a date is no author
+])
+def test_an_element_marked_as_the_byline_names_the_author_the_site_does_not(credit, byline):
+    """The page's metadata names the site itself as the author: that is a newsroom credit, and an element the page
+    marks as its byline or author names the person; a commenter's name card does not."""
+    html = ('<html><head><title>Dam opens</title><meta name="author" content="Dunmore Post"></head><body>'
+            f"<article><h1>Dam opens</h1><div class='meta'>{credit}</div><p>{BODY}</p>"
+            f"<p>{BODY.replace('water', 'energy')}</p></article><div class='comments'><div class='comment'>"
+            '<span class="comment-author">Tim Troll</span><p>First!</p></div></div></body></html>')
+    art = describe(clean(Article(id="h", source="h.html", raw=html, format="html",
+                                 url="https://www.dunmorepost.example/a")), SETTINGS)
+    assert art.byline == byline
+
+
 def test_hints_win_and_a_hint_date_is_stated():
     arts = {a.id: describe(clean(a), SETTINGS) for a in read_paths([str(FIXTURES / "url_article.jsonl")], SETTINGS)}
     u2 = arts["u2"]
@@ -455,6 +473,7 @@ def test_all_authors_people_only_in_order():
     ("Jobs; Hire", []),
     ("Text", []),
     ("Jonas Pell · Updated 10:02", ["Jonas Pell"]),
+    ("Posted by Jonas Pell", ["Jonas Pell"]),
 ])
 def test_authors_in_a_credit(credit, names):
     assert authors_in(credit) == names

@@ -1,5 +1,5 @@
-"""Bylines: who wrote an article, from its credit lines, the page's author metadata, a credit beside its headline
-and its author links.
+"""Bylines: who wrote an article, from its credit lines, the page's author metadata, a credit beside its headline,
+its author links and the elements it marks as its byline.
 
 A credit ("By Jane Doe and Raj Patel, Reuters", "Von Mira Okafor | Aktualisiert am ...") is read for the
 people it names; organisations, roles, agencies and stray words of the page around it are not people.
@@ -28,11 +28,12 @@ def authors(article: Article, site: set[str], meta_author: str | None, tree: Cal
             title: str | None = None) -> list[str]:
     """The authors, in the page's order: a "By …" line, a staff credit in a header line, the page's author
     metadata (``meta_author``), a credit beside the page's headline ``title`` that the extraction left out
-    (:func:`_beside_headline`), or the page's link to its author (:func:`_author_link`; ``tree`` parses the page
-    when asked), the first of these that names a person.
+    (:func:`_beside_headline`), the page's link to its author (:func:`_author_link`; ``tree`` parses the page
+    when asked), or an element the page marks as its byline (:func:`_marked_credit`), the first of these that
+    names a person.
 
     People only: an organisation beside a person ("Frankfurter Allgemeine Zeitung GmbH; Jane Doe") and the
-    site itself beside others ("Jungle World", "Bueltge De") are left out. A credit that names no person
+    site itself ("Jungle World", "Bueltge De") are left out; the site alone is a newsroom credit. A credit that names no person
     but a newsroom ("Redaktion", "Staff Writer") is the byline only when no credit names a person; stray
     words ("Jobs", "Text") never are. ``site``: the keys (:func:`~.mastheads.letters`) of the site's names.
     """
@@ -43,14 +44,15 @@ def authors(article: Article, site: set[str], meta_author: str | None, tree: Cal
         yield meta_author or ""
         yield _beside_headline(tree(), title)  # the page is parsed only when nothing before names one
         yield _author_link(tree(), article.outlet_domain)  # the page is parsed only when nothing before names one
+        yield _marked_credit(tree())
 
     newsroom: list[str] = []
     for credit in credits():
         named = _credit_names(credit)
         people = [n for n, person in named if person]
-        if others := [n for n in people if letters(n) not in site] if len(named) > 1 else people:
+        if others := [n for n in people if letters(n) not in site]:
             return others
-        newsroom = newsroom or [n for n, person in named if not person]
+        newsroom = newsroom or [n for n, person in named if not person] or people  # the site's own name: a newsroom
     return newsroom
 
 
@@ -116,11 +118,36 @@ def _author_link(page: Any, domain: str | None) -> str:
     return ""
 
 
+_MARKED = re.compile(r"^(?:[\w-]*[_-])?(?:byline|author|autor|auteur|autore)s?(?:[_-][\w-]*)?$", re.I)
+_NOT_MARKED = re.compile(r"comment|avatar|bio|box|about|info|img|image|photo|pic|list|more|other|related|date|time",
+                         re.I)
+
+
+def _marked_credit(page: Any) -> str:
+    """The text of the first element whose class marks it as the article's byline or author ("byline",
+    "byline-author", "node__author", "post-author"), inside the page's ``<article>`` first, when it names a
+    person; never one in the comments, an author's box or biography, a picture or a list of other posts."""
+    if page is None:
+        return ""
+    for scope in (*page.xpath("//article"), page):
+        for el in scope.xpath(".//*[@class]"):
+            names = (el.get("class") or "").split()
+            if not any(_MARKED.match(n) for n in names) or any(_NOT_MARKED.search(n) for n in names):
+                continue
+            if any(_NOT_MARKED.search(" ".join(((a.get("class") or ""), a.get("id") or ""))) and "comment" in
+                   ((a.get("class") or "") + (a.get("id") or "")).lower() for a in el.iterancestors()):
+                continue
+            text = shown_text(el)
+            if len(text) <= 80 and authors_in(text):
+                return text
+    return ""
+
+
 # What a credit holds besides the names: a lead-in ("By", "Von", "Zeige alle Beiträge von"), credentials,
 # roles and organisations (a newsroom, a publisher, a desk), stray words of the page around it.
 _LEAD_IN = re.compile(r"^(?:(?:zeige |show |view )?(?:alle |all |more )?(?:beiträge|artikel|posts|articles|stories)\s+"
                       r"(?:von|by)|zum profil von|mehr von|more (?:from|by)|interview(?:\s+(?:von|by|with|mit))?|"
-                      r"(?:edited|written|words|text|photos?|reporting) by|text(?:\s+von)?|von|by|par|por|"
+                      r"(?:edited|written|posted|published|words|text|photos?|reporting) by|text(?:\s+von)?|von|by|par|por|"
                       r"di|door|autor(?:in)?|author)\b\s*:?\s*", re.I)
 _CREDIT_END = re.compile(r"\s*(?:\||·|•|\b(?:updated|published|posted|aktualisiert|veröffentlicht|tiempo de lectura|"
                          r"lesezeit|reading time|\d+ min(?:ute)?s? read)\b).*$", re.I)
@@ -154,7 +181,8 @@ def _credit_names(credit: str) -> list[tuple[str, bool]]:
 
     Credentials go ("Dr.", "PhD"); stray words, and "names" with digits or more than five words, are none.
     """
-    credit = _CREDIT_END.sub("", " ".join(credit.split()))
+    credit = _LEAD_IN.sub("", " ".join(credit.split()))  # "Posted by …" before "posted" ends the credit
+    credit = _CREDIT_END.sub("", credit)
     for _ in range(2):
         credit = _LEAD_IN.sub("", credit)
     names: list[tuple[str, bool]] = []
