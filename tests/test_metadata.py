@@ -186,7 +186,8 @@ def test_a_copyright_line_names_the_site_only_when_it_can_be_the_sites_name(line
     ("Editor&rsquo;s letter: the dam&#8217;s gates open&#8230;", "Editor’s letter: the dam’s gates open…"),  # as shown
     ("Editor&rsquo;s letter:<br>the dam&#8217;s gates open", "Editor’s letter: the dam’s gates open"),  # a break: a space
     ("Ten years of waiting end at the dam", "Editor's letter: the dam's gates open..."),  # other words: the metadata's
-    ("Editor's letter: dam's gates open...", "Editor's letter: the dam's gates open..."),  # "the" is a word
+    ("Editor's letter: dam's gates open...", "Editor's letter: dam's gates open..."),  # "the" is a word: not a
+    # respelling, but the page's one heading words the headline otherwise, and is the title
 ])
 def test_the_title_is_spelled_as_the_pages_heading_shows_it(heading, title):
     html = ("<html><head><title>Editor's letter: the dam's gates open... | The Hill Gazette</title><meta property="
@@ -265,6 +266,20 @@ def test_an_element_marked_as_the_byline_names_the_author_the_site_does_not(cred
     art = describe(clean(Article(id="h", source="h.html", raw=html, format="html",
                                  url="https://www.dunmorepost.example/a")), SETTINGS)
     assert art.byline == byline
+
+
+@pytest.mark.parametrize("heading, title", [
+    ("<h1>The new dam opens at last</h1>", "The new dam opens at last"),  # the page's headline, reworded for search
+    ("<h1>Dunmore: Dam opens at last in the valley</h1>", "Dam opens at last in the valley"),  # a kicker added
+    ("<h1>The new dam opens at last</h1><h1>Comments</h1>", "Dam opens at last in the valley"),  # no one headline
+])
+def test_the_pages_one_heading_is_the_headline_when_it_words_the_title_otherwise(heading, title):
+    html = ('<html><head><title>Dam opens at last in the valley</title>'
+            '<meta property="og:title" content="Dam opens at last in the valley"></head><body>'
+            f"<article>{heading}<p>{BODY}</p><p>{BODY.replace('water', 'energy')}</p></article></body></html>")
+    art = describe(clean(Article(id="h", source="h.html", raw=html, format="html", url="https://dunmore.example/a")),
+                   SETTINGS)
+    assert art.title == title
 
 
 def test_hints_win_and_a_hint_date_is_stated():

@@ -181,7 +181,7 @@ def _title(article: Article, page: dict[str, str], tree: Callable[[], Any], site
         return article.hints["title"].strip()
     if page.get("title"):
         title = without_site(_headed(tree, page["title"].strip()), site)
-        return _as_shown(tree, title) or title
+        return _as_shown(tree, title) or _the_headline(tree, title) or title
     titles = _removed(article, "title")
     if titles:
         return titles[0]
@@ -215,6 +215,17 @@ def _as_shown(tree: Callable[[], Any], title: str) -> str | None:
         if _plain(shown) == key:
             return shown
     return None
+
+
+def _the_headline(tree: Callable[[], Any], title: str) -> str | None:
+    """The page's one ``h1`` when it words the same headline otherwise: most of its words are the title's."""
+    if (page := tree()) is None or len(heads := page.xpath("//body//h1")) != 1:
+        return None
+    shown = shown_text(heads[0])
+    words, own = set(re.findall(r"\w+", shown.casefold())), set(re.findall(r"\w+", title.casefold()))
+    if len(words) < 3 or len(shown) > 200 or _plain(title) in _plain(shown):
+        return None  # a heading that holds the whole title adds a kicker, a section or a date to it
+    return shown if len(words & own) >= 0.5 * len(words) else None
 
 
 def _plain(text: str) -> str:
