@@ -134,8 +134,7 @@ def _marked_credit(page: Any) -> str:
             names = (el.get("class") or "").split()
             if not any(_MARKED.match(n) for n in names) or any(_NOT_MARKED.search(n) for n in names):
                 continue
-            if any(_NOT_MARKED.search(" ".join(((a.get("class") or ""), a.get("id") or ""))) and "comment" in
-                   ((a.get("class") or "") + (a.get("id") or "")).lower() for a in el.iterancestors()):
+            if any("comment" in f"{a.get('class') or ''} {a.get('id') or ''}".lower() for a in el.iterancestors()):
                 continue
             text = shown_text(el)
             if len(text) <= 80 and authors_in(text):

@@ -210,7 +210,7 @@ def html_text(html: str) -> tuple[str, str | None]:
     deep = _deep_tree(html) is not None
 
     def source():  # trafilatura changes a tree it is given: a deep page is parsed afresh for each run
-        return _deep_tree(html) if deep else html
+        return html_tree(html) if deep else html
 
     default, title = _extract(source(), with_metadata=True)
     recall, _ = _extract(source(), favor_recall=True)

@@ -145,8 +145,8 @@ def ingest(
             pipeline.close()
     for path, reason in report.skipped:
         _say(err, f"skipped {path}: {reason}")
-    for given, stored in report.renamed:
-        _say(err, f"note: id {given!r} was already taken by other content; stored as {stored!r}")
+    for note in report.renamed_notes():
+        _say(err, note)
     for given, stored in report.unchanged:
         if given != stored:
             _say(err, f"note: {given!r} has the same text as the stored article {stored!r}; it was not stored again")

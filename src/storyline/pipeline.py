@@ -100,6 +100,11 @@ class IngestReport:
     def ok(self) -> bool:
         return not self.failures
 
+    def renamed_notes(self) -> list[str]:
+        """One line per id that was taken by other content, with the id it was stored under (as every front end
+        tells it)."""
+        return [f"note: id {given!r} was already taken by other content; stored as {new!r}" for given, new in self.renamed]
+
 
 Publication = tuple[str, str | None, str | None]  # (id, outlet, outlet domain) of a stored article
 

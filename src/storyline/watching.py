@@ -153,8 +153,8 @@ def ingest_and_tell(pipeline, say: Callable[[str], None], lock: threading.Lock |
                                      on_warning=lambda w: complain(f"warning: {w}"))  # fmt: skip
             stored = {i: pipeline.store.get_article(i, full=False) for i in report.stored}
         ms = 1000 * (time.perf_counter() - t0)
-        for given, new in report.renamed:
-            complain(f"note: id {given!r} was already taken by other content; stored as {new!r}")
+        for note in report.renamed_notes():
+            complain(note)
         for article_id, a in stored.items():
             copy = f" (a syndicated copy of {a.duplicate_of})" if a.duplicate_of else ""
             say(f"stored {article_id}{copy} in event {a.event_id} ({ms:.0f} ms)")
