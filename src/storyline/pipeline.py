@@ -55,6 +55,7 @@ from .models import Article
 from .outlets import Outlets, outlet_key
 from .settings import Settings
 from .storage import Store
+from .storage.base import Publication
 
 BATCH = 256  # articles per transaction; large enough for the enrichment workers to pay off
 WARM_UP = ("Council approves new budget\n\nMay 3, 2024 - The city council approved a $2 million budget on "
@@ -104,9 +105,6 @@ class IngestReport:
         """One line per id that was taken by other content, with the id it was stored under (as every front end
         tells it)."""
         return [f"note: id {given!r} was already taken by other content; stored as {new!r}" for given, new in self.renamed]
-
-
-Publication = tuple[str, str | None, str | None]  # (id, outlet, outlet domain) of a stored article
 
 
 def stored_as(article: Article, publications: list[Publication]) -> str | None:

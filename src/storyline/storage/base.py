@@ -21,6 +21,7 @@ from ..errors import BadParameter
 from ..models import Article, Event, Story
 
 COUNTED = ("articles", "events", "stories", "entities", "quotes", "figures")
+Publication = tuple[str, str | None, str | None]  # (id, outlet, outlet domain) of a stored article
 SNIPPET_CHARS = 160
 
 
@@ -114,7 +115,7 @@ class Store(Protocol):
     def generation(self) -> int: ...
 
     # articles
-    def publications(self, content_hash: str) -> list[tuple[str, str | None, str | None]]:
+    def publications(self, content_hash: str) -> list[Publication]:
         """(id, outlet, outlet domain) of each stored article of this clean text, oldest first."""
         ...
     def hash_for_id(self, article_id: str) -> str | None: ...

@@ -27,6 +27,7 @@ from .base import (
     EntityRow,
     FigureRow,
     OutletRow,
+    Publication,
     QuoteRow,
     SearchHit,
     casefold,
@@ -94,7 +95,7 @@ class SQLStore:
         return [self.NO_LIMIT if limit is None else limit, offset]
 
     # --- articles -----------------------------------------------------------------------
-    def publications(self, content_hash: str) -> list[tuple[str, str | None, str | None]]:
+    def publications(self, content_hash: str) -> list[Publication]:
         rows = self._all(f"SELECT id, outlet, outlet_domain FROM articles WHERE content_hash = ? ORDER BY {self.SEQ}",
                          (content_hash,))  # fmt: skip
         return [(r["id"], r["outlet"], r["outlet_domain"]) for r in rows]
