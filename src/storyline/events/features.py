@@ -546,15 +546,16 @@ class Aggregate:
     def size(self) -> int:
         return len(self.members)
 
-    def field(self, name: str) -> Bag:
-        """One of the :data:`BAG_FIELDS` (its ids still offset: for comparing clusters with each other)."""
-        i = BAG_FIELDS.index(name)
+    def field(self, name: str, last: str | None = None) -> Bag:
+        """One of the :data:`BAG_FIELDS` (its ids still offset: for comparing clusters with each other), or
+        the consecutive ones from ``name`` to ``last``, as one joined bag."""
+        i, j = BAG_FIELDS.index(name), BAG_FIELDS.index(last or name)
 
         def sliced() -> Bag:
-            lo, hi = np.searchsorted(self.bags.ids, [i << FIELD_SHIFT, (i + 1) << FIELD_SHIFT])
+            lo, hi = self.bags.ids.searchsorted([i << FIELD_SHIFT, (j + 1) << FIELD_SHIFT])
             return Bag(self.bags.ids[lo:hi], self.bags.vals[lo:hi])
 
-        return self.kept("field:" + name, sliced)
+        return self.kept(f"field:{name}:{last}", sliced)
 
     def has(self, name: str) -> bool:
         """Whether any member has something in the field ``name``."""

@@ -75,6 +75,7 @@ from .features import BAG_FIELDS, FIELD_SHIFT, Aggregate, Bag, Lexicon, span
 UNKNOWN_DAYS = 10  # days an unknown date reads as: a third of the default 30-day event_window_days (a choice, not fitted)
 COHESION_FLOOR = 0.05  # the least cohesion ``relative`` divides by (a side whose reports share nothing)
 ROW_SHIFT = 34  # above the ids of a joined bag (up to eight fields of 2**FIELD_SHIFT)
+LARGE_BAGS = 2000  # ids per bag on average above which :func:`dots` looks each bag up rather than copying them all
 
 EVENT_FEATURES: tuple[str, ...] = (
     "vector", "words", "terms", "actors", "places", "statements", "facts",
@@ -96,26 +97,40 @@ def dots(a: Bag, others: list[Bag], fields: int = 1) -> np.ndarray:
     total = int(lengths.sum())
     if not total:
         return out if fields > 1 else out[:, 0]
-    ids = np.concatenate([b.ids for b in others]).astype(np.int64)
-    vals = np.concatenate([b.vals for b in others])
     field_of = lambda i: i >> FIELD_SHIFT if fields > 1 else np.zeros(len(i), np.int64)  # noqa: E731
-    if len(a) * n < total:  # each of a's ids in each other bag: keys (bag, id) are sorted as concatenated
-        keys = (np.repeat(np.arange(n, dtype=np.int64), lengths) << ROW_SHIFT) | ids
-        wanted = ((np.arange(n, dtype=np.int64) << ROW_SHIFT)[:, None] | a.ids.astype(np.int64)[None, :]).ravel()
-        at = np.searchsorted(keys, wanted)
-        at[at == total] = 0
-        hit = keys[at] == wanted
-        products = np.where(hit, vals[at] * np.tile(a.vals, n), 0.0).reshape(n, len(a))
+    if len(a) * n < total:  # each of a's ids in each other bag
+        if total > LARGE_BAGS * n:  # large others (stories): looked up one by one, never copied
+            products = np.stack([_products(a, b) for b in others])
+        else:  # keys (bag, id) are sorted as concatenated
+            ids = np.concatenate([b.ids for b in others]).astype(np.int64)
+            keys = (np.arange(n, dtype=np.int64).repeat(lengths) << ROW_SHIFT) | ids
+            wanted = ((np.arange(n, dtype=np.int64) << ROW_SHIFT)[:, None] | a.ids.astype(np.int64)[None, :]).ravel()
+            at = keys.searchsorted(wanted)
+            at[at == total] = 0
+            hit = keys[at] == wanted
+            vals = np.concatenate([b.vals for b in others])
+            products = np.where(hit, vals[at] * np.tile(a.vals, n), 0.0).reshape(n, len(a))
         columns = field_of(a.ids.astype(np.int64))  # ascending: each field's columns are one run
         starts = np.flatnonzero(np.concatenate(([True], columns[1:] != columns[:-1])))
         out[:, columns[starts]] = np.add.reduceat(products, starts, axis=1)
     else:
-        at = np.searchsorted(a.ids, ids)
+        ids = np.concatenate([b.ids for b in others]).astype(np.int64)
+        vals = np.concatenate([b.vals for b in others])
+        at = a.ids.searchsorted(ids)
         at[at == len(a.ids)] = 0
         products = np.where(a.ids[at] == ids, vals * a.vals[at], 0.0)
-        cell = np.repeat(np.arange(n), lengths) * fields + field_of(ids)
+        cell = np.arange(n).repeat(lengths) * fields + field_of(ids)
         out = np.bincount(cell, weights=products, minlength=n * fields).reshape(n, fields)
     return out if fields > 1 else out[:, 0]
+
+
+def _products(a: Bag, b: Bag) -> np.ndarray:
+    """Each of ``a``'s weights times ``b``'s for the same id (0 where ``b`` lacks it): one row of :func:`dots`."""
+    if not len(b):
+        return np.zeros(len(a), a.vals.dtype)
+    at = b.ids.searchsorted(a.ids)
+    at[at == len(b)] = 0
+    return np.where(b.ids[at] == a.ids, b.vals[at] * a.vals, 0.0)
 
 
 def _self_dot(agg: Aggregate, name: str) -> float:
@@ -230,11 +245,9 @@ def story_feature_rows(a: Aggregate, others: list[Aggregate], lexicon: Lexicon) 
     rest = np.array([(shared_main(a, b, lexicon),
                       float(_follows(a, b.sorted_days) or _follows(b, days_a))) for b in others],
                     np.float64).reshape(len(others), 2)  # fmt: skip
-    return np.column_stack([
-        _vector_cosines(a, others),
-        *(dots(a.field(name), [b.field(name) for b in others]) / pairs for name in ("words", "actors", "places")),
-        rest,
-    ])  # fmt: skip
+    first, last = BAG_FIELDS.index("words"), BAG_FIELDS.index("places")  # consecutive: compared in one pass
+    bags = dots(a.field("words", "places"), [b.field("words", "places") for b in others], last + 1)[:, first:]
+    return np.column_stack([_vector_cosines(a, others), bags / pairs[:, None], rest])
 
 
 def _names(agg: Aggregate, strong: tuple[int, int]) -> bool:

@@ -169,7 +169,7 @@ class EventIndex:
             root = agglomerate(units, pairs, self.event_probabilities, self.join_threshold, self.unit_key, forced)
             touched, grown, old_story = self._apply_events(units, root, before)
             changes.moved = {a: self.event_of[a] for a, e in before.items() if self.event_of[a] != e}
-            changes.retired = (set(before.values()) | set(old_story)) - set(self.events)
+            changes.retired = {e for e in set(before.values()) | set(old_story) if e not in self.events}
             relinked = self._place_stories(touched, grown, old_story)
             changes.events = (touched | relinked | set(changes.moved.values())
                               | {e for e in before.values() if e in self.events})
