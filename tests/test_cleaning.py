@@ -257,6 +257,19 @@ def test_a_menu_word_within_a_word_of_the_article_is_removed_as_the_menu():
         ("Home", "page-menu"), ("News", "page-menu"), ("Sport", "page-menu"), (kept, None)]
 
 
+def test_a_block_is_in_the_text_only_when_all_its_words_are_there_in_order():
+    from storyline.page_clutter import page_blocks
+    from storyline.reading import html_tree
+
+    kept = "The council approved the new bridge budget on Tuesday after a long debate."
+    blocks = ["council approved the new bridge budget", "The council approved the old bridge budget",
+              "bridge", "Tuesday after", "budget council"]
+    html = "<html><body><aside>" + "".join(f"<div>{b}</div>" for b in blocks) + f"</aside><p>{kept}</p></body></html>"
+    assert page_blocks(html_tree(html), kept) == [
+        ("council approved the new bridge budget", None), ("The council approved the old bridge budget", "page-sidebar"),
+        ("bridge", None), ("Tuesday after", None), ("budget council", "page-sidebar"), (kept, None)]
+
+
 def test_the_blocks_of_a_page_nested_past_pythons_recursion_limit_are_read():
     from storyline.page_clutter import page_blocks
     from storyline.reading import html_tree

@@ -522,6 +522,11 @@ def test_a_byline_opening_the_text_names_the_author_and_the_credits_name_no_one_
     assert role.byline == "Marta Kovalenko"
 
 
+def test_a_credit_names_an_author_whose_name_opens_with_a_capital_of_any_alphabet():
+    assert from_text(f"By Nordic correspondent Ólafur Ragnarsson. {BODY}").byline == "Ólafur Ragnarsson"
+    assert from_text(f"Published February 19, 2024 by Ólafur Ragnarsson\n{BODY}").authors == ["Ólafur Ragnarsson"]
+
+
 @pytest.mark.parametrize("title, site, clean_title", [
     ("Neue Fähre für den Inselverkehr | Nordkap Kurier", {"nordkapkurier"}, "Neue Fähre für den Inselverkehr"),
     ("Rasende Polizisten - strafprozess.ch", set(), "Rasende Polizisten"),

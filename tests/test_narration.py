@@ -110,6 +110,13 @@ def test_plain_splitter_used_when_enrichment_gave_no_sentences():
     assert got == ["The council met on Tuesday.", '"We agree," the mayor said.', "It voted to repair the bridge."]
 
 
+def test_plain_splitter_knows_capitals_of_any_alphabet():
+    text = "The ferry left at dawn. Élise Varga said it was full. Øystein Lund agreed."
+    a = Article(id="x", source="x", raw=text, text=text)
+    got = [s.text for s in article_sentences(a)]
+    assert got == ["The ferry left at dawn.", "Élise Varga said it was full.", "Øystein Lund agreed."]
+
+
 def test_quote_carried_by_several_outlets_is_shown_once_with_all_sources(store):
     quotes = event_summary(store, "e-strike")["quotes"]
     fair = [q for q in quotes if "fair offer" in q["text"]]

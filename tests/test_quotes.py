@@ -151,3 +151,14 @@ def test_an_article_metadata_did_not_describe_credits_what_its_dateline_does():
     entities = entity_spans(text, [["AFP", "ORG"], ["Nils Brekke", "PERSON"]])
     article = annotate(Article(id="o", source="o.txt", raw=text, text=text), Parsed([(0, len(text))], entities))
     assert [(q.text, q.speaker) for q in article.quotes] == [("cut every corner he could find", None)]
+
+
+def test_quotes_and_sentences_opening_with_a_capital_of_any_alphabet():
+    text = ("‘Élan is what this harbour needs now,’ said Ólafur Ragnarsson. Ana Ruiz said the port would reopen in May. "
+            "Ísold Berg said the ferry would wait for the repairs.")
+    names = [["Ólafur Ragnarsson", "PERSON"], ["Ana Ruiz", "PERSON"], ["Ísold Berg", "PERSON"]]
+    quotes = find_quotes(text, [], resolve_mentions(text, entity_spans(text, names)))
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("Élan is what this harbour needs now", "Ólafur Ragnarsson"),
+        ("the port would reopen in May.", "Ana Ruiz"),
+        ("the ferry would wait for the repairs.", "Ísold Berg")]

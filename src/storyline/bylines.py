@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .agencies import agencies_in
+from .letters import UPPER
 from .mastheads import NEWSPAPER, letters
 from .models import Article
 from .page_clutter import page_blocks
@@ -20,7 +21,7 @@ from .reading import original_url, shown_text
 
 __all__ = ["authors", "authors_in", "outlets_in"]
 
-_BYLINE_IN = re.compile(r"\bby\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})|"
+_BYLINE_IN = re.compile(r"\bby\s+([^\W\d_][\w.'’-]+(?:\s+[^\W\d_][\w.'’-]+){0,3})|"
                         r"\b(staff writer|staff reporter|special correspondent|our correspondent)\b", re.I)
 
 
@@ -159,7 +160,7 @@ _ORGANISATION = re.compile(
     r"correspondent|reporter|writer|editor|columnist|contributor|bureau|chief|korrespondent(?:in)?)\b\.?", re.I)
 # a role before the name: "South-East Asia correspondent Hannah Mercer", "Political Editor Jane Doe"
 _ROLE_BEFORE = re.compile(r"^(?:[\w'’-]+\s+){0,4}?(?i:correspondent|reporter|editor|writer|columnist|contributor)\s+"
-                          r"(?=[A-Z][\w'’-]+\s+[A-Z])")
+                          rf"(?={UPPER}[\w'’-]+\s+{UPPER})")
 _STRAY = re.compile(r"^(?:jobs|hire|text|name|human|admin|administrator|user|guest|gast|anonym(?:ous)?|home|menu|authors?|"
                     r"unknown|none|datum|date|posted|profil|profile|posts?|share|teilen)$", re.I)
 

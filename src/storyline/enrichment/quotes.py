@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..agencies import dateline, names_agency
+from ..letters import UPPER
 from ..models import Mention, Quote
 
 CUES = (
@@ -113,7 +114,7 @@ def _quote_spans(text: str, p0: int, p1: int) -> list[tuple[int, int]]:
 def _single_spans(text: str, p0: int, p1: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Top-level single-quoted spans ('We are satisfied …,' said X): opening at a word start, closing before a blank."""
     out = []
-    for m in re.finditer(r"(?:(?<=^)|(?<=[\s(•\-–—:]))(['‘])(?=[A-Z])(.+?[,.!?]?)(['’])(?=[\s,.;:]|$)", text[p0:p1], re.M):
+    for m in re.finditer(rf"(?:(?<=^)|(?<=[\s(•\-–—:]))(['‘])(?={UPPER})(.+?[,.!?]?)(['’])(?=[\s,.;:]|$)", text[p0:p1], re.M):
         s, e = p0 + m.start(1), p0 + m.start(3)
         if len(m.group(2).split()) >= 3 and not any(a <= s <= b for a, b in taken):
             if _CUE.search(text[e + 1 : e + 60]) or _CUE.search(text[max(p0, s - 40) : s]):
@@ -133,7 +134,7 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 def _segments(text: str, p0: int, p1: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sentences of a paragraph, with quotes opaque: a stop inside a quote ends a sentence only at the quote's end."""
     cuts = []
-    for m in re.finditer(r"[.!?]+(?P<q>[”\"’']?)(?=\s+[“\"‘'(\[A-Z0-9]|\s*$)", text[p0:p1]):
+    for m in re.finditer(rf"[.!?]+(?P<q>[”\"’']?)(?=\s+(?:[“\"‘'(\[0-9]|{UPPER})|\s*$)", text[p0:p1]):
         stop, end = p0 + m.start(), p0 + m.end()
         inside = [(a, b) for a, b in spans if a < stop < b or (a < stop and b == end - 1)]
         if inside:

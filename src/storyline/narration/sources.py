@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
+from ..letters import UPPER
 from ..models import Article, Event
 
 STOP = frozenset(ENGLISH_STOP_WORDS) | {
@@ -30,7 +31,7 @@ IRREGULAR = {
     "largest": "big", "biggest": "big", "larger": "big", "bigger": "big", "large": "big",
 }  # fmt: skip
 WORD = re.compile(r"[\w$%]+(?:[.,'’-][\w]+)*", re.UNICODE)
-SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])|\n+")
+SPLIT = re.compile(rf"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?(?:{UPPER}|[0-9]))|\n+")
 QUOTED = re.compile(r"[\"“][^\"“”]{3,}[\"”]|‘[^‘’]{8,}’")
 CREDIT = re.compile(
     r"(©|\bImage:|\bPhoto(?:graph)?:|\bPicture:|[—–-]\s*(?:Reuters|AFP|AP|dpa|Getty|EPA)\.?$|\bvia REUTERS\b|"
