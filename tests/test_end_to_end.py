@@ -81,3 +81,18 @@ def test_seeds_pass_the_shared_checker(part, tmp_path_factory):
         capture_output=True, text=True,
     )  # fmt: skip
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_a_table_keeps_each_id_and_date_on_one_line_in_a_narrow_terminal():
+    from rich.console import Console
+
+    from storyline.output import render
+
+    rows = [{"id": "e-cb5b7ece7735", "date": "2024-03-07", "title": "Central bank raises its key rate as inflation lingers "
+             "into a second year, the governor said", "story_id": "s-eae04618cfb6"}]
+    console = Console(width=60, record=True)
+    console.print(render(rows, "table"))
+    text = console.export_text()
+    for value in ("e-cb5b7ece7735", "2024-03-07", "s-eae04618cfb6"):
+        assert any(value in line for line in text.splitlines()), value
+    assert "lingers" in text

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 FORMATS = ("table", "json", "jsonl", "csv")
+WHOLE_CELL = 24  # characters up to which a one-word cell (an id, a date) is kept on one line in a table
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -44,10 +45,12 @@ def render(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | No
             writer.writerow({k: _cell(v) for k, v in r.items()})
         return buf.getvalue().rstrip("\n")
     table = Table(title=title, show_lines=False)
-    for c in cols:
-        table.add_column(c, overflow="fold")
-    for r in rows:
-        table.add_row(*(_cell(r.get(c)) for c in cols))
+    cells = [[_cell(r.get(c)) for c in cols] for r in rows]
+    for i, c in enumerate(cols):  # a column of single short words (ids, dates, counts) is never broken across lines
+        whole = all(len(row[i]) <= WHOLE_CELL and not any(ch.isspace() for ch in row[i]) for row in cells)
+        table.add_column(c, overflow="fold", no_wrap=whole)
+    for row in cells:
+        table.add_row(*row)
     return table
 
 
