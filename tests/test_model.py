@@ -64,6 +64,16 @@ def test_a_missing_or_foreign_model_file_is_named(tmp_path):
         Models.load(bad)
 
 
+def test_a_model_setting_that_names_a_folder_is_named_not_a_traceback(tmp_path):
+    """A folder (or a file it may not read) as the `model` setting was an IsADirectoryError traceback."""
+    with pytest.raises(SettingsError, match=f"model file {tmp_path} cannot be read.*storyline train"):
+        Models.load(tmp_path)
+    partial = tmp_path / "partial.json"
+    partial.write_text('{"join": {}}')
+    with pytest.raises(SettingsError, match="not a storyline model \\(no 'features' field\\)"):
+        Models.load(partial)
+
+
 def test_a_model_fitted_on_other_features_is_refused_by_name(tmp_path):
     """A model file from a version that computed other features would weigh the wrong columns: it is refused."""
     models = Models.load()

@@ -205,8 +205,12 @@ class Models:
         except FileNotFoundError:
             raise SettingsError(f"model file {path} not found. Point the `model` setting at a file written by "
                                 "`storyline train`, or leave it empty for the packaged model.") from None
+        except OSError as exc:  # a folder, a file it may not read
+            raise SettingsError(f"model file {path} cannot be read ({exc.strerror or exc}). Point the `model` setting "
+                                "at a file written by `storyline train`, or leave it empty for the packaged model.") from None
         except (ValueError, KeyError, TypeError) as exc:
-            raise SettingsError(f"model file {path or DEFAULT_MODEL} is not a storyline model ({exc}). "
+            detail = f"no {exc.args[0]!r} field" if isinstance(exc, KeyError) else exc
+            raise SettingsError(f"model file {path or DEFAULT_MODEL} is not a storyline model ({detail}). "
                                 "Write one with `storyline train LABELLED.jsonl --out FILE`.") from None
         wanted = {"join": EVENT_FEATURES, "merge": EVENT_FEATURES, "story": STORY_FEATURES}
         for name, features in wanted.items():
