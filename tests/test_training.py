@@ -209,6 +209,48 @@ def test_a_file_with_no_labelled_article_is_a_named_error_not_a_score_of_nothing
         load_labelled(path, pipeline_factory=lambda store, settings: light_pipeline(store))
 
 
+def test_an_id_on_two_lines_with_other_labels_is_refused_before_the_ingest(tmp_path):
+    """Two lines with one id and other labels: the first article silently took the second line's labels (and the
+    second, stored as "<id>~<hash>", too), so the figures were against labels nobody gave."""
+    from storyline.errors import InputError
+    from storyline.labelled import load_labelled
+
+    path = tmp_path / "dups.jsonl"
+    rows = [{"id": "a1", "text": "Dock workers walked out at Port Alder on Monday over pay.", "event": "strike"},
+            {"id": "a2", "text": "The Port Alder strike went into its second day on Tuesday.", "event": "strike"},
+            {"id": "a1", "text": "A ferry ran aground off Port Alder on Friday.", "event": "ferry"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+    def no_ingest(store, settings):
+        raise AssertionError("refused before the ingest")
+
+    with pytest.raises(InputError, match=r"dups.jsonl:3: id 'a1' is also on line 1 with other labels \(event "
+                                         r"'strike' there, 'ferry' here\)\. Give each article its own id"):
+        load_labelled(path, pipeline_factory=no_ingest)
+
+
+def test_labelled_lines_that_will_not_be_scored_are_told_not_silently_dropped(tmp_path):
+    """A misspelt `event` field, a null event, or a text already on another line: those lines were left out of the
+    figures and the fit without a word (23 of 28 articles scored, and nothing said why)."""
+    from _light import light_pipeline
+    from storyline.labelled import load_labelled
+
+    path = tmp_path / "mine.jsonl"
+    rows = [{"id": "a1", "text": "Dock workers walked out at Port Alder on Monday over pay.", "event": "strike"},
+            {"id": "a2", "text": "The Port Alder strike went into its second day on Tuesday.", "evnet": "strike"},
+            {"id": "a3", "text": "A ferry ran aground off Port Alder on Friday.", "event": None},
+            {"id": "a4", "text": "Dock workers walked out at Port Alder on Monday over pay.", "event": "strike"},
+            {"id": "a5", "text": "Port Alder's dockers returned to work after a pay deal.", "event": "deal"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    warnings = []
+    data = load_labelled(path, pipeline_factory=lambda store, settings: light_pipeline(store), on_warning=warnings.append)
+    assert sorted(data.event) == ["a1", "a5"]
+    told = "\n".join(warnings)
+    assert f"{path}: line 2 has no event field" in told and "(their fields: evnet, id, text)" in told
+    assert f"{path}: line 3 has a null event" in told
+    assert f"{path}: 1 labelled articles were not read" in told and "(a4)" in told
+
+
 @pytest.mark.parametrize("args", [["eval", "{missing}"], ["train", "{missing}"], ["eval", "{gold}", "--train", "{missing}"]])
 def test_eval_and_train_name_a_labelled_file_that_is_not_there(tmp_path, args):
     """A missing file was a FileNotFoundError traceback (exit 1); now a usage error naming it (exit 2)."""

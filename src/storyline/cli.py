@@ -377,7 +377,8 @@ def _labelled(paths: list[Path], cache: Path | None):
 
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
-    return [load_labelled(p, Settings(), cache / f"{p.stem}.db" if cache else None, on_error=lambda e: _say(err, f"error: {e}"))
+    return [load_labelled(p, Settings(), cache / f"{p.stem}.db" if cache else None, on_error=lambda e: _say(err, f"error: {e}"),
+                          on_warning=lambda w: _say(err, f"warning: {w}"))
             for p in paths]  # fmt: skip
 
 

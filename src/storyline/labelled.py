@@ -35,6 +35,12 @@ __all__ = ["load_labelled", "evaluate_labelled", "cross_validate", "baselines", 
 def labelled_rows(path: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:
     """``(id, row)`` for each line of a labelled JSONL that is a JSON object, the id as ingest gives it (``<file
     name>-<line>`` when the line has none). Other lines are left out here; the ingest names each of them."""
+    for _, ident, row in _numbered_rows(path):
+        yield ident, row
+
+
+def _numbered_rows(path: str | Path) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """:func:`labelled_rows` with the line number of each."""
     name = str(path)
     with reading.open_input(name) as f:
         for lineno, line in enumerate(f, 1):
@@ -47,12 +53,53 @@ def labelled_rows(path: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:
                 continue
             if isinstance(row, dict):
                 ident = row.get("id")
-                yield (str(ident) if ident not in (None, "") else f"{reading.stem(name)}-{lineno}"), row
+                yield lineno, (str(ident) if ident not in (None, "") else f"{reading.stem(name)}-{lineno}"), row
 
 
 def gold_labels(path: str | Path, field: str) -> dict[str, str | None]:
     """``{id: label}`` from a labelled JSONL (lines without the field are left out; null stays ``None``)."""
     return {ident: None if row[field] is None else str(row[field]) for ident, row in labelled_rows(path) if field in row}
+
+
+LABELS = ("event", "story", "topic")
+
+
+def check_labels(path: str | Path) -> list[str]:
+    """Refuse a labelled file whose id is on two lines with other labels (which line's labels an article got
+    depended on the order); return a note for each kind of labelled line that will not be scored: no ``event``
+    field (a misspelt name), or a null one."""
+    first: dict[str, tuple[int, dict]] = {}
+    missing: list[int] = []
+    unlabelled: list[int] = []
+    fields: set[str] = set()
+    for lineno, ident, row in _numbered_rows(path):
+        labels = {f: row.get(f) for f in LABELS}
+        if ident in first and first[ident][1] != labels:
+            other, theirs = first[ident]
+            differ = ", ".join(f"{f} {theirs[f]!r} there, {labels[f]!r} here" for f in LABELS if theirs[f] != labels[f])
+            raise InputError(f"{path}:{lineno}", f"id {ident!r} is also on line {other} with other labels ({differ})",
+                             "Give each article its own id")  # fmt: skip
+        first.setdefault(ident, (lineno, labels))
+        if "event" not in row:
+            missing.append(lineno)
+            fields.update(row)
+        elif row["event"] is None:
+            unlabelled.append(lineno)
+    notes = []
+    if missing:
+        notes.append(f"{path}: {_lines(missing)} no event field and will not be scored or trained on (their fields: "
+                     f"{', '.join(sorted(fields))}). Name the gold event of each article `event`")  # fmt: skip
+    if unlabelled:
+        notes.append(f"{path}: {_lines(unlabelled)} a null event and will not be scored or trained on")
+    return notes
+
+
+def _lines(numbers: list[int], most: int = 10) -> str:
+    """``line 3 has`` / ``5 lines (1, 2, 3, 4, 5) have``, at most ``most`` numbers named."""
+    if len(numbers) == 1:
+        return f"line {numbers[0]} has"
+    shown = ", ".join(map(str, numbers[:most])) + (", ..." if len(numbers) > most else "")
+    return f"{len(numbers)} lines ({shown}) have"
 
 
 def inputs_of(path: str | Path) -> list[str]:
@@ -70,21 +117,24 @@ def inputs_of(path: str | Path) -> list[str]:
 
 
 def load_labelled(path: str | Path, settings: Settings | None = None, cache: str | Path | None = None,
-                  pipeline_factory=None, on_error: Callable[[InputError], None] | None = None) -> Labelled:  # fmt: skip
+                  pipeline_factory=None, on_error: Callable[[InputError], None] | None = None,
+                  on_warning: Callable[[str], None] | None = None) -> Labelled:  # fmt: skip
     """The enriched articles of a labelled file, with their labels (articles that failed to read are left out, and
-    each failure given to ``on_error``).
+    each failure given to ``on_error``; labelled lines that will not be scored, and what the ingest guessed, are
+    told to ``on_warning``). An id on two lines with other labels is refused (:func:`check_labels`).
 
     ``cache``: a store file kept between runs; an existing one is read as it is.
     """
     from .pipeline import Pipeline
 
     settings = settings or Settings()
+    notes = check_labels(path)  # before the ingest: a refused file costs nothing
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(cache) if cache else Path(tmp) / "labelled.db"
         fresh = not db.exists()
         store = open_store(db)
         if fresh:
-            (pipeline_factory or Pipeline)(store, settings).ingest(inputs_of(path), on_error=on_error)
+            (pipeline_factory or Pipeline)(store, settings).ingest(inputs_of(path), on_error=on_error, on_warning=on_warning)
         articles = list(store.iter_articles(full=True))
         store.close()
     events = gold_labels(path, "event")
@@ -94,6 +144,14 @@ def load_labelled(path: str | Path, settings: Settings | None = None, cache: str
     for a in articles:  # a clashing id was stored as "<id>~<hash>"
         given[a.id] = a.id if a.id in events else a.id.split("~")[0]
     kept = [a for a in articles if events.get(given[a.id]) is not None]
+    scored = {given[a.id] for a in kept}
+    unread = [i for i, e in events.items() if e is not None and i not in scored]
+    if unread:
+        notes.append(f"{path}: {len(unread)} labelled articles were not read and will not be scored or trained on "
+                     f"({', '.join(unread[:10])}{', ...' if len(unread) > 10 else ''}): each failed (told above) or has "
+                     "the same text as another line, which is scored in its place")  # fmt: skip
+    for note in notes if on_warning else ():
+        on_warning(note)
     if not kept:  # nothing to fit or score: said, not scored as a perfect 0 of 0
         raise InputError(str(path), "no article with an event label was read",
                          'Give one JSON object per line with text (or html), id and event, such as '
