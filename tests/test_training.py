@@ -67,6 +67,25 @@ def test_cross_validation_refits_without_the_held_out_fold_and_scores_it():
     assert result["ingest"]["events"]["bcubed_f1"] == 1.0 and result["ingest"]["stories"]["bcubed_f1"] == 1.0
 
 
+def test_cross_validation_asks_for_two_folds_and_two_stories_and_says_how_many_folds_it_made(tmp_path):
+    """`--cv -1` was an IndexError traceback, `--cv 1` and a file of one story "only one kind of pair" (the fit on
+    an empty fold), and `--cv 5` on two stories printed "cv 5-fold" for two folds."""
+    from storyline.errors import InputError, SettingsError
+
+    data, extra = labelled(), labelled()
+    extra.name = "extra"
+    assert cross_validate(data, 5, Settings(), extra=(extra,))["folds"] == 2  # one fold per story
+    with pytest.raises(SettingsError, match="at least 2 folds, not 1"):
+        cross_validate(data, 1, Settings())
+    with pytest.raises(InputError, match="^fixture: cross-validation holds out one story .* only one"):
+        cross_validate(data.subset({"f1", "f2"}), 2, Settings(), extra=(extra,))
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("")
+    for command, value in (("eval", "-1"), ("eval", "1"), ("train", "1")):
+        result = CliRunner().invoke(app, [command, str(gold), "--cv", value])
+        assert result.exit_code == 2 and "Invalid value for '--cv'" in result.output
+
+
 def test_too_few_labels_to_learn_from_is_a_named_error():
     from storyline.errors import SettingsError
 

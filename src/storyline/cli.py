@@ -369,6 +369,13 @@ def migrate(db: Db = None) -> None:
     _say(out, f"{path}: applied {', '.join(applied)}" if applied else f"{path}: already up to date")
 
 
+def _folds(value: int) -> int:
+    """A ``--cv`` value: 0 (off) or at least 2 folds, refused before anything is read."""
+    if value == 1:
+        raise typer.BadParameter("cross-validation needs at least 2 folds; give 2 or more, or 0 for none")
+    return value
+
+
 Cache = Annotated[Path | None, typer.Option("--cache", help="Folder keeping the enriched labelled articles between runs (one store per file).")]
 
 
@@ -385,7 +392,7 @@ def _labelled(paths: list[Path], cache: Path | None):
 @app.command("eval")
 def eval_cmd(
     gold: Annotated[Path, typer.Argument(help="A labelled JSONL: text/html, id, event, and optionally story and topic.", exists=True, dir_okay=False)],
-    cv: Annotated[int, typer.Option("--cv", help="Grouped K-fold by story: refit on the other folds, score each held-out fold as ingested (0: off).")] = 0,
+    cv: Annotated[int, typer.Option("--cv", min=0, callback=_folds, help="Grouped K-fold by story: refit on the other folds, score each held-out fold as ingested (0: off).")] = 0,
     train: Annotated[list[Path] | None, typer.Option("--train", help="Fit the models on this labelled file (repeatable) and score GOLD with them.", exists=True, dir_okay=False)] = None,
     with_baselines: Annotated[bool, typer.Option("--baselines", help="Also score every article alone, and TF-IDF, MiniLM and the two with names (combined) average link.")] = False,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the shuffled ingest order.")] = 0,
@@ -425,7 +432,7 @@ def eval_cmd(
 def train_cmd(
     labelled: Annotated[list[Path], typer.Argument(help="Labelled JSONL files (event, and optionally story).", exists=True, dir_okay=False)],
     out_file: Annotated[Path, typer.Option("--out", help="Where to write the models (JSON).")] = Path("storyline-model.json"),
-    cv: Annotated[int, typer.Option("--cv", help="Grouped K-fold by story on each file, the other files always in training (0: off).")] = 5,
+    cv: Annotated[int, typer.Option("--cv", min=0, callback=_folds, help="Grouped K-fold by story on each file, the other files always in training (0: off).")] = 5,
     kind: Annotated[str, typer.Option("--kind", help="logistic (generalises best) or trees (gradient-boosted, closer fit).")] = "logistic",
     cache: Cache = None,
 ) -> None:
@@ -448,7 +455,7 @@ def train_cmd(
     for i, data in enumerate(sets if cv else []):
         result = cross_validate(data, cv, settings, extra=tuple(sets[:i] + sets[i + 1:]), kind=kind)
         models.scores[data.name] = result
-        show_scores(out, {"file": data.name, "articles": result["articles"], f"cv {cv}-fold": result["ingest"]})
+        show_scores(out, {"file": data.name, "articles": result["articles"], f"cv {result['folds']}-fold": result["ingest"]})
     try:
         models.save(out_file)
     except OSError as exc:

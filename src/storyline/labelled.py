@@ -21,7 +21,7 @@ from typing import Any
 
 from . import reading
 from .decoding import decode_bytes
-from .errors import InputError
+from .errors import InputError, SettingsError
 from .evaluation import score, worst
 from .events.model import Models
 from .events.training import Labelled, as_ingested, as_rebuilt, fit, folds, gold_pieces
@@ -204,8 +204,17 @@ def window_ceiling(data: Labelled, settings: Settings | None = None) -> dict[str
 def cross_validate(data: Labelled, k: int, settings: Settings | None = None, shuffle: int = 0,
                    extra: tuple[Labelled, ...] = (), kind: str = "logistic") -> dict[str, Any]:  # fmt: skip
     """Grouped ``k``-fold by story: refit on the other folds (and ``extra``), score the held-out fold as
-    ingested in shuffled order; the figures are averaged over folds, weighted by articles."""
+    ingested in shuffled order; the figures are averaged over folds, weighted by articles. Fewer stories than
+    ``k`` give one fold per story (``folds`` in the result says how many)."""
     settings = settings or Settings()
+    if k < 2:
+        raise SettingsError(f"cross-validation needs at least 2 folds, not {k}. Give --cv 2 or more, or 0 for none")
+    groups = len(set(data.story_groups()))
+    if groups < 2:
+        raise InputError(data.name, "cross-validation holds out one story (or event, where the story is unknown) "
+                         "after another, and these labels have only one",
+                         "Label articles of more stories, or leave cross-validation off (--cv 0)")  # fmt: skip
+    k = min(k, groups)
     parts = folds(data, k)
     results = []
     for held in parts:
