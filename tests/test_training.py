@@ -87,11 +87,17 @@ def test_cross_validation_asks_for_two_folds_and_two_stories_and_says_how_many_f
 
 
 def test_too_few_labels_to_learn_from_is_a_named_error():
-    from storyline.errors import SettingsError
+    """It said "the labelled data gives only one kind of pair", naming neither the file nor the labels to add."""
+    from storyline.errors import InputError
 
     flood = labelled().subset({"f1", "f2"})
-    with pytest.raises(SettingsError, match="only one kind of pair"):
+    with pytest.raises(InputError, match="^fixture: the event labels give only one kind of pair: no two events "
+                                         ".* Label articles of at least two events"):
         fit([flood], Settings())
+    data = labelled()
+    no_story = Labelled(data.articles, data.event, dict.fromkeys(data.story), data.topic, name="no-story.jsonl")
+    with pytest.raises(InputError, match="^no-story.jsonl: no events with a story label .* `story` label"):
+        fit([no_story], Settings())  # a story is optional to eval, not to train
 
 
 @pytest.fixture

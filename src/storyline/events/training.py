@@ -32,6 +32,7 @@ from functools import partial
 
 import numpy as np
 
+from ..errors import InputError
 from ..evaluation import bcubed
 from ..models import Article
 from ..settings import Settings
@@ -261,6 +262,7 @@ def fit(sets: Sequence[Labelled], settings: Settings | None = None, kind: str = 
         for i, data in enumerate(sets):
             join.current = merge.current = story.current = i
             _collect(data, settings, models, join, merge, story)
+        _check_usable([d.name for d in sets], join, story)
         joined = join.fit(EVENT_FEATURES, kind)
         merged = merge.fit(EVENT_FEATURES, kind) if merge.usable() else joined  # too few labels to tell: as join
         models = Models(joined, merged, story.fit(STORY_FEATURES, kind), [d.name for d in sets])
@@ -271,6 +273,25 @@ def fit(sets: Sequence[Labelled], settings: Settings | None = None, kind: str = 
     }
     models.thresholds, models.scores["thresholds"] = fit_thresholds(sets, settings, models)
     return models
+
+
+def _check_usable(names: list[str], join: _Pairs, story: _Pairs) -> None:
+    """Refuse labels that give the event or the story model only one kind of pair, naming the files and the
+    labels to add (the model's own refusal said neither)."""
+    for level, pairs in (("event", join), ("story", story)):
+        if pairs.usable():
+            continue
+        if not pairs.y and level == "story":
+            what, todo = "no events with a story label to compare", (
+                "Give the articles a `story` label too (the events that continue one happening share it); "
+                "`storyline train` fits a story model")
+        elif pairs.y and pairs.y[0]:
+            what, todo = f"the {level} labels give only one kind of pair: no two {level}s to tell apart", (
+                f"Label articles of at least two {level}s, reported near in time")
+        else:
+            what, todo = f"the {level} labels give only one kind of pair: no two articles of one {level} met", (
+                f"Label at least two articles of one {level}, reported within the date window")
+        raise InputError(", ".join(names) or "the labelled data", what, todo)
 
 
 def fit_thresholds(sets: Sequence[Labelled], settings: Settings, models: Models) -> tuple[dict, dict]:
