@@ -79,6 +79,8 @@ def test_cross_validation_asks_for_two_folds_and_two_stories_and_says_how_many_f
         cross_validate(data, 1, Settings())
     with pytest.raises(InputError, match="^fixture: cross-validation holds out one story .* only one"):
         cross_validate(data.subset({"f1", "f2"}), 2, Settings(), extra=(extra,))
+    with pytest.raises(InputError, match="^fixture: .*, in training with fold 1 of 2 held out.* more folds"):
+        cross_validate(data, 2, Settings())  # the flood story alone is left to learn from: said of the fold
     gold = tmp_path / "gold.jsonl"
     gold.write_text("")
     for command, value in (("eval", "-1"), ("eval", "1"), ("train", "1")):
@@ -92,7 +94,7 @@ def test_too_few_labels_to_learn_from_is_a_named_error():
 
     flood = labelled().subset({"f1", "f2"})
     with pytest.raises(InputError, match="^fixture: the event labels give only one kind of pair: no two events "
-                                         ".* Label articles of at least two events"):
+                                         "met .* Label articles of more events"):
         fit([flood], Settings())
     data = labelled()
     no_story = Labelled(data.articles, data.event, dict.fromkeys(data.story), data.topic, name="no-story.jsonl")

@@ -217,9 +217,13 @@ def cross_validate(data: Labelled, k: int, settings: Settings | None = None, shu
     k = min(k, groups)
     parts = folds(data, k)
     results = []
-    for held in parts:
+    for i, held in enumerate(parts, 1):
         train = data.subset({a.id for a in data.articles} - held)
-        models = fit([train, *extra], settings, kind)
+        try:
+            models = fit([train, *extra], settings, kind)
+        except InputError as exc:  # the labels of the other folds alone: said so, or the whole file seems at fault
+            raise InputError(exc.where, f"{exc.what}, in training with fold {i} of {k} held out", f"{exc.todo}; or give "
+                             "more folds (--cv), so that each refit has more of the labels") from None  # fmt: skip
         test = data.subset(held)
         results.append((len(test.articles), scores(test, *as_ingested(test.articles, settings, models, shuffle=shuffle))))
     return {"articles": len(data.articles), "folds": k, "ingest": mean_scores(results)}

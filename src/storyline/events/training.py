@@ -286,8 +286,9 @@ def _check_usable(names: list[str], join: _Pairs, story: _Pairs) -> None:
                 "Give the articles a `story` label too (the events that continue one happening share it); "
                 "`storyline train` fits a story model")
         elif pairs.y and pairs.y[0]:
-            what, todo = f"the {level} labels give only one kind of pair: no two {level}s to tell apart", (
-                f"Label articles of at least two {level}s, reported near in time")
+            what, todo = f"the {level} labels give only one kind of pair: no two {level}s met to tell apart", (
+                f"Label articles of more {level}s, some reported within the date window of each other, and of "
+                "more than one story")
         else:
             what, todo = f"the {level} labels give only one kind of pair: no two articles of one {level} met", (
                 f"Label at least two articles of one {level}, reported within the date window")
