@@ -129,6 +129,7 @@ def test_train_writes_a_model_that_eval_and_placement_use(labelled_file, tmp_pat
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output)
     assert {"ingest", "rebuild", "baselines"} <= set(figures)
+    assert figures["model"] == str(out)  # the `model` setting in use is named
     assert set(figures["baselines"]) == {"alone", "tfidf", "minilm", "combined"}
 
 

@@ -415,6 +415,7 @@ def eval_cmd(
     if trained:
         models = fit(trained, settings)
         result["trained_on"] = [str(p) for p in train]
+    result["model"] = f"fitted on {', '.join(result['trained_on'])}" if trained else settings.model or "the packaged model"
     result.update(evaluate_labelled(data, settings, models, shuffle=seed, n_worst=5))
     if cv:
         result["cv"] = cross_validate(data, cv, settings, shuffle=seed)

@@ -72,12 +72,40 @@ def show_scores(console: Console, result: dict) -> None:
                                              ("bcubed_precision", "bcubed_recall", "bcubed_f1", "pairwise_f1", "ari")),
                               "" if topic is None else f"{topic:.3f}")  # fmt: skip
     console.print(table)
+    for line in _legend(result, [name for name, _ in rows]):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
     for level in LEVELS:
         m = (result.get("ingest") or {}).get(level) or {}
         for kind in ("merges", "splits"):
             for item in m.get(kind, [])[:5]:
                 parts = "; ".join(f"{k}: {len(v)}" for k, v in item["parts"].items())
                 console.print(f"{level} {kind[:-1]}: {item.get('pred') or item.get('gold')} ({item['size']} articles) -> {parts}", markup=False, highlight=False)
+
+
+def _legend(result: dict, paths: list[str]) -> list[str]:
+    """What the figures of :func:`show_scores` are, for the rows it printed."""
+    lines = ["B3 P: for each article, the share of the articles put with it that are of its gold event (story), "
+             "averaged over articles; B3 R: the share of its gold event's (story's) articles put with it, averaged; "
+             "F1: their harmonic mean. pair F1: the same over pairs of articles. ARI: adjusted Rand index (0: as good "
+             "as chance, 1: the gold clustering). story P (topic): B3 precision of the stories against `topic`."]  # fmt: skip
+    if "model" in result:
+        lines.append(f"model: {result['model']}.")
+    if "ingest" in paths or "rebuild" in paths:
+        lines.append("ingest: placed in shuffled batches, as `storyline ingest` places them; rebuild: all at once, as "
+                     "`storyline rebuild` does.")  # fmt: skip
+    if any(p.startswith("cv ") for p in paths):
+        lines.append("cv K-fold: out of fold: whole stories held out in turn, the models refitted on the other folds"
+                     + (" of this file alone (not on --train or the model setting)" if "model" in result
+                        else " and on the other labelled files given") + ", the held-out fold scored as ingested; each figure the mean over folds, weighted by articles.")  # fmt: skip
+    if any(p.startswith("baseline ") for p in paths):
+        fitted = (result.get("trained_on") or [None])[0]
+        lines.append("baseline alone: every article its own event and story; the others: average-link clustering cut at "
+                     "the thresholds that score best on " + (f"{fitted} (the first --train file)" if fitted else
+                                                             "this very file (in sample)") + ".")  # fmt: skip
+    if any(((result.get("ingest") or {}).get(level) or {}).get(kind) for level in LEVELS for kind in ("merges", "splits")):
+        lines.append("Below, the worst of the ingest path: a merge is one found cluster holding several gold ones "
+                     "(gold label: articles), a split one gold cluster cut into several found ones.")  # fmt: skip
+    return lines
 
 
 def show_model(console: Console, models) -> None:
