@@ -286,3 +286,17 @@ def test_eval_and_train_name_a_labelled_file_that_is_not_there(tmp_path, args):
     gold.write_text("")
     result = CliRunner().invoke(app, [a.format(gold=gold, missing=missing) for a in args])
     assert result.exit_code == 2 and "missing.jsonl" in result.output and "does not exist" in result.output
+
+
+def test_train_refuses_an_unknown_kind_before_reading_the_labelled_files(tmp_path, monkeypatch):
+    """`--kind foo` was refused only after every labelled file had been ingested (minutes on a real corpus)."""
+    import storyline.labelled
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("read before the kind was checked")
+
+    monkeypatch.setattr(storyline.labelled, "load_labelled", no_reading)
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("")
+    result = CliRunner().invoke(app, ["train", str(gold), "--kind", "foo", "--out", str(tmp_path / "m.json")])
+    assert result.exit_code == 1 and "--kind 'foo': choose one of logistic, trees" in str(result.exception)

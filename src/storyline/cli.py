@@ -449,9 +449,9 @@ def train_cmd(
     settings = Settings()
     if not Path(out_file).parent.is_dir():  # found out before the fitting, not after
         raise OutputError(out_file, "no such folder")
-    sets = _labelled(labelled, cache)
-    if kind not in KINDS:
+    if kind not in KINDS:  # before the labelled files are read, not after
         raise SettingsError(f"--kind {kind!r}: choose one of {', '.join(KINDS)}")
+    sets = _labelled(labelled, cache)
     models = fit(sets, settings, kind)
     for i, data in enumerate(sets if cv else []):
         result = cross_validate(data, cv, settings, extra=tuple(sets[:i] + sets[i + 1:]), kind=kind)
