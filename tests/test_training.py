@@ -300,3 +300,19 @@ def test_train_refuses_an_unknown_kind_before_reading_the_labelled_files(tmp_pat
     gold.write_text("")
     result = CliRunner().invoke(app, ["train", str(gold), "--kind", "foo", "--out", str(tmp_path / "m.json")])
     assert result.exit_code == 1 and "--kind 'foo': choose one of logistic, trees" in str(result.exception)
+
+
+def test_a_merge_model_that_is_the_join_model_is_said_to_be_not_printed_as_fitted():
+    """With too few pairs of events, fit() decides merges with the join model; train printed its weights again
+    under "merge model" as though a merge model had been fitted."""
+    from rich.console import Console
+
+    from storyline.showing import show_model
+
+    models = fit([labelled()], Settings())
+    models.merge = models.join
+    console = Console(record=True, width=200)
+    show_model(console, models)
+    text = console.export_text()
+    assert "merge model: the join model's weights" in text and "merge model (intercept" not in text
+    assert "join model (intercept" in text and "story model" in text

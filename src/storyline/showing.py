@@ -112,6 +112,10 @@ def show_model(console: Console, models) -> None:
     """Each fitted model's feature weights (per standard deviation), largest effect first, and the thresholds."""
     for name in ("join", "merge", "story"):
         model = getattr(models, name)
+        if name == "merge" and model.to_dict() == models.join.to_dict():  # fit() fell back to the join model
+            console.print("merge model: the join model's weights (the labels gave too few pairs of events, of one event "
+                          "and of two, to fit one of its own)", markup=False, highlight=False)  # fmt: skip
+            continue
         table = Table("feature", "weight", title=f"{name} model (intercept {model.intercept:+.2f})")
         for feature, weight in model.importance():
             table.add_row(feature, f"{weight:+.3f}")
