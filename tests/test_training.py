@@ -279,6 +279,32 @@ def test_labelled_lines_that_will_not_be_scored_are_told_not_silently_dropped(tm
     assert f"{path}: 1 labelled articles were not read" in told and "(a4)" in told
 
 
+def test_two_labelled_files_of_one_name_keep_their_own_cache(tmp_path):
+    """`--cache` kept one store per file *name*: `eval b/mine.jsonl --train a/mine.jsonl --cache c` trained on b's
+    articles and lost a's own, without a word. And a file grown after its cache was made says so."""
+    from _light import light_pipeline
+    from storyline.labelled import cache_store, load_labelled
+
+    texts = {"a": ["Dock workers walked out at Port Alder on Monday over pay.", "The Port Alder strike went on."],
+             "b": ["A ferry ran aground off Port Alder on Friday.", "The ferry aground off Port Alder was refloated."]}
+    paths = []
+    for folder, lines in texts.items():
+        (tmp_path / folder).mkdir()
+        paths.append(tmp_path / folder / "mine.jsonl")
+        paths[-1].write_text("".join(json.dumps({"id": f"{folder}{i}", "text": t, "event": folder}) + "\n"
+                                     for i, t in enumerate(lines)))
+    assert cache_store(tmp_path / "c", paths[0]) != cache_store(tmp_path / "c", paths[1])
+    light = lambda store, settings: light_pipeline(store)  # noqa: E731
+    for path, folder in zip(paths, texts, strict=True):
+        data = load_labelled(path, cache=cache_store(tmp_path, path), pipeline_factory=light)
+        assert sorted(data.event) == [f"{folder}0", f"{folder}1"]
+    with paths[0].open("a") as f:
+        f.write(json.dumps({"id": "a2", "text": "Port Alder's dockers returned to work.", "event": "a"}) + "\n")
+    warnings = []
+    load_labelled(paths[0], cache=cache_store(tmp_path, paths[0]), pipeline_factory=light, on_warning=warnings.append)
+    assert "(a2)" in warnings[0] and "added to the file after the cache" in warnings[0]
+
+
 @pytest.mark.parametrize("args", [["eval", "{missing}"], ["train", "{missing}"], ["eval", "{gold}", "--train", "{missing}"]])
 def test_eval_and_train_name_a_labelled_file_that_is_not_there(tmp_path, args):
     """A missing file was a FileNotFoundError traceback (exit 1); now a usage error naming it (exit 2)."""

@@ -380,11 +380,11 @@ Cache = Annotated[Path | None, typer.Option("--cache", help="Folder keeping the 
 
 
 def _labelled(paths: list[Path], cache: Path | None):
-    from .labelled import load_labelled
+    from .labelled import cache_store, load_labelled
 
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
-    return [load_labelled(p, Settings(), cache / f"{p.stem}.db" if cache else None, on_error=lambda e: _say(err, f"error: {e}"),
+    return [load_labelled(p, Settings(), cache_store(cache, p) if cache else None, on_error=lambda e: _say(err, f"error: {e}"),
                           on_warning=lambda w: _say(err, f"warning: {w}"))
             for p in paths]  # fmt: skip
 

@@ -13,6 +13,7 @@ work on the enriched articles, as :mod:`storyline.events.training` describes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 from collections.abc import Callable, Iterator
@@ -116,6 +117,13 @@ def inputs_of(path: str | Path) -> list[str]:
     return files or [str(path)]
 
 
+def cache_store(folder: str | Path, path: str | Path) -> Path:
+    """The store in ``folder`` that keeps the enriched articles of the labelled file ``path``: one per file, named
+    by its stem and its full path (two files of one name in two folders shared one, and each read the other's)."""
+    where = hashlib.sha1(str(Path(path).resolve()).encode("utf-8")).hexdigest()[:8]
+    return Path(folder) / f"{Path(path).stem}-{where}.db"
+
+
 def load_labelled(path: str | Path, settings: Settings | None = None, cache: str | Path | None = None,
                   pipeline_factory=None, on_error: Callable[[InputError], None] | None = None,
                   on_warning: Callable[[str], None] | None = None) -> Labelled:  # fmt: skip
@@ -149,7 +157,9 @@ def load_labelled(path: str | Path, settings: Settings | None = None, cache: str
     if unread:
         notes.append(f"{path}: {len(unread)} labelled articles were not read and will not be scored or trained on "
                      f"({', '.join(unread[:10])}{', ...' if len(unread) > 10 else ''}): each failed (told above) or has "
-                     "the same text as another line, which is scored in its place")  # fmt: skip
+                     "the same text as another line, which is scored in its place"
+                     + ("" if fresh else f", or was added to the file after the cache {db} was made (delete it to read "
+                        "the file again)"))  # fmt: skip
     for note in notes if on_warning else ():
         on_warning(note)
     if not kept:  # nothing to fit or score: said, not scored as a perfect 0 of 0
