@@ -237,24 +237,29 @@ def test_a_file_with_no_labelled_article_is_a_named_error_not_a_score_of_nothing
         load_labelled(path, pipeline_factory=lambda store, settings: light_pipeline(store))
 
 
-def test_an_id_on_two_lines_with_other_labels_is_refused_before_the_ingest(tmp_path):
-    """Two lines with one id and other labels: the first article silently took the second line's labels (and the
-    second, stored as "<id>~<hash>", too), so the figures were against labels nobody gave."""
-    from storyline.errors import InputError
+def test_an_id_on_two_lines_with_other_labels_is_told_and_never_scored_against_labels_nobody_gave(tmp_path):
+    """Two articles under one id with other labels: the first silently took the second line's labels (and the
+    second, stored as "<id>~<hash>", too), so the figures were against labels nobody gave. Neither is scored now,
+    and a warning says why. One text on two lines with other labels (public corpora have such lines) is one
+    article, scored by the later line, as said."""
+    from _light import light_pipeline
     from storyline.labelled import load_labelled
 
     path = tmp_path / "dups.jsonl"
     rows = [{"id": "a1", "text": "Dock workers walked out at Port Alder on Monday over pay.", "event": "strike"},
             {"id": "a2", "text": "The Port Alder strike went into its second day on Tuesday.", "event": "strike"},
-            {"id": "a1", "text": "A ferry ran aground off Port Alder on Friday.", "event": "ferry"}]
+            {"id": "a1", "text": "A ferry ran aground off Port Alder on Friday.", "event": "ferry"},
+            {"id": "a3", "text": "The stranded ferry off Port Alder was towed free on Saturday.", "event": "ferry"},
+            {"id": "a2", "text": "The Port Alder strike went into its second day on Tuesday.", "event": "strike-2"}]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-
-    def no_ingest(store, settings):
-        raise AssertionError("refused before the ingest")
-
-    with pytest.raises(InputError, match=r"dups.jsonl:3: id 'a1' is also on line 1 with other labels \(event "
-                                         r"'strike' there, 'ferry' here\)\. Give each article its own id"):
-        load_labelled(path, pipeline_factory=no_ingest)
+    warnings: list[str] = []
+    data = load_labelled(path, pipeline_factory=lambda store, settings: light_pipeline(store), on_warning=warnings.append)
+    assert {a.id: data.event[a.id] for a in data.articles} == {"a2": "strike-2", "a3": "ferry"}
+    told = " ".join(warnings)
+    assert "line 3: id 'a1' also names another article, on line 1, with other labels (event 'strike' there, 'ferry' here)" in told
+    assert "neither is scored or trained on. Give each article its own id" in told
+    assert "line 5 repeats the id 'a2' and the text of line 2 with other labels (event 'strike' there, 'strike-2' here)" in told
+    assert "The later line's labels are scored" in told
 
 
 def test_labelled_lines_that_will_not_be_scored_are_told_not_silently_dropped(tmp_path):

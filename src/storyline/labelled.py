@@ -65,34 +65,52 @@ def gold_labels(path: str | Path, field: str) -> dict[str, str | None]:
 LABELS = ("event", "story", "topic")
 
 
-def check_labels(path: str | Path) -> list[str]:
-    """Refuse a labelled file whose id is on two lines with other labels (which line's labels an article got
-    depended on the order); return a note for each kind of labelled line that will not be scored: no ``event``
-    field (a misspelt name), or a null one."""
-    first: dict[str, tuple[int, dict]] = {}
+def check_labels(path: str | Path) -> tuple[list[str], set[str]]:
+    """A note for each kind of labelled line that will not be scored as it reads: an id on two lines with other
+    labels, and a line with no ``event`` field (a misspelt name) or a null one. Returns the notes, and the ids
+    given to two different articles with other labels: which article took which line's labels cannot be told,
+    so neither is scored nor trained on. (An id on two lines of the same text is one article, and the later
+    line's labels count: public corpora hold such lines, labelled twice.)"""
+    first: dict[str, tuple[int, dict, Any]] = {}
+    relabelled: list[str] = []
+    ambiguous: dict[str, str] = {}
     missing: list[int] = []
     unlabelled: list[int] = []
     fields: set[str] = set()
     for lineno, ident, row in _numbered_rows(path):
         labels = {f: row.get(f) for f in LABELS}
+        content = [row.get(f) for f in ("text", "html", "file")]
         if ident in first and first[ident][1] != labels:
-            other, theirs = first[ident]
+            other, theirs, text = first[ident]
             differ = ", ".join(f"{f} {theirs[f]!r} there, {labels[f]!r} here" for f in LABELS if theirs[f] != labels[f])
-            raise InputError(f"{path}:{lineno}", f"id {ident!r} is also on line {other} with other labels ({differ})",
-                             "Give each article its own id")  # fmt: skip
-        first.setdefault(ident, (lineno, labels))
+            if text == content:
+                relabelled.append(f"line {lineno} repeats the id {ident!r} and the text of line {other} with other labels ({differ})")
+            else:
+                ambiguous.setdefault(ident, f"line {lineno}: id {ident!r} also names another article, on line {other}, "
+                                            f"with other labels ({differ})")  # fmt: skip
+        first.setdefault(ident, (lineno, labels, content))
         if "event" not in row:
             missing.append(lineno)
             fields.update(row)
         elif row["event"] is None:
             unlabelled.append(lineno)
     notes = []
+    if ambiguous:
+        notes.append(f"{path}: {_listed(list(ambiguous.values()))}. Which article has which labels cannot be told, so "
+                     "neither is scored or trained on. Give each article its own id")  # fmt: skip
+    if relabelled:
+        notes.append(f"{path}: {_listed(relabelled)}. The later line's labels are scored")
     if missing:
         notes.append(f"{path}: {_lines(missing)} no event field and will not be scored or trained on (their fields: "
                      f"{', '.join(sorted(fields))}). Name the gold event of each article `event`")  # fmt: skip
     if unlabelled:
         notes.append(f"{path}: {_lines(unlabelled)} a null event and will not be scored or trained on")
-    return notes
+    return notes, set(ambiguous)
+
+
+def _listed(items: list[str], most: int = 3) -> str:
+    """The first ``most`` of ``items`` joined, and how many more."""
+    return "; ".join(items[:most]) + (f"; and {len(items) - most} more" if len(items) > most else "")
 
 
 def _lines(numbers: list[int], most: int = 10) -> str:
@@ -129,14 +147,14 @@ def load_labelled(path: str | Path, settings: Settings | None = None, cache: str
                   on_warning: Callable[[str], None] | None = None) -> Labelled:  # fmt: skip
     """The enriched articles of a labelled file, with their labels (articles that failed to read are left out, and
     each failure given to ``on_error``; labelled lines that will not be scored, and what the ingest guessed, are
-    told to ``on_warning``). An id on two lines with other labels is refused (:func:`check_labels`).
+    told to ``on_warning``: :func:`check_labels`).
 
     ``cache``: a store file kept between runs; an existing one is read as it is.
     """
     from .pipeline import Pipeline
 
     settings = settings or Settings()
-    notes = check_labels(path)  # before the ingest: a refused file costs nothing
+    notes, ambiguous = check_labels(path)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(cache) if cache else Path(tmp) / "labelled.db"
         fresh = not db.exists()
@@ -151,9 +169,9 @@ def load_labelled(path: str | Path, settings: Settings | None = None, cache: str
     given = {}
     for a in articles:  # a clashing id was stored as "<id>~<hash>"
         given[a.id] = a.id if a.id in events else a.id.split("~")[0]
-    kept = [a for a in articles if events.get(given[a.id]) is not None]
+    kept = [a for a in articles if events.get(given[a.id]) is not None and given[a.id] not in ambiguous]
     scored = {given[a.id] for a in kept}
-    unread = [i for i, e in events.items() if e is not None and i not in scored]
+    unread = [i for i, e in events.items() if e is not None and i not in scored and i not in ambiguous]
     if unread:
         notes.append(f"{path}: {len(unread)} labelled articles were not read and will not be scored or trained on "
                      f"({', '.join(unread[:10])}{', ...' if len(unread) > 10 else ''}): each failed (told above) or has "
