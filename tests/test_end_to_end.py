@@ -96,3 +96,14 @@ def test_a_table_keeps_each_id_and_date_on_one_line_in_a_narrow_terminal():
     for value in ("e-cb5b7ece7735", "2024-03-07", "s-eae04618cfb6"):
         assert any(value in line for line in text.splitlines()), value
     assert "lingers" in text
+
+
+def test_the_command_line_starts_without_loading_what_only_some_commands_need():
+    """datasketch (and the scipy it loads) and PostgreSQL's driver cost about 0.6 s of every command, `--help`
+    included; they are loaded by the commands that deduplicate or open a PostgreSQL store."""
+    import subprocess
+    import sys
+
+    code = "import sys, storyline.cli; print(' '.join(m for m in ('datasketch', 'psycopg', 'scipy') if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert loaded == []

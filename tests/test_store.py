@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from storyline import Article, Event, NotFound, Story
-from storyline.storage import STORE_ERRORS, open_store
+from storyline.storage import open_store, store_errors
 from storyline.storage.migrations import MIGRATIONS
 
 
@@ -205,7 +205,7 @@ def test_events_and_stories_saved_and_orphans_removed(store):
 
 
 def test_foreign_keys_enforced(store):
-    with pytest.raises(STORE_ERRORS):
+    with pytest.raises(store_errors()):
         with store.write():
             store.add_articles([_article("a1", duplicate_of="ghost")])
     assert store.count("articles") == 0

@@ -20,7 +20,6 @@ from .outlets import outlet_label
 from .output import FORMATS, emit, printable
 from .settings import SETTINGS, Settings, default_config, settings_markdown
 from .storage import (
-    STORE_ERRORS,
     ArticleRow,
     EntityRow,
     FigureRow,
@@ -31,6 +30,7 @@ from .storage import (
     is_postgres,
     open_store,
     sqlite_path,
+    store_errors,
     store_failure,
 )  # fmt: skip
 
@@ -548,7 +548,7 @@ def main() -> None:
     except StorylineError as exc:
         _say(err, f"error: {exc}")
         sys.exit(2)
-    except STORE_ERRORS as exc:  # raised while reading a store that opened, such as a damaged page
+    except store_errors() as exc:  # raised while reading a store that opened, such as a damaged page
         _say(err, f"error: {store_failure(_OPENED[-1] if _OPENED else '(the store)', exc)}")
         sys.exit(2)
     except KeyboardInterrupt:

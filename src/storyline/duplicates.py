@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from .models import Article
+
+if TYPE_CHECKING:  # datasketch (and the scipy it imports) costs 0.4 s: loaded when an index is first made
+    from datasketch import MinHash
 
 NUM_PERM = 64
 SCHEME = "affine32"  # datasketch's hashing scheme; stored MinHashes are only comparable under the same one
@@ -34,6 +37,8 @@ def shingles(text: str, size: int) -> set[str]:
 
 
 def minhash_of(shingle_set: set[str]) -> MinHash:
+    from datasketch import MinHash
+
     m = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
     m.update_batch([s.encode("utf-8") for s in shingle_set])
     return m
@@ -48,6 +53,8 @@ class Deduplicator:
     """
 
     def __init__(self, threshold: float = 0.8, shingle: int = 5):
+        from datasketch import MinHashLSH
+
         self.threshold = threshold
         self.shingle = shingle
         self.lsh = MinHashLSH(threshold=max(0.2, threshold * 0.5), num_perm=NUM_PERM)
@@ -57,6 +64,8 @@ class Deduplicator:
 
     def load(self, rows) -> None:
         """Add stored articles: an iterable of (id, minhash bytes, published)."""
+        from datasketch import MinHash
+
         for article_id, blob, published in rows:
             m = MinHash(num_perm=NUM_PERM, seed=1, hashvalues=np.frombuffer(blob, dtype=np.uint64), scheme=SCHEME)
             self._add(article_id, m, published)

@@ -8,6 +8,7 @@ database. Both give a :class:`Store` (the interface in :mod:`.base`).
 from __future__ import annotations
 
 import sqlite3
+import sys
 from pathlib import Path
 
 from ..errors import StoreError
@@ -28,23 +29,20 @@ from .files import store_failure as sqlite_failure
 from .sqlite import SQLiteStore
 
 __all__ = [
-    "STORE_ERRORS", "ArticleRow", "EntityRow", "FigureRow", "OutletRow", "QuoteRow", "SQLiteStore", "SearchHit", "Store",
+    "ArticleRow", "EntityRow", "FigureRow", "OutletRow", "QuoteRow", "SQLiteStore", "SearchHit", "Store",
     "check_period", "copy_store", "fields_of", "highlight", "is_postgres",
-    "is_store_failure", "open_store", "sqlite_path", "store_failure",
+    "is_store_failure", "open_store", "sqlite_path", "store_errors", "store_failure",
 ]
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
-def _driver_errors() -> tuple[type[BaseException], ...]:
-    try:
-        import psycopg
-    except ImportError:  # pragma: no cover - psycopg is a dependency
-        return (sqlite3.DatabaseError,)
-    return (sqlite3.DatabaseError, psycopg.Error)
-
-
-STORE_ERRORS = _driver_errors()  # what a backend's driver raises when the store itself fails
+def store_errors() -> tuple[type[BaseException], ...]:
+    """What a backend's driver raises when the store itself fails (for ``except store_errors()``, which asks when
+    an error is raised): PostgreSQL's driver only once a PostgreSQL store imported it (importing it for every
+    command cost a fifth of a second)."""
+    psycopg = sys.modules.get("psycopg")
+    return (sqlite3.DatabaseError,) if psycopg is None else (sqlite3.DatabaseError, psycopg.Error)
 
 
 def is_postgres(db: str | Path) -> bool:

@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import BadParameter, NotFound, StorylineError
 from ..settings import Settings
-from ..storage import STORE_ERRORS, store_failure
+from ..storage import store_errors, store_failure
 from . import api, pages, views
 from .ingesting import Ingestor
 from .security import HEADERS, BodyLimit, BodyTooLarge, SecurityHeaders, require_read
@@ -149,7 +149,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:
         logging.getLogger("storyline.web").error("%s %s failed", request.method, request.url.path, exc_info=exc)
-        if isinstance(exc, STORE_ERRORS):
+        if isinstance(exc, store_errors()):
             return _error(request, 500, str(store_failure(str(request.app.state.settings.db), exc)))
         return _error(request, 500, "storyline failed on this request; the server's log has the details.")
 
