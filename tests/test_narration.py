@@ -490,3 +490,20 @@ def test_a_figures_measure_is_shown_unless_its_text_says_it():
     assert measure_after("counts", "11 counts") == ""
     assert measure_after("counts", "11 accounts") == "counts"  # a word ending alike is another word
     assert measure_after("people", "3 million people") == "" and measure_after(None, "5") == ""
+
+
+def test_what_one_source_has_alone_holds_no_agreed_claim_and_no_sentence_twice():
+    from storyline.narration.compare import compare
+
+    said = "The mayor said the ferry would resume service on the eastern route after the storm passed."
+    a = _plain("herald", "Herald", said + "\nCrews worked through the night to clear the harbour entrance.",
+               quotes=["the ferry would resume service on the eastern route after the storm passed."])  # fmt: skip
+    b = _plain("gazette", "Gazette", said + "\nThe port authority said 14 vessels were still waiting offshore.",
+               figures=[("14 vessels", 14, "vessels", "count", "vessels waiting")],
+               quotes=["14 vessels were still waiting offshore."])  # fmt: skip
+    found = compare(_sources(a, b))
+    assert any(x["kind"] == "claim" and x["text"] == said for x in found["agreements"]), found["agreements"]
+    alone = found["unique"]
+    assert not any("ferry would resume" in u["text"] for u in alone), alone  # agreed, so not one source's alone
+    offshore = [u for u in alone if "offshore" in (u.get("sentence") or u["text"])]
+    assert len(offshore) == 1, alone  # the figure and the quote around it are one sentence, listed once

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from functools import lru_cache
+from itertools import islice
 
 import numpy as np
 
@@ -262,14 +263,28 @@ def _similar_context(agreement: dict) -> bool:
 def unique_facts(sources: Sources, sentences: list[Sentence], clusters: list[dict], figures: list[dict],
                  agreed_spans: list[tuple[str, int]] = ()) -> list[dict]:  # fmt: skip
     """Figures, quotes and sentences only one independent source has (empty with a single source). A sentence
-    that holds an agreed figure or quote (``agreed_spans``) is not one source's alone, and of a wire copy and its
-    original only one is read."""
+    that holds an agreed figure or quote (``agreed_spans``) is not one source's alone, nor is a figure or quote
+    inside a sentence of an agreed claim; a sentence is listed once (a figure and the quote around it are one
+    fact), and of a wire copy and its original only one is read."""
     if sources.independent([a.id for a in sources.articles]) < 2:
         return []
-    out = [{"kind": "figure", "text": g["text"], "sentence": g["sources"][0].get("sentence"), **_cite_of(g)}
-           for g in figures if g["independent"] == 1][:4]  # fmt: skip
-    out += [{"kind": "quote", "text": g["text"], "speaker": g["speaker"], **_cite_of(g)}
-            for g in quote_groups(sources) if g["independent"] == 1][:4]  # fmt: skip
+    claimed = [(c["article_id"], c["start"], c["end"]) for cl in clusters for c in cl["sources"]]
+    listed: set[tuple[str, int]] = set()
+
+    def alone(item: dict) -> bool:
+        """Not inside an agreed claim's sentence, and of a sentence not listed yet."""
+        where = (item["article_id"], item.get("sentence_start", item["start"]))
+        if where in listed or any(aid == item["article_id"] and s <= item["start"] < e for aid, s, e in claimed):
+            return False
+        listed.add(where)
+        return True
+
+    found = [{"kind": "figure", "text": g["text"], "sentence": g["sources"][0].get("sentence"), **_cite_of(g)}
+             for g in figures if g["independent"] == 1]  # fmt: skip
+    out = list(islice(filter(alone, found), 4))
+    found = [{"kind": "quote", "text": g["text"], "speaker": g["speaker"], **_cite_of(g)}
+             for g in quote_groups(sources) if g["independent"] == 1]  # fmt: skip
+    out += islice(filter(alone, found), 4)
     agreed = {(c["article_id"], c["start"]) for cl in clusters for c in cl["sources"]}
     held = [(u["article_id"], u["start"]) for u in out] + list(agreed_spans)
     read = {}  # copy group -> the one article of it read
