@@ -507,3 +507,21 @@ def test_what_one_source_has_alone_holds_no_agreed_claim_and_no_sentence_twice()
     assert not any("ferry would resume" in u["text"] for u in alone), alone  # agreed, so not one source's alone
     offshore = [u for u in alone if "offshore" in (u.get("sentence") or u["text"])]
     assert len(offshore) == 1, alone  # the figure and the quote around it are one sentence, listed once
+
+
+def test_a_summary_sentence_cites_as_also_only_outlets_that_print_it_word_for_word():
+    from storyline.narration.summary import summarise
+
+    lead = ("The harbour board raised the mooring fee by 25 euros to 180 euros a night on Monday, saying repairs to "
+            "the breakwater could no longer wait.")  # fmt: skip
+    reworded = ("The harbour board raised the mooring fee by a quarter to 180 euros a night on Monday, saying repairs to "
+                "the breakwater could no longer wait.")  # fmt: skip
+    paraphrase = ("The harbour board put up its mooring fee to 180 euros a night on Monday, and said the repairs to "
+                  "the breakwater could not wait any longer.")  # fmt: skip
+    same = lead.replace("on Monday", "on Monday morning")
+    articles = [_plain(aid, aid.title(), text + "\nSkippers said they would moor elsewhere next season.")
+                for aid, text in (("herald", lead), ("gazette", reworded), ("post", paraphrase), ("ledger", same))]
+    summary = summarise(_sources(*articles), 1)
+    [first] = [s for s in summary if "breakwater" in s["text"]]
+    carriers = {first["article_id"], *(c["article_id"] for c in first["also"])}
+    assert carriers in ({"herald", "ledger"}, {"gazette"}, {"post"}), first

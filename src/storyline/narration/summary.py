@@ -5,20 +5,23 @@ marginal relevance over TF-IDF vectors: central to the event (close to the
 centroid of its independent sources), early in their article, and unlike what
 is already chosen; a source not yet cited gets a bonus, so the summary covers
 several outlets. A chosen sentence that other articles carry almost word for
-word is shown once, with all of them as sources.
+word (the same numbers, nine words in ten the same and in order) is shown once,
+with all of them as sources; a paraphrase is not cited as carrying it.
 """
 
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 import numpy as np
 
-from .sources import WORD, Sentence, Sources, containing, overlap, tfidf
+from .sources import WORD, Sentence, Sources, containing, overlap, tfidf, tokens
 
 MMR_LAMBDA = 0.7  # weight of relevance against novelty
 REPEAT = 0.5  # a sentence this similar to a chosen one is a repetition
-ALSO = 0.6  # a sentence this similar to a chosen one is the same sentence from another source
+ALSO = 0.6  # a sentence this similar to a chosen one may be the same sentence from another source ...
+SAME_WORDS = 0.9  # ... when this share of their words match in order (difflib ratio over their tokens)
 NEW_SOURCE_BONUS = 0.15
 QUOTE_OVERLAP = 0.7  # share of word pairs (quote_words) two renderings of a quote must share
 MIN_QUOTE_WORDS = 4  # words: "We are not done yet" is a quote, a scare-quoted "terrorists" is not
@@ -81,9 +84,21 @@ def choose(sources: Sources, n: int | None = None) -> list[tuple[Sentence, list[
     out = []
     for i in chosen:
         also = [sentences[j] for j in range(len(sentences)) if j != i and sim[i, j] >= ALSO
-                and sentences[j].article_id != sentences[i].article_id]  # fmt: skip
+                and sentences[j].article_id != sentences[i].article_id
+                and word_for_word(sentences[i].text, sentences[j].text)]  # fmt: skip
         out.append((sentences[i], also))
     return out
+
+
+def word_for_word(a: str, b: str) -> bool:
+    """Whether two sentences are one sentence as printed by two outlets: the same numbers, and the same words in
+    the same order but for a few (:data:`SAME_WORDS`). A paraphrase ("discussed plans and made progress toward
+    jointly producing") or another figure ("by 25 basis points" against "by a quarter of a percentage point") is
+    another outlet's sentence, which the summary does not put in its words."""
+    ta, tb = tokens(a), tokens(b)
+    if {t for t in ta if any(c.isdigit() for c in t)} != {t for t in tb if any(c.isdigit() for c in t)}:
+        return False
+    return SequenceMatcher(None, ta, tb, autojunk=False).ratio() >= SAME_WORDS
 
 
 def summarise(sources: Sources, n: int | None = None) -> list[dict]:
