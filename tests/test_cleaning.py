@@ -121,6 +121,8 @@ def test_one_line_clutter(line, reason):
     "The union has 12,000 members.",
     "Velmora, Ostland mull joint rail project — Kessler",
     "Subscribers to the service will pay more from March, the company said.",
+    "Supporters of independent journalism rallied outside the court on Monday, police said.",
+    "The foundation will support independent journalism in the region with 2 million euros, it said.",
 ])
 def test_article_lines_are_not_clutter(sentence):
     assert line_reason(sentence) is None
@@ -325,6 +327,9 @@ def test_nothing_left_is_an_empty_input_error():
     ("Follow Quarry Gazette for the latest local news.", "subscription"),
     ("Get the Ridge Ledger app for alerts", "subscription"),
     ("Get Lakeshore Pilot in your inbox every morning.", "subscription"),
+    ("You've read 3 articles this month. Support independent journalism from €2 a week.", "subscription"),
+    ("You have reached your free article limit.", "subscription"),
+    ("Support local journalism: subscribe today.", "subscription"),
     ("Comments are closed for this article.", "site-furniture"),
 ])
 def test_one_line_page_furniture(line, reason):

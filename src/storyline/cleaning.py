@@ -87,7 +87,12 @@ _LINE_RULES = [
                                 r"in your inbox\b)"
 
                                 r"|\bnewsletter\b.{0,60}\b(?:sign up|subscribe|inbox)\b|this (?:article|content) "
-                                r"is (?:for|only available to) subscribers", re.I)),
+                                r"is (?:for|only available to) subscribers"
+                                # a paywall's meter and appeal: "You've read 4 articles this month. Support independent
+                                # journalism from £1 a week."
+                                r"|^you(?:'ve|’ve| have) (?:read|reached|used) (?:\d+|\w+) (?:of (?:your |\d+ )?)?(?:free )?"
+                                r"(?:articles?|stories|limit)\b|^(?:please )?(?:support|fund) (?:our |independent |quality |"
+                                r"local |trusted )*(?:journalism|reporting)\b", re.I)),
     ("logo", re.compile(r"^[\w.&'’ -]{1,40}\slogo$", re.I)),
     ("source", re.compile(r"^source\s*:\s*\S.{0,80}$", re.I)),
     ("wire-signoff", re.compile(rf"^(?:[a-z]{{1,4}}(?:/[a-z]{{1,4}})+\s*)?\(\s*(?:{AGENCY_PATTERN})(?:\s*(?:,|/|and|&|;)\s*"
