@@ -78,3 +78,12 @@ def test_a_day_is_read_with_its_own_sentence():
     assert (closed.date, hearing.date) == ("2012-06-08", "2013-06-09")
     listed = "Hearings will be held Jan. 5 and Feb. 6 in Marbury."  # no sentences given: its line, abbreviations and all
     assert [t.date for t in find_times(listed, "2013-01-02")] == ["2013-01-05", "2013-02-06"]
+
+
+def test_a_month_in_a_clause_of_the_past_is_behind_whatever_its_sentence_expects():
+    text = "Governor Ada Vik said inflation, which stood at 5.1% in February, had proven more stubborn than expected."
+    [february] = find_times(text, "2024-03-07", [(0, len(text))])
+    assert february.date == "2024-02-01", february  # not the February ahead: "stood" is a verb in the past
+    kept = "The bank, which kept its rate at 4% in October, is expected to move again."
+    [october] = find_times(kept, "2024-03-07", [(0, len(kept))])
+    assert october.date == "2023-10-01", october

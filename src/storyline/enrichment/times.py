@@ -69,7 +69,8 @@ _CLAUSE_BREAK = re.compile(r"[;:()\u2014\u2013]|,(?!\d)|\s-\s")
 # a verb in the past: "pleaded", "agreed", "was sacked", "met" (not "need", "speed", "United")
 _PAST = re.compile(r"\b(?:(?!(?:n|f|s|sp|br|bl|proc|exc|succ|gr)eed\b)[a-z]\w{2,}ed|was|were|had|did|said|told|met|took|made|came|went|won|lost|fell|rose|held|"
                    r"left|began|became|gave|got|saw|sent|spent|paid|sold|bought|brought|found|struck|wrote|spoke|broke|"
-                   r"led|fled|died)\b")
+                   r"led|fled|died|stood|kept|grew|ran|knew|thought|meant|sought|fought|built|chose|drove|stole|"
+                   r"threw|hid|dealt|swore|sank)\b")
 _BY = re.compile(r"\bby\s+$", re.I)  # "by January": a deadline, ahead unless the clause tells of the past
 _TO_DO = re.compile(r"\bto\s+(?!\d)[a-z]+\b(?!\s+(?:percent|per cent|%))", re.I)  # "to add" (not "fell to 4 percent")
 _WOULD = re.compile(r"\b(?:would|will|could|should|shall|must)\b|'ll\b", re.I)
