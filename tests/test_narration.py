@@ -525,3 +525,17 @@ def test_a_summary_sentence_cites_as_also_only_outlets_that_print_it_word_for_wo
     [first] = [s for s in summary if "breakwater" in s["text"]]
     carriers = {first["article_id"], *(c["article_id"] for c in first["also"])}
     assert carriers in ({"herald", "ledger"}, {"gazette"}, {"post"}), first
+
+
+def test_sentences_moving_one_thing_opposite_ways_do_not_agree():
+    from storyline.narration.compare import compare
+
+    a = _plain("herald", "Herald", "The krone rose against the euro after the announcement on Thursday.\n"
+               "Traders said the move had been expected for weeks.")  # fmt: skip
+    b = _plain("gazette", "Gazette", "The krone weakened against the euro after the announcement on Thursday.\n"
+               "Dealers in the capital reported thin trading all afternoon.")  # fmt: skip
+    claims = [x for x in compare(_sources(a, b))["agreements"] if x["kind"] == "claim"]
+    assert not any("krone" in x["text"] for x in claims), claims
+    c = _plain("post", "Post", "The krone rose against the euro after the announcement on Thursday.")
+    claims = [x for x in compare(_sources(a, c))["agreements"] if x["kind"] == "claim"]
+    assert any("krone" in x["text"] for x in claims), claims  # the same move is one claim

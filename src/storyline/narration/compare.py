@@ -20,6 +20,7 @@ article ids, outlets and character spans.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from functools import lru_cache
 from itertools import islice
@@ -124,7 +125,8 @@ def _sentence_edges(sources: Sources, sentences: list[Sentence], dense: list[int
     values = [_figure_values(sources, s) for s in sentences]
     dense = list(range(len(sentences))) if dense is None else dense
     pairs = [(dense[i], dense[j], v) for i, j, v in similar_pairs(tfidf([sentences[k].text for k in dense]), CLAIM_SIM)]
-    edges = {(i, j): v for i, j, v in pairs if group[i] != group[j] and not _conflict(values[i], values[j])}
+    edges = {(i, j): v for i, j, v in pairs if group[i] != group[j] and not _conflict(values[i], values[j])
+             and not _opposed(sentences[i], sentences[j])}  # fmt: skip
     by_phrase: dict[tuple, list[int]] = defaultdict(list)
     for i, s in enumerate(sentences):
         for phrase in _phrases(s.text):
@@ -134,9 +136,29 @@ def _sentence_edges(sources: Sources, sentences: list[Sentence], dense: list[int
             continue
         for a in members:
             for b in members:
-                if a < b and group[a] != group[b] and not _conflict(values[a], values[b]):
+                if a < b and group[a] != group[b] and not _conflict(values[a], values[b]) and \
+                        not _opposed(sentences[a], sentences[b]):
                     edges[(a, b)] = max(edges.get((a, b), 0.0), CLAIM_SIM)
     return sorted(((v, i, j) for (i, j), v in edges.items()), reverse=True)
+
+
+UP = re.compile(r"\b(?:rose|rise[sn]?|gain(?:ed|s)?|strengthen(?:ed|s)?|climb(?:ed|s)?|jump(?:ed|s)?|increas(?:ed|es)|"
+                r"surg(?:ed|es)|soar(?:ed|s)?|rall(?:ied|ies)|higher)\b", re.I)
+DOWN = re.compile(r"\b(?:fell|fall(?:s|en)?|weaken(?:ed|s)?|slipp?(?:ed|s)?|drop(?:ped|s)?|declin(?:ed|es)|decreas(?:ed|es)|"
+                  r"tumbl(?:ed|es)|slump(?:ed|s)?|plung(?:ed|es)|los(?:t|es)|lower)\b", re.I)
+
+
+def _direction(text: str) -> str | None:
+    """``up`` or ``down`` when a sentence moves one way only ("the krone rose"), else None."""
+    up, down = bool(UP.search(text)), bool(DOWN.search(text))
+    return "up" if up and not down else "down" if down and not up else None
+
+
+def _opposed(a: Sentence, b: Sentence) -> bool:
+    """Two sentences moving one thing opposite ways ("the krone rose against the euro" / "the krone weakened against
+    the euro") say opposite things, however alike their words."""
+    da, db = _direction(a.text), _direction(b.text)
+    return da is not None and db is not None and da != db
 
 
 def _figure_values(sources: Sources, s: Sentence) -> dict[str, set[float]]:
