@@ -143,9 +143,9 @@ def _sentence_edges(sources: Sources, sentences: list[Sentence], dense: list[int
 
 
 UP = re.compile(r"\b(?:rose|rise[sn]?|gain(?:ed|s)?|strengthen(?:ed|s)?|climb(?:ed|s)?|jump(?:ed|s)?|increas(?:ed|es)|"
-                r"surg(?:ed|es)|soar(?:ed|s)?|rall(?:ied|ies)|higher)\b", re.I)
+                r"surg(?:ed|es)|soar(?:ed|s)?|rall(?:ied|ies))\b", re.I)
 DOWN = re.compile(r"\b(?:fell|fall(?:s|en)?|weaken(?:ed|s)?|slipp?(?:ed|s)?|drop(?:ped|s)?|declin(?:ed|es)|decreas(?:ed|es)|"
-                  r"tumbl(?:ed|es)|slump(?:ed|s)?|plung(?:ed|es)|los(?:t|es)|lower)\b", re.I)
+                  r"tumbl(?:ed|es)|slump(?:ed|s)?|plung(?:ed|es)|los(?:t|es))\b", re.I)
 
 
 def _direction(text: str) -> str | None:
