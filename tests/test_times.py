@@ -87,3 +87,13 @@ def test_a_month_in_a_clause_of_the_past_is_behind_whatever_its_sentence_expects
     kept = "The bank, which kept its rate at 4% in October, is expected to move again."
     [october] = find_times(kept, "2024-03-07", [(0, len(kept))])
     assert october.date == "2023-10-01", october
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("The council said the bridge would reopen on April 4.", "2024-04-04"),
+    ("The bank said on Thursday that it would raise rates again from April 4.", "2024-04-04"),
+    ("He said the man he saw on April 4 would be charged.", "2023-04-04"),  # the verb nearest before it is past
+])
+def test_a_day_reported_speech_puts_ahead_lies_ahead(sentence, want):
+    found = [t for t in find_times(sentence, "2024-03-07") if t.text == "April 4"]
+    assert [t.date for t in found] == [want]

@@ -74,6 +74,7 @@ _PAST = re.compile(r"\b(?:(?!(?:n|f|s|sp|br|bl|proc|exc|succ|gr)eed\b)[a-z]\w{2,
 _BY = re.compile(r"\bby\s+$", re.I)  # "by January": a deadline, ahead unless the clause tells of the past
 _TO_DO = re.compile(r"\bto\s+(?!\d)[a-z]+\b(?!\s+(?:percent|per cent|%))", re.I)  # "to add" (not "fell to 4 percent")
 _WOULD = re.compile(r"\b(?:would|will|could|should|shall|must)\b|'ll\b", re.I)
+_REPORTED_AHEAD = re.compile(r"\bwould\b", re.I)  # the future of reported speech: "said it would reopen on April 4"
 _PAST_STATE = re.compile(r"\b(?:was|were|had)\b|'d\b", re.I)  # "prices had doubled by January"
 AHEAD_DAYS = 7  # a day without its year, in a sentence that does not look ahead, is at most this far after publication
 
@@ -210,8 +211,9 @@ def _looks_ahead(text: str, sentence: tuple[int, int], start: int, end: int) -> 
     """Whether the day or month ``text[start:end]``, named without its year, lies ahead. Read with its own clause
     (its sentence when the clause is the date alone: "By March, ..."): "by" it is a deadline ahead unless the
     clause tells of a past state ("prices had doubled by January"); a clause that looks ahead (:data:`_AHEAD`)
-    does, one with a verb in the past ("Pike, who pleaded guilty in October, is expected to testify") does not;
-    else its sentence decides."""
+    does, and so does one whose verb nearest before it is reported speech's future ("said the bridge would reopen
+    on April 4"); one with a verb in the past ("Pike, who pleaded guilty in October, is expected to testify") does
+    not; else its sentence decides."""
     lo, hi = sentence
     breaks = list(_CLAUSE_BREAK.finditer(text, lo, hi))
     c0 = max((b.end() for b in breaks if b.end() <= start), default=lo)
@@ -228,6 +230,9 @@ def _looks_ahead(text: str, sentence: tuple[int, int], start: int, end: int) -> 
         return max(before)[1] if before else min(after)[1] if after else True
     if _AHEAD.search(text, c0, c1):
         return True
+    verbs = [(m.start(), ahead) for ahead, rule in ((False, _PAST), (True, _REPORTED_AHEAD)) for m in rule.finditer(text, c0, start)]
+    if verbs and max(verbs)[1]:
+        return True  # "said the bridge would reopen on April 4": the verb nearest before it looks ahead
     return not _PAST.search(text, c0, c1) and bool(_AHEAD.search(text, lo, hi))
 
 
