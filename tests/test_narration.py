@@ -303,6 +303,21 @@ def test_framing_reads_cue_words_not_parts_of_words_nor_what_follows_the_figure(
     assert modality == {"120 residents": "reported", "4.5 percent": "reported", "80 staff": "expected"}
 
 
+def test_a_figure_after_any_verb_in_the_past_is_reported_not_expected():
+    from storyline.narration.differences import framing
+
+    text = ("The board said it would not wait and lowered its rate to 4.25 percent.\n"
+            "The board said it would lower its rate to 4 percent.")  # fmt: skip
+    a = _plain("herald", "Herald", text, figures=[("4.25 percent", 4.25, "percent", "percent", ""),
+                                                  ("4 percent", 4.0, "percent", "percent", "")])  # fmt: skip
+    sources = _sources(a)
+    modality = {f.text: framing(sources, {"article_id": "herald", "start": f.start, "end": f.end,
+                                          "sentence_start": next(x for x, y in a.sentences if x <= f.start < y),
+                                          "sentence_end": next(y for x, y in a.sentences if x <= f.start < y)})["modality"]
+                for f in a.figures}  # fmt: skip
+    assert modality == {"4.25 percent": "reported", "4 percent": "expected"}
+
+
 def test_a_source_that_names_no_time_does_not_frame_a_figure_differently():
     from storyline.narration.differences import framing_differences
     from storyline.narration.summary import figure_groups

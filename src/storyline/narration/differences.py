@@ -20,12 +20,13 @@ from .sources import Sources, content_tokens, overlap, times_within
 EXPECT = re.compile(  # each word with its own endings: "plan" and "planned", never "plant" or "aimless"
     r"\b(expect(?:s|ed|ing|ations?)?|forecast(?:s|ed|ing)?|project(?:ed|ions?)|estimat(?:e|es|ed|ing)|will|would|"
     r"could|may|might|likely|target(?:s|ed|ing)?|aim(?:s|ed|ing)?|plan(?:s|ned|ning)?|set to|on track|"
-    r"hop(?:e|es|ed|ing|efully)|due to|predict(?:s|ed|ing|ions?)?|anticipat(?:e|es|ed|ing|ion))\b",
+    r"hop(?:e|es|ed|ing|efully)|due to|predict(?:s|ed|ing|ions?)?|anticipat(?:e|es|ed|ing|ion)|"
+    r"propos(?:e|es|ed|ing|al)|schedul(?:e|es|ed|ing)|intend(?:s|ed|ing)?)\b",
     re.IGNORECASE,
 )
-ACHIEVED = re.compile(
-    r"\b(crossed|reached|hit|rose|fell|grew|jumped|dropped|totall?ed|amounted|was|were|had|recorded|posted|"
-    r"exceeded|topped|surpassed|climbed|declined|increased|decreased|stood)\b",
+ACHIEVED = re.compile(  # a verb in the past: "raised", "lowered", "cut", "rose" (not an expectation's "expected")
+    r"\b(?!(?:expect|forecast|project|estimat|target|aim|plann|hop|predict|anticipat|propos|schedul|intend)\w*\b)"
+    r"([a-z]\w{2,}ed|hit|cut|rose|fell|grew|was|were|had|paid|held|kept|stood|set a|won|lost|left|sold|spent)\b",
     re.IGNORECASE,
 )
 CUE_WINDOW = 60  # characters before a figure searched for its framing cue
