@@ -22,6 +22,14 @@ CASES = [
     ("About 3 million people voted.", "3 million people", 3e6, "people", "count", "people"),
     ("Halvorsen, 47, was ordered to repay $3.5 million to investors.", "$3.5 million", 3.5e6, "USD", "money", "Halvorsen"),
     ("On March 3, 2024, the council said it would spend $5 million.", "$5 million", 5e6, "USD", "money", "council"),
+    ("Arrieta said trade could reach $6 billion by 2026.", "$6 billion", 6e9, "USD", "money", "trade"),
+    ("He told reporters the bridge would cost $24 million.", "$24 million", 2.4e7, "USD", "money", "bridge"),
+    ("According to Arrieta, about 11% of the grain exports go by rail.", "11%", 11.0, "%", "percent", "grain exports"),
+    ("The minister's visit lasted about 14 hours.", "14 hours", 14.0, "hours", "duration", "minister's visit"),
+    ("The injured man was taken to hospital with $300 in his pocket.", "$300", 300.0, "USD", "money", "injured man"),
+    ("The sea wall, finished in May at a cost of €38 million, held.", "€38 million", 3.8e7, "EUR", "money", "cost"),
+    ("The new goal, she said, was $9 billion by 2027.", "$9 billion", 9e9, "USD", "money", "new goal"),
+    ("The Delta Bridge, which cost $3.5 billion, opened in May.", "$3.5 billion", 3.5e9, "USD", "money", "Delta Bridge"),
 ]
 
 

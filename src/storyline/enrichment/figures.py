@@ -5,9 +5,12 @@ crore", "50bn", "31%", "12 per cent", "five times", "14 regional trade
 meetings", "an 11-hour visit"; each gets a normalised ``value`` (4e10), a
 ``unit`` (USD, INR, %, times, meetings, hours …), a ``kind`` and a short
 ``measures`` phrase taken from its sentence: the noun phrase the figure
-qualifies ("14 regional trade meetings" -> "regional trade meetings") or else the
-subject of its clause ("Velmora's share of grain exports has climbed to 31%" ->
-"Velmora's share of grain exports"). The phrase comes from a
+qualifies ("14 regional trade meetings" -> "regional trade meetings"), the noun it is
+the amount of ("at a cost of €38 million" -> "cost"), what it is a part of ("11% of
+grain exports" -> "grain exports"), or else the subject of its clause ("Velmora's share
+of grain exports has climbed to 31%" -> "Velmora's share of grain exports"; in reported
+speech the reported clause's: "he said the bridge would cost $24 million" -> "bridge",
+a pronoun standing for the subject before it). The phrase comes from a
 word-list heuristic rather than a dependency parse, which would cost the
 parser's time on every sentence with a number.
 """
@@ -75,7 +78,8 @@ VERBS = frozenset(
     decreased declined declines climbed climbs crossed crosses exceeded exceeds amounted amounts cost costs raised
     spent spends paid pays received earned lost gained doubled tripled expects expected estimated valued
     accounted accounts made makes saw sees signed agreed won met meets killed injured said says began begins
-    started starts ended ends took takes came comes went goes held holds showed shows talked""".split()
+    started starts ended ends took takes came comes went goes held holds showed shows talked go come get gets got
+    remain remains remained stay stays stayed found gave sent put told""".split()
 )
 _PLURALS = frozenset("people men women children police staff times troops personnel cattle".split())
 
@@ -119,23 +123,69 @@ def _noun_after(text: str, pos: int) -> str:
     return " ".join(w for w, _ in _words_after(text, pos, limit=3, names=True))
 
 
+_OF = re.compile(r"\s+of\s+(?:(?:the|its|their|his|her|our|all|a|an)\s+)?")
+
+
+def _part_of(text: str, pos: int) -> str:
+    """What a figure is a part of: "11% of grain exports" -> "grain exports"."""
+    m = _OF.match(text, pos)
+    return _noun_after(text, m.end()) if m else ""
+
+
+_ASIDE_SAID = re.compile(r",\s*(?:[\w'’.-]+\s+){1,3}?(?:said|says|added|noted),")  # "The new goal, she said, was"
+# what a figure is the amount of: "at a cost of €38 million", "a target of $9 billion", "the initial estimate of"
+_NOUN_OF = re.compile(r"(?:^|\s)((?:[a-z][\w'’-]*\s+)?[a-z][\w'’-]*)\s+of\s+(?:(?:about|around|roughly|nearly|almost|some|"
+                      r"just|over|under|up to|more than|less than)\s+)?$")
+
+
+def _amount_of(text: str, start: int) -> str:
+    """The noun a figure is the amount of, from the words just before it ("a cost of €38 million" -> "cost")."""
+    m = _NOUN_OF.search(text, max(0, start - 60), start)
+    if not m:
+        return ""
+    words = m.group(1).split()
+    if _verb(words, len(words) - 1):  # "raised it to", not "a cost of"
+        return ""
+    return " ".join(w for w in words if w.casefold() not in STOP)
+
+
 _ASIDE_NUMBER = re.compile(r"(?<=[^\W\d_]),\s*\d{1,3},\s")  # "Delaney, 52, is accused": an age after a name (not "March 3, 2024,")
 
 
+_PRONOUNS = frozenset("he she it they we i you this that there who which".split())
+_DETERMINERS = frozenset("the a an its his her their our my your this that these those".split())
+# where a reported clause begins: "the minister said trade could reach $6 billion"
+_REPORTED = r"\b(?:said|says|say|told\s+[\w'’-]+|added|noted|announced|stated|warned)\s+(?:that\s+)?"
+
+
+def _verb(words: list[str], i: int) -> bool:
+    """Whether ``words[i]`` is a verb: a listed one or a word in -ed ("the visit lasted"), but not after a determiner
+    ("the injured man", "a total of")."""
+    w = words[i].casefold()
+    if i and words[i - 1].casefold() in _DETERMINERS:
+        return False
+    return w in VERBS or (len(w) > 4 and w.endswith("ed") and "-" not in w and i > 0)  # not "Abu Dhabi-based"
+
+
 def _clause_subject(sentence: str, offset: int) -> str:
-    """The subject of the clause that holds ``offset``: the words before its first verb. A number set off by commas
-    is an aside on the subject ("Delaney, 52, is accused of raising $48 million" -> "Delaney"), not the subject."""
+    """The subject of the clause that holds ``offset``: the words before its first verb ("he said the project would
+    cost $24 million" -> "project"); a pronoun stands for the subject of the clause before ("the council said it
+    would spend $5 million" -> "council"). A number set off by commas is an aside on the subject ("Delaney, 52, is
+    accused of raising $48 million" -> "Delaney"), not the subject."""
     sentence = _ASIDE_NUMBER.sub(lambda m: " " * len(m.group()), sentence)  # blanked: offsets stay
-    bounds = [0] + [m.end() for m in re.finditer(r"[;:]\s|,\s|\bthat\s|\bwhich\s|—\s", sentence[:offset])]
+    sentence = _ASIDE_SAID.sub(lambda m: " " * (len(m.group()) - 1) + ",", sentence)  # its clause still ends
+    bounds = [0] + [m.end() for m in re.finditer(r"[;:]\s|,\s|\bthat\s|\bwhich\s|—\s|" + _REPORTED, sentence[:offset], re.I)]
+    pronoun = ""
     for b in reversed(bounds):
         words = re.findall(r"[\w'’-]+", sentence[b:offset])
-        for i, w in enumerate(words):
-            if w.casefold() in VERBS:
-                if i:
-                    subject = " ".join(words[:i][-8:])
-                    return re.sub(r"^(?:(?i:the|a|an|and|but|so)\s+)+", "", subject)
+        for i in range(len(words)):
+            if _verb(words, i):
+                subject = re.sub(r"^(?:(?i:the|a|an|and|but|so)\s+)+|\s+(?i:which|who|that)$", "", " ".join(words[:i][-8:]))
+                if subject and subject.casefold() not in _PRONOUNS:
+                    return subject
+                pronoun = pronoun or subject
                 break
-    return " ".join(re.findall(r"[\w'’-]+", sentence[:offset])[-6:])
+    return pronoun or " ".join(re.findall(r"[\w'’-]+", sentence[:offset])[-6:])
 
 
 def _candidates(text: str) -> list[tuple[int, int, float | None, str | None, str, str]]:
@@ -183,7 +233,8 @@ def find_figures(text: str, sentences: list[tuple[int, int]], times: list[TimeMe
         taken.append((start, end))
         s, e = sentence_of(text, sentences, start)
         sentence = text[s:e]
-        measures = phrase or _noun_after(text, end) or _clause_subject(sentence, start - s)
+        measures = (phrase or _noun_after(text, end) or _amount_of(text, start) or _part_of(text, end)
+                    or _clause_subject(sentence, start - s))
         value = float(value) if value is not None else None
         figures.append(Figure(start, end, text[start:end], value, unit, kind, sentence, measures))
     figures.sort(key=lambda f: f.start)
