@@ -554,3 +554,12 @@ def test_sentences_moving_one_thing_opposite_ways_do_not_agree():
     c = _plain("post", "Post", "The krone rose against the euro after the announcement on Thursday.")
     claims = [x for x in compare(_sources(a, c))["agreements"] if x["kind"] == "claim"]
     assert any("krone" in x["text"] for x in claims), claims  # the same move is one claim
+
+
+def test_an_article_of_no_known_outlet_is_named_once_by_its_id(tmp_path):
+    text = "The ferry to Oster Island was cancelled on Tuesday because of the storm, the harbour office said."
+    original, copy = _plain("wire-1", None, text), _plain("paper-2", None, text)
+    copy.duplicate_of = "wire-1"
+    md = render(_one_event_report(tmp_path, original, copy), "md")
+    assert "article paper-2 reprints article wire-1" in md
+    assert "paper-2 (paper-2)" not in md and "**unknown outlet**" in md
