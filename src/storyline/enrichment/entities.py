@@ -176,6 +176,13 @@ def best_form(forms: Counter, person: bool) -> str:
 # ---------------------------------------------------------------- within an article
 
 
+def _said_in_lowercase(text: str, word: str) -> bool:
+    """Whether a capitalised ``word`` ("Comedian") is also in ``text`` in lowercase, as a common noun is and a name
+    seldom is."""
+    return word[:1].isupper() and word[1:].islower() and \
+        re.search(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", text) is not None
+
+
 def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int] | None:
     """Span without surrounding blanks, possessive, leading "the" and (for people) titles."""
     span = text[start:end]
@@ -195,6 +202,8 @@ def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int] | None
         word = m.group(1).casefold().rstrip(".")
         if word == "the" or (label == "PERSON" and word in TITLE_WORDS):
             start += m.end()
+        elif label == "PERSON" and len(text[start:end].split()) > 2 and _said_in_lowercase(text, m.group(1)):
+            start += m.end()  # a role the text also writes in lowercase: "Comedian Ellen DeGeneres" ("the comedian")
         elif label == "PERSON" and (title := _TITLE_RUN.match(text, start, end)):
             start = title.end()  # "Fire Chief Brian Zeller", "Kettering Fire Marshal Greg Lindner"
         else:
@@ -214,7 +223,7 @@ def _extend_left(text: str, start: int) -> int:
     """Take back capitalised given names just before a PERSON span ("Sanjay" + "Kumar Pandey")."""
     for _ in range(2):
         m = _GIVEN_NAME_BEFORE.search(text[max(0, start - 25) : start])
-        if not m or m.group(1).casefold().rstrip(".") in NOT_NAME_WORDS | TITLE_WORDS:
+        if not m or m.group(1).casefold().rstrip(".") in NOT_NAME_WORDS | TITLE_WORDS or _said_in_lowercase(text, m.group(1)):
             break
         start -= len(m.group(1)) + 1
     return start
