@@ -107,3 +107,22 @@ def test_the_command_line_starts_without_loading_what_only_some_commands_need():
     code = "import sys, storyline.cli; print(' '.join(m for m in ('datasketch', 'psycopg', 'scipy') if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert loaded == []
+
+
+def test_a_table_too_wide_for_the_terminal_folds_its_ids_rather_than_cutting_them_or_dropping_a_column():
+    """Ids kept on one line were cropped where the row did not fit ("e-cb5b7ec" for "e-cb5b7ece7735", looking
+    whole), and the title column squeezed out: `storyline articles` in 80 columns."""
+    from rich.console import Console
+
+    from storyline.output import render
+
+    row = {"id": "meridian-post-03", "published": "2024-03-07", "published_how": "metadata",
+           "outlet": "meridianpost.com", "title": "Central bank raises its key rate", "wire": "Reuters",
+           "duplicate_of": "reuters-wire-01", "event_id": "e-cb5b7ece7735"}  # fmt: skip
+    for width in (50, 80, 100):
+        console = Console(width=width, record=True)
+        console.print(render([row], "table"))
+        body = console.export_text().split("┩\n", 1)[1].splitlines()[:-1]  # the rows under the header
+        cells = [[cell.strip() for cell in line.split("│")[1:-1]] for line in body]
+        read = ["".join(column).replace(" ", "") for column in zip(*cells, strict=True)]
+        assert read == [value.replace(" ", "") for value in row.values()], (width, console.export_text())

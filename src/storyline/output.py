@@ -9,11 +9,13 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 
 FORMATS = ("table", "json", "jsonl", "csv")
-WHOLE_CELL = 24  # characters up to which a one-word cell (an id, a date) is kept on one line in a table
+WHOLE_CELL = 24  # characters up to which a one-word cell (an id, a date) is kept on one line in a table ...
+LEAST_CELL = 8  # ... while each other column keeps this many characters (or all of its widest cell)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -44,14 +46,41 @@ def render(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | No
         for r in rows:
             writer.writerow({k: _cell(v) for k, v in r.items()})
         return buf.getvalue().rstrip("\n")
-    table = Table(title=title, show_lines=False)
+    table = _Listing(title=title, show_lines=False)
     cells = [[_cell(r.get(c)) for c in cols] for r in rows]
-    for i, c in enumerate(cols):  # a column of single short words (ids, dates, counts) is never broken across lines
+    for i, c in enumerate(cols):  # a column of single short words (ids, dates, counts) is kept on one line
         whole = all(len(row[i]) <= WHOLE_CELL and not any(ch.isspace() for ch in row[i]) for row in cells)
         table.add_column(c, overflow="fold", no_wrap=whole)
+        table.widths.append(max(cell_len(text) for text in [c, *(row[i] for row in cells)]))
     for row in cells:
         table.add_row(*row)
     return table
+
+
+class _Listing(Table):
+    """A table whose columns of one short word a cell (ids, dates, counts) are kept on one line as far as the
+    width leaves each other column :data:`LEAST_CELL` characters; the widest of them folds first where it does
+    not. (Rich crops a column that may not wrap when the row is too wide: an id cut short that looked whole,
+    and the title column squeezed out altogether, as ``storyline articles`` in 80 columns.)"""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.widths: list[int] = []  # per column: its widest cell, the header's included
+
+    def __rich_console__(self, console, options):
+        whole = [column.no_wrap for column in self.columns]
+
+        def needed() -> int:  # a cell's padding of 1 on each side, and a border before each column and after the last
+            return sum((width if column.no_wrap else min(width, LEAST_CELL)) + 3
+                       for column, width in zip(self.columns, self.widths, strict=True)) + 1  # fmt: skip
+
+        for i in sorted((i for i, kept in enumerate(whole) if kept), key=lambda i: -self.widths[i]):
+            if needed() <= options.max_width:
+                break
+            self.columns[i].no_wrap = False
+        yield from super().__rich_console__(console, options)
+        for column, kept in zip(self.columns, whole, strict=True):
+            column.no_wrap = kept
 
 
 def _cell(value: Any) -> str:
