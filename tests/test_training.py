@@ -262,6 +262,26 @@ def test_an_id_on_two_lines_with_other_labels_is_told_and_never_scored_against_l
     assert "The later line's labels are scored" in told
 
 
+def test_an_id_is_checked_against_every_earlier_line_of_it_not_the_first_only(tmp_path):
+    """Line 3 gave a1 another text with line 1's labels: compared with line 1 alone it passed, and the strike
+    article was scored as "strike", though the warning said its later line ("ferry") was scored."""
+    from _light import light_pipeline
+    from storyline.labelled import load_labelled
+
+    path = tmp_path / "thrice.jsonl"
+    rows = [{"id": "a1", "text": "Dock workers walked out at Port Alder on Monday over pay.", "event": "strike"},
+            {"id": "a1", "text": "Dock workers walked out at Port Alder on Monday over pay.", "event": "ferry"},
+            {"id": "a1", "text": "A ferry ran aground off Port Alder on Friday.", "event": "strike"},
+            {"id": "a2", "text": "The stranded ferry off Port Alder was towed free on Saturday.", "event": "ferry"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    warnings: list[str] = []
+    data = load_labelled(path, pipeline_factory=lambda store, settings: light_pipeline(store), on_warning=warnings.append)
+    assert {a.id: data.event[a.id] for a in data.articles} == {"a2": "ferry"}
+    told = " ".join(warnings)
+    assert "line 3: id 'a1' also names another article, on line 2, with other labels (event 'ferry' there, 'strike' here)" in told
+    assert "The later line's labels are scored" not in told  # a1 is not scored at all
+
+
 def test_labelled_lines_that_will_not_be_scored_are_told_not_silently_dropped(tmp_path):
     """A misspelt `event` field, a null event, or a text already on another line: those lines were left out of the
     figures and the fit without a word (23 of 28 articles scored, and nothing said why)."""

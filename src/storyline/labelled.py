@@ -71,8 +71,8 @@ def check_labels(path: str | Path) -> tuple[list[str], set[str]]:
     given to two different articles with other labels: which article took which line's labels cannot be told,
     so neither is scored nor trained on. (An id on two lines of the same text is one article, and the later
     line's labels count: public corpora hold such lines, labelled twice.)"""
-    first: dict[str, tuple[int, dict, Any]] = {}
-    relabelled: list[str] = []
+    earlier: dict[str, list[tuple[int, dict, Any]]] = {}  # id -> (line, labels, text) of each line of it so far
+    relabelled: dict[str, list[str]] = {}
     ambiguous: dict[str, str] = {}
     missing: list[int] = []
     unlabelled: list[int] = []
@@ -80,15 +80,18 @@ def check_labels(path: str | Path) -> tuple[list[str], set[str]]:
     for lineno, ident, row in _numbered_rows(path):
         labels = {f: row.get(f) for f in LABELS}
         content = [row.get(f) for f in ("text", "html", "file")]
-        if ident in first and first[ident][1] != labels:
-            other, theirs, text = first[ident]
-            differ = ", ".join(f"{f} {theirs[f]!r} there, {labels[f]!r} here" for f in LABELS if theirs[f] != labels[f])
-            if text == content:
-                relabelled.append(f"line {lineno} repeats the id {ident!r} and the text of line {other} with other labels ({differ})")
-            else:
-                ambiguous.setdefault(ident, f"line {lineno}: id {ident!r} also names another article, on line {other}, "
-                                            f"with other labels ({differ})")  # fmt: skip
-        first.setdefault(ident, (lineno, labels, content))
+        # every earlier line of the id, not the first only: a text relabelled and another text labelled as the
+        # first line was is still two articles under one id with other labels
+        others = [(other, theirs, text) for other, theirs, text in earlier.get(ident, ()) if theirs != labels]
+        same = next(((other, theirs) for other, theirs, text in others if text == content), None)
+        if same:
+            relabelled.setdefault(ident, []).append(f"line {lineno} repeats the id {ident!r} and the text of line "
+                                                    f"{same[0]} with other labels ({_differ(same[1], labels)})")  # fmt: skip
+        another = next(((other, theirs) for other, theirs, text in others if text != content), None)
+        if another:
+            ambiguous.setdefault(ident, f"line {lineno}: id {ident!r} also names another article, on line {another[0]}, "
+                                        f"with other labels ({_differ(another[1], labels)})")  # fmt: skip
+        earlier.setdefault(ident, []).append((lineno, labels, content))
         if "event" not in row:
             missing.append(lineno)
             fields.update(row)
@@ -98,14 +101,20 @@ def check_labels(path: str | Path) -> tuple[list[str], set[str]]:
     if ambiguous:
         notes.append(f"{path}: {_listed(list(ambiguous.values()))}. Which article has which labels cannot be told, so "
                      "neither is scored or trained on. Give each article its own id")  # fmt: skip
-    if relabelled:
-        notes.append(f"{path}: {_listed(relabelled)}. The later line's labels are scored")
+    repeated = [note for ident, said in relabelled.items() if ident not in ambiguous for note in said]
+    if repeated:
+        notes.append(f"{path}: {_listed(repeated)}. The later line's labels are scored")
     if missing:
         notes.append(f"{path}: {_lines(missing)} no event field and will not be scored or trained on (their fields: "
                      f"{', '.join(sorted(fields))}). Name the gold event of each article `event`")  # fmt: skip
     if unlabelled:
         notes.append(f"{path}: {_lines(unlabelled)} a null event and will not be scored or trained on")
     return notes, set(ambiguous)
+
+
+def _differ(theirs: dict, labels: dict) -> str:
+    """How two lines' labels differ: ``event 'strike' there, 'ferry' here``."""
+    return ", ".join(f"{f} {theirs[f]!r} there, {labels[f]!r} here" for f in LABELS if theirs[f] != labels[f])
 
 
 def _listed(items: list[str], most: int = 3) -> str:
