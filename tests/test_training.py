@@ -102,6 +102,20 @@ def test_too_few_labels_to_learn_from_is_a_named_error():
         fit([no_story], Settings())  # a story is optional to eval, not to train
 
 
+def test_too_few_story_labels_name_stories_and_their_events():
+    """The story model's pairs are of events: labels giving it one kind of pair were told as "no two storys met"
+    and, where every event was its own story, as "no two articles of one story met", which the file had."""
+    from storyline.errors import InputError
+
+    data = labelled()
+    one = Labelled(data.articles, data.event, dict.fromkeys(data.story, "s"), data.topic, name="one-story.jsonl")
+    with pytest.raises(InputError, match="no two stories met to tell apart. Label articles of more stories,"):
+        fit([one], Settings())
+    own = Labelled(data.articles, data.event, dict(data.event), data.topic, name="own-story.jsonl")
+    with pytest.raises(InputError, match="no two events of one story met. Label at least two events of one story"):
+        fit([own], Settings())
+
+
 @pytest.fixture
 def labelled_file(tmp_path):
     path = tmp_path / "mine.jsonl"

@@ -278,7 +278,8 @@ def fit(sets: Sequence[Labelled], settings: Settings | None = None, kind: str = 
 def _check_usable(names: list[str], join: _Pairs, story: _Pairs) -> None:
     """Refuse labels that give the event or the story model only one kind of pair, naming the files and the
     labels to add (the model's own refusal said neither)."""
-    for level, pairs in (("event", join), ("story", story)):
+    # the event model's pairs are of articles, the story model's of events
+    for level, levels, unit, pairs in (("event", "events", "articles", join), ("story", "stories", "events", story)):
         if pairs.usable():
             continue
         if not pairs.y and level == "story":
@@ -286,12 +287,12 @@ def _check_usable(names: list[str], join: _Pairs, story: _Pairs) -> None:
                 "Give the articles a `story` label too (the events that continue one happening share it); "
                 "`storyline train` fits a story model")
         elif pairs.y and pairs.y[0]:
-            what, todo = f"the {level} labels give only one kind of pair: no two {level}s met to tell apart", (
-                f"Label articles of more {level}s, some reported within the date window of each other, and of "
-                "more than one story")
+            what, todo = f"the {level} labels give only one kind of pair: no two {levels} met to tell apart", (
+                f"Label articles of more {levels}, some reported within the date window of each other"
+                + (", and of more than one story" if level == "event" else ""))
         else:
-            what, todo = f"the {level} labels give only one kind of pair: no two articles of one {level} met", (
-                f"Label at least two articles of one {level}, reported within the date window")
+            what, todo = f"the {level} labels give only one kind of pair: no two {unit} of one {level} met", (
+                f"Label at least two {unit} of one {level}, reported within the date window")
         raise InputError(", ".join(names) or "the labelled data", what, todo)
 
 
