@@ -123,6 +123,9 @@ def test_one_line_clutter(line, reason):
     "Subscribers to the service will pay more from March, the company said.",
     "Supporters of independent journalism rallied outside the court on Monday, police said.",
     "The foundation will support independent journalism in the region with 2 million euros, it said.",
+    "You have reached the limit of what the state can pay, the minister told the unions.",
+    "You have read the stories of the families who lost their homes.",
+    "Support local journalism and local businesses, the mayor urged residents.",
 ])
 def test_article_lines_are_not_clutter(sentence):
     assert line_reason(sentence) is None

@@ -90,9 +90,15 @@ _LINE_RULES = [
                                 r"is (?:for|only available to) subscribers"
                                 # a paywall's meter and appeal: "You've read 4 articles this month. Support independent
                                 # journalism from £1 a week."
-                                r"|^you(?:'ve|’ve| have) (?:read|reached|used) (?:\d+|\w+) (?:of (?:your |\d+ )?)?(?:free )?"
-                                r"(?:articles?|stories|limit)\b|^(?:please )?(?:support|fund) (?:our |independent |quality |"
-                                r"local |trusted )*(?:journalism|reporting)\b", re.I)),
+                                # (the meter ends its sentence and the appeal goes on to the offer: "You have reached
+                                # the limit of what we can pay" and "Support local journalism and local shops, the
+                                # mayor urged" are article text)
+                                r"|^you(?:'ve|’ve| have) (?:read|reached|used) (?:\d+|all|your|the) (?:of (?:your |\d+ )?)?"
+                                r"(?:free )?(?:articles?|stor(?:y|ies))?(?: ?limit)?(?: of free (?:articles|stories))?"
+                                r"(?: (?:this|for this|for the|per) (?:month|week))?\s*(?:[.!]|$)"
+                                r"|^(?:please )?(?:support|fund) (?:our |independent |quality |local |trusted )*"
+                                r"(?:journalism|reporting)(?:\s*[:.!]|\s*$|\s+(?:from|for (?:just|as little|only)|today|now|"
+                                r"by subscribing|and subscribe)\b)", re.I)),
     ("logo", re.compile(r"^[\w.&'’ -]{1,40}\slogo$", re.I)),
     ("source", re.compile(r"^source\s*:\s*\S.{0,80}$", re.I)),
     ("wire-signoff", re.compile(rf"^(?:[a-z]{{1,4}}(?:/[a-z]{{1,4}})+\s*)?\(\s*(?:{AGENCY_PATTERN})(?:\s*(?:,|/|and|&|;)\s*"
