@@ -554,6 +554,12 @@ def test_sentences_moving_one_thing_opposite_ways_do_not_agree():
     c = _plain("post", "Post", "The krone rose against the euro after the announcement on Thursday.")
     claims = [x for x in compare(_sources(a, c))["agreements"] if x["kind"] == "claim"]
     assert any("krone" in x["text"] for x in claims), claims  # the same move is one claim
+    d = _plain("courier", "Courier", "The central bank of Estmark left its key rate unchanged on Thursday, and the "
+               "finance ministry declined to comment.")  # fmt: skip
+    e = _plain("ledger", "Ledger", "The central bank of Estmark left its key rate unchanged on Thursday, and the krone "
+               "rose.")  # fmt: skip
+    claims = [x for x in compare(_sources(d, e))["agreements"] if x["kind"] == "claim"]
+    assert any("unchanged" in x["text"] for x in claims), claims  # "declined to comment" is no movement
 
 
 def test_an_article_of_no_known_outlet_is_named_once_by_its_id(tmp_path):

@@ -142,10 +142,11 @@ def _sentence_edges(sources: Sources, sentences: list[Sentence], dense: list[int
     return sorted(((v, i, j) for (i, j), v in edges.items()), reverse=True)
 
 
-UP = re.compile(r"\b(?:rose|rise[sn]?|gain(?:ed|s)?|strengthen(?:ed|s)?|climb(?:ed|s)?|jump(?:ed|s)?|increas(?:ed|es)|"
-                r"surg(?:ed|es)|soar(?:ed|s)?|rall(?:ied|ies))\b", re.I)
-DOWN = re.compile(r"\b(?:fell|fall(?:s|en)?|weaken(?:ed|s)?|slipp?(?:ed|s)?|drop(?:ped|s)?|declin(?:ed|es)|decreas(?:ed|es)|"
-                  r"tumbl(?:ed|es)|slump(?:ed|s)?|plung(?:ed|es)|los(?:t|es))\b", re.I)
+# words of a movement one way (not "declined to comment", "the fall", "lost his job", "rallies" of protesters)
+UP = re.compile(r"\b(?:rose|rise[sn]?|gained|strengthen(?:ed|s)?|climb(?:ed|s)?|jump(?:ed|s)?|increas(?:ed|es)|"
+                r"surg(?:ed|es)|soar(?:ed|s)?|rallied)\b", re.I)
+DOWN = re.compile(r"\b(?:fell|fallen|weaken(?:ed|s)?|slipp?(?:ed|s)?|drop(?:ped|s)?|declin(?:ed|es)(?!\s+to\b)|"
+                  r"decreas(?:ed|es)|tumbl(?:ed|es)|slump(?:ed|s)?|plung(?:ed|es))\b", re.I)
 
 
 def _direction(text: str) -> str | None:
