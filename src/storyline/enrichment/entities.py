@@ -177,10 +177,10 @@ def best_form(forms: Counter, person: bool) -> str:
 
 
 def _said_in_lowercase(text: str, word: str) -> bool:
-    """Whether a capitalised ``word`` ("Comedian") is also in ``text`` in lowercase, as a common noun is and a name
-    seldom is."""
-    return word[:1].isupper() and word[1:].islower() and \
-        re.search(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", text) is not None
+    """Whether a capitalised ``word`` ("Comedian") is also in ``text`` as a common noun: in lowercase after an article
+    or a possessive ("the comedian", "a veteran quarterback"), as a name seldom is ("will" is a verb, not "Will")."""
+    return word[:1].isupper() and word[1:].islower() and re.search(
+        rf"\b(?i:the|a|an|his|her|their|its|our)\s+(?:[\w-]+\s+)?{re.escape(word.lower())}(?![\w-])", text) is not None
 
 
 def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int] | None:
