@@ -30,6 +30,8 @@ CASES = [
     ("The sea wall, finished in May at a cost of €38 million, held.", "€38 million", 3.8e7, "EUR", "money", "cost"),
     ("The new goal, she said, was $9 billion by 2027.", "$9 billion", 9e9, "USD", "money", "new goal"),
     ("The Delta Bridge, which cost $3.5 billion, opened in May.", "$3.5 billion", 3.5e9, "USD", "money", "Delta Bridge"),
+    ("A total of $5 million was raised.", "$5 million", 5e6, "USD", "money", "total"),
+    ("Exports of $3 billion went to Asia.", "$3 billion", 3e9, "USD", "money", "Exports"),
 ]
 
 

@@ -134,7 +134,7 @@ def _part_of(text: str, pos: int) -> str:
 
 _ASIDE_SAID = re.compile(r",\s*(?:[\w'’.-]+\s+){1,3}?(?:said|says|added|noted),")  # "The new goal, she said, was"
 # what a figure is the amount of: "at a cost of €38 million", "a target of $9 billion", "the initial estimate of"
-_NOUN_OF = re.compile(r"(?:^|\s)((?:[a-z][\w'’-]*\s+)?[a-z][\w'’-]*)\s+of\s+(?:(?:about|around|roughly|nearly|almost|some|"
+_NOUN_OF = re.compile(r"(?:^|\s)((?:[^\W\d_][\w'’-]*\s+)?[^\W\d_][\w'’-]*)\s+of\s+(?:(?:about|around|roughly|nearly|almost|some|"
                       r"just|over|under|up to|more than|less than)\s+)?$")
 
 
