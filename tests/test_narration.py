@@ -368,13 +368,12 @@ def test_a_sentence_naming_two_days_dates_no_claim():
 
 
 def test_a_shared_place_is_not_an_agreed_claim():
-    from storyline.narration.compare import compare
 
     a = _plain("herald", "Herald", "Investigators on Thursday began examining the solvent store at the mill.\n"
                "The owner declined to comment on the inquiry.")  # fmt: skip
     b = _plain("gazette", "Gazette", "Firefighters said the blaze broke out near the solvent store at the mill overnight.\n"
                "Trains on the coast line ran late all morning.")  # fmt: skip
-    claims = [x for x in compare(_sources(a, b))["agreements"] if x["kind"] == "claim"]
+    claims = _claims(a, b)
     assert claims == []
 
 
@@ -543,22 +542,21 @@ def test_a_summary_sentence_cites_as_also_only_outlets_that_print_it_word_for_wo
 
 
 def test_sentences_moving_one_thing_opposite_ways_do_not_agree():
-    from storyline.narration.compare import compare
 
     a = _plain("herald", "Herald", "The krone rose against the euro after the announcement on Thursday.\n"
                "Traders said the move had been expected for weeks.")  # fmt: skip
     b = _plain("gazette", "Gazette", "The krone weakened against the euro after the announcement on Thursday.\n"
                "Dealers in the capital reported thin trading all afternoon.")  # fmt: skip
-    claims = [x for x in compare(_sources(a, b))["agreements"] if x["kind"] == "claim"]
+    claims = _claims(a, b)
     assert not any("krone" in x["text"] for x in claims), claims
     c = _plain("post", "Post", "The krone rose against the euro after the announcement on Thursday.")
-    claims = [x for x in compare(_sources(a, c))["agreements"] if x["kind"] == "claim"]
+    claims = _claims(a, c)
     assert any("krone" in x["text"] for x in claims), claims  # the same move is one claim
     d = _plain("courier", "Courier", "The central bank of Estmark left its key rate unchanged on Thursday, and the "
                "finance ministry declined to comment.")  # fmt: skip
     e = _plain("ledger", "Ledger", "The central bank of Estmark left its key rate unchanged on Thursday, and the krone "
                "rose.")  # fmt: skip
-    claims = [x for x in compare(_sources(d, e))["agreements"] if x["kind"] == "claim"]
+    claims = _claims(d, e)
     assert any("unchanged" in x["text"] for x in claims), claims  # "declined to comment" is no movement
 
 
@@ -569,3 +567,10 @@ def test_an_article_of_no_known_outlet_is_named_once_by_its_id(tmp_path):
     md = render(_one_event_report(tmp_path, original, copy), "md")
     assert "article paper-2 reprints article wire-1" in md
     assert "paper-2 (paper-2)" not in md and "**unknown outlet**" in md
+
+
+def _claims(*articles: Article) -> list[dict]:
+    """The agreed claims (not figures or quotes) of ``articles`` as one event."""
+    from storyline.narration.compare import compare
+
+    return [x for x in compare(_sources(*articles))["agreements"] if x["kind"] == "claim"]

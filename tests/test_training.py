@@ -256,18 +256,13 @@ def test_an_id_on_two_lines_with_other_labels_is_told_and_never_scored_against_l
     second, stored as "<id>~<hash>", too), so the figures were against labels nobody gave. Neither is scored now,
     and a warning says why. One text on two lines with other labels (public corpora have such lines) is one
     article, scored by the later line, as said."""
-    from _light import light_pipeline
-    from storyline.labelled import load_labelled
-
     path = tmp_path / "dups.jsonl"
     rows = [{"id": "a1", "text": "Dock workers walked out at Port Alder on Monday over pay.", "event": "strike"},
             {"id": "a2", "text": "The Port Alder strike went into its second day on Tuesday.", "event": "strike"},
             {"id": "a1", "text": "A ferry ran aground off Port Alder on Friday.", "event": "ferry"},
             {"id": "a3", "text": "The stranded ferry off Port Alder was towed free on Saturday.", "event": "ferry"},
             {"id": "a2", "text": "The Port Alder strike went into its second day on Tuesday.", "event": "strike-2"}]
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    warnings: list[str] = []
-    data = load_labelled(path, pipeline_factory=lambda store, settings: light_pipeline(store), on_warning=warnings.append)
+    data, warnings = _load_rows(path, rows)
     assert {a.id: data.event[a.id] for a in data.articles} == {"a2": "strike-2", "a3": "ferry"}
     told = " ".join(warnings)
     assert "line 3: id 'a1' also names another article, on line 1, with other labels (event 'strike' there, 'ferry' here)" in told
@@ -279,17 +274,12 @@ def test_an_id_on_two_lines_with_other_labels_is_told_and_never_scored_against_l
 def test_an_id_is_checked_against_every_earlier_line_of_it_not_the_first_only(tmp_path):
     """Line 3 gave a1 another text with line 1's labels: compared with line 1 alone it passed, and the strike
     article was scored as "strike", though the warning said its later line ("ferry") was scored."""
-    from _light import light_pipeline
-    from storyline.labelled import load_labelled
-
     path = tmp_path / "thrice.jsonl"
     rows = [{"id": "a1", "text": "Dock workers walked out at Port Alder on Monday over pay.", "event": "strike"},
             {"id": "a1", "text": "Dock workers walked out at Port Alder on Monday over pay.", "event": "ferry"},
             {"id": "a1", "text": "A ferry ran aground off Port Alder on Friday.", "event": "strike"},
             {"id": "a2", "text": "The stranded ferry off Port Alder was towed free on Saturday.", "event": "ferry"}]
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    warnings: list[str] = []
-    data = load_labelled(path, pipeline_factory=lambda store, settings: light_pipeline(store), on_warning=warnings.append)
+    data, warnings = _load_rows(path, rows)
     assert {a.id: data.event[a.id] for a in data.articles} == {"a2": "ferry"}
     told = " ".join(warnings)
     assert "line 3: id 'a1' also names another article, on line 2, with other labels (event 'ferry' there, 'strike' here)" in told
@@ -299,18 +289,13 @@ def test_an_id_is_checked_against_every_earlier_line_of_it_not_the_first_only(tm
 def test_labelled_lines_that_will_not_be_scored_are_told_not_silently_dropped(tmp_path):
     """A misspelt `event` field, a null event, or a text already on another line: those lines were left out of the
     figures and the fit without a word (23 of 28 articles scored, and nothing said why)."""
-    from _light import light_pipeline
-    from storyline.labelled import load_labelled
-
     path = tmp_path / "mine.jsonl"
     rows = [{"id": "a1", "text": "Dock workers walked out at Port Alder on Monday over pay.", "event": "strike"},
             {"id": "a2", "text": "The Port Alder strike went into its second day on Tuesday.", "evnet": "strike"},
             {"id": "a3", "text": "A ferry ran aground off Port Alder on Friday.", "event": None},
             {"id": "a4", "text": "Dock workers walked out at Port Alder on Monday over pay.", "event": "strike"},
             {"id": "a5", "text": "Port Alder's dockers returned to work after a pay deal.", "event": "deal"}]
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    warnings = []
-    data = load_labelled(path, pipeline_factory=lambda store, settings: light_pipeline(store), on_warning=warnings.append)
+    data, warnings = _load_rows(path, rows)
     assert sorted(data.event) == ["a1", "a5"]
     told = "\n".join(warnings)
     assert f"{path}: line 2 has no event field" in told and "(their fields: evnet, id, text)" in told
@@ -381,3 +366,14 @@ def test_a_merge_model_that_is_the_join_model_is_said_to_be_not_printed_as_fitte
     text = console.export_text()
     assert "merge model: the join model's weights" in text and "merge model (intercept" not in text
     assert "join model (intercept" in text and "story model" in text
+
+
+def _load_rows(path, rows: list[dict]):
+    """The labelled file of ``rows`` at ``path``, loaded through the light pipeline, and the warnings it gave."""
+    from _light import light_pipeline
+    from storyline.labelled import load_labelled
+
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    warnings: list[str] = []
+    data = load_labelled(path, pipeline_factory=lambda store, settings: light_pipeline(store), on_warning=warnings.append)
+    return data, warnings

@@ -65,20 +65,25 @@ def gold_labels(path: str | Path, field: str) -> dict[str, str | None]:
 LABELS = ("event", "story", "topic")
 
 
-def check_labels(path: str | Path) -> tuple[list[str], set[str]]:
+def check_labels(path: str | Path) -> tuple[list[str], set[str], dict[str, dict[str, str | None]]]:
     """A note for each kind of labelled line that will not be scored as it reads: an id on two lines with other
-    labels, and a line with no ``event`` field (a misspelt name) or a null one. Returns the notes, and the ids
-    given to two different articles with other labels: which article took which line's labels cannot be told,
-    so neither is scored nor trained on. (An id on two lines of the same text is one article, and the later
-    line's labels count: public corpora hold such lines, labelled twice.)"""
+    labels, and a line with no ``event`` field (a misspelt name) or a null one. Returns the notes; the ids
+    given to two different articles with other labels (which article took which line's labels cannot be told,
+    so neither is scored nor trained on); and each of :data:`LABELS` as :func:`gold_labels` reads it, in the
+    same pass. (An id on two lines of the same text is one article, and the later line's labels count: public
+    corpora hold such lines, labelled twice.)"""
     earlier: dict[str, list[tuple[int, dict, Any]]] = {}  # id -> (line, labels, text) of each line of it so far
     relabelled: dict[str, list[str]] = {}
     ambiguous: dict[str, str] = {}
     missing: list[int] = []
     unlabelled: list[int] = []
     fields: set[str] = set()
+    gold: dict[str, dict[str, str | None]] = {f: {} for f in LABELS}
     for lineno, ident, row in _numbered_rows(path):
         labels = {f: row.get(f) for f in LABELS}
+        for f in LABELS:
+            if f in row:
+                gold[f][ident] = None if row[f] is None else str(row[f])
         content = [row.get(f) for f in ("text", "html", "file")]
         # every earlier line of the id, not the first only: a text relabelled and another text labelled as the
         # first line was is still two articles under one id with other labels
@@ -109,7 +114,7 @@ def check_labels(path: str | Path) -> tuple[list[str], set[str]]:
                      f"{', '.join(sorted(fields))}). Name the gold event of each article `event`")  # fmt: skip
     if unlabelled:
         notes.append(f"{path}: {_lines(unlabelled)} a null event and will not be scored or trained on")
-    return notes, set(ambiguous)
+    return notes, set(ambiguous), gold
 
 
 def _differ(theirs: dict, labels: dict) -> str:
@@ -163,7 +168,7 @@ def load_labelled(path: str | Path, settings: Settings | None = None, cache: str
     from .pipeline import Pipeline
 
     settings = settings or Settings()
-    notes, ambiguous = check_labels(path)
+    notes, ambiguous, gold = check_labels(path)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(cache) if cache else Path(tmp) / "labelled.db"
         fresh = not db.exists()
@@ -172,9 +177,7 @@ def load_labelled(path: str | Path, settings: Settings | None = None, cache: str
             (pipeline_factory or Pipeline)(store, settings).ingest(inputs_of(path), on_error=on_error, on_warning=on_warning)
         articles = list(store.iter_articles(full=True))
         store.close()
-    events = gold_labels(path, "event")
-    stories = gold_labels(path, "story")
-    topics = gold_labels(path, "topic")
+    events, stories, topics = gold["event"], gold["story"], gold["topic"]
     given = {}
     for a in articles:  # a clashing id was stored as "<id>~<hash>"
         given[a.id] = a.id if a.id in events else a.id.split("~")[0]
