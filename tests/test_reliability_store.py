@@ -55,6 +55,23 @@ def test_a_read_command_refuses_a_store_that_does_not_exist_and_creates_nothing(
                                     f"such as {tmp_path / 'storyline.db'}."
 
 
+def test_serve_without_ingest_refuses_a_store_that_does_not_exist_and_creates_nothing(tmp_path, monkeypatch):
+    """`storyline serve --db typo.db` served an empty site and left an empty typo.db behind."""
+    import uvicorn
+
+    served = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.append(app))
+    monkeypatch.delenv("STORYLINE_API_TOKEN", raising=False)
+    missing = tmp_path / "typo.db"
+    result = CliRunner().invoke(app, ["serve", "--db", str(missing)])
+    assert isinstance(result.exception, StoreError) and "there is no store here" in str(result.exception)
+    assert not served and not list(tmp_path.iterdir())
+    open_store(missing).close()
+    result = CliRunner().invoke(app, ["serve", "--db", str(missing)])
+    assert result.exit_code == 0, result.output
+    assert len(served) == 1
+
+
 def test_read_commands_change_nothing_in_the_file(stored):
     conn = sqlite3.connect(stored)
     conn.execute("PRAGMA journal_mode=DELETE")  # as a store copied from elsewhere might be

@@ -173,8 +173,10 @@ def serve(settings: Settings | None = None, watch: str | None = None) -> None:
 
     Pages read through one connection and HTTP ingest writes through another, so
     (with SQLite's WAL) pages keep being served while an ingest runs. The reading
-    connection is read-only: without an ``api_token`` (no ingest) a store on
-    read-only media is served as it is; with one, the store is created or
+    connection is read-only: without an ``api_token`` or ``watch`` (no ingest) a
+    store on read-only media is served as it is, and a store file that does not
+    exist is refused as the read commands refuse it (a typo in ``--db`` served an
+    empty site and left an empty store behind); with one, the store is created or
     migrated first, for the ingest to write to.
 
     With an ``api_token`` the ingest pipeline loads its models in a background
@@ -182,15 +184,14 @@ def serve(settings: Settings | None = None, watch: str | None = None) -> None:
     with ``watch`` a folder is watched too (see :mod:`storyline.watching`), through
     the same warm pipeline, one batch at a time with the posts.
     """
-    import os
     import threading
 
     import uvicorn
 
-    from ..storage import open_store
+    from ..storage import is_postgres, open_store
 
     settings = settings or Settings()
-    if settings.api_token or watch is not None or not os.path.isfile(settings.db):
+    if settings.api_token or watch is not None or is_postgres(settings.db):
         open_store(settings.db).close()
     reads = open_store(settings.db, read_only=True)
 
