@@ -22,6 +22,18 @@ def test_every_command_in_readme_and_has_an_example():
         assert "Example" in (command.help or ""), f"`storyline {name}` help has no example"
 
 
+def test_every_module_and_package_is_in_the_readme_layout():
+    """The layout left out narration/, web/, watching.py and five more: where `storyline report` and `serve`
+    come from could not be read off it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("\n## Layout\n", 1)[1].split("\n## ", 1)[0]
+    package = ROOT / "src" / "storyline"
+    names = [p.name + ("/" if p.is_dir() else "") for p in package.iterdir()
+             if (p.suffix == ".py" and p.name != "__init__.py") or (p / "__init__.py").exists()]
+    missing = [n for n in sorted(names) if f"`{n}`" not in layout and f"`src/storyline/{n}`" not in layout]
+    assert not missing, f"README's Layout does not name {missing}"
+
+
 def test_settings_doc_is_generated_from_the_declarations():
     doc = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
     assert doc == settings_markdown(), "docs/settings.md is stale: run `storyline settings --markdown > docs/settings.md`"
