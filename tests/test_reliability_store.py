@@ -163,6 +163,20 @@ def test_story_report_and_events_with_a_missing_story_point_at_storyline_stories
         assert result.returncode == 2 and "storyline stories" in result.stderr and "storys" not in result.stderr
 
 
+def test_a_filter_that_matches_nothing_says_so_and_where_to_look(stored):
+    """`articles --outlet "Harbor Ledger"` (stored as "The Harbor Ledger") printed an empty table and nothing else."""
+    runner = CliRunner()
+    for args, lister in ((["articles", "--outlet", "Pier Gazette"], "storyline outlets"),
+                         (["entities", "--type", "PERSN"], "storyline entities"),
+                         (["quotes", "--speaker", "Nobody Atall"], "storyline entities --type PERSON")):  # fmt: skip
+        result = runner.invoke(app, [*args, "--db", str(stored), "--json"])
+        assert result.exit_code == 0 and json.loads(result.stdout) == [], (args, result.output)
+        assert f"nothing matches {args[1]} '{args[2]}'" in result.stderr and lister in result.stderr, result.stderr
+    found = runner.invoke(app, ["articles", "--db", str(stored), "--json"])
+    assert [a["id"] for a in json.loads(found.stdout)] == ["pier"] and not found.stderr
+    assert not runner.invoke(app, ["articles", "--outlet", "Pier Gazette", "--limit", "0", "--db", str(stored)]).stderr
+
+
 def test_the_write_path_still_creates_a_new_store(tmp_path):
     store = open_store(tmp_path / "new.db")
     assert store.count("articles") == 0 and (tmp_path / "new.db").exists()

@@ -76,6 +76,14 @@ def _say(console: Console, message: str) -> None:
     console.print(printable(message), markup=False, highlight=False, soft_wrap=True)
 
 
+def _none_found(rows: list, limit: int, filters: dict[str, str | None], lister: str) -> None:
+    """On stderr, when the filters given left no row: which ones, and the command that lists what they can match
+    (an empty table said nothing of why: "Harbor Ledger" for "The Harbor Ledger", a type misspelt)."""
+    given = [f"{name} {value!r}" for name, value in filters.items() if value]
+    if not rows and limit and given:
+        _say(err, f"note: nothing matches {' '.join(given)}; {lister}")
+
+
 def _day(value: str | None) -> str | None:
     """A ``--since`` / ``--until`` value: a real day, written YYYY-MM-DD."""
     if value is None:
@@ -191,6 +199,8 @@ def articles(
 ) -> None:
     """List stored articles. Example: storyline articles --outlet DW --json"""
     rows = _store(db).list_articles(limit=limit, outlet=outlet, since=since, until=until)
+    _none_found(rows, limit, {"--outlet": outlet, "--since": since, "--until": until},
+                "`storyline outlets` lists the outlets as stored and the dates each covers")
     cols = ("id", "published", "published_how", "outlet", "title", "wire", "duplicate_of", "event_id")
     emit(out, rows, _fmt(as_json, as_jsonl, as_csv), cols, title="articles", fields=fields_of(ArticleRow))
 
@@ -251,6 +261,7 @@ def entities(
 ) -> None:
     """Canonical entities with their aliases and mention counts. Example: storyline entities --type PERSON"""
     rows = _store(db).entities(limit=limit, type=type)
+    _none_found(rows, limit, {"--type": type}, "`storyline entities` shows the types in the store")
     emit(out, rows, _fmt(as_json, as_jsonl, as_csv), ("id", "name", "type", "count", "aliases"), title="entities",
          fields=fields_of(EntityRow))
 
@@ -266,6 +277,7 @@ def quotes(
 ) -> None:
     """Quotes with their speakers, cues and kinds. Example: storyline quotes --speaker Lavrov"""
     rows = _store(db).quotes(speaker=speaker, limit=limit)
+    _none_found(rows, limit, {"--speaker": speaker}, "`storyline entities --type PERSON` lists the people named")
     emit(out, rows, _fmt(as_json, as_jsonl, as_csv), ("article_id", "speaker", "kind", "cue", "text"), title="quotes",
          fields=fields_of(QuoteRow))
 
