@@ -24,7 +24,7 @@ from pathlib import Path
 from storyline.events.model import Models
 from storyline.events.placement import canonical_order
 from storyline.events.training import as_ingested, as_rebuilt
-from storyline.labelled import load_labelled, scores
+from storyline.labelled import cache_store, load_labelled, scores
 from storyline.settings import Settings
 
 HERE = Path(__file__).parent
@@ -56,7 +56,7 @@ def main(argv=None) -> int:
     out = {}
     for corpus in args.corpora.split(","):
         path = DATA / f"{corpus}-dev.jsonl"
-        cache = Path(args.cache) / f"{corpus}-dev.db" if args.cache else None
+        cache = cache_store(args.cache, path) if args.cache else None  # the store `storyline eval --cache` keeps
         data = load_labelled(path, settings, cache=cache)
         rows = [run("rebuild", data, lambda arts: as_rebuilt(arts, settings, models))]
         for size in (int(b) for b in args.batches.split(",")):

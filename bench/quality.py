@@ -11,7 +11,7 @@ quality table reports, and writes each result to ``bench/results/quality-<name>.
 - ``gva-from-ecbplus`` / ``ecbplus-from-gva``: fitted on one corpus, scored on the other,
   with the baselines' thresholds fitted on the training corpus.
 
-The enriched articles are kept in ``--cache`` (one store per file), so a second run
+The enriched articles are kept in ``--cache`` (one store per file, as ``storyline eval --cache``), so a second run
 only clusters. Takes about 25 minutes on 2 cores. Run: ``.venv/bin/python bench/quality.py [--only gva ...]``.
 """
 
@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from storyline.events.training import fit
-from storyline.labelled import baselines, cross_validate, evaluate_labelled, load_labelled, window_ceiling
+from storyline.labelled import baselines, cache_store, cross_validate, evaluate_labelled, load_labelled, window_ceiling
 from storyline.settings import Settings
 
 HERE = Path(__file__).parent
@@ -41,7 +41,8 @@ def main(argv=None) -> int:
     settings = Settings()
     cache = Path(args.cache)
     cache.mkdir(parents=True, exist_ok=True)
-    sets = {name: load_labelled(Path(args.data) / f"{name}-dev.jsonl", settings, cache / f"{name}-dev.db")
+    sets = {name: load_labelled(Path(args.data) / f"{name}-dev.jsonl", settings,
+                                cache_store(cache, Path(args.data) / f"{name}-dev.jsonl"))
             for name in ("ecbplus", "gva")}
     runs = {}
     for name, data in sets.items():

@@ -466,6 +466,41 @@ def test_events_no_article_of_a_batch_could_join_take_part_whole(settings):
     assert fares.event_id != flood
 
 
+def test_an_event_held_together_more_strongly_than_a_new_article_is_like_its_members_is_left_whole(settings, monkeypatch):
+    """A stored event is taken apart only when an article of the batch is as likely to belong with one of its
+    members as the weakest merge that formed it: otherwise the agglomeration would form it whole again before
+    the article could touch it. Left whole, it is weighed with the document frequencies of now, as it would
+    have been taken apart; an event read from the store (its merges unknown) is taken apart as before."""
+    from storyline.events import placement
+
+    seen: list[set[str]] = []
+    real = placement.agglomerate
+    monkeypatch.setattr(placement, "agglomerate", lambda units, *rest, **kw: seen.append(set(units)) or real(units, *rest, **kw))
+    report = lambda: article("f3", "Ostmarsh pumps run as flood water falls",  # noqa: E731
+                             "In Ostmarsh the river Ost fell overnight. Mayor Tomas Brel said the pumps kept running and "
+                             "the families sheltered in the school by the Harbour Council could go home soon.", "2022-11-03")
+    rebuilt, _ = rebuild([*corpus(), report()], settings)
+    for weakest, apart in ((None, True), (1.0, False)):  # unknown, as read from the store; or merged for certain
+        index = EventIndex(settings)
+        index.place_batch(corpus())
+        flood = index.event_of["f1"]
+        assert index.weakest[flood] == pytest.approx(index.event_probability(index.singles["f1"], index.singles["f2"]))
+        assert {index.weakest[e] for e, event in index.events.items() if event.size == 1} <= {math.inf}
+        if weakest is None:
+            del index.weakest[flood]
+        else:
+            index.weakest[flood] = weakest
+        stale = index.events[flood]
+        seen.clear()
+        index.place_batch([report()])
+        assert ("a:f1" in seen[0]) is apart and (f"e:{flood}" in seen[0]) is not apart
+        assert groups(index.assignments()) == groups(rebuilt.assignments()) and index.event_of["f3"] == flood
+        fresh = Bag.total([Aggregate.single(index.profiles[m], index.lexicon).bags for m in ("f1", "f2", "f3")])
+        assert np.allclose(index.events[flood].bags.vals, fresh.vals)
+        as_formed = Bag.total([stale.bags, index.singles["f3"].bags])  # not weighed again: other weights
+        assert not np.array_equal(as_formed.ids, fresh.ids) or not np.allclose(as_formed.vals, fresh.vals)
+
+
 def test_lead_numbers_are_those_of_headline_and_lead_only():
     a = article("n1", "Two hurt as van rams 12 Kelport shops",
                 "A 23-year-old driver rammed a shop on Dock Street at 5.30 on Monday. Thieves took 108 watches. "
