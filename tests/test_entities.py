@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from storyline.enrichment.entities import EntityRegistry, given_compatible, resolve_mentions, thing_key
+from storyline.enrichment.entities import EntityRegistry, folded, given_compatible, resolve_mentions, thing_key
 from storyline.models import Mention
 
 
@@ -114,6 +114,23 @@ def test_registry_merges_variants_and_keeps_conflicts_apart():
     assert rows[c[0].entity_id]["name"] == "Arvind Raman"  # a spelled-out name beats the initial
     assert rows[a[0].entity_id]["name"] == "Dmitry Orlov"
     assert set(rows[a[0].entity_id]["aliases"]) == {"Dmitri Orlov", "Orlov"}
+
+
+def test_a_name_with_and_without_its_accents_is_one_entity():
+    """"Tomás Arrieta" and "Tomas Arrieta" were two people of the bundled corpus; "Muñoz" and "Munoz" two surnames."""
+    reg = EntityRegistry()
+    accented = [person("Tomás Arrieta"), person("Tomás Arrieta", "Arrieta")]
+    plain = [person("Tomas Arrieta")]
+    surname = [person("Lucía Muñoz")], [person("Lucia Munoz"), person("Lucia Munoz", "Munoz")]
+    town = [Mention(0, 9, "São Tomé", "GPE", "São Tomé")], [Mention(0, 8, "Sao Tome", "GPE", "Sao Tome")]
+    for ms in (accented, plain, *surname, *town):
+        reg.add_article(ms)
+    assert accented[0].entity_id == accented[1].entity_id == plain[0].entity_id
+    assert surname[0][0].entity_id == surname[1][0].entity_id == surname[1][1].entity_id != accented[0].entity_id
+    assert town[0][0].entity_id == town[1][0].entity_id
+    assert {r["name"] for r in reg.rows()} == {"Tomás Arrieta", "Lucía Muñoz", "São Tomé"}
+    assert not given_compatible(["Tomás"], ["Tamás"])  # another letter is another name
+    assert folded("राजनाथ") == "राजनाथ" and folded("Élise") == "elise"  # marks of other scripts are letters
 
 
 def test_bare_surname_joins_the_most_mentioned_person():

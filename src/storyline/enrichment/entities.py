@@ -85,9 +85,20 @@ def clean_name(name: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", name)).strip()
 
 
+def folded(text: str) -> str:
+    """``text`` case-folded, its Latin letters without accents: "Tomás" and "Tomas", "Muñoz" and "Munoz" are one
+    spelling to match on (outlets drop accents). Marks on other scripts stay: a Devanagari vowel sign is a letter."""
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(ch) and out and out[-1] < "\u0250":  # a mark on a Latin letter
+            continue
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out)).casefold()
+
+
 def thing_key(name: str) -> str:
-    """Matching key of a non-person entity: no leading "the", no dots, case-folded, common aliases."""
-    key = clean_name(name).casefold()
+    """Matching key of a non-person entity: no leading "the", no dots, case-folded, accents dropped, common aliases."""
+    key = folded(clean_name(name))
     key = re.sub(r"^the\s+", "", key).replace(".", "").strip()
     return _ALIASES.get(key, key)
 
@@ -103,7 +114,7 @@ def split_person(name: str) -> tuple[list[str], str]:
 
 
 def _translit(word: str) -> str:
-    w = word.casefold().rstrip(".")
+    w = folded(word).rstrip(".")
     for a, b in (("ks", "x"), ("kh", "h"), ("iy", "i"), ("y", "i"), ("ii", "i"), ("j", "i")):
         w = w.replace(a, b)
     return w
@@ -125,7 +136,7 @@ _SHORT_FORMS = {short: tuple(full.split()) for short, full in (
 def _given_match(a: str, b: str) -> bool:
     """Two given names can be the same person's: equal, an initial of the other, its short form ("Ron" of
     "Ronald"), or a spelling variant."""
-    x, y = a.casefold().rstrip("."), b.casefold().rstrip(".")
+    x, y = folded(a).rstrip("."), folded(b).rstrip(".")
     if not x or not y:
         return True
     if len(x) == 1 or len(y) == 1:
@@ -149,9 +160,9 @@ def given_compatible(a: list[str], b: list[str]) -> bool:
 
 
 def _first_given(name: str) -> str:
-    """The first given name of ``name``, casefolded ("" when it has none)."""
+    """The first given name of ``name``, :func:`folded` ("" when it has none)."""
     given = split_person(name)[0]
-    return given[0].casefold() if given else ""
+    return folded(given[0]) if given else ""
 
 
 def has_initial(name: str) -> bool:
@@ -286,7 +297,7 @@ def _person_clusters(persons: list[Mention]) -> list[list[Mention]]:
     surname_of: list[str] = []
     for m in sorted(persons, key=lambda m: (" " not in m.name, m.start)):  # full names first
         given, surname = split_person(m.name)
-        key = surname.casefold()
+        key = folded(surname)
         fits = [
             i for i, c in enumerate(clusters)
             if surname_of[i] == key and all(given_compatible(given, split_person(x.name)[0]) for x in c)
@@ -374,10 +385,10 @@ class EntityRegistry:
     def _index(self, ent: _Entity) -> None:
         self._entities[ent.id] = ent
         names = {form: split_person(form) for form in ent.forms} if ent.type == "PERSON" else {}
-        surnames = {surname.casefold() for given, surname in names.values() if given}
+        surnames = {folded(surname) for given, surname in names.values() if given}
         for form in ent.forms:
             if ent.type == "PERSON":
-                surname = names[form][1].casefold()
+                surname = folded(names[form][1])
                 if surnames and surname not in surnames:
                     continue  # a first name alone ("Mara" of "Mara Lind") is no one's surname
                 ids = self._surnames.setdefault(surname, [])
@@ -388,7 +399,7 @@ class EntityRegistry:
 
     def _find_person(self, name: str) -> int | None:
         given, surname = split_person(name)
-        cands = [self._entities[i] for i in self._surnames.get(surname.casefold(), [])]
+        cands = [self._entities[i] for i in self._surnames.get(folded(surname), [])]
         if given:
             cands = [
                 e for e in cands
