@@ -97,3 +97,17 @@ def test_a_month_in_a_clause_of_the_past_is_behind_whatever_its_sentence_expects
 def test_a_day_reported_speech_puts_ahead_lies_ahead(sentence, want):
     found = [t for t in find_times(sentence, "2024-03-07") if t.text == "April 4"]
     assert [t.date for t in found] == [want]
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("The arrest has shaken the cabinet of Premier Ilse Varga, which faces regional elections in May.", "2024-05-01"),
+    ("The league crowns its champion in June, a month of finals.", "2024-06-01"),
+    ("Exports in December reached a record.", "2023-12-01"),  # a verb in the past: behind
+    ("Exports in December are the highest on record.", "2023-12-01"),  # told in no tense: the nearest December
+    ("The ferry line that opened in May carries 900 people a day.", "2023-05-01"),  # its clause is in the past
+])
+def test_a_month_told_in_no_tense_is_the_nearest_one(sentence, want):
+    """A present-tense sentence ("which faces regional elections in May", in February) was read as of the past:
+    the story's background told the coming elections as those of the May before."""
+    [month] = [t for t in find_times(sentence, "2024-02-07") if t.granularity == "month"]
+    assert month.date == want, month

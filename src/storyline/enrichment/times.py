@@ -8,7 +8,9 @@ most recent such day on or before publication; a month or a day without a year i
 the most recent such month or day (a day up to :data:`AHEAD_DAYS` after publication
 still counts), unless it looks ahead, when it is the next one (a day: the nearest):
 a deadline ("by January"), or its clause, else its sentence, speaks of what is to
-come ("will", "scheduled", "due": :data:`_AHEAD`; see :func:`_looks_ahead`).
+come ("will", "scheduled", "due": :data:`_AHEAD`; see :func:`_looks_ahead`). A month
+in a sentence told in no tense (no verb in the past, no word of what is to come: "the
+government, which faces elections in May") is the nearest such month.
 
 :func:`estimate_event_date` says on which day the reported happening took
 place and how that was found: a weekday or a date in the lead
@@ -164,7 +166,7 @@ def _resolve_relative(kind: str, g: dict, pub: date | None) -> tuple[date | None
     return monday, monday + timedelta(days=6), "week"
 
 
-def _resolve_month(kind: str, g: dict, pub: date | None, ahead: bool) -> tuple[date | None, date | None, str]:
+def _resolve_month(kind: str, g: dict, pub: date | None, ahead: bool | None) -> tuple[date | None, date | None, str]:
     if kind == "year":
         year = int(g["year"])
         return (*_year_range(year, g.get("mod")), "year")
@@ -178,16 +180,19 @@ def _resolve_month(kind: str, g: dict, pub: date | None, ahead: bool) -> tuple[d
     else:
         rel = (g.get("rel") or "").casefold()
         year = pub.year if month <= pub.month else pub.year - 1
+        coming = pub.year if month > pub.month else pub.year + 1
         if rel == "next" or (ahead and rel not in ("last", "since") and month != pub.month):
-            year = pub.year if month > pub.month else pub.year + 1
+            year = coming
         elif rel == "last" and month == pub.month:
             year = pub.year - 1
+        elif ahead is None and rel not in ("last", "since", "this") and (month - pub.month) % 12 < (pub.month - month) % 12:
+            year = coming  # told in no tense: the nearest such month ("faces elections in May", in February)
     return (*_month_range(year, month), "month")
 
 
-def _resolve(kind: str, g: dict, pub: date | None, ahead: bool = False) -> tuple[date | None, date | None, str]:
+def _resolve(kind: str, g: dict, pub: date | None, ahead: bool | None = False) -> tuple[date | None, date | None, str]:
     """What a match of ``kind`` names, against the publication day ``pub``; ``ahead``: its sentence speaks
-    of what is to come (:data:`_AHEAD`)."""
+    of what is to come (:data:`_AHEAD`), None when it is told in no tense (:func:`_looks_ahead`)."""
     if kind in ("iso", "mdy", "dmy"):
         return _resolve_day(g, pub, ahead)
     if kind == "weekday":
@@ -207,13 +212,14 @@ def sentence_of(text: str, sentences: list[tuple[int, int]], pos: int) -> tuple[
     return start, end if end >= 0 else len(text)
 
 
-def _looks_ahead(text: str, sentence: tuple[int, int], start: int, end: int) -> bool:
+def _looks_ahead(text: str, sentence: tuple[int, int], start: int, end: int) -> bool | None:
     """Whether the day or month ``text[start:end]``, named without its year, lies ahead. Read with its own clause
     (its sentence when the clause is the date alone: "By March, ..."): "by" it is a deadline ahead unless the
     clause tells of a past state ("prices had doubled by January"); a clause that looks ahead (:data:`_AHEAD`)
     does, and so does one whose verb nearest before it is reported speech's future ("said the bridge would reopen
     on April 4"); one with a verb in the past ("Pike, who pleaded guilty in October, is expected to testify") does
-    not; else its sentence decides."""
+    not; else its sentence decides, and a sentence with no verb in the past nor any word of what is to come does
+    not say (None: "the government, which faces elections in May", where a month is the nearest one)."""
     lo, hi = sentence
     breaks = list(_CLAUSE_BREAK.finditer(text, lo, hi))
     c0 = max((b.end() for b in breaks if b.end() <= start), default=lo)
@@ -233,7 +239,11 @@ def _looks_ahead(text: str, sentence: tuple[int, int], start: int, end: int) -> 
     verbs = [(m.start(), ahead) for ahead, rule in ((False, _PAST), (True, _REPORTED_AHEAD)) for m in rule.finditer(text, c0, start)]
     if verbs and max(verbs)[1]:
         return True  # "said the bridge would reopen on April 4": the verb nearest before it looks ahead
-    return not _PAST.search(text, c0, c1) and bool(_AHEAD.search(text, lo, hi))
+    if _PAST.search(text, c0, c1):
+        return False
+    if _AHEAD.search(text, lo, hi):
+        return True
+    return None if not (_PAST.search(text, lo, hi) or _PAST_STATE.search(text, lo, hi)) else False
 
 
 def parse_date(value: str | None) -> date | None:
