@@ -86,6 +86,17 @@ def test_same_ingest_twice_changes_nothing(env):
     assert "has the same text as" not in second.output  # the same ids: nothing to name
 
 
+def test_a_folder_with_no_article_says_so(env):
+    """An empty folder printed "stored 0 articles" and nothing else, as if an ingest had finished (an empty JSONL file
+    is an error, and files of other types are told as skipped)."""
+    (env / "empty").mkdir()
+    result = CliRunner().invoke(app, ["ingest", str(env / "empty"), "--db", "s.db"])
+    assert result.exit_code == 0 and "stored 0 articles" in result.stdout, result.output
+    assert f"note: no article in {env / 'empty'}" in result.stderr and ".jsonl files" in result.stderr, result.stderr
+    d = _corpus(env)
+    assert "no article" not in CliRunner().invoke(app, ["ingest", str(d), "--db", "s.db"]).stderr
+
+
 def test_the_same_text_under_another_id_is_named_with_the_article_stored(env):
     (env / "a.jsonl").write_text(json.dumps({"id": "first", "text": "The harbour board met on Tuesday in Velmora."}) + "\n"
                                  + json.dumps({"id": "second", "text": "The harbour board met on Tuesday in Velmora."}) + "\n")

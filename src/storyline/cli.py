@@ -158,6 +158,9 @@ def ingest(
     for given, stored in report.unchanged:
         if given != stored:
             _say(err, f"note: {given!r} has the same text as the stored article {stored!r}; it was not stored again")
+    if not (report.stored or report.unchanged or report.failures or report.skipped):
+        _say(err, f"note: no article in {', '.join(paths)} (storyline reads .txt, .html and .jsonl files, optionally "
+                  ".gz, and folders holding them)")
     out.print(
         f"stored {len(report.stored)} articles ({len(report.duplicates)} syndicated copies), "
         f"{len(report.unchanged)} already stored, {len(report.failures)} failed, {len(report.skipped)} skipped"
