@@ -470,7 +470,8 @@ def test_an_event_held_together_more_strongly_than_a_new_article_is_like_its_mem
     """A stored event is taken apart only when an article of the batch is as likely to belong with one of its
     members as the weakest merge that formed it: otherwise the agglomeration would form it whole again before
     the article could touch it. Left whole, it is weighed with the document frequencies of now, as it would
-    have been taken apart; an event read from the store (its merges unknown) is taken apart as before."""
+    have been taken apart, and keeps its story as an event that only grew does; an event read from the store (its
+    merges unknown) is taken apart as before."""
     from storyline.events import placement
 
     seen: list[set[str]] = []
@@ -494,6 +495,7 @@ def test_an_event_held_together_more_strongly_than_a_new_article_is_like_its_mem
         seen.clear()
         index.place_batch([report()])
         assert ("a:f1" in seen[0]) is apart and (f"e:{flood}" in seen[0]) is not apart
+        assert f"n:{flood}" not in seen[1]  # it only grew (taken apart and formed again, or left whole): its story stays
         assert groups(index.assignments()) == groups(rebuilt.assignments()) and index.event_of["f3"] == flood
         fresh = Bag.total([Aggregate.single(index.profiles[m], index.lexicon).bags for m in ("f1", "f2", "f3")])
         assert np.allclose(index.events[flood].bags.vals, fresh.vals)

@@ -176,7 +176,7 @@ class EventIndex:
             units, pairs, forced = self.event_graph(loose)
             merges: list[tuple[float, str, str]] = []
             root = agglomerate(units, pairs, self.event_probabilities, self.join_threshold, self.unit_key, forced, merges=merges)
-            touched, grown, old_story = self._apply_events(units, root, before, merges)
+            touched, grown, old_story = self._apply_events(units, root, before, merges, set(whole))
             changes.moved = {a: self.event_of[a] for a, e in before.items() if self.event_of[a] != e}
             changes.retired = {e for e in set(before.values()) | set(old_story) if e not in self.events}
             relinked = self._place_stories(touched, grown, old_story)
@@ -247,10 +247,12 @@ class EventIndex:
         return units, pairs, forced
 
     def _apply_events(self, units: dict[str, Aggregate], root: dict[str, str], before: dict[str, str],
-                      merges: list[tuple[float, str, str]]):
+                      merges: list[tuple[float, str, str]], whole: set[str]):
         """Record the events the agglomeration formed (and, for each, the weakest of its ``merges``). A new
         cluster takes the id of the stored event most of its articles were in (each id once), else a new one.
-        Returns the events touched and, for each stored event taken apart or merged away, its story."""
+        Returns the events touched, those of them that only grew (a stored event taken apart and formed again
+        with more articles, or one of ``whole``, left whole for the same reason, that took in articles), and,
+        for each stored event taken apart or merged away, its story."""
         groups = _groups(root)
         weakest: dict[str, float] = {}
         for p, a, _ in merges:
@@ -264,10 +266,13 @@ class EventIndex:
         gone_ids: set[str] = set()
         for r in sorted(groups, key=self.unit_key):
             members = groups[r]
+            only_grew = False
             if r.startswith("e:"):
                 event_id = r[2:]
+                only_grew = event_id in whole
                 for other in members:
                     if other.startswith("e:") and other != r:  # a stored event that is one with this one
+                        only_grew = False
                         gone = other[2:]
                         gone_ids.add(gone)  # its id is not given to a new cluster in this batch
                         for article_id in self.events.pop(gone).members:
@@ -285,7 +290,9 @@ class EventIndex:
             for article_id in units[r].members:
                 self.event_of[article_id] = event_id
             members = set(units[r].members)
-            if event_id in previous and event_id in old_story and previous[event_id] <= members and not r.startswith("e:"):
+            if only_grew:
+                grown.add(event_id)
+            elif event_id in previous and event_id in old_story and previous[event_id] <= members and not r.startswith("e:"):
                 self.story_of_event[event_id] = old_story.pop(event_id)  # taken apart and formed again, or grown:
                 if members == previous[event_id]:  # its story stays, and it is not touched when unchanged
                     continue
