@@ -176,6 +176,27 @@ def test_timeline_in_date_order_with_background(store):
     assert not any("walked off the job on Monday" in b["text"] for b in t["background"])  # the event itself
 
 
+def test_a_background_sentence_naming_two_periods_is_one_entry(tmp_path):
+    """"between 2019 and 2021" put its sentence in the background twice, once under each year."""
+    text = ("Mill workers in Dunmere struck on Monday over pay.\n"
+            "The mill ran at a loss between 2019 and 2021, its owners said in a statement.\n"
+            "The union said talks would resume.")
+    times = [{"text": "Monday", "date": "2024-03-04", "granularity": "day"},
+             {"text": "2019", "date": "2019-01-01", "end_date": "2019-12-31", "granularity": "year"},
+             {"text": "2021", "date": "2021-01-01", "end_date": "2021-12-31", "granularity": "year"}]  # fmt: skip
+    a = fixture_article({"id": "mill-1", "title": "Dunmere mill workers strike", "outlet": "Pier Gazette", "text": text,
+                         "published": "2024-03-05", "event_date": "2024-03-04", "quotes": [], "figures": [],
+                         "times": times, "mentions": []})  # fmt: skip
+    store = open_store(tmp_path / "m.db")
+    store.add_articles([a])
+    store.save_events([Event(id="e-mill", date="2024-03-04", place="Dunmere", title=a.title, articles=["mill-1"],
+                             story_id="s-mill")], [Story(id="s-mill", title=a.title)])  # fmt: skip
+    back = story_timeline(store, "s-mill")["background"]
+    store.close()
+    assert [(b["date"][:4], b["text"]) for b in back] == [
+        ("2019", "The mill ran at a loss between 2019 and 2021, its owners said in a statement.")]
+
+
 # --- report -------------------------------------------------------------------------------
 def test_report_json_contract(report):
     data = json.loads(render(report, "json"))

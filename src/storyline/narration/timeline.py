@@ -96,11 +96,13 @@ def background(sources: Sources, events: list[Event]) -> list[dict]:
         if ref is None:
             continue
         sentences = sources.sentences(a.id)
+        entered: set[int] = set()  # a sentence is one entry, dated by its first period ("between 2019 and 2021")
         for t in a.times:
             kind = classify(t, ref)
             s = containing(sentences, t.start) if kind else None
-            if s is None or not s.claim or _is_timeline_event(t, event_days):
+            if s is None or not s.claim or s.start in entered or _is_timeline_event(t, event_days):
                 continue
+            entered.add(s.start)
             _merge(entries, _entry(sources, a, s, t, kind))
     entries.sort(key=lambda e: (-len(e["sources"]), e["date"]))
     kept = sorted(entries[:MAX_BACKGROUND], key=lambda e: (e["date"], e["kind"]))
