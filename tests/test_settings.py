@@ -63,3 +63,21 @@ def test_a_number_that_is_not_finite_is_refused():
     for value in ("nan", "inf"):
         with pytest.raises(SettingsError, match="event_threshold"):
             Settings(event_threshold=value)
+
+
+def test_settings_list_as_json_with_the_values_in_force(tmp_path, monkeypatch):
+    """The README says every listing takes --json, --jsonl or --csv; `storyline settings` took none."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("STORYLINE_EVENT_WINDOW_DAYS", "21")
+    rows = json.loads(CliRunner().invoke(app, ["settings", "--json"]).stdout)
+    assert [r["name"] for r in rows] == [s.name for s in SETTINGS]
+    window = next(r for r in rows if r["name"] == "event_window_days")
+    assert window["value"] == 21 and window["default"] == 30 and window["help"]
+    csv = CliRunner().invoke(app, ["settings", "--csv"]).stdout.splitlines()
+    assert csv[0] == "name,value,default,help" and len(csv) == len(SETTINGS) + 1

@@ -536,8 +536,12 @@ def serve(
 def settings_cmd(
     cfg: Annotated[bool, typer.Option("--cfg", help="Print a commented config file.")] = False,
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the settings as a Markdown table.")] = False,
+    as_json: AsJson = False,
+    as_jsonl: AsJsonl = False,
+    as_csv: AsCsv = False,
 ) -> None:
-    """List every setting with its default and help. Example: storyline settings --cfg > storyline.cfg"""
+    """List every setting with its value, default and help. Example: storyline settings --cfg > storyline.cfg"""
+    fmt = _fmt(as_json, as_jsonl, as_csv)
     if markdown:
         sys.stdout.write(settings_markdown())
         return
@@ -546,7 +550,7 @@ def settings_cmd(
         return
     current = Settings().as_dict()
     rows = [{"name": s.name, "value": current[s.name], "default": s.default, "help": s.help} for s in SETTINGS]
-    emit(out, rows, "table", ("name", "value", "default", "help"), title="settings")
+    emit(out, rows, fmt, ("name", "value", "default", "help"), title="settings", fields=("name", "value", "default", "help"))
 
 
 def _write(path: Path, text: str) -> None:
