@@ -41,6 +41,15 @@ def test_a_role_the_text_also_writes_in_lowercase_is_no_part_of_the_name():
     assert [m.name for m in ms] == ["Dale Pruitt", "Will Ellison Reyes"]  # "will" is a verb here, not a role
 
 
+def test_a_headlines_question_word_is_no_part_of_a_name():
+    """"Why Velmora is cautious" made "Why Velmora" a person of the bundled corpus."""
+    text = "Why Velmora is cautious\nVelmora has kept its port open; Velmora trades. How Ilse Varga won is told below."
+    ms = resolve_mentions(text, spans(text, [("Why Velmora", "PERSON"), ("Velmora", "GPE"), ("How Ilse Varga", "PERSON")]))
+    assert [(m.text, m.label) for m in ms] == [("Velmora", "GPE")] * 3 + [("Ilse Varga", "PERSON")]
+    who = "WHO Europe said so."
+    assert [m.text for m in resolve_mentions(who, spans(who, [("WHO Europe", "ORG")]))] == ["WHO Europe"]
+
+
 def test_a_surname_mislabelled_as_place_becomes_the_person():
     text = "Priya Raman met the board. Raman spoke first. Later Raman left. Raman was tired."
     ms = resolve_mentions(text, spans(text, [("Priya Raman", "PERSON"), ("Raman", "GPE")]))

@@ -63,6 +63,7 @@ NOT_NAME_WORDS = frozenset(
     december this that these those his her their its our my your he she it they we i said says
     according both russian indian american british chinese french german""".split()
 )
+_QUESTION_WORDS = frozenset("why how what when where which whom whose".split())  # never the first word of a name
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # The last word of a street, road or building named after someone ("Walter Brennan Drive", "Saint Ilse Hospital"):
 # a place, whatever else spaCy took it for. Words that are also common surnames (Lane, Park, Hill) are left out.
@@ -211,8 +212,8 @@ def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int] | None
         if not m:
             break
         word = m.group(1).casefold().rstrip(".")
-        if word == "the" or (label == "PERSON" and word in TITLE_WORDS):
-            start += m.end()
+        if word == "the" or (label == "PERSON" and word in TITLE_WORDS) or (word in _QUESTION_WORDS and m.group(1).istitle()):
+            start += m.end()  # "the", a title, or a headline's question word ("Why Velmora is cautious")
         elif label == "PERSON" and len(text[start:end].split()) > 2 and _said_in_lowercase(text, m.group(1)):
             start += m.end()  # a role the text also writes in lowercase: "Comedian Ellen DeGeneres" ("the comedian")
         elif label == "PERSON" and (title := _TITLE_RUN.match(text, start, end)):
@@ -234,7 +235,7 @@ def _extend_left(text: str, start: int) -> int:
     """Take back capitalised given names just before a PERSON span ("Sanjay" + "Kumar Pandey")."""
     for _ in range(2):
         m = _GIVEN_NAME_BEFORE.search(text[max(0, start - 25) : start])
-        if not m or m.group(1).casefold().rstrip(".") in NOT_NAME_WORDS | TITLE_WORDS or _said_in_lowercase(text, m.group(1)):
+        if not m or m.group(1).casefold().rstrip(".") in NOT_NAME_WORDS | TITLE_WORDS | _QUESTION_WORDS or _said_in_lowercase(text, m.group(1)):
             break
         start -= len(m.group(1)) + 1
     return start
