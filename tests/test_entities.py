@@ -142,6 +142,19 @@ def test_a_name_with_and_without_its_accents_is_one_entity():
     assert folded("राजनाथ") == "राजनाथ" and folded("Élise") == "elise"  # marks of other scripts are letters
 
 
+def test_a_name_with_and_without_a_stroke_or_dotless_i_is_one_entity():
+    """Outlets drop a stroke or a dotless i as they drop accents ("Walesa", "Kilicdaroglu", "Lodz"), but Unicode
+    takes no stroke off a letter: "Lech Wałęsa" and "Lech Walesa" were two people."""
+    reg = EntityRegistry()
+    marked = [person("Lech Wałęsa")], [person("Kemal Kılıçdaroğlu")], [person("Jonas Gahr Støre")]
+    plain = [person("Lech Walesa"), person("Kemal Kilicdaroglu"), person("Jonas Gahr Store")]
+    for ms in (*marked, plain):
+        reg.add_article(ms)
+    assert [m.entity_id for m in plain] == [ms[0].entity_id for ms in marked]
+    assert len({ms[0].entity_id for ms in marked}) == 3
+    assert thing_key("Łódź") == thing_key("Lodz") and folded("Đoković") == "dokovic"
+
+
 def test_bare_surname_joins_the_most_mentioned_person():
     reg = EntityRegistry()
     reg.add_article([person("Anna Berg")] * 1)

@@ -86,11 +86,17 @@ def clean_name(name: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", name)).strip()
 
 
+# Latin letters that Unicode does not take apart into a letter and a mark, whose stroke or missing dot outlets drop
+# as they drop accents: "Wałęsa" is written "Walesa", "Kılıçdaroğlu" "Kilicdaroglu", "Støre" "Store"
+_UNMARKED = str.maketrans("łŁøØđĐıħĦŧŦ", "lLoOdDihHtT")
+
+
 def folded(text: str) -> str:
-    """``text`` case-folded, its Latin letters without accents: "Tomás" and "Tomas", "Muñoz" and "Munoz" are one
-    spelling to match on (outlets drop accents). Marks on other scripts stay: a Devanagari vowel sign is a letter."""
+    """``text`` case-folded, its Latin letters without accents (nor a stroke, as in "ł" and "ø", nor the dotless
+    "ı"): "Tomás" and "Tomas", "Muñoz" and "Munoz" are one spelling to match on (outlets drop accents). Marks on
+    other scripts stay: a Devanagari vowel sign is a letter."""
     out: list[str] = []
-    for ch in unicodedata.normalize("NFKD", text):
+    for ch in unicodedata.normalize("NFKD", text.translate(_UNMARKED)):
         if unicodedata.combining(ch) and out and out[-1] < "\u0250":  # a mark on a Latin letter
             continue
         out.append(ch)
