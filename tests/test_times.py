@@ -111,3 +111,17 @@ def test_a_month_told_in_no_tense_is_the_nearest_one(sentence, want):
     the story's background told the coming elections as those of the May before."""
     [month] = [t for t in find_times(sentence, "2024-02-07") if t.granularity == "month"]
     assert month.date == want, month
+
+
+@pytest.mark.parametrize("sentence", [
+    "Storms hit the coast of Velmora in June, flooding 300 homes.",  # a past the same as the present
+    "The Ostmarsh mill cut 200 jobs in June.",
+    "The plant shut in June.",
+    "Protests shook the capital in June.",  # an irregular past no rule lists
+    "Ferries to Lindau flew their flags at half mast in June.",
+])
+def test_a_month_in_a_sentence_told_in_a_past_no_rule_lists_is_behind(sentence):
+    """A verb in the past that reads as the present ("hit", "cut") or is not listed ("shook") is no sign that a
+    sentence is told in no tense: "Storms hit the coast in June", in an article of February, was the June to come."""
+    [month] = [t for t in find_times(sentence, "2024-02-07") if t.granularity == "month"]
+    assert month.date == "2023-06-01", month

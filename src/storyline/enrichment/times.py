@@ -73,6 +73,11 @@ _PAST = re.compile(r"\b(?:(?!(?:n|f|s|sp|br|bl|proc|exc|succ|gr)eed\b)[a-z]\w{2,
                    r"left|began|became|gave|got|saw|sent|spent|paid|sold|bought|brought|found|struck|wrote|spoke|broke|"
                    r"led|fled|died|stood|kept|grew|ran|knew|thought|meant|sought|fought|built|chose|drove|stole|"
                    r"threw|hid|dealt|swore|sank)\b")
+# a past that reads as the present ("storms hit the coast in June"), or one _PAST does not list: a sentence with one
+# may tell of the past, so it is not told in no tense (see _looks_ahead)
+_MAYBE_PAST = re.compile(r"\b(?:hit|cut|put|set|shut|cost|quit|spread|hurt|beat|split|burst|upset|caught|drew|felt|flew|"
+                         r"shook|swept|taught|tore|froze|hung|laid|rode|rang|sat|shot|slid|stuck|woke|wore|blew|forgot|"
+                         r"lent|fed|bent|dug|sang|swam|wept|slept|sprang|arose|withdrew|overtook)\b")
 _BY = re.compile(r"\bby\s+$", re.I)  # "by January": a deadline, ahead unless the clause tells of the past
 _TO_DO = re.compile(r"\bto\s+(?!\d)[a-z]+\b(?!\s+(?:percent|per cent|%))", re.I)  # "to add" (not "fell to 4 percent")
 _WOULD = re.compile(r"\b(?:would|will|could|should|shall|must)\b|'ll\b", re.I)
@@ -243,7 +248,7 @@ def _looks_ahead(text: str, sentence: tuple[int, int], start: int, end: int) -> 
         return False
     if _AHEAD.search(text, lo, hi):
         return True
-    return None if not (_PAST.search(text, lo, hi) or _PAST_STATE.search(text, lo, hi)) else False
+    return None if not any(rule.search(text, lo, hi) for rule in (_PAST, _PAST_STATE, _MAYBE_PAST)) else False
 
 
 def parse_date(value: str | None) -> date | None:
