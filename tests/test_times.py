@@ -125,3 +125,13 @@ def test_a_month_in_a_sentence_told_in_a_past_no_rule_lists_is_behind(sentence):
     sentence is told in no tense: "Storms hit the coast in June", in an article of February, was the June to come."""
     [month] = [t for t in find_times(sentence, "2024-02-07") if t.granularity == "month"]
     assert month.date == "2023-06-01", month
+
+
+@pytest.mark.parametrize("sentence, published, want", [
+    ("The cabinet of Premier Ilse Varga, which faces regional elections this May, is cautious.", "2024-02-07", "2024-05-01"),
+    ("The Ostmarsh festival this June draws 10,000 visitors.", "2024-08-07", "2024-06-01"),
+])
+def test_this_month_told_in_no_tense_is_that_of_the_year_of_publication(sentence, published, want):
+    """"which faces regional elections this May", in February, was the May before, while "in May" was the coming one."""
+    [month] = [t for t in find_times(sentence, published) if t.granularity == "month"]
+    assert month.date == want, month

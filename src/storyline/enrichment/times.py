@@ -10,7 +10,8 @@ still counts), unless it looks ahead, when it is the next one (a day: the neares
 a deadline ("by January"), or its clause, else its sentence, speaks of what is to
 come ("will", "scheduled", "due": :data:`_AHEAD`; see :func:`_looks_ahead`). A month
 in a sentence told in no tense (no verb in the past, no word of what is to come: "the
-government, which faces elections in May") is the nearest such month.
+government, which faces elections in May") is the nearest such month ("this May": the
+year's).
 
 :func:`estimate_event_date` says on which day the reported happening took
 place and how that was found: a weekday or a date in the lead
@@ -190,7 +191,9 @@ def _resolve_month(kind: str, g: dict, pub: date | None, ahead: bool | None) -> 
             year = coming
         elif rel == "last" and month == pub.month:
             year = pub.year - 1
-        elif ahead is None and rel not in ("last", "since", "this") and (month - pub.month) % 12 < (pub.month - month) % 12:
+        elif ahead is None and rel == "this":
+            year = pub.year  # told in no tense, "this May" is the year's ("faces elections this May", in February)
+        elif ahead is None and rel not in ("last", "since") and (month - pub.month) % 12 < (pub.month - month) % 12:
             year = coming  # told in no tense: the nearest such month ("faces elections in May", in February)
     return (*_month_range(year, month), "month")
 
