@@ -81,3 +81,21 @@ def test_settings_list_as_json_with_the_values_in_force(tmp_path, monkeypatch):
     assert window["value"] == 21 and window["default"] == 30 and window["help"]
     csv = CliRunner().invoke(app, ["settings", "--csv"]).stdout.splitlines()
     assert csv[0] == "name,value,default,help" and len(csv) == len(SETTINGS) + 1
+
+
+def test_settings_list_no_password_nor_token(tmp_path, monkeypatch):
+    """`storyline settings --json` piped the API token and the PostgreSQL password along with the rest."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("STORYLINE_API_TOKEN", "s3cret-token")
+    monkeypatch.setenv("STORYLINE_DB", "postgresql://ana:hunter2@127.0.0.1:5432/news")
+    for args in (["settings", "--json"], ["settings", "--csv"], ["settings"]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0 and "s3cret" not in result.stdout and "hunter2" not in result.stdout, result.stdout
+    rows = {r["name"]: r["value"] for r in json.loads(CliRunner().invoke(app, ["settings", "--json"]).stdout)}
+    assert rows["db"] == "postgresql://ana:***@127.0.0.1:5432/news" and rows["api_token"] == "(set)"

@@ -29,6 +29,7 @@ from .storage import (
     fields_of,
     is_postgres,
     open_store,
+    redact,
     sqlite_path,
     store_errors,
     store_failure,
@@ -549,6 +550,8 @@ def settings_cmd(
         sys.stdout.write(default_config() + "\n")
         return
     current = Settings().as_dict()
+    current["db"] = redact(str(current["db"]))  # a listing may be shared: no password, no token
+    current["api_token"] = "(set)" if current["api_token"] else ""
     rows = [{"name": s.name, "value": current[s.name], "default": s.default, "help": s.help} for s in SETTINGS]
     emit(out, rows, fmt, ("name", "value", "default", "help"), title="settings", fields=("name", "value", "default", "help"))
 

@@ -23,6 +23,7 @@ from .base import (
     check_period,
     fields_of,
     highlight,
+    redact,
 )
 from .copying import copy_store
 from .files import store_failure as sqlite_failure
@@ -31,7 +32,7 @@ from .sqlite import SQLiteStore
 __all__ = [
     "ArticleRow", "EntityRow", "FigureRow", "OutletRow", "QuoteRow", "SQLiteStore", "SearchHit", "Store",
     "check_period", "copy_store", "fields_of", "highlight", "is_postgres",
-    "is_store_failure", "open_store", "sqlite_path", "store_errors", "store_failure",
+    "is_store_failure", "open_store", "redact", "sqlite_path", "store_errors", "store_failure",
 ]
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")

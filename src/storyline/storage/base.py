@@ -178,6 +178,11 @@ def fields_of(row: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(row)) if dataclasses.is_dataclass(row) else tuple(row.__annotations__)
 
 
+def redact(url: str) -> str:
+    """``url`` without its password, for messages and listings."""
+    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
+
+
 def casefold(value: object) -> object:
     """Python's case folding for any alphabet (SQLite's ``lower`` folds ASCII only, PostgreSQL's the alphabets its
     locale knows); anything but a string as it is. Outlets are kept folded (``outlet_key``) and filtered so."""

@@ -36,17 +36,13 @@ from psycopg_pool import ConnectionPool
 
 from ..errors import StoreError
 from ..models import Article
+from .base import redact
 from .pg_migrations import LOCK_KEY, fold, has_icu, migrate, pending
 from .rows import ARTICLE_COLUMNS
 from .sql import SQLStore
 
 RAW = ARTICLE_COLUMNS.index("raw")
 CONNECT_TIMEOUT = 15  # seconds to wait for the server to answer a connection
-
-
-def redact(url: str) -> str:
-    """``url`` without its password, for messages."""
-    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
 
 
 def postgres_failure(url: str, exc: BaseException) -> StoreError:
