@@ -503,6 +503,46 @@ def test_an_event_held_together_more_strongly_than_a_new_article_is_like_its_mem
         assert not np.array_equal(as_formed.ids, fresh.ids) or not np.allclose(as_formed.vals, fresh.vals)
 
 
+def test_an_event_left_whole_meets_what_its_members_are_candidates_of(monkeypatch):
+    """An event left whole takes part as it would once formed again: with its members' candidates. With only the
+    new article's, a neighbour of the event that the article is no candidate of (the pump report, like the event
+    once it has the new article, not before) was never met, and the ingest kept two events the rebuild made one."""
+    texts = {"w1": "The river Ost flooded Ostmarsh overnight and two hundred families left their homes.",
+             "w2": "Flood water filled the streets of Ostmarsh; families sheltered in the school.",
+             "y": "Pumps ran all night in Ostmarsh as the river Ost fell.",
+             "n": "Ostmarsh families sheltered in the school said the pumps ran as the river fell."}
+    alike = {frozenset({"w1", "w2"}): 0.95, frozenset({"n", "w1"}): 0.6, frozenset({"n", "w1", "w2"}): 0.6,
+             frozenset({"n", "w1", "w2", "y"}): 0.7}  # the rest (y with w1, w2 or both) 0.2
+
+    def probabilities(a, others):
+        return np.array([alike.get(frozenset(a.members) | frozenset(b.members), 0.2) for b in others])
+
+    def indexed(*batches):
+        index = EventIndex(Settings(event_threshold=0.5))
+        register = index.register
+
+        def no_pair(articles):  # the new article is no candidate of the pump report, nor it of the new article
+            profiles = register(articles)
+            for a, b in (("n", "y"), ("y", "n")):
+                if b in index.near.get(a, ()):
+                    index.near[a].remove(b)
+            return profiles
+
+        monkeypatch.setattr(index, "register", no_pair)
+        monkeypatch.setattr(index, "event_probabilities", probabilities)
+        for batch in batches:
+            index.place_batch([article(i, texts[i][:30], texts[i], "2022-11-02") for i in batch])
+        return index
+
+    rebuilt = indexed(texts)  # one batch over an empty index, as rebuild places them
+    assert "y" in rebuilt.near["w1"] and groups(rebuilt.assignments()) == [{"n", "w1", "w2", "y"}]
+    ingested = indexed(("w1", "w2", "y"))
+    assert groups(ingested.assignments()) == [{"w1", "w2"}, {"y"}]
+    assert ingested.weakest[ingested.event_of["w1"]] == 0.95  # so it is left whole for "n" (0.6 < 0.95)
+    ingested.place_batch([article("n", texts["n"][:30], texts["n"], "2022-11-02")])
+    assert groups(ingested.assignments()) == [{"n", "w1", "w2", "y"}]
+
+
 def test_lead_numbers_are_those_of_headline_and_lead_only():
     a = article("n1", "Two hurt as van rams 12 Kelport shops",
                 "A 23-year-old driver rammed a shop on Dock Street at 5.30 on Monday. Thieves took 108 watches. "

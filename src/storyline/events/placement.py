@@ -173,7 +173,7 @@ class EventIndex:
                     loose.append(member)
                     del self.event_of[member]
                     self.singles[member] = Aggregate.single(self.profiles[member], self.lexicon)
-            units, pairs, forced = self.event_graph(loose)
+            units, pairs, forced = self.event_graph(loose, whole)
             merges: list[tuple[float, str, str]] = []
             root = agglomerate(units, pairs, self.event_probabilities, self.join_threshold, self.unit_key, forced, merges=merges)
             touched, grown, old_story = self._apply_events(units, root, before, merges, set(whole))
@@ -196,7 +196,8 @@ class EventIndex:
         as the weakest of the merges that formed it: the agglomeration could then join them before the event
         is whole again. Otherwise it would form the event again, merge by merge, before any of the batch
         could touch it, so it takes part whole, its members weighed with the document frequencies of now as
-        they would have been taken apart (left as weighed when formed, ECB+ -> GVA lost 0.003). The other
+        they would have been taken apart (left as weighed when formed, ECB+ -> GVA lost 0.003), and met by
+        their candidates (:meth:`event_graph`), as it would be once formed again. The other
         events next to the batch take part whole as they are: none of their members is like any of the batch.
         (Taking every neighbour apart gave the same clusters on both dev corpora, at twice the cost.)"""
         apart: set[str] = set()
@@ -220,9 +221,11 @@ class EventIndex:
         event.add(*(self.singles[m] for m in self.events[event_id].members))
         self.events[event_id] = event
 
-    def event_graph(self, loose: list[str]) -> tuple[dict[str, Aggregate], set, list]:
+    def event_graph(self, loose: list[str], whole: Iterable[str] = ()) -> tuple[dict[str, Aggregate], set, list]:
         """Units for the event agglomeration: the ``loose`` articles ("a:<id>") and the stored events
-        ("e:<id>") next to them; the candidate pairs between them, and the forced pairs (a copy and its original)."""
+        ("e:<id>") next to them; the candidate pairs between them, and the forced pairs (a copy and its original).
+        The stored events of ``whole`` (left whole for the batch) take part with their members' candidates, as
+        they would once formed again had they been taken apart."""
         inside = set(loose)
         units: dict[str, Aggregate] = {"a:" + i: self.singles[i] for i in loose}
 
@@ -244,6 +247,10 @@ class EventIndex:
             original = self.profiles[i].duplicate_of
             if original and unit_of(original) is not None:
                 forced.append(("a:" + i, unit_of(original)))
+        for event_id in whole:
+            for member in self.events[event_id].members:
+                me = unit_of(member)
+                pairs.update((me, other) for j in self.near[member] if (other := unit_of(j)) not in (None, me))
         return units, pairs, forced
 
     def _apply_events(self, units: dict[str, Aggregate], root: dict[str, str], before: dict[str, str],
