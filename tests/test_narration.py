@@ -177,13 +177,16 @@ def test_timeline_in_date_order_with_background(store):
 
 
 def test_a_background_sentence_naming_two_periods_is_one_entry(tmp_path):
-    """"between 2019 and 2021" put its sentence in the background twice, once under each year."""
+    """"between 2019 and 2021" put its sentence in the background twice, once under each year; a sentence of a
+    past period and a coming one is one entry of each."""
     text = ("Mill workers in Dunmere struck on Monday over pay.\n"
             "The mill ran at a loss between 2019 and 2021, its owners said in a statement.\n"
-            "The union said talks would resume.")
+            "After losses in 2022, the owners plan to reopen the mill in 2026.")
     times = [{"text": "Monday", "date": "2024-03-04", "granularity": "day"},
              {"text": "2019", "date": "2019-01-01", "end_date": "2019-12-31", "granularity": "year"},
-             {"text": "2021", "date": "2021-01-01", "end_date": "2021-12-31", "granularity": "year"}]  # fmt: skip
+             {"text": "2021", "date": "2021-01-01", "end_date": "2021-12-31", "granularity": "year"},
+             {"text": "2022", "date": "2022-01-01", "end_date": "2022-12-31", "granularity": "year"},
+             {"text": "2026", "date": "2026-01-01", "end_date": "2026-12-31", "granularity": "year"}]  # fmt: skip
     a = fixture_article({"id": "mill-1", "title": "Dunmere mill workers strike", "outlet": "Pier Gazette", "text": text,
                          "published": "2024-03-05", "event_date": "2024-03-04", "quotes": [], "figures": [],
                          "times": times, "mentions": []})  # fmt: skip
@@ -193,8 +196,10 @@ def test_a_background_sentence_naming_two_periods_is_one_entry(tmp_path):
                              story_id="s-mill")], [Story(id="s-mill", title=a.title)])  # fmt: skip
     back = story_timeline(store, "s-mill")["background"]
     store.close()
-    assert [(b["date"][:4], b["text"]) for b in back] == [
-        ("2019", "The mill ran at a loss between 2019 and 2021, its owners said in a statement.")]
+    assert [(b["date"][:4], b["kind"], b["text"]) for b in back] == [
+        ("2019", "mentioned", "The mill ran at a loss between 2019 and 2021, its owners said in a statement."),
+        ("2022", "mentioned", "After losses in 2022, the owners plan to reopen the mill in 2026."),
+        ("2026", "expected", "After losses in 2022, the owners plan to reopen the mill in 2026.")]  # one of each kind
 
 
 # --- report -------------------------------------------------------------------------------

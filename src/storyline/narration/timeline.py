@@ -96,13 +96,13 @@ def background(sources: Sources, events: list[Event]) -> list[dict]:
         if ref is None:
             continue
         sentences = sources.sentences(a.id)
-        entered: set[int] = set()  # a sentence is one entry, dated by its first period ("between 2019 and 2021")
-        for t in a.times:
+        entered: set[tuple[int, str]] = set()  # a sentence is one entry of each kind, dated by its first period of
+        for t in a.times:  # that kind ("between 2019 and 2021"; "after losses in 2019, it plans to reopen in 2025": two)
             kind = classify(t, ref)
             s = containing(sentences, t.start) if kind else None
-            if s is None or not s.claim or s.start in entered or _is_timeline_event(t, event_days):
+            if s is None or not s.claim or (s.start, kind) in entered or _is_timeline_event(t, event_days):
                 continue
-            entered.add(s.start)
+            entered.add((s.start, kind))
             _merge(entries, _entry(sources, a, s, t, kind))
     entries.sort(key=lambda e: (-len(e["sources"]), e["date"]))
     kept = sorted(entries[:MAX_BACKGROUND], key=lambda e: (e["date"], e["kind"]))
