@@ -105,6 +105,7 @@ def test_a_day_reported_speech_puts_ahead_lies_ahead(sentence, want):
     ("Exports in December reached a record.", "2023-12-01"),  # a verb in the past: behind
     ("Exports in December are the highest on record.", "2023-12-01"),  # told in no tense: the nearest December
     ("The ferry line that opened in May carries 900 people a day.", "2023-05-01"),  # its clause is in the past
+    ("Dunmere Exports Fell In June", "2023-06-01"),  # a headline in title case tells its tense too
 ])
 def test_a_month_told_in_no_tense_is_the_nearest_one(sentence, want):
     """A present-tense sentence ("which faces regional elections in May", in February) was read as of the past:

@@ -251,7 +251,8 @@ def _looks_ahead(text: str, sentence: tuple[int, int], start: int, end: int) -> 
         return False
     if _AHEAD.search(text, lo, hi):
         return True
-    return None if not any(rule.search(text, lo, hi) for rule in (_PAST, _PAST_STATE, _MAYBE_PAST)) else False
+    told = text[lo:hi].lower()  # a headline in title case ("Exports Fell In June") tells its tense too
+    return None if not any(rule.search(told) for rule in (_PAST, _PAST_STATE, _MAYBE_PAST)) else False
 
 
 def parse_date(value: str | None) -> date | None:
