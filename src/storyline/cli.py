@@ -553,7 +553,8 @@ def settings_cmd(
     current["db"] = redact(str(current["db"]))  # a listing may be shared: no password, no token
     current["api_token"] = "(set)" if current["api_token"] else ""
     rows = [{"name": s.name, "value": current[s.name], "default": s.default, "help": s.help} for s in SETTINGS]
-    emit(out, rows, fmt, ("name", "value", "default", "help"), title="settings", fields=("name", "value", "default", "help"))
+    cols = ("name", "value", "default", "help")
+    emit(out, rows, fmt, cols, title="settings", fields=cols)
 
 
 def _write(path: Path, text: str) -> None:

@@ -59,7 +59,12 @@ def _numbered_rows(path: str | Path) -> Iterator[tuple[int, str, dict[str, Any]]
 
 def gold_labels(path: str | Path, field: str) -> dict[str, str | None]:
     """``{id: label}`` from a labelled JSONL (lines without the field are left out; null stays ``None``)."""
-    return {ident: None if row[field] is None else str(row[field]) for ident, row in labelled_rows(path) if field in row}
+    return {ident: _label(row, field) for ident, row in labelled_rows(path) if field in row}
+
+
+def _label(row: dict[str, Any], field: str) -> str | None:
+    """A line's ``field`` label as a string (null stays None)."""
+    return None if row[field] is None else str(row[field])
 
 
 LABELS = ("event", "story", "topic")
@@ -83,7 +88,7 @@ def check_labels(path: str | Path) -> tuple[list[str], set[str], dict[str, dict[
         labels = {f: row.get(f) for f in LABELS}
         for f in LABELS:
             if f in row:
-                gold[f][ident] = None if row[f] is None else str(row[f])
+                gold[f][ident] = _label(row, f)
         content = [row.get(f) for f in ("text", "html", "file")]
         # every earlier line of the id, not the first only: a text relabelled and another text labelled as the
         # first line was is still two articles under one id with other labels

@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from ..letters import LOWER, UPPER
 from ..models import Mention
@@ -91,6 +92,7 @@ def clean_name(name: str) -> str:
 _UNMARKED = str.maketrans("łŁøØđĐıħĦŧŦ", "lLoOdDihHtT")
 
 
+@lru_cache(maxsize=1 << 16)  # names are matched again and again, against every candidate's forms
 def folded(text: str) -> str:
     """``text`` case-folded, its Latin letters without accents (nor a stroke, as in "ł" and "ø", nor the dotless
     "ı"): "Tomás" and "Tomas", "Muñoz" and "Munoz" are one spelling to match on (outlets drop accents). Marks on
@@ -237,11 +239,14 @@ def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int] | None
 _GIVEN_NAME_BEFORE = re.compile(rf"(?:^|(?<=[\s(\"“]))({UPPER}{LOWER}+|{UPPER}\.) $")
 
 
+_NOT_GIVEN = NOT_NAME_WORDS | TITLE_WORDS | _QUESTION_WORDS  # words never taken back as a given name
+
+
 def _extend_left(text: str, start: int) -> int:
     """Take back capitalised given names just before a PERSON span ("Sanjay" + "Kumar Pandey")."""
     for _ in range(2):
         m = _GIVEN_NAME_BEFORE.search(text[max(0, start - 25) : start])
-        if not m or m.group(1).casefold().rstrip(".") in NOT_NAME_WORDS | TITLE_WORDS | _QUESTION_WORDS or _said_in_lowercase(text, m.group(1)):
+        if not m or m.group(1).casefold().rstrip(".") in _NOT_GIVEN or _said_in_lowercase(text, m.group(1)):
             break
         start -= len(m.group(1)) + 1
     return start

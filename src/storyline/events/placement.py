@@ -172,7 +172,7 @@ class EventIndex:
                     before[member] = event_id
                     loose.append(member)
                     del self.event_of[member]
-                    self.singles[member] = Aggregate.single(self.profiles[member], self.lexicon)
+                    self._weigh_single(member)
             units, pairs, forced = self.event_graph(loose, whole)
             merges: list[tuple[float, str, str]] = []
             root = agglomerate(units, pairs, self.event_probabilities, self.join_threshold, self.unit_key, forced, merges=merges)
@@ -216,10 +216,13 @@ class EventIndex:
     def _weigh_afresh(self, event_id: str) -> None:
         """Sum a stored event again from its members, each weighed with the document frequencies of now."""
         event = Aggregate(event_id)
-        for member in self.events[event_id].members:
-            self.singles[member] = Aggregate.single(self.profiles[member], self.lexicon)
-        event.add(*(self.singles[m] for m in self.events[event_id].members))
+        event.add(*(self._weigh_single(m) for m in self.events[event_id].members))
         self.events[event_id] = event
+
+    def _weigh_single(self, article_id: str) -> Aggregate:
+        """An article's cluster of one again, weighed with the document frequencies of now."""
+        self.singles[article_id] = Aggregate.single(self.profiles[article_id], self.lexicon)
+        return self.singles[article_id]
 
     def event_graph(self, loose: list[str], whole: Iterable[str] = ()) -> tuple[dict[str, Aggregate], set, list]:
         """Units for the event agglomeration: the ``loose`` articles ("a:<id>") and the stored events

@@ -123,10 +123,11 @@ def _sentence_edges(sources: Sources, sentences: list[Sentence], dense: list[int
     """Pairs of sentences of different independent sources that make the same claim, strongest first."""
     group = [sources.group.get(s.article_id, s.article_id) for s in sentences]
     values = [_figure_values(sources, s) for s in sentences]
+    directions = [_direction(s.text) for s in sentences]  # each sentence read once, not once per pair
     dense = list(range(len(sentences))) if dense is None else dense
     pairs = [(dense[i], dense[j], v) for i, j, v in similar_pairs(tfidf([sentences[k].text for k in dense]), CLAIM_SIM)]
     edges = {(i, j): v for i, j, v in pairs if group[i] != group[j] and not _conflict(values[i], values[j])
-             and not _opposed(sentences[i], sentences[j])}  # fmt: skip
+             and not _opposed(directions[i], directions[j])}  # fmt: skip
     by_phrase: dict[tuple, list[int]] = defaultdict(list)
     for i, s in enumerate(sentences):
         for phrase in _phrases(s.text):
@@ -137,7 +138,7 @@ def _sentence_edges(sources: Sources, sentences: list[Sentence], dense: list[int
         for a in members:
             for b in members:
                 if a < b and group[a] != group[b] and not _conflict(values[a], values[b]) and \
-                        not _opposed(sentences[a], sentences[b]):
+                        not _opposed(directions[a], directions[b]):
                     edges[(a, b)] = max(edges.get((a, b), 0.0), CLAIM_SIM)
     return sorted(((v, i, j) for (i, j), v in edges.items()), reverse=True)
 
@@ -155,10 +156,9 @@ def _direction(text: str) -> str | None:
     return "up" if up and not down else "down" if down and not up else None
 
 
-def _opposed(a: Sentence, b: Sentence) -> bool:
-    """Two sentences moving one thing opposite ways ("the krone rose against the euro" / "the krone weakened against
-    the euro") say opposite things, however alike their words."""
-    da, db = _direction(a.text), _direction(b.text)
+def _opposed(da: str | None, db: str | None) -> bool:
+    """Whether two sentences of these :func:`_direction` move one thing opposite ways ("the krone rose against the
+    euro" / "the krone weakened against the euro"): they say opposite things, however alike their words."""
     return da is not None and db is not None and da != db
 
 
