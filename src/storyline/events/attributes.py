@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 import numpy as np
@@ -174,9 +174,9 @@ def _reporter(article: Article, mention) -> bool:
         dateline(article.text or "", mention.start))
 
 
-def infer_published(articles: Iterable[Article], events: Iterable[Event], fit: dict[str, float]) -> list[Article]:
+def infer_published(articles: Iterable[Article], events: Iterable[Event], fit: Callable[[str], float]) -> list[Article]:
     """Give undated articles their event's date (``published_how="inferred"``) when the model is
-    confident they belong there (``fit[article_id]`` at least :data:`INFER_FIT`); returns those changed.
+    confident they belong there (``fit(article_id)`` at least :data:`INFER_FIT`); returns those changed.
 
     An undated page that merely resembles an event stays undated: its date would depend on what
     else happens to be in the store.
@@ -185,7 +185,7 @@ def infer_published(articles: Iterable[Article], events: Iterable[Event], fit: d
     changed = []
     for a in articles:
         when = dates.get(a.event_id or "")
-        if when and (not a.published or a.published_how in WEAK_DATE_HOW) and fit.get(a.id, 0.0) >= INFER_FIT:
+        if when and (not a.published or a.published_how in WEAK_DATE_HOW) and fit(a.id) >= INFER_FIT:
             if (a.published, a.published_how) != (when, "inferred"):
                 a.published, a.published_how = when, "inferred"
                 changed.append(a)

@@ -101,7 +101,7 @@ class EventIndex:
         self.far: dict[str, list[str]] = {}  # article id -> candidate articles at any distance in time
         self.events: dict[str, Aggregate] = {}
         self.event_of: dict[str, str] = {}  # article id -> event id
-        self.fit: dict[str, float] = {}  # article id -> probability that it belongs to the rest of its event
+        self._fits: dict[str, tuple[Aggregate, float]] = {}  # article id -> its event as it was, and fit() then
         self.weakest: dict[str, float] = {}  # event id -> the lowest probability of the merges that formed it (inf
         # for one article; unknown for an event read from the store until a batch forms it again)
         self.stories: dict[str, Aggregate] = {}
@@ -308,7 +308,6 @@ class EventIndex:
                     continue
                 grown.add(event_id)
             touched.add(event_id)
-            self._fit_members(event_id)
         for story_id in set(old_story.values()):
             self.story_events[story_id] -= set(old_story)
         return touched, grown, old_story
@@ -466,15 +465,19 @@ class EventIndex:
         self.summed.pop(story_id, None)
 
     # --- internals -------------------------------------------------------------------
-    def _fit_members(self, event_id: str) -> None:
-        """Each member's probability of belonging to the rest of its event (1 for a lone article)."""
-        event = self.events[event_id]
-        for article_id in event.members:
-            if event.size == 1:
-                self.fit[article_id] = 1.0
-            elif event.size <= DISSOLVE_EVENT or article_id not in self.fit:
-                single = self.singles[article_id]
-                self.fit[article_id] = float(self.models.join.probability(event_feature_rows(single, [_without(event, single)]))[0])
+    def fit(self, article_id: str) -> float:
+        """The ``join`` model's probability that an article belongs to the rest of its event (1 for a lone
+        article): how sure placement is of it. Worked out when asked (only an undated article asks, to take
+        its event's date), and kept while its event stays as it is (placement replaces an event's aggregate
+        when it changes, never changes it)."""
+        event = self.events[self.event_of[article_id]]
+        kept = self._fits.get(article_id)
+        if kept is not None and kept[0] is event:
+            return kept[1]
+        single = self.singles[article_id]
+        p = 1.0 if event.size == 1 else float(self.models.join.probability(event_feature_rows(single, [_without(event, single)]))[0])
+        self._fits[article_id] = (event, p)
+        return p
 
     def unit_key(self, unit: str) -> tuple:
         """Stored events left whole sort first (they keep their ids), then articles canonically."""
@@ -535,7 +538,6 @@ class EventIndex:
         else:
             self.stories[story_id] = single.copy()
         self.event_of[article_id] = event_id
-        self.fit[article_id] = 1.0
 
     def _keys(self, p: Profile) -> list[str]:
         """The rarest entities and most distinctive words of ``p``: its inverted-index keys (entities first,
