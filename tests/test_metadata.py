@@ -291,6 +291,18 @@ def test_hints_win_and_a_hint_date_is_stated():
     assert arts["u3"].title == "Tram line opens"
 
 
+@pytest.mark.parametrize("given, title", [
+    ("Dam opens - KVLT News 12 Dunmore, Velmora News Weather & Sports", "Dam opens"),  # the outlet's name, as the site gives it
+    ("Dam opens | kvlt.example", "Dam opens"),  # a domain
+    ("Dam opens - Dunmore, Velmora", "Dam opens - Dunmore, Velmora"),  # a place, not the site: kept
+    ("KVLT", "KVLT"),  # the headline itself is never dropped
+])
+def test_a_given_title_loses_the_sites_name(given, title):
+    line = Article(id="t", source="t.jsonl", raw="", format="text", url="https://www.kvlt.example/news/dam",
+                   text=f"{BODY}\n\n{BODY}", hints={"title": given})
+    assert describe(line, SETTINGS).title == title
+
+
 def test_html_page_metadata_comes_from_the_page():
     html = ('<html><head><title>Dam opens - The Hill Gazette</title><meta property="og:site_name" '
             'content="The Hill Gazette"><meta property="article:published_time" content="2022-03-14T08:00:00Z">'

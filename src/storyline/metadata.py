@@ -177,8 +177,8 @@ def _in_comments(element: Any) -> bool:
 
 
 def _title(article: Article, page: dict[str, str], tree: Callable[[], Any], site: set[str]) -> str | None:
-    if article.hints.get("title"):
-        return article.hints["title"].strip()
+    if article.hints.get("title"):  # as given, less the site's name (a page's <title> copied into a JSONL line)
+        return without_site(article.hints["title"].strip(), site)
     if page.get("title"):
         title = without_site(_headed(tree, page["title"].strip()), site)
         return _as_shown(tree, title) or _the_headline(tree, title) or title
