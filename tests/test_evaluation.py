@@ -86,9 +86,11 @@ def test_the_eval_table_says_what_its_figures_and_rows_are():
     figures = {"events": score(gold, {"a": "1", "b": "1", "c": "1", "d": "2"}) | worst(gold, {"a": "1", "b": "1", "c": "1", "d": "2"})}
     console = Console(record=True, width=200)
     show_scores(console, {"file": "mine.jsonl", "articles": 4, "model": "mine-model.json", "ingest": figures,
-                          "rebuild": figures, "cv": {"folds": 2, "ingest": figures}, "baselines": {"tfidf": figures}})
+                          "rebuild": figures, "cv": {"folds": 2, "ingest": figures, "baselines": {"tfidf": figures}},
+                          "baselines": {"tfidf": figures}})
     text = console.export_text()
     for said in ("B3 P: for each article", "pair F1: the same over pairs", "ARI: adjusted Rand index", "model: mine-model.json",
                  "ingest: placed in shuffled batches", "cv K-fold: out of fold", "best on this very file (in sample)",
-                 "a merge is one found cluster holding several gold ones"):
+                 "a merge is one found cluster holding several gold ones", "cv 2-fold baseline tfidf",
+                 "cv K-fold baseline: each baseline on the same held-out folds"):
         assert said in text, said

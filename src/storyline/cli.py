@@ -434,7 +434,7 @@ def eval_cmd(
     result["model"] = f"fitted on {', '.join(result['trained_on'])}" if trained else settings.model or "the packaged model"
     result.update(evaluate_labelled(data, settings, models, shuffle=seed, n_worst=5))
     if cv:
-        result["cv"] = cross_validate(data, cv, settings, shuffle=seed)
+        result["cv"] = cross_validate(data, cv, settings, shuffle=seed, with_baselines=with_baselines)
     if with_baselines:
         result["baselines"] = baselines(data, trained[0] if trained else None)
     if as_json:

@@ -61,7 +61,10 @@ def show_scores(console: Console, result: dict) -> None:
     table = Table("path", "level", "B3 P", "B3 R", "B3 F1", "pair F1", "ARI", "story P (topic)",
                   title=f"{result.get('file', '')}: {result['articles']} articles")
     rows = [(name, result[name]) for name in result if isinstance(result[name], dict) and "events" in result[name]]
-    rows += [(f"cv {result['cv']['folds']}-fold", result["cv"]["ingest"])] if "cv" in result else []
+    if "cv" in result:
+        folded = f"cv {result['cv']['folds']}-fold"
+        rows += [(folded, result["cv"]["ingest"])]
+        rows += [(f"{folded} baseline {k}", v) for k, v in result["cv"].get("baselines", {}).items()]
     rows += [(f"baseline {k}", v) for k, v in result.get("baselines", {}).items()]
     for name, figures in rows:
         for level in LEVELS:
@@ -97,6 +100,10 @@ def _legend(result: dict, paths: list[str]) -> list[str]:
         lines.append("cv K-fold: out of fold: whole stories held out in turn, the models refitted on the other folds"
                      + (" of this file alone (not on --train or the model setting)" if "model" in result
                         else " and on the other labelled files given") + ", the held-out fold scored as ingested; each figure the mean over folds, weighted by articles.")  # fmt: skip
+    if any(p.startswith("cv ") and " baseline " in p for p in paths):
+        lines.append("cv K-fold baseline: each baseline on the same held-out folds, its thresholds fitted on the other "
+                     "folds: a fold holds fewer look-alikes inside the date window than the whole file, so these, not "
+                     "the in-sample baselines, compare with the cv figures.")  # fmt: skip
     if any(p.startswith("baseline ") for p in paths):
         fitted = (result.get("trained_on") or [None])[0]
         lines.append("baseline alone: every article its own event and story; the others: average-link clustering cut at "
