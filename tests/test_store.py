@@ -130,6 +130,16 @@ def test_the_schema_needs_no_function_of_storyline(tmp_path):
     plain.close()
 
 
+def test_an_outlet_named_by_its_domain_is_found_by_it(store):
+    """`storyline outlets` lists an outlet without a name by its domain, and `--outlet pier.example` found nothing."""
+    store.add_articles([_article("a1", outlet_domain="pier.example"), _article("a2", outlet="Pier", outlet_domain="pier.example"),
+                        _article("a3", outlet="Harbour Gazette", outlet_domain="gazette.example")])  # fmt: skip
+    for given in ("pier.example", "www.Pier.example", "https://www.pier.example/news/1"):
+        assert [r["id"] for r in store.list_articles(outlet=given)] == ["a1", "a2"], given
+        assert sorted(h["id"] for h in store.search("harbour budget", outlet=given)) == ["a1", "a2"], given
+    assert [r["id"] for r in store.list_articles(outlet="pier")] == ["a2"]  # a name is matched as a name
+
+
 def test_outlet_filter_reads_its_index_whatever_the_case(tmp_path):
     store = open_store(tmp_path / "s.db")
     store.add_articles([_article("a1", outlet="Harbour Gazette"), _article("a2", outlet="Sound Observer")])

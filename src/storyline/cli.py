@@ -193,7 +193,7 @@ def _watch(pipeline, folder: Path, interval: float) -> None:
 @app.command()
 def articles(
     db: Db = None,
-    outlet: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Only this outlet: its name in any case, or its domain (pier.example).")] = None,
     since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).", callback=_day)] = None,
     until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD).", callback=_day)] = None,
     limit: Limit = 200,

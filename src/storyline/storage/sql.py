@@ -12,6 +12,7 @@ methods of :class:`~storyline.storage.base.Store`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import Any
@@ -456,7 +457,21 @@ def _filters(**filters: Any) -> tuple[str, list[Any]]:
     for key, value in filters.items():
         if value in (None, ""):
             continue
+        if key == "outlet" and (domain := _domain(value)):  # as `storyline outlets` shows an outlet without a name
+            clauses.append(f"({FILTERS[key]} OR a.outlet_domain = ?)")
+            params += [casefold(value), domain]
+            continue
         clauses.append(FILTERS[key])
         params.append(FILTER_VALUES.get(key, lambda v: v)(value))
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+_DOMAIN_LIKE = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}")
+
+
+def _domain(value: str) -> str | None:
+    """The domain an outlet filter names ("ksla.com", "www.KSLA.com", "https://www.ksla.com/news"), as outlet_domain
+    keeps it; None for a name ("DW", "The Hill Gazette")."""
+    host = re.sub(r"^[a-z]+://", "", value.strip().lower()).split("/")[0].removeprefix("www.")
+    return host if _DOMAIN_LIKE.fullmatch(host) else None
 
