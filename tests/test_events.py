@@ -571,7 +571,7 @@ def test_look_alikes_that_state_other_numbers_are_told_apart(settings):
 def test_a_named_period_overlapping_a_span_is_found_as_the_definition_finds_it():
     """``bridged`` asks whether a period that a cluster's texts name overlaps the other's strongly dated span;
     looked up in the merged periods, the answer is the plain definition's."""
-    from storyline.events.pairs import _names
+    from storyline.events.pairs import _names, _periods
 
     rng = random.Random(1)
     for _ in range(2000):
@@ -579,7 +579,7 @@ def test_a_named_period_overlapping_a_span_is_found_as_the_definition_finds_it()
         event.refs = [(lo, lo + rng.randint(0, 30)) for lo in (rng.randint(0, 400) for _ in range(rng.randint(0, 12)))]
         first = rng.randint(0, 450)
         strong = (first, first + rng.choice((0, 0, 3, 40)))
-        assert _names(event, strong) == any(lo <= strong[1] and strong[0] <= hi for lo, hi in event.refs)
+        assert _names(_periods(event, "refs"), strong) == any(lo <= strong[1] and strong[0] <= hi for lo, hi in event.refs)
 
 
 def test_who_reports_a_happening_is_not_a_participant():

@@ -67,6 +67,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -102,19 +103,19 @@ def dots(a: Bag, others: list[Bag], fields: int = 1) -> np.ndarray:
         if total > LARGE_BAGS * n:  # large others (stories): looked up one by one, never copied
             products = np.stack([_products(a, b) for b in others])
         else:  # keys (bag, id) are sorted as concatenated
-            ids = np.concatenate([b.ids for b in others]).astype(np.int64)
+            ids = np.concatenate([b.ids for b in others]).astype(np.int64, copy=False)
             keys = (np.arange(n, dtype=np.int64).repeat(lengths) << ROW_SHIFT) | ids
-            wanted = ((np.arange(n, dtype=np.int64) << ROW_SHIFT)[:, None] | a.ids.astype(np.int64)[None, :]).ravel()
+            wanted = ((np.arange(n, dtype=np.int64) << ROW_SHIFT)[:, None] | a.ids.astype(np.int64, copy=False)[None, :]).ravel()
             at = keys.searchsorted(wanted)
             at[at == total] = 0
             hit = keys[at] == wanted
             vals = np.concatenate([b.vals for b in others])
             products = np.where(hit, vals[at] * np.tile(a.vals, n), 0.0).reshape(n, len(a))
-        columns = field_of(a.ids.astype(np.int64))  # ascending: each field's columns are one run
+        columns = field_of(a.ids.astype(np.int64, copy=False))  # ascending: each field's columns are one run
         starts = np.flatnonzero(np.concatenate(([True], columns[1:] != columns[:-1])))
         out[:, columns[starts]] = np.add.reduceat(products, starts, axis=1)
     else:
-        ids = np.concatenate([b.ids for b in others]).astype(np.int64)
+        ids = np.concatenate([b.ids for b in others]).astype(np.int64, copy=False)
         vals = np.concatenate([b.vals for b in others])
         at = a.ids.searchsorted(ids)
         at[at == len(a.ids)] = 0
@@ -181,42 +182,66 @@ def event_features(a: Aggregate, b: Aggregate) -> np.ndarray:
 
 def event_feature_rows(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
     """The :data:`EVENT_FEATURES` of ``a`` against each of ``others``: one row each, the sparse products
-    taken for all of them at once."""
-    pairs = np.array([a.size * b.size for b in others], np.float64)
+    taken for all of them at once, and what each side gives alone read once (:func:`_side`)."""
+    me, sides = _side(a), [_side(b) for b in others]
+    pairs = np.array([me.size * side.size for side in sides], np.float64)
     vector = _vector_cosines(a, others)
     bags = dots(a.bags, [b.bags for b in others], len(BAG_FIELDS)) / pairs[:, None]
     terms, words, actors, places, statements, numbers = bags.T  # in the order of BAG_FIELDS
     numbers_differ = np.zeros(len(others))
-    if a.has("numbers"):
-        numbers_differ = np.array([float(b.has("numbers")) for b in others]) * (numbers <= 0)
-    cohesion_a = _cohesion(_self_dot(a, "terms"), a.size)
-    vector_a = _cohesion(_self_dot(a, "vector"), a.size) if a.vsum is not None else 1.0
-    rest = np.empty((len(others), 9))
-    for i, b in enumerate(others):
-        strong = span(a.strong, b.strong) if a.strong is not None and b.strong is not None else None
-        bridged = strong is not None and (_names(a, b.strong) or _names(b, a.strong))
-        cohesion_b = _cohesion(_self_dot(b, "terms"), b.size)
-        vector_b = _cohesion(_self_dot(b, "vector"), b.size) if a.vsum is not None and b.vsum is not None else 1.0
-        rest[i] = (
-            1.0 if a.facts.keys() & b.facts.keys() else 0.0,
-            _gap(a.day, b.day),
+    if me.numbers:
+        numbers_differ = np.array([float(side.numbers) for side in sides]) * (numbers <= 0)
+    rest = []
+    for side, across, alike in zip(sides, terms.tolist(), vector.tolist(), strict=True):
+        strong = span(me.strong, side.strong) if me.strong is not None and side.strong is not None else None
+        bridged = strong is not None and (_names(me.refs, side.strong) or _names(side.refs, me.strong))
+        both = me.vector is not None and side.vector is not None  # else neither side's own vector cohesion counts
+        rest.append((
+            1.0 if me.facts & side.facts else 0.0,
+            _gap(me.day, side.day),
             _gap(*(strong or (None, None))),
             float(bridged),
-            max(cohesion_a, cohesion_b),
-            _relative(terms[i], cohesion_a, cohesion_b),
-            _relative(vector[i], vector_a if b.vsum is not None else 1.0, vector_b),
-            *_people(a, b),
-        )  # fmt: skip
+            max(me.cohesion, side.cohesion),
+            _relative(across, me.cohesion, side.cohesion),
+            _relative(alike, me.vector if both else 1.0, side.vector if both else 1.0),
+            *_people(me.main, side.main),
+        ))  # fmt: skip
     return np.column_stack([
-        vector, words, terms, actors, places, np.minimum(1.0, statements), rest, numbers_differ,
+        vector, words, terms, actors, places, np.minimum(1.0, statements),
+        np.array(rest, np.float64).reshape(len(others), 9), numbers_differ,
     ])  # fmt: skip
 
 
-def _people(a: Aggregate, b: Aggregate) -> tuple[float, float]:
-    """The share of the main protagonists of the side with fewer that the other side also has, and 1 when
-    both sides have any: two reports that each name their protagonists and share none (two players'
-    arrests for the same offence in the same city) are two happenings."""
-    ma, mb = main_actors(a, "named_full"), main_actors(b, "named_full")
+class _Side(NamedTuple):
+    """What a cluster gives to every event pair it is in, whatever the other side."""
+
+    size: int
+    day: int | None
+    strong: tuple[int, int] | None
+    refs: tuple[list[int], list[int]]  # the periods its texts name (_periods)
+    facts: frozenset
+    cohesion: float  # of its terms
+    vector: float | None  # the cohesion of its embeddings (None: it has none)
+    main: set[int]  # its main protagonists by full name
+    numbers: bool  # whether it states numbers in headline and lead
+
+
+def _side(agg: Aggregate) -> _Side:
+    """:class:`_Side` of ``agg``, kept with it (a cluster is never changed once formed)."""
+
+    def made() -> _Side:
+        return _Side(agg.size, agg.day, agg.strong, _periods(agg, "refs"), frozenset(agg.facts),
+                     _cohesion(_self_dot(agg, "terms"), agg.size),
+                     None if agg.vsum is None else _cohesion(_self_dot(agg, "vector"), agg.size),
+                     main_actors(agg, "named_full"), agg.has("numbers"))
+
+    return agg.kept("side", made)
+
+
+def _people(ma: set[int], mb: set[int]) -> tuple[float, float]:
+    """The share of the main protagonists (``ma``, ``mb``: each side's) of the side with fewer that the other
+    side also has, and 1 when both sides have any: two reports that each name their protagonists and share none
+    (two players' arrests for the same offence in the same city) are two happenings."""
     if not ma or not mb:
         return 0.0, 0.0
     return len(ma & mb) / min(len(ma), len(mb)), 1.0
@@ -250,9 +275,10 @@ def story_feature_rows(a: Aggregate, others: list[Aggregate], lexicon: Lexicon) 
     return np.column_stack([_vector_cosines(a, others), bags / pairs[:, None], rest])
 
 
-def _names(agg: Aggregate, strong: tuple[int, int]) -> bool:
-    """Whether one of the periods the texts of ``agg`` name (its ``refs``) overlaps the span ``strong``."""
-    starts, ends = _periods(agg, "refs")
+def _names(refs: tuple[list[int], list[int]], strong: tuple[int, int]) -> bool:
+    """Whether one of the periods a cluster's texts name (``refs``: its :func:`_periods` of ``refs``) overlaps
+    the span ``strong``."""
+    starts, ends = refs
     i = bisect.bisect_left(ends, strong[0])  # the first period not over before the span begins
     return i < len(ends) and starts[i] <= strong[1]
 

@@ -144,10 +144,13 @@ class EventIndex:
         """:meth:`event_probability` of ``a`` against each of ``others``, each model asked once."""
         out = np.zeros(len(others))
         near = [i for i, b in enumerate(others) if not apart(a, b, self.window)]
-        for model, small in ((self.models.join, True), (self.models.merge, False)):
-            rows = [i for i in near if (min(a.size, others[i].size) == 1) == small]
-            if rows:
-                out[rows] = model.probability(event_feature_rows(a, [others[i] for i in rows]))
+        if not near:
+            return out
+        x = event_feature_rows(a, [others[i] for i in near])
+        single = np.array([a.size == 1 or others[i].size == 1 for i in near])
+        for model, rows in ((self.models.join, single), (self.models.merge, ~single)):
+            if rows.any():
+                out[np.array(near)[rows]] = model.probability(x[rows])
         return out
 
     def story_probabilities(self, a: Aggregate, others: list[Aggregate]) -> np.ndarray:
