@@ -505,9 +505,9 @@ class Aggregate:
         it has so far weighs too: later articles may share it."""
         agg = cls(p.id)
         agg.members.append(p.id)
-        agg.bags = joined({"terms": _unit(p.terms, lexicon), "words": _unit(p.words, lexicon),
-                           "actors": _unit(p.actors, lexicon), "places": _unit(p.places, lexicon),
-                           "statements": p.statement_ids, "numbers": _unit(p.numbers, lexicon)})
+        terms, words, actors, places, numbers = _units([p.terms, p.words, p.actors, p.places, p.numbers], lexicon)
+        agg.bags = joined({"terms": terms, "words": words, "actors": actors, "places": places,
+                           "statements": p.statement_ids, "numbers": numbers})
         agg.refs = list(p.refs)
         agg.follows = list(p.follows)
         agg.facts.update(p.facts)
@@ -587,10 +587,22 @@ def span(a: tuple[int, int] | None, b: tuple[int, int] | None) -> tuple[int, int
     return min(a[0], b[0]), max(a[1], b[1])
 
 
-def _unit(bag: Bag, lexicon: Lexicon) -> Bag:
+def _units(bags: list[Bag], lexicon: Lexicon) -> list[Bag]:
+    """Each of ``bags`` weighted by the lexicon's IDF and made unit length (one that weighs nothing: empty), the
+    IDF looked up once for all of them."""
+    idf = lexicon.idf(np.concatenate([b.ids for b in bags]), 1)
+    out, start = [], 0
+    for bag in bags:
+        end = start + len(bag)
+        out.append(_unit(bag, idf[start:end]))
+        start = end
+    return out
+
+
+def _unit(bag: Bag, idf: np.ndarray) -> Bag:
     if not len(bag):
         return bag
-    vals = bag.vals * lexicon.idf(bag.ids, 1)
+    vals = bag.vals * idf
     norm = float(np.linalg.norm(vals))
     keep = vals > 0
     if not norm:
