@@ -175,6 +175,15 @@ def test_search_by_meaning_ranks_by_vectors(client):
     assert hits and {h["outlet"] for h in hits} == {"Harbour Gazette"}
 
 
+def test_an_outlet_without_a_name_is_a_choice_and_found_by_its_domain_in_both_searches(client, store):
+    add_article(store, id="pier-2024", text="Bridge repairs in Kessel start on the pier road.", outlet=None,
+                outlet_domain="pier.test", vector=None)
+    assert "<option>pier.test</option>" in client.get("/search?q=bridge").text
+    for mode in ("words", "meaning"):
+        hits = client.get(f"/api/search?q=bridge+repairs+Kessel&mode={mode}&outlet=www.pier.test").json()["items"]
+        assert [h["id"] for h in hits] == ["pier-2024"], mode
+
+
 def test_search_by_meaning_without_an_embedder_says_why(store, monkeypatch):
     import importlib.util
 

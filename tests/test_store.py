@@ -134,7 +134,7 @@ def test_an_outlet_named_by_its_domain_is_found_by_it(store):
     """`storyline outlets` lists an outlet without a name by its domain, and `--outlet pier.example` found nothing."""
     store.add_articles([_article("a1", outlet_domain="pier.example"), _article("a2", outlet="Pier", outlet_domain="pier.example"),
                         _article("a3", outlet="Harbour Gazette", outlet_domain="gazette.example")])  # fmt: skip
-    for given in ("pier.example", "www.Pier.example", "https://www.pier.example/news/1"):
+    for given in ("pier.example", "www.Pier.example", "https://news.pier.example:443/news/1", "pier.example."):
         assert [r["id"] for r in store.list_articles(outlet=given)] == ["a1", "a2"], given
         assert sorted(h["id"] for h in store.search("harbour budget", outlet=given)) == ["a1", "a2"], given
     assert [r["id"] for r in store.list_articles(outlet="pier")] == ["a2"]  # a name is matched as a name

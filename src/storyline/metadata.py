@@ -295,9 +295,9 @@ def _outlet(article: Article, page: dict[str, str]) -> tuple[str | None, str | N
     domain = None
     for url in (original_url(article.url), original_url(page.get("url"))):
         if url and (host := _host(url)):
-            domain = _canonical_domain(host)
+            domain = canonical_domain(host)
             break
-    domain = domain or _canonical_domain(page.get("hostname") or "") or _domain_in_lines(article)
+    domain = domain or canonical_domain(page.get("hostname") or "") or _domain_in_lines(article)
     name = article.hints.get("outlet") or _site_name(page) or (OUTLETS.get(domain) if domain else None)
     if name:
         domain = domain or next((d for d, n in OUTLETS.items() if n.lower() == name.lower()), None)
@@ -336,7 +336,7 @@ def _without_agencies(name: str) -> str | None:
     return re.sub(r"^\s*(?:and|&)\s+", "", kept) or None
 
 
-def _canonical_domain(host: str) -> str | None:
+def canonical_domain(host: str) -> str | None:
     """``www.Dawn.com`` -> ``dawn.com``; a subdomain of a known outlet maps to the outlet's domain."""
     host = host.lower().strip(".").removeprefix("www.")
     if not host or "." not in host:
@@ -361,7 +361,7 @@ def _domain_in_lines(article: Article) -> str | None:
     for text in lines:
         m = _DOMAIN.search(text)
         if m:
-            return _canonical_domain(m.group(1))
+            return canonical_domain(m.group(1))
     return None
 
 

@@ -457,7 +457,7 @@ def _filters(**filters: Any) -> tuple[str, list[Any]]:
     for key, value in filters.items():
         if value in (None, ""):
             continue
-        if key == "outlet" and (domain := _domain(value)):  # as `storyline outlets` shows an outlet without a name
+        if key == "outlet" and (domain := domain_named(value)):  # as `storyline outlets` shows an outlet without a name
             clauses.append(f"({FILTERS[key]} OR a.outlet_domain = ?)")
             params += [casefold(value), domain]
             continue
@@ -469,9 +469,11 @@ def _filters(**filters: Any) -> tuple[str, list[Any]]:
 _DOMAIN_LIKE = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}")
 
 
-def _domain(value: str) -> str | None:
-    """The domain an outlet filter names ("ksla.com", "www.KSLA.com", "https://www.ksla.com/news"), as outlet_domain
-    keeps it; None for a name ("DW", "The Hill Gazette")."""
-    host = re.sub(r"^[a-z]+://", "", value.strip().lower()).split("/")[0].removeprefix("www.")
-    return host if _DOMAIN_LIKE.fullmatch(host) else None
+def domain_named(value: str) -> str | None:
+    """The domain an outlet filter names ("ksla.com", "www.KSLA.com", "https://edition.cnn.com:443/news"), as
+    ingest keeps an article's outlet_domain ("cnn.com"); None for a name ("DW", "The Hill Gazette")."""
+    from ..metadata import canonical_domain  # what ingest keeps ("news.bbc.co.uk" is bbc.co.uk); read when asked
+
+    host = re.sub(r"^[a-z]+://", "", value.strip().lower()).split("/")[0].split(":")[0].strip(".").removeprefix("www.")
+    return canonical_domain(host) if _DOMAIN_LIKE.fullmatch(host) else None
 

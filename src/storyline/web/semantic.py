@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelMissing, StorylineError
+from ..storage.sql import domain_named
 
 
 class MeaningUnavailable(StorylineError):
@@ -96,7 +97,8 @@ class MeaningSearch:
 def _passes(article: Any, filters: dict[str, Any]) -> bool:
     pub = article.published or ""
     checks = {
-        "outlet": lambda v: (article.outlet or "").casefold() == v.casefold(),
+        "outlet": lambda v: (article.outlet or "").casefold() == v.casefold() or (  # as the store filters it
+            (domain := domain_named(v)) is not None and article.outlet_domain == domain),
         "language": lambda v: article.language == v.lower(),  # as the store compares it
         "since": lambda v: bool(pub) and pub >= v,
         "until": lambda v: bool(pub) and pub <= v,

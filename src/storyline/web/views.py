@@ -304,12 +304,12 @@ def day(name: str, value: str | None) -> str | None:
 
 def outlet_choices(store: Any, active: str | None) -> list[str]:
     """The search form's outlets, each name once (an outlet with two domains is one outlet, and the filter matches
-    its name in any case), and the active filter among them even when no stored outlet bears it, so the form shows
-    what the results are filtered by."""
+    its name in any case), an outlet without a name by its domain (which the filter matches too), and the active
+    filter among them even when no stored outlet bears it, so the form shows what the results are filtered by."""
     names: dict[str, str] = {}
     for row in store.outlet_counts():
-        if row["outlet"]:  # an outlet without a name is no choice: the filter matches names
-            names.setdefault(row["outlet"].lower(), row["outlet"])
+        if shown := row["outlet"] or row["outlet_domain"]:
+            names.setdefault(shown.lower(), shown)
     if active and active.lower() not in names:
         names[active.lower()] = active
     return list(names.values())
