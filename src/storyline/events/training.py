@@ -45,7 +45,7 @@ from .placement import STORY_PROBES, EventIndex, canonical_order, rebuild
 INGEST_BATCH = 256  # articles per batch when scoring "as ingested" (the pipeline's batch)
 _EPSILON = 1e-9  # the oracle merges every candidate pair the labels allow, but never a blocked one (probability 0)
 PASSES = 2  # oracle agglomerations: the first ordered by plain similarity, the next by the fitted models
-EVENT_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)  # the decision thresholds tried (fit_thresholds)
+EVENT_THRESHOLDS = (0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)  # the decision thresholds tried (fit_thresholds)
 STORY_THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98)
 THRESHOLD_TOLERANCE = 0.002  # F1 differences smaller than this do not choose a threshold
 LOOK_ALIKES = 10  # negatives per unit: its most alike units of other stories, at any distance in time
