@@ -410,7 +410,7 @@ def eval_cmd(
     gold: Annotated[Path, typer.Argument(help="A labelled JSONL: text/html, id, event, and optionally story and topic.", exists=True, dir_okay=False)],
     cv: Annotated[int, typer.Option("--cv", min=0, callback=_folds, help="Grouped K-fold by story: refit on the other folds, score each held-out fold as ingested (0: off).")] = 0,
     train: Annotated[list[Path] | None, typer.Option("--train", help="Fit the models on this labelled file (repeatable) and score GOLD with them.", exists=True, dir_okay=False)] = None,
-    with_baselines: Annotated[bool, typer.Option("--baselines", help="Also score every article alone, and TF-IDF, MiniLM and the two with names (combined) average link.")] = False,
+    with_baselines: Annotated[bool, typer.Option("--baselines", help="Also score every article alone, and TF-IDF, MiniLM and the two with names (combined) average link (with --cv, on the same folds too).")] = False,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the shuffled ingest order.")] = 0,
     cache: Cache = None,
     as_json: AsJsonObject = False,
