@@ -64,7 +64,7 @@ def show_scores(console: Console, result: dict) -> None:
     if "cv" in result:
         folded = f"cv {result['cv']['folds']}-fold"
         rows += [(folded, result["cv"]["ingest"])]
-        rows += [(f"{folded} baseline {k}", v) for k, v in result["cv"].get("baselines", {}).items()]
+        rows += [(f"cv {k}", v) for k, v in result["cv"].get("baselines", {}).items()]  # short: the path column stays one line
     rows += [(f"baseline {k}", v) for k, v in result.get("baselines", {}).items()]
     for name, figures in rows:
         for level in LEVELS:
@@ -100,8 +100,8 @@ def _legend(result: dict, paths: list[str]) -> list[str]:
         lines.append("cv K-fold: out of fold: whole stories held out in turn, the models refitted on the other folds"
                      + (" of this file alone (not on --train or the model setting)" if "model" in result
                         else " and on the other labelled files given") + ", the held-out fold scored as ingested; each figure the mean over folds, weighted by articles.")  # fmt: skip
-    if any(p.startswith("cv ") and " baseline " in p for p in paths):
-        lines.append("cv K-fold baseline: each baseline on the same held-out folds, its thresholds fitted on the other "
+    if any(p.startswith("cv ") and not p.endswith("-fold") for p in paths):
+        lines.append("cv alone, cv tfidf, ...: each baseline on the same held-out folds, its thresholds fitted on the other "
                      "folds: a fold holds fewer look-alikes inside the date window than the whole file, so these, not "
                      "the in-sample baselines, compare with the cv figures.")  # fmt: skip
     if any(p.startswith("baseline ") for p in paths):
