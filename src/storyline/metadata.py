@@ -336,6 +336,16 @@ def _without_agencies(name: str) -> str | None:
     return re.sub(r"^\s*(?:and|&)\s+", "", kept) or None
 
 
+_DOMAIN_LIKE = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}")
+
+
+def domain_named(value: str) -> str | None:
+    """The domain a filter's value names ("ksla.com", "www.KSLA.com", "https://edition.cnn.com:443/news"), as
+    ingest keeps an article's outlet_domain ("cnn.com"); None for a name ("DW", "The Hill Gazette")."""
+    host = (_host(value.strip()) or "").strip(".").removeprefix("www.")
+    return canonical_domain(host) if _DOMAIN_LIKE.fullmatch(host) else None
+
+
 def canonical_domain(host: str) -> str | None:
     """``www.Dawn.com`` -> ``dawn.com``; a subdomain of a known outlet maps to the outlet's domain."""
     host = host.lower().strip(".").removeprefix("www.")

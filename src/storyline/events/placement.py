@@ -143,14 +143,14 @@ class EventIndex:
     def event_probabilities(self, a: Aggregate, others: list[Aggregate]) -> np.ndarray:
         """:meth:`event_probability` of ``a`` against each of ``others``, each model asked once."""
         out = np.zeros(len(others))
-        near = [i for i, b in enumerate(others) if not apart(a, b, self.window)]
-        if not near:
+        near = np.array([i for i, b in enumerate(others) if not apart(a, b, self.window)], np.int64)
+        if not len(near):
             return out
         x = event_feature_rows(a, [others[i] for i in near])
         single = np.array([a.size == 1 or others[i].size == 1 for i in near])
         for model, rows in ((self.models.join, single), (self.models.merge, ~single)):
             if rows.any():
-                out[np.array(near)[rows]] = model.probability(x[rows])
+                out[near[rows]] = model.probability(x[rows])
         return out
 
     def story_probabilities(self, a: Aggregate, others: list[Aggregate]) -> np.ndarray:

@@ -12,7 +12,6 @@ methods of :class:`~storyline.storage.base.Store`.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import Any
@@ -452,6 +451,8 @@ class SQLStore:
 
 
 def _filters(**filters: Any) -> tuple[str, list[Any]]:
+    from ..metadata import domain_named  # read when a filter asks: a store opens without the describing code
+
     check_period(filters.get("since"), filters.get("until"))
     clauses, params = [], []
     for key, value in filters.items():
@@ -464,16 +465,4 @@ def _filters(**filters: Any) -> tuple[str, list[Any]]:
         clauses.append(FILTERS[key])
         params.append(FILTER_VALUES.get(key, lambda v: v)(value))
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-
-_DOMAIN_LIKE = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}")
-
-
-def domain_named(value: str) -> str | None:
-    """The domain an outlet filter names ("ksla.com", "www.KSLA.com", "https://edition.cnn.com:443/news"), as
-    ingest keeps an article's outlet_domain ("cnn.com"); None for a name ("DW", "The Hill Gazette")."""
-    from ..metadata import canonical_domain  # what ingest keeps ("news.bbc.co.uk" is bbc.co.uk); read when asked
-
-    host = re.sub(r"^[a-z]+://", "", value.strip().lower()).split("/")[0].split(":")[0].strip(".").removeprefix("www.")
-    return canonical_domain(host) if _DOMAIN_LIKE.fullmatch(host) else None
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelMissing, StorylineError
-from ..storage.sql import domain_named
+from ..metadata import domain_named
 
 
 class MeaningUnavailable(StorylineError):
