@@ -9,6 +9,9 @@ words dropped, vectors jittered, dates spread over several years — to fill an
 - placement: median and 95th-percentile time to place one new article as a batch of
   one (vectors already computed; its neighbourhood of events and stories clustered
   again, as every ingest does), over ``--queries`` fresh perturbed articles;
+- restarted: the index started afresh from the stored articles and their events' weakest merges, as
+  ``storyline ingest`` and a restarted ``serve`` start (:meth:`EventIndex.from_articles`): the start-up
+  time, and the same placements in it (median and 95th percentile);
 - rebuild: wall time for re-clustering the whole store, and per article;
 - peak memory (max RSS) of the process after each size.
 
@@ -114,6 +117,23 @@ def measure(base, size: int, queries: int, settings, do_rebuild: bool) -> dict:
         "fill_per_article_ms": 1000 * fill / size,
         "peak_rss_mb_after_fill": peak_mb(),
     }
+    for a in store:  # as the store holds them
+        a.event_id = index.event_of[a.id]
+        a.story_id = index.story_of(a.event_id)
+    weakest = index.weakest
+    del index
+    t = time.perf_counter()
+    index = EventIndex.from_articles(store, settings, weakest=weakest)
+    result["restart_s"] = time.perf_counter() - t
+    times = []
+    for a in fresh:
+        a.event_id = a.story_id = None
+        t = time.perf_counter()
+        index.place(a)
+        times.append(time.perf_counter() - t)
+    times.sort()
+    result.update(restart_place_median_ms=1000 * statistics.median(times),
+                  restart_place_p95_ms=1000 * times[int(0.95 * (len(times) - 1))], peak_rss_mb_after_restart=peak_mb())
     if do_rebuild:
         del index
         t = time.perf_counter()

@@ -4,7 +4,9 @@ Each dev corpus is read through the pipeline once (or taken from ``--cache``), t
 with the packaged model:
 
 - rebuilt (one batch, canonical order);
-- ingested in batches of each ``--batches`` size, shuffled (seed 0) and in date order.
+- ingested in batches of each ``--batches`` size, shuffled (seed 0) and in date order;
+- ingested shuffled in batches of ``--restarted``, each batch by an index started afresh from
+  the articles placed before it, as separate runs of ``storyline ingest`` start from the store.
 
 Every run is scored against the labels (B³ F1 of events and stories) and timed; the
 gap is the largest difference from the rebuild over all runs. Writes
@@ -49,6 +51,8 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--corpora", default="ecbplus,gva", help="names of <name>-dev.jsonl files in ../shared/data")
     p.add_argument("--batches", default="256,16,1")
+    p.add_argument("--restarted", type=int, default=256,
+                   help="also ingest shuffled in batches of this size, each by an index started afresh (0: not)")
     p.add_argument("--cache", default="", help="a folder for the enriched stores, kept between runs")
     p.add_argument("--out", default=str(HERE / "results" / "ingest_rebuild.json"))
     args = p.parse_args(argv)
@@ -64,6 +68,9 @@ def main(argv=None) -> int:
                             lambda arts, size=size: as_ingested(arts, settings, models, shuffle=0, batch=size)))
             rows.append(run(f"ingest in date order, batches of {size}", data,
                             lambda arts, size=size: as_ingested(canonical_order(arts), settings, models, batch=size)))
+        if args.restarted:  # separate `storyline ingest` runs: each starts from the store
+            rows.append(run(f"ingest shuffled, batches of {args.restarted}, restarted for each", data,
+                            lambda arts: as_ingested(arts, settings, models, shuffle=0, batch=args.restarted, restart=True)))
         rebuilt = rows[0]
         gap = {level: round(max(abs(r[level] - rebuilt[level]) for r in rows[1:]), 4) for level in ("events", "stories")}
         out[corpus] = {"articles": len(data.articles), "runs": rows, "largest_gap": gap}

@@ -135,6 +135,30 @@ def test_from_articles_keeps_stored_assignments_and_places_new_ones(settings):
     assert index.place(late) == assign["m2a"]
 
 
+def test_an_index_started_from_the_store_places_as_the_running_one(settings):
+    """Separate `storyline ingest` runs: an index started afresh from the placed articles and their events'
+    weakest merges reaches, takes apart and forms the same events as the index that placed them. Without
+    the weakest merges it takes apart every stored event a batch meets."""
+    first, second = corpus()[:6], corpus()[6:]
+    running = EventIndex(settings)
+    running.place_batch(copy.deepcopy(first))
+    stored = copy.deepcopy(first)
+    for a in stored:
+        a.event_id, a.story_id = running.event_of[a.id], running.story_of(running.event_of[a.id])
+    restarted = EventIndex.from_articles(stored, settings, weakest=running.weakest)
+    forgetful = EventIndex.from_articles(copy.deepcopy(stored), settings)
+    assert restarted.weakest == running.weakest and forgetful.weakest == {}
+    assert math.inf in running.weakest.values() and any(w < 1 for w in running.weakest.values())
+    probes = [restarted.register([a])[0] for a in copy.deepcopy(second)]
+    apart, whole = restarted._reachable(probes)
+    assert whole  # events the new articles are near but could not enter before they are whole again
+    forgetful.register(copy.deepcopy(second))
+    assert set(forgetful._reachable([forgetful.profiles[p.id] for p in probes])[0]) == set(apart) | set(whole)
+    for index in (running, EventIndex.from_articles(stored, settings, weakest=running.weakest)):
+        index.place_batch(copy.deepcopy(second))
+    assert groups(index.assignments()) == groups(running.assignments())
+
+
 def test_average_link_of_aggregates_is_the_mean_pairwise_similarity():
     lex = Lexicon()
     texts = ["alpha beta gamma", "alpha beta delta", "gamma delta epsilon", "zeta eta alpha"]

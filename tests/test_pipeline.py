@@ -86,6 +86,30 @@ def test_same_ingest_twice_changes_nothing(env):
     assert "has the same text as" not in second.output  # the same ids: nothing to name
 
 
+def test_every_stored_event_keeps_its_weakest_merge_for_the_next_run(env):
+    """A later `storyline ingest` starts placement from the store: each event says how it was formed, after an
+    ingest, a second one, and a rebuild."""
+    d = _corpus(env)
+    runner = CliRunner()
+
+    def known() -> tuple[set[str], set[str]]:
+        store = open_store(env / "s.db")
+        try:
+            return {e.id for e in store.events()}, set(store.event_weakest())
+        finally:
+            store.close()
+
+    runner.invoke(app, ["ingest", str(d), "--db", "s.db"])
+    events, weighed = known()
+    assert len(events) >= 4 and weighed == events
+    later = env / "later.jsonl"
+    later.write_text(json.dumps({"id": "copy3", "text": "Storm stops trains\n" + WIRE, "date": "2024-02-08"}) + "\n")
+    assert runner.invoke(app, ["ingest", str(later), "--db", "s.db"]).exit_code == 0
+    assert known()[1] == known()[0]
+    assert runner.invoke(app, ["rebuild", "--db", "s.db"]).exit_code == 0
+    assert known()[1] == known()[0] == events
+
+
 def test_a_folder_with_no_article_says_so(env):
     """An empty folder printed "stored 0 articles" and nothing else, as if an ingest had finished (an empty JSONL file
     is an error, and files of other types are told as skipped)."""

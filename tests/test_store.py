@@ -94,7 +94,7 @@ def test_a_postgresql_store_with_rows_migrated_to_m007_finds_words_and_speakers_
         old.close()
     runner = CliRunner()
     refused = runner.invoke(app, ["quotes", "--db", url, "--speaker", "ÉMILE", "--json"])
-    assert "m007_search_any_case not applied" in str(refused.exception)  # a read command never migrates
+    assert "(m007_search_any_case, m008_event_weakest not applied)" in str(refused.exception)  # a read command never migrates
     migrated = runner.invoke(app, ["migrate", "--db", url])
     assert migrated.exit_code == 0 and "applied m007_search_any_case" in migrated.output, migrated.output
     store = open_store(url, read_only=True)
@@ -212,6 +212,18 @@ def test_events_and_stories_saved_and_orphans_removed(store):
     store.save_events([Event("e2", date="2024-01-03", articles=["a1", "a2"], story_id="s2")], [Story("s2", "H")])
     assert [e.id for e in store.events()] == ["e2"]
     assert [s.id for s in store.stories()] == ["s2"]
+
+
+def test_events_keep_their_weakest_merge_and_a_new_event_does_not_know_it(store):
+    """Placement started afresh reads each stored event's weakest merge back (infinite for an article alone)."""
+    store.add_articles([_article("a1"), _article("a2", "Another text."), _article("a3", "A third text.")])
+    store.save_events([Event("e1", articles=["a1", "a2"]), Event("e3", articles=["a3"])], [],
+                      weakest={"e1": 0.625, "e3": float("inf")})
+    assert store.event_weakest() == {"e1": 0.625, "e3": float("inf")}
+    store.save_events([Event("e4", articles=["a3"])], [])  # e3 retired; e4 formed by a caller that did not say
+    assert store.event_weakest() == {"e1": 0.625}
+    store.save_events([Event("e1", title="Kept", articles=["a1", "a2"])], [])  # described again, weakest kept
+    assert store.event_weakest() == {"e1": 0.625}
 
 
 def test_foreign_keys_enforced(store):

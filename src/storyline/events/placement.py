@@ -61,6 +61,7 @@ class Changes:
     moved: dict[str, str] = field(default_factory=dict)  # stored article -> its new event
     retired: set[str] = field(default_factory=set)  # events no article holds any more
     events: set[str] = field(default_factory=set)  # events formed, changed, or linked to another story
+    formed: set[str] = field(default_factory=set)  # events the batch formed or formed again: their ``weakest`` is new
 
 
 def event_id_for(article_id: str) -> str:
@@ -103,7 +104,7 @@ class EventIndex:
         self.event_of: dict[str, str] = {}  # article id -> event id
         self._fits: dict[str, tuple[Aggregate, float]] = {}  # article id -> its event as it was, and fit() then
         self.weakest: dict[str, float] = {}  # event id -> the lowest probability of the merges that formed it (inf
-        # for one article; unknown for an event read from the store until a batch forms it again)
+        # for one article; unknown, so taken apart when a batch meets it, for a stored event that does not know it)
         self.stories: dict[str, Aggregate] = {}
         self.summed: dict[str, _Summed] = {}  # story id -> the event aggregates its stored sums hold
         self.story_events: dict[str, set[str]] = {}
@@ -113,14 +114,17 @@ class EventIndex:
         return len(self.event_of)
 
     @classmethod
-    def from_articles(cls, articles: Iterable[Article], settings=None, models: Models | None = None) -> EventIndex:
-        """An index over stored articles that already have an ``event_id`` (others are placed, as one batch)."""
+    def from_articles(cls, articles: Iterable[Article], settings=None, models: Models | None = None,
+                      weakest: dict[str, float] | None = None) -> EventIndex:  # fmt: skip
+        """An index over stored articles that already have an ``event_id`` (others are placed, as one batch),
+        with the ``weakest`` merge of each stored event that knows it (:attr:`weakest`)."""
         index = cls(settings, models)
         ordered = canonical_order(articles)
         known = [a for a in ordered if a.event_id]
         index.register(known)
         for a in known:
             index.assign(a.id, a.event_id, a.story_id or story_id_for(a.event_id))
+        index.weakest.update((e, w) for e, w in (weakest or {}).items() if e in index.events)
         index.place_batch([a for a in ordered if not a.event_id])
         return index
 
@@ -179,7 +183,7 @@ class EventIndex:
             units, pairs, forced = self.event_graph(loose, whole)
             merges: list[tuple[float, str, str]] = []
             root = agglomerate(units, pairs, self.event_probabilities, self.join_threshold, self.unit_key, forced, merges=merges)
-            touched, grown, old_story = self._apply_events(units, root, before, merges, set(whole))
+            touched, grown, old_story, changes.formed = self._apply_events(units, root, before, merges, set(whole))
             changes.moved = {a: self.event_of[a] for a, e in before.items() if self.event_of[a] != e}
             changes.retired = {e for e in set(before.values()) | set(old_story) if e not in self.events}
             relinked = self._place_stories(touched, grown, old_story)
@@ -264,8 +268,8 @@ class EventIndex:
         """Record the events the agglomeration formed (and, for each, the weakest of its ``merges``). A new
         cluster takes the id of the stored event most of its articles were in (each id once), else a new one.
         Returns the events touched, those of them that only grew (a stored event taken apart and formed again
-        with more articles, or one of ``whole``, left whole for the same reason, that took in articles), and,
-        for each stored event taken apart or merged away, its story."""
+        with more articles, or one of ``whole``, left whole for the same reason, that took in articles), for
+        each stored event taken apart or merged away, its story, and the events formed (given a new weakest)."""
         groups = _groups(root)
         weakest: dict[str, float] = {}
         for p, a, _ in merges:
@@ -276,6 +280,7 @@ class EventIndex:
             previous.setdefault(event_id, set()).add(article_id)
         touched: set[str] = set()
         grown: set[str] = set()
+        formed: set[str] = set()
         gone_ids: set[str] = set()
         for r in sorted(groups, key=self.unit_key):
             members = groups[r]
@@ -300,6 +305,7 @@ class EventIndex:
                                    event_id_for(r[2:]))
             self.events[event_id] = units[r]
             self.weakest[event_id] = weakest.get(r, math.inf)
+            formed.add(event_id)
             for article_id in units[r].members:
                 self.event_of[article_id] = event_id
             members = set(units[r].members)
@@ -313,7 +319,7 @@ class EventIndex:
             touched.add(event_id)
         for story_id in set(old_story.values()):
             self.story_events[story_id] -= set(old_story)
-        return touched, grown, old_story
+        return touched, grown, old_story, formed
 
     def _place_stories(self, touched: set[str], grown: set[str], old_story: dict[str, str]) -> set[str]:
         """Link the touched events into stories: the stories the touched events (and the events taken

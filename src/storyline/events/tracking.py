@@ -23,7 +23,7 @@ class EventTracker:
     @classmethod
     def from_store(cls, store, settings=None) -> EventTracker:
         """The tracker over everything stored (articles without an event are placed now)."""
-        return cls(EventIndex.from_articles(store.iter_articles(full=True), settings))
+        return cls(EventIndex.from_articles(store.iter_articles(full=True), settings, weakest=store.event_weakest()))
 
     def place(self, articles: list[Article], store) -> list[Event]:
         """Place ``articles`` (already stored) and write their events and stories; returns the events changed."""
@@ -45,7 +45,8 @@ class EventTracker:
             events.append(event)
             for a in infer_published(members[event_id], [event], index.fit):
                 store.set_published(a.id, a.published, a.published_how)
-        store.save_events(events, self._stories_of(events, store, changes.retired))
+        weakest = {e: index.weakest[e] for e in changes.formed | set(changed_ids) if e in index.weakest}
+        store.save_events(events, self._stories_of(events, store, changes.retired), weakest=weakest)
         return events
 
     def _stories_of(self, changed: list[Event], store, retired: set[str]):
@@ -69,5 +70,5 @@ class EventTracker:
         with store.write():
             for a in infer_published(articles, events, index.fit):
                 store.set_published(a.id, a.published, a.published_how)
-            store.save_events(events, describe_stories(events), replace=True)
+            store.save_events(events, describe_stories(events), replace=True, weakest=index.weakest)
         return cls(index)

@@ -342,9 +342,11 @@ def fit_thresholds(sets: Sequence[Labelled], settings: Settings, models: Models)
 
 # --- clustering labelled articles, to score them ------------------------------------------
 def as_ingested(articles: Iterable[Article], settings: Settings, models: Models, shuffle: int | None = None,
-                batch: int = INGEST_BATCH) -> tuple[dict[str, str], dict[str, str]]:
+                batch: int = INGEST_BATCH, restart: bool = False) -> tuple[dict[str, str], dict[str, str]]:
     """What `storyline ingest` makes of ``articles``: batches in the order given (or shuffled with
-    seed ``shuffle``), each placed in canonical order. Returns
+    seed ``shuffle``), each placed in canonical order; with ``restart``, each batch by an index started
+    afresh from the articles placed before it, with their events' weakest merges, as separate runs of
+    `storyline ingest` start from the store (:meth:`.EventIndex.from_articles`). Returns
     ``({article: event}, {article: story})``."""
     articles = list(articles)
     for a in articles:
@@ -353,6 +355,12 @@ def as_ingested(articles: Iterable[Article], settings: Settings, models: Models,
         random.Random(shuffle).shuffle(articles)
     index = EventIndex(settings, models)
     for start in range(0, len(articles), batch):
+        if restart and start:
+            placed = articles[:start]
+            for a in placed:  # as the store holds them now
+                a.event_id = index.event_of[a.id]
+                a.story_id = index.story_of(a.event_id)
+            index = EventIndex.from_articles(placed, settings, models, weakest=index.weakest)
         index.place_batch(articles[start:start + batch])
     return index.assignments(), {a: index.story_of(e) for a, e in index.event_of.items()}
 

@@ -11,7 +11,7 @@ their snippet, so no caller depends on one backend's ranking function or markup.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import Protocol, TypedDict
 
@@ -144,7 +144,9 @@ class Store(Protocol):
     def vector_keys_of_another_length(self, dim: int) -> list[tuple[str, str]]: ...
 
     # events and stories
-    def save_events(self, events: list[Event], stories: list[Story], replace: bool = False) -> None: ...
+    def save_events(self, events: list[Event], stories: list[Story], replace: bool = False,
+                    weakest: Mapping[str, float] | None = None) -> None: ...  # fmt: skip
+    def event_weakest(self) -> dict[str, float]: ...
     def events(self, story_id: str | None = None) -> list[Event]: ...
     def get_event(self, event_id: str) -> Event: ...
     def stories(self) -> list[Story]: ...

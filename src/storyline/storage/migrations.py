@@ -194,9 +194,17 @@ def m006_outlet_any_case(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX articles_outlet ON articles (outlet_key)")
 
 
+def m007_event_weakest(conn: sqlite3.Connection) -> None:
+    """Each event keeps the lowest probability of the merges that formed it (``weakest``; infinite for an event of
+    one article), so placement started afresh from the store knows, as the running one did, which stored events a
+    new article could enter before they are whole again (:meth:`.EventIndex._reachable`). NULL: not known (an
+    event placed by an earlier version), taken apart the first time a batch meets it."""
+    conn.execute("ALTER TABLE events ADD COLUMN weakest REAL")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     m001_articles, m002_enrichment, m003_encoding, m004_store_state, m005_no_statement_vectors,
-    m006_outlet_any_case,
+    m006_outlet_any_case, m007_event_weakest,
 )
 
 

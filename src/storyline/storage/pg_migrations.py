@@ -198,9 +198,15 @@ def m007_search_any_case(conn: psycopg.Connection) -> None:
     """)
 
 
+def m008_event_weakest(conn: psycopg.Connection) -> None:
+    """Each event keeps the lowest probability of the merges that formed it (``weakest``), as
+    :func:`.migrations.m007_event_weakest` says for SQLite."""
+    conn.execute("ALTER TABLE events ADD COLUMN weakest DOUBLE PRECISION")
+
+
 MIGRATIONS: tuple[Callable[[psycopg.Connection], None], ...] = (
     m001_articles, m002_enrichment, m003_encoding, m004_store_state, m005_no_statement_vectors,
-    m006_outlet_any_case, m007_search_any_case,
+    m006_outlet_any_case, m007_search_any_case, m008_event_weakest,
 )
 
 

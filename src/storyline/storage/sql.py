@@ -312,8 +312,11 @@ class SQLStore:
         return [(r["id"], r["vector_key"]) for r in rows]
 
     # --- events and stories -------------------------------------------------------------
-    def save_events(self, events: list[Event], stories: list[Story], replace: bool = False) -> None:
-        """Write events and stories and point each article at its event; ``replace`` drops all others first."""
+    def save_events(self, events: list[Event], stories: list[Story], replace: bool = False,
+                    weakest: Mapping[str, float] | None = None) -> None:  # fmt: skip
+        """Write events and stories and point each article at its event; ``replace`` drops all others first.
+        ``weakest`` gives stored events the lowest probability of the merges that formed them (placement's
+        :attr:`.EventIndex.weakest`, read back by :meth:`event_weakest` when it starts again)."""
         with self.write():
             if replace:
                 self._exec("UPDATE articles SET event_id = NULL")
@@ -332,6 +335,8 @@ class SQLStore:
                   e.story_id) for e in events],
             )  # fmt: skip
             self._many("UPDATE articles SET event_id=? WHERE id=?", [(e.id, aid) for e in events for aid in e.articles])
+            if weakest:
+                self._many("UPDATE events SET weakest=? WHERE id=?", [(float(w), e) for e, w in sorted(weakest.items())])
             self._exec("DELETE FROM events WHERE id NOT IN (SELECT DISTINCT event_id FROM articles WHERE event_id IS NOT NULL)")
             self._exec("DELETE FROM stories WHERE id NOT IN (SELECT DISTINCT story_id FROM events WHERE story_id IS NOT NULL)")
 
@@ -340,6 +345,10 @@ class SQLStore:
         members = self._members("SELECT event_id AS k, id FROM articles WHERE event_id IS NOT NULL ORDER BY published NULLS FIRST, id")
         rows = self._all(f"SELECT * FROM events {where} ORDER BY date IS NULL, date, id", params)
         return [R.event_from_row(r, members.get(r["id"], [])) for r in rows]
+
+    def event_weakest(self) -> dict[str, float]:
+        """``{event id: the lowest probability of the merges that formed it}`` for the events that know it."""
+        return {r["id"]: float(r["weakest"]) for r in self._all("SELECT id, weakest FROM events WHERE weakest IS NOT NULL")}
 
     def get_event(self, event_id: str) -> Event:
         row = self._one("SELECT * FROM events WHERE id = ?", (event_id,))
