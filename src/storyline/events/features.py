@@ -83,8 +83,9 @@ def words_of(text: str) -> list[str]:
     tokens and a trailing 's dropped; numbers kept as written ("23", "4.5")."""
     stop = _stop_words()
     out = []
-    for match in _WORD.finditer(text.lower()):
-        word = match.group().strip("'’-")
+    for word in _WORD.findall(text.lower()):
+        if word[-1] in "'’-" or word[0] in "'’-":
+            word = word.strip("'’-")
         if word.endswith(("'s", "’s")):
             word = word[:-2]
         if len(word) > 1 and word not in stop:
@@ -116,21 +117,23 @@ def end_of_lead(article: Article) -> int:
     return sentences[LEAD_SENTENCES - 1][1] if len(sentences) > LEAD_SENTENCES else len(article.text or "")
 
 
-def lead_weighted_terms(article: Article) -> tuple[list[str], Counter, int]:
+def lead_weighted_terms(article: Article) -> tuple[list[str], Counter, int, int]:
     """The content words of headline and text, and their :func:`with_phrases` terms with those of the
     first :data:`LEAD_SENTENCES` sentences counting :data:`LEAD_WEIGHT` times (news puts the
-    happening first and the background after); and the offset in the text where the lead ends
-    (0 when the text is not split into sentences)."""
+    happening first and the background after); the offset in the text where the lead ends
+    (0 when the text is not split into sentences), and how many of the words are headline and lead."""
     text = article.text or ""
     lead_end = end_of_lead(article)
     words: list[str] = []
     terms: Counter = Counter()
+    headline_and_lead = 0
     for part, weight in ((article.title or "", 1.0), (text[:lead_end], LEAD_WEIGHT), (text[lead_end:], 1.0)):
+        headline_and_lead = len(words)
         part_words = words_of(part)
         words += part_words
         for key, n in with_phrases(part_words).items():
             terms[key] += n * weight
-    return words, terms, lead_end
+    return words, terms, lead_end, headline_and_lead
 
 
 def lead_numbers(article: Article, lead_end: int) -> Counter:
@@ -138,8 +141,12 @@ def lead_numbers(article: Article, lead_end: int) -> Counter:
     the details that tell apart two alike happenings (the ages of the shot, the sum stolen, the
     magnitude), which reports of one happening repeat. Keyed as the words are, so they share
     their document frequencies."""
-    text = (article.title or "") + "\n" + (article.text or "")[:lead_end]
-    return Counter(w for w in words_of(text) if w[0].isdigit())
+    return numbers_in(words_of((article.title or "") + "\n" + (article.text or "")[:lead_end]))
+
+
+def numbers_in(words: list[str]) -> Counter:
+    """The numbers among content words (:func:`words_of`), counted."""
+    return Counter(w for w in words if w[0].isdigit())
 
 
 def entity_key(name: str) -> str:
@@ -339,10 +346,18 @@ class Lexicon:
 
     def bag(self, counts: Counter) -> Bag:
         """A bag of ``1 + log(count)`` per key, creating ids for new keys."""
-        if not counts:
+        keys, ns = list(counts), list(counts.values())
+        if ns and min(ns) <= 0:
+            keys, ns = [k for k, n in zip(keys, ns, strict=True) if n > 0], [n for n in ns if n > 0]
+        if not keys:
             return Bag()
-        pairs = sorted((self._id(k), 1.0 + math.log(n)) for k, n in counts.items() if n > 0)
-        return Bag(np.fromiter((i for i, _ in pairs), np.int32, len(pairs)), np.fromiter((v for _, v in pairs), np.float32, len(pairs)))
+        found = list(map(self._ids.get, keys))
+        if None in found:  # new keys get ids in the order counted
+            found = [self._id(k) if i is None else i for k, i in zip(keys, found, strict=True)]
+        ids = np.array(found, np.int32)
+        order = np.argsort(ids)  # ids are unique
+        vals = (np.fromiter(map(math.log, ns), np.float64, len(ns)) + 1.0).astype(np.float32)
+        return Bag(ids[order], vals[order])
 
     def _id(self, key: str) -> int:
         i = self._ids.get(key)
@@ -416,7 +431,7 @@ class Profile:
 
     @classmethod
     def from_article(cls, article: Article, lexicon: Lexicon) -> Profile:
-        words, terms, lead_end = lead_weighted_terms(article)
+        words, terms, lead_end, headline_and_lead = lead_weighted_terms(article)
         actors: Counter = Counter()
         places: Counter = Counter()
         named: set[str] = set()  # the surnames of the people it names
@@ -455,8 +470,8 @@ class Profile:
                    lexicon.bag(Counter(words)), strong, statements,
                    refs=tuple((lo - REFERENCE_SLACK_DAYS, hi + REFERENCE_SLACK_DAYS) for lo, hi in periods),
                    follows=_followed(periods, strong),
-                   people=lexicon.bag(Counter(people)), full_people=frozenset(map(lexicon._id, full)),
-                   numbers=lexicon.bag(lead_numbers(article, lead_end)))
+                   people=lexicon.bag(Counter(sorted(people))), full_people=frozenset(map(lexicon._id, sorted(full))),
+                   numbers=lexicon.bag(numbers_in(words[:headline_and_lead])))  # as lead_numbers(article, lead_end)
 
 
 BAG_FIELDS = ("terms", "words", "actors", "places", "statements", "numbers")  # the bags of a cluster, in their order
