@@ -127,7 +127,7 @@ def test_the_same_text_under_another_id_is_named_with_the_article_stored(env):
     result = CliRunner().invoke(app, ["ingest", str(env / "a.jsonl"), "--db", "s.db"])
     assert result.exit_code == 0, result.output
     assert "'second' has the same text as the stored article 'first'; it was not stored again" in result.output
-    assert "stored 1 articles (0 syndicated copies), 1 already stored" in result.output
+    assert "stored 1 article (0 syndicated copies), 1 already stored" in result.output
 
 
 def test_a_word_for_word_reprint_in_another_outlet_is_stored_as_a_copy(env):
@@ -152,6 +152,9 @@ def test_a_word_for_word_reprint_in_another_outlet_is_stored_as_a_copy(env):
     assert len(set(keys.values())) == 3  # each its own headline, its own vector: the wire's is not replaced
     again = runner.invoke(app, ["ingest", str(env / "a.jsonl"), "--db", "s.db"])
     assert "stored 0 articles" in again.output and "4 already stored" in again.output, again.output
+    (env / "b.jsonl").write_text(json.dumps({"id": "quay", "text": text, "title": "Quay shut", "outlet": "Lindau Courier"}) + "\n")
+    one = runner.invoke(app, ["ingest", str(env / "b.jsonl"), "--db", "s.db"])
+    assert "stored 1 article (1 syndicated copy), 0 already stored" in one.output, one.output
 
 
 def test_syndicated_copies_point_at_the_earliest(env):

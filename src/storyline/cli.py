@@ -17,7 +17,7 @@ from .errors import OutputError, SettingsError, StoreError, StorylineError
 from .export import article_dict, export
 from .models import Event, Story
 from .outlets import outlet_label
-from .output import FORMATS, emit, printable
+from .output import FORMATS, emit, plural, printable
 from .settings import SETTINGS, Settings, default_config, settings_markdown
 from .storage import (
     ArticleRow,
@@ -163,7 +163,7 @@ def ingest(
         _say(err, f"note: no article in {', '.join(paths)} (storyline reads .txt, .html and .jsonl files, optionally "
                   ".gz, and folders holding them)")
     out.print(
-        f"stored {len(report.stored)} articles ({len(report.duplicates)} syndicated copies), "
+        f"stored {plural(len(report.stored), 'article')} ({plural(len(report.duplicates), 'syndicated copy', 'syndicated copies')}), "
         f"{len(report.unchanged)} already stored, {len(report.failures)} failed, {len(report.skipped)} skipped"
     )
     if report.failures:

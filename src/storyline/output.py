@@ -19,6 +19,11 @@ LEAST_CELL = 8  # ... while each other column keeps this many characters (or all
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+def plural(n: int, noun: str, nouns: str | None = None) -> str:
+    """``1 event``, ``2 events``; ``nouns`` for a plural not made with "s" (``1 copy``, ``2 copies``)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {nouns or noun + 's'}"
+
+
 def printable(value: object) -> str:
     """``value`` as text with control characters written out (ESC -> ``\\x1b``), safe to print to a terminal.
 

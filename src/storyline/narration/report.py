@@ -19,6 +19,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..models import Event, Story
+from ..output import plural
 from .compare import compare, story_agreements
 from .sources import Sources, load_sources
 from .summary import key_figures, key_quotes, summarise
@@ -156,11 +157,6 @@ def label(cite: dict) -> str:
         return cite["outlet"]
     aid = str(cite["article_id"])
     return aid if len(aid) <= 14 else aid[:12] + "…"
-
-
-def plural(n: int, noun: str) -> str:
-    """``1 event``, ``2 events``."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def measure_after(measures: str | None, text: str) -> str:
