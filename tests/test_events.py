@@ -661,3 +661,17 @@ def test_show_gives_the_events_date_beside_an_undated_article_whose_text_places_
     console = Console(record=True, width=120)
     show_article(console, a)
     assert "event date    - (unknown)" in console.export_text()
+
+
+def test_the_stop_words_are_scikit_learns_read_without_importing_it():
+    """Importing scikit-learn for its stop-word list cost every command that places articles most of a second."""
+    import subprocess
+    import sys
+
+    from sklearn.feature_extraction._stop_words import ENGLISH_STOP_WORDS
+
+    from storyline.events.features import _stop_words
+
+    assert _stop_words() == frozenset(ENGLISH_STOP_WORDS)
+    probe = "import sys; from storyline.events.features import words_of; words_of('The dogs'); print('sklearn' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip() == "False"

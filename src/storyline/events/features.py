@@ -39,6 +39,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 
@@ -73,6 +74,15 @@ _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|[-'’])+|\d+(?:[.,]\d+)?", re.UNICODE)
 
 @cache
 def _stop_words() -> frozenset:
+    """scikit-learn's English stop words, read from their module alone: importing the package for them cost
+    every command that places articles most of a second."""
+    import importlib.util
+    import runpy
+
+    spec = importlib.util.find_spec("sklearn")  # found, not imported
+    module = Path(spec.origin).parent / "feature_extraction" / "_stop_words.py" if spec and spec.origin else None
+    if module is not None and module.is_file():
+        return frozenset(runpy.run_path(str(module))["ENGLISH_STOP_WORDS"])
     from sklearn.feature_extraction._stop_words import ENGLISH_STOP_WORDS
 
     return frozenset(ENGLISH_STOP_WORDS)
