@@ -99,6 +99,10 @@ def measure(base, size: int, queries: int, settings, do_rebuild: bool) -> dict:
     for start in range(0, size, 256):
         index.place_batch(store[start:start + 256])
     fill = time.perf_counter() - t
+    for a in store:  # as the store holds them, for the restart below (before the queries change the events)
+        a.event_id = index.event_of[a.id]
+        a.story_id = index.story_of(a.event_id)
+    weakest = dict(index.weakest)
     fresh = perturb(base, queries, random.Random(-size), date(2015, 1, 1), 365 * 8)
     for a in fresh:
         a.id += "-q"
@@ -117,10 +121,6 @@ def measure(base, size: int, queries: int, settings, do_rebuild: bool) -> dict:
         "fill_per_article_ms": 1000 * fill / size,
         "peak_rss_mb_after_fill": peak_mb(),
     }
-    for a in store:  # as the store holds them
-        a.event_id = index.event_of[a.id]
-        a.story_id = index.story_of(a.event_id)
-    weakest = index.weakest
     del index
     t = time.perf_counter()
     index = EventIndex.from_articles(store, settings, weakest=weakest)

@@ -2,8 +2,10 @@
 
 import copy
 import math
+import os
 import random
 from datetime import date, timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,7 +13,7 @@ import pytest
 from _events_fixtures import GOLD_EVENTS, article, corpus, fake_vector, groups
 from storyline.events import EventIndex, event_id_for, rebuild
 from storyline.events.attributes import describe_event, describe_events, infer_published
-from storyline.events.features import Aggregate, Bag, Lexicon, Profile, end_of_lead, lead_numbers, speaks_for, terms_of
+from storyline.events.features import Aggregate, Bag, Lexicon, Profile, end_of_lead, speaks_for, terms_of
 from storyline.events.index import CandidateIndex
 from storyline.events.pairs import (
     COHESION_FLOOR,
@@ -572,7 +574,24 @@ def test_lead_numbers_are_those_of_headline_and_lead_only():
                 "A 23-year-old driver rammed a shop on Dock Street at 5.30 on Monday. Thieves took 108 watches. "
                 "The street was closed for 3 hours after the 1998 robbery of the same shop.", "2023-09-09")
     a.sentences = [(0, 64), (65, 91), (92, len(a.text))]
-    assert set(lead_numbers(a, end_of_lead(a))) == {"12", "23", "5.30", "108"}
+    assert end_of_lead(a) == 91
+    lexicon = Lexicon()
+    numbers = Profile.from_article(a, lexicon).numbers
+    assert {lexicon.key_of(int(i)) for i in numbers.ids} == {"12", "23", "5.30", "108"}
+
+
+def test_a_profiles_lexicon_ids_do_not_depend_on_the_hash_seed():
+    """The people an article names are a set: their new ids were handed out in the set's order, which the
+    process's hash seed decides, and sums over ids came out in another order in another process."""
+    import subprocess
+    import sys
+
+    probe = ("from _events_fixtures import corpus; from storyline.events.features import Lexicon, Profile; lex = Lexicon(); "
+             "ps = [Profile.from_article(a, lex) for a in corpus()]; "
+             "print([(p.people.ids.tolist(), sorted(p.full_people), p.actors.ids.tolist()) for p in ps], lex._keys)")
+    runs = {subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=Path(__file__).parent,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}  # fmt: skip
+    assert len(runs) == 1 and "P:" in next(iter(runs))
 
 
 def test_look_alikes_that_state_other_numbers_are_told_apart(settings):

@@ -2,6 +2,7 @@
 
 import gzip
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -108,6 +109,24 @@ def test_every_stored_event_keeps_its_weakest_merge_for_the_next_run(env):
     assert known()[1] == known()[0]
     assert runner.invoke(app, ["rebuild", "--db", "s.db"]).exit_code == 0
     assert known()[1] == known()[0] == events
+
+
+def test_separate_runs_store_the_weakest_merges_the_placing_process_holds(tmp_path):
+    """Each run builds its index inside its first batch's transaction, with that batch already stored: the
+    batch is placed, and what placing it changed written, by the one path every batch takes. (Placed while
+    the index was built, the events it took apart and formed again kept their old weakest merge in the store.)"""
+    from _light import RegexNLP
+    from storyline.enrichment import Enricher, HashEmbedder
+
+    files = sorted(str(p) for p in (Path(__file__).parent.parent / "examples" / "corpus").iterdir())
+    store = open_store(tmp_path / "s.db")
+    settings = Settings(languages="en", embedder="hash")
+    for run in range(4):  # a new pipeline for each, as a new process: its index is built from the store
+        pipeline = Pipeline(store, settings, enricher=Enricher(settings, nlp=RegexNLP(), embedder=HashEmbedder()))
+        assert pipeline.ingest(files[run::4]).ok
+        held = {e: w for e, w in pipeline.events.index.weakest.items() if w > 0}
+        assert store.event_weakest() == held, run
+        assert set(held) == {e.id for e in store.events()}
 
 
 def test_a_folder_with_no_article_says_so(env):

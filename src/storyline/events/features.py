@@ -146,16 +146,11 @@ def lead_weighted_terms(article: Article) -> tuple[list[str], Counter, int, int]
     return words, terms, lead_end, headline_and_lead
 
 
-def lead_numbers(article: Article, lead_end: int) -> Counter:
-    """The numbers headline and lead state ("23" of "a 23-year-old", "108" of "$108 million", "6.1"):
-    the details that tell apart two alike happenings (the ages of the shot, the sum stolen, the
-    magnitude), which reports of one happening repeat. Keyed as the words are, so they share
-    their document frequencies."""
-    return numbers_in(words_of((article.title or "") + "\n" + (article.text or "")[:lead_end]))
-
-
-def numbers_in(words: list[str]) -> Counter:
-    """The numbers among content words (:func:`words_of`), counted."""
+def lead_numbers(words: list[str]) -> Counter:
+    """The numbers among the content words of headline and lead (the first words of :func:`lead_weighted_terms`):
+    "23" of "a 23-year-old", "108" of "$108 million", "6.1". The details that tell apart two alike happenings
+    (the ages of the shot, the sum stolen, the magnitude), which reports of one happening repeat. Keyed as the
+    words are, so they share their document frequencies."""
     return Counter(w for w in words if w[0].isdigit())
 
 
@@ -481,7 +476,7 @@ class Profile:
                    refs=tuple((lo - REFERENCE_SLACK_DAYS, hi + REFERENCE_SLACK_DAYS) for lo, hi in periods),
                    follows=_followed(periods, strong),
                    people=lexicon.bag(Counter(sorted(people))), full_people=frozenset(map(lexicon._id, sorted(full))),
-                   numbers=lexicon.bag(numbers_in(words[:headline_and_lead])))  # as lead_numbers(article, lead_end)
+                   numbers=lexicon.bag(lead_numbers(words[:headline_and_lead])))
 
 
 BAG_FIELDS = ("terms", "words", "actors", "places", "statements", "numbers")  # the bags of a cluster, in their order

@@ -33,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -115,7 +115,7 @@ class EventIndex:
 
     @classmethod
     def from_articles(cls, articles: Iterable[Article], settings=None, models: Models | None = None,
-                      weakest: dict[str, float] | None = None) -> EventIndex:  # fmt: skip
+                      weakest: Mapping[str, float] | None = None) -> EventIndex:  # fmt: skip
         """An index over stored articles that already have an ``event_id`` (others are placed, as one batch),
         with the ``weakest`` merge of each stored event that knows it (:attr:`weakest`)."""
         index = cls(settings, models)

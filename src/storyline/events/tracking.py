@@ -17,17 +17,27 @@ from .stories import describe_stories
 
 
 class EventTracker:
-    def __init__(self, index: EventIndex):
+    def __init__(self, index: EventIndex, unplaced: list[Article] | None = None):
         self.index = index
+        self.unplaced = unplaced or []  # stored articles without an event: placed, and written, with the next batch
 
     @classmethod
     def from_store(cls, store, settings=None) -> EventTracker:
-        """The tracker over everything stored (articles without an event are placed now)."""
-        return cls(EventIndex.from_articles(store.iter_articles(full=True), settings, weakest=store.event_weakest()))
+        """The tracker over everything stored, with each event's weakest merge. Stored articles without an
+        event (the batch being stored, when the tracker is made inside its transaction) are left for
+        :meth:`place`, which writes all that placing them changes."""
+        placed, unplaced = [], []
+        for a in store.iter_articles(full=True):
+            (placed if a.event_id else unplaced).append(a)
+        return cls(EventIndex.from_articles(placed, settings, weakest=store.event_weakest()), unplaced)
 
     def place(self, articles: list[Article], store) -> list[Event]:
-        """Place ``articles`` (already stored) and write their events and stories; returns the events changed."""
+        """Place ``articles`` (already stored), with any stored article still without an event, and write
+        their events and stories; returns the events changed."""
         index = self.index
+        given = {a.id for a in articles}
+        articles = articles + [a for a in self.unplaced if a.id not in given]
+        self.unplaced = []
         changes = index.place_batch(articles)
         fresh = {a.id: a for a in articles}
         changed_ids = sorted(changes.events | {a.event_id for a in articles})
@@ -45,8 +55,7 @@ class EventTracker:
             events.append(event)
             for a in infer_published(members[event_id], [event], index.fit):
                 store.set_published(a.id, a.published, a.published_how)
-        weakest = {e: index.weakest[e] for e in changes.formed | set(changed_ids) if e in index.weakest}
-        store.save_events(events, self._stories_of(events, store, changes.retired), weakest=weakest)
+        store.save_events(events, self._stories_of(events, store, changes.retired), weakest=_known(index, changes.formed))
         return events
 
     def _stories_of(self, changed: list[Event], store, retired: set[str]):
@@ -70,5 +79,11 @@ class EventTracker:
         with store.write():
             for a in infer_published(articles, events, index.fit):
                 store.set_published(a.id, a.published, a.published_how)
-            store.save_events(events, describe_stories(events), replace=True, weakest=index.weakest)
+            store.save_events(events, describe_stories(events), replace=True, weakest=_known(index, index.weakest))
         return cls(index)
+
+
+def _known(index: EventIndex, events) -> dict[str, float]:
+    """The weakest merge of each of ``events`` that is known. An event that took in articles while its own was
+    unknown (stored by an earlier version) has 0 for it, which is as unknown: it is left NULL."""
+    return {e: w for e in events if (w := index.weakest.get(e, 0.0)) > 0}
