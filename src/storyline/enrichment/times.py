@@ -2,7 +2,8 @@
 
 :func:`find_times` finds weekdays ("on Wednesday"), relative days and periods
 ("yesterday", "last year", "earlier this month"), months ("in September",
-"September 2021", "March last year", "late 2021"), days ("Dec. 27", "27 December",
+"September 2021", "March last year", "late 2021"), the edges of periods ("the end of the year", "the start
+of next month": the last or first third of it, the middle one; of a week, its first or last two days), days ("Dec. 27", "27 December",
 "April 6, 2021", "2023-12-27") and years ("in 2018"). In news a bare weekday is the
 most recent such day on or before publication; a month or a day without a year is
 the most recent such month or day (a day up to :data:`AHEAD_DAYS` after publication
@@ -49,6 +50,8 @@ _PATTERNS = [
                            + r"(?:\s+(?:morning|afternoon|evening|night))?\b", re.I)),
     ("monrel", re.compile(_B + _MON + r"(?:\s+of)?\s+(?P<yrel>last|this|next)\s+year\b")),
     ("reldays", re.compile(r"\b(?P<word>yesterday|today|tomorrow|last night|tonight)\b", re.I)),
+    ("edge", re.compile(r"\b(?:the\s+)?(?P<edge>end|start|beginning|middle)\s+of\s+(?P<rel>the|this|last|next|the\s+past|"
+                        r"the\s+coming)\s+(?P<unit>week|month|year)\b", re.I)),
     ("relperiod", re.compile(r"\b(?:(?P<pre>earlier|later)\s+)?(?P<rel>last|next|this|past|coming)\s+"
                              r"(?P<unit>week|weekend|month|year)\b", re.I)),
     ("ago", re.compile(r"\b(?P<n>a|one|two|three|four|five|six|\d+)\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.I)),
@@ -161,15 +164,19 @@ def _resolve_relative(kind: str, g: dict, pub: date | None) -> tuple[date | None
         if unit == "month":
             return (*_month_range((d := _shift_month(pub, -n)).year, d.month), "month")
         return (*_year_range(pub.year - n, None), "year")
-    rel = g["rel"].casefold()
+    rel = g["rel"].casefold().split()[-1]  # "the past" as "past", "the" as "this"
     off = {"last": -1, "past": -1, "next": 1, "coming": 1}.get(rel, 0)
+    third = {"start": 0, "beginning": 0, "middle": 1, "end": 2}.get((g.get("edge") or "").casefold())  # None: all of it
     if unit == "year":
-        return (*_year_range(pub.year + off, None), "year")
+        return (*_year_range(pub.year + off, None if third is None else ("early", "mid", "late")[third]), "year")
     if unit == "month":
-        d = _shift_month(pub, off)
-        return (*_month_range(d.year, d.month), "month")
+        first, last = _month_range(*(lambda d: (d.year, d.month))(_shift_month(pub, off)))
+        if third is not None:  # days 1-10, 11-20, 21 to the end
+            first, last = first + timedelta(days=10 * third), last if third == 2 else first + timedelta(days=10 * third + 9)
+        return first, last, "month"
     monday = pub - timedelta(days=pub.weekday()) + timedelta(weeks=off)
-    return monday, monday + timedelta(days=6), "week"
+    first, last = {0: (0, 1), 1: (2, 4), 2: (5, 6)}.get(third, (0, 6))  # Monday-Tuesday, midweek, the weekend
+    return monday + timedelta(days=first), monday + timedelta(days=last), "week"
 
 
 def _resolve_month(kind: str, g: dict, pub: date | None, ahead: bool | None) -> tuple[date | None, date | None, str]:
@@ -205,7 +212,7 @@ def _resolve(kind: str, g: dict, pub: date | None, ahead: bool | None = False) -
         return _resolve_day(g, pub, ahead)
     if kind == "weekday":
         return _resolve_weekday(g, pub)
-    if kind in ("reldays", "relperiod", "ago"):
+    if kind in ("reldays", "relperiod", "edge", "ago"):
         return _resolve_relative(kind, g, pub)
     return _resolve_month(kind, g, pub, ahead)
 
