@@ -224,6 +224,8 @@ def test_events_keep_their_weakest_merge_and_a_new_event_does_not_know_it(store)
     assert store.event_weakest() == {"e1": 0.625}
     store.save_events([Event("e1", title="Kept", articles=["a1", "a2"])], [])  # described again, weakest kept
     assert store.event_weakest() == {"e1": 0.625}
+    store.save_events([Event("e1", articles=["a1", "a2"])], [], weakest={"e1": None})  # formed again, not known
+    assert store.event_weakest() == {}
 
 
 def test_foreign_keys_enforced(store):

@@ -162,7 +162,8 @@ def ingest(
     if not (report.stored or report.unchanged or report.failures or report.skipped):
         _say(err, f"note: no article in {', '.join(paths)} (storyline reads .txt, .html and .jsonl files, optionally "
                   ".gz, and folders holding them)")
-    stored, copies = plural(len(report.stored), "article"), plural(len(report.duplicates), "syndicated copy", "syndicated copies")
+    stored = plural(len(report.stored), "article")
+    copies = plural(len(report.duplicates), "syndicated copy", "syndicated copies")
     out.print(
         f"stored {stored} ({copies}), "
         f"{len(report.unchanged)} already stored, {len(report.failures)} failed, {len(report.skipped)} skipped"

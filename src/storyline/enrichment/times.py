@@ -3,7 +3,9 @@
 :func:`find_times` finds weekdays ("on Wednesday"), relative days and periods
 ("yesterday", "last year", "earlier this month"), months ("in September",
 "September 2021", "March last year", "late 2021"), the edges of periods ("the end of the year", "the start
-of next month": the last or first third of it, the middle one; of a week, its first or last two days), days ("Dec. 27", "27 December",
+of next month": its last or first third, or the middle one; of a week, Monday-Tuesday, Wednesday-Thursday or
+Friday to Sunday; "the end of the month" in a sentence told in the past is the one before when this one's
+end is still ahead), days ("Dec. 27", "27 December",
 "April 6, 2021", "2023-12-27") and years ("in 2018"). In news a bare weekday is the
 most recent such day on or before publication; a month or a day without a year is
 the most recent such month or day (a day up to :data:`AHEAD_DAYS` after publication
@@ -50,8 +52,8 @@ _PATTERNS = [
                            + r"(?:\s+(?:morning|afternoon|evening|night))?\b", re.I)),
     ("monrel", re.compile(_B + _MON + r"(?:\s+of)?\s+(?P<yrel>last|this|next)\s+year\b")),
     ("reldays", re.compile(r"\b(?P<word>yesterday|today|tomorrow|last night|tonight)\b", re.I)),
-    ("edge", re.compile(r"\b(?:the\s+)?(?P<edge>end|start|beginning|middle)\s+of\s+(?P<rel>the|this|last|next|the\s+past|"
-                        r"the\s+coming)\s+(?P<unit>week|month|year)\b", re.I)),
+    ("edge", re.compile(r"\b(?:the\s+)?(?P<edge>end|start|beginning|middle)\s+of\s+"
+                        r"(?P<rel>the|this|last|next|the\s+past|the\s+coming)\s+(?P<unit>week|month|year)\b", re.I)),
     ("relperiod", re.compile(r"\b(?:(?P<pre>earlier|later)\s+)?(?P<rel>last|next|this|past|coming)\s+"
                              r"(?P<unit>week|weekend|month|year)\b", re.I)),
     ("ago", re.compile(r"\b(?P<n>a|one|two|three|four|five|six|\d+)\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.I)),
@@ -170,12 +172,14 @@ def _resolve_relative(kind: str, g: dict, pub: date | None) -> tuple[date | None
     if unit == "year":
         return (*_year_range(pub.year + off, None if third is None else ("early", "mid", "late")[third]), "year")
     if unit == "month":
-        first, last = _month_range(*(lambda d: (d.year, d.month))(_shift_month(pub, off)))
+        d = _shift_month(pub, off)
+        first, last = _month_range(d.year, d.month)
         if third is not None:  # days 1-10, 11-20, 21 to the end
-            first, last = first + timedelta(days=10 * third), last if third == 2 else first + timedelta(days=10 * third + 9)
+            start = first + timedelta(days=10 * third)
+            first, last = start, last if third == 2 else start + timedelta(days=9)
         return first, last, "month"
     monday = pub - timedelta(days=pub.weekday()) + timedelta(weeks=off)
-    first, last = {0: (0, 1), 1: (2, 4), 2: (5, 6)}.get(third, (0, 6))  # Monday-Tuesday, midweek, the weekend
+    first, last = {0: (0, 1), 1: (2, 3), 2: (4, 6)}.get(third, (0, 6))  # Monday-Tuesday, midweek, Friday to Sunday
     return monday + timedelta(days=first), monday + timedelta(days=last), "week"
 
 
@@ -287,6 +291,9 @@ def find_times(text: str, published: str | date | None, sentences: list[tuple[in
             ahead = kind in _YEARLESS and not m.groupdict().get("year") and pub is not None and \
                 _looks_ahead(text, sentence_of(text, sentences, s), s, e)
             start, end, gran = _resolve(kind, m.groupdict(), pub, ahead)
+            if kind == "edge" and start and start > pub and m.group("rel").casefold() in ("the", "this") and \
+                    _looks_ahead(text, sentence_of(text, sentences, s), s, e) is False:
+                start, end, gran = _resolve(kind, m.groupdict() | {"rel": "last"}, pub)  # "prices rose at the end of the month"
             taken.append((s, e))
             out.append(TimeMention(s, e, m.group(0), _iso(start), _iso(end), gran))
     out.sort(key=lambda t: t.start)

@@ -37,7 +37,6 @@ class EventTracker:
         index = self.index
         given = {a.id for a in articles}
         articles = articles + [a for a in self.unplaced if a.id not in given]
-        self.unplaced = []
         changes = index.place_batch(articles)
         fresh = {a.id: a for a in articles}
         changed_ids = sorted(changes.events | {a.event_id for a in articles})
@@ -55,7 +54,9 @@ class EventTracker:
             events.append(event)
             for a in infer_published(members[event_id], [event], index.fit):
                 store.set_published(a.id, a.published, a.published_how)
-        store.save_events(events, self._stories_of(events, store, changes.retired), weakest=_known(index, changes.formed))
+        stories = self._stories_of(events, store, changes.retired)
+        store.save_events(events, stories, weakest=_known(index, changes.formed))
+        self.unplaced = []
         return events
 
     def _stories_of(self, changed: list[Event], store, retired: set[str]):
@@ -83,7 +84,7 @@ class EventTracker:
         return cls(index)
 
 
-def _known(index: EventIndex, events) -> dict[str, float]:
-    """The weakest merge of each of ``events`` that is known. An event that took in articles while its own was
-    unknown (stored by an earlier version) has 0 for it, which is as unknown: it is left NULL."""
-    return {e: w for e in events if (w := index.weakest.get(e, 0.0)) > 0}
+def _known(index: EventIndex, events) -> dict[str, float | None]:
+    """The weakest merge of each of ``events``, None where it is not known: an event that took in articles or
+    another event while its own or the other's was unknown (stored by an earlier version) has 0 for it."""
+    return {e: w if (w := index.weakest.get(e, 0.0)) > 0 else None for e in events}

@@ -313,10 +313,10 @@ class SQLStore:
 
     # --- events and stories -------------------------------------------------------------
     def save_events(self, events: list[Event], stories: list[Story], replace: bool = False,
-                    weakest: Mapping[str, float] | None = None) -> None:  # fmt: skip
+                    weakest: Mapping[str, float | None] | None = None) -> None:  # fmt: skip
         """Write events and stories and point each article at its event; ``replace`` drops all others first.
         ``weakest`` gives stored events the lowest probability of the merges that formed them (placement's
-        :attr:`.EventIndex.weakest`, read back by :meth:`event_weakest` when it starts again)."""
+        :attr:`.EventIndex.weakest`, read back by :meth:`event_weakest` when it starts again; None: not known)."""
         with self.write():
             if replace:
                 self._exec("UPDATE articles SET event_id = NULL")
@@ -336,7 +336,8 @@ class SQLStore:
             )  # fmt: skip
             self._many("UPDATE articles SET event_id=? WHERE id=?", [(e.id, aid) for e in events for aid in e.articles])
             if weakest:
-                self._many("UPDATE events SET weakest=? WHERE id=?", [(float(w), e) for e, w in sorted(weakest.items())])
+                self._many("UPDATE events SET weakest=? WHERE id=?",
+                           [(None if w is None else float(w), e) for e, w in sorted(weakest.items())])
             self._exec("DELETE FROM events WHERE id NOT IN (SELECT DISTINCT event_id FROM articles WHERE event_id IS NOT NULL)")
             self._exec("DELETE FROM stories WHERE id NOT IN (SELECT DISTINCT story_id FROM events WHERE story_id IS NOT NULL)")
 
