@@ -91,6 +91,17 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def placed(index: EventIndex, articles: list) -> tuple[float, float]:
+    """Place each of ``articles`` as a batch of one; the median and 95th-percentile time, in ms."""
+    times = []
+    for a in articles:
+        t = time.perf_counter()
+        index.place(a)
+        times.append(time.perf_counter() - t)
+    times.sort()
+    return 1000 * statistics.median(times), 1000 * times[int(0.95 * (len(times) - 1))]
+
+
 def measure(base, size: int, queries: int, settings, do_rebuild: bool) -> dict:
     rng = random.Random(size)
     store = perturb(base, size, rng, date(2015, 1, 1), 365 * 8)
@@ -106,18 +117,13 @@ def measure(base, size: int, queries: int, settings, do_rebuild: bool) -> dict:
     fresh = perturb(base, queries, random.Random(-size), date(2015, 1, 1), 365 * 8)
     for a in fresh:
         a.id += "-q"
-    times = []
-    for a in fresh:
-        t = time.perf_counter()
-        index.place(a)
-        times.append(time.perf_counter() - t)
-    times.sort()
+    median, p95 = placed(index, fresh)
     result = {
         "articles": size,
         "events": len(index.events),
         "stories": len(index.stories),
-        "place_median_ms": 1000 * statistics.median(times),
-        "place_p95_ms": 1000 * times[int(0.95 * (len(times) - 1))],
+        "place_median_ms": median,
+        "place_p95_ms": p95,
         "fill_per_article_ms": 1000 * fill / size,
         "peak_rss_mb_after_fill": peak_mb(),
     }
@@ -125,15 +131,10 @@ def measure(base, size: int, queries: int, settings, do_rebuild: bool) -> dict:
     t = time.perf_counter()
     index = EventIndex.from_articles(store, settings, weakest=weakest)
     result["restart_s"] = time.perf_counter() - t
-    times = []
     for a in fresh:
         a.event_id = a.story_id = None
-        t = time.perf_counter()
-        index.place(a)
-        times.append(time.perf_counter() - t)
-    times.sort()
-    result.update(restart_place_median_ms=1000 * statistics.median(times),
-                  restart_place_p95_ms=1000 * times[int(0.95 * (len(times) - 1))], peak_rss_mb_after_restart=peak_mb())
+    median, p95 = placed(index, fresh)
+    result.update(restart_place_median_ms=median, restart_place_p95_ms=p95, peak_rss_mb_after_restart=peak_mb())
     if do_rebuild:
         del index
         t = time.perf_counter()

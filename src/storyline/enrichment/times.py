@@ -71,7 +71,7 @@ BORN_REACH = 60  # characters before a date searched for "born"
 # words of a sentence that speaks of what is to come: a day or month it names without a year lies ahead
 _AHEAD = re.compile(r"\b(?:will|shall|won't|must|deadline|is to|are to|to be held|scheduled|set (?:to|for)|due|plans?|planned|"
                     r"expected|upcoming|next|later this|going to|begins?|starts?|opens?|resumes?)\b|'ll\b", re.I)
-_YEARLESS = frozenset({"iso", "mdy", "dmy", "month"})  # the kinds a sentence that looks ahead can move
+_YEARLESS = frozenset({"iso", "mdy", "dmy", "month", "edge"})  # the kinds a sentence that looks ahead can move
 # a clause ends at these: "Pike, who pleaded guilty in October, is expected to testify" (not "5,000")
 _CLAUSE_BREAK = re.compile(r"[;:()\u2014\u2013]|,(?!\d)|\s-\s")
 # a verb in the past: "pleaded", "agreed", "was sacked", "met" (not "need", "speed", "United")
@@ -148,7 +148,8 @@ def _resolve_weekday(g: dict, pub: date | None) -> tuple[date | None, date | Non
     return d, d, "day"
 
 
-def _resolve_relative(kind: str, g: dict, pub: date | None) -> tuple[date | None, date | None, str]:
+def _resolve_relative(kind: str, g: dict, pub: date | None,
+                      ahead: bool | None = False) -> tuple[date | None, date | None, str]:  # fmt: skip
     if kind == "reldays":
         offset = {"yesterday": -1, "last night": -1, "tomorrow": 1}.get(g["word"].casefold(), 0)
         d = pub + timedelta(days=offset) if pub else None
@@ -169,18 +170,26 @@ def _resolve_relative(kind: str, g: dict, pub: date | None) -> tuple[date | None
     rel = g["rel"].casefold().split()[-1]  # "the past" as "past", "the" as "this"
     off = {"last": -1, "past": -1, "next": 1, "coming": 1}.get(rel, 0)
     third = {"start": 0, "beginning": 0, "middle": 1, "end": 2}.get((g.get("edge") or "").casefold())  # None: all of it
+    first, last = _period(unit, off, third, pub)
+    if off == 0 and third is not None and first > pub and ahead is False:  # "prices rose at the end of the month"
+        first, last = _period(unit, -1, third, pub)
+    return first, last, gran
+
+
+def _period(unit: str, off: int, third: int | None, pub: date) -> tuple[date, date]:
+    """The week, month or year ``off`` of them from ``pub``'s, or its first, middle or last ``third``."""
     if unit == "year":
-        return (*_year_range(pub.year + off, None if third is None else ("early", "mid", "late")[third]), "year")
+        return _year_range(pub.year + off, None if third is None else ("early", "mid", "late")[third])
     if unit == "month":
         d = _shift_month(pub, off)
         first, last = _month_range(d.year, d.month)
-        if third is not None:  # days 1-10, 11-20, 21 to the end
-            start = first + timedelta(days=10 * third)
-            first, last = start, last if third == 2 else start + timedelta(days=9)
-        return first, last, "month"
+        if third is None:
+            return first, last
+        start = first + timedelta(days=10 * third)  # days 1-10, 11-20, 21 to the end
+        return start, last if third == 2 else start + timedelta(days=9)
     monday = pub - timedelta(days=pub.weekday()) + timedelta(weeks=off)
     first, last = {0: (0, 1), 1: (2, 3), 2: (4, 6)}.get(third, (0, 6))  # Monday-Tuesday, midweek, Friday to Sunday
-    return monday + timedelta(days=first), monday + timedelta(days=last), "week"
+    return monday + timedelta(days=first), monday + timedelta(days=last)
 
 
 def _resolve_month(kind: str, g: dict, pub: date | None, ahead: bool | None) -> tuple[date | None, date | None, str]:
@@ -217,7 +226,7 @@ def _resolve(kind: str, g: dict, pub: date | None, ahead: bool | None = False) -
     if kind == "weekday":
         return _resolve_weekday(g, pub)
     if kind in ("reldays", "relperiod", "edge", "ago"):
-        return _resolve_relative(kind, g, pub)
+        return _resolve_relative(kind, g, pub, ahead)
     return _resolve_month(kind, g, pub, ahead)
 
 
@@ -291,9 +300,6 @@ def find_times(text: str, published: str | date | None, sentences: list[tuple[in
             ahead = kind in _YEARLESS and not m.groupdict().get("year") and pub is not None and \
                 _looks_ahead(text, sentence_of(text, sentences, s), s, e)
             start, end, gran = _resolve(kind, m.groupdict(), pub, ahead)
-            if kind == "edge" and start and start > pub and m.group("rel").casefold() in ("the", "this") and \
-                    _looks_ahead(text, sentence_of(text, sentences, s), s, e) is False:
-                start, end, gran = _resolve(kind, m.groupdict() | {"rel": "last"}, pub)  # "prices rose at the end of the month"
             taken.append((s, e))
             out.append(TimeMention(s, e, m.group(0), _iso(start), _iso(end), gran))
     out.sort(key=lambda t: t.start)

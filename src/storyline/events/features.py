@@ -94,8 +94,8 @@ def words_of(text: str) -> list[str]:
     stop = _stop_words()
     out = []
     for word in _WORD.findall(text.lower()):
-        if word[-1] in "'’-" or word[0] in "'’-":
-            word = word.strip("'’-")
+        if word[-1] in "'’-":  # a word starts with a letter or digit (_WORD)
+            word = word.rstrip("'’-")
         if word.endswith(("'s", "’s")):
             word = word[:-2]
         if len(word) > 1 and word not in stop:

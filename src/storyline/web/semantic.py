@@ -81,9 +81,10 @@ class MeaningSearch:
         scores = matrix @ vec
         order = np.argsort(-scores)
         out, skipped = [], 0
+        domain = domain_named(filters["outlet"]) if filters.get("outlet") else None  # an outlet named by its domain
         for i in order:
             article = self.store.get_article(ids[i], full=False)
-            if not _passes(article, filters):
+            if not _passes(article, filters, domain):
                 continue
             if skipped < offset:
                 skipped += 1
@@ -94,11 +95,11 @@ class MeaningSearch:
         return out
 
 
-def _passes(article: Any, filters: dict[str, Any]) -> bool:
+def _passes(article: Any, filters: dict[str, Any], domain: str | None = None) -> bool:
     pub = article.published or ""
     checks = {
         "outlet": lambda v: (article.outlet or "").casefold() == v.casefold() or (  # as the store filters it
-            (domain := domain_named(v)) is not None and article.outlet_domain == domain),
+            domain is not None and article.outlet_domain == domain),
         "language": lambda v: article.language == v.lower(),  # as the store compares it
         "since": lambda v: bool(pub) and pub >= v,
         "until": lambda v: bool(pub) and pub <= v,
