@@ -271,21 +271,40 @@ def test_a_stored_storys_sums_follow_its_events_as_they_change():
         index.place_batch([a])
         if n % 2:
             continue
-        for story_id, events in index.story_events.items():
-            kept = index._story_with(story_id)
+        for story_id in index.story_events:
+            _assert_summed_afresh(index, story_id, index._story_with(story_id))
             updated = max(updated, index.summed[story_id].updates)
-            fresh = Aggregate(story_id)
-            fresh.add(*(index.events[e] for e in sorted(events)))
-            assert sorted(kept.members) == sorted(fresh.members)
-            assert sorted(kept.days) == sorted(fresh.days) and kept.named == fresh.named
-            assert kept.named_full == fresh.named_full and kept.facts == fresh.facts
-            assert sorted(kept.follows) == sorted(fresh.follows) and sorted(kept.refs) == sorted(fresh.refs)
-            assert (kept.vsum is None) == (fresh.vsum is None)
-            if fresh.vsum is not None:
-                assert np.allclose(kept.vsum, fresh.vsum, atol=1e-5)
-            np.testing.assert_array_equal(kept.bags.ids[np.abs(kept.bags.vals) > 1e-5], fresh.bags.ids)
-            np.testing.assert_allclose(kept.bags.vals[np.abs(kept.bags.vals) > 1e-5], fresh.bags.vals, atol=1e-5)
     assert updated > 0
+
+
+def _assert_summed_afresh(index: EventIndex, story_id: str, kept: Aggregate) -> None:
+    """``kept`` holds what the story's events summed afresh hold."""
+    fresh = Aggregate(story_id)
+    fresh.add(*(index.events[e] for e in sorted(index.story_events[story_id])))
+    assert sorted(kept.members) == sorted(fresh.members)
+    assert sorted(kept.days) == sorted(fresh.days) and kept.named == fresh.named
+    assert kept.named_full == fresh.named_full and kept.facts == fresh.facts
+    assert sorted(kept.follows) == sorted(fresh.follows) and sorted(kept.refs) == sorted(fresh.refs)
+    assert (kept.vsum is None) == (fresh.vsum is None)
+    if fresh.vsum is not None:
+        assert np.allclose(kept.vsum, fresh.vsum, atol=1e-5)
+    np.testing.assert_array_equal(kept.bags.ids[np.abs(kept.bags.vals) > 1e-5], fresh.bags.ids)
+    np.testing.assert_allclose(kept.bags.vals[np.abs(kept.bags.vals) > 1e-5], fresh.bags.vals, atol=1e-5)
+
+
+def test_an_index_started_from_the_store_keeps_its_stories_as_summed():
+    """At start-up each stored story is summed once, as its articles are assigned, and known as the sum of
+    its events: the first batch that meets it does not sum it again."""
+    arts = corpus() + _meetings(4)
+    placed = EventIndex(Settings())
+    placed.place_batch(arts)
+    stored = list(arts)
+    index = EventIndex.from_articles(stored, Settings(), weakest=placed.weakest)
+    assert index.story_events and set(index.summed) == set(index.story_events)
+    for story_id in index.story_events:
+        kept = index.stories[story_id]
+        assert index._story_with(story_id) is kept
+        _assert_summed_afresh(index, story_id, kept)
 
 
 def test_clusters_taken_out_of_a_sum_leave_the_sum_of_the_rest():

@@ -124,6 +124,8 @@ class EventIndex:
         index.register(known)
         for a in known:
             index.assign(a.id, a.event_id, a.story_id or story_id_for(a.event_id))
+        for story_id, story in index.stories.items():  # summed as assigned: never summed again when first met
+            index._store_story(story_id, story)
         index.weakest.update((e, w) for e, w in (weakest or {}).items() if e in index.events)
         index.place_batch([a for a in ordered if not a.event_id])
         return index
