@@ -67,6 +67,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import threading
 from typing import NamedTuple
 
 import numpy as np
@@ -75,8 +76,9 @@ from .features import BAG_FIELDS, FIELD_SHIFT, Aggregate, Bag, Lexicon, span
 
 UNKNOWN_DAYS = 10  # days an unknown date reads as: a third of the default 30-day event_window_days (a choice, not fitted)
 COHESION_FLOOR = 0.05  # the least cohesion ``relative`` divides by (a side whose reports share nothing)
-ROW_SHIFT = 34  # above the ids of a joined bag (up to eight fields of 2**FIELD_SHIFT)
 LARGE_BAGS = 2000  # ids per bag on average above which :func:`dots` looks each bag up rather than copying them all
+_LOCAL_ID = (1 << FIELD_SHIFT) - 1  # a joined bag's id within its field
+_SCRATCH = threading.local()  # see _scratch
 
 EVENT_FEATURES: tuple[str, ...] = (
     "vector", "words", "terms", "actors", "places", "statements", "facts",
@@ -87,9 +89,10 @@ STORY_FEATURES: tuple[str, ...] = ("vector", "words", "actors", "places", "main"
 
 
 def dots(a: Bag, others: list[Bag], fields: int = 1) -> np.ndarray:
-    """The sparse dot products of ``a`` with each of ``others``, in one pass over whichever side is smaller:
-    ``a``'s ids looked up in every other bag, or the others' ids looked up in ``a``. With ``fields`` > 1
-    the bags are joined ones (:func:`~.features.joined`) and the products come per field, one column each."""
+    """The sparse dot products of ``a`` with each of ``others``: ``a``'s weights are laid out in a dense
+    scratch array (:func:`_scratch`) and the others' ids read from it, in one pass over all of them; large
+    others (stories) instead have ``a``'s ids looked up in each, never copied. With ``fields`` > 1 the bags
+    are joined ones (:func:`~.features.joined`) and the products come per field, one column each."""
     n = len(others)
     out = np.zeros((n, fields))
     if not len(a) or not n:
@@ -98,31 +101,35 @@ def dots(a: Bag, others: list[Bag], fields: int = 1) -> np.ndarray:
     total = int(lengths.sum())
     if not total:
         return out if fields > 1 else out[:, 0]
-    field_of = lambda i: i >> FIELD_SHIFT if fields > 1 else np.zeros(len(i), np.int64)  # noqa: E731
-    if len(a) * n < total:  # each of a's ids in each other bag
-        if total > LARGE_BAGS * n:  # large others (stories): looked up one by one, never copied
-            products = np.stack([_products(a, b) for b in others])
-        else:  # keys (bag, id) are sorted as concatenated
-            ids = np.concatenate([b.ids for b in others]).astype(np.int64, copy=False)
-            keys = (np.arange(n, dtype=np.int64).repeat(lengths) << ROW_SHIFT) | ids
-            wanted = ((np.arange(n, dtype=np.int64) << ROW_SHIFT)[:, None] | a.ids.astype(np.int64, copy=False)[None, :]).ravel()
-            at = keys.searchsorted(wanted)
-            at[at == total] = 0
-            hit = keys[at] == wanted
-            vals = np.concatenate([b.vals for b in others])
-            products = np.where(hit, vals[at] * np.tile(a.vals, n), 0.0).reshape(n, len(a))
-        columns = field_of(a.ids.astype(np.int64, copy=False))  # ascending: each field's columns are one run
+    mine = a.ids.astype(np.int64, copy=False)
+    if len(a) * n < total and total > LARGE_BAGS * n:
+        products = np.stack([_products(a, b) for b in others])
+        columns = mine >> FIELD_SHIFT  # ascending: each field's columns are one run
         starts = np.flatnonzero(np.concatenate(([True], columns[1:] != columns[:-1])))
         out[:, columns[starts]] = np.add.reduceat(products, starts, axis=1)
-    else:
-        ids = np.concatenate([b.ids for b in others]).astype(np.int64, copy=False)
-        vals = np.concatenate([b.vals for b in others])
-        at = a.ids.searchsorted(ids)
-        at[at == len(a.ids)] = 0
-        products = np.where(a.ids[at] == ids, vals * a.vals[at], 0.0)
-        cell = np.arange(n).repeat(lengths) * fields + field_of(ids)
-        out = np.bincount(cell, weights=products, minlength=n * fields).reshape(n, fields)
-    return out if fields > 1 else out[:, 0]
+        return out if fields > 1 else out[:, 0]
+    ids = np.concatenate([b.ids for b in others]).astype(np.int64, copy=False)
+    field, local = ids >> FIELD_SHIFT, ids & _LOCAL_ID
+    width = int(max(local.max(), (mine & _LOCAL_ID).max())) + 1  # a field's slots in the scratch array
+    own = (mine >> FIELD_SHIFT) * width + (mine & _LOCAL_ID)
+    scratch = _scratch(fields * width)
+    scratch[own] = a.vals
+    try:
+        products = scratch[field * width + local] * np.concatenate([b.vals for b in others])
+    finally:
+        scratch[own] = 0  # left all zeros for the next call
+    cell = np.arange(n).repeat(lengths) * fields + field
+    return np.bincount(cell, weights=products, minlength=n * fields).reshape(n, fields) if fields > 1 else \
+        np.bincount(cell, weights=products, minlength=n)
+
+
+def _scratch(size: int) -> np.ndarray:
+    """An all-zero float32 array of at least ``size`` slots, one per thread, kept between calls (grown by
+    doubling): :func:`dots` writes a bag's weights into it and clears them again."""
+    found = getattr(_SCRATCH, "array", None)
+    if found is None or len(found) < size:
+        found = _SCRATCH.array = np.zeros(max(size, 2 * len(found) if found is not None else 1 << 16), np.float32)
+    return found
 
 
 def _products(a: Bag, b: Bag) -> np.ndarray:
@@ -191,24 +198,25 @@ def event_feature_rows(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
     numbers_differ = np.zeros(len(others))
     if me.numbers:
         numbers_differ = np.array([float(side.numbers) for side in sides]) * (numbers <= 0)
-    rest = []
-    for side, across, alike in zip(sides, terms.tolist(), vector.tolist(), strict=True):
-        strong = span(me.strong, side.strong) if me.strong is not None and side.strong is not None else None
-        bridged = strong is not None and (_names(me.refs, side.strong) or _names(side.refs, me.strong))
-        both = me.vector is not None and side.vector is not None  # else neither side's own vector cohesion counts
-        rest.append((
-            1.0 if me.facts & side.facts else 0.0,
-            _gap(me.day, side.day),
-            _gap(*(strong or (None, None))),
-            float(bridged),
-            max(me.cohesion, side.cohesion),
-            _relative(across, me.cohesion, side.cohesion),
-            _relative(alike, me.vector if both else 1.0, side.vector if both else 1.0),
-            *_people(me.main, side.main),
-        ))  # fmt: skip
+    n = len(others)
+    unknown = _gap(None, None)
+    gap = np.full(n, unknown) if me.day is None else np.array(
+        [unknown if side.day is None else _gap(me.day, side.day) for side in sides])
+    strong_gap, bridged = np.full(n, unknown), np.zeros(n)
+    if me.strong is not None:
+        for i, side in enumerate(sides):
+            if side.strong is not None:
+                strong_gap[i] = _gap(*span(me.strong, side.strong))
+                bridged[i] = _names(me.refs, side.strong) or _names(side.refs, me.strong)
+    facts = np.array([float(bool(me.facts & side.facts)) for side in sides]) if me.facts else np.zeros(n)
+    people = np.array([_people(me.main, side.main) for side in sides]).reshape(n, 2) if me.main else np.zeros((n, 2))
+    cohesion = np.array([side.cohesion for side in sides])
+    own_vector = np.ones(n) if me.vector is None else np.array(  # a side's own vector cohesion counts when both have one
+        [1.0 if side.vector is None else min(me.vector, side.vector) for side in sides])
     return np.column_stack([
-        vector, words, terms, actors, places, np.minimum(1.0, statements),
-        np.array(rest, np.float64).reshape(len(others), 9), numbers_differ,
+        vector, words, terms, actors, places, np.minimum(1.0, statements), facts, gap, strong_gap, bridged,
+        np.maximum(me.cohesion, cohesion), _relative(terms, np.minimum(me.cohesion, cohesion)),
+        _relative(vector, own_vector), people, numbers_differ,
     ])  # fmt: skip
 
 
@@ -247,10 +255,10 @@ def _people(ma: set[int], mb: set[int]) -> tuple[float, float]:
     return len(ma & mb) / min(len(ma), len(mb)), 1.0
 
 
-def _relative(across: float, own_a: float, own_b: float) -> float:
-    """The cosine ``across`` a pair over the lower of the two sides' own cohesion (floored at
+def _relative(across: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """The cosines ``across`` pairs over the lower of each pair's two sides' own cohesion (``own``, floored at
     :data:`COHESION_FLOOR`), at most 1: as alike as a side's own reports is as alike as can be told."""
-    return min(1.0, across / max(min(own_a, own_b), COHESION_FLOOR))
+    return np.minimum(1.0, across / np.maximum(own, COHESION_FLOOR))
 
 
 def _cohesion(bag_sum: float, n: int) -> float:
