@@ -417,17 +417,20 @@ def _dense(b: Bag, universe: int = 200) -> np.ndarray:
     return out
 
 
-def test_sparse_products_in_one_pass_equal_the_dense_ones():
-    """``dots`` reads the others' ids from ``a``'s weights laid out densely, or looks ``a`` up in large others
-    one by one; each way gives the dense dot products, and the scratch array is left all zeros."""
-    from storyline.events.pairs import _scratch
+@pytest.mark.parametrize("slots", [1 << 23, 100])  # the lexicon laid out densely, or too large for that
+def test_sparse_products_in_one_pass_equal_the_dense_ones(monkeypatch, slots):
+    """``dots`` reads the others' ids from ``a``'s weights laid out densely (or, when they would take more than
+    ``SCRATCH_SLOTS``, looks them up among ``a``'s), or looks ``a`` up in large others one by one; each way gives
+    the dense dot products, and the scratch array is left all zeros."""
+    from storyline.events import pairs
 
+    monkeypatch.setattr(pairs, "SCRATCH_SLOTS", slots)
     rng = np.random.default_rng(1)
     for size_a, sizes in ((3, [50, 80, 0, 120]), (150, [2, 5, 0, 9]), (4, [6000, 9000]), (0, [4]), (7, [])):
         a, others = _random_bag(rng, size_a, 10000), [_random_bag(rng, n, 10000) for n in sizes]
         expected = [float(_dense(a, 10000) @ _dense(b, 10000)) for b in others]
         assert dots(a, others) == pytest.approx(expected, rel=1e-5)
-        assert not _scratch(1).any()
+        assert not pairs._scratch(1).any()
 
 
 def test_sparse_products_per_field_equal_the_dense_ones_field_by_field():

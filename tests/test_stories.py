@@ -292,14 +292,17 @@ def _assert_summed_afresh(index: EventIndex, story_id: str, kept: Aggregate) -> 
     np.testing.assert_allclose(kept.bags.vals[np.abs(kept.bags.vals) > 1e-5], fresh.bags.vals, atol=1e-5)
 
 
-def test_an_index_started_from_the_store_keeps_its_stories_as_summed():
+@pytest.mark.parametrize("unplaced", [False, True])
+def test_an_index_started_from_the_store_keeps_its_stories_as_summed(unplaced):
     """At start-up each stored story is summed once, as its articles are assigned, and known as the sum of
-    its events: the first batch that meets it does not sum it again."""
+    its events: the first batch that meets it does not sum it again. Also when stored articles without an event
+    are placed by the start-up itself."""
     arts = corpus() + _meetings(4)
     placed = EventIndex(Settings())
     placed.place_batch(arts)
-    stored = list(arts)
-    index = EventIndex.from_articles(stored, Settings(), weakest=placed.weakest)
+    for a in arts[::3] if unplaced else ():  # stored, not yet placed: placed as one batch by the start-up
+        a.event_id = a.story_id = None
+    index = EventIndex.from_articles(arts, Settings(), weakest=placed.weakest)
     assert index.story_events and set(index.summed) == set(index.story_events)
     for story_id in index.story_events:
         kept = index.stories[story_id]

@@ -78,6 +78,7 @@ UNKNOWN_DAYS = 10  # days an unknown date reads as: a third of the default 30-da
 COHESION_FLOOR = 0.05  # the least cohesion ``relative`` divides by (a side whose reports share nothing)
 LARGE_BAGS = 2000  # ids per bag on average above which :func:`dots` looks each bag up rather than copying them all
 _LOCAL_ID = (1 << FIELD_SHIFT) - 1  # a joined bag's id within its field
+SCRATCH_SLOTS = 1 << 23  # most slots of dots' scratch array (32 MB per thread); a larger lexicon is looked up instead
 _SCRATCH = threading.local()  # see _scratch
 
 EVENT_FEATURES: tuple[str, ...] = (
@@ -90,9 +91,10 @@ STORY_FEATURES: tuple[str, ...] = ("vector", "words", "actors", "places", "main"
 
 def dots(a: Bag, others: list[Bag], fields: int = 1) -> np.ndarray:
     """The sparse dot products of ``a`` with each of ``others``: ``a``'s weights are laid out in a dense
-    scratch array (:func:`_scratch`) and the others' ids read from it, in one pass over all of them; large
-    others (stories) instead have ``a``'s ids looked up in each, never copied. With ``fields`` > 1 the bags
-    are joined ones (:func:`~.features.joined`) and the products come per field, one column each."""
+    scratch array (:func:`_scratch`) and the others' ids read from it, in one pass over all of them (or, for
+    a lexicon too large to lay out, looked up among ``a``'s); large others (stories) instead have ``a``'s ids
+    looked up in each, never copied. With ``fields`` > 1 the bags are joined ones (:func:`~.features.joined`)
+    and the products come per field, one column each."""
     n = len(others)
     out = np.zeros((n, fields))
     if not len(a) or not n:
@@ -104,31 +106,39 @@ def dots(a: Bag, others: list[Bag], fields: int = 1) -> np.ndarray:
     mine = a.ids.astype(np.int64, copy=False)
     if len(a) * n < total and total > LARGE_BAGS * n:
         products = np.stack([_products(a, b) for b in others])
-        columns = mine >> FIELD_SHIFT  # ascending: each field's columns are one run
+        columns = mine >> FIELD_SHIFT if fields > 1 else np.zeros(len(mine), np.int64)  # each field's one run
         starts = np.flatnonzero(np.concatenate(([True], columns[1:] != columns[:-1])))
         out[:, columns[starts]] = np.add.reduceat(products, starts, axis=1)
         return out if fields > 1 else out[:, 0]
     ids = np.concatenate([b.ids for b in others]).astype(np.int64, copy=False)
-    field, local = ids >> FIELD_SHIFT, ids & _LOCAL_ID
-    width = int(max(local.max(), (mine & _LOCAL_ID).max())) + 1  # a field's slots in the scratch array
-    own = (mine >> FIELD_SHIFT) * width + (mine & _LOCAL_ID)
-    scratch = _scratch(fields * width)
-    scratch[own] = a.vals
-    try:
-        products = scratch[field * width + local] * np.concatenate([b.vals for b in others])
-    finally:
-        scratch[own] = 0  # left all zeros for the next call
-    cell = np.arange(n).repeat(lengths) * fields + field
-    return np.bincount(cell, weights=products, minlength=n * fields).reshape(n, fields) if fields > 1 else \
-        np.bincount(cell, weights=products, minlength=n)
+    vals = np.concatenate([b.vals for b in others])
+    field = ids >> FIELD_SHIFT if fields > 1 else np.zeros(len(ids), np.int64)
+    width = int((mine & _LOCAL_ID if fields > 1 else mine).max()) + 1  # a field's slots in the scratch array
+    if fields * width <= SCRATCH_SLOTS:
+        local = ids & _LOCAL_ID if fields > 1 else ids
+        own = (mine >> FIELD_SHIFT) * width + (mine & _LOCAL_ID) if fields > 1 else mine
+        scratch = _scratch(fields * width + 1)  # its last slot stays 0: read for ids above all of a's
+        try:
+            scratch[own] = a.vals
+            products = scratch[np.where(local < width, field * width + local, fields * width)] * vals
+        finally:
+            scratch[own] = 0  # left all zeros for the next call
+    else:
+        at = mine.searchsorted(ids)
+        at[at == len(mine)] = 0
+        products = np.where(mine[at] == ids, vals * a.vals[at], 0.0)
+    out = np.bincount(np.arange(n).repeat(lengths) * fields + field, weights=products, minlength=n * fields)
+    return out.reshape(n, fields) if fields > 1 else out
 
 
 def _scratch(size: int) -> np.ndarray:
-    """An all-zero float32 array of at least ``size`` slots, one per thread, kept between calls (grown by
-    doubling): :func:`dots` writes a bag's weights into it and clears them again."""
+    """An all-zero float32 array (bags' weights are float32) of at least ``size`` slots, one per thread, kept
+    between calls and grown by doubling up to :data:`SCRATCH_SLOTS`: :func:`dots` writes a bag's weights into
+    it and clears them again."""
     found = getattr(_SCRATCH, "array", None)
     if found is None or len(found) < size:
-        found = _SCRATCH.array = np.zeros(max(size, 2 * len(found) if found is not None else 1 << 16), np.float32)
+        grown = min(2 * len(found), SCRATCH_SLOTS + 1) if found is not None else 1 << 16
+        found = _SCRATCH.array = np.zeros(max(size, grown), np.float32)
     return found
 
 
@@ -256,8 +266,8 @@ def _people(ma: set[int], mb: set[int]) -> tuple[float, float]:
 
 
 def _relative(across: np.ndarray, own: np.ndarray) -> np.ndarray:
-    """The cosines ``across`` pairs over the lower of each pair's two sides' own cohesion (``own``, floored at
-    :data:`COHESION_FLOOR`), at most 1: as alike as a side's own reports is as alike as can be told."""
+    """The cosines ``across`` pairs over ``own`` (for each pair the lower of its two sides' own cohesion,
+    floored at :data:`COHESION_FLOOR`), at most 1: as alike as a side's own reports is as alike as can be told."""
     return np.minimum(1.0, across / np.maximum(own, COHESION_FLOOR))
 
 
