@@ -96,39 +96,52 @@ def dots(a: Bag, others: list[Bag], fields: int = 1) -> np.ndarray:
     looked up in each, never copied. With ``fields`` > 1 the bags are joined ones (:func:`~.features.joined`)
     and the products come per field, one column each."""
     n = len(others)
-    out = np.zeros((n, fields))
-    if not len(a) or not n:
-        return out if fields > 1 else out[:, 0]
     lengths = np.fromiter((len(b) for b in others), np.int64, n)
     total = int(lengths.sum())
-    if not total:
-        return out if fields > 1 else out[:, 0]
-    mine = a.ids.astype(np.int64, copy=False)
-    if len(a) * n < total and total > LARGE_BAGS * n:
-        products = np.stack([_products(a, b) for b in others])
-        columns = mine >> FIELD_SHIFT if fields > 1 else np.zeros(len(mine), np.int64)  # each field's one run
-        starts = np.flatnonzero(np.concatenate(([True], columns[1:] != columns[:-1])))
-        out[:, columns[starts]] = np.add.reduceat(products, starts, axis=1)
-        return out if fields > 1 else out[:, 0]
-    ids = np.concatenate([b.ids for b in others]).astype(np.int64, copy=False)
-    vals = np.concatenate([b.vals for b in others])
-    field = ids >> FIELD_SHIFT if fields > 1 else np.zeros(len(ids), np.int64)
-    width = int((mine & _LOCAL_ID if fields > 1 else mine).max()) + 1  # a field's slots in the scratch array
-    if fields * width <= SCRATCH_SLOTS:
-        local = ids & _LOCAL_ID if fields > 1 else ids
-        own = (mine >> FIELD_SHIFT) * width + (mine & _LOCAL_ID) if fields > 1 else mine
-        scratch = _scratch(fields * width + 1)  # its last slot stays 0: read for ids above all of a's
-        try:
-            scratch[own] = a.vals
-            products = scratch[np.where(local < width, field * width + local, fields * width)] * vals
-        finally:
-            scratch[own] = 0  # left all zeros for the next call
-    else:
-        at = mine.searchsorted(ids)
-        at[at == len(mine)] = 0
-        products = np.where(mine[at] == ids, vals * a.vals[at], 0.0)
-    out = np.bincount(np.arange(n).repeat(lengths) * fields + field, weights=products, minlength=n * fields)
-    return out.reshape(n, fields) if fields > 1 else out
+    out = np.zeros((n, fields))
+    if len(a) and total:
+        my_field, my_local = _split(a.ids, fields)
+        if len(a) * n < total and total > LARGE_BAGS * n:
+            products = np.stack([_products(a, b) for b in others])
+            starts = np.flatnonzero(np.concatenate(([True], my_field[1:] != my_field[:-1])))  # a field's one run
+            out[:, my_field[starts]] = np.add.reduceat(products, starts, axis=1)
+        else:
+            ids = np.concatenate([b.ids for b in others])
+            field, local = _split(ids, fields)
+            products = _weights_at(a, (my_field, my_local), ids, (field, local), fields) * np.concatenate(
+                [b.vals for b in others])
+            out = np.bincount(np.arange(n).repeat(lengths) * fields + field, weights=products,
+                              minlength=n * fields).reshape(n, fields)
+    return out if fields > 1 else out[:, 0]
+
+
+def _split(ids: np.ndarray, fields: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each id's field and its id within the field (int64); a plain bag (``fields`` 1) is one field."""
+    ids = ids.astype(np.int64, copy=False)
+    if fields == 1:
+        return np.zeros(len(ids), np.int64), ids
+    return ids >> FIELD_SHIFT, ids & _LOCAL_ID
+
+
+def _weights_at(a: Bag, mine: tuple[np.ndarray, np.ndarray], ids: np.ndarray, theirs: tuple[np.ndarray, np.ndarray],
+                fields: int) -> np.ndarray:  # fmt: skip
+    """``a``'s weight for each of ``ids`` (0 where it has none), ``mine`` and ``theirs`` being :func:`_split` of
+    ``a``'s ids and of ``ids``: read from ``a``'s weights laid out in the scratch array, or, when they would take
+    more than :data:`SCRATCH_SLOTS`, looked up among ``a``'s ids."""
+    (my_field, my_local), (field, local) = mine, theirs
+    width = int(my_local.max()) + 1  # a field's slots in the scratch array
+    if fields * width > SCRATCH_SLOTS:
+        own = a.ids.astype(np.int64, copy=False)
+        at = own.searchsorted(ids)
+        at[at == len(own)] = 0
+        return np.where(own[at] == ids, a.vals[at], 0)
+    scratch = _scratch(fields * width + 1)  # its last slot stays 0: read for ids above all of a's
+    slots = my_field * width + my_local
+    try:
+        scratch[slots] = a.vals
+        return scratch[np.where(local < width, field * width + local, fields * width)]
+    finally:
+        scratch[slots] = 0  # left all zeros for the next call
 
 
 def _scratch(size: int) -> np.ndarray:
