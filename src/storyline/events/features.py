@@ -481,6 +481,8 @@ class Profile:
 
 BAG_FIELDS = ("terms", "words", "actors", "places", "statements", "numbers")  # the bags of a cluster, in their order
 FIELD_SHIFT = 31  # a field's ids are offset by its position in BAG_FIELDS times 2**FIELD_SHIFT
+_FIELD_AT = {name: i for i, name in enumerate(BAG_FIELDS)}
+_FIELD_BOUNDS = np.arange(len(BAG_FIELDS) + 1, dtype=np.int64) << FIELD_SHIFT  # where each field's ids begin
 
 
 def joined(bags: dict[str, Bag]) -> Bag:
@@ -569,17 +571,22 @@ class Aggregate:
     def field(self, name: str, last: str | None = None) -> Bag:
         """One of the :data:`BAG_FIELDS` (its ids still offset: for comparing clusters with each other), or
         the consecutive ones from ``name`` to ``last``, as one joined bag."""
-        i, j = BAG_FIELDS.index(name), BAG_FIELDS.index(last or name)
-
-        def sliced() -> Bag:
-            lo, hi = self.bags.ids.searchsorted([i << FIELD_SHIFT, (j + 1) << FIELD_SHIFT])
-            return Bag(self.bags.ids[lo:hi], self.bags.vals[lo:hi])
-
-        return self.kept(f"field:{name}:{last}", sliced)
+        key = (name, last)
+        found = self.cache.get(key)
+        if found is None:
+            starts = self._field_starts()
+            lo, hi = starts[_FIELD_AT[name]], starts[_FIELD_AT[last or name] + 1]
+            found = self.cache[key] = Bag(self.bags.ids[lo:hi], self.bags.vals[lo:hi])
+        return found
 
     def has(self, name: str) -> bool:
         """Whether any member has something in the field ``name``."""
-        return self.kept("has:" + name, lambda: len(self.field(name)) > 0)
+        starts, i = self._field_starts(), _FIELD_AT[name]
+        return starts[i + 1] > starts[i]
+
+    def _field_starts(self) -> list[int]:
+        """Where each of the :data:`BAG_FIELDS` begins among the joined bags' ids, and where the last ends."""
+        return self.kept("field starts", lambda: self.bags.ids.searchsorted(_FIELD_BOUNDS).tolist())
 
     @property
     def sorted_days(self) -> list[int]:

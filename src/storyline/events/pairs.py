@@ -72,7 +72,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .features import BAG_FIELDS, FIELD_SHIFT, Aggregate, Bag, Lexicon, span
+from .features import BAG_FIELDS, FIELD_SHIFT, Aggregate, Bag, Lexicon
 
 UNKNOWN_DAYS = 10  # days an unknown date reads as: a third of the default 30-day event_window_days (a choice, not fitted)
 COHESION_FLOOR = 0.05  # the least cohesion ``relative`` divides by (a side whose reports share nothing)
@@ -189,20 +189,16 @@ def _vector_cosines(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
     return out
 
 
-def _gap(a: int | None, b: int | None) -> float:
-    """``log(1 + days)`` between two days; :data:`UNKNOWN_DAYS` when either is unknown."""
-    return math.log1p(UNKNOWN_DAYS if a is None or b is None else abs(a - b))
-
-
-def apart(a: Aggregate, b: Aggregate, window: int) -> bool:
-    """Whether two strongly dated articles of ``a`` and ``b`` together lie more than ``window`` days apart: then
-    they are not candidates to be one event, however alike (events are local in time; what follows
-    weeks later is an event of its own, which the story links). The span of both is what counts, not the gap
-    between them, so an event never grows past the window by reports arriving one after another (reports 20
-    days apart had chained one across months)."""
-    if a.strong is None or b.strong is None:
-        return False
-    return max(a.strong[1], b.strong[1]) - min(a.strong[0], b.strong[0]) > window
+def within(a: Aggregate, others: list[Aggregate], window: int) -> list[int]:
+    """The positions of those of ``others`` that may be one event with ``a``: all but those whose strongly dated
+    articles and ``a``'s together lie more than ``window`` days apart, which are not candidates however alike
+    (events are local in time; what follows weeks later is an event of its own, which the story links). The span
+    of both is what counts, not the gap between them, so an event never grows past the window by reports
+    arriving one after another (reports 20 days apart had chained one across months)."""
+    if a.strong is None:
+        return list(range(len(others)))
+    first, last = a.strong
+    return [i for i, b in enumerate(others) if (s := b.strong) is None or max(last, s[1]) - min(first, s[0]) <= window]
 
 
 def event_features(a: Aggregate, b: Aggregate) -> np.ndarray:
@@ -214,28 +210,33 @@ def event_feature_rows(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
     """The :data:`EVENT_FEATURES` of ``a`` against each of ``others``: one row each, the sparse products
     taken for all of them at once, and what each side gives alone read once (:func:`_side`)."""
     me, sides = _side(a), [_side(b) for b in others]
-    pairs = np.array([me.size * side.size for side in sides], np.float64)
+    n = len(others)
+    pairs = np.array([side.size for side in sides], np.float64) * me.size
     vector = _vector_cosines(a, others)
     bags = dots(a.bags, [b.bags for b in others], len(BAG_FIELDS)) / pairs[:, None]
     terms, words, actors, places, statements, numbers = bags.T  # in the order of BAG_FIELDS
-    numbers_differ = np.zeros(len(others))
+    numbers_differ = np.zeros(n)
     if me.numbers:
-        numbers_differ = np.array([float(side.numbers) for side in sides]) * (numbers <= 0)
-    n = len(others)
-    unknown = _gap(None, None)
+        numbers_differ = np.array([side.numbers for side in sides], np.float64) * (numbers <= 0)
+    unknown = math.log1p(UNKNOWN_DAYS)
     gap = np.full(n, unknown) if me.day is None else np.array(
-        [unknown if side.day is None else _gap(me.day, side.day) for side in sides])
+        [unknown if (day := side.day) is None else math.log1p(abs(me.day - day)) for side in sides])
     strong_gap, bridged = np.full(n, unknown), np.zeros(n)
     if me.strong is not None:
+        first, last = me.strong
         for i, side in enumerate(sides):
-            if side.strong is not None:
-                strong_gap[i] = _gap(*span(me.strong, side.strong))
-                bridged[i] = _names(me.refs, side.strong) or _names(side.refs, me.strong)
-    facts = np.array([float(bool(me.facts & side.facts)) for side in sides]) if me.facts else np.zeros(n)
-    people = np.array([_people(me.main, side.main) for side in sides]).reshape(n, 2) if me.main else np.zeros((n, 2))
+            if (strong := side.strong) is not None:
+                strong_gap[i] = math.log1p(max(last, strong[1]) - min(first, strong[0]))
+                bridged[i] = bool(me.refs[0] and _names(me.refs, strong) or side.refs[0] and _names(side.refs, me.strong))
+    facts = np.array([not me.facts.isdisjoint(side.facts) for side in sides], np.float64) if me.facts else np.zeros(n)
+    people = np.zeros((n, 2))
+    if me.main:
+        mine = me.main
+        people[:, 0] = [len(mine & theirs) / min(len(mine), len(theirs)) if (theirs := side.main) else 0.0 for side in sides]
+        people[:, 1] = [bool(side.main) for side in sides]
     cohesion = np.array([side.cohesion for side in sides])
     own_vector = np.ones(n) if me.vector is None else np.array(  # a side's own vector cohesion counts when both have one
-        [1.0 if side.vector is None else min(me.vector, side.vector) for side in sides])
+        [1.0 if (theirs := side.vector) is None else min(me.vector, theirs) for side in sides])
     return np.column_stack([
         vector, words, terms, actors, places, np.minimum(1.0, statements), facts, gap, strong_gap, bridged,
         np.maximum(me.cohesion, cohesion), _relative(terms, np.minimum(me.cohesion, cohesion)),
@@ -267,15 +268,6 @@ def _side(agg: Aggregate) -> _Side:
                      main_actors(agg, "named_full"), agg.has("numbers"))
 
     return agg.kept("side", made)
-
-
-def _people(ma: set[int], mb: set[int]) -> tuple[float, float]:
-    """The share of the main protagonists (``ma``, ``mb``: each side's) of the side with fewer that the other
-    side also has, and 1 when both sides have any: two reports that each name their protagonists and share none
-    (two players' arrests for the same offence in the same city) are two happenings."""
-    if not ma or not mb:
-        return 0.0, 0.0
-    return len(ma & mb) / min(len(ma), len(mb)), 1.0
 
 
 def _relative(across: np.ndarray, own: np.ndarray) -> np.ndarray:

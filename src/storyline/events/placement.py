@@ -44,7 +44,7 @@ from .agglomerate import agglomerate
 from .features import Aggregate, Bag, Lexicon, Profile, day_of
 from .index import CandidateIndex
 from .model import Models
-from .pairs import apart, event_feature_rows, story_feature_rows
+from .pairs import event_feature_rows, story_feature_rows, within
 from .statements import StatementGroups
 
 ENTITY_KEYS = 6  # rarest entities of an article used as index keys
@@ -143,17 +143,22 @@ class EventIndex:
 
     def event_probability(self, a: Aggregate, b: Aggregate) -> float:
         """P(one event): the ``join`` model when one side is a single article, else ``merge``; 0 when their
-        stated dates are further apart than the date window (:func:`.pairs.apart`)."""
+        stated dates are further apart than the date window (:func:`.pairs.within`)."""
         return float(self.event_probabilities(a, [b])[0])
 
     def event_probabilities(self, a: Aggregate, others: list[Aggregate]) -> np.ndarray:
         """:meth:`event_probability` of ``a`` against each of ``others``, each model asked once."""
         out = np.zeros(len(others))
-        near = np.array([i for i, b in enumerate(others) if not apart(a, b, self.window)], np.int64)
-        if not len(near):
+        near = within(a, others, self.window)
+        if not near:
             return out
-        x = event_feature_rows(a, [others[i] for i in near])
-        single = np.array([a.size == 1 or others[i].size == 1 for i in near])
+        near_others = [others[i] for i in near]
+        x = event_feature_rows(a, near_others)
+        if a.size == 1:
+            out[near] = self.models.join.probability(x)
+            return out
+        single = np.array([len(b.members) == 1 for b in near_others])
+        near = np.array(near)
         for model, rows in ((self.models.join, single), (self.models.merge, ~single)):
             if rows.any():
                 out[near[rows]] = model.probability(x[rows])
@@ -612,30 +617,36 @@ def _undated(p: Profile) -> Profile:
 
 
 def _without(agg: Aggregate, *parts: Aggregate) -> Aggregate:
-    """A new aggregate: ``agg`` without the members of ``parts`` (its sums less theirs, in one pass)."""
+    """A new aggregate: ``agg`` without the members of ``parts`` (its sums less theirs, in one pass; its lists of
+    days and periods, whose order nothing reads, counted rather than walked)."""
     out = Aggregate(agg.id)
     gone = {m for part in parts for m in part.members}
     out.members = [m for m in agg.members if m not in gone]
     out.bags = Bag.total([agg.bags, *(Bag(part.bags.ids, -part.bags.vals) for part in parts)])
-    out.facts, out.named, out.named_full = Counter(agg.facts), Counter(agg.named), Counter(agg.named_full)
-    for part in parts:
-        out.facts -= part.facts
-        out.named -= part.named
-        out.named_full -= part.named_full
+    for name in ("facts", "named", "named_full"):
+        setattr(out, name, _less(getattr(agg, name), [getattr(part, name) for part in parts]))
     for name in ("days", "refs", "follows"):
-        taken = Counter(x for part in parts for x in getattr(part, name))
-        kept = []
-        for x in getattr(agg, name):
-            if taken[x] > 0:
-                taken[x] -= 1
-            else:
-                kept.append(x)
-        setattr(out, name, kept)
+        whole, taken = getattr(agg, name), [Counter(getattr(part, name)) for part in parts]
+        setattr(out, name, list(_less(Counter(whole), taken).elements()) if any(taken) else list(whole))
     out.strong = agg.strong  # the span may only shrink; kept as an upper bound
     out.vsum = agg.vsum
     for part in parts:  # a part without an embedding added nothing to the sum
         if part.vsum is not None and out.vsum is not None:
             out.vsum = out.vsum - part.vsum
+    return out
+
+
+def _less(whole: Counter, parts: list[Counter]) -> Counter:
+    """A new counter: ``whole`` less each of ``parts``, without the keys that fall to 0 (copied at once, then
+    walked only where the parts have keys)."""
+    out = Counter(whole)
+    for part in parts:
+        for key, n in part.items():
+            left = out[key] - n
+            if left > 0:
+                out[key] = left
+            else:
+                out.pop(key, None)
     return out
 
 

@@ -39,7 +39,7 @@ from ..settings import Settings
 from .agglomerate import agglomerate, cut
 from .features import Aggregate, day_of
 from .model import KINDS, Models
-from .pairs import EVENT_FEATURES, STORY_FEATURES, apart, event_feature_rows, story_feature_rows
+from .pairs import EVENT_FEATURES, STORY_FEATURES, event_feature_rows, story_feature_rows, within
 from .placement import STORY_PROBES, EventIndex, canonical_order, rebuild
 
 INGEST_BATCH = 256  # articles per batch when scoring "as ingested" (the pipeline's batch)
@@ -116,7 +116,7 @@ def _collect(data: Labelled, settings: Settings, models: Models | None, join: _P
 
     def event_p(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
         out = np.zeros(len(others))
-        rows = [i for i, b in enumerate(others) if not apart(a, b, index.window)]  # others are never candidates
+        rows = within(a, others, index.window)  # others are never candidates
         for i, x in zip(rows, event_feature_rows(a, [others[i] for i in rows]) if rows else (), strict=True):
             b = others[i]
             (join if min(a.size, b.size) == 1 else merge).add(x, data.event[a.members[0]] == data.event[b.members[0]])
