@@ -23,6 +23,7 @@ from storyline.events.pairs import (
     event_feature_rows,
     event_features,
     story_feature_rows,
+    within,
 )
 from storyline.models import Mention
 from storyline.settings import Settings
@@ -66,6 +67,23 @@ def test_an_event_never_spans_more_than_the_date_window(settings):
     assert len(set(index.event_of.values())) >= 2 and all(
         max(int(m[1:]) for m in index.events[e].members) - min(int(m[1:]) for m in index.events[e].members) <= 1
         for e in set(index.event_of.values()))
+
+
+def test_candidates_whose_stated_dates_and_the_clusters_span_more_than_the_window_are_left_out():
+    """What counts is the span of both clusters' strongly dated articles, not the gap between them; a cluster
+    with no strong date is always a candidate, and one without any leaves every other a candidate."""
+
+    def cluster(strong):
+        agg = Aggregate("c")
+        agg.strong = strong
+        return agg
+
+    me = cluster((100, 110))
+    others = [cluster(None), cluster((120, 130)), cluster((80, 100)), cluster((131, 131)), cluster((60, 79)), cluster((105, 106))]
+    assert within(me, others, 30) == [0, 1, 2, 5]  # 100-131 and 60-110 span more than 30 days
+    assert within(me, others, 51) == [0, 1, 2, 3, 4, 5]
+    assert within(cluster(None), others, 0) == [0, 1, 2, 3, 4, 5]
+    assert within(me, [], 30) == []
 
 
 def test_same_text_a_day_apart_is_one_event(settings):
