@@ -79,7 +79,7 @@ def test_candidates_whose_stated_dates_and_the_clusters_span_more_than_the_windo
         return agg
 
     me = cluster((100, 110))
-    others = [cluster(None), cluster((120, 130)), cluster((80, 100)), cluster((131, 131)), cluster((60, 79)), cluster((105, 106))]
+    others = [cluster(s) for s in (None, (120, 130), (80, 100), (131, 131), (60, 79), (105, 106))]
     assert within(me, others, 30) == [0, 1, 2, 5]  # 100-131 and 60-110 span more than 30 days
     assert within(me, others, 51) == [0, 1, 2, 3, 4, 5]
     assert within(cluster(None), others, 0) == [0, 1, 2, 3, 4, 5]

@@ -157,7 +157,7 @@ class EventIndex:
         if a.size == 1:
             out[near] = self.models.join.probability(x)
             return out
-        single = np.array([len(b.members) == 1 for b in near_others])
+        single = np.array([b.size == 1 for b in near_others])
         near = np.array(near)
         for model, rows in ((self.models.join, single), (self.models.merge, ~single)):
             if rows.any():
@@ -637,7 +637,7 @@ def _without(agg: Aggregate, *parts: Aggregate) -> Aggregate:
 
 
 def _less(whole: Counter, parts: list[Counter]) -> Counter:
-    """A new counter: ``whole`` less each of ``parts``, without the keys that fall to 0 (copied at once, then
+    """A new counter: ``whole`` less each of ``parts``, without the keys that fall to 0 or below (copied at once, then
     walked only where the parts have keys)."""
     out = Counter(whole)
     for part in parts:

@@ -116,7 +116,7 @@ def _collect(data: Labelled, settings: Settings, models: Models | None, join: _P
 
     def event_p(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
         out = np.zeros(len(others))
-        rows = within(a, others, index.window)  # others are never candidates
+        rows = within(a, others, index.window)  # those outside the window are never candidates
         for i, x in zip(rows, event_feature_rows(a, [others[i] for i in rows]) if rows else (), strict=True):
             b = others[i]
             (join if min(a.size, b.size) == 1 else merge).add(x, data.event[a.members[0]] == data.event[b.members[0]])
