@@ -571,13 +571,12 @@ class Aggregate:
     def field(self, name: str, last: str | None = None) -> Bag:
         """One of the :data:`BAG_FIELDS` (its ids still offset: for comparing clusters with each other), or
         the consecutive ones from ``name`` to ``last``, as one joined bag."""
-        key = (name, last)
-        found = self.cache.get(key)
-        if found is None:
+        def sliced() -> Bag:
             starts = self._field_starts()
             lo, hi = starts[_FIELD_AT[name]], starts[_FIELD_AT[last or name] + 1]
-            found = self.cache[key] = Bag(self.bags.ids[lo:hi], self.bags.vals[lo:hi])
-        return found
+            return Bag(self.bags.ids[lo:hi], self.bags.vals[lo:hi])
+
+        return self.kept(f"field:{name}:{last}", sliced)
 
     def has(self, name: str) -> bool:
         """Whether any member has something in the field ``name``."""

@@ -154,10 +154,7 @@ class EventIndex:
             return out
         near_others = [others[i] for i in near]
         x = event_feature_rows(a, near_others)
-        if a.size == 1:
-            out[near] = self.models.join.probability(x)
-            return out
-        single = np.array([b.size == 1 for b in near_others])
+        single = np.array([a.size == 1 or b.size == 1 for b in near_others])
         near = np.array(near)
         for model, rows in ((self.models.join, single), (self.models.merge, ~single)):
             if rows.any():
@@ -617,17 +614,15 @@ def _undated(p: Profile) -> Profile:
 
 
 def _without(agg: Aggregate, *parts: Aggregate) -> Aggregate:
-    """A new aggregate: ``agg`` without the members of ``parts`` (its sums less theirs, in one pass; its lists of
-    days and periods, whose order nothing reads, counted rather than walked)."""
+    """A new aggregate: ``agg`` without the members of ``parts`` (its sums less theirs, in one pass)."""
     out = Aggregate(agg.id)
     gone = {m for part in parts for m in part.members}
     out.members = [m for m in agg.members if m not in gone]
     out.bags = Bag.total([agg.bags, *(Bag(part.bags.ids, -part.bags.vals) for part in parts)])
     for name in ("facts", "named", "named_full"):
-        setattr(out, name, _less(getattr(agg, name), [getattr(part, name) for part in parts]))
-    for name in ("days", "refs", "follows"):
-        whole, taken = getattr(agg, name), [Counter(getattr(part, name)) for part in parts]
-        setattr(out, name, list(_less(Counter(whole), taken).elements()) if any(taken) else list(whole))
+        setattr(out, name, getattr(agg, name) - _counted(parts, name))
+    for name in ("days", "refs", "follows"):  # lists whose order nothing reads
+        setattr(out, name, list((Counter(getattr(agg, name)) - _counted(parts, name)).elements()))
     out.strong = agg.strong  # the span may only shrink; kept as an upper bound
     out.vsum = agg.vsum
     for part in parts:  # a part without an embedding added nothing to the sum
@@ -636,17 +631,11 @@ def _without(agg: Aggregate, *parts: Aggregate) -> Aggregate:
     return out
 
 
-def _less(whole: Counter, parts: list[Counter]) -> Counter:
-    """A new counter: ``whole`` less each of ``parts``, without the keys that fall to 0 or below (copied at once, then
-    walked only where the parts have keys)."""
-    out = Counter(whole)
+def _counted(parts: tuple[Aggregate, ...], name: str) -> Counter:
+    """How many times each key or day of the attribute ``name`` (a counter or a list) the ``parts`` hold together."""
+    out: Counter = Counter()
     for part in parts:
-        for key, n in part.items():
-            left = out[key] - n
-            if left > 0:
-                out[key] = left
-            else:
-                out.pop(key, None)
+        out.update(getattr(part, name))
     return out
 
 
