@@ -35,7 +35,7 @@ def mentions_of(text: str) -> list[Mention]:
     out = []
     for names, label in ((PEOPLE, "PERSON"), (ORGS, "ORG"), (PLACES, "GPE")):
         for name in names:
-            for form in {name, name.split()[-1]}:
+            for form in dict.fromkeys((name, name.split()[-1])):  # the full name first, in every run
                 for m in re.finditer(rf"\b{re.escape(form)}\b", text):
                     if not any(o.start <= m.start() < o.end for o in out):
                         out.append(Mention(m.start(), m.end(), form, label, name))

@@ -13,7 +13,7 @@ import pytest
 from _events_fixtures import GOLD_EVENTS, article, corpus, fake_vector, groups
 from storyline.events import EventIndex, event_id_for, rebuild
 from storyline.events.attributes import describe_event, describe_events, infer_published
-from storyline.events.features import Aggregate, Bag, Lexicon, Profile, end_of_lead, speaks_for, terms_of
+from storyline.events.features import Aggregate, Bag, Lexicon, Profile, Traits, end_of_lead, speaks_for, terms_of
 from storyline.events.index import CandidateIndex
 from storyline.events.pairs import (
     COHESION_FLOOR,
@@ -169,10 +169,10 @@ def test_an_index_started_from_the_store_places_as_the_running_one(settings):
     forgetful = EventIndex.from_articles(copy.deepcopy(stored), settings)
     assert restarted.weakest == running.weakest and forgetful.weakest == {}
     assert math.inf in running.weakest.values() and any(w < 1 for w in running.weakest.values())
-    probes = [restarted.register([a])[0] for a in copy.deepcopy(second)]
+    probes = [restarted.register([Traits.of(a)])[0] for a in copy.deepcopy(second)]
     apart, whole = restarted._reachable(probes)
     assert whole  # events the new articles are near but could not enter before they are whole again
-    forgetful.register(copy.deepcopy(second))
+    forgetful.register([Traits.of(a) for a in copy.deepcopy(second)])
     assert set(forgetful._reachable([forgetful.profiles[p.id] for p in probes])[0]) == set(apart) | set(whole)
     for index in (running, EventIndex.from_articles(stored, settings, weakest=running.weakest)):
         index.place_batch(copy.deepcopy(second))
@@ -470,7 +470,7 @@ def test_sparse_products_per_field_equal_the_dense_ones_field_by_field():
 
 def test_feature_rows_of_a_batch_equal_each_pair_alone(settings):
     index = EventIndex(settings)
-    index.register(corpus())
+    index.register([Traits.of(a) for a in corpus()])
     singles = list(index.singles.values())
     event = singles[1].copy()
     event.add(singles[2])
@@ -628,7 +628,7 @@ def test_look_alikes_that_state_other_numbers_are_told_apart(settings):
     again = article("r2", "Lindau jewellery raid nets 80 million", text.format(sum=80, age=41), "2023-09-09")
     other = article("r3", "Lindau jewellery raid nets 12 million", text.format(sum=12, age=19), "2023-09-09")
     index = EventIndex(settings)
-    index.register([same, again, other])
+    index.register([Traits.of(a) for a in (same, again, other)])
     rows = event_feature_rows(index.singles["r1"], [index.singles["r2"], index.singles["r3"]])
     differ = EVENT_FEATURES.index("numbers_differ")
     assert rows[0, differ] == 0.0 and rows[1, differ] == 1.0

@@ -11,7 +11,7 @@ import pytest
 from _events_fixtures import GOLD_STORIES, article, corpus, groups
 from storyline.events import EventIndex, rebuild, story_id_for
 from storyline.events.attributes import describe_events
-from storyline.events.features import Aggregate, Lexicon, Profile, background_share
+from storyline.events.features import Aggregate, Lexicon, Profile, Traits, background_share
 from storyline.events.pairs import EVENT_FEATURES, STORY_FEATURES, event_features, shared_main, story_features
 from storyline.events.stories import describe_stories
 from storyline.models import Mention
@@ -132,7 +132,7 @@ def test_a_protagonist_named_in_full_in_one_report_and_by_surname_in_another_is_
     assert event_features(one, two)[EVENT_FEATURES.index("named")] == 1.0
     # the index counts people in its document frequencies as this test does (else they would weigh nothing)
     index = EventIndex()
-    index.register(corpus())
+    index.register([Traits.of(a) for a in corpus()])
     velt = index.lexicon.bag(Counter({"P:velt": 1})).ids
     assert index.lexicon.idf(velt, 1)[0] > 0 and index.lexicon.df[velt][0] >= 4
     # a surname as common in news in general as in a full name weighs as little ("Smith" less than "Velt")
@@ -318,7 +318,7 @@ def test_clusters_taken_out_of_a_sum_leave_the_sum_of_the_rest():
     arts = corpus()
     arts[2].vector = None  # m2a: a script the embedder does not read
     index = EventIndex(Settings())
-    index.register(arts)
+    index.register([Traits.of(a) for a in arts])
     single = index.singles
     whole, rest = Aggregate("s"), Aggregate("s")
     whole.add(*(single[a.id] for a in arts))

@@ -32,8 +32,10 @@ compared with a whole event (or an event with a story) in one step.
 
 from __future__ import annotations
 
+import json
 import math
 import re
+import zlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -167,7 +169,7 @@ def statement_vectors(texts: list[str]) -> np.ndarray:
     different statement of the same speaker does not. Lexical on purpose: the same statement is the
     same words (at 0.6 it makes the decisions MiniLM made at 0.8 on 99.5% of the same-speaker pairs of
     ECB+ dev, with the same event scores), for a thousandth of the cost, so it is computed whenever a
-    profile is built and never stored."""
+    profile is made, and only the opening words are stored (:class:`Traits`)."""
     return _STATEMENT_HASH.embed([opening(t, STATEMENT_WORDS) for t in texts])
 
 
@@ -436,6 +438,55 @@ class Profile:
 
     @classmethod
     def from_article(cls, article: Article, lexicon: Lexicon) -> Profile:
+        return cls.from_traits(Traits.of(article), lexicon)
+
+    @classmethod
+    def from_traits(cls, t: Traits, lexicon: Lexicon) -> Profile:
+        """The profile of an article read before (:meth:`Traits.of`): its keys given lexicon ids."""
+        statements = list(zip([who for who, _ in t.statements], statement_vectors([said for _, said in t.statements]),
+                              strict=True))  # fmt: skip
+        return cls(t.id, lexicon.bag(t.terms), lexicon.bag(t.actors), lexicon.bag(t.places), frozenset(t.facts), t.day,
+                   t.vector, t.duplicate_of, lexicon.bag(t.words), t.strong_day, statements, refs=t.refs,
+                   follows=t.follows, people=lexicon.bag(Counter(t.people)),
+                   full_people=frozenset(map(lexicon._id, t.full_people)), numbers=lexicon.bag(t.numbers))
+
+
+TRAITS_VERSION = 1  # raise it whenever Traits.of reads an article differently: stored traits of another version are read again
+
+
+@dataclass
+class Traits:
+    """What placement reads of one article, by key rather than by lexicon id: what :class:`Profile` is made of.
+
+    Reading them takes the text, the enrichment and the dates (:meth:`of`); they are kept in the store
+    (:meth:`to_bytes`, compressed JSON, the vector apart in the store's vectors), so that an index started
+    from the store makes its profiles without reading every text again (:meth:`from_bytes`). Counters keep
+    the order the text gave their keys: new keys get lexicon ids in that order, so a profile made from stored
+    traits is the one made from the article, bit for bit."""
+
+    id: str
+    day: int | None
+    strong_day: int | None
+    duplicate_of: str | None
+    terms: dict[str, float]
+    words: dict[str, int]
+    actors: dict[str, int]
+    places: dict[str, int]
+    people: list[str]  # "P:" + surname of each protagonist named, sorted
+    full_people: list[str]  # "@" + full canonical name of each, sorted
+    numbers: dict[str, int]
+    facts: list[str]
+    statements: list[tuple[str, str]]  # (speaker key, the statement's opening words: see statement_vectors)
+    refs: tuple
+    follows: tuple
+    vector: np.ndarray | None = None
+
+    _FIELDS = ("strong_day", "duplicate_of", "terms", "words", "actors", "places", "people", "full_people",
+               "numbers", "facts", "statements", "refs", "follows")  # fmt: skip
+
+    @classmethod
+    def of(cls, article: Article) -> Traits:
+        """Read ``article``: see the module's docstring for what each part is."""
         words, terms, lead_end, headline_and_lead = lead_weighted_terms(article)
         actors: Counter = Counter()
         places: Counter = Counter()
@@ -468,15 +519,27 @@ class Profile:
             vector = None
         said = [q for q in article.statements() if speaker_key(q.speaker or "") in named]  # not "police said"
         periods, strong = referenced_days(article, slack=0), strong_day_of(article)  # once for refs and follows
-        statements = list(zip([speaker_key(q.speaker or "") for q in said], statement_vectors([q.text for q in said]),
-                              strict=True))  # fmt: skip
-        return cls(article.id, lexicon.bag(terms), lexicon.bag(actors), lexicon.bag(places),
-                   frozenset(_fact_keys(article)), day_of(article), vector, article.duplicate_of,
-                   lexicon.bag(Counter(words)), strong, statements,
-                   refs=tuple((lo - REFERENCE_SLACK_DAYS, hi + REFERENCE_SLACK_DAYS) for lo, hi in periods),
-                   follows=_followed(periods, strong),
-                   people=lexicon.bag(Counter(sorted(people))), full_people=frozenset(map(lexicon._id, sorted(full))),
-                   numbers=lexicon.bag(lead_numbers(words[:headline_and_lead])))
+        return cls(article.id, day_of(article), strong, article.duplicate_of, dict(terms), dict(Counter(words)),
+                   dict(actors), dict(places), sorted(people), sorted(full),
+                   dict(lead_numbers(words[:headline_and_lead])), sorted(_fact_keys(article)),
+                   [(speaker_key(q.speaker or ""), opening(q.text, STATEMENT_WORDS)) for q in said],
+                   tuple((lo - REFERENCE_SLACK_DAYS, hi + REFERENCE_SLACK_DAYS) for lo, hi in periods),
+                   _followed(periods, strong), vector)
+
+    def to_bytes(self) -> bytes:
+        """Everything but the id, the day and the vector, as compressed JSON."""
+        return zlib.compress(json.dumps([getattr(self, name) for name in self._FIELDS], ensure_ascii=False,
+                                        separators=(",", ":")).encode())  # fmt: skip
+
+    @classmethod
+    def from_bytes(cls, ident: str, day: int | None, data: bytes, vector: np.ndarray | None) -> Traits:
+        values = dict(zip(cls._FIELDS, json.loads(zlib.decompress(data)), strict=True))
+        values["statements"] = [tuple(s) for s in values["statements"]]
+        values["refs"], values["follows"] = (tuple(map(tuple, values[k])) for k in ("refs", "follows"))
+        if vector is not None:
+            vector = np.asarray(vector, dtype=np.float32)
+            vector = vector if vector.any() else None
+        return cls(ident, day, vector=vector, **values)
 
 
 BAG_FIELDS = ("terms", "words", "actors", "places", "statements", "numbers")  # the bags of a cluster, in their order

@@ -41,7 +41,7 @@ import numpy as np
 from ..models import Article
 from ..settings import Settings
 from .agglomerate import agglomerate
-from .features import Aggregate, Bag, Lexicon, Profile, day_of
+from .features import Aggregate, Bag, Lexicon, Profile, Traits, day_of
 from .index import CandidateIndex
 from .model import Models
 from .pairs import event_feature_rows, story_feature_rows, within
@@ -62,6 +62,7 @@ class Changes:
     retired: set[str] = field(default_factory=set)  # events no article holds any more
     events: set[str] = field(default_factory=set)  # events formed, changed, or linked to another story
     formed: set[str] = field(default_factory=set)  # events the batch formed or formed again: their ``weakest`` is new
+    traits: list[Traits] = field(default_factory=list)  # what was read of the batch's new articles, for the store to keep
 
 
 def event_id_for(article_id: str) -> str:
@@ -118,16 +119,33 @@ class EventIndex:
                       weakest: Mapping[str, float] | None = None) -> EventIndex:  # fmt: skip
         """An index over stored articles that already have an ``event_id`` (others are placed, as one batch),
         with the ``weakest`` merge of each stored event that knows it (:attr:`weakest`)."""
+        articles = canonical_order(articles)
+        placed = ((Traits.of(a), a.event_id, a.story_id) for a in articles if a.event_id)
+        index = cls.from_stored(placed, settings, models, weakest)
+        index.place_batch([a for a in articles if not a.event_id])
+        return index
+
+    @classmethod
+    def from_stored(cls, placed: Iterable[tuple[Traits, str, str | None]], settings=None, models: Models | None = None,
+                    weakest: Mapping[str, float] | None = None) -> EventIndex:  # fmt: skip
+        """An index over stored articles, each given by what placement read of it, its event and its story
+        (None: the story its event founds), in the canonical order (:func:`canonical_key`: the order a rebuild
+        reads them), with the ``weakest`` merge of each stored event that knows it (:attr:`weakest`). Each
+        article's traits are let go once its profile is made: ``placed`` may be a generator reading them."""
         index = cls(settings, models)
-        ordered = canonical_order(articles)
-        known = [a for a in ordered if a.event_id]
-        index.register(known)
-        for a in known:
-            index.assign(a.id, a.event_id, a.story_id or story_id_for(a.event_id))
+        assigned: list[tuple[str, str, str | None]] = []
+
+        def traits():
+            for read, event_id, story_id in placed:
+                assigned.append((read.id, event_id, story_id))
+                yield read
+
+        index.register(traits())
+        for article_id, event_id, story_id in assigned:
+            index.assign(article_id, event_id, story_id or story_id_for(event_id))
         for story_id, story in index.stories.items():  # summed as assigned: never summed again when first met
             index._store_story(story_id, story)
         index.weakest.update((e, w) for e, w in (weakest or {}).items() if e in index.events)
-        index.place_batch([a for a in ordered if not a.event_id])
         return index
 
     def story_of(self, event_id: str | None) -> str | None:
@@ -168,9 +186,9 @@ class EventIndex:
     def place_batch(self, articles: list[Article]) -> Changes:
         """Put a batch in events and stories (see the module's docstring); sets each article's
         ``event_id`` and ``story_id``, and returns what changed."""
-        new = [a for a in canonical_order(articles) if a.id not in self.event_of]
+        new = [Traits.of(a) for a in canonical_order(articles) if a.id not in self.event_of]
         profiles = self.register(new)
-        changes = Changes()
+        changes = Changes(traits=new)
         if profiles:
             before = {}
             loose = [p.id for p in profiles]
@@ -505,12 +523,12 @@ class EventIndex:
         first = min(self.events[unit[2:]].members, key=lambda a: canonical_key(self.profiles[a].day, a))
         return (1, canonical_key(self.profiles[first].day, first))
 
-    def register(self, articles: list[Article]) -> list[Profile]:
+    def register(self, articles: Iterable[Traits]) -> list[Profile]:
         """Profiles of new articles: counted in the document frequencies (all of them first), indexed,
         given their cluster of one, and their candidates found (in both directions)."""
         profiles = []
-        for article in articles:
-            profile = Profile.from_article(article, self.lexicon)
+        for traits in articles:
+            profile = Profile.from_traits(traits, self.lexicon)
             self.lexicon.observe(*profile.counted, vector=profile.vector)
             profile.statement_ids = self.statement_groups.assign(profile.statements)
             profiles.append(profile)

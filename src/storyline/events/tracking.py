@@ -12,24 +12,47 @@ from __future__ import annotations
 
 from ..models import Article, Event
 from .attributes import describe_event, describe_events, infer_published
-from .placement import EventIndex, rebuild
+from .features import TRAITS_VERSION, Traits
+from .placement import EventIndex, canonical_key
 from .stories import describe_stories
 
 
 class EventTracker:
-    def __init__(self, index: EventIndex, unplaced: list[Article] | None = None):
+    def __init__(self, index: EventIndex, unplaced: list[Article] | None = None,
+                 unkept: dict[str, tuple[int | None, bytes]] | None = None):  # fmt: skip
         self.index = index
         self.unplaced = unplaced or []  # stored articles without an event: placed, and written, with the next batch
+        self.unkept = unkept or {}  # traits read at start-up that the store lacked (day, data): kept with the next batch
 
     @classmethod
     def from_store(cls, store, settings=None) -> EventTracker:
-        """The tracker over everything stored, with each event's weakest merge. Stored articles without an
-        event (the batch being stored, when the tracker is made inside its transaction) are left for
-        :meth:`place`, which writes all that placing them changes."""
-        placed, unplaced = [], []
-        for a in store.iter_articles(full=True):
-            (placed if a.event_id else unplaced).append(a)
-        return cls(EventIndex.from_articles(placed, settings, weakest=store.event_weakest()), unplaced)
+        """The tracker over everything stored, with each event's weakest merge.
+
+        Each placed article comes as the store keeps what placement read of it (:class:`.Traits`), so no text is
+        read again; an article whose traits are missing or of another version is read now, and its traits are
+        kept with the next batch. Stored articles without an event (the batch being stored, when the tracker is
+        made inside its transaction) are left for :meth:`place`, which writes all that placing them changes."""
+        kept, unread, unplaced = [], {}, []
+        for article_id, event_id, story_id, day, data, vector in store.placement_rows(TRAITS_VERSION):
+            if not event_id:
+                unplaced.append(article_id)
+            elif data is None:
+                unread[article_id] = (event_id, story_id)
+            else:
+                kept.append((canonical_key(day, article_id), day, data, vector, event_id, story_id))
+        read = {}
+        for a in store.iter_articles(ids=list(unread)):
+            traits = Traits.of(a)
+            read[a.id] = (traits.day, traits.to_bytes())
+            kept.append((canonical_key(traits.day, a.id), *read[a.id], traits.vector, *unread[a.id]))
+        kept.sort(key=lambda row: row[0])
+
+        def placed():  # each article's traits made when asked for, and let go once its profile is made
+            for (*_, article_id), day, data, vector, event_id, story_id in kept:
+                yield Traits.from_bytes(article_id, day, data, vector), event_id, story_id
+
+        index = EventIndex.from_stored(placed(), settings, weakest=store.event_weakest())
+        return cls(index, list(store.iter_articles(ids=unplaced)), read)
 
     def place(self, articles: list[Article], store) -> list[Event]:
         """Place ``articles`` (already stored), with any stored article still without an event, and write
@@ -38,6 +61,8 @@ class EventTracker:
         given = {a.id for a in articles}
         articles = articles + [a for a in self.unplaced if a.id not in given]
         changes = index.place_batch(articles)
+        store.put_traits(self.unkept | {t.id: (t.day, t.to_bytes()) for t in changes.traits}, TRAITS_VERSION)
+        self.unkept = {}
         fresh = {a.id: a for a in articles}
         changed_ids = sorted(changes.events | {a.event_id for a in articles})
         members: dict[str, list[Article]] = {e: [] for e in changed_ids}
@@ -71,13 +96,18 @@ class EventTracker:
 
     @classmethod
     def rebuild(cls, store, settings=None) -> EventTracker:
-        """Re-cluster every stored article; the same events and stories whatever the arrival order."""
+        """Re-cluster every stored article (as :func:`.placement.rebuild`, keeping what was read of each); the same
+        events and stories whatever the arrival order."""
         articles = list(store.iter_articles(full=True))
-        index, _ = rebuild(articles, settings)
+        for a in articles:
+            a.event_id = a.story_id = None
+        index = EventIndex(settings)
+        read = index.place_batch(articles).traits
         events = describe_events(articles)
         for e in events:
             e.story_id = index.story_of(e.id)
         with store.write():
+            store.put_traits({t.id: (t.day, t.to_bytes()) for t in read}, TRAITS_VERSION)
             for a in infer_published(articles, events, index.fit):
                 store.set_published(a.id, a.published, a.published_how)
             store.save_events(events, describe_stories(events), replace=True, weakest=_known(index, index.weakest))

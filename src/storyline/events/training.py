@@ -37,7 +37,7 @@ from ..evaluation import bcubed
 from ..models import Article
 from ..settings import Settings
 from .agglomerate import agglomerate, cut
-from .features import Aggregate, day_of
+from .features import Aggregate, Traits, day_of
 from .model import KINDS, Models
 from .pairs import EVENT_FEATURES, STORY_FEATURES, event_feature_rows, story_feature_rows, within
 from .placement import STORY_PROBES, EventIndex, canonical_order, rebuild
@@ -111,7 +111,7 @@ def _collect(data: Labelled, settings: Settings, models: Models | None, join: _P
     """One oracle agglomeration of ``data``: events, then stories; the pairs met go to ``join``, ``merge``, ``story``."""
     index = EventIndex(settings, models=models or _UNUSED)
     articles = [a for a in canonical_order(data.articles)]
-    profiles = index.register(articles)
+    profiles = index.register(map(Traits.of, articles))
     gold_event = {"a:" + a.id: data.event[a.id] for a in articles}
 
     def event_p(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
@@ -304,7 +304,7 @@ def fit_thresholds(sets: Sequence[Labelled], settings: Settings, models: Models)
     indexes, event_merges, story_merges = [], [], []
     for data in sets:
         index = EventIndex(settings, models)
-        profiles = index.register(canonical_order(data.articles))
+        profiles = index.register(map(Traits.of, canonical_order(data.articles)))
         units, pairs, forced = index.event_graph([p.id for p in profiles])
         merges: list = []
         agglomerate(units, pairs, index.event_probabilities, min(EVENT_THRESHOLDS), index.unit_key, forced, merges=merges)

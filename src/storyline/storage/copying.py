@@ -4,7 +4,9 @@ Everything is copied through the store interface, in one write transaction on
 the target: entities, articles (raw input, enrichment, MinHash, vectors) in the
 order they were stored, every other vector of the embedding cache, syndicated
 copies, events and stories. The target must be empty, so nothing it holds is
-mixed in; a failure leaves it as it was.
+mixed in; a failure leaves it as it was. What placement read of each article
+(``traits``) is not copied: it is read again at the target's first start-up and
+kept with its next batch.
 """
 
 from __future__ import annotations

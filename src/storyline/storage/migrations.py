@@ -202,9 +202,26 @@ def m007_event_weakest(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE events ADD COLUMN weakest REAL")
 
 
+def m008_traits(conn: sqlite3.Connection) -> None:
+    """What placement read of each article (:class:`~storyline.events.features.Traits`: keys of its words,
+    entities, statements and dates, compressed JSON), so that an index started from the store does not read
+    every text again. ``day``: the article's day (the canonical order's key, read without the data).
+    ``version``: the reading that made them; traits of another are read again. An article
+    without any (stored by an earlier version, or its date or copy changed since) is read at start-up."""
+    _script(conn,
+        """
+        CREATE TABLE traits (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            day INTEGER,
+            data BLOB NOT NULL
+        );
+        """)  # fmt: skip
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     m001_articles, m002_enrichment, m003_encoding, m004_store_state, m005_no_statement_vectors,
-    m006_outlet_any_case, m007_event_weakest,
+    m006_outlet_any_case, m007_event_weakest, m008_traits,
 )
 
 

@@ -204,9 +204,17 @@ def m008_event_weakest(conn: psycopg.Connection) -> None:
     conn.execute("ALTER TABLE events ADD COLUMN weakest DOUBLE PRECISION")
 
 
+def m009_traits(conn: psycopg.Connection) -> None:
+    """What placement read of each article, as :func:`.migrations.m008_traits` says for SQLite."""
+    conn.execute(
+        "CREATE TABLE traits (article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE, "
+        "version INTEGER NOT NULL, day INTEGER, data BYTEA NOT NULL)"
+    )
+
+
 MIGRATIONS: tuple[Callable[[psycopg.Connection], None], ...] = (
     m001_articles, m002_enrichment, m003_encoding, m004_store_state, m005_no_statement_vectors,
-    m006_outlet_any_case, m007_search_any_case, m008_event_weakest,
+    m006_outlet_any_case, m007_search_any_case, m008_event_weakest, m009_traits,
 )
 
 

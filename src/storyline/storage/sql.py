@@ -271,10 +271,40 @@ class SQLStore:
     def set_duplicate_of(self, mapping: dict[str, str | None]) -> None:
         with self.write():
             self._many("UPDATE articles SET duplicate_of=? WHERE id=?", [(v, k) for k, v in mapping.items()])
+            self._many("DELETE FROM traits WHERE article_id = ?", [(k,) for k in mapping])
 
     def set_published(self, article_id: str, published: str | None, how: str) -> None:
         with self.write():
             self._exec("UPDATE articles SET published=?, published_how=? WHERE id=?", (published, how, article_id))
+            self._exec("DELETE FROM traits WHERE article_id = ?", (article_id,))  # read from a date no longer its
+
+    # --- what placement read of each article ---------------------------------------------
+    def put_traits(self, traits: Mapping[str, tuple[int | None, bytes]], version: int) -> None:
+        """Keep what placement read of articles: ``{id: (day, data)}`` (:class:`~storyline.events.features.Traits`)."""
+        with self.write():
+            self._many("INSERT INTO traits (article_id, version, day, data) VALUES (?,?,?,?) ON CONFLICT(article_id) "
+                       "DO UPDATE SET version=excluded.version, day=excluded.day, data=excluded.data",
+                       [(k, version, day, data) for k, (day, data) in traits.items()])  # fmt: skip
+
+    def placement_rows(self, version: int) -> Iterator[tuple[str, str | None, str | None, int | None, bytes | None,
+                                                             np.ndarray | None]]:  # fmt: skip
+        """(id, event id, story id, day, traits data of ``version``, vector) of every article, in the order stored
+        (day and data None where the store has no such traits): what an index started from the store needs,
+        without the texts. Read in chunks."""
+        after = -1
+        while True:
+            rows = self._all(
+                f"SELECT a.id, a.event_id, e.story_id, t.day, t.data, v.vector, a.{self.SEQ} AS s FROM articles a "
+                "LEFT JOIN events e ON e.id = a.event_id LEFT JOIN traits t ON t.article_id = a.id AND t.version = ? "
+                f"LEFT JOIN vectors v ON v.key = a.vector_key WHERE a.{self.SEQ} > ? ORDER BY a.{self.SEQ} LIMIT ?",
+                [version, after, CHUNK],
+            )
+            if not rows:
+                return
+            for r in rows:
+                yield (r["id"], r["event_id"], r["story_id"], r["day"], None if r["data"] is None else bytes(r["data"]),
+                       None if r["vector"] is None else R.vector_from_blob(r["vector"]))  # fmt: skip
+            after = rows[-1]["s"]
 
     # --- vectors (also the embedding cache, keyed by content hash) --------------------------
     def get_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
@@ -342,9 +372,16 @@ class SQLStore:
             self._exec("DELETE FROM stories WHERE id NOT IN (SELECT DISTINCT story_id FROM events WHERE story_id IS NOT NULL)")
 
     def events(self, story_id: str | None = None) -> list[Event]:
-        where, params = ("WHERE story_id = ?", (story_id,)) if story_id else ("", ())
-        members = self._members("SELECT event_id AS k, id FROM articles WHERE event_id IS NOT NULL ORDER BY published NULLS FIRST, id")
-        rows = self._all(f"SELECT * FROM events {where} ORDER BY date IS NULL, date, id", params)
+        """Every event, or those of one story (whose members alone are read: placement asks for each story a
+        batch changed)."""
+        if story_id:
+            members = self._members("SELECT a.event_id AS k, a.id FROM articles a JOIN events e ON e.id = a.event_id "
+                                    "WHERE e.story_id = ? ORDER BY a.published NULLS FIRST, a.id", (story_id,))  # fmt: skip
+            rows = self._all("SELECT * FROM events WHERE story_id = ? ORDER BY date IS NULL, date, id", (story_id,))
+        else:
+            members = self._members("SELECT event_id AS k, id FROM articles WHERE event_id IS NOT NULL "
+                                    "ORDER BY published NULLS FIRST, id")  # fmt: skip
+            rows = self._all("SELECT * FROM events ORDER BY date IS NULL, date, id")
         return [R.event_from_row(r, members.get(r["id"], [])) for r in rows]
 
     def event_weakest(self) -> dict[str, float]:
@@ -369,9 +406,9 @@ class SQLStore:
         ids = [r["id"] for r in self._all("SELECT id FROM events WHERE story_id=? ORDER BY date IS NULL, date, id", (story_id,))]
         return R.story_from_row(row, ids)
 
-    def _members(self, sql: str) -> dict[str, list[str]]:
+    def _members(self, sql: str, params: Iterable[Any] = ()) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
-        for r in self._all(sql):
+        for r in self._all(sql, params):
             out.setdefault(r["k"], []).append(r["id"])
         return out
 

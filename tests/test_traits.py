@@ -1,0 +1,127 @@
+"""What placement read of each article (Traits), kept in the store so a start-up reads no text again."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import zlib
+
+import numpy as np
+
+from _events_fixtures import article, corpus, groups
+from storyline.events import EventIndex
+from storyline.events.features import TRAITS_VERSION, Lexicon, Profile, Traits
+from storyline.events.tracking import EventTracker
+from storyline.models import Figure, Quote, TimeMention
+from storyline.settings import Settings
+from storyline.storage import open_store
+
+# The traits of the articles of read_everything(), hashed. When this test fails, Traits.of reads an article
+# differently: raise TRAITS_VERSION (so stores read their articles again) and put the new digest here.
+DIGEST = (1, "0edb17e907e3e81f93c35b2d2b2b0c9797b6afc61b87be88f85007dfcc71ad46")
+
+
+def read_everything() -> list:
+    """The fixture corpus and one article with statements, figures and a date its lead names."""
+    text = ("Harbour Council chair Ada Darrow said on Monday that the Kelport pier will stay shut until March. "
+            "\"We cannot open a pier that the storm of 4 January cracked in three places,\" Darrow said. "
+            "Repairs will cost 2.4 million euros, and 140 fishing boats must moor in Lindau meanwhile.")  # fmt: skip
+    said = text.index('"We') + 1
+    a = article("p1", "Kelport pier stays shut after storm", text, "2023-01-16")
+    a.quotes = [Quote(said, text.index('," Darrow'), text[said : text.index('," Darrow')], "Ada Darrow", "said", "direct")]
+    a.figures = [Figure(text.index("2.4"), text.index(" euros"), "2.4 million", 2400000.0, "euros", "money", "", "repairs"),
+                 Figure(text.index("140"), text.index("140") + 3, "140", 140.0, None, "count", "", "fishing boats")]
+    storm = text.index("4 January")
+    a.times = [TimeMention(storm, storm + 9, "4 January", "2023-01-04", None, "day")]
+    ends = [i + 1 for i, c in enumerate(text) if c == "." and text[i + 1 : i + 2] in (" ", "")]
+    a.sentences = list(zip([0, *(e + 1 for e in ends[:-1])], ends, strict=True))
+    return [*corpus(), a]
+
+
+def _same_profile(p: Profile, q: Profile) -> bool:
+    bags = all(np.array_equal(getattr(p, f).ids, getattr(q, f).ids) and np.array_equal(getattr(p, f).vals, getattr(q, f).vals)
+               for f in ("terms", "words", "actors", "places", "people", "numbers"))  # fmt: skip
+    fields = all(getattr(p, f) == getattr(q, f)
+                 for f in ("id", "facts", "day", "strong_day", "duplicate_of", "refs", "follows", "full_people"))  # fmt: skip
+    said = len(p.statements) == len(q.statements) and all(
+        a == b and np.array_equal(u, v) for (a, u), (b, v) in zip(p.statements, q.statements, strict=True))
+    return bags and fields and said and np.array_equal(p.vector, q.vector)
+
+
+def test_traits_kept_as_bytes_make_the_profile_the_article_makes_bit_for_bit():
+    articles = read_everything()
+    direct, kept = Lexicon(), Lexicon()
+    made = 0
+    for a in articles:
+        t = Traits.of(a)
+        p = Profile.from_article(a, direct)
+        q = Profile.from_traits(Traits.from_bytes(a.id, t.day, t.to_bytes(), a.vector), kept)
+        assert _same_profile(p, q), a.id
+        made += bool(p.statements) + bool(p.facts) + bool(p.refs) + bool(p.follows)
+    assert made == 4  # the last article has a statement, facts and an earlier date its lead names: all kept
+    assert direct._keys == kept._keys  # new keys took their ids in the same order
+
+
+def test_the_traits_version_names_what_traits_read():
+    """Stored traits are trusted while their version is the code's: a change to what is read must raise it."""
+    traits = [Traits.of(a) for a in read_everything()]
+    read = [[t.id, t.day, zlib.decompress(t.to_bytes()).decode()] for t in traits]  # as JSON: zlib builds may differ
+    digest = hashlib.sha256(json.dumps(read).encode()).hexdigest()
+    assert (TRAITS_VERSION, digest) == DIGEST, (
+        f"Traits.of reads articles differently (digest {digest}): raise TRAITS_VERSION to {TRAITS_VERSION + 1} "
+        "and put the new version and digest in DIGEST")
+
+
+def _ingested(url: str, batches: list[list], settings) -> None:
+    store = open_store(url)
+    tracker = None
+    for batch in batches:
+        with store.write():
+            store.add_articles(batch)
+            tracker = tracker or EventTracker.from_store(store, settings)
+            tracker.place(batch, store)
+    store.close()
+
+
+def test_a_tracker_started_from_the_store_reads_no_text_and_places_as_one_started_from_the_articles(store_url, monkeypatch):
+    settings = Settings()
+    arts = corpus()
+    first, second = [a for a in arts if a.published], [a for a in arts if not a.published]  # no date inferred
+    second += [first.pop()]
+    _ingested(store_url, [copy.deepcopy(first)], settings)
+    store = open_store(store_url)
+    stored = list(store.iter_articles(full=True))
+    from_articles = EventIndex.from_articles(stored, settings, weakest=store.event_weakest())
+    with monkeypatch.context() as m:
+        m.setattr(Traits, "of", None)  # any text read would fail
+        tracker = EventTracker.from_store(store, settings)
+    assert tracker.unkept == {} and set(tracker.index.profiles) == {a.id for a in first}
+    for a in first:
+        assert _same_profile(tracker.index.profiles[a.id], from_articles.profiles[a.id]), a.id
+    for index in (tracker.index, from_articles):
+        index.place_batch(copy.deepcopy(second))
+    assert groups(tracker.index.assignments()) == groups(from_articles.assignments())
+    store.close()
+
+
+def test_traits_missing_or_of_another_version_are_read_again_and_kept_with_the_next_batch(store_url):
+    settings = Settings()
+    arts = corpus()
+    _ingested(store_url, [copy.deepcopy(arts[:3])], settings)
+    store = open_store(store_url)
+    rows = {r[0]: r for r in store.placement_rows(TRAITS_VERSION)}
+    assert set(rows) == {"m1a", "m1b", "m2a"} and all(r[4] for r in rows.values())
+    store.set_published("m1b", "2022-03-09", "stated")  # read from a date no longer its own: dropped
+    store.put_traits({"m2a": rows["m2a"][3:5]}, TRAITS_VERSION - 1)  # as an earlier reading kept them
+    assert all(r[3] is None and r[4] is None for r in store.placement_rows(TRAITS_VERSION + 1))
+    assert {r[0] for r in store.placement_rows(TRAITS_VERSION) if r[4] is None} == {"m1b", "m2a"}
+    tracker = EventTracker.from_store(store, settings)
+    assert set(tracker.unkept) == {"m1b", "m2a"}
+    again = Traits.of(store.get_article("m1b"))  # read from the article as stored now
+    assert tracker.unkept["m1b"] == (again.day, again.to_bytes())
+    with store.write():
+        store.add_articles([arts[3]])
+        tracker.place([arts[3]], store)
+    assert all(r[4] for r in store.placement_rows(TRAITS_VERSION)) and tracker.unkept == {}
+    store.close()
