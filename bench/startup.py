@@ -1,0 +1,136 @@
+"""Start-up from the store: what ``storyline ingest`` and ``serve`` pay before placing anything.
+
+For each size, a SQLite store is filled as ``storyline ingest`` stores and places a batch (``add_articles``, then
+:meth:`EventTracker.place`, batches of 256) with the perturbed real articles of ``bench/cluster.py`` (enriched
+once, cached). Then the tracker is started from it (:meth:`EventTracker.from_store`), each start in a process of
+its own, two ways side by side, alternating:
+
+- ``texts``: every article read again from its text and enrichment, as every start did before the store kept what
+  placement read of each article (and as the first start after an upgrade does): a copy of the store without traits;
+- ``traits``: the profiles made from the traits the store keeps.
+
+Reports the start-up (seconds, and per stored article) and the peak memory of each process, and the fill per
+article, split into placement in the index and the rest (writing events and stories).
+Writes ``bench/results/startup.json``. Run: ``.venv/bin/python bench/startup.py [--sizes 1000,10000,20000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from functools import partial
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+from cluster import base_articles, perturb  # noqa: E402
+
+ROUNDS = 2  # starts of each way, alternating
+
+
+def fill(path: Path, size: int, source: str) -> dict:
+    """A store of ``size`` placed articles; the fill's cost per article."""
+    from storyline.events.tracking import EventTracker
+    from storyline.settings import Settings
+    from storyline.storage import open_store
+
+    articles = perturb(base_articles(source, 1000), size, random.Random(size), date(2015, 1, 1), 365 * 8)
+    for a in articles:  # no entity registry here: the mentions keep their names, not ids
+        for m in a.mentions:
+            m.entity_id = None
+        for q in a.quotes:
+            q.speaker_entity_id = None
+    store = open_store(str(path))
+    tracker, placing = None, 0.0
+
+    def timed(batch, place):
+        nonlocal placing
+        t = time.perf_counter()
+        changes = place(batch)
+        placing += time.perf_counter() - t
+        return changes
+
+    start = time.perf_counter()
+    for at in range(0, size, 256):
+        batch = articles[at : at + 256]
+        with store.write():
+            store.add_articles(batch)
+            if tracker is None:
+                tracker = EventTracker.from_store(store, Settings())
+                tracker.index.place_batch = partial(timed, place=tracker.index.place_batch)
+            tracker.place(batch, store)
+    took = time.perf_counter() - start
+    store.close()
+    return {"fill_per_article_ms": 1000 * took / size, "fill_store_part_per_article_ms": 1000 * (took - placing) / size}
+
+
+def started(path: Path) -> dict:
+    """Start a tracker from the store at ``path`` (in this process): seconds and peak memory."""
+    from storyline.events.tracking import EventTracker
+    from storyline.settings import Settings
+    from storyline.storage import open_store
+
+    store = open_store(str(path), read_only=True)
+    t = time.perf_counter()
+    tracker = EventTracker.from_store(store, Settings())
+    took = time.perf_counter() - t
+    return {"seconds": took, "articles": len(tracker.index), "read_from_text": len(tracker.unkept),
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}  # fmt: skip
+
+
+def measure(size: int, source: str, work: Path) -> dict:
+    kept = work / f"traits-{size}.db"
+    row = {"articles": size, **fill(kept, size, source)}
+    texts = work / f"texts-{size}.db"
+    shutil.copy(kept, texts)
+    with sqlite3.connect(texts) as conn:
+        conn.execute("DELETE FROM traits")
+    with sqlite3.connect(texts) as conn:
+        conn.execute("VACUUM")
+    runs: dict[str, list[dict]] = {"texts": [], "traits": []}
+    for _ in range(ROUNDS):
+        for way, path in (("texts", texts), ("traits", kept)):
+            out = subprocess.run([sys.executable, __file__, "--child", str(path)], capture_output=True, text=True,
+                                 check=True)  # fmt: skip
+            runs[way].append(json.loads(out.stdout.strip().splitlines()[-1]))
+    for way, done in runs.items():
+        assert all(r["articles"] == size for r in done) and all((r["read_from_text"] > 0) == (way == "texts") for r in done)
+        seconds = statistics.median(r["seconds"] for r in done)
+        row[way] = {"start_s": seconds, "per_article_ms": 1000 * seconds / size, "runs_s": [r["seconds"] for r in done],
+                    "peak_rss_mb": max(r["peak_rss_mb"] for r in done)}  # fmt: skip
+    row["traits_over_texts"] = row["traits"]["start_s"] / row["texts"]["start_s"]
+    row["store_mb"] = {"with_traits": kept.stat().st_size / 2**20, "without": texts.stat().st_size / 2**20}
+    return row
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--source", default=str(HERE.parent.parent / "shared" / "data" / "ecbplus-dev.jsonl"))
+    p.add_argument("--sizes", default="1000,10000,20000")
+    p.add_argument("--out", default=str(HERE / "results" / "startup.json"))
+    p.add_argument("--child", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.child:
+        print(json.dumps(started(Path(args.child))))
+        return 0
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="storyline-startup-") as work:
+        for size in (int(s) for s in args.sizes.split(",")):
+            rows.append(measure(size, args.source, Path(work)))
+            print(json.dumps(rows[-1]), flush=True)
+    Path(args.out).write_text(json.dumps({"date": date.today().isoformat(), "rounds": ROUNDS, "sizes": rows}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
