@@ -212,6 +212,13 @@ def test_events_and_stories_saved_and_orphans_removed(store):
     store.save_events([Event("e2", date="2024-01-03", articles=["a1", "a2"], story_id="s2")], [Story("s2", "H")])
     assert [e.id for e in store.events()] == ["e2"]
     assert [s.id for s in store.stories()] == ["s2"]
+    store.add_articles([_article("a3", "A third text, about the ferry.")])
+    store.save_events([Event("e3", date="2024-01-04", articles=["a3"], story_id="s3")], [Story("s3", "Ferry")])
+    store.save_events([Event("e2", date="2024-01-03", articles=["a1", "a2"], story_id="s4")], [Story("s4", "H")])
+    assert [(e.id, e.story_id) for e in store.events()] == [("e2", "s4"), ("e3", "s3")]  # s2 left empty: removed
+    assert [s.id for s in store.stories()] == ["s3", "s4"]
+    store.save_events([Event("e5", articles=[], story_id="s5")], [Story("s5", "Nothing")])  # holds no article
+    assert [e.id for e in store.events()] == ["e2", "e3"] and [s.id for s in store.stories()] == ["s3", "s4"]
 
 
 def test_events_keep_their_weakest_merge_and_a_new_event_does_not_know_it(store):

@@ -352,6 +352,11 @@ class SQLStore:
                 self._exec("UPDATE articles SET event_id = NULL")
                 self._exec("DELETE FROM events")
                 self._exec("DELETE FROM stories")
+            # the events and stories this write may leave empty: those of the articles it points elsewhere, and its own
+            left = set(self._column("SELECT DISTINCT event_id AS v FROM articles WHERE event_id IS NOT NULL AND id IN",
+                                    [aid for e in events for aid in e.articles])) | {e.id for e in events}  # fmt: skip
+            left_stories = set(self._column("SELECT DISTINCT story_id AS v FROM events WHERE story_id IS NOT NULL AND id IN",
+                                            sorted(left))) | {s.id for s in stories}  # fmt: skip
             self._many(
                 "INSERT INTO stories (id, title) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET title=excluded.title",
                 [(s.id, s.title) for s in stories],
@@ -368,8 +373,18 @@ class SQLStore:
             if weakest:
                 self._many("UPDATE events SET weakest=? WHERE id=?",
                            [(None if w is None else float(w), e) for e, w in sorted(weakest.items())])
-            self._exec("DELETE FROM events WHERE id NOT IN (SELECT DISTINCT event_id FROM articles WHERE event_id IS NOT NULL)")
-            self._exec("DELETE FROM stories WHERE id NOT IN (SELECT DISTINCT story_id FROM events WHERE story_id IS NOT NULL)")
+            self._many("DELETE FROM events WHERE id = ? AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.event_id = events.id)",
+                       [(e,) for e in sorted(left)])  # fmt: skip
+            self._many("DELETE FROM stories WHERE id = ? AND NOT EXISTS (SELECT 1 FROM events e WHERE e.story_id = stories.id)",
+                       [(s,) for s in sorted(left_stories)])  # fmt: skip
+
+    def _column(self, sql: str, values: list[Any]) -> list[Any]:
+        """Column ``v`` of ``sql`` (ending in ``IN``) for ``values``, asked ``CHUNK`` at a time."""
+        out = []
+        for at in range(0, len(values), CHUNK):
+            chunk = values[at : at + CHUNK]
+            out += [r["v"] for r in self._all(f"{sql} ({','.join('?' * len(chunk))})", chunk)]
+        return out
 
     def events(self, story_id: str | None = None) -> list[Event]:
         """Every event, or those of one story (whose members alone are read: placement asks for each story a
