@@ -9,8 +9,9 @@ words dropped, vectors jittered, dates spread over several years — to fill an
 - placement: median and 95th-percentile time to place one new article as a batch of
   one (vectors already computed; its neighbourhood of events and stories clustered
   again, as every ingest does), over ``--queries`` fresh perturbed articles;
-- restarted: the index started afresh from the stored articles and their events' weakest merges, as
-  ``storyline ingest`` and a restarted ``serve`` start (:meth:`EventIndex.from_articles`): the start-up
+- restarted: the index started afresh from the stored articles and their events' weakest merges
+  (:meth:`EventIndex.from_articles`: the index ``storyline ingest`` and a restarted ``serve`` start from the
+  store, made from whole articles; ``bench/startup.py`` times the start from the store itself): the start-up
   time, and the same placements in it (median and 95th percentile);
 - rebuild: wall time for re-clustering the whole store, and per article;
 - peak memory (max RSS) of the process after each size.

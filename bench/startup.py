@@ -7,7 +7,9 @@ its own, two ways side by side, alternating:
 
 - ``texts``: every article read again from its text and enrichment, as every start did before the store kept what
   placement read of each article (and as the first start after an upgrade does): a copy of the store without traits;
-- ``traits``: the profiles made from the traits the store keeps.
+- ``traits``: the profiles made from the traits the store keeps;
+- ``before`` (with ``--before SRC``): the same copy without traits started by another version of storyline (its
+  ``src`` directory), e.g. the one before traits were kept, which read every stored article whole at once.
 
 Reports the start-up (seconds, and per stored article) and the peak memory of each process, and the fill per
 article, split into placement in the index and the rest (writing events and stories).
@@ -18,8 +20,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
-import resource
 import shutil
 import sqlite3
 import statistics
@@ -53,10 +55,10 @@ def fill(path: Path, size: int, source: str) -> dict:
     store = open_store(str(path))
     tracker, placing = None, 0.0
 
-    def timed(batch, place):
+    def timed(batch, place, **how):
         nonlocal placing
         t = time.perf_counter()
-        changes = place(batch)
+        changes = place(batch, **how)
         placing += time.perf_counter() - t
         return changes
 
@@ -84,11 +86,17 @@ def started(path: Path) -> dict:
     t = time.perf_counter()
     tracker = EventTracker.from_store(store, Settings())
     took = time.perf_counter() - t
-    return {"seconds": took, "articles": len(tracker.index), "read_from_text": len(tracker.unkept),
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}  # fmt: skip
+    read = len(getattr(tracker, "unkept", tracker.index.profiles))  # a version before traits read every article
+    return {"seconds": took, "articles": len(tracker.index), "read_from_text": read, "peak_rss_mb": peak_mb()}
 
 
-def measure(size: int, source: str, work: Path) -> dict:
+def peak_mb() -> float:
+    """This process's own peak resident memory (``VmHWM``: ``ru_maxrss`` would carry the parent's peak over a fork)."""
+    line = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
+
+
+def measure(size: int, source: str, work: Path, before: str | None) -> dict:
     kept = work / f"traits-{size}.db"
     row = {"articles": size, **fill(kept, size, source)}
     texts = work / f"texts-{size}.db"
@@ -97,18 +105,22 @@ def measure(size: int, source: str, work: Path) -> dict:
         conn.execute("DELETE FROM traits")
     with sqlite3.connect(texts) as conn:
         conn.execute("VACUUM")
-    runs: dict[str, list[dict]] = {"texts": [], "traits": []}
+    ways = {"texts": (texts, None), "traits": (kept, None)} | ({"before": (texts, before)} if before else {})
+    runs: dict[str, list[dict]] = {way: [] for way in ways}
     for _ in range(ROUNDS):
-        for way, path in (("texts", texts), ("traits", kept)):
+        for way, (path, src) in ways.items():
+            env = os.environ | ({"PYTHONPATH": src} if src else {})
             out = subprocess.run([sys.executable, __file__, "--child", str(path)], capture_output=True, text=True,
-                                 check=True)  # fmt: skip
+                                 check=True, env=env)  # fmt: skip
             runs[way].append(json.loads(out.stdout.strip().splitlines()[-1]))
     for way, done in runs.items():
-        assert all(r["articles"] == size for r in done) and all((r["read_from_text"] > 0) == (way == "texts") for r in done)
+        assert all(r["articles"] == size for r in done) and all((r["read_from_text"] > 0) == (way != "traits") for r in done)
         seconds = statistics.median(r["seconds"] for r in done)
         row[way] = {"start_s": seconds, "per_article_ms": 1000 * seconds / size, "runs_s": [r["seconds"] for r in done],
-                    "peak_rss_mb": max(r["peak_rss_mb"] for r in done)}  # fmt: skip
+                    "peak_rss_mb": [r["peak_rss_mb"] for r in done]}  # fmt: skip
     row["traits_over_texts"] = row["traits"]["start_s"] / row["texts"]["start_s"]
+    if before:
+        row["traits_over_before"] = row["traits"]["start_s"] / row["before"]["start_s"]
     row["store_mb"] = {"with_traits": kept.stat().st_size / 2**20, "without": texts.stat().st_size / 2**20}
     return row
 
@@ -118,6 +130,8 @@ def main(argv=None) -> int:
     p.add_argument("--source", default=str(HERE.parent.parent / "shared" / "data" / "ecbplus-dev.jsonl"))
     p.add_argument("--sizes", default="1000,10000,20000")
     p.add_argument("--out", default=str(HERE / "results" / "startup.json"))
+    p.add_argument("--before", help="the src directory of a version to start the same way, side by side "
+                   "(e.g. one before traits: `git archive 13aefb4 src | tar -x -C /tmp/before`, then /tmp/before/src)")
     p.add_argument("--child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
@@ -126,9 +140,10 @@ def main(argv=None) -> int:
     rows = []
     with tempfile.TemporaryDirectory(prefix="storyline-startup-") as work:
         for size in (int(s) for s in args.sizes.split(",")):
-            rows.append(measure(size, args.source, Path(work)))
+            rows.append(measure(size, args.source, Path(work), args.before))
             print(json.dumps(rows[-1]), flush=True)
-    Path(args.out).write_text(json.dumps({"date": date.today().isoformat(), "rounds": ROUNDS, "sizes": rows}, indent=2))
+    Path(args.out).write_text(json.dumps({"date": date.today().isoformat(), "rounds": ROUNDS, "before": args.before,
+                                          "sizes": rows}, indent=2))  # fmt: skip
     return 0
 
 

@@ -45,7 +45,39 @@ def test_unrelated_outlets_stay_apart():
 
 def test_stored_articles_are_renamed_when_a_better_name_arrives():
     outlets = Outlets([("Pinehaven", "pinehaven.org", 3), ("Other", None, 1)])
-    keys = outlets.add([_a("9", "Pine Haven", None)])
-    assert outlets.renames([("Pinehaven", "pinehaven.org", 3), ("Other", None, 1)], keys) == [
-        ("Pinehaven", "pinehaven.org", "Pine Haven", "pinehaven.org")
-    ]
+    new = _a("9", "Pine Haven", None)
+    keys = outlets.add([new])
+    assert outlets.renames([new], keys) == [("Pinehaven", "pinehaven.org", "Pine Haven", "pinehaven.org")]
+    assert outlets.stored["pinehaven"] == {("Pine Haven", "pinehaven.org"): 4}  # as the store holds them now
+    assert outlets.renames([], keys) == []
+
+
+def test_outlets_keep_what_the_store_holds_as_batches_rename_it(tmp_path):
+    """The renames of each batch are worked out from what the outlets kept of the store, never by reading it: after
+    every batch, what they keep is what the store holds."""
+    import random
+
+    from storyline.storage import open_store
+
+    forms = [("Pinehaven", "pinehaven.org"), ("Pine Haven", None), (None, "pinehaven.org"), ("PINE HAVEN", None),
+             ("Daily Lark", "dailylark.com"), ("Lark", "dailylark.com"), ("Daily Lark", None), (None, "news.example")]  # fmt: skip
+    rng = random.Random(5)
+    store = open_store(str(tmp_path / "s.db"))
+    outlets = Outlets(store.outlet_rows())
+    for batch_no in range(12):
+        batch = []
+        for i in range(rng.randint(1, 4)):
+            name, domain = rng.choice(forms)
+            a = _a(f"b{batch_no}-{i}", name, domain)
+            a.text = a.raw = f"Report {batch_no} {i}."
+            a.content_hash = a.id
+            batch.append(a)
+        with store.write():
+            keys = outlets.add(batch)
+            store.add_articles(batch)
+            store.rename_outlets(outlets.renames(batch, keys))
+        held = {k: +c for k, c in outlets.stored.items() if +c}
+        assert held == {k: +c for k, c in Outlets(store.outlet_rows()).stored.items()}, batch_no
+    assert {(name, domain) for name, domain, _ in store.outlet_rows()} == {  # one name and one domain per outlet
+        ("PINE HAVEN", "pinehaven.org"), ("Daily Lark", "dailylark.com"), (None, "news.example")}
+    store.close()

@@ -221,6 +221,27 @@ def test_events_and_stories_saved_and_orphans_removed(store):
     assert [e.id for e in store.events()] == ["e2", "e3"] and [s.id for s in store.stories()] == ["s3", "s4"]
 
 
+def test_a_storys_events_are_read_with_their_own_members(store):
+    store.add_articles([_article(i, f"Text {i} about the harbour.") for i in ("a1", "a2", "a3", "a4")])
+    store.save_events([Event("e1", date="2024-01-02", articles=["a1", "a2"], story_id="s1"),
+                       Event("e2", date="2024-01-05", articles=["a3"], story_id="s1"),
+                       Event("e3", date="2024-01-03", articles=["a4"], story_id="s2")],
+                      [Story("s1", "Harbour"), Story("s2", "Ferry")])  # fmt: skip
+    assert [(e.id, e.articles) for e in store.events(story_id="s1")] == [("e1", ["a1", "a2"]), ("e2", ["a3"])]
+    assert [(e.id, e.articles) for e in store.events()] == [("e1", ["a1", "a2"]), ("e3", ["a4"]), ("e2", ["a3"])]
+
+
+def test_traits_are_kept_by_version_and_dropped_when_a_date_or_original_changes(store):
+    store.add_articles([_article(i, f"Text {i} about the harbour.") for i in ("a1", "a2", "a3")])
+    store.put_traits({"a1": (738000, b"one"), "a2": (None, b"two"), "a3": (738002, b"three")}, 3)
+    assert [(r[0], r[3], r[4]) for r in store.placement_rows(3)] == [("a1", 738000, b"one"), ("a2", None, b"two"),
+                                                                     ("a3", 738002, b"three")]  # fmt: skip
+    assert [r[4] for r in store.placement_rows(4)] == [None, None, None]  # another version: read again
+    store.set_published("a1", "2024-01-09", "stated")
+    store.set_duplicate_of({"a2": "a3"})
+    assert [r[4] for r in store.placement_rows(3)] == [None, None, b"three"]
+
+
 def test_events_keep_their_weakest_merge_and_a_new_event_does_not_know_it(store):
     """Placement started afresh reads each stored event's weakest merge back (infinite for an article alone)."""
     store.add_articles([_article("a1"), _article("a2", "Another text."), _article("a3", "A third text.")])

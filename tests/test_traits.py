@@ -49,14 +49,14 @@ def _same_profile(p: Profile, q: Profile) -> bool:
     return bags and fields and said and np.array_equal(p.vector, q.vector)
 
 
-def test_traits_kept_as_bytes_make_the_profile_the_article_makes_bit_for_bit():
+def test_traits_as_the_store_keeps_them_make_the_profile_the_article_makes_bit_for_bit():
     articles = read_everything()
     direct, kept = Lexicon(), Lexicon()
     made = 0
     for a in articles:
         t = Traits.of(a)
         p = Profile.from_article(a, direct)
-        q = Profile.from_traits(Traits.from_bytes(a.id, t.day, t.to_bytes(), a.vector), kept)
+        q = Profile.from_traits(Traits.decode(a.id, *t.encode(), a.vector), kept)
         assert _same_profile(p, q), a.id
         made += bool(p.statements) + bool(p.facts) + bool(p.refs) + bool(p.follows)
     assert made == 4  # the last article has a statement, facts and an earlier date its lead names: all kept
@@ -66,7 +66,7 @@ def test_traits_kept_as_bytes_make_the_profile_the_article_makes_bit_for_bit():
 def test_the_traits_version_names_what_traits_read():
     """Stored traits are trusted while their version is the code's: a change to what is read must raise it."""
     traits = [Traits.of(a) for a in read_everything()]
-    read = [[t.id, t.day, zlib.decompress(t.to_bytes()).decode()] for t in traits]  # as JSON: zlib builds may differ
+    read = [[t.id, t.day, zlib.decompress(t.encode()[1]).decode()] for t in traits]  # as JSON: zlib builds may differ
     digest = hashlib.sha256(json.dumps(read).encode()).hexdigest()
     assert (TRAITS_VERSION, digest) == DIGEST, (
         f"Traits.of reads articles differently (digest {digest}): raise TRAITS_VERSION to {TRAITS_VERSION + 1} "
@@ -93,10 +93,13 @@ def test_a_tracker_started_from_the_store_reads_no_text_and_places_as_one_starte
     store = open_store(store_url)
     stored = list(store.iter_articles(full=True))
     from_articles = EventIndex.from_articles(stored, settings, weakest=store.event_weakest())
+    asked = []
     with monkeypatch.context() as m:
-        m.setattr(Traits, "of", None)  # any text read would fail
+        m.setattr(Traits, "of", None)  # any reading of an article would fail
+        m.setattr(store, "iter_articles", lambda **kw: asked.append(kw.get("ids", "all")) or iter(()))
         tracker = EventTracker.from_store(store, settings)
-    assert tracker.unkept == {} and set(tracker.index.profiles) == {a.id for a in first}
+    assert asked == [[], []] and tracker.unkept == {}  # no article read whole: none without traits, none unplaced
+    assert set(tracker.index.profiles) == {a.id for a in first}
     for a in first:
         assert _same_profile(tracker.index.profiles[a.id], from_articles.profiles[a.id]), a.id
     for index in (tracker.index, from_articles):
@@ -119,9 +122,45 @@ def test_traits_missing_or_of_another_version_are_read_again_and_kept_with_the_n
     tracker = EventTracker.from_store(store, settings)
     assert set(tracker.unkept) == {"m1b", "m2a"}
     again = Traits.of(store.get_article("m1b"))  # read from the article as stored now
-    assert tracker.unkept["m1b"] == (again.day, again.to_bytes())
+    assert tracker.unkept["m1b"] == again.encode()
     with store.write():
         store.add_articles([arts[3]])
         tracker.place([arts[3]], store)
     assert all(r[4] for r in store.placement_rows(TRAITS_VERSION)) and tracker.unkept == {}
+    store.close()
+
+
+def test_a_copy_pointed_at_another_original_is_followed_and_read_again(store_url):
+    """Repointing a stored copy drops its traits: the running index follows it, and neither what a start-up read of
+    it nor the old original is kept; the next start-up reads it as it now stands."""
+    settings = Settings()
+    arts = corpus()
+    _ingested(store_url, [copy.deepcopy(arts[:4])], settings)
+    store = open_store(store_url)
+    with store.write():
+        store.set_duplicate_of({"m2b": "m2a"})  # as the pipeline does once an earlier original arrives
+        tracker = EventTracker.from_store(store, settings)  # reads m2b again: its traits were dropped
+        assert set(tracker.unkept) == {"m2b"} and tracker.index.profiles["m2b"].duplicate_of == "m2a"
+        store.set_duplicate_of({"m2b": "m1a"})
+        tracker.repoint({"m2b": "m1a"})
+        assert tracker.unkept == {} and tracker.index.profiles["m2b"].duplicate_of == "m1a"
+        store.add_articles([arts[5]])
+        tracker.place([arts[5]], store)
+    assert {r[0] for r in store.placement_rows(TRAITS_VERSION) if r[4] is None} == {"m2b"}
+    again = EventTracker.from_store(store, settings)
+    assert again.index.profiles["m2b"].duplicate_of == "m1a"
+    store.close()
+
+
+def test_a_rebuild_keeps_what_it_read_of_every_article(store_url):
+    settings = Settings()
+    _ingested(store_url, [copy.deepcopy(corpus()[:3])], settings)
+    store = open_store(store_url)
+    with store.write():
+        store.add_articles(copy.deepcopy(corpus()[3:]))  # stored, never placed: no traits yet
+    assert sum(r[4] is None for r in store.placement_rows(TRAITS_VERSION)) == 4
+    EventTracker.rebuild(store, settings)
+    rows = list(store.placement_rows(TRAITS_VERSION))
+    assert len(rows) == 7 and all(r[1] and r[4] for r in rows)
+    assert {r[0]: r[3] for r in rows} == {a.id: Traits.of(a).day for a in corpus()}
     store.close()

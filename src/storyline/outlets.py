@@ -49,10 +49,18 @@ class Outlets:
     """The outlets seen so far, by key; settles each article's name and domain."""
 
     def __init__(self, rows=()):
+        """``rows``: (name, domain, articles) of each outlet as the store holds it (:meth:`.Store.outlet_rows`)."""
         self.names: dict[str, Counter] = defaultdict(Counter)
         self.domains: dict[str, Counter] = defaultdict(Counter)
+        self.stored: dict[str, Counter] = defaultdict(Counter)  # key -> (name, domain) -> articles the store holds
         for name, domain, count in rows:
             self._count(name, domain, count)
+            self._hold(name, domain, count)
+
+    def _hold(self, name: str | None, domain: str | None, n: int) -> None:
+        key = outlet_key(name, domain)
+        if key:
+            self.stored[key][(name, domain)] += n
 
     def _count(self, name: str | None, domain: str | None, n: int = 1) -> str | None:
         keys = {k for k in (outlet_key(None, domain) if domain else None, name_key(name) if name else None) if k}
@@ -90,15 +98,20 @@ class Outlets:
         article.outlet = article.outlet if article.hints.get("outlet") else name or article.outlet
         article.outlet_domain = article.outlet_domain or domain
 
-    def renames(self, rows, keys: set[str]) -> list[tuple]:
-        """For stored (name, domain, n) rows of the outlets ``keys``: (old name, old domain, new name, new domain)."""
+    def renames(self, stored: list[Article], keys: set[str]) -> list[tuple]:
+        """Once ``stored`` (settled by :meth:`add`, which gave ``keys``) are in the store: (old name, old domain, new
+        name, new domain) for each (name, domain) the store holds articles under, of the outlets ``keys``, whose best
+        name or domain is now another, in the order :meth:`.Store.outlet_rows` lists them. Kept as the store will hold
+        them once :meth:`.Store.rename_outlets` applied them, so the store is never asked again."""
+        for a in stored:
+            self._hold(a.outlet, a.outlet_domain, 1)
+        held = [(name, domain, key) for key in keys for name, domain in self.stored.get(key, ())]
         out = []
-        for name, domain, _ in rows:
-            key = outlet_key(name, domain)
-            if key not in keys:
-                continue
+        for name, domain, key in sorted(held, key=lambda h: (h[0] is not None, h[0] or "", h[1] is not None, h[1] or "")):
             best_name, best_domain = self.best(key)
             new = (best_name or name, domain or best_domain)
             if new != (name, domain):
                 out.append((name, domain, *new))
+        for name, domain, *new in out:
+            self._hold(*new, self.stored[outlet_key(name, domain)].pop((name, domain)))
         return out

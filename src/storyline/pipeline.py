@@ -338,9 +338,10 @@ class Pipeline:
                 minhashes[a.id], moved = self.dedup.check(a, texts)
                 repointed.update(moved)
             self.store.add_articles(fresh, self._resolve_entities(fresh), minhashes)
-            self.store.rename_outlets(self.outlets.renames(self.store.outlet_rows(), outlets_seen))
+            self.store.rename_outlets(self.outlets.renames(fresh, outlets_seen))
             if repointed:  # copies stored before an earlier original arrived, this batch's included
                 self.store.set_duplicate_of(repointed)
+                self.events.repoint(repointed)
                 for a in fresh:
                     a.duplicate_of = repointed.get(a.id, a.duplicate_of)
             self.events.place(fresh, self.store)

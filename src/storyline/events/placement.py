@@ -62,7 +62,7 @@ class Changes:
     retired: set[str] = field(default_factory=set)  # events no article holds any more
     events: set[str] = field(default_factory=set)  # events formed, changed, or linked to another story
     formed: set[str] = field(default_factory=set)  # events the batch formed or formed again: their ``weakest`` is new
-    traits: list[Traits] = field(default_factory=list)  # what was read of the batch's new articles, for the store to keep
+    traits: dict[str, tuple[int | None, bytes]] = field(default_factory=dict)  # asked with ``keep``: see place_batch
 
 
 def event_id_for(article_id: str) -> str:
@@ -183,12 +183,21 @@ class EventIndex:
         return self.models.story.probability(story_feature_rows(a, others, self.lexicon))
 
     # --- placing a batch ---------------------------------------------------------------
-    def place_batch(self, articles: list[Article]) -> Changes:
+    def place_batch(self, articles: list[Article], keep: bool = False) -> Changes:
         """Put a batch in events and stories (see the module's docstring); sets each article's
-        ``event_id`` and ``story_id``, and returns what changed."""
-        new = [Traits.of(a) for a in canonical_order(articles) if a.id not in self.event_of]
-        profiles = self.register(new)
-        changes = Changes(traits=new)
+        ``event_id`` and ``story_id``, and returns what changed; with ``keep``, also what was read of each new
+        article, encoded for the store (:meth:`.Traits.encode`), each article's traits let go once encoded."""
+        changes = Changes()
+
+        def read():
+            for a in canonical_order(articles):
+                if a.id not in self.event_of:
+                    traits = Traits.of(a)
+                    if keep:
+                        changes.traits[a.id] = traits.encode()
+                    yield traits
+
+        profiles = self.register(read())
         if profiles:
             before = {}
             loose = [p.id for p in profiles]

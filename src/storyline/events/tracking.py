@@ -39,20 +39,28 @@ class EventTracker:
             elif data is None:
                 unread[article_id] = (event_id, story_id)
             else:
-                kept.append((canonical_key(day, article_id), day, data, vector, event_id, story_id))
+                kept.append((canonical_key(day, article_id), article_id, day, data, vector, event_id, story_id))
         read = {}
         for a in store.iter_articles(ids=list(unread)):
             traits = Traits.of(a)
-            read[a.id] = (traits.day, traits.to_bytes())
-            kept.append((canonical_key(traits.day, a.id), *read[a.id], traits.vector, *unread[a.id]))
+            read[a.id] = traits.encode()
+            kept.append((canonical_key(traits.day, a.id), a.id, *read[a.id], traits.vector, *unread[a.id]))
         kept.sort(key=lambda row: row[0])
 
         def placed():  # each article's traits made when asked for, and let go once its profile is made
-            for (*_, article_id), day, data, vector, event_id, story_id in kept:
-                yield Traits.from_bytes(article_id, day, data, vector), event_id, story_id
+            for _, article_id, day, data, vector, event_id, story_id in kept:
+                yield Traits.decode(article_id, day, data, vector), event_id, story_id
 
         index = EventIndex.from_stored(placed(), settings, weakest=store.event_weakest())
         return cls(index, list(store.iter_articles(ids=unplaced)), read)
+
+    def repoint(self, copies: dict[str, str | None]) -> None:
+        """Stored copies that now point at another original (:meth:`.Store.set_duplicate_of`, which drops their
+        traits): the running index follows them, and what was read of them at start-up is not kept."""
+        for article_id, original in copies.items():
+            if (profile := self.index.profiles.get(article_id)) is not None:
+                profile.duplicate_of = original
+            self.unkept.pop(article_id, None)
 
     def place(self, articles: list[Article], store) -> list[Event]:
         """Place ``articles`` (already stored), with any stored article still without an event, and write
@@ -60,9 +68,7 @@ class EventTracker:
         index = self.index
         given = {a.id for a in articles}
         articles = articles + [a for a in self.unplaced if a.id not in given]
-        changes = index.place_batch(articles)
-        store.put_traits(self.unkept | {t.id: (t.day, t.to_bytes()) for t in changes.traits}, TRAITS_VERSION)
-        self.unkept = {}
+        changes = index.place_batch(articles, keep=True)
         fresh = {a.id: a for a in articles}
         changed_ids = sorted(changes.events | {a.event_id for a in articles})
         members: dict[str, list[Article]] = {e: [] for e in changed_ids}
@@ -79,6 +85,8 @@ class EventTracker:
             events.append(event)
             for a in infer_published(members[event_id], [event], index.fit):
                 store.set_published(a.id, a.published, a.published_how)
+        store.put_traits(self.unkept | changes.traits, TRAITS_VERSION)  # an inferred date changes no traits
+        self.unkept = {}
         stories = self._stories_of(events, store, changes.retired)
         store.save_events(events, stories, weakest=_known(index, changes.formed))
         self.unplaced = []
@@ -102,14 +110,14 @@ class EventTracker:
         for a in articles:
             a.event_id = a.story_id = None
         index = EventIndex(settings)
-        read = index.place_batch(articles).traits
+        read = index.place_batch(articles, keep=True).traits
         events = describe_events(articles)
         for e in events:
             e.story_id = index.story_of(e.id)
         with store.write():
-            store.put_traits({t.id: (t.day, t.to_bytes()) for t in read}, TRAITS_VERSION)
             for a in infer_published(articles, events, index.fit):
                 store.set_published(a.id, a.published, a.published_how)
+            store.put_traits(read, TRAITS_VERSION)  # after the dates inferred, which change no traits
             store.save_events(events, describe_stories(events), replace=True, weakest=_known(index, index.weakest))
         return cls(index)
 

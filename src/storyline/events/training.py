@@ -346,7 +346,8 @@ def as_ingested(articles: Iterable[Article], settings: Settings, models: Models,
     """What `storyline ingest` makes of ``articles``: batches in the order given (or shuffled with
     seed ``shuffle``), each placed in canonical order; with ``restart``, each batch by an index started
     afresh from the articles placed before it, with their events' weakest merges, as separate runs of
-    `storyline ingest` start from the store (:meth:`.EventIndex.from_articles`). Returns
+    `storyline ingest` start from the store (:meth:`.EventIndex.from_articles`, which makes the index
+    :meth:`.EventTracker.from_store` makes from the traits the store keeps). Returns
     ``({article: event}, {article: story})``."""
     articles = list(articles)
     for a in articles:
