@@ -141,8 +141,7 @@ class EventIndex:
                 yield read
 
         index.register(traits())
-        for article_id, event_id, story_id in assigned:
-            index.assign(article_id, event_id, story_id or story_id_for(event_id))
+        index.assign((a, e, s or story_id_for(e)) for a, e, s in assigned)
         for story_id, story in index.stories.items():  # summed as assigned: never summed again when first met
             index._store_story(story_id, story)
         index.weakest.update((e, w) for e, w in (weakest or {}).items() if e in index.events)
@@ -562,22 +561,24 @@ class EventIndex:
                 adjacency[profile.id] = sorted(set(adjacency[profile.id]))
         return profiles
 
-    def assign(self, article_id: str, event_id: str, story_id: str) -> None:
-        """Record a known assignment, without scoring: on an index that has placed no batch yet (it folds
-        the article into the stored event and story aggregates, which placement otherwise only replaces)."""
-        single = self.singles[article_id]
-        if event_id in self.events:
-            self.events[event_id].add(single)
-        else:
-            self.events[event_id] = single.copy()
-        if event_id not in self.story_of_event:
-            self._link(event_id, story_id)
-        story_id = self.story_of_event[event_id]
-        if story_id in self.stories:
-            self.stories[story_id].add(single)
-        else:
-            self.stories[story_id] = single.copy()
-        self.event_of[article_id] = event_id
+    def assign(self, assigned: Iterable[tuple[str, str, str]]) -> None:
+        """Record known assignments (article, event, story), without scoring: on an index that has placed no batch
+        yet. Each event and story folds the articles it is given, in the order given, in one pass (one at a
+        time, a story of 600 articles sorted its growing sums 600 times), into the aggregates placement
+        otherwise only replaces."""
+        folded: dict[str, list[Aggregate]] = {}
+        for article_id, event_id, story_id in assigned:
+            if event_id not in self.story_of_event:
+                self._link(event_id, story_id)
+            single = self.singles[article_id]
+            folded.setdefault("e" + event_id, []).append(single)
+            folded.setdefault("s" + self.story_of_event[event_id], []).append(single)
+            self.event_of[article_id] = event_id
+        for key, singles in folded.items():
+            into = self.events if key[0] == "e" else self.stories
+            cluster = into[key[1:]] if key[1:] in into else singles.pop(0).copy()
+            cluster.add(*singles)
+            into[key[1:]] = cluster
 
     def _keys(self, p: Profile) -> list[str]:
         """The rarest entities and most distinctive words of ``p``: its inverted-index keys (entities first,

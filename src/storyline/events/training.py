@@ -135,8 +135,7 @@ def _collect(data: Labelled, settings: Settings, models: Models | None, join: _P
         piece = gold_pieces(data, int(settings.event_window_days))
     else:
         piece = {a: "p:" + e for a, e in as_rebuilt(articles, settings, models)[0].items()}
-    for a in articles:
-        index.assign(a.id, piece[a.id], piece[a.id])
+    index.assign((a.id, piece[a.id], piece[a.id]) for a in articles)
     story_units = {"n:" + e: agg for e, agg in index.events.items()}
     gold_story = {"n:" + e: _most(data.story, agg.members) for e, agg in index.events.items()}
 
@@ -322,8 +321,8 @@ def fit_thresholds(sets: Sequence[Labelled], settings: Settings, models: Models)
         tried_events[t] = mean_f1(lambda d: d.event, predicted)
     event_t = _chosen(tried_events)
     for (index, ids), merges in zip(indexes, event_merges, strict=True):
-        for article_id, root in cut(["a:" + i for i in ids], merges, event_t).items():
-            index.assign(article_id[2:], root[2:], root[2:])
+        index.assign((article_id[2:], root[2:], root[2:]) for article_id, root in cut(["a:" + i for i in ids], merges,
+                                                                                    event_t).items())  # fmt: skip
         units = {"n:" + e: agg for e, agg in index.events.items()}
         merges = []
         agglomerate(units, _story_pairs(index), index.story_probabilities, min(STORY_THRESHOLDS), index.story_key,
