@@ -10,7 +10,7 @@ import zlib
 import numpy as np
 
 from _events_fixtures import article, corpus, groups
-from storyline.events import EventIndex
+from storyline.events import EventIndex, rebuild
 from storyline.events.features import TRAITS_VERSION, Lexicon, Profile, Traits
 from storyline.events.tracking import EventTracker
 from storyline.models import Figure, Quote, TimeMention
@@ -163,4 +163,18 @@ def test_a_rebuild_keeps_what_it_read_of_every_article(store_url):
     rows = list(store.placement_rows(TRAITS_VERSION))
     assert len(rows) == 7 and all(r[1] and r[4] for r in rows)
     assert {r[0]: r[3] for r in rows} == {a.id: Traits.of(a).day for a in corpus()}
+    store.close()
+
+
+def test_a_rebuild_from_the_store_places_from_its_traits_as_a_rebuild_of_the_articles(store_url, monkeypatch):
+    settings = Settings()
+    _ingested(store_url, [copy.deepcopy(corpus()[i : i + 2]) for i in range(0, 7, 2)], settings)  # four runs
+    expected, _ = rebuild(copy.deepcopy(corpus()), settings)
+    store = open_store(store_url)
+    with monkeypatch.context() as m:
+        m.setattr(Traits, "of", None)  # every article has its traits: none is read for placement
+        tracker = EventTracker.rebuild(store, settings)
+    assert groups(tracker.index.assignments()) == groups(expected.assignments())
+    assert {e.id: e.story_id for e in store.events()} == {e: expected.story_of(e) for e in expected.events}
+    assert sorted(a for e in store.events() for a in e.articles) == sorted(a.id for a in corpus())
     store.close()

@@ -196,7 +196,21 @@ class EventIndex:
                         changes.traits[a.id] = traits.encode()
                     yield traits
 
-        profiles = self.register(read())
+        self._place(read(), changes)
+        for a in articles:
+            a.event_id = self.event_of[a.id]
+            a.story_id = self.story_of(a.event_id)
+        return changes
+
+    def place_read(self, read: Iterable[Traits]) -> Changes:
+        """:meth:`place_batch` for articles given by what placement read of them (in the canonical order, as
+        :meth:`from_stored` takes them), as a rebuild from the store places every article: no article is read."""
+        changes = Changes()
+        self._place((t for t in read if t.id not in self.event_of), changes)
+        return changes
+
+    def _place(self, read: Iterable[Traits], changes: Changes) -> None:
+        profiles = self.register(read)
         if profiles:
             before = {}
             loose = [p.id for p in profiles]
@@ -219,10 +233,6 @@ class EventIndex:
             relinked = self._place_stories(touched, grown, old_story)
             changes.events = (touched | relinked | set(changes.moved.values())
                               | {e for e in before.values() if e in self.events})
-        for a in articles:
-            a.event_id = self.event_of[a.id]
-            a.story_id = self.story_of(a.event_id)
-        return changes
 
     def _reachable(self, profiles: list[Profile]) -> tuple[list[str], list[str]]:
         """The stored events next to the batch that one of its articles could join (up to :data:`DISSOLVE_EVENT`

@@ -10,6 +10,8 @@ are committed together.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ..models import Article, Event
 from .attributes import describe_event, describe_events, infer_published
 from .features import TRAITS_VERSION, Traits
@@ -32,27 +34,9 @@ class EventTracker:
         read again; an article whose traits are missing or of another version is read now, and its traits are
         kept with the next batch. Stored articles without an event (the batch being stored, when the tracker is
         made inside its transaction) are left for :meth:`place`, which writes all that placing them changes."""
-        kept, unread, unplaced = [], {}, []
-        for article_id, event_id, story_id, day, data, vector in store.placement_rows(TRAITS_VERSION):
-            if not event_id:
-                unplaced.append(article_id)
-            elif data is None:
-                unread[article_id] = (event_id, story_id)
-            else:
-                kept.append((canonical_key(day, article_id), article_id, day, data, vector, event_id, story_id))
-        read = {}
-        for a in store.iter_articles(ids=list(unread)):
-            traits = Traits.of(a)
-            read[a.id] = traits.encode()
-            kept.append((canonical_key(traits.day, a.id), a.id, *read[a.id], traits.vector, *unread[a.id]))
-        kept.sort(key=lambda row: row[0])
-
-        def placed():  # each article's traits made when asked for, and let go once its profile is made
-            for _, article_id, day, data, vector, event_id, story_id in kept:
-                yield Traits.decode(article_id, day, data, vector), event_id, story_id
-
-        index = EventIndex.from_stored(placed(), settings, weakest=store.event_weakest())
-        return cls(index, list(store.iter_articles(ids=unplaced)), read)
+        stored = _Stored(store, placed_only=True)
+        index = EventIndex.from_stored(stored.traits(), settings, weakest=store.event_weakest())
+        return cls(index, list(store.iter_articles(ids=stored.unplaced)), stored.read)
 
     def repoint(self, copies: dict[str, str | None]) -> None:
         """Stored copies that now point at another original (:meth:`.Store.set_duplicate_of`, which drops their
@@ -104,22 +88,64 @@ class EventTracker:
 
     @classmethod
     def rebuild(cls, store, settings=None) -> EventTracker:
-        """Re-cluster every stored article (as :func:`.placement.rebuild`, keeping what was read of each); the same
-        events and stories whatever the arrival order."""
-        articles = list(store.iter_articles(full=True))
-        for a in articles:
-            a.event_id = a.story_id = None
+        """Re-cluster every stored article, as :func:`.placement.rebuild` does: the same events and stories whatever
+        the arrival order. Placement reads what the store keeps of each article (the articles stored without it are
+        read, and it is kept), and each event is then described from its articles, read :data:`DESCRIBED` events at
+        a time: a rebuild holds the index and one chunk of articles, never the whole store."""
+        stored = _Stored(store, placed_only=False)
         index = EventIndex(settings)
-        read = index.place_batch(articles, keep=True).traits
-        events = describe_events(articles)
+        index.place_read(traits for traits, _, _ in stored.traits())
+        ids, events, inferred = sorted(index.events), [], []
+        for at in range(0, len(ids), DESCRIBED):
+            wanted = [a for e in ids[at : at + DESCRIBED] for a in index.events[e].members]
+            members = sorted(store.iter_articles(ids=wanted), key=lambda a: stored.position[a.id])  # as stored
+            for a in members:
+                a.event_id = index.event_of[a.id]
+            described = describe_events(members)
+            inferred += [(a.id, a.published, a.published_how) for a in infer_published(members, described, index.fit)]
+            events += described
         for e in events:
             e.story_id = index.story_of(e.id)
         with store.write():
-            for a in infer_published(articles, events, index.fit):
-                store.set_published(a.id, a.published, a.published_how)
-            store.put_traits(read, TRAITS_VERSION)  # after the dates inferred, which change no traits
+            for article_id, published, how in inferred:
+                store.set_published(article_id, published, how)
+            store.put_traits(stored.read, TRAITS_VERSION)
             store.save_events(events, describe_stories(events), replace=True, weakest=_known(index, index.weakest))
         return cls(index)
+
+
+DESCRIBED = 500  # events a rebuild describes from one read of their articles
+
+
+class _Stored:
+    """What the store keeps for placement of each of its articles (of them all, or only those placed in an event),
+    in the canonical order: the article's day and encoded :class:`.Traits`, its vector, event and story. The
+    articles stored without traits (or with traits of another version) are read now: ``read`` holds what was read
+    of them, for the store to keep. ``unplaced``: the articles without an event, when only those placed are
+    wanted; ``position``: each article's place in the order stored."""
+
+    def __init__(self, store, placed_only: bool):
+        rows, unread, self.unplaced, self.position = [], {}, [], {}
+        for article_id, event_id, story_id, day, data, vector in store.placement_rows(TRAITS_VERSION):
+            self.position[article_id] = len(self.position)
+            if placed_only and not event_id:
+                self.unplaced.append(article_id)
+            elif data is None:
+                unread[article_id] = (event_id, story_id)
+            else:
+                rows.append((canonical_key(day, article_id), article_id, day, data, vector, event_id, story_id))
+        self.read = {}
+        for a in store.iter_articles(ids=list(unread)):
+            traits = Traits.of(a)
+            self.read[a.id] = traits.encode()
+            rows.append((canonical_key(traits.day, a.id), a.id, *self.read[a.id], traits.vector, *unread[a.id]))
+        self.rows = sorted(rows, key=lambda row: row[0])
+
+    def traits(self) -> Iterator[tuple[Traits, str | None, str | None]]:
+        """(traits, event id, story id) of each article in the canonical order, each traits made when asked for
+        (and let go by placement once its profile is made)."""
+        for _, article_id, day, data, vector, event_id, story_id in self.rows:
+            yield Traits.decode(article_id, day, data, vector), event_id, story_id
 
 
 def _known(index: EventIndex, events) -> dict[str, float | None]:
