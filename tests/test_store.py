@@ -237,9 +237,13 @@ def test_traits_are_kept_by_version_and_dropped_when_a_date_or_original_changes(
     assert [(r[0], r[3], r[4]) for r in store.placement_rows(3)] == [("a1", 738000, b"one"), ("a2", None, b"two"),
                                                                      ("a3", 738002, b"three")]  # fmt: skip
     assert [r[4] for r in store.placement_rows(4)] == [None, None, None]  # another version: read again
+    store.set_published("a3", "2024-01-10", "inferred")  # undated, given its event's date: nothing placement reads
+    assert [r[4] for r in store.placement_rows(3)] == [b"one", b"two", b"three"]
     store.set_published("a1", "2024-01-09", "stated")
     store.set_duplicate_of({"a2": "a3"})
     assert [r[4] for r in store.placement_rows(3)] == [None, None, b"three"]
+    store.set_published("a3", "2024-01-11", "stated")  # from a guessed date to one placement reads
+    assert [r[4] for r in store.placement_rows(3)] == [None, None, None]
 
 
 def test_events_keep_their_weakest_merge_and_a_new_event_does_not_know_it(store):

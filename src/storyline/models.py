@@ -13,6 +13,7 @@ from typing import Any
 
 # How a publication or event date was found, strongest first.
 DATE_HOW = ("stated", "html-meta", "url", "inferred", "unknown")
+WEAK_DATE_HOW = frozenset({"inferred", "unknown"})  # a publication date only guessed: placement reads none
 
 
 @dataclass

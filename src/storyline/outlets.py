@@ -101,7 +101,7 @@ class Outlets:
     def renames(self, stored: list[Article], keys: set[str]) -> list[tuple]:
         """Once ``stored`` (settled by :meth:`add`, which gave ``keys``) are in the store: (old name, old domain, new
         name, new domain) for each (name, domain) the store holds articles under, of the outlets ``keys``, whose best
-        name or domain is now another, in the order :meth:`.Store.outlet_rows` lists them. Kept as the store will hold
+        name or domain is now another (sorted by name, then domain, a missing one first). Kept as the store will hold
         them once :meth:`.Store.rename_outlets` applied them, so the store is never asked again."""
         for a in stored:
             self._hold(a.outlet, a.outlet_domain, 1)

@@ -340,8 +340,9 @@ class Pipeline:
             self.store.add_articles(fresh, self._resolve_entities(fresh), minhashes)
             self.store.rename_outlets(self.outlets.renames(fresh, outlets_seen))
             if repointed:  # copies stored before an earlier original arrived, this batch's included
+                events = self.events  # started before the copies change, so what it read of them is followed
                 self.store.set_duplicate_of(repointed)
-                self.events.repoint(repointed)
+                events.repoint(repointed)
                 for a in fresh:
                     a.duplicate_of = repointed.get(a.id, a.duplicate_of)
             self.events.place(fresh, self.store)

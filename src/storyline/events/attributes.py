@@ -25,8 +25,8 @@ from datetime import date
 import numpy as np
 
 from ..agencies import dateline, names_agency
-from ..models import Article, Event
-from .features import ACTOR_LABELS, PLACE_LABELS, WEAK_DATE_HOW, day_of, entity_key
+from ..models import WEAK_DATE_HOW, Article, Event
+from .features import ACTOR_LABELS, PLACE_LABELS, day_of, entity_key
 from .placement import canonical_order
 
 MAX_PARTICIPANTS = 8

@@ -48,7 +48,7 @@ import numpy as np
 from ..enrichment import opening
 from ..enrichment.entities import PLACE_LABELS, split_person
 from ..enrichment.vectors import HashEmbedder
-from ..models import Article
+from ..models import WEAK_DATE_HOW, Article
 
 LEAD_SENTENCES = 2  # the sentences after the headline that state the happening ...
 LEAD_WEIGHT = 2.0  # ... and how much more their terms count (ECB+ dev: events F1 +0.3 and +0.9 on its two halves)
@@ -56,7 +56,6 @@ ACTOR_LABELS = frozenset({"PERSON", "ORG"})  # the protagonists: never places or
 # entities that also count as terms ("E:<canonical name>"): who, where, and what kind of thing
 TERM_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART"})
 # dates whose source is weak enough not to count against other dates
-WEAK_DATE_HOW = frozenset({"inferred", "unknown"})
 # dates strong enough to keep two happenings apart: stated in the lead, or a stated publication date
 STRONG_EVENT_DATE_HOW = frozenset({"lead-weekday", "lead-date"})
 STRONG_PUBLISHED_HOW = frozenset({"stated", "html-meta", "url"})

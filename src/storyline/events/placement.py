@@ -576,19 +576,20 @@ class EventIndex:
         yet. Each event and story folds the articles it is given, in the order given, in one pass (one at a
         time, a story of 600 articles sorted its growing sums 600 times), into the aggregates placement
         otherwise only replaces."""
-        folded: dict[str, list[Aggregate]] = {}
+        events: dict[str, list[Aggregate]] = {}
+        stories: dict[str, list[Aggregate]] = {}
         for article_id, event_id, story_id in assigned:
             if event_id not in self.story_of_event:
                 self._link(event_id, story_id)
             single = self.singles[article_id]
-            folded.setdefault("e" + event_id, []).append(single)
-            folded.setdefault("s" + self.story_of_event[event_id], []).append(single)
+            events.setdefault(event_id, []).append(single)
+            stories.setdefault(self.story_of_event[event_id], []).append(single)
             self.event_of[article_id] = event_id
-        for key, singles in folded.items():
-            into = self.events if key[0] == "e" else self.stories
-            cluster = into[key[1:]] if key[1:] in into else singles.pop(0).copy()
-            cluster.add(*singles)
-            into[key[1:]] = cluster
+        for into, folded in ((self.events, events), (self.stories, stories)):
+            for ident, singles in folded.items():
+                cluster = into[ident] if ident in into else singles.pop(0).copy()
+                cluster.add(*singles)
+                into[ident] = cluster
 
     def _keys(self, p: Profile) -> list[str]:
         """The rarest entities and most distinctive words of ``p``: its inverted-index keys (entities first,

@@ -91,14 +91,16 @@ class EventTracker:
         """Re-cluster every stored article, as :func:`.placement.rebuild` does: the same events and stories whatever
         the arrival order. Placement reads what the store keeps of each article (the articles stored without it are
         read, and it is kept), and each event is then described from its articles, read :data:`DESCRIBED` events at
-        a time: a rebuild holds the index and one chunk of articles, never the whole store."""
+        a time: a rebuild holds the index and one chunk of articles, never the whole store. What was read is kept
+        unless another writer wrote meanwhile (PostgreSQL), which may have changed what it was read from."""
+        began = store.generation()
         stored = _Stored(store, placed_only=False)
         index = EventIndex(settings)
         index.place_read(traits for traits, _, _ in stored.traits())
         ids, events, inferred = sorted(index.events), [], []
         for at in range(0, len(ids), DESCRIBED):
             wanted = [a for e in ids[at : at + DESCRIBED] for a in index.events[e].members]
-            members = sorted(store.iter_articles(ids=wanted), key=lambda a: stored.position[a.id])  # as stored
+            members = list(store.iter_articles(ids=wanted))  # each event orders its own (describe_event)
             for a in members:
                 a.event_id = index.event_of[a.id]
             described = describe_events(members)
@@ -109,7 +111,8 @@ class EventTracker:
         with store.write():
             for article_id, published, how in inferred:
                 store.set_published(article_id, published, how)
-            store.put_traits(stored.read, TRAITS_VERSION)
+            if store.generation() == began:
+                store.put_traits(stored.read, TRAITS_VERSION)
             store.save_events(events, describe_stories(events), replace=True, weakest=_known(index, index.weakest))
         return cls(index)
 
@@ -122,12 +125,11 @@ class _Stored:
     in the canonical order: the article's day and encoded :class:`.Traits`, its vector, event and story. The
     articles stored without traits (or with traits of another version) are read now: ``read`` holds what was read
     of them, for the store to keep. ``unplaced``: the articles without an event, when only those placed are
-    wanted; ``position``: each article's place in the order stored."""
+    wanted."""
 
     def __init__(self, store, placed_only: bool):
-        rows, unread, self.unplaced, self.position = [], {}, [], {}
+        rows, unread, self.unplaced = [], {}, []
         for article_id, event_id, story_id, day, data, vector in store.placement_rows(TRAITS_VERSION):
-            self.position[article_id] = len(self.position)
             if placed_only and not event_id:
                 self.unplaced.append(article_id)
             elif data is None:
@@ -139,12 +141,14 @@ class _Stored:
             traits = Traits.of(a)
             self.read[a.id] = traits.encode()
             rows.append((canonical_key(traits.day, a.id), a.id, *self.read[a.id], traits.vector, *unread[a.id]))
-        self.rows = sorted(rows, key=lambda row: row[0])
+        rows.sort(key=lambda row: row[0], reverse=True)  # the first last: taken from the end as they are made
+        self.rows = rows
 
     def traits(self) -> Iterator[tuple[Traits, str | None, str | None]]:
-        """(traits, event id, story id) of each article in the canonical order, each traits made when asked for
-        (and let go by placement once its profile is made)."""
-        for _, article_id, day, data, vector, event_id, story_id in self.rows:
+        """(traits, event id, story id) of each article in the canonical order, each made when asked for and its
+        row let go (placement lets the traits go once its profile is made). Once only."""
+        while self.rows:
+            _, article_id, day, data, vector, event_id, story_id = self.rows.pop()
             yield Traits.decode(article_id, day, data, vector), event_id, story_id
 
 

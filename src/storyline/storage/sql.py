@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import NotFound
-from ..models import Article, Event, Story
+from ..models import WEAK_DATE_HOW, Article, Event, Story
 from . import rows as R
 from .base import (
     COUNTED,
@@ -274,9 +274,13 @@ class SQLStore:
             self._many("DELETE FROM traits WHERE article_id = ?", [(k,) for k in mapping])
 
     def set_published(self, article_id: str, published: str | None, how: str) -> None:
+        """Give an article another publication date. One that placement reads (not :data:`.WEAK_DATE_HOW`) drops
+        the article's traits, read from the date it had: the next start-up reads it again."""
         with self.write():
+            old = self._one("SELECT published_how FROM articles WHERE id = ?", (article_id,))
             self._exec("UPDATE articles SET published=?, published_how=? WHERE id=?", (published, how, article_id))
-            self._exec("DELETE FROM traits WHERE article_id = ?", (article_id,))  # read from a date no longer its
+            if how not in WEAK_DATE_HOW or (old and old["published_how"] not in WEAK_DATE_HOW):
+                self._exec("DELETE FROM traits WHERE article_id = ?", (article_id,))
 
     # --- what placement read of each article ---------------------------------------------
     def put_traits(self, traits: Mapping[str, tuple[int | None, bytes]], version: int) -> None:
@@ -353,8 +357,9 @@ class SQLStore:
                 self._exec("DELETE FROM events")
                 self._exec("DELETE FROM stories")
             # the events and stories this write may leave empty: those of the articles it points elsewhere, and its own
+            moved = [] if replace else [aid for e in events for aid in e.articles]  # replaced: none holds an event
             left = set(self._column("SELECT DISTINCT event_id AS v FROM articles WHERE event_id IS NOT NULL AND id IN",
-                                    [aid for e in events for aid in e.articles])) | {e.id for e in events}  # fmt: skip
+                                    moved)) | {e.id for e in events}  # fmt: skip
             left_stories = set(self._column("SELECT DISTINCT story_id AS v FROM events WHERE story_id IS NOT NULL AND id IN",
                                             sorted(left))) | {s.id for s in stories}  # fmt: skip
             self._many(
