@@ -228,6 +228,8 @@ def test_a_storys_events_are_read_with_their_own_members(store):
                        Event("e3", date="2024-01-03", articles=["a4"], story_id="s2")],
                       [Story("s1", "Harbour"), Story("s2", "Ferry")])  # fmt: skip
     assert [(e.id, e.articles) for e in store.events(story_id="s1")] == [("e1", ["a1", "a2"]), ("e2", ["a3"])]
+    assert [(e.id, e.title, e.articles) for e in store.events(story_id="s1", articles=False)] == [
+        ("e1", None, []), ("e2", None, [])]
     assert [(e.id, e.articles) for e in store.events()] == [("e1", ["a1", "a2"]), ("e3", ["a4"]), ("e2", ["a3"])]
 
 

@@ -80,9 +80,10 @@ class EventTracker:
         """The stories the changed events belong to, described over all their events (not the ``retired``)."""
         by_id = {e.id: e for e in changed}
         for story_id in sorted({e.story_id for e in changed if e.story_id}):
-            for e in store.events(story_id=story_id):
+            for e in store.events(story_id=story_id, articles=False):  # the index knows their articles
                 if e.id not in retired and e.id in self.index.events:
                     e.story_id = self.index.story_of(e.id)
+                    e.articles = self.index.events[e.id].members
                     by_id.setdefault(e.id, e)
         return describe_stories(by_id.values())
 

@@ -391,16 +391,17 @@ class SQLStore:
             out += [r["v"] for r in self._all(f"{sql} ({','.join('?' * len(chunk))})", chunk)]
         return out
 
-    def events(self, story_id: str | None = None) -> list[Event]:
-        """Every event, or those of one story (whose members alone are read: placement asks for each story a
-        batch changed)."""
+    def events(self, story_id: str | None = None, articles: bool = True) -> list[Event]:
+        """Every event, or those of one story (whose members alone are read); without ``articles``, their
+        ``articles`` left empty (placement, which knows them, asks so for each story a batch changed)."""
         if story_id:
-            members = self._members("SELECT a.event_id AS k, a.id FROM articles a JOIN events e ON e.id = a.event_id "
-                                    "WHERE e.story_id = ? ORDER BY a.published NULLS FIRST, a.id", (story_id,))  # fmt: skip
+            members = {} if not articles else self._members(
+                "SELECT a.event_id AS k, a.id FROM articles a JOIN events e ON e.id = a.event_id "
+                "WHERE e.story_id = ? ORDER BY a.published NULLS FIRST, a.id", (story_id,))  # fmt: skip
             rows = self._all("SELECT * FROM events WHERE story_id = ? ORDER BY date IS NULL, date, id", (story_id,))
         else:
-            members = self._members("SELECT event_id AS k, id FROM articles WHERE event_id IS NOT NULL "
-                                    "ORDER BY published NULLS FIRST, id")  # fmt: skip
+            members = {} if not articles else self._members("SELECT event_id AS k, id FROM articles WHERE event_id IS "
+                                                            "NOT NULL ORDER BY published NULLS FIRST, id")  # fmt: skip
             rows = self._all("SELECT * FROM events ORDER BY date IS NULL, date, id")
         return [R.event_from_row(r, members.get(r["id"], [])) for r in rows]
 
