@@ -13,7 +13,8 @@ its own, two ways side by side, alternating:
 
 Reports the start-up (seconds, and per stored article) and the peak memory of each process, and the fill per
 article, split into placement in the index and the rest (writing events and stories).
-Writes ``bench/results/startup.json``. Run: ``.venv/bin/python bench/startup.py [--sizes 1000,10000,20000]``.
+Writes ``bench/results/startup.json`` (``startup-postgresql.json`` with ``--backend postgresql``, on a throw-away
+server as the tests start one). Run: ``.venv/bin/python bench/startup.py [--sizes 1000,10000,20000] [--backend B]``.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from cluster import base_articles, perturb  # noqa: E402
 ROUNDS = 2  # starts of each way, alternating
 
 
-def fill(path: Path, size: int, source: str) -> dict:
+def fill(url: str, size: int, source: str) -> dict:
     """A store of ``size`` placed articles; the fill's cost per article."""
     from storyline.events.tracking import EventTracker
     from storyline.settings import Settings
@@ -52,7 +53,7 @@ def fill(path: Path, size: int, source: str) -> dict:
             m.entity_id = None
         for q in a.quotes:
             q.speaker_entity_id = None
-    store = open_store(str(path))
+    store = open_store(url)
     tracker, placing = None, 0.0
 
     def timed(batch, place, **how):
@@ -76,13 +77,13 @@ def fill(path: Path, size: int, source: str) -> dict:
     return {"fill_per_article_ms": 1000 * took / size, "fill_store_part_per_article_ms": 1000 * (took - placing) / size}
 
 
-def started(path: Path) -> dict:
-    """Start a tracker from the store at ``path`` (in this process): seconds and peak memory."""
+def started(url: str) -> dict:
+    """Start a tracker from the store at ``url`` (in this process): seconds and peak memory."""
     from storyline.events.tracking import EventTracker
     from storyline.settings import Settings
     from storyline.storage import open_store
 
-    store = open_store(str(path), read_only=True)
+    store = open_store(url, read_only=True)
     t = time.perf_counter()
     tracker = EventTracker.from_store(store, Settings())
     took = time.perf_counter() - t
@@ -96,15 +97,60 @@ def peak_mb() -> float:
     return int(line.split()[1]) / 1024
 
 
-def measure(size: int, source: str, work: Path, before: str | None) -> dict:
-    kept = work / f"traits-{size}.db"
+class Files:
+    """SQLite stores, one file each."""
+
+    def __init__(self, work: Path):
+        self.work = work
+
+    def new(self, name: str) -> str:
+        return str(self.work / f"{name}.db")
+
+    def without_traits(self, url: str, name: str) -> str:
+        """A copy of the store at ``url`` without its traits (vacuumed)."""
+        copy = self.new(name)
+        shutil.copy(url, copy)
+        with sqlite3.connect(copy) as conn:
+            conn.execute("DELETE FROM traits")
+        with sqlite3.connect(copy) as conn:
+            conn.execute("VACUUM")
+        return copy
+
+    def size_mb(self, url: str) -> float:
+        return Path(url).stat().st_size / 2**20
+
+
+class Databases:
+    """PostgreSQL stores, one database each, on a throw-away server (the tests' own, ``tests/_postgres.py``)."""
+
+    def __init__(self, server):
+        self.server = server
+
+    def new(self, name: str) -> str:
+        return self.server.new_database()
+
+    def without_traits(self, url: str, name: str) -> str:
+        import psycopg
+
+        base, source = url.rsplit("/", 1)
+        with psycopg.connect(self.server.admin_url, autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {source}_{name} TEMPLATE {source}")
+        with psycopg.connect(f"{base}/{source}_{name}", autocommit=True) as conn:
+            conn.execute("DELETE FROM traits")
+            conn.execute("VACUUM FULL")
+        return f"{base}/{source}_{name}"
+
+    def size_mb(self, url: str) -> float:
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            return conn.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 2**20
+
+
+def measure(size: int, source: str, stores, before: str | None) -> dict:
+    kept = stores.new(f"traits-{size}")
     row = {"articles": size, **fill(kept, size, source)}
-    texts = work / f"texts-{size}.db"
-    shutil.copy(kept, texts)
-    with sqlite3.connect(texts) as conn:
-        conn.execute("DELETE FROM traits")
-    with sqlite3.connect(texts) as conn:
-        conn.execute("VACUUM")
+    texts = stores.without_traits(kept, "texts")
     ways = {"texts": (texts, None), "traits": (kept, None)} | ({"before": (texts, before)} if before else {})
     runs: dict[str, list[dict]] = {way: [] for way in ways}
     for _ in range(ROUNDS):
@@ -121,7 +167,7 @@ def measure(size: int, source: str, work: Path, before: str | None) -> dict:
     row["traits_over_texts"] = row["traits"]["start_s"] / row["texts"]["start_s"]
     if before:
         row["traits_over_before"] = row["traits"]["start_s"] / row["before"]["start_s"]
-    row["store_mb"] = {"with_traits": kept.stat().st_size / 2**20, "without": texts.stat().st_size / 2**20}
+    row["store_mb"] = {"with_traits": stores.size_mb(kept), "without": stores.size_mb(texts)}
     return row
 
 
@@ -129,21 +175,33 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--source", default=str(HERE.parent.parent / "shared" / "data" / "ecbplus-dev.jsonl"))
     p.add_argument("--sizes", default="1000,10000,20000")
-    p.add_argument("--out", default=str(HERE / "results" / "startup.json"))
+    p.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    p.add_argument("--out", help="default: bench/results/startup.json, startup-postgresql.json for PostgreSQL")
     p.add_argument("--before", help="the src directory of a version to start the same way, side by side "
                    "(e.g. one before traits: `git archive 13aefb4 src | tar -x -C /tmp/before`, then /tmp/before/src)")
     p.add_argument("--child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
-        print(json.dumps(started(Path(args.child))))
+        print(json.dumps(started(args.child)))
         return 0
-    rows = []
+    out = args.out or str(HERE / "results" / ("startup.json" if args.backend == "sqlite" else "startup-postgresql.json"))
+    rows, server = [], None
     with tempfile.TemporaryDirectory(prefix="storyline-startup-") as work:
-        for size in (int(s) for s in args.sizes.split(",")):
-            rows.append(measure(size, args.source, Path(work), args.before))
-            print(json.dumps(rows[-1]), flush=True)
-    Path(args.out).write_text(json.dumps({"date": date.today().isoformat(), "rounds": ROUNDS, "before": args.before,
-                                          "sizes": rows}, indent=2))  # fmt: skip
+        if args.backend == "postgresql":
+            sys.path.insert(0, str(HERE.parent / "tests"))
+            from _postgres import PostgresServer
+
+            server = PostgresServer().start()
+        try:
+            stores = Databases(server) if server else Files(Path(work))
+            for size in (int(s) for s in args.sizes.split(",")):
+                rows.append(measure(size, args.source, stores, args.before))
+                print(json.dumps(rows[-1]), flush=True)
+        finally:
+            if server:
+                server.stop()
+    Path(out).write_text(json.dumps({"date": date.today().isoformat(), "backend": args.backend, "rounds": ROUNDS,
+                                     "before": args.before, "sizes": rows}, indent=2))  # fmt: skip
     return 0
 
 
