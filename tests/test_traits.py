@@ -192,3 +192,27 @@ def test_a_rebuild_from_the_store_places_from_its_traits_as_a_rebuild_of_the_art
     assert [described(e) for e in store.events()] == [described(e) for e in sorted(events, key=lambda e: (e.date is None, e.date, e.id))]
     assert {a.id: (a.published, a.published_how) for a in store.iter_articles() if a.id in inferred} == inferred
     store.close()
+
+
+def test_migrate_reads_and_keeps_the_traits_a_store_written_before_lacks(tmp_path):
+    """A store written before traits were kept: `storyline migrate` reads each placed article once, and every later
+    start reads no text."""
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    url = str(tmp_path / "old.db")
+    _ingested(url, [copy.deepcopy(corpus())], Settings())
+    store = open_store(url)
+    with store.write():
+        store.conn.execute("DELETE FROM traits")  # as before traits were kept
+    store.close()
+    runner = CliRunner()
+    done = runner.invoke(app, ["migrate", "--db", url])
+    assert done.exit_code == 0 and "read 7 articles once for placement" in done.output, done.output
+    store = open_store(url, read_only=True)
+    assert all(r[4] for r in store.placement_rows(TRAITS_VERSION))
+    assert EventTracker.from_store(store, Settings()).unkept == {}
+    store.close()
+    again = runner.invoke(app, ["migrate", "--db", url])
+    assert again.exit_code == 0 and "already up to date" in again.output, again.output

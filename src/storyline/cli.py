@@ -376,15 +376,25 @@ def copy_cmd(
 
 @app.command()
 def migrate(db: Db = None) -> None:
-    """Bring an existing store up to this version of storyline (the read commands never change it).
+    """Bring an existing store up to this version of storyline (the read commands never change it), and read once
+    what placement needs of each article it holds without it.
 
     Example: storyline migrate --db old.db
     """
     path = _settings(db).db
     if not is_postgres(path) and not Path(sqlite_path(path)).is_file():
         raise StoreError(f"{path}: there is no store here. Check --db (or STORYLINE_DB).")
-    applied = _store(db, read_only=False).migrations_applied
-    _say(out, f"{path}: applied {', '.join(applied)}" if applied else f"{path}: already up to date")
+    from .events.tracking import keep_traits
+
+    store = _store(db, read_only=False)
+    applied = store.migrations_applied
+    read = keep_traits(store)  # what placement reads of each article, kept so that no start reads texts again
+    if applied:
+        _say(out, f"{path}: applied {', '.join(applied)}")
+    if read:
+        _say(out, f"{path}: read {read} articles once for placement (kept: later starts read no text)")
+    if not applied and not read:
+        _say(out, f"{path}: already up to date")
 
 
 def _folds(value: int) -> int:
