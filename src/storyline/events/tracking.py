@@ -69,7 +69,7 @@ class EventTracker:
             events.append(event)
             for a in infer_published(members[event_id], [event], index.fit):
                 store.set_published(a.id, a.published, a.published_how)
-        store.put_traits(self.unkept | changes.traits, TRAITS_VERSION)  # an inferred date changes no traits
+        store.put_traits(self.unkept | changes.traits, TRAITS_VERSION)
         self.unkept = {}
         stories = self._stories_of(events, store, changes.retired)
         store.save_events(events, stories, weakest=_known(index, changes.formed))
@@ -131,9 +131,13 @@ def keep_traits(store) -> int:
               if event_id and data is None]  # fmt: skip
     for at in range(0, len(unread), KEPT):
         with store.write():
-            read = {a.id: Traits.of(a).encode() for a in store.iter_articles(ids=unread[at : at + KEPT])}
-            store.put_traits(read, TRAITS_VERSION)
+            store.put_traits(_read(store, unread[at : at + KEPT]), TRAITS_VERSION)
     return len(unread)
+
+
+def _read(store, ids: list[str]) -> dict[str, tuple[int | None, bytes]]:
+    """What placement reads of the stored articles ``ids``, encoded as the store keeps it (:meth:`.Traits.encode`)."""
+    return {a.id: Traits.of(a).encode() for a in store.iter_articles(ids=ids)}
 
 
 class _Stored:
@@ -149,14 +153,12 @@ class _Stored:
             if placed_only and not event_id:
                 self.unplaced.append(article_id)
             elif data is None:
-                unread[article_id] = (event_id, story_id)
+                unread[article_id] = (vector, event_id, story_id)
             else:
                 rows.append((canonical_key(day, article_id), article_id, day, data, vector, event_id, story_id))
-        self.read = {}
-        for a in store.iter_articles(ids=list(unread)):
-            traits = Traits.of(a)
-            self.read[a.id] = traits.encode()
-            rows.append((canonical_key(traits.day, a.id), a.id, *self.read[a.id], traits.vector, *unread[a.id]))
+        self.read = _read(store, list(unread))
+        for article_id, (day, data) in self.read.items():
+            rows.append((canonical_key(day, article_id), article_id, day, data, *unread[article_id]))
         rows.sort(key=lambda row: row[0], reverse=True)  # the first last: taken from the end as they are made
         self.rows = rows
 
