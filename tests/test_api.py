@@ -341,6 +341,19 @@ def test_pages_do_not_reach_the_file_system(client):
         assert r.status_code == 404, url
 
 
+def test_a_filter_is_matched_as_written_and_one_with_a_control_character_is_refused(client):
+    """A speaker's % and _ are no wildcards (``_`` matched every quote), and a control character (``%00``)
+    is refused in every listing's filters, as the search refuses it, rather than match nothing or everything."""
+    for wild in ("_", "%25", "Anika_Lund", "Tomas%25"):
+        assert client.get(f"/api/quotes?speaker={wild}").json()["items"] == [], wild
+    assert {q["speaker"] for q in client.get("/api/quotes?speaker=anika").json()["items"]} == {"Anika Lund"}
+    for path in ("/api/quotes?speaker=%00", "/api/articles?outlet=%00", "/api/entities?type=a%01b",
+                 "/api/events?story_id=%00"):  # fmt: skip
+        answer = client.get(path)
+        assert answer.status_code == 422, (path, answer.text)
+        assert "holds a control character" in answer.text, answer.text
+
+
 def test_a_filter_that_is_not_a_day_is_refused_not_an_empty_page(client):
     for path in ("/api/articles?since=notadate", "/api/articles?until=2014-13-45", "/api/search?q=treaty&since=yesterday"):
         answer = client.get(path)

@@ -61,6 +61,20 @@ def test_outlets_and_speakers_match_whatever_the_case_in_any_alphabet(store):
     assert [r["id"] for r in store.list_articles(outlet="harbour GAZETTE")] == ["a2"]
 
 
+def test_a_speaker_is_found_by_the_name_as_written_its_wildcards_too(store):
+    """LIKE reads % and _ as wildcards and \\ as an escape: in a speaker's name they are letters."""
+    from storyline import Quote
+
+    a = _article("a1", '"The budget is fair," said Ana Ruiz.')
+    a.quotes = [Quote(1, 20, "The budget is fair,", "Ana Ruiz", "said", "direct")]
+    b = _article("b1", '"Rates rise," said 100%_Ana\\Bot.')
+    b.quotes = [Quote(1, 13, "Rates rise,", "100%_Ana\\Bot", "said", "direct")]
+    store.add_articles([a, b])
+    for speaker, found in (("_", ["b1"]), ("%", ["b1"]), ("\\", ["b1"]), ("100%_ana\\", ["b1"]), ("ana", ["a1", "b1"]),
+                           ("a_a", []), ("an%z", []), ("ana ruiz", ["a1"])):  # fmt: skip
+        assert sorted(q["article_id"] for q in store.quotes(speaker=speaker)) == found, speaker
+
+
 def test_search_finds_a_word_whatever_its_case_in_any_alphabet(store):
     """PostgreSQL under a C ctype indexed "Émile" as written and lower-cased the query: never found."""
     store.add_articles([_article("a1", "Mayor Émile Durand met Östen Berg in ΑΘΗΝΑ and Москва on Monday."),

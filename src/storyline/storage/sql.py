@@ -12,6 +12,7 @@ methods of :class:`~storyline.storage.base.Store`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import Any
@@ -40,6 +41,7 @@ FILTERS = {  # an outlet whatever its case, in any alphabet: outlet_key is the o
     "until": "a.published <= ?", "event_id": "a.event_id = ?",
 }  # fmt: skip
 FILTER_VALUES = {"outlet": casefold, "language": str.lower}  # what a filter's value is compared as ("DE" finds "de")
+LIKE_SPECIAL = re.compile(r"[\\%_]")  # what LIKE reads as a wildcard or an escape, escaped to be matched as written
 CHUNK = 500  # ids per IN (...) list, and articles per read
 
 
@@ -467,8 +469,10 @@ class SQLStore:
         clauses, params = [], []
         if speaker:
             f = self.folded  # both sides folded by the backend: "Ángel" finds "ÁNGEL"
-            clauses.append(f"({f('q.speaker')} LIKE {f('?')} OR {f('en.name')} LIKE {f('?')} OR {f('en.aliases')} LIKE {f('?')})")
-            params += [f"%{speaker}%"] * 3
+            like = f"LIKE {f('?')} ESCAPE '\\'"  # the name as written: its % and _ are no wildcards
+            clauses.append(f"({f('q.speaker')} {like} OR {f('en.name')} {like} OR {f('en.aliases')} {like})")
+            escaped = LIKE_SPECIAL.sub(r"\\\g<0>", speaker)
+            params += [f"%{escaped}%"] * 3
         if article_id:
             clauses.append("q.article_id = ?")
             params.append(article_id)

@@ -15,13 +15,14 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import AfterValidator
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import NotFound
 from ..export import ARTICLE_KEYS, FIGURE_KEYS, article_dict
 from ..models import Event, Story
 from ..output import render
-from ..reading import HINT_FIELDS
+from ..reading import CONTROL, HINT_FIELDS
 from ..storage import EntityRow, OutletRow, SearchHit, fields_of
 from . import views
 from .ingesting import GZIP
@@ -32,7 +33,17 @@ router = APIRouter(prefix="/api", dependencies=[Depends(require_read)])
 Limit = Annotated[int | None, Query(ge=1, le=1000, description="Items per page (default: the page_size setting).")]
 Offset = Annotated[int, Query(ge=0, le=views.MAX_OFFSET, description="Items to skip.")]
 Format = Annotated[Literal["json", "jsonl", "csv"], Query(description="json (default), jsonl or csv, like the CLI.")]
-Opt = Annotated[str | None, Query()]
+
+
+def _as_written(value: str | None) -> str | None:
+    """A filter's value, refused when it holds a control character (``%00``), which no name or id holds: as the
+    search refuses it, rather than match nothing (or, in a speaker's name, everything)."""
+    if value is not None and CONTROL.search(value):
+        raise ValueError("holds a control character; give the name or id as written")
+    return value
+
+
+Opt = Annotated[str | None, Query(), AfterValidator(_as_written)]
 Day = Annotated[str | None, Query(description="A day, YYYY-MM-DD (empty: no filter).")]
 QUOTE_FIELDS = (*views.QUOTE_KEYS, "outlet", "published")
 FIGURE_FIELDS = (*FIGURE_KEYS, "outlet", "published")
