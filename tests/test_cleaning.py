@@ -226,6 +226,16 @@ def test_html_main_text_is_extracted_without_navigation_or_footer():
     assert reasons(art.removed).get("Tram line opens") == "title"
 
 
+def test_an_html_fragment_keeps_its_text():
+    """A fragment (a JSONL html field holding "<p>...</p>", a saved article body) has no page around it; trafilatura
+    found no text in it, and the article was refused as all clutter."""
+    body = ("The harbour board voted on Monday to raise berth fees by two percent, its chair said. "
+            "Ship owners packed the hall.")  # fmt: skip
+    for html in (f"<p>{body}</p>", f"<body><p>{body}</p></body>", f"<div><p>{body}</p></div>", body):
+        art = clean(Article(id="f", source="f.html", raw=html, format="html"))
+        assert "raise berth fees by two percent" in art.text and "packed the hall" in art.text, html
+
+
 def test_html_page_blocks_left_out_are_removed_with_their_region_in_page_order():
     art = cleaned_html("regions_page.html")
     assert "first flights could land in May" in art.text and "Nils" not in art.text

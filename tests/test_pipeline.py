@@ -215,6 +215,59 @@ def test_crash_mid_ingest_leaves_store_consistent_and_rerun_completes(env, monke
     assert len(rerun.stored) == 6 and len(rerun.unchanged) == BATCH
 
 
+def test_what_stops_an_ingest_while_a_batch_is_prepared_stops_it_after_the_batch_before_is_stored(env, monkeypatch):
+    """The next batch is read while the one before is enriched: a failure that stops the ingest while the next is
+    prepared (a store that fails, an interrupt) used to lose the batch before, ready to store."""
+    monkeypatch.setattr("storyline.pipeline.BATCH", 2)
+    path = env / "three.jsonl"
+    path.write_text("".join(json.dumps({"id": f"n{i}", "text": f"Notice {i}\n\nThe harbour office posted notice {i} "
+                                        f"about berth {i}."}) + "\n" for i in range(4)))  # fmt: skip
+    store = open_store(env / "s.db")
+    pipeline = Pipeline(store, Settings(db=str(env / "s.db")))
+    real = pipeline._prepare
+    calls = {"n": 0}
+
+    def fail_on_second(*args):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return real(*args)
+
+    monkeypatch.setattr(pipeline, "_prepare", fail_on_second)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.ingest([str(path)])
+    assert sorted(r["id"] for r in store.list_articles()) == ["n0", "n1"]
+
+
+def test_an_article_the_store_cannot_look_up_fails_alone(env, monkeypatch):
+    path = env / "two.jsonl"
+    path.write_text("".join(json.dumps({"id": i, "text": f"Notice {i}\n\nThe harbour office posted notice {i}."}) + "\n"
+                            for i in ("good", "odd")))  # fmt: skip
+    store = open_store(env / "s.db")
+    real = store.hash_for_id
+    monkeypatch.setattr(store, "hash_for_id", lambda i: real(i) if i != "odd" else "\udce9".encode("utf-8"))
+    report = Pipeline(store, Settings(db=str(env / "s.db"))).ingest([str(path)])
+    assert report.stored == ["good"] and [f.where for f in report.failures] == [str(path) + ":2"]
+    assert "checking against the store" in str(report.failures[0])
+
+
+def test_a_file_whose_name_is_not_utf8_is_stored_under_its_name_written_out(env):
+    """Python reads such a name with lone surrogates, which no store can hold: the id and source write its bytes
+    out, and the other files are stored too (the whole ingest failed with a traceback, storing nothing)."""
+    import os
+
+    d = env / "names"
+    d.mkdir()
+    with open(os.path.join(os.fsencode(d), b"caf\xe9.txt"), "wb") as f:
+        f.write(b"Cafe closes\n\nThe cafe on Main Street closed on Monday after thirty years, its owner said.\n")
+    (d / "ok.txt").write_text("Library hours\n\nThe library will open longer hours next week, the librarian said.\n")
+    result = CliRunner().invoke(app, ["ingest", str(d), "--db", str(env / "s.db")])
+    assert result.exit_code == 0, result.output
+    store = open_store(env / "s.db")
+    assert sorted(r["id"] for r in store.list_articles()) == ["caf\\xe9", "ok"]
+    assert store.get_article("caf\\xe9").source.endswith("caf\\xe9.txt")
+
+
 def test_the_batch_being_enriched_while_the_one_before_is_stored_is_checked_against_it(env, monkeypatch):
     """Batches overlap (the next is described and enriched while one is stored): the next one's checks count the
     one before as stored, so a copy of its content is recognised and its ids are not taken twice."""

@@ -213,10 +213,13 @@ def html_text(html: str) -> tuple[str, str | None]:
     (:data:`PRECISION_KEEPS`): what it leaves out is page clutter. Measured on real pages by
     ``bench/pages.py``.
 
+    A fragment (no ``<html>`` or ``<head>`` element) is read as the body of a page (trafilatura finds no text in one).
     A page nested deeper than the HTML parser's default limit (255 levels, past which it drops the text) is
     parsed without that limit, so its text is kept. A cookie or consent banner is taken out first
     (:func:`_without_consent`): trafilatura may take it for the article and leave the article out.
     """
+    if not _ROOT.search(html):  # a fragment ("<p>...</p>", text in a JSONL html field): trafilatura reads only a page
+        html = f"<html><body>{html}</body></html>"
     html = _without_consent(html)
     deep = _deep_tree(html) is not None
 
@@ -236,6 +239,7 @@ def html_text(html: str) -> tuple[str, str | None]:
     return text, title
 
 
+_ROOT = re.compile(r"<(?:html|head)[\s>]", re.I)  # a page's root or head (some pages leave out <html>): what a fragment lacks
 # an element of a cookie or consent banner, by its id or class (the consent platforms' own names included)
 _CONSENT = re.compile(r"(?<![a-z])(?:cookie|consent|gdpr|onetrust|didomi|usercentrics)", re.I)
 _CONSENT_ATTRIBUTE = re.compile(r"""\b(?:id|class)\s*=\s*["'][^"']*(?<![a-z])(?:cookie|consent|gdpr|onetrust|didomi|"""

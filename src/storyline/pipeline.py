@@ -236,7 +236,12 @@ class Pipeline:
 
         def start(batch: list[Article]) -> None:
             nonlocal pending
-            started = self._start(batch, report)
+            try:
+                started = self._start(batch, report)
+            except BaseException:  # what stops the ingest stops it after the batch before, which is ready, is stored
+                finish()
+                pending = None
+                raise
             finish()
             pending = started
 
@@ -391,11 +396,18 @@ class Pipeline:
             for warning in a.warnings:
                 report.warn(warning)
             a.content_hash = content_hash(a.text)
-            existing = stored_as(a, self.store.publications(a.content_hash) + seen_hashes.get(a.content_hash, []))
+            try:
+                existing = stored_as(a, self.store.publications(a.content_hash) + seen_hashes.get(a.content_hash, []))
+                new_id = None if existing else free_id(
+                    a.id, a.content_hash, lambda i: i in seen_ids or self.store.hash_for_id(i) is not None)
+            except Exception as exc:  # this article's own (an id the store cannot hold), unless the store failed
+                if fatal(exc):
+                    raise
+                report.fail(ArticleFailed(a.source, "checking against the store", exc))
+                continue
             if existing:
                 report.unchanged.append((a.id, existing))
                 continue
-            new_id = free_id(a.id, a.content_hash, lambda i: i in seen_ids or self.store.hash_for_id(i) is not None)
             if new_id != a.id:
                 report.renamed.append((a.id, new_id))
                 a.id = new_id

@@ -88,13 +88,13 @@ def iter_files(paths: Iterable[str], on_skip: SkipCallback | None = None) -> Ite
         if p.is_dir():
             yield from _walk(p, on_skip)
         elif not p.exists():
-            yield UnreadableInput(path, "no such file or folder", "Check the path and try again")
+            yield UnreadableInput(shown_path(path), "no such file or folder", "Check the path and try again")
         elif not _regular(path):
-            yield UnreadableInput(path, "not a regular file (a pipe, device or socket)",
+            yield UnreadableInput(shown_path(path), "not a regular file (a pipe, device or socket)",
                                   "Give files or folders; to read JSONL from a pipe, use - for standard input")
         elif _kind(p) is None:
             yield UnreadableInput(
-                path,
+                shown_path(path),
                 f"unknown file type {''.join(p.suffixes) or '(no extension)'}",
                 "Give .txt, .html, .htm or .jsonl files, optionally gzipped (.gz)",
             )
@@ -196,7 +196,7 @@ def document_body(article: Article) -> str:
 
 def _walk(folder: Path, on_skip: SkipCallback | None) -> Iterator[str | InputError]:
     def report(err: OSError) -> None:
-        failures.append(UnreadableInput(str(err.filename or folder), f"cannot list the folder ({err.strerror})",
+        failures.append(UnreadableInput(shown_path(str(err.filename or folder)), f"cannot list the folder ({err.strerror})",
                                         "Check its permissions"))
 
     failures: list[InputError] = []
@@ -208,11 +208,11 @@ def _walk(folder: Path, on_skip: SkipCallback | None) -> Iterator[str | InputErr
             path = os.path.join(root, name)
             if not _regular(path):
                 if on_skip is not None:
-                    on_skip(path, "not a regular file (a pipe, device, socket or broken link); only files are read")
+                    on_skip(shown_path(path), "not a regular file (a pipe, device, socket or broken link); only files are read")
             elif _kind(Path(path)) is not None:
                 yield path
             elif on_skip is not None:
-                on_skip(path, UNKNOWN_TYPE)
+                on_skip(shown_path(path), UNKNOWN_TYPE)
     yield from failures
 
 
@@ -249,31 +249,32 @@ def open_input(path: str) -> IO[bytes]:
 
 def _read_file(path: str, max_bytes: int) -> Iterator[Article | InputError]:
     kind = _kind(Path(path))
+    name = shown_path(path)  # what the file is called in its articles and errors
     try:
         if kind == "jsonl":
             with open_input(path) as stream:
-                yield from read_jsonl(stream, path, stem(path), max_bytes)
+                yield from read_jsonl(stream, name, stem(name), max_bytes)
             return
         with open_input(path) as stream:
             data = stream.read(max_bytes + 1)
     except PermissionError:
-        yield UnreadableInput(path, "permission denied", "Make the file readable (chmod +r) or run as its owner")
+        yield UnreadableInput(name, "permission denied", "Make the file readable (chmod +r) or run as its owner")
         return
     except (OSError, EOFError, zlib.error) as exc:
-        yield UnreadableInput(path, f"cannot read the file ({exc})", "Check that it is not truncated or corrupt")
+        yield UnreadableInput(name, f"cannot read the file ({exc})", "Check that it is not truncated or corrupt")
         return
     if len(data) > max_bytes:
-        yield InputTooLarge(path, f"larger than the limit of {max_bytes:,} bytes",
+        yield InputTooLarge(name, f"larger than the limit of {max_bytes:,} bytes",
                             "Split the file, or raise the max_bytes setting (STORYLINE_MAX_BYTES)")
         return
-    decoded = decode_bytes(data, path)
+    decoded = decode_bytes(data, name)
     if isinstance(decoded, InputError):
         yield decoded
     elif not decoded.text.strip():
-        yield EmptyInput(path, "the file is empty", "Remove it or give it some text")
+        yield EmptyInput(name, "the file is empty", "Remove it or give it some text")
     else:
         exact = decoded.encoding == "utf-8" and not decoded.warning
-        yield Article(id=stem(path), source=path, raw=decoded.text, format=kind or "txt", encoding=decoded.encoding,
+        yield Article(id=stem(name), source=name, raw=decoded.text, format=kind or "txt", encoding=decoded.encoding,
                       raw_bytes=None if exact else data, warnings=[decoded.warning] if decoded.warning else [])
 
 
@@ -417,8 +418,19 @@ def _bad_id(ident: Any) -> str | None:
 
 
 def safe_id(text: str) -> str:
-    """``text`` with control characters written out (ESC -> ``\\x1b``), so an id from a file name is printable."""
-    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """``text`` with control characters written out (ESC -> ``\\x1b``), so an id from a file name is printable, and
+    the bytes of a name that is not UTF-8 too (:func:`shown_path`)."""
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", shown_path(text))
+
+
+def shown_path(path: str) -> str:
+    """``path`` as it is named in sources, ids and messages: the bytes of a file name that is not UTF-8 (which
+    Python reads as lone surrogates, and no store or terminal can take) written out, ``caf\\xe9.txt``. The file is
+    still opened by ``path`` itself."""
+    if not _SURROGATE.search(path):
+        return path
+    return _SURROGATE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}" if 0xDC80 <= ord(m.group()) <= 0xDCFF
+                          else f"\\u{ord(m.group()):04x}", path)  # fmt: skip
 
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # what one line of text never holds: controls, line breaks
