@@ -197,3 +197,47 @@ def test_a_jsonl_file_in_utf16_is_not_taken_for_binary(tmp_path, settings):
     path.write_bytes(json.dumps({"id": "w", "text": "The harbour reopened on Friday, port officials said."}).encode("utf-16-le"))
     [item] = read([path], settings)
     assert not (isinstance(item, InputError) and "binary" in str(item))
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_a_jsonl_file_in_utf16_or_utf32_gives_every_line_with_its_number(tmp_path, settings, codec):
+    """Split on the byte b"\\n", a UTF-16 file's lines were cut through their characters: the first refused as
+    binary, a third line made up."""
+    lines = [json.dumps({"id": f"w{i}", "text": f"The harbour reopened on day {i}, port officials said."}) for i in (1, 2)]
+    path = tmp_path / "wide.jsonl"
+    path.write_bytes("\n".join([lines[0], "", lines[1]]).encode(codec) + "\n".encode(codec)[-2 if "16" in codec else -4:])
+    items = read([path], settings)
+    assert [(a.id, a.source) for a in items] == [("w1", f"{path}:1"), ("w2", f"{path}:3")], items
+    assert "day 2, port officials" in items[1].raw
+
+
+def test_a_truncated_gzipped_jsonl_names_the_line_it_stops_at_and_keeps_those_before(tmp_path, settings):
+    whole = gzip.compress("".join(json.dumps({"id": f"n{i}", "text": f"Notice {i} of the harbour office about berth {i}, "
+                                             + "with the hours of the ferry. " * 40}) + "\n" for i in range(300)).encode())  # fmt: skip
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(whole[: len(whole) // 2])
+    items = read([path], settings)
+    *articles, error = items
+    assert articles and all(isinstance(a, Article) for a in articles)
+    assert isinstance(error, UnreadableInput) and error.where == f"{path}:{len(articles) + 1}", error
+    assert "the lines before it are read" in str(error)
+
+
+def test_a_jsonl_line_takes_the_field_that_holds_the_article(tmp_path, settings):
+    page = "<html><body><p>The harbour reopened on Friday, port officials said.</p></body></html>"
+    path = tmp_path / "fields.jsonl"
+    rows = [{"id": "h", "text": "", "html": page}, {"id": "t", "text": "Text wins.", "html": page}, {"id": "e", "text": "  ", "html": ""},
+            {"id": 1.5, "text": "A fraction for an id."}, {"id": "n", "text": "A title that is a number.", "title": 2024}]  # fmt: skip
+    path.write_bytes(b"\xef\xbb\xbf" + "".join(json.dumps(r) + "\n" for r in rows).encode())
+    html, text, empty, fraction, number = read([path], settings)
+    assert (html.id, html.format, text.id, text.format) == ("h", "html", "t", "jsonl")
+    assert isinstance(empty, EmptyInput) and "the text field is empty" in str(empty)
+    assert isinstance(fraction, MalformedLine) and "1.5 is not a whole number; give it as a string" in str(fraction)
+    assert number.warnings and 'such as "2024"' in number.warnings[0], number.warnings
+
+
+def test_a_jsonl_file_holding_only_a_byte_order_mark_has_no_lines(tmp_path, settings):
+    path = tmp_path / "mark.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf\n")
+    [error] = read([path], settings)
+    assert isinstance(error, EmptyInput) and "no JSONL lines" in str(error)

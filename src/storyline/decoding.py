@@ -49,6 +49,17 @@ class Decoded:
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 
 
+def wide_encoding(start: bytes) -> str | None:
+    """The codec of a UTF-16 or UTF-32 input by its byte-order mark, or of UTF-16 without one by its NUL bytes
+    (``start``: the first kilobytes of it), else None."""
+    for bom, codec in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+                       (b"\xfe\xff", "utf-16")):  # fmt: skip
+        if start.startswith(bom):
+            return codec
+    found = _utf16_without_bom(start[: len(start) // 2 * 2]) if b"\x00" in start else None
+    return found.encoding if found is not None else None
+
+
 def looks_binary(data: bytes) -> bool:
     """Whether ``data`` (the start of an input) holds NUL bytes that are not UTF-16 or UTF-32 text."""
     if b"\x00" not in data or data.startswith(_BOMS):

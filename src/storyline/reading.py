@@ -32,6 +32,7 @@ page or text itself), :func:`page_tree` (the HTML page parsed once),
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import json
@@ -45,7 +46,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import unquote
 
-from .decoding import decode_bytes, looks_binary
+from .decoding import decode_bytes, looks_binary, wide_encoding
 from .errors import EmptyInput, InputError, InputTooLarge, MalformedLine, UnreadableInput
 from .models import Article
 
@@ -292,6 +293,10 @@ def read_jsonl(stream: IO[bytes], name: str, stem: str, max_bytes: int) -> Itera
     """
     if not hasattr(stream, "peek"):
         stream = io.BufferedReader(stream)  # type: ignore[arg-type]
+    if codec := wide_encoding(stream.peek(1 << 13)[: 1 << 13]):  # UTF-16 or -32: its lines read as UTF-8 (split
+        stream = io.BufferedReader(_AsUtf8(stream, codec))  # on b"\n", they were cut through the middle of characters)
+    elif stream.peek(3)[:3] == codecs.BOM_UTF8:  # a UTF-8 mark: not part of the first line (nor a line of its own)
+        stream.read(3)
     if looks_binary(stream.peek(1 << 13)[: 1 << 13]):  # binary: one error, not one for each "line" of it
         yield UnreadableInput(name, "binary content (NUL bytes), not JSON lines",
                               "Give one JSON object per line, with a text or html field")
@@ -300,7 +305,12 @@ def read_jsonl(stream: IO[bytes], name: str, stem: str, max_bytes: int) -> Itera
     found = False
     blank = 0  # bytes of blank lines in a row
     while True:
-        chunk = stream.readline(max_bytes + 1)
+        try:
+            chunk = stream.readline(max_bytes + 1)
+        except (OSError, EOFError, zlib.error, UnicodeError) as exc:  # a truncated .gz: the lines before are read
+            yield UnreadableInput(f"{name}:{lineno + 1}", f"cannot read on from this line ({exc}); the lines before "
+                                  "it are read", "Check that the file is not truncated or corrupt")  # fmt: skip
+            return
         if not chunk:
             break
         lineno += 1
@@ -328,6 +338,29 @@ def read_jsonl(stream: IO[bytes], name: str, stem: str, max_bytes: int) -> Itera
         yield EmptyInput(name, "no JSONL lines", "Give one JSON object per line, with a text or html field")
 
 
+class _AsUtf8(io.RawIOBase):
+    """A UTF-16 or UTF-32 byte stream (``codec`` reads its byte-order mark) as a stream of UTF-8 bytes, decoded as it
+    is read; a malformed sequence becomes U+FFFD."""
+
+    def __init__(self, stream: IO[bytes], codec: str):
+        self._text = codecs.getreader(codec)(stream, errors="replace")
+        self._ready = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        while not self._ready:
+            text = self._text.read(1 << 16)
+            if not text:
+                return 0
+            self._ready = text.encode("utf-8", "replace")
+        n = min(len(buffer), len(self._ready))
+        buffer[:n] = self._ready[:n]
+        self._ready = self._ready[n:]
+        return n
+
+
 def _skip_blank_lines(stream: io.BufferedReader, limit: int) -> tuple[int, int]:
     """Skip whole blank lines ahead in ``stream`` in bulk, up to just over ``limit`` bytes: (bytes, lines) skipped."""
     skipped = newlines = 0
@@ -349,6 +382,7 @@ def _skip_blank_lines(stream: io.BufferedReader, limit: int) -> tuple[int, int]:
 _JSON_TYPES = {"NoneType": "null", "list": "array", "str": "string", "int": "number", "float": "number",
                "bool": "true/false value"}
 MAX_ID = 500  # characters in an article id
+_QUOTED = {"date": '"2024-03-05"'}  # how a hint that is not a string is given in quotes, when its value cannot show it
 
 
 def _parse_line(chunk: bytes, where: str, stem: str, lineno: int) -> Article | InputError:
@@ -368,7 +402,8 @@ def _parse_line(chunk: bytes, where: str, stem: str, lineno: int) -> Article | I
     if not isinstance(obj, dict):
         return MalformedLine(where, f"a JSON {_JSON_TYPES.get(type(obj).__name__, type(obj).__name__)}, not an object", todo)
     obj = {k: _no_surrogates(v) for k, v in obj.items() if k in ("id", "url", "text", "html", *HINT_FIELDS)}
-    body_field = "html" if isinstance(obj.get("html"), str) and not isinstance(obj.get("text"), str) else "text"
+    given = [k for k in ("text", "html") if isinstance(obj.get(k), str)]  # the text first, unless only the html
+    body_field = next((k for k in given if obj[k].strip()), given[0] if given else "text")  # holds something
     body = obj.get(body_field)
     if not isinstance(body, str):
         return MalformedLine(where, "no text or html field holding a string", todo)
@@ -382,7 +417,7 @@ def _parse_line(chunk: bytes, where: str, stem: str, lineno: int) -> Article | I
     ignored = [k for k in HINT_FIELDS if obj.get(k) is not None and not isinstance(obj[k], str)]
     warnings = [decoded.warning] if decoded.warning else []
     warnings += [f"{where}: the {k} {json.dumps(obj[k])[:40]} is not a string and is ignored (give it in quotes, "
-                 f"such as \"2024-03-05\" for a date)" for k in ignored]  # fmt: skip
+                 f"such as {_QUOTED.get(k, json.dumps(str(obj[k]))[:40])})" for k in ignored]  # fmt: skip
     return Article(
         id=str(ident) if ident not in (None, "") else f"{stem}-{lineno}",
         source=where,
@@ -405,6 +440,8 @@ def _no_surrogates(value: Any) -> Any:
 
 def _bad_id(ident: Any) -> str | None:
     """What is wrong with a caller's id, or None: it must be a string or whole number, short, without control characters."""
+    if isinstance(ident, float):
+        return f"{json.dumps(ident)} is not a whole number; give it as a string"
     if isinstance(ident, bool) or not isinstance(ident, str | int):
         return f"is a JSON {_JSON_TYPES.get(type(ident).__name__, type(ident).__name__)}, not a string"
     text = str(ident)
