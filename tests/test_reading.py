@@ -241,3 +241,12 @@ def test_a_jsonl_file_holding_only_a_byte_order_mark_has_no_lines(tmp_path, sett
     path.write_bytes(b"\xef\xbb\xbf\n")
     [error] = read([path], settings)
     assert isinstance(error, EmptyInput) and "no JSONL lines" in str(error)
+
+
+def test_a_utf16_file_with_a_byte_added_at_the_end_is_read_with_a_warning(tmp_path, settings):
+    path = tmp_path / "wide.txt"
+    path.write_bytes(STORY.encode("utf-16") + b"\n")  # an editor's or a script's newline, one byte
+    [art] = read([path], settings)
+    assert isinstance(art, Article) and art.raw == STORY + "\ufffd" and art.encoding == "utf-16"
+    assert art.warnings == [f"{path}: the last 1 byte (a cut character, or bytes added) not UTF-16 replaced with U+FFFD; "
+                            "the rest read as UTF-16"]

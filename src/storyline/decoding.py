@@ -74,8 +74,13 @@ def decode_bytes(data: bytes, where: str) -> Decoded | InputError:
         if data.startswith(bom):
             try:
                 return Decoded(data.decode(codec), codec)
-            except UnicodeDecodeError:
-                break
+            except UnicodeDecodeError as exc:
+                if exc.start < len(data) - 4:  # not only a stray byte or a cut character at the end
+                    break
+                n, name = len(data) - exc.start, codec.upper()
+                return Decoded(data[: exc.start].decode(codec) + "\ufffd", codec,
+                               f"{where}: the last {n} byte{'s' if n > 1 else ''} (a cut character, or bytes added) "
+                               f"not {name} replaced with U+FFFD; the rest read as {name}")  # fmt: skip
     if b"\x00" in data:
         found = _utf16_without_bom(data)
         if found is not None:
