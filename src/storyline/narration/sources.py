@@ -17,7 +17,7 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from ..letters import UPPER
-from ..models import Article, Event
+from ..models import Article, Event, Quote
 
 STOP = frozenset(ENGLISH_STOP_WORDS) | {
     "said", "says", "say", "told", "tell", "according", "added", "adding", "just", "like", "mr", "ms", "mrs",
@@ -77,6 +77,7 @@ class Sources:
     events: list[Event]
     articles: list[Article]
     group: dict[str, str] = field(default_factory=dict)  # article id -> id of the original it copies
+    names: dict[int, str] = field(default_factory=dict)  # entity id -> the store's name for it (see :meth:`speaker`)
 
     def __post_init__(self) -> None:
         self.by_id = {a.id: a for a in self.articles}
@@ -86,9 +87,14 @@ class Sources:
     def subset(self, event: Event) -> Sources:
         """The sources of one event, sharing this object's articles, groups and sentences."""
         part = Sources(events=[event], articles=[self.by_id[i] for i in event.articles if i in self.by_id],
-                       group=self.group)  # fmt: skip
+                       group=self.group, names=self.names)  # fmt: skip
         part._sentences = self._sentences
         return part
+
+    def speaker(self, quote: Quote) -> str | None:
+        """Who said ``quote``: the store's name for the speaker when the store knows them (as every listing and the
+        export name them: one name for one person), else the name as the article gives it."""
+        return self.names.get(quote.speaker_entity_id or 0, quote.speaker)
 
     def sentences(self, article_id: str) -> list[Sentence]:
         if article_id not in self._sentences:
@@ -150,7 +156,8 @@ def load_sources(store, events: list[Event]) -> Sources:
             if aid not in seen:
                 seen.add(aid)
                 articles.append(store.get_article(aid))
-    return Sources(events=events, articles=articles)
+    speakers = sorted({q.speaker_entity_id for a in articles for q in a.quotes if q.speaker_entity_id})
+    return Sources(events=events, articles=articles, names={i: store.get_entity(i)["name"] for i in speakers})
 
 
 # --- sentences ---------------------------------------------------------------------------

@@ -125,16 +125,17 @@ def quote_groups(sources: Sources) -> list[dict]:
             words = quote_words(q.text)
             if len(words) < MIN_QUOTE_WORDS - 1:  # word pairs: one fewer than the words
                 continue
-            cite = {**sources.cite(a.id, q.start, q.end), "speaker": q.speaker, "kind": q.kind}
+            speaker = sources.speaker(q)
+            cite = {**sources.cite(a.id, q.start, q.end), "speaker": speaker, "kind": q.kind}
             for g in groups:
                 if overlap(words, g["_words"]) >= QUOTE_OVERLAP:
                     g["sources"].append(cite)
                     if len(q.text) > len(g["text"]):  # show the fullest rendering
                         g.update(text=q.text, _words=words)
-                    g["speaker"] = g["speaker"] or q.speaker
+                    g["speaker"] = g["speaker"] or speaker
                     break
             else:
-                groups.append({"text": q.text, "speaker": q.speaker, "kind": q.kind, "_words": words,
+                groups.append({"text": q.text, "speaker": speaker, "kind": q.kind, "_words": words,
                                "sources": [cite]})  # fmt: skip
     for g in groups:
         del g["_words"]

@@ -15,10 +15,9 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from pydantic import AfterValidator
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import NotFound
+from ..errors import BadParameter, NotFound
 from ..export import ARTICLE_KEYS, FIGURE_KEYS, article_dict
 from ..models import Event, Story
 from ..output import render
@@ -28,22 +27,21 @@ from . import views
 from .ingesting import GZIP
 from .security import BEARER, require_read, require_write
 
-router = APIRouter(prefix="/api", dependencies=[Depends(require_read)])
+
+def printable_query(request: Request) -> None:
+    """Refuse a query parameter holding a control character (``%00``), as the search refuses one: no name, id or word
+    holds one, and in a filter it matched nothing (or, in a speaker's name, every quote)."""
+    for name, value in request.query_params.multi_items():
+        if CONTROL.search(value):
+            raise BadParameter(name, "holds a control character; give words, names and ids as written")
+
+
+router = APIRouter(prefix="/api", dependencies=[Depends(require_read), Depends(printable_query)])
 
 Limit = Annotated[int | None, Query(ge=1, le=1000, description="Items per page (default: the page_size setting).")]
 Offset = Annotated[int, Query(ge=0, le=views.MAX_OFFSET, description="Items to skip.")]
 Format = Annotated[Literal["json", "jsonl", "csv"], Query(description="json (default), jsonl or csv, like the CLI.")]
-
-
-def _as_written(value: str | None) -> str | None:
-    """A filter's value, refused when it holds a control character (``%00``), which no name or id holds: as the
-    search refuses it, rather than match nothing (or, in a speaker's name, everything)."""
-    if value is not None and CONTROL.search(value):
-        raise ValueError("holds a control character; give the name or id as written")
-    return value
-
-
-Opt = Annotated[str | None, Query(), AfterValidator(_as_written)]
+Opt = Annotated[str | None, Query()]
 Day = Annotated[str | None, Query(description="A day, YYYY-MM-DD (empty: no filter).")]
 QUOTE_FIELDS = (*views.QUOTE_KEYS, "outlet", "published")
 FIGURE_FIELDS = (*FIGURE_KEYS, "outlet", "published")
@@ -161,7 +159,8 @@ def list_articles(
 @router.get("/articles/{article_id:path}", summary="An article with its mentions, quotes, figures and times",
             responses=NOT_FOUND)
 def get_article(request: Request, article_id: str) -> dict:
-    data = views.article_json(request.app.state.store.get_article(article_id))
+    store = request.app.state.store
+    data = views.article_json(store, store.get_article(article_id))
     return data.pop("article") | data
 
 

@@ -248,12 +248,16 @@ def _group_quotes(quotes: list[dict]) -> list[dict]:
 
 
 # --- article ----------------------------------------------------------------------------
-def article_json(a: Article) -> dict:
-    """The article (export object) with its mentions, quotes, figures and times."""
+def article_json(store: Any, a: Article) -> dict:
+    """The article (export object) with its mentions, quotes, figures and times. A quote's ``speaker`` is the
+    store's name for them when the store knows them, as every listing, summary and the export give it (one name
+    for one person), and ``speaker_as_written`` the name as this article gives it."""
+    names = {i: store.get_entity(i)["name"] for i in {q.speaker_entity_id for q in a.quotes} if i}
     return {
         "article": article_dict(a),
         "mentions": [dataclasses.asdict(m) for m in a.mentions],
-        "quotes": [dataclasses.asdict(q) for q in a.quotes],
+        "quotes": [dataclasses.asdict(q) | {"speaker": names.get(q.speaker_entity_id or 0, q.speaker),
+                                            "speaker_as_written": q.speaker} for q in a.quotes],
         "figures": [dataclasses.asdict(f) for f in a.figures],
         "times": [dataclasses.asdict(t) for t in a.times],
     }
