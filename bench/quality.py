@@ -9,7 +9,8 @@ quality table reports, and writes each result to ``bench/results/quality-<name>.
   combined average link), the window ceiling
   (the gold events cut at the date window, scored against them: the most any clustering
   that keeps the window can reach), and the packaged model on each fold alone (``packaged_on_parts``:
-  in sample, at a fold's density);
+  in sample, at a fold's density) and on each half alone (``packaged_on_halves``): with the figures on the
+  whole file, how the scores move as the store holds more look-alikes;
 - ``gva-from-ecbplus`` / ``ecbplus-from-gva``: fitted on one corpus, scored on the other,
   with the baselines' thresholds fitted on the training corpus.
 
@@ -66,6 +67,7 @@ def main(argv=None) -> int:
         result["baselines"] = baselines(data)
         result["window_ceiling"] = window_ceiling(data, settings)
         result["packaged_on_parts"] = on_parts(data, args.folds, settings)
+        result["packaged_on_halves"] = on_parts(data, 2, settings)
         runs[name] = result | {"seconds": time.perf_counter() - t}
     for train, test in (("ecbplus", "gva"), ("gva", "ecbplus")):
         if f"{test}-from-{train}" not in args.only:
