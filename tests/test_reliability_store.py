@@ -186,3 +186,55 @@ def test_show_and_story_json_are_valid_json_however_long_the_lines(stored):
     """Rich wrapped JSON at the terminal's width, breaking its strings: JSON goes to stdout as is."""
     shown = CliRunner().invoke(app, ["show", "pier", "--db", str(stored), "--json"])
     assert "voted on Tuesday to rebuild the north pier of Velmora before the winter storms" in json.loads(shown.output)["text"]
+
+
+def _sha(path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_file_of_another_application_is_left_as_it_is(stored, tmp_path):
+    """migrate and copy added storyline's tables to it, and a read said it needed migrating."""
+    other = tmp_path / "app.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)")
+    conn.commit()
+    conn.close()
+    before = _sha(other)
+    for read_only in (False, True):
+        with pytest.raises(StoreError, match="holds another application's tables \\(users\\), not a storyline store"):
+            open_store(other, read_only=read_only)
+    for args in (["migrate", "--db", str(other)], ["copy", str(stored), str(other)], ["rebuild", "--db", str(other)],
+                 ["articles", "--db", str(other)]):  # fmt: skip
+        done = _cli(*args)
+        assert done.returncode == 2 and "another application's tables" in done.stderr, (args, done.stderr)
+    assert _sha(other) == before
+
+
+def test_commands_that_change_a_store_refuse_one_that_is_not_there_or_unnamed(stored, tmp_path):
+    missing = tmp_path / "nope.db"
+    done = _cli("rebuild", "--db", str(missing))
+    assert done.returncode == 2 and "there is no store here" in done.stderr and not missing.exists()
+    for args in (["rebuild", "--db", ""], ["copy", str(stored), ""], ["copy", str(stored), "sqlite:///"],
+                 ["articles", "--db", "sqlite:///"]):  # fmt: skip
+        done = _cli(*args)
+        assert done.returncode == 2 and done.stderr.startswith("error: ") and "Traceback" not in done.stderr, (args, done.stderr)
+
+
+def test_copy_refuses_a_target_that_holds_articles_and_leaves_it_as_it_was(stored, tmp_path):
+    target = tmp_path / "t.db"
+    shutil.copy(stored, target)
+    before = _sha(target)
+    done = _cli("copy", str(stored), str(target))
+    assert done.returncode == 2 and "the target store is not empty (1 articles)" in done.stderr
+    assert _sha(target) == before
+
+
+def test_output_that_cannot_be_written_is_one_line(stored):
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full on this system")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-c", "from storyline.cli import main; main()", "export", "--db", str(stored)],
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 2 and done.stderr.startswith("error: cannot write the output: No space left on device")

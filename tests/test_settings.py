@@ -99,3 +99,21 @@ def test_settings_list_no_password_nor_token(tmp_path, monkeypatch):
         assert result.exit_code == 0 and "s3cret" not in result.stdout and "hunter2" not in result.stdout, result.stdout
     rows = {r["name"]: r["value"] for r in json.loads(CliRunner().invoke(app, ["settings", "--json"]).stdout)}
     assert rows["db"] == "postgresql://ana:***@127.0.0.1:5432/news" and rows["api_token"] == "(set)"
+
+
+def test_a_config_file_is_read_as_written_and_one_that_cannot_be_is_one_line(tmp_path, monkeypatch):
+    from storyline.errors import SettingsError
+
+    cfg = tmp_path / "s.cfg"
+    cfg.write_text("[storyline]\ndb = postgresql://ana:p%40ss@localhost/news\n")  # an escaped password: no interpolation
+    monkeypatch.setenv("STORYLINE_CONFIG", str(cfg))
+    assert Settings().db == "postgresql://ana:p%40ss@localhost/news"
+    cfg.write_text("[other]\ndb = x.db\n")
+    with pytest.raises(SettingsError, match="has no \\[storyline\\] section"):
+        Settings()
+    cfg.write_bytes(b"[storyline]\ndb = caf\xe9.db\n")
+    with pytest.raises(SettingsError, match="cannot read the config file"):
+        Settings()
+    monkeypatch.setenv("STORYLINE_CONFIG", str(tmp_path / "missing.cfg"))
+    with pytest.raises(SettingsError, match="missing.cfg: cannot read the config file \\(No such file or directory\\)"):
+        Settings()

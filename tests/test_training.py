@@ -1,6 +1,8 @@
 """Fitting the models to labels, folds that keep stories whole, and the `train` / `eval` commands."""
 
 import json
+import subprocess
+import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -392,3 +394,16 @@ def _load_rows(path, rows: list[dict]):
     warnings: list[str] = []
     data = load_labelled(path, pipeline_factory=lambda store, settings: light_pipeline(store), on_warning=warnings.append)
     return data, warnings
+
+
+def test_a_cache_or_a_model_file_that_cannot_be_one_is_named_before_any_reading(tmp_path):
+    """A --cache that is a file was a FileExistsError traceback; a --out that is a folder failed after the fitting."""
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "a", "text": "The harbour reopened on Friday.", "event": "e"}) + "\n")
+    taken = tmp_path / "taken"
+    taken.write_text("")
+    for args, said in ((["eval", str(gold), "--cache", str(taken)], f"cannot write {taken}: a file, not a folder"),
+                       (["train", str(gold), "--out", str(tmp_path)], f"cannot write {tmp_path}: a folder, not a file")):  # fmt: skip
+        done = subprocess.run([sys.executable, "-c", "from storyline.cli import main; main()", *args], capture_output=True,
+                              text=True, timeout=120)  # fmt: skip
+        assert done.returncode == 2 and said in done.stderr, done.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -50,7 +51,7 @@ AsJson = Annotated[bool, typer.Option("--json", help="Output a JSON array.")]
 AsJsonObject = Annotated[bool, typer.Option("--json", help="Output one JSON object.")]
 AsJsonl = Annotated[bool, typer.Option("--jsonl", help="Output one JSON object per line.")]
 AsCsv = Annotated[bool, typer.Option("--csv", help="Output CSV.")]
-Limit = Annotated[int, typer.Option("--limit", min=0, help="Most rows to show.")]
+Limit = Annotated[int, typer.Option("--limit", min=0, max=10**12, help="Most rows to show.")]
 
 
 _OPENED: list[str] = []  # the store this command opened, to name it when SQLite fails
@@ -349,6 +350,7 @@ def rebuild(db: Db = None) -> None:
     from .pipeline import Pipeline
 
     settings = _settings(db)
+    _existing(settings.db, "Check --db (or STORYLINE_DB)")
     store = _store(db, read_only=False)
     Pipeline(store, settings).rebuild()
     out.print(f"{store.count('events')} events in {store.count('stories')} stories over {store.count('articles')} articles")
@@ -366,12 +368,24 @@ def copy_cmd(
     from .storage import copy_store
 
     _OPENED.append(source)
-    if not is_postgres(source) and not Path(sqlite_path(source)).is_file():
-        raise StoreError(f"{source}: there is no store here to copy. Check the SOURCE argument.")
+    _existing(source, "Check the SOURCE argument", "there is no store here to copy")
     src = open_store(source, read_only=True)
     _OPENED.append(target)
+    if not is_postgres(target) and Path(sqlite_path(target)).is_file() and Path(sqlite_path(target)).stat().st_size:
+        held = open_store(target, read_only=True)  # refused as it is, never migrated first: the file stays as it was
+        if held.count("articles"):
+            raise StoreError(f"{target}: the target store is not empty ({held.count('articles')} articles); copy into "
+                             "a new store, so that nothing is mixed in.")  # fmt: skip
+        held.close()
     counts = copy_store(src, open_store(target))
     _say(out, "copied " + ", ".join(f"{n} {table}" for table, n in counts.items()))
+
+
+def _existing(db: str, todo: str, missing: str = "there is no store here") -> None:
+    """Refuse a store file that is not there (opened for writing, it would be created empty, and a command that
+    changes a store has nothing to change)."""
+    if not is_postgres(db) and not Path(sqlite_path(db)).is_file():
+        raise StoreError(f"{db}: {missing}. {todo}.")
 
 
 @app.command()
@@ -382,8 +396,7 @@ def migrate(db: Db = None) -> None:
     Example: storyline migrate --db old.db
     """
     path = _settings(db).db
-    if not is_postgres(path) and not Path(sqlite_path(path)).is_file():
-        raise StoreError(f"{path}: there is no store here. Check --db (or STORYLINE_DB).")
+    _existing(path, "Check --db (or STORYLINE_DB)")
     from .events.tracking import keep_traits
 
     store = _store(db, read_only=False)
@@ -411,7 +424,10 @@ def _labelled(paths: list[Path], cache: Path | None):
     from .labelled import cache_store, load_labelled
 
     if cache is not None:
-        cache.mkdir(parents=True, exist_ok=True)
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(cache, exc if not isinstance(exc, FileExistsError) else "a file, not a folder") from None
     return [load_labelled(p, Settings(), cache_store(cache, p) if cache else None, on_error=lambda e: _say(err, f"error: {e}"),
                           on_warning=lambda w: _say(err, f"warning: {w}"))
             for p in paths]  # fmt: skip
@@ -477,6 +493,8 @@ def train_cmd(
     settings = Settings()
     if not Path(out_file).parent.is_dir():  # found out before the fitting, not after
         raise OutputError(out_file, "no such folder")
+    if Path(out_file).is_dir():
+        raise OutputError(out_file, "a folder, not a file")
     if kind not in KINDS:  # before the labelled files are read, not after
         raise SettingsError(f"--kind {kind!r}: choose one of {', '.join(KINDS)}")
     sets = _labelled(labelled, cache)
@@ -579,7 +597,13 @@ def _write(path: Path, text: str) -> None:
 
 def main() -> None:
     try:
-        app()
+        try:
+            app()
+        finally:
+            sys.stdout.flush()  # a full disk behind a redirection fails here, not at exit, where it is only ignored
+    except BrokenPipeError:  # the reader stopped early (`| head`): what it read is all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(141)
     except StorylineError as exc:
         _say(err, f"error: {exc}")
         sys.exit(2)
@@ -589,3 +613,6 @@ def main() -> None:
     except KeyboardInterrupt:
         _say(err, "interrupted.")
         sys.exit(130)
+    except OSError as exc:  # the output could not be written (a full disk behind a redirection)
+        _say(err, f"error: cannot write the output: {exc.strerror or exc}. Free some space, or write it elsewhere.")
+        sys.exit(2)

@@ -127,15 +127,26 @@ RETIRED = frozenset({"statement_words"})
 
 
 def _read_config_file() -> dict[str, str]:
-    path = Path(os.environ.get("STORYLINE_CONFIG", "storyline.cfg"))
-    if not path.exists():
+    """The ``[storyline]`` section of ``storyline.cfg`` in the working directory (none: no values), or of the file
+    ``STORYLINE_CONFIG`` names (which must be there). Values are taken as written: a ``%`` is a percent sign (as in
+    a URL's escaped password), not the start of an interpolation."""
+    named = os.environ.get("STORYLINE_CONFIG")
+    path = Path(named or "storyline.cfg")
+    if not named and not path.exists():
         return {}
-    parser = configparser.ConfigParser()
+    parser = configparser.ConfigParser(interpolation=None)
     try:
-        parser.read(path, encoding="utf-8")
+        parser.read_string(path.read_text(encoding="utf-8"), source=str(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise SettingsError(f"{path}: cannot read the config file ({reason}). Check STORYLINE_CONFIG, and that the file "
+                            "is readable UTF-8 text.") from None  # fmt: skip
     except configparser.Error as exc:
         raise SettingsError(f"{path}: cannot parse the config file ({exc}). Compare it with `storyline settings --cfg`.") from None
-    values = dict(parser["storyline"]) if parser.has_section("storyline") else {}
+    if not parser.has_section("storyline"):
+        raise SettingsError(f"{path}: the config file has no [storyline] section, so none of it applies. Put the "
+                            "settings under [storyline], as `storyline settings --cfg` writes them.")  # fmt: skip
+    values = dict(parser["storyline"])
     for name in RETIRED & set(values):  # written by `storyline settings --cfg` of an earlier version
         del values[name]
     unknown = set(values) - set(_BY_NAME)

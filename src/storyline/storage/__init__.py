@@ -54,7 +54,13 @@ def sqlite_path(db: str | Path) -> str:
     """The file of an SQLite ``db`` setting: a path, or a ``sqlite:///path`` URL."""
     text = str(db)
     if text.startswith("sqlite:///"):
-        return text[len("sqlite:///"):] or ":memory:"
+        text = text[len("sqlite:///"):]
+        if not text:
+            raise StoreError(f"{db}: names no file; an SQLite URL is sqlite:///relative/path or sqlite:////absolute/path.")
+        return text
+    if not text.strip():
+        raise StoreError("the store is given as an empty name; give --db (or STORYLINE_DB) a file path, sqlite:///PATH "
+                         "or postgresql://...")
     if text.startswith("sqlite://"):
         raise StoreError(f"{text}: an SQLite URL is sqlite:///relative/path or sqlite:////absolute/path.")
     if "://" in text:

@@ -14,7 +14,7 @@ from ..errors import StoreError
 from .base import casefold
 from .migrations import pending
 
-__all__ = ["check_size", "connect_read_only", "store_failure"]
+__all__ = ["check_ours", "check_size", "connect_read_only", "store_failure"]
 
 
 def store_failure(path: str, exc: sqlite3.Error) -> StoreError:
@@ -39,6 +39,22 @@ def connect(target: str, **options) -> sqlite3.Connection:
     return conn
 
 
+def check_ours(conn: sqlite3.Connection, path: str) -> None:
+    """Refuse a file that holds another application's tables: storyline would add its own to them (or read them as
+    a store that needs migrating). A storyline store records its migrations; an empty file is a new store."""
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    if not tables:
+        return
+    try:
+        ours = "migrations" in tables and conn.execute("SELECT 1 FROM migrations WHERE name = 'm001_articles'").fetchone()
+    except sqlite3.OperationalError:  # a table of that name with other columns
+        ours = None
+    if not ours:
+        shown = ", ".join(sorted(tables)[:5]) + (f" and {len(tables) - 5} more" if len(tables) > 5 else "")
+        raise StoreError(f"{path}: holds another application's tables ({shown}), not a storyline store; storyline "
+                         "leaves it as it is. Give --db (or STORYLINE_DB) a new file or a storyline store.")
+
+
 def connect_read_only(path: str) -> sqlite3.Connection:
     """A connection that never writes: ``mode=ro``, or ``immutable=1`` on read-only media without a pending log."""
     if os.path.isdir(path):
@@ -56,6 +72,7 @@ def connect_read_only(path: str) -> sqlite3.Connection:
         try:
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             check_size(conn, path)
+            check_ours(conn, path)
             missing = pending(conn)
         except sqlite3.OperationalError as exc:
             conn.close()
@@ -69,6 +86,9 @@ def connect_read_only(path: str) -> sqlite3.Connection:
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise store_failure(path, exc) from None
+        except StoreError:
+            conn.close()
+            raise
         if not tables:
             conn.close()
             raise StoreError(f"{path}: the file is empty, not a storyline store. Check --db (or STORYLINE_DB), or "

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..errors import StoreError
 from .base import query_words
-from .files import check_size, connect, connect_read_only, store_failure
+from .files import check_ours, check_size, connect, connect_read_only, store_failure
 from .migrations import migrate
 from .sql import SQLStore
 
@@ -50,6 +50,7 @@ class SQLiteStore(SQLStore):
             raise StoreError(f"{self.path}: cannot open the store ({exc}). Check the path and its permissions.") from None
         self.conn.row_factory = sqlite3.Row
         try:
+            check_ours(self.conn, self.path)  # before anything is written to it
             if self.path != ":memory:":
                 self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
@@ -60,6 +61,9 @@ class SQLiteStore(SQLStore):
         except sqlite3.DatabaseError as exc:
             self.conn.close()
             raise store_failure(self.path, exc) from None
+        except StoreError:
+            self.conn.close()
+            raise
 
     def close(self) -> None:
         self.conn.close()
