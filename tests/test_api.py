@@ -239,6 +239,15 @@ def test_ingest_stores_good_lines_and_reports_bad_ones_by_line(client):
     assert again.status_code == 200 and again.json()["unchanged"] == [{"given": "lib-1", "stored": "lib-1"}]
 
 
+def test_posts_without_ids_in_one_second_take_no_id_of_each_other(client):
+    """Ids were the second and the line: a client's parallel posts were each renamed, line by line."""
+    answers = [client.post("/api/articles", content=json.dumps({"text": f"The Ostrand ferry office posted notice {i} on "
+                                                                        "the timetable."}).encode(), headers=AUTH).json()
+               for i in range(3)]  # fmt: skip
+    assert all(a["renamed"] == [] and len(a["stored"]) == 1 for a in answers), answers
+    assert len({a["stored"][0]["id"] for a in answers}) == 3
+
+
 def test_ingest_reports_what_the_cli_warns_about_by_line(client):
     body = (b'{"id": "w-1", "text": "The Ostrand ferry office reopened after a short strike.", "date": "2024-13-45"}\n'
             b'{"id": "w-2", "text": "Fares stay the same, said Tom\xc3\xa1s Ek of the \xff Grey Sound line."}\n'
@@ -305,8 +314,9 @@ def test_request_size_limit_is_413(store):
         for _ in range(10):
             yield b"x" * 200
 
-    r = client.post("/api/articles", content=chunks(), headers=AUTH)
-    assert r.status_code == 413
+    r2 = client.post("/api/articles", content=chunks(), headers=AUTH)
+    assert r2.status_code == 413 and r2.json().keys() == r.json().keys() == {"error"}  # one shape, however it is found
+    assert r2.json()["error"].startswith("the request body is larger than the limit of 1,000 bytes; send fewer")
 
 
 def test_token_for_reads(store):

@@ -7,6 +7,7 @@ import os
 import sqlite3
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -24,19 +25,41 @@ def _age(path, seconds: float) -> None:
     os.utime(path, (t, t))
 
 
-def test_first_look_takes_everything_then_only_new_or_changed_files(tmp_path):
-    (tmp_path / "a.txt").write_text(TEXT)
-    (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "b.jsonl").write_text(json.dumps({"text": TEXT}) + "\n")
-    (tmp_path / ".hidden.txt").write_text(TEXT)
-    (tmp_path / "c.txt.part").write_text(TEXT)
+class Clock:
+    """The watch's clock, moved by the test: the files' own times are real, so it starts at the real time."""
+
+    def __init__(self):
+        self.t = time.time()
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def test_first_look_takes_what_is_complete_then_only_new_or_changed_files(tmp_path):
+    for path in (tmp_path / "a.txt", tmp_path / "sub" / "b.jsonl", tmp_path / ".hidden.txt", tmp_path / "c.txt.part"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(TEXT if path.suffix != ".jsonl" else json.dumps({"text": TEXT}) + "\n")
+        _age(path, 120)
     (tmp_path / "notes.pdf").write_text("not an input")
-    files = FolderWatch(tmp_path, quiet=60)
+    for backup in ("a.txt~", "#a.txt#"):  # an editor's: neither read nor told of
+        (tmp_path / backup).write_text(TEXT)
+        _age(tmp_path / backup, 120)
+    (tmp_path / "writing.txt").write_text(TEXT)  # just written: perhaps not finished
+    clock = Clock()
+    skipped: list[str] = []
+    files = FolderWatch(tmp_path, quiet=60, clock=clock, on_skip=lambda path, why: skipped.append(Path(path).name))
     assert [p.name for p in files.ready(settle=False)] == ["a.txt", "b.jsonl"]
+    assert skipped == ["notes.pdf"]
     assert files.ready() == []
+    clock.t += 61
+    assert [p.name for p in files.ready()] == ["writing.txt"]  # as it was 60 seconds ago
     (tmp_path / "a.txt").write_text(TEXT + "More.\n")
+    os.utime(tmp_path / "a.txt", (clock.t, clock.t))  # written now, by the watch's clock
     assert files.ready() == []  # just written: not yet known to be complete
-    assert [p.name for p in files.ready()] == ["a.txt"]  # the same on two looks
+    clock.t += 30
+    assert files.ready() == []
+    clock.t += 31
+    assert [p.name for p in files.ready()] == ["a.txt"]  # the same for 60 seconds
     assert files.ready() == []
 
 
@@ -50,16 +73,34 @@ def test_a_file_moved_in_after_being_written_is_taken_at_once(tmp_path):
     assert [p.name for p in files.ready()] == ["new.txt"]
 
 
-def test_a_file_still_growing_waits(tmp_path):
-    files = FolderWatch(tmp_path, quiet=60)
+def test_a_file_written_in_parts_is_taken_once_whole(tmp_path):
+    """Taken after a quarter of a second unchanged, a file written in parts was stored once per part."""
+    clock = Clock()
+    files = FolderWatch(tmp_path, quiet=2, clock=clock)
     files.ready(settle=False)
     path = tmp_path / "growing.txt"
     path.write_text(TEXT)
+    for _ in range(3):  # the writer pauses for a second between its parts
+        clock.t += 1
+        assert files.ready() == []
+        with path.open("a") as f:
+            f.write("Another line.\n")
+        os.utime(path, (clock.t, clock.t))  # written now, by the watch's clock
+    clock.t += 1
     assert files.ready() == []
-    with path.open("a") as f:
-        f.write("Another line.\n")
-    assert files.ready() == []
+    clock.t += 1.5
     assert [p.name for p in files.ready()] == ["growing.txt"]
+    assert path.read_text().count("Another line.") == 3
+
+
+def test_a_file_made_readable_again_is_read_again(tmp_path):
+    path = tmp_path / "locked.txt"
+    path.write_text(TEXT)
+    _age(path, 120)
+    files = FolderWatch(tmp_path, quiet=2)
+    assert [p.name for p in files.ready(settle=False)] == ["locked.txt"]  # and, say, it could not be read
+    path.chmod(0o644)
+    assert [p.name for p in files.ready()] == ["locked.txt"]
 
 
 def test_watch_ingests_files_as_they_land_until_stopped(tmp_path, light):

@@ -4,13 +4,17 @@
 shares the pipeline with the HTTP ingest) loads the models once, ingests what
 is already in ``DIR``, then looks for new or changed files every ``interval``
 seconds and ingests each as soon as it is complete: a file counts as complete
-when its size and modification time are the same on two looks in a row, or
-when it was last modified ``interval`` seconds ago or more (write it elsewhere
-and move it in, and it is taken at the next look). Hidden files
-(``.name``) and names ending in ``.tmp`` or ``.part`` are left alone, so a
-writer can use them while it writes. Content already stored is recognised by
-its hash and not stored again, so a file rewritten with the same text costs
-next to nothing.
+once it has stayed as it is (size, modification and change time) for
+:data:`QUIET` seconds, seen so on the looks or told so by its modification time
+(write it elsewhere and move it in, and it is taken at the next look once that
+time has passed). A writer that pauses for less than that between its parts is
+waited for; one that pauses longer should write under a hidden name (``.name``)
+or one ending in ``.tmp`` or ``.part``, which are left alone, and rename the file
+when it is done (taken after each pause of a quarter of a second, a file written
+in parts was stored once per part, each a truncated copy of the next). Content already stored is
+recognised by its hash and not stored again, so a file rewritten with the same
+text costs next to nothing; a file whose permissions change (made readable
+after a failure) is read again.
 """
 
 from __future__ import annotations
@@ -28,12 +32,16 @@ from .storage import is_store_failure, store_failure
 IGNORED_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload")
 RETRY = 5.0  # seconds before the files of a batch whose ingest failed are tried again
 
-Signature = tuple[int, int]  # (size, mtime in ns)
+QUIET = 1.0  # seconds a file must stay as it is before it counts as complete (a writer's pause is shorter)
+Signature = tuple[int, int, int]  # (size, mtime in ns, ctime in ns: a chmod changes it)
 
 
 def _in_the_making(path: Path) -> bool:
-    """A hidden file or a writer's temporary name: left alone, without a word."""
-    return path.name.startswith(".") or path.name.lower().endswith(IGNORED_SUFFIXES)
+    """A hidden file, a writer's temporary name or an editor's backup (``a.txt~``, ``#a.txt#``): left alone, without
+    a word."""
+    name = path.name
+    return name.startswith(".") or name.lower().endswith(IGNORED_SUFFIXES) or name.endswith("~") or \
+        name.startswith("#") and name.endswith("#")
 
 
 def _wanted(path: Path) -> bool:
@@ -60,33 +68,36 @@ def scan(folder: Path, unknown: list[Path] | None = None) -> Iterator[tuple[Path
                 st = path.stat()
             except OSError:
                 continue  # moved away between the listing and the look
-            yield path, (st.st_size, st.st_mtime_ns)
+            yield path, (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 class FolderWatch:
     """Which files under a folder are new or changed since they were last handed out, once complete."""
 
-    def __init__(self, folder: str | Path, quiet: float = 0.25, on_skip: Callable[[str, str], None] | None = None):
+    def __init__(self, folder: str | Path, quiet: float = QUIET, on_skip: Callable[[str, str], None] | None = None,
+                 clock: Callable[[], float] = time.time):  # fmt: skip
         self.folder = Path(folder)
-        self.quiet_ns = int(quiet * 1e9)
+        self.quiet = quiet
+        self.clock = clock  # seconds, as file times are
         self.done: dict[Path, Signature] = {}
-        self._seen: dict[Path, Signature] = {}
+        self._since: dict[Path, tuple[Signature, float]] = {}  # each file as last seen, and since when it is so
         self.on_skip = on_skip  # told once of each file of a type storyline does not read (feed.json)
         self._skipped: set[Path] = set()
 
     def ready(self, settle: bool = True) -> list[Path]:
-        """Files not handed out in their current state that are complete: unchanged since the last look or
-        for ``quiet`` seconds (with ``settle``; without it, all of them, as for the first look at a folder)."""
+        """Files not handed out in their current state that are complete: unchanged for ``quiet`` seconds, by
+        their modification time or (with ``settle``: not on the first look at a folder) on the looks."""
         unknown: list[Path] = []
         now = dict(scan(self.folder, unknown))
         for path in unknown:
             if path not in self._skipped and self.on_skip is not None:
                 self.on_skip(str(path), UNKNOWN_TYPE)
         self._skipped = set(unknown)  # one gone and back is told again
-        old = time.time_ns() - self.quiet_ns
-        out = [p for p, sig in now.items()
-               if self.done.get(p) != sig and (not settle or self._seen.get(p) == sig or sig[1] <= old)]
-        self._seen = now
+        t = self.clock()
+        since = {p: seen if (seen := self._since.get(p)) is not None and seen[0] == sig else (sig, t) for p, sig in now.items()}
+        out = [p for p, sig in now.items() if self.done.get(p) != sig
+               and (sig[1] <= (t - self.quiet) * 1e9 or settle and t - since[p][1] >= self.quiet)]  # fmt: skip
+        self._since = since
         for p in out:
             self.done[p] = now[p]
         return out
@@ -106,6 +117,7 @@ def watch(
     on_failure: Callable[[Exception], None] | None = None,
     retry: float = RETRY,
     on_skip: Callable[[str, str], None] | None = None,
+    quiet: float = QUIET,
 ) -> None:
     """Ingest what is in ``folder``, then each new or changed file as it lands, until ``stop`` is set.
 
@@ -113,10 +125,11 @@ def watch(
     reports); ``on_idle`` runs after every look that found nothing. A batch whose ingest raises (the store
     busy or unreachable, a full disk) is told to ``on_failure`` and its files are tried again after
     ``retry`` seconds, so the watch goes on; without ``on_failure`` the failure ends the watch. ``on_skip`` is
-    told once of each file of a type storyline does not read, with why, as ``storyline ingest`` tells it.
+    told once of each file of a type storyline does not read, with why, as ``storyline ingest`` tells it. A file
+    is ingested once it has stayed as it is for ``quiet`` seconds (:class:`FolderWatch`).
     """
     stop = stop or threading.Event()
-    files = FolderWatch(folder, interval, on_skip)
+    files = FolderWatch(folder, quiet, on_skip)
     ready = files.ready(settle=False)
     while True:
         if ready:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import json
 
 from fastapi import HTTPException, Request
 from fastapi.security import HTTPBearer
@@ -107,10 +108,8 @@ class BodyLimit:
 
 
 async def _too_large(send: Send, limit: int) -> None:
-    body = (
-        f'{{"error": "the request body is larger than the limit of {limit:,} bytes", '
-        f'"todo": "send fewer articles per request, or raise the max_request_bytes setting"}}'
-    ).encode()
+    body = json.dumps({"error": f"the request body is larger than the limit of {limit:,} bytes; send fewer articles "
+                                "per request, or raise max_request_bytes."}).encode()  # as the app's own 413 says it
     await send({
         "type": "http.response.start", "status": 413,
         "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
