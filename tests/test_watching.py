@@ -330,3 +330,25 @@ def test_a_file_of_a_type_storyline_does_not_read_is_told_once(tmp_path, light):
         stop.set()
         thread.join(5)
     assert skipped == [f"{inbox / 'feed.json'}: unknown file type; storyline reads .txt, .html, .htm and .jsonl (optionally .gz)"]
+
+
+def test_an_interrupted_watch_has_told_every_batch_it_stored(tmp_path, light, monkeypatch):
+    """Lines were told once the whole ingest returned: stopped in its second batch, it had stored a batch and told
+    none of it."""
+    monkeypatch.setattr("storyline.pipeline.BATCH", 2)
+    for i in range(4):
+        (tmp_path / f"n{i}.txt").write_text(TEXT.replace("$2 million", f"${i + 2} million"))
+    real, calls = light.events.place, []
+
+    def stop_in_the_second(articles, store):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(articles, store)
+
+    monkeypatch.setattr(light.events, "place", stop_in_the_second)
+    lines: list[str] = []
+    with pytest.raises(KeyboardInterrupt):
+        ingest_and_tell(light, lines.append)([str(tmp_path / f"n{i}.txt") for i in range(4)])
+    assert [line.split()[1] for line in lines] == ["n0", "n1"]
+    assert sorted(a.id for a in light.store.iter_articles(full=False)) == ["n0", "n1"]

@@ -86,6 +86,7 @@ class IngestReport:
     warnings: list[str] = field(default_factory=list)  # what was guessed or replaced (a bad byte, a date not understood)
     on_error: Callable[[InputError], None] | None = field(default=None, repr=False)
     on_warning: Callable[[str], None] | None = field(default=None, repr=False)
+    on_stored: Callable[[list[Article]], None] | None = field(default=None, repr=False)  # each batch once committed
 
     def fail(self, error: InputError) -> None:
         self.failures.append(error)
@@ -219,9 +220,12 @@ class Pipeline:
         on_progress: Callable[[int], None] | None = None,
         on_error: Callable[[InputError], None] | None = None,
         on_warning: Callable[[str], None] | None = None,
+        on_stored: Callable[[list[Article]], None] | None = None,
     ) -> IngestReport:
-        """Read, process and store everything under ``paths``; failures of inputs are reported, never fatal."""
-        report = IngestReport(on_error=on_error, on_warning=on_warning)
+        """Read, process and store everything under ``paths``; failures of inputs are reported, never fatal.
+        ``on_stored`` is given the articles of each batch once its transaction is committed (with their events),
+        so that what an interrupted ingest stored has been told."""
+        report = IngestReport(on_error=on_error, on_warning=on_warning, on_stored=on_stored)
 
         def skip(path: str, reason: str) -> None:
             report.skipped.append((path, reason))
@@ -355,6 +359,8 @@ class Pipeline:
         self._generation = generation + 1  # this transaction's own commit
         report.stored += [a.id for a in fresh]
         report.duplicates += sorted({a.id for a in fresh if a.duplicate_of} | set(repointed))
+        if report.on_stored:
+            report.on_stored(fresh)
         return fresh
 
     def _resolve_entities(self, articles: list[Article]) -> list[dict]:

@@ -153,7 +153,7 @@ def ingest_and_tell(pipeline, say: Callable[[str], None], lock: threading.Lock |
                     complain: Callable[[str], None] | None = None):  # fmt: skip
     """An ``ingest`` for :func:`watch`: runs ``pipeline`` (under ``lock``, when another front end shares it)
     and tells ``say`` one line per stored article with its event (and the article it is a syndicated copy
-    of), and ``complain`` (``say`` unless given) each failure and each warning, and each id that was taken
+    of), as soon as its batch is committed, and ``complain`` (``say`` unless given) each failure and each warning, and each id that was taken
     and changed, as ``storyline ingest`` prints them. Content stored before under the id it has now (the old
     lines of a JSONL file that grew) is counted in one line, not told line by line."""
     lock = lock or threading.Lock()
@@ -161,16 +161,18 @@ def ingest_and_tell(pipeline, say: Callable[[str], None], lock: threading.Lock |
 
     def ingest(paths: list[str]):
         t0 = time.perf_counter()
+
+        def told(articles: list) -> None:  # each batch once committed: an interrupted ingest has told what it stored
+            ms = 1000 * (time.perf_counter() - t0)
+            for a in articles:
+                copy = f" (a syndicated copy of {a.duplicate_of})" if a.duplicate_of else ""
+                say(f"stored {a.id}{copy} in event {a.event_id} ({ms:.0f} ms)")
+
         with lock:
             report = pipeline.ingest(paths, on_error=lambda e: complain(f"error: {e}"),
-                                     on_warning=lambda w: complain(f"warning: {w}"))  # fmt: skip
-            stored = {i: pipeline.store.get_article(i, full=False) for i in report.stored}
-        ms = 1000 * (time.perf_counter() - t0)
+                                     on_warning=lambda w: complain(f"warning: {w}"), on_stored=told)  # fmt: skip
         for note in report.renamed_notes():
             complain(note)
-        for article_id, a in stored.items():
-            copy = f" (a syndicated copy of {a.duplicate_of})" if a.duplicate_of else ""
-            say(f"stored {article_id}{copy} in event {a.event_id} ({ms:.0f} ms)")
         again = sum(given == kept for given, kept in report.unchanged)  # a file read again: its old lines
         for given, kept in report.unchanged:
             if given != kept:
