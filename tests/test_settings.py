@@ -117,3 +117,13 @@ def test_a_config_file_is_read_as_written_and_one_that_cannot_be_is_one_line(tmp
     monkeypatch.setenv("STORYLINE_CONFIG", str(tmp_path / "missing.cfg"))
     with pytest.raises(SettingsError, match="missing.cfg: cannot read the config file \\(No such file or directory\\)"):
         Settings()
+
+
+def test_a_storyline_variable_that_names_no_setting_is_told_with_the_one_it_may_mean(tmp_path):
+    env = {**os.environ, "STORYLINE_PAGESIZE": "3", "STORYLINE_CONFIG": str(tmp_path / "none.cfg")}
+    (tmp_path / "none.cfg").write_text("[storyline]\n")
+    done = subprocess.run([sys.executable, "-c", "from storyline.cli import main; main()", "settings", "--json"],
+                          capture_output=True, text=True, timeout=120, env=env)  # fmt: skip
+    assert done.returncode == 0
+    assert done.stderr.startswith("warning: STORYLINE_PAGESIZE names no setting and is ignored (did you mean "
+                                  "STORYLINE_PAGE_SIZE?)"), done.stderr

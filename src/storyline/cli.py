@@ -19,7 +19,7 @@ from .export import article_dict, export
 from .models import Event, Story
 from .outlets import outlet_label
 from .output import FORMATS, emit, plural, printable
-from .settings import SETTINGS, Settings, default_config, settings_markdown
+from .settings import SETTINGS, Settings, default_config, settings_markdown, unknown_environment
 from .storage import (
     ArticleRow,
     EntityRow,
@@ -596,6 +596,8 @@ def _write(path: Path, text: str) -> None:
 
 
 def main() -> None:
+    for line in unknown_environment():
+        _say(err, f"warning: {line}")
     try:
         try:
             app()

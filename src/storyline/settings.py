@@ -12,6 +12,7 @@ from __future__ import annotations
 import configparser
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,6 +125,25 @@ class Settings:
 
 # settings of earlier versions that no longer do anything: a config file naming them still loads
 RETIRED = frozenset({"statement_words"})
+# STORYLINE_ variables that are not settings: the config file's name, and what storyline's own tests and benchmarks read
+NOT_SETTINGS = frozenset({"CONFIG", "FUZZ", "DATA", "ECBPLUS", "CRASH_SEED"})
+
+
+def unknown_environment(environ: Mapping[str, str] = os.environ) -> list[str]:
+    """One line for each ``STORYLINE_<NAME>`` variable that names no setting (a typo, ``STORYLINE_PAGESIZE``, was
+    silently ignored, where the config file refuses an unknown name), with the setting it may mean."""
+    import difflib
+
+    names = [s.name.upper() for s in SETTINGS]
+    lines = []
+    for key in sorted(k for k in environ if k.startswith("STORYLINE_")):
+        name = key.removeprefix("STORYLINE_")
+        if name in names or name in NOT_SETTINGS or name.lower() in RETIRED:
+            continue
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = f" (did you mean STORYLINE_{close[0]}?)" if close else ""
+        lines.append(f"{key} names no setting and is ignored{hint}; `storyline settings` lists them")
+    return lines
 
 
 def _read_config_file() -> dict[str, str]:
