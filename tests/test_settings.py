@@ -108,6 +108,9 @@ def test_a_config_file_is_read_as_written_and_one_that_cannot_be_is_one_line(tmp
     cfg.write_text("[storyline]\ndb = postgresql://ana:p%40ss@localhost/news\n")  # an escaped password: no interpolation
     monkeypatch.setenv("STORYLINE_CONFIG", str(cfg))
     assert Settings().db == "postgresql://ana:p%40ss@localhost/news"
+    monkeypatch.setenv("STORYLINE_CONFIG", os.devnull)  # an empty file: no settings
+    assert Settings().db == "storyline.db"
+    monkeypatch.setenv("STORYLINE_CONFIG", str(cfg))
     cfg.write_text("[other]\ndb = x.db\n")
     with pytest.raises(SettingsError, match="has no \\[storyline\\] section"):
         Settings()

@@ -163,10 +163,10 @@ def _read_config_file() -> dict[str, str]:
                             "is readable UTF-8 text.") from None  # fmt: skip
     except configparser.Error as exc:
         raise SettingsError(f"{path}: cannot parse the config file ({exc}). Compare it with `storyline settings --cfg`.") from None
-    if not parser.has_section("storyline"):
+    if parser.sections() and not parser.has_section("storyline"):  # an empty file (/dev/null) sets nothing
         raise SettingsError(f"{path}: the config file has no [storyline] section, so none of it applies. Put the "
                             "settings under [storyline], as `storyline settings --cfg` writes them.")  # fmt: skip
-    values = dict(parser["storyline"])
+    values = dict(parser["storyline"]) if parser.has_section("storyline") else {}
     for name in RETIRED & set(values):  # written by `storyline settings --cfg` of an earlier version
         del values[name]
     unknown = set(values) - set(_BY_NAME)
