@@ -124,6 +124,37 @@ def test_quote_carried_by_several_outlets_is_shown_once_with_all_sources(store):
     assert fair[0]["text"].endswith("will not wait any longer")  # the fullest rendering
     assert {c["article_id"] for c in fair[0]["sources"]} == {"gazette-1", "coastline-1", "northstar-1"}
     assert fair[0]["independent"] == 2
+    first = fair[0]["sources"][0]  # what a citation of the quote points at: the rendering shown
+    text = store.get_article(first["article_id"]).text
+    assert text[first["start"]:first["end"]].strip(' "\u201c\u201d.,') in fair[0]["text"]
+    assert fair[0]["text"].strip(' "\u201c\u201d.,') in text[first["start"]:first["end"]]
+
+
+def test_a_quote_shown_in_its_fullest_rendering_is_cited_at_that_rendering():
+    """The text shown was the fullest rendering, the citation the first article's shorter one: other words."""
+    from storyline.narration.sources import Sources
+    from storyline.narration.summary import quote_groups
+
+    texts = {"a1": 'The union leader spoke. "We will not wait any longer," Ana Ruiz said on Monday.',
+             "a2": 'Talks broke down. "We asked for a fair offer and we will not wait any longer," Ana Ruiz said.'}  # fmt: skip
+    articles = []
+    for ident, text in texts.items():
+        a = Article(id=ident, source=ident, raw=text, text=text, outlet=ident.upper())
+        start = text.index('"') + 1
+        end = text.index('"', start)
+        a.quotes = [Quote(start, end, text[start:end], "Ana Ruiz", "said", "direct")]
+        articles.append(a)
+    [group] = quote_groups(Sources(events=[], articles=articles))
+    first = group["sources"][0]
+    assert group["text"].startswith("We asked for a fair offer")
+    assert first["article_id"] == "a2" and texts["a2"][first["start"]:first["end"]] == group["text"]
+
+
+def test_may_the_month_is_no_expectation():
+    from storyline.narration.differences import EXPECT
+
+    assert not EXPECT.search("after the May figure fell to 3.6%") and not EXPECT.search("since May 3")
+    assert EXPECT.search("rates may rise") and EXPECT.search("it could rise")
 
 
 # --- comparison --------------------------------------------------------------------------

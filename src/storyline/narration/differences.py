@@ -17,9 +17,10 @@ import re
 
 from .sources import Sources, content_tokens, overlap, times_within
 
-EXPECT = re.compile(  # each word with its own endings: "plan" and "planned", never "plant" or "aimless"
+EXPECT = re.compile(  # each word with its own endings: "plan" and "planned", never "plant" or "aimless"; "may" in
+    # lower case and not before a number: the modal, not the month ("after May figure falls" was framed as expected)
     r"\b(expect(?:s|ed|ing|ations?)?|forecast(?:s|ed|ing)?|project(?:ed|ions?)|estimat(?:e|es|ed|ing)|will|would|"
-    r"could|may|might|likely|target(?:s|ed|ing)?|aim(?:s|ed|ing)?|plan(?:s|ned|ning)?|set to|on track|"
+    r"could|(?-i:may)(?!\s+\d)|might|likely|target(?:s|ed|ing)?|aim(?:s|ed|ing)?|plan(?:s|ned|ning)?|set to|on track|"
     r"hop(?:e|es|ed|ing|efully)|due to|predict(?:s|ed|ing|ions?)?|anticipat(?:e|es|ed|ing|ion)|"
     r"propos(?:e|es|ed|ing|al)|schedul(?:e|es|ed|ing)|intend(?:s|ed|ing)?)\b",
     re.IGNORECASE,

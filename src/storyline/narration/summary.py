@@ -129,9 +129,11 @@ def quote_groups(sources: Sources) -> list[dict]:
             cite = {**sources.cite(a.id, q.start, q.end), "speaker": speaker, "kind": q.kind}
             for g in groups:
                 if overlap(words, g["_words"]) >= QUOTE_OVERLAP:
-                    g["sources"].append(cite)
-                    if len(q.text) > len(g["text"]):  # show the fullest rendering
+                    if len(q.text) > len(g["text"]):  # show the fullest rendering, cited first: the text shown is
+                        g["sources"].insert(0, cite)  # the words at its first source's span
                         g.update(text=q.text, _words=words)
+                    else:
+                        g["sources"].append(cite)
                     g["speaker"] = g["speaker"] or speaker
                     break
             else:
