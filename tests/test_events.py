@@ -405,6 +405,15 @@ def test_event_place_prefers_the_town_to_the_country_it_is_in():
     assert venue([a]) == "Kelport"
 
 
+def test_where_someone_comes_from_is_not_where_it_happened():
+    """"a company registered in Malta" made Malta the place of an arrest in the capital."""
+    from storyline.events.attributes import venue
+
+    a = article("v5", "Port chief held", "Police held Ana Velt, whose firm is registered in Ostmarsh, at her home in "
+                "Kelport on Monday.", "2023-03-14")
+    assert venue([a]) == "Kelport"
+
+
 def test_event_place_falls_back_to_the_place_named_most():
     a = article("v4", "Velt speaks", "Norland wants ships. Norland and Sudria agree.", "2023-03-14")
     assert describe_event("e-v4", [a]).place == "Norland"

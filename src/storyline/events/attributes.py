@@ -31,6 +31,9 @@ from .placement import canonical_order
 
 MAX_PARTICIPANTS = 8
 VENUE_BEFORE = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?$", re.IGNORECASE)  # "talks in Moscow"
+# where someone or something comes from, not where it happened: "a company registered in Malta", "born in Lyon"
+NOT_VENUE = re.compile(r"\b(?:registered|based|incorporated|headquartered|domiciled|listed|born|raised)\s+in\s+(?:the\s+)?$",
+                       re.IGNORECASE)  # fmt: skip
 INFER_FIT = 0.9  # probability of belonging to its event from which an undated article takes its date
 DATELINE_REACH = 3  # a dateline starts the text (after a space or a bullet at most): "BERGEN, Norway, Sept 12 (Reuters) -"
 
@@ -136,7 +139,8 @@ def venue(articles: list[Article]) -> str | None:
         for i, m in enumerate(places):
             key = entity_key(m.name or m.text)
             spelling[key][m.name or m.text] += 1
-            if VENUE_BEFORE.search(a.text[max(0, m.start - 12): m.start]):
+            if VENUE_BEFORE.search(a.text[max(0, m.start - 12): m.start]) and not NOT_VENUE.search(
+                    a.text[max(0, m.start - 30): m.start]):
                 venues[key] += 1
                 named.append(key)
             after = places[i + 1] if i + 1 < len(places) else None
