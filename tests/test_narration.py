@@ -631,3 +631,16 @@ def _claims(*articles: Article) -> list[dict]:
     from storyline.narration.compare import compare
 
     return [x for x in compare(_sources(*articles))["agreements"] if x["kind"] == "claim"]
+
+
+def test_a_figure_framed_two_ways_within_one_source_is_no_difference_between_sources():
+    """One article giving a rate as the decision and as the forecast, or its wire copy, was listed as sources
+    that frame it differently."""
+    from storyline.narration.differences import _across_sources
+    from storyline.narration.sources import Sources
+
+    sources = Sources(events=[], articles=[Article(id=i, source=i, raw="x", text="x") for i in "abc"], group={"c": "a"})
+    assert not _across_sources(sources, [("a", "2023"), ("a", "2024"), ("b", "2024")])  # a gives both
+    assert not _across_sources(sources, [("a", "2023"), ("c", "2024")])  # c is a's copy: one source
+    assert _across_sources(sources, [("a", "2023"), ("b", "2024")])
+    assert not _across_sources(sources, [("a", "2024"), ("b", "2024")])

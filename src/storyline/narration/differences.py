@@ -70,11 +70,22 @@ def framing_differences(sources: Sources, figures: list[dict]) -> list[dict]:
         if g["independent"] < 2:
             continue
         framed = [{**c, **framing(sources, c)} for c in g["sources"]]
-        whens = {tuple(f["when"]) for f in framed if f["when"]}  # "4%" on Monday and "4 percent" undated agree
-        if len(whens) > 1 or len({f["modality"] for f in framed}) > 1:
+        whens = [(f["article_id"], tuple(f["when"])) for f in framed if f["when"]]  # "4%" on Monday and undated agree
+        if _across_sources(sources, whens) or _across_sources(sources, [(f["article_id"], f["modality"]) for f in framed]):
             out.append({"kind": "framing", "text": g["text"], "value": g["value"], "unit": g["unit"],
                         "measures": g["measures"], "sources": framed})  # fmt: skip
     return out
+
+
+def _across_sources(sources: Sources, framings: list[tuple[str, object]]) -> bool:
+    """Whether independent sources frame a figure differently: the framings (article, framing) take more than one
+    value, and no source (an article and its wire copies) gives them all. One article that uses a figure twice
+    (the decision, then the forecast) or a copy of it is no difference between sources."""
+    given: dict[str, set] = {}
+    for article_id, frame in framings:
+        given.setdefault(sources.group.get(article_id, article_id), set()).add(frame)
+    every = set().union(*given.values()) if given else set()
+    return len(every) > 1 and not any(frames == every for frames in given.values())
 
 
 def value_differences(sources: Sources, figures: list[dict]) -> list[dict]:
