@@ -386,3 +386,20 @@ def test_listing_rows_have_their_declared_fields(web_store):
     for row, rows in listings.items():
         assert rows, row.__name__
         assert {tuple(r) for r in rows} == {fields_of(row)}, row.__name__
+
+
+@pytest.mark.parametrize("url, shown", [
+    ("postgresql://ana:S3cret!@db.example:5432/news", "postgresql://ana:***@db.example:5432/news"),
+    ("postgresql://ana@db.example/news?password=S3cret!&sslmode=require", "postgresql://ana@db.example/news?password=***&sslmode=require"),
+    ("postgresql://:S3cret!@db.example/news", "postgresql://:***@db.example/news"),
+    ("postgresql://ana:Se@cret@db.example/news", "postgresql://ana:***@db.example/news"),
+    ("postgresql://ana:pa/ss@db.example/news", "postgresql://ana:***@db.example/news"),
+    ('invalid URI: "postgresql://ana:S3cret!@[::1/news"', 'invalid URI: "postgresql://ana:***@[::1/news"'),
+    ("host=db password='S3 cret' user=ana", "host=db password=*** user=ana"),
+    ("postgresql://ana@db.example/news", "postgresql://ana@db.example/news"),
+])  # fmt: skip
+def test_a_password_is_never_shown_however_the_url_gives_it(url, shown):
+    """The password was shown after an @ it held, with no user name, in the query, and in the driver's own text."""
+    from storyline.storage.base import redact
+
+    assert redact(url) == shown and "S3" not in redact(url)

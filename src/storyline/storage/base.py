@@ -186,8 +186,15 @@ def fields_of(row: type) -> tuple[str, ...]:
 
 
 def redact(url: str) -> str:
-    """``url`` without its password, for messages and listings."""
-    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
+    """``url`` (or a text holding it) without its password, for messages and listings: the password after the user
+    (up to the last ``@`` before the host: a password may hold one, and the user may be empty) and a
+    ``password=`` in the query or a key=value connection string."""
+    def hidden(m: re.Match) -> str:
+        user = m.group(2).split(":", 1)[0]
+        return f"{m.group(1)}{user}:***@" if ":" in m.group(2) else m.group(0)
+
+    out = re.sub(r"(\b[a-z][a-z0-9+.-]*://)([^\s?#]*)@(?=[^@\s?#]*(?:[?#\s]|$))", hidden, url, flags=re.I)
+    return re.sub(r"(\bpassword\s*=\s*)('[^']*'|[^&\s'\"]*)", r"\1***", out, flags=re.I)
 
 
 def casefold(value: object) -> object:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..errors import StoreError
-from .base import COUNTED, Store
+from .base import COUNTED, Store, redact
 
 CHUNK = 500
 
@@ -23,7 +23,7 @@ def copy_store(source: Store, target: Store, on_progress: Callable[[int], None] 
     """Copy ``source`` into the empty ``target``; return the count of each kind of row copied."""
     held = {t: target.count(t) for t in ("articles", "events", "entities")}
     if any(held.values()):
-        raise StoreError(f"{target.url}: the target store is not empty ({held['articles']} articles); "
+        raise StoreError(f"{redact(target.url)}: the target store is not empty ({held['articles']} articles); "
                          "copy into a new store, so that nothing is mixed in.")  # fmt: skip
     minhashes = {aid: blob for aid, blob, _ in source.minhashes()}
     with target.write():
@@ -52,7 +52,7 @@ def copy_store(source: Store, target: Store, on_progress: Callable[[int], None] 
         counts = {t: target.count(t) for t in COUNTED}
         expected = {t: source.count(t) for t in COUNTED}
         if counts != expected:  # rolled back
-            raise StoreError(f"{target.url}: the copy would hold {counts}, not the source's {expected}; nothing was copied.")
+            raise StoreError(f"{redact(target.url)}: the copy would hold {counts}, not the source's {expected}; nothing was copied.")
     return counts
 
 

@@ -48,7 +48,7 @@ CONNECT_TIMEOUT = 15  # seconds to wait for the server to answer a connection
 def postgres_failure(url: str, exc: BaseException) -> StoreError:
     """A one-line StoreError for a PostgreSQL error on the store at ``url``."""
     where = redact(url)
-    text = " ".join(str(exc).split())
+    text = redact(" ".join(str(exc).split()).replace(url, where))  # the driver may repeat the URL it was given
     if isinstance(exc, psycopg.OperationalError):
         return StoreError(f"{where}: cannot reach the PostgreSQL store ({text}). Check the URL, that the server runs "
                           "and accepts this user, then try again.")  # fmt: skip
