@@ -250,3 +250,19 @@ def test_a_utf16_file_with_a_byte_added_at_the_end_is_read_with_a_warning(tmp_pa
     assert isinstance(art, Article) and art.raw == STORY + "\ufffd" and art.encoding == "utf-16"
     assert art.warnings == [f"{path}: the last 1 byte (a cut character, or bytes added) not UTF-16 replaced with U+FFFD; "
                             "the rest read as UTF-16"]
+
+
+def test_a_utf16_jsonl_cut_inside_its_last_character_ends_with_a_replacement(tmp_path, settings):
+    path = tmp_path / "cut.jsonl"
+    line = json.dumps({"id": "w", "text": "The harbour reopened on Friday, port officials said."}).encode("utf-16")
+    path.write_bytes(line + "\n".encode("utf-16-le") + b"\x00")  # one byte of a last character
+    items = read([path], settings)
+    assert isinstance(items[0], Article) and items[0].id == "w"
+    assert not any(isinstance(i, InputError) and "binary" in str(i) for i in items)
+
+
+def test_utf16_without_a_mark_is_told_apart_from_binary_when_the_sample_cuts_an_emoji(tmp_path, settings):
+    from storyline.decoding import wide_encoding
+
+    text = ("x" * 4095 + "\U0001f600" + " more").encode("utf-16-le")  # the emoji's two units straddle byte 8192
+    assert wide_encoding(text[: 1 << 13]) == "utf-16-le"

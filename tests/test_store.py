@@ -394,6 +394,7 @@ def test_listing_rows_have_their_declared_fields(web_store):
     ("postgresql://:S3cret!@db.example/news", "postgresql://:***@db.example/news"),
     ("postgresql://ana:Se@cret@db.example/news", "postgresql://ana:***@db.example/news"),
     ("postgresql://ana:pa/ss@db.example/news", "postgresql://ana:***@db.example/news"),
+    ("postgresql://ana:S3?c#r t@db.example/news", "postgresql://ana:***@db.example/news"),
     ('invalid URI: "postgresql://ana:S3cret!@[::1/news"', 'invalid URI: "postgresql://ana:***@[::1/news"'),
     ("host=db password='S3 cret' user=ana", "host=db password=*** user=ana"),
     ("postgresql://ana@db.example/news", "postgresql://ana@db.example/news"),

@@ -371,12 +371,15 @@ def copy_cmd(
     _existing(source, "Check the SOURCE argument", "there is no store here to copy")
     src = open_store(source, read_only=True)
     _OPENED.append(target)
+    if not is_postgres(target) and sqlite_path(target) == ":memory:":
+        raise StoreError(f"{target}: a store in memory is gone when the copy ends; copy into a file or a database.")
     if not is_postgres(target) and Path(sqlite_path(target)).is_file() and Path(sqlite_path(target)).stat().st_size:
         held = open_store(target, read_only=True)  # refused as it is, never migrated first: the file stays as it was
-        if held.count("articles"):
-            raise StoreError(f"{target}: the target store is not empty ({held.count('articles')} articles); copy into "
-                             "a new store, so that nothing is mixed in.")  # fmt: skip
+        articles = held.count("articles")
         held.close()
+        if articles:
+            raise StoreError(f"{target}: the target store is not empty ({articles} articles); copy into a new store, so "
+                             "that nothing is mixed in.")  # fmt: skip
     counts = copy_store(src, open_store(target))
     _say(out, "copied " + ", ".join(f"{n} {table}" for table, n in counts.items()))
 
@@ -427,7 +430,8 @@ def _labelled(paths: list[Path], cache: Path | None):
         try:
             cache.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise OutputError(cache, exc if not isinstance(exc, FileExistsError) else "a file, not a folder") from None
+            raise OutputError(cache, exc if not isinstance(exc, FileExistsError) else "a file, not a folder",
+                              "--cache") from None
     return [load_labelled(p, Settings(), cache_store(cache, p) if cache else None, on_error=lambda e: _say(err, f"error: {e}"),
                           on_warning=lambda w: _say(err, f"warning: {w}"))
             for p in paths]  # fmt: skip
@@ -615,6 +619,9 @@ def main() -> None:
     except KeyboardInterrupt:
         _say(err, "interrupted.")
         sys.exit(130)
-    except OSError as exc:  # the output could not be written (a full disk behind a redirection)
-        _say(err, f"error: cannot write the output: {exc.strerror or exc}. Free some space, or write it elsewhere.")
+    except OSError as exc:  # the output could not be written (a full disk behind a redirection), or a file read
+        if exc.filename:
+            _say(err, f"error: {exc.filename}: {exc.strerror or exc}")
+        else:
+            _say(err, f"error: cannot write the output: {exc.strerror or exc}. Free some space, or write it elsewhere.")
         sys.exit(2)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from .errors import InputError, UnreadableInput
 
-__all__ = ["Decoded", "decode_bytes"]
+__all__ = ["Decoded", "decode_bytes", "looks_binary", "wide_encoding"]
 
 # A valid UTF-8 multi-byte character, and any byte that cannot start or continue one.
 _UTF8_MULTI = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
@@ -56,8 +56,12 @@ def wide_encoding(start: bytes) -> str | None:
                        (b"\xfe\xff", "utf-16")):  # fmt: skip
         if start.startswith(bom):
             return codec
-    found = _utf16_without_bom(start[: len(start) // 2 * 2]) if b"\x00" in start else None
-    return found.encoding if found is not None else None
+    even = len(start) // 2 * 2
+    for cut in (even, even - 2):  # the sample may end inside a character of two units (an emoji)
+        found = _utf16_without_bom(start[:cut]) if b"\x00" in start else None
+        if found is not None:
+            return found.encoding
+    return None
 
 
 def looks_binary(data: bytes) -> bool:

@@ -130,6 +130,6 @@ class SettingsError(StorylineError):
 class OutputError(StorylineError):
     """A file or folder asked for (``--out``) that cannot be written; names it and why."""
 
-    def __init__(self, path: object, exc: OSError | str):
+    def __init__(self, path: object, exc: OSError | str, option: str = "--out"):
         reason = exc if isinstance(exc, str) else exc.strerror or str(exc)
-        super().__init__(f"cannot write {path}: {reason}. Give --out a path in a folder that exists and you may write to")
+        super().__init__(f"cannot write {path}: {reason}. Give {option} a path in a folder that exists and you may write to")

@@ -86,7 +86,6 @@ class IngestReport:
     warnings: list[str] = field(default_factory=list)  # what was guessed or replaced (a bad byte, a date not understood)
     on_error: Callable[[InputError], None] | None = field(default=None, repr=False)
     on_warning: Callable[[str], None] | None = field(default=None, repr=False)
-    on_stored: Callable[[list[Article]], None] | None = field(default=None, repr=False)  # each batch once committed
 
     def fail(self, error: InputError) -> None:
         self.failures.append(error)
@@ -225,7 +224,7 @@ class Pipeline:
         """Read, process and store everything under ``paths``; failures of inputs are reported, never fatal.
         ``on_stored`` is given the articles of each batch once its transaction is committed (with their events),
         so that what an interrupted ingest stored has been told."""
-        report = IngestReport(on_error=on_error, on_warning=on_warning, on_stored=on_stored)
+        report = IngestReport(on_error=on_error, on_warning=on_warning)
 
         def skip(path: str, reason: str) -> None:
             report.skipped.append((path, reason))
@@ -233,33 +232,36 @@ class Pipeline:
         pending: _Started | None = None  # the batch being enriched while the one before it is stored
 
         def finish() -> None:
-            if pending is not None:
-                self._finish(pending, report)
+            nonlocal pending
+            ready, pending = pending, None  # stored once: a failure while storing it is not stored again
+            if ready is not None:
+                stored = self._finish(ready, report)
+                if on_stored and stored:
+                    on_stored(stored)
                 if on_progress:
-                    on_progress(pending.size)
+                    on_progress(ready.size)
 
         def start(batch: list[Article]) -> None:
             nonlocal pending
-            try:
-                started = self._start(batch, report)
-            except BaseException:  # what stops the ingest stops it after the batch before, which is ready, is stored
-                finish()
-                pending = None
-                raise
+            started = self._start(batch, report)
             finish()
             pending = started
 
         batch: list[Article] = []
-        for item in reading.read_paths(paths, self.settings, on_skip=skip):
-            if isinstance(item, InputError):
-                report.fail(item)
-                continue
-            batch.append(item)
-            if len(batch) >= BATCH:
+        try:
+            for item in reading.read_paths(paths, self.settings, on_skip=skip):
+                if isinstance(item, InputError):
+                    report.fail(item)
+                    continue
+                batch.append(item)
+                if len(batch) >= BATCH:
+                    start(batch)
+                    batch = []
+            if batch:
                 start(batch)
-                batch = []
-        if batch:
-            start(batch)
+        except BaseException:  # what stops the ingest (an interrupt, a failure) stops it after the ready batch is stored
+            finish()
+            raise
         finish()
         return report
 
@@ -359,8 +361,6 @@ class Pipeline:
         self._generation = generation + 1  # this transaction's own commit
         report.stored += [a.id for a in fresh]
         report.duplicates += sorted({a.id for a in fresh if a.duplicate_of} | set(repointed))
-        if report.on_stored:
-            report.on_stored(fresh)
         return fresh
 
     def _resolve_entities(self, articles: list[Article]) -> list[dict]:

@@ -353,7 +353,9 @@ class _AsUtf8(io.RawIOBase):
         while not self._ready:
             text = self._text.read(1 << 16)
             if not text:
-                return 0
+                if not self._text.bytebuffer:  # type: ignore[attr-defined]
+                    return 0
+                self._text.bytebuffer, text = b"", "\ufffd"  # type: ignore[attr-defined]  # a cut character at the end
             self._ready = text.encode("utf-8", "replace")
         n = min(len(buffer), len(self._ready))
         buffer[:n] = self._ready[:n]

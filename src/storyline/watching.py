@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .errors import StorylineError
-from .reading import FORMATS, UNKNOWN_TYPE
+from .reading import FORMATS, UNKNOWN_TYPE, shown_path
 from .storage import is_store_failure, store_failure
 
 IGNORED_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload")
@@ -91,7 +91,7 @@ class FolderWatch:
         now = dict(scan(self.folder, unknown))
         for path in unknown:
             if path not in self._skipped and self.on_skip is not None:
-                self.on_skip(str(path), UNKNOWN_TYPE)
+                self.on_skip(shown_path(str(path)), UNKNOWN_TYPE)
         self._skipped = set(unknown)  # one gone and back is told again
         t = self.clock()
         since = {p: seen if (seen := self._since.get(p)) is not None and seen[0] == sig else (sig, t) for p, sig in now.items()}

@@ -156,8 +156,8 @@ def load_sources(store, events: list[Event]) -> Sources:
             if aid not in seen:
                 seen.add(aid)
                 articles.append(store.get_article(aid))
-    speakers = sorted({q.speaker_entity_id for a in articles for q in a.quotes if q.speaker_entity_id})
-    return Sources(events=events, articles=articles, names={i: store.get_entity(i)["name"] for i in speakers})
+    speakers = {q.speaker_entity_id for a in articles for q in a.quotes if q.speaker_entity_id}
+    return Sources(events=events, articles=articles, names=store.entity_names(speakers))
 
 
 # --- sentences ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ their snippet, so no caller depends on one backend's ranking function or markup.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import Protocol, TypedDict
 
@@ -160,6 +160,7 @@ class Store(Protocol):
     # enrichment
     def entities(self, limit: int | None = 1000, offset: int = 0, type: str | None = None) -> list[EntityRow]: ...
     def get_entity(self, entity_id: int) -> EntityRow: ...
+    def entity_names(self, ids: Iterable[int]) -> dict[int, str]: ...
     def quotes(self, speaker: str | None = None, article_id: str | None = None, limit: int | None = 1000,
                offset: int = 0) -> list[QuoteRow]: ...  # fmt: skip
     def figures(self, article_id: str | None = None, limit: int | None = 1000, offset: int = 0) -> list[FigureRow]: ...
@@ -186,14 +187,10 @@ def fields_of(row: type) -> tuple[str, ...]:
 
 
 def redact(url: str) -> str:
-    """``url`` (or a text holding it) without its password, for messages and listings: the password after the user
-    (up to the last ``@`` before the host: a password may hold one, and the user may be empty) and a
-    ``password=`` in the query or a key=value connection string."""
-    def hidden(m: re.Match) -> str:
-        user = m.group(2).split(":", 1)[0]
-        return f"{m.group(1)}{user}:***@" if ":" in m.group(2) else m.group(0)
-
-    out = re.sub(r"(\b[a-z][a-z0-9+.-]*://)([^\s?#]*)@(?=[^@\s?#]*(?:[?#\s]|$))", hidden, url, flags=re.I)
+    """``url`` (or a text holding it) without its password, for messages and listings: whatever follows the user's
+    ``:`` up to the last ``@`` before the host (a password may hold ``@``, ``/``, ``?`` or a space; the user may be
+    empty), and a ``password=`` in the query or a key=value connection string."""
+    out = re.sub(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s]*):.*@(?=[^@\s\"']*(?:[\s\"']|$))", r"\1:***@", url, flags=re.I)
     return re.sub(r"(\bpassword\s*=\s*)('[^']*'|[^&\s'\"]*)", r"\1***", out, flags=re.I)
 
 

@@ -448,6 +448,15 @@ class SQLStore:
             raise NotFound("entity", entity_id)
         return self._entity_dicts(rows)[0]
 
+    def entity_names(self, ids: Iterable[int]) -> dict[int, str]:
+        """The name of each of the entities ``ids`` the store holds (one query a chunk, no mentions read)."""
+        wanted, out = sorted(set(ids)), {}
+        for i in range(0, len(wanted), CHUNK):
+            chunk = wanted[i : i + CHUNK]
+            out.update((r["id"], r["name"]) for r in self._all(
+                f"SELECT id, name FROM entities WHERE id IN ({','.join('?' * len(chunk))})", chunk))  # fmt: skip
+        return out
+
     def _entity_dicts(self, rows: list[Mapping[str, Any]]) -> list[EntityRow]:
         """Entity rows with the ids of the articles that mention each."""
         articles: dict[int, set[str]] = {r["id"]: set() for r in rows}

@@ -252,7 +252,7 @@ def article_json(store: Any, a: Article) -> dict:
     """The article (export object) with its mentions, quotes, figures and times. A quote's ``speaker`` is the
     store's name for them when the store knows them, as every listing, summary and the export give it (one name
     for one person), and ``speaker_as_written`` the name as this article gives it."""
-    names = {i: store.get_entity(i)["name"] for i in {q.speaker_entity_id for q in a.quotes} if i}
+    names = store.entity_names(q.speaker_entity_id for q in a.quotes if q.speaker_entity_id)
     return {
         "article": article_dict(a),
         "mentions": [dataclasses.asdict(m) for m in a.mentions],
