@@ -2,6 +2,8 @@
 events; and what only SQLite has (WAL, pragmas)."""
 
 
+import os
+
 import numpy as np
 import pytest
 
@@ -404,3 +406,23 @@ def test_a_password_is_never_shown_however_the_url_gives_it(url, shown):
     from storyline.storage.base import redact
 
     assert redact(url) == shown and "S3" not in redact(url)
+
+
+def test_postgresql_lists_in_sqlites_order_whatever_the_databases_collation(postgres_server, tmp_path):
+    """A database made with an ICU collation (as production ones are, unlike the tests' C server) listed ids and
+    outlets in its own order ("a-3" before "B2"), where the contract is one order on both backends."""
+    import psycopg
+
+    with psycopg.connect(postgres_server.admin_url, autocommit=True) as conn:
+        name = f"icu_order_{os.getpid()}"
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C'")
+    url = postgres_server.admin_url.rsplit("/", 1)[0] + "/" + name
+    ids, outlets = ["a1", "B2", "_c", "a-3", "Zed"], ["abu", "AP", "Zed", "ángel", "Bo"]
+    orders = []
+    for target in (url, str(tmp_path / "s.db")):
+        store = open_store(target)
+        store.add_articles([_article(i, f"Notice {i} of the harbour board.", outlet=o, published="2024-03-05")
+                            for i, o in zip(ids, outlets, strict=True)])  # fmt: skip
+        orders.append(([r["id"] for r in store.list_articles()], [r["outlet"] for r in store.outlet_counts()]))
+        store.close()
+    assert orders[0] == orders[1] == (sorted(ids), sorted(outlets))

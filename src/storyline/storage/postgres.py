@@ -63,6 +63,7 @@ class PostgresStore(SQLStore):
     SEQ = "seq"
     NO_LIMIT = None
     SAME = "IS NOT DISTINCT FROM"
+    C = ' COLLATE "C"'  # listings in SQLite's order whatever the database's collation ("AP" before "Abu Dhabi")
 
     def __init__(self, url: str, read_only: bool = False, pool_size: int = 4):
         self.url = url
@@ -193,7 +194,7 @@ class PostgresStore(SQLStore):
         rows = self._all(
             "SELECT a.id, a.title, a.outlet, a.published, a.language, a.event_id, a.text, "
             f"ts_rank_cd(a.fts, q, 32) AS score FROM articles a, plainto_tsquery('simple', {self.folded('?')}) q "
-            f"WHERE a.fts @@ q {clauses} ORDER BY score DESC, a.id LIMIT ? OFFSET ?",
+            f"WHERE a.fts @@ q {clauses} ORDER BY score DESC, a.id{self.C} LIMIT ? OFFSET ?",
             [" ".join(re.findall(r"\w+", query)), *params, *self._limit(limit, offset)],  # folded as the index is
         )
         return [dict(r) | {"score": max(1e-6, float(r["score"]))} for r in rows]

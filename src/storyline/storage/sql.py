@@ -54,6 +54,7 @@ class SQLStore:
     SEQ = "rowid"  # the column that orders articles as they were stored
     NO_LIMIT: int | None = -1  # what LIMIT takes for "all"
     SAME = "IS"  # null-safe equality
+    C = ""  # what makes a text column sort by code point (SQLite's own order; PostgreSQL's follows its collation)
 
     # --- what a backend supplies --------------------------------------------------------
     def folded(self, expr: str) -> str:
@@ -179,7 +180,7 @@ class SQLStore:
         for table, convert in self._DERIVED:
             for a in articles:
                 setattr(a, table, [])
-            rows = self._all(f"SELECT * FROM {table} WHERE article_id IN ({marks}) ORDER BY article_id, start", list(by_id))
+            rows = self._all(f"SELECT * FROM {table} WHERE article_id IN ({marks}) ORDER BY article_id{self.C}, start", list(by_id))
             for r in rows:
                 getattr(by_id[r["article_id"]], table).append(convert(r))
         vectors = self.get_vectors([k for k in vector_keys.values() if k])
@@ -227,7 +228,7 @@ class SQLStore:
             "SELECT a.id, a.title, a.outlet, a.outlet_domain, a.published, a.published_how, a.byline, a.wire, "
             "a.language, a.duplicate_of, a.event_id, e.story_id, length(a.text) AS chars "
             f"FROM articles a LEFT JOIN events e ON e.id = a.event_id {clauses} "
-            "ORDER BY a.published IS NULL, a.published, a.id LIMIT ? OFFSET ?",
+            f"ORDER BY a.published IS NULL, a.published{self.C}, a.id{self.C} LIMIT ? OFFSET ?",
             [*params, *self._limit(limit, offset)],
         )
         return [ArticleRow(**(dict(r) | {"wire": json.loads(r["wire"])})) for r in rows]
@@ -240,14 +241,14 @@ class SQLStore:
             "SELECT outlet, outlet_domain, count(*) AS articles, "
             "count(duplicate_of) AS copies, count(*) - count(published) AS undated, "
             "min(published) AS first, max(published) AS last FROM articles GROUP BY outlet, outlet_domain "
-            "ORDER BY articles DESC, outlet IS NULL, outlet, outlet_domain IS NULL, outlet_domain"
+            f"ORDER BY articles DESC, outlet IS NULL, outlet{self.C}, outlet_domain IS NULL, outlet_domain{self.C}"
         )
         return [OutletRow(**r) for r in rows]
 
     def outlet_rows(self) -> list[tuple[str | None, str | None, int]]:
         """(outlet, outlet_domain, articles) for every distinct pair, for the outlet registry."""
         rows = self._all("SELECT outlet, outlet_domain, count(*) AS n FROM articles GROUP BY outlet, outlet_domain "
-                         "ORDER BY outlet NULLS FIRST, outlet_domain NULLS FIRST")  # fmt: skip
+                         f"ORDER BY outlet{self.C} NULLS FIRST, outlet_domain{self.C} NULLS FIRST")  # fmt: skip
         return [(r["outlet"], r["outlet_domain"], r["n"]) for r in rows]
 
     def rename_outlets(self, renames: list[tuple[str | None, str | None, str | None, str | None]]) -> None:
@@ -334,7 +335,7 @@ class SQLStore:
 
     def vector_keys(self) -> list[str]:
         """The key of every vector kept (articles' and the embedding cache's)."""
-        return [r["key"] for r in self._all("SELECT key FROM vectors ORDER BY key")]
+        return [r["key"] for r in self._all(f"SELECT key FROM vectors ORDER BY key{self.C}")]
 
     def vector_keys_of_another_length(self, dim: int) -> list[tuple[str, str]]:
         """(article id, vector key) of the articles whose vector does not have ``dim`` numbers (another embedder's)."""
@@ -399,12 +400,12 @@ class SQLStore:
         if story_id:
             members = {} if not articles else self._members(
                 "SELECT a.event_id AS k, a.id FROM articles a JOIN events e ON e.id = a.event_id "
-                "WHERE e.story_id = ? ORDER BY a.published NULLS FIRST, a.id", (story_id,))  # fmt: skip
-            rows = self._all("SELECT * FROM events WHERE story_id = ? ORDER BY date IS NULL, date, id", (story_id,))
+                f"WHERE e.story_id = ? ORDER BY a.published{self.C} NULLS FIRST, a.id{self.C}", (story_id,))  # fmt: skip
+            rows = self._all(f"SELECT * FROM events WHERE story_id = ? ORDER BY date IS NULL, date{self.C}, id{self.C}", (story_id,))
         else:
             members = {} if not articles else self._members("SELECT event_id AS k, id FROM articles WHERE event_id IS "
-                                                            "NOT NULL ORDER BY published NULLS FIRST, id")  # fmt: skip
-            rows = self._all("SELECT * FROM events ORDER BY date IS NULL, date, id")
+                                                            f"NOT NULL ORDER BY published{self.C} NULLS FIRST, id{self.C}")  # fmt: skip
+            rows = self._all(f"SELECT * FROM events ORDER BY date IS NULL, date{self.C}, id{self.C}")
         return [R.event_from_row(r, members.get(r["id"], [])) for r in rows]
 
     def event_weakest(self) -> dict[str, float]:
@@ -415,18 +416,18 @@ class SQLStore:
         row = self._one("SELECT * FROM events WHERE id = ?", (event_id,))
         if row is None:
             raise NotFound("event", event_id)
-        ids = [r["id"] for r in self._all("SELECT id FROM articles WHERE event_id=? ORDER BY published NULLS FIRST, id", (event_id,))]
+        ids = [r["id"] for r in self._all(f"SELECT id FROM articles WHERE event_id=? ORDER BY published{self.C} NULLS FIRST, id{self.C}", (event_id,))]
         return R.event_from_row(row, ids)
 
     def stories(self) -> list[Story]:
-        members = self._members("SELECT story_id AS k, id FROM events WHERE story_id IS NOT NULL ORDER BY date IS NULL, date, id")
-        return [R.story_from_row(r, members.get(r["id"], [])) for r in self._all("SELECT * FROM stories ORDER BY id")]
+        members = self._members(f"SELECT story_id AS k, id FROM events WHERE story_id IS NOT NULL ORDER BY date IS NULL, date{self.C}, id{self.C}")
+        return [R.story_from_row(r, members.get(r["id"], [])) for r in self._all(f"SELECT * FROM stories ORDER BY id{self.C}")]
 
     def get_story(self, story_id: str) -> Story:
         row = self._one("SELECT * FROM stories WHERE id = ?", (story_id,))
         if row is None:
             raise NotFound("story", story_id)
-        ids = [r["id"] for r in self._all("SELECT id FROM events WHERE story_id=? ORDER BY date IS NULL, date, id", (story_id,))]
+        ids = [r["id"] for r in self._all(f"SELECT id FROM events WHERE story_id=? ORDER BY date IS NULL, date{self.C}, id{self.C}", (story_id,))]
         return R.story_from_row(row, ids)
 
     def _members(self, sql: str, params: Iterable[Any] = ()) -> dict[str, list[str]]:
@@ -438,7 +439,7 @@ class SQLStore:
     # --- enrichment listings ---------------------------------------------------------------
     def entities(self, limit: int | None = 1000, offset: int = 0, type: str | None = None) -> list[EntityRow]:
         where, params = ("WHERE e.type = ?", [type.upper()]) if type else ("", [])  # "person" finds PERSON
-        rows = self._all(f"SELECT e.* FROM entities e {where} ORDER BY e.count DESC, e.name, e.id LIMIT ? OFFSET ?",
+        rows = self._all(f"SELECT e.* FROM entities e {where} ORDER BY e.count DESC, e.name{self.C}, e.id LIMIT ? OFFSET ?",
                          [*params, *self._limit(limit, offset)])  # fmt: skip
         return self._entity_dicts(rows)
 
@@ -490,7 +491,7 @@ class SQLStore:
             'SELECT q.id, q.article_id, q.start, q."end", q.text, coalesce(en.name, q.speaker) AS speaker, '
             "q.speaker_entity_id, q.cue, q.kind, a.outlet, a.published FROM quotes q "
             "JOIN articles a ON a.id = q.article_id LEFT JOIN entities en ON en.id = q.speaker_entity_id "
-            f"{where} ORDER BY a.published NULLS FIRST, q.article_id, q.start, q.id LIMIT ? OFFSET ?",
+            f"{where} ORDER BY a.published{self.C} NULLS FIRST, q.article_id{self.C}, q.start, q.id LIMIT ? OFFSET ?",
             [*params, *self._limit(limit, offset)],
         )
         return [QuoteRow(**r) for r in rows]
@@ -500,7 +501,7 @@ class SQLStore:
         rows = self._all(
             'SELECT f.id, f.article_id, f.start, f."end", f.text, f.value, f.unit, f.kind, f.sentence, f.measures, '
             f"a.outlet, a.published FROM figures f JOIN articles a ON a.id = f.article_id {where} "
-            "ORDER BY a.published NULLS FIRST, f.article_id, f.start, f.id LIMIT ? OFFSET ?",
+            f"ORDER BY a.published{self.C} NULLS FIRST, f.article_id{self.C}, f.start, f.id LIMIT ? OFFSET ?",
             [*params, *self._limit(limit, offset)],
         )
         return [FigureRow(**r) for r in rows]
@@ -508,7 +509,7 @@ class SQLStore:
     def mentions_of(self, entity_id: int) -> list[dict]:
         rows = self._all(
             'SELECT m.article_id, m.start, m."end", m.text, a.title, a.published, a.outlet FROM mentions m '
-            "JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ? ORDER BY a.published NULLS FIRST, m.article_id, m.start",
+            f"JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ? ORDER BY a.published{self.C} NULLS FIRST, m.article_id{self.C}, m.start",
             (entity_id,),
         )
         return [dict(r) for r in rows]
