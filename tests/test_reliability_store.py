@@ -238,3 +238,14 @@ def test_output_that_cannot_be_written_is_one_line(stored):
         done = subprocess.run([sys.executable, "-c", "from storyline.cli import main; main()", "export", "--db", str(stored)],
                               stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)  # fmt: skip
     assert done.returncode == 2 and done.stderr.startswith("error: cannot write the output: No space left on device")
+
+
+def test_copy_refuses_a_postgresql_target_holding_articles_and_hides_its_password(stored, postgres_server):
+    url = postgres_server.new_database()
+    target = open_store(url)
+    target.add_articles([open_store(stored, read_only=True).get_article("pier")])
+    target.close()
+    secret = url.replace("postgres@", "postgres:S3cret@")  # the tests' server trusts local users: any password will do
+    done = _cli("copy", str(stored), secret)
+    assert done.returncode == 2 and "the target store is not empty (1 articles)" in done.stderr, done.stderr
+    assert "S3cret" not in done.stderr and "postgres:***@" in done.stderr

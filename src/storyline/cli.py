@@ -365,21 +365,13 @@ def copy_cmd(
 
     Example: storyline copy storyline.db postgresql://localhost/news
     """
-    from .storage import copy_store
+    from .storage import check_target, copy_store
 
     _OPENED.append(source)
     _existing(source, "Check the SOURCE argument", "there is no store here to copy")
     src = open_store(source, read_only=True)
     _OPENED.append(target)
-    if not is_postgres(target) and sqlite_path(target) == ":memory:":
-        raise StoreError(f"{target}: a store in memory is gone when the copy ends; copy into a file or a database.")
-    if not is_postgres(target) and Path(sqlite_path(target)).is_file() and Path(sqlite_path(target)).stat().st_size:
-        held = open_store(target, read_only=True)  # refused as it is, never migrated first: the file stays as it was
-        articles = held.count("articles")
-        held.close()
-        if articles:
-            raise StoreError(f"{target}: the target store is not empty ({articles} articles); copy into a new store, so "
-                             "that nothing is mixed in.")  # fmt: skip
+    check_target(target)
     counts = copy_store(src, open_store(target))
     _say(out, "copied " + ", ".join(f"{n} {table}" for table, n in counts.items()))
 

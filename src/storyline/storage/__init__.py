@@ -25,13 +25,13 @@ from .base import (
     highlight,
     redact,
 )
-from .copying import copy_store
+from .copying import check_target, copy_store
 from .files import store_failure as sqlite_failure
 from .sqlite import SQLiteStore
 
 __all__ = [
     "ArticleRow", "EntityRow", "FigureRow", "OutletRow", "QuoteRow", "SQLiteStore", "SearchHit", "Store",
-    "check_period", "copy_store", "fields_of", "highlight", "is_postgres",
+    "check_period", "check_target", "copy_store", "fields_of", "highlight", "is_postgres",
     "is_store_failure", "open_store", "redact", "sqlite_path", "store_errors", "store_failure",
 ]
 

@@ -11,12 +11,41 @@ kept with its next batch.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 from ..errors import StoreError
 from .base import COUNTED, Store, redact
 
 CHUNK = 500
+
+
+def check_target(db: str) -> None:
+    """Refuse, before anything opens it for writing (which would migrate it), a copy target that holds articles,
+    or one in memory (gone when the copy ends)."""
+    from . import is_postgres, open_store, sqlite_path
+
+    if is_postgres(db):
+        import psycopg
+
+        try:
+            with psycopg.connect(db, autocommit=True, connect_timeout=10) as conn:
+                held = conn.execute("SELECT count(*) FROM articles").fetchone()[0] if conn.execute(
+                    "SELECT to_regclass('articles')").fetchone()[0] else 0  # fmt: skip
+        except psycopg.Error:
+            return  # opening it for the copy says what is wrong, in one line
+    else:
+        path = sqlite_path(db)
+        if path == ":memory:":
+            raise StoreError(f"{db}: a store in memory is gone when the copy ends; copy into a file or a database.")
+        if not os.path.isfile(path) or not os.path.getsize(path):
+            return
+        store = open_store(db, read_only=True)  # refused as it is, never migrated first: the file stays as it was
+        held = store.count("articles")
+        store.close()
+    if held:
+        raise StoreError(f"{redact(db)}: the target store is not empty ({held} articles); copy into a new store, so "
+                         "that nothing is mixed in.")  # fmt: skip
 
 
 def copy_store(source: Store, target: Store, on_progress: Callable[[int], None] | None = None) -> dict[str, int]:
