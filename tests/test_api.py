@@ -354,6 +354,21 @@ def test_article_page_marks_entities_quotes_and_removed_clutter(client):
     assert "Subscribe to our morning newsletter" in shown and "boilerplate" in shown
     cited = client.get("/articles/harbour-2021?at=0-20").text
     assert '<mark class="cited" id="cited">' in cited
+    assert 'href="?removed=1&amp;at=0-20#cited"' in cited  # showing the clutter keeps the cited words marked
+
+
+def test_an_entity_pages_quotes_link_to_the_quoted_words(client, store):
+    lund = next(e for e in store.entities() if e["name"] == "Anika Lund")
+    quote = client.get(f"/api/entities/{lund['id']}").json()["quotes"][0]
+    html = client.get(f"/entities/{lund['id']}").text
+    assert f'href="/articles/{quote["article_id"]}?at={quote["start"]}-{quote["end"]}#cited"' in html
+
+
+def test_a_word_longer_than_the_line_wraps():
+    from storyline.web import pages
+
+    css = (Path(pages.__file__).parent / "static" / "style.css").read_text()
+    assert "overflow-wrap: anywhere" in css
 
 
 def test_home_lists_stories_by_recent_activity(client):
@@ -393,6 +408,10 @@ def test_a_filter_that_is_not_a_day_is_refused_not_an_empty_page(client):
 def test_the_search_page_refuses_a_filter_that_is_not_a_day_as_the_api_does(client):
     page = client.get("/search?q=treaty&since=notadate")
     assert page.status_code == 400 and "is not a date; write it YYYY-MM-DD" in page.text
+    swapped = client.get("/search?q=treaty&since=2025-01-01&until=2024-01-01&language=en")
+    assert swapped.status_code == 400 and "is before since" in swapped.text
+    for kept in ('value="treaty"', 'value="2025-01-01"', 'value="2024-01-01"', 'value="en"'):  # the form as filled in
+        assert kept in swapped.text, kept
     assert client.get("/search?q=treaty&since=").status_code == 200  # an empty field is no filter
 
 

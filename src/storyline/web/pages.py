@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from ..errors import NotFound
+from ..errors import BadParameter, NotFound
 from . import charts, views
 from .marking import mark_paragraphs
 from .security import require_read
@@ -153,6 +153,7 @@ def article(
     return render(
         request, "article.html", title=a.title or a.id, a=a, paragraphs=mark_paragraphs(a, _span(at)),
         entities=views.entities_in(a), show_removed=bool(removed), event=event, story=story,
+        kept_at=f"&at={at}#cited" if _span(at) else "",  # showing the clutter or not keeps the cited words marked
     )  # fmt: skip
 
 
@@ -181,11 +182,16 @@ def search(
     state = request.app.state
     limit = int(state.settings.page_size)
     mode = "meaning" if mode == "meaning" else "words"
-    filters = {"since": views.day("since", since), "until": views.day("until", until), "outlet": outlet or None,
-               "language": language}
-    data = views.search(state.store, state.meaning, q, mode, limit, offset, filters)
+    status = 200
+    try:
+        filters = {"since": views.day("since", since), "until": views.day("until", until), "outlet": outlet or None,
+                   "language": language}  # fmt: skip
+        data = views.search(state.store, state.meaning, q, mode, limit, offset, filters)
+    except BadParameter as exc:  # the form again, as filled in, with what is wrong: not a bare error page
+        status, filters = 400, {"since": since, "until": until, "outlet": outlet or None, "language": language}
+        data = {"q": q, "mode": mode, "filters": filters, "results": [], "more": False, "error": str(exc)}
     outlets = views.outlet_choices(state.store, filters["outlet"])
-    return render(request, "search.html", title=f"Search: {q}" if q else "Search", offset=offset, limit=limit,
+    return render(request, "search.html", status, title=f"Search: {q}" if q else "Search", offset=offset, limit=limit,
                   outlets=outlets, **data)  # fmt: skip
 
 
