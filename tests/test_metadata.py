@@ -607,3 +607,12 @@ def test_a_wire_credit_closing_the_last_paragraph_is_a_wire():
     assert art.wire == ["Reuters"]
     cited = from_text(f"Water law passes\n\n{BODY} The figures were first reported by Reuters.")
     assert cited.wire == []
+
+
+def test_a_date_the_page_states_in_its_metadata_is_believed_before_1995():
+    """htmldate's lower bound (1995) lost an archive's 1987 page date; the page states it, so it is believed."""
+    html = ('<html><head><title>Markets fall sharply</title><meta property="article:published_time" '
+            'content="1987-10-20T09:00:00Z"></head><body><article><h1>Markets fall sharply</h1><p>' + BODY + '</p>'
+            '<p>Traders said the fall was the largest in a single day for many years.</p></article></body></html>')  # fmt: skip
+    art = describe(clean(Article(id="m", source="m.html", raw=html, format="html")), SETTINGS)
+    assert (art.published, art.published_how) == ("1987-10-20", "html-meta")
