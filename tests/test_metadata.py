@@ -616,3 +616,14 @@ def test_a_date_the_page_states_in_its_metadata_is_believed_before_1995():
             '<p>Traders said the fall was the largest in a single day for many years.</p></article></body></html>')  # fmt: skip
     art = describe(clean(Article(id="m", source="m.html", raw=html, format="html")), SETTINGS)
     assert (art.published, art.published_how) == ("1987-10-20", "html-meta")
+
+
+def test_a_part_of_the_title_is_no_site_name_unless_the_domain_can_abbreviate_it():
+    """trafilatura cut "Who owns Kelport.com now? | Analysis" into a site and a title; the site then named, and
+    renamed, the whole outlet."""
+    page = ("<html><head><title>{}</title></head><body><article><p>" + BODY + "</p><p>More on Monday.</p></article>"
+            "</body></html>")  # fmt: skip
+    url = "https://www.nordmarkdaily.com/news/2024/03/05/water-law"
+    art = describe(clean(Article(id="m", source="m.html", raw=page.format("Who owns Kelport.com now? | Analysis"),
+                                 format="html", url=url)), SETTINGS)  # fmt: skip
+    assert art.outlet_domain == "nordmarkdaily.com" and "Kelport" not in (art.outlet or "")

@@ -280,14 +280,21 @@ def _host(url: str) -> str | None:
         return None
 
 
-def _site_name(page: dict[str, str]) -> str | None:
+def _site_name(page: dict[str, str], article: Article, domain: str | None) -> str | None:
     """The site name a page's metadata gives, unless it is no outlet's name: an address ("https://www.facebook.com/
-    X/"), a handle ("@x", "_x", "X_De"), a wire agency (a local paper's page crediting the AP), or the page's own
-    title."""
+    X/"), a handle ("@x", "_x", "X_De"), a wire agency (a local paper's page crediting the AP), the page's own
+    title, or a part of its ``<title>`` that its domain cannot abbreviate (trafilatura cut "Who owns Twitter.com
+    now? | Analysis" into a site and a title, and the site renamed the whole outlet)."""
     name = (page.get("sitename") or "").strip()
     if not name or re.search(r"://|^www\.|^@|_", name) or name == (page.get("title") or "").strip():
         return None
+    if domain and (heading := _TITLE.search(document_body(article)[:20000])) and name in heading.group(1) and \
+            not _may_abbreviate(letters(main_label(domain)), letters(name)):
+        return None
     return None if agencies_in(name, any_case=True) and len(name.split()) <= 3 else name
+
+
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
 
 
 def _outlet(article: Article, page: dict[str, str]) -> tuple[str | None, str | None]:
@@ -303,7 +310,7 @@ def _outlet(article: Article, page: dict[str, str]) -> tuple[str | None, str | N
             domain = canonical_domain(host)
             break
     domain = domain or canonical_domain(page.get("hostname") or "") or _domain_in_lines(article)
-    name = article.hints.get("outlet") or _site_name(page) or (OUTLETS.get(domain) if domain else None)
+    name = article.hints.get("outlet") or _site_name(page, article, domain) or (OUTLETS.get(domain) if domain else None)
     if name:
         domain = domain or next((d for d, n in OUTLETS.items() if n.lower() == name.lower()), None)
         return name.strip(), domain
