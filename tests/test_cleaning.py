@@ -517,3 +517,13 @@ def test_an_uncaught_error_and_its_stack_trace_printed_into_the_page_are_clutter
     told = ["The developers posted the stack trace on the forum, and the council's site was fixed by noon.",
             "Stack trace:", "#1 {main}"]  # a trace's lines not under a server's error are left as they are
     assert clean_text("\n\n".join([LEAD, *told, LAST]))[0] == "\n\n".join([LEAD, *told, LAST])
+
+
+def test_a_sentence_whose_first_word_looks_like_clutter_is_kept():
+    """"Copyright lawyers ... said" and "Subscribe to the idea ..., one parent said" were removed as a copyright
+    line and a subscription prompt: sentences of the article."""
+    for sentence in ("Copyright lawyers for the families said they would sue the harbour board.",
+                     "Subscribe to the idea that the schools are safe, one parent told the council."):  # fmt: skip
+        assert line_reason(sentence) is None, sentence
+    assert line_reason("Copyright 2024 Harbour Post. All rights reserved.") == "copyright"
+    assert line_reason("Subscribe to our morning newsletter") == "subscription"

@@ -58,6 +58,7 @@ __all__ = ["AGENCIES", "AGENCY_PATTERN", "agencies_in", "clean", "clean_text", "
 
 _WS = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_REPORTED = re.compile(r"\b(?:said|says|told|tells|added|according to)\b", re.I)  # what clutter never says
 _TERMINAL = re.compile(r"[.!?…:](?:\s?[\"'”’)\]])*\s*$")
 _BULLET = re.compile(r"^\s*(?:[•·●▪◦‣*]|[-–—](?=\s)|\d{1,2}[.)](?=\s))\s*")
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -374,6 +375,8 @@ def line_reason(line: str) -> str | None:
         if rule.search(s):
             if reason == "byline" and _TERMINAL.search(s):
                 continue
+            if reason in ("copyright", "subscription") and _REPORTED.search(s):  # "Copyright lawyers for the
+                continue  # families said they would sue": a sentence of the article, its first word alike
             if reason in ("navigation", "subscription", "advertisement", "cookie-notice") and \
                     len(words) > {"subscription": 20, "cookie-notice": 100}.get(reason, 15):
                 continue
