@@ -546,6 +546,11 @@ def test_a_credit_names_an_author_whose_name_opens_with_a_capital_of_any_alphabe
     ("Penny - Stardew Valley Wiki", {"stardewvalleywiki"}, "Penny"),
     ("Krieg und Frieden - eine Bilanz", {"nordkapkurier"}, "Krieg und Frieden - eine Bilanz"),
     ("Nordkap Kurier", {"nordkapkurier"}, "Nordkap Kurier"),  # nothing but the site: kept
+    # a headline naming the site's own name keeps it, and its section (it gave "Politics", "Pakistan")
+    ("NKR chair resigns over loan row - Politics", {"nkr", "nkrcouk"}, "NKR chair resigns over loan row - Politics"),
+    ("Kurier raids on opposition offices - Nordland", {"kurier"}, "Kurier raids on opposition offices - Nordland"),
+    ("Why kurier.example matters | Opinion", {"kurier"}, "Why kurier.example matters | Opinion"),
+    ("Harbour reopens - NKR News", {"nkr"}, "Harbour reopens"),
 ])
 def test_title_without_the_site_name(title, site, clean_title):
     assert without_site(title, site) == clean_title

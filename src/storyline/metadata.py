@@ -249,18 +249,27 @@ def without_site(title: str, site: set[str]) -> str:
     parts = _TITLE_SEP.split(title)
     while len(parts) >= 3 and _names_site(parts[-1], site):
         parts = parts[:-2]
-    while len(parts) >= 3 and _names_site(parts[0], site):
+    while len(parts) >= 3 and _names_site(parts[0], site, leading=True):
         parts = parts[2:]
     return "".join(parts).strip() or title
 
 
-def _names_site(part: str, site: set[str]) -> bool:
+def _names_site(part: str, site: set[str], leading: bool = False) -> bool:
+    """Whether a part of a title is the site's: a site name with words added after the headline ("KVLT News 12
+    Dunmore, Velmora News Weather & Sports"), or before it, beginning with the site's name and at most
+    :data:`SITE_PART_WORDS` words long (a leading "BBC chair resigns over loan row" or "Why x.org matters" is the
+    headline)."""
     key = letters(part)
     if not key:
         return True  # a separator left dangling ("Pferdesport dabei -")
-    if _SITE_LIKE.search(part) and len(part.split()) <= 4:
+    short = not leading or len(part.split()) <= SITE_PART_WORDS
+    if _SITE_LIKE.search(part) and len(part.split()) <= (2 if leading else 4):  # "kvlt.example", not "Why x.org matters"
         return True
-    return any(k and len(k) >= 3 and (k == key or k in key or (key in k and len(key) >= 4)) for k in site)
+    return any(k and len(k) >= 3 and (k == key or short and (key.startswith(k) if leading else k in key)
+                                      or (key in k and len(key) >= 4)) for k in site)  # fmt: skip
+
+
+SITE_PART_WORDS = 4  # the longest site name with words added ("BBC News Online") that leads a title
 
 
 def _site_keys(article: Article, page: dict[str, str]) -> set[str]:
