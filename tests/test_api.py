@@ -412,6 +412,8 @@ def test_the_search_page_refuses_a_filter_that_is_not_a_day_as_the_api_does(clie
     assert swapped.status_code == 400 and "is before since" in swapped.text
     for kept in ('value="treaty"', 'value="2025-01-01"', 'value="2024-01-01"', 'value="en"'):  # the form as filled in
         assert kept in swapped.text, kept
+    control = client.get("/search?q=tre%00aty")
+    assert control.status_code == 400 and "\x00" not in control.text and 'value="treaty"' in control.text
     assert client.get("/search?q=treaty&since=").status_code == 200  # an empty field is no filter
 
 

@@ -527,3 +527,5 @@ def test_a_sentence_whose_first_word_looks_like_clutter_is_kept():
         assert line_reason(sentence) is None, sentence
     assert line_reason("Copyright 2024 Harbour Post. All rights reserved.") == "copyright"
     assert line_reason("Subscribe to our morning newsletter") == "subscription"
+    assert line_reason("Subscribe to The Morning newsletter, which tells you what you need to know.") == "subscription"
+    assert line_reason("© 2024 Harbour Post. All rights reserved, according to our terms, he said.") == "copyright"

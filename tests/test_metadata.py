@@ -551,6 +551,8 @@ def test_a_credit_names_an_author_whose_name_opens_with_a_capital_of_any_alphabe
     ("Kurier raids on opposition offices - Nordland", {"kurier"}, "Kurier raids on opposition offices - Nordland"),
     ("Why kurier.example matters | Opinion", {"kurier"}, "Why kurier.example matters | Opinion"),
     ("Harbour reopens - NKR News", {"nkr"}, "Harbour reopens"),
+    ("NKR chair quits - Politics", {"nkr"}, "NKR chair quits - Politics"),  # short, and still the headline
+    ("kurier.example | Harbour reopens", {"kurier"}, "Harbour reopens"),
 ])
 def test_title_without_the_site_name(title, site, clean_title):
     assert without_site(title, site) == clean_title
@@ -632,3 +634,8 @@ def test_a_part_of_the_title_is_no_site_name_unless_the_domain_can_abbreviate_it
     art = describe(clean(Article(id="m", source="m.html", raw=page.format("Who owns Kelport.com now? | Analysis"),
                                  format="html", url=url)), SETTINGS)  # fmt: skip
     assert art.outlet_domain == "nordmarkdaily.com" and "Kelport" not in (art.outlet or "")
+    declared = page.format("Harbour reopens | Märkische Allgemeine").replace(
+        "</head>", '<meta property="og:site_name" content="Märkische Allgemeine"></head>')  # fmt: skip
+    art = describe(clean(Article(id="d", source="d.html", raw=declared, format="html",
+                                 url="https://www.maz-online.example/lokal/2024/03/05/x")), SETTINGS)  # fmt: skip
+    assert art.outlet == "Märkische Allgemeine"  # a name the page declares is believed, whatever its letters

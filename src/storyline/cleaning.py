@@ -58,7 +58,8 @@ __all__ = ["AGENCIES", "AGENCY_PATTERN", "agencies_in", "clean", "clean_text", "
 
 _WS = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-_REPORTED = re.compile(r"\b(?:said|says|told|tells|added|according to)\b", re.I)  # what clutter never says
+_REPORTED = re.compile(r"\b(?:said|told|added)\b", re.I)  # reported speech, which no notice tells in the past
+_SENTENCE_START = re.compile(r"(?:copyright|subscribe)\s+[a-z]", re.I)  # a word, not a year or a sign, follows
 _TERMINAL = re.compile(r"[.!?…:](?:\s?[\"'”’)\]])*\s*$")
 _BULLET = re.compile(r"^\s*(?:[•·●▪◦‣*]|[-–—](?=\s)|\d{1,2}[.)](?=\s))\s*")
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -375,8 +376,8 @@ def line_reason(line: str) -> str | None:
         if rule.search(s):
             if reason == "byline" and _TERMINAL.search(s):
                 continue
-            if reason in ("copyright", "subscription") and _REPORTED.search(s):  # "Copyright lawyers for the
-                continue  # families said they would sue": a sentence of the article, its first word alike
+            if reason in ("copyright", "subscription") and _SENTENCE_START.match(s) and _REPORTED.search(s):
+                continue  # "Copyright lawyers for the families said they would sue": the article's, its first word alike
             if reason in ("navigation", "subscription", "advertisement", "cookie-notice") and \
                     len(words) > {"subscription": 20, "cookie-notice": 100}.get(reason, 15):
                 continue

@@ -255,21 +255,20 @@ def without_site(title: str, site: set[str]) -> str:
 
 
 def _names_site(part: str, site: set[str], leading: bool = False) -> bool:
-    """Whether a part of a title is the site's: a site name with words added after the headline ("KVLT News 12
-    Dunmore, Velmora News Weather & Sports"), or before it, beginning with the site's name and at most
-    :data:`SITE_PART_WORDS` words long (a leading "BBC chair resigns over loan row" or "Why x.org matters" is the
-    headline)."""
+    """Whether a part of a title is the site's: after the headline, a site name with words added ("KVLT News 12
+    Dunmore, Velmora News Weather & Sports"); before it, only the site's name or its domain (a leading "BBC chair
+    resigns - Politics" or "Why x.org matters | Opinion" is the headline, naming the site's owner)."""
     key = letters(part)
     if not key:
         return True  # a separator left dangling ("Pferdesport dabei -")
-    short = not leading or len(part.split()) <= SITE_PART_WORDS
-    if _SITE_LIKE.search(part) and len(part.split()) <= (2 if leading else 4):  # "kvlt.example", not "Why x.org matters"
+    if leading:  # before the headline: the site's name itself ("Diario HOY | ..."), or its domain alone
+        one_word = len(part.split()) == 1
+        return any(k == key or one_word and len(k) >= 3 and key.startswith(k) for k in site) or \
+            bool(_SITE_LIKE.search(part)) and one_word
+    if _SITE_LIKE.search(part) and len(part.split()) <= 4:
         return True
-    return any(k and len(k) >= 3 and (k == key or short and (key.startswith(k) if leading else k in key)
-                                      or (key in k and len(key) >= 4)) for k in site)  # fmt: skip
+    return any(k and len(k) >= 3 and (k == key or k in key or (key in k and len(key) >= 4)) for k in site)
 
-
-SITE_PART_WORDS = 4  # the longest site name with words added ("BBC News Online") that leads a title
 
 
 def _site_keys(article: Article, page: dict[str, str]) -> set[str]:
@@ -292,18 +291,21 @@ def _host(url: str) -> str | None:
 def _site_name(page: dict[str, str], article: Article, domain: str | None) -> str | None:
     """The site name a page's metadata gives, unless it is no outlet's name: an address ("https://www.facebook.com/
     X/"), a handle ("@x", "_x", "X_De"), a wire agency (a local paper's page crediting the AP), the page's own
-    title, or a part of its ``<title>`` that its domain cannot abbreviate (trafilatura cut "Who owns Twitter.com
-    now? | Analysis" into a site and a title, and the site renamed the whole outlet)."""
+    title, or, when the page declares no site name (``og:site_name``, ``application-name``), a part of its
+    ``<title>`` that its domain cannot abbreviate (trafilatura cut "Who owns Twitter.com now? | Analysis" into a
+    site and a title, and the site renamed the whole outlet)."""
     name = (page.get("sitename") or "").strip()
     if not name or re.search(r"://|^www\.|^@|_", name) or name == (page.get("title") or "").strip():
         return None
-    if domain and (heading := _TITLE.search(document_body(article)[:20000])) and name in heading.group(1) and \
-            not _may_abbreviate(letters(main_label(domain)), letters(name)):
+    body = document_body(article)[:50000]
+    if domain and not _DECLARED_SITE.search(body) and (heading := _TITLE.search(body)) and name in heading.group(1) \
+            and not _may_abbreviate(letters(main_label(domain)), letters(name)):  # fmt: skip
         return None
     return None if agencies_in(name, any_case=True) and len(name.split()) <= 3 else name
 
 
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+_DECLARED_SITE = re.compile(r"""<meta[^>]+(?:property|name)\s*=\s*["'](?:og:site_name|application-name)["']""", re.I)
 
 
 def _outlet(article: Article, page: dict[str, str]) -> tuple[str | None, str | None]:

@@ -2,10 +2,12 @@
 
 A backend (:mod:`.sqlite`, :mod:`.postgres`) supplies the connection, the one
 write path (:meth:`SQLStore.write`), full-text search and a few spellings
-(placeholders, the ingest-order column, "no limit", null-safe equality).
+(placeholders, the ingest-order column, "no limit", null-safe equality, and the
+collation that sorts text by code point, ``C``, as SQLite does).
 Queries are written with ``?`` placeholders; the PostgreSQL backend turns them
 into ``%s``. Every ORDER BY over a column that may be NULL says where NULLs go
-(SQLite puts them first, PostgreSQL last), so both list rows in one order. Nothing here is visible outside ``storage/``: callers see the
+(SQLite puts them first, PostgreSQL last), and every one over text sorts it by code
+point whatever the database's collation, so both list rows in one order. Nothing here is visible outside ``storage/``: callers see the
 methods of :class:`~storyline.storage.base.Store`.
 """
 

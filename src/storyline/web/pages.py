@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from ..errors import BadParameter, NotFound
+from ..reading import CONTROL
 from . import charts, views
 from .marking import mark_paragraphs
 from .security import require_read
@@ -188,7 +189,10 @@ def search(
                    "language": language}  # fmt: skip
         data = views.search(state.store, state.meaning, q, mode, limit, offset, filters)
     except BadParameter as exc:  # the form again, as filled in, with what is wrong: not a bare error page
-        status, filters = 400, {"since": since, "until": until, "outlet": outlet or None, "language": language}
+        shown = {k: CONTROL.sub("", v) if v else v for k, v in
+                 {"q": q, "since": since, "until": until, "outlet": outlet, "language": language}.items()}  # fmt: skip
+        q, status = shown.pop("q") or "", 400
+        filters = shown | {"outlet": shown["outlet"] or None}
         data = {"q": q, "mode": mode, "filters": filters, "results": [], "more": False, "error": str(exc)}
     outlets = views.outlet_choices(state.store, filters["outlet"])
     return render(request, "search.html", status, title=f"Search: {q}" if q else "Search", offset=offset, limit=limit,
