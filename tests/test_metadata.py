@@ -639,3 +639,17 @@ def test_a_part_of_the_title_is_no_site_name_unless_the_domain_can_abbreviate_it
     art = describe(clean(Article(id="d", source="d.html", raw=declared, format="html",
                                  url="https://www.maz-online.example/lokal/2024/03/05/x")), SETTINGS)  # fmt: skip
     assert art.outlet == "Märkische Allgemeine"  # a name the page declares is believed, whatever its letters
+
+
+def test_a_date_line_of_dotted_numbers_is_the_date_not_a_share_counter():
+    """"05.03.2024" on a line of its own was removed as a share counter, and the date with it."""
+    art = from_text(f"Water law passes\n\n05.03.2024\n\n{BODY}\n")
+    assert (art.published, art.published_how) == ("2024-03-05", "stated")
+    assert [r.reason for r in art.removed if r.text == "05.03.2024"] == ["dateline-header"]
+
+
+def test_a_credit_special_to_a_paper_names_the_paper():
+    from storyline.bylines import outlets_in
+
+    assert outlets_in("By Jean-Luc Moreau, Special to the Nordmark Daily") == ["Nordmark Daily"]
+    assert outlets_in("By Ilse Varn, Nordmark Daily") == ["Nordmark Daily"]

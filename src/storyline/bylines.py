@@ -173,7 +173,11 @@ def authors_in(credit: str) -> list[str]:
 def outlets_in(credit: str) -> list[str]:
     """The newspapers a credit names after its first name: "By Ilse Varn, Nordmark Daily" -> ["Nordmark Daily"]
     ("By Emily Post" names a person)."""
-    return [name for i, (name, person) in enumerate(_credit_names(credit)) if i and NEWSPAPER.search(name)]
+    return [_SPECIAL_TO.sub("", name) for i, (name, person) in enumerate(_credit_names(credit))
+            if i and NEWSPAPER.search(name)]  # fmt: skip
+
+
+_SPECIAL_TO = re.compile(r"^(?:special|exclusive)\s+to\s+(?:the\s+)?(?=[A-Z])", re.I)  # "Special to the Nordmark Daily"
 
 
 def _credit_names(credit: str) -> list[tuple[str, bool]]:

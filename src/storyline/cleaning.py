@@ -160,7 +160,7 @@ _COPYRIGHT_TAIL = re.compile(r"\s(?:(?:copyright\b|\(c\)|©)[^!?]{0,80}?(?:all r
 _CREDIT_TAIL = re.compile(r"\s(?:photo|image|picture|photograph|foto|bild)s?\s*:\s*[^!?]{2,80}(?<![.!?\"”])$", re.I)
 _PEEL_WORDS = 30  # words a line keeps before a peeled notice: a shorter line is a caption or a footer
 _GALLERY_WORDS = 8  # the same for a gallery's caption
-_NUMBER = re.compile(r"^\d[\d,.]*[km]?$", re.I)
+_NUMBER = re.compile(r"^(?!\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})$)\d[\d,.]*[km]?$", re.I)  # a count, not a day: "05.03.2024"
 # a byline opening the article's first paragraph: "By Jane Doe. The council ...", "By Asia correspondent Jo Lim. ..."
 _NAME_WORD = rf"(?:{UPPER}[\w'’-]+|{UPPER}\.)"
 _INLINE_BYLINE = re.compile(
