@@ -653,3 +653,8 @@ def test_a_credit_special_to_a_paper_names_the_paper():
 
     assert outlets_in("By Jean-Luc Moreau, Special to the Nordmark Daily") == ["Nordmark Daily"]
     assert outlets_in("By Ilse Varn, Nordmark Daily") == ["Nordmark Daily"]
+
+
+def test_a_wire_credited_beside_the_author_with_and_is_a_wire():
+    assert from_text(f"By Ana Ruiz and Associated Press\n\n{BODY}").wire == ["AP"]
+    assert from_text(f"By Ana Ruiz and Tom Lee\n\n{BODY}").wire == []

@@ -633,8 +633,8 @@ def _wire(article: Article, page: dict[str, str]) -> list[str]:
     for text in _removed(article, "dateline-header", "byline"):
         if m := _HEAD_CREDIT.match(text):
             found.append(AGENCIES[m.group(1).lower()])
-        elif "," in text:
-            found += agencies_in(text.rsplit(",", 1)[1])
+        elif "," in text or " and " in text:  # "By Ana Ruiz, Reuters", "By Ana Ruiz and Associated Press"
+            found += agencies_in(re.split(r",| and ", text)[-1])
     site = letters(main_label(article.outlet_domain)) if article.outlet_domain else "-"
     for text in _removed(article, "copyright"):  # "Copyright 2016 KRB and The Associated Press. All rights reserved."
         agencies = [AGENCIES[h.lower()] for h in copyright_holders(text) if h.lower() in AGENCIES]
