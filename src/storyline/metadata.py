@@ -152,13 +152,18 @@ def _page_meta(article: Article) -> dict[str, str]:
     """Title, site name, host, author and date from an HTML page's own metadata."""
     import trafilatura
 
-    meta = trafilatura.extract_metadata(document_body(article), default_url=original_url(article.url),
+    body = document_body(article)
+    meta = trafilatura.extract_metadata(body, default_url=original_url(article.url),
                                         date_config={"extensive_search": False, "original_date": True,
                                                      "min_date": OLDEST_STATED})  # fmt: skip
     if meta is None:
         return {}
     fields = ("title", "sitename", "hostname", "url", "date", "author")
-    return {k: v for k in fields if isinstance(v := getattr(meta, k, None), str) and v.strip()}
+    out = {k: v for k in fields if isinstance(v := getattr(meta, k, None), str) and v.strip()}
+    head = body[:50000]  # what _site_name asks of the page as written: its <title>, and whether it declares its name
+    if (tag := _TITLE.search(head)) and not _DECLARED_SITE.search(head):
+        out["undeclared_title"] = tag.group(1)
+    return out
 
 
 def _not_a_commenter(tree: Callable[[], Any], author: str | None) -> str | None:
@@ -288,7 +293,7 @@ def _host(url: str) -> str | None:
         return None
 
 
-def _site_name(page: dict[str, str], article: Article, domain: str | None) -> str | None:
+def _site_name(page: dict[str, str], domain: str | None) -> str | None:
     """The site name a page's metadata gives, unless it is no outlet's name: an address ("https://www.facebook.com/
     X/"), a handle ("@x", "_x", "X_De"), a wire agency (a local paper's page crediting the AP), the page's own
     title, or, when the page declares no site name (``og:site_name``, ``application-name``), a part of its
@@ -297,9 +302,8 @@ def _site_name(page: dict[str, str], article: Article, domain: str | None) -> st
     name = (page.get("sitename") or "").strip()
     if not name or re.search(r"://|^www\.|^@|_", name) or name == (page.get("title") or "").strip():
         return None
-    body = document_body(article)[:50000]
-    if domain and not _DECLARED_SITE.search(body) and (heading := _TITLE.search(body)) and name in heading.group(1) \
-            and not _may_abbreviate(letters(main_label(domain)), letters(name)):  # fmt: skip
+    if domain and name in page.get("undeclared_title", "") and not _may_abbreviate(letters(main_label(domain)),
+                                                                                    letters(name)):  # fmt: skip
         return None
     return None if agencies_in(name, any_case=True) and len(name.split()) <= 3 else name
 
@@ -321,7 +325,7 @@ def _outlet(article: Article, page: dict[str, str]) -> tuple[str | None, str | N
             domain = canonical_domain(host)
             break
     domain = domain or canonical_domain(page.get("hostname") or "") or _domain_in_lines(article)
-    name = article.hints.get("outlet") or _site_name(page, article, domain) or (OUTLETS.get(domain) if domain else None)
+    name = article.hints.get("outlet") or _site_name(page, domain) or (OUTLETS.get(domain) if domain else None)
     if name:
         domain = domain or next((d for d, n in OUTLETS.items() if n.lower() == name.lower()), None)
         return name.strip(), domain

@@ -259,10 +259,8 @@ class Pipeline:
                     batch = []
             if batch:
                 start(batch)
-        except BaseException:  # what stops the ingest (an interrupt, a failure) stops it after the ready batch is stored
+        finally:  # also when something stops the ingest (an interrupt, a failure): the ready batch is stored first
             finish()
-            raise
-        finish()
         return report
 
     def process(self, articles: Iterable[Article], report: IngestReport | None = None) -> list[Article]:

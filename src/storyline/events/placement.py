@@ -202,12 +202,10 @@ class EventIndex:
             a.story_id = self.story_of(a.event_id)
         return changes
 
-    def place_read(self, read: Iterable[Traits]) -> Changes:
-        """:meth:`place_batch` for articles given by what placement read of them (in the canonical order, as
-        :meth:`from_stored` takes them), as a rebuild from the store places every article: no article is read."""
-        changes = Changes()
-        self._place((t for t in read if t.id not in self.event_of), changes)
-        return changes
+    def place_read(self, read: Iterable[Traits]) -> None:
+        """:meth:`place_batch` for articles new to the index, given by what placement read of them (in the canonical
+        order, as :meth:`from_stored` takes them), as a rebuild from the store places every article: none is read."""
+        self._place(read, Changes())
 
     def _place(self, read: Iterable[Traits], changes: Changes) -> None:
         profiles = self.register(read)

@@ -44,16 +44,19 @@ def check_target(db: str) -> None:
         held = store.count("articles")
         store.close()
     if held:
-        raise StoreError(f"{redact(db)}: the target store is not empty ({held} articles); copy into a new store, so "
-                         "that nothing is mixed in.")  # fmt: skip
+        raise _not_empty(db, held)
+
+
+def _not_empty(db: str, articles: int) -> StoreError:
+    return StoreError(f"{redact(db)}: the target store is not empty ({articles} articles); copy into a new store, so "
+                      "that nothing is mixed in.")  # fmt: skip
 
 
 def copy_store(source: Store, target: Store, on_progress: Callable[[int], None] | None = None) -> dict[str, int]:
     """Copy ``source`` into the empty ``target``; return the count of each kind of row copied."""
     held = {t: target.count(t) for t in ("articles", "events", "entities")}
     if any(held.values()):
-        raise StoreError(f"{redact(target.url)}: the target store is not empty ({held['articles']} articles); "
-                         "copy into a new store, so that nothing is mixed in.")  # fmt: skip
+        raise _not_empty(target.url, held["articles"])
     minhashes = {aid: blob for aid, blob, _ in source.minhashes()}
     with target.write():
         entities = source.entity_rows()

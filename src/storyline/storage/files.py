@@ -46,9 +46,9 @@ def check_ours(conn: sqlite3.Connection, path: str) -> None:
     if not tables:
         return
     try:
-        ours = "migrations" in tables and conn.execute("SELECT 1 FROM migrations WHERE name = 'm001_articles'").fetchone()
-    except sqlite3.OperationalError:  # a table of that name with other columns
-        ours = None
+        ours = "m001_articles" not in pending(conn)
+    except sqlite3.OperationalError:  # a table named migrations with other columns
+        ours = False
     if not ours:
         shown = ", ".join(sorted(tables)[:5]) + (f" and {len(tables) - 5} more" if len(tables) > 5 else "")
         raise StoreError(f"{path}: holds another application's tables ({shown}), not a storyline store; storyline "

@@ -282,9 +282,11 @@ class SQLStore:
         """Give an article another publication date. One that placement reads (not :data:`.WEAK_DATE_HOW`) drops
         the article's traits, read from the date it had: the next start-up reads it again."""
         with self.write():
-            old = self._one("SELECT published_how FROM articles WHERE id = ?", (article_id,))
+            read = how not in WEAK_DATE_HOW or (  # the date it had is only asked for when the new one is weak
+                (old := self._one("SELECT published_how FROM articles WHERE id = ?", (article_id,))) is not None
+                and old["published_how"] not in WEAK_DATE_HOW)  # fmt: skip
             self._exec("UPDATE articles SET published=?, published_how=? WHERE id=?", (published, how, article_id))
-            if how not in WEAK_DATE_HOW or (old and old["published_how"] not in WEAK_DATE_HOW):
+            if read:
                 self._exec("DELETE FROM traits WHERE article_id = ?", (article_id,))
 
     # --- what placement read of each article ---------------------------------------------
@@ -390,10 +392,14 @@ class SQLStore:
 
     def _column(self, sql: str, values: list[Any]) -> list[Any]:
         """Column ``v`` of ``sql`` (ending in ``IN``) for ``values``, asked ``CHUNK`` at a time."""
-        out = []
+        return [r["v"] for r in self._rows_in(sql, values)]
+
+    def _rows_in(self, sql: str, values: list[Any]) -> list[Mapping[str, Any]]:
+        """The rows of ``sql`` (ending in ``IN``) for ``values``, asked ``CHUNK`` at a time."""
+        out: list[Mapping[str, Any]] = []
         for at in range(0, len(values), CHUNK):
             chunk = values[at : at + CHUNK]
-            out += [r["v"] for r in self._all(f"{sql} ({','.join('?' * len(chunk))})", chunk)]
+            out += self._all(f"{sql} ({','.join('?' * len(chunk))})", chunk)
         return out
 
     def events(self, story_id: str | None = None, articles: bool = True) -> list[Event]:
@@ -453,12 +459,7 @@ class SQLStore:
 
     def entity_names(self, ids: Iterable[int]) -> dict[int, str]:
         """The name of each of the entities ``ids`` the store holds (one query a chunk, no mentions read)."""
-        wanted, out = sorted(set(ids)), {}
-        for i in range(0, len(wanted), CHUNK):
-            chunk = wanted[i : i + CHUNK]
-            out.update((r["id"], r["name"]) for r in self._all(
-                f"SELECT id, name FROM entities WHERE id IN ({','.join('?' * len(chunk))})", chunk))  # fmt: skip
-        return out
+        return {r["id"]: r["name"] for r in self._rows_in("SELECT id, name FROM entities WHERE id IN", sorted(set(ids)))}
 
     def _entity_dicts(self, rows: list[Mapping[str, Any]]) -> list[EntityRow]:
         """Entity rows with the ids of the articles that mention each."""

@@ -17,11 +17,11 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import BadParameter, NotFound
+from ..errors import NotFound
 from ..export import ARTICLE_KEYS, FIGURE_KEYS, article_dict
 from ..models import Event, Story
 from ..output import render
-from ..reading import CONTROL, HINT_FIELDS
+from ..reading import HINT_FIELDS
 from ..storage import EntityRow, OutletRow, SearchHit, fields_of
 from . import views
 from .ingesting import GZIP
@@ -29,11 +29,8 @@ from .security import BEARER, require_read, require_write
 
 
 def printable_query(request: Request) -> None:
-    """Refuse a query parameter holding a control character (``%00``), as the search refuses one: no name, id or word
-    holds one, and in a filter it matched nothing (or, in a speaker's name, every quote)."""
-    for name, value in request.query_params.multi_items():
-        if CONTROL.search(value):
-            raise BadParameter(name, "holds a control character; give words, names and ids as written")
+    """Refuse a query parameter holding a control character, on every route (:func:`.views.refuse_controls`)."""
+    views.refuse_controls(request.query_params.multi_items())
 
 
 router = APIRouter(prefix="/api", dependencies=[Depends(require_read), Depends(printable_query)])

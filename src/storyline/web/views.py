@@ -19,7 +19,7 @@ import importlib.util
 import re
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -319,14 +319,20 @@ def outlet_choices(store: Any, active: str | None) -> list[str]:
     return list(names.values())
 
 
+def refuse_controls(params: Iterable[tuple[str, Any]]) -> None:
+    """A BadParameter for the first of ``params`` (name, value) whose value holds a control character (``%00``): no
+    name, id or word holds one, and in a filter it matched nothing (or, in a speaker's name, every quote)."""
+    for name, value in params:
+        if isinstance(value, str) and CONTROL.search(value):
+            raise BadParameter(name, "holds a control character; give words, names and ids as written")
+
+
 def search(store: Any, meaning: Any, q: str, mode: str, limit: int, offset: int, filters: dict) -> dict:
     """Articles matching ``q`` by words (FTS5, best match first) or by meaning (vectors).
 
     A query or filter holding a control character (``%00``) is a BadParameter.
     """
-    for name, value in (("q", q), *filters.items()):
-        if isinstance(value, str) and CONTROL.search(value):
-            raise BadParameter(name, "holds a control character; search for words and punctuation only")
+    refuse_controls([("q", q), *filters.items()])
     check_period(filters.get("since"), filters.get("until"))
     out: dict[str, Any] = {"q": q, "mode": mode, "filters": filters, "results": [], "more": False, "error": None}
     if not q.strip():
