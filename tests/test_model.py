@@ -1,12 +1,13 @@
 """The fitted models: logistic regression on named features, kept as JSON, the packaged one loadable."""
 
 import json
+import re
 
 import numpy as np
 import pytest
 
 from storyline.errors import SettingsError
-from storyline.events.model import Models, PairModel
+from storyline.events.model import Models, PairModel, TreeModel
 from storyline.events.pairs import EVENT_FEATURES, STORY_FEATURES
 
 
@@ -83,3 +84,38 @@ def test_a_model_fitted_on_other_features_is_refused_by_name(tmp_path):
     old.write_text(json.dumps(d))
     with pytest.raises(SettingsError, match="old-model.json was fitted on other features.*storyline train"):
         Models.load(old)
+
+
+@pytest.mark.parametrize("change, said", [
+    (lambda d: d["join"].update(weights=d["join"]["weights"][:-1]), "its weights do not fit its 16 features"),
+    (lambda d: d["story"].update(mean=[0.0]), "its mean do not fit its 6 features"),
+    (lambda d: d["thresholds"].update(event="high"), "its event threshold is 'high', not a probability"),
+    (lambda d: d["thresholds"].update(story=None), "its story threshold is None, not a probability"),
+    (lambda d: d["thresholds"].update(event=2.0), "its event threshold is 2.0, not a probability"),
+    (lambda d: d["thresholds"].update(story=True), "its story threshold is True, not a probability"),
+    (lambda d: d.update(format=99), "format 99; this version of storyline reads format 1"),
+    (lambda d: d["merge"].update(kind="forest"), "a model of kind 'forest'; this version knows logistic, trees"),
+])
+def test_a_model_file_that_cannot_be_used_is_refused_by_what_is_wrong(tmp_path, change, said):
+    """Weights of the wrong length were a matmul traceback at the first placement, a threshold "high" a ufunc
+    traceback, a threshold of 2 gave one story of every article, and an unknown kind "no 'forest' field"."""
+    d = Models.load().to_dict()
+    change(d)
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(d))
+    with pytest.raises(SettingsError, match="model.json is not a storyline model \\(" + re.escape(said)):
+        Models.load(path)
+
+
+def test_trees_with_a_split_on_a_feature_they_do_not_have_are_refused(tmp_path):
+    x, y = toy_pairs()
+    rows = np.column_stack([x, np.random.default_rng(2).normal(size=(len(y), len(STORY_FEATURES) - 2))])
+    d = Models.load().to_dict()
+    d["story"] = TreeModel.fit(STORY_FEATURES, rows, y).to_dict()
+    path = tmp_path / "trees.json"
+    path.write_text(json.dumps(d))
+    assert Models.load(path).story.features == STORY_FEATURES
+    d["story"]["feature"][0][0] = len(STORY_FEATURES)
+    path.write_text(json.dumps(d))
+    with pytest.raises(SettingsError, match="its feature do not fit its 6 features"):
+        Models.load(path)

@@ -96,8 +96,10 @@ def test_cross_validation_asks_for_two_folds_and_two_stories_and_says_how_many_f
         cross_validate(data, 1, Settings())
     with pytest.raises(InputError, match="^fixture: cross-validation holds out one story .* only one"):
         cross_validate(data.subset({"f1", "f2"}), 2, Settings(), extra=(extra,))
-    with pytest.raises(InputError, match="^fixture: .*, in training with fold 1 of 2 held out.* more folds"):
-        cross_validate(data, 2, Settings())  # the flood story alone is left to learn from: said of the fold
+    with pytest.raises(InputError, match="^fixture: .*, in training with fold 1 of 2 held out.* leave cross-validation "
+                                         "off \\(--cv 0\\): each of its folds already holds one story"):
+        cross_validate(data, 5, Settings())  # the flood story alone is left to learn from: said of the fold, and more
+        # folds cannot help (it said "give more folds" when each already held one story)
     gold = tmp_path / "gold.jsonl"
     gold.write_text("")
     for command, value in (("eval", "-1"), ("eval", "1"), ("train", "1")):
@@ -316,7 +318,7 @@ def test_labelled_lines_that_will_not_be_scored_are_told_not_silently_dropped(tm
     assert sorted(data.event) == ["a1", "a5"]
     told = "\n".join(warnings)
     assert f"{path}: line 2 has no event field" in told and "(their fields: evnet, id, text)" in told
-    assert f"{path}: line 3 has a null event" in told
+    assert f"{path}: line 3 has a null or empty event" in told
     assert f"{path}: 1 labelled articles were not read" in told and "(a4)" in told
 
 
@@ -407,3 +409,93 @@ def test_a_cache_or_a_model_file_that_cannot_be_one_is_named_before_any_reading(
         done = subprocess.run([sys.executable, "-c", "from storyline.cli import main; main()", *args], capture_output=True,
                               text=True, timeout=120)  # fmt: skip
         assert done.returncode == 2 and said in done.stderr, done.stderr
+
+
+def test_cross_validated_means_count_each_figure_over_the_folds_and_the_articles_it_was_measured_on():
+    """A fold without story (or topic) labels lowered the stories' mean, as though it had scored 0 there, and when it
+    came first the topic precision was left out of the means altogether."""
+    from storyline.labelled import mean_scores
+
+    counted = lambda events, stories, topics: {"events": events, "stories": stories, "story_topic_precision": topics}  # noqa: E731
+    results = [(counted(10, 0, 0), {"events": {"bcubed_f1": 0.5, "gold_clusters": 3}}),
+               (counted(10, 4, 2), {"events": {"bcubed_f1": 1.0}, "stories": {"bcubed_f1": 0.75}, "story_topic_precision": 1.0}),
+               (counted(20, 12, 6), {"events": {"bcubed_f1": 1.0}, "stories": {"bcubed_f1": 1.0}, "story_topic_precision": 0.5})]
+    mean = mean_scores(results)
+    assert mean["events"] == {"bcubed_f1": pytest.approx((5 + 10 + 20) / 40)}  # counts are not averaged
+    assert mean["stories"] == {"bcubed_f1": pytest.approx((3 + 12) / 16)}
+    assert mean["story_topic_precision"] == pytest.approx((2 + 3) / 8)
+
+
+def test_folds_never_split_an_event_whose_articles_carry_its_story_on_some_lines_only():
+    """An article of event e1 without a story label was its own group ("e:e1"), and could be held out while the
+    rest of e1, labelled with story s1, was trained on. Groups keep the names they had, so folds stay as they were."""
+    data = labelled()
+    flood = [a.id for a in data.articles if data.story[a.id] == data.story["f1"]]
+    data.story[flood[0]] = None  # one line of the flood story says nothing of its story
+    groups = dict(zip((a.id for a in data.articles), data.story_groups(), strict=True))
+    assert {groups[a] for a in flood} == {data.story[flood[1]]}
+    for k in (2, 3):
+        assert any(set(flood) <= part for part in folds(data, k))
+    two = Labelled(data.articles, data.event, {**data.story, flood[1]: "other"}, data.topic)  # an event in two stories
+    joined = dict(zip((a.id for a in two.articles), two.story_groups(), strict=True))
+    assert len({joined[a] for a in flood}) == 1
+
+
+def test_an_empty_label_is_no_label(tmp_path):
+    """`"story": ""` was scored as one story of every such article, and `"event": ""` as one event, while the folds
+    took "" for no label."""
+    path = tmp_path / "mine.jsonl"
+    rows = [{"id": "a1", "text": "Dock workers walked out at Port Alder on Monday over pay.", "event": "strike", "story": ""},
+            {"id": "a2", "text": "A ferry ran aground off Port Alder on Friday.", "event": "ferry", "story": " "},
+            {"id": "a3", "text": "The stranded ferry off Port Alder was towed free on Saturday.", "event": ""}]
+    data, warnings = _load_rows(path, rows)
+    assert data.story == {"a1": None, "a2": None} and sorted(data.event) == ["a1", "a2"]
+    assert any("line 3 has a null or empty event" in w for w in warnings)
+
+
+def test_one_text_under_two_ids_with_other_labels_is_told_with_the_labels_it_is_scored_by(tmp_path):
+    """The later line was said not to be read, with nothing of its labels, though the README said it was scored."""
+    path = tmp_path / "mine.jsonl"
+    text = "Dock workers walked out at Port Alder on Monday over pay."
+    rows = [{"id": "a1", "text": text, "event": "strike"},
+            {"id": "a2", "text": "A ferry ran aground off Port Alder on Friday.", "event": "ferry"},
+            {"id": "z1", "text": text, "event": "ferry"}]
+    data, warnings = _load_rows(path, rows)
+    assert {a.id: data.event[a.id] for a in data.articles} == {"a1": "strike", "a2": "ferry"}
+    told = " ".join(warnings)
+    assert "line 3 (id 'z1') repeats the text of line 1 (id 'a1') with other labels (event 'strike' there, 'ferry' here)" in told
+    assert "scored by that line's labels; the later line is left out" in told
+
+
+def test_train_writes_its_model_when_cross_validation_cannot_refit_and_files_of_one_name_keep_apart(tmp_path, monkeypatch):
+    """A fold's refit that failed threw the whole fit away (no file), and two files named mine.jsonl in two folders
+    were one entry of the model's figures."""
+    import storyline.labelled
+    from storyline.errors import InputError
+
+    a, b = labelled(), labelled()
+    a.name = b.name = "mine.jsonl"
+    monkeypatch.setattr(storyline.labelled, "load_labelled", lambda path, *args, **kwargs: a if "one" in str(path) else b)
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "mine.jsonl").write_text("")
+    refused = InputError("mine.jsonl", "no two stories met", "Label more")
+    monkeypatch.setattr(storyline.labelled, "cross_validate", lambda *args, **kwargs: (_ for _ in ()).throw(refused))
+    out = tmp_path / "m.json"
+    result = CliRunner().invoke(app, ["train", str(tmp_path / "one" / "mine.jsonl"), str(tmp_path / "two" / "mine.jsonl"),
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "warning: no cross-validated figures for" in result.stderr and "no two stories met" in result.stderr
+    written = Models.load(out)
+    assert written.trained_on == [str(tmp_path / "one" / "mine.jsonl"), str(tmp_path / "two" / "mine.jsonl")]
+    assert set(written.scores["together"]) == set(written.trained_on)
+    assert written.embedder == Settings().embedder  # what its vectors were: told when another embedder runs
+
+
+def test_a_model_fitted_on_another_embedder_is_told_when_it_is_used():
+    models = fit([labelled()], Settings(embedder="hash"))
+    assert models.embedder == "hash" and models.embedder_note("hash") is None
+    note = models.embedder_note("minilm")
+    assert "fitted on the 'hash' embedder's vectors, and the embedder setting is 'minilm'" in note
+    assert "STORYLINE_EMBEDDER=minilm storyline train" in note
+    assert Models.load().embedder == "static"  # the packaged model says what it was fitted on

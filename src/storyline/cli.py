@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import reading
-from .errors import OutputError, SettingsError, StoreError, StorylineError
+from .errors import InputError, OutputError, SettingsError, StoreError, StorylineError
 from .export import article_dict, export
 from .models import Event, Story
 from .outlets import outlet_label
@@ -66,6 +67,16 @@ def _store(db: str | None, read_only: bool = True) -> Store:
     path = _settings(db).db
     _OPENED.append(path)
     return open_store(path, read_only=read_only)
+
+
+def _check_model(settings: Settings) -> None:
+    """Read the model file before any work (one that cannot be used is an error now, not after the reading), and
+    warn when it was fitted on another embedder's vectors than the one set."""
+    from .events.model import Models
+
+    note = Models.load(settings.model).embedder_note(str(settings.embedder))
+    if note:
+        _say(err, f"warning: {note}")
 
 
 def _print_json(data: object) -> None:
@@ -129,6 +140,7 @@ def ingest(
     executor = make_executor(engine, settings, lambda: pipeline.enricher, scheduler)  # a scheduler refused: no store
     try:
         pipeline = Pipeline(_store(db, read_only=False), settings)
+        _check_model(settings)
     except BaseException:
         executor.close()
         raise
@@ -352,6 +364,7 @@ def rebuild(db: Db = None) -> None:
     settings = _settings(db)
     _existing(settings.db, "Check --db (or STORYLINE_DB)")
     store = _store(db, read_only=False)
+    _check_model(settings)
     Pipeline(store, settings).rebuild()
     out.print(f"{store.count('events')} events in {store.count('stories')} stories over {store.count('articles')} articles")
 
@@ -424,9 +437,14 @@ def _labelled(paths: list[Path], cache: Path | None):
         except OSError as exc:
             raise OutputError(cache, exc if not isinstance(exc, FileExistsError) else "a file, not a folder",
                               "--cache") from None
-    return [load_labelled(p, Settings(), cache_store(cache, p) if cache else None, on_error=lambda e: _say(err, f"error: {e}"),
+    sets = [load_labelled(p, Settings(), cache_store(cache, p) if cache else None, on_error=lambda e: _say(err, f"error: {e}"),
                           on_warning=lambda w: _say(err, f"warning: {w}"))
             for p in paths]  # fmt: skip
+    names = Counter(data.name for data in sets)
+    for path, data in zip(paths, sets, strict=True):
+        if names[data.name] > 1:  # two files of one name (in two folders): each is known by its path
+            data.name = str(path)
+    return sets
 
 
 @app.command("eval")
@@ -448,6 +466,8 @@ def eval_cmd(
     from .labelled import baselines, cross_validate, evaluate_labelled
 
     settings = Settings()
+    if not train:
+        _check_model(settings)
     data, *_ = _labelled([gold], cache)
     result: dict = {"file": str(gold)}
     models = None
@@ -496,7 +516,11 @@ def train_cmd(
     sets = _labelled(labelled, cache)
     models = fit(sets, settings, kind)
     for i, data in enumerate(sets if cv else []):
-        result = cross_validate(data, cv, settings, extra=tuple(sets[:i] + sets[i + 1:]), kind=kind)
+        try:
+            result = cross_validate(data, cv, settings, extra=tuple(sets[:i] + sets[i + 1:]), kind=kind)
+        except InputError as exc:  # the fit on all the labels stands; only its out-of-fold figures are missing
+            _say(err, f"warning: no cross-validated figures for {data.name}: {exc}")
+            continue
         models.scores[data.name] = result
         show_scores(out, {"file": data.name, "articles": result["articles"], f"cv {result['folds']}-fold": result["ingest"]})
     try:

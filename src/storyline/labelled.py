@@ -63,8 +63,9 @@ def gold_labels(path: str | Path, field: str) -> dict[str, str | None]:
 
 
 def _label(row: dict[str, Any], field: str) -> str | None:
-    """A line's ``field`` label as a string (null stays None)."""
-    return None if row[field] is None else str(row[field])
+    """A line's ``field`` label as a string; null, and a string of nothing but spaces, are None (no label)."""
+    value = row[field]
+    return None if value is None or (isinstance(value, str) and not value.strip()) else str(value)
 
 
 LABELS = ("event", "story", "topic")
@@ -83,6 +84,8 @@ def check_labels(path: str | Path) -> tuple[list[str], set[str], dict[str, dict[
     missing: list[int] = []
     unlabelled: list[int] = []
     fields: set[str] = set()
+    texts: dict[str, tuple[int, str, dict]] = {}  # a text -> the first line, id and labels it came with
+    copied: list[str] = []
     gold: dict[str, dict[str, str | None]] = {f: {} for f in LABELS}
     for lineno, ident, row in _numbered_rows(path):
         labels = {f: row.get(f) for f in LABELS}
@@ -102,10 +105,15 @@ def check_labels(path: str | Path) -> tuple[list[str], set[str], dict[str, dict[
             ambiguous.setdefault(ident, f"line {lineno}: id {ident!r} also names another article, on line {another[0]}, "
                                         f"with other labels ({_differ(another[1], labels)})")  # fmt: skip
         earlier.setdefault(ident, []).append((lineno, labels, content))
+        key = json.dumps(content, sort_keys=True)
+        first = texts.setdefault(key, (lineno, ident, labels))
+        if first[1] != ident and first[2] != labels and any(content):
+            copied.append(f"line {lineno} (id {ident!r}) repeats the text of line {first[0]} (id {first[1]!r}) with "
+                          f"other labels ({_differ(first[2], labels)})")
         if "event" not in row:
             missing.append(lineno)
             fields.update(row)
-        elif row["event"] is None:
+        elif _label(row, "event") is None:
             unlabelled.append(lineno)
     notes = []
     if ambiguous:
@@ -114,11 +122,15 @@ def check_labels(path: str | Path) -> tuple[list[str], set[str], dict[str, dict[
     repeated = [note for ident, said in relabelled.items() if ident not in ambiguous for note in said]
     if repeated:
         notes.append(f"{path}: {_listed(repeated)}. The later line's labels are scored")
+    if copied:
+        notes.append(f"{path}: {_listed(copied)}. One text is one article, stored under the first id it came with and "
+                     "scored by that line's labels; the later line is left out. Give each article its own text, or "
+                     "remove the repeated line")
     if missing:
         notes.append(f"{path}: {_lines(missing)} no event field and will not be scored or trained on (their fields: "
                      f"{', '.join(sorted(fields))}). Name the gold event of each article `event`")  # fmt: skip
     if unlabelled:
-        notes.append(f"{path}: {_lines(unlabelled)} a null event and will not be scored or trained on")
+        notes.append(f"{path}: {_lines(unlabelled)} a null or empty event and will not be scored or trained on")
     return notes, set(ambiguous), gold
 
 
@@ -272,30 +284,48 @@ def cross_validate(data: Labelled, k: int, settings: Settings | None = None, shu
         try:
             models = fit([train, *extra], settings, kind)
         except InputError as exc:  # the labels of the other folds alone: said so, or the whole file seems at fault
-            raise InputError(exc.where, f"{exc.what}, in training with fold {i} of {k} held out", f"{exc.todo}; or give "
-                             "more folds (--cv), so that each refit has more of the labels") from None  # fmt: skip
+            more = ("give more folds (--cv), so that each refit has more of the labels" if k < groups else
+                    "leave cross-validation off (--cv 0): each of its folds already holds one story")
+            raise InputError(exc.where, f"{exc.what}, in training with fold {i} of {k} held out",
+                             f"{exc.todo}; or {more}") from None
         test = data.subset(held)
-        results.append((len(test.articles), scores(test, *as_ingested(test.articles, settings, models, shuffle=shuffle))))
+        results.append((_measured_on(test), scores(test, *as_ingested(test.articles, settings, models, shuffle=shuffle))))
         if with_baselines:
             for name, figures in baselines(test, train).items():
-                compared.setdefault(name, []).append((len(test.articles), figures))
+                compared.setdefault(name, []).append((_measured_on(test), figures))
     out = {"articles": len(data.articles), "folds": k, "ingest": mean_scores(results)}
     if with_baselines:
         out["baselines"] = {name: mean_scores(figures) for name, figures in compared.items()}
     return out
 
 
-def mean_scores(results: list[tuple[int, dict]]) -> dict:
-    total = sum(n for n, _ in results)
+def _measured_on(data: Labelled) -> dict[str, int]:
+    """How many articles each figure of :func:`scores` is measured on: stories leave out unknown stories, topic
+    precision unknown topics (any other figure counts every article)."""
+    return {"events": len(data.articles), "stories": sum(s is not None for s in data.story.values()),
+            "story_topic_precision": sum(t is not None for t in data.topic.values())}
+
+
+def mean_scores(results: list[tuple[dict[str, int], dict]]) -> dict:
+    """Each figure of the folds' :func:`scores` averaged over the folds that have it, each fold weighted by the
+    articles the figure was measured on there (:func:`_measured_on`): a fold without story labels neither
+    lowers the stories' mean nor, being first, leaves it out."""
     out: dict = {}
-    for key in results[0][1]:
-        first = results[0][1][key]
-        if isinstance(first, dict):
-            out[key] = {m: sum(n * r[key][m] for n, r in results if key in r) / total
-                        for m, v in first.items() if isinstance(v, float)}
+    for key in dict.fromkeys(key for _, figures in results for key in figures):
+        having = [(counts.get(key, counts["events"]), figures[key]) for counts, figures in results if key in figures]
+        having = [(n, value) for n, value in having if n]
+        if not having:
+            continue
+        if isinstance(having[0][1], dict):
+            names = dict.fromkeys(m for _, value in having for m, v in value.items() if isinstance(v, float))
+            out[key] = {m: _weighted([(n, value[m]) for n, value in having if m in value]) for m in names}
         else:
-            out[key] = sum(n * r[key] for n, r in results if key in r) / total
+            out[key] = _weighted(having)
     return out
+
+
+def _weighted(values: list[tuple[int, float]]) -> float:
+    return sum(n * v for n, v in values) / sum(n for n, _ in values)
 
 
 def baselines(data: Labelled, train: Labelled | None = None) -> dict[str, Any]:

@@ -164,8 +164,32 @@ KINDS = {"logistic": PairModel, "trees": TreeModel}
 DEFAULT_THRESHOLDS = {"event": 0.3, "story": 0.5}  # for a model file written before thresholds were fitted
 
 
+FORMAT = 1  # of the model files this version writes and reads
+
+
+class _OtherFeatures(Exception):
+    """A model file's part (its name the argument) fitted on other features than this version computes."""
+
+
 def model_from_dict(d: dict) -> PairModel | TreeModel:
-    return KINDS[d.get("kind", "logistic")].from_dict(d)
+    """One decision's model from its part of a model file, its arrays checked against its features."""
+    kind = d.get("kind", "logistic")
+    if kind not in KINDS:
+        raise ValueError(f"a model of kind {kind!r}; this version knows {', '.join(KINDS)}")
+    model = KINDS[kind].from_dict(d)
+    n = len(model.features)
+    if isinstance(model, PairModel):
+        shapes = {"mean": model.mean.shape, "scale": model.scale.shape, "weights": model.weights.shape}
+        wrong = [name for name, shape in shapes.items() if shape != (n,)]
+    else:
+        tables = ("feature", "threshold", "left", "right", "leaf", "value")
+        wrong = [name for name in tables if getattr(model, name).ndim != 2 or getattr(model, name).shape != model.feature.shape]
+        wrong += ["gain"] * (model.gain.shape != (n,))
+        if not wrong and model.feature.size and not (0 <= model.feature.min() and model.feature.max() < n):
+            wrong.append("feature")
+    if wrong:
+        raise ValueError(f"its {', '.join(wrong)} do not fit its {n} features")
+    return model
 
 
 @dataclass
@@ -179,19 +203,39 @@ class Models:
     scores: dict = field(default_factory=dict)  # cross-validated figures measured when fitting
     # the decision thresholds fitted with the models (see .training.fit_thresholds), unless settings say otherwise
     thresholds: dict = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
+    embedder: str = ""  # the embedder whose vectors it was fitted on ("": not recorded, an older file)
 
     def to_dict(self) -> dict:
-        return {"format": 1, "trained_on": self.trained_on, "scores": self.scores, "thresholds": self.thresholds,
-                "join": self.join.to_dict(), "merge": self.merge.to_dict(), "story": self.story.to_dict()}
+        return {"format": FORMAT, "trained_on": self.trained_on, "embedder": self.embedder, "scores": self.scores,
+                "thresholds": self.thresholds, "join": self.join.to_dict(), "merge": self.merge.to_dict(),
+                "story": self.story.to_dict()}
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
 
     @classmethod
     def from_dict(cls, d: dict) -> Models:
+        if d.get("format", FORMAT) != FORMAT:
+            raise ValueError(f"format {d.get('format')!r}; this version of storyline reads format {FORMAT}")
+        for name, features in {"join": EVENT_FEATURES, "merge": EVENT_FEATURES, "story": STORY_FEATURES}.items():
+            if tuple(d[name]["features"]) != features:
+                raise _OtherFeatures(name)
+        thresholds = {**DEFAULT_THRESHOLDS, **d.get("thresholds", {})}
+        for name, value in thresholds.items():
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
+                raise ValueError(f"its {name} threshold is {value!r}, not a probability between 0 and 1")
         return cls(model_from_dict(d["join"]), model_from_dict(d["merge"]), model_from_dict(d["story"]),
-                   list(d.get("trained_on", [])), dict(d.get("scores", {})),
-                   {**DEFAULT_THRESHOLDS, **d.get("thresholds", {})})
+                   list(d.get("trained_on", [])), dict(d.get("scores", {})), thresholds, str(d.get("embedder") or ""))
+
+    def embedder_note(self, embedder: str) -> str | None:
+        """What to say when the vectors in use come from another embedder than the one the models were fitted on
+        (None: the same, or not recorded): the ``vector`` features then stand on another scale."""
+        if not self.embedder or self.embedder == embedder:
+            return None
+        return (f"the model was fitted on the {self.embedder!r} embedder's vectors, and the embedder setting is "
+                f"{embedder!r}: their cosines stand on another scale, so events and stories are decided less well. "
+                f"Fit a model with this embedder (STORYLINE_EMBEDDER={embedder} storyline train LABELLED.jsonl --out "
+                f"FILE) and point the model setting at it, or set the embedder back to {self.embedder}")
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Models:
@@ -202,6 +246,10 @@ class Models:
             else:
                 text = Path(path).read_text(encoding="utf-8")
             models = cls.from_dict(json.loads(text))
+        except _OtherFeatures as exc:
+            raise SettingsError(f"model file {path or DEFAULT_MODEL} was fitted on other features than this version of "
+                                f"storyline computes ({exc.args[0]}). Fit it again: `storyline train LABELLED.jsonl --out "
+                                "FILE`.") from None
         except FileNotFoundError:
             raise SettingsError(f"model file {path} not found. Point the `model` setting at a file written by "
                                 "`storyline train`, or leave it empty for the packaged model.") from None
@@ -212,9 +260,4 @@ class Models:
             detail = f"no {exc.args[0]!r} field" if isinstance(exc, KeyError) else exc
             raise SettingsError(f"model file {path or DEFAULT_MODEL} is not a storyline model ({detail}). "
                                 "Write one with `storyline train LABELLED.jsonl --out FILE`.") from None
-        wanted = {"join": EVENT_FEATURES, "merge": EVENT_FEATURES, "story": STORY_FEATURES}
-        for name, features in wanted.items():
-            if getattr(models, name).features != features:
-                raise SettingsError(f"model file {path or DEFAULT_MODEL} was fitted on other features than this version "
-                                    f"of storyline computes ({name}). Fit it again: `storyline train LABELLED.jsonl --out FILE`.")
         return models

@@ -70,8 +70,30 @@ class Labelled:
                         name=self.name)
 
     def story_groups(self) -> list[str]:
-        """One group per article for grouped folds: its story, else its event."""
-        return [self.story.get(a.id) or "e:" + self.event[a.id] for a in self.articles]
+        """One group per article for grouped folds: the articles its event and story labels connect (an event's
+        article without a story label goes with the story its other articles carry; an event labelled with two
+        stories joins them), so no fold splits an event or a story. A group is named by its least story label,
+        or ``e:`` and its event where it has none."""
+        parent: dict[str, str] = {}
+        named: dict[str, str] = {}  # a group's root -> the least story label in it
+
+        def root(x: str) -> str:
+            parent.setdefault(x, x)
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for a in self.articles:
+            event, story = "e:" + self.event[a.id], self.story.get(a.id)
+            if story is not None:
+                first, second = sorted((root(event), root("s:" + story)))
+                parent[second] = first
+        for a in self.articles:
+            if (story := self.story.get(a.id)) is not None:
+                group = root("s:" + story)
+                named[group] = min(named.get(group, story), story)
+        return [named.get(group, group) for group in (root("e:" + self.event[a.id]) for a in self.articles)]
 
 
 class _Pairs:
@@ -264,7 +286,8 @@ def fit(sets: Sequence[Labelled], settings: Settings | None = None, kind: str = 
         _check_usable([d.name for d in sets], join, story)
         joined = join.fit(EVENT_FEATURES, kind)
         merged = merge.fit(EVENT_FEATURES, kind) if merge.usable() else joined  # too few labels to tell: as join
-        models = Models(joined, merged, story.fit(STORY_FEATURES, kind), [d.name for d in sets])
+        models = Models(joined, merged, story.fit(STORY_FEATURES, kind), [d.name for d in sets],
+                        embedder=str(settings.embedder))
     collected = {"join": join, "merge": merge, "story": story}  # the last pass's pairs
     models.scores = {
         "pairs": {name: len(pairs.y) for name, pairs in collected.items()},
@@ -291,7 +314,9 @@ def _check_usable(names: list[str], join: _Pairs, story: _Pairs) -> None:
                 + (", and of more than one story" if level == "event" else ""))
         else:
             what, todo = f"the {level} labels give only one kind of pair: no two {unit} of one {level} met", (
-                f"Label at least two {unit} of one {level}, reported within the date window")
+                f"Label at least two {unit} of one {level}, reported within the date window"
+                + (" and in their own words (a syndicated copy goes with its original unscored: it teaches nothing)"
+                   if level == "event" else ""))
         raise InputError(", ".join(names) or "the labelled data", what, todo)
 
 
