@@ -9,7 +9,7 @@ words dropped, vectors jittered, dates spread over several years — to fill an
 - placement: median and 95th-percentile time to place one new article as a batch of
   one (vectors already computed; its neighbourhood of events and stories clustered
   again, as every ingest does), over ``--queries`` fresh perturbed articles;
-- restarted: the index started afresh from the stored articles and their events' weakest merges
+- restarted: the index started afresh from the stored articles and their events' trees of merges
   (:meth:`EventIndex.from_articles`: the index ``storyline ingest`` and a restarted ``serve`` start from the
   store, made from whole articles; ``bench/startup.py`` times the start from the store itself): the start-up
   time, and the same placements in it (median and 95th percentile);
@@ -114,7 +114,7 @@ def measure(base, size: int, queries: int, settings, do_rebuild: bool) -> dict:
     for a in store:  # as the store holds them, for the restart below (before the queries change the events)
         a.event_id = index.event_of[a.id]
         a.story_id = index.story_of(a.event_id)
-    weakest = dict(index.weakest)
+    trees = dict(index.trees)
     fresh = perturb(base, queries, random.Random(-size), date(2015, 1, 1), 365 * 8)
     for a in fresh:
         a.id += "-q"
@@ -130,7 +130,7 @@ def measure(base, size: int, queries: int, settings, do_rebuild: bool) -> dict:
     }
     del index
     t = time.perf_counter()
-    index = EventIndex.from_articles(store, settings, weakest=weakest)
+    index = EventIndex.from_articles(store, settings, trees=trees)
     result["restart_s"] = time.perf_counter() - t
     for a in fresh:
         a.event_id = a.story_id = None

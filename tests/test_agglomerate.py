@@ -114,3 +114,18 @@ def test_one_run_at_a_low_threshold_gives_every_higher_thresholds_clusters(seed)
         direct = agglomerate({n: unit(n, x) for n, x in points.items()}, pairs, batch(closeness), threshold,
                              key=lambda u: (u,))  # fmt: skip
         assert groups(cut(points, merges, threshold)) == groups(direct)
+
+
+def test_the_pairs_are_scored_in_as_few_calls_as_a_cover_of_them_needs():
+    """Each call of the probabilities costs the same whatever it holds: a star of articles around one event was
+    one call per article (each with the units after it in key order); it is one call for the event now."""
+    units = {n: unit(n, x) for n, x in (("a", 0.0), ("b", 0.05), ("c", 0.1), ("z", 0.02), ("far", 9.0))}
+    calls = []
+
+    def probabilities(a, others):
+        calls.append((a.members[0], sorted(b.members[0] for b in others)))
+        return batch(closeness)(a, others)
+
+    root = agglomerate(units, {("a", "z"), ("b", "z"), ("c", "z"), ("c", "far")}, probabilities, 0.9, key=lambda u: (u,))
+    assert calls[:2] == [("z", ["a", "b", "c"]), ("c", ["far"])]  # then one call per merge
+    assert groups(root) == [{"a", "b", "c", "z"}, {"far"}]

@@ -74,12 +74,12 @@ def test_copy_between_backends_both_ways(tmp_path, postgres_server):
     assert counts["articles"] == len(original["articles"])
     back = str(tmp_path / "back.db")
     copy_store(open_store(pg, read_only=True), open_store(back))
-    weakest = open_store(first, read_only=True).event_weakest()
-    assert weakest and all(w > 0 for w in weakest.values())
+    trees = open_store(first, read_only=True).event_trees()
+    assert trees and any(trees.values()) and all(0 < p <= 1 for tree in trees.values() for p, _, _ in tree)
     for url in (pg, back):
         store = open_store(url, read_only=True)
         assert differences(canonical(original), canonical(export(store))) == []
-        assert store.event_weakest() == weakest  # each event's weakest merge, an article alone's infinite one too
+        assert store.event_trees() == trees  # the merges that formed each event, an article alone's none too
         a = original["articles"][0]
         full = store.get_article(a["id"])
         assert full.vector is not None and full.raw

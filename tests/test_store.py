@@ -110,7 +110,7 @@ def test_a_postgresql_store_with_rows_migrated_to_m007_finds_words_and_speakers_
         old.close()
     runner = CliRunner()
     refused = runner.invoke(app, ["quotes", "--db", url, "--speaker", "ÉMILE", "--json"])
-    assert "(m007_search_any_case, m008_event_weakest, m009_traits not applied)" in str(refused.exception)  # a read command never migrates
+    assert "(m007_search_any_case, m008_event_weakest, m009_traits, m010_event_trees not applied)" in str(refused.exception)  # a read command never migrates
     migrated = runner.invoke(app, ["migrate", "--db", url])
     assert migrated.exit_code == 0 and "applied m007_search_any_case" in migrated.output, migrated.output
     store = open_store(url, read_only=True)
@@ -264,18 +264,19 @@ def test_traits_are_kept_by_version_and_dropped_when_a_date_or_original_changes(
     assert [r[4] for r in store.placement_rows(3)] == [None, None, None]
 
 
-def test_events_keep_their_weakest_merge_and_a_new_event_does_not_know_it(store):
-    """Placement started afresh reads each stored event's weakest merge back (infinite for an article alone)."""
+def test_events_keep_their_tree_of_merges_and_a_new_event_does_not_know_it(store):
+    """Placement started afresh reads back the merges that formed each stored event (none for an article alone),
+    as exactly as it held them."""
     store.add_articles([_article("a1"), _article("a2", "Another text."), _article("a3", "A third text.")])
     store.save_events([Event("e1", articles=["a1", "a2"]), Event("e3", articles=["a3"])], [],
-                      weakest={"e1": 0.625, "e3": float("inf")})
-    assert store.event_weakest() == {"e1": 0.625, "e3": float("inf")}
+                      trees={"e1": [(0.1 + 0.2, "a2", "a1")], "e3": []})
+    assert store.event_trees() == {"e1": [(0.30000000000000004, "a2", "a1")], "e3": []}
     store.save_events([Event("e4", articles=["a3"])], [])  # e3 retired; e4 formed by a caller that did not say
-    assert store.event_weakest() == {"e1": 0.625}
-    store.save_events([Event("e1", title="Kept", articles=["a1", "a2"])], [])  # described again, weakest kept
-    assert store.event_weakest() == {"e1": 0.625}
-    store.save_events([Event("e1", articles=["a1", "a2"])], [], weakest={"e1": None})  # formed again, not known
-    assert store.event_weakest() == {}
+    assert store.event_trees() == {"e1": [(0.30000000000000004, "a2", "a1")]}
+    store.save_events([Event("e1", title="Kept", articles=["a1", "a2"])], [])  # described again, its tree kept
+    assert list(store.event_trees()) == ["e1"]
+    store.save_events([Event("e1", articles=["a1", "a2"])], [], trees={"e1": None})  # formed again, not known
+    assert store.event_trees() == {}
 
 
 def test_foreign_keys_enforced(store):
@@ -426,3 +427,26 @@ def test_postgresql_lists_in_sqlites_order_whatever_the_databases_collation(post
         orders.append(([r["id"] for r in store.list_articles()], [r["outlet"] for r in store.outlet_counts()]))
         store.close()
     assert orders[0] == orders[1] == (sorted(ids), sorted(outlets))
+
+
+def test_an_older_store_whose_events_kept_their_weakest_merge_keeps_its_events_and_learns_their_trees(store_url, monkeypatch):
+    """The migration to trees keeps every event; their trees are not known (the weakest merge alone was kept), so
+    placement makes each again from its members when a batch first takes it apart."""
+    from storyline.storage import is_postgres, migrations, pg_migrations
+
+    module = pg_migrations if is_postgres(store_url) else migrations
+    with monkeypatch.context() as older:  # the storyline before trees
+        older.setattr(module, "MIGRATIONS", module.MIGRATIONS[:-1])
+        old = open_store(store_url)
+        old.add_articles([_article("a1"), _article("a2", "Another text.")])
+        old.save_events([Event("e1", title="Pier", articles=["a1", "a2"])], [])
+        with old.write():
+            old._exec("UPDATE events SET weakest = 0.5")
+        old.close()
+    store = open_store(store_url)
+    assert store.migrations_applied == [module.MIGRATIONS[-1].__name__]
+    assert [(e.id, e.title, e.articles) for e in store.events()] == [("e1", "Pier", ["a1", "a2"])]
+    assert store.event_trees() == {}
+    store.save_events([Event("e1", title="Pier", articles=["a1", "a2"])], [], trees={"e1": [(0.5, "a1", "a2")]})
+    assert store.event_trees() == {"e1": [(0.5, "a1", "a2")]}
+    store.close()

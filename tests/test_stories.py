@@ -302,7 +302,7 @@ def test_an_index_started_from_the_store_keeps_its_stories_as_summed(unplaced):
     placed.place_batch(arts)
     for a in arts[::3] if unplaced else ():  # stored, not yet placed: placed as one batch by the start-up
         a.event_id = a.story_id = None
-    index = EventIndex.from_articles(arts, Settings(), weakest=placed.weakest)
+    index = EventIndex.from_articles(arts, Settings(), trees=placed.trees)
     assert index.story_events and set(index.summed) == set(index.story_events)
     for story_id in index.story_events:
         kept = index.stories[story_id]

@@ -95,7 +95,7 @@ def test_a_tracker_started_from_the_store_reads_no_text_and_places_as_one_starte
     _ingested(store_url, [copy.deepcopy(first)], settings)
     store = open_store(store_url)
     stored = list(store.iter_articles(full=True))
-    from_articles = EventIndex.from_articles(stored, settings, weakest=store.event_weakest())
+    from_articles = EventIndex.from_articles(stored, settings, trees=store.event_trees())
     asked = []
     with monkeypatch.context() as m:
         m.setattr(Traits, "of", None)  # any reading of an article would fail

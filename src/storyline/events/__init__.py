@@ -2,7 +2,7 @@
 
 The API the pipeline and the store use::
 
-    index = EventIndex.from_stored(placed, settings, weakest=w)  # at start-up, from what the store keeps
+    index = EventIndex.from_stored(placed, settings, trees=t)  # at start-up, from what the store keeps
     index = EventIndex.from_articles(articles, settings)  # the same from whole articles; keeps their event_id
     event_id = index.place(article)        # on ingest: join the most likely event or open one
     changes = index.place_batch(articles)   # a batch: placed, and what it moved, retired or linked

@@ -88,8 +88,8 @@ def agglomerate(
                 x, y = sorted((a, b), key=key)
                 heapq.heappush(heap, (-float(p), key(x), key(y), x, y, version[x], version[y]))
 
-    for a in sorted(units, key=key):
-        push(a, sorted((b for b in neighbours[a] if key(a) < key(b)), key=key))
+    for a, others in _cover(neighbours, key):
+        push(a, others)
     while heap:
         p, _, _, a, b, va, vb = heapq.heappop(heap)
         if a not in units or b not in units or version[a] != va or version[b] != vb:
@@ -114,6 +114,29 @@ def cut(units: Iterable[str], merges: list[tuple[float, str, str]], threshold: f
             break
         parent[_root(parent, b)] = _root(parent, a)
     return {u: _root(parent, u) for u in parent}
+
+
+def _cover(neighbours: dict[str, set[str]], key: Callable[[str], tuple]) -> list[tuple[str, list[str]]]:
+    """Every candidate pair once, grouped under as few units as a greedy cover finds: each call of the
+    probabilities carries a fixed cost, so the unit with the most pairs left goes first, with all of them
+    (ties on the key). A star of many articles around one event is one call, not one per article."""
+    left = {u: set(ns) for u, ns in neighbours.items() if ns}
+    heap = [(-len(ns), key(u), u) for u, ns in left.items()]
+    heapq.heapify(heap)
+    out = []
+    while heap:
+        degree, _, u = heapq.heappop(heap)
+        ns = left.get(u)
+        if not ns:
+            continue
+        if -degree != len(ns):  # stale: some of its pairs went with another unit
+            heapq.heappush(heap, (-len(ns), key(u), u))
+            continue
+        out.append((u, sorted(ns, key=key)))
+        for b in ns:
+            left[b].discard(u)
+        del left[u]
+    return out
 
 
 def _root(parent: dict[str, str], u: str) -> str:

@@ -9,8 +9,9 @@ each one best-first agglomeration (:mod:`.agglomerate`):
 1. **events**: the stored events that one of the batch's articles could join before they
    are whole again (it is closer to one of their members than the weakest merge that
    formed them) are taken apart (up to :data:`DISSOLVE_EVENT` articles; larger ones, and
-   the other events next to the batch, take part whole), their members weighed with the
-   document frequencies of now, and clustered again with the batch along the candidate
+   the other events next to the batch, take part whole) as far as the batch reaches: into
+   the pieces their merges more likely than that form (each event keeps its merges, its
+   *tree*). The pieces are weighed with the document frequencies of now, and clustered again with the batch along the candidate
    pairs, never all pairs; the ``join`` model decides an article against a cluster, the ``merge``
    model two clusters, while the probability reaches ``event_threshold``. Clusters
    whose stated dates lie further apart than the date window are never one event.
@@ -40,7 +41,7 @@ import numpy as np
 
 from ..models import Article
 from ..settings import Settings
-from .agglomerate import agglomerate
+from .agglomerate import agglomerate, cut
 from .features import Aggregate, Bag, Lexicon, Profile, Traits, day_of
 from .index import CandidateIndex
 from .model import Models
@@ -61,7 +62,7 @@ class Changes:
     moved: dict[str, str] = field(default_factory=dict)  # stored article -> its new event
     retired: set[str] = field(default_factory=set)  # events no article holds any more
     events: set[str] = field(default_factory=set)  # events formed, changed, or linked to another story
-    formed: set[str] = field(default_factory=set)  # events the batch formed or formed again: their ``weakest`` is new
+    formed: set[str] = field(default_factory=set)  # events the batch formed or formed again: their tree is new
     traits: dict[str, tuple[int | None, bytes]] = field(default_factory=dict)  # asked with ``keep``: see place_batch
 
 
@@ -104,8 +105,10 @@ class EventIndex:
         self.events: dict[str, Aggregate] = {}
         self.event_of: dict[str, str] = {}  # article id -> event id
         self._fits: dict[str, tuple[Aggregate, float]] = {}  # article id -> its event as it was, and fit() then
-        self.weakest: dict[str, float] = {}  # event id -> the lowest probability of the merges that formed it (inf
-        # for one article; unknown, so taken apart when a batch meets it, for a stored event that does not know it)
+        self.trees: dict[str, list[tuple[float, str, str]]] = {}  # event id -> the merges that formed it, in the
+        # order made, each as (probability, an article of one side, one of the other); none for one article.
+        # Unknown for an event stored by an earlier version: taken apart when a batch meets it (:meth:`weakest`),
+        # its tree made again from its members (:meth:`_tree`)
         self.stories: dict[str, Aggregate] = {}
         self.summed: dict[str, _Summed] = {}  # story id -> the event aggregates its stored sums hold
         self.story_events: dict[str, set[str]] = {}
@@ -116,21 +119,21 @@ class EventIndex:
 
     @classmethod
     def from_articles(cls, articles: Iterable[Article], settings=None, models: Models | None = None,
-                      weakest: Mapping[str, float] | None = None) -> EventIndex:  # fmt: skip
+                      trees: Mapping[str, list] | None = None) -> EventIndex:  # fmt: skip
         """An index over stored articles that already have an ``event_id`` (others are placed, as one batch),
-        with the ``weakest`` merge of each stored event that knows it (:attr:`weakest`)."""
+        with the tree of each stored event that knows it (:attr:`trees`)."""
         articles = canonical_order(articles)
         placed = ((Traits.of(a), a.event_id, a.story_id) for a in articles if a.event_id)
-        index = cls.from_stored(placed, settings, models, weakest)
+        index = cls.from_stored(placed, settings, models, trees)
         index.place_batch([a for a in articles if not a.event_id])
         return index
 
     @classmethod
     def from_stored(cls, placed: Iterable[tuple[Traits, str, str | None]], settings=None, models: Models | None = None,
-                    weakest: Mapping[str, float] | None = None) -> EventIndex:  # fmt: skip
+                    trees: Mapping[str, list] | None = None) -> EventIndex:  # fmt: skip
         """An index over stored articles, each given by what placement read of it, its event and its story
         (None: the story its event founds), in the canonical order (:func:`canonical_key`: the order a rebuild
-        reads them), with the ``weakest`` merge of each stored event that knows it (:attr:`weakest`). Each
+        reads them), with the tree of each stored event that knows it (:attr:`trees`). Each
         article's traits are let go once its profile is made: ``placed`` may be a generator reading them."""
         index = cls(settings, models)
         assigned: list[tuple[str, str, str | None]] = []
@@ -144,8 +147,13 @@ class EventIndex:
         index.assign((a, e, s or story_id_for(e)) for a, e, s in assigned)
         for story_id, story in index.stories.items():  # summed as assigned: never summed again when first met
             index._store_story(story_id, story)
-        index.weakest.update((e, w) for e, w in (weakest or {}).items() if e in index.events)
+        index.trees.update((e, [tuple(m) for m in tree]) for e, tree in (trees or {}).items() if e in index.events)
         return index
+
+    def weakest(self, event_id: str) -> float:
+        """The lowest probability of the merges that formed an event (inf: one article; 0: not known)."""
+        tree = self.trees.get(event_id)
+        return 0.0 if tree is None else min((p for p, _, _ in tree), default=math.inf)
 
     def story_of(self, event_id: str | None) -> str | None:
         return self.story_of_event.get(event_id or "")
@@ -212,51 +220,117 @@ class EventIndex:
         if profiles:
             before = {}
             loose = [p.id for p in profiles]
+            pieces: dict[str, tuple[Aggregate, list]] = {}  # first member -> a piece of an event taken apart, and its tree
             apart, whole = self._reachable(profiles)
             for event_id in whole:
                 self._weigh_afresh(event_id)
-            for event_id in apart:  # re-clustered with the batch, as a rebuild would
-                self.weakest.pop(event_id, None)
-                for member in self.events.pop(event_id).members:
+            for event_id, reach in sorted(apart.items()):  # re-clustered with the batch, as a rebuild would
+                members = self.events.pop(event_id).members
+                for member in members:
                     before[member] = event_id
-                    loose.append(member)
                     del self.event_of[member]
                     self._weigh_single(member)
-            units, pairs, forced = self.event_graph(loose, whole)
+                tree = self.trees.pop(event_id, None) or self._tree(members)
+                for piece, kept in self._pieces(members, tree, reach):
+                    if len(piece) == 1:
+                        loose.append(piece[0])
+                    else:
+                        pieces[min(piece, key=lambda m: self.unit_key("a:" + m))] = (self._summed(piece), kept)
+            units, pairs, forced = self.event_graph(loose, whole, {first: agg for first, (agg, _) in pieces.items()})
+            first_of = {u: agg.members[0] for u, agg in units.items()}  # before the agglomeration folds them
             merges: list[tuple[float, str, str]] = []
             root = agglomerate(units, pairs, self.event_probabilities, self.join_threshold, self.unit_key, forced, merges=merges)
-            touched, grown, old_story, changes.formed = self._apply_events(units, root, before, merges, set(whole))
+            trees = self._trees(root, merges, first_of, {"a:" + first: kept for first, (_, kept) in pieces.items()})
+            touched, grown, old_story, changes.formed = self._apply_events(units, root, before, set(whole), trees)
             changes.moved = {a: self.event_of[a] for a, e in before.items() if self.event_of[a] != e}
             changes.retired = {e for e in set(before.values()) | set(old_story) if e not in self.events}
             relinked = self._place_stories(touched, grown, old_story)
             changes.events = (touched | relinked | set(changes.moved.values())
                               | {e for e in before.values() if e in self.events})
 
-    def _reachable(self, profiles: list[Profile]) -> tuple[list[str], list[str]]:
+    def _reachable(self, profiles: list[Profile]) -> tuple[dict[str, float], list[str]]:
         """The stored events next to the batch that one of its articles could join (up to :data:`DISSOLVE_EVENT`
-        articles, with a member against which one of the batch, alone, reaches the event threshold), in two
-        lists: those to take apart, and those to weigh afresh and leave whole.
+        articles, with a member against which one of the batch, alone, reaches the event threshold): those to take
+        apart, each with the highest probability one of the batch reaches against one of its members (its
+        *reach*), and those to weigh afresh and leave whole.
 
         An event is taken apart when one of the batch is at least as likely to belong with one of its members
         as the weakest of the merges that formed it: the agglomeration could then join them before the event
-        is whole again. Otherwise it would form the event again, merge by merge, before any of the batch
-        could touch it, so it takes part whole, its members weighed with the document frequencies of now as
-        they would have been taken apart (left as weighed when formed, ECB+ -> GVA lost 0.003), and met by
-        their candidates (:meth:`event_graph`), as it would be once formed again. The other
-        events next to the batch take part whole as they are: none of their members is like any of the batch.
-        (Taking every neighbour apart gave the same clusters on both dev corpora, at twice the cost.)"""
-        apart: set[str] = set()
+        is whole again. It is taken apart only as far as the batch reaches (:meth:`_pieces`). Otherwise it
+        would form the event again, merge by merge, before any of the batch could touch it, so it takes part
+        whole, its members weighed with the document frequencies of now as they would have been taken apart
+        (left as weighed when formed, ECB+ -> GVA lost 0.003), and met by their candidates (:meth:`event_graph`),
+        as it would be once formed again. The other events next to the batch take part whole as they are: none
+        of their members is like any of the batch. (Taking every neighbour apart gave the same clusters on both
+        dev corpora, at twice the cost.)"""
+        apart: dict[str, float] = {}
         whole: set[str] = set()
         for p in profiles:
-            near = [o for o in self.near[p.id] if (e := self.event_of.get(o)) is not None and e not in apart
+            near = [o for o in self.near[p.id] if (e := self.event_of.get(o)) is not None
                     and self.events[e].size <= DISSOLVE_EVENT]  # fmt: skip
             if near:
                 probability = self.event_probabilities(self.singles[p.id], [self.singles[o] for o in near])
                 for o, q in zip(near, probability, strict=True):
                     if q >= self.join_threshold:
                         e = self.event_of[o]
-                        (apart if q >= self.weakest.get(e, 0.0) else whole).add(e)
-        return sorted(apart), sorted(whole - apart)
+                        if q >= self.weakest(e):
+                            apart[e] = max(apart.get(e, 0.0), float(q))
+                        else:
+                            whole.add(e)
+        return apart, sorted(whole - set(apart))
+
+    def _tree(self, members: list[str]) -> list[tuple[float, str, str]]:
+        """The merges that form an event again from its members alone, weighed with the document frequencies of
+        now (:attr:`trees`), for a stored event whose own are not known."""
+        units = {"a:" + m: self.singles[m] for m in members}
+        inside = set(members)
+        pairs = {("a:" + m, "a:" + o) for m in members for o in self.near[m] if o in inside}
+        forced = [("a:" + m, "a:" + original) for m in members if (original := self.profiles[m].duplicate_of) in inside]
+        merges: list[tuple[float, str, str]] = []
+        agglomerate(units, pairs, self.event_probabilities, self.join_threshold, self.unit_key, forced, merges=merges)
+        return [(p, a[2:], b[2:]) for p, a, b in merges]
+
+    @staticmethod
+    def _pieces(members: list[str], tree: list[tuple[float, str, str]], reach: float) -> list[tuple[list[str], list]]:
+        """An event taken apart only as far as the batch reaches: the pieces its ``tree`` (:attr:`trees`) holds
+        before the first merge less likely than ``reach``, the most one of the batch reaches against one of its
+        members. The agglomeration with the batch would make those merges before any pair with the batch, as it
+        makes any other; only the pieces they leave meet the batch. Each piece (its members, in the event's
+        order) comes with the merges that formed it."""
+        at = {m: i for i, m in enumerate(members)}
+        made = [(p, a, b) for p, a, b in tree if a in at and b in at]
+        root = cut(members, made, reach)
+        pieces: dict[str, tuple[list[str], list]] = {}
+        for m in members:
+            pieces.setdefault(root[m], ([], []))[0].append(m)
+        for p, a, b in made[: next((i for i, (q, _, _) in enumerate(made) if q < reach), len(made))]:
+            pieces[root[a]][1].append((p, a, b))
+        return list(pieces.values())
+
+    def _summed(self, members: list[str]) -> Aggregate:
+        """A cluster of ``members`` summed from their clusters of one as weighed now."""
+        piece = self.singles[members[0]].copy()
+        piece.add(*(self.singles[m] for m in members[1:]))
+        return piece
+
+    def _trees(self, root: dict[str, str], merges: list[tuple[float, str, str]], first_of: dict[str, str],
+               kept: dict[str, list]) -> dict[str, list | None]:  # fmt: skip
+        """The tree (:attr:`trees`) of each cluster the agglomeration formed, by its root: the trees of what it
+        holds that was formed before (stored events taken whole, the pieces ``kept`` of events taken apart), then
+        the ``merges`` it made, in order, each side given by its first member (``first_of``); None where a stored
+        event's tree is not known."""
+        trees: dict[str, list | None] = {}
+        for unit in sorted(root, key=self.unit_key):
+            tree = trees.setdefault(root[unit], [])
+            earlier = self.trees.get(unit[2:]) if unit.startswith("e:") else kept.get(unit, [])
+            if earlier is None:
+                trees[root[unit]] = None  # made again when the event is next taken apart
+            elif tree is not None:
+                tree.extend(earlier)
+        for p, a, b in merges:
+            if (tree := trees[root[a]]) is not None:
+                tree.append((p, first_of[a], first_of[b]))
+        return trees
 
     def _weigh_afresh(self, event_id: str) -> None:
         """Sum a stored event again from its members, each weighed with the document frequencies of now."""
@@ -269,17 +343,24 @@ class EventIndex:
         self.singles[article_id] = Aggregate.single(self.profiles[article_id], self.lexicon)
         return self.singles[article_id]
 
-    def event_graph(self, loose: list[str], whole: Iterable[str] = ()) -> tuple[dict[str, Aggregate], set, list]:
-        """Units for the event agglomeration: the ``loose`` articles ("a:<id>") and the stored events
-        ("e:<id>") next to them; the candidate pairs between them, and the forced pairs (a copy and its original).
-        The stored events of ``whole`` (left whole for the batch) take part with their members' candidates, as
+    def event_graph(self, loose: list[str], whole: Iterable[str] = (), pieces: Mapping[str, Aggregate] | None = None
+                    ) -> tuple[dict[str, Aggregate], set, list]:  # fmt: skip
+        """Units for the event agglomeration: the ``loose`` articles ("a:<id>"), the ``pieces`` of events taken
+        apart (:meth:`_pieces`; "a:" and the id of the first member), and the stored events ("e:<id>") next to
+        them; the candidate pairs between them, and the forced pairs (a copy and its original). The pieces, and
+        the stored events of ``whole`` (left whole for the batch), take part with their members' candidates, as
         they would once formed again had they been taken apart."""
         inside = set(loose)
         units: dict[str, Aggregate] = {"a:" + i: self.singles[i] for i in loose}
+        pieces = pieces or {}
+        part_of = {m: first for first, piece in pieces.items() for m in piece.members}
+        units.update(("a:" + first, piece) for first, piece in pieces.items())
 
         def unit_of(article_id: str) -> str | None:
             if article_id in inside:
                 return "a:" + article_id
+            if article_id in part_of:
+                return "a:" + part_of[article_id]
             event_id = self.event_of.get(article_id)
             if event_id is None:
                 return None
@@ -295,23 +376,25 @@ class EventIndex:
             original = self.profiles[i].duplicate_of
             if original and unit_of(original) is not None:
                 forced.append(("a:" + i, unit_of(original)))
-        for event_id in whole:
-            for member in self.events[event_id].members:
+        for members in [piece.members for piece in pieces.values()] + [self.events[e].members for e in whole]:
+            for member in members:
                 me = unit_of(member)
                 pairs.update((me, other) for j in self.near[member] if (other := unit_of(j)) not in (None, me))
+        for first, piece in pieces.items():
+            for member in piece.members:
+                original = self.profiles[member].duplicate_of
+                if original and unit_of(original) not in (None, "a:" + first):
+                    forced.append(("a:" + first, unit_of(original)))
         return units, pairs, forced
 
     def _apply_events(self, units: dict[str, Aggregate], root: dict[str, str], before: dict[str, str],
-                      merges: list[tuple[float, str, str]], whole: set[str]):
-        """Record the events the agglomeration formed (and, for each, the weakest of its ``merges``). A new
+                      whole: set[str], trees: dict[str, list | None]):
+        """Record the events the agglomeration formed (and the tree of each: ``trees``, by root, from :meth:`_trees`). A new
         cluster takes the id of the stored event most of its articles were in (each id once), else a new one.
         Returns the events touched, those of them that only grew (a stored event taken apart and formed again
         with more articles, or one of ``whole``, left whole for the same reason, that took in articles), for
-        each stored event taken apart or merged away, its story, and the events formed (given a new weakest)."""
+        each stored event taken apart or merged away, its story, and the events formed (given a new tree)."""
         groups = _groups(root)
-        weakest: dict[str, float] = {}
-        for p, a, _ in merges:
-            weakest[root[a]] = min(p, weakest.get(root[a], 1.0))
         old_story = {e: self.story_of_event.pop(e) for e in sorted(set(before.values()))}
         previous: dict[str, set[str]] = {}
         for article_id, event_id in before.items():
@@ -334,15 +417,17 @@ class EventIndex:
                         for article_id in self.events.pop(gone).members:
                             before[article_id] = gone
                         old_story[gone] = self.story_of_event.pop(gone)
-                        weakest[r] = min(weakest.get(r, 1.0), self.weakest.pop(gone, 0.0))
+                        self.trees.pop(gone, None)
                 if len(members) == 1:
                     continue  # a neighbour left as it was
-                weakest[r] = min(weakest.get(r, 1.0), self.weakest.get(event_id, 0.0))
             else:
-                event_id = _reused(Counter(before[u[2:]] for u in members if u[2:] in before), _Taken(self.events, gone_ids),
+                event_id = _reused(Counter(before[a] for a in units[r].members if a in before), _Taken(self.events, gone_ids),
                                    event_id_for(r[2:]))
             self.events[event_id] = units[r]
-            self.weakest[event_id] = weakest.get(r, math.inf)
+            if trees.get(r) is None:
+                self.trees.pop(event_id, None)
+            else:
+                self.trees[event_id] = trees[r]
             formed.add(event_id)
             for article_id in units[r].members:
                 self.event_of[article_id] = event_id

@@ -28,14 +28,14 @@ class EventTracker:
 
     @classmethod
     def from_store(cls, store, settings=None) -> EventTracker:
-        """The tracker over everything stored, with each event's weakest merge.
+        """The tracker over everything stored, with each event's tree of merges.
 
         Each placed article comes as the store keeps what placement read of it (:class:`.Traits`), so no text is
         read again; an article whose traits are missing or of another version is read now, and its traits are
         kept with the next batch. Stored articles without an event (the batch being stored, when the tracker is
         made inside its transaction) are left for :meth:`place`, which writes all that placing them changes."""
         stored = _Stored(store, placed_only=True)
-        index = EventIndex.from_stored(stored.traits(), settings, weakest=store.event_weakest())
+        index = EventIndex.from_stored(stored.traits(), settings, trees=store.event_trees())
         return cls(index, list(store.iter_articles(ids=stored.unplaced)), stored.read)
 
     def repoint(self, copies: dict[str, str | None]) -> None:
@@ -72,7 +72,7 @@ class EventTracker:
         store.put_traits(self.unkept | changes.traits, TRAITS_VERSION)
         self.unkept = {}
         stories = self._stories_of(events, store, changes.retired)
-        store.save_events(events, stories, weakest=_known(index, changes.formed))
+        store.save_events(events, stories, trees=_known(index, changes.formed))
         self.unplaced = []
         return events
 
@@ -114,7 +114,7 @@ class EventTracker:
                 store.set_published(article_id, published, how)
             if store.generation() == began:
                 store.put_traits(stored.read, TRAITS_VERSION)
-            store.save_events(events, describe_stories(events), replace=True, weakest=_known(index, index.weakest))
+            store.save_events(events, describe_stories(events), replace=True, trees=_known(index, index.events))
         return cls(index)
 
 
@@ -170,7 +170,7 @@ class _Stored:
             yield Traits.decode(article_id, day, data, vector), event_id, story_id
 
 
-def _known(index: EventIndex, events) -> dict[str, float | None]:
-    """The weakest merge of each of ``events``, None where it is not known: an event that took in articles or
-    another event while its own or the other's was unknown (stored by an earlier version) has 0 for it."""
-    return {e: w if (w := index.weakest.get(e, 0.0)) > 0 else None for e in events}
+def _known(index: EventIndex, events) -> dict[str, list | None]:
+    """The tree of merges of each of ``events``, None where it is not known (an event that took in articles or
+    another event whose tree was not known: stored by an earlier version)."""
+    return {e: index.trees.get(e) for e in events}

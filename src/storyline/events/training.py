@@ -369,7 +369,7 @@ def as_ingested(articles: Iterable[Article], settings: Settings, models: Models,
                 batch: int = INGEST_BATCH, restart: bool = False) -> tuple[dict[str, str], dict[str, str]]:
     """What `storyline ingest` makes of ``articles``: batches in the order given (or shuffled with
     seed ``shuffle``), each placed in canonical order; with ``restart``, each batch by an index started
-    afresh from the articles placed before it, with their events' weakest merges, as separate runs of
+    afresh from the articles placed before it, with their events' trees of merges, as separate runs of
     `storyline ingest` start from the store (:meth:`.EventIndex.from_articles`, which makes the index
     :meth:`.EventTracker.from_store` makes from the traits the store keeps). Returns
     ``({article: event}, {article: story})``."""
@@ -385,7 +385,7 @@ def as_ingested(articles: Iterable[Article], settings: Settings, models: Models,
             for a in placed:  # as the store holds them now
                 a.event_id = index.event_of[a.id]
                 a.story_id = index.story_of(a.event_id)
-            index = EventIndex.from_articles(placed, settings, models, weakest=index.weakest)
+            index = EventIndex.from_articles(placed, settings, models, trees=index.trees)
         index.place_batch(articles[start:start + batch])
     return index.assignments(), {a: index.story_of(e) for a, e in index.event_of.items()}
 

@@ -80,7 +80,7 @@ def copy_store(source: Store, target: Store, on_progress: Callable[[int], None] 
         for keys in _chunks(source.vector_keys()):
             target.put_vectors(source.get_vectors(keys))
         target.set_duplicate_of(copies)
-        target.save_events(source.events(), source.stories(), weakest=source.event_weakest())
+        target.save_events(source.events(), source.stories(), trees=source.event_trees())
         counts = {t: target.count(t) for t in COUNTED}
         expected = {t: source.count(t) for t in COUNTED}
         if counts != expected:  # rolled back

@@ -219,9 +219,19 @@ def m008_traits(conn: sqlite3.Connection) -> None:
         """)  # fmt: skip
 
 
+def m009_event_trees(conn: sqlite3.Connection) -> None:
+    """Each event keeps the merges that formed it, in the order made (``tree``: JSON ``[[probability, article,
+    article], ...]``, empty for one article), which ``weakest`` (the lowest of them) gave only the least of:
+    placement takes a stored event apart only into the pieces a new article could reach
+    (:meth:`.EventIndex._pieces`). NULL: not known (an event stored before), made again from its members when a
+    batch first takes it apart."""
+    conn.execute("ALTER TABLE events ADD COLUMN tree TEXT")
+    conn.execute("ALTER TABLE events DROP COLUMN weakest")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     m001_articles, m002_enrichment, m003_encoding, m004_store_state, m005_no_statement_vectors,
-    m006_outlet_any_case, m007_event_weakest, m008_traits,
+    m006_outlet_any_case, m007_event_weakest, m008_traits, m009_event_trees,
 )
 
 

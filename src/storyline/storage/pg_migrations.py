@@ -212,9 +212,16 @@ def m009_traits(conn: psycopg.Connection) -> None:
     )
 
 
+def m010_event_trees(conn: psycopg.Connection) -> None:
+    """Each event keeps the merges that formed it (``tree``) instead of their weakest, as
+    :func:`.migrations.m009_event_trees` says for SQLite."""
+    conn.execute("ALTER TABLE events ADD COLUMN tree TEXT")
+    conn.execute("ALTER TABLE events DROP COLUMN weakest")
+
+
 MIGRATIONS: tuple[Callable[[psycopg.Connection], None], ...] = (
     m001_articles, m002_enrichment, m003_encoding, m004_store_state, m005_no_statement_vectors,
-    m006_outlet_any_case, m007_search_any_case, m008_event_weakest, m009_traits,
+    m006_outlet_any_case, m007_search_any_case, m008_event_weakest, m009_traits, m010_event_trees,
 )
 
 

@@ -354,10 +354,10 @@ class SQLStore:
 
     # --- events and stories -------------------------------------------------------------
     def save_events(self, events: list[Event], stories: list[Story], replace: bool = False,
-                    weakest: Mapping[str, float | None] | None = None) -> None:  # fmt: skip
+                    trees: Mapping[str, list | None] | None = None) -> None:  # fmt: skip
         """Write events and stories and point each article at its event; ``replace`` drops all others first.
-        ``weakest`` gives stored events the lowest probability of the merges that formed them (placement's
-        :attr:`.EventIndex.weakest`, read back by :meth:`event_weakest` when it starts again; None: not known)."""
+        ``trees`` gives stored events the merges that formed them (placement's :attr:`.EventIndex.trees`, read
+        back by :meth:`event_trees` when it starts again; None: not known)."""
         with self.write():
             if replace:
                 self._exec("UPDATE articles SET event_id = NULL")
@@ -382,9 +382,10 @@ class SQLStore:
                   e.story_id) for e in events],
             )  # fmt: skip
             self._many("UPDATE articles SET event_id=? WHERE id=?", [(e.id, aid) for e in events for aid in e.articles])
-            if weakest:
-                self._many("UPDATE events SET weakest=? WHERE id=?",
-                           [(None if w is None else float(w), e) for e, w in sorted(weakest.items())])
+            if trees:
+                self._many("UPDATE events SET tree=? WHERE id=?",
+                           [(None if t is None else json.dumps([[float(p), a, b] for p, a, b in t], separators=(",", ":")), e)
+                            for e, t in sorted(trees.items())])  # fmt: skip
             self._many("DELETE FROM events WHERE id = ? AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.event_id = events.id)",
                        [(e,) for e in sorted(left)])  # fmt: skip
             self._many("DELETE FROM stories WHERE id = ? AND NOT EXISTS (SELECT 1 FROM events e WHERE e.story_id = stories.id)",
@@ -416,9 +417,11 @@ class SQLStore:
             rows = self._all(f"SELECT * FROM events ORDER BY date IS NULL, date{self.C}, id{self.C}")
         return [R.event_from_row(r, members.get(r["id"], [])) for r in rows]
 
-    def event_weakest(self) -> dict[str, float]:
-        """``{event id: the lowest probability of the merges that formed it}`` for the events that know it."""
-        return {r["id"]: float(r["weakest"]) for r in self._all("SELECT id, weakest FROM events WHERE weakest IS NOT NULL")}
+    def event_trees(self) -> dict[str, list[tuple[float, str, str]]]:
+        """``{event id: the merges that formed it}`` (each ``(probability, article, article)``, in the order made)
+        for the events that know them."""
+        return {r["id"]: [(float(p), a, b) for p, a, b in json.loads(r["tree"])]
+                for r in self._all("SELECT id, tree FROM events WHERE tree IS NOT NULL")}
 
     def get_event(self, event_id: str) -> Event:
         row = self._one("SELECT * FROM events WHERE id = ?", (event_id,))
