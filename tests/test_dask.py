@@ -170,3 +170,81 @@ def test_a_batch_whose_workers_all_left_fails_instead_of_waiting_for_ever(monkey
                     gathered.result(timeout=30)
         finally:
             executor.close()
+
+
+def test_an_address_where_no_dask_scheduler_listens_is_refused_in_seconds(monkeypatch):
+    """A port that accepts but never greets (the dashboard's 8787, any HTTP server) held the ingest for ever, and a
+    malformed address was a 170-line traceback."""
+    import threading
+
+    from storyline import executors
+    from storyline.errors import SettingsError
+    from storyline.settings import Settings
+
+    monkeypatch.setattr(executors, "CONNECT_WAIT", 1.0)
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        threading.Thread(target=lambda: server.accept(), daemon=True).start()  # accepts, says nothing
+        address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+        started = time.monotonic()
+        with pytest.raises(SettingsError, match=rf"--scheduler {re.escape(address)}: something listens there but it is "
+                                                "not a Dask scheduler \\(it said nothing in 1 s"):
+            executors.DaskExecutor(Settings(), scheduler=address)
+        assert time.monotonic() - started < 10
+    for address in ("foo", "tcp://127.0.0.1:notaport", "tcp://127.0.0.1:8799/", "http://127.0.0.1:8786"):
+        with pytest.raises(SettingsError, match=rf"--scheduler {re.escape(address)}: not the address of a Dask scheduler"):
+            executors.DaskExecutor(Settings(), scheduler=address)
+
+
+def test_workers_that_cannot_import_storyline_are_refused_before_any_task(monkeypatch):
+    """Such a worker failed on the first task and stopped, and the ingest said 30 s later that every worker had
+    left, to be run again."""
+    from distributed import LocalCluster
+
+    from storyline import executors
+    from storyline.errors import SettingsError
+    from storyline.settings import Settings
+
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+        executor = executors.DaskExecutor(Settings(), scheduler=cluster.scheduler_address)  # this one can
+        [worker] = executor.client.scheduler_info()["workers"]
+        monkeypatch.setattr(executor.client, "get_versions",
+                            lambda packages: {"workers": {worker: {"packages": {"storyline": None}}}})
+        with pytest.raises(SettingsError, match=rf"1 of its 1 Dask workers cannot import storyline \({re.escape(worker)}\)"):
+            executor._check_workers(cluster.scheduler_address)
+
+
+def test_a_worker_runs_on_the_drivers_settings_and_says_what_it_lacks_is_its_own(tmp_path, monkeypatch):
+    """A worker started beside a storyline.cfg refused the ingest for a setting the driver never had; and a model
+    missing on a worker was told as though the driver lacked it."""
+    import distributed
+
+    from storyline import executors
+    from storyline.errors import ModelMissing
+    from storyline.settings import Settings
+
+    values = Settings(languages="en").as_dict()
+    (tmp_path / "storyline.cfg").write_text("[storyline]\nengine = dask\nlanguages = de\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("STORYLINE_WORKERS", "7")
+    assert executors._worker_settings(values).as_dict() == values
+    monkeypatch.setattr(distributed, "get_worker", lambda: type("W", (), {"address": "tcp://10.0.0.9:4100"})())
+    with pytest.raises(ModelMissing, match=r"^on the Dask worker at tcp://10.0.0.9:4100: the model 'm' is not installed"):
+        with executors._on_worker():
+            raise ModelMissing("m", "p")
+
+
+def test_the_local_clusters_workers_leave_ctrl_c_to_the_driver():
+    """Ctrl-C printed four tracebacks of its worker processes before `interrupted`; the local engine's workers ignore it."""
+    done = subprocess.run([sys.executable, "-c", (
+        "import signal\n"
+        "from storyline import executors\n"
+        "from storyline.settings import Settings\n"
+        "def handler():\n"
+        "    return signal.getsignal(signal.SIGINT) == signal.SIG_IGN\n"
+        "if __name__ == '__main__':\n"
+        "    ex = executors.DaskExecutor(Settings(), workers=1)\n"
+        "    print(list(ex.client.run(handler).values()), signal.getsignal(signal.SIGINT) is signal.default_int_handler)\n"
+        "    ex.close()\n")], capture_output=True, text=True, timeout=300, cwd=ROOT)  # fmt: skip
+    assert done.stdout.split("\n")[-2] == "[True] True", done.stderr[-2000:]

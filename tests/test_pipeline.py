@@ -87,7 +87,7 @@ def test_same_ingest_twice_changes_nothing(env):
     assert "has the same text as" not in second.output  # the same ids: nothing to name
 
 
-def test_every_stored_event_keeps_its_weakest_merge_for_the_next_run(env):
+def test_every_stored_event_keeps_its_tree_of_merges_for_the_next_run(env):
     """A later `storyline ingest` starts placement from the store: each event says how it was formed, after an
     ingest, a second one, and a rebuild."""
     d = _corpus(env)
@@ -96,7 +96,7 @@ def test_every_stored_event_keeps_its_weakest_merge_for_the_next_run(env):
     def known() -> tuple[set[str], set[str]]:
         store = open_store(env / "s.db")
         try:
-            return {e.id for e in store.events()}, set(store.event_weakest())
+            return {e.id for e in store.events()}, set(store.event_trees())
         finally:
             store.close()
 
@@ -111,10 +111,10 @@ def test_every_stored_event_keeps_its_weakest_merge_for_the_next_run(env):
     assert known()[1] == known()[0] == events
 
 
-def test_separate_runs_store_the_weakest_merges_the_placing_process_holds(tmp_path):
+def test_separate_runs_store_the_trees_the_placing_process_holds(tmp_path):
     """Each run builds its index inside its first batch's transaction, with that batch already stored: the
     batch is placed, and what placing it changed written, by the one path every batch takes. (Placed while
-    the index was built, the events it took apart and formed again kept their old weakest merge in the store.)"""
+    the index was built, the events it took apart and formed again kept their old merges in the store.)"""
     from _light import RegexNLP
     from storyline.enrichment import Enricher, HashEmbedder
 
@@ -124,8 +124,8 @@ def test_separate_runs_store_the_weakest_merges_the_placing_process_holds(tmp_pa
     for run in range(4):  # a new pipeline for each, as a new process: its index is built from the store
         pipeline = Pipeline(store, settings, enricher=Enricher(settings, nlp=RegexNLP(), embedder=HashEmbedder()))
         assert pipeline.ingest(files[run::4]).ok
-        held = {e: w for e, w in pipeline.events.index.weakest.items() if w > 0}
-        assert store.event_weakest() == held, run
+        held = pipeline.events.index.trees
+        assert store.event_trees() == held, run
         assert set(held) == {e.id for e in store.events()}
 
 
@@ -402,3 +402,21 @@ def test_a_negative_limit_is_refused_before_the_store_is_read(env):
         result = runner.invoke(app, [listing, "--db", "s.db", "--limit", "-1", "--json"])
         assert result.exit_code == 2 and "--limit" in result.output and "0" in result.output, listing
         assert json.loads(runner.invoke(app, [listing, "--db", "s.db", "--limit", "0", "--json"]).output) == []
+
+
+def test_warming_up_loads_the_models_where_the_executor_runs_them(tmp_path):
+    """`ingest --watch --engine dask` loaded the models in the driver, which never uses them, and left every Dask
+    worker to load them on its first file."""
+    from storyline.executors import LocalExecutor
+
+    warmed = []
+
+    class Elsewhere(LocalExecutor):
+        def warm_up(self) -> None:
+            warmed.append(self.name)
+
+    store = open_store(tmp_path / "s.db")
+    settings = Settings(languages="en", embedder="hash")
+    pipeline = Pipeline(store, settings, executor=Elsewhere(settings, lambda: pytest.fail("the driver's models loaded")))
+    pipeline.warm()
+    assert warmed == ["local"]

@@ -17,14 +17,18 @@ so the driver stores one batch while the next is enriched:
 
 from __future__ import annotations
 
+import logging
+import signal
+import socket
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 import numpy as np
 
-from .errors import EngineFailed, SettingsError, StorylineError
-from .mapping import Result, describe_batch, enrich_batch, lead_keys, start_enrich
+from .errors import EngineFailed, ModelMissing, SettingsError, StorylineError
+from .mapping import Result, describe_batch, describe_one, enrich_batch, lead_keys, start_enrich
 from .models import Article
 
 Enriching = Callable[[], tuple[list[Result], dict[str, np.ndarray]]]  # waits for a started enrichment: results, vectors
@@ -33,6 +37,7 @@ ENGINES = ("local", "dask")
 PARTITION = 32  # articles per Dask task: enough to batch the models, small enough to spread a batch over workers
 WORKERS_WAIT = 30.0  # seconds a running scheduler is given to have a worker before the ingest is refused (or fails)
 WORKERS_POLL = 1.0  # seconds between looks at whether a batch's scheduler still has workers
+CONNECT_WAIT = 10.0  # seconds a --scheduler address is given to greet a connection as a Dask scheduler does
 
 
 class Executor(Protocol):
@@ -67,7 +72,7 @@ class LocalExecutor:
 
     def warm_up(self) -> None:
         """Load the models now rather than on the first batch."""
-        warm_up(self._enricher())
+        warm_up(self._enricher(), self.settings)
 
     def close(self, kill: bool = False) -> None:
         """The enricher's workers belong to the pipeline, which stops them."""
@@ -88,22 +93,42 @@ class DaskExecutor:
         self._where = scheduler or "a local cluster"
         self._values = settings.as_dict() | {"workers": 1}  # the cluster is the pool: no processes of its own
         self._cluster = None
+        logging.getLogger("distributed.client").setLevel(logging.CRITICAL)  # its failures are told as EngineFailed
         if scheduler:
+            _check_scheduler(scheduler)
             try:
-                self.client = Client(scheduler, timeout="30s")
+                self.client = Client(scheduler, timeout=f"{CONNECT_WAIT}s")
             except OSError as exc:
                 raise SettingsError(f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc}). Start it with "
                                     "`dask scheduler` and its workers with `dask worker ADDRESS`.") from None  # fmt: skip
+            except (ValueError, TypeError) as exc:
+                raise SettingsError(f"--scheduler {scheduler}: not the address of a Dask scheduler ({exc}). Give one "
+                                    "like tcp://HOST:8786") from None
             try:  # with no worker, every task would wait for one, and the ingest hang without a word
                 self.client.wait_for_workers(1, timeout=WORKERS_WAIT)
             except TimeoutError:
                 self.client.close()
                 raise SettingsError(f"--scheduler {scheduler}: the Dask scheduler has no workers (none joined in "
                                     f"{WORKERS_WAIT:g} s). Start them with `dask worker {scheduler}`.") from None  # fmt: skip
+            self._check_workers(scheduler)
         else:
-            self._cluster = LocalCluster(n_workers=workers or max(1, int(settings.workers)), threads_per_worker=1,
-                                         processes=True, dashboard_address=None)  # fmt: skip
+            interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)  # its worker processes inherit it: Ctrl-C is the
+            try:  # driver's alone to handle, as with the local engine's workers
+                self._cluster = LocalCluster(n_workers=workers or max(1, int(settings.workers)), threads_per_worker=1,
+                                             processes=True, dashboard_address=":0")  # fmt: skip
+            finally:
+                signal.signal(signal.SIGINT, interrupt)
             self.client = Client(self._cluster)
+
+    def _check_workers(self, scheduler: str) -> None:
+        """Refuse workers that cannot import storyline: each would fail on the first task and stop."""
+        found = self.client.get_versions(packages=["storyline"]).get("workers", {})
+        lacking = sorted(w for w, v in found.items() if not (v.get("packages") or {}).get("storyline"))
+        if lacking:
+            self.client.close()
+            raise SettingsError(f"--scheduler {scheduler}: {len(lacking)} of its {len(found)} Dask workers cannot import "
+                                f"storyline ({', '.join(lacking[:3])}{', ...' if len(lacking) > 3 else ''}). Install it "
+                                "where they run (the same version as here), then start them again.")
 
     def _map(self, fn, parts: list[tuple]) -> list[Any]:
         return self._gather(self._submit(fn, parts))
@@ -177,6 +202,35 @@ class DaskExecutor:
             self._cluster.close()
 
 
+def _check_scheduler(address: str) -> None:
+    """Refuse, within :data:`CONNECT_WAIT` seconds, a TCP address where something other than a Dask scheduler
+    listens: a scheduler greets each connection first, and the client waits for that greeting without a deadline
+    (the dashboard's port, 8787, held an ingest for ever)."""
+    from distributed.comm import parse_address
+    from distributed.comm.addressing import parse_host_port
+
+    try:
+        scheme, location = parse_address(address)
+        if scheme != "tcp":
+            return
+        host, port = parse_host_port(location)
+    except (ValueError, TypeError) as exc:
+        raise SettingsError(f"--scheduler {address}: not the address of a Dask scheduler ({exc}). Give one like "
+                            "tcp://HOST:8786") from None
+    try:
+        with socket.create_connection((host, port), timeout=CONNECT_WAIT) as conn:
+            conn.settimeout(CONNECT_WAIT)
+            greeted = conn.recv(1)
+    except TimeoutError:
+        greeted = b""
+    except OSError:
+        return  # unreachable: the client says so
+    if not greeted:
+        raise SettingsError(f"--scheduler {address}: something listens there but it is not a Dask scheduler (it said "
+                            f"nothing in {CONNECT_WAIT:g} s; a scheduler's own port is 8786 unless set, its dashboard's "
+                            "8787). Give the address `dask scheduler` prints.")
+
+
 def _partitions(articles: list[Article]) -> list[list[Article]]:
     return [articles[i : i + PARTITION] for i in range(0, len(articles), PARTITION)]
 
@@ -188,7 +242,7 @@ _WORKER_ENRICHERS: dict[tuple, Any] = {}
 def _worker_settings(values: dict):
     from .settings import Settings
 
-    return Settings(**values)
+    return Settings.exactly(values)  # the driver's: not a config file or environment of the worker's own
 
 
 def _worker_enricher(values: dict):
@@ -201,21 +255,40 @@ def _worker_enricher(values: dict):
 
 
 def dask_describe(articles: list[Article], values: dict) -> list[Result]:
-    return describe_batch(articles, _worker_settings(values))
+    with _on_worker():
+        return describe_batch(articles, _worker_settings(values))
 
 
 def dask_enrich(articles: list[Article], values: dict, known: dict[str, np.ndarray]):
-    return enrich_batch(articles, _worker_enricher(values), known)
+    with _on_worker():
+        return enrich_batch(articles, _worker_enricher(values), known)
 
 
 def dask_warm_up(values: dict) -> None:
-    warm_up(_worker_enricher(values))
+    with _on_worker():
+        warm_up(_worker_enricher(values), _worker_settings(values))
 
 
-def warm_up(enricher) -> None:
-    """Enrich one short article, which loads every model the enricher uses."""
-    enricher.enrich([Article(id="warm-up", source="", raw="", text="Anna Berg said the port would open on Monday.",
-                             title="Port opens", language="en")])  # fmt: skip
+@contextmanager
+def _on_worker():
+    """A setting or model a Dask worker lacks (a model not installed there) is said to be the worker's: the driver
+    that reports it may well have what the worker lacks."""
+    try:
+        yield
+    except (SettingsError, ModelMissing) as exc:
+        from distributed import get_worker
+
+        exc.args = (f"on the Dask worker at {get_worker().address}: {exc}",)
+        raise
+
+
+WARM_UP = ("Council approves new budget\n\nMay 3, 2024 - The city council approved a $2 million budget on "
+           'Tuesday, Mayor Jane Smith said. "This is a good day for the city," Smith told reporters in Springfield.')
+
+
+def warm_up(enricher, settings) -> None:
+    """Describe and enrich one made-up article (not stored), which loads every model the two stages use."""
+    enricher.enrich([describe_one(Article(id="warm-up", source="warm-up", raw=WARM_UP), settings)])
 
 
 def check_engine(engine: str, scheduler: str | None = None) -> None:

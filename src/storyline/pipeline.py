@@ -46,7 +46,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from . import mapping, reading
+from . import reading
 from .duplicates import Deduplicator, content_hash
 from .errors import ArticleFailed, InputError, StageFailed
 from .executors import Enriching, Executor, LocalExecutor
@@ -58,8 +58,6 @@ from .storage import Store
 from .storage.base import Publication
 
 BATCH = 256  # articles per transaction; large enough for the enrichment workers to pay off
-WARM_UP = ("Council approves new budget\n\nMay 3, 2024 - The city council approved a $2 million budget on "
-           'Tuesday, Mayor Jane Smith said. "This is a good day for the city," Smith told reporters in Springfield.')
 
 
 @dataclass
@@ -184,8 +182,7 @@ class Pipeline:
     def warm(self) -> None:
         """Load the models and the event state now, so the first article placed pays no start-up:
         a made-up article is cleaned, described and enriched (not stored), and the event state is read."""
-        warm = mapping.describe_one(Article(id="warm-up", source="warm-up", raw=WARM_UP), self.settings)
-        self.enricher.enrich([warm])
+        self.executor.warm_up()  # where the models run: this process, or each Dask worker
         self.registry  # noqa: B018 - built from the store now
         self.events  # noqa: B018
 

