@@ -34,6 +34,7 @@ from storyline.labelled import (
     evaluate_labelled,
     load_labelled,
     mean_scores,
+    measured_on,
     scores,
     window_ceiling,
 )
@@ -91,7 +92,7 @@ def on_parts(data, k: int, settings) -> dict:
     results = []
     for held in folds(data, k):
         part = data.subset(held)
-        results.append((len(part.articles), scores(part, *as_ingested(part.articles, settings, models))))
+        results.append((measured_on(part), scores(part, *as_ingested(part.articles, settings, models))))
     return mean_scores(results)
 
 

@@ -35,11 +35,11 @@ def result():
     from storyline.events.model import Models
     from storyline.events.placement import canonical_order
     from storyline.events.training import as_ingested, as_rebuilt
-    from storyline.labelled import load_labelled, mean_scores, scores
+    from storyline.labelled import load_labelled, mean_scores, measured_on, scores
     from storyline.settings import Settings
 
     data, settings, models = load_labelled(DATA), Settings(), Models.load()
-    ingested = [(1, scores(data, *as_ingested(data.articles, settings, models, shuffle=seed))) for seed in range(ORDERS)]
+    ingested = [(measured_on(data), scores(data, *as_ingested(data.articles, settings, models, shuffle=seed))) for seed in range(ORDERS)]
     in_date_order = as_ingested(canonical_order(data.articles), settings, models, batch=16)
     return {"ingest": mean_scores(ingested), "ingest in date order": scores(data, *in_date_order),
             "rebuild": scores(data, *as_rebuilt(data.articles, settings, models))}

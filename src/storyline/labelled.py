@@ -289,17 +289,17 @@ def cross_validate(data: Labelled, k: int, settings: Settings | None = None, shu
             raise InputError(exc.where, f"{exc.what}, in training with fold {i} of {k} held out",
                              f"{exc.todo}; or {more}") from None
         test = data.subset(held)
-        results.append((_measured_on(test), scores(test, *as_ingested(test.articles, settings, models, shuffle=shuffle))))
+        results.append((measured_on(test), scores(test, *as_ingested(test.articles, settings, models, shuffle=shuffle))))
         if with_baselines:
             for name, figures in baselines(test, train).items():
-                compared.setdefault(name, []).append((_measured_on(test), figures))
+                compared.setdefault(name, []).append((measured_on(test), figures))
     out = {"articles": len(data.articles), "folds": k, "ingest": mean_scores(results)}
     if with_baselines:
         out["baselines"] = {name: mean_scores(figures) for name, figures in compared.items()}
     return out
 
 
-def _measured_on(data: Labelled) -> dict[str, int]:
+def measured_on(data: Labelled) -> dict[str, int]:
     """How many articles each figure of :func:`scores` is measured on: stories leave out unknown stories, topic
     precision unknown topics (any other figure counts every article)."""
     return {"events": len(data.articles), "stories": sum(s is not None for s in data.story.values()),
@@ -308,7 +308,7 @@ def _measured_on(data: Labelled) -> dict[str, int]:
 
 def mean_scores(results: list[tuple[dict[str, int], dict]]) -> dict:
     """Each figure of the folds' :func:`scores` averaged over the folds that have it, each fold weighted by the
-    articles the figure was measured on there (:func:`_measured_on`): a fold without story labels neither
+    articles the figure was measured on there (:func:`measured_on`): a fold without story labels neither
     lowers the stories' mean nor, being first, leaves it out."""
     out: dict = {}
     for key in dict.fromkeys(key for _, figures in results for key in figures):
