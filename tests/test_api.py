@@ -93,6 +93,14 @@ def test_a_quote_names_its_speaker_alike_in_every_answer(tmp_path):
     assert (quote["speaker"], quote["speaker_as_written"]) == ("Dr Anika Lund", "Anika Lund")
     assert {q["speaker"] for q in event["quotes"]} == {"Dr Anika Lund"}
     assert {q["speaker"] for q in event["summary"]["quotes"]} == {"Dr Anika Lund"}
+    page = client.get("/articles/harbour-2021").text  # and the article's page, and `storyline show --json`
+    assert '>Dr Anika Lund</a>' in page and 'title="Anika Lund in this article"' in page
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    shown = json.loads(CliRunner().invoke(app, ["show", "harbour-2021", "--json", "--db", str(tmp_path / "s.db")]).output)
+    assert [(q["speaker"], q["speaker_as_written"]) for q in shown["quotes"]] == [("Dr Anika Lund", "Anika Lund")]
 
 
 def test_entity_api_lists_its_quotes(client, store):

@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import reading
 from .errors import InputError, OutputError, SettingsError, StoreError, StorylineError
-from .export import article_dict, export
+from .export import article_dict, export, quote_dicts
 from .models import Event, Story
 from .outlets import outlet_label
 from .output import FORMATS, emit, plural, printable
@@ -243,7 +243,7 @@ def show(article_id: str, db: Db = None, as_json: AsJsonObject = False) -> None:
     article = store.get_article(article_id)
     if as_json:
         data = article_dict(article) | {
-            "quotes": [vars(q) for q in article.quotes], "figures": [vars(f) for f in article.figures],
+            "quotes": quote_dicts(store, article), "figures": [vars(f) for f in article.figures],
             "mentions": [vars(m) for m in article.mentions], "times": [vars(t) for t in article.times],
         }  # fmt: skip
         _print_json(data)

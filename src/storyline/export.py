@@ -25,6 +25,15 @@ def article_dict(article) -> dict[str, Any]:
     return out
 
 
+def quote_dicts(store: Store, article) -> list[dict[str, Any]]:
+    """An article's quotes, each ``speaker`` the store's name for them when the store knows them (as every listing,
+    summary and the export give it: one name for one person), and ``speaker_as_written`` the name as this article
+    gives it."""
+    names = store.entity_names(q.speaker_entity_id for q in article.quotes if q.speaker_entity_id)
+    return [asdict(q) | {"speaker": names.get(q.speaker_entity_id or 0, q.speaker), "speaker_as_written": q.speaker}
+            for q in article.quotes]
+
+
 def export(store: Store) -> dict[str, Any]:
     """Everything the store holds, as one JSON-ready object (the contract's ``export --format json``)."""
     articles = [article_dict(a) for a in store.iter_articles(full=False)]

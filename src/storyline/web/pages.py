@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from ..errors import BadParameter, NotFound
+from ..export import quote_dicts
 from ..reading import CONTROL
 from . import charts, views
 from .marking import mark_paragraphs
@@ -153,7 +154,7 @@ def article(
     story = store.get_story(event.story_id) if event and event.story_id else None
     return render(
         request, "article.html", title=a.title or a.id, a=a, paragraphs=mark_paragraphs(a, _span(at)),
-        entities=views.entities_in(a), show_removed=bool(removed), event=event, story=story,
+        entities=views.entities_in(a), quotes=quote_dicts(store, a), show_removed=bool(removed), event=event, story=story,
         kept_at=f"&at={at}#cited" if _span(at) else "",  # showing the clutter or not keeps the cited words marked
     )  # fmt: skip
 

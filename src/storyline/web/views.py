@@ -24,7 +24,7 @@ from datetime import date
 from typing import Any
 
 from ..errors import BadParameter
-from ..export import article_dict
+from ..export import article_dict, quote_dicts
 from ..models import Article, Event
 from ..reading import CONTROL
 from ..storage import SearchHit, check_period
@@ -249,15 +249,11 @@ def _group_quotes(quotes: list[dict]) -> list[dict]:
 
 # --- article ----------------------------------------------------------------------------
 def article_json(store: Any, a: Article) -> dict:
-    """The article (export object) with its mentions, quotes, figures and times. A quote's ``speaker`` is the
-    store's name for them when the store knows them, as every listing, summary and the export give it (one name
-    for one person), and ``speaker_as_written`` the name as this article gives it."""
-    names = store.entity_names(q.speaker_entity_id for q in a.quotes if q.speaker_entity_id)
+    """The article (export object) with its mentions, quotes (:func:`.export.quote_dicts`), figures and times."""
     return {
         "article": article_dict(a),
         "mentions": [dataclasses.asdict(m) for m in a.mentions],
-        "quotes": [dataclasses.asdict(q) | {"speaker": names.get(q.speaker_entity_id or 0, q.speaker),
-                                            "speaker_as_written": q.speaker} for q in a.quotes],
+        "quotes": quote_dicts(store, a),
         "figures": [dataclasses.asdict(f) for f in a.figures],
         "times": [dataclasses.asdict(t) for t in a.times],
     }
