@@ -575,6 +575,16 @@ def test_a_language_outside_the_configured_ones_is_other_with_the_guess():
     assert detect(english * 2, ["en", "de", "fr"]) == "en"
 
 
+def test_a_short_text_in_an_alphabet_none_of_the_configured_languages_use_is_other():
+    """A Japanese headline or a two-line Russian brief among en and de had no language at all: too short to be
+    judged other, and in none of the configured languages' letters. The alphabet says enough."""
+    assert detect("東京都は月曜日、新しい防災計画を発表した。", ["en", "de"]) == "other:ja"
+    assert detect("Совет утвердил бюджет в понедельник.", ["en", "de"]) == "other:ru"
+    assert detect("Совет утвердил бюджет в понедельник.", ["en", "ru"]) == "ru"
+    assert detect("Der Rat hat am Montag den Haushalt beschlossen.", ["en", "de"]) == "de"
+    assert detect("12 345", ["en", "de"]) is None  # no letters: nothing to tell
+
+
 def test_a_commenters_name_card_is_not_the_authors_credit():
     """A page's metadata can take a commenter's card ("Rolf Brand says:") for its author: a name the page
     shows only in its comments is dropped, and the page's link to its author names her."""

@@ -8,8 +8,9 @@ Portuguese one), plain ``other`` when it is not.
 Both detectors are built once, on first use, in low-accuracy mode (trigram models only): news articles
 are long enough for it, and it keeps memory to a fraction of the full models (the one over all
 languages loads only the models of the scripts it meets; about 70 MB for the Latin and Cyrillic ones).
-A text shorter than :data:`OTHER_MIN_CHARS` is not judged "other": too short to tell; nor is one whose
-opening reads otherwise (an English article quoting posts in Japanese).
+A text shorter than :data:`OTHER_MIN_CHARS` is not judged "other" (too short to tell) unless it is written in
+none of the configured languages' alphabets (a headline in Japanese among en and de); nor is one whose opening
+reads otherwise (an English article quoting posts in Japanese).
 """
 
 from __future__ import annotations
@@ -41,7 +42,10 @@ def detect(text: str, languages: Iterable[str]) -> str | None:
     if len(codes) == 1:
         return codes[0]
     found = _detector(codes).detect_language_of(sample)
-    code = found.iso_code_639_1.name.lower() if found is not None else None
+    if found is None:  # in none of the configured languages' alphabets (Japanese among en, de): other, however
+        other = _other(sample, codes, None)  # short, when lingua is sure which (digits alone say nothing)
+        return other if other and other != OTHER else None
+    code = found.iso_code_639_1.name.lower()
     # the opening must agree (an English article quoting Japanese posts is English); asked first, as it is
     # the shorter text and mostly says no
     if len(sample) >= OTHER_MIN_CHARS and _other(sample[: 2 * OTHER_MIN_CHARS], codes, code):
