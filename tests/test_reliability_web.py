@@ -188,3 +188,151 @@ def test_a_gzip_body_is_inflated_within_the_size_limit(store):
     r = _client(store).post("/api/articles", content=LINE, headers=BEARER | JSONL | {"Content-Encoding": "br"})
     assert r.status_code == 415 and "gzip" in r.json()["error"]
     assert store.count("articles") == 6  # the fixture's five and the tram line
+
+
+def test_many_threads_reading_one_store_at_once_all_get_answers(tmp_path):
+    """Eight threads reading through the server's one SQLite connection hung it for good: a query calling
+    storyline's casefold waited for Python's lock while the thread holding that lock waited for the connection.
+    Run in a process of its own, so that a hang fails the test instead of stopping the suite."""
+    import subprocess
+    import sys as _sys
+    import textwrap
+    from pathlib import Path
+
+    from storyline.storage import open_store
+
+    _sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "web"))
+    from webstore import fill_store
+
+    path = tmp_path / "s.db"
+    store = open_store(path)
+    fill_store(store)  # quotes with speakers: the speaker filter calls casefold on each
+    store.close()
+    script = textwrap.dedent(f"""
+        import threading
+        from storyline.storage import open_store
+        store = open_store({str(path)!r}, read_only=True)
+        answers = []
+        def read():
+            for _ in range(150):
+                store.quotes(speaker="a", limit=None)
+                answers.append(len(store.list_articles(outlet="HARBOUR gazette")))
+        threads = [threading.Thread(target=read) for _ in range(8)]
+        for t in threads: t.start()
+        for t in threads: t.join()
+        print(len(answers))
+    """)
+    done = subprocess.run([_sys.executable, "-c", script], capture_output=True, text=True, timeout=240)
+    assert done.stdout.strip() == "1200", done.stderr[-2000:]
+
+
+def test_reads_inside_a_snapshot_see_one_state_of_the_store(store_url):
+    """An event's page read the event, then its story, with an ingest's commit between: the story was gone."""
+    import threading
+
+    from storyline import Event, Story
+    from storyline.storage import open_store
+
+    writer = open_store(store_url)
+    writer.add_articles([_article(i) for i in ("a1", "a2")])
+    writer.save_events([Event("e1", articles=["a1", "a2"], story_id="s1")], [Story("s1", title="Pier")])
+    reader = open_store(store_url, read_only=True)
+    seen: list = []
+
+    def read(between: threading.Event, committed: threading.Event) -> None:
+        with reader.snapshot():
+            seen.append(reader.get_event("e1").story_id)
+            between.set()
+            committed.wait(30)
+            seen.append(reader.get_story("s1").title)  # gone from the store, not from the snapshot
+        seen.append([s.id for s in reader.stories()])
+
+    between, committed = threading.Event(), threading.Event()
+    thread = threading.Thread(target=read, args=(between, committed))
+    thread.start()
+    between.wait(30)
+    writer.save_events([Event("e1", articles=["a1", "a2"], story_id="s2")], [Story("s2", title="Pier again")])
+    committed.set()
+    thread.join(30)
+    assert seen == ["s1", "Pier", ["s2"]]
+    reader.close()
+    writer.close()
+
+
+def _article(ident: str):
+    from storyline import Article
+
+    return Article(id=ident, source=f"{ident}.txt", raw=f"Text of {ident}.", text=f"Text of {ident}.")
+
+
+def test_a_missing_story_read_on_the_way_is_no_redirect_to_a_story_id_under_events(store, monkeypatch):
+    """A story read on the way to an event page, gone mid-ingest, sent /events/ID to /events/<the new story id>."""
+    from storyline.errors import NotFound
+
+    client = _client(store)
+    event_id = store.events()[0].id
+    monkeypatch.setattr(client.app.state, "moved", lambda s, ident: "s-new" if ident.startswith("s-") else None)
+    monkeypatch.setattr(store, "get_story", lambda ident: (_ for _ in ()).throw(NotFound("story", "s-old")))
+    for url in (f"/api/events/{event_id}", f"/events/{event_id}"):
+        r = client.get(url, follow_redirects=False)
+        assert r.status_code == 404 and "s-old" in r.text, (url, r.status_code, r.headers.get("location"))
+
+
+def test_a_busy_store_is_a_503_to_try_again_and_a_stalled_or_abandoned_body_is_no_server_failure(store, monkeypatch, caplog):
+    """A store another writer held was a 500 after 30 s; a body that never came held its connection for ever; a
+    client that left mid-body was logged as a failure of the server, with two tracebacks."""
+    import asyncio
+    import logging
+
+    from storyline.errors import StoreBusy
+    from storyline.web import api
+
+    client = _client(store)
+    monkeypatch.setattr(client.app.state.ingestor, "ingest", lambda body, encoding: (_ for _ in ()).throw(
+        StoreBusy("s.db: the store is busy (database is locked); another storyline is writing to it. Try again")))
+    r = client.post("/api/articles", content=LINE, headers=JSONL | BEARER)
+    assert r.status_code == 503 and r.headers["retry-after"] == "5" and "busy" in r.json()["error"]
+
+    monkeypatch.setattr(api, "BODY_SECONDS", 0.5)
+
+    def asked(messages: list):
+        async def receive():
+            if messages:
+                return messages.pop(0)
+            await asyncio.sleep(5)
+            return {"type": "http.disconnect"}
+        return receive
+
+    def post(messages: list) -> list[dict]:
+        sent: list[dict] = []
+
+        async def send(message):
+            sent.append(message)
+
+        headers = [(b"content-type", b"application/x-ndjson"), (b"authorization", f"Bearer {TOKEN}".encode()),
+                   (b"host", b"testserver")]  # fmt: skip
+        scope = {"type": "http", "method": "POST", "path": "/api/articles", "raw_path": b"/api/articles",
+                 "query_string": b"", "headers": headers, "http_version": "1.1", "scheme": "http",
+                 "server": ("testserver", 80), "client": ("127.0.0.1", 5000), "root_path": ""}  # fmt: skip
+        asyncio.run(client.app(scope, asked(messages), send))
+        return sent
+
+    with caplog.at_level(logging.INFO, logger="storyline.web"):
+        stalled = post([{"type": "http.request", "body": b'{"id": "x", ', "more_body": True}])
+        left = post([{"type": "http.request", "body": b'{"id": "x", ', "more_body": True}, {"type": "http.disconnect"}])
+    assert stalled[0]["status"] == 408
+    assert left[0]["status"] == 400 and "the client left before its body arrived" in caplog.text
+    assert "failed" not in caplog.text
+
+
+def test_the_openapi_says_what_the_api_answers():
+    """Redirects of retired ids, 400 for a bad day or a control character, and 503 of a search by meaning that
+    cannot run were answered but not documented."""
+    from storyline.web import create_app
+
+    paths = create_app(None, Settings()).openapi()["paths"]
+    assert {"307", "404"} <= set(paths["/api/events/{event_id}"]["get"]["responses"])
+    assert {"307", "404"} <= set(paths["/api/stories/{story_id}"]["get"]["responses"])
+    assert "400" in paths["/api/articles"]["get"]["responses"] and "400" in paths["/api/quotes"]["get"]["responses"]
+    assert "503" in paths["/api/search"]["get"]["responses"]
+    assert {"408", "503"} <= set(paths["/api/articles"]["post"]["responses"])

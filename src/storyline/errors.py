@@ -13,6 +13,7 @@ The hierarchy::
     ├── EngineFailed               the Dask cluster running the map went away (scheduler gone, workers lost)
     ├── ModelMissing               a model package is not installed
     ├── StoreError                 the store cannot be opened, read, migrated or written (missing, damaged, busy)
+    │   └── StoreBusy              another writer holds it: try again later
     ├── NotFound                   an id that the store does not hold
     ├── BadParameter               a value given to a command or route that cannot be used (control characters ...)
     └── SettingsError              a bad setting value or config file
@@ -104,6 +105,10 @@ class ModelMissing(StorylineError):
 
 class StoreError(StorylineError):
     pass
+
+
+class StoreBusy(StoreError):
+    """Another writer held the store longer than a write waits: nothing is wrong, and the same write later succeeds."""
 
 
 PLURALS = {"story": "stories", "entity": "entities"}

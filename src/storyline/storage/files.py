@@ -10,7 +10,7 @@ import os
 import sqlite3
 from urllib.parse import quote
 
-from ..errors import StoreError
+from ..errors import StoreBusy, StoreError
 from .base import casefold
 from .migrations import pending
 
@@ -21,7 +21,7 @@ def store_failure(path: str, exc: sqlite3.Error) -> StoreError:
     """A one-line StoreError for an SQLite error on the store at ``path``: busy, read-only, or damaged."""
     text = str(exc)
     if "locked" in text or "busy" in text:
-        return StoreError(f"{path}: the store is busy ({text}); another storyline is writing to it. Try again when it is done.")
+        return StoreBusy(f"{path}: the store is busy ({text}); another storyline is writing to it. Try again when it is done.")
     if "readonly" in text or "read-only" in text:
         return StoreError(f"{path}: the store cannot be written ({text}). Read it with the read commands, "
                           "or copy it to a writable disk to change it.")

@@ -70,6 +70,7 @@ class PostgresStore(SQLStore):
         self.read_only = read_only
         self.migrations_applied: list[str] = []
         self._lock = threading.RLock()
+        self._snapshots = threading.local()  # the connection of this thread's snapshot, if any
         self._depth = 0
         self._owner: int | None = None
         self._conn: psycopg.Connection | None = None
@@ -163,12 +164,31 @@ class PostgresStore(SQLStore):
 
     @contextmanager
     def _reader(self) -> Iterator[psycopg.Connection]:
-        """The write connection inside this thread's write transaction (to see what it wrote), else one from the pool."""
+        """The write connection inside this thread's write transaction (to see what it wrote), the snapshot's inside
+        this thread's :meth:`snapshot`, else one from the pool."""
         if self._depth and self._owner == threading.get_ident():
             yield self._conn
+        elif (held := getattr(self._snapshots, "conn", None)) is not None:
+            yield held
         else:
             with self._pool.connection() as conn:
                 yield conn
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside it see one state of the database (a repeatable-read transaction on one pooled connection),
+        whatever commits meanwhile. Nested, or inside this thread's write transaction, it is that one."""
+        if (self._depth and self._owner == threading.get_ident()) or getattr(self._snapshots, "conn", None) is not None:
+            yield
+            return
+        with self._pool.connection() as conn:
+            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            self._snapshots.conn = conn
+            try:
+                yield
+            finally:
+                self._snapshots.conn = None
+                conn.execute("COMMIT")
 
     def _all(self, sql: str, params: Iterable[Any] = ()) -> list[Mapping[str, Any]]:
         with self._reader() as conn:

@@ -66,6 +66,10 @@ class SQLStore:
     def write(self) -> AbstractContextManager[None]:
         raise NotImplementedError
 
+    def snapshot(self) -> AbstractContextManager[None]:
+        """Reads inside it see one state of the store, whatever commits meanwhile (nested: the outer one)."""
+        raise NotImplementedError
+
     def _all(self, sql: str, params: Iterable[Any] = ()) -> list[Mapping[str, Any]]:
         raise NotImplementedError
 
@@ -190,6 +194,10 @@ class SQLStore:
             a.vector = vectors.get(vector_keys.get(a.id) or "")
 
     def _articles(self, where: str, params: list[Any], full: bool) -> list[Article]:
+        with self.snapshot():  # the articles and what they hold as of one commit
+            return self._read_articles(where, params, full)
+
+    def _read_articles(self, where: str, params: list[Any], full: bool) -> list[Article]:
         rows = self._all(
             f"SELECT a.*, a.{self.SEQ} AS seq_, e.story_id FROM articles a LEFT JOIN events e ON e.id = a.event_id "
             f"WHERE {where} ORDER BY a.{self.SEQ}",
@@ -406,6 +414,10 @@ class SQLStore:
     def events(self, story_id: str | None = None, articles: bool = True) -> list[Event]:
         """Every event, or those of one story (whose members alone are read); without ``articles``, their
         ``articles`` left empty (placement, which knows them, asks so for each story a batch changed)."""
+        with self.snapshot():  # the events and their members as of one commit
+            return self._events(story_id, articles)
+
+    def _events(self, story_id: str | None, articles: bool) -> list[Event]:
         if story_id:
             members = {} if not articles else self._members(
                 "SELECT a.event_id AS k, a.id FROM articles a JOIN events e ON e.id = a.event_id "
@@ -424,6 +436,10 @@ class SQLStore:
                 for r in self._all("SELECT id, tree FROM events WHERE tree IS NOT NULL")}
 
     def get_event(self, event_id: str) -> Event:
+        with self.snapshot():
+            return self._get_event(event_id)
+
+    def _get_event(self, event_id: str) -> Event:
         row = self._one("SELECT * FROM events WHERE id = ?", (event_id,))
         if row is None:
             raise NotFound("event", event_id)
@@ -431,10 +447,18 @@ class SQLStore:
         return R.event_from_row(row, ids)
 
     def stories(self) -> list[Story]:
+        with self.snapshot():
+            return self._stories()
+
+    def _stories(self) -> list[Story]:
         members = self._members(f"SELECT story_id AS k, id FROM events WHERE story_id IS NOT NULL ORDER BY date IS NULL, date{self.C}, id{self.C}")
         return [R.story_from_row(r, members.get(r["id"], [])) for r in self._all(f"SELECT * FROM stories ORDER BY id{self.C}")]
 
     def get_story(self, story_id: str) -> Story:
+        with self.snapshot():
+            return self._get_story(story_id)
+
+    def _get_story(self, story_id: str) -> Story:
         row = self._one("SELECT * FROM stories WHERE id = ?", (story_id,))
         if row is None:
             raise NotFound("story", story_id)

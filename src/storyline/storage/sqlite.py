@@ -6,6 +6,11 @@ batch of articles, their enrichment and their placement in events are committed
 together or not at all, so a crash or Ctrl-C mid-ingest leaves the store as it
 was after the last whole batch.
 
+Reads from several threads (the web server's) each go through a connection of their own: one SQLite
+connection used by two threads at once can hang both (a query calling storyline's ``casefold`` waits for
+Python's lock while the thread holding it waits for the connection). :meth:`SQLiteStore.snapshot` makes a
+thread's reads see one state of the store, whatever another process commits meanwhile.
+
 A store opened with ``read_only=True`` (what the read commands do) writes
 nothing: no switch to WAL, no migration. It refuses a file that does not exist
 instead of creating an empty store, works on read-only media, and says so when
@@ -19,7 +24,7 @@ import math
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +44,10 @@ class SQLiteStore(SQLStore):
         self.read_only = read_only
         self._lock = threading.RLock()
         self._depth = 0
+        self._owner: int | None = None  # the thread inside the write transaction
+        self._opener = threading.get_ident()
+        self._local = threading.local()  # each other thread's reading connection
+        self._readers: list[sqlite3.Connection] = []
         self.migrations_applied: list[str] = []
         if read_only:
             self.conn = connect_read_only(self.path)
@@ -66,7 +75,10 @@ class SQLiteStore(SQLStore):
             raise
 
     def close(self) -> None:
-        self.conn.close()
+        with self._lock:
+            for conn in [*self._readers, self.conn]:
+                conn.close()
+            self._readers.clear()
 
     def __repr__(self) -> str:
         return f"SQLiteStore({self.path!r})"
@@ -80,6 +92,7 @@ class SQLiteStore(SQLStore):
         with self._lock:
             if self._depth == 0:
                 self.conn.execute("BEGIN IMMEDIATE")
+                self._owner = threading.get_ident()
             self._depth += 1
             try:
                 yield
@@ -88,18 +101,52 @@ class SQLiteStore(SQLStore):
             except BaseException:
                 self._depth -= 1
                 if self._depth == 0:
+                    self._owner = None
                     self.conn.execute("ROLLBACK")
                 raise
             self._depth -= 1
             if self._depth == 0:
+                self._owner = None
                 self.conn.execute("COMMIT")
+
+    def _reading(self) -> sqlite3.Connection:
+        """The connection this thread reads through: the store's own in the thread that opened it, inside this
+        thread's write transaction (to see what it wrote) and for a store in memory (which no other connection
+        sees), each read under the store's lock; else one of the thread's own."""
+        if threading.get_ident() in (self._owner, self._opener) or self.path == ":memory:":
+            return self.conn
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect_read_only(self.path) if self.read_only else connect(self.path)
+            conn.row_factory = sqlite3.Row
+            with self._lock:
+                self._readers.append(conn)
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside it see one state of the store (a read transaction), whatever commits meanwhile: an event
+        and its story, a listing and its members. Nested, or inside a write transaction, it is that one."""
+        conn = self._reading()
+        with self._lock if conn is self.conn else nullcontext():
+            if conn.in_transaction:
+                yield
+                return
+            conn.execute("BEGIN")
+            try:
+                yield
+            finally:
+                conn.execute("COMMIT")
 
     def _bump_if_ready(self) -> None:
         if self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'store_state'").fetchone():
             self._bump()
 
     def _all(self, sql: str, params: Iterable[Any] = ()) -> list[Mapping[str, Any]]:
-        return self.conn.execute(sql, tuple(params)).fetchall()
+        conn = self._reading()
+        with self._lock if conn is self.conn else nullcontext():
+            return conn.execute(sql, tuple(params)).fetchall()
 
     def _many(self, sql: str, rows: list[tuple] | list[dict]) -> None:
         self.conn.executemany(sql, rows)

@@ -9,13 +9,16 @@ object with what its page shows added beside it.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import logging
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from ..errors import NotFound
 from ..export import ARTICLE_KEYS, FIGURE_KEYS, article_dict
@@ -26,6 +29,7 @@ from ..storage import EntityRow, OutletRow, SearchHit, fields_of
 from . import views
 from .ingesting import GZIP
 from .security import BEARER, require_read, require_write
+from .snapshots import ConsistentRoute
 
 
 def printable_query(request: Request) -> None:
@@ -33,7 +37,11 @@ def printable_query(request: Request) -> None:
     views.refuse_controls(request.query_params.multi_items())
 
 
-router = APIRouter(prefix="/api", dependencies=[Depends(require_read), Depends(printable_query)])
+ERROR = {"application/json": {"schema": {"type": "object", "properties": {"error": {"type": "string"}}}}}
+REFUSED = {400: {"description": "A parameter holds a control character, or since / until is not a day or they are the "
+                                "wrong way round", "content": ERROR}}  # fmt: skip
+router = APIRouter(prefix="/api", dependencies=[Depends(require_read), Depends(printable_query)],
+                   route_class=ConsistentRoute, responses=REFUSED)
 
 Limit = Annotated[int | None, Query(ge=1, le=1000, description="Items per page (default: the page_size setting).")]
 Offset = Annotated[int, Query(ge=0, le=views.MAX_OFFSET, description="Items to skip.")]
@@ -42,8 +50,9 @@ Opt = Annotated[str | None, Query()]
 Day = Annotated[str | None, Query(description="A day, YYYY-MM-DD (empty: no filter).")]
 QUOTE_FIELDS = (*views.QUOTE_KEYS, "outlet", "published")
 FIGURE_FIELDS = (*FIGURE_KEYS, "outlet", "published")
-ERROR = {"application/json": {"schema": {"type": "object", "properties": {"error": {"type": "string"}}}}}
+BODY_SECONDS = 60  # a post's body must arrive within this: a stalled one would hold a connection for ever
 NOT_FOUND = {404: {"description": "No such id in the store", "content": ERROR}}
+MOVED = {307: {"description": "The id was retired by a merge: the object that now holds its first article"}}
 NOT_FILTER = {404: {"description": "The story, event or article a filter names is not in the store", "content": ERROR}}
 MOVED_FILTER = NOT_FILTER | {307: {"description": "The story or event id a filter names was retired by a merge: the same "
                                                   "listing filtered by the id that now holds it"}}  # fmt: skip
@@ -59,10 +68,13 @@ INGEST_ANSWERS = {
     401: {"description": "No Bearer token was sent", "content": ERROR},
     403: {"description": "The token is wrong, ingest is off (no api_token setting), or another site sent the post",
           "content": ERROR},
+    408: {"description": f"The body did not arrive within {BODY_SECONDS} s", "content": ERROR},
     413: {"description": "The body, inflated if gzip, is larger than the max_request_bytes setting", "content": ERROR},
     415: {"description": "The body was not sent as application/x-ndjson, or with a Content-Encoding other than gzip",
           "content": ERROR},
     422: {"description": "Some lines failed: errors lists each with its line; the other lines are stored"},
+    503: {"description": "Another writer held the store too long: nothing was stored; post again after Retry-After "
+                         "seconds", "content": ERROR},
 }  # fmt: skip
 
 
@@ -115,7 +127,7 @@ def list_stories(request: Request, limit: Limit = None, offset: Offset = 0, form
     return listing(request, rows, n, offset, format, fields_of(Story))
 
 
-@router.get("/stories/{story_id}", summary="A story with its timeline", responses=NOT_FOUND)
+@router.get("/stories/{story_id}", summary="A story with its timeline", responses=NOT_FOUND | MOVED)
 def get_story(request: Request, story_id: str) -> dict:
     data = views.story(request.app.state.store, story_id, request.app.state.memo)
     return data["story"] | {"timeline": data["timeline"], "background": data["background"]}
@@ -133,7 +145,7 @@ def list_events(
 
 
 @router.get("/events/{event_id}", summary="An event: summary with citations, sources, comparison, quotes",
-            responses=NOT_FOUND)
+            responses=NOT_FOUND | MOVED)
 def get_event(request: Request, event_id: str) -> dict:
     data = views.event(request.app.state.store, event_id, request.app.state.memo)
     return data["event"] | {k: data[k] for k in ("sources", "summary", "quotes")}
@@ -170,7 +182,15 @@ async def post_articles(request: Request) -> JSONResponse:
     Needs ``Authorization: Bearer TOKEN``.
     Answers 200 when every line was stored (or already was), 422 when any line failed: the others are
     stored anyway and each failure is listed with its line number."""
-    body, encoding = await request.body(), request.headers.get("content-encoding", "")
+    try:
+        body = await asyncio.wait_for(request.body(), BODY_SECONDS)
+    except ClientDisconnect:  # nobody is left to answer: told in one line, not as a failure of the server
+        logging.getLogger("storyline.web").info("POST %s: the client left before its body arrived", request.url.path)
+        return JSONResponse({"error": "the client left before its body arrived"}, status_code=400)
+    except TimeoutError:
+        raise HTTPException(408, f"the body did not arrive within {BODY_SECONDS} s; send it at once, or in smaller "
+                                 "posts") from None
+    encoding = request.headers.get("content-encoding", "")
     result = await run_in_threadpool(request.app.state.ingestor.ingest, body, encoding)
     return JSONResponse(result, status_code=200 if result["ok"] else 422)
 
@@ -219,7 +239,9 @@ def list_outlets(request: Request, limit: Limit = None, offset: Offset = 0, form
     return listing(request, rows, n, offset, format, fields_of(OutletRow))
 
 
-@router.get("/search", summary="Search articles by words (FTS5) or by meaning (vectors)")
+@router.get("/search", summary="Search articles by words (FTS5) or by meaning (vectors)",
+            responses={503: {"description": "Search by meaning cannot run here (its model is not installed)",
+                             "content": ERROR}})
 def search(
     request: Request, q: Annotated[str, Query(max_length=500)], mode: Literal["words", "meaning"] = "words",
     outlet: Opt = None, language: Opt = None, since: Day = None, until: Day = None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..errors import BadParameter, NotFound, StorylineError
+from ..errors import BadParameter, NotFound, StoreBusy, StorylineError
 from ..settings import Settings
 from ..storage import store_errors, store_failure
 from . import api, pages, views
@@ -33,6 +33,7 @@ The objects are those of `storyline export --format json`. Listings are paginate
 and give the URL of the next page in `next`; `format=jsonl` and `format=csv` give the same rows like the CLI's
 `--jsonl` and `--csv`. `POST /api/articles` ingests a JSONL body (gzip-compressed if sent with
 `Content-Encoding: gzip`) and needs `Authorization: Bearer TOKEN` (the `api_token` setting)."""
+RETRY_AFTER = 5  # seconds a client is asked to wait before posting again to a store another writer holds
 
 
 def create_app(store: Any, settings: Settings | None = None, pipeline: Any = None) -> FastAPI:
@@ -106,7 +107,8 @@ def _error(request: Request, status: int, message: str, headers: dict | None = N
     if _wants_json(request):
         return JSONResponse({"error": message}, status_code=status, headers=headers)
     titles = {400: "Bad request", 401: "Token needed", 403: "Not allowed", 404: "Not found", 413: "Too large",
-              415: "Wrong content type", 422: "Bad request", 500: "Server error"}
+              408: "Too slow", 415: "Wrong content type", 422: "Bad request", 500: "Server error",
+              503: "Busy"}
     html = request.app.state.templates.get_template("error.html").render(
         path=request.url.path, title=titles.get(status, "Error"), status=status, message=message
     )
@@ -116,8 +118,11 @@ def _error(request: Request, status: int, message: str, headers: dict | None = N
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
-        if exc.kind in ("event", "story") and (now := request.app.state.moved(request.app.state.store, str(exc.ident))):
-            # a retired id (its event merged into another): the page, or object, of where it went
+        asked = unquote(request.url.path.rsplit("/", 1)[-1])
+        if (exc.kind in ("event", "story") and str(exc.ident) == asked
+                and (now := request.app.state.moved(request.app.state.store, asked))):  # fmt: skip
+            # a retired id (its event merged into another): the page, or object, of where it went; only for the id
+            # asked for, never for another one a page read on the way (an event's story)
             return RedirectResponse(request.url.path.rsplit("/", 1)[0] + "/" + quote(now, safe=""), status_code=307)
         return _error(request, 404, f"There is no {exc.kind} with id {exc.ident!r} in this store.")
 
@@ -141,6 +146,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(BadParameter)
     async def bad_parameter(request: Request, exc: BadParameter) -> Response:
         return _error(request, 400, str(exc))
+
+    @app.exception_handler(StoreBusy)
+    async def store_busy(request: Request, exc: StoreBusy) -> Response:  # passing: the same request later succeeds
+        return _error(request, 503, str(exc), {"Retry-After": str(RETRY_AFTER)})
 
     @app.exception_handler(StorylineError)
     async def storyline_error(request: Request, exc: StorylineError) -> Response:
@@ -201,6 +210,7 @@ def serve(settings: Settings | None = None, watch: str | None = None) -> None:
         return Pipeline(open_store(settings.db), settings)
 
     app = create_app(reads, settings, pipeline=pipeline)
+    views.narration()  # imported now (about a second: scikit-learn), not by the first event or story page asked for
     ingestor = app.state.ingestor
     if watch is not None:
         say = lambda line: print(line, flush=True)  # noqa: E731

@@ -22,12 +22,13 @@ from ..reading import CONTROL
 from . import charts, views
 from .marking import mark_paragraphs
 from .security import require_read
+from .snapshots import ConsistentRoute
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")  # fmt: skip
-router = APIRouter(dependencies=[Depends(require_read)], include_in_schema=False)
+router = APIRouter(dependencies=[Depends(require_read)], include_in_schema=False, route_class=ConsistentRoute)
 Opt = Annotated[str | None, Query(max_length=200)]
 NO_ARTICLE = "Articles are not listed on their own: pick one from a story, an event or a search."
 ENTITY_ID = re.compile(r"[0-9]{1,18}")  # ASCII digits only: str.isdigit() takes "²" (int() fails) and "٣" (int() reads 3)
