@@ -501,6 +501,10 @@ def test_all_authors_people_only_in_order():
     ("Text", []),
     ("Jonas Pell · Updated 10:02", ["Jonas Pell"]),
     ("Posted by Jonas Pell", ["Jonas Pell"]),
+    ("By Kari Nordmann in Oslo", ["Kari Nordmann"]),  # where she filed from is no part of her name
+    ("Kari Nordmann in Oslo and Per Hansen reporting from Bergen", ["Kari Nordmann", "Per Hansen"]),
+    ("By Ana Ruiz in New York City", ["Ana Ruiz"]),
+    ("By Dinh In", ["Dinh In"]),
 ])
 def test_authors_in_a_credit(credit, names):
     assert authors_in(credit) == names

@@ -161,6 +161,8 @@ _ORGANISATION = re.compile(
 # a role before the name: "South-East Asia correspondent Hannah Mercer", "Political Editor Jane Doe"
 _ROLE_BEFORE = re.compile(r"^(?:[\w'’-]+\s+){0,4}?(?i:correspondent|reporter|editor|writer|columnist|contributor)\s+"
                           rf"(?={UPPER}[\w'’-]+\s+{UPPER})")
+# where the writer filed from, after the name: "By Kari Nordmann in Oslo", "Per Hansen reporting from Bergen"
+_FILED_FROM = re.compile(rf"\s+(?:(?:reporting|writing)\s+)?(?:in|from)\s+{UPPER}[\w'’.-]*(?:\s+{UPPER}[\w'’.-]*){{0,3}}$")
 _STRAY = re.compile(r"^(?:jobs|hire|text|name|human|admin|administrator|user|guest|gast|anonym(?:ous)?|home|menu|authors?|"
                     r"unknown|none|datum|date|posted|profil|profile|posts?|share|teilen)$", re.I)
 
@@ -191,7 +193,7 @@ def _credit_names(credit: str) -> list[tuple[str, bool]]:
         credit = _LEAD_IN.sub("", credit)
     names: list[tuple[str, bool]] = []
     for part in _NAME_SPLIT.split(credit):
-        name = _ROLE_BEFORE.sub("", _CREDENTIAL.sub("", part).strip(" .:-–—()[]\"'"))
+        name = _ROLE_BEFORE.sub("", _FILED_FROM.sub("", _CREDENTIAL.sub("", part).strip(" .:-–—()[]\"'")))
         if not name or _STRAY.match(name) or len(name.split()) > 5 or re.search(r"\d|@|https?:", name):
             continue
         if " " in name and not name[:1].isupper():
