@@ -672,3 +672,15 @@ def test_a_credit_special_to_a_paper_names_the_paper():
 def test_a_wire_credited_beside_the_author_with_and_is_a_wire():
     assert from_text(f"By Ana Ruiz and Associated Press\n\n{BODY}").wire == ["AP"]
     assert from_text(f"By Ana Ruiz and Tom Lee\n\n{BODY}").wire == []
+
+
+@pytest.mark.parametrize("credit, byline", [
+    ("Par Claire Dubois", "Claire Dubois"), ("Von Klaus Meyer", "Klaus Meyer"), ("Por María López", "María López"),
+    ("Door Anne de Vries", "Anne de Vries"), ("Von Trapp heirs sell villa", None),
+])
+def test_a_credit_line_in_another_language_is_the_byline_not_the_title(credit, byline):
+    """A text file opening "Par Claire Dubois" took that line for its title, and had no byline."""
+    headline = "Council votes new tram line to the harbour"
+    raw = f"{credit}\n\n{headline}\n\n{BODY}\n"
+    a = describe(clean(Article(id="c", source="c.txt", raw=raw)), SETTINGS)
+    assert (a.title, a.byline) == ((headline, byline) if byline else (credit, None))

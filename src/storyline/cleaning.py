@@ -125,7 +125,7 @@ _LINE_RULES = [
                            r"\s*[A-Z]).{0,80}$", re.I)),
     ("credit", re.compile(r"^(?:photo|image|picture|photograph|illustration|file photo|credit|photo credit|"
                           r"video)s?\s*:\s*\S", re.I)),
-    ("byline", re.compile(rf"^(?i:by|written by|words by)\s+{UPPER}[\w.'’-]+(?:\s+(?:{UPPER}[\w.'’-]+|and|&|,|van|von|de|"
+    ("byline", re.compile(rf"^(?i:by|written by|words by|von|par|por|door)\s+{UPPER}[\w.'’-]+(?:\s+(?:{UPPER}[\w.'’-]+|and|&|,|van|von|de|"
                           r"der|da|al|bin|correspondent|reporter|editor|writer|columnist|staff))*(?:\s*[,|·•]\s*[\w .:;'’-]{0,40})?$|^(?i:staff writer|staff reporter|"
                           r"our (?:staff )?(?:correspondent|reporter|bureau)|special correspondent|"
                           r"(?:\w+ )?bureau|web desk|news desk|online desk)$")),
