@@ -209,10 +209,13 @@ def test_workers_that_cannot_import_storyline_are_refused_before_any_task(monkey
     with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
         executor = executors.DaskExecutor(Settings(), scheduler=cluster.scheduler_address)  # this one can
         [worker] = executor.client.scheduler_info()["workers"]
-        monkeypatch.setattr(executor.client, "get_versions",
-                            lambda packages: {"workers": {worker: {"packages": {"storyline": None}}}})
-        with pytest.raises(SettingsError, match=rf"1 of its 1 Dask workers cannot import storyline \({re.escape(worker)}\)"):
-            executor._check_workers(cluster.scheduler_address)
+        executor._check_workers(cluster.scheduler_address)  # the same version: nothing to say
+        for version, shown in ((None, "none"), ("0.0.9", "0.0.9")):
+            monkeypatch.setattr(executor.client, "get_versions",
+                                lambda packages, v=version: {"workers": {worker: {"packages": {"storyline": v}}}})
+            with pytest.raises(SettingsError, match=rf"1 of its 1 Dask workers cannot run this storyline .*: "
+                                                    rf"{re.escape(worker)} \({shown}\)"):
+                executor._check_workers(cluster.scheduler_address)
 
 
 def test_a_worker_runs_on_the_drivers_settings_and_says_what_it_lacks_is_its_own(tmp_path, monkeypatch):
@@ -231,6 +234,10 @@ def test_a_worker_runs_on_the_drivers_settings_and_says_what_it_lacks_is_its_own
     assert executors._worker_settings(values).as_dict() == values
     monkeypatch.setattr(distributed, "get_worker", lambda: type("W", (), {"address": "tcp://10.0.0.9:4100"})())
     with pytest.raises(ModelMissing, match=r"^on the Dask worker at tcp://10.0.0.9:4100: the model 'm' is not installed"):
+        with executors._on_worker():
+            raise ModelMissing("m", "p")
+    monkeypatch.setattr(distributed, "get_worker", lambda: (_ for _ in ()).throw(ValueError("No worker found")))
+    with pytest.raises(ModelMissing, match=r"^on a Dask worker on .+: the model 'm' is not installed"):  # a warm-up's run
         with executors._on_worker():
             raise ModelMissing("m", "p")
 

@@ -741,7 +741,29 @@ def test_an_event_is_taken_apart_only_into_the_pieces_its_merges_above_the_reach
     assert pieces(0.6) == [(["a", "b"], [(0.9, "a", "b")]), (["c", "d"], [(0.8, "c", "d")]), (["e"], [])]
     assert pieces(0.95) == [([m], []) for m in members]
     assert pieces(0.3) == [(members, tree)]
-    assert sorted(EventIndex._pieces(members, [], 0.5)) == [([m], []) for m in members]  # a tree not known: all apart
+    assert sorted(EventIndex._pieces(members, [], 0.5)) == [([m], []) for m in members]
+    # an event taken whole that grew: its own tree, then the run's merges, whose pair formed first stays one piece
+    grown = [(0.9, "a1", "a2"), (0.5, "a1", "a3"), (0.95, "b1", "b2"), (0.6, "a1", "b1")]
+    assert sorted(p for p, _ in EventIndex._pieces(["a1", "a2", "a3", "b1", "b2"], grown, 0.7)) == [
+        ["a1", "a2"], ["a3"], ["b1", "b2"]]
+
+
+def test_a_stored_tree_that_is_not_one_of_its_event_is_not_known(settings):
+    """A tree with too few merges, or naming an article the event no longer holds, would make the event look
+    held together for certain (no merge: never taken apart) or count merges of others."""
+    index = EventIndex(settings)
+    arts = corpus()
+    index.place_batch(copy.deepcopy(arts))
+    stored = copy.deepcopy(arts)
+    for a in stored:
+        a.event_id, a.story_id = index.event_of[a.id], index.story_of(index.event_of[a.id])
+    flood = index.event_of["f1"]
+    bad = dict(index.trees) | {flood: []}
+    restarted = EventIndex.from_articles(stored, settings, trees=bad)
+    assert flood not in restarted.trees and restarted.weakest(flood) == 0.0  # unknown: made again when needed
+    assert {e: t for e, t in restarted.trees.items()} == {e: t for e, t in index.trees.items() if e != flood}
+    stray = dict(index.trees) | {flood: [(0.9, "f1", "nowhere")] * (index.events[flood].size - 1)}
+    assert flood not in EventIndex.from_articles(copy.deepcopy(stored), settings, trees=stray).trees
 
 
 def test_each_event_keeps_the_merges_that_formed_it(settings):

@@ -119,3 +119,10 @@ def test_trees_with_a_split_on_a_feature_they_do_not_have_are_refused(tmp_path):
     path.write_text(json.dumps(d))
     with pytest.raises(SettingsError, match="its feature do not fit its 6 features"):
         Models.load(path)
+
+
+def test_a_model_file_that_is_json_but_no_object_is_refused(tmp_path):
+    path = tmp_path / "list.json"
+    path.write_text("[1]")
+    with pytest.raises(SettingsError, match="not a storyline model \\(not a JSON object\\)"):
+        Models.load(path)

@@ -450,3 +450,17 @@ def test_an_older_store_whose_events_kept_their_weakest_merge_keeps_its_events_a
     store.save_events([Event("e1", title="Pier", articles=["a1", "a2"])], [], trees={"e1": [(0.5, "a1", "a2")]})
     assert store.event_trees() == {"e1": [(0.5, "a1", "a2")]}
     store.close()
+
+
+def test_a_write_inside_a_read_snapshot_is_refused_alike_on_both_backends(store):
+    """It failed on SQLite's own connection ("cannot start a transaction within a transaction"), passed unseen by
+    the snapshot's later reads on another thread's, and worked on PostgreSQL."""
+    from storyline.errors import StoreError
+
+    store.add_articles([_article("a1")])
+    with store.snapshot():
+        with pytest.raises(StoreError, match="a write inside a read snapshot"):
+            store.save_events([Event("e1", articles=["a1"])], [])
+        assert [e.id for e in store.events()] == []
+    store.save_events([Event("e1", articles=["a1"])], [])  # after it, as before
+    assert [e.id for e in store.events()] == ["e1"]

@@ -499,3 +499,26 @@ def test_a_model_fitted_on_another_embedder_is_told_when_it_is_used():
     assert "fitted on the 'hash' embedder's vectors, and the embedder setting is 'minilm'" in note
     assert "STORYLINE_EMBEDDER=minilm storyline train" in note
     assert Models.load().embedder == "static"  # the packaged model says what it was fitted on
+
+
+def test_a_model_file_that_cannot_be_used_leaves_no_store_behind(tmp_path, monkeypatch):
+    """`STORYLINE_MODEL=bad.json storyline ingest` failed, but only once the store had been made."""
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1]")
+    (tmp_path / "a.txt").write_text("The harbour reopened on Friday after the storm.\n")
+    monkeypatch.setenv("STORYLINE_MODEL", str(bad))
+    for args in (["ingest", str(tmp_path / "a.txt"), "--db", str(tmp_path / "new.db")],):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 1 and "not a storyline model" in str(result.exception)
+    assert not list(tmp_path.glob("new.db*"))
+
+
+def test_an_empty_label_and_a_null_one_are_the_same_label_when_an_id_comes_twice(tmp_path):
+    """`"story": ""` on one line and `null` on the other made two texts under one id "other labels", and neither
+    was scored."""
+    rows = [{"id": "a1", "text": "Dock workers walked out at Port Alder on Monday over pay.", "event": "strike", "story": ""},
+            {"id": "a1", "text": "The Port Alder strike went into its second day on Tuesday.", "event": "strike", "story": None},
+            {"id": "a2", "text": "A ferry ran aground off Port Alder on Friday.", "event": "ferry"}]
+    data, warnings = _load_rows(tmp_path / "mine.jsonl", rows)
+    assert not any("other labels" in w for w in warnings)
+    assert sorted(data.event.values()) == ["ferry", "strike", "strike"]

@@ -69,12 +69,16 @@ def _store(db: str | None, read_only: bool = True) -> Store:
     return open_store(path, read_only=read_only)
 
 
-def _check_model(settings: Settings) -> None:
-    """Read the model file before any work (one that cannot be used is an error now, not after the reading), and
-    warn when it was fitted on another embedder's vectors than the one set."""
+def _check_model(settings: Settings) -> str | None:
+    """Read the model file before any work: one that cannot be used is an error now, before a store is made or a
+    cluster started. Returns what to warn of (fitted on another embedder's vectors than the one set), for the
+    caller to say once the store has opened."""
     from .events.model import Models
 
-    note = Models.load(settings.model).embedder_note(str(settings.embedder))
+    return Models.load(settings.model).embedder_note(str(settings.embedder))
+
+
+def _warn(note: str | None) -> None:
     if note:
         _say(err, f"warning: {note}")
 
@@ -137,10 +141,11 @@ def ingest(
     if watch is None and not paths:
         raise typer.BadParameter("give files or folders to ingest, or --watch FOLDER")
     check_engine(engine, scheduler)
+    note = _check_model(settings)
     executor = make_executor(engine, settings, lambda: pipeline.enricher, scheduler)  # a scheduler refused: no store
     try:
         pipeline = Pipeline(_store(db, read_only=False), settings)
-        _check_model(settings)
+        _warn(note)
     except BaseException:
         executor.close()
         raise
@@ -363,8 +368,9 @@ def rebuild(db: Db = None) -> None:
 
     settings = _settings(db)
     _existing(settings.db, "Check --db (or STORYLINE_DB)")
+    note = _check_model(settings)
     store = _store(db, read_only=False)
-    _check_model(settings)
+    _warn(note)
     Pipeline(store, settings).rebuild()
     out.print(f"{store.count('events')} events in {store.count('stories')} stories over {store.count('articles')} articles")
 
@@ -467,7 +473,7 @@ def eval_cmd(
 
     settings = Settings()
     if not train:
-        _check_model(settings)
+        _warn(_check_model(settings))
     data, *_ = _labelled([gold], cache)
     result: dict = {"file": str(gold)}
     models = None

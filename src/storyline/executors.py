@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import signal
 import socket
+import threading
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -112,23 +113,31 @@ class DaskExecutor:
                                     f"{WORKERS_WAIT:g} s). Start them with `dask worker {scheduler}`.") from None  # fmt: skip
             self._check_workers(scheduler)
         else:
-            interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)  # its worker processes inherit it: Ctrl-C is the
-            try:  # driver's alone to handle, as with the local engine's workers
+            main = threading.current_thread() is threading.main_thread()  # where a signal's handler may be set
+            interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None  # its worker processes inherit
+            try:  # it: Ctrl-C is the driver's alone to handle, as with the local engine's workers
                 self._cluster = LocalCluster(n_workers=workers or max(1, int(settings.workers)), threads_per_worker=1,
                                              processes=True, dashboard_address=":0")  # fmt: skip
             finally:
-                signal.signal(signal.SIGINT, interrupt)
+                if main:
+                    signal.signal(signal.SIGINT, interrupt)
             self.client = Client(self._cluster)
 
     def _check_workers(self, scheduler: str) -> None:
-        """Refuse workers that cannot import storyline: each would fail on the first task and stop."""
+        """Refuse workers without storyline, or with another version of it: each would fail on the first task
+        (and stop), or read the driver's settings and articles otherwise."""
+        from importlib.metadata import version
+
+        here = version("storyline")
         found = self.client.get_versions(packages=["storyline"]).get("workers", {})
-        lacking = sorted(w for w, v in found.items() if not (v.get("packages") or {}).get("storyline"))
-        if lacking:
+        theirs = {w: (v.get("packages") or {}).get("storyline") for w, v in found.items()}
+        wrong = sorted(w for w, v in theirs.items() if v != here)
+        if wrong:
             self.client.close()
-            raise SettingsError(f"--scheduler {scheduler}: {len(lacking)} of its {len(found)} Dask workers cannot import "
-                                f"storyline ({', '.join(lacking[:3])}{', ...' if len(lacking) > 3 else ''}). Install it "
-                                "where they run (the same version as here), then start them again.")
+            shown = ", ".join(f"{w} ({theirs[w] or 'none'})" for w in wrong[:3]) + (", ..." if len(wrong) > 3 else "")
+            raise SettingsError(f"--scheduler {scheduler}: {len(wrong)} of its {len(found)} Dask workers cannot run this "
+                                f"storyline {here}: {shown}. Install the same version where they run, then "
+                                "start them again.")
 
     def _map(self, fn, parts: list[tuple]) -> list[Any]:
         return self._gather(self._submit(fn, parts))
@@ -278,7 +287,11 @@ def _on_worker():
     except (SettingsError, ModelMissing) as exc:
         from distributed import get_worker
 
-        exc.args = (f"on the Dask worker at {get_worker().address}: {exc}",)
+        try:
+            where = f"the Dask worker at {get_worker().address}"
+        except ValueError:  # outside a task (a warm-up run on every worker): the machine's name
+            where = f"a Dask worker on {socket.gethostname()}"
+        exc.args = (f"on {where}: {exc}",)
         raise
 
 

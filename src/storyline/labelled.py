@@ -88,7 +88,7 @@ def check_labels(path: str | Path) -> tuple[list[str], set[str], dict[str, dict[
     copied: list[str] = []
     gold: dict[str, dict[str, str | None]] = {f: {} for f in LABELS}
     for lineno, ident, row in _numbered_rows(path):
-        labels = {f: row.get(f) for f in LABELS}
+        labels = {f: _label(row, f) if f in row else None for f in LABELS}  # "" is no label, as null is
         for f in LABELS:
             if f in row:
                 gold[f][ident] = _label(row, f)

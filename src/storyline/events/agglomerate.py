@@ -49,7 +49,7 @@ def agglomerate(
     """
     key = functools.cache(key)  # a unit's key never changes (a survivor keeps its own)
     parent = {u: u for u in units}
-    root = functools.partial(_root, parent)
+    root = functools.partial(root_of, parent)
 
     neighbours: dict[str, set[str]] = {u: set() for u in units}
     for a, b in pairs:
@@ -112,8 +112,8 @@ def cut(units: Iterable[str], merges: list[tuple[float, str, str]], threshold: f
     for p, a, b in merges:
         if p < threshold:
             break
-        parent[_root(parent, b)] = _root(parent, a)
-    return {u: _root(parent, u) for u in parent}
+        parent[root_of(parent, b)] = root_of(parent, a)
+    return {u: root_of(parent, u) for u in parent}
 
 
 def _cover(neighbours: dict[str, set[str]], key: Callable[[str], tuple]) -> list[tuple[str, list[str]]]:
@@ -139,7 +139,7 @@ def _cover(neighbours: dict[str, set[str]], key: Callable[[str], tuple]) -> list
     return out
 
 
-def _root(parent: dict[str, str], u: str) -> str:
+def root_of(parent: dict[str, str], u: str) -> str:
     """The representative of ``u`` in the union-find forest ``parent`` (paths halved on the way)."""
     while parent[u] != u:
         parent[u] = parent[parent[u]]

@@ -215,6 +215,8 @@ class Models:
 
     @classmethod
     def from_dict(cls, d: dict) -> Models:
+        if not isinstance(d, dict):
+            raise ValueError("not a JSON object")
         if d.get("format", FORMAT) != FORMAT:
             raise ValueError(f"format {d.get('format')!r}; this version of storyline reads format {FORMAT}")
         for name, features in {"join": EVENT_FEATURES, "merge": EVENT_FEATURES, "story": STORY_FEATURES}.items():

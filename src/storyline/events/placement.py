@@ -41,7 +41,7 @@ import numpy as np
 
 from ..models import Article
 from ..settings import Settings
-from .agglomerate import agglomerate, cut
+from .agglomerate import agglomerate, root_of
 from .features import Aggregate, Bag, Lexicon, Profile, Traits, day_of
 from .index import CandidateIndex
 from .model import Models
@@ -147,7 +147,10 @@ class EventIndex:
         index.assign((a, e, s or story_id_for(e)) for a, e, s in assigned)
         for story_id, story in index.stories.items():  # summed as assigned: never summed again when first met
             index._store_story(story_id, story)
-        index.trees.update((e, [tuple(m) for m in tree]) for e, tree in (trees or {}).items() if e in index.events)
+        for event_id, tree in (trees or {}).items():  # a tree that is not one of the event as stored is not known
+            members = set(index.events[event_id].members) if event_id in index.events else ()
+            if members and len(tree) == len(members) - 1 and all(a in members and b in members for _, a, b in tree):
+                index.trees[event_id] = [(float(p), a, b) for p, a, b in tree]
         return index
 
     def weakest(self, event_id: str) -> float:
@@ -230,7 +233,9 @@ class EventIndex:
                     before[member] = event_id
                     del self.event_of[member]
                     self._weigh_single(member)
-                tree = self.trees.pop(event_id, None) or self._tree(members)
+                tree = self.trees.pop(event_id, None)
+                if tree is None:
+                    tree = self._tree(members)
                 for piece, kept in self._pieces(members, tree, reach):
                     if len(piece) == 1:
                         loose.append(piece[0])
@@ -292,19 +297,31 @@ class EventIndex:
 
     @staticmethod
     def _pieces(members: list[str], tree: list[tuple[float, str, str]], reach: float) -> list[tuple[list[str], list]]:
-        """An event taken apart only as far as the batch reaches: the pieces its ``tree`` (:attr:`trees`) holds
-        before the first merge less likely than ``reach``, the most one of the batch reaches against one of its
-        members. The agglomeration with the batch would make those merges before any pair with the batch, as it
-        makes any other; only the pieces they leave meet the batch. Each piece (its members, in the event's
-        order) comes with the merges that formed it."""
-        at = {m: i for i, m in enumerate(members)}
-        made = [(p, a, b) for p, a, b in tree if a in at and b in at]
-        root = cut(members, made, reach)
+        """An event taken apart only as far as the batch reaches: the pieces its ``tree`` (:attr:`trees`) forms by
+        the merges more likely than ``reach``, the most one of the batch reaches against one of its members. The
+        agglomeration with the batch would make those merges before any pair with the batch, as it makes any
+        other; only the pieces they leave meet the batch. A merge less likely than the reach is not made, and
+        neither is any later one of the clusters it would have joined (they meet the batch before they are
+        whole). In one agglomeration's order that is every merge after the first below the reach; a tree joined
+        from several (an event taken whole that grew) keeps the later run's merges of other clusters. Each piece
+        (its members, in the event's order) comes with the merges that formed it."""
+        parent = {m: m for m in members}
+        weak: set[str] = set()  # clusters a merge below the reach would have joined: not whole before the batch
+        kept: list[tuple[float, str, str]] = []
+        for p, a, b in tree:
+            if a not in parent or b not in parent:
+                continue
+            ra, rb = root_of(parent, a), root_of(parent, b)
+            if p >= reach and ra not in weak and rb not in weak:
+                parent[rb] = ra
+                kept.append((p, a, b))
+            else:
+                weak.update((ra, rb))
         pieces: dict[str, tuple[list[str], list]] = {}
         for m in members:
-            pieces.setdefault(root[m], ([], []))[0].append(m)
-        for p, a, b in made[: next((i for i, (q, _, _) in enumerate(made) if q < reach), len(made))]:
-            pieces[root[a]][1].append((p, a, b))
+            pieces.setdefault(root_of(parent, m), ([], []))[0].append(m)
+        for p, a, b in kept:
+            pieces[root_of(parent, a)][1].append((p, a, b))
         return list(pieces.values())
 
     def _summed(self, members: list[str]) -> Aggregate:

@@ -36,7 +36,7 @@ from ..errors import InputError
 from ..evaluation import bcubed
 from ..models import Article
 from ..settings import Settings
-from .agglomerate import agglomerate, cut
+from .agglomerate import agglomerate, cut, root_of
 from .features import Aggregate, Traits, day_of
 from .model import KINDS, Models
 from .pairs import EVENT_FEATURES, STORY_FEATURES, event_feature_rows, story_feature_rows, within
@@ -74,26 +74,18 @@ class Labelled:
         article without a story label goes with the story its other articles carry; an event labelled with two
         stories joins them), so no fold splits an event or a story. A group is named by its least story label,
         or ``e:`` and its event where it has none."""
-        parent: dict[str, str] = {}
-        named: dict[str, str] = {}  # a group's root -> the least story label in it
-
-        def root(x: str) -> str:
-            parent.setdefault(x, x)
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        for a in self.articles:
-            event, story = "e:" + self.event[a.id], self.story.get(a.id)
-            if story is not None:
-                first, second = sorted((root(event), root("s:" + story)))
-                parent[second] = first
+        parent = {f"{kind}:{label}": f"{kind}:{label}" for a in self.articles
+                  for kind, label in (("e", self.event[a.id]), ("s", self.story.get(a.id))) if label is not None}
         for a in self.articles:
             if (story := self.story.get(a.id)) is not None:
-                group = root("s:" + story)
+                first, second = sorted((root_of(parent, "e:" + self.event[a.id]), root_of(parent, "s:" + story)))
+                parent[second] = first
+        named: dict[str, str] = {}  # a group's root -> the least story label in it
+        for a in self.articles:
+            if (story := self.story.get(a.id)) is not None:
+                group = root_of(parent, "s:" + story)
                 named[group] = min(named.get(group, story), story)
-        return [named.get(group, group) for group in (root("e:" + self.event[a.id]) for a in self.articles)]
+        return [named.get(group, group) for group in (root_of(parent, "e:" + self.event[a.id]) for a in self.articles)]
 
 
 class _Pairs:

@@ -137,6 +137,9 @@ class PostgresStore(SQLStore):
         """A write transaction under the store's advisory lock; nested calls join the outermost one."""
         if self.read_only or self._conn is None:
             raise StoreError(f"{redact(self.url)}: opened for reading only; this command cannot change the store.")
+        if getattr(self._snapshots, "conn", None) is not None:
+            raise StoreError(f"{redact(self.url)}: a write inside a read snapshot, which would not see it; write first, "
+                             "or after the snapshot")
         with self._lock:
             if self._depth == 0:
                 self._conn.execute("BEGIN")

@@ -13,9 +13,10 @@ methods of :class:`~storyline.storage.base.Store`.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -45,6 +46,18 @@ FILTERS = {  # an outlet whatever its case, in any alphabet: outlet_key is the o
 FILTER_VALUES = {"outlet": casefold, "language": str.lower}  # what a filter's value is compared as ("DE" finds "de")
 LIKE_SPECIAL = re.compile(r"[\\%_]")  # what LIKE reads as a wildcard or an escape, escaped to be matched as written
 CHUNK = 500  # ids per IN (...) list, and articles per read
+
+
+def _in_one_snapshot(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A store method whose several reads (rows, then their members) see one state of the store
+    (:meth:`SQLStore.snapshot`), whatever commits meanwhile: never an event listed without its articles."""
+
+    @functools.wraps(method)
+    def read(self: SQLStore, *args: Any, **kwargs: Any) -> Any:
+        with self.snapshot():
+            return method(self, *args, **kwargs)
+
+    return read
 
 
 class SQLStore:
@@ -193,11 +206,8 @@ class SQLStore:
         for a in articles:
             a.vector = vectors.get(vector_keys.get(a.id) or "")
 
+    @_in_one_snapshot
     def _articles(self, where: str, params: list[Any], full: bool) -> list[Article]:
-        with self.snapshot():  # the articles and what they hold as of one commit
-            return self._read_articles(where, params, full)
-
-    def _read_articles(self, where: str, params: list[Any], full: bool) -> list[Article]:
         rows = self._all(
             f"SELECT a.*, a.{self.SEQ} AS seq_, e.story_id FROM articles a LEFT JOIN events e ON e.id = a.event_id "
             f"WHERE {where} ORDER BY a.{self.SEQ}",
@@ -411,13 +421,10 @@ class SQLStore:
             out += self._all(f"{sql} ({','.join('?' * len(chunk))})", chunk)
         return out
 
+    @_in_one_snapshot
     def events(self, story_id: str | None = None, articles: bool = True) -> list[Event]:
         """Every event, or those of one story (whose members alone are read); without ``articles``, their
         ``articles`` left empty (placement, which knows them, asks so for each story a batch changed)."""
-        with self.snapshot():  # the events and their members as of one commit
-            return self._events(story_id, articles)
-
-    def _events(self, story_id: str | None, articles: bool) -> list[Event]:
         if story_id:
             members = {} if not articles else self._members(
                 "SELECT a.event_id AS k, a.id FROM articles a JOIN events e ON e.id = a.event_id "
@@ -435,30 +442,21 @@ class SQLStore:
         return {r["id"]: [(float(p), a, b) for p, a, b in json.loads(r["tree"])]
                 for r in self._all("SELECT id, tree FROM events WHERE tree IS NOT NULL")}
 
+    @_in_one_snapshot
     def get_event(self, event_id: str) -> Event:
-        with self.snapshot():
-            return self._get_event(event_id)
-
-    def _get_event(self, event_id: str) -> Event:
         row = self._one("SELECT * FROM events WHERE id = ?", (event_id,))
         if row is None:
             raise NotFound("event", event_id)
         ids = [r["id"] for r in self._all(f"SELECT id FROM articles WHERE event_id=? ORDER BY published{self.C} NULLS FIRST, id{self.C}", (event_id,))]
         return R.event_from_row(row, ids)
 
+    @_in_one_snapshot
     def stories(self) -> list[Story]:
-        with self.snapshot():
-            return self._stories()
-
-    def _stories(self) -> list[Story]:
         members = self._members(f"SELECT story_id AS k, id FROM events WHERE story_id IS NOT NULL ORDER BY date IS NULL, date{self.C}, id{self.C}")
         return [R.story_from_row(r, members.get(r["id"], [])) for r in self._all(f"SELECT * FROM stories ORDER BY id{self.C}")]
 
+    @_in_one_snapshot
     def get_story(self, story_id: str) -> Story:
-        with self.snapshot():
-            return self._get_story(story_id)
-
-    def _get_story(self, story_id: str) -> Story:
         row = self._one("SELECT * FROM stories WHERE id = ?", (story_id,))
         if row is None:
             raise NotFound("story", story_id)

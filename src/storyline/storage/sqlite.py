@@ -89,6 +89,9 @@ class SQLiteStore(SQLStore):
         """A write transaction; nested calls join the outermost one."""
         if self.read_only:
             raise StoreError(f"{self.path}: opened for reading only; this command cannot change the store.")
+        if self._owner != threading.get_ident() and getattr(self._local, "snapshot", False):
+            raise StoreError(f"{self.path}: a write inside a read snapshot, which would not see it; write first, or "
+                             "after the snapshot")
         with self._lock:
             if self._depth == 0:
                 self.conn.execute("BEGIN IMMEDIATE")
@@ -125,18 +128,27 @@ class SQLiteStore(SQLStore):
         return conn
 
     @contextmanager
-    def snapshot(self) -> Iterator[None]:
-        """Reads inside it see one state of the store (a read transaction), whatever commits meanwhile: an event
-        and its story, a listing and its members. Nested, or inside a write transaction, it is that one."""
+    def _reader(self) -> Iterator[sqlite3.Connection]:
+        """This thread's reading connection (:meth:`_reading`), under the store's lock when it is the store's own."""
         conn = self._reading()
         with self._lock if conn is self.conn else nullcontext():
+            yield conn
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside it see one state of the store (a read transaction), whatever commits meanwhile: an event
+        and its story, a listing and its members. Nested, or inside a write transaction, it is that one. A write
+        inside it is refused (it would not be seen)."""
+        with self._reader() as conn:
             if conn.in_transaction:
                 yield
                 return
             conn.execute("BEGIN")
+            self._local.snapshot = True
             try:
                 yield
             finally:
+                self._local.snapshot = False
                 conn.execute("COMMIT")
 
     def _bump_if_ready(self) -> None:
@@ -144,8 +156,7 @@ class SQLiteStore(SQLStore):
             self._bump()
 
     def _all(self, sql: str, params: Iterable[Any] = ()) -> list[Mapping[str, Any]]:
-        conn = self._reading()
-        with self._lock if conn is self.conn else nullcontext():
+        with self._reader() as conn:
             return conn.execute(sql, tuple(params)).fetchall()
 
     def _many(self, sql: str, rows: list[tuple] | list[dict]) -> None:

@@ -16,6 +16,7 @@ from urllib.parse import quote, unquote
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -119,8 +120,8 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
         asked = unquote(request.url.path.rsplit("/", 1)[-1])
-        if (exc.kind in ("event", "story") and str(exc.ident) == asked
-                and (now := request.app.state.moved(request.app.state.store, asked))):  # fmt: skip
+        if (exc.kind in ("event", "story") and str(exc.ident) == asked  # read in a thread: the pool may be busy
+                and (now := await run_in_threadpool(request.app.state.moved, request.app.state.store, asked))):  # fmt: skip
             # a retired id (its event merged into another): the page, or object, of where it went; only for the id
             # asked for, never for another one a page read on the way (an event's story)
             return RedirectResponse(request.url.path.rsplit("/", 1)[0] + "/" + quote(now, safe=""), status_code=307)
@@ -157,9 +158,12 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:
+        failure = store_failure(str(request.app.state.settings.db), exc) if isinstance(exc, store_errors()) else None
+        if isinstance(failure, StoreBusy):  # another writer held the store while a post waited: passing
+            return await store_busy(request, failure)
         logging.getLogger("storyline.web").error("%s %s failed", request.method, request.url.path, exc_info=exc)
-        if isinstance(exc, store_errors()):
-            return _error(request, 500, str(store_failure(str(request.app.state.settings.db), exc)))
+        if failure is not None:
+            return _error(request, 500, str(failure))
         return _error(request, 500, "storyline failed on this request; the server's log has the details.")
 
 
