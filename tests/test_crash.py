@@ -210,7 +210,7 @@ def _ctrl_c(folder: Path, db: Path, marks: Path, delay: float, log: list) -> boo
     if child.poll() is None:
         os.killpg(child.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
     out, err = child.communicate(timeout=120)
-    lines = [ln for ln in err.splitlines() if ln.strip()]
+    lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith("warning: ")]  # said at the start
     log.append((round(delay, 2), child.returncode, len(pids), _check_store(db)))
     if child.returncode == 0:
         return False  # it finished before the signal
