@@ -44,7 +44,7 @@ def test_unrelated_outlets_stay_apart():
 
 
 def test_stored_articles_are_renamed_when_a_better_name_arrives():
-    outlets = Outlets([("Pinehaven", "pinehaven.org", 3), ("Other", None, 1)])
+    outlets = Outlets([("Pinehaven", "pinehaven.org", 3, 0), ("Other", None, 1, 0)])
     new = _a("9", "Pine Haven", None)
     keys = outlets.add([new])
     assert outlets.renames([new], keys) == [("Pinehaven", "pinehaven.org", "Pine Haven", "pinehaven.org")]
@@ -54,7 +54,8 @@ def test_stored_articles_are_renamed_when_a_better_name_arrives():
 
 def test_outlets_keep_what_the_store_holds_as_batches_rename_it(tmp_path):
     """The renames of each batch are worked out from what the outlets kept of the store, never by reading it: after
-    every batch, what they keep is what the store holds."""
+    every batch, what they keep is what the store holds. An outlet the input named (a JSONL line's) stays as
+    given in the store too: a later batch's better name renamed it there."""
     import random
 
     from storyline.storage import open_store
@@ -62,6 +63,7 @@ def test_outlets_keep_what_the_store_holds_as_batches_rename_it(tmp_path):
     forms = [("Pinehaven", "pinehaven.org"), ("Pine Haven", None), (None, "pinehaven.org"), ("PINE HAVEN", None),
              ("Daily Lark", "dailylark.com"), ("Lark", "dailylark.com"), ("Daily Lark", None), (None, "news.example")]  # fmt: skip
     rng = random.Random(5)
+    given: dict[str, str] = {}
     store = open_store(str(tmp_path / "s.db"))
     outlets = Outlets(store.outlet_rows())
     for batch_no in range(12):
@@ -69,6 +71,9 @@ def test_outlets_keep_what_the_store_holds_as_batches_rename_it(tmp_path):
         for i in range(rng.randint(1, 4)):
             name, domain = rng.choice(forms)
             a = _a(f"b{batch_no}-{i}", name, domain)
+            if name and rng.random() < 0.3:
+                a.hints = {"outlet": name}
+                given[a.id] = name
             a.text = a.raw = f"Report {batch_no} {i}."
             a.content_hash = a.id
             batch.append(a)
@@ -78,6 +83,32 @@ def test_outlets_keep_what_the_store_holds_as_batches_rename_it(tmp_path):
             store.rename_outlets(outlets.renames(batch, keys))
         held = {k: +c for k, c in outlets.stored.items() if +c}
         assert held == {k: +c for k, c in Outlets(store.outlet_rows()).stored.items()}, batch_no
-    assert {(name, domain) for name, domain, _ in store.outlet_rows()} == {  # one name and one domain per outlet
-        ("PINE HAVEN", "pinehaven.org"), ("Daily Lark", "dailylark.com"), (None, "news.example")}
+    assert {(name, domain) for name, domain, n, of_input in store.outlet_rows() if n > of_input} == {  # one name and
+        ("PINE HAVEN", "pinehaven.org"), ("Daily Lark", "dailylark.com"), (None, "news.example")}  # domain per outlet
+    assert given and {i: store.get_article(i).outlet for i in given} == given
+    store.close()
+
+
+def test_an_outlet_the_input_named_stays_when_its_pair_is_renamed_in_the_store(store_url):
+    """A JSONL line's `outlet` stays as given (Outlets.settle), but a later better name of the same outlet renamed
+    every stored article of that name and domain, the given one too."""
+    from storyline.storage import open_store
+
+    store = open_store(store_url)
+    given, found = _a("g", "BBC", "bbc.co.uk"), _a("f", "BBC", "bbc.co.uk")
+    given.hints = {"outlet": "BBC"}
+    later = _a("l", "British Broadcasting Corporation", "bbc.co.uk")
+    outlets = Outlets(store.outlet_rows())
+    for batch in ([given, found], [later]):
+        for a in batch:
+            a.text = a.raw = f"Report {a.id}."
+            a.content_hash = a.id
+        with store.write():
+            keys = outlets.add(batch)
+            store.add_articles(batch)
+            store.rename_outlets(outlets.renames(batch, keys))
+    assert {i: store.get_article(i).outlet for i in "gfl"} == {
+        "g": "BBC", "f": "British Broadcasting Corporation", "l": "British Broadcasting Corporation"}
+    assert sorted(store.outlet_rows()) == [("BBC", "bbc.co.uk", 1, 1), ("British Broadcasting Corporation", "bbc.co.uk", 2, 0)]
+    assert Outlets(store.outlet_rows()).stored == outlets.stored  # what the outlets keep is what the store holds
     store.close()

@@ -49,13 +49,15 @@ class Outlets:
     """The outlets seen so far, by key; settles each article's name and domain."""
 
     def __init__(self, rows=()):
-        """``rows``: (name, domain, articles) of each outlet as the store holds it (:meth:`.Store.outlet_rows`)."""
+        """``rows``: (name, domain, articles, of them those whose input named the outlet) of each outlet as the store
+        holds it (:meth:`.Store.outlet_rows`). An outlet the input named counts towards its outlet's best name, but
+        is never renamed: it is not held among the names to rename."""
         self.names: dict[str, Counter] = defaultdict(Counter)
         self.domains: dict[str, Counter] = defaultdict(Counter)
         self.stored: dict[str, Counter] = defaultdict(Counter)  # key -> (name, domain) -> articles the store holds
-        for name, domain, count in rows:
+        for name, domain, count, given in rows:
             self._count(name, domain, count)
-            self._hold(name, domain, count)
+            self._hold(name, domain, count - given)
 
     def _hold(self, name: str | None, domain: str | None, n: int) -> None:
         key = outlet_key(name, domain)
@@ -104,7 +106,8 @@ class Outlets:
         name or domain is now another (sorted by name, then domain, a missing one first). Kept as the store will hold
         them once :meth:`.Store.rename_outlets` applied them, so the store is never asked again."""
         for a in stored:
-            self._hold(a.outlet, a.outlet_domain, 1)
+            if not a.hints.get("outlet"):  # the input's name stays (:meth:`settle`), in the store too
+                self._hold(a.outlet, a.outlet_domain, 1)
         held = [(name, domain, key) for key in keys for name, domain in self.stored.get(key, ())]
         out = []
         for name, domain, key in sorted(held, key=lambda h: (h[0] is not None, h[0] or "", h[1] is not None, h[1] or "")):

@@ -63,6 +63,7 @@ class PostgresStore(SQLStore):
     SEQ = "seq"
     NO_LIMIT = None
     SAME = "IS NOT DISTINCT FROM"
+    GIVEN_OUTLET = "(hints::json ->> 'outlet') IS NOT NULL"
     C = ' COLLATE "C"'  # listings in SQLite's order whatever the database's collation ("AP" before "Abu Dhabi")
 
     def __init__(self, url: str, read_only: bool = False, pool_size: int = 4):

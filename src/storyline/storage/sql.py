@@ -70,6 +70,7 @@ class SQLStore:
     NO_LIMIT: int | None = -1  # what LIMIT takes for "all"
     SAME = "IS"  # null-safe equality
     C = ""  # what makes a text column sort by code point (SQLite's own order; PostgreSQL's follows its collation)
+    GIVEN_OUTLET = "json_extract(hints, '$.outlet') IS NOT NULL"  # an article whose input named its outlet
 
     # --- what a backend supplies --------------------------------------------------------
     def folded(self, expr: str) -> str:
@@ -265,18 +266,21 @@ class SQLStore:
         )
         return [OutletRow(**r) for r in rows]
 
-    def outlet_rows(self) -> list[tuple[str | None, str | None, int]]:
-        """(outlet, outlet_domain, articles) for every distinct pair, for the outlet registry."""
-        rows = self._all("SELECT outlet, outlet_domain, count(*) AS n FROM articles GROUP BY outlet, outlet_domain "
+    def outlet_rows(self) -> list[tuple[str | None, str | None, int, int]]:
+        """(outlet, outlet_domain, articles, of them those whose input named the outlet) for every distinct pair,
+        for the outlet registry."""
+        rows = self._all(f"SELECT outlet, outlet_domain, count(*) AS n, sum(CASE WHEN {self.GIVEN_OUTLET} THEN 1 ELSE 0 "
+                         "END) AS given FROM articles GROUP BY outlet, outlet_domain "
                          f"ORDER BY outlet{self.C} NULLS FIRST, outlet_domain{self.C} NULLS FIRST")  # fmt: skip
-        return [(r["outlet"], r["outlet_domain"], r["n"]) for r in rows]
+        return [(r["outlet"], r["outlet_domain"], r["n"], int(r["given"])) for r in rows]
 
     def rename_outlets(self, renames: list[tuple[str | None, str | None, str | None, str | None]]) -> None:
-        """Apply (old name, old domain, new name, new domain) to every article carrying the old pair."""
+        """Apply (old name, old domain, new name, new domain) to every article carrying the old pair, but those whose
+        input named their outlet (the ``outlet`` of a JSONL line): that name is the caller's, and stays."""
         with self.write():
             self._many(
                 f"UPDATE articles SET outlet = ?, outlet_key = ?, outlet_domain = ? "
-                f"WHERE outlet {self.SAME} ? AND outlet_domain {self.SAME} ?",
+                f"WHERE outlet {self.SAME} ? AND outlet_domain {self.SAME} ? AND NOT ({self.GIVEN_OUTLET})",
                 [(new_name, casefold(new_name), new_domain, old_name, old_domain)
                  for old_name, old_domain, new_name, new_domain in renames],
             )
