@@ -240,7 +240,7 @@ class EventIndex:
                     if len(piece) == 1:
                         loose.append(piece[0])
                     else:
-                        pieces[min(piece, key=lambda m: self.unit_key("a:" + m))] = (self._summed(piece), kept)
+                        pieces[min(piece, key=lambda m: self.unit_key("a:" + m))] = (self._summed(piece[0], piece), kept)
             units, pairs, forced = self.event_graph(loose, whole, {first: agg for first, (agg, _) in pieces.items()})
             first_of = {u: agg.members[0] for u, agg in units.items()}  # before the agglomeration folds them
             merges: list[tuple[float, str, str]] = []
@@ -324,11 +324,11 @@ class EventIndex:
             pieces[root_of(parent, a)][1].append((p, a, b))
         return list(pieces.values())
 
-    def _summed(self, members: list[str]) -> Aggregate:
-        """A cluster of ``members`` summed from their clusters of one as weighed now."""
-        piece = self.singles[members[0]].copy()
-        piece.add(*(self.singles[m] for m in members[1:]))
-        return piece
+    def _summed(self, ident: str, members: list[str]) -> Aggregate:
+        """A cluster ``ident`` of ``members``, summed from their clusters of one as weighed now."""
+        cluster = Aggregate(ident)
+        cluster.add(*(self.singles[m] for m in members))
+        return cluster
 
     def _trees(self, root: dict[str, str], merges: list[tuple[float, str, str]], first_of: dict[str, str],
                kept: dict[str, list]) -> dict[str, list | None]:  # fmt: skip
@@ -351,9 +351,10 @@ class EventIndex:
 
     def _weigh_afresh(self, event_id: str) -> None:
         """Sum a stored event again from its members, each weighed with the document frequencies of now."""
-        event = Aggregate(event_id)
-        event.add(*(self._weigh_single(m) for m in self.events[event_id].members))
-        self.events[event_id] = event
+        members = self.events[event_id].members
+        for member in members:
+            self._weigh_single(member)
+        self.events[event_id] = self._summed(event_id, members)
 
     def _weigh_single(self, article_id: str) -> Aggregate:
         """An article's cluster of one again, weighed with the document frequencies of now."""
@@ -385,23 +386,14 @@ class EventIndex:
             return "e:" + event_id
 
         pairs, forced = set(), []
-        for i in loose:
-            for j in self.near[i]:
-                other = unit_of(j)
-                if other is not None:
-                    pairs.add(("a:" + i, other))
-            original = self.profiles[i].duplicate_of
-            if original and unit_of(original) is not None:
-                forced.append(("a:" + i, unit_of(original)))
-        for members in [piece.members for piece in pieces.values()] + [self.events[e].members for e in whole]:
-            for member in members:
-                me = unit_of(member)
-                pairs.update((me, other) for j in self.near[member] if (other := unit_of(j)) not in (None, me))
-        for first, piece in pieces.items():
-            for member in piece.members:
-                original = self.profiles[member].duplicate_of
-                if original and unit_of(original) not in (None, "a:" + first):
-                    forced.append(("a:" + first, unit_of(original)))
+        placed = [*loose, *(m for piece in pieces.values() for m in piece.members)]
+        for member in placed + [m for e in whole for m in self.events[e].members]:
+            me = unit_of(member)
+            pairs.update((me, other) for j in self.near[member] if (other := unit_of(j)) not in (None, me))
+        for member in placed:  # a copy goes with its original (one inside a stored event taken whole is there)
+            me, original = unit_of(member), self.profiles[member].duplicate_of
+            if original and (other := unit_of(original)) not in (None, me):
+                forced.append((me, other))
         return units, pairs, forced
 
     def _apply_events(self, units: dict[str, Aggregate], root: dict[str, str], before: dict[str, str],

@@ -63,6 +63,7 @@ class PostgresStore(SQLStore):
     SEQ = "seq"
     NO_LIMIT = None
     SAME = "IS NOT DISTINCT FROM"
+    BEGIN_SNAPSHOT = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
     GIVEN_OUTLET = "(hints::json ->> 'outlet') IS NOT NULL"
     C = ' COLLATE "C"'  # listings in SQLite's order whatever the database's collation ("AP" before "Abu Dhabi")
 
@@ -138,9 +139,7 @@ class PostgresStore(SQLStore):
         """A write transaction under the store's advisory lock; nested calls join the outermost one."""
         if self.read_only or self._conn is None:
             raise StoreError(f"{redact(self.url)}: opened for reading only; this command cannot change the store.")
-        if getattr(self._snapshots, "conn", None) is not None:
-            raise StoreError(f"{redact(self.url)}: a write inside a read snapshot, which would not see it; write first, "
-                             "or after the snapshot")
+        self._refuse_in_snapshot()
         with self._lock:
             if self._depth == 0:
                 self._conn.execute("BEGIN")
@@ -179,20 +178,13 @@ class PostgresStore(SQLStore):
                 yield conn
 
     @contextmanager
-    def snapshot(self) -> Iterator[None]:
-        """Reads inside it see one state of the database (a repeatable-read transaction on one pooled connection),
-        whatever commits meanwhile. Nested, or inside this thread's write transaction, it is that one."""
+    def _snapshot_connection(self) -> Iterator[psycopg.Connection | None]:
+        """A pooled connection for this thread's snapshot (repeatable read), or None inside one already."""
         if (self._depth and self._owner == threading.get_ident()) or getattr(self._snapshots, "conn", None) is not None:
-            yield
-            return
-        with self._pool.connection() as conn:
-            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            self._snapshots.conn = conn
-            try:
-                yield
-            finally:
-                self._snapshots.conn = None
-                conn.execute("COMMIT")
+            yield None
+        else:
+            with self._pool.connection() as conn:
+                yield conn
 
     def _all(self, sql: str, params: Iterable[Any] = ()) -> list[Mapping[str, Any]]:
         with self._reader() as conn:

@@ -17,12 +17,12 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import numpy as np
 
-from ..errors import NotFound
+from ..errors import NotFound, StoreError
 from ..models import WEAK_DATE_HOW, Article, Event, Story
 from . import rows as R
 from .base import (
@@ -37,6 +37,7 @@ from .base import (
     casefold,
     check_period,
     highlight,
+    redact,
 )
 
 FILTERS = {  # an outlet whatever its case, in any alphabet: outlet_key is the outlet case-folded (base.casefold)
@@ -80,9 +81,35 @@ class SQLStore:
     def write(self) -> AbstractContextManager[None]:
         raise NotImplementedError
 
-    def snapshot(self) -> AbstractContextManager[None]:
-        """Reads inside it see one state of the store, whatever commits meanwhile (nested: the outer one)."""
+    BEGIN_SNAPSHOT = "BEGIN"  # what starts a read transaction
+
+    def _snapshot_connection(self) -> AbstractContextManager[Any]:
+        """The connection a snapshot of this thread reads through, or None inside one already (a snapshot, or this
+        thread's write transaction)."""
         raise NotImplementedError
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside it see one state of the store (a read transaction), whatever commits meanwhile: an event
+        and its story, a listing and its members. Nested, or inside this thread's write transaction, it is that
+        one. A write inside it is refused (:meth:`_refuse_in_snapshot`: it would not be seen)."""
+        with self._snapshot_connection() as conn:
+            if conn is None:
+                yield
+                return
+            conn.execute(self.BEGIN_SNAPSHOT)
+            self._snapshots.conn = conn
+            try:
+                yield
+            finally:
+                self._snapshots.conn = None
+                conn.execute("COMMIT")
+
+    def _refuse_in_snapshot(self) -> None:
+        """The write path's check: no write inside this thread's snapshot, which would not see it."""
+        if getattr(self._snapshots, "conn", None) is not None:
+            raise StoreError(f"{redact(self.url)}: a write inside a read snapshot, which would not see it; write "
+                             "first, or after the snapshot")
 
     def _all(self, sql: str, params: Iterable[Any] = ()) -> list[Mapping[str, Any]]:
         raise NotImplementedError

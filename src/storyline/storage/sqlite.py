@@ -47,6 +47,7 @@ class SQLiteStore(SQLStore):
         self._owner: int | None = None  # the thread inside the write transaction
         self._opener = threading.get_ident()
         self._local = threading.local()  # each other thread's reading connection
+        self._snapshots = threading.local()  # the connection of this thread's snapshot, if any (SQLStore.snapshot)
         self._readers: list[sqlite3.Connection] = []
         self.migrations_applied: list[str] = []
         if read_only:
@@ -89,9 +90,7 @@ class SQLiteStore(SQLStore):
         """A write transaction; nested calls join the outermost one."""
         if self.read_only:
             raise StoreError(f"{self.path}: opened for reading only; this command cannot change the store.")
-        if self._owner != threading.get_ident() and getattr(self._local, "snapshot", False):
-            raise StoreError(f"{self.path}: a write inside a read snapshot, which would not see it; write first, or "
-                             "after the snapshot")
+        self._refuse_in_snapshot()
         with self._lock:
             if self._depth == 0:
                 self.conn.execute("BEGIN IMMEDIATE")
@@ -135,21 +134,11 @@ class SQLiteStore(SQLStore):
             yield conn
 
     @contextmanager
-    def snapshot(self) -> Iterator[None]:
-        """Reads inside it see one state of the store (a read transaction), whatever commits meanwhile: an event
-        and its story, a listing and its members. Nested, or inside a write transaction, it is that one. A write
-        inside it is refused (it would not be seen)."""
+    def _snapshot_connection(self) -> Iterator[sqlite3.Connection | None]:
+        """This thread's reading connection for a snapshot (held under the store's lock when it is the store's
+        own), or None inside a transaction on it already."""
         with self._reader() as conn:
-            if conn.in_transaction:
-                yield
-                return
-            conn.execute("BEGIN")
-            self._local.snapshot = True
-            try:
-                yield
-            finally:
-                self._local.snapshot = False
-                conn.execute("COMMIT")
+            yield None if conn.in_transaction else conn
 
     def _bump_if_ready(self) -> None:
         if self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'store_state'").fetchone():
