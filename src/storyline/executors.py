@@ -103,8 +103,7 @@ class DaskExecutor:
                 raise SettingsError(f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc}). Start it with "
                                     "`dask scheduler` and its workers with `dask worker ADDRESS`.") from None  # fmt: skip
             except (ValueError, TypeError) as exc:
-                raise SettingsError(f"--scheduler {scheduler}: not the address of a Dask scheduler ({exc}). Give one "
-                                    "like tcp://HOST:8786") from None
+                raise _no_address(scheduler, exc) from None
             try:  # with no worker, every task would wait for one, and the ingest hang without a word
                 self.client.wait_for_workers(1, timeout=WORKERS_WAIT)
             except TimeoutError:
@@ -211,6 +210,11 @@ class DaskExecutor:
             self._cluster.close()
 
 
+def _no_address(address: str, exc: Exception) -> SettingsError:
+    return SettingsError(f"--scheduler {address}: not the address of a Dask scheduler ({exc}). Give one like "
+                         "tcp://HOST:8786")
+
+
 def _check_scheduler(address: str) -> None:
     """Refuse, within :data:`CONNECT_WAIT` seconds, a TCP address where something other than a Dask scheduler
     listens: a scheduler greets each connection first, and the client waits for that greeting without a deadline
@@ -224,8 +228,7 @@ def _check_scheduler(address: str) -> None:
             return
         host, port = parse_host_port(location)
     except (ValueError, TypeError) as exc:
-        raise SettingsError(f"--scheduler {address}: not the address of a Dask scheduler ({exc}). Give one like "
-                            "tcp://HOST:8786") from None
+        raise _no_address(address, exc) from None
     try:
         with socket.create_connection((host, port), timeout=CONNECT_WAIT) as conn:
             conn.settimeout(CONNECT_WAIT)
