@@ -41,3 +41,25 @@ def test_different_report_is_not_a_copy():
     other = _a("other", "The city's football club signed a new goalkeeper from the second division on a two-year deal.")
     _check(d, [_a("w", WIRE), other])
     assert other.duplicate_of is None
+
+
+def test_an_excerpt_is_never_the_original_of_the_full_copy():
+    """A short version printed before the full wire copy points at the full copy, which holds all it says: an
+    original stands for its copies' text."""
+    more = (" The regulator is expected to rule on the appeal before the end of the summer. Tariffs in neighbouring "
+            "regions rose by less than half as much last year, figures from the national statistics office show. "
+            "Repairs to the pipes are expected to take two years, and the authority has applied for a state loan.")
+    opening = WIRE
+    d = Deduplicator(threshold=0.8)
+    teaser = _a("teaser", opening, "2024-05-01")
+    full = _a("full", WIRE + more, "2024-05-02")
+    reprint = _a("reprint", WIRE + more + " Weather: sunny.", "2024-05-03")
+    results = _check(d, [teaser, full, reprint])
+    assert full.duplicate_of is None
+    assert results[1][1] == {"teaser": "full"}  # the excerpt stored first now points at the full copy
+    assert reprint.duplicate_of == "full"
+    # the full copy stored first: a later excerpt is its copy, as any later copy is
+    d = Deduplicator(threshold=0.8)
+    full, teaser = _a("full", WIRE + more, "2024-05-01"), _a("teaser", opening, "2024-05-02")
+    _check(d, [full, teaser])
+    assert (full.duplicate_of, teaser.duplicate_of) == (None, "full")

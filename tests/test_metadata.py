@@ -109,6 +109,32 @@ def test_a_lead_opening_with_its_dateline_states_the_date():
         assert (art.published, art.published_how) == ("2024-03-04", "stated"), lead
 
 
+@pytest.mark.parametrize("title, lead, body, day", [
+    ("La loi sur l'eau adoptée", "PARIS, 3 mars 2025 —",
+     "Le conseil régional a adopté jeudi la loi sur l'eau après des mois de débat.", "2025-03-03"),
+    ("La loi sur l'eau adoptée", "LYON, 1er février 2024 -",
+     "Le conseil régional a adopté jeudi la loi sur l'eau après des mois de débat.", "2024-02-01"),
+    ("Landtag beschließt das Wassergesetz", "BERLIN, 4. März 2025 –",
+     "Der Landtag hat am Donnerstag nach monatelanger Debatte das Wassergesetz beschlossen.", "2025-03-04"),
+    ("Aprobada la ley del agua", "MADRID, 5 de marzo de 2025 —",
+     "El parlamento regional aprobó el jueves la ley del agua tras meses de debate.", "2025-03-05"),
+    ("Aprovada a lei da água", "LISBOA, 1 de março de 2024 -",
+     "O parlamento regional aprovou na quinta-feira a lei da água depois de meses de debate.", "2024-03-01"),
+    ("Approvata la legge sull'acqua", "ROMA, 12 maggio 2024 -",
+     "Il consiglio regionale ha approvato giovedì la legge sull'acqua dopo mesi di dibattito.", "2024-05-12"),
+    ("Parlement neemt de waterwet aan", "AMSTERDAM, 2 mei 2024 -",
+     "Het regionale parlement heeft donderdag na maanden van debat de waterwet aangenomen.", "2024-05-02"),
+])
+def test_a_dateline_in_another_language_states_the_date(title, lead, body, day):
+    art = from_text(f"{title}\n\n{lead} {body}")
+    assert (art.published, art.published_how) == (day, "stated")
+
+
+def test_an_english_word_is_no_month_of_another_language():
+    assert parse_date("It happened 5 ago 2020, they said") is None
+    assert parse_date("posted 3 Mars 2021") == "2021-03-03"  # French for March, as a dateline gives it
+
+
 def test_weekday_settles_the_year_of_a_caption_day_and_is_marked_inferred():
     art = described("weekday_year.txt")
     assert (art.published, art.published_how) == ("2023-11-16", "inferred")

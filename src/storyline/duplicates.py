@@ -1,8 +1,9 @@
 """Deduplicate: exact copies by content hash, syndicated near-copies by MinHash LSH.
 
 Needs ``article.text``; adds ``article.content_hash`` and, for a syndicated copy,
-``article.duplicate_of`` (the earliest copy: earliest publication date, then the
-first stored).
+``article.duplicate_of`` (the original: the earliest full copy, by publication date, then the
+first stored; an excerpt, a copy with less than :data:`EXCERPT_SHARE` of the longest copy's
+text, is never the original of the fuller ones, whose text it would stand for).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ if TYPE_CHECKING:  # datasketch (and the scipy it imports) costs 0.4 s: loaded w
     from datasketch import MinHash
 
 NUM_PERM = 64
+EXCERPT_SHARE = 0.75  # a copy with fewer shingles than this share of the longest copy's is an excerpt of it
 SCHEME = "affine32"  # datasketch's hashing scheme; stored MinHashes are only comparable under the same one
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -88,20 +90,20 @@ class Deduplicator:
         own = shingles(article.text, self.shingle)
         m = minhash_of(own)
         candidates = [c for c in self.lsh.query(m) if c != article.id]
-        copies = []
+        sizes = {article.id: len(own)}  # the copies' shingle counts
         if candidates and own:
             for cid, text in texts(candidates).items():
                 other = shingles(text, self.shingle)
                 if other and len(own & other) / min(len(own), len(other)) >= self.threshold:
-                    copies.append(cid)
+                    sizes[cid] = len(other)
         self._add(article.id, m, article.published)
         repointed: dict[str, str] = {}
-        if copies:
-            group = copies + [article.id]
-            first = min(group, key=self._age)
+        if len(sizes) > 1:
+            longest = max(sizes.values())
+            first = min((c for c, size in sizes.items() if size >= EXCERPT_SHARE * longest), key=self._age)
             article.duplicate_of = None if first == article.id else first
             if first == article.id:
-                repointed = {c: article.id for c in copies}
+                repointed = {c: article.id for c in sizes if c != article.id}
         return m.hashvalues.astype(np.uint64).tobytes(), repointed
 
     def _age(self, article_id: str) -> tuple[str, int]:

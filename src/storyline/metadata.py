@@ -81,15 +81,29 @@ OUTLETS = {
     "variety.com": "Variety", "hollywoodreporter.com": "The Hollywood Reporter", "espn.com": "ESPN",
 }
 
+# month names and their short forms: English, and the languages whose update words the header patterns below
+# know (French, German, Spanish, Italian, Portuguese, Dutch), so a dateline's "3 mars 2025", "4. März 2025" or "5 de
+# marzo de 2025" is a day too. A short form that is also an English word ("ago", "mag") is left out.
 _MONTHS = {m: i for i, names in enumerate(
-    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-     ("dec", "december")], start=1) for m in names}
+    [("jan", "january", "janvier", "janv", "januar", "jänner", "enero", "ene", "gennaio", "janeiro", "januari"),
+     ("feb", "february", "février", "fevrier", "févr", "februar", "febrero", "febbraio", "fevereiro", "februari"),
+     ("mar", "march", "mars", "märz", "maerz", "mär", "marzo", "março", "marco", "maart"),
+     ("apr", "april", "avril", "avr", "abril", "abr", "aprile"),
+     ("may", "mai", "mayo", "maggio", "maio", "mei"),
+     ("jun", "june", "juin", "juni", "junio", "giugno", "junho"),
+     ("jul", "july", "juillet", "juil", "juli", "julio", "luglio", "julho"),
+     ("aug", "august", "août", "aout", "agosto", "augustus"),
+     ("sep", "sept", "september", "septembre", "septiembre", "setiembre", "settembre", "setembro"),
+     ("oct", "october", "octobre", "oktober", "okt", "octubre", "ottobre", "outubro"),
+     ("nov", "november", "novembre", "noviembre", "novembro"),
+     ("dec", "december", "décembre", "decembre", "déc", "dezember", "dez", "diciembre", "dic", "dicembre", "dezembro")],
+    start=1) for m in names}
 _MON = r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DATE_PATTERNS = [
     re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
     re.compile(rf"\b{_MON}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.I),
-    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+{_MON},?\s+(?P<y>\d{{4}})\b", re.I),
+    # "3rd March 2025", "1er mars 2025", "4. März 2025", "5 de marzo de 2025"
+    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?{_MON},?\s+(?:de\s+)?(?P<y>\d{{4}})\b", re.I),
     re.compile(r"\b(?P<d>\d{1,2})\. ?(?P<m>\d{1,2})\. ?(?P<y>\d{4})\b(?![:.]?\d)"),  # not "19.10.1912:48"
 ]
 # Numeric dates with slashes: day/month unless a US time zone on the line says month/day; ambiguous ones are skipped.
