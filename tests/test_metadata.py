@@ -107,6 +107,12 @@ def test_a_lead_opening_with_its_dateline_states_the_date():
     for lead in ("SAN JOSE, Calif., Monday, March 4, 2024 (AP) -", "WASHINGTON, D.C., USA, March 4, 2024 -"):
         art = from_text(f"Water law passes\n\n{lead} {BODY}")
         assert (art.published, art.published_how) == ("2024-03-04", "stated"), lead
+    # a headline of two words, which cleaning keeps in the text, before the dateline
+    art = from_text(f"Water law\n\nMARBURY, Md., March 4, 2024 (Reuters) - {BODY}")
+    assert (art.title, art.published, art.published_how) == ("Water law", "2024-03-04", "stated")
+    # a dateline further down is not the lead's
+    art = from_text(f"Water law passes\n\n{BODY}\n\nMORE: OSLO, March 4, 2024 - Other news.\n\nOSLO, March 5, 2024 - {BODY}")
+    assert art.published_how != "stated"
 
 
 @pytest.mark.parametrize("title, lead, body, day", [

@@ -467,6 +467,24 @@ def test_one_text_under_two_ids_with_other_labels_is_told_with_the_labels_it_is_
     assert "scored by that line's labels; the later line is left out" in told
 
 
+def test_labels_naming_the_articles_of_one_jsonl_file_are_not_one_text(tmp_path):
+    """Label lines that name their articles by ``file`` and id, several in one JSONL file, were each said to repeat
+    the first's text (`make demo` printed it for the bundled examples); a text file named twice with other labels
+    still is one text."""
+    from storyline.labelled import check_labels
+
+    path = tmp_path / "gold.jsonl"
+    rows = [{"id": "f1", "file": "corpus/feed.jsonl", "event": "strike"},
+            {"id": "f2", "file": "corpus/feed.jsonl", "event": "ferry"},
+            {"id": "t1", "file": "corpus/t1.txt", "event": "strike"},
+            {"id": "t2", "file": "corpus/t1.txt", "event": "ferry"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    notes, _, _ = check_labels(path)
+    told = " ".join(notes)
+    assert "line 4 (id 't2') repeats the text of line 3 (id 't1')" in told
+    assert "line 2" not in told
+
+
 def test_train_writes_its_model_when_cross_validation_cannot_refit_and_files_of_one_name_keep_apart(tmp_path, monkeypatch):
     """A fold's refit that failed threw the whole fit away (no file), and two files named mine.jsonl in two folders
     were one entry of the model's figures."""

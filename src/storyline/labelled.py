@@ -93,6 +93,8 @@ def check_labels(path: str | Path) -> tuple[list[str], set[str], dict[str, dict[
             if f in row:
                 gold[f][ident] = _label(row, f)
         content = [row.get(f) for f in ("text", "html", "file")]
+        if row.get("file") and not (row.get("text") or row.get("html")) and _holds_many(str(row["file"])):
+            content.append(ident)  # one of the articles of a JSONL file, each under its own id
         # every earlier line of the id, not the first only: a text relabelled and another text labelled as the
         # first line was is still two articles under one id with other labels
         others = [(other, theirs, text) for other, theirs, text in earlier.get(ident, ()) if theirs != labels]
@@ -132,6 +134,12 @@ def check_labels(path: str | Path) -> tuple[list[str], set[str], dict[str, dict[
     if unlabelled:
         notes.append(f"{path}: {_lines(unlabelled)} a null or empty event and will not be scored or trained on")
     return notes, set(ambiguous), gold
+
+
+def _holds_many(file: str) -> bool:
+    """Whether a labelled line's ``file`` holds many articles (JSONL, one per line, each under its id), rather than
+    being one article itself."""
+    return file.lower().removesuffix(".gz").endswith(".jsonl")
 
 
 def _differ(theirs: dict, labels: dict) -> str:

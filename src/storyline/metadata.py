@@ -554,10 +554,14 @@ _NOT_PUBLISHED = re.compile(
     r"gültig bis|until|erscheinungsdatum|erscheint|release date|erschienen am|ISBN)|\(@\w+\)", re.I)
 
 
+LEAD_PARAGRAPHS = 2  # a dateline opens one of the text's first paragraphs: the first may be a headline cleaning kept
+
+
 def _lead_dateline_date(text: str) -> str | None:
-    """The day the dateline that opens ``text`` states ("MARBURY, Md., March 4, 2024 (Reuters) -"), or None."""
-    m = dateline(text, len(text) - len(text.lstrip()))
-    return parse_date(m["parts"]) if m else None
+    """The day the dateline that opens ``text`` states ("MARBURY, Md., March 4, 2024 (Reuters) -"), or None. A
+    headline too short to be taken for one ("Ceasefire collapses") may stand before it."""
+    paragraphs = [p.strip() for p in text.split("\n") if p.strip()][:LEAD_PARAGRAPHS]
+    return next((iso for p in paragraphs if (m := dateline(p)) and (iso := parse_date(m["parts"]))), None)
 
 
 def publication_date(line: str) -> str | None:
