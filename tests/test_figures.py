@@ -32,6 +32,8 @@ CASES = [
     ("The Delta Bridge, which cost $3.5 billion, opened in May.", "$3.5 billion", 3.5e9, "USD", "money", "Delta Bridge"),
     ("A total of $5 million was raised.", "$5 million", 5e6, "USD", "money", "total"),
     ("Exports of $3 billion went to Asia.", "$3 billion", 3e9, "USD", "money", "Exports"),
+    ("In 2023 the port's profit rose 12 percent.", "12 percent", 12.0, "%", "percent", "port's profit"),  # not "In 2023 …"
+    ("Last year exports rose 5 percent.", "5 percent", 5.0, "%", "percent", "exports"),
 ]
 
 

@@ -534,15 +534,7 @@ def test_two_meetings_of_the_same_people_in_two_events_are_not_one_claim():
     from storyline.narration.compare import story_agreements
     from storyline.narration.sources import Sources
 
-    def article(aid: str, text: str, people: list[str]) -> Article:
-        a = _plain(aid, aid.title(), text)
-        after = 0
-        for name in people:
-            s, e = _span(text, name, after)
-            a.mentions.append(Mention(s, e, name, "PERSON", name))
-            after = e
-        return a
-
+    article = _named
     spring = article("herald", "Mayor Ines Roth met union leader Piet Kalder at the port on Monday and promised new cranes.",
                      ["Ines Roth", "Piet Kalder"])  # fmt: skip
     spring2 = article("post", "Roth held talks with Kalder about wages as dockers gathered outside the port office.",
@@ -644,3 +636,121 @@ def test_a_figure_framed_two_ways_within_one_source_is_no_difference_between_sou
     assert not _across_sources(sources, [("a", "2023"), ("c", "2024")])  # c is a's copy: one source
     assert _across_sources(sources, [("a", "2023"), ("b", "2024")])
     assert not _across_sources(sources, [("a", "2024"), ("b", "2024")])
+
+
+def test_a_figure_is_placed_by_the_time_of_its_own_clause_not_another_figures():
+    """"In 2022 the port handled 4 million containers, and in 2023 its profit rose 12 percent": the containers
+    were placed in 2023, the time nearest to them, which is the profit's, and two sources giving the same years
+    were listed as framing the figure differently."""
+    from storyline.narration.differences import framing, framing_differences
+    from storyline.narration.summary import figure_groups
+
+    figures = [("4 million containers", 4e6, "containers", "count", "containers"), ("12 percent", 12, "%", "percent", "profit")]
+    years = [("2022", "2022-01-01", "year"), ("2023", "2023-01-01", "year")]
+    a = _plain("herald", "Herald", "In 2022 the port handled 4 million containers, and in 2023 its profit rose 12 percent.",
+               figures=figures, times=years)  # fmt: skip
+    b = _plain("gazette", "Gazette", "The port's profit rose 12 percent in 2023, while 4 million containers passed "
+               "through it in 2022.", figures=figures, times=years)  # fmt: skip
+    sources = _sources(a, b)
+    for x in (a, b):
+        when = {f.text: framing(sources, {**sources.cite(x.id, f.start, f.end)})["when"] for f in x.figures}
+        assert when == {"4 million containers": ["2022"], "12 percent": ["2023"]}, x.id
+    assert framing_differences(sources, figure_groups(sources)) == []
+
+
+def _named(aid: str, text: str, people: list[str]) -> Article:
+    """A plain article whose ``people`` are found as PERSON mentions, in text order."""
+    a = _plain(aid, aid.title(), text)
+    after = 0
+    for name in people:
+        s, e = _span(text, name, after)
+        a.mentions.append(Mention(s, e, name, "PERSON", name))
+        after = e
+    return a
+
+
+def test_a_source_agrees_only_with_words_it_printed():
+    """Four ways a source was listed as agreeing with words it did not print: a quote shown as one outlet went on
+    ("… and we will cut taxes for employers") cited for outlets that went on otherwise or stopped short; a figure of
+    unemployment agreeing with the same value of inflation; a sentence agreeing with another that names the same
+    minister and says something else; a claim shown with a figure cited for a sentence without it."""
+    from storyline.narration.compare import compare
+    from storyline.narration.summary import key_figures
+
+    a = _named("herald", "Unemployment rose to 5 percent in May, the statistics office said.\n"
+               "The labour minister, Jonas Brell, said the figure was disappointing.\n"
+               "\"We will not accept a jobless rate at this level and we will act before the summer,\" he said.",
+               ["Jonas Brell"])  # fmt: skip
+    b = _named("gazette", "Inflation eased to 5 percent, the central bank said.\n"
+               "\"We will not accept a jobless rate at this level,\" labour minister Jonas Brell told parliament.",
+               ["Jonas Brell"])  # fmt: skip
+    c = _named("post", "Unemployment rose in May as factories cut shifts, the statistics office said.\n"
+               "\"We will not accept a jobless rate at this level and we will cut taxes for employers,\" Brell said.",
+               ["Brell"])  # fmt: skip
+    for x, said in ((a, "We will not accept a jobless rate at this level and we will act before the summer"),
+                    (b, "We will not accept a jobless rate at this level"),
+                    (c, "We will not accept a jobless rate at this level and we will cut taxes for employers")):  # fmt: skip
+        s, e = _span(x.text, said)
+        x.quotes.append(Quote(s, e, said, "Jonas Brell", "said", "direct"))
+    for x in (a, b):
+        s, e = _span(x.text, "5 percent")
+        x.figures.append(Figure(s, e, "5 percent", 5, "%", "percent", x.text[: x.text.index("\n")], ""))
+    sources = _sources(a, b, c)
+    found = compare(sources)
+    agreements = found["agreements"]
+    texts = {x.id: x.text for x in (a, b, c)}
+    for agreed in agreements:  # every source listed prints the quote or figure shown, and a claim's figure
+        for cite in agreed["sources"] if agreed["kind"] != "claim" else ():
+            printed = " ".join(texts[cite["article_id"]][cite["start"] : cite["end"]].split())
+            assert agreed["text"].strip('".') in printed, (agreed["text"], cite["article_id"], printed)
+    quotes = [x for x in agreements if x["kind"] == "quote"]
+    assert [(x["text"], x["independent"]) for x in quotes] == [("We will not accept a jobless rate at this level", 3)]
+    assert not any(x["kind"] == "figure" for x in agreements), agreements
+    fives = [[c["article_id"] for c in g["sources"]] for g in key_figures(sources) if g["value"] == 5]
+    assert sorted(fives) == [["gazette"], ["herald"]]  # nor is one listed as a key figure's source for the other's
+    assert not any(d["kind"] == "value" for d in found["differences"])  # nor is 5 against 5 another value
+    assert not any("disappointing" in x["text"] for x in agreements), agreements
+    [rose] = [x for x in agreements if x["kind"] == "claim"]  # unemployment rose in May, said herald and post
+    assert "5 percent" not in rose["text"] and rose["independent"] == 2, rose
+
+
+def test_a_key_quote_lists_only_the_sources_that_printed_its_words():
+    from storyline.narration.summary import quote_groups
+
+    went_on = {"herald": "we will act before the summer", "post": "we will cut taxes for employers"}
+    articles = []
+    for aid, rest in went_on.items():
+        said = f"We will not accept a jobless rate at this level and {rest}"
+        articles.append(_plain(aid, aid.title(), f'"{said}," the minister said.', quotes=[said]))
+    groups = quote_groups(_sources(*articles))
+    assert {g["text"].split()[-1]: [c["article_id"] for c in g["sources"]] for g in groups} == {
+        "summer": ["herald"], "employers": ["post"]}  # fmt: skip
+
+
+def test_renderings_of_a_quote_in_words_of_their_own_agree_on_the_words_both_print():
+    from storyline.narration.compare import compare
+
+    said = {"herald": "trade between the two countries reached $6.2 billion (5.6 billion euros) last year",
+            "gazette": "trade between the two countries reached $6.2 billion last year and would double by 2030"}  # fmt: skip
+    articles = [_plain(aid, aid.title(), f"The minister said {q}.", quotes=[q]) for aid, q in said.items()]
+    [quote] = [x for x in compare(_sources(*articles))["agreements"] if x["kind"] == "quote"]
+    assert quote["text"] == "trade between the two countries reached $6.2 billion" and quote["independent"] == 2
+    texts = {x.id: x.text for x in articles}
+    assert [texts[c["article_id"]][c["start"] : c["end"]] for c in quote["sources"]] == [quote["text"]] * 2
+
+
+def test_background_sentences_alike_in_words_are_one_entry_only_when_they_place_the_same_thing():
+    """Two outlets' sentences of the same words, one placing the port's profit in 2022 and the other its
+    containers, were one background entry citing both for the first one's words."""
+    from storyline.narration.timeline import background
+
+    years = [("2022", "2022-01-01", "year"), ("2023", "2023-01-01", "year")]
+    a = _plain("herald", "Herald", "In 2022 the port handled 4 million containers, and in 2023 its profit rose 12 percent.",
+               times=years)  # fmt: skip
+    b = _plain("gazette", "Gazette", "The port's profit rose 12 percent in 2022, while 4 million containers passed "
+               "through it in 2023.", times=years)  # fmt: skip
+    c = _plain("post", "Post", "In 2022 the port handled 4 million containers, and in 2023 its profit rose 12 percent "
+               "to a record.", times=years)  # fmt: skip
+    sources = _sources(a, b, c)
+    found = [(e["date"][:4], sorted(x["article_id"] for x in e["sources"])) for e in background(sources, sources.events)]
+    assert sorted(found) == [("2022", ["gazette"]), ("2022", ["herald", "post"])]

@@ -10,7 +10,8 @@ the amount of ("at a cost of €38 million" -> "cost"), what it is a part of ("1
 grain exports" -> "grain exports"), or else the subject of its clause ("Velmora's share
 of grain exports has climbed to 31%" -> "Velmora's share of grain exports"; in reported
 speech the reported clause's: "he said the bridge would cost $24 million" -> "bridge",
-a pronoun standing for the subject before it). The phrase comes from a
+a pronoun standing for the subject before it; a time is never the subject: "In 2023
+the port's profit rose 12 percent" -> "port's profit"). The phrase comes from a
 word-list heuristic rather than a dependency parse, which would cost the
 parser's time on every sentence with a number.
 """
@@ -188,6 +189,21 @@ def _clause_subject(sentence: str, offset: int) -> str:
     return pronoun or " ".join(re.findall(r"[\w'’-]+", sentence[:offset])[-6:])
 
 
+_TIME_LEAD = re.compile(r"\b(?:in|on|at|by|since|during|until|from|before|after|over)\s+$", re.I)
+
+
+def _untimed(text: str, s: int, e: int, times: list[TimeMention]) -> str:
+    """The sentence ``s:e`` with the times it names blanked, and a preposition leading one (offsets stay): a time
+    says when, never what a figure measures ("In 2023 the port's profit rose 12 percent" -> "port's profit")."""
+    chars = list(text[s:e])
+    for t in times:
+        if s <= t.start < e:
+            lead = _TIME_LEAD.search(text, max(s, t.start - 10), t.start)
+            lo, hi = lead.start() if lead else t.start, min(t.end, e)
+            chars[lo - s : hi - s] = " " * (hi - lo)
+    return "".join(chars)
+
+
 def _candidates(text: str) -> list[tuple[int, int, float | None, str | None, str, str]]:
     """(start, end, value, unit, kind, phrase) of every figure pattern; the caller settles overlaps."""
     out = []
@@ -234,7 +250,7 @@ def find_figures(text: str, sentences: list[tuple[int, int]], times: list[TimeMe
         s, e = sentence_of(text, sentences, start)
         sentence = text[s:e]
         measures = (phrase or _noun_after(text, end) or _amount_of(text, start) or _part_of(text, end)
-                    or _clause_subject(sentence, start - s))
+                    or _clause_subject(_untimed(text, s, e, times), start - s))
         value = float(value) if value is not None else None
         figures.append(Figure(start, end, text[start:end], value, unit, kind, sentence, measures))
     figures.sort(key=lambda f: f.start)

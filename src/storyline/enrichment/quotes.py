@@ -16,8 +16,11 @@
    (``Lavrov said the two talked about …``, ``…, Lavrov said.``,
    ``According to Jaishankar, …``).
 
-Pronouns go to the latest speaker or sentence subject; roles ("the Russian
-leader") to the person whose title in the article fits best; a wire agency is
+Pronouns go to the latest speaker or sentence subject (never one named in the
+possessive) whom the article does not show to be of the other gender: "she" is
+not "Mr Feld" nor "Feld, the union's chairman", and goes to the woman the
+sentence names beside him; roles ("the Russian leader") to the person whose
+title in the article fits best; a wire agency is
 never a speaker, only the copy's credit (a short name, "AP", only when the
 article's ``wire`` credits it), and a dateline is not part of what was said.
 ``speaker`` is the article's canonical name for the person. ``kind`` is
@@ -75,6 +78,7 @@ _TITLES_BETWEEN = re.compile(
 _AFTER_ATTRIBUTION = re.compile(
     r"^(?:[,.;]|(?:on|in|at|after|before|during|while|late|earlier|later|last|this|when|according|to|from|via)\b)", re.I
 )
+_ENDS_ATTRIBUTION = re.compile(r"(?:of|for|with|who|whose|as|adding|and added)\b|[\"”’!?:—–-]", re.I)  # "said X of the …"
 _POSSESSIVE_AFTER = re.compile(r"['’]s\b|(?<=s)['’](?!\w)")
 _ADDRESSED = frozenset(("told", "tells", "assured"))  # cues naming whom they address before what was said
 _OPENERS = frozenset("he she it they we i you the a an his her its their our there".split())  # a clause's first word
@@ -82,6 +86,18 @@ _PREPOSITIONS = frozenset("at in on of for with from by about".split())
 _OPEN, _CLOSE = "“„«", "”»"
 _ABBREV = frozenset("mr mrs ms dr st jr sr no vs gen sen rep gov col lt prof sgt capt adm fig inc ltd co corp".split())
 _NATIONALITY = re.compile(r"\b[A-Z][a-z]+(?:ian|ean|can|ese|ish|ani|eli|ch)\b|\b[A-Z][a-z]+(?=['’]s\b)")
+# what shows a person's gender in the article: a title, or a word of office or family, next to their name
+_HONORIFIC = re.compile(r"\b(?:(?P<m>Mr|Sir|Lord)|(?P<f>Mrs|Ms|Miss|Dame|Lady))\.?\s+$")
+_MALE_WORDS = ("spokesman chairman congressman councilman businessman assemblyman alderman king prince duke "
+               "husband father son brother grandfather uncle nephew widower boy man")
+_FEMALE_WORDS = ("spokeswoman chairwoman congresswoman councilwoman businesswoman assemblywoman alderwoman queen "
+                 "princess duchess wife mother daughter sister grandmother aunt niece widow girl woman actress")
+_GENDERED = rf"(?:(?P<m>{_MALE_WORDS.replace(' ', '|')})|(?P<f>{_FEMALE_WORDS.replace(' ', '|')}))"
+_GENDER_BEFORE = re.compile(rf"\b{_GENDERED}\s+(?:[A-Z][\w.'’-]*\s+){{0,3}}$", re.I)  # "spokeswoman Mara Quist"
+# "Quist, a spokeswoman", "Roos, Quist's husband" (not a clause: "Quist, who met Feld's wife")
+_GENDER_AFTER = re.compile(rf",\s+(?!(?:who|whose|which|that)\b)[^,.;:()]{{0,40}}?\b{_GENDERED}\b(?!['’])", re.I)
+_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+_PRONOUN_ANY = re.compile(r"\b(?:he|him|his|she|her|hers)\b", re.I)
 
 
 @dataclass
@@ -183,6 +199,7 @@ class _Finder:
         self.quotes: list[Quote] = []
         self.last_speech: tuple[int, str] | None = None
         self._contexts = self._person_contexts()
+        self.others: list[tuple[int, str]] = []  # people a sentence names besides its subject: (position, name)
         self._by_surname = {}
         for m in self.mentions:
             if m.label == "PERSON" and " " in m.name:
@@ -191,6 +208,7 @@ class _Finder:
             re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(self._by_surname, key=len, reverse=True))) + r")\b(?!['’]s)")
             if self._by_surname else None
         )
+        self._gender = self._genders()
 
     # ---- candidates and their resolution
 
@@ -219,12 +237,51 @@ class _Finder:
         if who.kind == "mention":
             return who.name
         if who.kind == "pronoun":
-            return self._latest_person(who.start)
+            return self._latest_person(who.start, _PRONOUN_GENDER[self.text[who.start : who.end].casefold()])
         return self._role_person(who)
 
-    def _latest_person(self, pos: int) -> str | None:
+    def _latest_person(self, pos: int, gender: str | None = None) -> str | None:
+        """The latest speaker or sentence subject before ``pos`` that a pronoun of ``gender`` may stand for: not
+        one the article shows to be of the other (:meth:`_genders`). Someone else a sentence names ("Feld met
+        Quist") counts too when the article shows them to be of that gender, when the latest speaker or subject
+        is of the other ("Mr Feld met Mara Quist. '…,' she said": Quist), or when there is none."""
         before = [h for h in self.history if h[0] <= pos]
-        return max(before, key=lambda h: (h[0], h[2]))[1] if before else None
+        fits = [h for h in before if self._gender.get(h[1], gender) == gender]
+        latest = max(before, key=lambda h: (h[0], h[2]), default=None)
+        if not fits:
+            since = -1  # no speaker or subject it may stand for: anyone named may be meant
+        elif latest not in fits:
+            since = latest[0]  # the latest is of the other gender: one named after them may be meant
+        else:
+            since = len(self.text)
+        fits += [(at, name, False) for at, name in self.others if at <= pos and
+                 (self._gender.get(name) == gender or (at > since and name not in self._gender))]  # fmt: skip
+        return max(fits, key=lambda h: (h[0], h[2]))[1] if fits else None
+
+    def _genders(self) -> dict[str, str]:
+        """``m`` or ``f`` for each person the article shows to be a man or a woman: by a title before their name
+        ("Mr Feld", "Ms Quist"), a word of office or family next to it ("spokeswoman Mara Quist", "Feld, the
+        union's chairman"), or, counting less, the pronouns of a sentence that names no one else ("Quist, who
+        leads the dockers, said her members …"). Where the signs disagree the article says nothing."""
+        votes: dict[str, int] = {}
+        people = [m for m in self.mentions if m.label == "PERSON"]
+        for m in people:
+            before = self.text[max(0, m.start - 40) : m.start]
+            for found in (_HONORIFIC.search(before), _GENDER_BEFORE.search(before), _GENDER_AFTER.match(self.text, m.end)):
+                if found:
+                    votes[m.name] = votes.get(m.name, 0) + (2 if found["m"] else -2)
+        for p0, p1 in _paragraphs(self.text):
+            spans = _quote_spans(self.text, p0, p1)
+            spans += _single_spans(self.text, p0, p1, spans)
+            for s0, s1 in _segments(self.text, p0, p1, sorted(spans)):
+                named = [m for m in people if s0 <= m.start < s1 and not any(a < m.start < b for a, b in spans)]
+                if len({m.name for m in named}) != 1:
+                    continue
+                said = {_PRONOUN_GENDER[w.group().casefold()] for w in _PRONOUN_ANY.finditer(self.text, named[0].end, s1)
+                        if not any(a < w.start() < b for a, b in spans)}  # fmt: skip
+                if len(said) == 1:  # "Quist, who leads the dockers, said her members …": the one person named
+                    votes[named[0].name] = votes.get(named[0].name, 0) + (1 if said == {"m"} else -1)
+        return {name: "m" if v > 0 else "f" for name, v in votes.items() if v}
 
     def _person_contexts(self) -> dict[str, list[tuple[int, str]]]:
         """Each person's mention positions and the words around them (titles, appositions)."""
@@ -261,13 +318,19 @@ class _Finder:
         if before and _ADJACENT.match(self.text[before[-1].end : cue.start()]):
             return self.resolve(before[-1])
         after = [w for w in whos if w.start >= cue.end() and _TITLES_BETWEEN.match(self.text[cue.end() : w.start] + " ")
-                 and not self._possessive(w)]
+                 and not self._possessive(w) and self._ends_attribution(w)]
         if after:
             return self.resolve(after[0])
         if before and cue["cue"].casefold().endswith("ing"):
             return self.resolve(before[0])
         people = [w for w in before if (w.kind != "mention" or w.name) and not self._possessive(w)]
         return self.resolve(people[-1]) if people else None
+
+    def _ends_attribution(self, who: _Who) -> bool:
+        """Whether ``who``, named after a cue verb, ends the attribution ("…," said Mara Quist, the union leader /
+        on Monday / who …): one followed by a verb is the subject of what was said ("and said Estmark wanted")."""
+        rest = self.text[who.end : who.end + 40].lstrip()
+        return not rest or bool(_AFTER_ATTRIBUTION.match(rest) or _ENDS_ATTRIBUTION.match(rest))
 
     def _possessive(self, who: _Who) -> bool:
         """Whether ``who`` is named in the possessive: whose speaker it is, not the speaker ("Reid's publicist
@@ -320,10 +383,13 @@ class _Finder:
         return self.quotes
 
     def _note_subject(self, s0: int, s1: int) -> None:
-        for w in self.whos(s0, s1, people_only=True):
-            if w.kind == "mention" and len(self.text[s0 : w.start].split()) <= 8:
-                self.history.append((w.start, w.name, False))
-            break
+        """The sentence's subject (its first person named, within eight words and not in the possessive: "Quist's
+        deputy Jan Roos" is Roos) into the history; the other people it names into :attr:`others`."""
+        whos = [w for w in self.whos(s0, s1, people_only=True) if not (w.kind == "mention" and self._possessive(w))]
+        if whos and whos[0].kind == "mention" and len(self.text[s0 : whos[0].start].split()) <= 8:
+            self.history.append((whos[0].start, whos[0].name, False))
+            whos = whos[1:]
+        self.others += [(w.start, w.name) for w in whos if w.kind == "mention" and w.name]
 
     def _direct(self, spans: list[tuple[int, int]], s0: int, s1: int, para: int) -> None:
         found = []

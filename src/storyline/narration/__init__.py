@@ -6,7 +6,7 @@ outlet and character span. The steps, for one story::
     load        sources.load_sources      events -> their full articles, wire-copy groups
     summarise   summary.summarise         3–6 central, non-repeating sentences, each cited
                 summary.key_quotes        quotes merged across outlets, with all their sources
-                summary.key_figures       figures merged on value and unit
+                summary.key_figures       figures merged on value and unit said of one thing
     compare     compare.compare           agreements, differences, unique facts, wire copies
     place       timeline.background       earlier happenings mentioned, later ones expected
     report      report.build_report       the JSON-ready report; report.render -> json / md / html

@@ -1,16 +1,21 @@
 """Source comparison: what several sources agree on, what they report differently, what one alone has.
 
 Agreement needs independent sources: articles of the same wire-copy group
-(``duplicate_of``) count once. Three kinds of agreement are found:
+(``duplicate_of``) count once, and every source listed prints what is shown.
+Three kinds of agreement are found:
 
-- a **figure**: the same value and unit;
-- a **quote**: the same words (normalised overlap), in any rendering;
-- a **claim**: near-identical sentences (TF-IDF cosine, or a shared phrase of four
-  words, three of them ordinary, such as "biggest oil customer after"), or the same
-  interaction between the same two people ("X met Y", "Y received X"), read from the
-  sentence and, when it names only one person, the sentence before it. Sentences
-  join one claim only when most pairs across them are so alike: a chain of sentences
-  each like the next is not one claim.
+- a **figure**: the same value and unit said of the same thing (see
+  :func:`~.summary.figure_groups`: "5 percent" of unemployment is not of inflation);
+- a **quote**: the same words, shown as the words every source listed printed
+  (a quote cut shorter by one outlet agrees in the cut);
+- a **claim**: near-identical sentences (TF-IDF cosine, which must hold without the
+  names and offices in them too: sentences alike only in whom they name make no
+  claim; or a shared phrase of four words, three of them ordinary, such as "biggest
+  oil customer after"), or the same interaction between the same two people ("X met
+  Y", "Y received X"), read from the sentence and, when it names only one person, the
+  sentence before it. Sentences join one claim only when most pairs across them are
+  so alike: a chain of sentences each like the next is not one claim. A claim is shown
+  in a sentence whose figures every source listed gives.
 
 Differences are the same figure framed differently (other years or an
 expectation against an achievement), the same measure with other values, and
@@ -20,18 +25,34 @@ article ids, outlets and character spans.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
+from difflib import SequenceMatcher
 from functools import lru_cache
-from itertools import islice
+from itertools import combinations, islice
 
 import numpy as np
 
 from .differences import date_differences, framing_differences, value_differences
-from .sources import STOP, WORD, Sentence, Sources, content_tokens, overlap, similar_pairs, stem, tfidf
-from .summary import figure_groups, quote_groups, relevance
+from .sources import (
+    OFFICES,
+    STOCK,
+    STOP,
+    WORD,
+    Sentence,
+    Sources,
+    content_tokens,
+    direction,
+    opposed,
+    overlap,
+    similar_pairs,
+    stem,
+    tfidf,
+)
+from .summary import MIN_QUOTE_WORDS, figure_groups, quote_groups, relevance
 
-CLAIM_SIM = 0.5  # TF-IDF cosine at which two sentences make the same claim
+CLAIM_SIM = 0.5  # TF-IDF cosine at which two sentences make the same claim ...
+WHAT_SIM = 0.35  # ... and the cosine they must keep without the names and offices they hold (see _what)
+SHARED_RUN = 6  # words in a row two renderings of a quote print alike: what they agree on, when neither holds the other
 PHRASE = 4  # words in a shared phrase that marks the same claim ...
 PHRASE_PLAIN = 3  # ... of which this many are ordinary words ("the solvent store at" is a place, not a claim)
 LINKED = 0.5  # more than this share of the pairs across two groups of sentences must make the same claim to join them
@@ -39,9 +60,7 @@ UNIQUE_SIM = 0.2  # below this similarity to every other source, a sentence is u
 UNIQUE_PER_SOURCE, MAX_UNIQUE = 2, 12
 MAX_AGREEMENTS = 20
 STORY_DENSE = 10  # sentences per article compared by TF-IDF across a whole story
-# words of attribution and setting: a phrase made of them ("at a news conference") is no claim
-STOCK = {"news", "press", "conference", "briefing", "reporter", "statement", "interview", "spokesperson",
-         "spokesman", "spokeswoman", "official", "agency", "television", "speak", "speaking", "comment"}  # fmt: skip
+WHO = STOCK | OFFICES  # words that say who speaks, not what happened
 INTERACTIONS = {
     "meet": {"meet", "receiv", "receive", "host", "talk", "visit", "welcom", "welcome", "hold"},
     "sign": {"sign"},
@@ -95,7 +114,56 @@ def figure_agreements(figures: list[dict]) -> list[dict]:
 
 
 def quote_agreements(sources: Sources) -> list[dict]:
-    return [{**g, "kind": "quote", "quote_kind": g["kind"]} for g in quote_groups(sources) if g["independent"] >= 2]
+    """Quotes independent sources print in the same words, shown as words every source listed printed, and each
+    cited at those words: of a quote one outlet gives whole and another cut short, the cut ("We have waited long
+    enough for a fair offer", not "… and our members will not wait any longer"); of two renderings that go on
+    in other words or put in words of their own ("reached $6.2 billion (€5.6 billion) last year"), the longest
+    run of :data:`SHARED_RUN` words or more they print alike. A speaker the store knows is one more thing the
+    sources must agree on: the same words said by another are another quote."""
+    printed = []  # (citation, speaker, words, their spans) of every rendering of every quote
+    for g in quote_groups(sources):
+        for c in g["sources"]:
+            found = list(WORD.finditer(sources.by_id[c["article_id"]].text, c["start"], c["end"]))
+            printed.append((c, c.get("speaker") or g["speaker"], [m.group().lower() for m in found], [m.span() for m in found]))
+    runs: dict[tuple[str, ...], int] = {}  # words -> the rendering they were read from
+    for i, p in enumerate(printed):
+        runs.setdefault(tuple(p[2]), i)
+    group = [sources.group.get(p[0]["article_id"], p[0]["article_id"]) for p in printed]
+    for i, j in combinations(range(len(printed)), 2):
+        a, b = printed[i][2], printed[j][2]
+        if group[i] == group[j] or len(set(a) & set(b)) < SHARED_RUN:  # one source, or too few words alike
+            continue
+        m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+        if m.size >= SHARED_RUN:
+            runs.setdefault(tuple(a[m.a : m.a + m.size]), i)
+    joined = [f" {' '.join(p[2])} " for p in printed]  # a run is printed where its words stand in a row
+    candidates = []
+    for run, i in runs.items():
+        words = f" {' '.join(run)} "
+        printing = [k for k in range(len(printed)) if words in joined[k]]
+        speaker = printed[i][1] or next((printed[k][1] for k in printing if printed[k][1]), None)
+        holders = [k for k in printing if printed[k][1] in (None, speaker)]
+        independent = sources.independent([printed[k][0]["article_id"] for k in holders])
+        if len(run) >= MIN_QUOTE_WORDS and independent >= 2:
+            candidates.append((independent, len(run), i, run, speaker, holders))
+    out, used = [], set()
+    for independent, _n, i, run, speaker, holders in sorted(candidates, key=lambda c: (-c[0], -c[1], c[2])):
+        if set(holders) <= used:
+            continue
+        used |= set(holders)
+        cites = [_cite_run(sources, printed[k], run) for k in [i] + [k for k in holders if k != i]]
+        lead = cites[0]
+        out.append({"text": sources.by_id[lead["article_id"]].text[lead["start"] : lead["end"]], "speaker": speaker,
+                    "kind": "quote", "quote_kind": lead["kind"], "sources": cites, "independent": independent})  # fmt: skip
+    return out
+
+
+def _cite_run(sources: Sources, rendering: tuple, run: tuple[str, ...]) -> dict:
+    """A citation of a rendering narrowed to the words ``run`` in it."""
+    cite, speaker, words, spans = rendering
+    n = len(run)
+    k = next(k for k in range(len(words) - n + 1) if tuple(words[k : k + n]) == run)
+    return {**sources.cite(cite["article_id"], spans[k][0], spans[k + n - 1][1]), "speaker": speaker, "kind": cite["kind"]}
 
 
 def claim_clusters(sources: Sources, sentences: list[Sentence], dense: list[int] | None = None) -> list[dict]:
@@ -106,7 +174,8 @@ def claim_clusters(sources: Sources, sentences: list[Sentence], dense: list[int]
     """
     edges = _sentence_edges(sources, sentences, dense)
     clusters = _cluster(sources, sentences, edges)
-    out = [_claim(sources, [sentences[i] for i in members], "sentence") for members in clusters]
+    out = [c for c in (_claim(sources, [sentences[i] for i in members], "sentence") for members in clusters)
+           if c["independent"] >= 2]  # fmt: skip
     seen = {frozenset((s["article_id"], s["start"]) for s in c["sources"]): c for c in out}
     for about, members in interaction_claims(sources, sentences).items():
         claim = _claim(sources, members, "interaction", about=list(about[1]))
@@ -123,11 +192,13 @@ def _sentence_edges(sources: Sources, sentences: list[Sentence], dense: list[int
     """Pairs of sentences of different independent sources that make the same claim, strongest first."""
     group = [sources.group.get(s.article_id, s.article_id) for s in sentences]
     values = [_figure_values(sources, s) for s in sentences]
-    directions = [_direction(s.text) for s in sentences]  # each sentence read once, not once per pair
+    directions = [direction(s.text) for s in sentences]  # each sentence read once, not once per pair
     dense = list(range(len(sentences))) if dense is None else dense
     pairs = [(dense[i], dense[j], v) for i, j, v in similar_pairs(tfidf([sentences[k].text for k in dense]), CLAIM_SIM)]
-    edges = {(i, j): v for i, j, v in pairs if group[i] != group[j] and not _conflict(values[i], values[j])
-             and not _opposed(directions[i], directions[j])}  # fmt: skip
+    pairs = [(i, j, v) for i, j, v in pairs if group[i] != group[j]]
+    said = _said_alike(sources, sentences, dense, pairs)
+    edges = {(i, j): v for (i, j, v), alike in zip(pairs, said, strict=True) if alike
+             and not _conflict(values[i], values[j]) and not opposed(directions[i], directions[j])}  # fmt: skip
     by_phrase: dict[tuple, list[int]] = defaultdict(list)
     for i, s in enumerate(sentences):
         for phrase in _phrases(s.text):
@@ -138,28 +209,34 @@ def _sentence_edges(sources: Sources, sentences: list[Sentence], dense: list[int
         for a in members:
             for b in members:
                 if a < b and group[a] != group[b] and not _conflict(values[a], values[b]) and \
-                        not _opposed(directions[a], directions[b]):
+                        not opposed(directions[a], directions[b]):
                     edges[(a, b)] = max(edges.get((a, b), 0.0), CLAIM_SIM)
     return sorted(((v, i, j) for (i, j), v in edges.items()), reverse=True)
 
 
-# words of a movement one way (not "declined to comment", "the fall", "lost his job", "rallies" of protesters)
-UP = re.compile(r"\b(?:rose|rise[sn]?|gained|strengthen(?:ed|s)?|climb(?:ed|s)?|jump(?:ed|s)?|increas(?:ed|es)|"
-                r"surg(?:ed|es)|soar(?:ed|s)?|rallied)\b", re.I)
-DOWN = re.compile(r"\b(?:fell|fallen|weaken(?:ed|s)?|slipp?(?:ed|s)?|drop(?:ped|s)?|declin(?:ed|es)(?!\s+to\b)|"
-                  r"decreas(?:ed|es)|tumbl(?:ed|es)|slump(?:ed|s)?|plung(?:ed|es))\b", re.I)
+def _said_alike(sources: Sources, sentences: list[Sentence], dense: list[int],
+                pairs: list[tuple[int, int, float]]) -> list[bool]:  # fmt: skip
+    """For each pair of sentences, whether they stay alike without the names and offices they hold (:func:`_what`:
+    TF-IDF cosine at least :data:`WHAT_SIM`, weighed over the ``dense`` sentences); only the pairs are compared."""
+    if not pairs:
+        return []
+    what = tfidf([_what(sources, sentences[k]) for k in dense])
+    if what is None:
+        return [False] * len(pairs)
+    row = {k: r for r, k in enumerate(dense)}
+    a, b = (what[[row[p[n]] for p in pairs]] for n in (0, 1))
+    return (np.asarray(a.multiply(b).sum(axis=1)).ravel() >= WHAT_SIM).tolist()
 
 
-def _direction(text: str) -> str | None:
-    """``up`` or ``down`` when a sentence moves one way only ("the krone rose"), else None."""
-    up, down = bool(UP.search(text)), bool(DOWN.search(text))
-    return "up" if up and not down else "down" if down and not up else None
-
-
-def _opposed(da: str | None, db: str | None) -> bool:
-    """Whether two sentences of these :func:`_direction` move one thing opposite ways ("the krone rose against the
-    euro" / "the krone weakened against the euro"): they say opposite things, however alike their words."""
-    return da is not None and db is not None and da != db
+def _what(sources: Sources, s: Sentence) -> str:
+    """What a sentence says, without whom it names: its words but for the names it holds and words of office and
+    attribution ("Port director Anton Feld met Quist on Wednesday" -> "Port met on Wednesday"). Two sentences alike
+    only in their names ("Anton Feld, the port director, said the offer was generous") make no one claim."""
+    text = s.text
+    for m in sorted(sources.by_id[s.article_id].mentions, key=lambda m: -m.start):
+        if s.start <= m.start and m.end <= s.end:
+            text = text[: m.start - s.start] + " " + text[m.end - s.start :]
+    return " ".join(w for w in WORD.findall(text) if stem(w.lower()) not in WHO)
 
 
 def _figure_values(sources: Sources, s: Sentence) -> dict[str, set[float]]:
@@ -169,6 +246,11 @@ def _figure_values(sources: Sources, s: Sentence) -> dict[str, set[float]]:
         if f.value is not None and s.start <= f.start < s.end:
             out[(f.unit or "").lower()].add(float(f"{f.value:.3g}"))
     return out
+
+
+def _lacks(a: dict[str, set[float]], b: dict[str, set[float]]) -> bool:
+    """Whether a sentence of figures ``a`` does not give one of the figures ``b``."""
+    return any(not values <= a.get(unit, set()) for unit, values in b.items())
 
 
 def _conflict(a: dict[str, set[float]], b: dict[str, set[float]]) -> bool:
@@ -251,10 +333,17 @@ def _people(sources: Sources, s: Sentence) -> tuple[set[str], set[str]]:
 
 
 def _claim(sources: Sources, members: list[Sentence], how: str, about: list[str] | None = None) -> dict:
-    """An agreed claim: the clearest sentence as its text, every sentence as a source."""
-    members = sorted(members, key=lambda s: (s.kind != "prose", len(s.text)))
-    if about:  # prefer a sentence that names everyone involved
-        members.sort(key=lambda s: -sum(n in s.text.lower() for n in about))
+    """An agreed claim: the clearest sentence as its text, every sentence that gives its figures as a source.
+
+    The clearest is one whose figures the others give too, then (for an interaction) one naming everyone
+    involved, then prose before quotation, then the shortest. A sentence without a figure the text shown
+    gives ("Unemployment climbed in May" under "Unemployment rose to 5 percent in May") is not cited for it.
+    """
+    values = [_figure_values(sources, s) for s in members]
+    lacking = [{j for j in range(len(members)) if _lacks(values[j], values[i])} for i in range(len(members))]
+    order = sorted(range(len(members)), key=lambda i: (len(lacking[i]), -sum(n in members[i].text.lower() for n in about or ()),
+                                                        members[i].kind != "prose", len(members[i].text)))  # fmt: skip
+    members = [members[i] for i in order if i not in lacking[order[0]]]
     lead = members[0]
     cites = [{**sources.cite(s.article_id, s.start, s.end), "text": s.text} for s in members]
     out = {"kind": "claim", "how": how, "text": lead.text, **sources.cite(lead.article_id, lead.start, lead.end),

@@ -3,9 +3,10 @@
 - **framing**: the same figure (value and unit) placed at another time, or given
   as an expectation by one source and as an achievement by another ("crossed
   $50 billion last year" against "expected to top $50 billion this year"). Each
-  figure is framed by the time mention nearest to it and the cue words just
-  before it, within its sentence. A source that names no time places the figure
-  nowhere, so it differs from none on when.
+  figure is framed by the time of its own clause, or of a clause of its sentence
+  that holds no other figure (:func:`time_of`), and the cue words just before it.
+  A source that names no time places the figure nowhere, so it differs from none
+  on when.
 - **value**: the same measure (similar description or sentence, same unit and
   kind) with different values.
 - **date**: sources dating the event, or one agreed claim, to different days.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from .sources import Sources, content_tokens, overlap, times_within
+from .sources import Sources, clause_at, clauses, content_tokens, overlap, times_within
 
 EXPECT = re.compile(  # each word with its own endings: "plan" and "planned", never "plant" or "aimless"; "may" in
     # lower case and not before a number: the modal, not the month ("after May figure falls" was framed as expected)
@@ -34,11 +35,10 @@ CUE_WINDOW = 60  # characters before a figure searched for its framing cue
 
 
 def framing(sources: Sources, cite: dict) -> dict:
-    """When a figure is placed (the nearest resolved time in its sentence) and whether it is expected or reported."""
+    """When a figure is placed (:func:`time_of`) and whether it is expected or reported."""
     article = sources.by_id[cite["article_id"]]
     start, end = cite.get("sentence_start", cite["start"]), cite.get("sentence_end", cite["end"])
-    times = times_within(article, start, end)
-    nearest = min(times, key=lambda t: _distance(t, cite), default=None)
+    nearest = time_of(article, start, end, cite["start"], cite["end"])
     near = article.text[max(start, cite["start"] - CUE_WINDOW) : cite["start"]]
     before = article.text[start : cite["start"]]  # what follows the figure frames something else ("than expected")
     cues = [(m.end(), "expected") for m in EXPECT.finditer(near)] + [(m.end(), "reported") for m in ACHIEVED.finditer(near)]
@@ -53,10 +53,41 @@ def framing(sources: Sources, cite: dict) -> dict:
     }
 
 
-def _distance(t, cite: dict) -> int:
-    if t.end <= cite["start"]:
-        return cite["start"] - t.end
-    return max(0, t.start - cite["end"])
+def time_of(article, start: int, end: int, at: int, until: int):
+    """The resolved time that places the figure ``at:until`` of the sentence ``start:end``, or None.
+
+    A time of the figure's own clause places it: when the clause opens with a time ("In 2022 the port handled 4
+    million containers", "and in 2023 its profit rose 12 percent to 80 million euros") the nearest before the
+    figure, else the nearest after it ("raised its rate to 4.25% on Thursday"; "from next month after the bank
+    raised its rate to 4.25% on Thursday"). A clause without one takes a time from a clause of the sentence that
+    holds no figure, the nearest before it ("In 2022, the port handled …"), else after it ("…, in 2023."). A time
+    in another figure's clause is that figure's, never this one's, however near it is.
+    """
+    times = times_within(article, start, end)
+    if not times:
+        return None
+    text = article.text
+    figures = [f.start for f in article.figures if start <= f.start < end] + [at]
+    lo, hi = clause_at(text, start, end, at)
+    own = [t for t in times if lo <= t.start < hi]
+    free = [t for t in times if not any(c[0] <= t.start < c[1] and any(c[0] <= f < c[1] for f in figures)
+                                        for c in clauses(text, start, end))]  # fmt: skip
+    if own and not OPENS.fullmatch(text[lo : min(t.start for t in own)]):
+        return _after(own, until) or _before(own, at)
+    return _before(own or free, at) or _after(own or free, until)
+
+
+def _before(times: list, at: int):
+    return max((t for t in times if t.start < at), key=lambda t: t.start, default=None)
+
+
+def _after(times: list, until: int):
+    return min((t for t in times if t.start >= until), key=lambda t: t.start, default=None)
+
+
+# what may come before a time that opens a clause: "In 2022 …", ", and in 2023 its profit …", "; by March …"
+OPENS = re.compile(r"[\W\d_]*(?:(?:and|but|while|whereas|yet|so|then|in|on|at|by|since|during|from|until|through)\s+){0,2}",
+                   re.IGNORECASE)
 
 
 def _when(t) -> str:
@@ -93,8 +124,8 @@ def value_differences(sources: Sources, figures: list[dict]) -> list[dict]:
     out = []
     for i, a in enumerate(figures):
         for b in figures[i + 1 :]:
-            if (a["unit"] or "") != (b["unit"] or "") or a["kind"] != b["kind"]:
-                continue
+            if (a["unit"] or "") != (b["unit"] or "") or a["kind"] != b["kind"] or f"{a['value']:.3g}" == f"{b['value']:.3g}":
+                continue  # one value of two things is no other value of one (see summary.figure_groups)
             if sources.independent([c["article_id"] for c in a["sources"] + b["sources"]]) < 2:
                 continue
             if _same_measure(a, b):

@@ -22,6 +22,12 @@ from ..models import Article, Event, Quote
 STOP = frozenset(ENGLISH_STOP_WORDS) | {
     "said", "says", "say", "told", "tell", "according", "added", "adding", "just", "like", "mr", "ms", "mrs",
 }  # fmt: skip
+# words of attribution and setting: a phrase made of them ("at a news conference") is no claim
+STOCK = {"news", "press", "conference", "briefing", "reporter", "statement", "interview", "spokesperson",
+         "spokesman", "spokeswoman", "official", "agency", "television", "speak", "speaking", "comment"}  # fmt: skip
+# words of office: with a name they say who ("port director Anton Feld", "the labour minister, Jonas Brell")
+OFFICES = {"director", "minister", "president", "leader", "chief", "head", "chairman", "chairwoman", "chair", "ceo",
+           "secretary", "governor", "mayor", "premier", "chancellor", "ambassador", "envoy", "commissioner"}  # fmt: skip
 IRREGULAR = {
     "met": "meet", "meeting": "meet", "meetings": "meet", "held": "hold", "holds": "hold", "took": "take",
     "taken": "take", "made": "make", "gave": "give", "given": "give", "went": "go", "gone": "go", "won": "win",
@@ -300,3 +306,37 @@ def containing(sentences: list[Sentence], start: int) -> Sentence | None:
         if s.start <= start < s.end:
             return s
     return None
+
+
+# words of a movement one way (not "declined to comment", "the fall", "lost his job", "rallies" of protesters)
+UP = re.compile(r"\b(?:rose|rise[sn]?|gained|strengthen(?:ed|s)?|climb(?:ed|s)?|jump(?:ed|s)?|increas(?:ed|es)|"
+                r"surg(?:ed|es)|soar(?:ed|s)?|rallied)\b", re.I)
+DOWN = re.compile(r"\b(?:fell|fallen|weaken(?:ed|s)?|slipp?(?:ed|s)?|drop(?:ped|s)?|declin(?:ed|es)(?!\s+to\b)|"
+                  r"decreas(?:ed|es)|tumbl(?:ed|es)|slump(?:ed|s)?|plung(?:ed|es))\b", re.I)
+
+
+def direction(text: str) -> str | None:
+    """``up`` or ``down`` when a sentence moves one way only ("the krone rose"), else None."""
+    up, down = bool(UP.search(text)), bool(DOWN.search(text))
+    return "up" if up and not down else "down" if down and not up else None
+
+
+def opposed(da: str | None, db: str | None) -> bool:
+    """Whether two sentences of these :func:`direction` move one thing opposite ways ("the krone rose against the
+    euro" / "the krone weakened against the euro"): they say opposite things, however alike their words."""
+    return da is not None and db is not None and da != db
+
+
+CLAUSE = re.compile(r"[;:()\u2014\u2013]|,(?!\d)|\s-\s")  # where a clause ends ("5,000" is one number)
+
+
+def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of the clauses of the sentence ``start:end``."""
+    cuts = [m.start() for m in CLAUSE.finditer(text, start, end)]
+    bounds = [start, *cuts, end]
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+
+
+def clause_at(text: str, start: int, end: int, at: int) -> tuple[int, int]:
+    """The span of the clause of the sentence ``start:end`` that holds offset ``at``."""
+    return next((c for c in clauses(text, start, end) if c[0] <= at < c[1]), (start, end))

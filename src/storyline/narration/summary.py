@@ -16,14 +16,28 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from .sources import WORD, Sentence, Sources, containing, overlap, tfidf, tokens
+from .sources import (
+    OFFICES,
+    STOCK,
+    WORD,
+    Sentence,
+    Sources,
+    clause_at,
+    containing,
+    content_tokens,
+    direction,
+    opposed,
+    overlap,
+    tfidf,
+    tokens,
+)
 
 MMR_LAMBDA = 0.7  # weight of relevance against novelty
 REPEAT = 0.5  # a sentence this similar to a chosen one is a repetition
 ALSO = 0.6  # a sentence this similar to a chosen one may be the same sentence from another source ...
 SAME_WORDS = 0.9  # ... when this share of their words match in order (difflib ratio over their tokens)
 NEW_SOURCE_BONUS = 0.15
-QUOTE_OVERLAP = 0.7  # share of word pairs (quote_words) two renderings of a quote must share
+QUOTE_OVERLAP = 0.8  # share of a rendering's word pairs (quote_words) another must print: the same quote, cut shorter
 MIN_QUOTE_WORDS = 4  # words: "We are not done yet" is a quote, a scare-quoted "terrorists" is not
 MAX_QUOTES, MAX_FIGURES = 6, 6
 FIGURE_KIND_RANK = {"money": 0, "percent": 1, "count": 2, "quantity": 3, "duration": 4}
@@ -118,7 +132,8 @@ def _one_per_article(sentences: list[Sentence]) -> list[Sentence]:
 
 # --- quotes --------------------------------------------------------------------------------
 def quote_groups(sources: Sources) -> list[dict]:
-    """Every quote of the sources, renderings of the same words merged, with all their sources."""
+    """Every quote of the sources, renderings of the same words merged, with all their sources: the fullest
+    rendering is shown, and a source is listed under it only when it printed it, or it cut shorter."""
     groups: list[dict] = []
     for a in sources.articles:
         for q in a.quotes:
@@ -191,8 +206,10 @@ def is_trivial(fig) -> bool:
 
 
 def figure_groups(sources: Sources) -> list[dict]:
-    """Every figure, the same value and unit merged across articles, with all sources and sentences."""
-    groups: dict[tuple, dict] = {}
+    """Every figure, one fact merged across articles: the same value and unit said of the same thing
+    (:func:`_same_fact`), with all its sources and sentences. "5 percent" of unemployment and "5 percent" of
+    inflation are two facts, and neither source is listed for the other's."""
+    by_value: dict[tuple, list[tuple]] = {}
     for a in sources.articles:
         sentences = sources.sentences(a.id)
         for f in a.figures:
@@ -202,12 +219,78 @@ def figure_groups(sources: Sources) -> list[dict]:
             s = containing(sentences, f.start)
             cite = {**sources.cite(a.id, f.start, f.end), "text": f.text,
                     "sentence": s.text if s else f.sentence, "measures": f.measures}  # fmt: skip
-            g = groups.setdefault(key, {"text": f.text, "value": f.value, "unit": f.unit, "kind": f.kind,
-                                        "measures": f.measures, "sources": []})  # fmt: skip
-            g["sources"].append(cite)
-    for g in groups.values():
+            by_value.setdefault(key, []).append((f, cite))
+    groups = []
+    names: dict[str, set[str]] = {}  # an article's names' words, read once
+    for found in by_value.values():
+        read = [_Told(sources, cite, names) for _f, cite in found] if len(found) > 1 else []
+        particular = _particular(found[0][0])
+        facts: list[list[int]] = []  # citations joined by one saying it of the same thing as another
+        for i in range(len(found)):
+            same = [x for x in facts if any(_same_fact(read[j], read[i], particular) for j in x)]
+            facts = [x for x in facts if not any(x is y for y in same)] + [[j for x in same for j in x] + [i]]
+        for fact in facts:
+            f = found[fact[0]][0]
+            groups.append({"text": f.text, "value": f.value, "unit": f.unit, "kind": f.kind, "measures": f.measures,
+                           "sources": [found[i][1] for i in fact]})  # fmt: skip
+    for g in groups:
         g["independent"] = sources.independent([c["article_id"] for c in g["sources"]])
-    return list(groups.values())
+    return groups
+
+
+class _Told:
+    """What :func:`_same_fact` reads of one citation of a figure: its wire-copy group, which way its clause moves,
+    and the words it is said with (:func:`_figure_context`)."""
+
+    def __init__(self, sources: Sources, cite: dict, names: dict[str, set[str]]):
+        self.group = sources.group.get(cite["article_id"], cite["article_id"])
+        clause = _figure_clause(sources, cite)
+        self.direction = direction(clause)
+        self.context = _figure_context(sources, cite, clause, names)
+
+
+def _same_fact(a: _Told, b: _Told, particular: bool) -> bool:
+    """Whether two citations of one value and unit say it of the same thing. Never when their clauses move
+    opposite ways ("retail sales fell by 2 percent" / "wages rose by 2 percent"); else when the words it is said
+    with share one ("the river rose to 4.8 metres" / "the river peaked at 4.8 metres"; "a target of $9 billion by
+    2027" / "raise it to $9 billion by 2027"), or when the value is ``particular``, too particular to recur by
+    chance (:func:`_particular`: "€2.4 million in bribes" / "suspected of receiving €2.4 million").
+    "Unemployment rose to 5 percent" and "inflation eased to 5 percent" are two facts."""
+    if a.group == b.group:
+        return True  # a wire copy says what its original says
+    if opposed(a.direction, b.direction):
+        return False
+    return particular or bool(a.context & b.context)
+
+
+def _particular(figure) -> bool:
+    """A value unlikely to recur by chance in one event: an amount of money or a quantity with two significant
+    digits or more (€38 million, 4.8 metres), anything with three (4.25%); not "5 percent" nor "$6 billion"."""
+    digits = len(re.sub(r"\D", "", f"{abs(figure.value or 0):.2e}".split("e")[0]).rstrip("0"))
+    return digits >= 3 or (digits >= 2 and figure.kind in ("money", "quantity"))
+
+
+WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}  # the day of the telling
+
+
+def _figure_clause(sources: Sources, cite: dict) -> str:
+    text = sources.by_id[cite["article_id"]].text
+    lo, hi = clause_at(text, cite.get("sentence_start", cite["start"]), cite.get("sentence_end", cite["end"]), cite["start"])
+    return text[lo:hi]
+
+
+def _figure_context(sources: Sources, cite: dict, clause: str, names: dict[str, set[str]]) -> set[str]:
+    """The words a figure is said with: those of its ``clause`` (of its sentence when the clause has none) and of
+    its measure, but for names, offices, words of attribution, weekdays and the figure's own words. ``names``
+    keeps each article's names' words as they are first read."""
+    article = cite["article_id"]
+    if article not in names:
+        names[article] = {t for m in sources.by_id[article].mentions for t in content_tokens(m.text)}
+    aside = set(content_tokens(cite["text"])) | names[article] | WEEKDAYS | STOCK | OFFICES
+    words = set(content_tokens(clause)) - aside
+    if not words:
+        words = set(content_tokens(cite.get("sentence") or "")) - aside
+    return words | (set(content_tokens(cite.get("measures") or "")) - aside)
 
 
 def key_figures(sources: Sources, limit: int = MAX_FIGURES) -> list[dict]:
