@@ -157,3 +157,15 @@ def test_two_ingests_at_once_into_one_postgresql(tmp_path, postgres_server):
     entity_ids = [e["id"] for e in data["entities"]]
     assert len(entity_ids) == len(set(entity_ids))
     json.dumps(data)  # the export is whole
+
+
+def test_the_export_is_strict_json_with_a_number_too_large_for_a_float(store_url, tmp_path):
+    """A figure of 400 digits was stored as infinite and exported as `Infinity`, which no strict JSON reader takes."""
+    feed = tmp_path / "feed.jsonl"
+    text = (f"The council said the shortfall of ${'9' * 400} was a misprint. The harbour board met on Monday to "
+            "discuss the new ferry timetable and the repairs to the north quay.")
+    feed.write_text(json.dumps({"id": "big", "title": "Harbour board meets", "text": text}) + "\n", encoding="utf-8")
+    data = _ingest(store_url, [str(feed)])
+    json.dumps(data, allow_nan=False)  # raises on Infinity or NaN
+    shortfall = [f for f in data["figures"] if "999" in f["text"]]
+    assert shortfall and all(f["value"] is None for f in shortfall)

@@ -58,3 +58,9 @@ def test_dates_codes_and_bare_numbers_are_not_figures():
 def test_a_pronoun_two_is_not_a_count():
     text = "The two talked for hours about trade."
     assert [f.text for f in find_figures(text, [(0, len(text))])] == []
+
+
+def test_a_number_too_large_for_a_float_has_no_value():
+    text = f"The shortfall of ${'9' * 400} was a misprint, and {'8' * 320} billion more."
+    figures = find_figures(text, [(0, len(text))], [])
+    assert figures and all(f.value is None for f in figures)

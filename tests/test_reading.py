@@ -45,6 +45,21 @@ def test_folder_is_read_recursively_in_sorted_order_and_unknown_types_are_skippe
     assert len(skipped) == 1 and skipped[0][0].endswith("notes.md") and "unknown file type" in skipped[0][1]
 
 
+def test_a_folders_hidden_files_and_folders_are_left_out_but_a_hidden_file_named_is_read(tmp_path, settings):
+    """A folder copied from a Mac holds "._a.txt" (binary resource forks), which failed the ingest; a repository
+    holds ".git". `ingest --watch` already left hidden files out."""
+    (tmp_path / "a.txt").write_text(STORY, encoding="utf-8")
+    (tmp_path / "._a.txt").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        ")
+    (tmp_path / ".draft.txt").write_text(STORY, encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "description.txt").write_text(STORY, encoding="utf-8")
+    skipped = []
+    items = read([tmp_path], settings, on_skip=lambda path, why: skipped.append(path))
+    assert [a.id for a in items] == ["a"] and skipped == []
+    [draft] = read([tmp_path / ".draft.txt"], settings)
+    assert isinstance(draft, Article) and draft.id == ".draft"
+
+
 def test_explicit_file_with_unknown_extension_is_an_error(settings):
     [err] = read([FIXTURES / "folder" / "notes.md"], settings)
     assert isinstance(err, UnreadableInput) and "notes.md" in str(err) and ".txt" in str(err)

@@ -202,10 +202,10 @@ def _walk(folder: Path, on_skip: SkipCallback | None) -> Iterator[str | InputErr
 
     failures: list[InputError] = []
     for root, dirs, files in os.walk(folder, onerror=report):
-        dirs.sort()
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))  # hidden: a tool's own (.git), never articles
         yield from failures
         failures.clear()
-        for name in sorted(files):
+        for name in sorted(f for f in files if not f.startswith(".")):  # hidden: a copying tool's ("._a.txt")
             path = os.path.join(root, name)
             if not _regular(path):
                 if on_skip is not None:

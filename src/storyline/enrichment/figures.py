@@ -18,6 +18,7 @@ parser's time on every sentence with a number.
 
 from __future__ import annotations
 
+import math
 import re
 
 from ..models import Figure, TimeMention
@@ -86,9 +87,12 @@ _PLURALS = frozenset("people men women children police staff times troops person
 
 
 def _number(num: str | None, scale: str | None = None) -> float | None:
+    """The value ``num`` (times its ``scale``: "million"), or None when there is none or it is too large for a
+    float (a 400-digit number is no value JSON can carry: it would be ``Infinity``)."""
     if not num:
         return None
-    return float(num.replace(",", "")) * SCALES.get((scale or "").casefold(), 1.0)
+    value = float(num.replace(",", "")) * SCALES.get((scale or "").casefold(), 1.0)
+    return value if math.isfinite(value) else None
 
 
 _WORD = re.compile(r"\s*([A-Za-z][\w-]*|\[[^\]]*\])")

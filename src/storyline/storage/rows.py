@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -80,9 +81,9 @@ def quote_from_row(row: Mapping[str, Any]) -> Quote:
 
 
 def figure_from_row(row: Mapping[str, Any]) -> Figure:
-    return Figure(
-        row["start"], row["end"], row["text"], row["value"], row["unit"], row["kind"], row["sentence"], row["measures"]
-    )
+    value = row["value"]  # an earlier version stored a value too large for a float as infinite: no value
+    return Figure(row["start"], row["end"], row["text"], value if value is None or math.isfinite(value) else None,
+                  row["unit"], row["kind"], row["sentence"], row["measures"])  # fmt: skip
 
 
 def time_from_row(row: Mapping[str, Any]) -> TimeMention:
