@@ -34,6 +34,10 @@ CASES = [
     ("Exports of $3 billion went to Asia.", "$3 billion", 3e9, "USD", "money", "Exports"),
     ("In 2023 the port's profit rose 12 percent.", "12 percent", 12.0, "%", "percent", "port's profit"),  # not "In 2023 …"
     ("Last year exports rose 5 percent.", "5 percent", 5.0, "%", "percent", "exports"),
+    ("The new hall cost 38 million francs to build.", "38 million francs", 3.8e7, "CHF", "money", None),
+    ("The club paid 40 million Swiss francs for him.", "40 million Swiss francs", 4e7, "CHF", "money", None),
+    ("Fines reached 2.5 billion rand last year.", "2.5 billion rand", 2.5e9, "ZAR", "money", "Fines"),
+    ("The lender's profit rose to 12 billion SEK.", "12 billion SEK", 1.2e10, "SEK", "money", None),
 ]
 
 

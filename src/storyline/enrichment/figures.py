@@ -32,7 +32,9 @@ _WORDNUM = (
     r"hundreds|thousands|dozens|a dozen|a hundred|a thousand|once|twice)"
 )
 _CUR_BEFORE = r"(?P<cur>US\$|A\$|C\$|HK\$|S\$|\$|€|£|¥|₹|Rs\.?|INR|USD|EUR|GBP|CHF|JPY|CNY|RMB|RUB)"
-_CUR_AFTER = r"(?P<cur>dollars|euros|pounds|rupees|yuan|yen|roubles|rubles|USD|EUR|GBP|INR|RUB)"
+_CUR_AFTER = (r"(?P<cur>dollars|euros|pounds|rupees|yuan|yen|roubles|rubles|(?:Swiss )?francs|kronor|lira|rand|reais|"
+              r"zlotys?|dirhams|riyals|shekels|naira|ringgit|baht|rupiah|hryvnias?|"
+              r"USD|EUR|GBP|INR|RUB|CHF|JPY|CNY|SEK|NOK|DKK|AUD|CAD|ZAR|BRL)")
 _L = r"(?<![\w.,:/-])"
 _R = r"(?![\w:/]|[.,]\d)"
 
@@ -50,6 +52,9 @@ CURRENCIES = {
     "$": "USD", "us$": "USD", "a$": "AUD", "c$": "CAD", "hk$": "HKD", "s$": "SGD", "€": "EUR", "£": "GBP",
     "¥": "JPY", "₹": "INR", "rs": "INR", "rs.": "INR", "rupees": "INR", "dollars": "USD", "euros": "EUR",
     "pounds": "GBP", "yuan": "CNY", "rmb": "CNY", "yen": "JPY", "roubles": "RUB", "rubles": "RUB",
+    "francs": "CHF", "swiss francs": "CHF", "kronor": "SEK", "lira": "TRY", "rand": "ZAR", "reais": "BRL",
+    "zloty": "PLN", "zlotys": "PLN", "dirhams": "AED", "riyals": "SAR", "shekels": "ILS", "naira": "NGN",
+    "ringgit": "MYR", "baht": "THB", "rupiah": "IDR", "hryvnia": "UAH", "hryvnias": "UAH",
 }
 SCALES = {
     "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9,
