@@ -126,9 +126,54 @@ def test_one_line_clutter(line, reason):
     "You have reached the limit of what the state can pay, the minister told the unions.",
     "You have read the stories of the families who lost their homes.",
     "Support local journalism and local businesses, the mayor urged residents.",
+    # a sentence of the article that names what a notice names: cookies, a photo agency, an app, a sign-off's words
+    "Investigators found that the shop loaded 40 trackers before visitors could refuse them, and that its cookie "
+    "policy named none of them.",
+    'Visitors who clicked "accept all cookies" had their browsing shared with 300 firms, the regulator said.',
+    '"We use cookies to serve our customers better, and we have changed our banner," a spokesperson said.',
+    "A judge refused to throw out the lawsuit Getty Images brought against the start-up over millions of pictures.",
+    "Copyright holders have filed more than 30 lawsuits in two years, according to lawyers who track the cases.",
+    "Download the Bins app to check your new collection day, a council spokesperson said.",
+    "Log in details for the council's payment system will be reset on January 2, officials said.",
+    "Reporting by this newspaper in March revealed claims for first-class travel.",
+    "Editing by the trustees removed the claims from the published accounts, the inquiry heard.",
+    "Ellwood died on March 3, 2024.",
 ])
 def test_article_lines_are_not_clutter(sentence):
     assert line_reason(sentence) is None
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("We use cookies to improve your experience on our site.", "cookie-notice"),
+    ("Read our cookie policy", "cookie-notice"),
+    ("Cookie settings", "cookie-notice"),
+    ("Firefighters at the scene on Monday. (Photo by Jan Roe/Getty Images)", "caption"),
+    ("(Reporting by Jane Doe; Editing by Raj Patel)", "wire-signoff"),
+    ("Reporting by the Associated Press", "wire-signoff"),
+])
+def test_notices_that_name_what_an_article_may_name_are_still_clutter(line, reason):
+    assert line_reason(line) == reason
+
+
+def test_a_sentence_ending_in_copyright_keeps_its_last_word():
+    line = ("The court will decide next year whether training an image generator on millions of news photographs "
+            "without paying for them counts as a breach of copyright.")
+    text, removed = clean_text(f"Court to rule on image generators\n\n{LEAD}\n\n{line}\n")
+    assert line in text and not [r for r in removed if r.reason == "copyright"]
+
+
+def test_a_table_of_the_article_is_its_text():
+    """Rows of short names read like a menu, rows of figures like a share counter; one after another, of one
+    number of cells, they are the article's table."""
+    rows = ["| Year | Average price | Sales |", "|---|---|---|", "| 2020 | 214,500 | 1,902 |",
+            "| 2021 | 231,800 | 2,415 |", "| 2022 | 248,300 | 2,108 |"]
+    names = ["| Candidate | Party | Ward |", "|---|---|---|", "| Mara Quist | Independent | North |",
+             "| Tom Holm | Conservative | Hollow Green |", "| Ana Berg | Labour | North |"]
+    for table in (rows, names):
+        text, removed = clean_text("Prices fall for the first time\n\n" + LEAD + "\n\n" + "\n".join(table) + "\n")
+        assert all(row in text for row in table), removed
+    text, removed = clean_text(f"Prices fall\n\n{LEAD}\n\n| Home | News | Sport |\n")  # one row: a menu
+    assert "| Home | News | Sport |" not in text
 
 
 def test_read_also_list_goes_until_the_article_resumes():

@@ -141,6 +141,18 @@ def test_an_english_word_is_no_month_of_another_language():
     assert parse_date("posted 3 Mars 2021") == "2021-03-03"  # French for March, as a dateline gives it
 
 
+def test_a_life_s_dates_are_no_publication_date():
+    """An obituary's "Born March 12, 1939" line was read as the day the page was published."""
+    art = from_text(f"Shelter founder dies at 84\n\nBorn March 12, 1939.\n\n{BODY}\n\nEllwood died on March 3, 2024.")
+    assert art.published_how != "stated" or art.published not in ("1939-03-12", "2024-03-03")
+    assert "Ellwood died on March 3, 2024." in art.text  # a sentence of the article, not a date header
+
+
+def test_the_published_date_of_a_line_that_gives_the_update_first():
+    assert publication_date("Updated March 15, 2024 at 9:48 p.m. | Published March 14, 2024 at 6:30 p.m.") == "2024-03-14"
+    assert publication_date("Updated March 15, 2024 at 9:48 p.m.") is None
+
+
 def test_weekday_settles_the_year_of_a_caption_day_and_is_marked_inferred():
     art = described("weekday_year.txt")
     assert (art.published, art.published_how) == ("2023-11-16", "inferred")

@@ -58,7 +58,7 @@ __all__ = ["AGENCIES", "AGENCY_PATTERN", "agencies_in", "clean", "clean_text", "
 
 _WS = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-_REPORTED = re.compile(r"\b(?:said|told|added)\b", re.I)  # reported speech, which no notice tells in the past
+_REPORTED = re.compile(r"\b(?:said|says|told|added|according to)\b", re.I)  # reported speech, which no notice tells
 _SENTENCE_START = re.compile(r"(?:copyright|subscribe)\s+[a-z]", re.I)  # a word, not a year or a sign, follows
 _TERMINAL = re.compile(r"[.!?…:](?:\s?[\"'”’)\]])*\s*$")
 _BULLET = re.compile(r"^\s*(?:[•·●▪◦‣*]|[-–—](?=\s)|\d{1,2}[.)](?=\s))\s*")
@@ -106,20 +106,23 @@ _LINE_RULES = [
     ("wire-signoff", re.compile(rf"^(?:[a-z]{{1,4}}(?:/[a-z]{{1,4}})+\s*)?\(\s*(?:{AGENCY_PATTERN})(?:\s*(?:,|/|and|&|;)\s*"
                                 rf"(?:{AGENCY_PATTERN}))*\s*\)$|^(?:[a-z]{{1,4}}(?:/[a-z]{{1,4}})+)$|"
                                 rf"^[—–-]*\s*(?:by\s+)?(?:{AGENCY_PATTERN})(?:\s*(?:,|/|and|&)\s*(?:{AGENCY_PATTERN}))*\s*$|"
-                                r"^\(?\s*(?:with (?:inputs|agency inputs|input) from|(?:additional )?reporting by|"
-                                r"editing by|compiled by|written by .{0,40}; editing by)\b.{0,120}$|"
+                                # a sign-off names people ("Reporting by Jane Doe"), prose a thing ("Reporting by this
+                                # newspaper in March revealed ...")
+                                r"^\(?\s*(?:with (?:inputs|agency inputs|input) from\b|(?:(?:additional )?reporting by|"
+                                r"editing by|compiled by|written by .{0,40}; editing by)\s+(?-i:[A-Z]|the [A-Z])).{0,120}$|"
                                 r"auto-generated from a syndicated feed|^with agency inputs\)?$", re.I)),
     ("site-furniture", re.compile(r"^comments are (?:closed|disabled)\b", re.I)),
     # a server's error or warning printed into the page: PHP's "Warning: include(x.php): ... in /var/www/a.php on line 12",
     # or an uncaught exception's "Fatal error: Uncaught Exception: ... in /var/www/x.php:12" (its trace: _TRACE_LINE)
     ("server-message", re.compile(r"^(?:PHP )?(?:warning|notice|deprecated|strict standards|(?:catchable )?fatal error|"
                                   r"parse error)\s*:.{0,400}?(?:\bon line \d+\.?|\bin (?:[a-z]:)?[/\\]\S*:\d+)$", re.I)),
+    # (a cookie policy the reader is pointed to: "Read our cookie policy", "Cookie settings"; not "its cookie policy")
     ("cookie-notice", re.compile(r"\b(?:we|this (?:site|website)|our (?:site|website|partners)) (?:uses?|place) cookies\b|"
-                                 r"\baccept (?:all )?cookies\b|\bcookie (?:policy|settings|preferences)\b|"
+                                 r"\baccept (?:all )?cookies\b|(?:^|\b(?:our|your|the)\s)cookie (?:policy|settings|preferences)\b|"
                                  r"\bmanage (?:your )?(?:cookie|consent|privacy) (?:settings|preferences|choices)\b", re.I)),
     ("copyright", re.compile(r"^(?:\(c\)|copyright\b)|^©.*\d{4}|all rights reserved\.?$", re.I)),
     ("caption", re.compile(r"(?-i:\b(?:REUTERS|AFP|AP|EPA|AP Photo|ANI|PTI)/ ?[A-Z])|attention editors|mandatory credit|no resales\.? no archives|handout via|"
-                           r"via getty images|getty images|picture[- ]alliance|\bvia reuters\b|/\s*(?:afp|ap|reuters)"
+                           r"via getty images|getty images\b[^.!?]{0,30}$|picture[- ]alliance|\bvia reuters\b|/\s*(?:afp|ap|reuters)"
                            r"\s*(?:photo)?\)?$|\((?:ap|afp|reuters|file) photo[^)]*\)$|\((?:photo|image|picture|"
                            r"photograph)\s*:[^)]*\)\s*$|©\s*[\w .&/'’-]{2,50}$|\S\s*(?-i:(?:Image|Photo|Photograph|Picture)\s*:"
                            r"\s*[A-Z]).{0,80}$", re.I)),
@@ -155,7 +158,7 @@ _SHARE_WORDS = {"share", "shares", "shared", "tweet", "email", "e-mail", "print"
                 "save", "this", "article", "story", "on", "via", "mail", "messenger", "flipboard", "bookmark",
                 "reactions", "views", "likes", "|", "·"}
 _GALLERY = re.compile(r"^\s*(?:image|photo|picture|slide|bild|foto)\s+\d{1,3}\s+(?:of|/|von|de|sur)\s+\d{1,3}\s+", re.I)
-_COPYRIGHT_TAIL = re.compile(r"\s(?:(?:copyright\b|\(c\)|©)[^!?]{0,80}?(?:all rights reserved\.?)?|"
+_COPYRIGHT_TAIL = re.compile(r"\s(?:(?:copyright\b(?!\W*$)|\(c\)|©)[^!?]{0,80}?(?:all rights reserved\.?)?|"
                              r"[^.!?]{0,80}\ball rights reserved\.?)\s*$", re.I)
 _CREDIT_TAIL = re.compile(r"\s(?:photo|image|picture|photograph|foto|bild)s?\s*:\s*[^!?]{2,80}(?<![.!?\"”])$", re.I)
 _PEEL_WORDS = 30  # words a line keeps before a peeled notice: a shorter line is a caption or a footer
@@ -304,6 +307,7 @@ def clean_text(body: str, title: str | None = None) -> tuple[str, list[Removed]]
     body = body.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u200b", "")
     body = _CONTROL.sub("", body.replace("\f", "\n").replace("\v", "\n"))  # never meant as text; terminals obey them
     lines = _first_pass(body.split("\n"))
+    _keep_tables(lines)
     _mark_duplicates(lines)
     _mark_blocks(lines)
     _mark_masthead(lines)
@@ -345,6 +349,27 @@ def _first_pass(raw_lines: list[str]) -> list[_Line]:
     return lines
 
 
+_TABLE_ROW = re.compile(r"^\s*\|(?:[^|\n]*\|){2,}\s*$")  # "| Tom Blake | Conservative | Hollow Green |": two cells or more
+TABLE_ROWS = 3  # rows in a row, of one number of cells, that make a table
+
+
+def _keep_tables(lines: list[_Line]) -> None:
+    """A table of the article, as the page's extraction writes it (a row a line, cells between bars), is its text:
+    a row of short names reads like a menu and a row of figures like a share counter, but :data:`TABLE_ROWS` rows
+    or more of one number of cells, one after another, are a table ("| 2021 | 231,800 | 2,415 |")."""
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and _TABLE_ROW.match(lines[j].text) and \
+                lines[j].text.count("|") == lines[i].text.count("|"):
+            j += 1
+        if j - i >= TABLE_ROWS:
+            for ln in lines[i:j]:
+                if ln.reason in ("navigation", "share-counter"):
+                    ln.reason = None
+        i = max(j, i + 1)
+
+
 def _peel_notices(text: str, peeled: list[Removed]) -> str:
     """A line of article text that also holds a notice keeps its text: a gallery counter ("Image 1 of 5")
     before it, a photo credit or a copyright notice after it are peeled off into ``peeled``.
@@ -376,8 +401,11 @@ def line_reason(line: str) -> str | None:
         if rule.search(s):
             if reason == "byline" and _TERMINAL.search(s):
                 continue
-            if reason in ("copyright", "subscription") and _SENTENCE_START.match(s) and _REPORTED.search(s):
+            if reason == "copyright" and _SENTENCE_START.match(s) and _REPORTED.search(s):
                 continue  # "Copyright lawyers for the families said they would sue": the article's, its first word alike
+            if reason in ("subscription", "cookie-notice", "wire-signoff", "caption") and _TERMINAL.search(s) and \
+                    _REPORTED.search(s):
+                continue  # "Download the Bins app to check your day, a council spokesperson said.": no notice reports
             if reason in ("navigation", "subscription", "advertisement", "cookie-notice") and \
                     len(words) > {"subscription": 20, "cookie-notice": 100}.get(reason, 15):
                 continue
@@ -416,7 +444,12 @@ def _is_date_header(s: str) -> bool:
         return False
     rest = _DATE_WORDS.sub(" ", _DATE.sub(" ", s))
     leftover = [w for w in re.split(r"[\s|,.:;()\-—–/]+", rest) if w]
+    if any(w.lower() in _TOLD for w in leftover):  # "Ellwood died on March 3, 2024.": a sentence tells, a header dates
+        return False
     return len(leftover) <= (2 if _TERMINAL.search(s) and not s.rstrip().endswith(":") else 3)
+
+
+_TOLD = frozenset("born died was were is are will has have had".split())  # verbs no date header holds
 
 
 def _key(s: str) -> str:

@@ -551,7 +551,8 @@ _NOT_PUBLISHED = re.compile(
     r"\b(?:(?:last )?(?:updated?|modified|edited|revised)|aktualisiert|update vom|geändert|zuletzt|stand\b|"
     r"mis à jour|modifié|actualizado|actualización|aggiornat[oa]|bijgewerkt|gewijzigd|"
     r"verfügbar bis|abrufbar bis|online bis|bis zum|(?:available|valid|expires?|runs?) (?:until|till|through)|"
-    r"gültig bis|until|erscheinungsdatum|erscheint|release date|erschienen am|ISBN)|\(@\w+\)", re.I)
+    r"gültig bis|until|erscheinungsdatum|erscheint|release date|erschienen am|ISBN|"
+    r"born|died|geboren|gestorben|née?|nacid[oa]|falleci[oó])|\(@\w+\)", re.I)  # a life's dates: an obituary's
 
 
 LEAD_PARAGRAPHS = 2  # a dateline opens one of the text's first paragraphs: the first may be a headline cleaning kept
@@ -570,8 +571,18 @@ def publication_date(line: str) -> str | None:
     ``— Name (@handle) January 24, 2020``); table rows (cells split by ``|``) state none."""
     if line.count("|") >= 2:
         return None
-    m = _NOT_PUBLISHED.search(line)
-    return parse_date(line[: m.start()] if m else line)
+    if (named := _PUBLISHED_WORD.search(line)) and (iso := _date_before_other(line[named.end():])):
+        return iso  # "Updated March 15, 2024 | Published March 14, 2024": the date the line says it was published
+    return _date_before_other(line)
+
+
+_PUBLISHED_WORD = re.compile(r"\b(?:published|posted|veröffentlicht|publié|publicado|pubblicato|gepubliceerd)\b", re.I)
+
+
+def _date_before_other(text: str) -> str | None:
+    """The date ``text`` states before any word that makes a date something else (:data:`_NOT_PUBLISHED`)."""
+    m = _NOT_PUBLISHED.search(text)
+    return parse_date(text[: m.start()] if m else text)
 
 
 _UPDATED = re.compile(r"\b(?:(?:last )?updated?|aktualisiert|update vom|geändert|zuletzt|stand\b|mis à jour|modifié|"
