@@ -198,6 +198,9 @@ def test_search_by_meaning_ranks_by_vectors(client):
     assert hits[0]["id"] == "script-2024"
     hits = client.get("/api/search?q=bridge+repairs+Kessel&mode=meaning&outlet=Harbour+Gazette").json()["items"]
     assert hits and {h["outlet"] for h in hits} == {"Harbour Gazette"}
+    page = client.get("/search?q=bridge+repairs+Kessel&mode=meaning").text  # every article is listed: each with
+    assert "Ranked by how close" in page and page.count("closeness 0.") + page.count("closeness 1.") + \
+        page.count("closeness -0.") == len(client.get("/api/search?q=bridge+repairs+Kessel&mode=meaning").json()["items"])
 
 
 def test_an_outlet_without_a_name_is_a_choice_and_found_by_its_domain_in_both_searches(client, store):

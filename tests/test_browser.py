@@ -143,3 +143,20 @@ def test_unknown_page_is_a_readable_404(page, base_url):
     assert response.status == 404
     assert page.locator("h1").inner_text() == "Not found"
     assert "no-such-event" in page.locator("p.lead").inner_text()
+
+
+def test_no_page_is_wider_than_a_phone(browser, base_url):
+    """At 390 px a row of citation chips that would not wrap, and a column that took its content's width, made
+    event pages scroll sideways and cut their text at the right edge."""
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    pg = context.new_page()
+    for path in ("/", "/stories/s-ferry", "/events/e-2021", "/events/e-2023", "/articles/harbour-2021", "/search?q=ferry"):
+        pg.goto(base_url + path)
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 390, path
+    # a claim five outlets agree on: its row of chips (the fixture's events have two sources, so they are copied)
+    pg.goto(base_url + "/events/e-2021")
+    pg.evaluate("""() => { const cites = document.querySelector('ul.summary .cites');
+                           const chip = cites.querySelector('a.cite');
+                           for (let i = 0; i < 6; i++) cites.appendChild(chip.cloneNode(true)); }""")
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
