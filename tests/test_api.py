@@ -386,6 +386,9 @@ def test_home_lists_stories_by_recent_activity(client):
     html = client.get("/").text
     assert html.index("Kessel river bridge closure") < html.index("Velmora and Ostrand ferry talks")
     assert "2 events · 4 articles" in html and "<svg" in html
+    # a story of several events says what happened last (its title is its largest event's), one of one event need not
+    assert 'Latest, 3 September 2023: <a href="/events/e-2023">Ferry ministers sign fare treaty</a>' in html
+    assert html.count("Latest,") == 1
 
 
 def test_pages_do_not_reach_the_file_system(client):
@@ -589,3 +592,12 @@ def test_the_store_refuses_until_before_since_for_every_front_end(store):
     with pytest.raises(BadParameter, match="is before since"):
         store.list_articles(limit=10, since="2024-06-01", until="2024-05-01")
     assert store.list_articles(limit=10, since="2021-01-01", until="2021-01-01") is not None  # one day is a period
+
+
+def test_how_a_date_was_found_is_told_in_a_readers_words(client, store):
+    """The article page said "(html-meta)"; an event page gave an inferred date as if the article stated it."""
+    page = client.get("/articles/harbour-2021").text
+    assert "(stated in the article)" in page and "(stated)" not in page
+    store.set_published("coastwire-2021", "2021-05-12", "inferred")
+    assert "(inferred from its event)" in client.get("/articles/coastwire-2021").text
+    assert "12 May 2021 (inferred)" in client.get("/events/e-2021").text

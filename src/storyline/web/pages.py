@@ -45,6 +45,15 @@ def nice_date(value: str | None) -> str:
     return f"{int(m.group(3))} {month} {m.group(1)}" if m.group(3) else f"{month} {m.group(1)}"
 
 
+DATE_HOW = {"stated": "stated in the article", "html-meta": "from the page's metadata", "url": "from its address",
+            "inferred": "inferred from its event"}  # how a publication date was found, as a reader is told
+
+
+def date_how(how: str | None) -> str:
+    """How a publication date was found, in a reader's words ("inferred from its event"), or "" when unknown."""
+    return DATE_HOW.get(how or "", "")
+
+
 def snippet(value: str | None, highlights: list | None = None) -> Markup:
     """A search hit's snippet, escaped, with its highlighted ``(start, end)`` spans in ``<mark>``."""
     text, parts, pos = value or "", [], 0
@@ -106,7 +115,7 @@ def kind_name(label: str | None) -> str:
 def make_environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)  # fmt: skip
-    env.filters.update(nice_date=nice_date, snippet=snippet, chart=charts.bar_chart, citations=citations,
+    env.filters.update(nice_date=nice_date, date_how=date_how, snippet=snippet, chart=charts.bar_chart, citations=citations,
                        web_url=web_url, kind=kind_name, when=when, lang=lang, u=lambda v: quote(str(v), safe=""))
     return env
 

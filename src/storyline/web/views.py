@@ -80,8 +80,10 @@ def home(store: Any, limit: int, offset: int) -> dict:
     for s in store.stories():
         events = by_story.get(s.id, [])
         dates = sorted(e.date for e in events if e.date)
+        latest = max((e for e in events if e.date), key=lambda e: (e.date, e.id), default=None)
         rows.append({
             "id": s.id, "title": s.title, "events": len(events),
+            "latest": latest if latest is not None and len(events) > 1 else None,  # what happened last, when more did
             "articles": sum(len(e.articles) for e in events),
             "first": dates[0] if dates else None, "last": dates[-1] if dates else None,
             "coverage": charts.bins((e.date, len(e.articles)) for e in events),
@@ -220,7 +222,7 @@ def _event_summary(store: Any, event_id: str, articles: list[Article]) -> dict:
 def _source(a: Article) -> dict:
     return {
         "id": a.id, "title": a.title, "outlet": a.outlet, "outlet_domain": a.outlet_domain, "published": a.published,
-        "byline": a.byline, "authors": a.authors, "wire": a.wire, "language": a.language, "duplicate_of": a.duplicate_of,
+        "published_how": a.published_how, "byline": a.byline, "authors": a.authors, "wire": a.wire, "language": a.language, "duplicate_of": a.duplicate_of,
         "lead": a.text if len(a.text) <= 700 else a.text[:700].rsplit(" ", 1)[0] + " …",
     }  # fmt: skip
 
