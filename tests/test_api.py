@@ -601,3 +601,11 @@ def test_how_a_date_was_found_is_told_in_a_readers_words(client, store):
     store.set_published("coastwire-2021", "2021-05-12", "inferred")
     assert "(inferred from its event)" in client.get("/articles/coastwire-2021").text
     assert "12 May 2021 (inferred)" in client.get("/events/e-2021").text
+
+
+def test_a_copy_names_its_original_by_outlet_and_headline(client, store):
+    """A copy's badge gave the original's id ("copy of gulftribune_4473")."""
+    store.set_duplicate_of({"sound-2023": "harbour-2023"})
+    page = client.get("/articles/sound-2023").text
+    assert 'A syndicated copy of <a href="/articles/harbour-2023">Ferry fare treaty signed after two years</a>, Harbour Gazette' in page
+    assert 'copy of <a href="/articles/harbour-2023">Harbour Gazette</a>' in client.get("/events/e-2023").text

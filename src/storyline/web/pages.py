@@ -162,8 +162,9 @@ def article(
     a = store.get_article(article_id)
     event = store.get_event(a.event_id) if a.event_id else None
     story = store.get_story(event.story_id) if event and event.story_id else None
+    original = store.get_article(a.duplicate_of, full=False) if a.duplicate_of else None
     return render(
-        request, "article.html", title=a.title or a.id, a=a, paragraphs=mark_paragraphs(a, _span(at)),
+        request, "article.html", title=a.title or a.id, a=a, original=original, paragraphs=mark_paragraphs(a, _span(at)),
         entities=views.entities_in(a), quotes=quote_dicts(store, a), show_removed=bool(removed), event=event, story=story,
         kept_at=f"&at={at}#cited" if _span(at) else "",  # showing the clutter or not keeps the cited words marked
     )  # fmt: skip
