@@ -728,3 +728,13 @@ def test_a_credit_line_in_another_language_is_the_byline_not_the_title(credit, b
     raw = f"{credit}\n\n{headline}\n\n{BODY}\n"
     a = describe(clean(Article(id="c", source="c.txt", raw=raw)), SETTINGS)
     assert (a.title, a.byline) == ((headline, byline) if byline else (credit, None))
+
+
+def test_of_a_titles_parts_the_last_names_the_outlet():
+    """With no address to check it against, the site name trafilatura cut from "Headline | Section | Outlet - tagline"
+    was all of "Headline | Section | Outlet"."""
+    from storyline.metadata import _site_name
+
+    page = {"title": "Dam gates open in the valley", "sitename": "Dam gates open | Local News | The Hill Gazette",
+            "undeclared_title": "Dam gates open | Local News | The Hill Gazette - Serving the valley since 1887"}
+    assert _site_name(page, None) == "The Hill Gazette"

@@ -310,12 +310,14 @@ def _host(url: str) -> str | None:
 def _site_name(page: dict[str, str], domain: str | None) -> str | None:
     """The site name a page's metadata gives, unless it is no outlet's name: an address ("https://www.facebook.com/
     X/"), a handle ("@x", "_x", "X_De"), a wire agency (a local paper's page crediting the AP), the page's own
-    title, or, when the page declares no site name (``og:site_name``, ``application-name``), a part of its
+    title, of a title's parts the last, or, when the page declares no site name (``og:site_name``, ``application-name``), a part of its
     ``<title>`` that its domain cannot abbreviate (trafilatura cut "Who owns Twitter.com now? | Analysis" into a
     site and a title, and the site renamed the whole outlet)."""
     name = (page.get("sitename") or "").strip()
     if not name or re.search(r"://|^www\.|^@|_", name) or name == (page.get("title") or "").strip():
         return None
+    if " | " in name:  # a title's parts ("Council tax to rise | Local News | The Oakhurst Argus"): the site's is last
+        name = name.rsplit(" | ", 1)[1].strip()
     if domain and name in page.get("undeclared_title", "") and not _may_abbreviate(letters(main_label(domain)),
                                                                                     letters(name)):  # fmt: skip
         return None
