@@ -107,6 +107,12 @@ def test_short_subheading_inside_the_article_is_kept():
     ("Updated: June 14, 2023 10:05 IST", "dateline-header"),
     ("3 min read", "dateline-header"),
     ("By Henrik Solberg and Maya Lind", "byline"),
+    ("Von Lena Hoff und Markus Brandt", "byline"),
+    ("Par Jean Morel et Claire Dubois", "byline"),
+    ("Por Lucía Ramírez y Andrés Castillo", "byline"),
+    ("Veröffentlicht am 12. März 2024, 16:20 Uhr", "dateline-header"),
+    ("Publié le 4 mars 2024 à 18h02, mis à jour le 5 mars 2024 à 07h15", "dateline-header"),
+    ("Actualizado el 14 de mayo de 2024 a las 11:40", "dateline-header"),
     ("More Top Stories", "site-furniture"),
 ])
 def test_one_line_clutter(line, reason):

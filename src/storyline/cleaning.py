@@ -51,6 +51,7 @@ from .errors import EmptyInput
 from .letters import UPPER
 from .mastheads import is_masthead, is_nav_bar
 from .models import Article, Removed
+from .months import MONTH_PATTERN
 from .page_clutter import in_page_order, page_blocks
 from .reading import PAGE_PARSING, document_body, html_tree
 
@@ -62,13 +63,16 @@ _REPORTED = re.compile(r"\b(?:said|says|told|added|according to)\b", re.I)  # re
 _SENTENCE_START = re.compile(r"(?:copyright|subscribe)\s+[a-z]", re.I)  # a word, not a year or a sign, follows
 _TERMINAL = re.compile(r"[.!?…:](?:\s?[\"'”’)\]])*\s*$")
 _BULLET = re.compile(r"^\s*(?:[•·●▪◦‣*]|[-–—](?=\s)|\d{1,2}[.)](?=\s))\s*")
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MONTH = rf"(?:{MONTH_PATTERN})\.?"
 _DATE = re.compile(
     rf"\b(?:\d{{4}}-\d{{2}}-\d{{2}}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|"
-    rf"\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{_MONTH},?\s+\d{{4}}|\d{{1,2}} ?[./] ?\d{{1,2}} ?[./] ?\d{{2,4}})\b", re.I)
+    rf"\d{{1,2}}(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?\d{{4}}|\d{{1,2}} ?[./] ?\d{{1,2}} ?[./] ?\d{{2,4}})\b", re.I)
 _DATE_WORDS = re.compile(
     r"\b(?:published|updated|posted|modified|created|first|last|on|at|date|"
+    # the same in the other languages of :mod:`.months`: "Veröffentlicht am 12. März 2024, 16:20 Uhr", "Publié le 4
+    # mars 2024 à 18h02, mis à jour le 5 mars", "Actualizado el 14 de mayo de 2024 a las 11:40"
+    r"veröffentlicht|aktualisiert|am|um|uhr|publié|mis à jour|le|à|publicado|actualizado|el|a las|"
+    r"pubblicato|aggiornato|il|alle|gepubliceerd|bijgewerkt|op|om|\d{1,2}\s?h\s?\d{2}|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d{1,2}\s?[:.]\s?\d{2}(?:\s*[ap]\.?m\.?)?|[ap]\.?m\.?|"
     r"gmt|utc|ist|cet|cest|bst|est|edt|pst|pdt|et|pt|msk)\b", re.I)
 
@@ -128,7 +132,7 @@ _LINE_RULES = [
                            r"\s*[A-Z]).{0,80}$", re.I)),
     ("credit", re.compile(r"^(?:photo|image|picture|photograph|illustration|file photo|credit|photo credit|"
                           r"video)s?\s*:\s*\S", re.I)),
-    ("byline", re.compile(rf"^(?i:by|written by|words by|von|par|por|door)\s+{UPPER}[\w.'’-]+(?:\s+(?:{UPPER}[\w.'’-]+|and|&|,|van|von|de|"
+    ("byline", re.compile(rf"^(?i:by|written by|words by|von|par|por|door)\s+{UPPER}[\w.'’-]+(?:\s+(?:{UPPER}[\w.'’-]+|and|und|et|y|e|en|&|,|van|von|de|"
                           r"der|da|al|bin|correspondent|reporter|editor|writer|columnist|staff))*(?:\s*[,|·•]\s*[\w .:;'’-]{0,40})?$|^(?i:staff writer|staff reporter|"
                           r"our (?:staff )?(?:correspondent|reporter|bureau)|special correspondent|"
                           r"(?:\w+ )?bureau|web desk|news desk|online desk)$")),

@@ -46,6 +46,7 @@ from .bylines import authors, outlets_in
 from .language import detect
 from .mastheads import best_spelling, copyright_holders, letters, main_label, name_from_line
 from .models import Article
+from .months import MONTH_PATTERN, MONTHS
 from .page_clutter import PAGE_REASONS
 from .reading import CONTROL, document_body, original_url, page_tree, shown_text
 
@@ -81,24 +82,7 @@ OUTLETS = {
     "variety.com": "Variety", "hollywoodreporter.com": "The Hollywood Reporter", "espn.com": "ESPN",
 }
 
-# month names and their short forms: English, and the languages whose update words the header patterns below
-# know (French, German, Spanish, Italian, Portuguese, Dutch), so a dateline's "3 mars 2025", "4. März 2025" or "5 de
-# marzo de 2025" is a day too. A short form that is also an English word ("ago", "mag") is left out.
-_MONTHS = {m: i for i, names in enumerate(
-    [("jan", "january", "janvier", "janv", "januar", "jänner", "enero", "ene", "gennaio", "janeiro", "januari"),
-     ("feb", "february", "février", "fevrier", "févr", "februar", "febrero", "febbraio", "fevereiro", "februari"),
-     ("mar", "march", "mars", "märz", "maerz", "mär", "marzo", "março", "marco", "maart"),
-     ("apr", "april", "avril", "avr", "abril", "abr", "aprile"),
-     ("may", "mai", "mayo", "maggio", "maio", "mei"),
-     ("jun", "june", "juin", "juni", "junio", "giugno", "junho"),
-     ("jul", "july", "juillet", "juil", "juli", "julio", "luglio", "julho"),
-     ("aug", "august", "août", "aout", "agosto", "augustus"),
-     ("sep", "sept", "september", "septembre", "septiembre", "setiembre", "settembre", "setembro"),
-     ("oct", "october", "octobre", "oktober", "okt", "octubre", "ottobre", "outubro"),
-     ("nov", "november", "novembre", "noviembre", "novembro"),
-     ("dec", "december", "décembre", "decembre", "déc", "dezember", "dez", "diciembre", "dic", "dicembre", "dezembro")],
-    start=1) for m in names}
-_MON = r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MON = rf"(?P<mon>{MONTH_PATTERN})\.?"
 _DATE_PATTERNS = [
     re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
     re.compile(rf"\b{_MON}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.I),
@@ -456,7 +440,7 @@ def _full_dates(text: str) -> Iterator[tuple[int, str]]:
     """(offset, ISO day) of each full date (day, month and year) in ``text`` that is not ambiguous."""
     for pattern in _DATE_PATTERNS:
         for m in pattern.finditer(text):
-            iso = _iso(m.group("y"), m.groupdict().get("m") or _MONTHS[m.group("mon").lower()], m.group("d"))
+            iso = _iso(m.group("y"), m.groupdict().get("m") or MONTHS[m.group("mon").lower()], m.group("d"))
             if iso:
                 yield m.start(), iso
     us = _US_ZONE.search(text) is not None
@@ -470,7 +454,7 @@ def _full_dates(text: str) -> Iterator[tuple[int, str]]:
 
 def _iso(y: str | int, m: str | int, d: str | int) -> str | None:
     try:
-        month = int(m) if str(m).isdigit() else _MONTHS[str(m).lower()]
+        month = int(m) if str(m).isdigit() else MONTHS[str(m).lower()]
         day = date(int(y), month, int(d))
     except (KeyError, ValueError):
         return None
@@ -630,7 +614,7 @@ def _states_day(text: str, iso: str) -> bool:
         return True
     named = (rf"(?<!\d){dd}(?:st|nd|rd|th|er|º|\.)?\s+(?:de\s+)?(?P<a>[^\W\d_]{{3,}})\.?,?\s+(?:de\s+)?{y}(?!\d)|"
              rf"\b(?P<b>[^\W\d_]{{3,}})\.?\s+{dd}(?:st|nd|rd|th)?,?\s+{y}(?!\d)")
-    return any(_MONTHS.get((w["a"] or w["b"]).lower(), int(m)) == int(m) for w in re.finditer(named, text))
+    return any(MONTHS.get((w["a"] or w["b"]).lower(), int(m)) == int(m) for w in re.finditer(named, text))
 
 
 def _weekday_date(article: Article) -> str | None:
@@ -644,7 +628,7 @@ def _weekday_date(article: Article) -> str | None:
     heads = "\n".join(_removed(article, "caption", "dateline-header"))
     weekday = _WEEKDAY.search(article.text)
     years = [int(y) for y in _YEAR.findall(f"{article.text}\n{heads}") if int(y) <= date.today().year]
-    days = {(_MONTHS[m.group("mon").lower()], int(m.group("d"))) for m in _MONTH_DAY.finditer(heads)}
+    days = {(MONTHS[m.group("mon").lower()], int(m.group("d"))) for m in _MONTH_DAY.finditer(heads)}
     if not (weekday and years and days):
         return None
     want = _WEEKDAYS.index(weekday.group(1).lower())
