@@ -175,7 +175,9 @@ def test_differences_find_other_values_and_other_framing(store):
     by_article = {c["article_id"]: c for c in framing["sources"]}
     assert by_article["coastline-2"]["modality"] == "expected"
     assert by_article["gazette-2"]["modality"] == "reported"
-    assert "date" in kinds  # the two articles date the deal to different days
+    # the two articles' event dates differ (a deal agreed on Saturday, a return to work on Monday), but no sentence of
+    # one claim names other days: articles reporting other happenings of one event do not disagree on its date
+    assert "date" not in kinds
 
 
 def test_interaction_agreement_and_copies(store):
@@ -218,19 +220,37 @@ def test_a_background_sentence_naming_two_periods_is_one_entry(tmp_path):
              {"text": "2021", "date": "2021-01-01", "end_date": "2021-12-31", "granularity": "year"},
              {"text": "2022", "date": "2022-01-01", "end_date": "2022-12-31", "granularity": "year"},
              {"text": "2026", "date": "2026-01-01", "end_date": "2026-12-31", "granularity": "year"}]  # fmt: skip
-    a = fixture_article({"id": "mill-1", "title": "Dunmere mill workers strike", "outlet": "Pier Gazette", "text": text,
-                         "published": "2024-03-05", "event_date": "2024-03-04", "quotes": [], "figures": [],
-                         "times": times, "mentions": []})  # fmt: skip
-    store = open_store(tmp_path / "m.db")
-    store.add_articles([a])
-    store.save_events([Event(id="e-mill", date="2024-03-04", place="Dunmere", title=a.title, articles=["mill-1"],
-                             story_id="s-mill")], [Story(id="s-mill", title=a.title)])  # fmt: skip
-    back = story_timeline(store, "s-mill")["background"]
-    store.close()
+    back = _background_of_one_article(tmp_path, "Dunmere mill workers strike", text, times)
     assert [(b["date"][:4], b["kind"], b["text"]) for b in back] == [
         ("2019", "mentioned", "The mill ran at a loss between 2019 and 2021, its owners said in a statement."),
         ("2022", "mentioned", "After losses in 2022, the owners plan to reopen the mill in 2026."),
         ("2026", "expected", "After losses in 2022, the owners plan to reopen the mill in 2026.")]  # one of each kind
+
+
+def test_a_sentence_naming_the_day_of_an_event_is_that_event_not_background(tmp_path):
+    """"Karsia and Velmora signed a memorandum on Tuesday to … by 2027" was listed as a trade goal expected in 2027:
+    a sentence that names an event's day tells that event, whatever else it dates."""
+    text = ("Mill owners in Dunmere signed a pay deal on Monday that runs until 2026.\n"
+            "The mill ran at a loss in 2021, its owners said.")
+    times = [{"text": "Monday", "date": "2024-03-04", "granularity": "day"},
+             {"text": "2026", "date": "2026-01-01", "end_date": "2026-12-31", "granularity": "year"},
+             {"text": "2021", "date": "2021-01-01", "end_date": "2021-12-31", "granularity": "year"}]  # fmt: skip
+    back = _background_of_one_article(tmp_path, "Dunmere mill deal", text, times)
+    assert [(b["date"][:4], b["kind"]) for b in back] == [("2021", "mentioned")]
+
+
+def _background_of_one_article(tmp_path, title: str, text: str, times: list[dict]) -> list[dict]:
+    """The background of a story of one event (on 4 March 2024) of one article, published the day after."""
+    a = fixture_article({"id": "mill", "title": title, "outlet": "Pier Gazette", "text": text,
+                         "published": "2024-03-05", "event_date": "2024-03-04", "quotes": [], "figures": [],
+                         "times": times, "mentions": []})  # fmt: skip
+    store = open_store(tmp_path / "m.db")
+    store.add_articles([a])
+    store.save_events([Event(id="e-mill", date="2024-03-04", place="Dunmere", title=a.title, articles=["mill"],
+                             story_id="s-mill")], [Story(id="s-mill", title=a.title)])  # fmt: skip
+    back = story_timeline(store, "s-mill")["background"]
+    store.close()
+    return back
 
 
 # --- report -------------------------------------------------------------------------------
@@ -754,3 +774,149 @@ def test_background_sentences_alike_in_words_are_one_entry_only_when_they_place_
     sources = _sources(a, b, c)
     found = [(e["date"][:4], sorted(x["article_id"] for x in e["sources"])) for e in background(sources, sources.events)]
     assert sorted(found) == [("2022", ["gazette"]), ("2022", ["herald", "post"])]
+
+
+# --- what a reviewer of the sample corpus found: differences that were no disagreement, agreements in others' words ---
+def test_a_figure_told_alike_in_other_words_or_beside_a_date_of_something_else_does_not_differ():
+    """Figures every outlet gave alike were listed as differing: a cost "expected" against one "put at"; a wall's cost
+    beside the month it was finished against one beside the month of the flood before it; a rate "through the end
+    of the year" resolved to two years; "$4.1 billion a year earlier" placed in the year of the $5.3 billion before
+    it. A figure placed at another time is still a difference, stated as the times that differ."""
+    from storyline.narration.compare import compare
+
+    cost, wall, rate = [("€450 million", 450e6, "EUR", "money", "cost")], [("€38 million", 38e6, "EUR", "money", "cost")], \
+        [("4.25%", 4.25, "%", "percent", "rate")]  # fmt: skip
+    trade = [("$5.3 billion", 5.3e9, "USD", "money", "trade"), ("$4.1 billion", 4.1e9, "USD", "money", "trade")]
+    articles = [
+        _plain("herald", "Herald", "The shipyard is expected to cost about €450 million over five years.", figures=cost),
+        _plain("gazette", "Gazette", "The total cost of the shipyard is put at €450 million over five years.", figures=cost),
+        _plain("post", "Post", "The flood wall, finished in November at a cost of €38 million, held along its length.",
+               figures=wall, times=[("in November", "2023-11-01", "month")]),
+        _plain("daily", "Daily", "The flood wall was built for €38 million after the river flooded the town in April.",
+               figures=wall, times=[("in April", "2023-04-01", "month")]),
+        _plain("ledger", "Ledger", "The bank expects its rate to stay at 4.25% through the end of the year.", figures=rate,
+               times=[("the end of the year", "2023-09-01", "year")]),
+        _plain("courier", "Courier", "The bank said it would hold its rate at 4.25% until the end of the year.", figures=rate,
+               times=[("the end of the year", "2024-09-01", "year")]),
+        _plain("tribune", "Tribune", "Trade rose to $5.3 billion in 2022 from $4.1 billion a year earlier, customs data showed.",
+               figures=trade, times=[("2022", "2022-01-01", "year")]),
+        _plain("times", "Times", "Trade was worth $5.3 billion last year, up from $4.1 billion in 2021, customs data showed.",
+               figures=trade, times=[("last year", "2022-01-01", "year"), ("2021", "2021-01-01", "year")]),
+    ]  # fmt: skip
+    found = compare(_sources(*articles))
+    assert found["differences"] == [], found["differences"]
+    assert {x["value"] for x in found["agreements"] if x["kind"] == "figure"} >= {450e6, 38e6, 4.25, 5.3e9, 4.1e9}
+    one = _plain("herald", "Herald", "Trade reached $4.1 billion in 2021, customs data showed.", figures=trade[1:],
+                 times=[("in 2021", "2021-01-01", "year")])  # fmt: skip
+    other = _plain("gazette", "Gazette", "Trade reached $4.1 billion in 2020, customs data showed.", figures=trade[1:],
+                   times=[("in 2020", "2020-01-01", "year")])  # fmt: skip
+    [framed] = compare(_sources(one, other))["differences"]
+    assert framed["kind"] == "framing" and framed["differs"] == "in 2021 / in 2020", framed
+    assert [[c["article_id"] for c in v["sources"]] for v in framed["versions"]] == [["herald"], ["gazette"]]
+
+
+def test_other_counts_of_people_evacuated_on_one_day_differ_and_say_what_differs():
+    """1,300 people evacuated on Sunday against 1,200 (said as "residents ... brought to safety" and "people ...
+    evacuated") was not found; counts of one sentence ("2,000 of the town's 18,000 inhabitants") or of another year
+    are no other value."""
+    from storyline.narration.compare import compare
+
+    sunday = [("on Sunday", "2024-03-10", "day")]
+    a = _plain("herald", "Herald", "About 1,300 people were evacuated from their homes in the town on Sunday, officials said.",
+               figures=[("1,300 people", 1300, "people", "count", "people")], times=sunday)  # fmt: skip
+    b = _plain("gazette", "Gazette", "Around 1,200 residents had to be brought to safety, the municipality announced.",
+               figures=[("1,200 residents", 1200, "residents", "count", "residents")])  # fmt: skip
+    c = _plain("post", "Post", "About 1,200 people were evacuated on Sunday, when the river peaked.",
+               figures=[("1,200 people", 1200, "people", "count", "people")], times=sunday)  # fmt: skip
+    found = compare(_sources(a, b, c))
+    [value] = [d for d in found["differences"] if d["kind"] == "value"]
+    assert value["differs"] == "1,300 people / 1,200 residents" and value["text"] == "people evacuated", value
+    assert {v["text"]: sorted(c["article_id"] for c in v["sources"]) for v in value["versions"]} == {
+        "1,300 people": ["herald"], "1,200 residents": ["gazette", "post"]}  # fmt: skip
+    d = _plain("daily", "Daily", "About 2,000 of the town's 18,000 inhabitants were evacuated.",
+               figures=[("18,000 inhabitants", 18000, "inhabitants", "count", "inhabitants")])  # fmt: skip
+    e = _plain("ledger", "Ledger", "Around 2,000 people were evacuated, the municipality said.",
+               figures=[("2,000 people", 2000, "people", "count", "people")])  # fmt: skip
+    f = _plain("courier", "Courier", "In 2019, an explosion at a mine in the same region killed 22 people.",
+               figures=[("22 people", 22, "people", "count", "people")], times=[("2019", "2019-01-01", "year")])  # fmt: skip
+    g = _plain("tribune", "Tribune", "At least four people were killed when a tunnel collapsed in the mine.",
+               figures=[("four people", 4, "people", "count", "people")])  # fmt: skip
+    assert compare(_sources(d, e, f, g))["differences"] == []
+
+
+def test_a_claim_is_dated_by_its_own_day_and_other_happenings_of_an_event_are_no_other_date():
+    """"Due to meet Zorin later in the day before flying home on Wednesday" was dated to the flight home against "due
+    to be received by Zorin later on Tuesday"; articles of one event dated to other days (a flood on Sunday, a body
+    found on Monday) were listed as dating the event differently."""
+    from storyline.narration.compare import compare
+
+    def article(aid: str, text: str, day: tuple[str, str]) -> Article:
+        x = _named(aid, text, ["Arrieta", "Zorin"])
+        s, e = _span(text, day[0])
+        x.times.append(TimeMention(s, e, day[0], day[1], None, "day"))
+        x.event_date = day[1]
+        return x
+
+    flight = article("herald", "Arrieta was due to meet President Zorin later in the day before flying home on Wednesday.",
+                     ("on Wednesday", "2024-03-13"))  # fmt: skip
+    tuesday = article("gazette", "Arrieta was due to be received by President Zorin later on Tuesday, his office said.",
+                      ("on Tuesday", "2024-03-12"))  # fmt: skip
+    found = compare(_sources(flight, tuesday))
+    assert any(x["kind"] == "claim" for x in found["agreements"]), found["agreements"]  # the meeting is agreed ...
+    assert found["differences"] == [], found["differences"]  # ... and dated by one source only
+    wednesday = article("post", "Arrieta was due to meet President Zorin on Wednesday, his office said.",
+                        ("on Wednesday", "2024-03-13"))  # fmt: skip
+    [dated] = compare(_sources(tuesday, wednesday))["differences"]
+    assert dated["kind"] == "date" and sorted(dated["differs"].split(" / ")) == ["on Tuesday", "on Wednesday"], dated
+
+
+def _event_page(sources) -> str:
+    """The web page of one event whose comparison is that of ``sources``."""
+    from storyline.narration.compare import compare
+    from storyline.web.pages import make_environment
+
+    event = {"id": "e-fire", "title": "Fire", "date": None, "place": None, "participants": []}
+    return make_environment().get_template("event.html").render(
+        title="Fire", path="/events/e-fire", event=event, story=None, sources=[], quotes=[],
+        summary={"summary": [], **compare(sources)})  # fmt: skip
+
+
+def test_an_agreement_cites_each_outlet_at_its_own_words_once_and_is_not_also_one_sources_alone():
+    """A claim was shown in one outlet's sentence with every outlet's chip; a sentence agreeing in a claim of two
+    outlets and in one of three was listed twice; a sentence holding an agreed figure was also one source's alone
+    (for its other figure); and two people one sentence names apart ("'I am Velmora's friend,' he said, standing
+    beside Sorokina, after a morning of talks", Velmora being a place read as a person) were a meeting."""
+    import re
+
+    from storyline.narration.compare import compare
+
+    met = "Mayor Ines Roth met union leader Piet Kalder at the port on Monday."
+    x = _named("herald", met + "\nThe strike cost $3 million a day, up 20% from last week.", ["Ines Roth", "Piet Kalder"])
+    y = _named("gazette", met.replace("Monday", "Monday morning") + "\nShipping agents put the losses at $3 million a day.",
+               ["Ines Roth", "Piet Kalder"])  # fmt: skip
+    z = _named("post", "Kalder held talks with Roth about wages and the new cranes.\nTrains ran late.", ["Kalder", "Roth"])
+    for a, figures in ((x, [("$3 million", 3e6, "USD", "money", "cost"), ("20%", 20, "%", "percent", "cost")]),
+                       (y, [("$3 million", 3e6, "USD", "money", "cost")])):  # fmt: skip
+        for text, value, unit, kind, measures in figures:
+            s, e = _span(a.text, text)
+            a.figures.append(Figure(s, e, text, value, unit, kind, a.text[a.text.index("\n") + 1 :], measures))
+    sources = _sources(x, y, z)
+    found = compare(sources)
+    claims = [c for c in found["agreements"] if c["kind"] == "claim"]
+    assert len(claims) == 1 and claims[0]["independent"] == 3, claims  # once, with all three outlets
+    said = [(c["article_id"], c["start"]) for c in claims[0]["sources"]]
+    assert len(said) == len(set(said))
+    agreed = {(c["article_id"], c.get("sentence_start", c["start"])) for a in found["agreements"] for c in a["sources"]}
+    assert not [u for u in found["unique"] if (u["article_id"], u.get("sentence_start", u["start"])) in agreed], found["unique"]
+    page = _event_page(sources)
+    item = page[page.index('class="compare compare-agreements"') :]
+    item = item[item.index(claims[0]["text"]) :]
+    lead_chips = item[: item.index("</span>")]
+    assert re.findall(r'href="/articles/(\w+)', lead_chips) == [claims[0]["article_id"]], lead_chips
+    talks = [c for c in claims[0]["sources"] if c["article_id"] == "post"][0]
+    assert re.search(re.escape(talks["text"]) + r'\s*<span class="cites"><a class="cite" href="/articles/post\?', item)
+    friend = _named("courier", "\"I am Velmora's friend in the capital,\" the trade minister said on Tuesday, standing beside "
+                    "Sorokina, after a morning of talks.", ["Velmora", "Sorokina"])  # fmt: skip
+    wagons = _named("tribune", "Velmora and Karsia will build wagons together next spring, Sorokina said on Tuesday after "
+                    "talks with Arrieta in the capital.", ["Velmora", "Sorokina", "Arrieta"])  # fmt: skip
+    assert _claims(friend, wagons) == []

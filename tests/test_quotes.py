@@ -199,3 +199,61 @@ def test_a_name_after_the_cue_that_a_verb_follows_is_what_was_said_not_who_said_
     for end in (".", ", the harbour master.", " of the harbour board.", " on Monday.", ", who runs the quay."):
         text = f'"The quay is closed," said Olaf Dunn{end}'
         assert _speakers(text, ["Olaf Dunn"]) == {"The quay is": "Olaf Dunn"}, end
+
+
+def _said(text: str, names: list[list[str]]) -> dict[str, str | None]:
+    """First words of each quote -> its speaker, with ``names`` as (name, label) pairs of the recogniser."""
+    mentions = resolve_mentions(text, entity_spans(text, names))
+    return {" ".join(q.text.split()[:3]): q.speaker for q in find_quotes(text, [], mentions)}
+
+
+def test_whom_a_quote_was_told_to_is_not_its_speaker():
+    """"…," Mayor … told Estmark Today": the newspaper the mayor spoke to was taken for the speaker."""
+    names = [["Mayor Runa Falk told", "WORK_OF_ART"], ["Kelby Courier", "ORG"]]  # the recogniser took in the verb
+    text = ('"The sea wall held for an hour," Mayor Runa Falk told Kelby Courier at the town hall. '
+            '"Then it simply went."')
+    assert _said(text, names) == {"The sea wall": "Runa Falk", "Then it simply": "Runa Falk"}
+    unnamed = '"The sea wall held for an hour," the harbour master told Kelby Courier at the town hall.'
+    assert _said(unnamed, [["Kelby Courier", "ORG"]]) == {"The sea wall": None}
+
+
+def test_a_speaker_the_text_does_not_name_is_not_the_last_one_named():
+    """An anonymous diplomat's words went to the Commission quoted before them, and an official's to a port."""
+    text = ('The Harbour Board said it was "watching the tides closely". Privately, pilots are less calm. '
+            '"The channel silts up every winter," one said. "Nobody has dredged it for years."')
+    assert _said(text, [["Harbour Board", "ORG"]]) == {
+        "watching the tides": "Harbour Board", "The channel silts": None, "Nobody has dredged": None}
+    text = ('Grain traders have long used the port of Keldby, and an official at the transport ministry said '
+            'the board was "studying the new tariff schedule" with care.')
+    assert _said(text, [["Keldby", "ORG"]]) == {"studying the new": None}
+    text = ('Two of the bidders were foreign, and one of them, based in Orsund, said it had "no ties of any '
+            'kind" to the board.')
+    assert _said(text, [["Orsund", "ORG"]]) == {"no ties of": None}
+
+
+def test_a_name_in_a_role_is_no_speaker_and_the_role_is_who_the_text_was_about():
+    """"the Velmoran trade minister said" went to "Velmoran", an adjective taken for an organisation."""
+    text = ('Tilde Marrow dislikes being called Ostrava\'s friend in the north. "I am Kesland\'s friend first," '
+            "the Marnish fisheries minister said on Monday, standing beside Norvia's foreign minister, Ana Brisk.")
+    names = [["Tilde Marrow", "PERSON"], ["Marnish", "ORG"], ["Ana Brisk", "PERSON"], ["Norvia", "GPE"]]
+    assert _said(text, names) == {"I am Kesland's": "Tilde Marrow"}
+    assert _said("Harbour notes\n\n" + text, names) == {"I am Kesland's": "Tilde Marrow"}  # a line before it
+    other = 'Divers found Olaf Dunn alive at dawn. "The search goes on for two more," the Marnish minister said.'
+    assert _said(other, [["Olaf Dunn", "PERSON"], ["Marnish", "ORG"]]) == {"The search goes": None}  # not the one found
+
+
+def test_the_speaker_named_after_a_cue_and_a_title():
+    """"said its leader, Irene Salas", "calling it …" and a long title before the name left quotes without their
+    speaker."""
+    text = ('The Harbour Party said the sale was rushed. "Every quay we sell is a job we lose," said its leader, '
+            "Mira Quellan.")
+    assert _said(text, [["Harbour Party", "ORG"], ["Mira Quellan", "PERSON"]])["Every quay we"] == "Mira Quellan"
+    text = 'Harbour Minister Ola Brenn welcomed the figures, calling them "proof that the new levy is working".'
+    assert _said(text, [["Ola Brenn", "PERSON"]]) == {"proof that the": "Ola Brenn"}
+    text = ('"Wind now pays for the harbour," Kelp Energy\'s chief executive, Ruben Paul Aldous, said in a statement.')
+    assert _said(text, [["Kelp Energy", "ORG"], ["Ruben Paul Aldous", "PERSON"]]) == {"Wind now pays": "Ruben Paul Aldous"}
+
+
+def test_an_office_and_its_holder_taken_as_one_name_speak_as_the_holder():
+    text = "The regional governor of Ostrel, Piet Varnes, said families of the crew would be paid in full."
+    assert _said(text, [["Ostrel, Piet Varnes", "ORG"]]) == {"families of the": "Piet Varnes"}

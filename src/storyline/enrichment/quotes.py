@@ -43,7 +43,7 @@ CUES = (
     r"explained|explains|stated|states|declared|announced|argued|argues|claimed|claims|warned|warns|asked|"
     r"replied|responded|commented|remarked|emphasi[sz]ed|emphasi[sz]es|underlined|underscored|pointed out|"
     r"according to|saying|adding|posted|tweeted|urged|suggested|acknowledged|admitted|confirmed|denied|"
-    r"continued|recalled|observed|reiterated|concluded|assured|vowed|promised|conceded|called|described"
+    r"continued|recalled|observed|reiterated|concluded|assured|vowed|promised|conceded|called|calling|described"
 )
 _CUE = re.compile(r"\b(?P<cue>" + CUES + r")\b", re.I)
 ROLES = {
@@ -71,18 +71,27 @@ ROLES = {
 _ROLE = re.compile(r"\bthe\s+(?P<adj>(?:[A-Za-z-]+\s+){0,2}?)(?P<role>" + "|".join(ROLES) + r")\b(?!s)", re.I)
 _PRONOUN = re.compile(r"\b(?:he|she)\b", re.I)
 _ADJACENT = re.compile(r"^[\s,]*(?:(?:\w+ly|also|then|later|again|further|had|has|have|would|will)\s+)*$")
-_TITLES_BETWEEN = re.compile(
-    r"^[\s,]*(?:(?:[A-Z][\w.'’-]*|the|of|and|&|former|deputy|senior|chief|councillor|councilor|lawmaker|senator|"
-    r"minister|spokesman|spokeswoman|spokesperson|analyst|professor|economist|expert|official|activist|mayor)\s+){0,6}$"
+_TITLES_BETWEEN = re.compile(  # "said Mara Quist", "said the party's deputy leader, Mara Quist"
+    r"^[\s,]*(?:(?:[A-Z][\w.'’-]*|the|of|and|&|its|his|her|their|our|former|deputy|senior|chief|councillor|councilor|"
+    r"lawmaker|senator|minister|spokesman|spokeswoman|spokesperson|analyst|professor|economist|expert|official|"
+    r"activist|mayor|leader|head|chair|chairman|chairwoman|director|president|governor|secretary),?\s+){0,6}$"
 )
+# a clause whose subject no name is given ("an official at the ministry said", "one said", "One EU official,
+# speaking on condition of anonymity, said"): what it says has no named speaker
+_CLAUSE_START = re.compile(r"[;:]\s*|,\s*(?:and|but|while|whereas)\s+|\s(?:and|but)\s+(?=(?:a|an|one)\s)")
+_UNNAMED = re.compile(r"\s*(?:a|an|one|another|some|several|two|three|four|many|other)\s", re.I)
+_STOP = re.compile(r"[.!?]\s|\n")  # where a sentence may begin after
+_OFFICES = frozenset("leader president minister chancellor premier ambassador envoy secretary governor mayor senator".split())
 _AFTER_ATTRIBUTION = re.compile(
     r"^(?:[,.;]|(?:on|in|at|after|before|during|while|late|earlier|later|last|this|when|according|to|from|via)\b)", re.I
 )
 _ENDS_ATTRIBUTION = re.compile(r"(?:of|for|with|who|whose|as|adding|and added)\b|[\"”’!?:—–-]", re.I)  # "said X of the …"
 _POSSESSIVE_AFTER = re.compile(r"['’]s\b|(?<=s)['’](?!\w)")
 _ADDRESSED = frozenset(("told", "tells", "assured"))  # cues naming whom they address before what was said
+_QUOTING = frozenset(("calling",))  # cues of quoted words only ('calling it "proof …"'), not of reported speech
 _OPENERS = frozenset("he she it they we i you the a an his her its their our there".split())  # a clause's first word
 _PREPOSITIONS = frozenset("at in on of for with from by about".split())
+_GOVERNING = _PREPOSITIONS | {"near", "to", "into", "beside"}  # words before a name that is no subject
 _OPEN, _CLOSE = "“„«", "”»"
 _ABBREV = frozenset("mr mrs ms dr st jr sr no vs gen sen rep gov col lt prof sgt capt adm fig inc ltd co corp".split())
 _NATIONALITY = re.compile(r"\b[A-Z][a-z]+(?:ian|ean|can|ese|ish|ani|eli|ch)\b|\b[A-Z][a-z]+(?=['’]s\b)")
@@ -197,7 +206,7 @@ class _Finder:
         self.history: list[tuple[int, str, bool]] = []  # (position, speaker, was a speech act)
         self.spans: list[tuple[int, int]] = []
         self.quotes: list[Quote] = []
-        self.last_speech: tuple[int, str] | None = None
+        self.last_speech: tuple[int, str | None] | None = None  # (paragraph, speaker); None: one with no name
         self._contexts = self._person_contexts()
         self.others: list[tuple[int, str]] = []  # people a sentence names besides its subject: (position, name)
         self._by_surname = {}
@@ -229,7 +238,11 @@ class _Finder:
         for m in _PRONOUN.finditer(self.text, a, b):
             out.append(_Who(m.start(), m.end(), "pronoun"))
         for m in _ROLE.finditer(self.text, a, b):
-            if not any(w.start < m.end() and m.start() < w.end for w in out):
+            inside = [w for w in out if w.start < m.end() and m.start() < w.end]
+            modifier = [w for w in inside if w.kind == "mention" and w.name not in self._contexts
+                        and m.start("adj") <= w.start and w.end <= m.end("adj")]  # fmt: skip
+            if modifier == inside:  # "the Velmoran trade minister": a word of the role, not the speaker
+                out = [w for w in out if w not in inside]
                 out.append(_Who(m.start(), m.end(), "role", adj=m["adj"].strip(), role=m["role"].casefold()))
         return sorted((w for w in out if self._outside(w.start)), key=lambda w: w.start)
 
@@ -238,7 +251,7 @@ class _Finder:
             return who.name
         if who.kind == "pronoun":
             return self._latest_person(who.start, _PRONOUN_GENDER[self.text[who.start : who.end].casefold()])
-        return self._role_person(who)
+        return self._role_person(who) or self._role_subject(who)
 
     def _latest_person(self, pos: int, gender: str | None = None) -> str | None:
         """The latest speaker or sentence subject before ``pos`` that a pronoun of ``gender`` may stand for: not
@@ -288,43 +301,87 @@ class _Finder:
         out: dict[str, list[tuple[int, str]]] = {}
         for m in self.mentions:
             if m.label == "PERSON":
-                floor = max([self.text.rfind("\n", 0, m.start) + 1, m.start - 50] + [x.end for x in self.mentions if x.end <= m.start])
-                before = re.split(r"[.,;:—(]", self.text[floor : m.start])[-1]
+                floor = max([self.text.rfind("\n", 0, m.start) + 1, m.start - 50]
+                            + [x.end for x in self.mentions if x.end <= m.start and not self._possessive(x)])
+                before = re.split(r"[.,;:—(]", self.text[floor : m.start])
+                if len(before) > 1 and not before[-1].strip():  # "Karsia's foreign minister, Yuliya Sorokina"
+                    before = before[:-1]
+                before = before[-1]
                 after = self.text[m.end : m.end + 60] if self.text[m.end : m.end + 2] == ", " else ""
                 out.setdefault(m.name, []).append((m.start, f"{before} {after}"))
         return out
 
+    def _role_score(self, who: _Who, name: str) -> int:
+        """How well ``name``'s titles in the article fit a role: 2 for a title of it, 2 for each word of nation that
+        fits ("the Russian leader"), -2 for each that does not; -2 for a title of another office."""
+        context = " ".join(c for _, c in self._contexts[name]).casefold()
+        nations = {n.casefold()[:5] for n in _NATIONALITY.findall(" ".join(c for _, c in self._contexts[name]))}
+        adjs = [a.casefold()[:5] for a in who.adj.split() if a[:1].isupper()]
+        fits = any(t in context for t in ROLES[who.role])
+        score = 2 * fits - 2 * (not fits and any(re.search(rf"\b{o}\b", context) for o in _OFFICES))
+        return score + sum(2 if a in nations or a in context else (-2 if nations else 0) for a in adjs)
+
     def _role_person(self, who: _Who) -> str | None:
         """The person whose titles in the article fit a role ("the Russian leader" -> "Russian President …")."""
-        titles = ROLES[who.role]
-        adjs = [a.casefold()[:5] for a in who.adj.split() if a[:1].isupper()]
         best, best_key = None, (0, 0)
         for name, seen in self._contexts.items():
-            context = " ".join(c for _, c in seen)
-            nations = {n.casefold()[:5] for n in _NATIONALITY.findall(context)}
-            score = 2 * any(t in context.casefold() for t in titles)
-            score += sum(2 if a in nations or a in context.casefold() else (-2 if nations else 0) for a in adjs)
+            score = self._role_score(who, name)
             last = max((p for p, _ in seen if p < who.start), default=-1)
             if score > 0 and (score, last) > best_key:
                 best, best_key = name, (score, last)
         return best
 
+    def _role_subject(self, who: _Who) -> str | None:
+        """An office no one's titles fit ("the Velmoran trade minister"), held by the person the text was about: the
+        latest speaker, or subject that opens its sentence ("Tomás Arrieta does not like …"), in this paragraph or
+        the one before, when nothing in the article says they are of another nation or office."""
+        if who.role not in _OFFICES:
+            return None  # a spokesman, an official, an analyst is seldom the one the text was about
+        if re.match(r"\s+(?:of|for|at)\s", self.text[who.end :]):
+            return None  # "the mayor of Orsund": an office the text names in full, not one it refers back to
+        starts = [p0 for p0, _ in _paragraphs(self.text) if p0 <= who.start]
+        since = starts[-2] if len(starts) > 1 else 0
+        before = [h for h in self.history if since <= h[0] < who.start and h[1] in self._contexts]
+        latest = max(before, key=lambda h: (h[0], h[2]), default=None)
+        if latest is None or self._role_score(who, latest[1]) < 0:
+            return None
+        opening = self.text[max([since, *(m.end() for m in _STOP.finditer(self.text, since, latest[0]))]) : latest[0]]
+        return latest[1] if latest[2] or not re.search(r"\b[a-z]", opening) else None  # a speaker, or who opens a sentence
+
     # ---- attribution
 
     def _subject_of(self, cue: re.Match, lo: int, hi: int) -> str | None:
-        """The speaker of one cue verb, looking in [lo, hi)."""
+        """The speaker of one cue verb, looking in [lo, hi): named right before it, else right after it (not after
+        "told": whom it was told, "… Dahl told Estmark Today"), else earlier in its clause unless the clause's
+        subject has no name ("an official at the ministry said")."""
         whos = self.whos(lo, hi)
         before = [w for w in whos if w.end <= cue.start()]
-        if before and _ADJACENT.match(self.text[before[-1].end : cue.start()]):
-            return self.resolve(before[-1])
+        between = self.text[before[-1].end : cue.start()] if before else ""
+        if before and _ADJACENT.match(between) and not ("," in between and self._governed(before[-1])):
+            return self.resolve(before[-1])  # not the end of an aside: "one of them, based in Orsund, said"
         after = [w for w in whos if w.start >= cue.end() and _TITLES_BETWEEN.match(self.text[cue.end() : w.start] + " ")
                  and not self._possessive(w) and self._ends_attribution(w)]
-        if after:
+        if after and cue["cue"].casefold() not in _ADDRESSED:
             return self.resolve(after[0])
         if before and cue["cue"].casefold().endswith("ing"):
             return self.resolve(before[0])
-        people = [w for w in before if (w.kind != "mention" or w.name) and not self._possessive(w)]
-        return self.resolve(people[-1]) if people else None
+        people = [w for w in before if (w.kind != "mention" or w.name) and not self._possessive(w) and not self._governed(w)]
+        if not people or self._unnamed_subject(lo, cue.start(), people[-1]):
+            return None
+        return self.resolve(people[-1])
+
+    def _governed(self, who: _Who) -> bool:
+        """Whether ``who`` is named after a preposition ("one of them, based in Valencia, said"): not a subject."""
+        word = re.search(r"(\w+)\s+$", self.text[max(0, who.start - 20) : who.start])
+        return bool(word) and word.group(1).casefold() in _GOVERNING
+
+    def _unnamed_subject(self, lo: int, cue: int, who: _Who) -> bool:
+        """Whether the clause of the cue verb at ``cue`` opens with a subject that has no name ("an official at the
+        commerce ministry said", "One EU official, speaking …, said") and ``who`` is no more than a word in it, or
+        stands before the clause."""
+        starts = [m.end() for m in _CLAUSE_START.finditer(self.text, lo, cue) if self._outside(m.start())]
+        start = max([lo, *starts])
+        return bool(_UNNAMED.match(self.text, start)) and (who.start < start or "," not in self.text[start : who.start])
 
     def _ends_attribution(self, who: _Who) -> bool:
         """Whether ``who``, named after a cue verb, ends the attribution ("…," said Mara Quist, the union leader /
@@ -337,10 +394,15 @@ class _Finder:
         told ...", "said James' lawyer")."""
         return bool(_POSSESSIVE_AFTER.match(self.text, who.end))
 
+    def _words(self, a: int, b: int) -> int:
+        """The words in [a, b), a name counting as one ("Al Noor's chief executive, Khalid Al Mansoori,": four)."""
+        named = sum(len(m.text.split()) - 1 for m in self.mentions if a <= m.start and m.end <= b)
+        return len(self.text[a:b].split()) - named
+
     def from_tail(self, a: int, b: int) -> tuple[str, str] | None:
         """``"…," Lavrov said`` / ``"…," said X`` / ``"…," he added``: a cue within six words after the quote."""
         for cue in _CUE.finditer(self.text, a, b):
-            if len(self.text[a : cue.start()].split()) > 6:
+            if self._words(a, cue.start()) > 6:
                 return None
             who = self._subject_of(cue, a, b)
             if who:
@@ -404,8 +466,10 @@ class _Finder:
             if not f[3] and known:
                 f[3] = min(known, key=lambda k: abs(k[0] - f[0]))[3]
             if not (f[3] or f[2] or cue_near) and self.last_speech and para - self.last_speech[0] <= 1:
-                f[3] = (self.last_speech[1], None)
+                f[3] = (self.last_speech[1], None) if self.last_speech[1] else None
             self._emit(f[0] + 1, f[1], f[3], "partial" if f[2] else "direct", para)
+            if f[4] and not f[3] and not f[2]:
+                self.last_speech = (para, None)  # "'…,' one said": the quotes after it are not the last named speaker's
 
     def _reported(self, s0: int, s1: int, para: int) -> None:
         m = re.match(r"\s*According to\s+", self.text[s0:s1])
@@ -416,14 +480,17 @@ class _Finder:
                 self._emit(comma + 2, s1, (name, "according to"), "reported", para)
                 return
         for cue in _CUE.finditer(self.text, s0, s1):
+            if cue["cue"].casefold() in _QUOTING:
+                continue
             whos = self.whos(s0, s1)
             before = [w for w in whos if w.end <= cue.start()]
             if before and _ADJACENT.match(self.text[before[-1].end : cue.start()]):
                 who = before[-1]
             else:
                 after = [w for w in whos if w.start >= cue.end()]
-                if not (after and _TITLES_BETWEEN.match(self.text[cue.end() : after[0].start] + " ")):
-                    continue
+                if not (after and _TITLES_BETWEEN.match(self.text[cue.end() : after[0].start] + " ")) \
+                        or cue["cue"].casefold() in _ADDRESSED:
+                    continue  # "told Mara Quist": whom it was told
                 who = after[0]
             name = self.resolve(who)
             if not name:

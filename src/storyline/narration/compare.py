@@ -13,18 +13,23 @@ Three kinds of agreement are found:
   claim; or a shared phrase of four words, three of them ordinary, such as "biggest
   oil customer after"), or the same interaction between the same two people ("X met
   Y", "Y received X"), read from the sentence and, when it names only one person, the
-  sentence before it. Sentences join one claim only when most pairs across them are
-  so alike: a chain of sentences each like the next is not one claim. A claim is shown
-  in a sentence whose figures every source listed gives.
+  sentence before it, when the verb stands between them or they are joined by "and".
+  Sentences join one claim only when most pairs across them are so alike: a chain of
+  sentences each like the next is not one claim, and a sentence is in one claim only. A
+  claim is shown in a sentence whose figures every source listed gives, and each source
+  cited carries its own sentence (``text``): a page shows each outlet's words with its
+  own citation, never one outlet's sentence with every outlet's.
 
-Differences are the same figure framed differently (other years or an
-expectation against an achievement), the same measure with other values, and
-other dates for the same event or claim. Every item carries its sources'
-article ids, outlets and character spans.
+Differences (:mod:`.differences`) are disagreements between independent sources about
+one thing: the same figure placed at other times, the same measure at the same time
+with other values, one agreed claim dated to other days; each says what differs. A
+sentence agreed on is not one source's alone, nor a value another source gives too.
+Every item carries its sources' article ids, outlets and character spans.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -48,7 +53,7 @@ from .sources import (
     stem,
     tfidf,
 )
-from .summary import MIN_QUOTE_WORDS, figure_groups, quote_groups, relevance
+from .summary import MIN_QUOTE_WORDS, figure_groups, figure_key, quote_groups, relevance
 
 CLAIM_SIM = 0.5  # TF-IDF cosine at which two sentences make the same claim ...
 WHAT_SIM = 0.35  # ... and the cosine they must keep without the names and offices they hold (see _what)
@@ -79,10 +84,12 @@ def compare(sources: Sources) -> dict:
     agreements.sort(key=lambda a: -a["independent"])
     values = value_differences(sources, figures)
     differing = {(c["article_id"], c["start"]) for d in values for c in d["sources"]}
+    several = _given_by_several(sources, figures)
     return {
         "agreements": agreements[:MAX_AGREEMENTS],
         "differences": framing_differences(sources, figures) + values + date_differences(sources, clusters),
-        "unique": unique_facts(sources, sentences, clusters, [g for g in figures if not _cited(g, differing)], spans),
+        "unique": unique_facts(sources, sentences, clusters, [g for g in figures if not _cited(g, differing)
+                                                              and figure_key(g["value"], g["unit"]) not in several], spans),
         "copies": copies(sources),
     }  # fmt: skip
 
@@ -167,24 +174,43 @@ def _cite_run(sources: Sources, rendering: tuple, run: tuple[str, ...]) -> dict:
 
 
 def claim_clusters(sources: Sources, sentences: list[Sentence], dense: list[int] | None = None) -> list[dict]:
-    """Claims carried by two or more independent sources: similar sentences and shared interactions.
+    """Claims carried by two or more independent sources: similar sentences and shared interactions, each sentence
+    in one claim only (:func:`_one_claim_per_sentence`).
 
     Shared phrases are looked up over every sentence; TF-IDF similarity is computed among the
     ``dense`` indices only (all when ``None``), which keeps whole-story comparison affordable.
     """
     edges = _sentence_edges(sources, sentences, dense)
-    clusters = _cluster(sources, sentences, edges)
-    out = [c for c in (_claim(sources, [sentences[i] for i in members], "sentence") for members in clusters)
-           if c["independent"] >= 2]  # fmt: skip
-    seen = {frozenset((s["article_id"], s["start"]) for s in c["sources"]): c for c in out}
-    for about, members in interaction_claims(sources, sentences).items():
-        claim = _claim(sources, members, "interaction", about=list(about[1]))
-        key = frozenset((s["article_id"], s["start"]) for s in claim["sources"])
-        if key in seen:  # the same sentences already agree: say who they are about
-            seen[key].setdefault("about", claim["about"])
-        elif claim["independent"] >= 2:
-            seen[key] = claim
-            out.append(claim)
+    found = [_claim(sources, [sentences[i] for i in members], "sentence") for members in _cluster(sources, sentences, edges)]
+    found += [_claim(sources, members, "interaction", about=list(about[1]))
+              for about, members in interaction_claims(sources, sentences).items()]  # fmt: skip
+    return _one_claim_per_sentence(sources, sentences, [c for c in found if c["independent"] >= 2])
+
+
+def _one_claim_per_sentence(sources: Sources, sentences: list[Sentence], found: list[dict]) -> list[dict]:
+    """The claims, the most widely carried first, each sentence in the first claim citing it: a claim that a
+    larger one holds whole is that one (an interaction of the same sentences says whom it is about), and one
+    sharing some sentences with it is made of the rest, when they still come from two independent sources. So
+    "She was also received by Prime Minister Elena Castellanos" agrees once, not with two outlets and again with
+    three."""
+    at = {(s.article_id, s.start): s for s in sentences}
+    used: dict[tuple[str, int], dict] = {}
+    out = []
+    for claim in sorted(found, key=lambda c: (-c["independent"], c["how"] != "sentence", -len(c["sources"]))):
+        spans = [(c["article_id"], c["start"]) for c in claim["sources"]]
+        taken = [used[x] for x in spans if x in used]
+        if taken:
+            if claim.get("about") and len(taken) == len(spans) and all(t is taken[0] for t in taken):
+                taken[0].setdefault("about", claim["about"])
+            rest = [at[x] for x in spans if x not in used]
+            if sources.independent([r.article_id for r in rest]) < 2:
+                continue
+            claim = _claim(sources, rest, claim["how"], about=claim.get("about"))
+            if claim["independent"] < 2:
+                continue
+        for c in claim["sources"]:
+            used[(c["article_id"], c["start"])] = claim
+        out.append(claim)
     return out
 
 
@@ -301,35 +327,44 @@ def _cluster(sources: Sources, sentences: list[Sentence], edges) -> list[list[in
 
 
 def interaction_claims(sources: Sources, sentences: list[Sentence]) -> dict[tuple, list[Sentence]]:
-    """``(verb class, people) -> sentences``: who met (signed with, called) whom, per sentence."""
+    """``(verb class, people) -> sentences``: who met (signed with, called) whom, per sentence (:func:`_linked`)."""
     found: dict[tuple, dict[str, Sentence]] = defaultdict(dict)
     for s in sentences:
-        classes = {c for c, verbs in INTERACTIONS.items() if verbs & set(content_tokens(s.text))}
-        if not classes:
-            continue
-        own, context = _people(sources, s)
-        for a in own:
-            for b in own | context:
-                if a != b:
-                    for c in classes:
-                        found[(c, tuple(sorted((a, b))))].setdefault(s.article_id, s)
+        words = [(m.start(), stem(m.group().lower())) for m in WORD.finditer(s.text)]
+        for c, verbs in INTERACTIONS.items():
+            at = [s.start + i for i, w in words if w in verbs]
+            if at:
+                for pair in _linked(sources, s, at):
+                    found[(c, pair)].setdefault(s.article_id, s)
     return {key: list(by_article.values()) for key, by_article in found.items() if len(by_article) >= 2}
 
 
-def _people(sources: Sources, s: Sentence) -> tuple[set[str], set[str]]:
-    """Surnames of the people named in ``s`` and, when it names fewer than two, in the sentence before."""
+AND = re.compile(r"\s*,?\s*(?:and|&)\s*")
+
+
+def _linked(sources: Sources, s: Sentence, verbs: list[int]) -> set[tuple[str, str]]:
+    """The pairs of people (surnames) the interaction verbs at ``verbs`` link in ``s``: a verb between them ("Quist
+    met Elling", "Elling held talks with Quist"), or the two joined by "and" ("talks between Sorokina and Arrieta").
+    When ``s`` names fewer than two, people of the sentence before stand before it ("She was also received by
+    Castellanos"). Two people the sentence names in other parts ("'I am Velmora's friend,' he said, standing beside
+    Sorokina, after a morning of talks") did not meet in it."""
     article = sources.by_id[s.article_id]
-    persons = [m for m in article.mentions if m.label == "PERSON"]
-
-    def names(start: int, end: int) -> set[str]:
-        return {(m.name or m.text).split()[-1].lower() for m in persons if start <= m.start < end and (m.name or m.text)}
-
-    own = names(s.start, s.end)
-    context: set[str] = set()
-    if len(own) < 2 and s.index > 0:
+    people = [(m.start, m.end, (m.name or m.text).split()[-1].lower()) for m in article.mentions
+              if m.label == "PERSON" and (m.name or m.text) and s.start <= m.start < s.end]  # fmt: skip
+    if len({p[2] for p in people}) < 2 and s.index > 0:
         before = sources.sentences(s.article_id)[s.index - 1]
-        context = names(before.start, before.end)
-    return own, context
+        people = [(s.start - 1, s.start - 1, name) for name in sorted(_names(article, before))] + people
+    people.sort()
+    out = set()
+    for (_a0, a1, a), (b0, _b1, b) in combinations(people, 2):
+        if a != b and (any(a1 <= v < b0 for v in verbs) or (a1 >= s.start and AND.fullmatch(article.text[a1:b0]))):
+            out.add(tuple(sorted((a, b))))
+    return out
+
+
+def _names(article, s: Sentence) -> set[str]:
+    return {(m.name or m.text).split()[-1].lower() for m in article.mentions
+            if m.label == "PERSON" and s.start <= m.start < s.end and (m.name or m.text)}  # fmt: skip
 
 
 def _claim(sources: Sources, members: list[Sentence], how: str, about: list[str] | None = None) -> dict:
@@ -376,17 +411,20 @@ def unique_facts(sources: Sources, sentences: list[Sentence], clusters: list[dic
                  agreed_spans: list[tuple[str, int]] = ()) -> list[dict]:  # fmt: skip
     """Figures, quotes and sentences only one independent source has (empty with a single source). A sentence
     that holds an agreed figure or quote (``agreed_spans``) is not one source's alone, nor is a figure or quote
-    inside a sentence of an agreed claim; a sentence is listed once (a figure and the quote around it are one
-    fact), and of a wire copy and its original only one is read."""
+    inside it or inside a sentence of an agreed claim: the sentence is agreed, and shown there. A sentence is listed
+    once (a figure and the quote around it are one fact), and of a wire copy and its original only one is read."""
     if sources.independent([a.id for a in sources.articles]) < 2:
         return []
     claimed = [(c["article_id"], c["start"], c["end"]) for cl in clusters for c in cl["sources"]]
     listed: set[tuple[str, int]] = set()
 
     def alone(item: dict) -> bool:
-        """Not inside an agreed claim's sentence, and of a sentence not listed yet."""
+        """Not inside an agreed claim's sentence nor a sentence holding an agreed figure or quote, and of a sentence
+        not listed yet."""
         where = (item["article_id"], item.get("sentence_start", item["start"]))
-        if where in listed or any(aid == item["article_id"] and s <= item["start"] < e for aid, s, e in claimed):
+        until = item.get("sentence_end", item["end"])
+        if where in listed or any(aid == item["article_id"] and s <= item["start"] < e for aid, s, e in claimed) \
+                or any(aid == item["article_id"] and where[1] <= at < until for aid, at in agreed_spans):
             return False
         listed.add(where)
         return True
@@ -419,6 +457,16 @@ def unique_facts(sources: Sources, sentences: list[Sentence], clusters: list[dic
             per_source[group[i]] += 1
             out.append({"kind": "claim", "text": prose[i].text, **sources.cite(prose[i].article_id, prose[i].start, prose[i].end)})
     return out[:MAX_UNIQUE]
+
+
+def _given_by_several(sources: Sources, figures: list[dict]) -> set[tuple]:
+    """The values (:func:`~.summary.figure_key`) that two independent sources give, said of one thing or not: a
+    figure whose value another source gives too ("300 soldiers" sent by the army, and helping with sandbags) is not
+    one source's alone."""
+    by_key: dict[tuple, set[str]] = defaultdict(set)
+    for g in figures:
+        by_key[figure_key(g["value"], g["unit"])] |= {sources.group.get(c["article_id"], c["article_id"]) for c in g["sources"]}
+    return {key for key, groups in by_key.items() if len(groups) >= 2}
 
 
 def _cited(group: dict, places: set[tuple[str, int]]) -> bool:

@@ -177,11 +177,22 @@ def key_quotes(sources: Sources, limit: int = MAX_QUOTES) -> list[dict]:
 
 # --- figures -------------------------------------------------------------------------------
 def figure_key(value: float | None, unit: str | None) -> tuple | None:
-    """Figures with the same unit and value (to three significant digits) are the same figure."""
+    """Figures with the same unit (:func:`unit_key`) and value (to three significant digits) are the same figure."""
     if value is None:
         return None
     rounded = float(f"{value:.3g}")
-    return ((unit or "").strip().lower(), rounded)
+    return (unit_key(unit), rounded)
+
+
+# words for the people of a place, all counted as "people": "1,200 residents" and "1,200 people" count the same
+POPULATION = frozenset({"people", "persons", "residents", "inhabitants", "villagers", "citizens", "locals"})
+PERCENT = frozenset({"%", "percent", "per cent", "pct"})
+
+
+def unit_key(unit: str | None) -> str:
+    """A unit as compared: lower case, one spelling ("meters" and "metres"), and one word for a place's people."""
+    u = (unit or "").strip().lower().replace("meter", "metre").replace("liter", "litre")
+    return "people" if u in POPULATION else "%" if u in PERCENT else u
 
 
 _HARM = r"dead|killed|died|deaths?|injured|wounded|missing"  # words of both lists below
@@ -190,6 +201,23 @@ PEOPLE = re.compile(rf"\b(people|persons?|{_HARM}|victims?|casualties|soldiers|c
 # what befell the people a small count counts ("Three workers were killed"), read in the figure's sentence
 HARMED = re.compile(rf"\b({_HARM}|hurt|hospitali[sz]ed|arrested|rescued|evacuated|trapped|kidnapped|abducted|shot|"
                     r"stabbed)\b", re.I)
+# what befell the people a count counts, one name for the words of each ("evacuated", "brought to safety" and "forced
+# from their homes" are one): two counts of people to whom the same befell count the same thing
+BEFELL = {
+    "killed": re.compile(r"\b(?:killed|dead|died|deaths?|death toll|lost their lives)\b", re.I),
+    "injured": re.compile(r"\b(?:injured|wounded|hurt|hospitali[sz]ed)\b", re.I),
+    "missing": re.compile(r"\bmissing\b", re.I),
+    "trapped": re.compile(r"\btrapped\b", re.I),
+    "evacuated": re.compile(r"\b(?:evacuat\w*|brought to safety|displaced|(?:forc|driv)\w*\b.{0,40}?\b(?:from|out "
+                            r"of) (?:their|his|her) homes)\b", re.I),
+    "arrested": re.compile(r"\b(?:arrested|detained)\b", re.I),
+}
+
+
+def befell(clause: str) -> frozenset[str]:
+    """What the clause says befell people (:data:`BEFELL`): ``{"evacuated"}`` for "1,200 residents had to be
+    brought to safety"."""
+    return frozenset(name for name, words in BEFELL.items() if words.search(clause))
 
 
 def is_trivial(fig) -> bool:
@@ -240,13 +268,14 @@ def figure_groups(sources: Sources) -> list[dict]:
 
 class _Told:
     """What :func:`_same_fact` reads of one citation of a figure: its wire-copy group, which way its clause moves,
-    and the words it is said with (:func:`_figure_context`)."""
+    and the words it is said with (:func:`_figure_context`), with what its clause says befell people (:func:`befell`:
+    "1,200 people were evacuated" and "1,200 residents had to be brought to safety" say one thing)."""
 
     def __init__(self, sources: Sources, cite: dict, names: dict[str, set[str]]):
         self.group = sources.group.get(cite["article_id"], cite["article_id"])
         clause = _figure_clause(sources, cite)
         self.direction = direction(clause)
-        self.context = _figure_context(sources, cite, clause, names)
+        self.context = _figure_context(sources, cite, clause, names) | befell(clause)
 
 
 def _same_fact(a: _Told, b: _Told, particular: bool) -> bool:

@@ -4,7 +4,10 @@ Background entries come from the articles' resolved time mentions: a sentence
 placing something well before the event its article covers ("In 2018, …") is
 *mentioned*; one placing it after ("a summit next year") is *expected*. Neither
 is an event the store has articles about, so they are kept apart from the
-timeline, each with the sentence, article and span it came from.
+timeline, each with the sentence, article and span it came from. A sentence
+that names the day of an event on the timeline ("signed a memorandum on
+Tuesday to … by 2027") tells that event, and is no background whatever else
+it dates.
 """
 
 from __future__ import annotations
@@ -97,10 +100,13 @@ def background(sources: Sources, events: list[Event]) -> list[dict]:
             continue
         sentences = sources.sentences(a.id)
         entered: set[tuple[int, str]] = set()  # a sentence is one entry of each kind, dated by its first period of
-        for t in a.times:  # that kind ("between 2019 and 2021"; "after losses in 2019, it plans to reopen in 2025": two)
+        # that kind ("between 2019 and 2021"; "after losses in 2019, it plans to reopen in 2025": two); one that
+        # names the day of an event on the timeline tells that event ("signed a memorandum on Tuesday …"): none
+        told = {s.start for t in a.times if _is_timeline_event(t, event_days) and (s := containing(sentences, t.start))}
+        for t in a.times:
             kind = classify(t, ref)
             s = containing(sentences, t.start) if kind else None
-            if s is None or not s.claim or (s.start, kind) in entered or _is_timeline_event(t, event_days):
+            if s is None or not s.claim or (s.start, kind) in entered or s.start in told:
                 continue
             entered.add((s.start, kind))
             _merge(entries, _entry(sources, a, s, t, kind))
@@ -113,7 +119,7 @@ def background(sources: Sources, events: list[Event]) -> list[dict]:
 
 def _is_timeline_event(t, event_days: list[date]) -> bool:
     day = _day(t.date)
-    return t.granularity == "day" and any(abs((day - d).days) <= SAME_EVENT_DAYS for d in event_days)
+    return t.granularity == "day" and day is not None and any(abs((day - d).days) <= SAME_EVENT_DAYS for d in event_days)
 
 
 def _entry(sources: Sources, a: Article, s: Sentence, t, kind: str) -> dict:
