@@ -144,6 +144,9 @@ def test_one_line_clutter(line, reason):
     "Reporting by this newspaper in March revealed claims for first-class travel.",
     "Editing by the trustees removed the claims from the published accounts, the inquiry heard.",
     "Ellwood died on March 3, 2024.",
+    "Le Pen conceded on March 3, 2024.",  # a French word for "the" dates nothing but before a number
+    "El Niño peaked on March 3, 2024.",
+    "Shares in Getty Images rose 5 percent on Monday",
 ])
 def test_article_lines_are_not_clutter(sentence):
     assert line_reason(sentence) is None
@@ -156,6 +159,12 @@ def test_article_lines_are_not_clutter(sentence):
     ("Firefighters at the scene on Monday. (Photo by Jan Roe/Getty Images)", "caption"),
     ("(Reporting by Jane Doe; Editing by Raj Patel)", "wire-signoff"),
     ("Reporting by the Associated Press", "wire-signoff"),
+    ("Reporting by Åsa Larsson in Stockholm; Editing by Émilie Durand", "wire-signoff"),
+    ("A firefighter at the scene on Monday. John Smith/Getty Images.", "caption"),
+    ("Residents wait for aid in Antakya, according to local officials. REUTERS/Umit Bektas.", "caption"),
+    ("By continuing to browse, you agree to the use of cookies according to our Cookie Policy.", "cookie-notice"),
+    ("Privacy Policy | Cookie Policy", "cookie-notice"),
+    ("Change cookie settings", "cookie-notice"),
 ])
 def test_notices_that_name_what_an_article_may_name_are_still_clutter(line, reason):
     assert line_reason(line) == reason

@@ -63,3 +63,21 @@ def test_an_excerpt_is_never_the_original_of_the_full_copy():
     full, teaser = _a("full", WIRE + more, "2024-05-01"), _a("teaser", opening, "2024-05-02")
     _check(d, [full, teaser])
     assert (full.duplicate_of, teaser.duplicate_of) == (None, "full")
+
+
+def test_a_roundup_holding_the_story_among_others_is_not_its_original():
+    """A later page holding the wire story among other stories is its copy by containment, and longer: it took the
+    original's place, and the wire's copies were re-pointed to it. (The LSH may or may not find such a page: the
+    group is given here as if it had.)"""
+    from storyline.duplicates import minhash_of, shingles
+
+    others = " ".join(f"In other news, item {i} of the day's roundup concerned the town's harbour, its schools "
+                      f"and the weather on day {i}." for i in range(40))
+    d = Deduplicator(threshold=0.8)
+    wire, copy = _a("wire", WIRE, "2024-03-01"), _a("copy", WIRE + " Weather: sunny.", "2024-03-02")
+    _check(d, [wire, copy])
+    assert copy.duplicate_of == "wire"
+    roundup = WIRE + " " + others
+    d._add("roundup", minhash_of(shingles(roundup, 5)), "2024-03-03")
+    group = {i: shingles(t, 5) for i, t in (("wire", WIRE), ("copy", copy.text), ("roundup", roundup))}
+    assert d._original(group) == "wire"

@@ -738,3 +738,21 @@ def test_of_a_titles_parts_the_last_names_the_outlet():
     page = {"title": "Dam gates open in the valley", "sitename": "Dam gates open | Local News | The Hill Gazette",
             "undeclared_title": "Dam gates open | Local News | The Hill Gazette - Serving the valley since 1887"}
     assert _site_name(page, None) == "The Hill Gazette"
+
+
+def test_surnames_that_begin_like_a_lifes_words_keep_their_date():
+    """"born" and "died" marked a date as a life's, and matched the start of "Borne" and "Diedrich" too."""
+    assert publication_date("Posted by Tom Borne, March 14, 2024") == "2024-03-14"
+    assert publication_date("By Jane Diedrich | March 14, 2024") == "2024-03-14"
+
+
+def test_an_outlet_named_before_its_tagline_stays_whole():
+    from storyline.metadata import _site_name
+
+    assert _site_name({"title": "Dam gates open", "sitename": "The Hill Gazette | News you can trust"}, None) == \
+        "The Hill Gazette | News you can trust"  # two parts: which is the outlet, the title does not say
+
+
+def test_a_dateline_after_a_paragraph_of_the_article_is_not_the_leads():
+    art = from_text(f"Water law passes\n\n{BODY}\n\nOSLO, March 4, 2024 (Reuters) - {BODY}")
+    assert art.published_how != "stated"

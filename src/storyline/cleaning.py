@@ -60,6 +60,7 @@ __all__ = ["AGENCIES", "AGENCY_PATTERN", "agencies_in", "clean", "clean_text", "
 _WS = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _REPORTED = re.compile(r"\b(?:said|says|told|added|according to)\b", re.I)  # reported speech, which no notice tells
+_SPEECH = re.compile(r"\b(?:said|says|told|added)\b", re.I)  # ... by a speaker ("according to our cookie policy": a notice)
 _SENTENCE_START = re.compile(r"(?:copyright|subscribe)\s+[a-z]", re.I)  # a word, not a year or a sign, follows
 _TERMINAL = re.compile(r"[.!?…:](?:\s?[\"'”’)\]])*\s*$")
 _BULLET = re.compile(r"^\s*(?:[•·●▪◦‣*]|[-–—](?=\s)|\d{1,2}[.)](?=\s))\s*")
@@ -71,8 +72,9 @@ _DATE_WORDS = re.compile(
     r"\b(?:published|updated|posted|modified|created|first|last|on|at|date|"
     # the same in the other languages of :mod:`.months`: "Veröffentlicht am 12. März 2024, 16:20 Uhr", "Publié le 4
     # mars 2024 à 18h02, mis à jour le 5 mars", "Actualizado el 14 de mayo de 2024 a las 11:40"
-    r"veröffentlicht|aktualisiert|am|um|uhr|publié|mis à jour|le|à|publicado|actualizado|el|a las|"
-    r"pubblicato|aggiornato|il|alle|gepubliceerd|bijgewerkt|op|om|\d{1,2}\s?h\s?\d{2}|"
+    # (their short words, "le", "am", "à", only before a number: "Le Pen conceded on March 3, 2024." is a sentence)
+    r"veröffentlicht|aktualisiert|uhr|publié|mis à jour|publicado|actualizado|pubblicato|aggiornato|gepubliceerd|"
+    r"bijgewerkt|(?:am|um|le|à|el|a las|il|alle|op|om)(?=\s+\d)|\d{1,2}h\d{2}|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d{1,2}\s?[:.]\s?\d{2}(?:\s*[ap]\.?m\.?)?|[ap]\.?m\.?|"
     r"gmt|utc|ist|cet|cest|bst|est|edt|pst|pdt|et|pt|msk)\b", re.I)
 
@@ -113,20 +115,21 @@ _LINE_RULES = [
                                 # a sign-off names people ("Reporting by Jane Doe"), prose a thing ("Reporting by this
                                 # newspaper in March revealed ...")
                                 r"^\(?\s*(?:with (?:inputs|agency inputs|input) from\b|(?:(?:additional )?reporting by|"
-                                r"editing by|compiled by|written by .{0,40}; editing by)\s+(?-i:[A-Z]|the [A-Z])).{0,120}$|"
+                                rf"editing by|compiled by|written by .{{0,40}}; editing by)\s+(?-i:{UPPER}|the {UPPER})).{{0,120}}$|"
                                 r"auto-generated from a syndicated feed|^with agency inputs\)?$", re.I)),
     ("site-furniture", re.compile(r"^comments are (?:closed|disabled)\b", re.I)),
     # a server's error or warning printed into the page: PHP's "Warning: include(x.php): ... in /var/www/a.php on line 12",
     # or an uncaught exception's "Fatal error: Uncaught Exception: ... in /var/www/x.php:12" (its trace: _TRACE_LINE)
     ("server-message", re.compile(r"^(?:PHP )?(?:warning|notice|deprecated|strict standards|(?:catchable )?fatal error|"
                                   r"parse error)\s*:.{0,400}?(?:\bon line \d+\.?|\bin (?:[a-z]:)?[/\\]\S*:\d+)$", re.I)),
-    # (a cookie policy the reader is pointed to: "Read our cookie policy", "Cookie settings"; not "its cookie policy")
+    # (a cookie policy the reader is pointed to: "Read our cookie policy", "Cookie settings"; not "its cookie policy",
+    # which is prose about another site's)
     ("cookie-notice", re.compile(r"\b(?:we|this (?:site|website)|our (?:site|website|partners)) (?:uses?|place) cookies\b|"
-                                 r"\baccept (?:all )?cookies\b|(?:^|\b(?:our|your|the)\s)cookie (?:policy|settings|preferences)\b|"
+                                 r"\baccept (?:all )?cookies\b|(?<!\bits )(?<!\btheir )(?<!\bhis )(?<!\bher )\bcookie (?:policy|settings|preferences)\b|"
                                  r"\bmanage (?:your )?(?:cookie|consent|privacy) (?:settings|preferences|choices)\b", re.I)),
     ("copyright", re.compile(r"^(?:\(c\)|copyright\b)|^©.*\d{4}|all rights reserved\.?$", re.I)),
     ("caption", re.compile(r"(?-i:\b(?:REUTERS|AFP|AP|EPA|AP Photo|ANI|PTI)/ ?[A-Z])|attention editors|mandatory credit|no resales\.? no archives|handout via|"
-                           r"via getty images|getty images\b[^.!?]{0,30}$|picture[- ]alliance|\bvia reuters\b|/\s*(?:afp|ap|reuters)"
+                           r"via getty images|(?:[/|:(]|\bby)\s*(?:[^/|:()]{0,40}/\s*)?getty images\b[^.!?]{0,30}[.)]*$|^getty images$|picture[- ]alliance|\bvia reuters\b|/\s*(?:afp|ap|reuters)"
                            r"\s*(?:photo)?\)?$|\((?:ap|afp|reuters|file) photo[^)]*\)$|\((?:photo|image|picture|"
                            r"photograph)\s*:[^)]*\)\s*$|©\s*[\w .&/'’-]{2,50}$|\S\s*(?-i:(?:Image|Photo|Photograph|Picture)\s*:"
                            r"\s*[A-Z]).{0,80}$", re.I)),
@@ -407,8 +410,8 @@ def line_reason(line: str) -> str | None:
                 continue
             if reason == "copyright" and _SENTENCE_START.match(s) and _REPORTED.search(s):
                 continue  # "Copyright lawyers for the families said they would sue": the article's, its first word alike
-            if reason in ("subscription", "cookie-notice", "wire-signoff", "caption") and _TERMINAL.search(s) and \
-                    _REPORTED.search(s):
+            if reason in ("subscription", "cookie-notice", "wire-signoff") and _TERMINAL.search(s) and \
+                    _SPEECH.search(s):
                 continue  # "Download the Bins app to check your day, a council spokesperson said.": no notice reports
             if reason in ("navigation", "subscription", "advertisement", "cookie-notice") and \
                     len(words) > {"subscription": 20, "cookie-notice": 100}.get(reason, 15):

@@ -59,7 +59,8 @@ class Deduplicator:
 
         self.threshold = threshold
         self.shingle = shingle
-        self.lsh = MinHashLSH(threshold=max(0.2, threshold * 0.5), num_perm=NUM_PERM)
+        self.fuller = max(0.2, threshold * 0.5)  # the least Jaccard similarity the LSH finds candidates at
+        self.lsh = MinHashLSH(threshold=self.fuller, num_perm=NUM_PERM)
         self.minhashes: dict[str, MinHash] = {}
         self.published: dict[str, str | None] = {}
         self.order: dict[str, int] = {}
@@ -84,27 +85,37 @@ class Deduplicator:
         """Mark ``article.duplicate_of``; return its MinHash bytes and the re-pointed older copies.
 
         ``texts(ids)`` returns the clean texts of stored candidates, for the exact overlap check.
-        When the new article is earlier than the copies already stored, they are
-        re-pointed to it: the returned mapping says which (id -> new original).
+        When the new article is the original (earlier than the copies already stored, or the full text of an excerpt
+        stored first), they are re-pointed to it: the returned mapping says which (id -> new original).
         """
         own = shingles(article.text, self.shingle)
         m = minhash_of(own)
         candidates = [c for c in self.lsh.query(m) if c != article.id]
-        sizes = {article.id: len(own)}  # the copies' shingle counts
+        copies = {article.id: own}  # the copies' shingles
         if candidates and own:
             for cid, text in texts(candidates).items():
                 other = shingles(text, self.shingle)
                 if other and len(own & other) / min(len(own), len(other)) >= self.threshold:
-                    sizes[cid] = len(other)
+                    copies[cid] = other
         self._add(article.id, m, article.published)
         repointed: dict[str, str] = {}
-        if len(sizes) > 1:
-            longest = max(sizes.values())
-            first = min((c for c, size in sizes.items() if size >= EXCERPT_SHARE * longest), key=self._age)
+        if len(copies) > 1:
+            first = self._original(copies)
             article.duplicate_of = None if first == article.id else first
             if first == article.id:
-                repointed = {c: article.id for c in sizes if c != article.id}
+                repointed = {c: article.id for c in copies if c != article.id}
         return m.hashvalues.astype(np.uint64).tobytes(), repointed
+
+    def _original(self, copies: dict[str, set[str]]) -> str:
+        """The original of a group of copies (id -> shingles): the earliest, unless it is an excerpt (less than
+        :data:`EXCERPT_SHARE` of the longest copy's shingles), when the earliest of the full copies is, provided
+        that copy is the excerpt's text and more (at least the share of its shingles the LSH finds copies at), not a
+        page that holds it among other stories (a roundup)."""
+        earliest = min(copies, key=self._age)
+        longest = max(map(len, copies.values()))
+        full = [c for c, sh in copies.items() if len(sh) >= EXCERPT_SHARE * longest and
+                (c == earliest or len(sh & copies[earliest]) >= self.fuller * len(sh))]  # fmt: skip
+        return min(full, key=self._age) if full else earliest
 
     def _age(self, article_id: str) -> tuple[str, int]:
         return (self.published.get(article_id) or "9999", self.order[article_id])

@@ -300,8 +300,8 @@ def _site_name(page: dict[str, str], domain: str | None) -> str | None:
     name = (page.get("sitename") or "").strip()
     if not name or re.search(r"://|^www\.|^@|_", name) or name == (page.get("title") or "").strip():
         return None
-    if " | " in name:  # a title's parts ("Council tax to rise | Local News | The Oakhurst Argus"): the site's is last
-        name = name.rsplit(" | ", 1)[1].strip()
+    if name.count(" | ") >= 2:  # a title's parts ("Council tax to rise | Local News | The Oakhurst Argus"): the site's
+        name = name.rsplit(" | ", 1)[1].strip()  # is last ("The Oakhurst Argus | Local news you can trust": its first)
     if domain and name in page.get("undeclared_title", "") and not _may_abbreviate(letters(main_label(domain)),
                                                                                     letters(name)):  # fmt: skip
         return None
@@ -538,7 +538,7 @@ _NOT_PUBLISHED = re.compile(
     r"mis à jour|modifié|actualizado|actualización|aggiornat[oa]|bijgewerkt|gewijzigd|"
     r"verfügbar bis|abrufbar bis|online bis|bis zum|(?:available|valid|expires?|runs?) (?:until|till|through)|"
     r"gültig bis|until|erscheinungsdatum|erscheint|release date|erschienen am|ISBN|"
-    r"born|died|geboren|gestorben|née?|nacid[oa]|falleci[oó])|\(@\w+\)", re.I)  # a life's dates: an obituary's
+    r"(?:born|died|geboren|gestorben|née?|nacid[oa]|falleci[oó])\b)|\(@\w+\)", re.I)  # a life's dates: an obituary's
 
 
 LEAD_PARAGRAPHS = 2  # a dateline opens one of the text's first paragraphs: the first may be a headline cleaning kept
@@ -546,9 +546,19 @@ LEAD_PARAGRAPHS = 2  # a dateline opens one of the text's first paragraphs: the 
 
 def _lead_dateline_date(text: str) -> str | None:
     """The day the dateline that opens ``text`` states ("MARBURY, Md., March 4, 2024 (Reuters) -"), or None. A
-    headline too short to be taken for one ("Ceasefire collapses") may stand before it."""
+    headline too short to be taken for one ("Ceasefire collapses": a line of a few words, no sentence) may stand
+    before it."""
     paragraphs = [p.strip() for p in text.split("\n") if p.strip()][:LEAD_PARAGRAPHS]
+    if len(paragraphs) == LEAD_PARAGRAPHS and not _headline_only(paragraphs[0]):
+        paragraphs = paragraphs[:1]
     return next((iso for p in paragraphs if (m := dateline(p)) and (iso := parse_date(m["parts"]))), None)
+
+
+HEADLINE_WORDS = 12  # words a line before the dateline may hold and still be a headline cleaning kept
+
+
+def _headline_only(line: str) -> bool:
+    return len(line.split()) <= HEADLINE_WORDS and not line.rstrip().endswith((".", "!", "?"))
 
 
 def publication_date(line: str) -> str | None:

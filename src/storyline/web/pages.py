@@ -45,12 +45,14 @@ def nice_date(value: str | None) -> str:
     return f"{int(m.group(3))} {month} {m.group(1)}" if m.group(3) else f"{month} {m.group(1)}"
 
 
+# how a publication date was found, as a reader is told ("inferred": from its event, or from the weekday the text
+# names with a caption's day)
 DATE_HOW = {"stated": "stated in the article", "html-meta": "from the page's metadata", "url": "from its address",
-            "inferred": "inferred from its event"}  # how a publication date was found, as a reader is told
+            "inferred": "inferred"}
 
 
 def date_how(how: str | None) -> str:
-    """How a publication date was found, in a reader's words ("inferred from its event"), or "" when unknown."""
+    """How a publication date was found, in a reader's words ("from the page's metadata"), or "" when unknown."""
     return DATE_HOW.get(how or "", "")
 
 
