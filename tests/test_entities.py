@@ -342,3 +342,42 @@ def test_a_one_word_name_other_articles_showed_to_be_a_place_is_that_place():
     reg.add_article([Mention(0, 6, "Orvikb", "GPE", "Orvikb")])
     reg.add_article(surname)
     assert surname[0].label == "PERSON"  # the surname of someone named in full stays a person
+
+
+def test_a_person_after_in_is_no_place_without_a_sign_of_one():
+    """"faith in Musk" made Musk a place for the article, and the registry made him one in later articles."""
+    for name, text in (("Musk", "Investors lost faith in Musk. Musk said the company would recover."),
+                       ("Lula", "Voters put their trust in Lula. Lula won the vote."),
+                       ("Lula", "Crowds gathered near Lula as Lula spoke.")):
+        ms = resolve_mentions(text, spans(text, [(name, "PERSON")]))
+        assert {m.label for m in ms} == {"PERSON"}, text
+    reg = EntityRegistry()
+    reg.add_article(ms)
+    later = [Mention(0, 4, "Lula", "PERSON", "Lula")]
+    reg.add_article(later)
+    assert later[0].label == "PERSON"
+    placed = "Ships docked in Tarvik on Monday. Tarvik is a fishing port."  # taken for a place once: a place
+    ms = resolve_mentions(placed, [(16, 22, "PERSON"), (34, 40, "GPE")])
+    assert [m.label for m in ms] == ["GPE", "GPE"]
+
+
+def test_a_given_name_after_a_title_and_of_is_the_names_not_a_portfolio():
+    """"the secretary of Juan Carlos Ruiz" gave the person "Carlos Ruiz": any word after "<title> of" was stripped."""
+    text = "She was the secretary of Juan Carlos Ruiz for ten years."
+    for span in ("Juan Carlos Ruiz", "Carlos Ruiz"):
+        assert [m.name for m in resolve_mentions(text, spans(text, [(span, "PERSON")]))] == ["Juan Carlos Ruiz"], span
+    for office, span in (("Minister of Trade", "Trade Ana Lidia Vera"), ("Minister of Oil and Mines", "Mines Ana Lidia Vera"),
+                         ("Minister of Trade", "Ana Lidia Vera")):
+        text = f"The {office} Ana Lidia Vera spoke."
+        assert [m.name for m in resolve_mentions(text, spans(text, [(span, "PERSON")]))] == ["Ana Lidia Vera"], span
+
+
+def test_a_possessive_after_a_comma_is_not_the_person():
+    """The span "Arrieta, Velmora's" became the person "Velmora": a name in the possessive is whose, not who."""
+    text = "The deal was signed by Tomás Arrieta. Arrieta, Velmora's trade minister, was pleased."
+    ms = resolve_mentions(text, spans(text, [("Tomás Arrieta", "PERSON"), ("Arrieta, Velmora's", "PERSON")]))
+    assert [(m.text, m.name, m.label) for m in ms] == [("Tomás Arrieta", "Tomás Arrieta", "PERSON"),
+                                                       ("Arrieta", "Tomás Arrieta", "PERSON")]
+    office = "The governor of Vorkhan, Igor Shalnev's office said little."  # a full name in the possessive is one
+    assert [m.name for m in resolve_mentions(office, spans(office, [("Vorkhan, Igor Shalnev's", "PERSON")]))] == [
+        "Igor Shalnev"]

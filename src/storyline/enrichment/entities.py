@@ -211,9 +211,29 @@ def _said_in_lowercase(text: str, word: str) -> bool:
 # the office a title names, written after it ("Minister of Trade Tomás Arrieta", "Minister of Trade and Industry"):
 # its words are no part of the name that follows
 _OFFICE_OF = re.compile(rf"\b(?i:{_TITLE_ALTERNATIVES})\s+(?:of|for)\s+(?:the\s+)?$")  # "the governor of "
-_PORTFOLIO_BEFORE = re.compile(rf"\b(?i:{_TITLE_ALTERNATIVES})\s+of\s+(?:the\s+)?(?:{UPPER}[\w'’-]*\s+(?:and|&)\s+)?$")
+_PORTFOLIO_BEFORE = re.compile(
+    rf"\b(?i:{_TITLE_ALTERNATIVES})\s+of\s+(?:the\s+)?(?P<first>{UPPER}[\w'’-]*\s+(?:and|&)\s+)?$")
+# the words of a portfolio ("Minister of Trade", "Secretary of the Navy"): after "<title> of" only these, or the
+# second of two ("of Hydrocarbons and Mines"), are the office's; any other word is the name's ("the secretary of
+# Juan Carlos Ruiz")
+_PORTFOLIOS = frozenset(
+    """trade finance finances defence defense health interior foreign affairs external home justice education
+    transport transportation energy agriculture labour labor industry industries economy economic culture
+    fisheries navy army air force state treasury commerce environment housing tourism sport sports science
+    technology research communications information media infrastructure development planning immigration
+    security homeland employment work works welfare social public mines mining water power railways oil
+    petroleum budget war veterans women youth family children internal territories revenue customs police
+    local government regional digital climate food""".split()
+)
 # a lowercase word after capitalised ones: a verb the recogniser took in ("Mayor Lena Berg told")
 _LOWER_TAIL = re.compile(rf"^(?:{UPPER}[\w.'’-]*\s+)+(?P<tail>{LOWER}+)$")
+
+
+def _portfolio_word(text: str, start: int, word: str) -> bool:
+    """Whether ``word``, at ``start``, names the portfolio of a title before it: "[Minister of] Trade", "[Minister
+    of Hydrocarbons and] Mines", not "[the secretary of] Juan"."""
+    before = _PORTFOLIO_BEFORE.search(text, max(0, start - 80), start)
+    return bool(before) and (word in _PORTFOLIOS or before["first"] is not None)
 
 
 def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int] | None:
@@ -221,16 +241,18 @@ def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int] | None
     words of an office named before it, and a place before a comma ("Vorkhan, Igor Shalnev": "Igor Shalnev")."""
     span = text[start:end]
     m = _POSSESSIVE.search(span)
-    if m and len(span) > 3:
+    possessive = bool(m and len(span) > 3)
+    if possessive:
         end -= len(m.group(0))
     if tail := _LOWER_TAIL.match(text[start:end]):
         end = start + len(tail.group(0)[: tail.start("tail")].rstrip())
     comma = text.rfind(", ", start, end)
     if label == "PERSON" and comma >= 0 and text[comma + 2 : end].casefold().rstrip(".") not in _SUFFIXES:
-        if text[comma + 2 : comma + 3].isupper():
+        whose = possessive and " " not in text[comma + 2 : end]  # "Arrieta, Velmora's [minister]": not "Velmora"
+        if text[comma + 2 : comma + 3].isupper() and not whose:
             start = comma + 2  # "the governor of Vorkhan, Igor Shalnev": the person is after the comma
         else:
-            end = comma  # "Mara Quist, 45"
+            end = comma  # "Mara Quist, 45"; "Arrieta, Velmora's": the apposition says whose Arrieta is
     while end > start and not text[end - 1].isalnum():
         if text[end - 1] == "." and end - start > 2 and text[end - 2].isupper() and text[end - 3] == ".":
             break  # "U.S."
@@ -249,7 +271,7 @@ def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int] | None
         elif label == "PERSON" and (title := _TITLE_RUN.match(text, start, end)):
             start = title.end()  # "Fire Chief Brian Zeller", "Kettering Fire Marshal Greg Lindner"
         elif label == "PERSON" and len(text[start:end].split()) > 2 and (
-                _PORTFOLIO_BEFORE.search(text, max(0, start - 80), start) or word in ("of", "and", "&")):
+                word in ("of", "and", "&") or _portfolio_word(text, start, word)):
             start += m.end()  # "[Minister of] Trade Tomás Arrieta", "[Minister] of Trade Tomás Arrieta"
         else:
             break
@@ -275,7 +297,7 @@ def _extend_left(text: str, start: int) -> int:
         if not m or m.group(1).casefold().rstrip(".") in _NOT_GIVEN or _said_in_lowercase(text, m.group(1)):
             break
         word_start = start - len(m.group(1)) - 1
-        if _PORTFOLIO_BEFORE.search(text, max(0, word_start - 80), word_start):
+        if _portfolio_word(text, word_start, m.group(1).casefold()):
             break
         start -= len(m.group(1)) + 1
     return start
@@ -321,6 +343,11 @@ def _raw_mentions(text: str, ents: Iterable[tuple[int, int, str]]) -> list[Menti
 _IN_PLACE = re.compile(r"\b(?:in|near|outside)\s+$")
 _PLACE_OF = re.compile(r"\b(?:town|city|village|region|province|county|district|capital|port|island|municipality) of\s+$")
 _DEMONYM_ENDINGS = ("n", "an", "ian", "ean", "ese", "i")  # Velmora: Velmoran, Karsia: Karsian, Japan: Japanese
+# a verb of speech right after a name, or before it ("Musk said", "said Musk"): one who speaks is no place
+_SPEECH = r"said|says|told|tells|added|adds|stated|states|declared|announced|wrote|writes|warned|warns|insisted|" \
+          r"argued|explained|replied|responded|noted|stressed"
+_SPEAKS_AFTER = re.compile(rf",?\s+(?:\w+ly\s+)?(?:{_SPEECH})\b")
+_SPEAKS_BEFORE = re.compile(rf"\b(?:{_SPEECH})\s+$")
 
 
 def _demonym(word: str, place: str) -> bool:
@@ -331,17 +358,21 @@ def _demonym(word: str, place: str) -> bool:
 
 def _places(text: str, mentions: list[Mention], decided: dict[str, str], surnames: set[str]) -> None:
     """Names the article shows to be places, whatever most of their mentions were taken for: one named as a town
-    ("the town of Vorkhan"), one the recogniser took for a place where the text puts something in it ("in Holmvik",
-    elsewhere taken for an organisation), and one whose adjective the article uses ("Velmora" beside "the Velmoran
-    minister"), which is no person nor organisation, like the adjective itself (NORP)."""
+    ("the town of Vorkhan"), one the recogniser took for a place somewhere in the article where the text puts
+    something in it ("in Holmvik", elsewhere taken for an organisation; "in" alone is no sign: "faith in Musk"),
+    and one whose adjective the article uses ("Velmora" beside "the Velmoran minister"), which is no person nor
+    organisation, like the adjective itself (NORP). A name that speaks ("Musk said") is not placed by the words
+    around it (a country that speaks still has its adjective)."""
+    taken_for_place = {m.name.casefold(): m.label for m in mentions if m.label in PLACE_LABELS}
+    speaks = {m.name.casefold() for m in mentions
+              if _SPEAKS_AFTER.match(text, m.end) or _SPEAKS_BEFORE.search(text, max(0, m.start - 20), m.start)}
     for m in mentions:
         key = m.name.casefold()
-        if key in surnames or decided[key] in PLACE_LABELS:
+        if key in surnames or key in speaks or decided[key] in PLACE_LABELS:
             continue
         before = text[max(0, m.start - 40) : m.start]
-        placed = m.label in PLACE_LABELS or (m.label == "PERSON" and " " not in key)  # not "in Mara Lind's"
-        if _PLACE_OF.search(before) or (placed and _IN_PLACE.search(before)):
-            decided[key] = m.label if m.label in PLACE_LABELS else "GPE"
+        if _PLACE_OF.search(before) or (key in taken_for_place and _IN_PLACE.search(before)):
+            decided[key] = taken_for_place.get(key, "GPE")
     single = [k for k in decided if " " not in k and k not in surnames]
     for word in single:
         places = [p for p in single if _demonym(word, p)]

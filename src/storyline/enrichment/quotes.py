@@ -30,6 +30,8 @@ article's ``wire`` credits it), and a dateline is not part of what was said.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -82,9 +84,12 @@ _CLAUSE_START = re.compile(r"[;:]\s*|,\s*(?:and|but|while|whereas)\s+|\s(?:and|b
 _UNNAMED = re.compile(r"\s*(?:a|an|one|another|some|several|two|three|four|many|other)\s", re.I)
 _STOP = re.compile(r"[.!?]\s|\n")  # where a sentence may begin after
 _OFFICES = frozenset("leader president minister chancellor premier ambassador envoy secretary governor mayor senator".split())
+_OFFICE = re.compile(r"\b(?:" + "|".join(sorted(_OFFICES)) + r")\b")
+# when it was said, right after the speaker's name ("said Mara Quist Tuesday / yesterday / this morning")
+_WHEN = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tonight|yesterday|tomorrow|overnight|afterwards?|recently"
 _AFTER_ATTRIBUTION = re.compile(
-    r"^(?:[,.;]|(?:on|in|at|after|before|during|while|late|earlier|later|last|this|when|according|to|from|via)\b)", re.I
-)
+    rf"^(?:[,.;]|(?:on|in|at|after|before|during|while|late|earlier|later|last|this|when|according|to|from|via|{_WHEN})\b)",
+    re.I)
 _ENDS_ATTRIBUTION = re.compile(r"(?:of|for|with|who|whose|as|adding|and added)\b|[\"”’!?:—–-]", re.I)  # "said X of the …"
 _POSSESSIVE_AFTER = re.compile(r"['’]s\b|(?<=s)['’](?!\w)")
 _ADDRESSED = frozenset(("told", "tells", "assured"))  # cues naming whom they address before what was said
@@ -102,9 +107,16 @@ _MALE_WORDS = ("spokesman chairman congressman councilman businessman assemblyma
 _FEMALE_WORDS = ("spokeswoman chairwoman congresswoman councilwoman businesswoman assemblywoman alderwoman queen "
                  "princess duchess wife mother daughter sister grandmother aunt niece widow girl woman actress")
 _GENDERED = rf"(?:(?P<m>{_MALE_WORDS.replace(' ', '|')})|(?P<f>{_FEMALE_WORDS.replace(' ', '|')}))"
-_GENDER_BEFORE = re.compile(rf"\b{_GENDERED}\s+(?:[A-Z][\w.'’-]*\s+){{0,3}}$", re.I)  # "spokeswoman Mara Quist"
-# "Quist, a spokeswoman", "Roos, Quist's husband" (not a clause: "Quist, who met Feld's wife")
-_GENDER_AFTER = re.compile(rf",\s+(?!(?:who|whose|which|that)\b)[^,.;:()]{{0,40}}?\b{_GENDERED}\b(?!['’])", re.I)
+# "spokeswoman Mara Quist": the word, in any case, then capitalised words only (not "woman greeted Anton Feld")
+_GENDER_BEFORE = re.compile(rf"\b(?i:{_GENDERED})\s+(?:{UPPER}[\w.'’-]*\s+){{0,3}}$")
+# "Quist, a spokeswoman", "Roos, Quist's husband", "Dunn, 52, harbour chairman": an apposition whose head the word
+# is, after at most three words that are no determiner, preposition or clause word (not "Quist, who met Feld's
+# wife", "Feld, a friend of the woman", "Feld, greeted by a man", "Feld, then met a woman")
+_DETERMINERS = "a|an|the|his|her|their|its|our|this|that|one"
+_NOT_IN_APPOSITION = rf"{_DETERMINERS}|of|for|with|at|in|on|to|by|from|about|and|or|but|who|whose|which|when|where"
+_GENDER_AFTER = re.compile(
+    rf",\s+(?:\d+,\s+)?(?:(?:{_DETERMINERS})\s+)?(?:(?!(?:{_NOT_IN_APPOSITION})\b)[\w'’-]+\s+){{0,3}}?"
+    rf"{_GENDERED}\b(?!['’])", re.I)
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 _PRONOUN_ANY = re.compile(r"\b(?:he|him|his|she|her|hers)\b", re.I)
 
@@ -119,6 +131,23 @@ class _Who:
     name: str | None = None
     adj: str = ""
     role: str = ""
+
+
+@dataclass(frozen=True)
+class _Titles:
+    """What a person's titles in the article say, read once per person: the words around their mentions
+    (case-folded), the nations they name (first five letters: "russi" of "Russian" and "Russia's"), and whether
+    they name an office (:data:`_OFFICES`)."""
+
+    context: str
+    nations: frozenset[str]
+    office: bool
+
+    @classmethod
+    def of(cls, context: str) -> _Titles:
+        folded = context.casefold()
+        nations = frozenset(n.casefold()[:5] for n in _NATIONALITY.findall(context))
+        return cls(folded, nations, bool(_OFFICE.search(folded)))
 
 
 def _quote_spans(text: str, p0: int, p1: int) -> list[tuple[int, int]]:
@@ -203,11 +232,13 @@ class _Finder:
         wire = list(wire)
         self.mentions = sorted((m for m in mentions if m.label in ("PERSON", "ORG") and not _agency(m, wire)),
                                key=lambda m: m.start)  # fmt: skip
+        self._starts = [m.start for m in self.mentions]
         self.history: list[tuple[int, str, bool]] = []  # (position, speaker, was a speech act)
         self.spans: list[tuple[int, int]] = []
         self.quotes: list[Quote] = []
         self.last_speech: tuple[int, str | None] | None = None  # (paragraph, speaker); None: one with no name
         self._contexts = self._person_contexts()
+        self._titles = {name: _Titles.of(" ".join(c for _, c in seen)) for name, seen in self._contexts.items()}
         self.others: list[tuple[int, str]] = []  # people a sentence names besides its subject: (position, name)
         self._by_surname = {}
         for m in self.mentions:
@@ -228,8 +259,8 @@ class _Finder:
         """Possible speakers within [a, b), outside quotes, in text order."""
         out = [
             _Who(m.start, m.end, "mention", m.name)
-            for m in self.mentions
-            if a <= m.start and m.end <= b and (m.label == "PERSON" or not people_only)
+            for m in self.mentions[bisect.bisect_left(self._starts, a) : bisect.bisect_left(self._starts, b)]
+            if m.end <= b and (m.label == "PERSON" or not people_only)
         ]
         if self._surnames is not None:  # a surname the recogniser missed ("…," Pandey said)
             for m in self._surnames.finditer(self.text, a, b):
@@ -297,12 +328,18 @@ class _Finder:
         return {name: "m" if v > 0 else "f" for name, v in votes.items() if v}
 
     def _person_contexts(self) -> dict[str, list[tuple[int, str]]]:
-        """Each person's mention positions and the words around them (titles, appositions)."""
+        """Each person's mention positions and the words around them (titles, appositions): from the end of the
+        mention before (not one in the possessive), the line's start or 50 characters before, whichever is latest."""
         out: dict[str, list[tuple[int, str]]] = {}
-        for m in self.mentions:
+        ends: list[int] = []  # ends of the mentions so far that are not in the possessive, a heap
+        last_end = -1  # the latest of them at or before the mention in hand
+        for m in self.mentions:  # in order of start
+            while ends and ends[0] <= m.start:
+                last_end = max(last_end, heapq.heappop(ends))
+            if not self._possessive(m):
+                heapq.heappush(ends, m.end)
             if m.label == "PERSON":
-                floor = max([self.text.rfind("\n", 0, m.start) + 1, m.start - 50]
-                            + [x.end for x in self.mentions if x.end <= m.start and not self._possessive(x)])
+                floor = max(self.text.rfind("\n", 0, m.start) + 1, m.start - 50, last_end)
                 before = re.split(r"[.,;:—(]", self.text[floor : m.start])
                 if len(before) > 1 and not before[-1].strip():  # "Karsia's foreign minister, Yuliya Sorokina"
                     before = before[:-1]
@@ -314,12 +351,12 @@ class _Finder:
     def _role_score(self, who: _Who, name: str) -> int:
         """How well ``name``'s titles in the article fit a role: 2 for a title of it, 2 for each word of nation that
         fits ("the Russian leader"), -2 for each that does not; -2 for a title of another office."""
-        context = " ".join(c for _, c in self._contexts[name]).casefold()
-        nations = {n.casefold()[:5] for n in _NATIONALITY.findall(" ".join(c for _, c in self._contexts[name]))}
+        titles = self._titles[name]
         adjs = [a.casefold()[:5] for a in who.adj.split() if a[:1].isupper()]
-        fits = any(t in context for t in ROLES[who.role])
-        score = 2 * fits - 2 * (not fits and any(re.search(rf"\b{o}\b", context) for o in _OFFICES))
-        return score + sum(2 if a in nations or a in context else (-2 if nations else 0) for a in adjs)
+        fits = any(t in titles.context for t in ROLES[who.role])
+        score = 2 * fits - 2 * (not fits and titles.office)
+        return score + sum(2 if a in titles.nations or a in titles.context else (-2 if titles.nations else 0)
+                           for a in adjs)  # fmt: skip
 
     def _role_person(self, who: _Who) -> str | None:
         """The person whose titles in the article fit a role ("the Russian leader" -> "Russian President …")."""
