@@ -920,3 +920,38 @@ def test_an_agreement_cites_each_outlet_at_its_own_words_once_and_is_not_also_on
     wagons = _named("tribune", "Velmora and Karsia will build wagons together next spring, Sorokina said on Tuesday after "
                     "talks with Arrieta in the capital.", ["Velmora", "Sorokina", "Arrieta"])  # fmt: skip
     assert _claims(friend, wagons) == []
+
+
+def test_a_subordinate_clause_before_a_comma_does_not_keep_the_main_clause_from_dating_the_claim():
+    """"After a two-day search, police found the body on Monday": the "after" of the opening clause kept Monday
+    from dating the finding, so two sources finding it on other days did not differ."""
+    from storyline.narration.differences import date_differences
+
+    monday = "After a two-day search, police found the body on Monday."
+    tuesday = "After a two-day search, police found the body on Tuesday."
+    a = _plain("herald", "Herald", monday, times=[("on Monday", "2024-03-11", "day")])
+    b = _plain("gazette", "Gazette", tuesday, times=[("on Tuesday", "2024-03-12", "day")])
+    cluster = {"text": monday, "sources": [{"article_id": "herald", "start": 0, "end": len(monday)},
+                                           {"article_id": "gazette", "start": 0, "end": len(tuesday)}]}  # fmt: skip
+    [dated] = date_differences(_sources(a, b), [cluster])
+    assert {s["article_id"]: s["date"] for s in dated["sources"]} == {"herald": "2024-03-11", "gazette": "2024-03-12"}
+    flight = "Police found the body, before flying the dog team home on Tuesday."  # the day of the flight home only
+    c = _plain("post", "Post", flight, times=[("on Tuesday", "2024-03-12", "day")])
+    cluster["sources"][1:] = [{"article_id": "post", "start": 0, "end": len(flight)}]
+    assert date_differences(_sources(a, c), [cluster]) == []
+
+
+def test_words_of_attribution_are_no_shared_context_however_they_are_inflected():
+    """"at a press briefing" was read as what two figures of one value were said of ("press", "briefing" being
+    compared unstemmed against stemmed words): unemployment and inflation at 5 percent were one fact."""
+    from storyline.narration.compare import _what
+    from storyline.narration.summary import figure_groups
+
+    a = _plain("herald", "Herald", "The minister told a press briefing that unemployment reached 5 percent.",
+               figures=[("5 percent", 5, "%", "percent", "unemployment")])  # fmt: skip
+    b = _plain("gazette", "Gazette", "The governor told a press briefing that inflation eased to 5 percent.",
+               figures=[("5 percent", 5, "%", "percent", "inflation")])  # fmt: skip
+    sources = _sources(a, b)
+    assert sorted(g["independent"] for g in figure_groups(sources)) == [1, 1]
+    [said] = sources.sentences("herald")
+    assert _what(sources, said).split() == ["The", "told", "a", "that", "unemployment", "reached", "5", "percent"]

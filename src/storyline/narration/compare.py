@@ -39,9 +39,9 @@ import numpy as np
 
 from .differences import date_differences, framing_differences, value_differences
 from .sources import (
-    OFFICES,
-    STOCK,
+    STOCK_STEMS,
     STOP,
+    WHO,
     WORD,
     Sentence,
     Sources,
@@ -65,7 +65,6 @@ UNIQUE_SIM = 0.2  # below this similarity to every other source, a sentence is u
 UNIQUE_PER_SOURCE, MAX_UNIQUE = 2, 12
 MAX_AGREEMENTS = 20
 STORY_DENSE = 10  # sentences per article compared by TF-IDF across a whole story
-WHO = STOCK | OFFICES  # words that say who speaks, not what happened
 INTERACTIONS = {
     "meet": {"meet", "receiv", "receive", "host", "talk", "visit", "welcom", "welcome", "hold"},
     "sign": {"sign"},
@@ -135,23 +134,30 @@ def quote_agreements(sources: Sources) -> list[dict]:
     runs: dict[tuple[str, ...], int] = {}  # words -> the rendering they were read from
     for i, p in enumerate(printed):
         runs.setdefault(tuple(p[2]), i)
+    words = [tuple(p[2]) for p in printed]
+    distinct = [set(w) for w in words]
     group = [sources.group.get(p[0]["article_id"], p[0]["article_id"]) for p in printed]
-    for i, j in combinations(range(len(printed)), 2):
-        a, b = printed[i][2], printed[j][2]
-        if group[i] == group[j] or len(set(a) & set(b)) < SHARED_RUN:  # one source, or too few words alike
+    indexes = {SHARED_RUN: _run_index(words, SHARED_RUN)}  # run length -> renderings by the runs they print
+    for i, j in _sharing(indexes[SHARED_RUN], group):  # only renderings printing a run alike can agree
+        a, b = words[i], words[j]
+        if a == b or len(distinct[i] & distinct[j]) < SHARED_RUN:  # the same words (a run already), or too few words alike
             continue
         m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
         if m.size >= SHARED_RUN:
-            runs.setdefault(tuple(a[m.a : m.a + m.size]), i)
-    joined = [f" {' '.join(p[2])} " for p in printed]  # a run is printed where its words stand in a row
+            runs.setdefault(a[m.a : m.a + m.size], i)
+    joined = [f" {' '.join(w)} " for w in words]  # a run is printed where its words stand in a row
     candidates = []
     for run, i in runs.items():
-        words = f" {' '.join(run)} "
-        printing = [k for k in range(len(printed)) if words in joined[k]]
+        if len(run) < MIN_QUOTE_WORDS:
+            continue
+        n = min(len(run), SHARED_RUN)
+        if n not in indexes:
+            indexes[n] = _run_index(words, n)
+        printing = [k for k in indexes[n].get(run[:n], ()) if f" {' '.join(run)} " in joined[k]]
         speaker = printed[i][1] or next((printed[k][1] for k in printing if printed[k][1]), None)
         holders = [k for k in printing if printed[k][1] in (None, speaker)]
         independent = sources.independent([printed[k][0]["article_id"] for k in holders])
-        if len(run) >= MIN_QUOTE_WORDS and independent >= 2:
+        if independent >= 2:
             candidates.append((independent, len(run), i, run, speaker, holders))
     out, used = [], set()
     for independent, _n, i, run, speaker, holders in sorted(candidates, key=lambda c: (-c[0], -c[1], c[2])):
@@ -163,6 +169,23 @@ def quote_agreements(sources: Sources) -> list[dict]:
         out.append({"text": sources.by_id[lead["article_id"]].text[lead["start"] : lead["end"]], "speaker": speaker,
                     "kind": "quote", "quote_kind": lead["kind"], "sources": cites, "independent": independent})  # fmt: skip
     return out
+
+
+def _run_index(renderings: list[tuple[str, ...]], n: int) -> dict[tuple[str, ...], list[int]]:
+    """Each run of ``n`` words -> the renderings printing it, in order."""
+    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for k, words in enumerate(renderings):
+        for run in {words[x : x + n] for x in range(len(words) - n + 1)}:
+            index[run].append(k)
+    return index
+
+
+def _sharing(index: dict[tuple[str, ...], list[int]], group: list[str]) -> list[tuple[int, int]]:
+    """The pairs ``(i, j)``, ``i < j``, of renderings of independent sources that print a run of the ``index`` alike."""
+    pairs: set[tuple[int, int]] = set()
+    for holders in index.values():
+        pairs.update((i, j) for i, j in combinations(holders, 2) if group[i] != group[j])
+    return sorted(pairs)
 
 
 def _cite_run(sources: Sources, rendering: tuple, run: tuple[str, ...]) -> dict:
@@ -290,7 +313,7 @@ def _phrases(text: str) -> frozenset[tuple[str, ...]]:
     name ("biggest oil customer after China")."""
     words = WORD.findall(text)
     stems = [stem(w.lower()) for w in words]
-    plain = [w[:1].islower() and stems[i] not in STOP and stems[i] not in STOCK for i, w in enumerate(words)]
+    plain = [w[:1].islower() and stems[i] not in STOP and stems[i] not in STOCK_STEMS for i, w in enumerate(words)]
     named = [w[:1].isupper() for w in words]  # "union leader Mara Quist" is a title and a name, not a claim
     return frozenset(tuple(stems[i : i + PHRASE]) for i in range(len(words) - PHRASE + 1)
                      if sum(plain[i : i + PHRASE]) >= PHRASE_PLAIN and sum(named[i : i + PHRASE]) <= 1)  # fmt: skip

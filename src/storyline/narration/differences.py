@@ -23,7 +23,7 @@ import re
 from datetime import date, timedelta
 from itertools import combinations
 
-from .sources import WORD, Sources, clause_at, content_tokens, overlap, times_within
+from .sources import WORD, Sources, clause_at, content_tokens, times_within
 from .summary import befell, unit_key
 
 EXPECT = re.compile(  # each word with its own endings: "plan" and "planned", never "plant" or "aimless"; "may" in
@@ -263,37 +263,38 @@ def value_differences(sources: Sources, figures: list[dict]) -> list[dict]:
     """The same measure at the same time given other values by independent sources: a source of each value that
     does not print the other (a sentence giving both, "2,000 of the town's 18,000 inhabitants", disagrees with
     neither), the two said of one thing (:func:`_same_measure`) and of one time (:func:`_same_period`)."""
-    read: dict[tuple[str, int], tuple] = {}  # citation -> (its time, what befell the people of its clause), read once
-
-    def of(c: dict) -> tuple:
-        key = (c["article_id"], c["start"])
-        if key not in read:
-            read[key] = (_placed(sources, c)[0], befell(_clause(sources, c)))
-        return read[key]
-
-    def group(c: dict) -> str:
-        return sources.group.get(c["article_id"], c["article_id"])
-
+    read: dict[tuple[str, int], _Cited] = {}  # citation -> what is read of it, once
+    for c in (c for g in figures for c in g["sources"]):
+        if (c["article_id"], c["start"]) not in read:
+            read[(c["article_id"], c["start"])] = _Cited(sources, c)
+    given = [_Given([read[(c["article_id"], c["start"])] for c in g["sources"]], g) for g in figures]
     out = []
-    for i, a in enumerate(figures):
-        for b in figures[i + 1 :]:
-            if unit_key(a["unit"]) != unit_key(b["unit"]) or a["kind"] != b["kind"] or f"{a['value']:.3g}" == f"{b['value']:.3g}":
-                continue  # one value of two things is no other value of one (see summary.figure_groups)
-            pairs = [(ca, cb) for ca in a["sources"] for cb in b["sources"] if group(ca) != group(cb)
-                     and _same_measure(ca, cb, a["kind"] == "count" and of(ca)[1] & of(cb)[1])
-                     and not _prints(sources, ca, b) and not _prints(sources, cb, a)
-                     and _same_period(sources, ca, of(ca)[0], cb, of(cb)[0])]  # fmt: skip
-            if not pairs:
-                continue
-            sides = [(g, _unique([p[n] for p in pairs])) for n, g in enumerate((a, b))]
-            befallen = sorted(of(pairs[0][0])[1] & of(pairs[0][1])[1]) if a["kind"] == "count" else []
-            what = _measure_named(a["measures"] or b["measures"], befallen)
-            out.append({"kind": "value", "text": what, "measures": a["measures"] or b["measures"],
-                        "differs": " / ".join(g["text"] for g, _c in sides),
-                        "versions": [{"text": g["text"], "value": g["value"], "sources": [{**c, "value": g["value"]} for c in cites]}
-                                     for g, cites in sides],
-                        "sources": [{**c, "value": g["value"]} for g, cites in sides for c in cites]})  # fmt: skip
+    for i, j in _comparable(figures):
+        a, b, ga, gb, count = figures[i], figures[j], given[i], given[j], figures[i]["kind"] == "count"
+        pairs = [(x, y) for x in ga.cites for y in gb.cites if x.group != y.group
+                 and not gb.printed_by(x) and not ga.printed_by(y)
+                 and (_same_measure(x, y) or (count and x.befallen & y.befallen) or _same_sentence(x, y))
+                 and _same_period(sources, x.cite, x.time(sources), y.cite, y.time(sources))]  # fmt: skip
+        if not pairs:
+            continue
+        sides = [(g, _unique([p[n].cite for p in pairs])) for n, g in enumerate((a, b))]
+        befallen = sorted(pairs[0][0].befallen & pairs[0][1].befallen) if count else []
+        what = _measure_named(a["measures"] or b["measures"], befallen)
+        out.append({"kind": "value", "text": what, "measures": a["measures"] or b["measures"],
+                    "differs": " / ".join(g["text"] for g, _c in sides),
+                    "versions": [{"text": g["text"], "value": g["value"], "sources": [{**c, "value": g["value"]} for c in cites]}
+                                 for g, cites in sides],
+                    "sources": [{**c, "value": g["value"]} for g, cites in sides for c in cites]})  # fmt: skip
     return out
+
+
+def _comparable(figures: list[dict]) -> list[tuple[int, int]]:
+    """The pairs ``(i, j)``, ``i < j``, in order, of figure groups of one unit (:func:`unit_key`) and kind and other
+    values: one value of two things is no other value of one (see summary.figure_groups)."""
+    alike: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for i, g in enumerate(figures):
+        alike.setdefault((unit_key(g["unit"]), g["kind"]), []).append((i, f"{g['value']:.3g}"))
+    return sorted((i, j) for groups in alike.values() for (i, vi), (j, vj) in combinations(groups, 2) if vi != vj)
 
 
 def _unique(cites: list[dict]) -> list[dict]:
@@ -308,13 +309,43 @@ def _numbers(text: str) -> set[float]:
     return {float(n.replace(",", "")) for n in NUMBER.findall(text or "")}
 
 
-def _prints(sources: Sources, cite: dict, other: dict) -> bool:
-    """Whether the source of ``cite`` gives the ``other`` figure group's value too: a citation of it from the same
-    source, or its number printed in the sentence of ``cite``."""
-    group = sources.group.get(cite["article_id"], cite["article_id"])
-    if any(sources.group.get(c["article_id"], c["article_id"]) == group for c in other["sources"]):
-        return True
-    return bool(_numbers(cite.get("sentence")) & {n for c in other["sources"] for n in _numbers(c.get("text"))})
+class _Cited:
+    """What :func:`value_differences` compares of one citation of a figure, read once: its source (wire-copy
+    group), the words of its measure and of its sentence, the numbers its sentence prints, what its clause says
+    befell people (:func:`~.summary.befell`) and, when asked, its time (:func:`time_of`)."""
+
+    __slots__ = ("cite", "group", "measures", "measure_words", "sentence", "sentence_words", "numbers", "befallen", "_time")
+    UNREAD = object()
+
+    def __init__(self, sources: Sources, cite: dict):
+        self.cite, self.group = cite, sources.group.get(cite["article_id"], cite["article_id"])
+        measures, sentence = content_tokens(cite.get("measures") or ""), content_tokens(cite.get("sentence") or "")
+        self.measures, self.measure_words = frozenset(measures), len(measures)
+        self.sentence, self.sentence_words = frozenset(sentence), len(sentence)
+        self.numbers = _numbers(cite.get("sentence"))
+        self.befallen = befell(_clause(sources, cite))
+        self._time = _Cited.UNREAD
+
+    def time(self, sources: Sources):
+        if self._time is _Cited.UNREAD:
+            self._time = _placed(sources, self.cite)[0]
+        return self._time
+
+
+class _Given:
+    """A figure group as :func:`value_differences` asks whether a source prints it: its citations, their sources and
+    its numbers."""
+
+    __slots__ = ("cites", "groups", "numbers")
+
+    def __init__(self, cites: list[_Cited], figure: dict):
+        self.cites, self.groups = cites, {c.group for c in cites}
+        self.numbers = {n for c in figure["sources"] for n in _numbers(c.get("text"))}
+
+    def printed_by(self, cite: _Cited) -> bool:
+        """Whether the source of ``cite`` gives this group's value too: a citation of it from the same source, or
+        its number printed in the sentence of ``cite``."""
+        return cite.group in self.groups or bool(cite.numbers & self.numbers)
 
 
 def _clause(sources: Sources, c: dict) -> str:
@@ -323,16 +354,20 @@ def _clause(sources: Sources, c: dict) -> str:
     return text[lo:hi]
 
 
-def _same_measure(ca: dict, cb: dict, befallen: bool) -> bool:
-    """Whether two citations of figures measure the same thing: alike descriptions, counts of people to whom the same
-    ``befallen`` ("1,300 people were evacuated" / "1,200 residents had to be brought to safety"), or alike sentences."""
-    ma, mb = content_tokens(ca.get("measures") or ""), content_tokens(cb.get("measures") or "")
-    if len(ma) >= 2 and len(mb) >= 2 and overlap(ma, mb) >= 0.75:
-        return True
-    if befallen:
-        return True
-    sa, sb = content_tokens(ca.get("sentence") or ""), content_tokens(cb.get("sentence") or "")
-    return len(sa) >= 4 and len(sb) >= 4 and overlap(sa, sb) >= 0.6
+def _same_measure(ca: _Cited, cb: _Cited) -> bool:
+    """Whether two citations of figures are of alike descriptions. Two figures measure the same thing when so, when
+    they count people to whom the same befell ("1,300 people were evacuated" / "1,200 residents had to be brought to
+    safety"), or when their sentences are alike (:func:`_same_sentence`)."""
+    return ca.measure_words >= 2 and cb.measure_words >= 2 and _share(ca.measures, cb.measures) >= 0.75
+
+
+def _same_sentence(ca: _Cited, cb: _Cited) -> bool:
+    return ca.sentence_words >= 4 and cb.sentence_words >= 4 and _share(ca.sentence, cb.sentence) >= 0.6
+
+
+def _share(a: frozenset[str], b: frozenset[str]) -> float:
+    """:func:`~.sources.overlap` of two sets of words."""
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
 def _measure_named(measures: str | None, befallen: list[str]) -> str:
@@ -355,7 +390,7 @@ def date_differences(sources: Sources, clusters: list[dict]) -> list[dict]:
         for s in c["sources"]:
             article = sources.by_id[s["article_id"]]
             named = [t for t in times_within(article, s["start"], s["end"])
-                     if t.granularity == "day" and _dates_claim(article.text, s["start"], t)]  # fmt: skip
+                     if t.granularity == "day" and _dates_claim(article.text, s["start"], s["end"], t)]  # fmt: skip
             if len({t.date for t in named}) == 1:
                 days.append({**s, "date": named[0].date, "when_text": named[0].text})
         if _across_sources(sources, [(d["article_id"], d["date"]) for d in days]):
@@ -366,10 +401,12 @@ def date_differences(sources: Sources, clusters: list[dict]) -> list[dict]:
     return out
 
 
-def _dates_claim(text: str, start: int, t) -> bool:
-    """Whether the time ``t`` of the sentence starting at ``start`` dates what the sentence says: no word opening an
-    adverbial clause before it ("… later in the day before flying home on Wednesday" dates the flight home)."""
-    words = [w.lower() for w in WORD.findall(text[start : t.start])]
+def _dates_claim(text: str, start: int, end: int, t) -> bool:
+    """Whether the time ``t`` of the sentence ``start:end`` dates what the sentence says: no word opening an
+    adverbial clause before it in its own clause ("… later in the day before flying home on Wednesday" dates the
+    flight home; "After a two-day search, police found the body on Monday" dates the finding)."""
+    lo, _hi = clause_at(text, start, end, t.start)
+    words = [w.lower() for w in WORD.findall(text[lo : t.start])]
     while words and words[-1] in LEAD_IN:
         words.pop()
     return not ADVERBIAL.intersection(words)

@@ -247,6 +247,11 @@ def stem(word: str) -> str:
     return word
 
 
+# :data:`STOCK` and :data:`OFFICES` as :func:`tokens` gives their words ("press" -> "pres"), to compare with tokens
+STOCK_STEMS = frozenset(map(stem, STOCK))
+WHO = STOCK_STEMS | frozenset(map(stem, OFFICES))  # words that say who speaks, not what happened
+
+
 @lru_cache(maxsize=200_000)
 def tokens(text: str) -> tuple[str, ...]:
     """Every word, lower-cased and stemmed (stop words kept: used for phrase matching)."""

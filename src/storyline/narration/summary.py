@@ -17,8 +17,7 @@ from difflib import SequenceMatcher
 import numpy as np
 
 from .sources import (
-    OFFICES,
-    STOCK,
+    WHO,
     WORD,
     Sentence,
     Sources,
@@ -315,7 +314,7 @@ def _figure_context(sources: Sources, cite: dict, clause: str, names: dict[str, 
     article = cite["article_id"]
     if article not in names:
         names[article] = {t for m in sources.by_id[article].mentions for t in content_tokens(m.text)}
-    aside = set(content_tokens(cite["text"])) | names[article] | WEEKDAYS | STOCK | OFFICES
+    aside = set(content_tokens(cite["text"])) | names[article] | WEEKDAYS | WHO
     words = set(content_tokens(clause)) - aside
     if not words:
         words = set(content_tokens(cite.get("sentence") or "")) - aside
