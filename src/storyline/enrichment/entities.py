@@ -1,23 +1,18 @@
 """Canonical entities: one name per person or organisation, within an article and across articles.
 
 Within an article (:func:`resolve_mentions`): spaCy's entity spans are trimmed
-(titles such as "Foreign Minister" and the office after one, "Minister of Trade";
-possessives; a leading "the"; a verb taken in, "Mayor Lena Berg told"), an office's
-place and its holder taken as one are two ("the governor of Vorkhan, Igor Shalnev"),
-a first name that spaCy left out is taken back ("Sanjay" + "Kumar Pandey"), labels that
+(titles such as "Foreign Minister", possessives, a leading "the"), a first name
+that spaCy left out is taken back ("Sanjay" + "Kumar Pandey"), labels that
 contradict the rest of the article are fixed (the surname of a named person
 tagged GPE is a PERSON; "Walter Brennan Drive" or "Saint Ilse Hospital" tagged PERSON is a
-place: :data:`PLACE_WORDS`; so are "the town of Vorkhan", "flooded in Holmvik", and
-"Velmora" beside its adjective "Velmoran", a NORP), and every mention gets the article's canonical
+place: :data:`PLACE_WORDS`), and every mention gets the article's canonical
 ``name``: "Lavrov" is the "Sergei Lavrov" named earlier.
 
 Across articles (:class:`EntityRegistry`): people with the same surname and
-compatible first names ("Sergey"/"Sergei", "S."/"Subrahmanyam", "Oleg"/"Oleh") are one entity,
+compatible first names ("Sergey"/"Sergei", "S."/"Subrahmanyam") are one entity,
 a bare surname joins the most-mentioned person with that surname, conflicting
 first names stay apart; other entities match on a normalised key ("Tass"/"TASS",
-"the U.S."/"US"); a one-word name taken for a person that earlier articles
-showed to be a place, and no one's surname, is that place. The canonical name
-is the most frequent full form.
+"the U.S."/"US"). The canonical name is the most frequent full form.
 """
 
 from __future__ import annotations
@@ -129,7 +124,7 @@ def split_person(name: str) -> tuple[list[str], str]:
 
 def _translit(word: str) -> str:
     w = folded(word).rstrip(".")
-    for a, b in (("ks", "x"), ("kh", "h"), ("g", "h"), ("iy", "i"), ("y", "i"), ("ii", "i"), ("j", "i")):
+    for a, b in (("ks", "x"), ("kh", "h"), ("iy", "i"), ("y", "i"), ("ii", "i"), ("j", "i")):
         w = w.replace(a, b)
     return w
 
@@ -208,51 +203,12 @@ def _said_in_lowercase(text: str, word: str) -> bool:
         rf"\b(?i:the|a|an|his|her|their|its|our)\s+(?:[\w-]+\s+)?{re.escape(word.lower())}(?![\w-])", text) is not None
 
 
-# the office a title names, written after it ("Minister of Trade Tomás Arrieta", "Minister of Trade and Industry"):
-# its words are no part of the name that follows
-_OFFICE_OF = re.compile(rf"\b(?i:{_TITLE_ALTERNATIVES})\s+(?:of|for)\s+(?:the\s+)?$")  # "the governor of "
-_PORTFOLIO_BEFORE = re.compile(
-    rf"\b(?i:{_TITLE_ALTERNATIVES})\s+of\s+(?:the\s+)?(?P<first>{UPPER}[\w'’-]*\s+(?:and|&)\s+)?$")
-# the words of a portfolio ("Minister of Trade", "Secretary of the Navy"): after "<title> of" only these, or the
-# second of two ("of Hydrocarbons and Mines"), are the office's; any other word is the name's ("the secretary of
-# Juan Carlos Ruiz")
-_PORTFOLIOS = frozenset(
-    """trade finance finances defence defense health interior foreign affairs external home justice education
-    transport transportation energy agriculture labour labor industry industries economy economic culture
-    fisheries navy army air force state treasury commerce environment housing tourism sport sports science
-    technology research communications information media infrastructure development planning immigration
-    security homeland employment work works welfare social public mines mining water power railways oil
-    petroleum budget war veterans women youth family children internal territories revenue customs police
-    local government regional digital climate food""".split()
-)
-# a lowercase word after capitalised ones: a verb the recogniser took in ("Mayor Lena Berg told")
-_LOWER_TAIL = re.compile(rf"^(?:{UPPER}[\w.'’-]*\s+)+(?P<tail>{LOWER}+)$")
-
-
-def _portfolio_word(text: str, start: int, word: str) -> bool:
-    """Whether ``word``, at ``start``, names the portfolio of a title before it: "[Minister of] Trade", "[Minister
-    of Hydrocarbons and] Mines", not "[the secretary of] Juan"."""
-    before = _PORTFOLIO_BEFORE.search(text, max(0, start - 80), start)
-    return bool(before) and (word in _PORTFOLIOS or before["first"] is not None)
-
-
 def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int] | None:
-    """Span without surrounding blanks, possessive, a verb after it, leading "the" and (for people) titles, the
-    words of an office named before it, and a place before a comma ("Vorkhan, Igor Shalnev": "Igor Shalnev")."""
+    """Span without surrounding blanks, possessive, leading "the" and (for people) titles."""
     span = text[start:end]
     m = _POSSESSIVE.search(span)
-    possessive = bool(m and len(span) > 3)
-    if possessive:
+    if m and len(span) > 3:
         end -= len(m.group(0))
-    if tail := _LOWER_TAIL.match(text[start:end]):
-        end = start + len(tail.group(0)[: tail.start("tail")].rstrip())
-    comma = text.rfind(", ", start, end)
-    if label == "PERSON" and comma >= 0 and text[comma + 2 : end].casefold().rstrip(".") not in _SUFFIXES:
-        whose = possessive and " " not in text[comma + 2 : end]  # "Arrieta, Velmora's [minister]": not "Velmora"
-        if text[comma + 2 : comma + 3].isupper() and not whose:
-            start = comma + 2  # "the governor of Vorkhan, Igor Shalnev": the person is after the comma
-        else:
-            end = comma  # "Mara Quist, 45"; "Arrieta, Velmora's": the apposition says whose Arrieta is
     while end > start and not text[end - 1].isalnum():
         if text[end - 1] == "." and end - start > 2 and text[end - 2].isupper() and text[end - 3] == ".":
             break  # "U.S."
@@ -270,9 +226,6 @@ def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int] | None
             start += m.end()  # a role the text also writes in lowercase: "Comedian Ellen DeGeneres" ("the comedian")
         elif label == "PERSON" and (title := _TITLE_RUN.match(text, start, end)):
             start = title.end()  # "Fire Chief Brian Zeller", "Kettering Fire Marshal Greg Lindner"
-        elif label == "PERSON" and len(text[start:end].split()) > 2 and (
-                word in ("of", "and", "&") or _portfolio_word(text, start, word)):
-            start += m.end()  # "[Minister of] Trade Tomás Arrieta", "[Minister] of Trade Tomás Arrieta"
         else:
             break
     if end <= start or not (text[start].isupper() or text[start].isdigit()):
@@ -290,36 +243,17 @@ _NOT_GIVEN = NOT_NAME_WORDS | TITLE_WORDS | _QUESTION_WORDS  # words never taken
 
 
 def _extend_left(text: str, start: int) -> int:
-    """Take back capitalised given names just before a PERSON span ("Sanjay" + "Kumar Pandey"), but not the office
-    a title names ("Minister of Trade" + "Tomás Arrieta")."""
+    """Take back capitalised given names just before a PERSON span ("Sanjay" + "Kumar Pandey")."""
     for _ in range(2):
         m = _GIVEN_NAME_BEFORE.search(text[max(0, start - 25) : start])
         if not m or m.group(1).casefold().rstrip(".") in _NOT_GIVEN or _said_in_lowercase(text, m.group(1)):
-            break
-        word_start = start - len(m.group(1)) - 1
-        if _portfolio_word(text, word_start, m.group(1).casefold()):
             break
         start -= len(m.group(1)) + 1
     return start
 
 
-def _apposition(text: str, start: int, end: int, label: str) -> list[tuple[int, int, str]]:
-    """One span of the recogniser as the names it holds: a span across a line break ends at it, and an office's
-    place and its holder, taken as one ("the governor of Vorkhan, Igor Shalnev"), are two: the place, and the
-    person named after the comma."""
-    if (nl := text.find("\n", start, end)) >= 0:
-        end = nl
-    comma = text.rfind(", ", start, end)
-    after = text[comma + 2 : end].split() if comma >= 0 else []
-    if label != "PERSON" and 2 <= len(after) <= 3 and all(w[:1].isupper() for w in after) \
-            and _OFFICE_OF.search(text, max(0, start - 40), start):
-        return [(start, comma, label), (comma + 2, end, "PERSON")]
-    return [(start, end, label)]
-
-
 def _raw_mentions(text: str, ents: Iterable[tuple[int, int, str]]) -> list[Mention]:
     out: list[Mention] = []
-    ents = [part for start, end, label in ents for part in _apposition(text, start, end, label)]
     for start, end, label in ents:
         if label not in NAMED_LABELS:
             continue
@@ -339,54 +273,11 @@ def _raw_mentions(text: str, ents: Iterable[tuple[int, int, str]]) -> list[Menti
     return out
 
 
-# words before a name that place something in it: "flooded in Holmvik", "the town of Holmvik"
-_IN_PLACE = re.compile(r"\b(?:in|near|outside)\s+$")
-_PLACE_OF = re.compile(r"\b(?:town|city|village|region|province|county|district|capital|port|island|municipality) of\s+$")
-_DEMONYM_ENDINGS = ("n", "an", "ian", "ean", "ese", "i")  # Velmora: Velmoran, Karsia: Karsian, Japan: Japanese
-# a verb of speech right after a name, or before it ("Musk said", "said Musk"): one who speaks is no place
-_SPEECH = r"said|says|told|tells|added|adds|stated|states|declared|announced|wrote|writes|warned|warns|insisted|" \
-          r"argued|explained|replied|responded|noted|stressed"
-_SPEAKS_AFTER = re.compile(rf",?\s+(?:\w+ly\s+)?(?:{_SPEECH})\b")
-_SPEAKS_BEFORE = re.compile(rf"\b(?:{_SPEECH})\s+$")
-
-
-def _demonym(word: str, place: str) -> bool:
-    """Whether ``word`` is the adjective of the place ``place`` ("velmoran" of "velmora", "karsian" of "karsia")."""
-    stem = place.rstrip("aeiouy")
-    return word != place and len(stem) >= 3 and word.startswith(stem) and word[len(stem) :] in _DEMONYM_ENDINGS
-
-
-def _places(text: str, mentions: list[Mention], decided: dict[str, str], surnames: set[str]) -> None:
-    """Names the article shows to be places, whatever most of their mentions were taken for: one named as a town
-    ("the town of Vorkhan"), one the recogniser took for a place somewhere in the article where the text puts
-    something in it ("in Holmvik", elsewhere taken for an organisation; "in" alone is no sign: "faith in Musk"),
-    and one whose adjective the article uses ("Velmora" beside "the Velmoran minister"), which is no person nor
-    organisation, like the adjective itself (NORP). A name that speaks ("Musk said") is not placed by the words
-    around it (a country that speaks still has its adjective)."""
-    taken_for_place = {m.name.casefold(): m.label for m in mentions if m.label in PLACE_LABELS}
-    speaks = {m.name.casefold() for m in mentions
-              if _SPEAKS_AFTER.match(text, m.end) or _SPEAKS_BEFORE.search(text, max(0, m.start - 20), m.start)}
-    for m in mentions:
-        key = m.name.casefold()
-        if key in surnames or key in speaks or decided[key] in PLACE_LABELS:
-            continue
-        before = text[max(0, m.start - 40) : m.start]
-        if _PLACE_OF.search(before) or (key in taken_for_place and _IN_PLACE.search(before)):
-            decided[key] = taken_for_place.get(key, "GPE")
-    single = [k for k in decided if " " not in k and k not in surnames]
-    for word in single:
-        places = [p for p in single if _demonym(word, p)]
-        if places and decided[word] != "PERSON":
-            decided[word] = "NORP"
-            for p in places:
-                decided[p] = decided[p] if decided[p] in PLACE_LABELS else "GPE"
-
-
-def _fix_labels(mentions: list[Mention], text: str = "") -> None:
+def _fix_labels(mentions: list[Mention]) -> None:
     """Relabel a string by majority; a title and a name (:data:`PERSON_TITLES`) is a person; the surname of a person
     named in full is that person; a name ending in
     one of :data:`PLACE_WORDS` is a place: a facility (FAC) unless it was taken for a place already (a county
-    stays a GPE); so is a name the article shows to be a place (:func:`_places`)."""
+    stays a GPE)."""
     for m in mentions:
         words = m.text.split()
         if m.label != "PERSON" and 2 <= len(words) <= 4 and words[0].casefold().rstrip(".") in PERSON_TITLES \
@@ -405,7 +296,6 @@ def _fix_labels(mentions: list[Mention], text: str = "") -> None:
             decided[key] = max(sorted(counts), key=counts.__getitem__)
         if key.split()[-1].rstrip(".") in PLACE_WORDS and decided[key] not in PLACE_LABELS:
             decided[key] = "FAC"
-    _places(text, mentions, decided, surnames)
     for m in mentions:
         m.label = decided[m.name.casefold()]
         if m.label == "PERSON" and (span := _trim(m.text, 0, len(m.text), "PERSON")) and span != (0, len(m.text)):
@@ -442,7 +332,7 @@ def _person_clusters(persons: list[Mention]) -> list[list[Mention]]:
 def resolve_mentions(text: str, ents: Iterable[tuple[int, int, str]]) -> list[Mention]:
     """Mentions of one article with their canonical names, from ``(start, end, label)`` entity spans."""
     mentions = _raw_mentions(text, ents)
-    _fix_labels(mentions, text)
+    _fix_labels(mentions)
     persons = [m for m in mentions if m.label == "PERSON"]
     for cluster in _person_clusters(persons):
         name = best_form(Counter(m.name for m in cluster), person=True)
@@ -539,21 +429,10 @@ class EntityRegistry:
         self._next_id += 1
         return ent
 
-    def _known_place(self, name: str) -> str | None:
-        """The place label of a one-word name that earlier articles showed to be a place, unless it is the surname
-        of someone they named in full."""
-        found = self._things.get(thing_key(name))
-        if found is None or self._entities[found].type not in PLACE_LABELS:
-            return None
-        people = [self._entities[i] for i in self._surnames.get(folded(name), [])]
-        return None if any(split_person(f)[0] for e in people for f in e.forms) else self._entities[found].type
-
     def add_article(self, mentions: list[Mention]) -> None:
         """Give every mention of one article its entity id, creating entities as needed."""
         groups: dict[tuple[bool, str], list[Mention]] = {}
         for m in mentions:
-            if m.label == "PERSON" and " " not in m.name and (place := self._known_place(m.name)):
-                m.label = place  # "Sorrenza", taken for a person here, is the port other articles named
             person = m.label == "PERSON"
             key = (person, m.name if person else thing_key(m.name))
             groups.setdefault(key, []).append(m)

@@ -1,7 +1,7 @@
 """Dates in the text, resolved against the article's publication date, and the event-date estimate.
 
 :func:`find_times` finds weekdays ("on Wednesday"), relative days and periods
-("yesterday", "last year", "earlier this month"; not the "Today" of a name, "USA Today"), months ("in September",
+("yesterday", "last year", "earlier this month"), months ("in September",
 "September 2021", "March last year", "late 2021"), the edges of periods ("the end of the year", "the start
 of next month": its last or first third, or the middle one; of a week, Monday-Tuesday, Wednesday-Thursday or
 Friday to Sunday; "the end of the month" in a sentence told in the past is the one before when this one's
@@ -9,11 +9,9 @@ end is still ahead), days ("Dec. 27", "27 December",
 "April 6, 2021", "2023-12-27") and years ("in 2018"). In news a bare weekday is the
 most recent such day on or before publication; a month or a day without a year is
 the most recent such month or day (a day up to :data:`AHEAD_DAYS` after publication
-still counts), unless it looks ahead, when it is the next one (a day: the nearest;
-a weekday told from the past, "was due to fly home on Wednesday": the nearest):
-a deadline ("by January"), or the verb nearest before it, else its clause, else its
-sentence, speaks of what is to come ("will", "scheduled", "due": :data:`_AHEAD`; see
-:func:`_looks_ahead`). "The end of the year" is the publication's. A month
+still counts), unless it looks ahead, when it is the next one (a day: the nearest):
+a deadline ("by January"), or its clause, else its sentence, speaks of what is to
+come ("will", "scheduled", "due": :data:`_AHEAD`; see :func:`_looks_ahead`). A month
 in a sentence told in no tense (no verb in the past, no word of what is to come: "the
 government, which faces elections in May") is the nearest such month ("this May": the
 year's).
@@ -91,11 +89,6 @@ _TO_DO = re.compile(r"\bto\s+(?!\d)[a-z]+\b(?!\s+(?:percent|per cent|%))", re.I)
 _WOULD = re.compile(r"\b(?:would|will|could|should|shall|must)\b|'ll\b", re.I)
 _REPORTED_AHEAD = re.compile(r"\bwould\b", re.I)  # the future of reported speech: "said it would reopen on April 4"
 _PAST_STATE = re.compile(r"\b(?:was|were|had)\b|'d\b", re.I)  # "prices had doubled by January"
-# a word that reads as a verb but follows a determiner: an adjective or a noun ("the revised budget", "the start of May")
-_DETERMINER = re.compile(r"\b(?:the|a|an|its|their|his|her|our|first|new)\s+$", re.I)
-_PASSIVE = re.compile(r"\b(?:be|being)\s+$", re.I)  # "will be held": a participle, not the past
-_NOUN_AHEAD = re.compile(r"(?:begin|start|open|resume)s?", re.I)  # words of _AHEAD that are nouns after a determiner
-_THEN = re.compile(r"\b(?:was|were)\s+(?:\w+\s+)?$", re.I)  # "was due to", "were expected to": a future in the past
 AHEAD_DAYS = 7  # a day without its year, in a sentence that does not look ahead, is at most this far after publication
 
 
@@ -140,11 +133,7 @@ def _resolve_day(g: dict, pub: date | None, ahead: bool) -> tuple[date | None, d
     return best, best, "day"
 
 
-def _resolve_weekday(g: dict, pub: date | None, ahead: bool | None = False,
-                     then: bool = False) -> tuple[date | None, date | None, str]:  # fmt: skip
-    """A weekday is the latest such day on or before publication, unless its sentence looks ahead: then the next
-    one on or after it ("will meet on Friday"), or the nearest one when the future is told from the past ("was due
-    to fly home on Wednesday", "were expected to reach them on Sunday")."""
+def _resolve_weekday(g: dict, pub: date | None) -> tuple[date | None, date | None, str]:
     if pub is None:
         return None, None, "day"
     wd = WEEKDAYS.index(g["wd"].casefold())
@@ -154,10 +143,6 @@ def _resolve_weekday(g: dict, pub: date | None, ahead: bool | None = False,
         d = pub + timedelta(days=(wd - pub.weekday()) % 7 or 7)
     elif rel == "last":
         d = pub - timedelta(days=back or 7)
-    elif ahead and then:
-        d = pub - timedelta(days=back) if back <= 3 else pub + timedelta(days=7 - back)
-    elif ahead:
-        d = pub + timedelta(days=(wd - pub.weekday()) % 7)
     else:
         d = pub - timedelta(days=back)
     return d, d, "day"
@@ -186,8 +171,8 @@ def _resolve_relative(kind: str, g: dict, pub: date | None,
     off = {"last": -1, "past": -1, "next": 1, "coming": 1}.get(rel, 0)
     third = {"start": 0, "beginning": 0, "middle": 1, "end": 2}.get((g.get("edge") or "").casefold())  # None: all of it
     first, last = _period(unit, off, third, pub)
-    if off == 0 and third is not None and first > pub and ahead is False and unit != "year":
-        first, last = _period(unit, -1, third, pub)  # "prices rose at the end of the month"; "the end of the year" is this one
+    if off == 0 and third is not None and first > pub and ahead is False:  # "prices rose at the end of the month"
+        first, last = _period(unit, -1, third, pub)
     return first, last, gran
 
 
@@ -233,15 +218,13 @@ def _resolve_month(kind: str, g: dict, pub: date | None, ahead: bool | None) -> 
     return (*_month_range(year, month), "month")
 
 
-def _resolve(kind: str, g: dict, pub: date | None, ahead: bool | None = False,
-             then: bool = False) -> tuple[date | None, date | None, str]:  # fmt: skip
+def _resolve(kind: str, g: dict, pub: date | None, ahead: bool | None = False) -> tuple[date | None, date | None, str]:
     """What a match of ``kind`` names, against the publication day ``pub``; ``ahead``: its sentence speaks
-    of what is to come (:data:`_AHEAD`), None when it is told in no tense (:func:`_looks_ahead`); ``then``: it
-    does so from the past (:data:`_THEN`)."""
+    of what is to come (:data:`_AHEAD`), None when it is told in no tense (:func:`_looks_ahead`)."""
     if kind in ("iso", "mdy", "dmy"):
         return _resolve_day(g, pub, ahead)
     if kind == "weekday":
-        return _resolve_weekday(g, pub, ahead, then)
+        return _resolve_weekday(g, pub)
     if kind in ("reldays", "relperiod", "edge", "ago"):
         return _resolve_relative(kind, g, pub, ahead)
     return _resolve_month(kind, g, pub, ahead)
@@ -257,40 +240,14 @@ def sentence_of(text: str, sentences: list[tuple[int, int]], pos: int) -> tuple[
     return start, end if end >= 0 else len(text)
 
 
-def _tenses(text: str, lo: int, hi: int, past: bool = True) -> list[tuple[int, bool]]:
-    """``(position, looks ahead)`` of the words in [lo, hi) that tell a tense: a verb in the past (:data:`_PAST`,
-    only with ``past``), a word of what is to come (:data:`_AHEAD`) or reported speech's future ("would"). After
-    a determiner, a verb's past is an adjective ("the revised budget") and "start" a noun ("the start of May"); after
-    "be", a participle ("will be held")."""
-    out = []
-    for ahead, rule in ((False, _PAST), (True, _AHEAD), (True, _REPORTED_AHEAD)):
-        for m in rule.finditer(text, lo, hi) if past or ahead else ():
-            noun = not ahead or _NOUN_AHEAD.fullmatch(m.group(0))
-            if noun and _DETERMINER.search(text, max(0, m.start() - 8), m.start()):
-                continue
-            if not ahead and _PASSIVE.search(text, max(0, m.start() - 8), m.start()):
-                continue
-            out.append((m.start(), ahead))
-    return out
-
-
-def _told_then(text: str, sentence: tuple[int, int], start: int) -> bool:
-    """Whether the word of what is to come nearest before ``start`` in its sentence tells it from the past ("Lund
-    was due to fly home on Wednesday")."""
-    ahead = [at for at, is_ahead in _tenses(text, sentence[0], start, past=False) if is_ahead]
-    return bool(ahead) and bool(_THEN.search(text, max(sentence[0], max(ahead) - 20), max(ahead)))
-
-
 def _looks_ahead(text: str, sentence: tuple[int, int], start: int, end: int) -> bool | None:
-    """Whether the day, weekday or month ``text[start:end]``, named without its year, lies ahead. Read with its own
-    clause (its sentence when the clause is the date alone: "By March, ..."): "by" it is a deadline ahead unless
-    the clause tells of a past state ("prices had doubled by January"); else the word of tense nearest before it
-    in its clause decides (:func:`_tenses`): "said the bridge would reopen on April 4" looks ahead, "said the farm
-    had delivered its first power in March" does not; with none before it, a clause that looks ahead
-    (:data:`_AHEAD`) does, one with a verb in the past, even one that reads as the present ("The inquiry, set up
-    in March, is due to report"), does not; else its sentence decides, and a sentence with no verb in the past
-    nor any word of what is to come does not say (None: "the government, which faces elections in May", where a
-    month is the nearest one)."""
+    """Whether the day or month ``text[start:end]``, named without its year, lies ahead. Read with its own clause
+    (its sentence when the clause is the date alone: "By March, ..."): "by" it is a deadline ahead unless the
+    clause tells of a past state ("prices had doubled by January"); a clause that looks ahead (:data:`_AHEAD`)
+    does, and so does one whose verb nearest before it is reported speech's future ("said the bridge would reopen
+    on April 4"); one with a verb in the past ("Pike, who pleaded guilty in October, is expected to testify") does
+    not; else its sentence decides, and a sentence with no verb in the past nor any word of what is to come does
+    not say (None: "the government, which faces elections in May", where a month is the nearest one)."""
     lo, hi = sentence
     breaks = list(_CLAUSE_BREAK.finditer(text, lo, hi))
     c0 = max((b.end() for b in breaks if b.end() <= start), default=lo)
@@ -305,14 +262,14 @@ def _looks_ahead(text: str, sentence: tuple[int, int], start: int, end: int) -> 
         before = [(m.start(), ahead) for ahead, rule in rules for m in rule.finditer(text, c0, start)]
         after = [(m.start(), ahead) for ahead, rule in rules for m in rule.finditer(text, end, c1)]
         return max(before)[1] if before else min(after)[1] if after else True
-    verbs = _tenses(text, c0, start)
-    if verbs:  # "said the bridge would reopen on April 4", "said the farm had delivered its first power in March"
-        return max(verbs)[1]  # the verb nearest before it
-    if _tenses(text, c0, c1, past=False):
+    if _AHEAD.search(text, c0, c1):
         return True
-    if _tenses(text, c0, c1) or _MAYBE_PAST.search(text, c0, c1):
-        return False  # "The inquiry, set up in March, is due to report"
-    if _tenses(text, lo, hi, past=False):
+    verbs = [(m.start(), ahead) for ahead, rule in ((False, _PAST), (True, _REPORTED_AHEAD)) for m in rule.finditer(text, c0, start)]
+    if verbs and max(verbs)[1]:
+        return True  # "said the bridge would reopen on April 4": the verb nearest before it looks ahead
+    if _PAST.search(text, c0, c1):
+        return False
+    if _AHEAD.search(text, lo, hi):
         return True
     told = text[lo:hi].lower()  # a headline in title case ("Exports Fell In June") tells its tense too
     return None if not any(rule.search(told) for rule in (_PAST, _PAST_STATE, _MAYBE_PAST)) else False
@@ -340,24 +297,13 @@ def find_times(text: str, published: str | date | None, sentences: list[tuple[in
                 continue
             if kind == "dmy" and int(m.group("day")) == 0:
                 continue
-            if kind == "reldays" and _in_name(text, s):
-                continue  # "Estmark Today", a newspaper
-            sentence = sentence_of(text, sentences, s)
-            weekday = kind == "weekday" and (m.group("rel") or "on").casefold().split()[-1] in ("on", "this")
-            ahead = (kind in _YEARLESS or weekday) and not m.groupdict().get("year") and pub is not None and \
-                _looks_ahead(text, sentence, s, e)
-            then = bool(weekday and ahead and _told_then(text, sentence, s))
-            start, end, gran = _resolve(kind, m.groupdict(), pub, ahead, then)
+            ahead = kind in _YEARLESS and not m.groupdict().get("year") and pub is not None and \
+                _looks_ahead(text, sentence_of(text, sentences, s), s, e)
+            start, end, gran = _resolve(kind, m.groupdict(), pub, ahead)
             taken.append((s, e))
             out.append(TimeMention(s, e, m.group(0), _iso(start), _iso(end), gran))
     out.sort(key=lambda t: t.start)
     return out
-
-
-def _in_name(text: str, start: int) -> bool:
-    """Whether the capitalised word at ``start`` ends a name ("USA Today"): a capitalised word stands before it in
-    the same sentence."""
-    return text[start].isupper() and bool(re.search(r"(?<![.!?:\"“”])\b[A-Z][\w'’-]* $", text[max(0, start - 30) : start]))
 
 
 def _explicit_full_date(t: TimeMention) -> bool:
