@@ -59,8 +59,9 @@ __all__ = ["AGENCIES", "AGENCY_PATTERN", "agencies_in", "clean", "clean_text", "
 
 _WS = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-_REPORTED = re.compile(r"\b(?:said|says|told|added|according to)\b", re.I)  # reported speech, which no notice tells
-_SPEECH = re.compile(r"\b(?:said|says|told|added)\b", re.I)  # ... by a speaker ("according to our cookie policy": a notice)
+_SAID = r"said|says|told|added"
+_REPORTED = re.compile(rf"\b(?:{_SAID}|according to)\b", re.I)  # reported speech, which no notice tells
+_SPEECH = re.compile(rf"\b(?:{_SAID})\b", re.I)  # ... by a speaker ("according to our cookie policy": a notice)
 _SENTENCE_START = re.compile(r"(?:copyright|subscribe)\s+[a-z]", re.I)  # a word, not a year or a sign, follows
 _TERMINAL = re.compile(r"[.!?…:](?:\s?[\"'”’)\]])*\s*$")
 _BULLET = re.compile(r"^\s*(?:[•·●▪◦‣*]|[-–—](?=\s)|\d{1,2}[.)](?=\s))\s*")
@@ -485,7 +486,8 @@ def _is_sentence(s: str) -> bool:
     return bool(_TERMINAL.search(s)) and not s.rstrip().endswith(":")
 
 
-def _headline_like(s: str, max_words: int = 20) -> bool:
+def headline_like(s: str, max_words: int = 20) -> bool:
+    """A line of at most ``max_words`` words that is no sentence: a headline, a subheading, a label."""
     return 0 < len(s.split()) <= max_words and not _is_sentence(s)
 
 
@@ -504,10 +506,10 @@ def _mark_blocks(lines: list[_Line]) -> None:
             continue
         if ln.reason == "video-placeholder" and re.fullmatch(r"\d{1,2}:\d{2}(?::\d{2})?", s):
             j = _prev_nonblank(lines, i)
-            if j is not None and lines[j].kept and _headline_like(lines[j].text, 14):
+            if j is not None and lines[j].kept and headline_like(lines[j].text, 14):
                 lines[j].reason = "video-placeholder"
         if ln.reason in ("caption", "credit") and i > 0 and lines[i - 1].kept:
-            if _headline_like(lines[i - 1].text, 30) and not _BULLET.match(lines[i - 1].text):
+            if headline_like(lines[i - 1].text, 30) and not _BULLET.match(lines[i - 1].text):
                 lines[i - 1].reason = "caption"
         i += 1
 
@@ -521,7 +523,7 @@ def _mark_read_also_list(lines: list[_Line], i: int) -> int:
             nxt = _next_nonblank(lines, i)
             if started and (nxt is None or not _BULLET.match(lines[nxt].text)):
                 return i
-        elif _BULLET.match(s) or _headline_like(s) or lines[i].reason:
+        elif _BULLET.match(s) or headline_like(s) or lines[i].reason:
             if lines[i].reason is None:
                 lines[i].reason = "read-also"
             started = True
@@ -584,7 +586,7 @@ def _mark_title(lines: list[_Line], title: str | None) -> None:
             continue
         if _BULLET.match(s):  # a summary list above the headline
             continue
-        is_title = _headline_like(s, 30) and len(s) <= 250
+        is_title = headline_like(s, 30) and len(s) <= 250
         if is_title and any(later.kept for later in lines[i + 1:]):  # a lone headline stays as the text
             ln.reason = "title"
             for later in lines[i + 1:]:  # the headline printed again (a breadcrumb's last crumb, then the heading)
@@ -618,7 +620,7 @@ def _headline_follows(lines: list[_Line], start: int) -> bool:
     for ln in lines[start:]:
         if _is_paragraph(ln):
             return False
-        if ln.kept and _headline_like(ln.text.strip(), 30) and len(ln.text.split()) >= 3:
+        if ln.kept and headline_like(ln.text.strip(), 30) and len(ln.text.split()) >= 3:
             return True
     return False
 
@@ -696,7 +698,7 @@ def _mark_edges(lines: list[_Line]) -> None:
     for ln in lines[paras[-1] + 1:]:
         if ln.reason and ln.reason not in ("duplicate", "title"):
             closed = True
-        elif closed and ln.kept and _headline_like(ln.text.strip(), 7):
+        elif closed and ln.kept and headline_like(ln.text.strip(), 7):
             ln.reason = "site-furniture"
 
 

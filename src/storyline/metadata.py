@@ -43,6 +43,7 @@ from urllib.parse import urlsplit
 
 from .agencies import AGENCIES, AGENCY_PATTERN, agencies_in, credited, dateline
 from .bylines import authors, outlets_in
+from .cleaning import headline_like
 from .language import detect
 from .mastheads import best_spelling, copyright_holders, letters, main_label, name_from_line
 from .models import Article
@@ -549,16 +550,12 @@ def _lead_dateline_date(text: str) -> str | None:
     headline too short to be taken for one ("Ceasefire collapses": a line of a few words, no sentence) may stand
     before it."""
     paragraphs = [p.strip() for p in text.split("\n") if p.strip()][:LEAD_PARAGRAPHS]
-    if len(paragraphs) == LEAD_PARAGRAPHS and not _headline_only(paragraphs[0]):
+    if len(paragraphs) == LEAD_PARAGRAPHS and not headline_like(paragraphs[0], HEADLINE_WORDS):
         paragraphs = paragraphs[:1]
     return next((iso for p in paragraphs if (m := dateline(p)) and (iso := parse_date(m["parts"]))), None)
 
 
 HEADLINE_WORDS = 12  # words a line before the dateline may hold and still be a headline cleaning kept
-
-
-def _headline_only(line: str) -> bool:
-    return len(line.split()) <= HEADLINE_WORDS and not line.rstrip().endswith((".", "!", "?"))
 
 
 def publication_date(line: str) -> str | None:
