@@ -609,3 +609,29 @@ def test_a_copy_names_its_original_by_outlet_and_headline(client, store):
     page = client.get("/articles/sound-2023").text
     assert 'A syndicated copy of <a href="/articles/harbour-2023">Ferry fare treaty signed after two years</a>, Harbour Gazette' in page
     assert 'copy of <a href="/articles/harbour-2023">Harbour Gazette</a>' in client.get("/events/e-2023").text
+
+
+def test_the_entities_page_lists_each_kind_most_mentioned_first(client):
+    html = client.get("/entities").text
+    names = re.findall(r'<li><a href="/entities/\d+">([^<]+)</a>', html)
+    assert names[:2] == ["Tomas Brandvik", "Anika Lund"] and {"Kessel Council", "Velmora"} <= set(names)
+    assert "6 mentions in 4 articles" in html and "also Brandvik" in html  # named twice in two of them
+    people = re.findall(r'<li><a href="/entities/\d+">([^<]+)</a>', client.get("/entities?kind=person").text)
+    assert people == ["Tomas Brandvik", "Anika Lund"]
+    places = re.findall(r'<li><a href="/entities/\d+">([^<]+)</a>', client.get("/entities?kind=place").text)
+    assert set(places) == {"Port Aldine", "Velmora", "Ostrand City"}
+    wrong = client.get("/entities?kind=planet")
+    assert wrong.status_code == 400 and "person, organisation, place" in wrong.text
+    assert "No more on this page" in client.get("/entities?offset=500").text
+
+
+def test_the_outlets_page_counts_each_outlet_and_links_to_its_articles(client):
+    html = client.get("/outlets").text
+    rows = re.findall(r'<tr>\s*<th scope="row"><a href="/search\?outlet=([^"]+)">([^<]+)</a>.*?<td>(\d+)</td>', html, re.S)
+    assert rows[0][1:] == ("Harbour Gazette", "2") and {r[1] for r in rows} >= {"Coast Wire", "Sound Observer"}
+    listed = client.get("/search?outlet=Harbour+Gazette").text  # filters and no words: every article they let through
+    assert re.findall(r'<h2[^>]*><a href="/articles/([^"]+)"', listed) == ["harbour-2021", "harbour-2023"]
+    assert "oldest first" in listed
+    assert "No article passes these filters" in client.get("/search?outlet=Harbour+Gazette&since=2030-01-01").text
+    assert client.get("/search?outlet=Harbour+Gazette&since=notaday").status_code == 400
+    assert "Nothing matches" not in client.get("/search").text  # no words and no filters: the empty form

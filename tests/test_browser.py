@@ -138,6 +138,20 @@ def test_entity_page_and_search(page, base_url):
     assert page.locator("ol.results h2").all_inner_texts() == ["Treaty fixes Grey Sound ferry prices"]
 
 
+def test_reader_finds_a_person_and_an_outlets_articles_from_the_header(page, base_url):
+    page.goto(base_url + "/")
+    page.locator("nav.sections").get_by_role("link", name="Who and where").click()
+    page.get_by_role("link", name="people").click()
+    page.wait_for_url("**/entities?kind=person")
+    assert page.locator("ol.entities li a").all_inner_texts() == ["Tomas Brandvik", "Anika Lund"]
+    page.get_by_role("link", name="Anika Lund").click()
+    assert page.locator("h1").inner_text() == "Anika Lund"
+    page.locator("nav.sections").get_by_role("link", name="Outlets").click()
+    page.locator("table.outlets").get_by_role("link", name="Sound Observer").click()
+    assert page.locator("ol.results h2").all_inner_texts() == ["Treaty fixes Grey Sound ferry prices"]
+    assert page.locator("select[name=outlet]").input_value() == "Sound Observer"
+
+
 def test_unknown_page_is_a_readable_404(page, base_url):
     response = page.goto(base_url + "/events/no-such-event")
     assert response.status == 404
@@ -150,7 +164,8 @@ def test_no_page_is_wider_than_a_phone(browser, base_url):
     event pages scroll sideways and cut their text at the right edge."""
     context = browser.new_context(viewport={"width": 390, "height": 800})
     pg = context.new_page()
-    for path in ("/", "/stories/s-ferry", "/events/e-2021", "/events/e-2023", "/articles/harbour-2021", "/search?q=ferry"):
+    for path in ("/", "/stories/s-ferry", "/events/e-2021", "/events/e-2023", "/articles/harbour-2021", "/search?q=ferry",
+                 "/entities", "/outlets"):
         pg.goto(base_url + path)
         assert pg.evaluate("document.documentElement.scrollWidth") <= 390, path
     # a claim five outlets agree on: its row of chips (the fixture's events have two sources, so they are copied)

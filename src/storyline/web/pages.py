@@ -188,6 +188,24 @@ def entity(request: Request, entity_id: str) -> HTMLResponse:
     return render(request, "entity.html", title=data["entity"]["name"], **data)
 
 
+@router.get("/entities", response_class=HTMLResponse)
+def entities(request: Request, kind: Opt = None, offset: Annotated[int, Query(ge=0, le=views.MAX_OFFSET)] = 0
+             ) -> HTMLResponse:  # fmt: skip
+    state = request.app.state
+    limit = int(state.settings.page_size)
+    data = views.entities(state.store, kind, limit, offset)
+    title = {"person": "People", "organisation": "Organisations", "place": "Places"}.get(kind or "", "Who and where")
+    return render(request, "entities.html", title=title, offset=offset, limit=limit, **data)
+
+
+@router.get("/outlets", response_class=HTMLResponse)
+def outlets(request: Request, offset: Annotated[int, Query(ge=0, le=views.MAX_OFFSET)] = 0) -> HTMLResponse:
+    state = request.app.state
+    limit = int(state.settings.page_size)
+    data = views.outlets(state.store, limit, offset)
+    return render(request, "outlets.html", title="Outlets", offset=offset, limit=limit, **data)
+
+
 @router.get("/search", response_class=HTMLResponse)
 def search(
     request: Request, q: Annotated[str, Query(max_length=500)] = "", mode: str = "words",
@@ -201,13 +219,17 @@ def search(
     try:
         filters = {"since": views.day("since", since), "until": views.day("until", until), "outlet": outlet or None,
                    "language": language}  # fmt: skip
-        data = views.search(state.store, state.meaning, q, mode, limit, offset, filters)
+        if q.strip() or not any(filters.values()):
+            data = views.search(state.store, state.meaning, q, mode, limit, offset, filters)
+        else:  # no words, but filters: every article they let through
+            data = views.browse(state.store, limit, offset, filters)
     except BadParameter as exc:  # the form again, as filled in, with what is wrong: not a bare error page
         shown = {k: CONTROL.sub("", v) if v else v for k, v in
                  {"q": q, "since": since, "until": until, "outlet": outlet, "language": language}.items()}  # fmt: skip
         q, status = shown.pop("q") or "", 400
         filters = shown | {"outlet": shown["outlet"] or None}
-        data = {"q": q, "mode": mode, "filters": filters, "results": [], "more": False, "error": str(exc)}
+        data = {"q": q, "mode": mode, "filters": filters, "results": [], "more": False, "error": str(exc),
+                "browse": False}  # fmt: skip
     outlets = views.outlet_choices(state.store, filters["outlet"])
     return render(request, "search.html", status, title=f"Search: {q}" if q else "Search", offset=offset, limit=limit,
                   outlets=outlets, **data)  # fmt: skip

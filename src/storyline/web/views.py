@@ -304,6 +304,41 @@ def day(name: str, value: str | None) -> str | None:
         raise BadParameter(name, f"{value[:40]!r} is not a date; write it YYYY-MM-DD") from None
 
 
+ENTITY_KINDS = {"person": "PERSON", "organisation": "ORG", "place": "GPE"}  # the entities page's filters
+
+
+def entities(store: Any, kind: str | None, limit: int, offset: int) -> dict:
+    """The entities page: people, organisations and places (or every kind), most mentioned first; each with how many
+    articles mention it. An unknown ``kind`` is a BadParameter that names the known ones."""
+    if kind and kind not in ENTITY_KINDS:
+        raise BadParameter("kind", f"is one of {', '.join(ENTITY_KINDS)}, or left out for every kind")
+    rows = store.entities(limit=limit + 1, offset=offset, type=ENTITY_KINDS.get(kind or ""))
+    shown = [{k: r[k] for k in ("id", "name", "type", "aliases", "count")} | {"articles": len(r["articles"])}
+             for r in rows[:limit]]  # fmt: skip
+    return {"kind": kind or None, "kinds": list(ENTITY_KINDS), "entities": shown, "more": len(rows) > limit}
+
+
+def outlets(store: Any, limit: int, offset: int) -> dict:
+    """The outlets page: articles per outlet, most first, with copies, undated articles and the dates covered; each
+    with the value the search form's outlet filter takes for it (its name, else its domain)."""
+    rows = store.outlet_counts()
+    shown = [dict(r) | {"filter": r["outlet"] or r["outlet_domain"]} for r in rows[offset : offset + limit]]
+    return {"outlets": shown, "more": len(rows) > offset + limit, "total": len(rows)}
+
+
+def browse(store: Any, limit: int, offset: int, filters: dict) -> dict:
+    """The articles a search with filters and no words lists: every article the filters let through, oldest first
+    (the search form used to show nothing)."""
+    refuse_controls(filters.items())
+    check_period(filters.get("since"), filters.get("until"))
+    rows = store.list_articles(limit + 1, offset, **filters)
+    results = [{"id": r["id"], "title": r["title"], "outlet": r["outlet"] or r["outlet_domain"], "published": r["published"],
+                "language": r["language"], "event_id": r["event_id"], "snippet": "", "highlights": []}
+               for r in rows[:limit]]  # fmt: skip
+    return {"q": "", "mode": "words", "filters": filters, "results": results, "more": len(rows) > limit,
+            "error": None, "browse": True}  # fmt: skip
+
+
 def outlet_choices(store: Any, active: str | None) -> list[str]:
     """The search form's outlets, each name once (an outlet with two domains is one outlet, and the filter matches
     its name in any case), an outlet without a name by its domain (which the filter matches too), and the active
@@ -332,7 +367,8 @@ def search(store: Any, meaning: Any, q: str, mode: str, limit: int, offset: int,
     """
     refuse_controls([("q", q), *filters.items()])
     check_period(filters.get("since"), filters.get("until"))
-    out: dict[str, Any] = {"q": q, "mode": mode, "filters": filters, "results": [], "more": False, "error": None}
+    out: dict[str, Any] = {"q": q, "mode": mode, "filters": filters, "results": [], "more": False, "error": None,
+                           "browse": False}  # fmt: skip
     if not q.strip():
         return out
     if mode == "meaning":
