@@ -14,11 +14,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from storyline.export import export
+from storyline.meaning import MeaningSearch
 from storyline.models import Event, Story
 from storyline.settings import Settings
 from storyline.storage import open_store
 from storyline.web import create_app
-from storyline.web.semantic import MeaningSearch
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "web"))
 from webstore import HashEmbedder, add_article, fill_store  # noqa: E402
@@ -635,3 +635,23 @@ def test_the_outlets_page_counts_each_outlet_and_links_to_its_articles(client):
     assert "No article passes these filters" in client.get("/search?outlet=Harbour+Gazette&since=2030-01-01").text
     assert client.get("/search?outlet=Harbour+Gazette&since=notaday").status_code == 400
     assert "Nothing matches" not in client.get("/search").text  # no words and no filters: the empty form
+
+
+def test_search_from_the_command_line_by_words_and_by_meaning(web_store, store_url):
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    runner = CliRunner()
+    found = json.loads(runner.invoke(app, ["search", "treaty", "--db", store_url, "--json"]).output)
+    assert {h["id"] for h in found} == {"harbour-2023", "sound-2023"} and all("treaty" in h["snippet"].lower() for h in found)
+    only = json.loads(runner.invoke(app, ["search", "treaty", "--outlet", "Sound Observer", "--db", store_url, "--json"]).output)
+    assert [h["id"] for h in only] == ["sound-2023"]
+    table = runner.invoke(app, ["search", "treaty", "--db", store_url])
+    assert table.exit_code == 0 and "sound-2023" in table.output and "0." in table.output
+    none = runner.invoke(app, ["search", "zebra", "--db", store_url])
+    assert none.exit_code == 0 and "nothing matches words 'zebra'" in none.output
+    other = runner.invoke(app, ["search", "bridge", "--meaning", "--db", store_url])  # the fixture's vectors are not
+    assert "the embedder setting differs from the one used at ingest" in str(other.exception)  # the set embedder's
+    ranked = MeaningSearch(web_store, Settings(), embedder=HashEmbedder()).hits("bridge repairs Kessel", 10)
+    assert ranked[0]["id"] == "script-2024" and ranked[0]["snippet"] and ranked[0]["score"] >= ranked[-1]["score"]

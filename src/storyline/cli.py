@@ -27,6 +27,7 @@ from .storage import (
     FigureRow,
     OutletRow,
     QuoteRow,
+    SearchHit,
     Store,
     fields_of,
     is_postgres,
@@ -227,6 +228,41 @@ def articles(
                 "`storyline outlets` lists the outlets as stored and the dates each covers")
     cols = ("id", "published", "published_how", "outlet", "title", "wire", "duplicate_of", "event_id")
     emit(out, rows, _fmt(as_json, as_jsonl, as_csv), cols, title="articles", fields=fields_of(ArticleRow))
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find (any order), or with --meaning what to find articles about.")],
+    db: Db = None,
+    meaning: Annotated[bool, typer.Option("--meaning", help="Rank by closeness in meaning of headline and lead (the article vectors), not by the words.")] = False,
+    outlet: Annotated[str | None, typer.Option(help="Only this outlet: its name in any case, or its domain.")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).", callback=_day)] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD).", callback=_day)] = None,
+    language: Annotated[str | None, typer.Option(help="Only articles in this language (en, de ...).")] = None,
+    limit: Limit = 20,
+    as_json: AsJson = False,
+    as_jsonl: AsJsonl = False,
+    as_csv: AsCsv = False,
+) -> None:
+    """Search the articles, best match first: by their words (a snippet around the words found), or by meaning
+    (every article ranked by closeness, 1 the same meaning). Example: storyline search "flood wall" --since 2024-01-01"""
+    store = _store(db)
+    filters = {"outlet": outlet, "language": language, "since": since, "until": until}
+    if meaning:
+        from .meaning import MeaningSearch
+
+        rows = MeaningSearch(store, _settings(db)).hits(query, limit, **filters)
+    else:
+        rows = store.search(query, limit, **filters)
+    _none_found(rows, limit, {"words": None if meaning else query, "--outlet": outlet, "--since": since, "--until": until,
+                              "--language": language},  # fmt: skip
+                "try other words, or --meaning (every article ranked), or fewer filters: `storyline outlets` lists the "
+                "outlets and the dates each covers")
+    rows, fmt = [{k: v for k, v in r.items() if k != "highlights"} for r in rows], _fmt(as_json, as_jsonl, as_csv)
+    if fmt == "table":  # a reader sees the score as it ranks (the snippet is in --json, --jsonl and --csv)
+        rows = [r | {"score": f"{r['score']:.2f}"} for r in rows]
+    emit(out, rows, fmt, ("id", "score", "published", "outlet", "title"), title="search",
+         fields=[f for f in fields_of(SearchHit) if f != "highlights"])
 
 
 @app.command()

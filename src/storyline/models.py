@@ -126,6 +126,19 @@ class Article:
         """Headline and the first ``chars`` characters of the text (what gets embedded)."""
         return f"{self.title or ''}\n{self.text[:chars]}".strip()
 
+    def first_sentence(self, chars: int = 240) -> str:
+        """The text's first sentence (its first line where sentences are not known yet), cut at a word within
+        ``chars``: what a listing shows of an article."""
+        if self.sentences:
+            s, e = self.sentences[0]
+            text = self.text[s:e]
+        else:
+            text = self.text.split("\n", 1)[0]
+            cut = text.find(". ")
+            text = text[: cut + 1] if 0 < cut < chars else text
+        text = text.strip()
+        return text if len(text) <= chars else text[:chars].rsplit(" ", 1)[0] + " …"
+
     def statements(self) -> list[Quote]:
         """The attributed statements worth matching across articles: quotes with a speaker and
         at least :data:`STATEMENT_MIN_WORDS` words, the first :data:`STATEMENT_MAX` of them."""

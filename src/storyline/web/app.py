@@ -21,12 +21,12 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import BadParameter, NotFound, StoreBusy, StorylineError
+from ..meaning import MeaningSearch
 from ..settings import Settings
 from ..storage import store_errors, store_failure
 from . import api, pages, views
 from .ingesting import Ingestor
 from .security import HEADERS, BodyLimit, BodyTooLarge, SecurityHeaders, require_read
-from .semantic import MeaningSearch
 
 DESCRIPTION = """Stories, events, articles, entities, quotes, figures and outlets of a storyline store, as JSON.
 

@@ -25,9 +25,10 @@ from typing import Any
 
 from ..errors import BadParameter
 from ..export import article_dict, quote_dicts
+from ..meaning import MeaningUnavailable
 from ..models import Article, Event
 from ..reading import CONTROL
-from ..storage import SearchHit, check_period
+from ..storage import check_period
 from . import charts
 
 MAX_OFFSET = 10**12  # beyond any store; an offset past SQLite's 64-bit integers would fail the query
@@ -54,18 +55,6 @@ def narration() -> Any | None:
         return None
     module = importlib.import_module("storyline.narration")
     return module if hasattr(module, "event_summary") and hasattr(module, "story_timeline") else None
-
-
-def first_sentence(a: Article, chars: int = 240) -> str:
-    if a.sentences:
-        s, e = a.sentences[0]
-        text = a.text[s:e]
-    else:
-        text = a.text.split("\n", 1)[0]
-        cut = text.find(". ")
-        text = text[: cut + 1] if 0 < cut < chars else text
-    text = text.strip()
-    return text if len(text) <= chars else text[:chars].rsplit(" ", 1)[0] + " …"
 
 
 # --- home -------------------------------------------------------------------------------
@@ -187,7 +176,7 @@ def _timeline_entry(store: Any, e: Event) -> dict:
     return {
         "date": e.date, "event_id": e.id, "title": e.title, "place": e.place, "participants": e.participants,
         "sources": len(arts), "outlets": sorted({a["outlet"] for a in arts if a.get("outlet")}),
-        "summary": [{"text": first_sentence(lead), "article_id": lead.id, "outlet": lead.outlet}] if lead else [],
+        "summary": [{"text": lead.first_sentence(), "article_id": lead.id, "outlet": lead.outlet}] if lead else [],
     }  # fmt: skip
 
 
@@ -234,7 +223,7 @@ def _summary_standin(articles: list[Article]) -> dict:
         if a.duplicate_of or (a.outlet or a.id) in seen:
             continue
         seen.add(a.outlet or a.id)
-        sentences.append({"text": first_sentence(a), "article_id": a.id, "outlet": a.outlet})
+        sentences.append({"text": a.first_sentence(), "article_id": a.id, "outlet": a.outlet})
     return {"summary": sentences[:6], "note": "first sentence of each source (narration is not installed)"}
 
 
@@ -372,18 +361,11 @@ def search(store: Any, meaning: Any, q: str, mode: str, limit: int, offset: int,
     if not q.strip():
         return out
     if mode == "meaning":
-        from .semantic import MeaningUnavailable
-
         try:
-            hits = meaning.search(q, limit + 1, offset, **filters)
+            rows = meaning.hits(q, limit + 1, offset, **filters)
         except MeaningUnavailable as exc:
             out["error"] = str(exc)
             return out
-        rows = [SearchHit(id=h["article"].id, title=h["article"].title, outlet=h["article"].outlet,
-                          published=h["article"].published, language=h["article"].language,
-                          event_id=h["article"].event_id, score=h["score"], snippet=first_sentence(h["article"]),
-                          highlights=[])
-                for h in hits]  # fmt: skip
     else:
         rows = [dict(r) for r in store.search(q, limit + 1, offset, **filters)]
     out["results"], out["more"] = rows[:limit], len(rows) > limit

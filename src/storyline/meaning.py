@@ -17,8 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ModelMissing, StorylineError
-from ..metadata import domain_named
+from .errors import ModelMissing, StorylineError
+from .metadata import domain_named
+from .storage import SearchHit
 
 
 class MeaningUnavailable(StorylineError):
@@ -93,6 +94,16 @@ class MeaningSearch:
             if len(out) >= limit:
                 break
         return out
+
+
+    def hits(self, query: str, limit: int, offset: int = 0, **filters: Any) -> list[SearchHit]:
+        """:meth:`search`'s articles as the store's word search gives its hits, the snippet the first sentence and
+        the score the cosine (no words are highlighted: none need match)."""
+        return [SearchHit(id=h["article"].id, title=h["article"].title, outlet=h["article"].outlet,
+                          published=h["article"].published, language=h["article"].language,
+                          event_id=h["article"].event_id, score=h["score"], snippet=h["article"].first_sentence(),
+                          highlights=[])
+                for h in self.search(query, limit, offset, **filters)]  # fmt: skip
 
 
 def _passes(article: Any, filters: dict[str, Any], domain: str | None = None) -> bool:
