@@ -12,7 +12,14 @@ from _events_fixtures import GOLD_STORIES, article, corpus, groups
 from storyline.events import EventIndex, rebuild, story_id_for
 from storyline.events.attributes import describe_events
 from storyline.events.features import Aggregate, Lexicon, Profile, Traits, background_share
-from storyline.events.pairs import EVENT_FEATURES, STORY_FEATURES, event_features, shared_main, story_features
+from storyline.events.pairs import (
+    EVENT_FEATURES,
+    STORY_FEATURES,
+    event_features,
+    share_a_name,
+    shared_main,
+    story_features,
+)
 from storyline.events.stories import describe_stories
 from storyline.models import Mention
 from storyline.settings import Settings
@@ -73,6 +80,29 @@ def test_another_pair_of_ministers_doing_the_same_kind_of_thing_is_another_story
                     "Darrow said afterwards that the meeting had gone well.", "2022-03-08")
     index.place(other)
     assert other.story_id != index.story_of(index.event_of["m1a"])
+
+
+def test_two_happenings_of_one_kind_that_share_no_name_are_never_one_story(settings):
+    """Two children's accidental shootings months apart, told almost alike and naming no one and nowhere: the story
+    model alone links them (their words and vectors are all they have), but a story is the same protagonists, so
+    they are two."""
+    text = ("A four-year-old boy accidentally shot himself with a handgun he found at home, police said. The child "
+            "was taken to hospital in critical condition, and officers said the gun belonged to a relative.")
+    arts = [article("k1", "Boy, 4, accidentally shoots himself with handgun found at home", text, "2022-03-08"),
+            article("k2", "Boy, 4, accidentally shoots himself with gun found at home", text.replace("handgun", "gun"),
+                    "2022-09-20")]  # fmt: skip
+    index, _ = rebuild(arts, settings)
+    first, second = (index.events[index.event_of[a.id]] for a in arts)
+    x = story_features(first, second, index.lexicon)
+    assert index.models.story.probability(x[None])[0] >= index.story_threshold  # alike enough for the model alone
+    assert not share_a_name(x[None])[0] and index.story_probabilities(first, [second])[0] == 0
+    assert arts[0].story_id != arts[1].story_id
+    in_kelport = [article(a.id + "k", a.title, a.text.replace("at home", "at home in Kelport"), a.published)
+                  for a in arts]  # a place in common is a name in common: the model decides
+    index, _ = rebuild(in_kelport, settings)
+    first, second = (index.events[index.event_of[a.id]] for a in in_kelport)
+    assert share_a_name(story_features(first, second, index.lexicon)[None])[0]
+    assert index.story_probabilities(first, [second])[0] > 0
 
 
 def test_shared_main_protagonists_are_people_most_articles_name():

@@ -88,6 +88,17 @@ EVENT_FEATURES: tuple[str, ...] = (
     "cohesion", "relative", "vector_relative", "people", "named", "numbers_differ",
 )  # fmt: skip
 STORY_FEATURES: tuple[str, ...] = ("vector", "words", "actors", "places", "main", "follows")
+NAMED_IN_COMMON = tuple(STORY_FEATURES.index(f) for f in ("actors", "places", "main"))  # see share_a_name
+
+
+def share_a_name(x: np.ndarray) -> np.ndarray:
+    """For rows of :data:`STORY_FEATURES`: whether the two sides name a person, organisation or place in common.
+    A story is the same protagonists and subject over time, never merely the same kind of happening: two events
+    that share no name are not one story, however alike their words and vectors (the packaged model linked eight
+    children's accidental shootings in eight cities, none naming anyone, into one story). Such a pair is never
+    linked. The story model is fitted on all pairs all the same: fitted only on those sharing a name, it scored
+    ECB+ dev's stories out of fold 0.975 against 0.983."""
+    return (x[:, NAMED_IN_COMMON] > 0).any(axis=1)
 
 
 def dots(a: Bag, others: list[Bag], fields: int = 1) -> np.ndarray:

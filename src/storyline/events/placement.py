@@ -45,7 +45,7 @@ from .agglomerate import agglomerate, root_of
 from .features import Aggregate, Bag, Lexicon, Profile, Traits, day_of
 from .index import CandidateIndex
 from .model import Models
-from .pairs import event_feature_rows, story_feature_rows, within
+from .pairs import event_feature_rows, share_a_name, story_feature_rows, within
 from .statements import StatementGroups
 
 ENTITY_KEYS = 6  # rarest entities of an article used as index keys
@@ -190,7 +190,10 @@ class EventIndex:
         return out
 
     def story_probabilities(self, a: Aggregate, others: list[Aggregate]) -> np.ndarray:
-        return self.models.story.probability(story_feature_rows(a, others, self.lexicon))
+        """P(one story) of ``a`` with each of ``others``: the ``story`` model's, and 0 where the two name no one and
+        nowhere in common (:func:`.pairs.share_a_name`)."""
+        x = story_feature_rows(a, others, self.lexicon)
+        return np.where(share_a_name(x), self.models.story.probability(x), 0.0)
 
     # --- placing a batch ---------------------------------------------------------------
     def place_batch(self, articles: list[Article], keep: bool = False) -> Changes:
