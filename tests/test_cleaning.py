@@ -127,12 +127,19 @@ def test_short_subheading_inside_the_article_is_kept():
     ("By continuing to browse, you agree to the use of cookies according to our Cookie Policy.", "cookie-notice"),
     ("Privacy Policy | Cookie Policy", "cookie-notice"),
     ("Change cookie settings", "cookie-notice"),
+    ("Close Get email notifications on Ann Roe daily!", "subscription"),
+    ("Your notification has been saved.", "subscription"),
+    ("There was a problem saving your notification.", "subscription"),
+    ("Whenever Ann Roe posts new content, you'll get an email delivered to your inbox with a link.", "subscription"),
+    ("Email notifications are only sent once a day, and only if there are new matching items.", "subscription"),
 ])
 def test_one_line_clutter(line, reason):
     assert line_reason(line) == reason
 
 
 @pytest.mark.parametrize("sentence", [
+    "Whenever the river rises, residents get email alerts on their phones, the mayor said.",
+    "Get alerts on your phone when the water rises, the council urged residents on Monday.",
     LEAD,
     "By the end of the year, the city expects to have spent most of the fund.",
     "Sign-ups for the new course rose sharply in May, the university said.",
