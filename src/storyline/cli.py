@@ -496,6 +496,7 @@ def eval_cmd(
     train: Annotated[list[Path] | None, typer.Option("--train", help="Fit the models on this labelled file (repeatable) and score GOLD with them.", exists=True, dir_okay=False)] = None,
     with_baselines: Annotated[bool, typer.Option("--baselines", help="Also score every article alone, and TF-IDF, MiniLM and the two with names (combined) average link (with --cv, on the same folds too).")] = False,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the shuffled ingest order.")] = 0,
+    repeats: Annotated[int, typer.Option("--repeats", min=1, help="With --cv: draw the folds this many ways and average over them all (each draw's F1 is shown too).")] = 1,
     cache: Cache = None,
     as_json: AsJsonObject = False,
 ) -> None:
@@ -520,7 +521,7 @@ def eval_cmd(
     result["model"] = f"fitted on {', '.join(result['trained_on'])}" if trained else settings.model or "the packaged model"
     result.update(evaluate_labelled(data, settings, models, shuffle=seed, n_worst=5))
     if cv:
-        result["cv"] = cross_validate(data, cv, settings, shuffle=seed, with_baselines=with_baselines)
+        result["cv"] = cross_validate(data, cv, settings, shuffle=seed, with_baselines=with_baselines, repeats=repeats)
     if with_baselines:
         result["baselines"] = baselines(data, trained[0] if trained else None)
     if as_json:

@@ -267,10 +267,16 @@ def window_ceiling(data: Labelled, settings: Settings | None = None) -> dict[str
 
 
 def cross_validate(data: Labelled, k: int, settings: Settings | None = None, shuffle: int = 0,
-                   extra: tuple[Labelled, ...] = (), kind: str = "logistic", with_baselines: bool = False) -> dict[str, Any]:  # fmt: skip
+                   extra: tuple[Labelled, ...] = (), kind: str = "logistic", with_baselines: bool = False,
+                   repeats: int = 1) -> dict[str, Any]:  # fmt: skip
     """Grouped ``k``-fold by story: refit on the other folds (and ``extra``), score the held-out fold as
     ingested in shuffled order; the figures are averaged over folds, weighted by articles. Fewer stories than
     ``k`` give one fold per story (``folds`` in the result says how many).
+
+    ``repeats``: the folds drawn that many ways (draw ``r`` groups the stories with seed ``r`` and ingests with
+    seed ``shuffle + r``; the first is the single draw), each figure the mean over every fold of every draw, and
+    ``draws`` in the result the B³ F1 of each draw at each level: on a few hundred articles a figure moves by a
+    point or two from one draw to another, so a change of that size needs more than one draw to be seen.
 
     ``with_baselines``: the :func:`baselines` too, on the same folds, their thresholds fitted on the other folds
     of this file: a held-out fold holds a fifth of the articles, so fewer look-alikes meet inside the date
@@ -278,30 +284,38 @@ def cross_validate(data: Labelled, k: int, settings: Settings | None = None, shu
     settings = settings or Settings()
     if k < 2:
         raise SettingsError(f"cross-validation needs at least 2 folds, not {k}. Give --cv 2 or more, or 0 for none")
+    if repeats < 1:
+        raise SettingsError(f"cross-validation draws its folds at least once, not {repeats} times. Give --repeats 1 or more")
     groups = len(set(data.story_groups()))
     if groups < 2:
         raise InputError(data.name, "cross-validation holds out one story (or event, where the story is unknown) "
                          "after another, and these labels have only one",
                          "Label articles of more stories, or leave cross-validation off (--cv 0)")  # fmt: skip
     k = min(k, groups)
-    parts = folds(data, k)
-    results = []
+    results, draws = [], []
     compared: dict[str, list[tuple[int, dict]]] = {}
-    for i, held in enumerate(parts, 1):
-        train = data.subset({a.id for a in data.articles} - held)
-        try:
-            models = fit([train, *extra], settings, kind)
-        except InputError as exc:  # the labels of the other folds alone: said so, or the whole file seems at fault
-            more = ("give more folds (--cv), so that each refit has more of the labels" if k < groups else
-                    "leave cross-validation off (--cv 0): each of its folds already holds one story")
-            raise InputError(exc.where, f"{exc.what}, in training with fold {i} of {k} held out",
-                             f"{exc.todo}; or {more}") from None
-        test = data.subset(held)
-        results.append((measured_on(test), scores(test, *as_ingested(test.articles, settings, models, shuffle=shuffle))))
-        if with_baselines:
-            for name, figures in baselines(test, train).items():
-                compared.setdefault(name, []).append((measured_on(test), figures))
+    for r in range(repeats):
+        drawn = []
+        for i, held in enumerate(folds(data, k, seed=r), 1):
+            train = data.subset({a.id for a in data.articles} - held)
+            try:
+                models = fit([train, *extra], settings, kind)
+            except InputError as exc:  # the labels of the other folds alone: said so, or the whole file seems at fault
+                more = ("give more folds (--cv), so that each refit has more of the labels" if k < groups else
+                        "leave cross-validation off (--cv 0): each of its folds already holds one story")
+                raise InputError(exc.where, f"{exc.what}, in training with fold {i} of {k} held out",
+                                 f"{exc.todo}; or {more}") from None
+            test = data.subset(held)
+            drawn.append((measured_on(test), scores(test, *as_ingested(test.articles, settings, models, shuffle=shuffle + r))))
+            if with_baselines:
+                for name, figures in baselines(test, train).items():
+                    compared.setdefault(name, []).append((measured_on(test), figures))
+        results += drawn
+        mean = mean_scores(drawn)
+        draws.append({level: mean[level]["bcubed_f1"] for level in ("events", "stories") if level in mean})
     out = {"articles": len(data.articles), "folds": k, "ingest": mean_scores(results)}
+    if repeats > 1:
+        out |= {"repeats": repeats, "draws": draws}
     if with_baselines:
         out["baselines"] = {name: mean_scores(figures) for name, figures in compared.items()}
     return out

@@ -62,7 +62,7 @@ def show_scores(console: Console, result: dict) -> None:
                   title=f"{result.get('file', '')}: {result['articles']} articles")
     rows = [(name, result[name]) for name in result if isinstance(result[name], dict) and "events" in result[name]]
     if "cv" in result:
-        folded = f"cv {result['cv']['folds']}-fold"
+        folded = f"cv {result['cv']['folds']}-fold" + (f" x{result['cv']['repeats']}" if "repeats" in result["cv"] else "")
         rows += [(folded, result["cv"]["ingest"])]
         rows += [(f"cv {k}", v) for k, v in result["cv"].get("baselines", {}).items()]  # short: the path column stays one line
     rows += [(f"baseline {k}", v) for k, v in result.get("baselines", {}).items()]
@@ -100,7 +100,10 @@ def _legend(result: dict, paths: list[str]) -> list[str]:
         lines.append("cv K-fold: out of fold: whole stories held out in turn, the models refitted on the other folds"
                      + (" of this file alone (not on --train or the model setting)" if "model" in result
                         else " and on the other labelled files given") + ", the held-out fold scored as ingested; each figure the mean over folds, weighted by articles.")  # fmt: skip
-    if any(p.startswith("cv ") and not p.endswith("-fold") for p in paths):
+    if draws := (result.get("cv") or {}).get("draws"):
+        each = "; ".join(f"draw {i}: " + ", ".join(f"{level} {f1:.3f}" for level, f1 in d.items()) for i, d in enumerate(draws, 1))
+        lines.append(f"cv K-fold xN: the folds drawn N ways, each figure the mean over them all; B3 F1 of each draw: {each}.")
+    if any(p.startswith("cv ") and not p.endswith("-fold") and " x" not in p for p in paths):
         lines.append("cv alone, cv tfidf, ...: each baseline on the same held-out folds, its thresholds fitted on the other "
                      "folds: a fold holds fewer look-alikes inside the date window than the whole file, so these, not "
                      "the in-sample baselines, compare with the cv figures.")  # fmt: skip
