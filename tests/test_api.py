@@ -14,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from storyline.export import export
-from storyline.meaning import MeaningSearch
 from storyline.models import Event, Story
+from storyline.searching import MeaningSearch
 from storyline.settings import Settings
 from storyline.storage import open_store
 from storyline.web import create_app
@@ -655,3 +655,36 @@ def test_search_from_the_command_line_by_words_and_by_meaning(web_store, store_u
     assert "the embedder setting differs from the one used at ingest" in str(other.exception)  # the set embedder's
     ranked = MeaningSearch(web_store, Settings(), embedder=HashEmbedder()).hits("bridge repairs Kessel", 10)
     assert ranked[0]["id"] == "script-2024" and ranked[0]["snippet"] and ranked[0]["score"] >= ranked[-1]["score"]
+
+
+def test_entities_are_filtered_by_one_type_or_several(web_store):
+    places = {e["name"] for e in web_store.entities(type=("GPE", "LOC", "FAC"))}
+    assert places == {"Port Aldine", "Velmora", "Ostrand City"}
+    assert {e["type"] for e in web_store.entities(type="person")} == {"PERSON"}  # one type, in any case
+    assert len(web_store.entities(type=[])) == len(web_store.entities())
+
+
+def test_an_outlet_on_two_domains_is_one_row_whose_link_finds_all_its_articles(client, store):
+    add_article(store, id="mirror-2024", text="The Harbour Gazette archive copy of a note on ferry fares.",
+                outlet="Harbour Gazette", outlet_domain="gazette-archive.test")
+    html = client.get("/outlets").text
+    assert html.count('<a href="/search?outlet=Harbour+Gazette">Harbour Gazette</a>') == 1
+    assert "harbourgazette.test, gazette-archive.test" in html or "gazette-archive.test, harbourgazette.test" in html
+    row = html[html.index("Harbour Gazette</a>"):]
+    assert re.search(r"<td>3</td>", row[:400])
+    listed = client.get("/search?outlet=Harbour+Gazette&mode=meaning").text
+    assert len(re.findall(r'<h2[^>]*><a href="/articles/', listed)) == 3
+    assert 'value="meaning" checked' in listed and "Ranked by how close" not in listed  # the mode asked for stays
+
+
+def test_search_from_the_command_line_refuses_what_finds_nothing(web_store, store_url):
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    runner = CliRunner()
+    blank = runner.invoke(app, ["search", "  ", "--db", store_url])
+    assert blank.exit_code == 2 and "give words to search for" in blank.output
+    swapped = runner.invoke(app, ["search", "x", "--meaning", "--since", "2025-01-01", "--until", "2024-01-01",
+                                  "--db", store_url])  # fmt: skip
+    assert "is before since" in str(swapped.exception)  # as a search by words says it, before any embedding

@@ -140,6 +140,10 @@ def test_one_line_clutter(line, reason):
 @pytest.mark.parametrize("sentence", [
     "Whenever the river rises, residents get email alerts on their phones, the mayor said.",
     "Get alerts on your phone when the water rises, the council urged residents on Monday.",
+    "Notifications are sent to every phone in the county when a tornado warning is issued.",
+    "Email notifications are sent to parents when a school goes into lockdown.",
+    "Whenever the sheriff posts new content on Facebook, thousands of residents share it.",
+    "Get push alerts about severe weather in your area!",
     LEAD,
     "By the end of the year, the city expects to have spent most of the fund.",
     "Sign-ups for the new course rose sharply in May, the university said.",

@@ -138,6 +138,8 @@ def test_cross_validation_asks_for_two_folds_and_two_stories_and_says_how_many_f
     for command, value in (("eval", "-1"), ("eval", "1"), ("train", "1")):
         result = CliRunner().invoke(app, [command, str(gold), "--cv", value])
         assert result.exit_code == 2 and "Invalid value for '--cv'" in result.output
+    alone = CliRunner().invoke(app, ["eval", str(gold), "--repeats", "3"])  # folds drawn three ways, but no folds
+    assert alone.exit_code == 2 and "give --cv K with it" in alone.output
 
 
 def test_too_few_labels_to_learn_from_is_a_named_error():

@@ -98,8 +98,9 @@ _LINE_RULES = [
                                 # an author or topic alert's sign-up box: "Get email notifications on Ann Roe daily!",
                                 # "Whenever Ann Roe posts new content, you'll get an email ...", "Your notification has
                                 # been saved."
-                                r"|^(?:close )?(?:get|turn on) (?:e-?mail |push )?(?:notifications|alerts) (?:on|for|about) [^.!?]{1,60}!$"
-                                r"|^whenever .{1,60}? posts new content\b|^(?:e-?mail )?notifications are (?:only )?sent\b"
+                                r"|^(?:close )?get e-?mail (?:notifications|alerts) (?:on|for|about) [^!?]{1,60} daily!$"
+                                r"|^whenever .{1,60}? posts new content, you(?:'|’)?ll get an? e-?mail\b"
+                                r"|^(?:e-?mail )?notifications are (?:only )?sent once a day\b"
                                 r"|^(?:your notification has been saved|there was a problem saving your notification)\.?$"
                                 r"|\bnewsletter\b.{0,60}\b(?:sign up|subscribe|inbox)\b|this (?:article|content) "
                                 r"is (?:for|only available to) subscribers"

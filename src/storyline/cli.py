@@ -246,18 +246,18 @@ def search(
 ) -> None:
     """Search the articles, best match first: by their words (a snippet around the words found), or by meaning
     (every article ranked by closeness, 1 the same meaning). Example: storyline search "flood wall" --since 2024-01-01"""
+    if not query.strip():
+        raise typer.BadParameter("give words to search for (`storyline articles` lists articles by outlet and date)")
+    from .searching import MeaningSearch, search_articles
+
     store = _store(db)
     filters = {"outlet": outlet, "language": language, "since": since, "until": until}
-    if meaning:
-        from .meaning import MeaningSearch
-
-        rows = MeaningSearch(store, _settings(db)).hits(query, limit, **filters)
-    else:
-        rows = store.search(query, limit, **filters)
-    _none_found(rows, limit, {"words": None if meaning else query, "--outlet": outlet, "--since": since, "--until": until,
+    mode = "meaning" if meaning else "words"
+    rows = search_articles(store, MeaningSearch(store, _settings(db)), query, mode, limit, **filters)
+    _none_found(rows, limit, {"words": query, "--outlet": outlet, "--since": since, "--until": until,
                               "--language": language},  # fmt: skip
-                "try other words, or --meaning (every article ranked), or fewer filters: `storyline outlets` lists the "
-                "outlets and the dates each covers")
+                "try fewer filters (`storyline outlets` lists the outlets and the dates each covers)" if meaning else
+                "try other words, or --meaning (every article ranked), or fewer filters")  # fmt: skip
     rows, fmt = [{k: v for k, v in r.items() if k != "highlights"} for r in rows], _fmt(as_json, as_jsonl, as_csv)
     if fmt == "table":  # a reader sees the score as it ranks (the snippet is in --json, --jsonl and --csv)
         rows = [r | {"score": f"{r['score']:.2f}"} for r in rows]
@@ -508,6 +508,8 @@ def eval_cmd(
     from .events.training import fit
     from .labelled import baselines, cross_validate, evaluate_labelled
 
+    if repeats > 1 and not cv:
+        raise typer.BadParameter("--repeats draws the folds of --cv several ways; give --cv K with it")
     settings = Settings()
     if not train:
         _warn(_check_model(settings))

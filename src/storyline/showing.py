@@ -62,8 +62,7 @@ def show_scores(console: Console, result: dict) -> None:
                   title=f"{result.get('file', '')}: {result['articles']} articles")
     rows = [(name, result[name]) for name in result if isinstance(result[name], dict) and "events" in result[name]]
     if "cv" in result:
-        folded = f"cv {result['cv']['folds']}-fold" + (f" x{result['cv']['repeats']}" if "repeats" in result["cv"] else "")
-        rows += [(folded, result["cv"]["ingest"])]
+        rows += [(_cv_row(result["cv"]), result["cv"]["ingest"])]
         rows += [(f"cv {k}", v) for k, v in result["cv"].get("baselines", {}).items()]  # short: the path column stays one line
     rows += [(f"baseline {k}", v) for k, v in result.get("baselines", {}).items()]
     for name, figures in rows:
@@ -85,6 +84,11 @@ def show_scores(console: Console, result: dict) -> None:
                 console.print(f"{level} {kind[:-1]}: {item.get('pred') or item.get('gold')} ({item['size']} articles) -> {parts}", markup=False, highlight=False)
 
 
+def _cv_row(cv: dict) -> str:
+    """The name of the out-of-fold row: ``cv 5-fold``, or ``cv 5-fold x3`` with the folds drawn three ways."""
+    return f"cv {cv.get('folds')}-fold" + (f" x{cv['repeats']}" if "repeats" in cv else "")
+
+
 def _legend(result: dict, paths: list[str]) -> list[str]:
     """What the figures of :func:`show_scores` are, for the rows it printed."""
     lines = ["B3 P: for each article, the share of the articles put with it that are of its gold event (story), "
@@ -103,7 +107,7 @@ def _legend(result: dict, paths: list[str]) -> list[str]:
     if draws := (result.get("cv") or {}).get("draws"):
         each = "; ".join(f"draw {i}: " + ", ".join(f"{level} {f1:.3f}" for level, f1 in d.items()) for i, d in enumerate(draws, 1))
         lines.append(f"cv K-fold xN: the folds drawn N ways, each figure the mean over them all; B3 F1 of each draw: {each}.")
-    if any(p.startswith("cv ") and not p.endswith("-fold") and " x" not in p for p in paths):
+    if any(p.startswith("cv ") and p != _cv_row(result.get("cv") or {}) for p in paths):
         lines.append("cv alone, cv tfidf, ...: each baseline on the same held-out folds, its thresholds fitted on the other "
                      "folds: a fold holds fewer look-alikes inside the date window than the whole file, so these, not "
                      "the in-sample baselines, compare with the cv figures.")  # fmt: skip

@@ -11,7 +11,7 @@ their snippet, so no caller depends on one backend's ranking function or markup.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol, TypedDict
 
@@ -98,7 +98,7 @@ class SearchHit(TypedDict):
     published: str | None
     language: str | None
     event_id: str | None
-    score: float  # in [0, 1]; higher is a better match
+    score: float  # higher is a better match: by words in [0, 1], by meaning the cosine (1 the same meaning)
     snippet: str  # a window of the text around the first match
     highlights: list[tuple[int, int]]  # (start, end) of each matched word in ``snippet``
 
@@ -161,7 +161,7 @@ class Store(Protocol):
     def get_story(self, story_id: str) -> Story: ...
 
     # enrichment
-    def entities(self, limit: int | None = 1000, offset: int = 0, type: str | None = None) -> list[EntityRow]: ...
+    def entities(self, limit: int | None = 1000, offset: int = 0, type: str | Sequence[str] | None = None) -> list[EntityRow]: ...
     def get_entity(self, entity_id: int) -> EntityRow: ...
     def entity_names(self, ids: Iterable[int]) -> dict[int, str]: ...
     def quotes(self, speaker: str | None = None, article_id: str | None = None, limit: int | None = 1000,

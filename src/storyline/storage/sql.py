@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
@@ -501,8 +501,10 @@ class SQLStore:
         return out
 
     # --- enrichment listings ---------------------------------------------------------------
-    def entities(self, limit: int | None = 1000, offset: int = 0, type: str | None = None) -> list[EntityRow]:
-        where, params = ("WHERE e.type = ?", [type.upper()]) if type else ("", [])  # "person" finds PERSON
+    def entities(self, limit: int | None = 1000, offset: int = 0, type: str | Sequence[str] | None = None) -> list[EntityRow]:
+        """Entities, most mentioned first; of one type (``"person"`` finds PERSON) or of any of several."""
+        types = [t.upper() for t in ([type] if isinstance(type, str) else type or []) if t]
+        where, params = (f"WHERE e.type IN ({','.join('?' * len(types))})", types) if types else ("", [])
         rows = self._all(f"SELECT e.* FROM entities e {where} ORDER BY e.count DESC, e.name{self.C}, e.id LIMIT ? OFFSET ?",
                          [*params, *self._limit(limit, offset)])  # fmt: skip
         return self._entity_dicts(rows)

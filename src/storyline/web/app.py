@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import BadParameter, NotFound, StoreBusy, StorylineError
-from ..meaning import MeaningSearch
+from ..searching import MeaningSearch
 from ..settings import Settings
 from ..storage import store_errors, store_failure
 from . import api, pages, views

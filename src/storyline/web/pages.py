@@ -194,7 +194,7 @@ def entities(request: Request, kind: Opt = None, offset: Annotated[int, Query(ge
     state = request.app.state
     limit = int(state.settings.page_size)
     data = views.entities(state.store, kind, limit, offset)
-    title = {"person": "People", "organisation": "Organisations", "place": "Places"}.get(kind or "", "Who and where")
+    title = data["kinds"][kind].capitalize() if kind in data["kinds"] else "Who and where"
     return render(request, "entities.html", title=title, offset=offset, limit=limit, **data)
 
 
@@ -222,7 +222,7 @@ def search(
         if q.strip() or not any(filters.values()):
             data = views.search(state.store, state.meaning, q, mode, limit, offset, filters)
         else:  # no words, but filters: every article they let through
-            data = views.browse(state.store, limit, offset, filters)
+            data = views.browse(state.store, mode, limit, offset, filters)
     except BadParameter as exc:  # the form again, as filled in, with what is wrong: not a bare error page
         shown = {k: CONTROL.sub("", v) if v else v for k, v in
                  {"q": q, "since": since, "until": until, "outlet": outlet, "language": language}.items()}  # fmt: skip

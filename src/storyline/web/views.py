@@ -25,10 +25,9 @@ from typing import Any
 
 from ..errors import BadParameter
 from ..export import article_dict, quote_dicts
-from ..meaning import MeaningUnavailable
 from ..models import Article, Event
 from ..reading import CONTROL
-from ..storage import check_period
+from ..searching import MeaningUnavailable, search_articles
 from . import charts
 
 MAX_OFFSET = 10**12  # beyond any store; an offset past SQLite's 64-bit integers would fail the query
@@ -293,38 +292,53 @@ def day(name: str, value: str | None) -> str | None:
         raise BadParameter(name, f"{value[:40]!r} is not a date; write it YYYY-MM-DD") from None
 
 
-ENTITY_KINDS = {"person": "PERSON", "organisation": "ORG", "place": "GPE"}  # the entities page's filters
+# the entities page's kinds: (its label, the entity types it holds); "every kind" is all three together
+ENTITY_KINDS = {"person": ("people", ("PERSON",)), "organisation": ("organisations", ("ORG",)),
+                "place": ("places", ("GPE", "LOC", "FAC"))}  # fmt: skip
 
 
 def entities(store: Any, kind: str | None, limit: int, offset: int) -> dict:
-    """The entities page: people, organisations and places (or every kind), most mentioned first; each with how many
-    articles mention it. An unknown ``kind`` is a BadParameter that names the known ones."""
+    """The entities page: people, organisations and places (of one kind, or all three), most mentioned first; each
+    with how many articles mention it. An unknown ``kind`` is a BadParameter that names the known ones."""
     if kind and kind not in ENTITY_KINDS:
-        raise BadParameter("kind", f"is one of {', '.join(ENTITY_KINDS)}, or left out for every kind")
-    rows = store.entities(limit=limit + 1, offset=offset, type=ENTITY_KINDS.get(kind or ""))
+        raise BadParameter("kind", f"is {kind!r}; give one of {', '.join(ENTITY_KINDS)}, or none for all three")
+    types = ENTITY_KINDS[kind][1] if kind else [t for _, held in ENTITY_KINDS.values() for t in held]
+    rows = store.entities(limit=limit + 1, offset=offset, type=types)
     shown = [{k: r[k] for k in ("id", "name", "type", "aliases", "count")} | {"articles": len(r["articles"])}
              for r in rows[:limit]]  # fmt: skip
-    return {"kind": kind or None, "kinds": list(ENTITY_KINDS), "entities": shown, "more": len(rows) > limit}
+    return {"kind": kind or None, "kinds": {k: label for k, (label, _) in ENTITY_KINDS.items()}, "entities": shown,
+            "more": len(rows) > limit}  # fmt: skip
 
 
 def outlets(store: Any, limit: int, offset: int) -> dict:
-    """The outlets page: articles per outlet, most first, with copies, undated articles and the dates covered; each
-    with the value the search form's outlet filter takes for it (its name, else its domain)."""
-    rows = store.outlet_counts()
-    shown = [dict(r) | {"filter": r["outlet"] or r["outlet_domain"]} for r in rows[offset : offset + limit]]
-    return {"outlets": shown, "more": len(rows) > offset + limit, "total": len(rows)}
+    """The outlets page: articles per outlet, most first, with copies, undated articles and the dates covered. An
+    outlet is one row whatever its domains (as the search form lists it, :func:`outlet_choices`), with the value
+    the search's outlet filter takes for it (its name, else its domain), which finds all its articles."""
+    merged: dict[str, dict] = {}
+    for r in store.outlet_counts():
+        shown = r["outlet"] or r["outlet_domain"]
+        row = merged.setdefault((shown or "").lower(), {"outlet": r["outlet"], "filter": shown, "domains": [],
+                                                        "articles": 0, "copies": 0, "undated": 0, "first": None,
+                                                        "last": None})  # fmt: skip
+        if r["outlet_domain"] and r["outlet_domain"] not in row["domains"]:
+            row["domains"].append(r["outlet_domain"])
+        for key in ("articles", "copies", "undated"):
+            row[key] += r[key]
+        row["first"] = min(d for d in (row["first"], r["first"]) if d) if row["first"] or r["first"] else None
+        row["last"] = max(d for d in (row["last"], r["last"]) if d) if row["last"] or r["last"] else None
+    rows = sorted(merged.values(), key=lambda r: (-r["articles"], r["filter"] is None, (r["filter"] or "").lower()))
+    return {"outlets": rows[offset : offset + limit], "more": len(rows) > offset + limit, "total": len(rows)}
 
 
-def browse(store: Any, limit: int, offset: int, filters: dict) -> dict:
+def browse(store: Any, mode: str, limit: int, offset: int, filters: dict) -> dict:
     """The articles a search with filters and no words lists: every article the filters let through, oldest first
     (the search form used to show nothing)."""
     refuse_controls(filters.items())
-    check_period(filters.get("since"), filters.get("until"))
-    rows = store.list_articles(limit + 1, offset, **filters)
-    results = [{"id": r["id"], "title": r["title"], "outlet": r["outlet"] or r["outlet_domain"], "published": r["published"],
-                "language": r["language"], "event_id": r["event_id"], "snippet": "", "highlights": []}
+    rows = store.list_articles(limit + 1, offset, **filters)  # checks the period as a search does
+    results = [{"id": r["id"], "title": r["title"], "outlet": r["outlet"], "published": r["published"],
+                "language": r["language"], "event_id": r["event_id"], "score": None, "snippet": "", "highlights": []}
                for r in rows[:limit]]  # fmt: skip
-    return {"q": "", "mode": "words", "filters": filters, "results": results, "more": len(rows) > limit,
+    return {"q": "", "mode": mode, "filters": filters, "results": results, "more": len(rows) > limit,
             "error": None, "browse": True}  # fmt: skip
 
 
@@ -355,18 +369,12 @@ def search(store: Any, meaning: Any, q: str, mode: str, limit: int, offset: int,
     A query or filter holding a control character (``%00``) is a BadParameter.
     """
     refuse_controls([("q", q), *filters.items()])
-    check_period(filters.get("since"), filters.get("until"))
     out: dict[str, Any] = {"q": q, "mode": mode, "filters": filters, "results": [], "more": False, "error": None,
                            "browse": False}  # fmt: skip
-    if not q.strip():
+    try:
+        rows = [dict(r) for r in search_articles(store, meaning, q, mode, limit + 1, offset, **filters)]
+    except MeaningUnavailable as exc:
+        out["error"] = str(exc)
         return out
-    if mode == "meaning":
-        try:
-            rows = meaning.hits(q, limit + 1, offset, **filters)
-        except MeaningUnavailable as exc:
-            out["error"] = str(exc)
-            return out
-    else:
-        rows = [dict(r) for r in store.search(q, limit + 1, offset, **filters)]
     out["results"], out["more"] = rows[:limit], len(rows) > limit
     return out

@@ -1,4 +1,5 @@
-"""Search by meaning: embed the query like the articles were embedded, rank stored vectors.
+"""Search: by words (the store's full-text index) or by meaning (the query embedded like the articles were,
+ranked against the stored vectors); :func:`search_articles` is the one entry of the CLI and the web.
 
 The article vectors (headline and lead, unit length) are loaded from the store
 once into one matrix and reloaded when the number of articles changes, so a
@@ -19,7 +20,23 @@ import numpy as np
 
 from .errors import ModelMissing, StorylineError
 from .metadata import domain_named
-from .storage import SearchHit
+from .storage import SearchHit, check_period
+
+
+def search_articles(store: Any, meaning: MeaningSearch | None, query: str, mode: str, limit: int, offset: int = 0,
+                    **filters: Any) -> list[SearchHit]:  # fmt: skip
+    """The articles matching ``query``, best first: by its words (``mode`` "words": the store's full-text search,
+    a snippet around the words found) or by meaning ("meaning": every article ranked by the cosine of its
+    headline and lead with the query's). No words find nothing; a period whose end comes before its start is a
+    BadParameter either way, and a search by meaning that cannot run here a :class:`MeaningUnavailable`."""
+    check_period(filters.get("since"), filters.get("until"))
+    if not query.strip() or limit <= 0:
+        return []
+    if mode == "meaning":
+        if meaning is None:
+            raise MeaningUnavailable("search by meaning is not set up here")
+        return meaning.hits(query, limit, offset, **filters)
+    return store.search(query, limit, offset, **filters)
 
 
 class MeaningUnavailable(StorylineError):
@@ -68,6 +85,8 @@ class MeaningSearch:
 
     def search(self, query: str, limit: int, offset: int = 0, **filters: Any) -> list[dict]:
         """Articles closest in meaning to ``query``, best first, as ``{id, score}``, filters applied."""
+        if limit <= 0:
+            return []
         vec = self.embed(query)
         with self._lock:
             self._load()
@@ -94,7 +113,6 @@ class MeaningSearch:
             if len(out) >= limit:
                 break
         return out
-
 
     def hits(self, query: str, limit: int, offset: int = 0, **filters: Any) -> list[SearchHit]:
         """:meth:`search`'s articles as the store's word search gives its hits, the snippet the first sentence and
