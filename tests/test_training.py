@@ -138,8 +138,9 @@ def test_cross_validation_asks_for_two_folds_and_two_stories_and_says_how_many_f
     for command, value in (("eval", "-1"), ("eval", "1"), ("train", "1")):
         result = CliRunner().invoke(app, [command, str(gold), "--cv", value])
         assert result.exit_code == 2 and "Invalid value for '--cv'" in result.output
-    alone = CliRunner().invoke(app, ["eval", str(gold), "--repeats", "3"])  # folds drawn three ways, but no folds
-    assert alone.exit_code == 2 and "give --cv K with it" in alone.output
+    for args in (["eval", str(gold), "--repeats", "3"], ["train", str(gold), "--cv", "0", "--repeats", "3"]):
+        alone = CliRunner().invoke(app, args)  # folds drawn three ways, but no folds
+        assert alone.exit_code == 2 and "give --cv K with it" in alone.output, args
 
 
 def test_too_few_labels_to_learn_from_is_a_named_error():
@@ -575,3 +576,18 @@ def test_an_empty_label_and_a_null_one_are_the_same_label_when_an_id_comes_twice
     data, warnings = _load_rows(tmp_path / "mine.jsonl", rows)
     assert not any("other labels" in w for w in warnings)
     assert sorted(data.event.values()) == ["ferry", "strike", "strike"]
+
+
+def test_train_draws_the_folds_as_many_ways_as_asked(tmp_path, monkeypatch):
+    import storyline.labelled
+
+    a, b = labelled(), labelled()
+    b.name = "theirs.jsonl"
+    monkeypatch.setattr(storyline.labelled, "load_labelled", lambda path, *args, **kwargs: a if "mine" in str(path) else b)
+    for name in ("mine.jsonl", "theirs.jsonl"):
+        (tmp_path / name).write_text("")
+    result = CliRunner().invoke(app, ["train", str(tmp_path / "mine.jsonl"), str(tmp_path / "theirs.jsonl"), "--cv", "2",
+                                      "--repeats", "2", "--out", str(tmp_path / "m.json")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "x2" in result.output and "draw 2: events " in " ".join(result.output.split())
+    assert Models.load(tmp_path / "m.json").scores[a.name]["repeats"] == 2

@@ -467,6 +467,7 @@ def _folds(value: int) -> int:
     return value
 
 
+Repeats = Annotated[int, typer.Option("--repeats", min=1, help="With --cv: draw the folds this many ways and average over them all (each draw's F1 is shown too).")]
 Cache = Annotated[Path | None, typer.Option("--cache", help="Folder keeping the enriched labelled articles between runs (one store per file).")]
 
 
@@ -496,7 +497,7 @@ def eval_cmd(
     train: Annotated[list[Path] | None, typer.Option("--train", help="Fit the models on this labelled file (repeatable) and score GOLD with them.", exists=True, dir_okay=False)] = None,
     with_baselines: Annotated[bool, typer.Option("--baselines", help="Also score every article alone, and TF-IDF, MiniLM and the two with names (combined) average link (with --cv, on the same folds too).")] = False,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the shuffled ingest order.")] = 0,
-    repeats: Annotated[int, typer.Option("--repeats", min=1, help="With --cv: draw the folds this many ways and average over them all (each draw's F1 is shown too).")] = 1,
+    repeats: Repeats = 1,
     cache: Cache = None,
     as_json: AsJsonObject = False,
 ) -> None:
@@ -540,6 +541,7 @@ def train_cmd(
     out_file: Annotated[Path, typer.Option("--out", help="Where to write the models (JSON).")] = Path("storyline-model.json"),
     cv: Annotated[int, typer.Option("--cv", min=0, callback=_folds, help="Grouped K-fold by story on each file, the other files always in training (0: off).")] = 5,
     kind: Annotated[str, typer.Option("--kind", help="logistic (generalises best) or trees (gradient-boosted, closer fit).")] = "logistic",
+    repeats: Repeats = 1,
     cache: Cache = None,
 ) -> None:
     """Fit the event and story models to labelled news and print each feature's weight.
@@ -558,16 +560,18 @@ def train_cmd(
         raise OutputError(out_file, "a folder, not a file")
     if kind not in KINDS:  # before the labelled files are read, not after
         raise SettingsError(f"--kind {kind!r}: choose one of {', '.join(KINDS)}")
+    if repeats > 1 and not cv:
+        raise typer.BadParameter("--repeats draws the folds of --cv several ways; give --cv K with it")
     sets = _labelled(labelled, cache)
     models = fit(sets, settings, kind)
     for i, data in enumerate(sets if cv else []):
         try:
-            result = cross_validate(data, cv, settings, extra=tuple(sets[:i] + sets[i + 1:]), kind=kind)
+            result = cross_validate(data, cv, settings, extra=tuple(sets[:i] + sets[i + 1:]), kind=kind, repeats=repeats)
         except InputError as exc:  # the fit on all the labels stands; only its out-of-fold figures are missing
             _say(err, f"warning: no cross-validated figures for {data.name}: {exc}")
             continue
         models.scores[data.name] = result
-        show_scores(out, {"file": data.name, "articles": result["articles"], f"cv {result['folds']}-fold": result["ingest"]})
+        show_scores(out, {"file": data.name, "articles": result["articles"], "cv": result})
     try:
         models.save(out_file)
     except OSError as exc:
