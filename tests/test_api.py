@@ -662,6 +662,19 @@ def test_entities_are_filtered_by_one_type_or_several(web_store):
     assert places == {"Port Aldine", "Velmora", "Ostrand City"}
     assert {e["type"] for e in web_store.entities(type="person")} == {"PERSON"}  # one type, in any case
     assert len(web_store.entities(type=[])) == len(web_store.entities())
+    assert {e["name"] for e in web_store.entities(type="place")} == places  # a reader's kind: GPE, LOC and FAC
+    assert [e["name"] for e in web_store.entities(type="Organisation")] == ["Kessel Council"]
+
+
+def test_the_entities_api_and_cli_take_a_readers_kind_as_the_page_does(client, store_url):
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    listed = client.get("/api/entities?type=place").json()["items"]
+    assert {e["name"] for e in listed} == {"Port Aldine", "Velmora", "Ostrand City"}
+    shown = json.loads(CliRunner().invoke(app, ["entities", "--type", "organisation", "--db", store_url, "--json"]).output)
+    assert [e["name"] for e in shown] == ["Kessel Council"]
 
 
 def test_an_outlet_on_two_domains_is_one_row_whose_link_finds_all_its_articles(client, store):

@@ -313,7 +313,7 @@ def export_cmd(
 @app.command()
 def entities(
     db: Db = None,
-    type: Annotated[str | None, typer.Option("--type", help="Only this type: PERSON, ORG, GPE ...")] = None,
+    type: Annotated[str | None, typer.Option("--type", help="Only this type: PERSON, ORG, GPE ..., or person, organisation, place (GPE, LOC and FAC).")] = None,
     limit: Limit = 200,
     as_json: AsJson = False,
     as_jsonl: AsJsonl = False,

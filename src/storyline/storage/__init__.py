@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import StoreError
 from .base import (
+    ENTITY_KINDS,
     ArticleRow,
     EntityRow,
     FigureRow,
@@ -30,6 +31,7 @@ from .files import store_failure as sqlite_failure
 from .sqlite import SQLiteStore
 
 __all__ = [
+    "ENTITY_KINDS",
     "ArticleRow", "EntityRow", "FigureRow", "OutletRow", "QuoteRow", "SQLiteStore", "SearchHit", "Store",
     "check_period", "check_target", "copy_store", "fields_of", "highlight", "is_postgres",
     "is_store_failure", "open_store", "redact", "sqlite_path", "store_errors", "store_failure",

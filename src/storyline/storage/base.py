@@ -53,6 +53,11 @@ class OutletRow(TypedDict):
     last: str | None
 
 
+# the kinds a reader names entities by, as the recogniser's types: a filter on "place" finds GPE, LOC and FAC
+ENTITY_KINDS: dict[str, tuple[str, ...]] = {"person": ("PERSON",), "organisation": ("ORG",), "organization": ("ORG",),
+                                            "place": ("GPE", "LOC", "FAC")}  # fmt: skip
+
+
 class EntityRow(TypedDict):
     id: int
     name: str

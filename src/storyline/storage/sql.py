@@ -27,6 +27,7 @@ from ..models import WEAK_DATE_HOW, Article, Event, Story
 from . import rows as R
 from .base import (
     COUNTED,
+    ENTITY_KINDS,
     ArticleRow,
     EntityRow,
     FigureRow,
@@ -502,8 +503,10 @@ class SQLStore:
 
     # --- enrichment listings ---------------------------------------------------------------
     def entities(self, limit: int | None = 1000, offset: int = 0, type: str | Sequence[str] | None = None) -> list[EntityRow]:
-        """Entities, most mentioned first; of one type (``"person"`` finds PERSON) or of any of several."""
-        types = [t.upper() for t in ([type] if isinstance(type, str) else type or []) if t]
+        """Entities, most mentioned first; of one type or of any of several, each a recogniser's type in any case
+        (``"gpe"`` finds GPE) or a reader's kind (:data:`~.base.ENTITY_KINDS`: ``"place"`` finds GPE, LOC and FAC)."""
+        given = [type] if isinstance(type, str) else list(type or [])
+        types = sorted({k for t in given if t for k in ENTITY_KINDS.get(t.lower(), (t.upper(),))})
         where, params = (f"WHERE e.type IN ({','.join('?' * len(types))})", types) if types else ("", [])
         rows = self._all(f"SELECT e.* FROM entities e {where} ORDER BY e.count DESC, e.name{self.C}, e.id LIMIT ? OFFSET ?",
                          [*params, *self._limit(limit, offset)])  # fmt: skip

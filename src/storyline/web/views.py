@@ -292,22 +292,18 @@ def day(name: str, value: str | None) -> str | None:
         raise BadParameter(name, f"{value[:40]!r} is not a date; write it YYYY-MM-DD") from None
 
 
-# the entities page's kinds: (its label, the entity types it holds); "every kind" is all three together
-ENTITY_KINDS = {"person": ("people", ("PERSON",)), "organisation": ("organisations", ("ORG",)),
-                "place": ("places", ("GPE", "LOC", "FAC"))}  # fmt: skip
+ENTITY_LABELS = {"person": "people", "organisation": "organisations", "place": "places"}  # the entities page's kinds
 
 
 def entities(store: Any, kind: str | None, limit: int, offset: int) -> dict:
     """The entities page: people, organisations and places (of one kind, or all three), most mentioned first; each
     with how many articles mention it. An unknown ``kind`` is a BadParameter that names the known ones."""
-    if kind and kind not in ENTITY_KINDS:
-        raise BadParameter("kind", f"is {kind!r}; give one of {', '.join(ENTITY_KINDS)}, or none for all three")
-    types = ENTITY_KINDS[kind][1] if kind else [t for _, held in ENTITY_KINDS.values() for t in held]
-    rows = store.entities(limit=limit + 1, offset=offset, type=types)
+    if kind and kind not in ENTITY_LABELS:
+        raise BadParameter("kind", f"is {kind!r}; give one of {', '.join(ENTITY_LABELS)}, or none for all three")
+    rows = store.entities(limit=limit + 1, offset=offset, type=kind or list(ENTITY_LABELS))  # kinds: storage.ENTITY_KINDS
     shown = [{k: r[k] for k in ("id", "name", "type", "aliases", "count")} | {"articles": len(r["articles"])}
              for r in rows[:limit]]  # fmt: skip
-    return {"kind": kind or None, "kinds": {k: label for k, (label, _) in ENTITY_KINDS.items()}, "entities": shown,
-            "more": len(rows) > limit}  # fmt: skip
+    return {"kind": kind or None, "kinds": ENTITY_LABELS, "entities": shown, "more": len(rows) > limit}
 
 
 def outlets(store: Any, limit: int, offset: int) -> dict:
