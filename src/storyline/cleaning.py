@@ -455,9 +455,12 @@ def _not_a_credit(s: str) -> bool:
 def _is_date_header(s: str) -> bool:
     """A line that is a date (with year) plus at most a few words: a header, not a sentence with a date in it (nor
     a story's dateline, "MOSCOW (Reuters) -": see :func:`~storyline.agencies.dateline`)."""
-    if not _DATE.search(s) or len(s) > 160:
+    if len(s) > 160:  # before the scan: most lines that reach here are paragraphs of the article
         return False
-    rest = _DATE_WORDS.sub(" ", _DATE.sub(" ", s))
+    rest, dates = _DATE.subn(" ", s)
+    if not dates:
+        return False
+    rest = _DATE_WORDS.sub(" ", rest)
     leftover = [w for w in re.split(r"[\s|,.:;()\-—–/]+", rest) if w]
     if any(w.lower() in _TOLD for w in leftover):  # "Ellwood died on March 3, 2024.": a sentence tells, a header dates
         return False

@@ -292,12 +292,12 @@ def cross_validate(data: Labelled, k: int, settings: Settings | None = None, shu
                          "after another, and these labels have only one",
                          "Label articles of more stories, or leave cross-validation off (--cv 0)")  # fmt: skip
     k = min(k, groups)
-    results, draws = [], []
+    results, draws, every = [], [], {a.id for a in data.articles}
     compared: dict[str, list[tuple[int, dict]]] = {}
     for r in range(repeats):
         drawn = []
         for i, held in enumerate(folds(data, k, seed=r), 1):
-            train = data.subset({a.id for a in data.articles} - held)
+            train = data.subset(every - held)
             try:
                 models = fit([train, *extra], settings, kind)
             except InputError as exc:  # the labels of the other folds alone: said so, or the whole file seems at fault

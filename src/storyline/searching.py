@@ -30,7 +30,7 @@ def search_articles(store: Any, meaning: MeaningSearch | None, query: str, mode:
     headline and lead with the query's). No words find nothing; a period whose end comes before its start is a
     BadParameter either way, and a search by meaning that cannot run here a :class:`MeaningUnavailable`."""
     check_period(filters.get("since"), filters.get("until"))
-    if not query.strip() or limit <= 0:
+    if not query.strip():
         return []
     if mode == "meaning":
         if meaning is None:
@@ -117,11 +117,9 @@ class MeaningSearch:
     def hits(self, query: str, limit: int, offset: int = 0, **filters: Any) -> list[SearchHit]:
         """:meth:`search`'s articles as the store's word search gives its hits, the snippet the first sentence and
         the score the cosine (no words are highlighted: none need match)."""
-        return [SearchHit(id=h["article"].id, title=h["article"].title, outlet=h["article"].outlet,
-                          published=h["article"].published, language=h["article"].language,
-                          event_id=h["article"].event_id, score=h["score"], snippet=h["article"].first_sentence(),
-                          highlights=[])
-                for h in self.search(query, limit, offset, **filters)]  # fmt: skip
+        return [SearchHit(id=a.id, title=a.title, outlet=a.outlet, published=a.published, language=a.language,
+                          event_id=a.event_id, score=h["score"], snippet=a.first_sentence(), highlights=[])
+                for h in self.search(query, limit, offset, **filters) for a in [h["article"]]]  # fmt: skip
 
 
 def _passes(article: Any, filters: dict[str, Any], domain: str | None = None) -> bool:

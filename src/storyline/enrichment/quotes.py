@@ -229,6 +229,7 @@ class _Finder:
 
     def __init__(self, text: str, mentions: list[Mention], wire: Iterable[str]):
         self.text = text
+        self._paras = _paragraphs(text)  # (start, end) of each paragraph
         wire = list(wire)
         self.mentions = sorted((m for m in mentions if m.label in ("PERSON", "ORG") and not _agency(m, wire)),
                                key=lambda m: m.start)  # fmt: skip
@@ -314,7 +315,7 @@ class _Finder:
             for found in (_HONORIFIC.search(before), _GENDER_BEFORE.search(before), _GENDER_AFTER.match(self.text, m.end)):
                 if found:
                     votes[m.name] = votes.get(m.name, 0) + (2 if found["m"] else -2)
-        for p0, p1 in _paragraphs(self.text):
+        for p0, p1 in self._paras:
             spans = _quote_spans(self.text, p0, p1)
             spans += _single_spans(self.text, p0, p1, spans)
             for s0, s1 in _segments(self.text, p0, p1, sorted(spans)):
@@ -376,7 +377,7 @@ class _Finder:
             return None  # a spokesman, an official, an analyst is seldom the one the text was about
         if re.match(r"\s+(?:of|for|at)\s", self.text[who.end :]):
             return None  # "the mayor of Orsund": an office the text names in full, not one it refers back to
-        starts = [p0 for p0, _ in _paragraphs(self.text) if p0 <= who.start]
+        starts = [p0 for p0, _ in self._paras if p0 <= who.start]
         since = starts[-2] if len(starts) > 1 else 0
         before = [h for h in self.history if since <= h[0] < who.start and h[1] in self._contexts]
         latest = max(before, key=lambda h: (h[0], h[2]), default=None)
@@ -433,7 +434,8 @@ class _Finder:
 
     def _words(self, a: int, b: int) -> int:
         """The words in [a, b), a name counting as one ("Al Noor's chief executive, Khalid Al Mansoori,": four)."""
-        named = sum(len(m.text.split()) - 1 for m in self.mentions if a <= m.start and m.end <= b)
+        named = sum(len(m.text.split()) - 1 for m in self.mentions[bisect.bisect_left(self._starts, a) :
+                                                                   bisect.bisect_left(self._starts, b)] if m.end <= b)
         return len(self.text[a:b].split()) - named
 
     def from_tail(self, a: int, b: int) -> tuple[str, str] | None:
@@ -468,7 +470,7 @@ class _Finder:
     # ---- the pass
 
     def run(self) -> list[Quote]:
-        for para, (p0, p1) in enumerate(_paragraphs(self.text)):
+        for para, (p0, p1) in enumerate(self._paras):
             spans = _quote_spans(self.text, p0, p1)
             spans = sorted(spans + _single_spans(self.text, p0, p1, spans))
             self.spans.extend(spans)

@@ -96,8 +96,9 @@ def share_a_name(x: np.ndarray) -> np.ndarray:
     A story is the same protagonists and subject over time, never merely the same kind of happening: two events
     that share no name are not one story, however alike their words and vectors (the packaged model linked eight
     children's accidental shootings in eight cities, none naming anyone, into one story). Such a pair is never
-    linked directly (a story may still hold both through a third event that names something of each). The story model is fitted on all pairs all the same: fitted only on those sharing a name, it scored
-    ECB+ dev's stories out of fold 0.975 against 0.983."""
+    linked directly (a story may still hold both through a third event that names something of each). The story
+    model is fitted on all pairs all the same: fitted only on those sharing a name, it scored ECB+ dev's stories
+    out of fold 0.975 against 0.983."""
     return (x[:, NAMED_IN_COMMON] > 0).any(axis=1)
 
 

@@ -310,19 +310,17 @@ def outlets(store: Any, limit: int, offset: int) -> dict:
     """The outlets page: articles per outlet, most first, with copies, undated articles and the dates covered. An
     outlet is one row whatever its domains (as the search form lists it, :func:`outlet_choices`), with the value
     the search's outlet filter takes for it (its name, else its domain), which finds all its articles."""
-    merged: dict[str, dict] = {}
+    grouped: dict[str, list] = defaultdict(list)
     for r in store.outlet_counts():
-        shown = r["outlet"] or r["outlet_domain"]
-        row = merged.setdefault((shown or "").lower(), {"outlet": r["outlet"], "filter": shown, "domains": [],
-                                                        "articles": 0, "copies": 0, "undated": 0, "first": None,
-                                                        "last": None})  # fmt: skip
-        if r["outlet_domain"] and r["outlet_domain"] not in row["domains"]:
-            row["domains"].append(r["outlet_domain"])
-        for key in ("articles", "copies", "undated"):
-            row[key] += r[key]
-        row["first"] = min(d for d in (row["first"], r["first"]) if d) if row["first"] or r["first"] else None
-        row["last"] = max(d for d in (row["last"], r["last"]) if d) if row["last"] or r["last"] else None
-    rows = sorted(merged.values(), key=lambda r: (-r["articles"], r["filter"] is None, (r["filter"] or "").lower()))
+        grouped[(r["outlet"] or r["outlet_domain"] or "").lower()].append(r)
+    rows = []
+    for parts in grouped.values():
+        first, days = parts[0], [d for r in parts for d in (r["first"], r["last"]) if d]
+        rows.append({"outlet": first["outlet"], "filter": first["outlet"] or first["outlet_domain"],
+                     "domains": list(dict.fromkeys(r["outlet_domain"] for r in parts if r["outlet_domain"])),
+                     **{key: sum(r[key] for r in parts) for key in ("articles", "copies", "undated")},
+                     "first": min(days, default=None), "last": max(days, default=None)})  # fmt: skip
+    rows.sort(key=lambda r: (-r["articles"], r["filter"] is None, (r["filter"] or "").lower()))
     return {"outlets": rows[offset : offset + limit], "more": len(rows) > offset + limit, "total": len(rows)}
 
 
