@@ -646,6 +646,29 @@ def test_look_alikes_that_state_other_numbers_are_told_apart(settings):
     assert p_same > p_other
 
 
+def test_numbers_and_facts_of_two_events_are_counted_over_pairs_of_their_reports(settings):
+    """Two events of two reports each, where one pair of reports (one of each event) states the same sum: a
+    quarter of the pairs agree, so ``numbers_differ`` is 0.75, and with a quote two reports of one and one of
+    the other hold, ``facts`` is 0.5. All or nothing, they were 0 and 1: two events of a dozen reports each nearly
+    always share some number somewhere, and every merge of two such events looked like one happening's."""
+    from collections import Counter
+
+    arts = [article(i, f"Lindau jewellery raid nets {s} million, {g}-year-old guard hurt",
+                    "Robbers took watches from the Lindau jewellery shop.", "2023-09-09")
+            for i, s, g in (("a1", 80, 41), ("a2", 81, 42), ("b1", 80, 19), ("b2", 12, 19))]
+    index = EventIndex(settings)
+    index.register([Traits.of(a) for a in arts])
+    one, other = index.singles["a1"].copy(), index.singles["b1"].copy()
+    one.add(index.singles["a2"])
+    other.add(index.singles["b2"])
+    one.facts, other.facts = Counter({"quote": 2}), Counter({"quote": 1, "figure": 1})
+    row = event_features(one, other)
+    assert row[EVENT_FEATURES.index("numbers_differ")] == pytest.approx(0.75)
+    assert row[EVENT_FEATURES.index("facts")] == pytest.approx(0.5)
+    singles = event_features(index.singles["a1"], index.singles["b1"]), event_features(index.singles["a1"], index.singles["b2"])
+    assert [r[EVENT_FEATURES.index("numbers_differ")] for r in singles] == [0.0, 1.0]  # two reports: all or nothing
+
+
 def test_a_named_period_overlapping_a_span_is_found_as_the_definition_finds_it():
     """``bridged`` asks whether a period that a cluster's texts name overlaps the other's strongly dated span;
     looked up in the merged periods, the answer is the plain definition's."""

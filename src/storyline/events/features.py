@@ -566,10 +566,13 @@ class Aggregate:
 
     The six bags (:data:`BAG_FIELDS`) are kept as one, each field's ids offset by
     :data:`FIELD_SHIFT` bits, so a cluster is folded and compared with others in one
-    sparse operation for all six; :meth:`field` reads one of them.
+    sparse operation for all six; :meth:`field` reads one of them. The numbers bag is not weighted: each member
+    counts 1 for each number it states, so that the product of two clusters' counts the pairs of members sharing
+    each (see ``numbers_differ`` in :mod:`.pairs`).
     """
 
-    __slots__ = ("id", "members", "bags", "facts", "days", "strong", "vsum", "refs", "follows", "named", "named_full", "cache")
+    __slots__ = ("id", "members", "bags", "facts", "days", "strong", "vsum", "refs", "follows", "named", "named_full",
+                 "numbered", "cache")
 
     def __init__(self, ident: str):
         self.id = ident
@@ -583,6 +586,7 @@ class Aggregate:
         self.vsum: np.ndarray | None = None
         self.named: Counter = Counter()  # person id -> how many members name them
         self.named_full: Counter = Counter()  # the same by full canonical name (see Profile.full_people)
+        self.numbered = 0  # how many members state numbers in headline and lead
         self.cache: dict = {}  # figures derived from the sums (see .pairs); cleared when a member is added
 
     @classmethod
@@ -591,7 +595,9 @@ class Aggregate:
         it has so far weighs too: later articles may share it."""
         agg = cls(p.id)
         agg.members.append(p.id)
-        terms, words, actors, places, numbers = _units([p.terms, p.words, p.actors, p.places, p.numbers], lexicon)
+        terms, words, actors, places = _units([p.terms, p.words, p.actors, p.places], lexicon)
+        numbers = Bag(p.numbers.ids, np.ones(len(p.numbers), np.float32))  # counted, not weighed: see .pairs
+        agg.numbered = int(len(p.numbers) > 0)
         agg.bags = joined({"terms": terms, "words": words, "actors": actors, "places": places,
                            "statements": p.statement_ids, "numbers": numbers})
         agg.refs = list(p.refs)
@@ -624,6 +630,7 @@ class Aggregate:
             self.facts.update(other.facts)
             self.named.update(other.named)
             self.named_full.update(other.named_full)
+            self.numbered += other.numbered
             self.days.extend(other.days)
             if other.vsum is not None:
                 self.vsum = other.vsum.copy() if self.vsum is None else self.vsum + other.vsum

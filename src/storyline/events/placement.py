@@ -757,6 +757,7 @@ def _without(agg: Aggregate, *parts: Aggregate) -> Aggregate:
         setattr(out, name, getattr(agg, name) - _counted(parts, name))
     for name in ("days", "refs", "follows"):  # lists whose order nothing reads
         setattr(out, name, list((Counter(getattr(agg, name)) - _counted(parts, name)).elements()))
+    out.numbered = agg.numbered - sum(part.numbered for part in parts)
     out.strong = agg.strong  # the span may only shrink; kept as an upper bound
     out.vsum = agg.vsum
     for part in parts:  # a part without an embedding added nothing to the sum
