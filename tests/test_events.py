@@ -4,6 +4,7 @@ import copy
 import math
 import os
 import random
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -651,8 +652,6 @@ def test_numbers_and_facts_of_two_events_are_counted_over_pairs_of_their_reports
     quarter of the pairs agree, so ``numbers_differ`` is 0.75, and with a quote two reports of one and one of
     the other hold, ``facts`` is 0.5. All or nothing, they were 0 and 1: two events of a dozen reports each nearly
     always share some number somewhere, and every merge of two such events looked like one happening's."""
-    from collections import Counter
-
     arts = [article(i, f"Lindau jewellery raid nets {s} million, {g}-year-old guard hurt",
                     "Robbers took watches from the Lindau jewellery shop.", "2023-09-09")
             for i, s, g in (("a1", 80, 41), ("a2", 81, 42), ("b1", 80, 19), ("b2", 12, 19))]

@@ -566,9 +566,10 @@ class Aggregate:
 
     The six bags (:data:`BAG_FIELDS`) are kept as one, each field's ids offset by
     :data:`FIELD_SHIFT` bits, so a cluster is folded and compared with others in one
-    sparse operation for all six; :meth:`field` reads one of them. The numbers bag is not weighted: each member
-    counts 1 for each number it states, so that the product of two clusters' counts the pairs of members sharing
-    each (see ``numbers_differ`` in :mod:`.pairs`).
+    sparse operation for all six; :meth:`field` reads one of them. Two bags are not IDF-weighted unit vectors:
+    statements are counted as the index groups them, and numbers are counted too, 1 for each number a member
+    states, so that the product of two clusters' sums counts the numbers their pairs of members share (see
+    ``numbers_differ`` in :mod:`.pairs`).
     """
 
     __slots__ = ("id", "members", "bags", "facts", "days", "strong", "vsum", "refs", "follows", "named", "named_full",
@@ -591,8 +592,8 @@ class Aggregate:
 
     @classmethod
     def single(cls, p: Profile, lexicon: Lexicon) -> Aggregate:
-        """A cluster of one article, its bags weighted by the lexicon's IDF and made unit length. A word only
-        it has so far weighs too: later articles may share it."""
+        """A cluster of one article, its bags weighted by the lexicon's IDF and made unit length (statements and
+        numbers counted instead). A word only it has so far weighs too: later articles may share it."""
         agg = cls(p.id)
         agg.members.append(p.id)
         terms, words, actors, places = _units([p.terms, p.words, p.actors, p.places], lexicon)
@@ -648,11 +649,6 @@ class Aggregate:
             return Bag(self.bags.ids[lo:hi], self.bags.vals[lo:hi])
 
         return self.kept(f"field:{name}:{last}", sliced)
-
-    def has(self, name: str) -> bool:
-        """Whether any member has something in the field ``name``."""
-        starts, i = self._field_starts(), _FIELD_AT[name]
-        return starts[i + 1] > starts[i]
 
     def _field_starts(self) -> list[int]:
         """Where each of the :data:`BAG_FIELDS` begins among the joined bags' ids, and where the last ends."""

@@ -12,9 +12,10 @@ members, at the cost of one dot product of sums. Each feature is named here, and
 - ``terms``: the same with adjacent-word phrases and entity terms, the lead counting double;
 - ``actors`` / ``places``: cosine of IDF-weighted canonical people and organisations / places;
 - ``statements``: the statements they share (one speaker saying the same thing), per pair;
-- ``facts``: the share of the pairs of their members that share a long quote or a figure (1 for two articles
-  that do); counted over pairs like the cosines, not 1 when any two members do, which two large events of one
-  kind nearly always have: see ``numbers_differ``;
+- ``facts``: the long quotes and figures the pairs of their members share, per pair, at most 1 (for two
+  articles, 1 when they share one): counted over pairs like the cosines, not 1 as soon as any two members
+  share one, which two large events of one kind nearly always do (see ``numbers_differ``). A pair sharing a
+  quote and a figure counts twice, as the sum of the counts gives it;
 - ``gap``: ``log(1 + days)`` between their date estimates; when either is unknown,
   :data:`UNKNOWN_DAYS`, neither simultaneous nor far apart. No feature says whether a date is
   known: that is a property of a collection, not of a pair (in one corpus nearly every candidate
@@ -38,8 +39,10 @@ members, at the cost of one dot product of sums. Each feature is named here, and
   the same offence in one city, are two happenings). Not by surname: two shootings a day apart often have people who share only a
   surname, and by surname here the packaged model's GVA stories as ingested fell from pairwise 0.684
   to 0.530 (fitted on ECB+ alone, GVA events from 0.865 to 0.821);
-- ``numbers_differ``: among the pairs of their members that both state numbers in headline and lead (ages,
-  tolls, sums: :func:`~.features.lead_numbers`), the share that share none (for two articles, 1 or 0). Reports
+- ``numbers_differ``: 1 less the numbers shared per pair of members that both state numbers in headline and
+  lead (ages, tolls, sums: :func:`~.features.lead_numbers`), at least 0; for two articles, 1 when they share
+  none and 0 when they share one. A pair sharing two numbers counts twice (the product of the two sides'
+  counts gives shared numbers, not pairs), so among many-numbered reports it leans to 0. Reports
   of one happening usually repeat one of them; two look-alikes rarely do. Over pairs, not "no member of one
   shares a number with any of the other": two events of a dozen reports each nearly always share some number
   somewhere, so the all-or-nothing form was 0 for every merge of two events (and ``facts`` 1), which let the
