@@ -237,12 +237,13 @@ def event_feature_rows(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
     n = len(others)
     pairs = np.array([side.size for side in sides], np.float64) * me.size
     vector = _vector_cosines(a, others)
-    bags = dots(a.bags, [b.bags for b in others], len(BAG_FIELDS)) / pairs[:, None]
-    terms, words, actors, places, statements, numbers = bags.T  # in the order of BAG_FIELDS
+    products = dots(a.bags, [b.bags for b in others], len(BAG_FIELDS))  # summed over the pairs of members
+    terms, words, actors, places, statements, numbers = products.T  # in the order of BAG_FIELDS
+    terms, words, actors, places, statements = (x / pairs for x in (terms, words, actors, places, statements))
     numbers_differ = np.zeros(n)
-    if me.numbers:  # the numbers bags count members: their product counts the pairs sharing each number
+    if me.numbers:  # the numbers bags count members: their product counts the numbers the pairs share
         stating = np.array([side.numbers for side in sides], np.float64) * me.numbers
-        shared = np.minimum(1.0, numbers * pairs / np.maximum(stating, 1.0))
+        shared = np.minimum(1.0, numbers / np.maximum(stating, 1.0))
         numbers_differ = np.where(stating > 0, 1.0 - shared, 0.0)
     unknown = math.log1p(UNKNOWN_DAYS)
     gap = np.full(n, unknown) if me.day is None else np.array(
