@@ -4,7 +4,6 @@ import copy
 import math
 import os
 import random
-from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -471,8 +470,8 @@ def test_sparse_products_per_field_equal_the_dense_ones_field_by_field():
     def fields(sizes):
         return {f: _random_bag(rng, n, 50) for f, n in zip(BAG_FIELDS, sizes, strict=True)}
 
-    for a_sizes, others_sizes in (((3, 0, 5, 0, 2, 4), [(20, 9, 0, 30, 1, 8), (0, 0, 0, 0, 0, 3)]),
-                                  ((40, 30, 0, 25, 12, 0), [(2, 0, 1, 0, 0, 0), (0, 3, 0, 2, 1, 1)])):
+    for a_sizes, others_sizes in (((3, 0, 5, 0, 2, 4, 1), [(20, 9, 0, 30, 1, 8, 0), (0, 0, 0, 0, 0, 3, 2)]),
+                                  ((40, 30, 0, 25, 12, 0, 6), [(2, 0, 1, 0, 0, 0, 0), (0, 3, 0, 2, 1, 1, 4)])):
         a, others = fields(a_sizes), [fields(s) for s in others_sizes]
         got = dots(joined(a), [joined(o) for o in others], len(BAG_FIELDS))
         expected = [[float(_dense(a[f], 50) @ _dense(o[f], 50)) for f in BAG_FIELDS] for o in others]
@@ -655,12 +654,14 @@ def test_numbers_and_facts_of_two_events_are_counted_over_pairs_of_their_reports
     arts = [article(i, f"Lindau jewellery raid nets {s} million, {g}-year-old guard hurt",
                     "Robbers took watches from the Lindau jewellery shop.", "2023-09-09")
             for i, s, g in (("a1", 80, 41), ("a2", 81, 42), ("b1", 80, 19), ("b2", 12, 19))]
+    traits = [Traits.of(a) for a in arts]
+    for t, facts in zip(traits, (["q:a"], ["q:a"], ["q:a", "f:b"], []), strict=True):
+        t.facts = facts  # a quote two reports of one event and one of the other hold, and a figure
     index = EventIndex(settings)
-    index.register([Traits.of(a) for a in arts])
+    index.register(traits)
     one, other = index.singles["a1"].copy(), index.singles["b1"].copy()
     one.add(index.singles["a2"])
     other.add(index.singles["b2"])
-    one.facts, other.facts = Counter({"quote": 2}), Counter({"quote": 1, "figure": 1})
     row = event_features(one, other)
     assert row[EVENT_FEATURES.index("numbers_differ")] == pytest.approx(0.75)
     assert row[EVENT_FEATURES.index("facts")] == pytest.approx(0.5)

@@ -42,9 +42,9 @@ def read_everything() -> list:
 
 def _same_profile(p: Profile, q: Profile) -> bool:
     bags = all(np.array_equal(getattr(p, f).ids, getattr(q, f).ids) and np.array_equal(getattr(p, f).vals, getattr(q, f).vals)
-               for f in ("terms", "words", "actors", "places", "people", "numbers"))  # fmt: skip
+               for f in ("terms", "words", "actors", "places", "people", "numbers", "facts"))  # fmt: skip
     fields = all(getattr(p, f) == getattr(q, f)
-                 for f in ("id", "facts", "day", "strong_day", "duplicate_of", "refs", "follows", "full_people"))  # fmt: skip
+                 for f in ("id", "day", "strong_day", "duplicate_of", "refs", "follows", "full_people"))  # fmt: skip
     said = len(p.statements) == len(q.statements) and all(
         a == b and np.array_equal(u, v) for (a, u), (b, v) in zip(p.statements, q.statements, strict=True))
     return bags and fields and said and np.array_equal(p.vector, q.vector)

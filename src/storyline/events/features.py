@@ -18,7 +18,8 @@ A profile is built once from an enriched :class:`~storyline.models.Article`
   ``full_people``, by full canonical name, which people an event is about (see :mod:`.pairs`);
   a spokesperson is in neither (:func:`speaks_for`: a source, quoted in every report of an
   office's happenings, not a protagonist of any);
-- ``facts``: keys of long quotes and of figures, which copies of one report share;
+- ``facts``: keys of long quotes and of figures, which copies of one report share (a bag of lexicon ids, each
+  counted once);
 - ``day``: the event-date estimate as an ordinal day, or ``None``; ``strong_day`` the
   same when the date is stated (lead, or a stated publication date), else ``None``;
 - ``vector``: the headline+lead embedding (unit length; compared centred, see :meth:`Lexicon.center`);
@@ -350,8 +351,10 @@ class Lexicon:
     def __len__(self) -> int:
         return len(self._ids)
 
-    def bag(self, counts: Counter) -> Bag:
-        """A bag of ``1 + log(count)`` per key, creating ids for new keys."""
+    def bag(self, counts: Counter, weighed: bool = True) -> Bag:
+        """A bag of ``1 + log(count)`` per key, creating ids for new keys. Keys that are only ever counted, never
+        weighed by IDF (``weighed`` false: facts), get no prior document frequency (it costs a word-frequency
+        lookup per new key, a tenth of the time a profile takes when its keys are a long quote's)."""
         keys, ns = list(counts), list(counts.values())
         if ns and min(ns) <= 0:
             keys, ns = [k for k, n in zip(keys, ns, strict=True) if n > 0], [n for n in ns if n > 0]
@@ -359,13 +362,13 @@ class Lexicon:
             return Bag()
         found = list(map(self._ids.get, keys))
         if None in found:  # new keys get ids in the order counted
-            found = [self._id(k) if i is None else i for k, i in zip(keys, found, strict=True)]
+            found = [self._id(k, weighed) if i is None else i for k, i in zip(keys, found, strict=True)]
         ids = np.array(found, np.int32)
         order = np.argsort(ids)  # ids are unique
         vals = (np.fromiter(map(math.log, ns), np.float64, len(ns)) + 1.0).astype(np.float32)
         return Bag(ids[order], vals[order])
 
-    def _id(self, key: str) -> int:
+    def _id(self, key: str, weighed: bool = True) -> int:
         i = self._ids.get(key)
         if i is None:
             i = self._ids[key] = len(self._keys)
@@ -373,7 +376,8 @@ class Lexicon:
             if i >= len(self.df):
                 self.df = np.concatenate([self.df, np.zeros(len(self.df), np.int32)])
                 self.prior = np.concatenate([self.prior, np.zeros(len(self.prior), np.float32)])
-            self.prior[i] = PRIOR_DOCS * background_share(key)
+            if weighed:
+                self.prior[i] = PRIOR_DOCS * background_share(key)
         return i
 
     def key_of(self, ident: int) -> str:
@@ -416,7 +420,7 @@ class Profile:
     terms: Bag  # words, adjacent-word phrases and entity terms
     actors: Bag
     places: Bag
-    facts: frozenset
+    facts: Bag
     day: int | None
     vector: np.ndarray | None
     duplicate_of: str | None = None
@@ -444,9 +448,9 @@ class Profile:
         """The profile of an article read before (:meth:`Traits.of`): its keys given lexicon ids."""
         statements = list(zip([who for who, _ in t.statements], statement_vectors([said for _, said in t.statements]),
                               strict=True))  # fmt: skip
-        return cls(t.id, lexicon.bag(t.terms), lexicon.bag(t.actors), lexicon.bag(t.places), frozenset(t.facts), t.day,
-                   t.vector, t.duplicate_of, lexicon.bag(t.words), t.strong_day, statements, refs=t.refs,
-                   follows=t.follows, people=lexicon.bag(Counter(t.people)),
+        return cls(t.id, lexicon.bag(t.terms), lexicon.bag(t.actors), lexicon.bag(t.places),
+                   lexicon.bag(Counter(t.facts), weighed=False), t.day, t.vector, t.duplicate_of, lexicon.bag(t.words),
+                   t.strong_day, statements, refs=t.refs, follows=t.follows, people=lexicon.bag(Counter(t.people)),
                    full_people=frozenset(map(lexicon._id, t.full_people)), numbers=lexicon.bag(t.numbers))
 
 
@@ -543,7 +547,7 @@ class Traits:
         return cls(ident, day, vector=vector, **values)
 
 
-BAG_FIELDS = ("terms", "words", "actors", "places", "statements", "numbers")  # the bags of a cluster, in their order
+BAG_FIELDS = ("terms", "words", "actors", "places", "statements", "numbers", "facts")  # the bags of a cluster, in their order
 FIELD_SHIFT = 31  # a field's ids are offset by its position in BAG_FIELDS times 2**FIELD_SHIFT
 _FIELD_AT = {name: i for i, name in enumerate(BAG_FIELDS)}
 _FIELD_BOUNDS = np.arange(len(BAG_FIELDS) + 1, dtype=np.int64) << FIELD_SHIFT  # where each field's ids begin
@@ -564,22 +568,21 @@ class Aggregate:
     cosine over all pairs of their members: average-link similarity at the
     cost of one sparse dot product. IDF is taken when a member joins.
 
-    The six bags (:data:`BAG_FIELDS`) are kept as one, each field's ids offset by
+    The seven bags (:data:`BAG_FIELDS`) are kept as one, each field's ids offset by
     :data:`FIELD_SHIFT` bits, so a cluster is folded and compared with others in one
-    sparse operation for all six; :meth:`field` reads one of them. Two bags are not IDF-weighted unit vectors:
-    statements are counted as the index groups them, and numbers are counted too, 1 for each number a member
-    states, so that the product of two clusters' sums counts the numbers their pairs of members share (see
-    ``numbers_differ`` in :mod:`.pairs`).
+    sparse operation for all seven; :meth:`field` reads one of them. Three bags are not IDF-weighted unit vectors:
+    statements are counted as the index groups them, and numbers and facts are counted too, 1 for each number or
+    fact a member states, so that the product of two clusters' sums counts the numbers (facts) their pairs of
+    members share (see ``numbers_differ`` and ``facts`` in :mod:`.pairs`).
     """
 
-    __slots__ = ("id", "members", "bags", "facts", "days", "strong", "vsum", "refs", "follows", "named", "named_full",
+    __slots__ = ("id", "members", "bags", "days", "strong", "vsum", "refs", "follows", "named", "named_full",
                  "numbered", "cache")
 
     def __init__(self, ident: str):
         self.id = ident
         self.members: list[str] = []
         self.bags = Bag()  # the BAG_FIELDS, ids offset by field
-        self.facts: Counter = Counter()
         self.days: list[int] = []
         self.strong: tuple[int, int] | None = None  # first and last strongly dated day of the members
         self.refs: list[tuple[int, int]] = []  # periods the members' texts name
@@ -598,12 +601,12 @@ class Aggregate:
         agg.members.append(p.id)
         terms, words, actors, places = _units([p.terms, p.words, p.actors, p.places], lexicon)
         numbers = Bag(p.numbers.ids, np.ones(len(p.numbers), np.float32))  # counted, not weighed: see .pairs
+        facts = Bag(p.facts.ids, np.ones(len(p.facts), np.float32))
         agg.numbered = int(len(p.numbers) > 0)
         agg.bags = joined({"terms": terms, "words": words, "actors": actors, "places": places,
-                           "statements": p.statement_ids, "numbers": numbers})
+                           "statements": p.statement_ids, "numbers": numbers, "facts": facts})
         agg.refs = list(p.refs)
         agg.follows = list(p.follows)
-        agg.facts.update(p.facts)
         agg.named.update(p.people.ids.tolist())
         agg.named_full.update(p.full_people)
         if p.strong_day is not None:
@@ -628,7 +631,6 @@ class Aggregate:
             self.strong = span(self.strong, other.strong)
             self.refs.extend(other.refs)
             self.follows.extend(other.follows)
-            self.facts.update(other.facts)
             self.named.update(other.named)
             self.named_full.update(other.named_full)
             self.numbered += other.numbered

@@ -79,7 +79,6 @@ from __future__ import annotations
 import bisect
 import math
 import threading
-from collections import Counter
 from typing import NamedTuple
 
 import numpy as np
@@ -238,7 +237,7 @@ def event_feature_rows(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
     pairs = np.array([side.size for side in sides], np.float64) * me.size
     vector = _vector_cosines(a, others)
     products = dots(a.bags, [b.bags for b in others], len(BAG_FIELDS))  # summed over the pairs of members
-    terms, words, actors, places, statements, numbers = products.T  # in the order of BAG_FIELDS
+    terms, words, actors, places, statements, numbers, facts = products.T  # in the order of BAG_FIELDS
     terms, words, actors, places, statements = (x / pairs for x in (terms, words, actors, places, statements))
     numbers_differ = np.zeros(n)
     if me.numbers:  # the numbers bags count members: their product counts the numbers the pairs share
@@ -256,8 +255,7 @@ def event_feature_rows(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
                 strong_gap[i] = math.log1p(max(last, strong[1]) - min(first, strong[0]))
                 bridged[i] = bool(me.refs[0] and _names(me.refs, strong)
                                   or side.refs[0] and _names(side.refs, me.strong))
-    facts = np.array([_shared_pairs(me.facts, side.facts) for side in sides], np.float64) if me.facts else np.zeros(n)
-    facts = np.minimum(1.0, facts / pairs)
+    facts = np.minimum(1.0, facts / pairs)  # the facts bags count members: their product counts the facts shared
     people = np.zeros((n, 2))
     if me.main:
         mine = me.main
@@ -281,7 +279,6 @@ class _Side(NamedTuple):
     day: int | None
     strong: tuple[int, int] | None
     refs: tuple[list[int], list[int]]  # the periods its texts name (_periods)
-    facts: Counter  # how many of its members hold each fact
     cohesion: float  # of its terms
     vector: float | None  # the cohesion of its embeddings (None: it has none)
     main: set[int]  # its main protagonists by full name
@@ -292,18 +289,12 @@ def _side(agg: Aggregate) -> _Side:
     """:class:`_Side` of ``agg``, kept with it (a cluster is never changed once formed)."""
 
     def made() -> _Side:
-        return _Side(agg.size, agg.day, agg.strong, _periods(agg, "refs"), agg.facts,
+        return _Side(agg.size, agg.day, agg.strong, _periods(agg, "refs"),
                      _cohesion(_self_dot(agg, "terms"), agg.size),
                      None if agg.vsum is None else _cohesion(_self_dot(agg, "vector"), agg.size),
                      main_actors(agg, "named_full"), agg.numbered)
 
     return agg.kept("side", made)
-
-
-def _shared_pairs(a: Counter, b: Counter) -> int:
-    """How many pairs of members, one of each side, hold the same key, from the counts of the members holding
-    each (a pair holding two keys counted twice, so the share is capped at 1)."""
-    return sum(a[key] * b[key] for key in a.keys() & b.keys())
 
 
 def _relative(across: np.ndarray, own: np.ndarray) -> np.ndarray:

@@ -753,7 +753,7 @@ def _without(agg: Aggregate, *parts: Aggregate) -> Aggregate:
     gone = {m for part in parts for m in part.members}
     out.members = [m for m in agg.members if m not in gone]
     out.bags = Bag.total([agg.bags, *(Bag(part.bags.ids, -part.bags.vals) for part in parts)])
-    for name in ("facts", "named", "named_full"):
+    for name in ("named", "named_full"):
         setattr(out, name, getattr(agg, name) - _counted(parts, name))
     for name in ("days", "refs", "follows"):  # lists whose order nothing reads
         setattr(out, name, list((Counter(getattr(agg, name)) - _counted(parts, name)).elements()))
