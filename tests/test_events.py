@@ -4,6 +4,7 @@ import copy
 import math
 import os
 import random
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -306,6 +307,21 @@ def test_a_spokesperson_is_a_source_not_a_protagonist():
     assert not speaks_for("A spokesman said John Smith was shot.", 17, 27)  # only the one introduced as one
 
 
+def test_fact_keys_are_counted_and_never_weighed(monkeypatch):
+    """An article's facts are lexicon ids counted once each; being never weighed by IDF, a new fact key takes no
+    prior document frequency, so the word-frequency lists are not read for it (a long quote's words cost a
+    lookup each)."""
+    from storyline.events import features
+
+    asked = []
+    monkeypatch.setattr(features, "background_share", lambda key: asked.append(key) or 0.5)
+    lex = Lexicon()
+    facts = lex.bag(Counter(["q:the vault was empty when police came", "f:money:8e+07:"]), weighed=False)
+    words = lex.bag(Counter(["vault"]))
+    assert len(facts) == 2 and facts.vals.tolist() == [1.0, 1.0]
+    assert asked == ["vault"] and lex.prior[facts.ids].tolist() == [0.0, 0.0] and lex.prior[words.ids[0]] > 0
+
+
 def test_event_attributes_date_place_title_participants(settings):
     arts = corpus()
     rebuild(arts, settings)
@@ -368,8 +384,8 @@ def test_many_identical_vectors_still_give_candidates():
     empty = Bag()
     same = np.ones(8, dtype=np.float32) / np.sqrt(8)
     for i in range(300):
-        index.add(Profile(f"a{i}", empty, empty, empty, frozenset(), 1000, same), [])
-    found = index.query(Profile("new", empty, empty, empty, frozenset(), 1000, same), [])
+        index.add(Profile(f"a{i}", empty, empty, empty, empty, 1000, same), [])
+    found = index.query(Profile("new", empty, empty, empty, empty, 1000, same), [])
     assert 0 < len(found) <= 30
 
 

@@ -326,7 +326,8 @@ def background_share(key: str) -> float:
 
 
 class Lexicon:
-    """Integer ids for terms and entity keys, and their document frequencies (for IDF).
+    """Integer ids for terms and entity keys (and for fact keys, which are only counted: :meth:`bag`), and their
+    document frequencies (for IDF).
 
     Document frequencies start from :data:`PRIOR_DOCS` pseudo-documents of general English
     (:func:`background_share`), so IDF means the same in a store of five articles as in one of
@@ -595,8 +596,8 @@ class Aggregate:
 
     @classmethod
     def single(cls, p: Profile, lexicon: Lexicon) -> Aggregate:
-        """A cluster of one article, its bags weighted by the lexicon's IDF and made unit length (statements and
-        numbers counted instead). A word only it has so far weighs too: later articles may share it."""
+        """A cluster of one article, its bags weighted by the lexicon's IDF and made unit length (statements,
+        numbers and facts counted instead). A word only it has so far weighs too: later articles may share it."""
         agg = cls(p.id)
         agg.members.append(p.id)
         terms, words, actors, places = _units([p.terms, p.words, p.actors, p.places], lexicon)

@@ -14,8 +14,9 @@ members, at the cost of one dot product of sums. Each feature is named here, and
 - ``statements``: the statements they share (one speaker saying the same thing), per pair;
 - ``facts``: the long quotes and figures the pairs of their members share, per pair, at most 1 (for two
   articles, 1 when they share one): counted over pairs like the cosines, not 1 as soon as any two members
-  share one, which two large events of one kind nearly always do (see ``numbers_differ``). A pair sharing a
-  quote and a figure counts twice, as the sum of the counts gives it;
+  share one, which two large events of one kind nearly always do (see ``numbers_differ``). Like the numbers,
+  from the product of the two sides' facts bags, which count the members holding each fact, so a pair sharing a
+  quote and a figure counts twice;
 - ``gap``: ``log(1 + days)`` between their date estimates; when either is unknown,
   :data:`UNKNOWN_DAYS`, neither simultaneous nor far apart. No feature says whether a date is
   known: that is a property of a collection, not of a pair (in one corpus nearly every candidate
