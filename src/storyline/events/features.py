@@ -601,11 +601,10 @@ class Aggregate:
         agg = cls(p.id)
         agg.members.append(p.id)
         terms, words, actors, places = _units([p.terms, p.words, p.actors, p.places], lexicon)
-        numbers = Bag(p.numbers.ids, np.ones(len(p.numbers), np.float32))  # counted, not weighed: see .pairs
-        facts = Bag(p.facts.ids, np.ones(len(p.facts), np.float32))
         agg.numbered = int(len(p.numbers) > 0)
         agg.bags = joined({"terms": terms, "words": words, "actors": actors, "places": places,
-                           "statements": p.statement_ids, "numbers": numbers, "facts": facts})
+                           "statements": p.statement_ids,  # numbers and facts counted, not weighed: see .pairs
+                           "numbers": _once(p.numbers), "facts": _once(p.facts)})
         agg.refs = list(p.refs)
         agg.follows = list(p.follows)
         agg.named.update(p.people.ids.tolist())
@@ -681,6 +680,11 @@ def span(a: tuple[int, int] | None, b: tuple[int, int] | None) -> tuple[int, int
     if a is None or b is None:
         return a or b
     return min(a[0], b[0]), max(a[1], b[1])
+
+
+def _once(bag: Bag) -> Bag:
+    """``bag`` with each of its keys counted 1."""
+    return Bag(bag.ids, np.ones(len(bag), np.float32))
 
 
 def _units(bags: list[Bag], lexicon: Lexicon) -> list[Bag]:

@@ -239,7 +239,8 @@ def event_feature_rows(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
     vector = _vector_cosines(a, others)
     products = dots(a.bags, [b.bags for b in others], len(BAG_FIELDS))  # summed over the pairs of members
     terms, words, actors, places, statements, numbers, facts = products.T  # in the order of BAG_FIELDS
-    terms, words, actors, places, statements = (x / pairs for x in (terms, words, actors, places, statements))
+    terms, words, actors, places, statements, facts = (x / pairs for x in (terms, words, actors, places, statements,
+                                                                            facts))  # fmt: skip
     numbers_differ = np.zeros(n)
     if me.numbers:  # the numbers bags count members: their product counts the numbers the pairs share
         stating = np.array([side.numbers for side in sides], np.float64) * me.numbers
@@ -256,7 +257,6 @@ def event_feature_rows(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
                 strong_gap[i] = math.log1p(max(last, strong[1]) - min(first, strong[0]))
                 bridged[i] = bool(me.refs[0] and _names(me.refs, strong)
                                   or side.refs[0] and _names(side.refs, me.strong))
-    facts = np.minimum(1.0, facts / pairs)  # the facts bags count members: their product counts the facts shared
     people = np.zeros((n, 2))
     if me.main:
         mine = me.main
@@ -267,7 +267,7 @@ def event_feature_rows(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
     own_vector = np.ones(n) if me.vector is None else np.array(  # a side's own vector cohesion counts when both have one
         [1.0 if (theirs := side.vector) is None else min(me.vector, theirs) for side in sides])
     return np.column_stack([
-        vector, words, terms, actors, places, np.minimum(1.0, statements), facts, gap, strong_gap, bridged,
+        vector, words, terms, actors, places, np.minimum(1.0, statements), np.minimum(1.0, facts), gap, strong_gap, bridged,
         np.maximum(me.cohesion, cohesion), _relative(terms, np.minimum(me.cohesion, cohesion)),
         _relative(vector, own_vector), people, numbers_differ,
     ])  # fmt: skip
