@@ -314,12 +314,35 @@ def _assert_summed_afresh(index: EventIndex, story_id: str, kept: Aggregate) -> 
     assert sorted(kept.members) == sorted(fresh.members)
     assert sorted(kept.days) == sorted(fresh.days) and kept.named == fresh.named
     assert kept.named_full == fresh.named_full and kept.numbered == fresh.numbered  # facts: in the bags
+    assert set(kept.named) == set(fresh.named) and set(kept.named_full) == set(fresh.named_full)  # no key left at 0
     assert sorted(kept.follows) == sorted(fresh.follows) and sorted(kept.refs) == sorted(fresh.refs)
     assert (kept.vsum is None) == (fresh.vsum is None)
     if fresh.vsum is not None:
         assert np.allclose(kept.vsum, fresh.vsum, atol=1e-5)
     np.testing.assert_array_equal(kept.bags.ids[np.abs(kept.bags.vals) > 1e-5], fresh.bags.ids)
     np.testing.assert_allclose(kept.bags.vals[np.abs(kept.bags.vals) > 1e-5], fresh.bags.vals, atol=1e-5)
+
+
+def test_an_aggregate_without_some_of_its_parts_holds_what_the_rest_hold():
+    """Taking parts out of a cluster leaves exactly what summing the rest gives: the counts of each name and day,
+    with no name or day left behind at 0 once every part that held it is out."""
+    from storyline.events.placement import _without
+
+    parts = []
+    for ident, names, days in (("a", ["ortega", "lind"], [10, 11]), ("b", ["ortega"], [11]), ("c", ["lind", "vey"], [12])):
+        part = Aggregate(ident)
+        part.members.append(ident)
+        part.named.update(names)
+        part.named_full.update(names)
+        part.days.extend(days)
+        parts.append(part)
+    whole = Aggregate("w")
+    whole.add(*parts)
+    rest = _without(whole, parts[2])
+    assert rest.members == ["a", "b"]
+    assert rest.named == Counter({"ortega": 2, "lind": 1}) and set(rest.named) == {"ortega", "lind"}
+    assert set(rest.named_full) == {"ortega", "lind"} and sorted(rest.days) == [10, 11, 11]
+    assert set(_without(whole, parts[0], parts[2]).named) == {"ortega"}
 
 
 @pytest.mark.parametrize("unplaced", [False, True])

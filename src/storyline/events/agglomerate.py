@@ -148,6 +148,6 @@ def root_of(parent: dict[str, str], u: str) -> str:
 
 
 def _folded(a: Aggregate, b: Aggregate) -> Aggregate:
-    out = a.copy()  # units may be the caller's own aggregates: never changed in place
-    out.add(b)
+    out = Aggregate(a.id)  # units may be the caller's own aggregates: never changed in place
+    out.add(a, b)
     return out

@@ -554,11 +554,22 @@ _FIELD_AT = {name: i for i, name in enumerate(BAG_FIELDS)}
 _FIELD_BOUNDS = np.arange(len(BAG_FIELDS) + 1, dtype=np.int64) << FIELD_SHIFT  # where each field's ids begin
 
 
-def joined(bags: dict[str, Bag]) -> Bag:
-    """The bags named by :data:`BAG_FIELDS` as one, each field's ids offset (int64, still sorted)."""
-    parts = [bags[name] for name in BAG_FIELDS]
-    return Bag(np.concatenate([b.ids.astype(np.int64) + (i << FIELD_SHIFT) for i, b in enumerate(parts)]),
-               np.concatenate([b.vals for b in parts]).astype(np.float32))
+def joined(bags: list[Bag], weighed: int = 0, lexicon: Lexicon | None = None) -> Bag:
+    """The bags of the :data:`BAG_FIELDS`, in that order, as one, each field's ids offset (int64, still sorted); the
+    first ``weighed`` of them weighted by the ``lexicon``'s IDF and each made unit length (one that weighs nothing
+    left empty), in one pass over all of them."""
+    lengths = [len(b) for b in bags]
+    ids = np.concatenate([b.ids for b in bags]).astype(np.int64) + np.repeat(_FIELD_BOUNDS[:len(bags)], lengths)
+    vals = np.concatenate([b.vals for b in bags])
+    if weighed and (cut := sum(lengths[:weighed])):
+        idf = lexicon.idf(np.concatenate([b.ids for b in bags[:weighed]]), 1)
+        raw = vals[:cut] * idf
+        starts = np.cumsum([0, *lengths[:weighed]])
+        norms = [math.sqrt(v.dot(v)) for v in (raw[lo:hi] for lo, hi in zip(starts[:-1], starts[1:], strict=True))]
+        keep = np.concatenate([raw > 0, np.ones(len(vals) - cut, bool)])
+        scaled = (raw / np.repeat(np.where(norms, norms, 1.0), lengths[:weighed])).astype(np.float32)
+        ids, vals = ids[keep], np.concatenate([scaled, vals[cut:]])[keep]
+    return Bag(ids, vals.astype(np.float32, copy=False))
 
 
 class Aggregate:
@@ -600,11 +611,9 @@ class Aggregate:
         numbers and facts counted instead). A word only it has so far weighs too: later articles may share it."""
         agg = cls(p.id)
         agg.members.append(p.id)
-        terms, words, actors, places = _units([p.terms, p.words, p.actors, p.places], lexicon)
         agg.numbered = int(len(p.numbers) > 0)
-        agg.bags = joined({"terms": terms, "words": words, "actors": actors, "places": places,
-                           "statements": p.statement_ids,  # numbers and facts counted, not weighed: see .pairs
-                           "numbers": _once(p.numbers), "facts": _once(p.facts)})
+        agg.bags = joined([p.terms, p.words, p.actors, p.places, p.statement_ids, _once(p.numbers), _once(p.facts)],
+                          weighed=4, lexicon=lexicon)  # numbers and facts counted, not weighed: see .pairs
         agg.refs = list(p.refs)
         agg.follows = list(p.follows)
         agg.named.update(p.people.ids.tolist())
@@ -685,26 +694,3 @@ def span(a: tuple[int, int] | None, b: tuple[int, int] | None) -> tuple[int, int
 def _once(bag: Bag) -> Bag:
     """``bag`` with each of its keys counted 1."""
     return Bag(bag.ids, np.ones(len(bag), np.float32))
-
-
-def _units(bags: list[Bag], lexicon: Lexicon) -> list[Bag]:
-    """Each of ``bags`` weighted by the lexicon's IDF and made unit length (one that weighs nothing: empty), the
-    IDF looked up once for all of them."""
-    idf = lexicon.idf(np.concatenate([b.ids for b in bags]), 1)
-    out, start = [], 0
-    for bag in bags:
-        end = start + len(bag)
-        out.append(_unit(bag, idf[start:end]))
-        start = end
-    return out
-
-
-def _unit(bag: Bag, idf: np.ndarray) -> Bag:
-    if not len(bag):
-        return bag
-    vals = bag.vals * idf
-    norm = float(np.linalg.norm(vals))
-    keep = vals > 0
-    if not norm:
-        return Bag()
-    return Bag(bag.ids[keep], (vals[keep] / norm).astype(np.float32))

@@ -754,15 +754,28 @@ def _without(agg: Aggregate, *parts: Aggregate) -> Aggregate:
     out.members = [m for m in agg.members if m not in gone]
     out.bags = Bag.total([agg.bags, *(Bag(part.bags.ids, -part.bags.vals) for part in parts)])
     for name in ("named", "named_full"):
-        setattr(out, name, getattr(agg, name) - _counted(parts, name))
+        setattr(out, name, _less(getattr(agg, name), _counted(parts, name)))
     for name in ("days", "refs", "follows"):  # lists whose order nothing reads
-        setattr(out, name, list((Counter(getattr(agg, name)) - _counted(parts, name)).elements()))
+        setattr(out, name, list(_less(Counter(getattr(agg, name)), _counted(parts, name)).elements()))
     out.numbered = agg.numbered - sum(part.numbered for part in parts)
     out.strong = agg.strong  # the span may only shrink; kept as an upper bound
     out.vsum = agg.vsum
     for part in parts:  # a part without an embedding added nothing to the sum
         if part.vsum is not None and out.vsum is not None:
             out.vsum = out.vsum - part.vsum
+    return out
+
+
+def _less(counts: Counter, gone: Counter) -> Counter:
+    """``counts - gone`` for ``gone`` held in ``counts``, touching only ``gone``'s keys (a story's counts are large,
+    what is taken out of it small): a copy of ``counts`` without the keys whose count falls to 0."""
+    out = counts.copy()
+    for key, n in gone.items():
+        left = out[key] - n
+        if left > 0:
+            out[key] = left
+        else:
+            out.pop(key, None)
     return out
 
 
