@@ -14,22 +14,32 @@ words dropped, vectors jittered, dates spread over several years — to fill an
   store, made from whole articles; ``bench/startup.py`` times the start from the store itself): the start-up
   time, and the same placements in it (median and 95th percentile);
 - rebuild: wall time for re-clustering the whole store, and per article;
-- peak memory (max RSS) of the process after each size.
+- peak memory (max RSS) of the process after each size;
+- side by side (with ``--before SRC``, the ``src`` directory of another version): the filled index pickled, and the
+  same queries placed in it by this version and by that one in turn, each in a fresh process, ``--rounds`` times
+  (median and 95th percentile of each run), and whether the two left the same events and stories. Only a version
+  whose index is laid out as this one's can load it; one that decides differently would have filled it
+  differently, so the comparison holds for changes that decide alike. Runs on one machine differ by more than
+  many changes do: only such figures compare two versions.
 
-Writes ``bench/results/cluster.json``. Run: ``.venv/bin/python bench/cluster.py [--sizes 1000,10000,100000]``.
+Writes ``bench/results/cluster.json``. Run: ``.venv/bin/python bench/cluster.py [--sizes 1000,10000,100000]
+[--before SRC]`` (``git archive REV src | tar -x -C /tmp/before``, then ``--before /tmp/before/src``).
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import hashlib
 import json
 import os
 import pickle
 import random
 import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -103,7 +113,44 @@ def placed(index: EventIndex, articles: list) -> tuple[float, float]:
     return 1000 * statistics.median(times), 1000 * times[int(0.95 * (len(times) - 1))]
 
 
-def measure(base, size: int, queries: int, settings, do_rebuild: bool) -> dict:
+def side_by_side(index: EventIndex, fresh: list, before: str, rounds: int) -> dict:
+    """The ``fresh`` queries placed in ``index`` (pickled) by this version and the one in ``before`` in turn, each in a
+    fresh process (:func:`child`), ``rounds`` times: each run's median and 95th percentile, and whether the two
+    versions left the same events and stories."""
+    runs: dict[str, list[dict]] = {"this": [], "before": []}
+    with tempfile.TemporaryDirectory(prefix="storyline-bench-cluster-") as work:
+        path = Path(work) / "index.pkl"
+        with path.open("wb") as f:
+            pickle.dump((index, fresh), f, protocol=pickle.HIGHEST_PROTOCOL)
+        for _ in range(rounds):
+            for way, src in (("before", before), ("this", None)):
+                env = os.environ | ({"PYTHONPATH": src} if src else {})
+                done = subprocess.run([sys.executable, __file__, "--child", str(path)], capture_output=True, text=True,
+                                      env=env)  # fmt: skip
+                if done.returncode:
+                    raise SystemExit(f"placing with {src or 'this version'} failed (a version whose index is laid out "
+                                     f"differently cannot load this one's):\n{done.stderr[-2000:]}")
+                runs[way].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    out = {way: {"place_median_ms": [r["median_ms"] for r in done], "place_p95_ms": [r["p95_ms"] for r in done]}
+           for way, done in runs.items()}  # fmt: skip
+    out["this_over_before"] = statistics.median(out["this"]["place_median_ms"]) / statistics.median(
+        out["before"]["place_median_ms"])
+    out["same_decisions"] = len({r["decisions"] for done in runs.values() for r in done}) == 1
+    out["before"]["src"] = before
+    return out
+
+
+def child(path: str) -> dict:
+    """Place the queries pickled with an index (:func:`side_by_side`) in it: the median and 95th-percentile time,
+    and a digest of the events and stories they leave."""
+    with open(path, "rb") as f:
+        index, fresh = pickle.load(f)
+    median, p95 = placed(index, fresh)
+    decisions = json.dumps([sorted(index.event_of.items()), sorted(index.story_of_event.items())])
+    return {"median_ms": median, "p95_ms": p95, "decisions": hashlib.sha1(decisions.encode()).hexdigest()}
+
+
+def measure(base, size: int, queries: int, settings, do_rebuild: bool, before: str | None = None, rounds: int = 3) -> dict:
     rng = random.Random(size)
     store = perturb(base, size, rng, date(2015, 1, 1), 365 * 8)
     t = time.perf_counter()
@@ -118,6 +165,7 @@ def measure(base, size: int, queries: int, settings, do_rebuild: bool) -> dict:
     fresh = perturb(base, queries, random.Random(-size), date(2015, 1, 1), 365 * 8)
     for a in fresh:
         a.id += "-q"
+    compared = side_by_side(index, fresh, before, rounds) if before else None
     median, p95 = placed(index, fresh)
     result = {
         "articles": size,
@@ -128,6 +176,8 @@ def measure(base, size: int, queries: int, settings, do_rebuild: bool) -> dict:
         "fill_per_article_ms": 1000 * fill / size,
         "peak_rss_mb_after_fill": peak_mb(),
     }
+    if compared:
+        result["side_by_side"] = compared
     del index
     t = time.perf_counter()
     index = EventIndex.from_articles(store, settings, trees=trees)
@@ -152,12 +202,21 @@ def main(argv=None) -> int:
     p.add_argument("--queries", type=int, default=200)
     p.add_argument("--no-rebuild-above", type=int, default=100000, help="skip the rebuild for larger sizes")
     p.add_argument("--out", default=str(HERE / "results" / "cluster.json"))
+    p.add_argument("--before", help="the src directory of a version to place the same queries in the same filled "
+                   "index, side by side (`git archive REV src | tar -x -C /tmp/before`, then /tmp/before/src)")
+    p.add_argument("--rounds", type=int, default=3, help="side-by-side runs of each version")
+    p.add_argument("--child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(args.child)))
+        return 0
+    if args.before and not (Path(args.before) / "storyline" / "__init__.py").is_file():
+        p.error(f"--before {args.before}: no storyline package there; give the src directory of a version")
     settings = Settings()
     base = base_articles(args.source, 1000)
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
-        row = measure(base, size, args.queries, settings, size <= args.no_rebuild_above)
+        row = measure(base, size, args.queries, settings, size <= args.no_rebuild_above, args.before, args.rounds)
         rows.append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)
     out = Path(args.out)
