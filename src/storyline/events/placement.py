@@ -377,16 +377,23 @@ class EventIndex:
         part_of = {m: first for first, piece in pieces.items() for m in piece.members}
         units.update(("a:" + first, piece) for first, piece in pieces.items())
 
+        known: dict[str, str | None] = {}  # article id -> its unit: neighbourhoods overlap
+
         def unit_of(article_id: str) -> str | None:
+            if article_id in known:
+                return known[article_id]
             if article_id in inside:
-                return "a:" + article_id
-            if article_id in part_of:
-                return "a:" + part_of[article_id]
-            event_id = self.event_of.get(article_id)
-            if event_id is None:
-                return None
-            units.setdefault("e:" + event_id, self.events[event_id])
-            return "e:" + event_id
+                unit = "a:" + article_id
+            elif article_id in part_of:
+                unit = "a:" + part_of[article_id]
+            elif (event_id := self.event_of.get(article_id)) is None:
+                unit = None
+            else:
+                unit = "e:" + event_id
+                if unit not in units:
+                    units[unit] = self.events[event_id]
+            known[article_id] = unit
+            return unit
 
         pairs, forced = set(), []
         placed = [*loose, *(m for piece in pieces.values() for m in piece.members)]
