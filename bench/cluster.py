@@ -115,42 +115,50 @@ def placed(index: EventIndex, articles: list) -> tuple[float, float]:
 
 def side_by_side(index: EventIndex, fresh: list, before: str, rounds: int) -> dict:
     """The ``fresh`` queries placed in ``index`` (pickled) by this version and the one in ``before`` in turn, each in a
-    fresh process (:func:`child`), ``rounds`` times: each run's median and 95th percentile, and whether the two
-    versions left the same events and stories."""
+    fresh process (:func:`child`, the same hash seed for both), which goes first alternating, ``rounds`` times: each
+    run's median and 95th percentile, and whether the two versions left the same events and stories."""
     runs: dict[str, list[dict]] = {"this": [], "before": []}
+    ways = [("before", before), ("this", None)]
     with tempfile.TemporaryDirectory(prefix="storyline-bench-cluster-") as work:
         path = Path(work) / "index.pkl"
         with path.open("wb") as f:
             pickle.dump((index, fresh), f, protocol=pickle.HIGHEST_PROTOCOL)
-        for _ in range(rounds):
-            for way, src in (("before", before), ("this", None)):
-                env = os.environ | ({"PYTHONPATH": src} if src else {})
-                done = subprocess.run([sys.executable, __file__, "--child", str(path)], capture_output=True, text=True,
+        for round_ in range(rounds):
+            for way, src in ways if round_ % 2 == 0 else ways[::-1]:
+                env = os.environ | {"PYTHONHASHSEED": "0"} | ({"PYTHONPATH": src} if src else {})
+                proc = subprocess.run([sys.executable, __file__, "--child", str(path)], capture_output=True, text=True,
                                       env=env)  # fmt: skip
-                if done.returncode:
+                if proc.returncode:
                     raise SystemExit(f"placing with {src or 'this version'} failed (a version whose index is laid out "
-                                     f"differently cannot load this one's):\n{done.stderr[-2000:]}")
-                runs[way].append(json.loads(done.stdout.strip().splitlines()[-1]))
-    out = {way: {"place_median_ms": [r["median_ms"] for r in done], "place_p95_ms": [r["p95_ms"] for r in done]}
-           for way, done in runs.items()}  # fmt: skip
+                                     f"differently cannot load this one's):\n{proc.stderr[-2000:]}")
+                run = json.loads(proc.stdout.strip().splitlines()[-1])
+                if (src is not None) != Path(run["package"]).resolve().is_relative_to(Path(before).resolve()):
+                    raise SystemExit(f"the {way} version ran storyline from {run['package']}: check --before {before}")
+                runs[way].append(run)
+    out = {way: {"place_median_ms": [r["median_ms"] for r in results], "place_p95_ms": [r["p95_ms"] for r in results]}
+           for way, results in runs.items()}  # fmt: skip
     out["this_over_before"] = statistics.median(out["this"]["place_median_ms"]) / statistics.median(
         out["before"]["place_median_ms"])
-    out["same_decisions"] = len({r["decisions"] for done in runs.values() for r in done}) == 1
+    out["same_decisions"] = len({r["decisions"] for results in runs.values() for r in results}) == 1
     out["before"]["src"] = before
     return out
 
 
 def child(path: str) -> dict:
     """Place the queries pickled with an index (:func:`side_by_side`) in it: the median and 95th-percentile time,
-    and a digest of the events and stories they leave."""
+    a digest of the events and stories they leave, and where the storyline package that placed them lies."""
+    import storyline
+
     with open(path, "rb") as f:
         index, fresh = pickle.load(f)
     median, p95 = placed(index, fresh)
     decisions = json.dumps([sorted(index.event_of.items()), sorted(index.story_of_event.items())])
-    return {"median_ms": median, "p95_ms": p95, "decisions": hashlib.sha1(decisions.encode()).hexdigest()}
+    return {"median_ms": median, "p95_ms": p95, "decisions": hashlib.sha1(decisions.encode()).hexdigest(),
+            "package": str(Path(storyline.__file__).parent)}
 
 
-def measure(base, size: int, queries: int, settings, do_rebuild: bool, before: str | None = None, rounds: int = 3) -> dict:
+def measure(base, size: int, queries: int, settings, do_rebuild: bool, before: str | None = None,
+            rounds: int = 3) -> dict:  # fmt: skip
     rng = random.Random(size)
     store = perturb(base, size, rng, date(2015, 1, 1), 365 * 8)
     t = time.perf_counter()
@@ -165,6 +173,7 @@ def measure(base, size: int, queries: int, settings, do_rebuild: bool, before: s
     fresh = perturb(base, queries, random.Random(-size), date(2015, 1, 1), 365 * 8)
     for a in fresh:
         a.id += "-q"
+    filled_peak = peak_mb()  # before pickling the index for the side by side, which takes memory of its own
     compared = side_by_side(index, fresh, before, rounds) if before else None
     median, p95 = placed(index, fresh)
     result = {
@@ -174,7 +183,7 @@ def measure(base, size: int, queries: int, settings, do_rebuild: bool, before: s
         "place_median_ms": median,
         "place_p95_ms": p95,
         "fill_per_article_ms": 1000 * fill / size,
-        "peak_rss_mb_after_fill": peak_mb(),
+        "peak_rss_mb_after_fill": filled_peak,
     }
     if compared:
         result["side_by_side"] = compared
@@ -204,12 +213,14 @@ def main(argv=None) -> int:
     p.add_argument("--out", default=str(HERE / "results" / "cluster.json"))
     p.add_argument("--before", help="the src directory of a version to place the same queries in the same filled "
                    "index, side by side (`git archive REV src | tar -x -C /tmp/before`, then /tmp/before/src)")
-    p.add_argument("--rounds", type=int, default=3, help="side-by-side runs of each version")
+    p.add_argument("--rounds", type=int, default=3, help="side-by-side runs of each version (at least 1)")
     p.add_argument("--child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
         print(json.dumps(child(args.child)))
         return 0
+    if args.rounds < 1:
+        p.error("--rounds must be at least 1")
     if args.before and not (Path(args.before) / "storyline" / "__init__.py").is_file():
         p.error(f"--before {args.before}: no storyline package there; give the src directory of a version")
     settings = Settings()

@@ -489,39 +489,45 @@ def test_sparse_products_per_field_equal_the_dense_ones_field_by_field():
     for a_sizes, others_sizes in (((3, 0, 5, 0, 2, 4, 1), [(20, 9, 0, 30, 1, 8, 0), (0, 0, 0, 0, 0, 3, 2)]),
                                   ((40, 30, 0, 25, 12, 0, 6), [(2, 0, 1, 0, 0, 0, 0), (0, 3, 0, 2, 1, 1, 4)])):
         a, others = fields(a_sizes), [fields(s) for s in others_sizes]
-        got = dots(joined([a[f] for f in BAG_FIELDS]), [joined([o[f] for f in BAG_FIELDS]) for o in others], len(BAG_FIELDS))
+        got = dots(joined([a[f] for f in BAG_FIELDS]), [joined([o[f] for f in BAG_FIELDS]) for o in others],
+                   len(BAG_FIELDS))
         expected = [[float(_dense(a[f], 50) @ _dense(o[f], 50)) for f in BAG_FIELDS] for o in others]
         np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
 
 
 def test_joined_bags_weigh_the_first_fields_each_to_unit_length_and_leave_the_counted_ones_as_they_are():
-    """Each weighed field is its bag times the IDF, made unit length (keys weighing nothing dropped; a field
-    weighing nothing left empty); the counted fields keep their counts; every field's ids are offset."""
+    """Each weighed field is its bag times the IDF (float64), divided by its own norm and then made float32, bit for
+    bit (placement's decisions rest on these sums); keys weighing nothing are dropped, and a field weighing nothing
+    is left empty; the counted fields keep their counts; every field's ids are offset."""
     from storyline.events.features import BAG_FIELDS, FIELD_SHIFT, joined
 
+    rng = np.random.default_rng(7)
     lexicon = Lexicon()
-    common, rare = (lexicon.bag(Counter(words)) for words in (["the", "said"], ["velmoran", "quarry"]))
-    for _ in range(3):
-        lexicon.observe(common, rare)
-    counted = Bag(np.array([3, 7], np.int32), np.array([1.0, 2.0], np.float32))
-    bags = [lexicon.bag(Counter(["the", "velmoran", "velmoran"])), Bag(), rare, lexicon.bag(Counter(["zyx"])), counted,
-            Bag(), counted]
-    out = joined(bags, weighed=4, lexicon=lexicon)
-    assert out.ids.dtype == np.int64 and list(out.ids) == sorted(out.ids)
-    field_of = out.ids >> FIELD_SHIFT
-    for i, (name, bag) in enumerate(zip(BAG_FIELDS, bags, strict=True)):
-        vals = out.vals[field_of == i]
-        ids = out.ids[field_of == i] - (i << FIELD_SHIFT)
-        if i < 4:
-            weights = bag.vals * lexicon.idf(bag.ids, 1)
-            keep = weights > 0
-            expected = weights[keep] / np.linalg.norm(weights) if keep.any() else weights[keep]
-            np.testing.assert_allclose(vals, expected, rtol=1e-6, err_msg=name)
-            assert list(ids) == list(bag.ids[keep]), name
-            assert len(vals) == 0 or math.isclose(float(vals @ vals), 1.0, rel_tol=1e-5), name
-        else:
-            assert list(ids) == list(bag.ids) and list(vals) == list(bag.vals), name
-    assert len(out.vals[field_of == 3]) == 0  # "zyx": no document holds it, so it weighs nothing
+    words = [f"w{i}" for i in range(300)]
+    for _ in range(40):  # documents holding random words; the words after 250 are never held, so weigh nothing
+        lexicon.observe(lexicon.bag(Counter(rng.choice(words[:250], 30).tolist())))
+    cases = [[lexicon.bag(Counter(["w1", "w2", "w2"])), Bag(), lexicon.bag(Counter(["w260", "w261"])),
+              lexicon.bag(Counter(["w3"])), Bag(np.array([3, 7], np.int32), np.array([1.0, 2.0], np.float32)), Bag(),
+              Bag(np.array([0], np.int32), np.array([1.0], np.float32))]]
+    for _ in range(50):
+        cases.append([lexicon.bag(Counter(rng.choice(words, rng.integers(0, 60)).tolist())) for _ in range(4)]
+                     + [_random_bag(rng, int(rng.integers(0, 5)), 50) for _ in range(3)])
+    for bags in cases:
+        out = joined(bags, weighed=4, lexicon=lexicon)
+        assert out.ids.dtype == np.int64 and out.vals.dtype == np.float32 and list(out.ids) == sorted(out.ids)
+        field_of = out.ids >> FIELD_SHIFT
+        for i, (name, bag) in enumerate(zip(BAG_FIELDS, bags, strict=True)):
+            vals, ids = out.vals[field_of == i], out.ids[field_of == i] - (i << FIELD_SHIFT)
+            if i < 4:
+                weights = bag.vals * lexicon.idf(bag.ids, 1)
+                keep = weights > 0
+                norm = float(np.linalg.norm(weights))
+                expected = (weights[keep] / norm).astype(np.float32) if norm else weights[keep].astype(np.float32)
+                np.testing.assert_array_equal(vals, expected, err_msg=name)
+                assert list(ids) == list(bag.ids[keep]), name
+            else:
+                assert list(ids) == list(bag.ids) and list(vals) == list(bag.vals), name
+    assert not (joined(cases[0], weighed=4, lexicon=lexicon).ids >> FIELD_SHIFT == 2).any()  # never held: weighs nothing
 
 
 def test_feature_rows_of_a_batch_equal_each_pair_alone(settings):

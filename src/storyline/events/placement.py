@@ -774,8 +774,9 @@ def _without(agg: Aggregate, *parts: Aggregate) -> Aggregate:
 
 
 def _less(counts: Counter, gone: Counter) -> Counter:
-    """``counts - gone`` for ``gone`` held in ``counts``, touching only ``gone``'s keys (a story's counts are large,
-    what is taken out of it small): a copy of ``counts`` without the keys whose count falls to 0."""
+    """``counts - gone`` (for counters of positive counts, as clusters keep), touching only ``gone``'s keys (a
+    story's counts are large, what is taken out of it small): a copy of ``counts`` less ``gone``, without the keys
+    whose count falls to 0 or below."""
     out = counts.copy()
     for key, n in gone.items():
         left = out[key] - n
