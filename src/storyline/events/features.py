@@ -559,11 +559,11 @@ def joined(bags: list[Bag], weighed: int = 0, lexicon: Lexicon | None = None) ->
     first ``weighed`` of them weighted by the ``lexicon``'s IDF and each made unit length (one that weighs nothing
     left empty), in one pass over all of them."""
     lengths = [len(b) for b in bags]
-    ids = np.concatenate([b.ids for b in bags]).astype(np.int64) + np.repeat(_FIELD_BOUNDS[:len(bags)], lengths)
+    own = np.concatenate([b.ids for b in bags]).astype(np.int64)  # each field's own ids, not yet offset
+    ids = own + np.repeat(_FIELD_BOUNDS[:len(bags)], lengths)
     vals = np.concatenate([b.vals for b in bags])
     if weighed and (cut := sum(lengths[:weighed])):
-        idf = lexicon.idf(np.concatenate([b.ids for b in bags[:weighed]]), 1)
-        raw = vals[:cut] * idf
+        raw = vals[:cut] * lexicon.idf(own[:cut], 1)
         starts = np.cumsum([0, *lengths[:weighed]])
         norms = [math.sqrt(v.dot(v)) for v in (raw[lo:hi] for lo, hi in zip(starts[:-1], starts[1:], strict=True))]
         keep = np.concatenate([raw > 0, np.ones(len(vals) - cut, bool)])
