@@ -489,7 +489,7 @@ def test_sparse_products_per_field_equal_the_dense_ones_field_by_field():
     for a_sizes, others_sizes in (((3, 0, 5, 0, 2, 4, 1), [(20, 9, 0, 30, 1, 8, 0), (0, 0, 0, 0, 0, 3, 2)]),
                                   ((40, 30, 0, 25, 12, 0, 6), [(2, 0, 1, 0, 0, 0, 0), (0, 3, 0, 2, 1, 1, 4)])):
         a, others = fields(a_sizes), [fields(s) for s in others_sizes]
-        got = dots(joined([a[f] for f in BAG_FIELDS]), [joined([o[f] for f in BAG_FIELDS]) for o in others],
+        got = dots(joined([[a[f] for f in BAG_FIELDS]])[0], joined([[o[f] for f in BAG_FIELDS] for o in others]),
                    len(BAG_FIELDS))
         expected = [[float(_dense(a[f], 50) @ _dense(o[f], 50)) for f in BAG_FIELDS] for o in others]
         np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
@@ -512,8 +512,7 @@ def test_joined_bags_weigh_the_first_fields_each_to_unit_length_and_leave_the_co
     for _ in range(50):
         cases.append([lexicon.bag(Counter(rng.choice(words, rng.integers(0, 60)).tolist())) for _ in range(4)]
                      + [_random_bag(rng, int(rng.integers(0, 5)), 50) for _ in range(3)])
-    for bags in cases:
-        out = joined(bags, weighed=4, lexicon=lexicon)
+    for bags, out in zip(cases, joined(cases, weighed=4, lexicon=lexicon), strict=True):  # all rows in one pass
         assert out.ids.dtype == np.int64 and out.vals.dtype == np.float32 and list(out.ids) == sorted(out.ids)
         field_of = out.ids >> FIELD_SHIFT
         for i, (name, bag) in enumerate(zip(BAG_FIELDS, bags, strict=True)):
@@ -527,7 +526,7 @@ def test_joined_bags_weigh_the_first_fields_each_to_unit_length_and_leave_the_co
                 assert list(ids) == list(bag.ids[keep]), name
             else:
                 assert list(ids) == list(bag.ids) and list(vals) == list(bag.vals), name
-    assert not (joined(cases[0], weighed=4, lexicon=lexicon).ids >> FIELD_SHIFT == 2).any()  # never held: weighs nothing
+    assert not (joined(cases[:1], weighed=4, lexicon=lexicon)[0].ids >> FIELD_SHIFT == 2).any()  # never held: weighs nothing
 
 
 def test_feature_rows_of_a_batch_equal_each_pair_alone(settings):

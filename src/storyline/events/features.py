@@ -396,11 +396,22 @@ class Lexicon:
     def center(self, vector: np.ndarray | None) -> np.ndarray | None:
         """``vector`` less the mean embedding seen so far (which starts from :data:`PRIOR_VECTORS` pseudo-articles
         at the origin, so a small store is barely centred), made unit length again."""
-        if vector is None or self.vector_sum is None or self.vector_sum.shape != vector.shape:
-            return vector
-        out = vector - self.vector_sum / (self.vectors + PRIOR_VECTORS)
-        norm = float(np.linalg.norm(out))
-        return (out / norm).astype(np.float32) if norm else vector
+        return self.centered([vector])[0]
+
+    def centered(self, vectors: list[np.ndarray | None]) -> list[np.ndarray | None]:
+        """:meth:`center` of each of ``vectors``, the mean taken once (each one's own arithmetic as alone)."""
+        if self.vector_sum is None:
+            return list(vectors)
+        mean = self.vector_sum / (self.vectors + PRIOR_VECTORS)
+        out = []
+        for vector in vectors:
+            if vector is None or vector.shape != mean.shape:
+                out.append(vector)
+                continue
+            centred = vector - mean
+            norm = math.sqrt(centred.dot(centred))  # np.linalg.norm's arithmetic
+            out.append((centred / norm).astype(np.float32) if norm else vector)
+        return out
 
     def idf(self, ids: np.ndarray, min_df: int = 2) -> np.ndarray:
         """Inverse document frequency; 0 for keys fewer than ``min_df`` documents hold.
@@ -552,24 +563,37 @@ BAG_FIELDS = ("terms", "words", "actors", "places", "statements", "numbers", "fa
 FIELD_SHIFT = 31  # a field's ids are offset by its position in BAG_FIELDS times 2**FIELD_SHIFT
 _FIELD_AT = {name: i for i, name in enumerate(BAG_FIELDS)}
 _FIELD_BOUNDS = np.arange(len(BAG_FIELDS) + 1, dtype=np.int64) << FIELD_SHIFT  # where each field's ids begin
+WEIGHED_AT_ONCE = 512  # articles :meth:`Aggregate.singles` weighs in one pass (bounds a rebuild's scratch arrays)
 
 
-def joined(bags: list[Bag], weighed: int = 0, lexicon: Lexicon | None = None) -> Bag:
-    """The bags of the :data:`BAG_FIELDS`, in that order, as one, each field's ids offset (int64, still sorted); the
-    first ``weighed`` of them weighted by the ``lexicon``'s IDF and each made unit length (one that weighs nothing
-    left empty), in one pass over all of them."""
-    lengths = [len(b) for b in bags]
+def joined(rows: list[list[Bag]], weighed: int = 0, lexicon: Lexicon | None = None) -> list[Bag]:
+    """Each row's bags, those of the :data:`BAG_FIELDS` in that order, as one bag, each field's ids offset (int64,
+    still sorted); the first ``weighed`` fields weighted by the ``lexicon``'s IDF and each made unit length (one
+    that weighs nothing left empty). All rows in one pass (each step's fixed cost paid once, not once per row: a
+    placement weighs some fifty articles afresh), each field's norm taken alone (the same ``dot`` as
+    ``np.linalg.norm``, so a row's bits do not depend on the rows beside it)."""
+    if not rows:
+        return []
+    fields = len(rows[0])
+    bags = [b for row in rows for b in row]
+    lengths = np.fromiter((len(b) for b in bags), np.int64, len(bags))
     own = np.concatenate([b.ids for b in bags]).astype(np.int64)  # each field's own ids, not yet offset
-    ids = own + np.repeat(_FIELD_BOUNDS[:len(bags)], lengths)
-    vals = np.concatenate([b.vals for b in bags])
-    if weighed and (cut := sum(lengths[:weighed])):
-        raw = vals[:cut] * lexicon.idf(own[:cut], 1)
-        starts = np.cumsum([0, *lengths[:weighed]])
-        norms = [math.sqrt(v.dot(v)) for v in (raw[lo:hi] for lo, hi in zip(starts[:-1], starts[1:], strict=True))]
-        keep = np.concatenate([raw > 0, np.ones(len(vals) - cut, bool)])
-        scaled = (raw / np.repeat(np.where(norms, norms, 1.0), lengths[:weighed])).astype(np.float32)
-        ids, vals = ids[keep], np.concatenate([scaled, vals[cut:]])[keep]
-    return Bag(ids, vals.astype(np.float32, copy=False))
+    field_of = np.repeat(np.tile(np.arange(fields), len(rows)), lengths)
+    ids = own + _FIELD_BOUNDS[field_of]
+    vals = np.concatenate([b.vals for b in bags]).astype(np.float32)  # a copy: the weighed fields are written in it
+    keep = None
+    if weighed and (mine := field_of < weighed).any():
+        raw = vals[mine] * lexicon.idf(own[mine], 1)  # float64
+        counts = lengths.reshape(len(rows), fields)[:, :weighed].ravel()
+        bounds = np.concatenate(([0], np.cumsum(counts))).tolist()
+        norms = [math.sqrt(v.dot(v)) for v in (raw[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True))]
+        vals[mine] = raw / np.repeat(np.where(norms, norms, 1.0), counts)
+        keep = np.ones(len(vals), bool)
+        keep[mine] = raw > 0
+        ids, vals = ids[keep], vals[keep]
+    row_of = np.repeat(np.arange(len(rows)), lengths.reshape(len(rows), fields).sum(axis=1))
+    ends = np.cumsum(np.bincount(row_of if keep is None else row_of[keep], minlength=len(rows))).tolist()
+    return [Bag(ids[lo:hi].copy(), vals[lo:hi].copy()) for lo, hi in zip([0, *ends[:-1]], ends, strict=True)]
 
 
 class Aggregate:
@@ -606,24 +630,36 @@ class Aggregate:
         self.cache: dict = {}  # figures derived from the sums (see .pairs); cleared when a member is added
 
     @classmethod
+    def singles(cls, profiles: list[Profile], lexicon: Lexicon) -> list[Aggregate]:
+        """Each article's cluster of one, its bags weighted by the lexicon's IDF and made unit length (statements,
+        numbers and facts counted instead), weighed :data:`WEIGHED_AT_ONCE` at a time (:func:`joined`). A word only
+        it has so far weighs too: later articles may share it."""
+        out = []
+        for start in range(0, len(profiles), WEIGHED_AT_ONCE):
+            some = profiles[start:start + WEIGHED_AT_ONCE]
+            bags = joined([[p.terms, p.words, p.actors, p.places, p.statement_ids, _once(p.numbers), _once(p.facts)]
+                           for p in some], weighed=4, lexicon=lexicon)  # numbers and facts counted, not weighed: see .pairs
+            for p, joined_bags, vector in zip(some, bags, lexicon.centered([p.vector for p in some]), strict=True):
+                agg = cls(p.id)
+                agg.members.append(p.id)
+                agg.numbered = int(len(p.numbers) > 0)
+                agg.bags = joined_bags
+                agg.refs = list(p.refs)
+                agg.follows = list(p.follows)
+                agg.named.update(p.people.ids.tolist())
+                agg.named_full.update(p.full_people)
+                if p.strong_day is not None:
+                    agg.strong = (p.strong_day, p.strong_day)
+                if p.day is not None:
+                    agg.days.append(p.day)
+                agg.vsum = vector  # folding (add) always makes new arrays
+                out.append(agg)
+        return out
+
+    @classmethod
     def single(cls, p: Profile, lexicon: Lexicon) -> Aggregate:
-        """A cluster of one article, its bags weighted by the lexicon's IDF and made unit length (statements,
-        numbers and facts counted instead). A word only it has so far weighs too: later articles may share it."""
-        agg = cls(p.id)
-        agg.members.append(p.id)
-        agg.numbered = int(len(p.numbers) > 0)
-        agg.bags = joined([p.terms, p.words, p.actors, p.places, p.statement_ids, _once(p.numbers), _once(p.facts)],
-                          weighed=4, lexicon=lexicon)  # numbers and facts counted, not weighed: see .pairs
-        agg.refs = list(p.refs)
-        agg.follows = list(p.follows)
-        agg.named.update(p.people.ids.tolist())
-        agg.named_full.update(p.full_people)
-        if p.strong_day is not None:
-            agg.strong = (p.strong_day, p.strong_day)
-        if p.day is not None:
-            agg.days.append(p.day)
-        agg.vsum = lexicon.center(p.vector)  # folding (add) always makes new arrays
-        return agg
+        """:meth:`singles` of one article."""
+        return cls.singles([p], lexicon)[0]
 
     def copy(self) -> Aggregate:
         """A new cluster with the same members and sums (folding into it leaves this one as it is)."""

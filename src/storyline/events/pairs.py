@@ -188,18 +188,6 @@ def _products(a: Bag, b: Bag) -> np.ndarray:
     return np.where(b.ids[at] == a.ids, b.vals[at] * a.vals, 0.0)
 
 
-def _self_dot(agg: Aggregate, name: str) -> float:
-    """The squared norm of one of ``agg``'s sums, kept with it (an aggregate is never changed once formed)."""
-
-    def squared() -> float:
-        if name == "vector":
-            return 0.0 if agg.vsum is None else float(agg.vsum @ agg.vsum)
-        bag = agg.field(name)
-        return float(bag.vals @ bag.vals)
-
-    return agg.kept("self:" + name, squared)
-
-
 def _vector_cosines(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
     """Average-link cosine of the embeddings of ``a`` and each of ``others`` (0 where either has none)."""
     out = np.zeros(len(others))
@@ -291,8 +279,7 @@ def _side(agg: Aggregate) -> _Side:
 
     def made() -> _Side:
         return _Side(agg.size, agg.day, agg.strong, _periods(agg, "refs"),
-                     _cohesion(_self_dot(agg, "terms"), agg.size),
-                     None if agg.vsum is None else _cohesion(_self_dot(agg, "vector"), agg.size),
+                     _cohesion(agg, "terms"), None if agg.vsum is None else _cohesion(agg, "vector"),
                      main_actors(agg, "named_full"), agg.numbered)
 
     return agg.kept("side", made)
@@ -304,9 +291,14 @@ def _relative(across: np.ndarray, own: np.ndarray) -> np.ndarray:
     return np.minimum(1.0, across / np.maximum(own, COHESION_FLOOR))
 
 
-def _cohesion(bag_sum: float, n: int) -> float:
-    """The average cosine over the pairs of ``n`` unit-length members, from the squared norm of their sum."""
-    return 1.0 if n < 2 else max(0.0, (bag_sum - n) / (n * (n - 1)))
+def _cohesion(agg: Aggregate, name: str) -> float:
+    """The average cosine over the pairs of ``agg``'s unit-length members in one of its sums (the embeddings', or
+    the bag ``name``), from that sum's squared norm; 1 for a single article (whose sum is not looked at)."""
+    n = agg.size
+    if n < 2:
+        return 1.0
+    total = agg.vsum if name == "vector" else agg.field(name).vals
+    return max(0.0, (float(total @ total) - n) / (n * (n - 1)))
 
 
 def story_features(a: Aggregate, b: Aggregate, lexicon: Lexicon) -> np.ndarray:

@@ -228,14 +228,14 @@ class EventIndex:
             loose = [p.id for p in profiles]
             pieces: dict[str, tuple[Aggregate, list]] = {}  # first member -> a piece of an event taken apart, and its tree
             apart, whole = self._reachable(profiles)
-            for event_id in whole:
-                self._weigh_afresh(event_id)
+            self._weigh([m for e in [*whole, *sorted(apart)] for m in self.events[e].members])
+            for event_id in whole:  # summed again from its members as weighed now
+                self.events[event_id] = self._summed(event_id, self.events[event_id].members)
             for event_id, reach in sorted(apart.items()):  # re-clustered with the batch, as a rebuild would
                 members = self.events.pop(event_id).members
                 for member in members:
                     before[member] = event_id
                     del self.event_of[member]
-                    self._weigh_single(member)
                 tree = self.trees.pop(event_id, None)
                 if tree is None:
                     tree = self._tree(members)
@@ -352,17 +352,10 @@ class EventIndex:
                 tree.append((p, first_of[a], first_of[b]))
         return trees
 
-    def _weigh_afresh(self, event_id: str) -> None:
-        """Sum a stored event again from its members, each weighed with the document frequencies of now."""
-        members = self.events[event_id].members
-        for member in members:
-            self._weigh_single(member)
-        self.events[event_id] = self._summed(event_id, members)
-
-    def _weigh_single(self, article_id: str) -> Aggregate:
-        """An article's cluster of one again, weighed with the document frequencies of now."""
-        self.singles[article_id] = Aggregate.single(self.profiles[article_id], self.lexicon)
-        return self.singles[article_id]
+    def _weigh(self, article_ids: list[str]) -> None:
+        """The articles' clusters of one again, weighed with the document frequencies of now, all in one pass."""
+        self.singles.update(zip(article_ids, Aggregate.singles([self.profiles[a] for a in article_ids], self.lexicon),
+                                strict=True))
 
     def event_graph(self, loose: list[str], whole: Iterable[str] = (), pieces: Mapping[str, Aggregate] | None = None
                     ) -> tuple[dict[str, Aggregate], set, list]:  # fmt: skip
@@ -657,8 +650,8 @@ class EventIndex:
             keys[profile.id] = self._keys(profile)
             self.candidates.add(profile, keys[profile.id])
             self.profiles[profile.id] = profile
-            self.singles[profile.id] = Aggregate.single(profile, self.lexicon)
             self.near[profile.id], self.far[profile.id] = [], []
+        self._weigh([p.id for p in profiles])
         for profile in profiles:
             for adjacency, found in ((self.near, self.candidates.query(profile, keys[profile.id])),
                                      (self.far, self.candidates.query(_undated(profile), keys[profile.id][:ENTITY_KEYS], anytime=True))):
