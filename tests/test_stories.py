@@ -11,7 +11,7 @@ import pytest
 from _events_fixtures import GOLD_STORIES, article, corpus, groups
 from storyline.events import EventIndex, rebuild, story_id_for
 from storyline.events.attributes import describe_events
-from storyline.events.features import Aggregate, Lexicon, Profile, Traits, background_share
+from storyline.events.features import Aggregate, Bag, Lexicon, Profile, Traits, background_share
 from storyline.events.pairs import (
     EVENT_FEATURES,
     STORY_FEATURES,
@@ -343,6 +343,27 @@ def test_an_aggregate_without_some_of_its_parts_holds_what_the_rest_hold():
     assert rest.named == Counter({"ortega": 2, "lind": 1}) and set(rest.named) == {"ortega", "lind"}
     assert set(rest.named_full) == {"ortega", "lind"} and sorted(rest.days) == [10, 11, 11]
     assert set(_without(whole, parts[0], parts[2]).named) == {"ortega"}
+
+
+def test_a_sum_less_one_of_its_parts_is_what_the_sorted_sum_gives_bit_for_bit():
+    """Taking one part out of a sum subtracts its values at its ids (no sorting of the whole sum): the same bits as
+    :meth:`Bag.total` of the sum and the part negated, also where an id's value falls to 0; a bag that lacks one of
+    the part's ids is left to :meth:`Bag.total`."""
+    from storyline.events.placement import _less_bag
+
+    rng = np.random.default_rng(11)
+    for _ in range(200):
+        parts = [Bag(ids, rng.random(len(ids)).astype(np.float32))
+                 for ids in (np.unique(rng.integers(0, 400, int(rng.integers(0, 60)))) for _ in range(int(rng.integers(1, 6))))]
+        whole = Bag.total(parts)
+        part = parts[int(rng.integers(len(parts)))]
+        fast, sorted_sum = _less_bag(whole, part), Bag.total([whole, Bag(part.ids, -part.vals)])
+        assert np.array_equal(fast.ids, sorted_sum.ids)
+        assert np.array_equal(fast.vals.view(np.uint32), sorted_sum.vals.view(np.uint32))
+    lone = Bag(np.array([3, 5], np.int32), np.array([1.0, 2.0], np.float32))
+    assert _less_bag(lone, Bag(np.array([4], np.int32), np.array([1.0], np.float32))) is None
+    assert _less_bag(lone, Bag(np.array([9], np.int32), np.array([1.0], np.float32))) is None
+    assert list(_less_bag(lone, lone).vals) == [0.0, 0.0]
 
 
 @pytest.mark.parametrize("unplaced", [False, True])
