@@ -307,6 +307,39 @@ def test_a_stored_storys_sums_follow_its_events_as_they_change():
     assert updated > 0
 
 
+@pytest.mark.parametrize(("batch", "dissolved"), [(1, 32), (3, 32), (7, 32), (1, 1), (3, 2)])
+def test_every_event_that_differs_from_its_storys_sums_is_noted_as_changed_since_they_were_made(batch, dissolved,
+                                                                                              monkeypatch):
+    """A stored story's sums are brought up to date by looking only at the events noted as changed since (an
+    event's aggregate replaced or taken out, or the event joining or leaving a story): whenever placement brings
+    them up to date, every event in which the sums and the story differ must be among them, whatever the batches,
+    and also where stories are joined whole rather than taken apart (``dissolved``: the most events of a story
+    taken apart)."""
+    from storyline.events import placement
+
+    monkeypatch.setattr(placement, "DISSOLVE_STORY", dissolved)
+    differed = 0
+    bring_up_to_date = EventIndex._story_with
+
+    def checked(index: EventIndex, story_id: str) -> Aggregate:
+        nonlocal differed
+        summed, events = index.summed.get(story_id), index.story_events[story_id]
+        if summed is not None and story_id in index.stories:
+            differ = {e for e, agg in summed.parts.items() if e not in events or index.events.get(e) is not agg}
+            differ |= {e for e in events if summed.parts.get(e) is not index.events[e]}
+            assert summed.seen >= index.changed_before and differ <= set(index.changed[summed.seen - index.changed_before:])
+            differed += len(differ)
+        return bring_up_to_date(index, story_id)
+
+    monkeypatch.setattr(EventIndex, "_story_with", checked)
+    arts = corpus() + _meetings(8)
+    random.Random(batch).shuffle(arts)
+    index = EventIndex(Settings())
+    for start in range(0, len(arts), batch):
+        index.place_batch(arts[start:start + batch])
+    assert differed  # stories did fall behind their events
+
+
 def _assert_summed_afresh(index: EventIndex, story_id: str, kept: Aggregate) -> None:
     """``kept`` holds what the story's events summed afresh hold."""
     fresh = Aggregate(story_id)

@@ -53,6 +53,7 @@ TERM_KEYS = 6  # most distinctive words of an article used as index keys
 STORY_PROBES = 8  # articles of an event whose candidates (at any distance in time) give its candidate stories
 DISSOLVE_EVENT = 32  # events of up to this many articles are taken apart and clustered again when a batch meets them
 DISSOLVE_STORY = 32  # stories of up to this many events likewise (larger ones are joined whole, and never split)
+CHANGES_KEPT = 1 << 16  # events changed that the index remembers (see EventIndex._changed)
 
 
 @dataclass
@@ -111,6 +112,8 @@ class EventIndex:
         # its tree made again from its members (:meth:`_tree`)
         self.stories: dict[str, Aggregate] = {}
         self.summed: dict[str, _Summed] = {}  # story id -> the event aggregates its stored sums hold
+        self.changed: list[str] = []  # events whose aggregate or story changed, in order (:meth:`_changed`)
+        self.changed_before = 0  # how many of them were let go from the front of the list
         self.story_events: dict[str, set[str]] = {}
         self.story_of_event: dict[str, str] = {}
 
@@ -229,6 +232,7 @@ class EventIndex:
             pieces: dict[str, tuple[Aggregate, list]] = {}  # first member -> a piece of an event taken apart, and its tree
             apart, whole = self._reachable(profiles)
             self._weigh([m for e in [*whole, *sorted(apart)] for m in self.events[e].members])
+            self._changed(*whole, *apart)
             for event_id in whole:  # summed again from its members as weighed now
                 self.events[event_id] = self._summed(event_id, self.events[event_id].members)
             for event_id, reach in sorted(apart.items()):  # re-clustered with the batch, as a rebuild would
@@ -426,6 +430,7 @@ class EventIndex:
                         only_grew = False
                         gone = other[2:]
                         gone_ids.add(gone)  # its id is not given to a new cluster in this batch
+                        self._changed(gone)
                         for article_id in self.events.pop(gone).members:
                             before[article_id] = gone
                         old_story[gone] = self.story_of_event.pop(gone)
@@ -436,6 +441,7 @@ class EventIndex:
                 event_id = _reused(Counter(before[a] for a in units[r].members if a in before), _Taken(self.events, gone_ids),
                                    event_id_for(r[2:]))
             self.events[event_id] = units[r]
+            self._changed(event_id)
             if trees.get(r) is None:
                 self.trees.pop(event_id, None)
             else:
@@ -454,6 +460,7 @@ class EventIndex:
             touched.add(event_id)
         for story_id in set(old_story.values()):
             self.story_events[story_id] -= set(old_story)
+        self._changed(*old_story)
         return touched, grown, old_story, formed
 
     def _place_stories(self, touched: set[str], grown: set[str], old_story: dict[str, str]) -> set[str]:
@@ -492,6 +499,7 @@ class EventIndex:
             previous.setdefault(event_id, story_id or old_story.get(event_id))
             if story_id in self.story_events:  # a story too big to take apart
                 self.story_events[story_id].discard(event_id)
+                self._changed(event_id)
         loose |= {e for e in grown if self.story_of(e) is None}  # its story was taken apart
         units: dict[str, Aggregate] = {"n:" + e: self.events[e] for e in loose}
         probes = [(e, "n:" + e) for e in sorted(loose) if previous.get(e) not in reached]
@@ -574,17 +582,24 @@ class EventIndex:
     def _link(self, event_id: str, story_id: str) -> None:
         self.story_of_event[event_id] = story_id
         self.story_events.setdefault(story_id, set()).add(event_id)
+        self._changed(event_id)
 
     def _story_with(self, story_id: str) -> Aggregate:
         """A stored story's aggregate, brought up to date with its events: the events that changed since it
         was summed are taken out as they were and added as they are, in one pass over its sums (rather than
         one per event). It is summed afresh when its sums are unknown, or once its updates (an event taken
-        out or added counts one each) outnumber its events, so rounding stays bounded."""
+        out or added counts one each) outnumber its events, so rounding stays bounded. Only the events changed
+        since are looked at (:meth:`_changed`), not every event of the story, when they are fewer."""
         events = self.story_events[story_id]
         story, summed = self.stories.get(story_id), self.summed.get(story_id)
         if story is not None and summed is not None:
-            out = sorted(e for e, agg in summed.parts.items() if e not in events or self.events.get(e) is not agg)
-            new = sorted(e for e in events if summed.parts.get(e) is not self.events[e])
+            since = summed.seen - self.changed_before
+            maybe = (set(self.changed[since:]) if 0 <= since and len(self.changed) - since < len(events) + len(summed.parts)
+                     else summed.parts.keys() | events)  # fmt: skip
+            summed.seen = self.changed_before + len(self.changed)
+            out = sorted(e for e in maybe if (agg := summed.parts.get(e)) is not None
+                         and (e not in events or self.events.get(e) is not agg))  # fmt: skip
+            new = sorted(e for e in maybe if e in events and summed.parts.get(e) is not self.events[e])
             if not out and not new:
                 return story
             summed.updates += len(out) + len(new)
@@ -599,10 +614,22 @@ class EventIndex:
         self._store_story(story_id, story)
         return story
 
+    def _changed(self, *event_ids: str) -> None:
+        """Note events whose aggregate was replaced or taken out, or that joined or left a story: a stored story's
+        sums (:meth:`_story_with`) can differ from its events' only in those noted since it was summed. The
+        oldest notes are let go once :data:`CHANGES_KEPT` are kept (a story summed before them is then checked
+        event by event)."""
+        self.changed.extend(event_ids)
+        if len(self.changed) > CHANGES_KEPT:
+            half = len(self.changed) // 2
+            del self.changed[:half]
+            self.changed_before += half
+
     def _store_story(self, story_id: str, story: Aggregate) -> None:
         """Keep ``story`` as the sums of the story's events as they are now."""
         self.stories[story_id] = story
-        self.summed[story_id] = _Summed({e: self.events[e] for e in sorted(self.story_events[story_id])})
+        self.summed[story_id] = _Summed({e: self.events[e] for e in sorted(self.story_events[story_id])},
+                                        seen=self.changed_before + len(self.changed))
 
     def _drop_story(self, story_id: str) -> None:
         self.stories.pop(story_id, None)
@@ -740,6 +767,7 @@ class _Summed:
 
     parts: dict[str, Aggregate]
     updates: int = 0
+    seen: int = -1  # the changes noted (EventIndex.changed, counted from the first ever) when it was last brought up to date
 
 
 def _undated(p: Profile) -> Profile:
