@@ -189,7 +189,7 @@ def test_average_link_of_aggregates_is_the_mean_pairwise_similarity():
         p = Profile.from_article(article(f"x{i}", t, t, None), lex)
         lex.observe(*p.counted)
         profiles.append(p)
-    singles = [Aggregate.single(p, lex) for p in profiles]
+    singles = Aggregate.singles(profiles, lex)
     left, right = singles[0].copy(), singles[2].copy()
     left.add(singles[1])
     right.add(singles[3])
@@ -211,7 +211,7 @@ def test_a_pair_reads_at_most_as_alike_as_a_sides_own_articles():
     profiles = [Profile.from_article(article(i, t, body, "2022-03-08"), lex) for i, (t, body) in texts.items()]
     for p in profiles:
         lex.observe(*p.counted)
-    x, y, z, w = (Aggregate.single(p, lex) for p in profiles)
+    x, y, z, w = Aggregate.singles(profiles, lex)
     event = x.copy()
     event.add(y)
     terms, relative = EVENT_FEATURES.index("terms"), EVENT_FEATURES.index("relative")
@@ -232,7 +232,7 @@ def test_an_unknown_date_reads_as_unknown_days_and_no_feature_says_it_is_unknown
     profiles = [Profile.from_article(article(i, "Shipyard opens", text, d), lex) for i, d in dates.items()]
     for p in profiles:
         lex.observe(*p.counted)
-    undated, other_undated, dated, three_days_later, unknown_days_later = (Aggregate.single(p, lex) for p in profiles)
+    undated, other_undated, dated, three_days_later, unknown_days_later = Aggregate.singles(profiles, lex)
     gap, strong_gap = EVENT_FEATURES.index("gap"), EVENT_FEATURES.index("strong_gap")
     assert event_features(undated, dated)[gap] == pytest.approx(math.log1p(UNKNOWN_DAYS))
     assert event_features(undated, dated)[strong_gap] == pytest.approx(math.log1p(UNKNOWN_DAYS))
@@ -253,21 +253,21 @@ def test_embeddings_are_compared_less_what_every_article_of_the_collection_share
     lex = Lexicon()
     for v in raw:
         lex.observe(vector=v.astype(np.float32))
-    centred = np.stack([lex.center(v.astype(np.float32)) for v in raw])
+    centred = np.stack(lex.centered([v.astype(np.float32) for v in raw]))
     assert np.allclose(np.linalg.norm(centred, axis=1), 1.0, atol=1e-5)
     unrelated = lambda m: float(np.mean((m @ m.T)[np.triu_indices(len(m), 1)]))  # noqa: E731
     assert unrelated(raw) > 0.6 and abs(unrelated(centred)) < 0.1
     twin = raw[0] + 0.1 * own[1]
-    assert float(lex.center(twin.astype(np.float32)) @ centred[0]) > 0.9
+    assert float(lex.centered([twin.astype(np.float32)])[0] @ centred[0]) > 0.9
 
 
 def test_a_small_collection_is_barely_centred():
     lex = Lexicon()
     v = np.ones(4, np.float32) / 2
     lex.observe(vector=v)
-    assert np.allclose(lex.center(v), v, atol=1e-6)  # one article is no collection: itself, made unit again
-    assert lex.center(None) is None
-    assert np.array_equal(lex.center(np.ones(3, np.float32)), np.ones(3, np.float32))  # another embedder: as it is
+    assert np.allclose(lex.centered([v])[0], v, atol=1e-6)  # one article is no collection: itself, made unit again
+    assert lex.centered([None]) == [None]
+    assert np.array_equal(lex.centered([np.ones(3, np.float32)])[0], np.ones(3, np.float32))  # another embedder: as it is
 
 
 def test_terms_keep_numbers_and_phrases_and_drop_stop_words():
@@ -513,6 +513,8 @@ def test_joined_bags_weigh_the_first_fields_each_to_unit_length_and_leave_the_co
         cases.append([lexicon.bag(Counter(rng.choice(words, rng.integers(0, 60)).tolist())) for _ in range(4)]
                      + [_random_bag(rng, int(rng.integers(0, 5)), 50) for _ in range(3)])
     for bags, out in zip(cases, joined(cases, weighed=4, lexicon=lexicon), strict=True):  # all rows in one pass
+        alone = joined([bags], weighed=4, lexicon=lexicon)[0]  # a row's bits do not depend on the rows beside it
+        assert np.array_equal(alone.ids, out.ids) and np.array_equal(alone.vals.view(np.uint32), out.vals.view(np.uint32))
         assert out.ids.dtype == np.int64 and out.vals.dtype == np.float32 and list(out.ids) == sorted(out.ids)
         field_of = out.ids >> FIELD_SHIFT
         for i, (name, bag) in enumerate(zip(BAG_FIELDS, bags, strict=True)):
@@ -527,6 +529,8 @@ def test_joined_bags_weigh_the_first_fields_each_to_unit_length_and_leave_the_co
             else:
                 assert list(ids) == list(bag.ids) and list(vals) == list(bag.vals), name
     assert not (joined(cases[:1], weighed=4, lexicon=lexicon)[0].ids >> FIELD_SHIFT == 2).any()  # never held: weighs nothing
+    with pytest.raises(ValueError, match="same fields"):
+        joined([cases[0], cases[1][:4]], weighed=4, lexicon=lexicon)
 
 
 def test_feature_rows_of_a_batch_equal_each_pair_alone(settings):
@@ -609,7 +613,7 @@ def test_an_event_held_together_more_strongly_than_a_new_article_is_like_its_mem
         assert ("a:f1" in seen[0]) is apart and (f"e:{flood}" in seen[0]) is not apart
         assert f"n:{flood}" not in seen[1]  # it only grew (taken apart and formed again, or left whole): its story stays
         assert groups(index.assignments()) == groups(rebuilt.assignments()) and index.event_of["f3"] == flood
-        fresh = Bag.total([Aggregate.single(index.profiles[m], index.lexicon).bags for m in ("f1", "f2", "f3")])
+        fresh = Bag.total([a.bags for a in Aggregate.singles([index.profiles[m] for m in ("f1", "f2", "f3")], index.lexicon)])
         assert np.allclose(index.events[flood].bags.vals, fresh.vals)
         as_formed = Bag.total([stale.bags, index.singles["f3"].bags])  # not weighed again: other weights
         assert not np.array_equal(as_formed.ids, fresh.ids) or not np.allclose(as_formed.vals, fresh.vals)

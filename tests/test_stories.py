@@ -112,7 +112,7 @@ def test_shared_main_protagonists_are_people_most_articles_name():
     for a in arts:
         p = Profile.from_article(a, lex)
         lex.observe(*p.counted)
-        singles[a.id] = Aggregate.single(p, lex)
+        singles[a.id] = Aggregate.singles([p], lex)[0]
     meeting_2022, meeting_2023 = singles["m1a"].copy(), singles["m2a"].copy()
     meeting_2022.add(singles["m1b"])
     meeting_2023.add(singles["m2b"])
@@ -133,7 +133,7 @@ def test_how_far_apart_two_events_lie_does_not_change_whether_they_are_one_story
                     Profile.from_article(article("d2", "Velt and Oskan meet again", text, later), lex)]
         for p in profiles:
             lex.observe(*p.counted)
-        first, second = (Aggregate.single(p, lex) for p in profiles)
+        first, second = Aggregate.singles(profiles, lex)
         assert (second.day or 0) - (first.day or 0) == {"2022-03-15": 7, "2032-03-08": 3653}[later]
         rows.append(story_features(first, second, lex))
     assert rows[0] == pytest.approx(rows[1])
@@ -149,7 +149,7 @@ def test_a_protagonist_named_in_full_in_one_report_and_by_surname_in_another_is_
     profiles = [Profile.from_article(a, lex) for a in (full, short, other)]
     for p in profiles:
         lex.observe(*p.counted)
-    one, two, three = (Aggregate.single(p, lex) for p in profiles)
+    one, two, three = Aggregate.singles(profiles, lex)
     assert shared_main(one, two, lex) == pytest.approx(1.0)
     assert shared_main(one, three, lex) == 0.0
     # within the date window a shared surname is not enough: two happenings a day apart whose people share only
@@ -157,7 +157,7 @@ def test_a_protagonist_named_in_full_in_one_report_and_by_surname_in_another_is_
     namesake = article("p4", "Shipyard worker hurt", "Lena Velt was hurt at a shipyard in Ostmarsh on Tuesday.", "2022-03-09")
     namesake.mentions = [Mention(0, 9, "Lena Velt", "PERSON", "Lena Velt")]
     lex.observe(*(p4 := Profile.from_article(namesake, lex)).counted)
-    four = Aggregate.single(p4, lex)
+    four = Aggregate.singles([p4], lex)[0]
     assert event_features(one, four)[EVENT_FEATURES.index("people")] == 0.0
     assert event_features(one, two)[EVENT_FEATURES.index("named")] == 1.0
     # the index counts people in its document frequencies as this test does (else they would weigh nothing)
@@ -215,7 +215,7 @@ def test_a_follow_up_names_the_day_of_the_happening_it_follows():
     profiles = [Profile.from_article(a, lex) for a in (flood, charged, own)]
     for p in profiles:
         lex.observe(*p.counted)
-    f1, c1, c2 = (Aggregate.single(p, lex) for p in profiles)
+    f1, c1, c2 = Aggregate.singles(profiles, lex)
     follows = STORY_FEATURES.index("follows")
     assert story_features(c1, f1, lex)[follows] == story_features(f1, c1, lex)[follows] == 1.0
     assert story_features(c2, f1, lex)[follows] == 0.0
@@ -307,17 +307,19 @@ def test_a_stored_storys_sums_follow_its_events_as_they_change():
     assert updated > 0
 
 
-@pytest.mark.parametrize(("batch", "dissolved"), [(1, 32), (3, 32), (7, 32), (1, 1), (3, 2)])
-def test_every_event_that_differs_from_its_storys_sums_is_noted_as_changed_since_they_were_made(batch, dissolved,
-                                                                                              monkeypatch):
+@pytest.mark.parametrize(("batch", "stories_apart", "events_apart"),
+                         [(1, 32, 32), (3, 32, 32), (7, 32, 32), (1, 1, 32), (3, 2, 32), (5, 1, 32), (1, 1, 1), (2, 1, 0)])
+def test_every_event_that_differs_from_its_storys_sums_is_noted_as_changed_since_they_were_made(
+        batch, stories_apart, events_apart, monkeypatch):
     """A stored story's sums are brought up to date by looking only at the events noted as changed since (an
     event's aggregate replaced or taken out, or the event joining or leaving a story): whenever placement brings
     them up to date, every event in which the sums and the story differ must be among them, whatever the batches,
-    and also where stories are joined whole rather than taken apart (``dissolved``: the most events of a story
-    taken apart)."""
+    and also where stories and events are joined whole rather than taken apart (the most events of a story, and
+    articles of an event, taken apart)."""
     from storyline.events import placement
 
-    monkeypatch.setattr(placement, "DISSOLVE_STORY", dissolved)
+    monkeypatch.setattr(placement, "DISSOLVE_STORY", stories_apart)
+    monkeypatch.setattr(placement, "DISSOLVE_EVENT", events_apart)
     differed = 0
     bring_up_to_date = EventIndex._story_with
 
@@ -327,7 +329,8 @@ def test_every_event_that_differs_from_its_storys_sums_is_noted_as_changed_since
         if summed is not None and story_id in index.stories:
             differ = {e for e, agg in summed.parts.items() if e not in events or index.events.get(e) is not agg}
             differ |= {e for e in events if summed.parts.get(e) is not index.events[e]}
-            assert summed.seen >= index.changed_before and differ <= set(index.changed[summed.seen - index.changed_before:])
+            noted = set(index.change_log[summed.seen - index.changes_dropped:])
+            assert summed.seen >= index.changes_dropped and differ <= noted
             differed += len(differ)
         return bring_up_to_date(index, story_id)
 

@@ -22,7 +22,7 @@ A profile is built once from an enriched :class:`~storyline.models.Article`
   counted once);
 - ``day``: the event-date estimate as an ordinal day, or ``None``; ``strong_day`` the
   same when the date is stated (lead, or a stated publication date), else ``None``;
-- ``vector``: the headline+lead embedding (unit length; compared centred, see :meth:`Lexicon.center`);
+- ``vector``: the headline+lead embedding (unit length; compared centred, see :meth:`Lexicon.centered`);
 - ``statements``: (speaker surname, unit vector) of each statement a named person made
   (:func:`statement_vectors`), and ``statement_ids``, the groups of equal statements they
   fall in (:mod:`.statements`, assigned by the index).
@@ -305,7 +305,7 @@ class Bag:
 
 PRIOR_DOCS = 500  # pseudo-documents of general English that every document frequency starts from
 DOC_WORDS = 400  # words in a typical article, to turn a word's frequency into the share of articles using it
-PRIOR_VECTORS = 50  # pseudo-articles at the origin that the mean embedding starts from (see Lexicon.center)
+PRIOR_VECTORS = 50  # pseudo-articles at the origin that the mean embedding starts from (see Lexicon.centered)
 
 
 @cache
@@ -333,7 +333,7 @@ class Lexicon:
     (:func:`background_share`), so IDF means the same in a store of five articles as in one of
     thousands, and the fitted models see the same figures in both.
 
-    The lexicon also keeps the mean embedding of the articles it has seen, which :meth:`center`
+    The lexicon also keeps the mean embedding of the articles it has seen, which :meth:`centered`
     takes from each vector: what every article of a collection shares (in a store of shootings,
     "a shooting") is to embeddings what a common word is to IDF. Without it, cosines sit around
     0.4 between unrelated reports of one kind and 0.1 in general news, and a model fitted on one
@@ -393,13 +393,10 @@ class Lexicon:
             self.vector_sum = vector.astype(np.float64) if self.vector_sum is None else self.vector_sum + vector
             self.vectors += 1
 
-    def center(self, vector: np.ndarray | None) -> np.ndarray | None:
-        """``vector`` less the mean embedding seen so far (which starts from :data:`PRIOR_VECTORS` pseudo-articles
-        at the origin, so a small store is barely centred), made unit length again."""
-        return self.centered([vector])[0]
-
     def centered(self, vectors: list[np.ndarray | None]) -> list[np.ndarray | None]:
-        """:meth:`center` of each of ``vectors``, the mean taken once (each one's own arithmetic as alone)."""
+        """Each of ``vectors`` less the mean embedding seen so far (which starts from :data:`PRIOR_VECTORS`
+        pseudo-articles at the origin, so a small store is barely centred), made unit length again; the mean taken
+        once, each vector's own arithmetic as if alone. One of another embedder (another shape) is left as it is."""
         if self.vector_sum is None:
             return list(vectors)
         mean = self.vector_sum / (self.vectors + PRIOR_VECTORS)
@@ -575,6 +572,8 @@ def joined(rows: list[list[Bag]], weighed: int = 0, lexicon: Lexicon | None = No
     if not rows:
         return []
     fields = len(rows[0])
+    if any(len(row) != fields for row in rows):
+        raise ValueError("joined: every row holds the same fields")
     bags = [b for row in rows for b in row]
     lengths = np.fromiter((len(b) for b in bags), np.int64, len(bags))
     own = np.concatenate([b.ids for b in bags]).astype(np.int64)  # each field's own ids, not yet offset
@@ -637,8 +636,9 @@ class Aggregate:
         out = []
         for start in range(0, len(profiles), WEIGHED_AT_ONCE):
             some = profiles[start:start + WEIGHED_AT_ONCE]
-            bags = joined([[p.terms, p.words, p.actors, p.places, p.statement_ids, _once(p.numbers), _once(p.facts)]
-                           for p in some], weighed=4, lexicon=lexicon)  # numbers and facts counted, not weighed: see .pairs
+            rows = [[p.terms, p.words, p.actors, p.places, p.statement_ids, _once(p.numbers), _once(p.facts)]
+                    for p in some]
+            bags = joined(rows, weighed=4, lexicon=lexicon)  # numbers and facts counted, not weighed: see .pairs
             for p, joined_bags, vector in zip(some, bags, lexicon.centered([p.vector for p in some]), strict=True):
                 agg = cls(p.id)
                 agg.members.append(p.id)
@@ -655,11 +655,6 @@ class Aggregate:
                 agg.vsum = vector  # folding (add) always makes new arrays
                 out.append(agg)
         return out
-
-    @classmethod
-    def single(cls, p: Profile, lexicon: Lexicon) -> Aggregate:
-        """:meth:`singles` of one article."""
-        return cls.singles([p], lexicon)[0]
 
     def copy(self) -> Aggregate:
         """A new cluster with the same members and sums (folding into it leaves this one as it is)."""

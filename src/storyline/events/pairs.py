@@ -195,7 +195,7 @@ def _vector_cosines(a: Aggregate, others: list[Aggregate]) -> np.ndarray:
         return out
     rows = [i for i, b in enumerate(others) if b.vsum is not None]
     if rows:
-        sums = np.array([others[i].vsum for i in rows]) @ a.vsum  # np.array: a third of np.stack's cost, the same matrix
+        sums = np.array([others[i].vsum for i in rows]) @ a.vsum  # np.array: a third of np.stack's cost
         sizes = np.array([others[i].size for i in rows], np.float64) * a.size
         out[rows] = np.maximum(0.0, sums / sizes)
     return out

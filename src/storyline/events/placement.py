@@ -112,8 +112,8 @@ class EventIndex:
         # its tree made again from its members (:meth:`_tree`)
         self.stories: dict[str, Aggregate] = {}
         self.summed: dict[str, _Summed] = {}  # story id -> the event aggregates its stored sums hold
-        self.changed: list[str] = []  # events whose aggregate or story changed, in order (:meth:`_changed`)
-        self.changed_before = 0  # how many of them were let go from the front of the list
+        self.change_log: list[str] = []  # events whose aggregate or story changed, in order (:meth:`_changed`)
+        self.changes_dropped = 0  # how many of them were let go from the front of the list
         self.story_events: dict[str, set[str]] = {}
         self.story_of_event: dict[str, str] = {}
 
@@ -593,10 +593,11 @@ class EventIndex:
         events = self.story_events[story_id]
         story, summed = self.stories.get(story_id), self.summed.get(story_id)
         if story is not None and summed is not None:
-            since = summed.seen - self.changed_before
-            maybe = (set(self.changed[since:]) if 0 <= since and len(self.changed) - since < len(events) + len(summed.parts)
-                     else summed.parts.keys() | events)  # fmt: skip
-            summed.seen = self.changed_before + len(self.changed)
+            since = summed.seen - self.changes_dropped  # where its changes begin in the log (< 0: let go)
+            noted = len(self.change_log) - since
+            maybe = set(self.change_log[since:]) if 0 <= since and noted < len(events) + len(summed.parts) \
+                else summed.parts.keys() | events
+            summed.seen = self.changes_dropped + len(self.change_log)
             out = sorted(e for e in maybe if (agg := summed.parts.get(e)) is not None
                          and (e not in events or self.events.get(e) is not agg))  # fmt: skip
             new = sorted(e for e in maybe if e in events and summed.parts.get(e) is not self.events[e])
@@ -619,17 +620,17 @@ class EventIndex:
         sums (:meth:`_story_with`) can differ from its events' only in those noted since it was summed. The
         oldest notes are let go once :data:`CHANGES_KEPT` are kept (a story summed before them is then checked
         event by event)."""
-        self.changed.extend(event_ids)
-        if len(self.changed) > CHANGES_KEPT:
-            half = len(self.changed) // 2
-            del self.changed[:half]
-            self.changed_before += half
+        self.change_log.extend(event_ids)
+        if len(self.change_log) > CHANGES_KEPT:
+            half = len(self.change_log) // 2
+            del self.change_log[:half]
+            self.changes_dropped += half
 
     def _store_story(self, story_id: str, story: Aggregate) -> None:
         """Keep ``story`` as the sums of the story's events as they are now."""
         self.stories[story_id] = story
         self.summed[story_id] = _Summed({e: self.events[e] for e in sorted(self.story_events[story_id])},
-                                        seen=self.changed_before + len(self.changed))
+                                        seen=self.changes_dropped + len(self.change_log))
 
     def _drop_story(self, story_id: str) -> None:
         self.stories.pop(story_id, None)
@@ -767,7 +768,7 @@ class _Summed:
 
     parts: dict[str, Aggregate]
     updates: int = 0
-    seen: int = -1  # the changes noted (EventIndex.changed, counted from the first ever) when it was last brought up to date
+    seen: int = -1  # changes noted (EventIndex.change_log, counted from the first) when last brought up to date
 
 
 def _undated(p: Profile) -> Profile:
@@ -780,8 +781,9 @@ def _without(agg: Aggregate, *parts: Aggregate) -> Aggregate:
     out = Aggregate(agg.id)
     gone = {m for part in parts for m in part.members}
     out.members = [m for m in agg.members if m not in gone]
-    out.bags = _less_bag(agg.bags, parts[0].bags) if len(parts) == 1 else None
-    if out.bags is None:
+    if len(parts) == 1 and (less := _less_bag(agg.bags, parts[0].bags)) is not None:
+        out.bags = less
+    else:
         out.bags = Bag.total([agg.bags, *(Bag(part.bags.ids, -part.bags.vals) for part in parts)])
     for name in ("named", "named_full"):
         setattr(out, name, _less(getattr(agg, name), _counted(parts, name)))
