@@ -302,6 +302,18 @@ class Bag:
         first = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
         return Bag(ids[first], np.add.reduceat(vals, first).astype(np.float32))
 
+    def without(self, part: Bag) -> Bag | None:
+        """This bag less ``part`` when it holds every id of ``part`` (as a sum holds those of each part summed into
+        it): its values less ``part``'s at those ids, without sorting the whole bag again. The values are those
+        :meth:`total` gives for this bag and ``part`` negated, bit for bit (it too subtracts each id's one value
+        from the other's). None when it lacks one of the ids."""
+        at = self.ids.searchsorted(part.ids)
+        if len(part) and (at[-1] >= len(self) or not np.array_equal(self.ids[at], part.ids)):
+            return None
+        vals = self.vals.copy()
+        vals[at] -= part.vals
+        return Bag(self.ids, vals)
+
 
 PRIOR_DOCS = 500  # pseudo-documents of general English that every document frequency starts from
 DOC_WORDS = 400  # words in a typical article, to turn a word's frequency into the share of articles using it

@@ -459,8 +459,7 @@ class EventIndex:
                 grown.add(event_id)
             touched.add(event_id)
         for story_id in set(old_story.values()):
-            self.story_events[story_id] -= set(old_story)
-        self._changed(*old_story)
+            self.story_events[story_id] -= set(old_story)  # each noted when taken apart or merged away
         return touched, grown, old_story, formed
 
     def _place_stories(self, touched: set[str], grown: set[str], old_story: dict[str, str]) -> set[str]:
@@ -581,8 +580,7 @@ class EventIndex:
 
     def _link(self, event_id: str, story_id: str) -> None:
         self.story_of_event[event_id] = story_id
-        self.story_events.setdefault(story_id, set()).add(event_id)
-        self._changed(event_id)
+        self.story_events.setdefault(story_id, set()).add(event_id)  # the story is stored afresh after (or not yet)
 
     def _story_with(self, story_id: str) -> Aggregate:
         """A stored story's aggregate, brought up to date with its events: the events that changed since it
@@ -616,9 +614,11 @@ class EventIndex:
         return story
 
     def _changed(self, *event_ids: str) -> None:
-        """Note events whose aggregate was replaced or taken out, or that joined or left a story: a stored story's
-        sums (:meth:`_story_with`) can differ from its events' only in those noted since it was summed. The
-        oldest notes are let go once :data:`CHANGES_KEPT` are kept (a story summed before them is then checked
+        """Note events whose aggregate is replaced or taken out: a stored story's sums (:meth:`_story_with`) can
+        differ from its events' only in those noted since it was summed (an event leaves a stored story when taken
+        apart, merged away, or taken out of a story too large to take apart, each noted; it joins one only as the
+        story is stored afresh).
+        The oldest notes are let go once :data:`CHANGES_KEPT` are kept (a story summed before them is then checked
         event by event)."""
         self.change_log.extend(event_ids)
         if len(self.change_log) > CHANGES_KEPT:
@@ -781,7 +781,7 @@ def _without(agg: Aggregate, *parts: Aggregate) -> Aggregate:
     out = Aggregate(agg.id)
     gone = {m for part in parts for m in part.members}
     out.members = [m for m in agg.members if m not in gone]
-    if len(parts) == 1 and (less := _less_bag(agg.bags, parts[0].bags)) is not None:
+    if len(parts) == 1 and (less := agg.bags.without(parts[0].bags)) is not None:
         out.bags = less
     else:
         out.bags = Bag.total([agg.bags, *(Bag(part.bags.ids, -part.bags.vals) for part in parts)])
@@ -796,19 +796,6 @@ def _without(agg: Aggregate, *parts: Aggregate) -> Aggregate:
         if part.vsum is not None and out.vsum is not None:
             out.vsum = out.vsum - part.vsum
     return out
-
-
-def _less_bag(bag: Bag, part: Bag) -> Bag | None:
-    """``bag`` less ``part`` when ``bag`` holds every id of ``part`` (as a sum holds those of each part summed into
-    it): its values less ``part``'s at those ids, without sorting the whole of ``bag`` again. The values are those
-    :meth:`Bag.total` gives for ``bag`` and ``part`` negated, bit for bit (it too subtracts each id's one value from
-    the other's). None when ``bag`` lacks one of the ids."""
-    at = bag.ids.searchsorted(part.ids)
-    if len(part) and (at[-1] >= len(bag) or not np.array_equal(bag.ids[at], part.ids)):
-        return None
-    vals = bag.vals.copy()
-    vals[at] -= part.vals
-    return Bag(bag.ids, vals)
 
 
 def _less(counts: Counter, gone: Counter) -> Counter:
