@@ -23,8 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+from storyline.events.ids import canonical_order
 from storyline.events.model import Models
-from storyline.events.placement import canonical_order
 from storyline.events.training import as_ingested, as_rebuilt
 from storyline.labelled import cache_store, load_labelled, scores
 from storyline.settings import Settings

@@ -509,7 +509,7 @@ def test_sources_differ_gives_every_date_as_the_page_writes_dates(client, monkey
 def test_a_retired_event_or_story_id_leads_to_where_its_founding_article_went(store, client):
     from urllib.parse import quote
 
-    from storyline.events.placement import event_id_for, story_id_for
+    from storyline.events.ids import event_id_for, story_id_for
 
     article = store.list_articles(limit=1)[0]  # the fixture's events have ids of their own: any founded id is retired
     retired = event_id_for(article["id"])
@@ -553,7 +553,7 @@ def test_a_filter_naming_nothing_stored_is_a_404_not_an_empty_listing(client, pa
 
 
 def test_a_retired_story_id_in_a_filter_leads_to_the_listing_of_where_it_went(client, store):
-    from storyline.events.placement import event_id_for, story_id_for
+    from storyline.events.ids import event_id_for, story_id_for
 
     article = store.list_articles(limit=1)[0]
     retired = story_id_for(event_id_for(article["id"]))

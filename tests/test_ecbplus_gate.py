@@ -32,8 +32,8 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def result():
+    from storyline.events.ids import canonical_order
     from storyline.events.model import Models
-    from storyline.events.placement import canonical_order
     from storyline.events.training import as_ingested, as_rebuilt
     from storyline.labelled import load_labelled, mean_scores, measured_on, scores
     from storyline.settings import Settings

@@ -442,12 +442,12 @@ def test_a_new_cluster_never_takes_the_id_of_an_event_retired_in_the_same_batch(
     """Found at 100k: an id retired when two stored events became one was handed to a new cluster."""
     from collections import Counter
 
-    from storyline.events.placement import _reused, _Taken
+    from storyline.events.ids import TakenIds, reused_id
 
     retired = {event_id_for("a1")}
-    fresh = _reused(Counter(), _Taken({}, retired), event_id_for("a1"))
+    fresh = reused_id(Counter(), TakenIds({}, retired), event_id_for("a1"))
     assert fresh != event_id_for("a1") and fresh.startswith("e-")
-    assert _reused(Counter({"e-x": 2, "e-y": 1}), _Taken({"e-x": None}, set()), "e-z") == "e-y"  # the most votes, free
+    assert reused_id(Counter({"e-x": 2, "e-y": 1}), TakenIds({"e-x": None}, set()), "e-z") == "e-y"  # the most votes, free
 
 
 def _random_bag(rng, n: int, universe: int = 200) -> Bag:
@@ -588,11 +588,12 @@ def test_an_event_held_together_more_strongly_than_a_new_article_is_like_its_mem
     the article could touch it. Left whole, it is weighed with the document frequencies of now, as it would
     have been taken apart, and keeps its story as an event that only grew does; an event read from the store (its
     merges unknown) is taken apart as before."""
-    from storyline.events import placement
+    from storyline.events import linking, placement
 
-    seen: list[set[str]] = []
+    seen: list[set[str]] = []  # the units of each agglomeration: the batch's events, then its stories
     real = placement.agglomerate
-    monkeypatch.setattr(placement, "agglomerate", lambda units, *rest, **kw: seen.append(set(units)) or real(units, *rest, **kw))
+    for module in (placement, linking):
+        monkeypatch.setattr(module, "agglomerate", lambda units, *rest, **kw: seen.append(set(units)) or real(units, *rest, **kw))
     report = lambda: article("f3", "Ostmarsh pumps run as flood water falls",  # noqa: E731
                              "In Ostmarsh the river Ost fell overnight. Mayor Tomas Brel said the pumps kept running and "
                              "the families sheltered in the school by the Harbour Council could go home soon.", "2022-11-03")

@@ -11,13 +11,16 @@ The API the pipeline and the store use::
 
 Modules, in the order a decision is made: ``features`` (what is known of an article
 and a cluster), ``pairs`` (the named features of a pair), ``model`` (the fitted
-probabilities), ``index`` (candidate retrieval), ``placement`` (incremental and
-rebuild), ``training`` (fitting the models to labels), ``attributes`` and
-``stories`` (what an event and a story are said to be), ``tracking`` (kept in step
-with the store).
+probabilities), ``index`` (candidate retrieval), ``agglomerate`` (best-first
+clustering), ``placement`` (articles into events, incremental and rebuild) and
+``linking`` (events into stories), ``ids`` (event and story ids, the canonical
+order), ``training`` (fitting the models to labels), ``attributes`` and ``stories``
+(what an event and a story are said to be), ``tracking`` (kept in step with the
+store).
 """
 
+from .ids import canonical_order, event_id_for, story_id_for
 from .model import Models
-from .placement import EventIndex, canonical_order, event_id_for, rebuild, story_id_for
+from .placement import EventIndex, rebuild
 
 __all__ = ["EventIndex", "Models", "canonical_order", "event_id_for", "rebuild", "story_id_for"]

@@ -151,3 +151,11 @@ def _folded(a: Aggregate, b: Aggregate) -> Aggregate:
     out = Aggregate(a.id)  # units may be the caller's own aggregates: never changed in place
     out.add(a, b)
     return out
+
+
+def grouped(root: dict[str, str]) -> dict[str, list[str]]:
+    """``{surviving unit: its members}`` from an agglomeration's ``{unit: surviving unit}``."""
+    out: dict[str, list[str]] = {}
+    for unit, r in root.items():
+        out.setdefault(r, []).append(unit)
+    return out

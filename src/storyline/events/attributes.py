@@ -27,7 +27,7 @@ import numpy as np
 from ..agencies import dateline, names_agency
 from ..models import WEAK_DATE_HOW, Article, Event
 from .features import ACTOR_LABELS, PLACE_LABELS, day_of, entity_key
-from .placement import canonical_order
+from .ids import canonical_order
 
 MAX_PARTICIPANTS = 8
 VENUE_BEFORE = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?$", re.IGNORECASE)  # "talks in Moscow"

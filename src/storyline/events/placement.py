@@ -16,22 +16,18 @@ each one best-first agglomeration (:mod:`.agglomerate`):
    model two clusters, while the probability reaches ``event_threshold``. Clusters
    whose stated dates lie further apart than the date window are never one event.
    A syndicated copy goes with its original, unscored;
-2. **stories**: the stories of the events formed or changed, and the stored stories one
-   of those events could continue (it reaches ``story_threshold`` against one of their
-   events), are taken apart likewise (up to :data:`DISSOLVE_STORY` events; a larger
-   story takes part whole) and their events clustered again with the stories their
-   candidates belong to, at any distance in time. The ``story`` model decides while
-   it reaches ``story_threshold``.
+2. **stories**: the events formed or changed are linked into stories, the stories next to
+   them taken apart likewise, by the ``story`` model (:mod:`.linking`, whose
+   :class:`~.linking.StoryLinking` the index inherits).
 
 :func:`rebuild` is the same over the whole collection as one batch, so it does not
 depend on the order the articles came in, and an ingested store reads like a rebuilt
 one. An event formed again keeps the id most of its articles had; stored events and
-stories keep their ids when articles join them.
+stories keep their ids when articles join them (:mod:`.ids`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -41,19 +37,18 @@ import numpy as np
 
 from ..models import Article
 from ..settings import Settings
-from .agglomerate import agglomerate, root_of
-from .features import Aggregate, Bag, Lexicon, Profile, Traits, day_of
+from .agglomerate import agglomerate, grouped, root_of
+from .features import Aggregate, Lexicon, Profile, Traits
+from .ids import TakenIds, canonical_key, canonical_order, event_id_for, reused_id, story_id_for
 from .index import CandidateIndex
+from .linking import StoryLinking, without
 from .model import Models
-from .pairs import event_feature_rows, share_a_name, story_feature_rows, within
+from .pairs import event_feature_rows, within
 from .statements import StatementGroups
 
 ENTITY_KEYS = 6  # rarest entities of an article used as index keys
 TERM_KEYS = 6  # most distinctive words of an article used as index keys
-STORY_PROBES = 8  # articles of an event whose candidates (at any distance in time) give its candidate stories
 DISSOLVE_EVENT = 32  # events of up to this many articles are taken apart and clustered again when a batch meets them
-DISSOLVE_STORY = 32  # stories of up to this many events likewise (larger ones are joined whole, and never split)
-CHANGES_KEPT = 1 << 16  # events changed that the index remembers (see EventIndex._changed)
 
 
 @dataclass
@@ -67,27 +62,8 @@ class Changes:
     traits: dict[str, tuple[int | None, bytes]] = field(default_factory=dict)  # asked with ``keep``: see place_batch
 
 
-def event_id_for(article_id: str) -> str:
-    """The stable id of the event an article founds: "e-" and a short hash of its id."""
-    return "e-" + hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:12]
 
-
-def story_id_for(event_id: str) -> str:
-    """The stable id of the story an event founds: "s-" and a short hash of the event id."""
-    return "s-" + hashlib.sha1(event_id.encode("utf-8")).hexdigest()[:12]
-
-
-def canonical_order(articles: Iterable[Article]) -> list[Article]:
-    """Dated articles by date then id, then undated ones by id: the order rebuilds use."""
-    return sorted(articles, key=lambda a: canonical_key(day_of(a), a.id))
-
-
-def canonical_key(day: int | None, ident: str) -> tuple:
-    """The sort key of the canonical order: dated first, by day, then by id."""
-    return (day is None, day or 0, ident)
-
-
-class EventIndex:
+class EventIndex(StoryLinking):
     """What placement needs of every stored article, and the placement itself."""
 
     def __init__(self, settings=None, models: Models | None = None):
@@ -110,12 +86,7 @@ class EventIndex:
         # order made, each as (probability, an article of one side, one of the other); none for one article.
         # Unknown for an event stored by an earlier version: taken apart when a batch meets it (:meth:`weakest`),
         # its tree made again from its members (:meth:`_tree`)
-        self.stories: dict[str, Aggregate] = {}
-        self.summed: dict[str, _Summed] = {}  # story id -> the event aggregates its stored sums hold
-        self.change_log: list[str] = []  # events whose aggregate or story changed, in order (:meth:`_changed`)
-        self.changes_dropped = 0  # how many of them were let go from the front of the list
-        self.story_events: dict[str, set[str]] = {}
-        self.story_of_event: dict[str, str] = {}
+        self._init_stories()
 
     def __len__(self) -> int:
         return len(self.event_of)
@@ -161,9 +132,6 @@ class EventIndex:
         tree = self.trees.get(event_id)
         return 0.0 if tree is None else min((p for p, _, _ in tree), default=math.inf)
 
-    def story_of(self, event_id: str | None) -> str | None:
-        return self.story_of_event.get(event_id or "")
-
     def assignments(self) -> dict[str, str]:
         return dict(self.event_of)
 
@@ -191,12 +159,6 @@ class EventIndex:
             if rows.any():
                 out[near[rows]] = model.probability(x[rows])
         return out
-
-    def story_probabilities(self, a: Aggregate, others: list[Aggregate]) -> np.ndarray:
-        """P(one story) of ``a`` with each of ``others``: the ``story`` model's, and 0 where the two name no one and
-        nowhere in common (:func:`.pairs.share_a_name`)."""
-        x = story_feature_rows(a, others, self.lexicon)
-        return np.where(share_a_name(x), self.models.story.probability(x), 0.0)
 
     # --- placing a batch ---------------------------------------------------------------
     def place_batch(self, articles: list[Article], keep: bool = False) -> Changes:
@@ -410,7 +372,7 @@ class EventIndex:
         Returns the events touched, those of them that only grew (a stored event taken apart and formed again
         with more articles, or one of ``whole``, left whole for the same reason, that took in articles), for
         each stored event taken apart or merged away, its story, and the events formed (given a new tree)."""
-        groups = _groups(root)
+        groups = grouped(root)
         old_story = {e: self.story_of_event.pop(e) for e in sorted(set(before.values()))}
         previous: dict[str, set[str]] = {}
         for article_id, event_id in before.items():
@@ -438,7 +400,7 @@ class EventIndex:
                 if len(members) == 1:
                     continue  # a neighbour left as it was
             else:
-                event_id = _reused(Counter(before[a] for a in units[r].members if a in before), _Taken(self.events, gone_ids),
+                event_id = reused_id(Counter(before[a] for a in units[r].members if a in before), TakenIds(self.events, gone_ids),
                                    event_id_for(r[2:]))
             self.events[event_id] = units[r]
             self._changed(event_id)
@@ -462,180 +424,6 @@ class EventIndex:
             self.story_events[story_id] -= set(old_story)  # each noted when taken apart or merged away
         return touched, grown, old_story, formed
 
-    def _place_stories(self, touched: set[str], grown: set[str], old_story: dict[str, str]) -> set[str]:
-        """Link the touched events into stories: the stories the touched events (and the events taken
-        apart) were in, and the stored stories the events formed or changed could continue
-        (:meth:`_reachable_stories`), are taken apart into their events and agglomerated again with the
-        stories next to them; a story too large to take apart takes part whole with the events of it that
-        only grew. Returns the events whose story changed."""
-        units, pairs, loose, previous = self._story_graph(touched, grown, old_story)
-        root = agglomerate(units, pairs, self.story_probabilities, self.story_threshold, self.story_key)
-        relinked = self._apply_stories(_groups(root), units, previous)
-        return {e for e in loose if self.story_of(e) != previous.get(e)} | relinked
-
-    def _story_graph(self, touched: set[str], grown: set[str], old_story: dict[str, str]
-                     ) -> tuple[dict[str, Aggregate], set[tuple[str, str]], set[str], dict[str, str]]:  # fmt: skip
-        """The stories of :meth:`_place_stories` taken apart: the units to agglomerate (``n:`` an event
-        loose, ``s:`` a story whole), the candidate pairs between them, the loose events, and the story
-        each loose event was in before."""
-        doubtful = {e for e in grown if not self._still_fits(e)}
-        loose_stories = {self.story_of(e) for e in (touched - grown) | doubtful} | set(old_story.values())
-        loose_stories = {s for s in loose_stories if s is not None and len(self.story_events.get(s, ())) <= DISSOLVE_STORY}
-        reached = self._reachable_stories((touched - grown) | doubtful, loose_stories)
-        loose = touched - grown
-        previous: dict[str, str] = {}
-        pairs = set()
-        for story_id in sorted(loose_stories | reached):
-            events = sorted(self.story_events.pop(story_id, set()))
-            for event_id in events:
-                loose.add(event_id)
-                previous[event_id] = story_id
-            self._drop_story(story_id)
-            if story_id in reached:  # its events are compared with each other, and met by the probes of the rest
-                pairs.update(("n:" + a, "n:" + b) for i, a in enumerate(events) for b in events[i + 1:])
-        for event_id in loose:
-            story_id = self.story_of_event.pop(event_id, None)
-            previous.setdefault(event_id, story_id or old_story.get(event_id))
-            if story_id in self.story_events:  # a story too big to take apart
-                self.story_events[story_id].discard(event_id)
-                self._changed(event_id)
-        loose |= {e for e in grown if self.story_of(e) is None}  # its story was taken apart
-        units: dict[str, Aggregate] = {"n:" + e: self.events[e] for e in loose}
-        probes = [(e, "n:" + e) for e in sorted(loose) if previous.get(e) not in reached]
-        for event_id in sorted(grown - loose):
-            story_id = self.story_of(event_id)
-            units["s:" + story_id] = self._story_with(story_id)
-            probes.append((event_id, "s:" + story_id))
-        for event_id, me in probes:
-            for other in self._far_events(event_id):
-                if other in loose:
-                    pairs.add((me, "n:" + other))
-                else:
-                    story_id = self.story_of(other)
-                    if "s:" + story_id not in units:
-                        units["s:" + story_id] = self._story_with(story_id)
-                    pairs.add((me, "s:" + story_id))
-        return units, pairs, loose, previous
-
-    def _apply_stories(self, groups: dict[str, list[str]], units: dict[str, Aggregate], previous: dict[str, str]) -> set[str]:
-        """Store the stories the agglomeration formed (``groups``: root unit -> its units): a story taken
-        whole keeps its id and takes in the others' events, a new one takes the id most of its events had.
-        Returns the events of stories joined to another whole."""
-        relinked: set[str] = set()
-        for r in sorted(groups, key=self.story_key):
-            members = groups[r]
-            if r.startswith("s:"):
-                story_id = r[2:]
-                for other in members:
-                    if other.startswith("s:") and other != r:
-                        for event_id in self.story_events.pop(other[2:]):
-                            self._link(event_id, story_id)
-                            relinked.add(event_id)
-                        self._drop_story(other[2:])
-                if len(members) == 1:
-                    continue
-            else:
-                story_id = _reused(Counter(previous[u[2:]] for u in members if previous.get(u[2:])), self.stories,
-                                   story_id_for(r[2:]))
-            for u in members:
-                if u.startswith("n:"):
-                    self._link(u[2:], story_id)
-            self._store_story(story_id, units[r])
-        return relinked
-
-    def _reachable_stories(self, events: set[str], taken: set[str]) -> set[str]:
-        """The stored stories next to ``events`` (those formed or changed; not those that only grew and still
-        fit their story) that one of them could continue: stories of up to :data:`DISSOLVE_STORY` events, not
-        in ``taken`` (already taken apart), with an event against which one of ``events``, alone, reaches the
-        story threshold. They are taken apart and clustered again with them, as a rebuild would: joined
-        whole, a story that a new event continues could be chained to another through it. Their events are
-        compared with each other and met by the probes of the rest, but do not probe (that would widen
-        every ingest to the stories around theirs): the stories they could continue take part whole."""
-        found: set[str] = set()
-        if not self.story_events:  # a rebuild, or an empty store: no stored story
-            return found
-        for event_id in sorted(events):
-            near = [o for o in self._far_events(event_id) if o not in events
-                    and (story_id := self.story_of(o)) is not None and story_id not in found and story_id not in taken
-                    and len(self.story_events.get(story_id, ())) <= DISSOLVE_STORY]  # fmt: skip
-            if near:
-                probability = self.story_probabilities(self.events[event_id], [self.events[o] for o in near])
-                found.update(self.story_of(o) for o, q in zip(near, probability, strict=True) if q >= self.story_threshold)
-        return found
-
-    def _far_events(self, event_id: str) -> list[str]:
-        """The other events holding a candidate at any distance in time of one of the first
-        :data:`STORY_PROBES` articles of ``event_id``, in order."""
-        found = {self.event_of.get(j) for a in self.events[event_id].members[:STORY_PROBES] for j in self.far[a]}
-        return sorted(found - {None, event_id})
-
-    def _still_fits(self, event_id: str) -> bool:
-        """Whether an event that grew still continues the rest of its story, by the ``story`` model."""
-        story_id = self.story_of(event_id)
-        if len(self.story_events.get(story_id, ())) < 2:
-            return True
-        event = self.events[event_id]
-        rest = _without(self._story_with(story_id), event)
-        return bool(self.story_probabilities(event, [rest])[0] >= self.story_threshold)
-
-    def _link(self, event_id: str, story_id: str) -> None:
-        self.story_of_event[event_id] = story_id
-        self.story_events.setdefault(story_id, set()).add(event_id)  # the story is stored afresh after (or not yet)
-
-    def _story_with(self, story_id: str) -> Aggregate:
-        """A stored story's aggregate, brought up to date with its events: the events that changed since it
-        was summed are taken out as they were and added as they are, in one pass over its sums (rather than
-        one per event). It is summed afresh when its sums are unknown, or once its updates (an event taken
-        out or added counts one each) outnumber its events, so rounding stays bounded. Only the events changed
-        since are looked at (:meth:`_changed`), not every event of the story, when they are fewer."""
-        events = self.story_events[story_id]
-        story, summed = self.stories.get(story_id), self.summed.get(story_id)
-        if story is not None and summed is not None:
-            since = summed.seen - self.changes_dropped  # where its changes begin in the log (< 0: let go)
-            noted = len(self.change_log) - since
-            maybe = set(self.change_log[since:]) if 0 <= since and noted < len(events) + len(summed.parts) \
-                else summed.parts.keys() | events
-            summed.seen = self.changes_dropped + len(self.change_log)
-            out = sorted(e for e in maybe if (agg := summed.parts.get(e)) is not None
-                         and (e not in events or self.events.get(e) is not agg))  # fmt: skip
-            new = sorted(e for e in maybe if e in events and summed.parts.get(e) is not self.events[e])
-            if not out and not new:
-                return story
-            summed.updates += len(out) + len(new)
-            if summed.updates <= len(events):
-                grown = _without(story, *(summed.parts.pop(e) for e in out))  # a new aggregate, never the stored one
-                grown.add(*(self.events[e] for e in new))
-                summed.parts.update((e, self.events[e]) for e in new)
-                self.stories[story_id] = grown
-                return grown
-        story = Aggregate(story_id)
-        story.add(*(self.events[e] for e in sorted(events)))
-        self._store_story(story_id, story)
-        return story
-
-    def _changed(self, *event_ids: str) -> None:
-        """Note events whose aggregate is replaced or taken out: a stored story's sums (:meth:`_story_with`) can
-        differ from its events' only in those noted since it was summed (an event leaves a stored story when taken
-        apart, merged away, or taken out of a story too large to take apart, each noted; it joins one only as the
-        story is stored afresh).
-        The oldest notes are let go once :data:`CHANGES_KEPT` are kept (a story summed before them is then checked
-        event by event)."""
-        self.change_log.extend(event_ids)
-        if len(self.change_log) > CHANGES_KEPT:
-            half = len(self.change_log) // 2
-            del self.change_log[:half]
-            self.changes_dropped += half
-
-    def _store_story(self, story_id: str, story: Aggregate) -> None:
-        """Keep ``story`` as the sums of the story's events as they are now."""
-        self.stories[story_id] = story
-        self.summed[story_id] = _Summed({e: self.events[e] for e in sorted(self.story_events[story_id])},
-                                        seen=self.changes_dropped + len(self.change_log))
-
-    def _drop_story(self, story_id: str) -> None:
-        self.stories.pop(story_id, None)
-        self.summed.pop(story_id, None)
-
     # --- internals -------------------------------------------------------------------
     def fit(self, article_id: str) -> float:
         """The ``join`` model's probability that an article belongs to the rest of its event (1 for a lone
@@ -647,7 +435,7 @@ class EventIndex:
         if kept is not None and kept[0] is event:
             return kept[1]
         single = self.singles[article_id]
-        p = 1.0 if event.size == 1 else float(self.models.join.probability(event_feature_rows(single, [_without(event, single)]))[0])
+        p = 1.0 if event.size == 1 else float(self.models.join.probability(event_feature_rows(single, [without(event, single)]))[0])
         self._fits[article_id] = (event, p)
         return p
 
@@ -657,12 +445,6 @@ class EventIndex:
             return (0, unit)
         p = self.profiles[unit[2:]]
         return (1, canonical_key(p.day, p.id))
-
-    def story_key(self, unit: str) -> tuple:
-        if unit.startswith("s:"):
-            return (0, unit)
-        first = min(self.events[unit[2:]].members, key=lambda a: canonical_key(self.profiles[a].day, a))
-        return (1, canonical_key(self.profiles[first].day, first))
 
     def register(self, articles: Iterable[Traits]) -> list[Profile]:
         """Profiles of new articles: counted in the document frequencies (all of them first), indexed,
@@ -728,96 +510,11 @@ class EventIndex:
             keys += found + [""] * (n - len(found)) if bag is entities else found
         return keys
 
-    @staticmethod
-    def _new_id(ident: str, taken) -> str:
-        while ident in taken:  # an id reused by a different article
-            ident = event_id_for(ident) if ident.startswith("e-") else story_id_for(ident)
-        return ident
-
-
-def _groups(root: dict[str, str]) -> dict[str, list[str]]:
-    """``{surviving unit: its members}`` from an agglomeration's ``{unit: surviving unit}``."""
-    groups: dict[str, list[str]] = {}
-    for unit, r in root.items():
-        groups.setdefault(r, []).append(unit)
-    return groups
-
-
-class _Taken:
-    """Ids in use: those of a mapping, and those retired in this batch."""
-
-    def __init__(self, live: dict, retired: set[str]):
-        self.live, self.retired = live, retired
-
-    def __contains__(self, ident: str) -> bool:
-        return ident in self.live or ident in self.retired
-
-
-def _reused(votes: Counter, taken, fresh: str) -> str:
-    """The id most members of a new cluster had (ties: the smaller id) if no cluster holds it now, else
-    ``fresh`` (made unique)."""
-    free = [i for i, _ in sorted(votes.items(), key=lambda iv: (-iv[1], iv[0])) if i not in taken]
-    return free[0] if free else EventIndex._new_id(fresh, taken)
-
-
-@dataclass
-class _Summed:
-    """What a stored story's sums hold: each of its events' aggregate as it was added (placement replaces
-    an event's aggregate when the event changes, never changes it: only :meth:`EventIndex.assign`, before
-    any batch is placed, folds into one), and how many were taken out or added since it was summed afresh."""
-
-    parts: dict[str, Aggregate]
-    updates: int = 0
-    seen: int = -1  # changes noted (EventIndex.change_log, counted from the first) when last brought up to date
-
 
 def _undated(p: Profile) -> Profile:
     """``p`` without its date: to find candidates at any distance in time."""
     return Profile(p.id, p.terms, p.actors, p.places, p.facts, None, p.vector, words=p.words)
 
-
-def _without(agg: Aggregate, *parts: Aggregate) -> Aggregate:
-    """A new aggregate: ``agg`` without the members of ``parts`` (its sums less theirs, in one pass)."""
-    out = Aggregate(agg.id)
-    gone = {m for part in parts for m in part.members}
-    out.members = [m for m in agg.members if m not in gone]
-    if len(parts) == 1 and (less := agg.bags.without(parts[0].bags)) is not None:
-        out.bags = less
-    else:
-        out.bags = Bag.total([agg.bags, *(Bag(part.bags.ids, -part.bags.vals) for part in parts)])
-    for name in ("named", "named_full"):
-        setattr(out, name, _less(getattr(agg, name), _counted(parts, name)))
-    for name in ("days", "refs", "follows"):  # lists whose order nothing reads
-        setattr(out, name, list(_less(Counter(getattr(agg, name)), _counted(parts, name)).elements()))
-    out.numbered = agg.numbered - sum(part.numbered for part in parts)
-    out.strong = agg.strong  # the span may only shrink; kept as an upper bound
-    out.vsum = agg.vsum
-    for part in parts:  # a part without an embedding added nothing to the sum
-        if part.vsum is not None and out.vsum is not None:
-            out.vsum = out.vsum - part.vsum
-    return out
-
-
-def _less(counts: Counter, gone: Counter) -> Counter:
-    """``counts - gone`` (for counters of positive counts, as clusters keep), touching only ``gone``'s keys (a
-    story's counts are large, what is taken out of it small): a copy of ``counts`` less ``gone``, without the keys
-    whose count falls to 0 or below."""
-    out = counts.copy()
-    for key, n in gone.items():
-        left = out[key] - n
-        if left > 0:
-            out[key] = left
-        else:
-            out.pop(key, None)
-    return out
-
-
-def _counted(parts: tuple[Aggregate, ...], name: str) -> Counter:
-    """How many times each key or day of the attribute ``name`` (a counter or a list) the ``parts`` hold together."""
-    out: Counter = Counter()
-    for part in parts:
-        out.update(getattr(part, name))
-    return out
 
 
 def rebuild(articles: Iterable[Article], settings=None, models: Models | None = None) -> tuple[EventIndex, dict[str, str]]:

@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from ..models import Article, Event
 from .attributes import describe_event, describe_events, infer_published
 from .features import TRAITS_VERSION, Traits
-from .placement import EventIndex, canonical_key
+from .ids import canonical_key
+from .placement import EventIndex
 from .stories import describe_stories
 
 

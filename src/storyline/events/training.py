@@ -38,9 +38,11 @@ from ..models import Article
 from ..settings import Settings
 from .agglomerate import agglomerate, cut, root_of
 from .features import Aggregate, Traits, day_of
+from .ids import canonical_order
+from .linking import STORY_PROBES
 from .model import KINDS, Models
 from .pairs import EVENT_FEATURES, STORY_FEATURES, event_feature_rows, story_feature_rows, within
-from .placement import STORY_PROBES, EventIndex, canonical_order, rebuild
+from .placement import EventIndex, rebuild
 
 INGEST_BATCH = 256  # articles per batch when scoring "as ingested" (the pipeline's batch)
 _EPSILON = 1e-9  # the oracle merges every candidate pair the labels allow, but never a blocked one (probability 0)

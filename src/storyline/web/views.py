@@ -114,7 +114,7 @@ NO_MEMO = Memo(0)
 class Moved:
     """Where an event or story id that placement retired went, so old links and bookmarks still lead somewhere.
 
-    Ids are made from the article that founded an event (``events.placement.event_id_for``) and the event that
+    Ids are made from the article that founded an event (``events.event_id_for``) and the event that
     founded a story: when events merge, one keeps its id and the other's id is gone. The retired id leads to
     the event (story) that now holds its founding article. The map of founded ids is built once per store
     generation (one pass over the articles' ids) and kept until the store changes.
@@ -127,7 +127,7 @@ class Moved:
 
     def __call__(self, store: Any, ident: str) -> str | None:
         """The id now holding what ``ident`` (an event or story id the store no longer has) was founded by."""
-        from ..events.placement import event_id_for, story_id_for
+        from ..events import event_id_for, story_id_for
 
         generation = store.generation()
         with self._lock:
