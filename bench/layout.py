@@ -1,0 +1,127 @@
+"""Why a store placed into for long in one process places more slowly than the same store loaded afresh.
+
+An index is filled as ``bench/cluster.py`` fills it (perturbed ECB+ dev articles, batches of 256), pickled in
+memory, and the same ``--queries`` fresh articles are placed, each as a batch of one, in:
+
+- ``loaded``: a copy loaded from the pickle (the same state, its objects laid out afresh);
+- ``dicts grown``: such a copy with every dict of the index grown to three times its entries and emptied again
+  (as the tables of a process that placed and took apart many events are);
+- ``events scattered``: such a copy with each event's aggregate copied (:meth:`Aggregate.copy`, its derived
+  figures kept, the stories' sums pointed at the copies) in random order among live garbage, as an aggregate
+  formed amid an agglomeration's discarded ones lands wherever they leave room;
+- ``filled``: the filled index itself, last (placing changes it).
+
+Each copy variant runs ``--rounds`` times, alternating; every run must leave the same events and stories, which
+the script checks. Writes ``bench/results/layout.json``. Run: ``.venv/bin/python bench/layout.py [--size 20000]``
+(100000 takes about 75 minutes, most of it the fill). docs/scaling.md has the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import hashlib
+import json
+import pickle
+import random
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from cluster import HERE, base_articles, perturb  # noqa: E402
+
+from storyline.events import EventIndex
+from storyline.settings import Settings
+
+sys.setrecursionlimit(100000)  # pickling an index nests deeply
+
+
+def placed(index: EventIndex, articles: list) -> dict:
+    """Each article placed as a batch of one: the median and mean time (ms), and a digest of what was decided."""
+    times = []
+    for a in articles:
+        t = time.perf_counter()
+        index.place(a)
+        times.append(time.perf_counter() - t)
+    decided = json.dumps([sorted(index.event_of.items()), sorted(index.story_of_event.items())])
+    return {"median_ms": 1000 * statistics.median(times), "mean_ms": 1000 * statistics.fmean(times),
+            "decisions": hashlib.sha1(decided.encode()).hexdigest()}
+
+
+def grow_dicts(index: EventIndex) -> None:
+    for table in vars(index).values():
+        if isinstance(table, dict) and table:
+            dummies = [("grown", i) for i in range(2 * len(table))]
+            table.update(dict.fromkeys(dummies))
+            for key in dummies:
+                del table[key]
+
+
+def scatter_events(index: EventIndex, rng: random.Random) -> list:
+    """Each event's aggregate copied in random order among live garbage (returned: keep it alive while placing)."""
+    ids = sorted(index.events)
+    rng.shuffle(ids)
+    copies, garbage = {}, []
+    for event_id in ids:
+        old = index.events[event_id]
+        new = index.events[event_id] = old.copy()
+        new.cache = dict(old.cache)
+        copies[id(old)] = new
+        garbage.append([0] * rng.randrange(1, 200))
+        if len(garbage) > 2000:
+            del garbage[rng.randrange(len(garbage))]
+    for summed in index.summed.values():
+        summed.parts = {e: copies.get(id(agg), agg) for e, agg in summed.parts.items()}
+    index._fits.clear()
+    return garbage
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--source", default=str(HERE.parent.parent / "shared" / "data" / "ecbplus-dev.jsonl"))
+    p.add_argument("--size", type=int, default=20000)
+    p.add_argument("--queries", type=int, default=200)
+    p.add_argument("--rounds", type=int, default=2)
+    p.add_argument("--out", default=str(HERE / "results" / "layout.json"))
+    args = p.parse_args(argv)
+    base = base_articles(args.source, 1000)
+    store = perturb(base, args.size, random.Random(args.size), date(2015, 1, 1), 365 * 8)
+    t = time.perf_counter()
+    index = EventIndex(Settings())
+    for start in range(0, args.size, 256):
+        index.place_batch(store[start:start + 256])
+    fill = time.perf_counter() - t
+    fresh = perturb(base, args.queries, random.Random(-args.size), date(2015, 1, 1), 365 * 8)
+    for a in fresh:
+        a.id += "-q"
+    blob = pickle.dumps((index, fresh), protocol=pickle.HIGHEST_PROTOCOL)
+    runs: dict[str, list[dict]] = {"loaded": [], "dicts grown": [], "events scattered": []}
+    for round_ in range(args.rounds):
+        for way in runs if round_ % 2 == 0 else list(runs)[::-1]:
+            copy, queries = pickle.loads(blob)
+            garbage = scatter_events(copy, random.Random(round_)) if way == "events scattered" else None
+            if way == "dicts grown":
+                grow_dicts(copy)
+            runs[way].append(placed(copy, queries))
+            print(way, json.dumps(runs[way][-1]), file=sys.stderr, flush=True)
+            del copy, queries, garbage
+            gc.collect()
+    runs["filled"] = [placed(index, fresh)]
+    decisions = {r.pop("decisions") for results in runs.values() for r in results}
+    if len(decisions) != 1:
+        raise SystemExit(f"the runs decided differently ({len(decisions)} outcomes): the layout must change nothing")
+    result = {"articles": args.size, "events": len(index.events), "fill_per_article_ms": 1000 * fill / args.size,
+              "queries": args.queries, "same_decisions": True,
+              "place_median_ms": {way: [r["median_ms"] for r in results] for way, results in runs.items()},
+              "place_mean_ms": {way: [r["mean_ms"] for r in results] for way, results in runs.items()}}
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2))
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
