@@ -18,7 +18,8 @@ words dropped, vectors jittered, dates spread over several years — to fill an
 - side by side (with ``--before SRC``, the ``src`` directory of another version): the filled index pickled, and the
   same queries placed in it by this version and by that one in turn, each in a fresh process, ``--rounds`` times
   (median and 95th percentile of each run), and whether the two left the same events and stories. Only a version
-  whose index is laid out as this one's can load it; one that decides differently would have filled it
+  whose index is laid out as this one's can load it (none before e7cc13a, which moved the stories' half of the index
+  to ``events/linking.py``); one that decides differently would have filled it
   differently, so the comparison holds for changes that decide alike. Runs on one machine differ by more than
   many changes do: only such figures compare two versions.
 

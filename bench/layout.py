@@ -4,12 +4,14 @@ An index is filled as ``bench/cluster.py`` fills it (perturbed ECB+ dev articles
 memory, and the same ``--queries`` fresh articles are placed, each as a batch of one, in:
 
 - ``loaded``: a copy loaded from the pickle (the same state, its objects laid out afresh);
-- ``dicts grown``: such a copy with every dict of the index grown to three times its entries and emptied again
-  (as the tables of a process that placed and took apart many events are);
-- ``events scattered``: such a copy with each event's aggregate copied (:meth:`Aggregate.copy`, its derived
-  figures kept, the stories' sums pointed at the copies) in random order among live garbage, as an aggregate
-  formed amid an agglomeration's discarded ones lands wherever they leave room;
-- ``filled``: the filled index itself, last (placing changes it).
+- ``dicts grown``: such a copy with each dict attribute of the index (``events``, ``event_of``, ``singles`` ...)
+  grown to three times its entries and emptied again, as a process that placed and took apart many events leaves
+  its tables;
+- ``events scattered``: such a copy with each event's aggregate copied whole (its sums, embedding sum, counters
+  and derived figures; the stories' sums pointed at the copies) in random order among live garbage, as an
+  aggregate formed amid an agglomeration's discarded ones lands wherever they leave room;
+- ``filled``: the filled index itself (placing changes it, so once), then ``loaded after`` a copy once more, to
+  show the drift of the run beside it.
 
 Each copy variant runs ``--rounds`` times, alternating; every run must leave the same events and stories, which
 the script checks. Writes ``bench/results/layout.json``. Run: ``.venv/bin/python bench/layout.py [--size 20000]``
@@ -19,6 +21,7 @@ the script checks. Writes ``bench/results/layout.json``. Run: ``.venv/bin/python
 from __future__ import annotations
 
 import argparse
+import copy
 import gc
 import hashlib
 import json
@@ -30,7 +33,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from cluster import HERE, base_articles, perturb  # noqa: E402
+from cluster import HERE, base_articles, perturb
 
 from storyline.events import EventIndex
 from storyline.settings import Settings
@@ -63,17 +66,14 @@ def scatter_events(index: EventIndex, rng: random.Random) -> list:
     """Each event's aggregate copied in random order among live garbage (returned: keep it alive while placing)."""
     ids = sorted(index.events)
     rng.shuffle(ids)
-    copies, garbage = {}, []
+    old, garbage = dict(index.events), []
     for event_id in ids:
-        old = index.events[event_id]
-        new = index.events[event_id] = old.copy()
-        new.cache = dict(old.cache)
-        copies[id(old)] = new
+        index.events[event_id] = copy.deepcopy(old[event_id])  # its arrays and derived figures too
         garbage.append([0] * rng.randrange(1, 200))
         if len(garbage) > 2000:
             del garbage[rng.randrange(len(garbage))]
-    for summed in index.summed.values():
-        summed.parts = {e: copies.get(id(agg), agg) for e, agg in summed.parts.items()}
+    for summed in index.summed.values():  # a story's sums hold an event as it was: the copy where it is still that
+        summed.parts = {e: index.events[e] if agg is old.get(e) else agg for e, agg in summed.parts.items()}
     index._fits.clear()
     return garbage
 
@@ -100,15 +100,17 @@ def main(argv=None) -> int:
     runs: dict[str, list[dict]] = {"loaded": [], "dicts grown": [], "events scattered": []}
     for round_ in range(args.rounds):
         for way in runs if round_ % 2 == 0 else list(runs)[::-1]:
-            copy, queries = pickle.loads(blob)
-            garbage = scatter_events(copy, random.Random(round_)) if way == "events scattered" else None
+            loaded, queries = pickle.loads(blob)
+            garbage = scatter_events(loaded, random.Random(round_)) if way == "events scattered" else None
             if way == "dicts grown":
-                grow_dicts(copy)
-            runs[way].append(placed(copy, queries))
+                grow_dicts(loaded)
+            runs[way].append(placed(loaded, queries))
             print(way, json.dumps(runs[way][-1]), file=sys.stderr, flush=True)
-            del copy, queries, garbage
+            del loaded, queries, garbage
             gc.collect()
     runs["filled"] = [placed(index, fresh)]
+    loaded, queries = pickle.loads(blob)
+    runs["loaded after"] = [placed(loaded, queries)]
     decisions = {r.pop("decisions") for results in runs.values() for r in results}
     if len(decisions) != 1:
         raise SystemExit(f"the runs decided differently ({len(decisions)} outcomes): the layout must change nothing")

@@ -362,7 +362,6 @@ def _assert_summed_afresh(index: EventIndex, story_id: str, kept: Aggregate) -> 
 def test_an_aggregate_without_some_of_its_parts_holds_what_the_rest_hold():
     """Taking parts out of a cluster leaves exactly what summing the rest gives: the counts of each name and day,
     with no name or day left behind at 0 once every part that held it is out."""
-    from storyline.events.linking import without
 
     parts = []
     for ident, names, days in (("a", ["ortega", "lind"], [10, 11]), ("b", ["ortega"], [11]), ("c", ["lind", "vey"], [12])):
@@ -374,11 +373,11 @@ def test_an_aggregate_without_some_of_its_parts_holds_what_the_rest_hold():
         parts.append(part)
     whole = Aggregate("w")
     whole.add(*parts)
-    rest = without(whole, parts[2])
+    rest = whole.without(parts[2])
     assert rest.members == ["a", "b"]
     assert rest.named == Counter({"ortega": 2, "lind": 1}) and set(rest.named) == {"ortega", "lind"}
     assert set(rest.named_full) == {"ortega", "lind"} and sorted(rest.days) == [10, 11, 11]
-    assert set(without(whole, parts[0], parts[2]).named) == {"ortega"}
+    assert set(whole.without(parts[0], parts[2]).named) == {"ortega"}
 
 
 def test_a_sum_less_one_of_its_parts_is_what_the_sorted_sum_gives_bit_for_bit():
@@ -419,9 +418,8 @@ def test_an_index_started_from_the_store_keeps_its_stories_as_summed(unplaced):
 
 
 def test_clusters_taken_out_of_a_sum_leave_the_sum_of_the_rest():
-    """``without`` takes several clusters out of a sum in one pass, one without an embedding among them:
+    """``Aggregate.without`` takes several clusters out of a sum in one pass, one without an embedding among them:
     what is left equals the rest summed afresh."""
-    from storyline.events.linking import without
 
     arts = corpus()
     arts[2].vector = None  # m2a: a script the embedder does not read
@@ -433,7 +431,7 @@ def test_clusters_taken_out_of_a_sum_leave_the_sum_of_the_rest():
     rest.add(*(single[i] for i in ("m1a", "m1b", "f1", "f2")))
     part = Aggregate("p")
     part.add(single["m2b"], single["m2c"])
-    left = without(whole, single["m2a"], part)
+    left = whole.without(single["m2a"], part)
     assert left.members == rest.members and sorted(left.days) == sorted(rest.days)
     assert left.named == rest.named and left.named_full == rest.named_full  # facts: in the bags
     assert left.numbered == rest.numbered

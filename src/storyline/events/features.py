@@ -690,6 +690,28 @@ class Aggregate:
             if other.vsum is not None:
                 self.vsum = other.vsum.copy() if self.vsum is None else self.vsum + other.vsum
 
+    def without(self, *parts: Aggregate) -> Aggregate:
+        """A new aggregate: this one without the members of ``parts`` (its sums less theirs, in one pass; each
+        part's members all members of this one)."""
+        out = Aggregate(self.id)
+        gone = {m for part in parts for m in part.members}
+        out.members = [m for m in self.members if m not in gone]
+        if len(parts) == 1 and (less := self.bags.without(parts[0].bags)) is not None:
+            out.bags = less
+        else:
+            out.bags = Bag.total([self.bags, *(Bag(part.bags.ids, -part.bags.vals) for part in parts)])
+        for name in ("named", "named_full"):
+            setattr(out, name, _less(getattr(self, name), _counted(parts, name)))
+        for name in ("days", "refs", "follows"):  # lists whose order nothing reads
+            setattr(out, name, list(_less(Counter(getattr(self, name)), _counted(parts, name)).elements()))
+        out.numbered = self.numbered - sum(part.numbered for part in parts)
+        out.strong = self.strong  # the span may only shrink; kept as an upper bound
+        out.vsum = self.vsum
+        for part in parts:  # a part without an embedding added nothing to the sum
+            if part.vsum is not None and out.vsum is not None:
+                out.vsum = out.vsum - part.vsum
+        return out
+
     @property
     def size(self) -> int:
         return len(self.members)
@@ -737,3 +759,25 @@ def span(a: tuple[int, int] | None, b: tuple[int, int] | None) -> tuple[int, int
 def _once(bag: Bag) -> Bag:
     """``bag`` with each of its keys counted 1."""
     return Bag(bag.ids, np.ones(len(bag), np.float32))
+
+
+def _less(counts: Counter, gone: Counter) -> Counter:
+    """``counts - gone`` (for counters of positive counts, as clusters keep), touching only ``gone``'s keys (a
+    story's counts are large, what is taken out of it small): a copy of ``counts`` less ``gone``, without the keys
+    whose count falls to 0 or below."""
+    out = counts.copy()
+    for key, n in gone.items():
+        left = out[key] - n
+        if left > 0:
+            out[key] = left
+        else:
+            out.pop(key, None)
+    return out
+
+
+def _counted(parts: tuple[Aggregate, ...], name: str) -> Counter:
+    """How many times each key or day of the attribute ``name`` (a counter or a list) the ``parts`` hold together."""
+    out: Counter = Counter()
+    for part in parts:
+        out.update(getattr(part, name))
+    return out

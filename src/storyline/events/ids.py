@@ -1,7 +1,8 @@
 """Event and story ids, and the canonical order placement reads articles in.
 
 An event's id comes from the article that founded it, a story's from the event that
-founded it, so a rebuild gives the ids an ingest gave. An event formed again keeps
+founded it, so a rebuild that forms the same clusters from the same first articles
+gives the ids an ingest gave. An event formed again keeps
 the id most of its articles had, and a story the id most of its events had
 (:func:`reused_id`); an id never names two clusters at once.
 """
@@ -48,13 +49,13 @@ class TakenIds:
 
 def reused_id(votes: Counter, taken: Container[str], fresh: str) -> str:
     """The id most members of a new cluster had (ties: the smaller id) if no cluster holds it now, else
-    ``fresh`` (made unique: :func:`new_id`)."""
+    ``fresh`` (made unique)."""
     free = [i for i, _ in sorted(votes.items(), key=lambda iv: (-iv[1], iv[0])) if i not in taken]
-    return free[0] if free else new_id(fresh, taken)
+    return free[0] if free else _new_id(fresh, taken)
 
 
-def new_id(ident: str, taken: Container[str]) -> str:
-    """``ident``, hashed again while it is ``taken`` (an id reused by a different article)."""
+def _new_id(ident: str, taken: Container[str]) -> str:
+    """``ident``, hashed again while it is ``taken`` (an id founded by a different article or event)."""
     while ident in taken:
         ident = event_id_for(ident) if ident.startswith("e-") else story_id_for(ident)
     return ident

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .agglomerate import agglomerate, grouped
-from .features import Aggregate, Bag, Lexicon, Profile
+from .features import Aggregate, Lexicon, Profile
 from .ids import canonical_key, reused_id, story_id_for
 from .model import Models
 from .pairs import share_a_name, story_feature_rows
@@ -37,7 +37,11 @@ CHANGES_KEPT = 1 << 16  # events changed that the index remembers (see StoryLink
 class StoryLinking:
     """Events linked into stories, and the stories kept, for :class:`~.placement.EventIndex`, which inherits it.
 
-    It reads what the index keeps of events (declared below) and owns the rest."""
+    It reads what the index keeps of events (declared below) and keeps the stories (:meth:`_init_stories`, which
+    the index's constructor calls). The event step changes them in two places only: placing a batch takes the
+    events it takes apart or merges away out of their stories (``story_of_event``, ``story_events``), noting each
+    (:meth:`_changed`), and a start-up links and sums the stored ones (``assign``, :meth:`_link`,
+    :meth:`_store_story`)."""
 
     events: dict[str, Aggregate]  # event id -> its aggregate
     event_of: dict[str, str]  # article id -> event id
@@ -57,6 +61,7 @@ class StoryLinking:
         self.story_of_event: dict[str, str] = {}
 
     def story_of(self, event_id: str | None) -> str | None:
+        """The story an event is in (None: not placed yet, or taken out of its story while a batch is placed)."""
         return self.story_of_event.get(event_id or "")
 
     def story_probabilities(self, a: Aggregate, others: list[Aggregate]) -> np.ndarray:
@@ -66,6 +71,7 @@ class StoryLinking:
         return np.where(share_a_name(x), self.models.story.probability(x), 0.0)
 
     def story_key(self, unit: str) -> tuple:
+        """Stories taken whole sort first (they keep their ids), then events by their first article, canonically."""
         if unit.startswith("s:"):
             return (0, unit)
         first = min(self.events[unit[2:]].members, key=lambda a: canonical_key(self.profiles[a].day, a))
@@ -144,8 +150,8 @@ class StoryLinking:
                 if len(members) == 1:
                     continue
             else:
-                story_id = reused_id(Counter(previous[u[2:]] for u in members if previous.get(u[2:])), self.stories,
-                                   story_id_for(r[2:]))
+                votes = Counter(previous[u[2:]] for u in members if previous.get(u[2:]))
+                story_id = reused_id(votes, self.stories, story_id_for(r[2:]))
             for u in members:
                 if u.startswith("n:"):
                     self._link(u[2:], story_id)
@@ -184,7 +190,7 @@ class StoryLinking:
         if len(self.story_events.get(story_id, ())) < 2:
             return True
         event = self.events[event_id]
-        rest = without(self._story_with(story_id), event)
+        rest = self._story_with(story_id).without(event)
         return bool(self.story_probabilities(event, [rest])[0] >= self.story_threshold)
 
     def _link(self, event_id: str, story_id: str) -> None:
@@ -212,7 +218,7 @@ class StoryLinking:
                 return story
             summed.updates += len(out) + len(new)
             if summed.updates <= len(events):
-                grown = without(story, *(summed.parts.pop(e) for e in out))  # a new aggregate, never the stored one
+                grown = story.without(*(summed.parts.pop(e) for e in out))  # a new aggregate, never the stored one
                 grown.add(*(self.events[e] for e in new))
                 summed.parts.update((e, self.events[e]) for e in new)
                 self.stories[story_id] = grown
@@ -239,7 +245,7 @@ class StoryLinking:
         """Keep ``story`` as the sums of the story's events as they are now."""
         self.stories[story_id] = story
         self.summed[story_id] = Summed({e: self.events[e] for e in sorted(self.story_events[story_id])},
-                                        seen=self.changes_dropped + len(self.change_log))
+                                       seen=self.changes_dropped + len(self.change_log))
 
     def _drop_story(self, story_id: str) -> None:
         self.stories.pop(story_id, None)
@@ -255,47 +261,3 @@ class Summed:
     parts: dict[str, Aggregate]
     updates: int = 0
     seen: int = -1  # changes noted (StoryLinking.change_log, counted from the first) when last brought up to date
-
-
-def without(agg: Aggregate, *parts: Aggregate) -> Aggregate:
-    """A new aggregate: ``agg`` without the members of ``parts`` (its sums less theirs, in one pass)."""
-    out = Aggregate(agg.id)
-    gone = {m for part in parts for m in part.members}
-    out.members = [m for m in agg.members if m not in gone]
-    if len(parts) == 1 and (less := agg.bags.without(parts[0].bags)) is not None:
-        out.bags = less
-    else:
-        out.bags = Bag.total([agg.bags, *(Bag(part.bags.ids, -part.bags.vals) for part in parts)])
-    for name in ("named", "named_full"):
-        setattr(out, name, _less(getattr(agg, name), _counted(parts, name)))
-    for name in ("days", "refs", "follows"):  # lists whose order nothing reads
-        setattr(out, name, list(_less(Counter(getattr(agg, name)), _counted(parts, name)).elements()))
-    out.numbered = agg.numbered - sum(part.numbered for part in parts)
-    out.strong = agg.strong  # the span may only shrink; kept as an upper bound
-    out.vsum = agg.vsum
-    for part in parts:  # a part without an embedding added nothing to the sum
-        if part.vsum is not None and out.vsum is not None:
-            out.vsum = out.vsum - part.vsum
-    return out
-
-
-def _less(counts: Counter, gone: Counter) -> Counter:
-    """``counts - gone`` (for counters of positive counts, as clusters keep), touching only ``gone``'s keys (a
-    story's counts are large, what is taken out of it small): a copy of ``counts`` less ``gone``, without the keys
-    whose count falls to 0 or below."""
-    out = counts.copy()
-    for key, n in gone.items():
-        left = out[key] - n
-        if left > 0:
-            out[key] = left
-        else:
-            out.pop(key, None)
-    return out
-
-
-def _counted(parts: tuple[Aggregate, ...], name: str) -> Counter:
-    """How many times each key or day of the attribute ``name`` (a counter or a list) the ``parts`` hold together."""
-    out: Counter = Counter()
-    for part in parts:
-        out.update(getattr(part, name))
-    return out

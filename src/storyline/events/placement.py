@@ -41,7 +41,7 @@ from .agglomerate import agglomerate, grouped, root_of
 from .features import Aggregate, Lexicon, Profile, Traits
 from .ids import TakenIds, canonical_key, canonical_order, event_id_for, reused_id, story_id_for
 from .index import CandidateIndex
-from .linking import StoryLinking, without
+from .linking import StoryLinking
 from .model import Models
 from .pairs import event_feature_rows, within
 from .statements import StatementGroups
@@ -60,7 +60,6 @@ class Changes:
     events: set[str] = field(default_factory=set)  # events formed, changed, or linked to another story
     formed: set[str] = field(default_factory=set)  # events the batch formed or formed again: their tree is new
     traits: dict[str, tuple[int | None, bytes]] = field(default_factory=dict)  # asked with ``keep``: see place_batch
-
 
 
 class EventIndex(StoryLinking):
@@ -106,7 +105,7 @@ class EventIndex(StoryLinking):
     def from_stored(cls, placed: Iterable[tuple[Traits, str, str | None]], settings=None, models: Models | None = None,
                     trees: Mapping[str, list] | None = None) -> EventIndex:  # fmt: skip
         """An index over stored articles, each given by what placement read of it, its event and its story
-        (None: the story its event founds), in the canonical order (:func:`canonical_key`: the order a rebuild
+        (None: the story its event founds), in the canonical order (:func:`.ids.canonical_key`: the order a rebuild
         reads them), with the tree of each stored event that knows it (:attr:`trees`). Each
         article's traits are let go once its profile is made: ``placed`` may be a generator reading them."""
         index = cls(settings, models)
@@ -400,8 +399,8 @@ class EventIndex(StoryLinking):
                 if len(members) == 1:
                     continue  # a neighbour left as it was
             else:
-                event_id = reused_id(Counter(before[a] for a in units[r].members if a in before), TakenIds(self.events, gone_ids),
-                                   event_id_for(r[2:]))
+                votes = Counter(before[a] for a in units[r].members if a in before)
+                event_id = reused_id(votes, TakenIds(self.events, gone_ids), event_id_for(r[2:]))
             self.events[event_id] = units[r]
             self._changed(event_id)
             if trees.get(r) is None:
@@ -435,7 +434,7 @@ class EventIndex(StoryLinking):
         if kept is not None and kept[0] is event:
             return kept[1]
         single = self.singles[article_id]
-        p = 1.0 if event.size == 1 else float(self.models.join.probability(event_feature_rows(single, [without(event, single)]))[0])
+        p = 1.0 if event.size == 1 else float(self.models.join.probability(event_feature_rows(single, [event.without(single)]))[0])
         self._fits[article_id] = (event, p)
         return p
 
@@ -514,7 +513,6 @@ class EventIndex(StoryLinking):
 def _undated(p: Profile) -> Profile:
     """``p`` without its date: to find candidates at any distance in time."""
     return Profile(p.id, p.terms, p.actors, p.places, p.facts, None, p.vector, words=p.words)
-
 
 
 def rebuild(articles: Iterable[Article], settings=None, models: Models | None = None) -> tuple[EventIndex, dict[str, str]]:

@@ -1,6 +1,6 @@
 """Stories as users see them: events linked over time, in date order, with a title.
 
-Which events form a story is decided in :mod:`.placement` (the ``story`` model of
+Which events form a story is decided in :mod:`.linking` (the ``story`` model of
 :mod:`.model`: the same main protagonists and subject, at any distance in time);
 this module describes the result.
 """

@@ -1,6 +1,6 @@
 """Fitting the models of :mod:`.model` to labelled news, and clustering labelled articles to score them.
 
-Training pairs are the pairs the agglomeration of :mod:`.placement` meets, no others.
+Training pairs are the pairs the agglomerations of :mod:`.placement` and :mod:`.linking` meet, no others.
 The labelled articles are registered in an :class:`~.placement.EventIndex` as one
 batch, and agglomerated along the same candidate graph, best first, with one change:
 a merge is only made when the labels say both sides are one (teacher forcing). Every
@@ -221,7 +221,8 @@ def _chosen(tried: dict[float, float]) -> float:
 
 
 def _story_pairs(index: EventIndex) -> set[tuple[str, str]]:
-    """The candidate pairs of the events held in ``index`` ("n:<id>"), as placement finds them."""
+    """The candidate pairs of the events held in ``index`` ("n:<id>"), as placement finds them
+    (:meth:`.linking.StoryLinking._far_events`)."""
     pairs = set()
     for event_id, agg in index.events.items():
         for article_id in agg.members[:STORY_PROBES]:
