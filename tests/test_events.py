@@ -14,7 +14,8 @@ import pytest
 from _events_fixtures import GOLD_EVENTS, article, corpus, fake_vector, groups
 from storyline.events import EventIndex, event_id_for, rebuild
 from storyline.events.attributes import describe_event, describe_events, infer_published
-from storyline.events.features import Aggregate, Bag, Lexicon, Profile, Traits, end_of_lead, speaks_for, terms_of
+from storyline.events.bags import Bag, Lexicon
+from storyline.events.features import Aggregate, Profile, Traits, end_of_lead, speaks_for, terms_of
 from storyline.events.index import CandidateIndex
 from storyline.events.pairs import (
     COHESION_FLOOR,
@@ -311,10 +312,10 @@ def test_fact_keys_are_counted_and_never_weighed(monkeypatch):
     """An article's facts are lexicon ids counted once each; being never weighed by IDF, a new fact key takes no
     prior document frequency, so the word-frequency lists are not read for it (a long quote's words cost a
     lookup each)."""
-    from storyline.events import features
+    from storyline.events import bags
 
     asked = []
-    monkeypatch.setattr(features, "background_share", lambda key: asked.append(key) or 0.5)
+    monkeypatch.setattr(bags, "background_share", lambda key: asked.append(key) or 0.5)
     lex = Lexicon()
     facts = lex.bag(Counter(["q:the vault was empty when police came", "f:money:8e+07:"]), weighed=False)
     words = lex.bag(Counter(["vault"]))
@@ -378,7 +379,6 @@ def test_undated_report_naming_the_later_place_joins_the_later_meeting(settings)
 
 def test_many_identical_vectors_still_give_candidates():
     """hnswlib cannot fill a k-NN query among many identical vectors; the index must still answer."""
-    from storyline.events.features import Bag
 
     index = CandidateIndex(k=30, window_days=10)
     empty = Bag()
@@ -479,7 +479,7 @@ def test_sparse_products_in_one_pass_equal_the_dense_ones(monkeypatch, slots):
 
 def test_sparse_products_per_field_equal_the_dense_ones_field_by_field():
     """Joined bags: one column per field, also where a field is empty on either side, both ways round."""
-    from storyline.events.features import BAG_FIELDS, joined
+    from storyline.events.bags import BAG_FIELDS, joined
 
     rng = np.random.default_rng(2)
 
@@ -499,7 +499,7 @@ def test_joined_bags_weigh_the_first_fields_each_to_unit_length_and_leave_the_co
     """Each weighed field is its bag times the IDF (float64), divided by its own norm and then made float32, bit for
     bit (placement's decisions rest on these sums); keys weighing nothing are dropped, and a field weighing nothing
     is left empty; the counted fields keep their counts; every field's ids are offset."""
-    from storyline.events.features import BAG_FIELDS, FIELD_SHIFT, joined
+    from storyline.events.bags import BAG_FIELDS, FIELD_SHIFT, joined
 
     rng = np.random.default_rng(7)
     lexicon = Lexicon()
@@ -677,7 +677,7 @@ def test_a_profiles_lexicon_ids_do_not_depend_on_the_hash_seed():
     import subprocess
     import sys
 
-    probe = ("from _events_fixtures import corpus; from storyline.events.features import Lexicon, Profile; lex = Lexicon(); "
+    probe = ("from _events_fixtures import corpus; from storyline.events.bags import Lexicon; from storyline.events.features import Profile; lex = Lexicon(); "
              "ps = [Profile.from_article(a, lex) for a in corpus()]; "
              "print([(p.people.ids.tolist(), sorted(p.full_people), p.actors.ids.tolist()) for p in ps], lex._keys)")
     runs = {subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=Path(__file__).parent,

@@ -142,7 +142,8 @@ def test_a_prolific_speaker_keeps_matching_recent_statements(monkeypatch):
 
 
 def test_a_vector_of_no_known_token_is_no_vector():
-    from storyline.events.features import Lexicon, Profile
+    from storyline.events.bags import Lexicon
+    from storyline.events.features import Profile
 
     a = meetings()[0]
     a.vector = np.zeros(16, np.float32)  # what a static embedder gives a text in a script it lacks

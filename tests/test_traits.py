@@ -12,7 +12,8 @@ import numpy as np
 from _events_fixtures import article, corpus, groups
 from storyline.events import EventIndex, rebuild, tracking
 from storyline.events.attributes import describe_events, infer_published
-from storyline.events.features import TRAITS_VERSION, Lexicon, Profile, Traits
+from storyline.events.bags import Lexicon
+from storyline.events.features import TRAITS_VERSION, Profile, Traits
 from storyline.events.tracking import EventTracker
 from storyline.models import Figure, Quote, TimeMention
 from storyline.settings import Settings

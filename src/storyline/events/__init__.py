@@ -9,8 +9,9 @@ The API the pipeline and the store use::
     index, assignments = rebuild(articles, settings)   # re-cluster all, independent of input order
     events = describe_events(articles)     # Event objects (date, place, title, participants)
 
-Modules, in the order a decision is made: ``features`` (what is known of an article
-and a cluster), ``pairs`` (the named features of a pair), ``model`` (the fitted
+Modules, in the order a decision is made: ``bags`` (sparse weighted ids and the
+lexicon that weighs them), ``features`` (what is known of an article and a
+cluster), ``pairs`` (the named features of a pair), ``model`` (the fitted
 probabilities), ``index`` (candidate retrieval), ``agglomerate`` (best-first
 clustering), ``placement`` (articles into events, incremental and rebuild) and
 ``linking`` (events into stories), ``ids`` (event and story ids, the canonical

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .agglomerate import agglomerate, grouped
-from .features import Aggregate, Lexicon, Profile
+from .bags import Lexicon
+from .features import Aggregate, Profile
 from .ids import canonical_key, reused_id, story_id_for
 from .model import Models
 from .pairs import share_a_name, story_feature_rows

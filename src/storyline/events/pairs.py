@@ -84,7 +84,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .features import BAG_FIELDS, FIELD_SHIFT, Aggregate, Bag, Lexicon
+from .bags import BAG_FIELDS, FIELD_SHIFT, Bag, Lexicon
+from .features import Aggregate
 
 UNKNOWN_DAYS = 10  # days an unknown date reads as: a third of the default 30-day event_window_days (a choice, not fitted)
 COHESION_FLOOR = 0.05  # the least cohesion ``relative`` divides by (a side whose reports share nothing)
@@ -117,7 +118,7 @@ def dots(a: Bag, others: list[Bag], fields: int = 1) -> np.ndarray:
     """The sparse dot products of ``a`` with each of ``others``: ``a``'s weights are laid out in a dense
     scratch array (:func:`_scratch`) and the others' ids read from it, in one pass over all of them (or, for
     a lexicon too large to lay out, looked up among ``a``'s); large others (stories) instead have ``a``'s ids
-    looked up in each, never copied. With ``fields`` > 1 the bags are joined ones (:func:`~.features.joined`)
+    looked up in each, never copied. With ``fields`` > 1 the bags are joined ones (:func:`~.bags.joined`)
     and the products come per field, one column each."""
     n = len(others)
     lengths = np.fromiter((len(b) for b in others), np.int64, n)

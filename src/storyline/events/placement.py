@@ -38,7 +38,8 @@ import numpy as np
 from ..models import Article
 from ..settings import Settings
 from .agglomerate import agglomerate, grouped, root_of
-from .features import Aggregate, Lexicon, Profile, Traits
+from .bags import Lexicon
+from .features import Aggregate, Profile, Traits
 from .ids import TakenIds, canonical_key, canonical_order, event_id_for, reused_id, story_id_for
 from .index import CandidateIndex
 from .linking import StoryLinking

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .features import Bag
+from .bags import Bag
 
 STATEMENT_MATCH = 0.6  # cosine of the hashed words at which two quotes of one speaker are the same statement
 RECENT_GROUPS = 2000  # groups kept per speaker: a statement is matched against the latest ones only
