@@ -2,9 +2,9 @@
 
 An event's id comes from the article that founded it, a story's from the event that
 founded it, so a rebuild that forms the same clusters from the same first articles
-gives the ids an ingest gave. An event formed again keeps
-the id most of its articles had, and a story the id most of its events had
-(:func:`reused_id`); an id never names two clusters at once.
+gives the ids an ingest gave. An event formed again keeps the id most of its
+articles had, and a story the id most of its events had (:func:`reused_id`); an id
+never names two clusters at once.
 """
 
 from __future__ import annotations
