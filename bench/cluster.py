@@ -18,8 +18,8 @@ words dropped, vectors jittered, dates spread over several years — to fill an
 - side by side (with ``--before SRC``, the ``src`` directory of another version): the filled index pickled, and the
   same queries placed in it by this version and by that one in turn, each in a fresh process, ``--rounds`` times
   (median and 95th percentile of each run), and whether the two left the same events and stories. Only a version
-  whose index is laid out as this one's can load it (none before e7cc13a, which moved the stories' half of the index
-  to ``events/linking.py``); one that decides differently would have filled it
+  whose index is laid out as this one's can load it (none before df51630, which moved the index's
+  classes to ``events/linking.py`` and ``events/bags.py``); one that decides differently would have filled it
   differently, so the comparison holds for changes that decide alike. Runs on one machine differ by more than
   many changes do: only such figures compare two versions.
 
@@ -153,9 +153,14 @@ def child(path: str) -> dict:
     with open(path, "rb") as f:
         index, fresh = pickle.load(f)
     median, p95 = placed(index, fresh)
-    decisions = json.dumps([sorted(index.event_of.items()), sorted(index.story_of_event.items())])
-    return {"median_ms": median, "p95_ms": p95, "decisions": hashlib.sha1(decisions.encode()).hexdigest(),
+    return {"median_ms": median, "p95_ms": p95, "decisions": decisions(index),
             "package": str(Path(storyline.__file__).parent)}
+
+
+def decisions(index: EventIndex) -> str:
+    """A digest of every article's event and every event's story: two runs that decided alike give the same."""
+    decided = json.dumps([sorted(index.event_of.items()), sorted(index.story_of_event.items())])
+    return hashlib.sha1(decided.encode()).hexdigest()
 
 
 def measure(base, size: int, queries: int, settings, do_rebuild: bool, before: str | None = None,

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import copy
 import gc
-import hashlib
 import json
 import pickle
 import random
@@ -33,7 +32,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from cluster import HERE, base_articles, perturb
+from cluster import HERE, base_articles, decisions, perturb
 
 from storyline.events import EventIndex
 from storyline.settings import Settings
@@ -48,9 +47,8 @@ def placed(index: EventIndex, articles: list) -> dict:
         t = time.perf_counter()
         index.place(a)
         times.append(time.perf_counter() - t)
-    decided = json.dumps([sorted(index.event_of.items()), sorted(index.story_of_event.items())])
     return {"median_ms": 1000 * statistics.median(times), "mean_ms": 1000 * statistics.fmean(times),
-            "decisions": hashlib.sha1(decided.encode()).hexdigest()}
+            "decisions": decisions(index)}
 
 
 def grow_dicts(index: EventIndex) -> None:
@@ -111,9 +109,9 @@ def main(argv=None) -> int:
     runs["filled"] = [placed(index, fresh)]
     loaded, queries = pickle.loads(blob)
     runs["loaded after"] = [placed(loaded, queries)]
-    decisions = {r.pop("decisions") for results in runs.values() for r in results}
-    if len(decisions) != 1:
-        raise SystemExit(f"the runs decided differently ({len(decisions)} outcomes): the layout must change nothing")
+    outcomes = {r.pop("decisions") for results in runs.values() for r in results}
+    if len(outcomes) != 1:
+        raise SystemExit(f"the runs decided differently ({len(outcomes)} outcomes): the layout must change nothing")
     result = {"articles": args.size, "events": len(index.events), "fill_per_article_ms": 1000 * fill / args.size,
               "queries": args.queries, "same_decisions": True,
               "place_median_ms": {way: [r["median_ms"] for r in results] for way, results in runs.items()},
