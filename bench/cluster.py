@@ -5,7 +5,8 @@ project's own pipeline (cached under /tmp), then replicated and perturbed —
 words dropped, vectors jittered, dates spread over several years — to fill an
 :class:`~storyline.events.EventIndex` of each size. Then:
 
-- fill: the store placed as ingest does it, in batches of 256, per article;
+- fill: the store placed as ingest does it, in batches of 256, per article, and how many times and how long in all
+  the index laid its clusters out afresh in memory (:meth:`~storyline.events.EventIndex.lay_out`) meanwhile;
 - placement: median and 95th-percentile time to place one new article as a batch of
   one (vectors already computed; its neighbourhood of events and stories clustered
   again, as every ingest does), over ``--queries`` fresh perturbed articles;
@@ -169,8 +170,11 @@ def measure(base, size: int, queries: int, settings, do_rebuild: bool, before: s
     store = perturb(base, size, rng, date(2015, 1, 1), 365 * 8)
     t = time.perf_counter()
     index = EventIndex(settings)
+    lay_outs = []  # how long each lay-out of the clusters (EventIndex.lay_out) took during the fill
     for start in range(0, size, 256):
         index.place_batch(store[start:start + 256])
+        if index.placing == 0.0:
+            lay_outs.append(index.laid_out_in)
     fill = time.perf_counter() - t
     for a in store:  # as the store holds them, for the restart below (before the queries change the events)
         a.event_id = index.event_of[a.id]
@@ -189,6 +193,8 @@ def measure(base, size: int, queries: int, settings, do_rebuild: bool, before: s
         "place_median_ms": median,
         "place_p95_ms": p95,
         "fill_per_article_ms": 1000 * fill / size,
+        "fill_lay_outs": len(lay_outs),
+        "fill_lay_out_s": sum(lay_outs),
         "peak_rss_mb_after_fill": filled_peak,
     }
     if compared:

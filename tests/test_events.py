@@ -566,9 +566,13 @@ def test_ingest_one_article_at_a_time_gives_the_rebuilds_events_and_stories(sett
         groups({a: rebuilt.story_of(e) for a, e in rebuilt.assignments().items()})
 
 
-def test_events_no_article_of_a_batch_could_join_take_part_whole(settings):
+def test_events_no_article_of_a_batch_could_join_take_part_whole(settings, monkeypatch):
     """A stored event is taken apart only when an article of the batch reaches the threshold against one of
-    its members; a neighbour that none could join is left as it was."""
+    its members; a neighbour that none could join is left as it was (the very aggregate: the index is not laid
+    out afresh here, see below)."""
+    from storyline.events import placement
+
+    monkeypatch.setattr(placement, "LAY_OUT_SHARE", 0.0)
     index = EventIndex(settings)
     index.place_batch(corpus())
     flood = index.event_of["f1"]
@@ -857,3 +861,58 @@ def test_each_event_keeps_the_merges_that_formed_it(settings):
     index.place_batch(corpus()[-1:])
     for event_id, event in index.events.items():
         assert len(index.trees[event_id]) == event.size - 1
+
+
+def test_laying_the_clusters_out_afresh_keeps_every_value_what_is_shared_and_every_later_decision(settings, monkeypatch):
+    """:meth:`EventIndex.lay_out` copies the events' and stories' aggregates to fresh memory: the copies hold the
+    same values, a stored story's parts are still the events' own aggregates, and placement goes on deciding as
+    in an index never laid out."""
+    from storyline.events import placement
+
+    monkeypatch.setattr(placement, "LAY_OUT_SHARE", 0.0)  # never by itself: only when called below
+    arts = corpus()
+    kept, laid = EventIndex(settings), EventIndex(settings)
+    for index in (kept, laid):
+        index.place_batch(copy.deepcopy(arts[:7]))
+    member = next(a for a in laid.event_of if laid.events[laid.event_of[a]].size > 1)
+    laid.fit(member)
+    before = {e: (agg.members[:], agg.bags.ids.copy(), agg.bags.vals.copy(), agg.vsum.copy()) for e, agg in laid.events.items()}
+    old = laid.events
+    laid.lay_out()
+    assert laid.events is not old and all(laid.events[e] is not old[e] for e in old)
+    for e, (members, ids, vals, vsum) in before.items():
+        agg = laid.events[e]
+        assert agg.members == members and np.array_equal(agg.bags.ids, ids) and np.array_equal(agg.bags.vals, vals)
+        assert np.array_equal(agg.vsum, vsum)
+    parts = [(e, part) for summed in laid.summed.values() for e, part in summed.parts.items() if e in laid.events]
+    assert parts and all(part is laid.events[e] for e, part in parts)
+    assert laid._fits[member][0] is laid.events[laid.event_of[member]]  # still known as fitted: not worked out again
+    for index in (kept, laid):
+        index.place_batch(copy.deepcopy(arts[7:]))
+    assert kept.assignments() == laid.assignments()
+    assert kept.story_of_event == laid.story_of_event
+
+
+def test_an_index_lays_itself_out_once_placing_took_long_enough_to_pay_for_it(settings, monkeypatch):
+    """Laid out after a batch once :data:`LAY_OUT_SHARE` of the time spent placing since the last lay-out exceeds
+    what that lay-out took: at most that share of placing time, however large the index."""
+    from storyline.events import placement
+
+    calls = []
+    real = EventIndex.lay_out
+    monkeypatch.setattr(EventIndex, "lay_out", lambda self: calls.append(len(self)) or real(self))
+    for share, expected in ((0.0, 0), (1e9, 3)):  # never; after every batch
+        monkeypatch.setattr(placement, "LAY_OUT_SHARE", share)
+        calls.clear()
+        index = EventIndex(settings)
+        for batch in (corpus()[:3], corpus()[3:6], corpus()[6:]):
+            index.place_batch(batch)
+        assert len(calls) == expected
+        assert (index.placing == 0.0) == bool(expected) and (index.laid_out_in > 0) == bool(expected)
+    monkeypatch.setattr(placement, "LAY_OUT_SHARE", 0.5)
+    index = EventIndex(settings)
+    index.place_batch(corpus()[:3])
+    index.laid_out_in = 3600.0  # as if the last lay-out took an hour: not again before two hours of placing
+    calls.clear()
+    index.place_batch(corpus()[3:])
+    assert calls == [] and index.placing > 0

@@ -29,6 +29,8 @@ stories keep their ids when articles join them (:mod:`.ids`).
 from __future__ import annotations
 
 import math
+import pickle
+import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -50,6 +52,8 @@ from .statements import StatementGroups
 ENTITY_KEYS = 6  # rarest entities of an article used as index keys
 TERM_KEYS = 6  # most distinctive words of an article used as index keys
 DISSOLVE_EVENT = 32  # events of up to this many articles are taken apart and clustered again when a batch meets them
+LAY_OUT_SHARE = 0.05  # laying the clusters out afresh in memory (EventIndex.lay_out) takes at most this share of the
+# time spent placing
 
 
 @dataclass
@@ -87,6 +91,8 @@ class EventIndex(StoryLinking):
         # Unknown for an event stored by an earlier version: taken apart when a batch meets it (:meth:`weakest`),
         # its tree made again from its members (:meth:`_tree`)
         self._init_stories()
+        self.placing = 0.0  # seconds spent placing since the clusters were last laid out afresh (:meth:`lay_out`)
+        self.laid_out_in = 0.0  # seconds the last lay-out took
 
     def __len__(self) -> int:
         return len(self.event_of)
@@ -187,6 +193,7 @@ class EventIndex(StoryLinking):
         self._place(read, Changes())
 
     def _place(self, read: Iterable[Traits], changes: Changes) -> None:
+        started = time.perf_counter()
         profiles = self.register(read)
         if profiles:
             before = {}
@@ -221,6 +228,26 @@ class EventIndex(StoryLinking):
             relinked = self._place_stories(touched, grown, old_story)
             changes.events = (touched | relinked | set(changes.moved.values())
                               | {e for e in before.values() if e in self.events})
+            self.placing += time.perf_counter() - started
+            if LAY_OUT_SHARE * self.placing > self.laid_out_in:
+                self.lay_out()
+
+    def lay_out(self) -> None:
+        """Lay every event's and story's aggregate (and a stored story's parts, and the events :meth:`fit` keeps)
+        out in memory afresh, one after the other: the same values, the same sharing, the same order.
+
+        Placement replaces an event's aggregate whenever the event changes, and a new aggregate's dozen small
+        arrays and tables land wherever the agglomeration's discarded ones left room. After many batches in one
+        process the events a placement reads (some thirty) lie scattered, and placement at 100k articles is about
+        a sixth slower than in the same index loaded afresh (``bench/layout.py``, docs/scaling.md). Articles'
+        clusters of one are left as they are: those a placement reads it mostly weighs afresh.
+        Called after a batch once the time spent placing since the last lay-out is as long as that lay-out took,
+        divided by :data:`LAY_OUT_SHARE`: however large the index, laying out costs at most that share of placing."""
+        started = time.perf_counter()
+        held = (self.events, self.stories, self.summed, self._fits)
+        self.events, self.stories, self.summed, self._fits = pickle.loads(
+            pickle.dumps(held, protocol=pickle.HIGHEST_PROTOCOL))
+        self.placing, self.laid_out_in = 0.0, time.perf_counter() - started
 
     def _reachable(self, profiles: list[Profile]) -> tuple[dict[str, float], list[str]]:
         """The stored events next to the batch that one of its articles could join (up to :data:`DISSOLVE_EVENT`
