@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from storyline.cleaning import clean, clean_text, html_text, line_reason
+from storyline.cleaning import clean, clean_text
 from storyline.errors import EmptyInput
+from storyline.line_rules import line_reason
 from storyline.models import Article
+from storyline.page_text import html_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reading"
 LEAD = "The city council approved the new budget on Tuesday after a long debate, its chairwoman said."
@@ -503,20 +505,20 @@ def test_a_gallery_beside_an_article_stays_out_of_it():
 
 
 def test_html_text_takes_the_setting_that_keeps_the_article(monkeypatch):
-    from storyline import cleaning
+    from storyline import page_text
 
     def fake(texts):
         return lambda source, favor_recall=False, favor_precision=False, with_metadata=False: (
             texts["recall" if favor_recall else "precision" if favor_precision else "default"], "T")
 
     article, clutter = "word " * 1000, "menu " * 100
-    monkeypatch.setattr(cleaning, "_extract", fake({"default": article[:200], "recall": article, "precision": ""}))
-    assert cleaning.html_text("<html></html>")[0] == article  # the default lost most of the text
-    monkeypatch.setattr(cleaning, "_extract", fake({"default": article + clutter, "recall": article + clutter,
+    monkeypatch.setattr(page_text, "_extract", fake({"default": article[:200], "recall": article, "precision": ""}))
+    assert page_text.html_text("<html></html>")[0] == article  # the default lost most of the text
+    monkeypatch.setattr(page_text, "_extract", fake({"default": article + clutter, "recall": article + clutter,
                                                     "precision": article}))
-    assert cleaning.html_text("<html></html>")[0] == article  # precision left out only clutter
-    monkeypatch.setattr(cleaning, "_extract", fake({"default": article, "recall": article, "precision": article[:900]}))
-    assert cleaning.html_text("<html></html>")[0] == article  # precision cut the article itself
+    assert page_text.html_text("<html></html>")[0] == article  # precision left out only clutter
+    monkeypatch.setattr(page_text, "_extract", fake({"default": article, "recall": article, "precision": article[:900]}))
+    assert page_text.html_text("<html></html>")[0] == article  # precision cut the article itself
 
 
 def test_office_markup_leaked_as_text_goes_and_the_dateline_after_it_names_the_wire():

@@ -43,8 +43,8 @@ from urllib.parse import urlsplit
 
 from .agencies import AGENCIES, AGENCY_PATTERN, agencies_in, credited, dateline
 from .bylines import authors, outlets_in
-from .cleaning import headline_like
 from .language import detect
+from .line_rules import headline_like
 from .mastheads import best_spelling, copyright_holders, letters, main_label, name_from_line
 from .models import Article
 from .months import MONTH_PATTERN, MONTHS

@@ -1,6 +1,6 @@
 """What a page's extraction left out: the blocks of an HTML page that are not in its article text, each with why.
 
-trafilatura (:func:`storyline.cleaning.html_text`) returns a page's main text and drops the rest: menus, headers
+trafilatura (:func:`storyline.page_text.html_text`) returns a page's main text and drops the rest: menus, headers
 and footers, sidebars, forms, comments, related links. An article keeps what was removed from its input
 (``removed``, each piece with a reason), so the page's own clutter is listed too, in page order among the
 pieces the line rules removed from the main text.
