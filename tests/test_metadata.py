@@ -10,16 +10,9 @@ from storyline.bylines import authors_in
 from storyline.cleaning import clean
 from storyline.language import detect
 from storyline.mastheads import best_spelling
-from storyline.metadata import (
-    _choose,
-    describe,
-    outlet_for_domain,
-    parse_date,
-    publication_date,
-    url_date,
-    without_site,
-)
+from storyline.metadata import describe, outlet_for_domain, without_site
 from storyline.models import Article
+from storyline.publication_dates import _choose, parse_date, publication_date, url_date
 from storyline.reading import original_url, read_paths
 from storyline.settings import Settings
 

@@ -19,7 +19,8 @@ Evidence, strongest first:
   names, among the years from the latest one the text mentions up to today,
   only when exactly one year fits; else the full date in a photo caption.
 
-Nothing is guessed: a field with no evidence stays None (``published_how`` "unknown").
+Nothing is guessed: a field with no evidence stays None (``published_how`` "unknown"). How the
+publication date is found, by that evidence, is :mod:`storyline.publication_dates`.
 
 A wire agency is one that supplied the copy: a sign-off ("nm/aw (dpa, Interfax)",
 "— AFP" closing the text, "(With inputs from PTI)"), a credit heading the page
@@ -35,24 +36,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
-from datetime import date
+from collections.abc import Callable
 from functools import cache, partial
 from typing import Any
 from urllib.parse import urlsplit
 
-from .agencies import AGENCIES, AGENCY_PATTERN, agencies_in, credited, dateline
+from .agencies import AGENCIES, AGENCY_PATTERN, agencies_in, credited
 from .bylines import authors, outlets_in
 from .language import detect
-from .line_rules import headline_like
 from .mastheads import best_spelling, copyright_holders, letters, main_label, name_from_line
 from .models import Article
-from .months import MONTH_PATTERN, MONTHS
 from .page_clutter import PAGE_REASONS
+from .publication_dates import OLDEST_STATED, published
 from .reading import CONTROL, document_body, original_url, page_tree, shown_text
 
-__all__ = ["OUTLETS", "describe", "outlet_for_domain", "parse_date", "publication_date",
-           "url_date", "without_site"]
+__all__ = ["OUTLETS", "describe", "outlet_for_domain", "without_site"]
 
 # Well-known outlets: domain -> display name. Others get a name made from their domain.
 OUTLETS = {
@@ -83,24 +81,6 @@ OUTLETS = {
     "variety.com": "Variety", "hollywoodreporter.com": "The Hollywood Reporter", "espn.com": "ESPN",
 }
 
-_MON = rf"(?P<mon>{MONTH_PATTERN})\.?"
-_DATE_PATTERNS = [
-    re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
-    re.compile(rf"\b{_MON}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.I),
-    # "3rd March 2025", "1er mars 2025", "4. März 2025", "5 de marzo de 2025"
-    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?{_MON},?\s+(?:de\s+)?(?P<y>\d{{4}})\b", re.I),
-    re.compile(r"\b(?P<d>\d{1,2})\. ?(?P<m>\d{1,2})\. ?(?P<y>\d{4})\b(?![:.]?\d)"),  # not "19.10.1912:48"
-]
-# Numeric dates with slashes: day/month unless a US time zone on the line says month/day; ambiguous ones are skipped.
-_SLASHED = re.compile(r"\b(?P<a>\d{1,2}) ?/ ?(?P<b>\d{1,2}) ?/ ?(?P<y>\d{4}|\d{2})\b")
-_US_ZONE = re.compile(r"\b(?:E|C|M|P|AK)[SD]?T\b")
-_MONTH_DAY = re.compile(rf"\b{_MON}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d{{4}})(?![:\d])", re.I)
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b", re.I)
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-_URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>\d{1,2}|[a-z]{3,9})/(?P<d>\d{1,2})(?:/|$|[-_])|"
-                       r"/(?P<y2>(?:19|20)\d{2})(?P<m2>[01]\d)(?P<d2>[0-3]\d)(?:/|$|[-_])|"
-                       r"[/_-](?P<y3>(?:19|20)\d{2})-(?P<m3>[01]\d)-(?P<d3>[0-3]\d)(?:/|$|[-_.])", re.I)
 _DOMAIN = re.compile(r"\b((?:[a-z0-9-]+\.)+[a-z]{2,})\b", re.I)
 _HEAD_CREDIT = re.compile(rf"^\s*(?:by\s+)?({AGENCY_PATTERN})\b(?!\s+(?:news agency|reported|said))", re.I)
 _SITE_NAMED = re.compile(r"\bmore ([A-Z][\w.&-]{1,20}(?: [A-Z][\w.&-]{1,20})?) sites\b|\bstories from ([A-Z][\w.&-]{1,20}"
@@ -115,7 +95,7 @@ def describe(article: Article, settings: Any) -> Article:
     article.outlet, article.outlet_domain = _outlet(article, page)
     site = _site_keys(article, page)
     article.title = _title(article, page, tree, site)
-    article.published, article.published_how = _published(article, page)
+    article.published, article.published_how = published(article, page)
     article.byline = ", ".join(authors(article, site, _not_a_commenter(tree, page.get("author")), tree,
                                         article.title)) or None
     article.wire = _wire(article, page)
@@ -134,17 +114,10 @@ def _one_line(value: str | None) -> str | None:
     return " ".join(CONTROL.sub(" ", value).split()) or None
 
 
-def _removed(article: Article, *reasons: str) -> list[str]:
-    return [r.text for r in article.removed if r.reason in reasons]
-
 
 def _removed_by_rules(article: Article) -> list[str]:
     """What the line rules removed from the article's text: not the page's blocks the extraction left out."""
     return [r.text for r in article.removed if r.reason not in PAGE_REASONS]
-
-
-OLDEST_STATED = "1900-01-01"  # the oldest date a page's own metadata is believed for (htmldate's default, 1995,
-# lost an archive's 1987 article); a date found by searching the text keeps htmldate's bound: "founded in 1887"
 
 
 def _page_meta(article: Article) -> dict[str, str]:
@@ -191,7 +164,7 @@ def _title(article: Article, page: dict[str, str], tree: Callable[[], Any], site
     if page.get("title"):
         title = without_site(_headed(tree, page["title"].strip()), site)
         return _as_shown(tree, title) or _the_headline(tree, title) or title
-    titles = _removed(article, "title")
+    titles = article.removed_as("title")
     if titles:
         return titles[0]
     first = next((ln.strip() for ln in article.text.split("\n") if ln.strip()), "")
@@ -272,7 +245,6 @@ def _names_site(part: str, site: set[str], leading: bool = False) -> bool:
     if _SITE_LIKE.search(part) and len(part.split()) <= 4:
         return True
     return any(k and len(k) >= 3 and (k == key or k in key or (key in k and len(key) >= 4)) for k in site)
-
 
 
 def _site_keys(article: Article, page: dict[str, str]) -> set[str]:
@@ -391,7 +363,7 @@ def canonical_domain(host: str) -> str | None:
 
 def _domain_in_lines(article: Article) -> str | None:
     """A domain named by a "Source:" line or a logo line ("DAWN.COM Logo"), also one the HTML extractor left out."""
-    lines = _removed(article, "source", "logo")
+    lines = article.removed_as("source", "logo")
     if article.format == "html":
         from .reading import document_body
 
@@ -408,15 +380,15 @@ def _names_in_lines(article: Article) -> list[str]:
     ("Skip to more DW sites"), copyright, Source, promotions ("Get the X app")."""
     found: list[str] = []
     for reason in ("masthead", "logo"):
-        found += filter(None, (name_from_line(text, reason) for text in _removed(article, reason)))
-    for text in _removed(article, "navigation", "site-furniture", "read-also"):
+        found += filter(None, (name_from_line(text, reason) for text in article.removed_as(reason)))
+    for text in article.removed_as("navigation", "site-furniture", "read-also"):
         if m := _SITE_NAMED.search(text.strip()):
             found.append(next(g for g in m.groups() if g))
     for r in article.removed:
         if r.reason not in ("masthead", "logo", "title", "caption", "byline", *PAGE_REASONS) and \
                 (n := name_from_line(r.text, r.reason)):
             found.append(n)
-    for text in _removed(article, "byline"):  # "By Ilse Varn, Nordmark Daily"
+    for text in article.removed_as("byline"):  # "By Ilse Varn, Nordmark Daily"
         found += outlets_in(text)
     return list(dict.fromkeys(found))
 
@@ -431,222 +403,6 @@ def outlet_for_domain(domain: str) -> str:
 
 # ---------------------------------------------------------------- dates
 
-def parse_date(text: str) -> str | None:
-    """The first full date (day, month and year) in ``text`` as ISO, or None when there is none or it is ambiguous."""
-    found = min(_full_dates(text), default=None)
-    return found[1] if found else None
-
-
-def _full_dates(text: str) -> Iterator[tuple[int, str]]:
-    """(offset, ISO day) of each full date (day, month and year) in ``text`` that is not ambiguous."""
-    for pattern in _DATE_PATTERNS:
-        for m in pattern.finditer(text):
-            iso = _iso(m.group("y"), m.groupdict().get("m") or MONTHS[m.group("mon").lower()], m.group("d"))
-            if iso:
-                yield m.start(), iso
-    us = _US_ZONE.search(text) is not None
-    for m in _SLASHED.finditer(text):
-        a, b, y = int(m.group("a")), int(m.group("b")), int(m.group("y"))
-        y = y if y > 99 else 2000 + y if 2000 + y <= date.today().year else 1900 + y
-        month_first = b > 12 or (a <= 12 and us)
-        if (a > 12 or b > 12 or us) and (iso := _iso(y, *((a, b) if month_first else (b, a)))):
-            yield m.start(), iso
-
-
-def _iso(y: str | int, m: str | int, d: str | int) -> str | None:
-    try:
-        month = int(m) if str(m).isdigit() else MONTHS[str(m).lower()]
-        day = date(int(y), month, int(d))
-    except (KeyError, ValueError):
-        return None
-    return day.isoformat() if 1900 <= day.year and day <= date.today() else None
-
-
-def url_date(url: str | None) -> str | None:
-    """The date in a URL path (``/2013/05/03/``, ``/2013/may/03/``, ``/20130503/``, ``-2013-05-03``), or None."""
-    if not url:
-        return None
-    try:
-        path = urlsplit(url).path
-    except ValueError:
-        return None
-    for m in _URL_DATE.finditer(path):
-        g = m.groupdict()
-        y, mo, d = (g["y"], g["m"], g["d"]) if g["y"] else (g["y2"], g["m2"], g["d2"]) if g["y2"] else \
-            (g["y3"], g["m3"], g["d3"])
-        if iso := _iso(y, mo, d):
-            return iso
-    return None
-
-
-def _published(article: Article, page: dict[str, str]) -> tuple[str | None, str]:
-    """Publication date and how it was found, by evidence; else (None, "unknown").
-
-    Strongest first: the caller's date; a header date the text states against the page's metadata (see
-    :func:`_choose`); the URL; the date of the last update when it is the only date the page states (the
-    article was out by then); htmldate's extensive search of an HTML page; a day deduced from the text.
-
-    A caller's date that is not a real day ("not-a-date", "2023-02-30") is named in a warning on the article.
-    """
-    if (hint := article.hints.get("date")) and (iso := parse_date(hint[:10]) or parse_date(hint)):
-        return iso, "stated"
-    if hint:
-        article.warnings.append(f"{article.source}: the date {hint[:40]!r} is not a day storyline understands (give "
-                                "YYYY-MM-DD, not in the future); the publication date is looked for in the article instead")
-    stated = next(filter(None, map(publication_date, _removed(article, "dateline-header"))), None) or \
-        _lead_dateline_date(article.text or "")
-    meta = parse_date(page["date"]) if page.get("date") else None
-    in_url = url_date(original_url(article.url or page.get("url")))
-    if meta and meta == in_url and not stated:
-        return meta, "url"  # the page's metadata found no date but the one its address holds (htmldate reads URLs)
-    if found := _choose(stated, meta):
-        return found
-    if in_url:
-        return in_url, "url"
-    if iso := next(filter(None, map(_update_date, _removed(article, "dateline-header"))), None):
-        return iso, "stated"  # the only date the page states is its last update: published by then
-    if article.format == "html" and (iso := _searched_date(article)):
-        return iso, "html-meta"
-    if iso := _weekday_date(article) or next(filter(None, map(parse_date, _removed(article, "caption"))), None):
-        return iso, "inferred"
-    return None, "unknown"
-
-
-def _choose(stated: str | None, meta: str | None) -> tuple[str, str] | None:
-    """The header date the text states against the date the page's metadata gives, when they disagree.
-
-    A stated date later than the page's own publication date is an update or a later event on the page
-    (a comment, a related article): the metadata wins. A stated date earlier than it stands (metadata
-    often gives the last modification), and so does one whose day and month the metadata swapped.
-    """
-    if stated and meta and stated > meta and stated != _swapped(meta):
-        return meta, "html-meta"
-    if stated:
-        return stated, "stated"
-    if meta:
-        return meta, "html-meta"
-    return None
-
-
-def _swapped(iso: str) -> str | None:
-    y, m, d = iso.split("-")
-    return _iso(y, d, m)
-
-
-# A header date that is not the publication: an update, an expiry, an embedded post's sign-off, a product's date.
-_NOT_PUBLISHED = re.compile(
-    r"\b(?:(?:last )?(?:updated?|modified|edited|revised)|aktualisiert|update vom|geändert|zuletzt|stand\b|"
-    r"mis à jour|modifié|actualizado|actualización|aggiornat[oa]|bijgewerkt|gewijzigd|"
-    r"verfügbar bis|abrufbar bis|online bis|bis zum|(?:available|valid|expires?|runs?) (?:until|till|through)|"
-    r"gültig bis|until|erscheinungsdatum|erscheint|release date|erschienen am|ISBN|"
-    r"(?:born|died|geboren|gestorben|née?|nacid[oa]|falleci[oó])\b)|\(@\w+\)", re.I)  # a life's dates: an obituary's
-
-
-LEAD_PARAGRAPHS = 2  # a dateline opens one of the text's first paragraphs: the first may be a headline cleaning kept
-
-
-def _lead_dateline_date(text: str) -> str | None:
-    """The day the dateline that opens ``text`` states ("MARBURY, Md., March 4, 2024 (Reuters) -"), or None. A
-    headline too short to be taken for one ("Ceasefire collapses": a line of a few words, no sentence) may stand
-    before it."""
-    paragraphs = [p.strip() for p in text.split("\n") if p.strip()][:LEAD_PARAGRAPHS]
-    if len(paragraphs) == LEAD_PARAGRAPHS and not headline_like(paragraphs[0], HEADLINE_WORDS):
-        paragraphs = paragraphs[:1]
-    return next((iso for p in paragraphs if (m := dateline(p)) and (iso := parse_date(m["parts"]))), None)
-
-
-HEADLINE_WORDS = 12  # words a line before the dateline may hold and still be a headline cleaning kept
-
-
-def publication_date(line: str) -> str | None:
-    """The publication date a header line states, or None: the part of the line before any word that makes
-    the date something else (``Update vom 3. April 2019``, ``Video verfügbar bis 28.02.2021``, a tweet's
-    ``— Name (@handle) January 24, 2020``); table rows (cells split by ``|``) state none."""
-    if line.count("|") >= 2:
-        return None
-    if (named := _PUBLISHED_WORD.search(line)) and (iso := _date_before_other(line[named.end():])):
-        return iso  # "Updated March 15, 2024 | Published March 14, 2024": the date the line says it was published
-    return _date_before_other(line)
-
-
-_PUBLISHED_WORD = re.compile(r"\b(?:published|posted|veröffentlicht|publié|publicado|pubblicato|gepubliceerd)\b", re.I)
-
-
-def _date_before_other(text: str) -> str | None:
-    """The date ``text`` states before any word that makes a date something else (:data:`_NOT_PUBLISHED`)."""
-    m = _NOT_PUBLISHED.search(text)
-    return parse_date(text[: m.start()] if m else text)
-
-
-_UPDATED = re.compile(r"\b(?:(?:last )?updated?|aktualisiert|update vom|geändert|zuletzt|stand\b|mis à jour|modifié|"
-                      r"actualizado|actualización|aggiornat[oa]|bijgewerkt|gewijzigd)", re.I)
-
-
-def _update_date(line: str) -> str | None:
-    """The date of an update a header line states ("Updated: 11 Sep 2024, 08:15 AM IST"), or None."""
-    m = _UPDATED.search(line)
-    if not m or line.count("|") >= 2 or _NOT_PUBLISHED.search(line[: m.start()]):
-        return None
-    rest = line[m.end():]
-    end = _NOT_PUBLISHED.search(rest)
-    return parse_date(rest[: end.start()] if end else rest)
-
-
-def _searched_date(article: Article) -> str | None:
-    """The publication date htmldate's extensive search finds on the page (its text as well as its markup)."""
-    from htmldate import find_date
-
-    page = document_body(article)
-    try:
-        found = find_date(page, url=original_url(article.url), extensive_search=True, original_date=True)
-    except (ValueError, TypeError):
-        return None
-    found = parse_date(found) if found else None
-    if found and found.endswith("-01") and not _states_day(page, found):
-        return None  # a year or a month alone (a copyright line's "© 2019"), which htmldate gives as its first day
-    return found
-
-
-def _states_day(text: str, iso: str) -> bool:
-    """Whether ``text`` states the day ``iso`` itself, not only its year or month: a full date :func:`parse_date`
-    reads, or one in another form htmldate reads ("2024/3/1", "01/03/2024", "20240301", "2024年3月1日", "1. März
-    2024", "1er mars 2024"; a month's name in any language, but an English one must be the month's)."""
-    if iso in {found for _, found in _full_dates(text)}:
-        return True
-    y, m, d = iso.split("-")
-    mm, dd, sep = f"0?{int(m)}", f"0?{int(d)}", r"\s*[-/.]\s*"
-    numeric = (rf"(?<!\d)(?:{y}{sep}{mm}{sep}{dd}|{dd}{sep}{mm}{sep}{y}|{mm}{sep}{dd}{sep}{y}|{y}{m}{d})(?!\d)|"
-               rf"{y}\s*年\s*{int(m)}\s*月\s*{int(d)}\s*日")
-    if re.search(numeric, text):
-        return True
-    named = (rf"(?<!\d){dd}(?:st|nd|rd|th|er|º|\.)?\s+(?:de\s+)?(?P<a>[^\W\d_]{{3,}})\.?,?\s+(?:de\s+)?{y}(?!\d)|"
-             rf"\b(?P<b>[^\W\d_]{{3,}})\.?\s+{dd}(?:st|nd|rd|th)?,?\s+{y}(?!\d)")
-    return any(MONTHS.get((w["a"] or w["b"]).lower(), int(m)) == int(m) for w in re.finditer(named, text))
-
-
-def _weekday_date(article: Article) -> str | None:
-    """The day of a photo caption or header ("… in Moscow on Dec. 27"), its year settled by the weekday
-    the text first names ("said on Wednesday"), when exactly one year fits.
-
-    Only captions and headers are read for the day: a day in the body is as often a day to come.
-    The years tried run from the latest year the text mentions (an article is not older than the
-    years it talks about) up to today.
-    """
-    heads = "\n".join(_removed(article, "caption", "dateline-header"))
-    weekday = _WEEKDAY.search(article.text)
-    years = [int(y) for y in _YEAR.findall(f"{article.text}\n{heads}") if int(y) <= date.today().year]
-    days = {(MONTHS[m.group("mon").lower()], int(m.group("d"))) for m in _MONTH_DAY.finditer(heads)}
-    if not (weekday and years and days):
-        return None
-    want = _WEEKDAYS.index(weekday.group(1).lower())
-    fits = set()
-    for month, day in days:
-        for year in range(max(years), date.today().year + 1):
-            iso = _iso(year, month, day)
-            if iso and date.fromisoformat(iso).weekday() == want:
-                fits.add(iso)
-    return fits.pop() if len(fits) == 1 else None
-
 
 # ---------------------------------------------------------------- agencies
 
@@ -654,18 +410,18 @@ def _wire(article: Article, page: dict[str, str]) -> list[str]:
     """Agencies that supplied the copy: sign-offs, header credits, datelines, copyright lines; never photo credits
     or citations."""
     found: list[str] = []
-    for text in _removed(article, "wire-signoff"):
+    for text in article.removed_as("wire-signoff"):
         found += agencies_in(text, any_case=True)
-    for text in _removed(article, "dateline-header", "byline"):
+    for text in article.removed_as("dateline-header", "byline"):
         if m := _HEAD_CREDIT.match(text):
             found.append(AGENCIES[m.group(1).lower()])
         elif "," in text or " and " in text:  # "By Ana Ruiz, Reuters", "By Ana Ruiz and Associated Press"
             found += agencies_in(re.split(r",| and ", text)[-1])
     site = letters(main_label(article.outlet_domain)) if article.outlet_domain else "-"
-    for text in _removed(article, "copyright"):  # "Copyright 2016 KRB and The Associated Press. All rights reserved."
+    for text in article.removed_as("copyright"):  # "Copyright 2016 KRB and The Associated Press. All rights reserved."
         agencies = [AGENCIES[h.lower()] for h in copyright_holders(text) if h.lower() in AGENCIES]
         found += [a for a in agencies if not site.startswith(letters(a))]  # not the agency's own site (apnews.com)
-    for text in _removed(article, "source"):
+    for text in article.removed_as("source"):
         value = text.split(":", 1)[1].strip().lower()
         if value in AGENCIES:
             found.append(AGENCIES[value])

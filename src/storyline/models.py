@@ -122,6 +122,10 @@ class Article:
     def sentence_texts(self) -> list[str]:
         return [self.text[s:e] for s, e in self.sentences]
 
+    def removed_as(self, *reasons: str) -> list[str]:
+        """The pieces cleaning removed for any of these reasons, in input order ("title", "byline", "caption" ...)."""
+        return [r.text for r in self.removed if r.reason in reasons]
+
     def lead(self, chars: int = 600) -> str:
         """Headline and the first ``chars`` characters of the text (what gets embedded)."""
         return f"{self.title or ''}\n{self.text[:chars]}".strip()
