@@ -356,6 +356,7 @@ def test_articles_naming_no_outlet_are_counted_by_domain_and_null_stays_null(sto
     from typer.testing import CliRunner
 
     from storyline import cli
+    from storyline.cli import browsing
 
     store.add_articles([_article("a1", outlet="Harbour Gazette", outlet_domain="gazette.example"),
                         _article("a2", outlet_domain="pier.example"), _article("a3", outlet_domain="pier.example"),
@@ -363,7 +364,7 @@ def test_articles_naming_no_outlet_are_counted_by_domain_and_null_stays_null(sto
     counts = [(r["outlet"], r["outlet_domain"], r["articles"], r["undated"]) for r in store.outlet_counts()]
     assert counts == [(None, "pier.example", 2, 2), (None, None, 2, 1), ("Harbour Gazette", "gazette.example", 1, 1)]
     runner, app = CliRunner(), cli.app
-    monkeypatch.setattr(cli, "out", Console(width=200))  # a table's cells unfolded
+    monkeypatch.setattr(browsing, "out", Console(width=200))  # a table's cells unfolded
     listed = json.loads(runner.invoke(app, ["outlets", "--db", store_url, "--json"]).output)
     assert [r["outlet"] for r in listed] == [None, None, "Harbour Gazette"]
     rows = list(csv.DictReader(io.StringIO(runner.invoke(app, ["outlets", "--db", store_url, "--csv"]).output)))

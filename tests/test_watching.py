@@ -268,10 +268,10 @@ def test_ingest_refuses_a_bad_command_line_before_it_creates_the_store(tmp_path,
 
 def test_an_interval_of_zero_is_refused(tmp_path, monkeypatch):
     """`--interval 0` (or less) looked at the folder again and again without a pause: a core busy for nothing."""
-    import storyline.cli
+    import storyline.cli.ingesting
 
     watched = []
-    monkeypatch.setattr(storyline.cli, "_watch", lambda *args: watched.append(args))
+    monkeypatch.setattr(storyline.cli.ingesting, "_watch", lambda *args: watched.append(args))
     result = CliRunner().invoke(app, ["ingest", "--watch", str(tmp_path), "--interval", "0", "--db", str(tmp_path / "n.db")])
     assert result.exit_code == 2 and "--interval" in result.output
     assert not watched
