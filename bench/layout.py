@@ -1,7 +1,9 @@
-"""Why a store placed into for long in one process places more slowly than the same store loaded afresh.
+"""Why a store placed into for long in one process places more slowly than the same store loaded afresh, and
+whether laying its clusters out afresh (``EventIndex.lay_out``) cures it.
 
-An index is filled as ``bench/cluster.py`` fills it (perturbed ECB+ dev articles, batches of 256), pickled in
-memory, and the same ``--queries`` fresh articles are placed, each as a batch of one, in:
+An index is filled as ``bench/cluster.py`` fills it (perturbed ECB+ dev articles, batches of 256) but with the
+index never laying itself out (``LAY_OUT_SHARE`` 0, as before ``lay_out`` existed), pickled in memory, and the
+same ``--queries`` fresh articles are placed, each as a batch of one, in:
 
 - ``loaded``: a copy loaded from the pickle (the same state, its objects laid out afresh);
 - ``dicts grown``: such a copy with each dict attribute of the index (``events``, ``event_of``, ``singles`` ...)
@@ -12,6 +14,11 @@ memory, and the same ``--queries`` fresh articles are placed, each as a batch of
   aggregate formed amid an agglomeration's discarded ones lands wherever they leave room;
 - ``filled``: the filled index itself (placing changes it, so once), then ``loaded after`` a copy once more, to
   show the drift of the run beside it.
+
+In every one the first half of the queries is placed as it is, then the index lays its clusters out afresh
+(``lay_out``, timed) and the second half is placed. The halves are different articles, so each half compares
+across the ways: the first half's medians show what a layout costs, the second half's whether the lay-out cures it
+(the scattered copies and the filled index as fast as the loaded copies).
 
 Each copy variant runs ``--rounds`` times, alternating; every run must leave the same events and stories, which
 the script checks. Writes ``bench/results/layout.json``. Run: ``.venv/bin/python bench/layout.py [--size 20000]``
@@ -34,21 +41,32 @@ from pathlib import Path
 
 from cluster import HERE, base_articles, decisions, perturb
 
-from storyline.events import EventIndex
+from storyline.events import EventIndex, placement
 from storyline.settings import Settings
 
 sys.setrecursionlimit(100000)  # pickling an index nests deeply
 
 
 def placed(index: EventIndex, articles: list) -> dict:
-    """Each article placed as a batch of one: the median and mean time (ms), and a digest of what was decided."""
-    times = []
-    for a in articles:
-        t = time.perf_counter()
-        index.place(a)
-        times.append(time.perf_counter() - t)
-    return {"median_ms": 1000 * statistics.median(times), "mean_ms": 1000 * statistics.fmean(times),
-            "decisions": decisions(index)}
+    """Each article placed as a batch of one, the first half as the index lies, the second after it laid its
+    clusters out afresh: each half's median and mean time (ms), the lay-out's time (s), and a digest of what was
+    decided."""
+    out: dict = {}
+    half = len(articles) // 2
+    for name, some in (("before", articles[:half]), ("after", articles[half:])):
+        if name == "after":
+            t = time.perf_counter()
+            index.lay_out()
+            out["lay_out_s"] = time.perf_counter() - t
+        times = []
+        for a in some:
+            t = time.perf_counter()
+            index.place(a)
+            times.append(time.perf_counter() - t)
+        out[f"{name}_median_ms"] = 1000 * statistics.median(times)
+        out[f"{name}_mean_ms"] = 1000 * statistics.fmean(times)
+    out["decisions"] = decisions(index)
+    return out
 
 
 def grow_dicts(index: EventIndex) -> None:
@@ -86,6 +104,7 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     base = base_articles(args.source, 1000)
     store = perturb(base, args.size, random.Random(args.size), date(2015, 1, 1), 365 * 8)
+    placement.LAY_OUT_SHARE = 0.0  # never by itself: filled as before lay_out existed, laid out only when asked
     t = time.perf_counter()
     index = EventIndex(Settings())
     for start in range(0, args.size, 256):
@@ -114,8 +133,13 @@ def main(argv=None) -> int:
         raise SystemExit(f"the runs decided differently ({len(outcomes)} outcomes): the layout must change nothing")
     result = {"articles": args.size, "events": len(index.events), "fill_per_article_ms": 1000 * fill / args.size,
               "queries": args.queries, "same_decisions": True,
-              "place_median_ms": {way: [r["median_ms"] for r in results] for way, results in runs.items()},
-              "place_mean_ms": {way: [r["mean_ms"] for r in results] for way, results in runs.items()}}
+              "place_median_ms": {way: {half: [r[f"{half}_median_ms"] for r in results] for half in ("before", "after")}
+                                  for way, results in runs.items()},
+              "place_mean_ms": {way: {half: [r[f"{half}_mean_ms"] for r in results] for half in ("before", "after")}
+                                for way, results in runs.items()},
+              "lay_out_s": {way: [r["lay_out_s"] for r in results] for way, results in runs.items()},
+              "halves": "before: the first half of the queries as the index lies; after: the second half, once it "
+                        "laid its clusters out afresh (EventIndex.lay_out)"}
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2))
