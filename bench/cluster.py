@@ -19,8 +19,9 @@ words dropped, vectors jittered, dates spread over several years — to fill an
 - side by side (with ``--before SRC``, the ``src`` directory of another version): the filled index pickled, and the
   same queries placed in it by this version and by that one in turn, each in a fresh process, ``--rounds`` times
   (median and 95th percentile of each run), and whether the two left the same events and stories. Only a version
-  whose index is laid out as this one's can load it (none before df51630, which moved the index's
-  classes to ``events/linking.py`` and ``events/bags.py``); one that decides differently would have filled it
+  whose index is laid out as this one's can load it (none from before ``Aggregate`` moved to
+  ``events/clusters.py``; df51630 had moved the index's other classes to ``events/linking.py`` and
+  ``events/bags.py``); one that decides differently would have filled it
   differently, so the comparison holds for changes that decide alike. Runs on one machine differ by more than
   many changes do: only such figures compare two versions.
 

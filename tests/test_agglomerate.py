@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from storyline.events.agglomerate import agglomerate, cut
-from storyline.events.features import Aggregate
+from storyline.events.clusters import Aggregate
 
 
 def unit(name: str, x: float) -> Aggregate:

@@ -15,7 +15,8 @@ from _events_fixtures import GOLD_EVENTS, article, corpus, fake_vector, groups
 from storyline.events import EventIndex, event_id_for, rebuild
 from storyline.events.attributes import describe_event, describe_events, infer_published
 from storyline.events.bags import Bag, Lexicon
-from storyline.events.features import Aggregate, Profile, Traits, end_of_lead, speaks_for, terms_of
+from storyline.events.clusters import Aggregate
+from storyline.events.features import Profile, Traits, end_of_lead, speaks_for, terms_of
 from storyline.events.index import CandidateIndex
 from storyline.events.pairs import (
     COHESION_FLOOR,

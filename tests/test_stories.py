@@ -12,7 +12,8 @@ from _events_fixtures import GOLD_STORIES, article, corpus, groups
 from storyline.events import EventIndex, rebuild, story_id_for
 from storyline.events.attributes import describe_events
 from storyline.events.bags import Bag, Lexicon, background_share
-from storyline.events.features import Aggregate, Profile, Traits
+from storyline.events.clusters import Aggregate
+from storyline.events.features import Profile, Traits
 from storyline.events.pairs import (
     EVENT_FEATURES,
     STORY_FEATURES,

@@ -1,7 +1,7 @@
 """Best-first average-link agglomeration over a sparse graph of candidate pairs.
 
 The one clustering mechanism of storyline, for events and for stories, on ingest
-and on rebuild. Units (articles, events, stories) are :class:`~.features.Aggregate`
+and on rebuild. Units (articles, events, stories) are :class:`~.clusters.Aggregate`
 clusters; only the pairs of the candidate graph are ever compared. The pair the
 model finds most likely to belong together is merged first, while its probability
 reaches the threshold; the merged cluster inherits both sides' neighbours and is
@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from .features import Aggregate
+from .clusters import Aggregate
 
 Probabilities = Callable[[Aggregate, list[Aggregate]], np.ndarray]  # one cluster against several, in one call
 

@@ -24,7 +24,8 @@ import numpy as np
 
 from .agglomerate import agglomerate, grouped
 from .bags import Lexicon
-from .features import Aggregate, Profile
+from .clusters import Aggregate
+from .features import Profile
 from .ids import canonical_key, reused_id, story_id_for
 from .model import Models
 from .pairs import share_a_name, story_feature_rows

@@ -1,6 +1,6 @@
 """What the fitted models see of a pair: an article or event against an event, an event against a story.
 
-Both sides are :class:`~.features.Aggregate` clusters (an article is a cluster of
+Both sides are :class:`~.clusters.Aggregate` clusters (an article is a cluster of
 one), so every similarity below is average link: the mean over all pairs of their
 members, at the cost of one dot product of sums. Each feature is named here, and
 :mod:`.model` fits one weight per name; nothing is weighed by hand.
@@ -85,7 +85,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .bags import BAG_FIELDS, FIELD_SHIFT, Bag, Lexicon
-from .features import Aggregate
+from .clusters import Aggregate
 
 UNKNOWN_DAYS = 10  # days an unknown date reads as: a third of the default 30-day event_window_days (a choice, not fitted)
 COHESION_FLOOR = 0.05  # the least cohesion ``relative`` divides by (a side whose reports share nothing)

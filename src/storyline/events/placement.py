@@ -1,7 +1,7 @@
 """Placing articles in events and events in stories, with the fitted models of :mod:`.model`.
 
 :class:`EventIndex` holds, in memory, what placement needs of every article in the
-store: an :class:`~.features.Aggregate` per event and per story, the document
+store: an :class:`~.clusters.Aggregate` per event and per story, the document
 frequencies, the candidate index, and each article's candidates (inside the date
 window, and at any distance in time). A batch of new articles is placed in two steps,
 each one best-first agglomeration (:mod:`.agglomerate`):
@@ -41,7 +41,8 @@ from ..models import Article
 from ..settings import Settings
 from .agglomerate import agglomerate, grouped, root_of
 from .bags import Lexicon
-from .features import Aggregate, Profile, Traits
+from .clusters import Aggregate
+from .features import Profile, Traits
 from .ids import TakenIds, canonical_key, canonical_order, event_id_for, reused_id, story_id_for
 from .index import CandidateIndex
 from .linking import StoryLinking

@@ -37,7 +37,8 @@ from ..evaluation import bcubed
 from ..models import Article
 from ..settings import Settings
 from .agglomerate import agglomerate, cut, root_of
-from .features import Aggregate, Traits, day_of
+from .clusters import Aggregate
+from .features import Traits, day_of
 from .ids import canonical_order
 from .linking import STORY_PROBES
 from .model import KINDS, Models
