@@ -173,9 +173,10 @@ def measure(base, size: int, queries: int, settings, do_rebuild: bool, before: s
     index = EventIndex(settings)
     lay_outs = []  # how long each lay-out of the clusters (EventIndex.lay_out) took during the fill
     for start in range(0, size, 256):
+        before = index.lay_outs
         index.place_batch(store[start:start + 256])
-        if index.placing == 0.0:
-            lay_outs.append(index.laid_out_in)
+        if index.lay_outs > before:
+            lay_outs.append(index.lay_out_s_per_event * len(index.events))
     fill = time.perf_counter() - t
     for a in store:  # as the store holds them, for the restart below (before the queries change the events)
         a.event_id = index.event_of[a.id]
@@ -186,6 +187,7 @@ def measure(base, size: int, queries: int, settings, do_rebuild: bool, before: s
         a.id += "-q"
     filled_peak = peak_mb()  # before pickling the index for the side by side, which takes memory of its own
     compared = side_by_side(index, fresh, before, rounds) if before else None
+    lay_outs_before = index.lay_outs
     median, p95 = placed(index, fresh)
     result = {
         "articles": size,
@@ -196,6 +198,7 @@ def measure(base, size: int, queries: int, settings, do_rebuild: bool, before: s
         "fill_per_article_ms": 1000 * fill / size,
         "fill_lay_outs": len(lay_outs),
         "fill_lay_out_s": sum(lay_outs),
+        "lay_outs_while_placing_the_queries": index.lay_outs - lay_outs_before,
         "peak_rss_mb_after_fill": filled_peak,
     }
     if compared:

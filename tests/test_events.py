@@ -866,25 +866,35 @@ def test_each_event_keeps_the_merges_that_formed_it(settings):
 
 def test_laying_the_clusters_out_afresh_keeps_every_value_what_is_shared_and_every_later_decision(settings, monkeypatch):
     """:meth:`EventIndex.lay_out` copies the events' and stories' aggregates to fresh memory: the copies hold the
-    same values, a stored story's parts are still the events' own aggregates, and placement goes on deciding as
-    in an index never laid out."""
+    same values, a stored story's parts are still the events' own aggregates, an event of one article is still its
+    article's cluster of one, a field read is again a view into the sums (not an array of its own), and placement
+    goes on deciding as in an index never laid out."""
     from storyline.events import placement
+    from storyline.events.bags import BAG_FIELDS
 
     monkeypatch.setattr(placement, "LAY_OUT_SHARE", 0.0)  # never by itself: only when called below
     arts = corpus()
+    lone = article("b1", "Kelport ferry fares rise", "Ferry fares in Kelport rise next month, the operator said, "
+                   "blaming fuel; a school trip was cancelled.", "2022-11-05")
     kept, laid = EventIndex(settings), EventIndex(settings)
     for index in (kept, laid):
-        index.place_batch(copy.deepcopy(arts[:7]))
+        index.place_batch(copy.deepcopy([*arts[:7], lone]))
     member = next(a for a in laid.event_of if laid.events[laid.event_of[a]].size > 1)
     laid.fit(member)
     before = {e: (agg.members[:], agg.bags.ids.copy(), agg.bags.vals.copy(), agg.vsum.copy()) for e, agg in laid.events.items()}
+    alone = {e: agg.members[0] for e, agg in laid.events.items() if laid.singles[agg.members[0]] is agg}
+    assert alone  # events of one article: the article's cluster of one is the event's aggregate
+    for agg in laid.events.values():
+        agg.field(BAG_FIELDS[0])  # cached as a view into the sums
     old = laid.events
     laid.lay_out()
-    assert laid.events is not old and all(laid.events[e] is not old[e] for e in old)
+    assert laid.events is not old and all(laid.events[e] is not old[e] for e in old) and laid.lay_outs == 1
     for e, (members, ids, vals, vsum) in before.items():
         agg = laid.events[e]
         assert agg.members == members and np.array_equal(agg.bags.ids, ids) and np.array_equal(agg.bags.vals, vals)
-        assert np.array_equal(agg.vsum, vsum)
+        assert np.array_equal(agg.vsum, vsum) and not any(k.startswith("field:") for k in agg.cache)
+        assert np.shares_memory(agg.field(BAG_FIELDS[0]).ids, agg.bags.ids)
+    assert all(laid.singles[a] is laid.events[e] for e, a in alone.items())
     parts = [(e, part) for summed in laid.summed.values() for e, part in summed.parts.items() if e in laid.events]
     assert parts and all(part is laid.events[e] for e, part in parts)
     assert laid._fits[member][0] is laid.events[laid.event_of[member]]  # still known as fitted: not worked out again
@@ -896,7 +906,8 @@ def test_laying_the_clusters_out_afresh_keeps_every_value_what_is_shared_and_eve
 
 def test_an_index_lays_itself_out_once_placing_took_long_enough_to_pay_for_it(settings, monkeypatch):
     """Laid out after a batch once :data:`LAY_OUT_SHARE` of the time spent placing since the last lay-out exceeds
-    what that lay-out took: at most that share of placing time, however large the index."""
+    what a lay-out of the events held would take: as the last one took per event, or before any, as a copy of a
+    sample of them takes. So laying out costs about that share of placing, however large the index."""
     from storyline.events import placement
 
     calls = []
@@ -908,12 +919,14 @@ def test_an_index_lays_itself_out_once_placing_took_long_enough_to_pay_for_it(se
         index = EventIndex(settings)
         for batch in (corpus()[:3], corpus()[3:6], corpus()[6:]):
             index.place_batch(batch)
-        assert len(calls) == expected
-        assert (index.placing == 0.0) == bool(expected) and (index.laid_out_in > 0) == bool(expected)
+        assert len(calls) == index.lay_outs == expected
+        assert (index.placing_s == 0.0) == bool(expected)
+        assert index.lay_out_s_per_event > 0  # foreseen from a sample, then as measured
+        assert index._lay_out_cost() == pytest.approx(index.lay_out_s_per_event * len(index.events))
     monkeypatch.setattr(placement, "LAY_OUT_SHARE", 0.5)
     index = EventIndex(settings)
     index.place_batch(corpus()[:3])
-    index.laid_out_in = 3600.0  # as if the last lay-out took an hour: not again before two hours of placing
+    index.lay_out_s_per_event = 3600.0  # as if laying out one event took an hour: not before hours of placing
     calls.clear()
     index.place_batch(corpus()[3:])
-    assert calls == [] and index.placing > 0
+    assert calls == [] and index.placing_s > 0

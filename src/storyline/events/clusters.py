@@ -83,6 +83,18 @@ class Aggregate:
                 out.append(agg)
         return out
 
+    def __getstate__(self) -> dict:
+        """What is pickled (as an index lays its clusters out afresh, :meth:`~.placement.EventIndex.lay_out`): all
+        but the fields cached as views into the sums, which copied would become arrays of their own (they are sliced
+        again when read)."""
+        state = {name: getattr(self, name) for name in self.__slots__}
+        state["cache"] = {k: v for k, v in self.cache.items() if not k.startswith("field:")}
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+
     def copy(self) -> Aggregate:
         """A new cluster with the same members and sums (folding into it leaves this one as it is)."""
         out = Aggregate(self.id)
