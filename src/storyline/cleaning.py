@@ -9,7 +9,7 @@ removed pieces (a date in a caption still serves as evidence).
 
 HTML goes through trafilatura (:mod:`storyline.page_text`: main text, no comments,
 tables kept when they are part of the article); its output, like plain text, then goes through the line
-rules below. The page's blocks trafilatura left out are removed pieces too, with
+rules (below). The page's blocks trafilatura left out are removed pieces too, with
 the page region they sat in (:mod:`storyline.page_clutter`). Plain text matters
 most: users paste whole pages from a browser.
 
@@ -43,8 +43,6 @@ import unicodedata
 from .errors import EmptyInput
 from .letters import UPPER
 from .line_rules import (
-    BULLET,
-    CONTROL,
     GALLERY_WORDS,
     INLINE_BYLINE,
     READ_ALSO,
@@ -64,6 +62,9 @@ from .page_text import html_text
 from .reading import document_body, html_tree
 
 __all__ = ["clean", "clean_text"]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_BULLET = re.compile(r"^\s*(?:[•·●▪◦‣*]|[-–—](?=\s)|\d{1,2}[.)](?=\s))\s*")
 
 
 def clean(article: Article) -> Article:
@@ -89,7 +90,7 @@ def clean_text(body: str, title: str | None = None) -> tuple[str, list[Removed]]
     headline-like line before any paragraph is taken as the title.
     """
     body = body.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u200b", "")
-    body = CONTROL.sub("", body.replace("\f", "\n").replace("\v", "\n"))  # never meant as text; terminals obey them
+    body = _CONTROL.sub("", body.replace("\f", "\n").replace("\v", "\n"))  # never meant as text; terminals obey them
     lines = first_pass(body.split("\n"))
     _keep_tables(lines)
     _mark_duplicates(lines)
@@ -175,7 +176,7 @@ def _mark_blocks(lines: list[Line]) -> None:
             if j is not None and lines[j].kept and headline_like(lines[j].text, 14):
                 lines[j].reason = "video-placeholder"
         if ln.reason in ("caption", "credit") and i > 0 and lines[i - 1].kept:
-            if headline_like(lines[i - 1].text, 30) and not BULLET.match(lines[i - 1].text):
+            if headline_like(lines[i - 1].text, 30) and not _BULLET.match(lines[i - 1].text):
                 lines[i - 1].reason = "caption"
         i += 1
 
@@ -187,9 +188,9 @@ def _mark_read_also_list(lines: list[Line], i: int) -> int:
         s = lines[i].text.strip()
         if not s:
             nxt = _next_nonblank(lines, i)
-            if started and (nxt is None or not BULLET.match(lines[nxt].text)):
+            if started and (nxt is None or not _BULLET.match(lines[nxt].text)):
                 return i
-        elif BULLET.match(s) or headline_like(s) or lines[i].reason:
+        elif _BULLET.match(s) or headline_like(s) or lines[i].reason:
             if lines[i].reason is None:
                 lines[i].reason = "read-also"
             started = True
@@ -228,7 +229,7 @@ def _next_nonblank(lines: list[Line], i: int) -> int | None:
 
 def _is_paragraph(ln: Line) -> bool:
     s = ln.text.strip()
-    return ln.kept and not BULLET.match(s) and is_sentence(s) and len(s.split()) >= 8
+    return ln.kept and not _BULLET.match(s) and is_sentence(s) and len(s.split()) >= 8
 
 
 def _mark_title(lines: list[Line], title: str | None) -> None:
@@ -250,7 +251,7 @@ def _mark_title(lines: list[Line], title: str | None) -> None:
             continue
         if len(s.split()) < 3:
             continue
-        if BULLET.match(s):  # a summary list above the headline
+        if _BULLET.match(s):  # a summary list above the headline
             continue
         is_title = headline_like(s, 30) and len(s) <= 250
         if is_title and any(later.kept for later in lines[i + 1:]):  # a lone headline stays as the text
@@ -334,7 +335,7 @@ def _mark_summaries(lines: list[Line]) -> None:
         return
     body_words = set(_content_words(" ".join(ln.text for ln in lines if _is_paragraph(ln))))
     for lo, hi in ((0, paras[0]), (paras[-1] + 1, len(lines))):
-        items = [i for i in range(lo, hi) if lines[i].kept and BULLET.match(lines[i].text)]
+        items = [i for i in range(lo, hi) if lines[i].kept and _BULLET.match(lines[i].text)]
         if len(items) < 2 or any(len(lines[i].text.split()) < 5 for i in items):
             continue
         overlap = [_share(_content_words(lines[i].text), body_words) for i in items]

@@ -12,8 +12,8 @@ advertisements, copyright lines, cookie notices, a server's warnings printed int
 :func:`first_pass` judges every line so and peels off what a line of article text carries besides: header
 prefixes (leaked markup, a date header, a breadcrumb), a gallery counter before it, a photo credit or copyright
 notice after it, and a wire's credits closing it (``... he said. (Reporting by X; Editing by Y)``). The patterns
-the context passes of :mod:`storyline.cleaning` read too (a bullet, an inline byline, a read-also heading, a trailing
-credit) are defined here, once.
+the context passes of :mod:`storyline.cleaning` read too (a byline opening a paragraph, a read-also heading, a
+trailing credit, a stack trace's line) are defined here, once.
 """
 
 from __future__ import annotations
@@ -27,16 +27,15 @@ from .mastheads import is_nav_bar
 from .models import Removed
 from .months import MONTH_PATTERN
 
-__all__ = ["Line", "first_pass", "headline_like", "is_sentence", "line_reason", "not_a_credit"]
+__all__ = ["GALLERY_WORDS", "INLINE_BYLINE", "READ_ALSO", "TAIL_CREDIT", "TRACE_LINE", "WS", "Line", "first_pass",
+           "headline_like", "is_sentence", "line_reason", "not_a_credit"]
 
 WS = re.compile(r"\s+")
-CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _SAID = r"said|says|told|added"
 _REPORTED = re.compile(rf"\b(?:{_SAID}|according to)\b", re.I)  # reported speech, which no notice tells
 _SPEECH = re.compile(rf"\b(?:{_SAID})\b", re.I)  # ... by a speaker ("according to our cookie policy": a notice)
 _SENTENCE_START = re.compile(r"(?:copyright|subscribe)\s+[a-z]", re.I)  # a word, not a year or a sign, follows
 _TERMINAL = re.compile(r"[.!?…:](?:\s?[\"'”’)\]])*\s*$")
-BULLET = re.compile(r"^\s*(?:[•·●▪◦‣*]|[-–—](?=\s)|\d{1,2}[.)](?=\s))\s*")
 _MONTH = rf"(?:{MONTH_PATTERN})\.?"
 _DATE = re.compile(
     rf"\b(?:\d{{4}}-\d{{2}}-\d{{2}}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|"

@@ -1,6 +1,6 @@
 """Mastheads and navigation: the page furniture that names the site, and the outlet names it gives.
 
-Used by :mod:`storyline.cleaning` to tell page furniture from the headline, and by
+Used by :mod:`storyline.cleaning` and its :mod:`storyline.line_rules` to tell page furniture from the headline, and by
 :mod:`storyline.metadata` to name the outlet. Three kinds of line:
 
 * a **navigation bar**: three or more short capitalised items separated by runs of

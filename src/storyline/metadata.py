@@ -8,7 +8,7 @@ Evidence, strongest first:
 
 * the caller's hints (JSONL ``title``, ``date``, ``outlet``);
 * for HTML pages, the page's own metadata (trafilatura; dates by htmldate
-  without its extensive text search, so no guessing);
+  without its extensive text search, which is a later, weaker piece of evidence);
 * what cleaning removed: the title line, date/credit header lines
   (``Published December 27, 2023``, `` date 2021-04-06``, a standalone date
   line), ``Source: www.x.de`` lines, logo lines, navigation naming the site,

@@ -24,45 +24,42 @@ from .common import (
     AsJsonObject,
     Db,
     Limit,
-    _day,
-    _fmt,
-    _none_found,
-    _print_json,
-    _say,
-    _settings,
-    _store,
-    app,
+    day_option,
+    none_found,
     out,
+    output_format,
+    print_json,
+    say,
+    settings_for,
+    store_for,
 )
 
 
-@app.command()
 def articles(
     db: Db = None,
     outlet: Annotated[str | None, typer.Option(help="Only this outlet: its name in any case, or its domain (pier.example).")] = None,
-    since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).", callback=_day)] = None,
-    until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD).", callback=_day)] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).", callback=day_option)] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD).", callback=day_option)] = None,
     limit: Limit = 200,
     as_json: AsJson = False,
     as_jsonl: AsJsonl = False,
     as_csv: AsCsv = False,
 ) -> None:
     """List stored articles. Example: storyline articles --outlet DW --json"""
-    rows = _store(db).list_articles(limit=limit, outlet=outlet, since=since, until=until)
-    _none_found(rows, limit, {"--outlet": outlet, "--since": since, "--until": until},
+    rows = store_for(db).list_articles(limit=limit, outlet=outlet, since=since, until=until)
+    none_found(rows, limit, {"--outlet": outlet, "--since": since, "--until": until},
                 "`storyline outlets` lists the outlets as stored and the dates each covers")
     cols = ("id", "published", "published_how", "outlet", "title", "wire", "duplicate_of", "event_id")
-    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), cols, title="articles", fields=fields_of(ArticleRow))
+    emit(out, rows, output_format(as_json, as_jsonl, as_csv), cols, title="articles", fields=fields_of(ArticleRow))
 
 
-@app.command()
 def search(
     query: Annotated[str, typer.Argument(help="Words to find (any order), or with --meaning what to find articles about.")],
     db: Db = None,
     meaning: Annotated[bool, typer.Option("--meaning", help="Rank by closeness in meaning of headline and lead (the article vectors), not by the words.")] = False,
     outlet: Annotated[str | None, typer.Option(help="Only this outlet: its name in any case, or its domain.")] = None,
-    since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).", callback=_day)] = None,
-    until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD).", callback=_day)] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).", callback=day_option)] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD).", callback=day_option)] = None,
     language: Annotated[str | None, typer.Option(help="Only articles in this language (en, de ...).")] = None,
     limit: Limit = 20,
     as_json: AsJson = False,
@@ -75,51 +72,48 @@ def search(
         raise typer.BadParameter("give words to search for (`storyline articles` lists articles by outlet and date)")
     from ..searching import MeaningSearch, search_articles
 
-    store = _store(db)
+    store = store_for(db)
     filters = {"outlet": outlet, "language": language, "since": since, "until": until}
     mode = "meaning" if meaning else "words"
-    rows = search_articles(store, MeaningSearch(store, _settings(db)), query, mode, limit, **filters)
-    _none_found(rows, limit, {"words": query, "--outlet": outlet, "--since": since, "--until": until,
+    rows = search_articles(store, MeaningSearch(store, settings_for(db)), query, mode, limit, **filters)
+    none_found(rows, limit, {"words": query, "--outlet": outlet, "--since": since, "--until": until,
                               "--language": language},  # fmt: skip
                 "try fewer filters (`storyline outlets` lists the outlets and the dates each covers)" if meaning else
                 "try other words, or --meaning (every article ranked), or fewer filters")  # fmt: skip
-    rows, fmt = [{k: v for k, v in r.items() if k != "highlights"} for r in rows], _fmt(as_json, as_jsonl, as_csv)
+    rows, fmt = [{k: v for k, v in r.items() if k != "highlights"} for r in rows], output_format(as_json, as_jsonl, as_csv)
     if fmt == "table":  # a reader sees the score as it ranks (the snippet is in --json, --jsonl and --csv)
         rows = [r | {"score": f"{r['score']:.2f}"} for r in rows]
     emit(out, rows, fmt, ("id", "score", "published", "outlet", "title"), title="search",
          fields=[f for f in fields_of(SearchHit) if f != "highlights"])
 
 
-@app.command()
 def outlets(db: Db = None, as_json: AsJson = False, as_jsonl: AsJsonl = False, as_csv: AsCsv = False) -> None:
     """Articles per outlet, with copies, undated articles and the dates covered. Example: storyline outlets"""
-    rows, fmt = _store(db).outlet_counts(), _fmt(as_json, as_jsonl, as_csv)
+    rows, fmt = store_for(db).outlet_counts(), output_format(as_json, as_jsonl, as_csv)
     if fmt == "table":  # a reader sees a name; --json, --jsonl and --csv keep the outlet null (empty)
         rows = [r | {"outlet": outlet_label(r["outlet"], r["outlet_domain"])} for r in rows]
     emit(out, rows, fmt, title="articles per outlet", fields=fields_of(OutletRow))
 
 
-@app.command()
 def show(article_id: str, db: Db = None, as_json: AsJsonObject = False) -> None:
     """Show one article: metadata, clean text, what was removed and why, entities, quotes, figures.
 
     Example: storyline show 000_report
     """
-    store = _store(db)
+    store = store_for(db)
     article = store.get_article(article_id)
     if as_json:
         data = article_dict(article) | {
             "quotes": quote_dicts(store, article), "figures": [vars(f) for f in article.figures],
             "mentions": [vars(m) for m in article.mentions], "times": [vars(t) for t in article.times],
         }  # fmt: skip
-        _print_json(data)
+        print_json(data)
         return
     from ..showing import show_article
 
     show_article(out, article, store.get_event(article.event_id).date if article.event_id else None)
 
 
-@app.command("export")
 def export_cmd(
     db: Db = None,
     format: Annotated[str, typer.Option("--format", help="Only json for now; the contract's format.")] = "json",
@@ -128,14 +122,13 @@ def export_cmd(
     """Export the whole store as one JSON object. Example: storyline export --format json > all.json"""
     if format != "json":
         raise typer.BadParameter("only --format json is supported")
-    text = json.dumps(export(_store(db)), ensure_ascii=False, indent=1, default=str)
+    text = json.dumps(export(store_for(db)), ensure_ascii=False, indent=1, default=str)
     if output:
         _write(output, text)
     else:
         sys.stdout.write(text + "\n")
 
 
-@app.command()
 def entities(
     db: Db = None,
     type: Annotated[str | None, typer.Option("--type", help="Only this type: PERSON, ORG, GPE ..., or person, organisation, place (GPE, LOC and FAC).")] = None,
@@ -145,13 +138,12 @@ def entities(
     as_csv: AsCsv = False,
 ) -> None:
     """Canonical entities with their aliases and mention counts. Example: storyline entities --type PERSON"""
-    rows = _store(db).entities(limit=limit, type=type)
-    _none_found(rows, limit, {"--type": type}, "`storyline entities` shows the types in the store")
-    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), ("id", "name", "type", "count", "aliases"), title="entities",
+    rows = store_for(db).entities(limit=limit, type=type)
+    none_found(rows, limit, {"--type": type}, "`storyline entities` shows the types in the store")
+    emit(out, rows, output_format(as_json, as_jsonl, as_csv), ("id", "name", "type", "count", "aliases"), title="entities",
          fields=fields_of(EntityRow))
 
 
-@app.command()
 def quotes(
     db: Db = None,
     speaker: Annotated[str | None, typer.Option("--speaker", help="Only quotes by this speaker (any part of the name).")] = None,
@@ -161,23 +153,21 @@ def quotes(
     as_csv: AsCsv = False,
 ) -> None:
     """Quotes with their speakers, cues and kinds. Example: storyline quotes --speaker Lavrov"""
-    rows = _store(db).quotes(speaker=speaker, limit=limit)
-    _none_found(rows, limit, {"--speaker": speaker}, "`storyline entities --type PERSON` lists the people named")
-    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), ("article_id", "speaker", "kind", "cue", "text"), title="quotes",
+    rows = store_for(db).quotes(speaker=speaker, limit=limit)
+    none_found(rows, limit, {"--speaker": speaker}, "`storyline entities --type PERSON` lists the people named")
+    emit(out, rows, output_format(as_json, as_jsonl, as_csv), ("article_id", "speaker", "kind", "cue", "text"), title="quotes",
          fields=fields_of(QuoteRow))
 
 
-@app.command()
 def figures(
     db: Db = None, limit: Limit = 200, as_json: AsJson = False, as_jsonl: AsJsonl = False, as_csv: AsCsv = False
 ) -> None:
     """Figures (money, percentages, counts) with what they measure. Example: storyline figures --csv"""
-    rows = _store(db).figures(limit=limit)
+    rows = store_for(db).figures(limit=limit)
     cols = ("article_id", "text", "value", "unit", "kind", "measures")
-    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), cols, title="figures", fields=fields_of(FigureRow))
+    emit(out, rows, output_format(as_json, as_jsonl, as_csv), cols, title="figures", fields=fields_of(FigureRow))
 
 
-@app.command()
 def events(
     db: Db = None,
     story: Annotated[str | None, typer.Option("--story", help="Only the events of this story.")] = None,
@@ -186,26 +176,24 @@ def events(
     as_csv: AsCsv = False,
 ) -> None:
     """Events in date order with their articles. Example: storyline events --json"""
-    store = _store(db)
+    store = store_for(db)
     if story is not None:
         store.get_story(story)  # a story that is not there is named, not listed as having no events
     rows = [vars(e) | {"sources": len(e.articles)} for e in store.events(story_id=story)]
     cols = ("id", "date", "place", "sources", "title", "story_id")
-    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), cols, title="events", fields=(*fields_of(Event), "sources"))
+    emit(out, rows, output_format(as_json, as_jsonl, as_csv), cols, title="events", fields=(*fields_of(Event), "sources"))
 
 
-@app.command()
 def stories(db: Db = None, as_json: AsJson = False, as_jsonl: AsJsonl = False, as_csv: AsCsv = False) -> None:
     """Stories with their events in date order. Example: storyline stories"""
-    rows = [vars(s) | {"n_events": len(s.events)} for s in _store(db).stories()]
-    emit(out, rows, _fmt(as_json, as_jsonl, as_csv), ("id", "n_events", "title", "events"), title="stories",
+    rows = [vars(s) | {"n_events": len(s.events)} for s in store_for(db).stories()]
+    emit(out, rows, output_format(as_json, as_jsonl, as_csv), ("id", "n_events", "title", "events"), title="stories",
          fields=(*fields_of(Story), "n_events"))
 
 
-@app.command()
 def story(story_id: str, db: Db = None, as_json: AsJsonObject = False) -> None:
     """The timeline of one story: its events in date order, each with its articles. Example: storyline story s-1a2b"""
-    store = _store(db)
+    store = store_for(db)
     st = store.get_story(story_id)
     timeline = []
     for event_id in st.events:
@@ -213,16 +201,15 @@ def story(story_id: str, db: Db = None, as_json: AsJsonObject = False) -> None:
         arts = [store.get_article(a, full=False) for a in e.articles]
         timeline.append(vars(e) | {"articles": [{"id": a.id, "outlet": a.outlet, "title": a.title} for a in arts]})
     if as_json:
-        _print_json({"story": vars(st), "timeline": timeline})
+        print_json({"story": vars(st), "timeline": timeline})
         return
-    _say(out, f"story {st.id}: {st.title}")
+    say(out, f"story {st.id}: {st.title}")
     for e in timeline:
-        _say(out, f"\n{e['date'] or 'undated'}  {e['title']}  ({e['place'] or '-'}; {len(e['articles'])} sources)")
+        say(out, f"\n{e['date'] or 'undated'}  {e['title']}  ({e['place'] or '-'}; {len(e['articles'])} sources)")
         for a in e["articles"]:
-            _say(out, f"    {a['id']}  {a['outlet'] or '-'}: {a['title']}")
+            say(out, f"    {a['id']}  {a['outlet'] or '-'}: {a['title']}")
 
 
-@app.command()
 def report(
     story_id: Annotated[str | None, typer.Argument(help="The story to report on (see `storyline stories`).")] = None,
     db: Db = None,
@@ -238,7 +225,7 @@ def report(
 
     if format is not None and format not in FORMATS:
         raise typer.BadParameter(f"{format!r}: choose one of {', '.join(FORMATS)}", param_hint="--format")
-    store = _store(db)
+    store = store_for(db)
     if all_:
         if story_id:
             raise typer.BadParameter("--all writes every story: name no story with it")
@@ -259,7 +246,6 @@ def report(
         sys.stdout.write(text + "\n")
 
 
-@app.command()
 def serve(
     db: Db = None,
     host: Annotated[str | None, typer.Option("--host", help="Address to listen on.")] = None,
@@ -274,7 +260,6 @@ def serve(
     run(Settings(db=db, host=host, port=port), watch=str(watch) if watch is not None else None)
 
 
-@app.command("settings")
 def settings_cmd(
     cfg: Annotated[bool, typer.Option("--cfg", help="Print a commented config file.")] = False,
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the settings as a Markdown table.")] = False,
@@ -283,7 +268,7 @@ def settings_cmd(
     as_csv: AsCsv = False,
 ) -> None:
     """List every setting with its value, default and help. Example: storyline settings --cfg > storyline.cfg"""
-    fmt = _fmt(as_json, as_jsonl, as_csv)
+    fmt = output_format(as_json, as_jsonl, as_csv)
     if markdown:
         sys.stdout.write(settings_markdown())
         return
@@ -304,3 +289,21 @@ def _write(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise OutputError(path, exc) from None
+
+
+def register(app: typer.Typer) -> None:
+    """Put these commands on ``app``, in the order its help lists them."""
+    app.command()(articles)
+    app.command()(search)
+    app.command()(outlets)
+    app.command()(show)
+    app.command("export")(export_cmd)
+    app.command()(entities)
+    app.command()(quotes)
+    app.command()(figures)
+    app.command()(events)
+    app.command()(stories)
+    app.command()(story)
+    app.command()(report)
+    app.command()(serve)
+    app.command("settings")(settings_cmd)

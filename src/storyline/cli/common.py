@@ -1,5 +1,5 @@
-"""What every command shares: the Typer app, the consoles, the output and store options, and :func:`main`,
-which turns every error into one line naming what to do."""
+"""What every command shares: the app they are put on (:func:`new_app`), the consoles, the output and store
+options, the helpers, and :func:`run`, which turns every error into one line naming what to do."""
 
 from __future__ import annotations
 
@@ -17,13 +17,18 @@ from ..output import FORMATS, printable
 from ..settings import Settings, unknown_environment
 from ..storage import Store, open_store, store_errors, store_failure
 
-app = typer.Typer(
-    help="Turn a pile of news articles into tracked events and stories.\n\n"
-    "Example: storyline ingest examples/corpus && storyline stories",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-)
+
+def new_app() -> typer.Typer:
+    """The ``storyline`` app, with no command yet (:func:`storyline.cli.build` puts them on)."""
+    return typer.Typer(
+        help="Turn a pile of news articles into tracked events and stories.\n\n"
+        "Example: storyline ingest examples/corpus && storyline stories",
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode=None,
+    )
+
+
 out = Console()
 err = Console(stderr=True)
 
@@ -35,21 +40,21 @@ AsCsv = Annotated[bool, typer.Option("--csv", help="Output CSV.")]
 Limit = Annotated[int, typer.Option("--limit", min=0, max=10**12, help="Most rows to show.")]
 
 
-_OPENED: list[str] = []  # the store this command opened, to name it when SQLite fails
+OPENED: list[str] = []  # the store this command opened, to name it when SQLite fails
 
 
-def _settings(db: str | None) -> Settings:
+def settings_for(db: str | None) -> Settings:
     return Settings(db=db)
 
 
-def _store(db: str | None, read_only: bool = True) -> Store:
+def store_for(db: str | None, read_only: bool = True) -> Store:
     """The store of a command: read-only (never created, migrated or written) unless the command writes."""
-    path = _settings(db).db
-    _OPENED.append(path)
+    path = settings_for(db).db
+    OPENED.append(path)
     return open_store(path, read_only=read_only)
 
 
-def _check_model(settings: Settings) -> str | None:
+def check_model(settings: Settings) -> str | None:
     """Read the model file before any work: one that cannot be used is an error now, before a store is made or a
     cluster started. Returns what to warn of (fitted on another embedder's vectors than the one set), for the
     caller to say once the store has opened."""
@@ -58,30 +63,30 @@ def _check_model(settings: Settings) -> str | None:
     return Models.load(settings.model).embedder_note(str(settings.embedder))
 
 
-def _warn(note: str | None) -> None:
+def warn(note: str | None) -> None:
     if note:
-        _say(err, f"warning: {note}")
+        say(err, f"warning: {note}")
 
 
-def _print_json(data: object) -> None:
+def print_json(data: object) -> None:
     """JSON to stdout as is: never wrapped at the terminal's width (which would break its strings)."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def _say(console: Console, message: str) -> None:
+def say(console: Console, message: str) -> None:
     """Print one message as plain text, its control characters escaped."""
     console.print(printable(message), markup=False, highlight=False, soft_wrap=True)
 
 
-def _none_found(rows: list, limit: int, filters: dict[str, str | None], lister: str) -> None:
+def none_found(rows: list, limit: int, filters: dict[str, str | None], lister: str) -> None:
     """On stderr, when the filters given left no row: which ones, and the command that lists what they can match
     (an empty table said nothing of why: "Harbor Ledger" for "The Harbor Ledger", a type misspelt)."""
     given = [f"{name} {value!r}" for name, value in filters.items() if value]
     if not rows and limit and given:
-        _say(err, f"note: nothing matches {' '.join(given)}; {lister}")
+        say(err, f"note: nothing matches {' '.join(given)}; {lister}")
 
 
-def _day(value: str | None) -> str | None:
+def day_option(value: str | None) -> str | None:
     """A ``--since`` / ``--until`` value: a real day, written YYYY-MM-DD."""
     if value is None:
         return None
@@ -91,20 +96,17 @@ def _day(value: str | None) -> str | None:
         raise typer.BadParameter(f"{value!r} is not a day; write it YYYY-MM-DD, such as 2024-03-01") from None
 
 
-def _fmt(as_json: bool, as_jsonl: bool, as_csv: bool) -> str:
+def output_format(as_json: bool, as_jsonl: bool, as_csv: bool) -> str:
     chosen = [f for f, on in zip(FORMATS[1:], (as_json, as_jsonl, as_csv), strict=True) if on]
     if len(chosen) > 1:
         raise typer.BadParameter("choose one of --json, --jsonl, --csv")
     return chosen[0] if chosen else "table"
 
 
-
-
-
-
-def main() -> None:
+def run(app: typer.Typer) -> None:
+    """Run ``app`` on the command line: every error one line on stderr naming what to do, and an exit status."""
     for line in unknown_environment():
-        _say(err, f"warning: {line}")
+        say(err, f"warning: {line}")
     try:
         try:
             app()
@@ -114,17 +116,17 @@ def main() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(141)
     except StorylineError as exc:
-        _say(err, f"error: {exc}")
+        say(err, f"error: {exc}")
         sys.exit(2)
     except store_errors() as exc:  # raised while reading a store that opened, such as a damaged page
-        _say(err, f"error: {store_failure(_OPENED[-1] if _OPENED else '(the store)', exc)}")
+        say(err, f"error: {store_failure(OPENED[-1] if OPENED else '(the store)', exc)}")
         sys.exit(2)
     except KeyboardInterrupt:
-        _say(err, "interrupted.")
+        say(err, "interrupted.")
         sys.exit(130)
     except OSError as exc:  # the output could not be written (a full disk behind a redirection), or a file read
         if exc.filename:
-            _say(err, f"error: {exc.filename}: {exc.strerror or exc}")
+            say(err, f"error: {exc.filename}: {exc.strerror or exc}")
         else:
-            _say(err, f"error: cannot write the output: {exc.strerror or exc}. Free some space, or write it elsewhere.")
+            say(err, f"error: cannot write the output: {exc.strerror or exc}. Free some space, or write it elsewhere.")
         sys.exit(2)

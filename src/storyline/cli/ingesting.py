@@ -12,10 +12,9 @@ from .. import reading
 from ..errors import StoreError
 from ..output import plural
 from ..storage import is_postgres, open_store, sqlite_path
-from .common import _OPENED, Db, _check_model, _say, _settings, _store, _warn, app, err, out
+from .common import OPENED, Db, check_model, err, out, say, settings_for, store_for, warn
 
 
-@app.command()
 def ingest(
     paths: Annotated[list[str] | None, typer.Argument(help="Files or folders of .txt, .html, .jsonl (optionally .gz); - for JSONL on stdin.")] = None,
     db: Db = None,
@@ -32,17 +31,17 @@ def ingest(
     from ..executors import check_engine, make_executor
     from ..pipeline import Pipeline
 
-    settings = _settings(db)
+    settings = settings_for(db)
     if watch is not None and not watch.is_dir():  # refused before the store is created or a cluster started
         raise typer.BadParameter(f"--watch {watch}: not a folder")
     if watch is None and not paths:
         raise typer.BadParameter("give files or folders to ingest, or --watch FOLDER")
     check_engine(engine, scheduler)
-    note = _check_model(settings)
+    note = check_model(settings)
     executor = make_executor(engine, settings, lambda: pipeline.enricher, scheduler)  # a scheduler refused: no store
     try:
-        pipeline = Pipeline(_store(db, read_only=False), settings)
-        _warn(note)
+        pipeline = Pipeline(store_for(db, read_only=False), settings)
+        warn(note)
     except BaseException:
         executor.close()
         raise
@@ -58,24 +57,24 @@ def ingest(
             report = pipeline.ingest(
                 paths,
                 on_progress=lambda n: progress.advance(task, n),
-                on_error=lambda e: _say(err, f"error: {e}"),
-                on_warning=lambda w: _say(err, f"warning: {w}"),
+                on_error=lambda e: say(err, f"error: {e}"),
+                on_warning=lambda w: say(err, f"warning: {w}"),
             )
         except KeyboardInterrupt:
             pipeline.close(kill=True)
-            _say(err, "interrupted: every whole batch before this point is stored; run the same command again to finish.")
+            say(err, "interrupted: every whole batch before this point is stored; run the same command again to finish.")
             raise typer.Exit(130) from None
         finally:
             pipeline.close()
     for path, reason in report.skipped:
-        _say(err, f"skipped {path}: {reason}")
+        say(err, f"skipped {path}: {reason}")
     for note in report.renamed_notes():
-        _say(err, note)
+        say(err, note)
     for given, stored in report.unchanged:
         if given != stored:
-            _say(err, f"note: {given!r} has the same text as the stored article {stored!r}; it was not stored again")
+            say(err, f"note: {given!r} has the same text as the stored article {stored!r}; it was not stored again")
     if not (report.stored or report.unchanged or report.failures or report.skipped):
-        _say(err, f"note: no article in {', '.join(paths)} (storyline reads .txt, .html and .jsonl files, optionally "
+        say(err, f"note: no article in {', '.join(paths)} (storyline reads .txt, .html and .jsonl files, optionally "
                   ".gz, and folders holding them)")
     stored = plural(len(report.stored), "article")
     copies = plural(len(report.duplicates), "syndicated copy", "syndicated copies")
@@ -94,34 +93,32 @@ def _watch(pipeline, folder: Path, interval: float) -> None:
 
     t0 = time.perf_counter()
     pipeline.warm()
-    _say(err, f"watching {folder} (models loaded in {time.perf_counter() - t0:.1f} s); Ctrl-C stops")
+    say(err, f"watching {folder} (models loaded in {time.perf_counter() - t0:.1f} s); Ctrl-C stops")
     try:
-        tell = ingest_and_tell(pipeline, lambda line: _say(out, line), complain=lambda line: _say(err, line))
-        watch(folder, tell, interval, on_failure=lambda exc: _say(err, failure_line(exc, str(pipeline.settings.db))),
-              on_skip=lambda path, why: _say(err, f"skipped {path}: {why}"))  # fmt: skip
+        tell = ingest_and_tell(pipeline, lambda line: say(out, line), complain=lambda line: say(err, line))
+        watch(folder, tell, interval, on_failure=lambda exc: say(err, failure_line(exc, str(pipeline.settings.db))),
+              on_skip=lambda path, why: say(err, f"skipped {path}: {why}"))  # fmt: skip
     except KeyboardInterrupt:
         pipeline.close(kill=True)
-        _say(err, "stopped: every file ingested so far is stored.")
+        say(err, "stopped: every file ingested so far is stored.")
         raise typer.Exit(130) from None
     finally:
         pipeline.close()
 
 
-@app.command()
 def rebuild(db: Db = None) -> None:
     """Re-cluster the whole store into events and stories, whatever the arrival order. Example: storyline rebuild"""
     from ..pipeline import Pipeline
 
-    settings = _settings(db)
+    settings = settings_for(db)
     _existing(settings.db, "Check --db (or STORYLINE_DB)")
-    note = _check_model(settings)
-    store = _store(db, read_only=False)
-    _warn(note)
+    note = check_model(settings)
+    store = store_for(db, read_only=False)
+    warn(note)
     Pipeline(store, settings).rebuild()
     out.print(f"{store.count('events')} events in {store.count('stories')} stories over {store.count('articles')} articles")
 
 
-@app.command("copy")
 def copy_cmd(
     source: Annotated[str, typer.Argument(help="The store to copy: a file, sqlite:///FILE or postgresql://...")],
     target: Annotated[str, typer.Argument(help="A new (empty) store to copy it into, of either backend.")],
@@ -132,35 +129,34 @@ def copy_cmd(
     """
     from ..storage import check_target, copy_store
 
-    _OPENED.append(source)
+    OPENED.append(source)
     _existing(source, "Check the SOURCE argument", "there is no store here to copy")
     src = open_store(source, read_only=True)
-    _OPENED.append(target)
+    OPENED.append(target)
     check_target(target)
     counts = copy_store(src, open_store(target))
-    _say(out, "copied " + ", ".join(f"{n} {table}" for table, n in counts.items()))
+    say(out, "copied " + ", ".join(f"{n} {table}" for table, n in counts.items()))
 
 
-@app.command()
 def migrate(db: Db = None) -> None:
     """Bring an existing store up to this version of storyline (the read commands never change it), and read once
     what placement needs of each article it holds without it.
 
     Example: storyline migrate --db old.db
     """
-    path = _settings(db).db
+    path = settings_for(db).db
     _existing(path, "Check --db (or STORYLINE_DB)")
     from ..events.tracking import keep_traits
 
-    store = _store(db, read_only=False)
+    store = store_for(db, read_only=False)
     applied = store.migrations_applied
     read = keep_traits(store)  # what placement reads of each article, kept so that no start reads texts again
     if applied:
-        _say(out, f"{path}: applied {', '.join(applied)}")
+        say(out, f"{path}: applied {', '.join(applied)}")
     if read:
-        _say(out, f"{path}: read {read} articles once for placement (kept: later starts read no text)")
+        say(out, f"{path}: read {read} articles once for placement (kept: later starts read no text)")
     if not applied and not read:
-        _say(out, f"{path}: already up to date")
+        say(out, f"{path}: already up to date")
 
 
 def _existing(db: str, todo: str, missing: str = "there is no store here") -> None:
@@ -168,3 +164,11 @@ def _existing(db: str, todo: str, missing: str = "there is no store here") -> No
     changes a store has nothing to change)."""
     if not is_postgres(db) and not Path(sqlite_path(db)).is_file():
         raise StoreError(f"{db}: {missing}. {todo}.")
+
+
+def register(app: typer.Typer) -> None:
+    """Put these commands on ``app``, in the order its help lists them."""
+    app.command()(ingest)
+    app.command()(rebuild)
+    app.command("copy")(copy_cmd)
+    app.command()(migrate)

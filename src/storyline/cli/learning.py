@@ -10,7 +10,7 @@ import typer
 
 from ..errors import InputError, OutputError, SettingsError
 from ..settings import Settings
-from .common import AsJsonObject, _check_model, _print_json, _say, _warn, app, err, out
+from .common import AsJsonObject, check_model, err, out, print_json, say, warn
 
 
 def _folds(value: int) -> int:
@@ -33,8 +33,8 @@ def _labelled(paths: list[Path], cache: Path | None):
         except OSError as exc:
             raise OutputError(cache, exc if not isinstance(exc, FileExistsError) else "a file, not a folder",
                               "--cache") from None
-    sets = [load_labelled(p, Settings(), cache_store(cache, p) if cache else None, on_error=lambda e: _say(err, f"error: {e}"),
-                          on_warning=lambda w: _say(err, f"warning: {w}"))
+    sets = [load_labelled(p, Settings(), cache_store(cache, p) if cache else None, on_error=lambda e: say(err, f"error: {e}"),
+                          on_warning=lambda w: say(err, f"warning: {w}"))
             for p in paths]  # fmt: skip
     names = Counter(data.name for data in sets)
     for path, data in zip(paths, sets, strict=True):
@@ -43,7 +43,6 @@ def _labelled(paths: list[Path], cache: Path | None):
     return sets
 
 
-@app.command("eval")
 def eval_cmd(
     gold: Annotated[Path, typer.Argument(help="A labelled JSONL: text/html, id, event, and optionally story and topic.", exists=True, dir_okay=False)],
     cv: Annotated[int, typer.Option("--cv", min=0, callback=_folds, help="Grouped K-fold by story: refit on the other folds, score each held-out fold as ingested (0: off).")] = 0,
@@ -66,7 +65,7 @@ def eval_cmd(
         raise typer.BadParameter("--repeats draws the folds of --cv several ways; give --cv K with it")
     settings = Settings()
     if not train:
-        _warn(_check_model(settings))
+        warn(check_model(settings))
     data, *_ = _labelled([gold], cache)
     result: dict = {"file": str(gold)}
     models = None
@@ -81,14 +80,13 @@ def eval_cmd(
     if with_baselines:
         result["baselines"] = baselines(data, trained[0] if trained else None)
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     from ..showing import show_scores
 
     show_scores(out, result)
 
 
-@app.command("train")
 def train_cmd(
     labelled: Annotated[list[Path], typer.Argument(help="Labelled JSONL files (event, and optionally story).", exists=True, dir_okay=False)],
     out_file: Annotated[Path, typer.Option("--out", help="Where to write the models (JSON).")] = Path("storyline-model.json"),
@@ -121,7 +119,7 @@ def train_cmd(
         try:
             result = cross_validate(data, cv, settings, extra=tuple(sets[:i] + sets[i + 1:]), kind=kind, repeats=repeats)
         except InputError as exc:  # the fit on all the labels stands; only its out-of-fold figures are missing
-            _say(err, f"warning: no cross-validated figures for {data.name}: {exc}")
+            say(err, f"warning: no cross-validated figures for {data.name}: {exc}")
             continue
         models.scores[data.name] = result
         show_scores(out, {"file": data.name, "articles": result["articles"], "cv": result})
@@ -131,3 +129,9 @@ def train_cmd(
         raise OutputError(out_file, exc) from None
     show_model(out, models)
     out.print(f"wrote {out_file}; use it with STORYLINE_MODEL={out_file} or `model = {out_file}` in storyline.cfg")
+
+
+def register(app: typer.Typer) -> None:
+    """Put these commands on ``app``, in the order its help lists them."""
+    app.command("eval")(eval_cmd)
+    app.command("train")(train_cmd)
