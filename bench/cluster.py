@@ -173,9 +173,9 @@ def measure(base, size: int, queries: int, settings, do_rebuild: bool, before: s
     index = EventIndex(settings)
     lay_outs = []  # how long each lay-out of the clusters (EventIndex.lay_out) took during the fill
     for start in range(0, size, 256):
-        before = index.lay_outs
+        so_far = index.lay_outs
         index.place_batch(store[start:start + 256])
-        if index.lay_outs > before:
+        if index.lay_outs > so_far:
             lay_outs.append(index.lay_out_s_per_event * len(index.events))
     fill = time.perf_counter() - t
     for a in store:  # as the store holds them, for the restart below (before the queries change the events)
