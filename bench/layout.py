@@ -41,7 +41,7 @@ from pathlib import Path
 
 from cluster import HERE, base_articles, decisions, perturb
 
-from storyline.events import EventIndex, placement
+from storyline.events import EventIndex, layout
 from storyline.settings import Settings
 
 sys.setrecursionlimit(100000)  # pickling an index nests deeply
@@ -104,7 +104,7 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     base = base_articles(args.source, 1000)
     store = perturb(base, args.size, random.Random(args.size), date(2015, 1, 1), 365 * 8)
-    placement.LAY_OUT_SHARE = 0.0  # never by itself: filled as before lay_out existed, laid out only when asked
+    layout.LAY_OUT_SHARE = 0.0  # never by itself: filled as before lay_out existed, laid out only when asked
     t = time.perf_counter()
     index = EventIndex(Settings())
     for start in range(0, args.size, 256):

@@ -571,9 +571,9 @@ def test_events_no_article_of_a_batch_could_join_take_part_whole(settings, monke
     """A stored event is taken apart only when an article of the batch reaches the threshold against one of
     its members; a neighbour that none could join is left as it was (the very aggregate: the index is not laid
     out afresh here, see below)."""
-    from storyline.events import placement
+    from storyline.events import layout
 
-    monkeypatch.setattr(placement, "LAY_OUT_SHARE", 0.0)
+    monkeypatch.setattr(layout, "LAY_OUT_SHARE", 0.0)
     index = EventIndex(settings)
     index.place_batch(corpus())
     flood = index.event_of["f1"]
@@ -869,10 +869,10 @@ def test_laying_the_clusters_out_afresh_keeps_every_value_what_is_shared_and_eve
     same values, a stored story's parts are still the events' own aggregates, an event of one article is still its
     article's cluster of one, a field read is again a view into the sums (not an array of its own), and placement
     goes on deciding as in an index never laid out."""
-    from storyline.events import placement
+    from storyline.events import layout
     from storyline.events.bags import BAG_FIELDS
 
-    monkeypatch.setattr(placement, "LAY_OUT_SHARE", 0.0)  # never by itself: only when called below
+    monkeypatch.setattr(layout, "LAY_OUT_SHARE", 0.0)  # never by itself: only when called below
     arts = corpus()
     lone = article("b1", "Kelport ferry fares rise", "Ferry fares in Kelport rise next month, the operator said, "
                    "blaming fuel; a school trip was cancelled.", "2022-11-05")
@@ -908,13 +908,13 @@ def test_an_index_lays_itself_out_once_placing_took_long_enough_to_pay_for_it(se
     """Laid out after a batch once :data:`LAY_OUT_SHARE` of the time spent placing since the last lay-out exceeds
     what a lay-out of the events held would take: as the last one took per event, or before any, as a copy of a
     sample of them takes. So laying out costs about that share of placing, however large the index."""
-    from storyline.events import placement
+    from storyline.events import layout
 
     calls = []
     real = EventIndex.lay_out
     monkeypatch.setattr(EventIndex, "lay_out", lambda self: calls.append(len(self)) or real(self))
     for share, expected in ((0.0, 0), (1e9, 3)):  # never; after every batch
-        monkeypatch.setattr(placement, "LAY_OUT_SHARE", share)
+        monkeypatch.setattr(layout, "LAY_OUT_SHARE", share)
         calls.clear()
         index = EventIndex(settings)
         for batch in (corpus()[:3], corpus()[3:6], corpus()[6:]):
@@ -923,7 +923,7 @@ def test_an_index_lays_itself_out_once_placing_took_long_enough_to_pay_for_it(se
         assert (index.placing_s == 0.0) == bool(expected)
         assert index.lay_out_s_per_event > 0  # foreseen from a sample, then as measured
         assert index._lay_out_cost() == pytest.approx(index.lay_out_s_per_event * len(index.events))
-    monkeypatch.setattr(placement, "LAY_OUT_SHARE", 0.5)
+    monkeypatch.setattr(layout, "LAY_OUT_SHARE", 0.5)
     index = EventIndex(settings)
     index.place_batch(corpus()[:3])
     index.lay_out_s_per_event = 3600.0  # as if laying out one event took an hour: not before hours of placing

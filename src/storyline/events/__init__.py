@@ -10,11 +10,12 @@ The API the pipeline and the store use::
     events = describe_events(articles)     # Event objects (date, place, title, participants)
 
 Modules, in the order a decision is made: ``bags`` (sparse weighted ids and the
-lexicon that weighs them), ``features`` (what is known of an article),
-``clusters`` (an event or a story as the sums of its articles), ``pairs`` (the named features of a pair), ``model`` (the fitted
-probabilities), ``index`` (candidate retrieval), ``agglomerate`` (best-first
-clustering), ``placement`` (articles into events, incremental and rebuild) and
-``linking`` (events into stories), ``ids`` (event and story ids, the canonical
+lexicon that weighs them), ``features`` (what is known of an article), ``clusters``
+(an event or a story as the sums of its articles), ``pairs`` (the named features of a
+pair), ``model`` (the fitted probabilities), ``index`` (candidate retrieval),
+``agglomerate`` (best-first clustering), ``placement`` (articles into events,
+incremental and rebuild) and ``linking`` (events into stories), ``layout`` (the
+clusters kept together in memory), ``ids`` (event and story ids, the canonical
 order), ``training`` (fitting the models to labels), ``attributes`` and ``stories``
 (what an event and a story are said to be), ``tracking`` (kept in step with the
 store).

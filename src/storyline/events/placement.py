@@ -28,9 +28,7 @@ stories keep their ids when articles join them (:mod:`.ids`).
 
 from __future__ import annotations
 
-import itertools
 import math
-import pickle
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -46,6 +44,7 @@ from .clusters import Aggregate
 from .features import Profile, Traits
 from .ids import TakenIds, canonical_key, canonical_order, event_id_for, reused_id, story_id_for
 from .index import CandidateIndex
+from .layout import Layout
 from .linking import StoryLinking
 from .model import Models
 from .pairs import event_feature_rows, within
@@ -54,9 +53,6 @@ from .statements import StatementGroups
 ENTITY_KEYS = 6  # rarest entities of an article used as index keys
 TERM_KEYS = 6  # most distinctive words of an article used as index keys
 DISSOLVE_EVENT = 32  # events of up to this many articles are taken apart and clustered again when a batch meets them
-LAY_OUT_SHARE = 0.05  # laying the clusters out afresh in memory (EventIndex.lay_out) takes at most this share of the
-# time spent placing
-LAY_OUT_SAMPLE = 64  # events whose copy is timed to foresee a first lay-out's cost
 
 
 @dataclass
@@ -70,7 +66,7 @@ class Changes:
     traits: dict[str, tuple[int | None, bytes]] = field(default_factory=dict)  # asked with ``keep``: see place_batch
 
 
-class EventIndex(StoryLinking):
+class EventIndex(StoryLinking, Layout):
     """What placement needs of every stored article, and the placement itself."""
 
     def __init__(self, settings=None, models: Models | None = None):
@@ -94,9 +90,7 @@ class EventIndex(StoryLinking):
         # Unknown for an event stored by an earlier version: taken apart when a batch meets it (:meth:`weakest`),
         # its tree made again from its members (:meth:`_tree`)
         self._init_stories()
-        self.placing_s = 0.0  # seconds spent placing since the clusters were last laid out afresh (:meth:`lay_out`)
-        self.lay_out_s_per_event: float | None = None  # what the last lay-out took, per event held (None: none yet)
-        self.lay_outs = 0  # how many times the clusters were laid out afresh
+        self._init_layout()
 
     def __len__(self) -> int:
         return len(self.event_of)
@@ -232,48 +226,7 @@ class EventIndex(StoryLinking):
             relinked = self._place_stories(touched, grown, old_story)
             changes.events = (touched | relinked | set(changes.moved.values())
                               | {e for e in before.values() if e in self.events})
-            self.placing_s += time.perf_counter() - started
-            if LAY_OUT_SHARE * self.placing_s > self._lay_out_cost():
-                self.lay_out()
-
-    def lay_out(self) -> None:
-        """Lay every event's and story's aggregate (and a stored story's parts, and the events :meth:`fit` keeps)
-        out in memory afresh, one after the other: the same values, the same sharing, the same order.
-
-        Placement replaces an event's aggregate whenever the event changes, and a new aggregate's dozen small
-        arrays and tables land wherever the agglomeration's discarded ones left room. After many batches in one
-        process the events a placement reads (some thirty) lie scattered, and placement at 100k articles is about
-        a sixth slower than in the same index loaded afresh (``bench/layout.py``, docs/scaling.md). The copies are
-        made by one pickle round trip (protocol 4, whose arrays own their data) of all of them at once, which keeps
-        what they share; an event of one article stays its article's cluster of one (the copy is both). The other
-        clusters of one are left where they are: those a placement reads it mostly weighs afresh.
-
-        Called after a batch once :data:`LAY_OUT_SHARE` of the time spent placing since the last lay-out exceeds
-        what a lay-out of the events held now would take (as the last one took per event; before any, as copying
-        :data:`LAY_OUT_SAMPLE` of them takes): however large the index, laying out costs about that share of
-        placing, and a short run (an ``ingest`` of a few files into a large store) pays nothing."""
-        started = time.perf_counter()
-        self._fits = {a: kept for a, kept in self._fits.items()  # only those still of its event: fit() reads no other
-                      if self.events.get(self.event_of.get(a, "")) is kept[0]}
-        alone = [(agg.members[0], e) for e, agg in self.events.items()
-                 if agg.size == 1 and self.singles.get(agg.members[0]) is agg]
-        held = pickle.dumps((self.events, self.stories, self.summed, self._fits), protocol=4)
-        self.events, self.stories, self.summed, self._fits = pickle.loads(held)
-        del held
-        for article_id, event_id in alone:
-            self.singles[article_id] = self.events[event_id]
-        self.placing_s, self.lay_outs = 0.0, self.lay_outs + 1
-        self.lay_out_s_per_event = (time.perf_counter() - started) / max(1, len(self.events))
-
-    def _lay_out_cost(self) -> float:
-        """What a lay-out of the events held now would take (s): as the last one took per event, or, before any, as
-        a copy of :data:`LAY_OUT_SAMPLE` of them takes."""
-        if self.lay_out_s_per_event is None:
-            sample = list(itertools.islice(self.events.values(), LAY_OUT_SAMPLE))
-            started = time.perf_counter()
-            pickle.loads(pickle.dumps(sample, protocol=4))
-            self.lay_out_s_per_event = (time.perf_counter() - started) / max(1, len(sample))
-        return self.lay_out_s_per_event * len(self.events)
+            self.placed_for(time.perf_counter() - started)
 
     def _reachable(self, profiles: list[Profile]) -> tuple[dict[str, float], list[str]]:
         """The stored events next to the batch that one of its articles could join (up to :data:`DISSOLVE_EVENT`
