@@ -18,10 +18,11 @@ words dropped, vectors jittered, dates spread over several years — to fill an
 - peak memory (max RSS) of the process after each size;
 - side by side (with ``--before SRC``, the ``src`` directory of another version): the filled index pickled, and the
   same queries placed in it by this version and by that one in turn, each in a fresh process, ``--rounds`` times
-  (median and 95th percentile of each run), and whether the two left the same events and stories. Only a version
-  whose index is laid out as this one's can load it (none from before ``Aggregate`` moved to
-  ``events/clusters.py``; df51630 had moved the index's other classes to ``events/linking.py`` and
-  ``events/bags.py``); one that decides differently would have filled it
+  (median and 95th percentile of each run), and whether the two left the same events and stories; neither lays its
+  clusters out afresh while placing them (``LAY_OUT_SHARE`` 0 where a version has it). Only a version whose index
+  has the same classes and attributes as this one's can load it (none before ea4ff0b, whose lay-out state and
+  ``Aggregate`` pickling it holds; ``Aggregate`` moved to ``events/clusters.py`` in c5dd5ca, and the index's other
+  classes to ``events/linking.py`` and ``events/bags.py`` in df51630); one that decides differently would have filled it
   differently, so the comparison holds for changes that decide alike. Runs on one machine differ by more than
   many changes do: only such figures compare two versions.
 
@@ -152,6 +153,12 @@ def child(path: str) -> dict:
     a digest of the events and stories they leave, and where the storyline package that placed them lies."""
     import storyline
 
+    try:  # the same work for both versions: no lay-out in the middle of the queries
+        from storyline.events import layout
+
+        layout.LAY_OUT_SHARE = 0.0
+    except ImportError:
+        pass
     with open(path, "rb") as f:
         index, fresh = pickle.load(f)
     median, p95 = placed(index, fresh)

@@ -84,7 +84,7 @@ def scatter_events(index: EventIndex, rng: random.Random) -> list:
     rng.shuffle(ids)
     old, garbage = dict(index.events), []
     for event_id in ids:
-        index.events[event_id] = copy.deepcopy(old[event_id])  # its arrays and derived figures too
+        index.events[event_id] = copy.deepcopy(old[event_id])  # its arrays and derived figures too (not the field views)
         garbage.append([0] * rng.randrange(1, 200))
         if len(garbage) > 2000:
             del garbage[rng.randrange(len(garbage))]

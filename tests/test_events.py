@@ -930,3 +930,42 @@ def test_an_index_lays_itself_out_once_placing_took_long_enough_to_pay_for_it(se
     calls.clear()
     index.place_batch(corpus()[3:])
     assert calls == [] and index.placing_s > 0
+
+
+def test_an_index_started_from_the_store_and_laid_out_places_as_one_never_laid_out(settings, monkeypatch):
+    """An index started from stored articles sums its events as it assigns them (a story of one event shares its
+    event's sums): laid out, it places the next batch as one never laid out, and keeps only the fits still of
+    their event."""
+    from storyline.events import layout
+
+    monkeypatch.setattr(layout, "LAY_OUT_SHARE", 0.0)
+    first, second = corpus()[:6], corpus()[6:]
+    running = EventIndex(settings)
+    running.place_batch(copy.deepcopy(first))
+    stored = copy.deepcopy(first)
+    for a in stored:
+        a.event_id, a.story_id = running.event_of[a.id], running.story_of(running.event_of[a.id])
+    kept, laid = (EventIndex.from_articles(copy.deepcopy(stored), settings, trees=running.trees) for _ in range(2))
+    member = next(a for a in laid.event_of if laid.events[laid.event_of[a]].size > 1)
+    laid.fit(member)
+    stale = laid.events[laid.event_of[member]]
+    laid._fits["gone"] = (stale.copy(), 0.5)  # of an event no longer held: fit() would never read it
+    laid.lay_out()
+    assert set(laid._fits) == {member}
+    for index in (kept, laid):
+        index.place_batch(copy.deepcopy(second))
+    assert kept.assignments() == laid.assignments() and kept.story_of_event == laid.story_of_event
+
+
+def test_a_lay_out_that_runs_out_of_memory_leaves_the_index_and_the_batch_placed(settings, monkeypatch):
+    from storyline.events import layout
+
+    monkeypatch.setattr(layout, "LAY_OUT_SHARE", 1e9)  # due after every batch
+
+    def no_memory(self):
+        raise MemoryError
+
+    monkeypatch.setattr(EventIndex, "lay_out", no_memory)
+    index = EventIndex(settings)
+    index.place_batch(corpus())
+    assert groups(index.assignments()) == sorted(GOLD_EVENTS, key=sorted) and index.placing_s == 0.0

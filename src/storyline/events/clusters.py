@@ -84,14 +84,16 @@ class Aggregate:
         return out
 
     def __getstate__(self) -> dict:
-        """What is pickled (as an index lays its clusters out afresh, :meth:`~.placement.EventIndex.lay_out`): all
+        """What is pickled (as an index lays its clusters out afresh, :meth:`~.layout.Layout.lay_out`): all
         but the fields cached as views into the sums, which copied would become arrays of their own (they are sliced
         again when read)."""
         state = {name: getattr(self, name) for name in self.__slots__}
         state["cache"] = {k: v for k, v in self.cache.items() if not k.startswith("field:")}
         return state
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict | tuple) -> None:
+        if isinstance(state, tuple):  # pickled before __getstate__ was: (None, {slot: value})
+            state = state[1]
         for name, value in state.items():
             setattr(self, name, value)
 

@@ -12,45 +12,76 @@ files into a large store) pays nothing.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import pickle
 import time
+from contextlib import contextmanager
 
 LAY_OUT_SHARE = 0.05  # laying the clusters out afresh takes about this share of the time spent placing
 LAY_OUT_SAMPLE = 64  # events whose copy is timed to foresee a first lay-out's cost
 
 
+@contextmanager
+def _no_collection():
+    """The garbage collector held off while objects are copied in bulk: a full collection of a large index's
+    objects in the middle would take longer than the copy (and, in the sample, put the first lay-out off)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 class Layout:
     """Laying an index's clusters out afresh in memory. Reads and replaces the index's ``events``, ``stories``,
-    ``summed`` (a stored story's parts) and ``_fits`` (the events :meth:`~.placement.EventIndex.fit` keeps), and
-    reads its ``singles`` and ``event_of``."""
+    ``summed`` (a stored story's parts) and ``_fits`` (the events :meth:`~.placement.EventIndex.fit` keeps), reads
+    its ``event_of``, and points its ``singles`` of one-article events at the copies."""
+
+    events: dict
+    stories: dict
+    summed: dict
+    _fits: dict
+    singles: dict
+    event_of: dict
 
     def _init_layout(self) -> None:
         """Nothing placed yet: called by the index's constructor."""
         self.placing_s = 0.0  # seconds spent placing since the clusters were last laid out afresh
-        self.lay_out_s_per_event: float | None = None  # what the last lay-out took, per event held (None: none yet)
+        self.lay_out_s_per_event: float | None = None  # what the last lay-out took per event held, or before any
+        # what copying a sample of them took (None: not known yet)
         self.lay_outs = 0  # how many times the clusters were laid out afresh
 
     def placed_for(self, seconds: float) -> None:
-        """Note the time a batch took to place, and lay the clusters out afresh when that is due."""
+        """Note the time a batch took to place, and lay the clusters out afresh when that is due. A lay-out that
+        runs out of memory leaves the index as it was (the copies are swapped in only once made) and the batch
+        placed: it is tried again only after as much placing again."""
         self.placing_s += seconds
         if LAY_OUT_SHARE * self.placing_s > self._lay_out_cost():
-            self.lay_out()
+            try:
+                self.lay_out()
+            except MemoryError:
+                self.placing_s = 0.0
 
     def lay_out(self) -> None:
         """Lay every event's and story's aggregate (and a stored story's parts, and the events the index's ``fit``
-        keeps) out in memory afresh, one after the other: the same values, the same sharing, the same order. One
-        pickle round trip of all of them at once (protocol 4, whose arrays own their data) keeps what they share;
-        an event of one article stays its article's cluster of one (the copy is both). The other clusters of one
-        are left where they are: those a placement reads it mostly weighs afresh."""
+        keeps) out in memory afresh, one after the other: the same values, the same order, and what they share
+        among themselves. One pickle round trip of all of them at once (protocol 4, whose arrays own their data)
+        keeps that sharing; an event of one article stays its article's cluster of one (the copy is both). The
+        other clusters of one are left where they are: those a placement reads it mostly weighs afresh. What the
+        copies shared with objects outside them is copied too (their members' id strings; a one-article story's
+        sums with its article's cluster of one): some memory, never a decision."""
         started = time.perf_counter()
         self._fits = {a: kept for a, kept in self._fits.items()  # only those still of its event: fit() reads no other
                       if self.events.get(self.event_of.get(a, "")) is kept[0]}
         alone = [(agg.members[0], e) for e, agg in self.events.items()
                  if agg.size == 1 and self.singles.get(agg.members[0]) is agg]
-        held = pickle.dumps((self.events, self.stories, self.summed, self._fits), protocol=4)
-        self.events, self.stories, self.summed, self._fits = pickle.loads(held)
-        del held
+        with _no_collection():
+            held = pickle.dumps((self.events, self.stories, self.summed, self._fits), protocol=4)
+            self.events, self.stories, self.summed, self._fits = pickle.loads(held)
+            del held
         for article_id, event_id in alone:
             self.singles[article_id] = self.events[event_id]
         self.placing_s, self.lay_outs = 0.0, self.lay_outs + 1
@@ -61,7 +92,8 @@ class Layout:
         a copy of :data:`LAY_OUT_SAMPLE` of them takes."""
         if self.lay_out_s_per_event is None:
             sample = list(itertools.islice(self.events.values(), LAY_OUT_SAMPLE))
-            started = time.perf_counter()
-            pickle.loads(pickle.dumps(sample, protocol=4))
-            self.lay_out_s_per_event = (time.perf_counter() - started) / max(1, len(sample))
+            with _no_collection():
+                started = time.perf_counter()
+                pickle.loads(pickle.dumps(sample, protocol=4))
+                self.lay_out_s_per_event = (time.perf_counter() - started) / max(1, len(sample))
         return self.lay_out_s_per_event * len(self.events)
