@@ -158,16 +158,22 @@ def test_from_articles_keeps_stored_assignments_and_places_new_ones(settings):
     assert index.place(late) == assign["m2a"]
 
 
+def _placed_and_stored(articles, settings) -> tuple[EventIndex, list]:
+    """An index that placed ``articles``, and the articles as the store then holds them (event and story set)."""
+    running = EventIndex(settings)
+    running.place_batch(copy.deepcopy(articles))
+    stored = copy.deepcopy(articles)
+    for a in stored:
+        a.event_id, a.story_id = running.event_of[a.id], running.story_of(running.event_of[a.id])
+    return running, stored
+
+
 def test_an_index_started_from_the_store_places_as_the_running_one(settings):
     """Separate `storyline ingest` runs: an index started afresh from the placed articles and their events'
     trees of merges reaches, takes apart and forms the same events as the index that placed them. Without
     them it takes apart every stored event a batch meets."""
     first, second = corpus()[:6], corpus()[6:]
-    running = EventIndex(settings)
-    running.place_batch(copy.deepcopy(first))
-    stored = copy.deepcopy(first)
-    for a in stored:
-        a.event_id, a.story_id = running.event_of[a.id], running.story_of(running.event_of[a.id])
+    running, stored = _placed_and_stored(first, settings)
     restarted = EventIndex.from_articles(stored, settings, trees=running.trees)
     forgetful = EventIndex.from_articles(copy.deepcopy(stored), settings)
     assert restarted.trees == running.trees and forgetful.trees == {}
@@ -940,11 +946,7 @@ def test_an_index_started_from_the_store_and_laid_out_places_as_one_never_laid_o
 
     monkeypatch.setattr(layout, "LAY_OUT_SHARE", 0.0)
     first, second = corpus()[:6], corpus()[6:]
-    running = EventIndex(settings)
-    running.place_batch(copy.deepcopy(first))
-    stored = copy.deepcopy(first)
-    for a in stored:
-        a.event_id, a.story_id = running.event_of[a.id], running.story_of(running.event_of[a.id])
+    running, stored = _placed_and_stored(first, settings)
     kept, laid = (EventIndex.from_articles(copy.deepcopy(stored), settings, trees=running.trees) for _ in range(2))
     member = next(a for a in laid.event_of if laid.events[laid.event_of[a]].size > 1)
     laid.fit(member)
