@@ -874,11 +874,12 @@ def test_laying_the_clusters_out_afresh_keeps_every_value_what_is_shared_and_eve
     """:meth:`EventIndex.lay_out` copies the events' and stories' aggregates to fresh memory: the copies hold the
     same values, a stored story's parts are still the events' own aggregates, an event of one article is still its
     article's cluster of one, a field read is again a view into the sums (not an array of its own), and placement
-    goes on deciding as in an index never laid out."""
+    goes on deciding as in an index never laid out. An empty index lays out too."""
     from storyline.events import layout
     from storyline.events.bags import BAG_FIELDS
 
     monkeypatch.setattr(layout, "LAY_OUT_SHARE", 0.0)  # never by itself: only when called below
+    monkeypatch.setattr(layout, "LAY_OUT_CHUNK", 2)  # events copied two at a time: stories and parts across chunks
     arts = corpus()
     lone = article("b1", "Kelport ferry fares rise", "Ferry fares in Kelport rise next month, the operator said, "
                    "blaming fuel; a school trip was cancelled.", "2022-11-05")
@@ -908,6 +909,9 @@ def test_laying_the_clusters_out_afresh_keeps_every_value_what_is_shared_and_eve
         index.place_batch(copy.deepcopy(arts[7:]))
     assert kept.assignments() == laid.assignments()
     assert kept.story_of_event == laid.story_of_event
+    empty = EventIndex(settings)
+    empty.lay_out()
+    assert empty.events == {} and empty.lay_outs == 1
 
 
 def test_an_index_lays_itself_out_once_placing_took_long_enough_to_pay_for_it(settings, monkeypatch):

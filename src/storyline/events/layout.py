@@ -13,13 +13,16 @@ files into a large store) pays nothing.
 from __future__ import annotations
 
 import gc
+import io
 import itertools
 import pickle
 import time
 from contextlib import contextmanager
+from typing import Any
 
 LAY_OUT_SHARE = 0.05  # laying the clusters out afresh takes about this share of the time spent placing
 LAY_OUT_SAMPLE = 64  # events whose copy is timed to foresee a first lay-out's cost
+LAY_OUT_CHUNK = 1000  # events copied by one pickle round trip: what a lay-out holds pickled at once
 
 
 @contextmanager
@@ -33,6 +36,29 @@ def _no_collection():
     finally:
         if was:
             gc.enable()
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles an object whose aggregates already copied (``copies``: id of the original -> its copy) are left
+    out, to be taken as their copies when unpickled (:func:`_copied`)."""
+
+    def __init__(self, file: io.BytesIO, copies: dict[int, Any]):
+        super().__init__(file, protocol=4)
+        self.copies = copies
+
+    def persistent_id(self, obj: Any) -> int | None:
+        return id(obj) if id(obj) in self.copies else None
+
+
+def _copied(obj: Any, copies: dict[int, Any]) -> Any:
+    """``obj`` copied by one pickle round trip (protocol 4, whose arrays own their data: not views of one buffer),
+    keeping what its parts share; a part already in ``copies`` (whose originals must stay alive) is its copy."""
+    buffer = io.BytesIO()
+    _Pickler(buffer, copies).dump(obj)
+    buffer.seek(0)
+    unpickler = pickle.Unpickler(buffer)
+    unpickler.persistent_load = copies.__getitem__
+    return unpickler.load()
 
 
 class Layout:
@@ -68,20 +94,32 @@ class Layout:
     def lay_out(self) -> None:
         """Lay every event's and story's aggregate (and a stored story's parts, and the events the index's ``fit``
         keeps) out in memory afresh, one after the other: the same values, the same order, and what they share
-        among themselves. One pickle round trip of all of them at once (protocol 4, whose arrays own their data)
-        keeps that sharing; an event of one article stays its article's cluster of one (the copy is both). The
-        other clusters of one are left where they are: those a placement reads it mostly weighs afresh. What the
-        copies shared with objects outside them is copied too (their members' id strings; a one-article story's
-        sums with its article's cluster of one): some memory, never a decision."""
+        among themselves. The events are copied by pickle round trips of :data:`LAY_OUT_CHUNK` at a time (so a
+        lay-out never holds the whole index pickled), then the stories, parts and fits in one more, in which an
+        event already copied is taken as its copy: a story that is one event's aggregate, and a part that is still
+        its event's, stay the same object as the event. An event of one article stays its article's cluster of
+        one (the copy is both). The other clusters of one are left where they are: those a placement reads it
+        mostly weighs afresh. What the copies shared with objects outside them, or two events across chunks, is
+        copied (their members' id strings; a one-article story's sums with its article's cluster of one): some
+        memory, never a decision."""
         started = time.perf_counter()
         self._fits = {a: kept for a, kept in self._fits.items()  # only those still of its event: fit() reads no other
                       if self.events.get(self.event_of.get(a, "")) is kept[0]}
         alone = [(agg.members[0], e) for e, agg in self.events.items()
                  if agg.size == 1 and self.singles.get(agg.members[0]) is agg]
         with _no_collection():
-            held = pickle.dumps((self.events, self.stories, self.summed, self._fits), protocol=4)
-            self.events, self.stories, self.summed, self._fits = pickle.loads(held)
-            del held
+            originals = list(self.events.items())  # alive until the end: their ids key the copies
+            copies: dict[int, Any] = {}
+            events: dict = {}
+            for at in range(0, len(originals), LAY_OUT_CHUNK):
+                chunk = dict(originals[at : at + LAY_OUT_CHUNK])
+                copied = _copied(chunk, {})
+                for event_id, agg in chunk.items():
+                    copies[id(agg)] = copied[event_id]
+                events.update(copied)
+            self.stories, self.summed, self._fits = _copied((self.stories, self.summed, self._fits), copies)
+            self.events = events
+            del originals, copies
         for article_id, event_id in alone:
             self.singles[article_id] = self.events[event_id]
         self.placing_s, self.lay_outs = 0.0, self.lay_outs + 1
@@ -94,6 +132,6 @@ class Layout:
             sample = list(itertools.islice(self.events.values(), LAY_OUT_SAMPLE))
             with _no_collection():
                 started = time.perf_counter()
-                pickle.loads(pickle.dumps(sample, protocol=4))
+                _copied(sample, {})
                 self.lay_out_s_per_event = (time.perf_counter() - started) / max(1, len(sample))
         return self.lay_out_s_per_event * len(self.events)
