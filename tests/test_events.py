@@ -893,8 +893,11 @@ def test_laying_the_clusters_out_afresh_keeps_every_value_what_is_shared_and_eve
     assert alone  # events of one article: the article's cluster of one is the event's aggregate
     for agg in laid.events.values():
         agg.field(BAG_FIELDS[0])  # cached as a view into the sums
+    story_is_event = {s: e for s, agg in laid.stories.items() for e, event in laid.events.items() if agg is event}
+    assert story_is_event  # a story of one event is that event's aggregate
     old = laid.events
     laid.lay_out()
+    assert all(laid.stories[s] is laid.events[e] for s, e in story_is_event.items())
     assert laid.events is not old and all(laid.events[e] is not old[e] for e in old) and laid.lay_outs == 1
     for e, (members, ids, vals, vsum) in before.items():
         agg = laid.events[e]
@@ -944,20 +947,26 @@ def test_an_index_lays_itself_out_once_placing_took_long_enough_to_pay_for_it(se
 
 def test_an_index_started_from_the_store_and_laid_out_places_as_one_never_laid_out(settings, monkeypatch):
     """An index started from stored articles sums its events as it assigns them (a story of one event shares its
-    event's sums): laid out, it places the next batch as one never laid out, and keeps only the fits still of
-    their event."""
+    event's sums): laid out, it still does, places the next batch as one never laid out, and keeps only the fits
+    still of their event."""
     from storyline.events import layout
 
     monkeypatch.setattr(layout, "LAY_OUT_SHARE", 0.0)
-    first, second = corpus()[:6], corpus()[6:]
+    lone = article("b1", "Kelport ferry fares rise", "Ferry fares in Kelport rise next month, the operator said, "
+                   "blaming fuel; a school trip was cancelled.", "2022-11-05")
+    first, second = [*corpus()[:6], lone], corpus()[6:]
     running, stored = _placed_and_stored(first, settings)
     kept, laid = (EventIndex.from_articles(copy.deepcopy(stored), settings, trees=running.trees) for _ in range(2))
     member = next(a for a in laid.event_of if laid.events[laid.event_of[a]].size > 1)
     laid.fit(member)
     stale = laid.events[laid.event_of[member]]
     laid._fits["gone"] = (stale.copy(), 0.5)  # of an event no longer held: fit() would never read it
+    same_sums = {s: e for s, story in laid.stories.items() for e, event in laid.events.items()
+                 if story is not event and story.bags is event.bags}
+    assert same_sums  # the one-article event and story assign made: two aggregates, one Bag
     laid.lay_out()
     assert set(laid._fits) == {member}
+    assert all(laid.stories[s].bags is laid.events[e].bags for s, e in same_sums.items())
     for index in (kept, laid):
         index.place_batch(copy.deepcopy(second))
     assert kept.assignments() == laid.assignments() and kept.story_of_event == laid.story_of_event

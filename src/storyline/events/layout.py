@@ -51,14 +51,35 @@ class _Pickler(pickle.Pickler):
 
 
 def _copied(obj: Any, copies: dict[int, Any]) -> Any:
-    """``obj`` copied by one pickle round trip (protocol 4, whose arrays own their data: not views of one buffer),
-    keeping what its parts share; a part already in ``copies`` (whose originals must stay alive) is its copy."""
+    """``obj`` copied by one pickle round trip (protocol 4: each array an allocation of its own, not a view into
+    one buffer), keeping what its parts share; a part already in ``copies`` (whose originals must stay alive) is
+    its copy."""
+    if not copies:  # nothing to look up: no call per object pickled
+        return pickle.loads(pickle.dumps(obj, protocol=4))
     buffer = io.BytesIO()
     _Pickler(buffer, copies).dump(obj)
     buffer.seek(0)
     unpickler = pickle.Unpickler(buffer)
     unpickler.persistent_load = copies.__getitem__
     return unpickler.load()
+
+
+def _laid_out(aggregates: dict, copies: dict[int, Any], mapped: bool) -> dict:
+    """``aggregates`` (id -> Aggregate) copied :data:`LAY_OUT_CHUNK` at a time, each copy, and its sums and
+    embedding sum, noted in ``copies`` by the original's id; with ``mapped``, what ``copies`` already holds is
+    taken as its copy (a story that is an event's aggregate, or holds its sums)."""
+    out: dict = {}
+    items = list(aggregates.items())
+    for at in range(0, len(items), LAY_OUT_CHUNK):
+        chunk = dict(items[at : at + LAY_OUT_CHUNK])
+        copied = _copied(chunk, copies if mapped else {})
+        for key, agg in chunk.items():
+            new = copied[key]
+            copies[id(agg)], copies[id(agg.bags)] = new, new.bags
+            if agg.vsum is not None:
+                copies[id(agg.vsum)] = new.vsum
+        out.update(copied)
+    return out
 
 
 class Layout:
@@ -94,13 +115,12 @@ class Layout:
     def lay_out(self) -> None:
         """Lay every event's and story's aggregate (and a stored story's parts, and the events the index's ``fit``
         keeps) out in memory afresh, one after the other: the same values, the same order, and what they share
-        among themselves. The events are copied by pickle round trips of :data:`LAY_OUT_CHUNK` at a time (so a
-        lay-out never holds the whole index pickled), then the stories, parts and fits in one more, in which an
-        event already copied is taken as its copy: a story that is one event's aggregate, and a part that is still
-        its event's, stay the same object as the event. An event of one article stays its article's cluster of
-        one (the copy is both). The other clusters of one are left where they are: those a placement reads it
-        mostly weighs afresh. What the copies shared with objects outside them, or two events across chunks, is
-        copied (their members' id strings; a one-article story's sums with its article's cluster of one): some
+        among themselves. The events, then the stories, are copied by pickle round trips of :data:`LAY_OUT_CHUNK`
+        at a time (so a lay-out never holds the index pickled whole), then the parts and fits in one more; a
+        story or part that is an event's aggregate, or holds an event's sums, is that event's copy, or holds its
+        copy's. An event of one article stays its article's cluster of one (the copy is both). The other clusters
+        of one are left where they are: those a placement reads it mostly weighs afresh. What the copies shared
+        with objects outside them, or two events in different chunks, is copied (their members' id strings): some
         memory, never a decision."""
         started = time.perf_counter()
         self._fits = {a: kept for a, kept in self._fits.items()  # only those still of its event: fit() reads no other
@@ -108,18 +128,12 @@ class Layout:
         alone = [(agg.members[0], e) for e, agg in self.events.items()
                  if agg.size == 1 and self.singles.get(agg.members[0]) is agg]
         with _no_collection():
-            originals = list(self.events.items())  # alive until the end: their ids key the copies
-            copies: dict[int, Any] = {}
-            events: dict = {}
-            for at in range(0, len(originals), LAY_OUT_CHUNK):
-                chunk = dict(originals[at : at + LAY_OUT_CHUNK])
-                copied = _copied(chunk, {})
-                for event_id, agg in chunk.items():
-                    copies[id(agg)] = copied[event_id]
-                events.update(copied)
-            self.stories, self.summed, self._fits = _copied((self.stories, self.summed, self._fits), copies)
-            self.events = events
-            del originals, copies
+            copies: dict[int, Any] = {}  # id of an original -> its copy; the originals stay alive until the end
+            events = _laid_out(self.events, copies, mapped=False)
+            stories = _laid_out(self.stories, copies, mapped=True)
+            self.summed, self._fits = _copied((self.summed, self._fits), copies)
+            self.events, self.stories = events, stories
+            del copies
         for article_id, event_id in alone:
             self.singles[article_id] = self.events[event_id]
         self.placing_s, self.lay_outs = 0.0, self.lay_outs + 1
