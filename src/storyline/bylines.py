@@ -39,7 +39,7 @@ def authors(article: Article, site: set[str], meta_author: str | None, tree: Cal
     words ("Jobs", "Text") never are. ``site``: the keys (:func:`~.mastheads.letters`) of the site's names.
     """
     def credits():
-        yield from (r.text for r in article.removed if r.reason == "byline")
+        yield from article.removed_as("byline")
         yield from (m.group(1) or m.group(2) for r in article.removed
                     if r.reason == "dateline-header" and (m := _BYLINE_IN.search(r.text)))
         yield meta_author or ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -53,19 +55,14 @@ def ingest(
     columns = (TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True, disable=total is not None and total < 20) as progress:
         task = progress.add_task("ingest", total=total)
-        try:
+        with _closed(pipeline, "interrupted: every whole batch before this point is stored; run the same command again "
+                               "to finish."):
             report = pipeline.ingest(
                 paths,
                 on_progress=lambda n: progress.advance(task, n),
                 on_error=lambda e: say(err, f"error: {e}"),
                 on_warning=lambda w: say(err, f"warning: {w}"),
             )
-        except KeyboardInterrupt:
-            pipeline.close(kill=True)
-            say(err, "interrupted: every whole batch before this point is stored; run the same command again to finish.")
-            raise typer.Exit(130) from None
-        finally:
-            pipeline.close()
     for path, reason in report.skipped:
         say(err, f"skipped {path}: {reason}")
     for note in report.renamed_notes():
@@ -94,13 +91,21 @@ def _watch(pipeline, folder: Path, interval: float) -> None:
     t0 = time.perf_counter()
     pipeline.warm()
     say(err, f"watching {folder} (models loaded in {time.perf_counter() - t0:.1f} s); Ctrl-C stops")
-    try:
+    with _closed(pipeline, "stopped: every file ingested so far is stored."):
         tell = ingest_and_tell(pipeline, lambda line: say(out, line), complain=lambda line: say(err, line))
         watch(folder, tell, interval, on_failure=lambda exc: say(err, failure_line(exc, str(pipeline.settings.db))),
               on_skip=lambda path, why: say(err, f"skipped {path}: {why}"))  # fmt: skip
+
+
+@contextmanager
+def _closed(pipeline, interrupted: str) -> Iterator[None]:
+    """Close the pipeline however the block ends; on Ctrl-C, kill its workers first, say ``interrupted`` and exit
+    with status 130."""
+    try:
+        yield
     except KeyboardInterrupt:
         pipeline.close(kill=True)
-        say(err, "stopped: every file ingested so far is stored.")
+        say(err, interrupted)
         raise typer.Exit(130) from None
     finally:
         pipeline.close()
