@@ -88,7 +88,7 @@ def test_a_model_fitted_on_other_features_is_refused_by_name(tmp_path):
 
 @pytest.mark.parametrize("change, said", [
     (lambda d: d["join"].update(weights=d["join"]["weights"][:-1]), "its weights do not fit its 16 features"),
-    (lambda d: d["story"].update(mean=[0.0]), "its mean do not fit its 6 features"),
+    (lambda d: d["story"].update(mean=[0.0]), "its mean do not fit its 5 features"),
     (lambda d: d["thresholds"].update(event="high"), "its event threshold is 'high', not a probability"),
     (lambda d: d["thresholds"].update(story=None), "its story threshold is None, not a probability"),
     (lambda d: d["thresholds"].update(event=2.0), "its event threshold is 2.0, not a probability"),
@@ -117,7 +117,7 @@ def test_trees_with_a_split_on_a_feature_they_do_not_have_are_refused(tmp_path):
     assert Models.load(path).story.features == STORY_FEATURES
     d["story"]["feature"][0][0] = len(STORY_FEATURES)
     path.write_text(json.dumps(d))
-    with pytest.raises(SettingsError, match="its feature do not fit its 6 features"):
+    with pytest.raises(SettingsError, match="its feature do not fit its 5 features"):
         Models.load(path)
 
 

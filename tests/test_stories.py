@@ -18,8 +18,8 @@ from storyline.events.pairs import (
     EVENT_FEATURES,
     STORY_FEATURES,
     event_features,
-    share_a_name,
     shared_main,
+    story_comparison,
     story_features,
 )
 from storyline.events.stories import describe_stories
@@ -95,15 +95,15 @@ def test_two_happenings_of_one_kind_that_share_no_name_are_never_one_story(setti
                     "2022-09-20")]  # fmt: skip
     index, _ = rebuild(arts, settings)
     first, second = (index.events[index.event_of[a.id]] for a in arts)
-    x = story_features(first, second, index.lexicon)
-    assert index.models.story.probability(x[None])[0] >= index.story_threshold  # alike enough for the model alone
-    assert not share_a_name(x[None])[0] and index.story_probabilities(first, [second])[0] == 0
+    rows = story_comparison(first, [second], index.lexicon)
+    assert index.models.story.probability(rows.x)[0] >= index.story_threshold  # alike enough for the model alone
+    assert not rows.share_a_name[0] and index.story_probabilities(first, [second])[0] == 0
     assert arts[0].story_id != arts[1].story_id
     in_kelport = [article(a.id + "k", a.title, a.text.replace("at home", "at home in Kelport"), a.published)
                   for a in arts]  # a place in common is a name in common: the model decides
     index, _ = rebuild(in_kelport, settings)
     first, second = (index.events[index.event_of[a.id]] for a in in_kelport)
-    assert share_a_name(story_features(first, second, index.lexicon)[None])[0]
+    assert story_comparison(first, [second], index.lexicon).share_a_name[0]
     assert index.story_probabilities(first, [second])[0] > 0
 
 

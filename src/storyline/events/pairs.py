@@ -55,7 +55,11 @@ members, at the cost of one dot product of sums. Each feature is named here, and
   ages repeat by chance), and the shared words already count it.
 
 :data:`STORY_FEATURES` (does an event continue a story): the same similarities
-without terms, statements and facts; no date distance (a story goes on at any distance in time,
+without terms, statements and facts, nor ``actors``: everyone two events name, their sources included, which
+happenings of one kind in one place share (a city's police, named in every report of its shootings), so
+that fitted on ECB+ dev it weighed +1.03 per standard deviation and linked a city's shootings into one story
+on GVA dev, while ``main`` weighed -0.10; without it, ``main`` (the protagonists) weighs +0.32 and ECB+ -> GVA
+stories rose from 0.860 to 0.877 (docs/clustering-history.md has the figures); no date distance (a story goes on at any distance in time,
 and a gap learned where follow-ups come within weeks kept apart stories whose next event comes
 years later: docs/clustering-history.md has the figures); plus
 ``main``: the share of the main protagonists (the people named by at least half of
@@ -99,19 +103,20 @@ EVENT_FEATURES: tuple[str, ...] = (
     "gap", "strong_gap", "bridged",
     "cohesion", "relative", "vector_relative", "people", "named", "numbers_differ",
 )  # fmt: skip
-STORY_FEATURES: tuple[str, ...] = ("vector", "words", "actors", "places", "main", "follows")
-NAMED_IN_COMMON = tuple(STORY_FEATURES.index(f) for f in ("actors", "places", "main"))  # see share_a_name
+STORY_FEATURES: tuple[str, ...] = ("vector", "words", "places", "main", "follows")
 
 
-def share_a_name(x: np.ndarray) -> np.ndarray:
-    """For rows of :data:`STORY_FEATURES`: whether the two sides name a person, organisation or place in common.
-    A story is the same protagonists and subject over time, never merely the same kind of happening: two events
-    that share no name are not one story, however alike their words and vectors (the packaged model linked eight
-    children's accidental shootings in eight cities, none naming anyone, into one story). Such a pair is never
-    linked directly (a story may still hold both through a third event that names something of each). The story
-    model is fitted on all pairs all the same: fitted only on those sharing a name, it scored ECB+ dev's stories
-    out of fold 0.975 against 0.983."""
-    return (x[:, NAMED_IN_COMMON] > 0).any(axis=1)
+class StoryRows(NamedTuple):
+    """An event or story compared with others (:func:`story_comparison`), one row each."""
+
+    x: np.ndarray  # the STORY_FEATURES
+    # whether the two sides name a person, organisation or place in common. A story is the same protagonists and
+    # subject over time, never merely the same kind of happening: two events that share no name are not one story,
+    # however alike their words and vectors (the packaged model linked eight children's accidental shootings in
+    # eight cities, none naming anyone, into one story). Such a pair is never linked directly (a story may still
+    # hold both through a third event that names something of each). The story model is fitted on all pairs all the
+    # same: fitted only on those sharing a name, it scored ECB+ dev's stories out of fold 0.975 against 0.983.
+    share_a_name: np.ndarray
 
 
 def dots(a: Bag, others: list[Bag], fields: int = 1) -> np.ndarray:
@@ -309,14 +314,21 @@ def story_features(a: Aggregate, b: Aggregate, lexicon: Lexicon) -> np.ndarray:
 
 def story_feature_rows(a: Aggregate, others: list[Aggregate], lexicon: Lexicon) -> np.ndarray:
     """The :data:`STORY_FEATURES` of ``a`` against each of ``others``, one row each."""
+    return story_comparison(a, others, lexicon).x
+
+
+def story_comparison(a: Aggregate, others: list[Aggregate], lexicon: Lexicon) -> StoryRows:
+    """``a`` against each of ``others``: the :data:`STORY_FEATURES` and whether they share a name."""
     pairs = np.array([a.size * b.size for b in others], np.float64)
     days_a = a.sorted_days
-    rest = np.array([(shared_main(a, b, lexicon),
-                      float(_follows(a, b.sorted_days) or _follows(b, days_a))) for b in others],
-                    np.float64).reshape(len(others), 2)  # fmt: skip
+    main, follows = np.array([(shared_main(a, b, lexicon),
+                               float(_follows(a, b.sorted_days) or _follows(b, days_a))) for b in others],
+                             np.float64).reshape(len(others), 2).T  # fmt: skip
     first, last = BAG_FIELDS.index("words"), BAG_FIELDS.index("places")  # consecutive: compared in one pass
-    bags = dots(a.field("words", "places"), [b.field("words", "places") for b in others], last + 1)[:, first:]
-    return np.column_stack([_vector_cosines(a, others), bags / pairs[:, None], rest])
+    words, actors, places = (dots(a.field("words", "places"), [b.field("words", "places") for b in others], last + 1)
+                             [:, first:] / pairs[:, None]).T  # fmt: skip
+    x = np.column_stack([_vector_cosines(a, others), words, places, main, follows])
+    return StoryRows(x, (actors > 0) | (places > 0) | (main > 0))
 
 
 def _names(refs: tuple[list[int], list[int]], strong: tuple[int, int]) -> bool:
