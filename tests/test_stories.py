@@ -19,8 +19,8 @@ from storyline.events.pairs import (
     STORY_FEATURES,
     event_features,
     shared_main,
-    story_comparison,
     story_features,
+    story_rows,
 )
 from storyline.events.stories import describe_stories
 from storyline.models import Mention
@@ -95,7 +95,7 @@ def test_two_happenings_of_one_kind_that_share_no_name_are_never_one_story(setti
                     "2022-09-20")]  # fmt: skip
     index, _ = rebuild(arts, settings)
     first, second = (index.events[index.event_of[a.id]] for a in arts)
-    rows = story_comparison(first, [second], index.lexicon)
+    rows = story_rows(first, [second], index.lexicon)
     assert index.models.story.probability(rows.x)[0] >= index.story_threshold  # alike enough for the model alone
     assert not rows.share_a_name[0] and index.story_probabilities(first, [second])[0] == 0
     assert arts[0].story_id != arts[1].story_id
@@ -103,7 +103,7 @@ def test_two_happenings_of_one_kind_that_share_no_name_are_never_one_story(setti
                   for a in arts]  # a place in common is a name in common: the model decides
     index, _ = rebuild(in_kelport, settings)
     first, second = (index.events[index.event_of[a.id]] for a in in_kelport)
-    assert story_comparison(first, [second], index.lexicon).share_a_name[0]
+    assert story_rows(first, [second], index.lexicon).share_a_name[0]
     assert index.story_probabilities(first, [second])[0] > 0
 
 

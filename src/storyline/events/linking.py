@@ -28,7 +28,7 @@ from .clusters import Aggregate
 from .features import Profile
 from .ids import canonical_key, reused_id, story_id_for
 from .model import Models
-from .pairs import story_comparison
+from .pairs import story_rows
 
 STORY_PROBES = 8  # articles of an event whose candidates (at any distance in time) give its candidate stories
 DISSOLVE_STORY = 32  # stories of up to this many events are taken apart when a batch meets them (larger ones are
@@ -68,8 +68,8 @@ class StoryLinking:
 
     def story_probabilities(self, a: Aggregate, others: list[Aggregate]) -> np.ndarray:
         """P(one story) of ``a`` with each of ``others``: the ``story`` model's, and 0 where the two name no one and
-        nowhere in common (:attr:`.pairs.StoryRows.share_a_name`)."""
-        rows = story_comparison(a, others, self.lexicon)
+        nowhere in common (:class:`.pairs.StoryRows`)."""
+        rows = story_rows(a, others, self.lexicon)
         return np.where(rows.share_a_name, self.models.story.probability(rows.x), 0.0)
 
     def story_key(self, unit: str) -> tuple:

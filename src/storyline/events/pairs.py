@@ -55,13 +55,14 @@ members, at the cost of one dot product of sums. Each feature is named here, and
   ages repeat by chance), and the shared words already count it.
 
 :data:`STORY_FEATURES` (does an event continue a story): the same similarities
-without terms, statements and facts, nor ``actors``: everyone two events name, their sources included, which
-happenings of one kind in one place share (a city's police, named in every report of its shootings), so
-that fitted on ECB+ dev it weighed +1.03 per standard deviation and linked a city's shootings into one story
-on GVA dev, while ``main`` weighed -0.10; without it, ``main`` (the protagonists) weighs +0.32 and ECB+ -> GVA
-stories rose from 0.860 to 0.877 (docs/clustering-history.md has the figures); no date distance (a story goes on at any distance in time,
+without terms, statements and facts; no date distance (a story goes on at any distance in time,
 and a gap learned where follow-ups come within weeks kept apart stories whose next event comes
-years later: docs/clustering-history.md has the figures); plus
+years later: docs/clustering-history.md has the figures); of the people and organisations, only the
+protagonists (``main``, below), not ``actors``: everyone two events name, their sources included, is shared by
+happenings of one kind in one place (a city's police, named in every report of its shootings). Fitted on ECB+
+dev with ``actors``, the story model weighed it +1.03 per standard deviation and the protagonists -0.10, and
+linked a city's shootings into one story on GVA dev; without it, ECB+ -> GVA stories rose from 0.860 to 0.877
+(docs/clustering-history.md has the figures). Plus
 ``main``: the share of the main protagonists (the people named by at least half of
 a side's articles, by surname: :attr:`~.features.Profile.people`) that both sides have, and
 ``follows``: 1 when the lead of one names, as an earlier happening, a day, week or month in which the
@@ -107,15 +108,18 @@ STORY_FEATURES: tuple[str, ...] = ("vector", "words", "places", "main", "follows
 
 
 class StoryRows(NamedTuple):
-    """An event or story compared with others (:func:`story_comparison`), one row each."""
+    """An event or story compared with others (:func:`story_rows`), one row each: ``x``, the
+    :data:`STORY_FEATURES`, and ``share_a_name``, whether the two sides name a person, organisation or place in
+    common (``actors``, ``places`` or ``main`` above 0).
 
-    x: np.ndarray  # the STORY_FEATURES
-    # whether the two sides name a person, organisation or place in common. A story is the same protagonists and
-    # subject over time, never merely the same kind of happening: two events that share no name are not one story,
-    # however alike their words and vectors (the packaged model linked eight children's accidental shootings in
-    # eight cities, none naming anyone, into one story). Such a pair is never linked directly (a story may still
-    # hold both through a third event that names something of each). The story model is fitted on all pairs all the
-    # same: fitted only on those sharing a name, it scored ECB+ dev's stories out of fold 0.975 against 0.983.
+    A story is the same protagonists and subject over time, never merely the same kind of happening: two events
+    that share no name are not one story, however alike their words and vectors (the packaged model linked eight
+    children's accidental shootings in eight cities, none naming anyone, into one story). Such a pair is never
+    linked directly (a story may still hold both through a third event that names something of each). The story
+    model is fitted on all pairs all the same: fitted only on those sharing a name, it scored ECB+ dev's stories
+    out of fold 0.975 against 0.983."""
+
+    x: np.ndarray
     share_a_name: np.ndarray
 
 
@@ -314,10 +318,10 @@ def story_features(a: Aggregate, b: Aggregate, lexicon: Lexicon) -> np.ndarray:
 
 def story_feature_rows(a: Aggregate, others: list[Aggregate], lexicon: Lexicon) -> np.ndarray:
     """The :data:`STORY_FEATURES` of ``a`` against each of ``others``, one row each."""
-    return story_comparison(a, others, lexicon).x
+    return story_rows(a, others, lexicon).x
 
 
-def story_comparison(a: Aggregate, others: list[Aggregate], lexicon: Lexicon) -> StoryRows:
+def story_rows(a: Aggregate, others: list[Aggregate], lexicon: Lexicon) -> StoryRows:
     """``a`` against each of ``others``: the :data:`STORY_FEATURES` and whether they share a name."""
     pairs = np.array([a.size * b.size for b in others], np.float64)
     days_a = a.sorted_days
@@ -325,8 +329,8 @@ def story_comparison(a: Aggregate, others: list[Aggregate], lexicon: Lexicon) ->
                                float(_follows(a, b.sorted_days) or _follows(b, days_a))) for b in others],
                              np.float64).reshape(len(others), 2).T  # fmt: skip
     first, last = BAG_FIELDS.index("words"), BAG_FIELDS.index("places")  # consecutive: compared in one pass
-    words, actors, places = (dots(a.field("words", "places"), [b.field("words", "places") for b in others], last + 1)
-                             [:, first:] / pairs[:, None]).T  # fmt: skip
+    shared = dots(a.field("words", "places"), [b.field("words", "places") for b in others], last + 1)[:, first:]
+    words, actors, places = (shared / pairs[:, None]).T
     x = np.column_stack([_vector_cosines(a, others), words, places, main, follows])
     return StoryRows(x, (actors > 0) | (places > 0) | (main > 0))
 
