@@ -158,6 +158,12 @@ def test_from_articles_keeps_stored_assignments_and_places_new_ones(settings):
     assert index.place(late) == assign["m2a"]
 
 
+def _lone():
+    """A report of a happening no other article of :func:`corpus` reports: an event of one article."""
+    return article("b1", "Kelport ferry fares rise", "Ferry fares in Kelport rise next month, the operator said, "
+                   "blaming fuel; a school trip was cancelled.", "2022-11-05")
+
+
 def _placed_and_stored(articles, settings) -> tuple[EventIndex, list]:
     """An index that placed ``articles``, and the articles as the store then holds them (event and story set)."""
     running = EventIndex(settings)
@@ -881,8 +887,7 @@ def test_laying_the_clusters_out_afresh_keeps_every_value_what_is_shared_and_eve
     monkeypatch.setattr(layout, "LAY_OUT_SHARE", 0.0)  # never by itself: only when called below
     monkeypatch.setattr(layout, "LAY_OUT_CHUNK", 2)  # events copied two at a time: stories and parts across chunks
     arts = corpus()
-    lone = article("b1", "Kelport ferry fares rise", "Ferry fares in Kelport rise next month, the operator said, "
-                   "blaming fuel; a school trip was cancelled.", "2022-11-05")
+    lone = _lone()
     kept, laid = EventIndex(settings), EventIndex(settings)
     for index in (kept, laid):
         index.place_batch(copy.deepcopy([*arts[:7], lone]))
@@ -952,8 +957,7 @@ def test_an_index_started_from_the_store_and_laid_out_places_as_one_never_laid_o
     from storyline.events import layout
 
     monkeypatch.setattr(layout, "LAY_OUT_SHARE", 0.0)
-    lone = article("b1", "Kelport ferry fares rise", "Ferry fares in Kelport rise next month, the operator said, "
-                   "blaming fuel; a school trip was cancelled.", "2022-11-05")
+    lone = _lone()
     first, second = [*corpus()[:6], lone], corpus()[6:]
     running, stored = _placed_and_stored(first, settings)
     kept, laid = (EventIndex.from_articles(copy.deepcopy(stored), settings, trees=running.trees) for _ in range(2))
